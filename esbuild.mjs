@@ -1,0 +1,63 @@
+// Bundles the extension (and, for the test host, the integration suites) with esbuild.
+// Flags: --production (minified, no source maps), --watch.
+import * as esbuild from 'esbuild';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Every `*.ts` below `dir`, for the test bundles that the host's mocha loads one by one. */
+function tsFiles(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['vscode'],
+  logLevel: 'warning',
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    metafile: true,
+  },
+];
+
+if (!production) {
+  // Integration suites run inside the extension host, which loads plain CommonJS.
+  builds.push({
+    ...common,
+    entryPoints: [...tsFiles('test/integration')],
+    outdir: 'out/test/integration',
+    outbase: 'test/integration',
+    external: ['vscode', 'mocha'],
+    sourcemap: 'inline',
+  });
+}
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[watch] build started');
+} else {
+  for (const b of builds) {
+    const result = await esbuild.build(b);
+    if (result.metafile) {
+      const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+      console.log(`${b.outfile}: ${(bytes / 1024).toFixed(1)} KB${production ? ' (production)' : ''}`);
+    }
+  }
+}

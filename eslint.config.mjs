@@ -1,0 +1,50 @@
+// Flat config. The one architectural rule that matters most: src/core never touches `vscode`,
+// so everything there stays testable in plain Node.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'dist-vsix/**', '**/.aws-sam/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true, named: true, defaultFrom: true, namedFrom: true, namespaceFrom: true } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['src/core/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'src/core must not import vscode: put VS Code glue in src/vscode.' }] },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='require'][arguments.0.value='vscode']",
+          message: 'src/core must not require vscode: put VS Code glue in src/vscode.',
+        },
+        {
+          selector: "ImportExpression[source.value='vscode']",
+          message: 'src/core must not import vscode: put VS Code glue in src/vscode.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Config files themselves use `export default`, which the tools require.
+    files: ['*.mjs', '*.config.*'],
+    rules: { 'no-restricted-exports': 'off' },
+  },
+);

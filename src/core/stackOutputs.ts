@@ -1,0 +1,120 @@
+// Turns the JSON of `aws cloudformation describe-stacks` or `sam list stack-outputs --output json`
+// into the settings that point the extension at a deployed backend.
+import { checkSetting, regionMismatches } from './config';
+import type { ConfigProblem } from './config';
+
+/** Output names that infra/template.yaml promises, mapped to the settings they fill. */
+export const STACK_OUTPUTS = {
+  Region: 'region',
+  UserPoolId: 'userPoolId',
+  UserPoolClientId: 'clientId',
+  IdentityPoolId: 'identityPoolId',
+} as const;
+
+export type StackSettings = { readonly [K in (typeof STACK_OUTPUTS)[keyof typeof STACK_OUTPUTS]]: string };
+
+export type StackOutputsResult =
+  | { readonly ok: true; readonly settings: StackSettings; readonly stackName?: string }
+  | { readonly ok: false; readonly message: string };
+
+interface Output {
+  OutputKey?: unknown;
+  OutputValue?: unknown;
+}
+
+const HOW = 'Paste the output of `aws cloudformation describe-stacks --stack-name <name>` or `sam list stack-outputs --stack-name <name> --output json`.';
+
+/** Parses and validates everything before anything is written, so a bad input writes nothing. */
+export function parseStackOutputs(text: string): StackOutputsResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    return { ok: false, message: `That is not valid JSON (${detail}). ${HOW}` };
+  }
+
+  const candidates = findOutputLists(json);
+  if (candidates.length === 0) {
+    return { ok: false, message: `No stack outputs found: expected a "Stacks" list or a list of {"OutputKey", "OutputValue"}. ${HOW}` };
+  }
+  const complete = candidates.filter((c) => missingKeys(c.outputs).length === 0);
+  if (complete.length > 1) {
+    const names = complete.map((c) => c.stackName ?? '(unnamed)').join(', ');
+    return { ok: false, message: `The JSON holds ${complete.length} Storyteller stacks (${names}). Describe just one with --stack-name.` };
+  }
+  const chosen = complete[0] ?? candidates[0]!;
+  const missing = missingKeys(chosen.outputs);
+  if (missing.length > 0) {
+    const where = chosen.stackName ? ` of stack "${chosen.stackName}"` : '';
+    return {
+      ok: false,
+      message: `The outputs${where} lack ${missing.join(', ')}. Deploy infra/template.yaml from this repository, which defines them, and try again.`,
+    };
+  }
+
+  const values: Record<string, string> = {};
+  const problems: ConfigProblem[] = [];
+  for (const [outputKey, settingKey] of Object.entries(STACK_OUTPUTS)) {
+    const raw = chosen.outputs.get(outputKey);
+    const value = typeof raw === 'string' ? raw.trim() : raw;
+    const problem = checkSetting(settingKey, value) ?? (value === '' ? emptyProblem(settingKey) : undefined);
+    if (problem) problems.push({ ...problem, message: `Output ${outputKey}: ${problem.message}` });
+    else values[settingKey] = value as string;
+  }
+  problems.push(...regionMismatches(values));
+  if (problems.length > 0) return { ok: false, message: problems.map((p) => p.message).join(' ') };
+
+  return {
+    ok: true,
+    settings: values as StackSettings,
+    ...(chosen.stackName ? { stackName: chosen.stackName } : {}),
+  };
+}
+
+function emptyProblem(settingKey: string): ConfigProblem {
+  return { setting: `storyteller.${settingKey}`, value: '', message: `Setting "storyteller.${settingKey}" would be empty.` };
+}
+
+interface Candidate {
+  stackName?: string;
+  outputs: Map<string, unknown>;
+}
+
+function findOutputLists(json: unknown): Candidate[] {
+  if (Array.isArray(json)) return isOutputList(json) ? [{ outputs: toMap(json) }] : [];
+  if (!isRecord(json)) return [];
+  if (Array.isArray(json.Stacks)) {
+    return json.Stacks.filter(isRecord)
+      .filter((s) => Array.isArray(s.Outputs))
+      .map((s) => ({
+        ...(typeof s.StackName === 'string' ? { stackName: s.StackName } : {}),
+        outputs: toMap(s.Outputs as unknown[]),
+      }));
+  }
+  // A single stack object, as `describe-stacks --query 'Stacks[0]'` prints it.
+  if (Array.isArray(json.Outputs)) {
+    return [{ ...(typeof json.StackName === 'string' ? { stackName: json.StackName } : {}), outputs: toMap(json.Outputs) }];
+  }
+  return [];
+}
+
+function isOutputList(list: unknown[]): boolean {
+  return list.length > 0 && list.every((o) => isRecord(o) && typeof o.OutputKey === 'string');
+}
+
+function toMap(list: unknown[]): Map<string, unknown> {
+  const map = new Map<string, unknown>();
+  for (const o of list as Output[]) {
+    if (isRecord(o) && typeof o.OutputKey === 'string') map.set(o.OutputKey, o.OutputValue);
+  }
+  return map;
+}
+
+function missingKeys(outputs: Map<string, unknown>): string[] {
+  return Object.keys(STACK_OUTPUTS).filter((k) => !outputs.has(k));
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,60 @@
+// `npm run test:integration`: builds the extension and its integration suites, then runs them
+// inside code-server (VS Code 1.139.1) on this machine, offline.
+//   --install-only   only install the cached host
+//   --tests PATH     another test module (default out/test/integration/index.js)
+//   --timeout SEC    overall limit (default 300)
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureHost } from './install';
+import { runInHost } from './runInHost';
+
+const root = resolve(__dirname, '../..');
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      'install-only': { type: 'boolean', default: false },
+      tests: { type: 'string' },
+      timeout: { type: 'string', default: '300' },
+    },
+  });
+  const host = ensureHost();
+  if (values['install-only']) return 0;
+
+  if (!values.tests) execFileSync(process.execPath, [resolve(root, 'esbuild.mjs')], { cwd: root, stdio: 'inherit' });
+  const tests = resolve(values.tests ?? 'out/test/integration/index.js');
+  if (!existsSync(tests)) {
+    console.error(`No test module at ${tests}.`);
+    return 2;
+  }
+  const resultsFile = process.env.STORYTELLER_RESULTS_FILE;
+  if (resultsFile) rmSync(resultsFile, { force: true });
+
+  const started = Date.now();
+  const result = await runInHost({
+    host,
+    extensionDevelopmentPath: root,
+    extensionTestsPath: tests,
+    timeoutMs: Number(values.timeout) * 1000,
+    env: resultsFile ? { STORYTELLER_RESULTS_FILE: resultsFile } : {},
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`[host] ${result.outcome} in ${seconds} s: ${result.detail}`);
+  if (result.outcome !== 'passed' && resultsFile && !existsSync(resultsFile)) {
+    // No reporter output: the run died before mocha finished. Count it as one failure.
+    console.log(`[host] no test results were reported`);
+  } else if (resultsFile) {
+    console.log(`[host] results: ${readFileSync(resultsFile, 'utf8')}`);
+  }
+  return result.exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(2);
+  },
+);

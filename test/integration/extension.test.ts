@@ -1,0 +1,122 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { StorytellerApi } from '../../src/extension';
+import type { ConfigureFromStackResult } from '../../src/vscode/commands/configureFromStack';
+
+const EXTENSION_ID = 'bedrock-storyteller.bedrock-storyteller';
+const KEYS = ['region', 'userPoolId', 'clientId', 'identityPoolId'] as const;
+
+const outputs = {
+  Region: 'us-west-2',
+  UserPoolId: 'us-west-2_IntegTest1',
+  UserPoolClientId: '4mt1integrationclient0001',
+  IdentityPoolId: 'us-west-2:11111111-2222-3333-4444-555555555555',
+};
+
+function stackJson(values: Record<string, string> = outputs): string {
+  return JSON.stringify({ Stacks: [{ StackName: 'storyteller-it', Outputs: Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
+}
+
+function configure(args: unknown): Thenable<ConfigureFromStackResult | undefined> {
+  return vscode.commands.executeCommand<ConfigureFromStackResult | undefined>('storyteller.configureFromStack', args);
+}
+
+function inspect(key: string) {
+  return vscode.workspace.getConfiguration('storyteller').inspect<string>(key);
+}
+
+async function clearSettings(): Promise<void> {
+  const section = vscode.workspace.getConfiguration('storyteller');
+  for (const key of KEYS) {
+    await section.update(key, undefined, vscode.ConfigurationTarget.Global);
+    if (vscode.workspace.workspaceFolders?.length) await section.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+  }
+}
+
+describe('Bedrock Storyteller in a real VS Code host', () => {
+  let extension: vscode.Extension<StorytellerApi>;
+
+  before(async () => {
+    extension = vscode.extensions.getExtension<StorytellerApi>(EXTENSION_ID)!;
+    assert.ok(extension, `${EXTENSION_ID} is not installed in the host`);
+    await extension.activate();
+  });
+
+  afterEach(clearSettings);
+
+  it('runs inside VS Code 1.139', () => {
+    console.log(`    host: ${vscode.env.appName} ${vscode.version}, ui ${vscode.UIKind[vscode.env.uiKind]}, node ${process.version}`);
+    assert.match(vscode.version, /^1\.139\./);
+  });
+
+  it('is active, and measured its own activation', () => {
+    assert.equal(extension.isActive, true);
+    const ms = extension.exports.activationMs;
+    console.log(`    activate() took ${ms.toFixed(2)} ms`);
+    assert.ok(ms >= 0 && ms < 50, `activation took ${ms} ms`);
+  });
+
+  it('registers every command it contributes', async () => {
+    const contributed: { command: string }[] = extension.packageJSON.contributes.commands;
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.ok(contributed.length >= 2);
+    for (const { command } of contributed) assert.ok(registered.has(command), `${command} is not registered`);
+  });
+
+  it('declares its settings with their defaults', () => {
+    const section = vscode.workspace.getConfiguration('storyteller');
+    assert.equal(section.get('authFlow'), 'USER_SRP_AUTH');
+    assert.equal(section.get('modelId'), 'amazon.nova-lite-v1:0');
+    assert.equal(section.get('endpoints.bedrockRuntime'), '');
+  });
+
+  it('configureFromStack writes the four settings to the workspace', async () => {
+    assert.ok(vscode.workspace.workspaceFolders?.length, 'the runner opens a workspace folder');
+    const result = await configure({ json: stackJson(), target: 'workspace' });
+    assert.equal(result?.ok, true, result?.message);
+    assert.equal(inspect('region')?.workspaceValue, 'us-west-2');
+    assert.equal(inspect('userPoolId')?.workspaceValue, 'us-west-2_IntegTest1');
+    assert.equal(inspect('clientId')?.workspaceValue, '4mt1integrationclient0001');
+    assert.equal(inspect('identityPoolId')?.workspaceValue, 'us-west-2:11111111-2222-3333-4444-555555555555');
+    assert.equal(inspect('userPoolId')?.globalValue, undefined);
+    assert.match(result!.message, /us-west-2_IntegTest1 in us-west-2 from stack "storyteller-it" \(Workspace settings\)/);
+  });
+
+  it('configureFromStack writes user settings, from a file', async () => {
+    const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'outputs.json');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(stackJson()));
+    const result = await configure({ file: file.fsPath, target: 'user' });
+    assert.equal(result?.ok, true, result?.message);
+    assert.equal(inspect('userPoolId')?.globalValue, 'us-west-2_IntegTest1');
+    assert.equal(vscode.workspace.getConfiguration('storyteller').get('clientId'), '4mt1integrationclient0001');
+  });
+
+  it('configureFromStack writes nothing for malformed JSON, missing outputs or invalid ids', async () => {
+    await configure({ json: stackJson(), target: 'workspace' });
+    const bad = [
+      '{"Stacks": [',
+      stackJson({ Region: 'eu-west-1', UserPoolId: 'eu-west-1_Other' }),
+      stackJson({ ...outputs, Region: 'eu-west-1', UserPoolId: 'eu-west-1_Other', IdentityPoolId: 'bogus' }),
+    ];
+    const messages: string[] = [];
+    for (const json of bad) {
+      const result = await configure({ json, target: 'workspace' });
+      assert.equal(result?.ok, false);
+      messages.push(result!.message);
+      assert.equal(inspect('region')?.workspaceValue, 'us-west-2', 'a failed configure must not change anything');
+      assert.equal(inspect('userPoolId')?.workspaceValue, 'us-west-2_IntegTest1');
+    }
+    assert.match(messages[0]!, /^That is not valid JSON/);
+    assert.match(messages[1]!, /lack UserPoolClientId, IdentityPoolId/);
+    assert.match(messages[2]!, /Output IdentityPoolId: Setting "storyteller\.identityPoolId" is "bogus"/);
+  });
+
+  it('ignores arguments of the wrong shape instead of trusting them', async () => {
+    // A wrong shape falls back to the prompts; answering none of them changes nothing.
+    const pending = configure({ json: 42, target: 'everywhere' });
+    await new Promise((r) => setTimeout(r, 300));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await pending, undefined);
+    assert.equal(inspect('region')?.workspaceValue, undefined);
+  });
+});

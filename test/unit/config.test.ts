@@ -1,0 +1,123 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkSetting, isConfigured, readConfig, SETTING_RULES } from '../../src/core/config';
+import type { SettingKey } from '../../src/core/config';
+
+const manifest = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
+const declared: Record<string, { pattern?: string; enum?: string[]; default?: string; markdownDescription?: string }> =
+  manifest.contributes.configuration.properties;
+
+function settings(values: Partial<Record<SettingKey, unknown>>) {
+  return (key: SettingKey) => values[key];
+}
+
+describe('config', () => {
+  describe('the contract with package.json', () => {
+    it('declares exactly the settings that config.ts reads', () => {
+      assert.deepEqual(Object.keys(declared).sort(), Object.keys(SETTING_RULES).map((k) => `storyteller.${k}`).sort());
+    });
+
+    for (const key of Object.keys(SETTING_RULES) as SettingKey[]) {
+      it(`storyteller.${key} has the same validation, default and a description`, () => {
+        const rule = SETTING_RULES[key] as { pattern?: RegExp; values?: readonly string[]; default: string };
+        const prop = declared[`storyteller.${key}`]!;
+        // Compared as compiled sources, since RegExp escapes "/" in .source.
+        assert.equal(prop.pattern === undefined ? undefined : new RegExp(prop.pattern).source, rule.pattern?.source);
+        assert.deepEqual(prop.enum, rule.values ? [...rule.values] : undefined);
+        assert.equal(prop.default, rule.default);
+        assert.ok((prop.markdownDescription ?? '').length > 20, 'markdownDescription is missing');
+      });
+    }
+  });
+
+  it('applies the defaults when nothing is set', () => {
+    const result = readConfig(settings({}));
+    assert.ok(result.ok);
+    assert.deepEqual(result.config, {
+      region: 'us-east-1',
+      userPoolId: '',
+      clientId: '',
+      identityPoolId: '',
+      authFlow: 'USER_SRP_AUTH',
+      modelId: 'amazon.nova-lite-v1:0',
+      endpoints: {},
+    });
+    assert.equal(isConfigured(result.config), false);
+  });
+
+  it('reads a full configuration, trimming values and trailing slashes of endpoints', () => {
+    const result = readConfig(
+      settings({
+        region: 'eu-west-1',
+        userPoolId: ' eu-west-1_AbC123 ',
+        clientId: '1h57kf5cpq17m0eml12EXAMPLE',
+        identityPoolId: 'eu-west-1:0d9f7f4e-8a3b-4b1c-9c1d-2e3f4a5b6c7d',
+        authFlow: 'USER_PASSWORD_AUTH',
+        modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+        'endpoints.cognitoIdp': 'http://127.0.0.1:4566/',
+        'endpoints.bedrockRuntime': 'https://bedrock-runtime.eu-west-1.amazonaws.com',
+      }),
+    );
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.equal(result.config.userPoolId, 'eu-west-1_AbC123');
+    assert.equal(result.config.authFlow, 'USER_PASSWORD_AUTH');
+    assert.deepEqual(result.config.endpoints, {
+      cognitoIdp: 'http://127.0.0.1:4566',
+      bedrockRuntime: 'https://bedrock-runtime.eu-west-1.amazonaws.com',
+    });
+    assert.equal(isConfigured(result.config), true);
+  });
+
+  const bad: [SettingKey, unknown, string][] = [
+    ['region', 'useast1', 'Setting "storyteller.region" is "useast1", but it must be an AWS region such as us-east-1.'],
+    ['userPoolId', 'us-east-1-AbC', 'Setting "storyteller.userPoolId" is "us-east-1-AbC", but it must be a user pool id such as us-east-1_AbCdEf123.'],
+    ['clientId', 'has spaces in it', 'Setting "storyteller.clientId" is "has spaces in it", but it must be an app client id of up to 128 letters, digits, underscores or plus signs.'],
+    ['identityPoolId', 'us-east-1_abc', 'Setting "storyteller.identityPoolId" is "us-east-1_abc", but it must be an identity pool id such as us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d.'],
+    ['authFlow', 'CUSTOM_AUTH', 'Setting "storyteller.authFlow" is "CUSTOM_AUTH", but it must be one of USER_SRP_AUTH, USER_PASSWORD_AUTH.'],
+    ['modelId', 'gpt-4', 'Setting "storyteller.modelId" is "gpt-4", but it must be a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0.'],
+    ['endpoints.cognitoIdp', 'localhost:4566', 'Setting "storyteller.endpoints.cognitoIdp" is "localhost:4566", but it must be an http:// or https:// URL, or nothing for the AWS default.'],
+    ['region', 42, 'Setting "storyteller.region" is number 42, but it must be an AWS region such as us-east-1.'],
+    ['modelId', { id: 'x' }, 'Setting "storyteller.modelId" is an object, but it must be a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0.'],
+    ['modelId', '', 'Setting "storyteller.modelId" is empty, but it must be a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0.'],
+  ];
+  for (const [key, value, message] of bad) {
+    it(`explains a bad ${key} (${JSON.stringify(value)}) without throwing`, () => {
+      const result = readConfig(settings({ [key]: value }));
+      assert.equal(result.ok, false);
+      assert.ok(!result.ok);
+      assert.deepEqual(result.problems.map((p) => p.message), [message]);
+      assert.equal(result.problems[0]!.setting, `storyteller.${key}`);
+    });
+  }
+
+  it('reports every bad setting at once, not just the first', () => {
+    const result = readConfig(settings({ region: 'x', authFlow: 'y' }));
+    assert.ok(!result.ok);
+    assert.deepEqual(result.problems.map((p) => p.setting), ['storyteller.region', 'storyteller.authFlow']);
+  });
+
+  it('catches ids from a different region than the region setting', () => {
+    const result = readConfig(settings({ region: 'us-east-1', userPoolId: 'eu-west-1_AbC123' }));
+    assert.ok(!result.ok);
+    assert.equal(
+      result.problems[0]!.message,
+      'Setting "storyteller.userPoolId" is "eu-west-1_AbC123", which is in region eu-west-1, but "storyteller.region" is us-east-1. Use ids and region from the same stack.',
+    );
+  });
+
+  it('accepts the ids that AWS really issues', () => {
+    for (const [key, value] of [
+      ['userPoolId', 'us-east-1_AbCdEf123'],
+      ['userPoolId', 'us-gov-west-1_AbC'],
+      ['clientId', '1h57kf5cpq17m0eml12example'],
+      ['modelId', 'amazon.nova-micro-v1:0'],
+      ['modelId', 'anthropic.claude-3-5-sonnet-20240620-v1:0'],
+      ['modelId', 'global.anthropic.claude-sonnet-4-5-20250929-v1:0'],
+      ['modelId', 'meta.llama3-1-8b-instruct-v1:0'],
+      ['modelId', 'amazon.titan-text-express-v1'],
+    ] as const) {
+      assert.equal(checkSetting(key, value), undefined, `${key}=${value}`);
+    }
+  });
+});

@@ -1,0 +1,74 @@
+import * as assert from 'node:assert/strict';
+import { parseStackOutputs } from '../../src/core/stackOutputs';
+
+const outputs = {
+  Region: 'us-east-1',
+  UserPoolId: 'us-east-1_AbCdEf123',
+  UserPoolClientId: '1h57kf5cpq17m0eml12example',
+  IdentityPoolId: 'us-east-1:0d9f7f4e-8a3b-4b1c-9c1d-2e3f4a5b6c7d',
+  HostedUiDomain: '',
+};
+
+function samList(values: Record<string, string> = outputs) {
+  return Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue, Description: `The ${OutputKey}` }));
+}
+
+function describeStacks(...stacks: [string, Record<string, string>][]) {
+  return { Stacks: stacks.map(([StackName, values]) => ({ StackName, StackStatus: 'CREATE_COMPLETE', Outputs: samList(values) })) };
+}
+
+const expected = {
+  region: 'us-east-1',
+  userPoolId: 'us-east-1_AbCdEf123',
+  clientId: '1h57kf5cpq17m0eml12example',
+  identityPoolId: 'us-east-1:0d9f7f4e-8a3b-4b1c-9c1d-2e3f4a5b6c7d',
+};
+
+describe('parseStackOutputs', () => {
+  it('reads `aws cloudformation describe-stacks` output', () => {
+    const result = parseStackOutputs(JSON.stringify(describeStacks(['storyteller', outputs]), null, 2));
+    assert.deepEqual(result, { ok: true, settings: expected, stackName: 'storyteller' });
+  });
+
+  it('reads `sam list stack-outputs --output json` output', () => {
+    assert.deepEqual(parseStackOutputs(JSON.stringify(samList())), { ok: true, settings: expected });
+  });
+
+  it('reads a single stack object, and tolerates a BOM and stray spaces in values', () => {
+    const stack = { StackName: 's', Outputs: samList({ ...outputs, UserPoolId: ' us-east-1_AbCdEf123\n' }) };
+    assert.deepEqual(parseStackOutputs(`\uFEFF${JSON.stringify(stack)}`), { ok: true, settings: expected, stackName: 's' });
+  });
+
+  it('picks the one Storyteller stack out of several stacks', () => {
+    const result = parseStackOutputs(JSON.stringify(describeStacks(['other', { BucketName: 'b' }], ['storyteller', outputs])));
+    assert.ok(result.ok);
+    assert.equal(result.stackName, 'storyteller');
+  });
+
+  const failures: [string, string, RegExp][] = [
+    ['malformed JSON', '{"Stacks": [', /^That is not valid JSON \(.+\)\. Paste the output of `aws cloudformation describe-stacks/],
+    ['an empty paste', '', /^That is not valid JSON/],
+    ['JSON that holds no outputs', '{"hello": "world"}', /^No stack outputs found: expected a "Stacks" list/],
+    ['an empty list', '[]', /^No stack outputs found/],
+    ['missing outputs', JSON.stringify(describeStacks(['old', { Region: 'us-east-1', UserPoolId: 'us-east-1_A' }])),
+      /^The outputs of stack "old" lack UserPoolClientId, IdentityPoolId\. Deploy infra\/template\.yaml/],
+    ['an invalid pool id', JSON.stringify(samList({ ...outputs, UserPoolId: 'not-a-pool' })),
+      /^Output UserPoolId: Setting "storyteller\.userPoolId" is "not-a-pool", but it must be a user pool id/],
+    ['an empty client id', JSON.stringify(samList({ ...outputs, UserPoolClientId: '' })),
+      /^Output UserPoolClientId: Setting "storyteller\.clientId" would be empty\.$/],
+    ['a non-string output', JSON.stringify([{ OutputKey: 'Region', OutputValue: 7 }, ...samList().slice(1)]),
+      /^Output Region: Setting "storyteller\.region" is number 7/],
+    ['ids from another region', JSON.stringify(samList({ ...outputs, Region: 'eu-west-1' })),
+      /which is in region us-east-1, but "storyteller\.region" is eu-west-1/],
+    ['two complete stacks', JSON.stringify(describeStacks(['a', outputs], ['b', outputs])),
+      /^The JSON holds 2 Storyteller stacks \(a, b\)\. Describe just one with --stack-name\.$/],
+  ];
+  for (const [name, text, message] of failures) {
+    it(`explains ${name}`, () => {
+      const result = parseStackOutputs(text);
+      assert.equal(result.ok, false);
+      assert.ok(!result.ok);
+      assert.match(result.message, message);
+    });
+  }
+});
