@@ -1,0 +1,83 @@
+// Cognito pre sign-up trigger: limits sign-up to the allowed email domains and, for teams that
+// add users themselves, confirms them without a code. Self-contained (node built-ins and types
+// only) so that `sam build` can bundle it from infra/.
+import type { PreSignUpTriggerEvent } from 'aws-lambda';
+
+export interface PreSignUpConfig {
+  /** Lowercased domains; empty means anyone may sign up. */
+  readonly allowedDomains: readonly string[];
+  readonly autoConfirm: boolean;
+}
+
+/** Parses ALLOWED_EMAIL_DOMAINS: comma-separated, forgiving about case, spaces and a leading "@". */
+export function parseDomains(raw: string | undefined): string[] {
+  const domains = (raw ?? '')
+    .split(',')
+    .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
+    .filter((d) => d.length > 0);
+  return [...new Set(domains)];
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): PreSignUpConfig {
+  return {
+    allowedDomains: parseDomains(env['ALLOWED_EMAIL_DOMAINS']),
+    autoConfirm: (env['AUTO_CONFIRM_USERS'] ?? '').trim().toLowerCase() === 'true',
+  };
+}
+
+/**
+ * The lowercased domain of a plausible address, or undefined. Deliberately strict: exactly one
+ * "@" (so `a@b@example.com` cannot pass as example.com) and no whitespace inside.
+ */
+export function emailDomain(email: string | undefined): string | undefined {
+  const normalised = (email ?? '').trim().toLowerCase();
+  if (/\s/.test(normalised)) return undefined;
+  const parts = normalised.split('@');
+  if (parts.length !== 2) return undefined;
+  const [local, domain] = parts as [string, string];
+  return local.length > 0 && domain.length > 0 ? domain : undefined;
+}
+
+/** Exact domain match: neither `evil-example.com` nor `example.com.evil.org` is example.com. */
+export function isAllowedEmail(email: string | undefined, domains: readonly string[]): boolean {
+  if (domains.length === 0) return true;
+  const domain = emailDomain(email);
+  return domain !== undefined && domains.includes(domain);
+}
+
+const MAX_LISTED_DOMAINS = 5;
+
+/** What the user sees (Cognito prefixes it with "PreSignUp failed with error"). */
+export function rejectionMessage(domains: readonly string[]): string {
+  if (domains.length > MAX_LISTED_DOMAINS) {
+    return 'Sign-up is limited to email addresses of approved organisations. Please use your work email address.';
+  }
+  const list = domains.length === 1 ? domains[0] : `${domains.slice(0, -1).join(', ')} or ${domains[domains.length - 1]}`;
+  return `Sign-up is limited to email addresses at ${list}. Please use an address at ${domains.length === 1 ? 'that domain' : 'one of those domains'}.`;
+}
+
+/** The trigger's whole decision, without I/O: returns the event to hand back, or throws to reject. */
+export function decide(event: PreSignUpTriggerEvent, config: PreSignUpConfig): PreSignUpTriggerEvent {
+  const email = event.request.userAttributes?.['email'];
+  if (!isAllowedEmail(email, config.allowedDomains)) {
+    throw new Error(rejectionMessage(config.allowedDomains));
+  }
+  // An external identity provider vouches for its own users: Cognito confirms them anyway, and
+  // marking their email verified here would trust an address this pool never checked.
+  if (config.autoConfirm && event.triggerSource !== 'PreSignUp_ExternalProvider') {
+    event.response.autoConfirmUser = true;
+    if (email !== undefined && email.trim() !== '') event.response.autoVerifyEmail = true;
+  }
+  return event;
+}
+
+export async function handler(event: PreSignUpTriggerEvent): Promise<PreSignUpTriggerEvent> {
+  const config = readConfig();
+  try {
+    return decide(event, config);
+  } catch (e) {
+    // Log the domain, not the address: enough to debug a rejection without keeping personal data.
+    console.log(JSON.stringify({ rejected: event.triggerSource, domain: emailDomain(event.request.userAttributes?.['email']) ?? null }));
+    throw e;
+  }
+}
