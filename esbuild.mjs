@@ -1,7 +1,7 @@
 // Bundles the extension (and, for the test host, the integration suites) with esbuild.
 // Flags: --production (minified, no source maps), --watch.
 import * as esbuild from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -48,10 +48,26 @@ if (!production) {
   });
 }
 
+/** Prints the markers that the "npm: watch" task's problem matcher waits for. */
+const watchMarkers = {
+  name: 'watch-markers',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}${location ? ` (${location.file}:${location.line}:${location.column})` : ''}`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+// A production build must not ship a stale source map from a development build.
+if (production) rmSync('dist', { recursive: true, force: true });
+
 if (watch) {
-  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...b, plugins: [watchMarkers] })));
   await Promise.all(contexts.map((c) => c.watch()));
-  console.log('[watch] build started');
 } else {
   for (const b of builds) {
     const result = await esbuild.build(b);

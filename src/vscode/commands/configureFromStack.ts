@@ -11,6 +11,17 @@ export interface ConfigureFromStackArgs {
   readonly target?: 'user' | 'workspace';
 }
 
+/** Commands can be invoked with anything (keybindings, other extensions, menus): accept only our shape. */
+export function toConfigureArgs(value: unknown): ConfigureFromStackArgs {
+  if (typeof value !== 'object' || value === null) return {};
+  const v = value as Record<string, unknown>;
+  const ok =
+    (v.json === undefined || typeof v.json === 'string') &&
+    (v.file === undefined || typeof v.file === 'string') &&
+    (v.target === undefined || v.target === 'user' || v.target === 'workspace');
+  return ok ? (v as ConfigureFromStackArgs) : {};
+}
+
 export interface ConfigureFromStackResult {
   readonly ok: boolean;
   readonly message: string;
