@@ -58,6 +58,24 @@ export function ensureHost(dir = hostDir()): Host {
 
 function npm(args: string[], env: NodeJS.ProcessEnv): void {
   process.stderr.write(`[host] npm ${args.join(' ')}\n`);
-  const result = spawnSync('npm', [...args, '--loglevel=error', '--no-audit', '--no-fund'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const result = spawnSync('npm', [...args, '--loglevel=error', '--no-audit', '--no-fund'], {
+    env: withoutNpmScriptEnv(env),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed with exit code ${result.status}`);
+}
+
+/**
+ * Under `npm run`, the environment carries npm_config_* of the outer npm (Node 20), which the
+ * inner npm would read as its own config: code-server's postinstall then sees a Node 20 user
+ * agent and refuses to install. Only our explicit settings pass.
+ */
+function withoutNpmScriptEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (/^npm_/i.test(key) && key !== 'npm_config_nodedir') continue;
+    if (key === 'NODE' || key === 'INIT_CWD') continue;
+    clean[key] = value;
+  }
+  return clean;
 }
