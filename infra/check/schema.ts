@@ -435,7 +435,10 @@ function suggest(name: string, candidates: Iterable<string>): string {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 4)) + 1;
   for (const candidate of candidates) {
-    const distance = candidate.toLowerCase() === name.toLowerCase() ? 0 : editDistance(name, candidate, bestDistance);
+    const a = name.toLowerCase();
+    const b = candidate.toLowerCase();
+    // A truncated or extended name (PreSignUpFn, HasHostedUi) is as good a hint as a one-letter typo.
+    const distance = a === b ? 0 : Math.min(a.length, b.length) >= 4 && (a.startsWith(b) || b.startsWith(a)) ? 1 : editDistance(name, candidate, bestDistance);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -1,0 +1,152 @@
+// The contract other parts of the project rely on (the emulator, "Configure from Stack Outputs"),
+// and what the Bedrock policy's Split/Join expression really grants.
+import * as assert from 'node:assert/strict';
+import { parseTemplate } from '../../../infra/check/template';
+import type { Template } from '../../../infra/check/template';
+import { STACK_OUTPUTS } from '../../../src/core/stackOutputs';
+import { TEMPLATE_TEXT, at } from './plant';
+
+const template = parseTemplate(TEMPLATE_TEXT);
+const resources = at(template, 'Resources');
+const props = (id: string) => at(template, 'Resources', id, 'Properties');
+
+/** Evaluates the few intrinsics the policy uses (Ref, Sub, Join, Split, Select) for given parameters. */
+function evaluate(value: unknown, parameters: Record<string, string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => evaluate(v, parameters));
+  if (typeof value !== 'object' || value === null) return value;
+  const [[fn, arg]] = Object.entries(value) as [[string, unknown]];
+  const args = arg as unknown[];
+  switch (fn) {
+    case 'Ref':
+      return parameters[arg as string] ?? assert.fail(`no value for ${String(arg)}`);
+    case 'Fn::Sub':
+      return (arg as string).replace(/\$\{([^}]+)\}/g, (_, name: string) => parameters[name] ?? assert.fail(`no value for ${name}`));
+    case 'Fn::Join':
+      return (evaluate(args[1], parameters) as string[]).join(args[0] as string);
+    case 'Fn::Split':
+      return (evaluate(args[1], parameters) as string).split(args[0] as string);
+    case 'Fn::Select':
+      return (evaluate(args[1], parameters) as unknown[])[args[0] as number];
+    default:
+      return assert.fail(`unexpected ${fn}`);
+  }
+}
+
+function invokeResources(allowedModelIds: string): string[] {
+  const statement = at(template, 'Resources', 'AuthenticatedRole', 'Properties', 'Policies', 0, 'PolicyDocument', 'Statement', 0);
+  assert.deepEqual(statement['Action'], ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
+  return evaluate(statement['Resource'], { AllowedModelIds: allowedModelIds }) as string[];
+}
+
+function parameterDefault(t: Template, name: string): unknown {
+  return at(t, 'Parameters', name)['Default'];
+}
+
+describe('infra/template.yaml contract', () => {
+  it('has the logical ids and types the emulator and docs rely on', () => {
+    const types = Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, (r as { Type: string }).Type]));
+    assert.deepEqual(types, {
+      UserPool: 'AWS::Cognito::UserPool',
+      UserPoolClient: 'AWS::Cognito::UserPoolClient',
+      UserPoolDomain: 'AWS::Cognito::UserPoolDomain',
+      IdentityPool: 'AWS::Cognito::IdentityPool',
+      AuthenticatedRole: 'AWS::IAM::Role',
+      IdentityPoolRoleAttachment: 'AWS::Cognito::IdentityPoolRoleAttachment',
+      PreSignUpFunction: 'AWS::Serverless::Function',
+      PreSignUpPermission: 'AWS::Lambda::Permission',
+    });
+    assert.equal(at(template, 'Resources', 'UserPoolDomain')['Condition'], 'HasHostedUiDomain');
+  });
+
+  it('has the parameters and defaults of the contract', () => {
+    assert.deepEqual(Object.keys(at(template, 'Parameters')).sort(), [
+      'AccessTokenValidityMinutes', 'AllowedEmailDomains', 'AllowedModelIds', 'AutoConfirmUsers', 'CallbackUrls',
+      'GenerateClientSecret', 'HostedUiDomainPrefix', 'IdTokenValidityMinutes', 'MfaConfiguration', 'RefreshTokenValidityDays',
+    ]);
+    assert.equal(parameterDefault(template, 'AllowedEmailDomains'), '');
+    assert.equal(parameterDefault(template, 'AutoConfirmUsers'), 'false');
+    assert.equal(parameterDefault(template, 'GenerateClientSecret'), 'false');
+    assert.equal(parameterDefault(template, 'AllowedModelIds'), 'amazon.nova-lite-v1:0,amazon.nova-micro-v1:0');
+    assert.equal(parameterDefault(template, 'MfaConfiguration'), 'OFF');
+    assert.equal(parameterDefault(template, 'HostedUiDomainPrefix'), '');
+    assert.equal(at(template, 'Parameters', 'CallbackUrls')['Type'], 'CommaDelimitedList');
+    assert.equal(parameterDefault(template, 'CallbackUrls'), 'vscode://bedrock-storyteller.bedrock-storyteller/auth-callback,http://127.0.0.1/');
+    for (const [name, parameter] of Object.entries(at(template, 'Parameters'))) {
+      assert.ok((parameter as { Description?: string }).Description, `${name} has a description`);
+    }
+  });
+
+  it('has every output "Configure from Stack Outputs" reads, plus HostedUiDomain, and no secret', () => {
+    const outputs = Object.keys(at(template, 'Outputs'));
+    assert.deepEqual(outputs, ['Region', 'UserPoolId', 'UserPoolClientId', 'IdentityPoolId', 'HostedUiDomain']);
+    for (const key of Object.keys(STACK_OUTPUTS)) assert.ok(outputs.includes(key), key);
+    assert.doesNotMatch(JSON.stringify(at(template, 'Outputs')), /ClientSecret/);
+  });
+
+  it('builds the trigger with SAM esbuild from infra/src, and wires its parameters', () => {
+    const fn = at(template, 'Resources', 'PreSignUpFunction');
+    assert.deepEqual(
+      { CodeUri: props('PreSignUpFunction')['CodeUri'], Handler: props('PreSignUpFunction')['Handler'], Runtime: props('PreSignUpFunction')['Runtime'], Architectures: props('PreSignUpFunction')['Architectures'] },
+      { CodeUri: 'src/', Handler: 'preSignUp.handler', Runtime: 'nodejs22.x', Architectures: ['arm64'] },
+    );
+    const metadata = fn['Metadata'] as { BuildMethod: string; BuildProperties: { EntryPoints: string[]; Target: string } };
+    assert.equal(metadata.BuildMethod, 'esbuild');
+    assert.deepEqual(metadata.BuildProperties.EntryPoints, ['preSignUp.ts']);
+    assert.equal(metadata.BuildProperties.Target, 'es2022');
+    const variables = at(template, 'Resources', 'PreSignUpFunction', 'Properties', 'Environment', 'Variables');
+    assert.deepEqual(variables['ALLOWED_EMAIL_DOMAINS'], { Ref: 'AllowedEmailDomains' });
+    assert.deepEqual(variables['AUTO_CONFIRM_USERS'], { Ref: 'AutoConfirmUsers' });
+    assert.deepEqual(props('UserPool')['LambdaConfig'], { PreSignUp: { 'Fn::GetAtt': ['PreSignUpFunction', 'Arn'] } });
+    assert.equal(props('PreSignUpPermission')['Principal'], 'cognito-idp.amazonaws.com');
+  });
+
+  it('trusts only authenticated identities of this identity pool', () => {
+    const [statement] = at(template, 'Resources', 'AuthenticatedRole', 'Properties', 'AssumeRolePolicyDocument')['Statement'] as Record<string, unknown>[];
+    assert.deepEqual(statement, {
+      Effect: 'Allow',
+      Principal: { Federated: 'cognito-identity.amazonaws.com' },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: {
+        StringEquals: { 'cognito-identity.amazonaws.com:aud': { Ref: 'IdentityPool' } },
+        'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+      },
+    });
+  });
+
+  describe('the Bedrock invoke policy grants exactly the allowed models', () => {
+    it('for the default (plain model ids)', () => {
+      assert.deepEqual(invokeResources('amazon.nova-lite-v1:0,amazon.nova-micro-v1:0'), [
+        'arn:aws:bedrock:*:*:inference-profile/amazon.nova-lite-v1:0',
+        'arn:aws:bedrock:*:*:inference-profile/amazon.nova-micro-v1:0',
+        'arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0',
+        'arn:aws:bedrock:*::foundation-model/amazon.nova-micro-v1:0',
+      ]);
+    });
+
+    it('for cross-region profiles: the profile and the base model, whatever their position', () => {
+      assert.deepEqual(invokeResources('us.anthropic.claude-haiku-4-5-20251001-v1:0,amazon.nova-lite-v1:0,eu.amazon.nova-pro-v1:0,global.anthropic.claude-sonnet-4-5-20250929-v1:0'), [
+        'arn:aws:bedrock:*:*:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0',
+        'arn:aws:bedrock:*:*:inference-profile/amazon.nova-lite-v1:0',
+        'arn:aws:bedrock:*:*:inference-profile/eu.amazon.nova-pro-v1:0',
+        'arn:aws:bedrock:*:*:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+        'arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
+        'arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0',
+        'arn:aws:bedrock:*::foundation-model/amazon.nova-pro-v1:0',
+        'arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+      ]);
+    });
+
+    it('for a single id', () => {
+      assert.deepEqual(invokeResources('us.amazon.nova-lite-v1:0'), [
+        'arn:aws:bedrock:*:*:inference-profile/us.amazon.nova-lite-v1:0',
+        'arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0',
+      ]);
+    });
+
+    it('refuses ids that would widen the grant, through AllowedPattern', () => {
+      const pattern = new RegExp(`^(?:${at(template, 'Parameters', 'AllowedModelIds')['AllowedPattern'] as string})$`);
+      for (const ok of ['amazon.nova-lite-v1:0', 'us.anthropic.claude-haiku-4-5-20251001-v1:0,amazon.nova-micro-v1:0']) assert.match(ok, pattern);
+      for (const bad of ['*', 'amazon.*', 'amazon.nova-lite-v1:0, amazon.nova-micro-v1:0', 'amazon.nova-lite-v1:0,', '', 'a/b.c']) assert.doesNotMatch(bad, pattern);
+    });
+  });
+});
