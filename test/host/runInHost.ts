@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { CHROMIUM } from './install';
 import type { Host } from './install';
 
@@ -81,7 +81,7 @@ export async function runInHost(options: RunOptions): Promise<RunResult> {
   };
 
   let server: ChildProcess | undefined;
-  let browser: Browser | undefined;
+  let browser: BrowserContext | undefined;
   let timer: NodeJS.Timeout | undefined;
   // code-server's own log is only shown when something goes wrong.
   const serverLog: string[] = [];
@@ -127,8 +127,13 @@ export async function runInHost(options: RunOptions): Promise<RunResult> {
     });
     options.onServer?.(serverProcess.pid!);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, env: { ...process.env, ...isolatedEnv } });
-    const page = await browser.newPage();
+    // A persistent context keeps Chromium's profile inside our temp dir, not in /tmp.
+    browser = await chromium.launchPersistentContext(dirs.chromium, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      env: { ...process.env, ...isolatedEnv },
+    });
+    const page = browser.pages()[0] ?? (await browser.newPage());
     const exitCode = new Promise<number>((resolve) => {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
     });

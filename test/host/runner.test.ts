@@ -17,8 +17,9 @@ function processesUsing(dir: string): string[] {
   return out.split('\n').filter((line) => line.includes(dir));
 }
 
+/** Entries in the system temp dir that code-server, Chromium, Playwright or VS Code would make. */
 function tempDirs(): Set<string> {
-  return new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('storyteller-host-')));
+  return new Set(readdirSync(tmpdir()).filter((n) => /^(storyteller-host-|playwright|\.org\.chromium|vscode|code-server)/.test(n)));
 }
 
 describe('the VS Code host runner', function () {
