@@ -1,4 +1,4 @@
-// `npm test`: lint, type-check, unit tests, the emulator's conformance suite, the host runner's
+// `npm test`: lint, type-check, unit tests, the SAM template checks, the emulator's conformance suite, the host runner's
 // own tests and the integration suites inside VS Code. Every stage runs even if an earlier one
 // fails, and the last line is the total over all of them: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,7 @@ const stages: Stage[] = [
   { name: 'lint', command: [bin('eslint'), '--max-warnings', '0', '.'], single: true },
   { name: 'type-check', command: [bin('tsc'), '--noEmit'], single: true },
   { name: 'unit', command: [bin('mocha')] },
+  { name: 'infra checks', command: [bin('tsx'), 'infra/check/cli.ts', '--template', 'infra/template.yaml'], single: true },
   {
     name: 'emulator',
     command: [bin('mocha'), '--config', 'emulator/.mocharc.json'],
