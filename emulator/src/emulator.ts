@@ -1,0 +1,245 @@
+// Wires the emulated services together from the template and serves them on one port:
+// Cognito user pool and identity pool by X-Amz-Target, Bedrock by path (HTTP/1.1 or h2c),
+// plus the JWKS, the outbox and the /_emulator admin API.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BedrockService } from './bedrock';
+import { buildConfig } from './config';
+import { AwsError } from './errors';
+import { Faults } from './faults';
+import { listen } from './http';
+import type { EmuRequest, Reply } from './http';
+import { IdentityPoolService } from './identityPool';
+import { Outbox } from './outbox';
+import type { OutboxMessage } from './outbox';
+import { StateStore } from './state';
+import { loadStack } from './template';
+import { TokenSigner, newSigningKey } from './tokens';
+import { LambdaRunner } from './triggers';
+import { UserPoolService } from './userPool';
+
+export interface EmulatorOptions {
+  /** 0 (the default here) picks a free port; the CLI defaults to 4566. */
+  port?: number;
+  /** Defaults to infra/template.yaml of this repository. */
+  templatePath?: string;
+  params?: Record<string, string>;
+  /** Directory that keeps users, tokens and keys across restarts; in memory when absent. */
+  stateDir?: string | null;
+  /** Stream tokens per second; 0 (the default here) is unthrottled. */
+  streamRate?: number;
+  /** Lifetime of identity pool credentials; AWS's is one hour. */
+  credentialsLifetimeSeconds?: number;
+  region?: string;
+  /** Seeds the resource ids; two emulators with different stack names have different pools. */
+  stackName?: string;
+  /** Human-readable lines (outbox codes, requests when verbose). Silent when absent. */
+  log?: (line: string) => void;
+  verbose?: boolean;
+}
+
+export interface EmulatorInfo {
+  region: string;
+  userPoolId: string;
+  clientId: string;
+  clientSecret: string | null;
+  identityPoolId: string;
+  endpoints: { cognitoIdp: string; cognitoIdentity: string; bedrockRuntime: string; bedrock: string };
+  outbox: string;
+}
+
+export interface RunningEmulator extends EmulatorInfo {
+  port: number;
+  stop(): Promise<void>;
+  counters(): Record<string, number>;
+  resetCounters(): void;
+  /** Same as POST /_emulator/faults with this body. */
+  fault(spec: Record<string, unknown>): Record<string, unknown>;
+  clearFaults(): void;
+  outboxMessages(to?: string): OutboxMessage[];
+}
+
+export const DEFAULT_TEMPLATE = resolve(__dirname, '..', '..', 'infra', 'template.yaml');
+
+const CLIENT_SECRET_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const log = options.log ?? ((): void => undefined);
+  const templatePath = options.templatePath ?? DEFAULT_TEMPLATE;
+  if (!existsSync(templatePath)) throw new Error(`Template not found: ${templatePath}`);
+  const state = StateStore.open(options.stateDir ?? null, () => ({
+    version: 1,
+    signingKey: newSigningKey(),
+    clientSecrets: {},
+    users: {},
+    refreshTokens: {},
+  }));
+  const secretFor = (logicalId: string): string => {
+    state.data.clientSecrets[logicalId] ??= [...randomBytes(51)].map((b) => CLIENT_SECRET_ALPHABET[b % CLIENT_SECRET_ALPHABET.length]).join('');
+    state.changed();
+    return state.data.clientSecrets[logicalId] as string;
+  };
+  const stack = loadStack({ templatePath, params: options.params ?? {}, region: options.region ?? 'us-east-1', ...(options.stackName ? { stackName: options.stackName } : {}), clientSecret: secretFor });
+  const config = buildConfig(stack, secretFor);
+  const outbox = new Outbox(log);
+  const signer = new TokenSigner(state.data.signingKey);
+  const preSignUp = config.userPool.triggers.PreSignUp ? new LambdaRunner(config.userPool.triggers.PreSignUp, config.region) : undefined;
+
+  // Faults need the services and the services need the clock: bind late.
+  let identityPool: IdentityPoolService | null = null;
+  let userPool: UserPoolService | null = null;
+  const faults = new Faults({
+    expireCredentials: () => identityPool?.expireAll() ?? 0,
+    revokeRefreshTokens: () => userPool?.revokeEveryRefreshToken() ?? 0,
+  });
+  const now = (): number => faults.now();
+  const up = new UserPoolService({
+    config: config.userPool,
+    clients: config.clients,
+    region: config.region,
+    state,
+    signer,
+    outbox,
+    triggers: preSignUp ? { PreSignUp: preSignUp } : {},
+    now,
+  });
+  userPool = up;
+  const ip = new IdentityPoolService({
+    config: config.identityPool,
+    region: config.region,
+    userPoolId: config.userPool.id,
+    jwks: () => signer.jwks(),
+    tokenProblem: (claims) => up.tokenProblem(claims),
+    now,
+    credentialsLifetimeSeconds: options.credentialsLifetimeSeconds ?? 3600,
+  });
+  identityPool = ip;
+  const bedrock = new BedrockService({
+    region: config.region,
+    accountId: config.accountId,
+    faults,
+    credentials: ip.credentials,
+    streamRate: options.streamRate ?? 0,
+  });
+
+  let info: EmulatorInfo | null = null;
+  const handler = async (req: EmuRequest, reply: Reply): Promise<void> => {
+    const target = req.headers['x-amz-target'] ?? '';
+    if (req.path.startsWith('/_emulator/')) return admin(req, reply);
+    if (req.method === 'GET' && req.path === `/${config.userPool.id}/.well-known/jwks.json`) {
+      return reply.send(200, { 'content-type': 'application/json' }, JSON.stringify(signer.jwks()));
+    }
+    const [prefix, operation = ''] = target.split('.');
+    if (req.method === 'POST' && (prefix === 'AWSCognitoIdentityProviderService' || prefix === 'AWSCognitoIdentityService')) {
+      return awsJson(req, reply, operation, prefix === 'AWSCognitoIdentityService');
+    }
+    const bedrockOp = BedrockService.operationOf(req);
+    if (bedrockOp) {
+      if (options.verbose) log(`bedrock ${bedrockOp} ${req.path}${req.http2 ? ' (h2)' : ''}`);
+      faults.count(bedrockOp);
+      try {
+        await faults.delay(bedrockOp);
+        await bedrock.handle(bedrockOp, req, reply);
+      } catch (err) {
+        if (!(err instanceof AwsError)) throw err;
+        reply.send(err.status, { 'content-type': 'application/json', 'x-amzn-errortype': err.code }, JSON.stringify({ message: err.message }));
+      }
+      return;
+    }
+    reply.send(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' },
+      JSON.stringify({ __type: 'UnknownOperationException', message: `No emulated operation at ${req.method} ${req.path}` }));
+  };
+
+  const awsJson = async (req: EmuRequest, reply: Reply, operation: string, identity: boolean): Promise<void> => {
+    const headers = { 'content-type': 'application/x-amz-json-1.1' };
+    try {
+      let input: Record<string, unknown>;
+      try {
+        input = JSON.parse(req.body.toString('utf8') || '{}') as Record<string, unknown>;
+      } catch {
+        throw new AwsError('SerializationException', 'Malformed JSON request body');
+      }
+      if (options.verbose) log(`${identity ? 'cognito-identity' : 'cognito-idp'} ${operation}`);
+      faults.count(operation);
+      if (operation === 'InitiateAuth' && typeof input.AuthFlow === 'string') faults.count(`InitiateAuth:${input.AuthFlow}`);
+      await faults.delay(operation);
+      faults.checkError(operation);
+      // Admin calls are IAM-signed in AWS; locally any signed caller is the administrator.
+      if (operation.startsWith('Admin') && !req.headers.authorization) {
+        throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+      }
+      const output = identity ? await ip.handle(operation, input) : await up.handle(operation, input);
+      reply.send(200, headers, JSON.stringify(output));
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      reply.send(err.status, { ...headers, 'x-amzn-errortype': err.code }, JSON.stringify({ __type: err.code, message: err.message }));
+    }
+  };
+
+  const admin = async (req: EmuRequest, reply: Reply): Promise<void> => {
+    const json = (status: number, body: unknown): void => reply.send(status, { 'content-type': 'application/json' }, JSON.stringify(body, null, 1));
+    const route = `${req.method} ${req.path}`;
+    try {
+      switch (route) {
+        case 'GET /_emulator/outbox':
+          return json(200, outbox.list(req.query.get('to')));
+        case 'GET /_emulator/counters':
+          return json(200, Object.fromEntries(faults.counters));
+        case 'DELETE /_emulator/counters':
+          faults.counters.clear();
+          return json(200, {});
+        case 'GET /_emulator/faults':
+          return json(200, faults.list());
+        case 'DELETE /_emulator/faults':
+          faults.clear();
+          return json(200, {});
+        case 'POST /_emulator/faults': {
+          let body: unknown;
+          try {
+            body = JSON.parse(req.body.toString('utf8'));
+          } catch {
+            throw new AwsError('ValidationException', 'The body must be JSON');
+          }
+          const specs = Array.isArray(body) ? body : [body];
+          return json(200, { applied: specs.map((s) => faults.apply(s as Record<string, unknown>)) });
+        }
+        case 'GET /_emulator/info':
+          return json(200, info);
+        default:
+          return json(404, { message: `No admin route ${route}` });
+      }
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      return json(err.status, { error: err.code, message: err.message });
+    }
+  };
+
+  const server = await listen(options.port ?? 0, handler, () => new Date(faults.now()).toUTCString());
+  const base = `http://127.0.0.1:${server.port}`;
+  const primary = config.clients.find((c) => c.id === config.primaryClientId);
+  info = {
+    region: config.region,
+    userPoolId: config.userPool.id,
+    clientId: config.primaryClientId,
+    clientSecret: primary?.secret ?? null,
+    identityPoolId: config.identityPool.id,
+    endpoints: { cognitoIdp: base, cognitoIdentity: base, bedrockRuntime: base, bedrock: base },
+    outbox: `${base}/_emulator/outbox`,
+  };
+  state.flush();
+  return {
+    ...info,
+    port: server.port,
+    async stop() {
+      await server.close();
+      await preSignUp?.stop();
+      state.flush();
+    },
+    counters: () => Object.fromEntries(faults.counters),
+    resetCounters: () => faults.counters.clear(),
+    fault: (spec) => faults.apply(spec),
+    clearFaults: () => faults.clear(),
+    outboxMessages: (to) => outbox.list(to ?? null),
+  };
+}

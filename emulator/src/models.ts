@@ -1,0 +1,83 @@
+// The model ids the local engine answers to, with the limits and body shapes of the real
+// models they stand in for. Names say "local" so no one mistakes them for the real thing.
+export type BodyFamily = 'nova' | 'claude' | 'titan';
+
+export interface LocalModel {
+  modelId: string;
+  realName: string;
+  providerName: string;
+  family: BodyFamily;
+  maxOutputTokens: number;
+  /** Newer Claude models are only callable through an inference profile. */
+  profileOnly: boolean;
+  profiles: boolean;
+}
+
+export const MODELS: LocalModel[] = [
+  { modelId: 'amazon.nova-micro-v1:0', realName: 'Nova Micro', providerName: 'Amazon', family: 'nova', maxOutputTokens: 10000, profileOnly: false, profiles: true },
+  { modelId: 'amazon.nova-lite-v1:0', realName: 'Nova Lite', providerName: 'Amazon', family: 'nova', maxOutputTokens: 10000, profileOnly: false, profiles: true },
+  { modelId: 'amazon.nova-pro-v1:0', realName: 'Nova Pro', providerName: 'Amazon', family: 'nova', maxOutputTokens: 10000, profileOnly: false, profiles: true },
+  { modelId: 'amazon.titan-text-express-v1', realName: 'Titan Text G1 - Express', providerName: 'Amazon', family: 'titan', maxOutputTokens: 8192, profileOnly: false, profiles: false },
+  { modelId: 'amazon.titan-text-lite-v1', realName: 'Titan Text G1 - Lite', providerName: 'Amazon', family: 'titan', maxOutputTokens: 4096, profileOnly: false, profiles: false },
+  { modelId: 'anthropic.claude-3-haiku-20240307-v1:0', realName: 'Claude 3 Haiku', providerName: 'Anthropic', family: 'claude', maxOutputTokens: 4096, profileOnly: false, profiles: true },
+  { modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0', realName: 'Claude Haiku 4.5', providerName: 'Anthropic', family: 'claude', maxOutputTokens: 64000, profileOnly: true, profiles: true },
+  { modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0', realName: 'Claude Sonnet 4.5', providerName: 'Anthropic', family: 'claude', maxOutputTokens: 64000, profileOnly: true, profiles: true },
+];
+
+const PROFILE_PREFIXES = ['us', 'eu', 'apac', 'global'];
+
+export interface ResolvedModel {
+  model: LocalModel;
+  /** The id as called (a profile id keeps its prefix). */
+  calledId: string;
+  profile: string | null;
+  /** ARNs that IAM must allow for this call. */
+  resources: string[];
+}
+
+/** Accepts a model id, an inference-profile id, or either as an ARN. */
+export function resolveModel(raw: string, region: string, accountId: string): ResolvedModel | null {
+  let id = raw;
+  const arn = /^arn:aws[\w-]*:bedrock:[\w-]*:\d*:(foundation-model|inference-profile)\/(.+)$/.exec(raw);
+  if (arn) id = arn[2] ?? '';
+  const dot = id.indexOf('.');
+  const prefix = dot > 0 ? id.slice(0, dot) : '';
+  const profile = PROFILE_PREFIXES.includes(prefix) ? id : null;
+  const baseId = profile ? id.slice(dot + 1) : id;
+  const model = MODELS.find((m) => m.modelId === baseId);
+  if (!model || (profile && !model.profiles)) return null;
+  const foundation = `arn:aws:bedrock:${region}::foundation-model/${baseId}`;
+  return {
+    model,
+    calledId: id,
+    profile,
+    resources: profile ? [`arn:aws:bedrock:${region}:${accountId}:inference-profile/${profile}`, foundation] : [foundation],
+  };
+}
+
+export function modelSummaries(region: string): unknown[] {
+  return MODELS.map((m) => ({
+    modelArn: `arn:aws:bedrock:${region}::foundation-model/${m.modelId}`,
+    modelId: m.modelId,
+    modelName: `Local story engine (stands in for ${m.realName})`,
+    providerName: `${m.providerName} (local emulator)`,
+    inputModalities: ['TEXT'],
+    outputModalities: ['TEXT'],
+    responseStreamingSupported: true,
+    customizationsSupported: [],
+    inferenceTypesSupported: m.profileOnly ? ['INFERENCE_PROFILE'] : ['ON_DEMAND', ...(m.profiles ? ['INFERENCE_PROFILE'] : [])],
+    modelLifecycle: { status: 'ACTIVE' },
+  }));
+}
+
+export function inferenceProfileSummaries(region: string, accountId: string): unknown[] {
+  return MODELS.filter((m) => m.profiles).map((m) => ({
+    inferenceProfileName: `US ${m.realName} (local emulator)`,
+    inferenceProfileArn: `arn:aws:bedrock:${region}:${accountId}:inference-profile/us.${m.modelId}`,
+    inferenceProfileId: `us.${m.modelId}`,
+    description: 'Local story engine; routes nowhere.',
+    models: [{ modelArn: `arn:aws:bedrock:${region}::foundation-model/${m.modelId}` }],
+    status: 'ACTIVE',
+    type: 'SYSTEM_DEFINED',
+  }));
+}

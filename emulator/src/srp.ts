@@ -1,0 +1,99 @@
+// The server side of Cognito's SRP-6a variant: the RFC 5054 3072-bit group, SHA-256, the
+// "Caldera Derived Key" HKDF, and a PASSWORD_CLAIM_SIGNATURE over pool name, user id, secret
+// block and TIMESTAMP. Clients (Amplify, amazon-cognito-identity-js, boto helpers) all share it.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+const N_HEX =
+  'FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD' +
+  'EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED' +
+  'EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F' +
+  '83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B' +
+  'E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510' +
+  '15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7' +
+  'ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200C' +
+  'BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF';
+const N = BigInt(`0x${N_HEX}`);
+const g = 2n;
+
+/** Even-length hex with a leading 00 when the top bit is set (a positive two's complement). */
+export function padHex(n: bigint): string {
+  let hex = n.toString(16);
+  if (hex.length % 2 !== 0) hex = `0${hex}`;
+  return /^[89a-f]/i.test(hex) ? `00${hex}` : hex;
+}
+
+const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
+const hexHash = (hex: string): string => sha256Hex(Buffer.from(hex, 'hex'));
+const k = BigInt(`0x${hexHash(padHex(N) + padHex(g))}`);
+
+export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  let result = 1n;
+  let b = base % modulus;
+  let e = exponent;
+  while (e > 0n) {
+    if (e & 1n) result = (result * b) % modulus;
+    b = (b * b) % modulus;
+    e >>= 1n;
+  }
+  return result;
+}
+
+export interface SrpVerifier {
+  salt: string;
+  verifier: string;
+}
+
+function xValue(poolName: string, userId: string, password: string, saltHex: string): bigint {
+  const inner = sha256Hex(`${poolName}${userId}:${password}`);
+  return BigInt(`0x${hexHash(padHex(BigInt(`0x${saltHex}`)) + inner)}`);
+}
+
+/** What the server keeps instead of the password: salt and v = g^x mod N. */
+export function makeVerifier(poolName: string, userId: string, password: string): SrpVerifier {
+  const salt = randomBytes(16).toString('hex');
+  return { salt, verifier: modPow(g, xValue(poolName, userId, password, salt), N).toString(16) };
+}
+
+export interface ServerEphemeral {
+  b: bigint;
+  B: bigint;
+}
+
+export function serverEphemeral(verifierHex: string): ServerEphemeral {
+  const v = BigInt(`0x${verifierHex}`);
+  for (;;) {
+    const b = BigInt(`0x${randomBytes(32).toString('hex')}`);
+    const B = (k * v + modPow(g, b, N)) % N;
+    if (B !== 0n) return { b, B };
+  }
+}
+
+export function validClientA(aHex: string): boolean {
+  if (!/^[0-9a-fA-F]+$/.test(aHex)) return false;
+  return BigInt(`0x${aHex}`) % N !== 0n;
+}
+
+function hkdf(ikm: Buffer, salt: Buffer): Buffer {
+  const prk = createHmac('sha256', salt).update(ikm).digest();
+  return createHmac('sha256', prk).update(Buffer.concat([Buffer.from('Caldera Derived Key'), Buffer.from([1])])).digest().subarray(0, 16);
+}
+
+/** The 16-byte key both sides derive; the client proves it knows it by the claim signature. */
+export function sessionKey(aHex: string, eph: ServerEphemeral, verifierHex: string): Buffer {
+  const A = BigInt(`0x${aHex}`);
+  const u = BigInt(`0x${hexHash(padHex(A) + padHex(eph.B))}`);
+  const v = BigInt(`0x${verifierHex}`);
+  const S = modPow((A * modPow(v, u, N)) % N, eph.b, N);
+  return hkdf(Buffer.from(padHex(S), 'hex'), Buffer.from(padHex(u), 'hex'));
+}
+
+export function checkClaim(key: Buffer, poolName: string, userId: string, secretBlock: string, timestamp: string, signature: string): boolean {
+  const expected = createHmac('sha256', key)
+    .update(Buffer.concat([Buffer.from(poolName), Buffer.from(userId), Buffer.from(secretBlock, 'base64'), Buffer.from(timestamp)]))
+    .digest();
+  const given = Buffer.from(signature, 'base64');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Cognito's TIMESTAMP: "Tue Jan 2 03:04:05 UTC 2024", day of month not padded. */
+export const TIMESTAMP_FORMAT = /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2} \d{2}:\d{2}:\d{2} UTC \d{4}$/;
