@@ -84,7 +84,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const config = buildConfig(stack, secretFor);
   const outbox = new Outbox(log);
   const signer = new TokenSigner(state.data.signingKey);
-  const preSignUp = config.userPool.triggers.PreSignUp ? new LambdaRunner(config.userPool.triggers.PreSignUp, config.region) : undefined;
+  const preSignUp = config.userPool.triggers.PreSignUp ? new LambdaRunner(config.userPool.triggers.PreSignUp, config.region, log) : undefined;
 
   // Faults need the services and the services need the clock: bind late.
   let identityPool: IdentityPoolService | null = null;

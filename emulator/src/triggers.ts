@@ -48,7 +48,7 @@ export class LambdaRunner {
   private readonly worker: Worker;
   private readonly pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
-  constructor(private readonly fn: FunctionConfig, region: string) {
+  constructor(private readonly fn: FunctionConfig, region: string, log: (line: string) => void) {
     const entry = EXTENSIONS.map((ext) => fn.modulePath + ext).find((p) => existsSync(p));
     if (!entry) throw new TemplateError(`Function ${fn.logicalId}: no source at ${fn.modulePath}{${EXTENSIONS.join(',')}}`);
     const bundle = buildSync({ entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'silent' });
@@ -64,10 +64,17 @@ export class LambdaRunner {
         AWS_LAMBDA_FUNCTION_TIMEOUT: String(fn.timeoutSeconds),
         TZ: 'UTC',
       },
-      stdout: false,
-      stderr: false,
+      // The function's console goes to the emulator's log, like CloudWatch Logs.
+      stdout: true,
+      stderr: true,
     });
     this.worker.unref();
+    for (const stream of [this.worker.stdout, this.worker.stderr]) {
+      stream.setEncoding('utf8');
+      stream.on('data', (text: string) => {
+        for (const line of text.split('\n')) if (line.trim()) log(`[${fn.logicalId}] ${line}`);
+      });
+    }
     this.worker.on('message', (msg: { id: string; result?: unknown; error?: string }) => {
       const p = this.pending.get(msg.id);
       if (!p) return;

@@ -4,7 +4,7 @@ import { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthComman
 import type { AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
 import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
-import { startEmulator } from '../src/emulator';
+import { DEFAULT_TEMPLATE, startEmulator } from '../src/emulator';
 import type { EmulatorOptions, RunningEmulator } from '../src/emulator';
 
 export const FIXTURE_TEMPLATE = resolve(__dirname, 'fixtures', 'template.yaml');
@@ -15,7 +15,7 @@ export const ADMIN_CREDENTIALS = { accessKeyId: 'AKIDLOCALADMIN000000', secretAc
 export const PASSWORD = 'Correct-Horse-9';
 
 export function start(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  return startEmulator({ templatePath: FIXTURE_TEMPLATE, ...options });
+  return startEmulator({ templatePath: DEFAULT_TEMPLATE, ...options });
 }
 
 export function idpClient(emu: RunningEmulator): CognitoIdentityProviderClient {
