@@ -1,0 +1,135 @@
+// Every Cognito failure becomes one plain sentence that says what to do, plus what the session
+// manager must do about it. Only definite auth errors may sign a user out; a network error,
+// throttling or a 5xx never does.
+
+export type Severity =
+  /** Worth retrying later: offline, throttled, 5xx. Never a reason to sign out. */
+  | 'transient'
+  /** The user's input, account state or configuration. */
+  | 'user';
+
+/** Something the UI can offer next to the message. */
+export type AuthAction = 'confirm-sign-up' | 'resend-code' | 'forgot-password' | 'sign-in' | 'sign-up' | 'set-client-secret' | 'configure' | 'retry';
+
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly severity: Severity,
+    readonly action?: AuthAction,
+  ) {
+    super(message);
+  }
+}
+
+interface Rule {
+  readonly message: string | ((awsMessage: string) => string);
+  readonly severity: Severity;
+  readonly action?: AuthAction;
+}
+
+const RULES: Record<string, Rule> = {
+  NotAuthorizedException: { message: notAuthorized, severity: 'user' },
+  UserNotConfirmedException: {
+    message: 'Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.',
+    severity: 'user',
+    action: 'confirm-sign-up',
+  },
+  UsernameExistsException: {
+    message: 'An account with this email already exists. Sign in, or reset the password if you forgot it.',
+    severity: 'user',
+    action: 'sign-in',
+  },
+  InvalidPasswordException: { message: (m) => `The password does not meet the policy: ${stripPrefix(m)}`, severity: 'user' },
+  CodeMismatchException: { message: 'That code is not right. Check the latest email and type the 6 digits again.', severity: 'user' },
+  ExpiredCodeException: { message: 'That code has expired. Ask for a new code and use it within 24 hours.', severity: 'user', action: 'resend-code' },
+  LimitExceededException: { message: 'Too many attempts. Wait a few minutes, then try again.', severity: 'transient' },
+  TooManyRequestsException: { message: 'Cognito is receiving too many requests. Wait a moment, then try again.', severity: 'transient', action: 'retry' },
+  TooManyFailedAttemptsException: { message: 'Too many failed attempts. Wait a few minutes, then try again.', severity: 'user' },
+  PasswordResetRequiredException: {
+    message: 'Your password must be reset before you can sign in. Use "Forgot Password" to choose a new one.',
+    severity: 'user',
+    action: 'forgot-password',
+  },
+  UserNotFoundException: { message: 'No account exists for this email. Sign up first.', severity: 'user', action: 'sign-up' },
+  UserLambdaValidationException: { message: (m) => triggerMessage(m), severity: 'user' },
+  InvalidParameterException: { message: (m) => `Cognito rejected the request: ${stripPrefix(m)}`, severity: 'user' },
+  CodeDeliveryFailureException: { message: 'Cognito could not send the code email. Check the address, then ask for a new code.', severity: 'user', action: 'resend-code' },
+  EnableSoftwareTokenMFAException: { message: 'That authenticator code is not right. Wait for the next code and try again.', severity: 'user' },
+  SoftwareTokenMFANotFoundException: { message: 'No authenticator app is set up for this account. Set up MFA first.', severity: 'user' },
+  MFAMethodNotFoundException: { message: 'No MFA method is set up for this account. Set up an authenticator app first.', severity: 'user' },
+  ResourceNotFoundException: {
+    message: 'The user pool or app client in the settings does not exist. Run "Configure from Stack Outputs" again.',
+    severity: 'user',
+    action: 'configure',
+  },
+  InvalidUserPoolConfigurationException: { message: (m) => `The user pool is not set up for this: ${stripPrefix(m)}`, severity: 'user' },
+  InternalErrorException: { message: 'Cognito had an internal error. Try again in a moment.', severity: 'transient', action: 'retry' },
+  ServiceUnavailableException: { message: 'Cognito is unavailable right now. Try again in a moment.', severity: 'transient', action: 'retry' },
+};
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Turns anything a Cognito call can throw into an AuthError. */
+export function toAuthError(error: unknown): AuthError {
+  if (error instanceof AuthError) return error;
+  const e = (error ?? {}) as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } };
+  const name = e.name ?? 'Error';
+  const awsMessage = e.message ?? String(error);
+
+  const rule = RULES[name];
+  if (rule) {
+    const message = typeof rule.message === 'function' ? rule.message(awsMessage) : rule.message;
+    return new AuthError(message, name, rule.severity, rule.action);
+  }
+  if (isNetworkError(e)) {
+    return new AuthError('Cannot reach Amazon Cognito. Check your network connection or proxy; you stay signed in.', 'NetworkError', 'transient', 'retry');
+  }
+  if (name === 'AbortError') return new AuthError('Cancelled.', 'AbortError', 'user');
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 500) {
+    return new AuthError(`Cognito failed with HTTP ${status}. Try again in a moment.`, name, 'transient', 'retry');
+  }
+  return new AuthError(`Cognito refused the request (${name}): ${awsMessage}`, name, 'user');
+}
+
+function isNetworkError(e: { code?: string; name?: string; cause?: { code?: string } }): boolean {
+  return NETWORK_CODES.has(e.code ?? '') || NETWORK_CODES.has(e.cause?.code ?? '') || e.name === 'TimeoutError' || e.name === 'FetchError';
+}
+
+/** NotAuthorized covers a wrong password, a revoked token and a client secret problem. */
+function notAuthorized(awsMessage: string): string {
+  if (/SECRET_HASH|secret hash/i.test(awsMessage)) {
+    return 'The app client needs a client secret that matches. Run "Storyteller: Set Client Secret…" with the secret from the app client.';
+  }
+  if (/revoked|Refresh Token has expired|Invalid Refresh Token|Access Token has/i.test(awsMessage)) {
+    return 'Your session has ended. Sign in again.';
+  }
+  if (/Password attempts exceeded/i.test(awsMessage)) return 'Too many wrong passwords. Wait a few minutes, or reset the password.';
+  if (/Incorrect username or password/i.test(awsMessage)) return 'Incorrect email or password. Try again, or use "Forgot Password".';
+  if (/Unauthenticated access/i.test(awsMessage)) return 'Guest access is not allowed. Sign in first.';
+  return `Cognito refused the request: ${stripPrefix(awsMessage)}`;
+}
+
+const SESSION_ENDING = new Set(['NotAuthorizedException', 'UserNotFoundException', 'PasswordResetRequiredException', 'UserNotConfirmedException']);
+
+/**
+ * True when a failed refresh proves the stored session is dead. A missing or wrong client
+ * secret is not such proof: the session works again once the secret is set.
+ */
+export function endsSession(error: AuthError): boolean {
+  return SESSION_ENDING.has(error.code) && !/client secret/.test(error.message);
+}
+
+function triggerMessage(awsMessage: string): string {
+  // "PreSignUp failed with error Sign-up is limited to ... ." → the trigger's own sentence.
+  const match = /failed with error (.*?)\.?$/s.exec(awsMessage);
+  return match?.[1] ? `${match[1].trim()}.` : `Sign-up was refused: ${awsMessage}`;
+}
+
+/** "Password did not conform with policy: Password not long enough" → "Password not long enough." */
+function stripPrefix(message: string): string {
+  const rest = message.replace(/^[^:]{0,60}:\s*/, '').trim();
+  return /[.!?]$/.test(rest) ? rest : `${rest}.`;
+}

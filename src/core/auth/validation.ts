@@ -1,0 +1,75 @@
+// Checks made before any network call, so a typo costs no round trip and no attempt counter.
+// Each returns undefined when the input is fine, or a sentence that says what to fix.
+
+export interface PasswordPolicy {
+  readonly minimumLength: number;
+  readonly requireLowercase: boolean;
+  readonly requireUppercase: boolean;
+  readonly requireNumbers: boolean;
+  readonly requireSymbols: boolean;
+}
+
+/** The same policy as infra/template.yaml's user pool. */
+export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
+  minimumLength: 10,
+  requireLowercase: true,
+  requireUppercase: true,
+  requireNumbers: true,
+  requireSymbols: true,
+};
+
+// Cognito's special characters, https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-policies.html
+const SYMBOLS = '^$*.[]{}()?"!@#%&/\\,><\':;|_~`=+- ';
+
+export function checkEmail(value: string): string | undefined {
+  const email = value.trim();
+  if (email === '') return 'Enter your email address.';
+  if (email.length > 254) return 'That email address is too long.';
+  if (/\s/.test(email)) return 'An email address cannot contain spaces.';
+  const at = email.lastIndexOf('@');
+  if (at < 1 || email.indexOf('@') !== at) return 'Enter an email address like name@example.com.';
+  const domain = email.slice(at + 1);
+  if (!/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(domain) || /(^|\.)-|-(\.|$)/.test(domain)) {
+    return `"${domain}" is not a valid email domain. Enter an address like name@example.com.`;
+  }
+  return undefined;
+}
+
+export function checkPassword(password: string, policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY): string | undefined {
+  if (password === '') return 'Enter a password.';
+  if (password !== password.trim()) return 'A password cannot start or end with a space.';
+  const missing: string[] = [];
+  if ([...password].length < policy.minimumLength) missing.push(`at least ${policy.minimumLength} characters`);
+  if (policy.requireLowercase && !/[a-z]/.test(password)) missing.push('a lowercase letter');
+  if (policy.requireUppercase && !/[A-Z]/.test(password)) missing.push('an uppercase letter');
+  if (policy.requireNumbers && !/[0-9]/.test(password)) missing.push('a number');
+  if (policy.requireSymbols && ![...password].some((c) => SYMBOLS.includes(c) && c !== ' ')) missing.push('a symbol such as ! or #');
+  if (missing.length === 0) return undefined;
+  return `The password needs ${joinList(missing)}.`;
+}
+
+/** The password a user signs in with is not re-checked against the policy: it may predate it. */
+export function checkExistingPassword(password: string): string | undefined {
+  return password === '' ? 'Enter your password.' : undefined;
+}
+
+export function checkCode(value: string): string | undefined {
+  const code = value.replace(/\s+/g, '');
+  if (code === '') return 'Enter the 6-digit code.';
+  if (!/^\d{6}$/.test(code)) return 'The code is 6 digits, like 123456.';
+  return undefined;
+}
+
+/** Codes are often pasted with spaces ("123 456"); send only the digits. */
+export function normalizeCode(value: string): string {
+  return value.replace(/\s+/g, '');
+}
+
+export function normalizeEmail(value: string): string {
+  return value.trim().toLowerCase();
+}
+
+function joinList(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

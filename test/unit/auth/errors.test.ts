@@ -1,0 +1,57 @@
+import * as assert from 'node:assert/strict';
+import { AuthError, endsSession, toAuthError } from '../../../src/core/auth/errors';
+
+function aws(name: string, message: string, status = 400) {
+  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
+}
+
+describe('Cognito error messages', () => {
+  const cases: [Error, string, string, string | undefined][] = [
+    [aws('NotAuthorizedException', 'Incorrect username or password.'), 'Incorrect email or password. Try again, or use "Forgot Password".', 'user', undefined],
+    [aws('NotAuthorizedException', 'Refresh Token has been revoked'), 'Your session has ended. Sign in again.', 'user', undefined],
+    [aws('NotAuthorizedException', 'Client abc is configured with secret but SECRET_HASH was not received'),
+      'The app client needs a client secret that matches. Run "Storyteller: Set Client Secret…" with the secret from the app client.', 'user', undefined],
+    [aws('NotAuthorizedException', 'Unable to verify secret hash for client abc'),
+      'The app client needs a client secret that matches. Run "Storyteller: Set Client Secret…" with the secret from the app client.', 'user', undefined],
+    [aws('NotAuthorizedException', 'Password attempts exceeded'), 'Too many wrong passwords. Wait a few minutes, or reset the password.', 'user', undefined],
+    [aws('UserNotConfirmedException', 'User is not confirmed.'), 'Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.', 'user', 'confirm-sign-up'],
+    [aws('UsernameExistsException', 'An account with the given email already exists.'), 'An account with this email already exists. Sign in, or reset the password if you forgot it.', 'user', 'sign-in'],
+    [aws('InvalidPasswordException', 'Password did not conform with policy: Password must have symbol characters'), 'The password does not meet the policy: Password must have symbol characters.', 'user', undefined],
+    [aws('CodeMismatchException', 'Invalid verification code provided, please try again.'), 'That code is not right. Check the latest email and type the 6 digits again.', 'user', undefined],
+    [aws('ExpiredCodeException', 'Invalid code provided, please request a code again.'), 'That code has expired. Ask for a new code and use it within 24 hours.', 'user', 'resend-code'],
+    [aws('LimitExceededException', 'Attempt limit exceeded, please try after some time.'), 'Too many attempts. Wait a few minutes, then try again.', 'transient', undefined],
+    [aws('TooManyRequestsException', 'Rate exceeded'), 'Cognito is receiving too many requests. Wait a moment, then try again.', 'transient', 'retry'],
+    [aws('PasswordResetRequiredException', 'Password reset required for the user'), 'Your password must be reset before you can sign in. Use "Forgot Password" to choose a new one.', 'user', 'forgot-password'],
+    [aws('UserNotFoundException', 'User does not exist.'), 'No account exists for this email. Sign up first.', 'user', 'sign-up'],
+    [aws('UserLambdaValidationException', 'PreSignUp failed with error Sign-up is limited to addresses at example.com.'), 'Sign-up is limited to addresses at example.com.', 'user', undefined],
+    [aws('ResourceNotFoundException', 'User pool client abc does not exist.'), 'The user pool or app client in the settings does not exist. Run "Configure from Stack Outputs" again.', 'user', 'configure'],
+    [aws('InternalErrorException', 'boom', 500), 'Cognito had an internal error. Try again in a moment.', 'transient', 'retry'],
+    [aws('SomethingNew', 'odd', 502), 'Cognito failed with HTTP 502. Try again in a moment.', 'transient', 'retry'],
+    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' }),
+      'Cannot reach Amazon Cognito. Check your network connection or proxy; you stay signed in.', 'transient', 'retry'],
+    [Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } }),
+      'Cannot reach Amazon Cognito. Check your network connection or proxy; you stay signed in.', 'transient', 'retry'],
+    [aws('SomethingNew', 'A brand new failure'), 'Cognito refused the request (SomethingNew): A brand new failure', 'user', undefined],
+  ];
+  for (const [error, message, severity, action] of cases) {
+    it(`${error.name}: ${error.message}`, () => {
+      const mapped = toAuthError(error);
+      assert.ok(mapped instanceof AuthError);
+      assert.equal(mapped.message, message);
+      assert.equal(mapped.severity, severity);
+      assert.equal(mapped.action, action);
+    });
+  }
+
+  it('ends the session only on definite auth errors', () => {
+    const ends = (e: Error) => endsSession(toAuthError(e));
+    assert.equal(ends(aws('NotAuthorizedException', 'Refresh Token has been revoked')), true);
+    assert.equal(ends(aws('UserNotFoundException', 'User does not exist.')), true);
+    assert.equal(ends(aws('PasswordResetRequiredException', 'x')), true);
+    assert.equal(ends(aws('UserNotConfirmedException', 'x')), true);
+    assert.equal(ends(aws('NotAuthorizedException', 'Unable to verify secret hash for client abc')), false);
+    assert.equal(ends(aws('TooManyRequestsException', 'x')), false);
+    assert.equal(ends(aws('InternalErrorException', 'x', 500)), false);
+    assert.equal(ends(Object.assign(new Error('down'), { code: 'ECONNRESET' })), false);
+  });
+});

@@ -1,0 +1,302 @@
+import * as assert from 'node:assert/strict';
+import type { AuthError } from '../../../src/core/auth/errors';
+import { SESSION_EXPIRED, SessionManager } from '../../../src/core/auth/session';
+import type { Clock, Session, SessionStore, SessionState } from '../../../src/core/auth/session';
+
+/** In-memory SecretStorage: one key, shared by "windows", with change events. */
+class MemoryStore implements SessionStore {
+  value: string | undefined;
+  private readonly listeners = new Set<() => void>();
+  async read() {
+    return this.value;
+  }
+  async write(value: string) {
+    this.value = value;
+    this.fire();
+  }
+  async delete() {
+    this.value = undefined;
+    this.fire();
+  }
+  onDidChange(listener: () => void) {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+  private fire() {
+    for (const l of this.listeners) queueMicrotask(l);
+  }
+}
+
+class FakeClock implements Clock {
+  time = 1_000_000;
+  timers: { at: number; callback: () => void; disposed: boolean }[] = [];
+  now() {
+    return this.time;
+  }
+  setTimeout(callback: () => void, ms: number) {
+    const timer = { at: this.time + ms, callback, disposed: false };
+    this.timers.push(timer);
+    return { dispose: () => void (timer.disposed = true) };
+  }
+  /** The delay of the one pending timer. */
+  pendingDelay(): number | undefined {
+    const live = this.timers.filter((t) => !t.disposed);
+    return live.length ? Math.min(...live.map((t) => t.at)) - this.time : undefined;
+  }
+  async advance(ms: number) {
+    this.time += ms;
+    for (const t of this.timers.filter((t) => !t.disposed && t.at <= this.time)) {
+      t.disposed = true;
+      t.callback();
+    }
+    await flush();
+  }
+}
+
+const flush = () => new Promise((r) => setImmediate(r));
+const HOUR = 3_600_000;
+
+function session(clock: FakeClock, n: number, lifetimeMs = HOUR): Session {
+  return {
+    idToken: `id-${n}`,
+    accessToken: `access-${n}`,
+    refreshToken: 'refresh-1',
+    username: 'a1b2c3d4-sub',
+    email: 'ann@example.com',
+    sub: 'a1b2c3d4-sub',
+    issuedAt: clock.now(),
+    expiresAt: clock.now() + lifetimeMs,
+  };
+}
+
+function awsError(name: string, message = name): Error {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
+}
+
+function networkError(): Error {
+  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' });
+}
+
+describe('SessionManager', () => {
+  let clock: FakeClock;
+  let store: MemoryStore;
+  let refreshCalls: number;
+  let nextRefresh: () => Promise<Session>;
+  let managers: SessionManager[];
+
+  const manager = () => {
+    const m = new SessionManager({
+      store,
+      clock,
+      refresh: async () => {
+        refreshCalls++;
+        await flush();
+        return nextRefresh();
+      },
+    });
+    managers.push(m);
+    return m;
+  };
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    store = new MemoryStore();
+    refreshCalls = 0;
+    let n = 1;
+    nextRefresh = async () => session(clock, ++n);
+    managers = [];
+  });
+  afterEach(() => managers.forEach((m) => m.dispose()));
+
+  it('returns a fresh stored session without any refresh', async () => {
+    store.value = JSON.stringify(session(clock, 1));
+    const s = await manager().getSession();
+    assert.equal(s.accessToken, 'access-1');
+    assert.equal(refreshCalls, 0);
+  });
+
+  it('throws a sign-in prompt when nobody is signed in', async () => {
+    await assert.rejects(manager().getSession(), (e: AuthError) => e.code === 'NotSignedIn' && e.action === 'sign-in');
+  });
+
+  it('refreshes once for 30 concurrent callers on an expired token', async () => {
+    store.value = JSON.stringify(session(clock, 1));
+    const m = manager();
+    await m.load();
+    clock.time += 2 * HOUR;
+    const sessions = await Promise.all(Array.from({ length: 30 }, () => m.getSession()));
+    assert.equal(refreshCalls, 1);
+    assert.ok(sessions.every((s) => s.accessToken === 'access-2'));
+    assert.equal(JSON.parse(store.value!).accessToken, 'access-2', 'the refreshed session is stored');
+  });
+
+  it('treats a token within the skew of expiry as expired', async () => {
+    store.value = JSON.stringify(session(clock, 1));
+    const m = manager();
+    await m.load();
+    clock.time += HOUR - 30_000;
+    assert.equal((await m.getSession()).accessToken, 'access-2');
+  });
+
+  it('keeps a rotated refresh token', async () => {
+    store.value = JSON.stringify(session(clock, 1, 1000));
+    nextRefresh = async () => ({ ...session(clock, 2), refreshToken: 'refresh-2' });
+    const m = manager();
+    await m.load();
+    clock.time += 5000;
+    await m.getSession();
+    assert.equal(JSON.parse(store.value!).refreshToken, 'refresh-2');
+  });
+
+  it('refreshes proactively at two thirds of the lifetime', async () => {
+    store.value = JSON.stringify(session(clock, 1, 60 * 60_000));
+    const m = manager();
+    await m.load();
+    assert.equal(clock.pendingDelay(), 40 * 60_000);
+    await clock.advance(40 * 60_000 - 1);
+    assert.equal(refreshCalls, 0);
+    await clock.advance(1);
+    await flush();
+    assert.equal(refreshCalls, 1);
+    assert.equal(m.current.kind, 'signed-in');
+  });
+
+  for (const name of ['NotAuthorizedException', 'UserNotFoundException', 'PasswordResetRequiredException', 'UserNotConfirmedException']) {
+    it(`signs out on ${name} during refresh, with a message`, async () => {
+      store.value = JSON.stringify(session(clock, 1, 1000));
+      nextRefresh = async () => {
+        throw awsError(name, 'Refresh Token has been revoked');
+      };
+      const m = manager();
+      const states: SessionState[] = [];
+      m.onDidChange((s) => states.push(s));
+      await m.load();
+      clock.time += 5000;
+      await assert.rejects(m.getSession(), (e: AuthError) => e.message === SESSION_EXPIRED && e.action === 'sign-in');
+      assert.equal(store.value, undefined, 'the stored session is gone');
+      assert.deepEqual(m.current, { kind: 'signed-out', reason: SESSION_EXPIRED });
+      assert.ok(states.some((s) => s.kind === 'signed-out'));
+    });
+  }
+
+  it('stays signed in on a client secret problem, which a new secret fixes', async () => {
+    store.value = JSON.stringify(session(clock, 1, 1000));
+    nextRefresh = async () => {
+      throw awsError('NotAuthorizedException', 'Unable to verify secret hash for client abc');
+    };
+    const m = manager();
+    await m.load();
+    clock.time += 5000;
+    await assert.rejects(m.getSession(), /client secret/);
+    assert.notEqual(store.value, undefined);
+  });
+
+  for (const [label, error] of [
+    ['the network is down', networkError()],
+    ['Cognito throttles', awsError('TooManyRequestsException')],
+    ['Cognito answers 503', Object.assign(new Error('unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } })],
+  ] as const) {
+    it(`stays signed in, offline, when ${label}, and recovers by itself`, async () => {
+      store.value = JSON.stringify(session(clock, 1, 1000));
+      let fail = true;
+      nextRefresh = async () => {
+        if (fail) throw error;
+        return session(clock, 9);
+      };
+      const m = manager();
+      await m.load();
+      clock.time += 5000;
+      await assert.rejects(m.getSession(), (e: AuthError) => e.severity === 'transient');
+      assert.equal(m.current.kind, 'offline');
+      assert.notEqual(store.value, undefined, 'a transient error never signs out');
+
+      fail = false;
+      await clock.advance(clock.pendingDelay()!);
+      await flush();
+      assert.equal(m.current.kind, 'signed-in');
+      assert.equal((await m.getSession()).accessToken, 'access-9');
+    });
+  }
+
+  it('backs off 1 s, 2 s, 4 s … while offline, capped', async () => {
+    store.value = JSON.stringify(session(clock, 1, 1000));
+    nextRefresh = async () => {
+      throw networkError();
+    };
+    const m = new SessionManager({ store, clock, refresh: () => nextRefresh(), maxBackoffMs: 10_000 });
+    managers.push(m);
+    await m.load();
+    clock.time += 5000;
+    await m.getSession().catch(() => undefined);
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const delay = clock.pendingDelay()!;
+      delays.push(delay);
+      await clock.advance(delay);
+      await flush();
+    }
+    assert.deepEqual(delays, [1000, 2000, 4000, 8000, 10_000, 10_000]);
+  });
+
+  it('clears a corrupt stored session with a message', async () => {
+    store.value = '{"idToken": 42';
+    const m = manager();
+    await m.load();
+    assert.equal(store.value, undefined);
+    assert.deepEqual(m.current, { kind: 'signed-out', reason: 'The stored session could not be read, so it was cleared. Sign in again.' });
+  });
+
+  it('follows sign-in and sign-out from another window', async () => {
+    const a = manager();
+    const b = manager();
+    await Promise.all([a.load(), b.load()]);
+    await a.signIn(session(clock, 1));
+    await flush();
+    assert.equal(b.current.kind, 'signed-in');
+    await a.signOut();
+    await flush();
+    assert.equal(b.current.kind, 'signed-out');
+  });
+
+  it('loses no session when two windows refresh at once', async () => {
+    store.value = JSON.stringify(session(clock, 1, 1000));
+    const a = manager();
+    const b = manager();
+    await Promise.all([a.load(), b.load()]);
+    clock.time += 5000;
+    const [sa, sb] = await Promise.all([a.getSession(), b.getSession()]);
+    await flush();
+    assert.ok(sa.accessToken && sb.accessToken);
+    assert.notEqual(store.value, undefined);
+    assert.equal(a.current.kind, 'signed-in');
+    assert.equal(b.current.kind, 'signed-in');
+    assert.ok(refreshCalls <= 2);
+  });
+
+  it('uses the tokens another window refreshed instead of refreshing again', async () => {
+    store.value = JSON.stringify(session(clock, 1, 1000));
+    const a = manager();
+    await a.load();
+    clock.time += 5000;
+    // Another window wrote fresh tokens, and a has not heard of it yet.
+    const fresh = session(clock, 7);
+    store.value = JSON.stringify(fresh);
+    assert.equal((await a.getSession()).accessToken, 'access-7');
+    assert.equal(refreshCalls, 0);
+  });
+
+  it('adopts a new sign-in from another window when its own refresh token was revoked', async () => {
+    store.value = JSON.stringify(session(clock, 1, 1000));
+    const a = manager();
+    await a.load();
+    clock.time += 5000;
+    nextRefresh = async () => {
+      // Meanwhile, the user signed in again in another window.
+      store.value = JSON.stringify({ ...session(clock, 5), refreshToken: 'refresh-new' });
+      throw awsError('NotAuthorizedException', 'Refresh Token has been revoked');
+    };
+    const s = await a.getSession();
+    assert.equal(s.refreshToken, 'refresh-new');
+    assert.equal(a.current.kind, 'signed-in');
+  });
+});
