@@ -206,6 +206,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         }
         case 'GET /_emulator/info':
           return json(200, info);
+        case 'GET /_emulator/clients':
+          return json(200, config.clients.map((c) => ({ clientId: c.id, name: c.name, hasSecret: c.secret !== null, explicitAuthFlows: c.explicitAuthFlows })));
         default:
           return json(404, { message: `No admin route ${route}` });
       }
