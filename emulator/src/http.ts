@@ -6,6 +6,37 @@ import { constants as h2constants, createServer as createHttp2Server } from 'nod
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+
+/**
+ * nghttp2 reads a real socket natively, so bytes put back with unshift() never reach it. Hand
+ * the HTTP/2 server a JS stream instead, starting with the bytes already read.
+ */
+function replayingStream(socket: Socket, first: Buffer): Duplex {
+  const stream = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk: Buffer, _enc, done) {
+      socket.write(chunk, done);
+    },
+    final(done) {
+      socket.end(done);
+    },
+    destroy(err, done) {
+      socket.destroy(err ?? undefined);
+      done(err);
+    },
+  });
+  stream.push(first);
+  socket.on('data', (d: Buffer) => {
+    if (!stream.push(d)) socket.pause();
+  });
+  socket.on('end', () => stream.push(null));
+  socket.on('close', () => stream.destroy());
+  socket.on('error', (err) => stream.destroy(err));
+  return stream;
+}
 
 export interface EmuRequest {
   method: string;
@@ -66,11 +97,15 @@ function makeReply(req: AnyReq, res: AnyRes, dateHeader: () => string): Reply {
     },
     write(chunk) {
       if (closed) return Promise.resolve();
+      if ((res as ServerResponse).write(chunk)) return Promise.resolve();
       return new Promise((done) => {
-        const ok = (res as ServerResponse).write(chunk);
-        if (ok) done();
-        else res.once('drain', () => done());
-        res.once('close', () => done());
+        const finish = (): void => {
+          res.off('drain', finish);
+          res.off('close', finish);
+          done();
+        };
+        res.on('drain', finish);
+        res.on('close', finish);
       });
     },
     end() {
@@ -122,11 +157,14 @@ export async function listen(port: number, handler: Handler, dateHeader: () => s
     socket.on('close', () => sockets.delete(socket));
     socket.once('data', (first: Buffer) => {
       socket.pause();
-      socket.unshift(first);
       // The HTTP/2 connection preface starts with "PRI *"; anything else is HTTP/1.x.
-      if (first.subarray(0, 3).toString('latin1') === 'PRI') h2.emit('connection', socket);
-      else h1.emit('connection', socket);
-      socket.resume();
+      if (first.subarray(0, 3).toString('latin1') === 'PRI') {
+        h2.emit('connection', replayingStream(socket, first));
+      } else {
+        socket.unshift(first);
+        h1.emit('connection', socket);
+        socket.resume();
+      }
     });
   });
   await new Promise<void>((done, fail) => {
