@@ -1,0 +1,330 @@
+// A Cognito user pool client: every flow the extension offers, as plain async functions and
+// data. It adds SECRET_HASH when the app client has a secret, maps every failure to an
+// AuthError, and returns verified sessions. No vscode here; the prompts live in src/vscode.
+import {
+  AssociateSoftwareTokenCommand,
+  CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  ForgotPasswordCommand,
+  GlobalSignOutCommand,
+  InitiateAuthCommand,
+  ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
+  SetUserMFAPreferenceCommand,
+  SignUpCommand,
+  VerifySoftwareTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type {
+  AuthenticationResultType,
+  InitiateAuthCommandInput,
+  InitiateAuthCommandOutput,
+  RespondToAuthChallengeCommandInput,
+  RespondToAuthChallengeCommandOutput,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { createSecretHash, createSrpSession, signSrpSession, wrapAuthChallenge, wrapInitiateAuth } from 'cognito-srp-helper';
+import type { AuthFlow } from '../config';
+import { AuthError, toAuthError } from './errors';
+import type { Session } from './session';
+import { createTokenVerifier } from './tokens';
+import type { TokenVerifier } from './tokens';
+import { normalizeCode, normalizeEmail } from './validation';
+
+export interface CognitoOptions {
+  readonly region: string;
+  readonly userPoolId: string;
+  readonly clientId: string;
+  readonly authFlow: AuthFlow;
+  readonly endpoint?: string;
+  /** Read when needed, from SecretStorage; undefined for a public client. */
+  readonly clientSecret: () => Promise<string | undefined>;
+  /** Label for the issuer in otpauth:// URIs. */
+  readonly appName?: string;
+}
+
+/** Where a sign-in stands: done, or a challenge the user must answer. Flows as data. */
+export type SignInStep =
+  | { readonly kind: 'done'; readonly session: Session }
+  | { readonly kind: 'new-password'; readonly respond: (newPassword: string) => Promise<SignInStep> }
+  | { readonly kind: 'mfa-code'; readonly respond: (code: string) => Promise<SignInStep> }
+  | {
+      readonly kind: 'mfa-setup';
+      readonly secret: string;
+      readonly otpauthUri: string;
+      readonly respond: (code: string) => Promise<SignInStep>;
+    };
+
+export interface SignUpResult {
+  readonly confirmed: boolean;
+  /** Where the code went, e.g. "a***@e***.com". */
+  readonly destination?: string;
+}
+
+export interface TotpSetup {
+  readonly secret: string;
+  readonly otpauthUri: string;
+  readonly verify: (code: string) => Promise<void>;
+}
+
+export class CognitoAuth {
+  private readonly client: CognitoIdentityProviderClient;
+  private readonly verify: TokenVerifier;
+
+  constructor(private readonly options: CognitoOptions) {
+    this.client = new CognitoIdentityProviderClient({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      // These operations are unsigned; no AWS credentials are needed or looked up.
+      credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+      maxAttempts: 3,
+    });
+    this.verify = createTokenVerifier({
+      userPoolId: options.userPoolId,
+      clientId: options.clientId,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    });
+  }
+
+  dispose(): void {
+    this.client.destroy();
+  }
+
+  async signUp(email: string, password: string, name?: string): Promise<SignUpResult> {
+    const username = normalizeEmail(email);
+    const out = await this.call(async () =>
+      this.client.send(
+        new SignUpCommand({
+          ClientId: this.options.clientId,
+          Username: username,
+          Password: password,
+          UserAttributes: [{ Name: 'email', Value: username }, ...(name?.trim() ? [{ Name: 'name', Value: name.trim() }] : [])],
+          ...(await this.secretHash(username)),
+        }),
+      ),
+    );
+    return { confirmed: out.UserConfirmed === true, ...(out.CodeDeliveryDetails?.Destination ? { destination: out.CodeDeliveryDetails.Destination } : {}) };
+  }
+
+  async confirmSignUp(email: string, code: string): Promise<void> {
+    const username = normalizeEmail(email);
+    await this.call(async () =>
+      this.client.send(new ConfirmSignUpCommand({ ClientId: this.options.clientId, Username: username, ConfirmationCode: normalizeCode(code), ...(await this.secretHash(username)) })),
+    );
+  }
+
+  async resendCode(email: string): Promise<string | undefined> {
+    const username = normalizeEmail(email);
+    const out = await this.call(async () =>
+      this.client.send(new ResendConfirmationCodeCommand({ ClientId: this.options.clientId, Username: username, ...(await this.secretHash(username)) })),
+    );
+    return out.CodeDeliveryDetails?.Destination;
+  }
+
+  async forgotPassword(email: string): Promise<string | undefined> {
+    const username = normalizeEmail(email);
+    const out = await this.call(async () =>
+      this.client.send(new ForgotPasswordCommand({ ClientId: this.options.clientId, Username: username, ...(await this.secretHash(username)) })),
+    );
+    return out.CodeDeliveryDetails?.Destination;
+  }
+
+  async confirmForgotPassword(email: string, code: string, newPassword: string): Promise<void> {
+    const username = normalizeEmail(email);
+    await this.call(async () =>
+      this.client.send(
+        new ConfirmForgotPasswordCommand({
+          ClientId: this.options.clientId,
+          Username: username,
+          ConfirmationCode: normalizeCode(code),
+          Password: newPassword,
+          ...(await this.secretHash(username)),
+        }),
+      ),
+    );
+  }
+
+  /** Starts a sign-in with the configured flow; SRP keeps the password on this machine. */
+  async signIn(email: string, password: string): Promise<SignInStep> {
+    const username = normalizeEmail(email);
+    const hash = await this.secretHash(username);
+    const authHash = hash.SecretHash ? { SECRET_HASH: hash.SecretHash } : {};
+
+    if (this.options.authFlow === 'USER_PASSWORD_AUTH') {
+      const out = await this.call(() =>
+        this.client.send(
+          new InitiateAuthCommand({ ClientId: this.options.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password, ...authHash } }),
+        ),
+      );
+      return this.next(out, username);
+    }
+
+    const srp = createSrpSession(username, password, this.options.userPoolId, false);
+    const started = await this.call(() =>
+      this.client.send(
+        new InitiateAuthCommand(
+          wrapInitiateAuth(srp, { ClientId: this.options.clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, ...authHash } }) as InitiateAuthCommandInput,
+        ),
+      ),
+    );
+    if (started.ChallengeName !== 'PASSWORD_VERIFIER') return this.next(started, username);
+    // Cognito answers with the internal user id (the sub); the proof and hash must use it.
+    const userId = started.ChallengeParameters?.USER_ID_FOR_SRP ?? username;
+    const signed = signSrpSession(srp, started as Parameters<typeof signSrpSession>[1]);
+    const idHash = await this.secretHash(userId);
+    const out = await this.call(() =>
+      this.client.send(
+        new RespondToAuthChallengeCommand(
+          wrapAuthChallenge(signed, {
+            ClientId: this.options.clientId,
+            ChallengeName: 'PASSWORD_VERIFIER',
+            ChallengeResponses: { USERNAME: userId, ...(idHash.SecretHash ? { SECRET_HASH: idHash.SecretHash } : {}) },
+            ...(started.Session ? { Session: started.Session } : {}),
+          }) as RespondToAuthChallengeCommandInput,
+        ),
+      ),
+    );
+    return this.next(out, userId);
+  }
+
+  /** REFRESH_TOKEN_AUTH; the hash uses `cognito:username`, which may differ from the email. */
+  async refresh(session: Session): Promise<Session> {
+    const hash = await this.secretHash(session.username);
+    const out = await this.call(() =>
+      this.client.send(
+        new InitiateAuthCommand({
+          ClientId: this.options.clientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: session.refreshToken, ...(hash.SecretHash ? { SECRET_HASH: hash.SecretHash } : {}) },
+        }),
+      ),
+    );
+    const result = out.AuthenticationResult;
+    if (!result?.IdToken || !result.AccessToken) throw new AuthError('Cognito returned no tokens on refresh. Sign in again.', 'NoTokens', 'user', 'sign-in');
+    return this.verify({ idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken ?? session.refreshToken });
+  }
+
+  /** Revokes the refresh token and the access tokens minted from it. */
+  async revoke(session: Session): Promise<void> {
+    const secret = await this.options.clientSecret();
+    await this.call(() =>
+      this.client.send(new RevokeTokenCommand({ ClientId: this.options.clientId, Token: session.refreshToken, ...(secret ? { ClientSecret: secret } : {}) })),
+    );
+  }
+
+  /** Signs the user out on every device: all refresh tokens are revoked. */
+  async globalSignOut(session: Session): Promise<void> {
+    await this.call(() => this.client.send(new GlobalSignOutCommand({ AccessToken: session.accessToken })));
+  }
+
+  /** Adds an authenticator app to a signed-in account, and prefers it for MFA. */
+  async setUpTotp(session: Session): Promise<TotpSetup> {
+    const out = await this.call(() => this.client.send(new AssociateSoftwareTokenCommand({ AccessToken: session.accessToken })));
+    const secret = out.SecretCode!;
+    return {
+      secret,
+      otpauthUri: this.otpauthUri(session.email, secret),
+      verify: async (code) => {
+        await this.call(() =>
+          this.client.send(new VerifySoftwareTokenCommand({ AccessToken: session.accessToken, UserCode: normalizeCode(code), FriendlyDeviceName: 'Bedrock Storyteller' })),
+        );
+        await this.call(() =>
+          this.client.send(new SetUserMFAPreferenceCommand({ AccessToken: session.accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } })),
+        );
+      },
+    };
+  }
+
+  private otpauthUri(account: string, secret: string): string {
+    const issuer = this.options.appName ?? 'Bedrock Storyteller';
+    return `otpauth://totp/${encodeURIComponent(`${issuer}:${account}`)}?secret=${secret}&issuer=${encodeURIComponent(issuer)}`;
+  }
+
+  /** Turns a Cognito answer into the next step of the sign-in. */
+  private async next(out: InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput, username: string): Promise<SignInStep> {
+    if (out.AuthenticationResult) return { kind: 'done', session: await this.toSession(out.AuthenticationResult) };
+    const challenge = out.ChallengeName;
+    const session = out.Session;
+    const user = out.ChallengeParameters?.USER_ID_FOR_SRP ?? username;
+    const respond = async (name: string, responses: Record<string, string>) => {
+      const hash = await this.secretHash(user);
+      const answer = await this.call(() =>
+        this.client.send(
+          new RespondToAuthChallengeCommand({
+            ClientId: this.options.clientId,
+            ChallengeName: name as 'NEW_PASSWORD_REQUIRED',
+            ChallengeResponses: { USERNAME: user, ...responses, ...(hash.SecretHash ? { SECRET_HASH: hash.SecretHash } : {}) },
+            ...(session ? { Session: session } : {}),
+          }),
+        ),
+      );
+      return this.next(answer, user);
+    };
+
+    switch (challenge) {
+      case 'NEW_PASSWORD_REQUIRED':
+        return { kind: 'new-password', respond: (newPassword) => respond('NEW_PASSWORD_REQUIRED', { NEW_PASSWORD: newPassword }) };
+      case 'SOFTWARE_TOKEN_MFA':
+        return { kind: 'mfa-code', respond: (code) => respond('SOFTWARE_TOKEN_MFA', { SOFTWARE_TOKEN_MFA_CODE: normalizeCode(code) }) };
+      case 'MFA_SETUP': {
+        // Associate with the challenge session, then verify; Cognito then answers with a new session.
+        const associated = await this.call(() => this.client.send(new AssociateSoftwareTokenCommand({ ...(session ? { Session: session } : {}) })));
+        const secret = associated.SecretCode!;
+        return {
+          kind: 'mfa-setup',
+          secret,
+          otpauthUri: this.otpauthUri(user.includes('@') ? user : 'account', secret),
+          respond: async (code) => {
+            const verified = await this.call(() =>
+              this.client.send(
+                new VerifySoftwareTokenCommand({
+                  UserCode: normalizeCode(code),
+                  FriendlyDeviceName: 'Bedrock Storyteller',
+                  ...(associated.Session ? { Session: associated.Session } : {}),
+                }),
+              ),
+            );
+            const hash = await this.secretHash(user);
+            const answer = await this.call(() =>
+              this.client.send(
+                new RespondToAuthChallengeCommand({
+                  ClientId: this.options.clientId,
+                  ChallengeName: 'MFA_SETUP',
+                  ChallengeResponses: { USERNAME: user, ...(hash.SecretHash ? { SECRET_HASH: hash.SecretHash } : {}) },
+                  ...(verified.Session ? { Session: verified.Session } : {}),
+                }),
+              ),
+            );
+            return this.next(answer, user);
+          },
+        };
+      }
+      default:
+        throw new AuthError(
+          `Cognito asked for a sign-in step this extension does not support (${challenge ?? 'none'}). Ask your administrator to use password or authenticator-app sign-in.`,
+          'UnsupportedChallenge',
+          'user',
+        );
+    }
+  }
+
+  private toSession(result: AuthenticationResultType): Promise<Session> {
+    if (!result.IdToken || !result.AccessToken || !result.RefreshToken) {
+      throw new AuthError('Cognito returned incomplete tokens. Sign in again.', 'NoTokens', 'user', 'sign-in');
+    }
+    return this.call(() => this.verify({ idToken: result.IdToken!, accessToken: result.AccessToken!, refreshToken: result.RefreshToken! }));
+  }
+
+  private async secretHash(username: string): Promise<{ SecretHash?: string }> {
+    const secret = await this.options.clientSecret();
+    return secret ? { SecretHash: createSecretHash(username, this.options.clientId, secret) } : {};
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toAuthError(e);
+    }
+  }
+}
