@@ -1,0 +1,86 @@
+// The loader evaluates intrinsics generically; these cases use small templates written here.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { strict as assert } from 'node:assert';
+import { loadStack } from '../src/template';
+import { FIXTURE_TEMPLATE } from './helpers';
+import { DEFAULT_TEMPLATE } from '../src/emulator';
+import { buildConfig } from '../src/config';
+
+function withTemplate(body: string, run: (path: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'tpl-'));
+  try {
+    const path = join(dir, 'template.yaml');
+    writeFileSync(path, body);
+    run(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const SMALL = `
+Parameters:
+  Names: { Type: CommaDelimitedList, Default: 'a,b,c' }
+  Mode: { Type: String, Default: 'x', AllowedValues: [x, y] }
+Conditions:
+  IsY: !Equals [!Ref Mode, y]
+  NotY: !Not [!Condition IsY]
+  Both: !And [!Condition NotY, !Or [!Equals [1, '1'], !Condition IsY]]
+Resources:
+  Thing:
+    Type: AWS::SNS::Topic
+    Properties:
+      Second: !Select [1, !Ref Names]
+      Joined: !Join ['-', !Ref Names]
+      Split: !Split ['|', 'p|q']
+      Sub: !Sub '\${AWS::Region}/\${Mode}/\${!Literal}'
+      SubVars: !Sub ['\${A}+\${B}', { A: !Ref Mode, B: !Select [0, !Ref Names] }]
+      Chosen: !If [IsY, yes, no]
+      Dropped: !If [IsY, yes, !Ref AWS::NoValue]
+      Both: !If [Both, on, off]
+  OnlyY:
+    Type: AWS::SNS::Topic
+    Condition: IsY
+`;
+
+describe('template loader', () => {
+  it('evaluates Ref, Select, Join, Split, Sub, If, NoValue and conditions', () => {
+    withTemplate(SMALL, (path) => {
+      const stack = loadStack({ templatePath: path });
+      const p = stack.resources.Thing?.properties ?? {};
+      assert.deepEqual(p, { Second: 'b', Joined: 'a-b-c', Split: ['p', 'q'], Sub: 'us-east-1/x/${Literal}', SubVars: 'x+a', Chosen: 'no', Both: 'on' });
+      assert.equal(stack.resources.OnlyY, undefined);
+      const y = loadStack({ templatePath: path, params: { Mode: 'y' } });
+      assert.equal(y.resources.Thing?.properties.Chosen, 'yes');
+      assert.ok(y.resources.OnlyY);
+    });
+  });
+
+  it('refuses unknown parameters and values outside AllowedValues', () => {
+    withTemplate(SMALL, (path) => {
+      assert.throws(() => loadStack({ templatePath: path, params: { Nope: '1' } }), /Unknown template parameter Nope/);
+      assert.throws(() => loadStack({ templatePath: path, params: { Mode: 'z' } }), /not one of x, y/);
+    });
+  });
+
+  it('reads the real template: role ARNs from AllowedModelIds drive authorisation', () => {
+    const stack = loadStack({ templatePath: DEFAULT_TEMPLATE, params: { AllowedModelIds: 'amazon.nova-lite-v1:0,us.anthropic.claude-haiku-4-5-20251001-v1:0' } });
+    const config = buildConfig(stack, () => 'secret');
+    const resources = config.identityPool.authenticatedRole?.statements.flatMap((s) => s.resources) ?? [];
+    assert.ok(resources.includes('arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0'));
+    assert.ok(resources.includes('arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'));
+    assert.ok(resources.includes('arn:aws:bedrock:*:*:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0'));
+    assert.equal(config.userPool.passwordPolicy.minimumLength, 10);
+    assert.equal(config.clients[0]?.preventUserExistenceErrors, true);
+    assert.equal(config.userPool.triggers.PreSignUp?.environment.ALLOWED_EMAIL_DOMAINS, '');
+  });
+
+  it('gives stable, real-looking ids for the same stack name', () => {
+    const a = buildConfig(loadStack({ templatePath: FIXTURE_TEMPLATE }), () => 's');
+    const b = buildConfig(loadStack({ templatePath: FIXTURE_TEMPLATE }), () => 's');
+    assert.equal(a.userPool.id, b.userPool.id);
+    assert.match(a.userPool.id, /^us-east-1_[0-9A-Za-z]{9}$/);
+    assert.match(a.primaryClientId, /^[a-z0-9]{26}$/);
+  });
+});
