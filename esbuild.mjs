@@ -34,6 +34,16 @@ const builds = [
     sourcesContent: false,
     metafile: true,
   },
+  {
+    // The AWS SDK and everything that needs it, loaded on first use (src/vscode/aws.ts).
+    ...common,
+    entryPoints: ['src/aws.ts'],
+    outfile: 'dist/aws.js',
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    metafile: true,
+  },
 ];
 
 if (!production) {

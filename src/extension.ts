@@ -1,29 +1,87 @@
 // Composition root: creates the parts and wires them together. Logic lives in src/core,
-// VS Code glue in src/vscode.
+// VS Code glue in src/vscode. Nothing here loads the AWS SDK or calls the network.
 import * as vscode from 'vscode';
+import { Auth } from './vscode/auth/auth';
+import { QuickInputPrompter } from './vscode/auth/prompter';
+import type { Prompter } from './vscode/auth/prompter';
+import { CognitoAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './vscode/auth/provider';
+import { configureFromStack, toConfigureArgs } from './vscode/commands/configureFromStack';
 import { Log } from './vscode/log';
 import { watchSettings } from './vscode/settings';
-import { configureFromStack, toConfigureArgs } from './vscode/commands/configureFromStack';
+import { AccountStatusBar } from './vscode/statusBar';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface StorytellerApi {
   /** Milliseconds spent inside activate(), measured by the extension itself. */
   readonly activationMs: number;
+  /** For integration tests: script the auth prompts, and read the status bar. */
+  readonly testing: {
+    usePrompter(prompter: Prompter | undefined): void;
+    statusBarText(): string;
+  };
 }
 
 export function activate(context: vscode.ExtensionContext): StorytellerApi {
   const started = performance.now();
   const log = new Log();
+  const quickInput = new QuickInputPrompter();
+  const auth = new Auth(context.secrets, log, quickInput);
+  const provider = new CognitoAuthenticationProvider(auth);
+  const statusBar = new AccountStatusBar(auth);
+
+  const command = (id: string, run: () => Promise<unknown>) =>
+    vscode.commands.registerCommand(id, async () => {
+      try {
+        await run();
+      } catch (e) {
+        // Every expected failure is shown by the flow itself; this is the last resort.
+        log.error(`${id} failed`, e);
+        void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+      }
+    });
+
   context.subscriptions.push(
     log,
+    auth,
+    provider,
+    statusBar,
+    vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, provider, { supportsMultipleAccounts: false }),
     vscode.commands.registerCommand('storyteller.showLog', () => log.show()),
     vscode.commands.registerCommand('storyteller.configureFromStack', (args?: unknown) => configureFromStack(log, toConfigureArgs(args))),
+    command('storyteller.signUp', () => auth.signUp()),
+    command('storyteller.confirmSignUp', () => auth.confirmSignUp()),
+    command('storyteller.resendCode', () => auth.resendCode()),
+    command('storyteller.signIn', () => auth.signIn()),
+    command('storyteller.signOut', () => auth.signOut()),
+    command('storyteller.signOutEverywhere', () => auth.signOutEverywhere()),
+    command('storyteller.forgotPassword', () => auth.forgotPassword()),
+    command('storyteller.setUpMfa', () => auth.setUpMfa()),
+    command('storyteller.setClientSecret', () => auth.setClientSecret()),
+    command('storyteller.clearClientSecret', () => auth.clearClientSecret()),
+    command('storyteller.accountActions', async () => {
+      const actions = [
+        { label: '$(sign-out) Sign Out', id: 'storyteller.signOut' },
+        { label: '$(globe) Sign Out Everywhere', id: 'storyteller.signOutEverywhere' },
+        { label: '$(shield) Set Up Authenticator App…', id: 'storyteller.setUpMfa' },
+        { label: '$(output) Show Log', id: 'storyteller.showLog' },
+      ];
+      const picked = await vscode.window.showQuickPick(actions, { title: 'Bedrock Storyteller Account' });
+      if (picked) await vscode.commands.executeCommand(picked.id);
+    }),
     watchSettings(log),
   );
 
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(2)} ms in ${vscode.env.appName} ${vscode.version}.`);
-  return { activationMs };
+  return {
+    activationMs,
+    testing: {
+      usePrompter: (prompter) => {
+        auth.prompter = prompter ?? quickInput;
+      },
+      statusBarText: () => statusBar.text,
+    },
+  };
 }
 
 export function deactivate(): void {

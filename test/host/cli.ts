@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startEmulator } from '../../emulator/src/emulator';
+import type { RunningEmulator } from '../../emulator/src/emulator';
 import { ensureHost } from './install';
 import { runInHost } from './runInHost';
 
@@ -32,14 +34,22 @@ async function main(): Promise<number> {
   const resultsFile = process.env.STORYTELLER_RESULTS_FILE;
   if (resultsFile) rmSync(resultsFile, { force: true });
 
+  // The suites talk to local AWS: one emulator with a public app client, one with a secret.
+  const emulators: Record<string, RunningEmulator> = {
+    public: await startEmulator({ stackName: 'it-public' }),
+    secret: await startEmulator({ stackName: 'it-secret', params: { GenerateClientSecret: 'true' } }),
+  };
   const started = Date.now();
   const result = await runInHost({
     host,
     extensionDevelopmentPath: root,
     extensionTestsPath: tests,
     timeoutMs: Number(values.timeout) * 1000,
-    env: resultsFile ? { STORYTELLER_RESULTS_FILE: resultsFile } : {},
-  });
+    env: {
+      ...(resultsFile ? { STORYTELLER_RESULTS_FILE: resultsFile } : {}),
+      STORYTELLER_EMULATORS: JSON.stringify(Object.fromEntries(Object.entries(emulators).map(([k, e]) => [k, info(e)]))),
+    },
+  }).finally(() => Promise.all(Object.values(emulators).map((e) => e.stop())));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`[host] ${result.outcome} in ${seconds} s: ${result.detail}`);
   if (result.outcome !== 'passed' && resultsFile && !existsSync(resultsFile)) {
@@ -49,6 +59,11 @@ async function main(): Promise<number> {
     console.log(`[host] results: ${readFileSync(resultsFile, 'utf8')}`);
   }
   return result.exitCode;
+}
+
+function info(e: RunningEmulator) {
+  const { region, userPoolId, clientId, clientSecret, identityPoolId, endpoints, outbox } = e;
+  return { region, userPoolId, clientId, clientSecret, identityPoolId, endpoints, outbox };
 }
 
 main().then(

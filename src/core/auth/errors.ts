@@ -69,11 +69,21 @@ const RULES: Record<string, Rule> = {
   ServiceUnavailableException: { message: 'Cognito is unavailable right now. Try again in a moment.', severity: 'transient', action: 'retry' },
 };
 
+/**
+ * By shape, not instanceof: the extension has two bundles (dist/extension.js and the lazily
+ * loaded dist/aws.js), each with its own copy of this class.
+ */
+export function isAuthError(error: unknown): error is AuthError {
+  if (error instanceof AuthError) return true;
+  const e = error as Partial<AuthError> | null;
+  return e instanceof Error && e.name === 'AuthError' && typeof e.code === 'string' && (e.severity === 'user' || e.severity === 'transient');
+}
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Turns anything a Cognito call can throw into an AuthError. */
 export function toAuthError(error: unknown): AuthError {
-  if (error instanceof AuthError) return error;
+  if (isAuthError(error)) return error;
   const e = (error ?? {}) as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } };
   const name = e.name ?? 'Error';
   const awsMessage = e.message ?? String(error);

@@ -1,0 +1,3 @@
+// Entry of the second bundle, dist/aws.js: everything that pulls in the AWS SDK. The extension
+// loads it on first use (see src/vscode/aws.ts), so activation never pays for the SDK.
+export { CognitoAuth } from './core/auth/cognito';

@@ -1,0 +1,310 @@
+// The auth commands: thin sequences of prompts around the core Cognito client and session
+// manager. Each network call runs under progress; each failure shows the core's sentence.
+import * as vscode from 'vscode';
+import type { CognitoAuth, SignInStep } from '../../core/auth/cognito';
+import { AuthError, toAuthError } from '../../core/auth/errors';
+import { SessionManager } from '../../core/auth/session';
+import type { Session, SessionState } from '../../core/auth/session';
+import { checkCode, checkEmail, checkExistingPassword, checkPassword } from '../../core/auth/validation';
+import { isConfigured } from '../../core/config';
+import { loadAws } from '../aws';
+import type { Log } from '../log';
+import { readSettings } from '../settings';
+import { BACK } from './prompter';
+import type { InputOptions, Prompter } from './prompter';
+import { CLIENT_SECRET_KEY, SecretSessionStore } from './secretStore';
+
+export class Auth implements vscode.Disposable {
+  readonly sessions: SessionManager;
+  private cognito: CognitoAuth | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<SessionState>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: Log,
+    public prompter: Prompter,
+  ) {
+    this.sessions = new SessionManager({
+      store: new SecretSessionStore(secrets),
+      refresh: (session) => this.client().refresh(session),
+      log: (message) => log.info(message),
+    });
+    this.disposables.push(
+      this.changed,
+      { dispose: () => this.sessions.dispose() },
+      this.sessions.onDidChange((state) => this.changed.fire(state)),
+      // A new pool, client, flow or endpoint means a new client; the old one is dropped.
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('storyteller')) this.resetClient();
+      }),
+      secrets.onDidChange((e) => {
+        if (e.key === CLIENT_SECRET_KEY) this.resetClient();
+      }),
+    );
+  }
+
+  dispose(): void {
+    this.resetClient();
+    this.disposables.forEach((d) => d.dispose());
+  }
+
+  /** Signs up, then goes straight on to the code, then to sign-in. */
+  async signUp(): Promise<Session | undefined> {
+    const answers = await this.ask('Sign Up', [
+      { key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', validate: checkEmail },
+      { key: 'name', prompt: 'Your name (optional)', placeholder: 'Ann Reader' },
+      { key: 'password', prompt: 'Choose a password', password: true, validate: (v) => checkPassword(v) },
+      { key: 'confirm', prompt: 'Type the password again', password: true },
+    ]);
+    if (!answers) return undefined;
+    if (answers.password !== answers.confirm) {
+      await this.prompter.message('error', 'The two passwords differ. Run Sign Up again.');
+      return undefined;
+    }
+    const [result] = (await this.run('Signing up…', () => this.client().signUp(answers.email!, answers.password!, answers.name))) ?? [];
+    if (!result) return undefined;
+    if (!result.confirmed) {
+      await this.prompter.message('info', `We sent a 6-digit code to ${result.destination ?? answers.email}.`);
+      const confirmed = await this.confirmSignUp(answers.email);
+      if (!confirmed) return undefined;
+    }
+    return this.signIn(answers.email, answers.password);
+  }
+
+  async confirmSignUp(email?: string): Promise<boolean> {
+    const answers = await this.ask('Confirm Sign Up', [
+      ...(email ? [] : [{ key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', validate: checkEmail }]),
+      { key: 'code', prompt: 'The 6-digit code from the email', placeholder: '123456', validate: checkCode },
+    ]);
+    if (!answers) return false;
+    const address = email ?? answers.email!;
+    if (!(await this.run('Confirming…', () => this.client().confirmSignUp(address, answers.code!), address))) return false;
+    await this.prompter.message('info', 'Your account is confirmed.');
+    return true;
+  }
+
+  async resendCode(email?: string): Promise<void> {
+    const address = email ?? (await this.ask('Resend Code', [{ key: 'email', prompt: 'Your email address', validate: checkEmail }]))?.email;
+    if (!address) return;
+    const sent = await this.run('Sending a new code…', () => this.client().resendCode(address), address);
+    if (sent) await this.prompter.message('info', `A new code is on its way to ${sent[0] ?? address}.`);
+  }
+
+  /** Signs in, answering any challenge Cognito asks. */
+  async signIn(email?: string, password?: string): Promise<Session | undefined> {
+    let address = email;
+    let secret = password;
+    if (!address || !secret) {
+      const answers = await this.ask('Sign In', [
+        ...(address ? [] : [{ key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', validate: checkEmail }]),
+        { key: 'password', prompt: 'Your password', password: true, validate: checkExistingPassword },
+      ]);
+      if (!answers) return undefined;
+      address ??= answers.email!;
+      secret = answers.password!;
+    }
+    let step = (await this.run('Signing in…', () => this.client().signIn(address!, secret!), address))?.[0];
+    while (step && step.kind !== 'done') step = await this.answer(step);
+    if (!step) return undefined;
+    await this.sessions.signIn(step.session);
+    this.log.info(`Signed in as ${step.session.email}.`);
+    return step.session;
+  }
+
+  /** Revokes the refresh token (best effort), then always clears the local session. */
+  async signOut(): Promise<void> {
+    const session = await this.sessions.peek();
+    if (session) {
+      try {
+        await this.client().revoke(session);
+      } catch (e) {
+        this.log.warn(`Could not revoke the session (${toAuthError(e).code}); it is cleared here anyway.`);
+      }
+    }
+    await this.sessions.signOut();
+    this.log.info('Signed out.');
+  }
+
+  async signOutEverywhere(): Promise<void> {
+    const session = await this.sessions.getSession().catch(() => undefined);
+    if (!session) {
+      await this.prompter.message('info', 'You are not signed in.');
+      return;
+    }
+    if (!(await this.run('Signing out everywhere…', () => this.client().globalSignOut(session)))) return;
+    await this.sessions.signOut();
+    await this.prompter.message('info', 'Signed out on every device.');
+  }
+
+  async forgotPassword(email?: string): Promise<void> {
+    const address = email ?? (await this.ask('Forgot Password', [{ key: 'email', prompt: 'Your email address', validate: checkEmail }]))?.email;
+    if (!address) return;
+    const sent = await this.run('Sending a reset code…', () => this.client().forgotPassword(address), address);
+    if (!sent) return;
+    const answers = await this.ask('Reset Password', [
+      { key: 'code', prompt: `The 6-digit code sent to ${sent[0] ?? address}`, validate: checkCode },
+      { key: 'password', prompt: 'Choose a new password', password: true, validate: (v) => checkPassword(v) },
+    ]);
+    if (!answers) return;
+    if (!(await this.run('Resetting…', () => this.client().confirmForgotPassword(address, answers.code!, answers.password!), address))) return;
+    await this.prompter.message('info', 'Your password is reset.');
+    await this.signIn(address, answers.password);
+  }
+
+  async setUpMfa(): Promise<void> {
+    const session = await this.sessions.getSession().catch(async (e: unknown) => {
+      await this.prompter.message('error', toAuthError(e).message);
+      return undefined;
+    });
+    if (!session) return;
+    const [setup] = (await this.run('Starting authenticator setup…', () => this.client().setUpTotp(session))) ?? [];
+    if (!setup) return;
+    const answers = await this.ask('Set Up Authenticator App', [
+      {
+        key: 'code',
+        prompt: `Add this key to your authenticator app: ${setup.secret} (or open ${setup.otpauthUri}), then enter the 6-digit code it shows`,
+        validate: checkCode,
+      },
+    ]);
+    if (!answers) return;
+    if (await this.run('Verifying…', () => setup.verify(answers.code!))) await this.prompter.message('info', 'Your authenticator app is set up. Sign-ins will ask for its code.');
+  }
+
+  async setClientSecret(): Promise<void> {
+    const answers = await this.ask('Set Client Secret', [
+      { key: 'secret', prompt: 'The app client secret (kept in VS Code secret storage, never in settings)', password: true, validate: (v) => (v.trim() ? undefined : 'Paste the secret.') },
+    ]);
+    if (!answers) return;
+    await this.secrets.store(CLIENT_SECRET_KEY, answers.secret!.trim());
+    await this.prompter.message('info', 'The client secret is stored.');
+  }
+
+  async clearClientSecret(): Promise<void> {
+    await this.secrets.delete(CLIENT_SECRET_KEY);
+    await this.prompter.message('info', 'The client secret is removed.');
+  }
+
+  /** The Cognito client for the current settings; the AWS SDK loads here, on first use. */
+  private client(): CognitoAuth {
+    if (this.cognito) return this.cognito;
+    const settings = readSettings();
+    if (!settings.ok) throw new AuthError(settings.problems[0]!.message, 'BadSettings', 'user', 'configure');
+    const config = settings.config;
+    if (!isConfigured(config)) {
+      throw new AuthError('Storyteller is not configured yet. Run "Storyteller: Configure from Stack Outputs…" first.', 'NotConfigured', 'user', 'configure');
+    }
+    const { CognitoAuth } = loadAws();
+    this.cognito = new CognitoAuth({
+      region: config.region,
+      userPoolId: config.userPoolId,
+      clientId: config.clientId,
+      authFlow: config.authFlow,
+      ...(config.endpoints.cognitoIdp ? { endpoint: config.endpoints.cognitoIdp } : {}),
+      clientSecret: async () => {
+        const secret = await this.secrets.get(CLIENT_SECRET_KEY);
+        if (secret) this.log.addSecret(secret);
+        return secret;
+      },
+    });
+    return this.cognito;
+  }
+
+  private resetClient(): void {
+    this.cognito?.dispose();
+    this.cognito = undefined;
+  }
+
+  private async answer(step: Exclude<SignInStep, { kind: 'done' }>): Promise<SignInStep | undefined> {
+    switch (step.kind) {
+      case 'new-password': {
+        const a = await this.ask('Choose a New Password', [
+          { key: 'password', prompt: 'Your administrator requires a new password', password: true, validate: (v) => checkPassword(v) },
+        ]);
+        return a ? (await this.run('Setting the password…', () => step.respond(a.password!)))?.[0] : undefined;
+      }
+      case 'mfa-code': {
+        const a = await this.ask('Authenticator Code', [{ key: 'code', prompt: 'The 6-digit code from your authenticator app', validate: checkCode }]);
+        return a ? (await this.run('Verifying…', () => step.respond(a.code!)))?.[0] : undefined;
+      }
+      case 'mfa-setup': {
+        const a = await this.ask('Set Up Authenticator App', [
+          {
+            key: 'code',
+            prompt: `Your account needs an authenticator app. Add this key: ${step.secret} (or open ${step.otpauthUri}), then enter the code`,
+            validate: checkCode,
+          },
+        ]);
+        return a ? (await this.run('Verifying…', () => step.respond(a.code!)))?.[0] : undefined;
+      }
+    }
+  }
+
+  /** Asks several questions in a row, with a step counter and Back. */
+  private async ask(title: string, questions: (Omit<InputOptions, 'title'> & { key: string })[]): Promise<Record<string, string> | undefined> {
+    const answers: Record<string, string> = {};
+    for (let i = 0; i < questions.length; ) {
+      const { key, ...options } = questions[i]!;
+      const value = await this.prompter.input({
+        title,
+        ...options,
+        ...(answers[key] !== undefined && !options.password ? { value: answers[key] } : {}),
+        ...(questions.length > 1 ? { step: i + 1, totalSteps: questions.length } : {}),
+      });
+      if (value === undefined) return undefined;
+      if (value === BACK) {
+        i = Math.max(0, i - 1);
+        continue;
+      }
+      // Passwords are taken exactly as typed; anything else loses stray spaces.
+      answers[key] = options.password ? value : value.trim();
+      i++;
+    }
+    return answers;
+  }
+
+  /**
+   * Runs one network call under progress. Returns the result in a one-element tuple (so that a
+   * void success is not mistaken for failure); on failure it shows the core's sentence, with
+   * the follow-up it suggests, and returns undefined.
+   */
+  private async run<T>(title: string, task: () => Promise<T>, email?: string): Promise<[T] | undefined> {
+    try {
+      return [await this.prompter.progress(title, () => task())];
+    } catch (e) {
+      const error = toAuthError(e);
+      if (error.code === 'AbortError') return undefined;
+      this.log.warn(`${title} failed: ${error.code}`);
+      const actions = followUps(error);
+      const picked = await this.prompter.message('error', error.message, ...actions.map((a) => a.label));
+      const action = actions.find((a) => a.label === picked);
+      if (action) await action.run(this, email);
+      return undefined;
+    }
+  }
+}
+
+interface FollowUp {
+  readonly label: string;
+  readonly run: (auth: Auth, email?: string) => Promise<unknown>;
+}
+
+function followUps(error: AuthError): FollowUp[] {
+  switch (error.action) {
+    case 'confirm-sign-up':
+      return [{ label: 'Enter Code', run: (a, email) => a.confirmSignUp(email) }, { label: 'Resend Code', run: (a, email) => a.resendCode(email) }];
+    case 'resend-code':
+      return [{ label: 'Resend Code', run: (a, email) => a.resendCode(email) }];
+    case 'forgot-password':
+      return [{ label: 'Reset Password', run: (a, email) => a.forgotPassword(email) }];
+    case 'sign-in':
+      return [{ label: 'Sign In', run: (a, email) => a.signIn(email) }];
+    case 'sign-up':
+      return [{ label: 'Sign Up', run: (a) => a.signUp() }];
+    case 'configure':
+      return [{ label: 'Configure', run: () => Promise.resolve(vscode.commands.executeCommand('storyteller.configureFromStack')) }];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import type { Session, SessionState } from '../../core/auth/session';
+import type { Auth } from './auth';
+
+export const PROVIDER_ID = 'cognito';
+export const PROVIDER_LABEL = 'Amazon Cognito';
+
+/** Puts the Cognito account in VS Code's Accounts menu and behind authentication.getSession. */
+export class CognitoAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+  readonly onDidChangeSessions = this.changed.event;
+  private last: vscode.AuthenticationSession | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly auth: Auth) {
+    this.subscription = auth.onDidChange((state) => this.fire(state));
+  }
+
+  async getSessions(): Promise<vscode.AuthenticationSession[]> {
+    const session = await this.auth.sessions.getSession().catch(async () => {
+      // Offline or refresh pending: the account is still this user's; callers get the
+      // stored tokens and can retry. Signed out: none.
+      const state = this.auth.sessions.current;
+      return state.kind === 'offline' ? state.session : undefined;
+    });
+    this.last = session ? toVsSession(session) : undefined;
+    return this.last ? [this.last] : [];
+  }
+
+  async createSession(): Promise<vscode.AuthenticationSession> {
+    const session = await this.auth.signIn();
+    if (!session) throw new Error('Sign-in was cancelled.');
+    return toVsSession(session);
+  }
+
+  async removeSession(): Promise<void> {
+    await this.auth.signOut();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private fire(state: SessionState): void {
+    const next = state.kind === 'signed-out' ? undefined : toVsSession(state.session);
+    const previous = this.last;
+    this.last = next;
+    if (previous && !next) this.changed.fire({ added: [], removed: [previous], changed: [] });
+    else if (!previous && next) this.changed.fire({ added: [next], removed: [], changed: [] });
+    else if (previous && next && previous.id !== next.id) this.changed.fire({ added: [next], removed: [previous], changed: [] });
+    else if (previous && next && previous.accessToken !== next.accessToken) this.changed.fire({ added: [], removed: [], changed: [next] });
+  }
+}
+
+function toVsSession(session: Session): vscode.AuthenticationSession {
+  return { id: session.sub, accessToken: session.accessToken, account: { id: session.sub, label: session.email }, scopes: [] };
+}

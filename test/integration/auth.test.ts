@@ -1,0 +1,132 @@
+// Sign-up, confirmation, sign-in and sign-out through the real commands, the Accounts API and
+// the status bar, against the emulator, with and without a client secret.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { StorytellerApi } from '../../src/extension';
+import type { InputOptions, Prompter } from '../../src/vscode/auth/prompter';
+import { counters, emulators, forgetEmulator, latestCode, useEmulator } from './emulators';
+import type { EmulatorInfo } from './emulators';
+
+type Answer = string | (() => Promise<string>);
+
+/** Answers prompts from a script, and records what the extension said. */
+class ScriptedPrompter implements Prompter {
+  readonly asked: InputOptions[] = [];
+  readonly messages: { kind: string; message: string }[] = [];
+  constructor(private readonly answers: Answer[]) {}
+
+  async input(options: InputOptions): Promise<string | undefined> {
+    this.asked.push(options);
+    const next = this.answers.shift();
+    if (next === undefined) return undefined;
+    const value = typeof next === 'function' ? await next() : next;
+    const problem = options.validate?.(value);
+    if (problem) throw new Error(`The scripted answer "${value}" to "${options.prompt}" fails validation: ${problem}`);
+    return value;
+  }
+
+  async message(kind: 'info' | 'warning' | 'error', message: string): Promise<string | undefined> {
+    this.messages.push({ kind, message });
+    return undefined;
+  }
+
+  progress<T>(_title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return task(new AbortController().signal);
+  }
+
+  errors(): string[] {
+    return this.messages.filter((m) => m.kind === 'error').map((m) => m.message);
+  }
+}
+
+const PASSWORD = 'Correct-Horse-9';
+let n = 0;
+const newEmail = () => `it.${Date.now().toString(36)}.${n++}@example.com`;
+
+function accounts() {
+  return Promise.resolve(vscode.authentication.getAccounts('cognito'));
+}
+
+/** No session is handed out silently, signed in or not, until the user grants access. */
+async function silentSession() {
+  return vscode.authentication.getSession('cognito', [], { silent: true });
+}
+
+for (const kind of ['public', 'secret'] as const) {
+  describe(`Auth in VS Code against the emulator (${kind} app client)`, function () {
+    this.timeout(30_000);
+    let api: StorytellerApi;
+    let emu: EmulatorInfo;
+
+    const script = async (answers: Answer[], command: string) => {
+      const prompter = new ScriptedPrompter(answers);
+      api.testing.usePrompter(prompter);
+      await vscode.commands.executeCommand(command);
+      return prompter;
+    };
+
+    before(async () => {
+      api = await vscode.extensions.getExtension<StorytellerApi>('bedrock-storyteller.bedrock-storyteller')!.activate();
+      emu = emulators()[kind];
+      await useEmulator(emu);
+      if (emu.clientSecret) await script([emu.clientSecret], 'storyteller.setClientSecret');
+    });
+
+    after(async () => {
+      await vscode.commands.executeCommand('storyteller.signOut');
+      await script([], 'storyteller.clearClientSecret');
+      api.testing.usePrompter(undefined);
+      await forgetEmulator();
+    });
+
+    it('signs up, confirms with the emailed code, and is signed in, in the Accounts API and the status bar', async () => {
+      const email = newEmail();
+      const prompter = await script([email, 'Ann Reader', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
+      assert.deepEqual(prompter.errors(), []);
+      assert.deepEqual(
+        prompter.asked.map((a) => [a.title, a.step, a.totalSteps, a.password ?? false]),
+        [
+          ['Sign Up', 1, 4, false],
+          ['Sign Up', 2, 4, false],
+          ['Sign Up', 3, 4, true],
+          ['Sign Up', 4, 4, true],
+          ['Confirm Sign Up', undefined, undefined, false],
+        ],
+      );
+      assert.match(api.testing.statusBarText(), new RegExp(email.replace(/\./g, '\\.')));
+      assert.deepEqual((await accounts()).map((a) => a.label), [email], 'the account is in the Accounts menu');
+    });
+
+    // vscode.authentication.getSession from another extension needs VS Code's consent dialog,
+    // which the test host refuses to show; the end-to-end suite clicks it instead.
+
+    it('signs out, revoking the refresh token on Cognito', async () => {
+      const email = newEmail();
+      await script([email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
+      assert.equal((await accounts()).length, 1);
+      const before = (await counters(emu)).RevokeToken ?? 0;
+      await vscode.commands.executeCommand('storyteller.signOut');
+      assert.deepEqual(await accounts(), []);
+      assert.equal(await silentSession(), undefined);
+      assert.equal((await counters(emu)).RevokeToken, before + 1);
+      assert.equal(api.testing.statusBarText(), '$(sign-in) Sign in');
+    });
+
+    it('explains a wrong password, and stays signed out', async () => {
+      const email = newEmail();
+      await script([email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
+      await vscode.commands.executeCommand('storyteller.signOut');
+      const prompter = await script([email, 'Wrong-Horse-99'], 'storyteller.signIn');
+      assert.deepEqual(prompter.errors(), ['Incorrect email or password. Try again, or use "Forgot Password".']);
+      assert.deepEqual(await accounts(), []);
+    });
+
+    it('offers the code when an unconfirmed user signs in', async () => {
+      const email = newEmail();
+      // Sign up, but cancel at the code prompt.
+      await script([email, '', PASSWORD, PASSWORD], 'storyteller.signUp');
+      const prompter = await script([email, PASSWORD], 'storyteller.signIn');
+      assert.deepEqual(prompter.errors(), ['Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.']);
+    });
+  });
+}
