@@ -147,8 +147,7 @@ export class CognitoAuth {
   /** Starts a sign-in with the configured flow; SRP keeps the password on this machine. */
   async signIn(email: string, password: string): Promise<SignInStep> {
     const username = normalizeEmail(email);
-    const hash = await this.secretHash(username);
-    const authHash = hash.SecretHash ? { SECRET_HASH: hash.SecretHash } : {};
+    const authHash = await this.secretHashParameter(username);
 
     if (this.options.authFlow === 'USER_PASSWORD_AUTH') {
       const out = await this.call(() =>
@@ -171,14 +170,14 @@ export class CognitoAuth {
     // Cognito answers with the internal user id (the sub); the proof and hash must use it.
     const userId = started.ChallengeParameters?.USER_ID_FOR_SRP ?? username;
     const signed = signSrpSession(srp, started as Parameters<typeof signSrpSession>[1]);
-    const idHash = await this.secretHash(userId);
+    const idHash = await this.secretHashParameter(userId);
     const out = await this.call(() =>
       this.client.send(
         new RespondToAuthChallengeCommand(
           wrapAuthChallenge(signed, {
             ClientId: this.options.clientId,
             ChallengeName: 'PASSWORD_VERIFIER',
-            ChallengeResponses: { USERNAME: userId, ...(idHash.SecretHash ? { SECRET_HASH: idHash.SecretHash } : {}) },
+            ChallengeResponses: { USERNAME: userId, ...idHash },
             ...(started.Session ? { Session: started.Session } : {}),
           }) as RespondToAuthChallengeCommandInput,
         ),
@@ -189,13 +188,13 @@ export class CognitoAuth {
 
   /** REFRESH_TOKEN_AUTH; the hash uses `cognito:username`, which may differ from the email. */
   async refresh(session: Session): Promise<Session> {
-    const hash = await this.secretHash(session.username);
+    const hash = await this.secretHashParameter(session.username);
     const out = await this.call(() =>
       this.client.send(
         new InitiateAuthCommand({
           ClientId: this.options.clientId,
           AuthFlow: 'REFRESH_TOKEN_AUTH',
-          AuthParameters: { REFRESH_TOKEN: session.refreshToken, ...(hash.SecretHash ? { SECRET_HASH: hash.SecretHash } : {}) },
+          AuthParameters: { REFRESH_TOKEN: session.refreshToken, ...hash },
         }),
       ),
     );
@@ -247,13 +246,13 @@ export class CognitoAuth {
     const session = out.Session;
     const user = out.ChallengeParameters?.USER_ID_FOR_SRP ?? username;
     const respond = async (name: string, responses: Record<string, string>) => {
-      const hash = await this.secretHash(user);
+      const hash = await this.secretHashParameter(user);
       const answer = await this.call(() =>
         this.client.send(
           new RespondToAuthChallengeCommand({
             ClientId: this.options.clientId,
             ChallengeName: name as 'NEW_PASSWORD_REQUIRED',
-            ChallengeResponses: { USERNAME: user, ...responses, ...(hash.SecretHash ? { SECRET_HASH: hash.SecretHash } : {}) },
+            ChallengeResponses: { USERNAME: user, ...responses, ...hash },
             ...(session ? { Session: session } : {}),
           }),
         ),
@@ -284,13 +283,13 @@ export class CognitoAuth {
                 }),
               ),
             );
-            const hash = await this.secretHash(user);
+            const hash = await this.secretHashParameter(user);
             const answer = await this.call(() =>
               this.client.send(
                 new RespondToAuthChallengeCommand({
                   ClientId: this.options.clientId,
                   ChallengeName: 'MFA_SETUP',
-                  ChallengeResponses: { USERNAME: user, ...(hash.SecretHash ? { SECRET_HASH: hash.SecretHash } : {}) },
+                  ChallengeResponses: { USERNAME: user, ...hash },
                   ...(verified.Session ? { Session: verified.Session } : {}),
                 }),
               ),
@@ -318,6 +317,12 @@ export class CognitoAuth {
   private async secretHash(username: string): Promise<{ SecretHash?: string }> {
     const secret = await this.options.clientSecret();
     return secret ? { SecretHash: createSecretHash(username, this.options.clientId, secret) } : {};
+  }
+
+  /** The same hash as an auth or challenge parameter, or nothing for a public client. */
+  private async secretHashParameter(username: string): Promise<{ SECRET_HASH?: string }> {
+    const { SecretHash } = await this.secretHash(username);
+    return SecretHash ? { SECRET_HASH: SecretHash } : {};
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
