@@ -195,6 +195,20 @@ export class UserPoolService {
     return { CodeDeliveryDetails: { Destination: mask(user.attributes.email ?? ''), DeliveryMedium: 'EMAIL', AttributeName: 'email' } };
   }
 
+  /**
+   * Who a resent or reset code goes to. An unknown user gets a made-up delivery when the client
+   * prevents user-existence errors, as Cognito does, and UserNotFound otherwise.
+   */
+  private codeRecipient(input: Input): { user: User } | { reply: Output } {
+    const client = this.client(input);
+    const username = required(input, 'Username');
+    this.checkSecretHash(client, username, input.SecretHash);
+    const user = this.findUser(username);
+    if (user) return { user };
+    if (client.preventUserExistenceErrors) return { reply: this.fakeDelivery(username) };
+    throw new AwsError('UserNotFoundException', 'Username/client id combination not found.');
+  }
+
   private fakeDelivery(username: string): Output {
     return { CodeDeliveryDetails: { Destination: mask(username.includes('@') ? username : `${username}@example.com`), DeliveryMedium: 'EMAIL', AttributeName: 'email' } };
   }
@@ -315,14 +329,9 @@ export class UserPoolService {
   }
 
   private async resendConfirmationCode(input: Input): Promise<Output> {
-    const client = this.client(input);
-    const username = required(input, 'Username');
-    this.checkSecretHash(client, username, input.SecretHash);
-    const user = this.findUser(username);
-    if (!user) {
-      if (client.preventUserExistenceErrors) return this.fakeDelivery(username);
-      throw new AwsError('UserNotFoundException', 'Username/client id combination not found.');
-    }
+    const recipient = this.codeRecipient(input);
+    if ('reply' in recipient) return recipient.reply;
+    const { user } = recipient;
     if (user.status !== 'UNCONFIRMED') throw new AwsError('InvalidParameterException', 'User is already confirmed.');
     this.sendCode(user, 'confirmation');
     this.d.state.changed();
@@ -676,14 +685,9 @@ export class UserPoolService {
   }
 
   private forgotPassword(input: Input): Output {
-    const client = this.client(input);
-    const username = required(input, 'Username');
-    this.checkSecretHash(client, username, input.SecretHash);
-    const user = this.findUser(username);
-    if (!user) {
-      if (client.preventUserExistenceErrors) return this.fakeDelivery(username);
-      throw new AwsError('UserNotFoundException', 'Username/client id combination not found.');
-    }
+    const recipient = this.codeRecipient(input);
+    if ('reply' in recipient) return recipient.reply;
+    const { user } = recipient;
     if (!user.attributes.email || (user.attributes.email_verified !== 'true' && user.status !== 'UNCONFIRMED')) {
       throw new AwsError('InvalidParameterException', 'Cannot reset password for the user as there is no registered/verified email or phone_number');
     }
