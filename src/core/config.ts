@@ -1,6 +1,8 @@
 // Reads the `storyteller.*` settings into one typed, validated object.
 // The shapes here are the same contract as `contributes.configuration` in package.json;
 // test/unit/config.test.ts keeps the two in step.
+import { DEFAULT_PASSWORD_POLICY } from './auth/validation';
+import type { PasswordPolicy } from './auth/validation';
 
 export const AUTH_FLOWS = ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH'] as const;
 export type AuthFlow = (typeof AUTH_FLOWS)[number];
@@ -9,6 +11,14 @@ export interface Endpoints {
   readonly cognitoIdp?: string;
   readonly cognitoIdentity?: string;
   readonly bedrockRuntime?: string;
+  /** The control plane, for ListFoundationModels in the model picker. */
+  readonly bedrock?: string;
+}
+
+/** US dollars per 1,000 tokens. */
+export interface ModelPrice {
+  readonly input: number;
+  readonly output: number;
 }
 
 export interface StorytellerConfig {
@@ -19,6 +29,10 @@ export interface StorytellerConfig {
   readonly identityPoolId: string;
   readonly authFlow: AuthFlow;
   readonly modelId: string;
+  /** The models offered in the picker when the role may not list them. */
+  readonly models: readonly string[];
+  readonly modelPrices: Readonly<Record<string, ModelPrice>>;
+  readonly passwordPolicy: PasswordPolicy;
   readonly endpoints: Endpoints;
 }
 
@@ -68,15 +82,84 @@ export const SETTING_RULES = {
   'endpoints.cognitoIdp': URL_RULE,
   'endpoints.cognitoIdentity': URL_RULE,
   'endpoints.bedrockRuntime': URL_RULE,
+  'endpoints.bedrock': URL_RULE,
 } as const satisfies Record<string, SettingRule>;
 
-export type SettingKey = keyof typeof SETTING_RULES;
+/** A setting whose value is an array or object: checked by a function instead of a pattern. */
+interface StructuredRule<T> {
+  readonly default: T;
+  readonly expected: string;
+  /** Returns the value when it is fine, otherwise undefined. */
+  readonly parse: (value: unknown) => T | undefined;
+}
+
+const MODEL_ID = SETTING_RULES.modelId.pattern;
+
+/** Public on-demand prices (us-east-1) of the Nova text models, per 1,000 tokens. */
+export const DEFAULT_MODEL_PRICES: Readonly<Record<string, ModelPrice>> = {
+  'amazon.nova-micro-v1:0': { input: 0.000035, output: 0.00014 },
+  'amazon.nova-lite-v1:0': { input: 0.00006, output: 0.00024 },
+  'amazon.nova-pro-v1:0': { input: 0.0008, output: 0.0032 },
+  'amazon.nova-premier-v1:0': { input: 0.0025, output: 0.0125 },
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPrice = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+export const STRUCTURED_RULES = {
+  models: {
+    default: ['amazon.nova-lite-v1:0', 'amazon.nova-micro-v1:0', 'amazon.nova-pro-v1:0'],
+    expected: 'a list of up to 50 Bedrock model or inference-profile ids',
+    parse: (v: unknown) =>
+      Array.isArray(v) && v.length <= 50 && v.every((id) => typeof id === 'string' && MODEL_ID.test(id.trim()))
+        ? [...new Set(v.map((id: string) => id.trim()))]
+        : undefined,
+  } satisfies StructuredRule<string[]>,
+  modelPrices: {
+    default: DEFAULT_MODEL_PRICES,
+    expected: 'an object mapping model ids to { "input": dollars, "output": dollars } per 1,000 tokens',
+    parse: (v: unknown) => {
+      if (!isRecord(v)) return undefined;
+      const prices: Record<string, ModelPrice> = {};
+      for (const [id, price] of Object.entries(v)) {
+        if (!MODEL_ID.test(id) || !isRecord(price) || !isPrice(price.input) || !isPrice(price.output)) return undefined;
+        if (Object.keys(price).some((k) => k !== 'input' && k !== 'output')) return undefined;
+        prices[id] = { input: price.input as number, output: price.output as number };
+      }
+      return prices;
+    },
+  } satisfies StructuredRule<Record<string, ModelPrice>>,
+  passwordPolicy: {
+    default: DEFAULT_PASSWORD_POLICY,
+    expected:
+      'an object like {"minimumLength": 10, "requireLowercase": true, "requireUppercase": true, "requireNumbers": true, "requireSymbols": true}, with minimumLength from 6 to 99',
+    parse: (v: unknown): PasswordPolicy | undefined => {
+      if (!isRecord(v)) return undefined;
+      const policy = { ...DEFAULT_PASSWORD_POLICY, ...v };
+      const flags = ['requireLowercase', 'requireUppercase', 'requireNumbers', 'requireSymbols'] as const;
+      const known = new Set<string>(['minimumLength', ...flags]);
+      if (Object.keys(v).some((k) => !known.has(k))) return undefined;
+      if (!Number.isInteger(policy.minimumLength) || policy.minimumLength < 6 || policy.minimumLength > 99) return undefined;
+      if (flags.some((f) => typeof policy[f] !== 'boolean')) return undefined;
+      return policy;
+    },
+  } satisfies StructuredRule<PasswordPolicy>,
+} as const;
+
+export type StructuredKey = keyof typeof STRUCTURED_RULES;
+export type SettingKey = keyof typeof SETTING_RULES | StructuredKey;
+export type StringSettingKey = keyof typeof SETTING_RULES;
 export const SECTION = 'storyteller';
 
 /** Checks one value against its rule; returns the problem, or undefined when it is fine. */
 export function checkSetting(key: SettingKey, value: unknown): ConfigProblem | undefined {
-  const rule: SettingRule = SETTING_RULES[key];
   const setting = `${SECTION}.${key}`;
+  if (key in STRUCTURED_RULES) {
+    const rule = STRUCTURED_RULES[key as StructuredKey];
+    if (rule.parse(value) !== undefined) return undefined;
+    return { setting, value, message: `Setting "${setting}" is ${describe(value)}, but it must be ${rule.expected}.` };
+  }
+  const rule: SettingRule = SETTING_RULES[key as StringSettingKey];
   const ok =
     typeof value === 'string' &&
     (rule.values ? rule.values.includes(value) : true) &&
@@ -98,14 +181,21 @@ function describe(value: unknown): string {
  * carries a stray space. Never throws.
  */
 export function readConfig(get: (key: SettingKey) => unknown): ConfigResult {
-  const values = {} as Record<SettingKey, string>;
+  const values = {} as Record<StringSettingKey, string>;
   const problems: ConfigProblem[] = [];
-  for (const key of Object.keys(SETTING_RULES) as SettingKey[]) {
+  for (const key of Object.keys(SETTING_RULES) as StringSettingKey[]) {
     let value = get(key) ?? SETTING_RULES[key].default;
     if (typeof value === 'string') value = value.trim();
     const problem = checkSetting(key, value);
     if (problem) problems.push(problem);
     else values[key] = value as string;
+  }
+  const structured = {} as { -readonly [K in StructuredKey]: ReturnType<(typeof STRUCTURED_RULES)[K]['parse']> };
+  for (const key of Object.keys(STRUCTURED_RULES) as StructuredKey[]) {
+    const value = get(key) ?? STRUCTURED_RULES[key].default;
+    const problem = checkSetting(key, value);
+    if (problem) problems.push(problem);
+    else Object.assign(structured, { [key]: STRUCTURED_RULES[key].parse(value) });
   }
   problems.push(...regionMismatches(values));
   if (problems.length > 0) return { ok: false, problems };
@@ -114,6 +204,7 @@ export function readConfig(get: (key: SettingKey) => unknown): ConfigResult {
   if (values['endpoints.cognitoIdp']) endpoints.cognitoIdp = stripSlash(values['endpoints.cognitoIdp']);
   if (values['endpoints.cognitoIdentity']) endpoints.cognitoIdentity = stripSlash(values['endpoints.cognitoIdentity']);
   if (values['endpoints.bedrockRuntime']) endpoints.bedrockRuntime = stripSlash(values['endpoints.bedrockRuntime']);
+  if (values['endpoints.bedrock']) endpoints.bedrock = stripSlash(values['endpoints.bedrock']);
   return {
     ok: true,
     config: {
@@ -123,6 +214,9 @@ export function readConfig(get: (key: SettingKey) => unknown): ConfigResult {
       identityPoolId: values.identityPoolId,
       authFlow: values.authFlow as AuthFlow,
       modelId: values.modelId,
+      models: structured.models!,
+      modelPrices: structured.modelPrices!,
+      passwordPolicy: structured.passwordPolicy!,
       endpoints,
     },
   };

@@ -1,11 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkSetting, isConfigured, readConfig, SETTING_RULES } from '../../src/core/config';
-import type { SettingKey } from '../../src/core/config';
+import { checkSetting, DEFAULT_MODEL_PRICES, isConfigured, readConfig, SETTING_RULES, STRUCTURED_RULES } from '../../src/core/config';
+import type { SettingKey, StringSettingKey } from '../../src/core/config';
+import { DEFAULT_PASSWORD_POLICY } from '../../src/core/auth/validation';
+import { loadStack } from '../../emulator/src/template';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
-const declared: Record<string, { pattern?: string; enum?: string[]; default?: string; markdownDescription?: string }> =
+const declared: Record<string, { pattern?: string; enum?: string[]; default?: unknown; markdownDescription?: string }> =
   manifest.contributes.configuration.properties;
 
 function settings(values: Partial<Record<SettingKey, unknown>>) {
@@ -15,10 +17,20 @@ function settings(values: Partial<Record<SettingKey, unknown>>) {
 describe('config', () => {
   describe('the contract with package.json', () => {
     it('declares exactly the settings that config.ts reads', () => {
-      assert.deepEqual(Object.keys(declared).sort(), Object.keys(SETTING_RULES).map((k) => `storyteller.${k}`).sort());
+      const keys = [...Object.keys(SETTING_RULES), ...Object.keys(STRUCTURED_RULES)];
+      assert.deepEqual(Object.keys(declared).sort(), keys.map((k) => `storyteller.${k}`).sort());
     });
 
-    for (const key of Object.keys(SETTING_RULES) as SettingKey[]) {
+    for (const key of Object.keys(STRUCTURED_RULES) as (keyof typeof STRUCTURED_RULES)[]) {
+      it(`storyteller.${key} has the same default, the default passes its own check, and a description`, () => {
+        const prop = declared[`storyteller.${key}`]!;
+        assert.deepEqual(prop.default, STRUCTURED_RULES[key].default);
+        assert.equal(checkSetting(key, prop.default), undefined);
+        assert.ok((prop.markdownDescription ?? '').length > 20, 'markdownDescription is missing');
+      });
+    }
+
+    for (const key of Object.keys(SETTING_RULES) as StringSettingKey[]) {
       it(`storyteller.${key} has the same validation, default and a description`, () => {
         const rule = SETTING_RULES[key] as { pattern?: RegExp; values?: readonly string[]; default: string };
         const prop = declared[`storyteller.${key}`]!;
@@ -41,6 +53,9 @@ describe('config', () => {
       identityPoolId: '',
       authFlow: 'USER_SRP_AUTH',
       modelId: 'amazon.nova-lite-v1:0',
+      models: ['amazon.nova-lite-v1:0', 'amazon.nova-micro-v1:0', 'amazon.nova-pro-v1:0'],
+      modelPrices: DEFAULT_MODEL_PRICES,
+      passwordPolicy: DEFAULT_PASSWORD_POLICY,
       endpoints: {},
     });
     assert.equal(isConfigured(result.config), false);
@@ -80,6 +95,12 @@ describe('config', () => {
     ['region', 42, 'Setting "storyteller.region" is number 42, but it must be an AWS region such as us-east-1.'],
     ['modelId', { id: 'x' }, 'Setting "storyteller.modelId" is an object, but it must be a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0.'],
     ['modelId', '', 'Setting "storyteller.modelId" is empty, but it must be a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0.'],
+    ['models', 'amazon.nova-lite-v1:0', 'Setting "storyteller.models" is "amazon.nova-lite-v1:0", but it must be a list of up to 50 Bedrock model or inference-profile ids.'],
+    ['models', ['amazon.nova-lite-v1:0', 'gpt-4'], 'Setting "storyteller.models" is an array, but it must be a list of up to 50 Bedrock model or inference-profile ids.'],
+    ['modelPrices', { 'amazon.nova-lite-v1:0': { input: -1, output: 0.1 } }, 'Setting "storyteller.modelPrices" is an object, but it must be an object mapping model ids to { "input": dollars, "output": dollars } per 1,000 tokens.'],
+    ['passwordPolicy', { minimumLength: 4 }, 'Setting "storyteller.passwordPolicy" is an object, but it must be an object like {"minimumLength": 10, "requireLowercase": true, "requireUppercase": true, "requireNumbers": true, "requireSymbols": true}, with minimumLength from 6 to 99.'],
+    ['passwordPolicy', { requireSymbols: 'yes' }, 'Setting "storyteller.passwordPolicy" is an object, but it must be an object like {"minimumLength": 10, "requireLowercase": true, "requireUppercase": true, "requireNumbers": true, "requireSymbols": true}, with minimumLength from 6 to 99.'],
+    ['passwordPolicy', { minLength: 12 }, 'Setting "storyteller.passwordPolicy" is an object, but it must be an object like {"minimumLength": 10, "requireLowercase": true, "requireUppercase": true, "requireNumbers": true, "requireSymbols": true}, with minimumLength from 6 to 99.'],
   ];
   for (const [key, value, message] of bad) {
     it(`explains a bad ${key} (${JSON.stringify(value)}) without throwing`, () => {
@@ -95,6 +116,25 @@ describe('config', () => {
     const result = readConfig(settings({ region: 'x', authFlow: 'y' }));
     assert.ok(!result.ok);
     assert.deepEqual(result.problems.map((p) => p.setting), ['storyteller.region', 'storyteller.authFlow']);
+  });
+
+  it('takes a partial password policy over the defaults', () => {
+    const result = readConfig(settings({ passwordPolicy: { minimumLength: 14, requireSymbols: false } }));
+    assert.ok(result.ok);
+    assert.deepEqual(result.config.passwordPolicy, { ...DEFAULT_PASSWORD_POLICY, minimumLength: 14, requireSymbols: false });
+  });
+
+  it("the default password policy is the template's user pool policy", () => {
+    const stack = loadStack({ templatePath: join(__dirname, '../../infra/template.yaml') });
+    const pool = Object.values(stack.resources).find((r) => r.type === 'AWS::Cognito::UserPool')!;
+    const policy = (pool.properties as { Policies: { PasswordPolicy: Record<string, unknown> } }).Policies.PasswordPolicy;
+    assert.deepEqual(DEFAULT_PASSWORD_POLICY, {
+      minimumLength: policy.MinimumLength,
+      requireLowercase: policy.RequireLowercase,
+      requireUppercase: policy.RequireUppercase,
+      requireNumbers: policy.RequireNumbers,
+      requireSymbols: policy.RequireSymbols,
+    });
   });
 
   it('catches ids from a different region than the region setting', () => {

@@ -5,7 +5,8 @@ import type { CognitoAuth, SignInStep } from '../../core/auth/cognito';
 import { AuthError, toAuthError } from '../../core/auth/errors';
 import { SessionManager } from '../../core/auth/session';
 import type { Session, SessionState } from '../../core/auth/session';
-import { checkCode, checkEmail, checkExistingPassword, checkPassword } from '../../core/auth/validation';
+import { checkCode, checkEmail, checkExistingPassword, checkPassword, DEFAULT_PASSWORD_POLICY } from '../../core/auth/validation';
+import type { PasswordPolicy } from '../../core/auth/validation';
 import { isConfigured } from '../../core/config';
 import { loadAws } from '../aws';
 import type { Log } from '../log';
@@ -55,7 +56,7 @@ export class Auth implements vscode.Disposable {
     const answers = await this.ask('Sign Up', [
       { key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', validate: checkEmail },
       { key: 'name', prompt: 'Your name (optional)', placeholder: 'Ann Reader' },
-      { key: 'password', prompt: 'Choose a password', password: true, validate: (v) => checkPassword(v) },
+      { key: 'password', prompt: 'Choose a password', password: true, validate: (v) => checkPassword(v, this.passwordPolicy()) },
       { key: 'confirm', prompt: 'Type the password again', password: true },
     ]);
     if (!answers) return undefined;
@@ -145,7 +146,7 @@ export class Auth implements vscode.Disposable {
     if (!sent) return;
     const answers = await this.ask('Reset Password', [
       { key: 'code', prompt: `The 6-digit code sent to ${sent[0] ?? address}`, validate: checkCode },
-      { key: 'password', prompt: 'Choose a new password', password: true, validate: (v) => checkPassword(v) },
+      { key: 'password', prompt: 'Choose a new password', password: true, validate: (v) => checkPassword(v, this.passwordPolicy()) },
     ]);
     if (!answers) return;
     if (!(await this.run('Resetting…', () => this.client().confirmForgotPassword(address, answers.code!, answers.password!), address))) return;
@@ -186,6 +187,12 @@ export class Auth implements vscode.Disposable {
     await this.prompter.message('info', 'The client secret is removed.');
   }
 
+  /** The policy from `storyteller.passwordPolicy`; a bad setting falls back to the template's. */
+  private passwordPolicy(): PasswordPolicy {
+    const settings = readSettings();
+    return settings.ok ? settings.config.passwordPolicy : DEFAULT_PASSWORD_POLICY;
+  }
+
   /** The Cognito client for the current settings; the AWS SDK loads here, on first use. */
   private client(): CognitoAuth {
     if (this.cognito) return this.cognito;
@@ -220,7 +227,7 @@ export class Auth implements vscode.Disposable {
     switch (step.kind) {
       case 'new-password': {
         const a = await this.ask('Choose a New Password', [
-          { key: 'password', prompt: 'Your administrator requires a new password', password: true, validate: (v) => checkPassword(v) },
+          { key: 'password', prompt: 'Your administrator requires a new password', password: true, validate: (v) => checkPassword(v, this.passwordPolicy()) },
         ]);
         return a ? (await this.run('Setting the password…', () => step.respond(a.password!)))?.[0] : undefined;
       }
