@@ -1,0 +1,145 @@
+// Turns story controls into a Converse request. "Continue" and "Refine" send the story so far as
+// a conversation (user prompt → assistant story → user instruction), so the model sees its own
+// text as its own turn instead of a quoted blob; "Regenerate" re-sends the original prompt.
+import type { StoryControls, StoryLength } from './controls';
+import { LIMITS, validateControls } from './controls';
+
+/** The subset of ConverseStreamCommandInput this builds; structurally compatible with the SDK's. */
+export interface ConverseRequest {
+  readonly modelId: string;
+  readonly system: readonly { readonly text: string }[];
+  readonly messages: readonly { readonly role: 'user' | 'assistant'; readonly content: readonly { readonly text: string }[] }[];
+  readonly inferenceConfig: { readonly maxTokens: number; readonly temperature: number };
+}
+
+export type PromptStep =
+  | { readonly kind: 'new' }
+  | { readonly kind: 'regenerate' }
+  /** `story` is the text so far; the answer is appended to it. */
+  | { readonly kind: 'continue'; readonly story: string }
+  /** `story` is the text to rewrite; the answer replaces it. */
+  | { readonly kind: 'refine'; readonly story: string; readonly instruction: string };
+
+export const LENGTH_TOKENS: Readonly<Record<StoryLength, number>> = { short: 800, medium: 2000, long: 5000 };
+const LENGTH_WORDS: Readonly<Record<StoryLength, string>> = { short: 'about 400 words', medium: 'about 1,000 words', long: 'about 2,500 words' };
+
+/** Output-token ceilings of the models we know (base ids, without a cross-region prefix). */
+const MODEL_MAX_OUTPUT: readonly [RegExp, number][] = [
+  [/^amazon\.nova-(micro|lite|pro)-/, 10_000],
+  [/^amazon\.nova-premier-/, 32_000],
+  [/^amazon\.titan-text-express-/, 8192],
+  [/^amazon\.titan-text-lite-/, 4096],
+  [/^anthropic\.claude-3-(haiku|sonnet|opus)-/, 4096],
+  [/^anthropic\.claude-3-5-/, 8192],
+  [/^anthropic\.claude-(haiku|sonnet|opus)-4/, 64_000],
+  [/^meta\.llama/, 2048],
+  [/^mistral\./, 8192],
+];
+
+/** `us.anthropic.claude-…` or an ARN → `anthropic.claude-…`. */
+export function baseModelId(modelId: string): string {
+  const id = modelId.replace(/^arn:aws[\w-]*:bedrock:[\w-]*:\d*:(foundation-model|inference-profile)\//, '');
+  return id.replace(/^(us|eu|apac|global|us-gov|jp|au|ca)\./, '');
+}
+
+/** The model's output limit when we know it. */
+export function modelMaxOutput(modelId: string): number | undefined {
+  const base = baseModelId(modelId);
+  return MODEL_MAX_OUTPUT.find(([pattern]) => pattern.test(base))?.[1];
+}
+
+export function maxTokensFor(length: StoryLength, modelId: string): number {
+  const cap = modelMaxOutput(modelId);
+  return cap === undefined ? LENGTH_TOKENS[length] : Math.min(LENGTH_TOKENS[length], cap);
+}
+
+export const SYSTEM_PROMPT = [
+  'You are a skilled storyteller. Write original fiction from the reader\'s brief.',
+  'Write vivid, concrete prose with a clear beginning, middle and end, and keep characters consistent.',
+  'Respect the audience: for children, nothing frightening, violent or unsuitable; for young adults, nothing explicit.',
+  'Answer with the story only, in Markdown: a title as a level-1 heading, then the story. No preface, no notes afterwards.',
+].join(' ');
+
+/** The first user turn: the brief, one labelled line per control. */
+export function briefText(controls: StoryControls): string {
+  const lines = [`Write a ${controls.length} story (${LENGTH_WORDS[controls.length]}) for ${audienceLabel(controls.audience)}.`];
+  if (controls.genre) lines.push(`Genre: ${controls.genre}`);
+  if (controls.tone) lines.push(`Tone: ${controls.tone}`);
+  if (controls.characters) lines.push(`Characters: ${controls.characters}`);
+  if (controls.setting) lines.push(`Setting: ${controls.setting}`);
+  lines.push('', `Premise: ${controls.premise}`);
+  return lines.join('\n');
+}
+
+function audienceLabel(audience: StoryControls['audience']): string {
+  return audience === 'children' ? 'children' : audience === 'young adult' ? 'young adult readers' : 'adult readers';
+}
+
+export const CONTINUE_INSTRUCTION =
+  'Continue the story from exactly where it stops. Do not repeat or summarise what is already written, and do not add a new title.';
+
+export function refineInstructionText(instruction: string): string {
+  return `Rewrite the whole story with this change: ${instruction.trim()}\nKeep everything else that works. Answer with the complete revised story only, title included.`;
+}
+
+export class PromptError extends Error {
+  override readonly name = 'PromptError';
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Validates the controls and builds the request. Throws PromptError naming the field for bad
+ * controls, an empty story to continue or refine, or a bad refine instruction.
+ */
+export function buildConverseRequest(modelId: string, controls: StoryControls, step: PromptStep = { kind: 'new' }): ConverseRequest {
+  const checked = validateControls(controls);
+  if (!checked.ok) throw new PromptError(checked.errors.map((e) => e.message).join(' '), checked.errors[0]?.field ?? 'controls');
+  const valid = checked.value;
+  if (modelId.trim() === '') throw new PromptError('Model is required: pick a model.', 'modelId');
+  type Message = ConverseRequest['messages'][number];
+  const user = (text: string): Message => ({ role: 'user', content: [{ text }] });
+  const assistant = (text: string): Message => ({ role: 'assistant', content: [{ text }] });
+  const messages: Message[] = [user(briefText(valid))];
+  if (step.kind === 'continue' || step.kind === 'refine') {
+    // Bedrock rejects blank turns, and some models reject an assistant turn ending in whitespace.
+    const story = step.story.trimEnd();
+    if (story.trim() === '') throw new PromptError(`There is no story text to ${step.kind}. Write a story first.`, 'story');
+    messages.push(assistant(story));
+    if (step.kind === 'continue') messages.push(user(CONTINUE_INSTRUCTION));
+    else {
+      const instruction = step.instruction.trim();
+      if (instruction === '') throw new PromptError('Refine instruction is required: say what to change.', 'instruction');
+      if (instruction.length > LIMITS.refineInstructionMax) {
+        throw new PromptError(`Refine instruction is ${instruction.length} characters long; the limit is ${LIMITS.refineInstructionMax}.`, 'instruction');
+      }
+      messages.push(user(refineInstructionText(instruction)));
+    }
+  }
+  return {
+    modelId,
+    system: [{ text: SYSTEM_PROMPT }],
+    messages,
+    inferenceConfig: { maxTokens: maxTokensFor(valid.length, modelId), temperature: valid.temperature },
+  };
+}
+
+/** A short title from the premise, for the history list until the story has its own heading. */
+export function titleFromPremise(premise: string, max = 60): string {
+  const firstLine = premise.trim().split(/\r?\n/)[0] ?? '';
+  const sentence = (/^(.+?[.!?])(\s|$)/.exec(firstLine)?.[1] ?? firstLine).replace(/[.!?]+$/, '').trim();
+  if (sentence.length <= max) return sentence || 'Untitled story';
+  const cut = sentence.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** The story's own "# Heading", if the model wrote one at the top. */
+export function titleFromStory(text: string): string | undefined {
+  const m = /^\s*#\s+(.+?)\s*#*\s*$/m.exec(text.split('\n').slice(0, 3).join('\n'));
+  return m?.[1] ? m[1].slice(0, 200) : undefined;
+}

@@ -1,0 +1,89 @@
+import * as assert from 'node:assert/strict';
+import { DeltaBatcher } from '../../../src/core/story/batcher';
+import type { BatchClock } from '../../../src/core/story/batcher';
+
+/** A manual clock: timers fire only when the test advances time. */
+class FakeClock implements BatchClock {
+  t = 1000;
+  private timers = new Map<number, { at: number; fn: () => void }>();
+  private next = 1;
+  now(): number {
+    return this.t;
+  }
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = this.next++;
+    this.timers.set(id, { at: this.t + ms, fn });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      const due = [...this.timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      this.timers.delete(due[0]);
+      this.t = due[1].at;
+      due[1].fn();
+    }
+    this.t = end;
+  }
+  get pending(): number {
+    return this.timers.size;
+  }
+}
+
+describe('DeltaBatcher', () => {
+  let clock: FakeClock;
+  let sent: { at: number; text: string }[];
+  let batcher: DeltaBatcher;
+  beforeEach(() => {
+    clock = new FakeClock();
+    sent = [];
+    batcher = new DeltaBatcher((text) => sent.push({ at: clock.now(), text }), 16, clock);
+  });
+
+  it('sends the first delta at once (no added first-token latency)', () => {
+    batcher.push('Once');
+    assert.deepEqual(sent, [{ at: 1000, text: 'Once' }]);
+  });
+
+  it('coalesces a burst into one message per 16 ms, in order, losing nothing', () => {
+    const tokens = Array.from({ length: 100 }, (_, i) => `t${i} `);
+    for (const t of tokens) {
+      batcher.push(t);
+      clock.advance(1); // a token every millisecond
+    }
+    const beforeFlush = sent.length;
+    batcher.flush();
+    assert.equal(sent.map((s) => s.text).join(''), tokens.join(''));
+    // The end-of-stream flush may follow closely; every message before it is ≥ 16 ms apart.
+    for (let i = 1; i < beforeFlush; i++) assert.ok(sent[i]!.at - sent[i - 1]!.at >= 16, `messages ${i - 1} and ${i} are ${sent[i]!.at - sent[i - 1]!.at} ms apart`);
+    assert.ok(sent.length <= Math.ceil(100 / 16) + 1, `${sent.length} messages for 100 ms`);
+  });
+
+  it('flush sends what is pending at once and cancels the timer; close ignores later pushes', () => {
+    batcher.push('a');
+    batcher.push('b');
+    batcher.push('c');
+    assert.equal(sent.length, 1);
+    assert.equal(clock.pending, 1);
+    batcher.flush();
+    assert.deepEqual(sent.map((s) => s.text), ['a', 'bc']);
+    assert.equal(clock.pending, 0);
+    batcher.close();
+    batcher.push('late');
+    clock.advance(100);
+    assert.deepEqual(sent.map((s) => s.text), ['a', 'bc']);
+  });
+
+  it('a delta after a quiet gap goes out immediately again; empty deltas and flushes send nothing', () => {
+    batcher.push('a');
+    clock.advance(50);
+    batcher.push('');
+    batcher.flush();
+    batcher.push('b');
+    assert.deepEqual(sent, [{ at: 1000, text: 'a' }, { at: 1050, text: 'b' }]);
+  });
+});
