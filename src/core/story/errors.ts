@@ -3,7 +3,7 @@
 // always kept, and then "Continue" is offered; refused credentials get one automatic refresh
 // (done by the service, see isCredentialError) before we ask the user to sign in again.
 
-export type ErrorAction = 'retry' | 'continue' | 'signIn' | 'pickModel' | 'openSettings';
+import type { ErrorAction } from './protocol';
 
 /** Serialisable: what the UI and the history file get. */
 export interface StoryErrorInfo {

@@ -4,18 +4,7 @@
 import type { ModelPrice } from '../config';
 import { baseModelId } from './prompt';
 
-export interface Usage {
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly totalTokens: number;
-}
-
-/** Always an estimate from list prices, never a bill. Same shape as the protocol's Cost. */
-export interface Cost {
-  readonly amount: number;
-  readonly currency: 'USD';
-  readonly estimated: true;
-}
+import type { Cost, Usage } from './protocol';
 
 export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
 

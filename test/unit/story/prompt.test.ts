@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { StoryControls } from '../../../src/core/story/controls';
+import type { StoryControls } from '../../../src/core/story/protocol';
 import {
   CONTINUE_INSTRUCTION,
   PromptError,
