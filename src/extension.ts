@@ -3,22 +3,20 @@
 import * as vscode from 'vscode';
 import { Auth } from './vscode/auth/auth';
 import { QuickInputPrompter } from './vscode/auth/prompter';
-import type { Prompter } from './vscode/auth/prompter';
 import { CognitoAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './vscode/auth/provider';
 import { configureFromStack, toConfigureArgs } from './vscode/commands/configureFromStack';
 import { Log } from './vscode/log';
 import { watchSettings } from './vscode/settings';
 import { AccountStatusBar } from './vscode/statusBar';
+import { testingApi } from './vscode/testing';
+import type { TestingApi } from './vscode/testing';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface StorytellerApi {
   /** Milliseconds spent inside activate(), measured by the extension itself. */
   readonly activationMs: number;
-  /** For integration tests: script the auth prompts, and read the status bar. */
-  readonly testing: {
-    usePrompter(prompter: Prompter | undefined): void;
-    statusBarText(): string;
-  };
+  /** Hooks for the integration suites; undefined unless VS Code runs in test mode. */
+  readonly testing: TestingApi | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): StorytellerApi {
@@ -75,12 +73,15 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
   log.info(`Activated in ${activationMs.toFixed(2)} ms in ${vscode.env.appName} ${vscode.version}.`);
   return {
     activationMs,
-    testing: {
+    testing: testingApi({
+      context,
+      auth,
+      provider,
       usePrompter: (prompter) => {
         auth.prompter = prompter ?? quickInput;
       },
       statusBarText: () => statusBar.text,
-    },
+    }),
   };
 }
 

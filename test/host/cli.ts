@@ -36,8 +36,9 @@ async function main(): Promise<number> {
 
   // The suites talk to local AWS: one emulator with a public app client, one with a secret.
   const emulators: Record<string, RunningEmulator> = {
-    public: await startEmulator({ stackName: 'it-public' }),
-    secret: await startEmulator({ stackName: 'it-secret', params: { GenerateClientSecret: 'true' } }),
+    // MFA is optional so the TOTP flows can run; without a set-up app, sign-in asks for none.
+    public: await startEmulator({ stackName: 'it-public', params: { MfaConfiguration: 'OPTIONAL' } }),
+    secret: await startEmulator({ stackName: 'it-secret', params: { GenerateClientSecret: 'true', MfaConfiguration: 'OPTIONAL' } }),
   };
   const started = Date.now();
   const result = await runInHost({

@@ -2,42 +2,11 @@
 // the status bar, against the emulator, with and without a client secret.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { StorytellerApi } from '../../src/extension';
-import type { InputOptions, Prompter } from '../../src/vscode/auth/prompter';
+import { activate, script as run } from './prompter';
+import type { Answer } from './prompter';
+import type { TestingApi } from '../../src/vscode/testing';
 import { counters, emulators, forgetEmulator, latestCode, useEmulator } from './emulators';
 import type { EmulatorInfo } from './emulators';
-
-type Answer = string | (() => Promise<string>);
-
-/** Answers prompts from a script, and records what the extension said. */
-class ScriptedPrompter implements Prompter {
-  readonly asked: InputOptions[] = [];
-  readonly messages: { kind: string; message: string }[] = [];
-  constructor(private readonly answers: Answer[]) {}
-
-  async input(options: InputOptions): Promise<string | undefined> {
-    this.asked.push(options);
-    const next = this.answers.shift();
-    if (next === undefined) return undefined;
-    const value = typeof next === 'function' ? await next() : next;
-    const problem = options.validate?.(value);
-    if (problem) throw new Error(`The scripted answer "${value}" to "${options.prompt}" fails validation: ${problem}`);
-    return value;
-  }
-
-  async message(kind: 'info' | 'warning' | 'error', message: string): Promise<string | undefined> {
-    this.messages.push({ kind, message });
-    return undefined;
-  }
-
-  progress<T>(_title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return task(new AbortController().signal);
-  }
-
-  errors(): string[] {
-    return this.messages.filter((m) => m.kind === 'error').map((m) => m.message);
-  }
-}
 
 const PASSWORD = 'Correct-Horse-9';
 let n = 0;
@@ -55,18 +24,12 @@ async function silentSession() {
 for (const kind of ['public', 'secret'] as const) {
   describe(`Auth in VS Code against the emulator (${kind} app client)`, function () {
     this.timeout(30_000);
-    let api: StorytellerApi;
+    let testing: TestingApi;
     let emu: EmulatorInfo;
-
-    const script = async (answers: Answer[], command: string) => {
-      const prompter = new ScriptedPrompter(answers);
-      api.testing.usePrompter(prompter);
-      await vscode.commands.executeCommand(command);
-      return prompter;
-    };
+    const script = (answers: Answer[], command: string) => run(testing, answers, command);
 
     before(async () => {
-      api = await vscode.extensions.getExtension<StorytellerApi>('bedrock-storyteller.bedrock-storyteller')!.activate();
+      ({ testing } = await activate());
       emu = emulators()[kind];
       await useEmulator(emu);
       if (emu.clientSecret) await script([emu.clientSecret], 'storyteller.setClientSecret');
@@ -75,7 +38,7 @@ for (const kind of ['public', 'secret'] as const) {
     after(async () => {
       await vscode.commands.executeCommand('storyteller.signOut');
       await script([], 'storyteller.clearClientSecret');
-      api.testing.usePrompter(undefined);
+      testing.usePrompter(undefined);
       await forgetEmulator();
     });
 
@@ -93,7 +56,7 @@ for (const kind of ['public', 'secret'] as const) {
           ['Confirm Sign Up', undefined, undefined, false],
         ],
       );
-      assert.match(api.testing.statusBarText(), new RegExp(email.replace(/\./g, '\\.')));
+      assert.match(testing.statusBarText(), new RegExp(email.replace(/\./g, '\\.')));
       assert.deepEqual((await accounts()).map((a) => a.label), [email], 'the account is in the Accounts menu');
     });
 
@@ -109,7 +72,7 @@ for (const kind of ['public', 'secret'] as const) {
       assert.deepEqual(await accounts(), []);
       assert.equal(await silentSession(), undefined);
       assert.equal((await counters(emu)).RevokeToken, before + 1);
-      assert.equal(api.testing.statusBarText(), '$(sign-in) Sign in');
+      assert.equal(testing.statusBarText(), '$(sign-in) Sign in');
     });
 
     it('explains a wrong password, and stays signed out', async () => {

@@ -41,3 +41,31 @@ export async function latestCode(emu: EmulatorInfo, to: string, kind = 'confirma
 export async function counters(emu: EmulatorInfo): Promise<Record<string, number>> {
   return (await fetch(`${emu.endpoints.cognitoIdp}/_emulator/counters`)).json() as Promise<Record<string, number>>;
 }
+
+export async function resetCounters(emu: EmulatorInfo): Promise<void> {
+  await fetch(`${emu.endpoints.cognitoIdp}/_emulator/counters`, { method: 'DELETE' });
+}
+
+/** Arms a fault (see emulator/README.md "Faults"). */
+export async function fault(emu: EmulatorInfo, spec: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${emu.endpoints.cognitoIdp}/_emulator/faults`, { method: 'POST', body: JSON.stringify(spec) });
+  if (!response.ok) throw new Error(`fault ${JSON.stringify(spec)} refused: ${await response.text()}`);
+}
+
+export async function clearFaults(emu: EmulatorInfo): Promise<void> {
+  await fetch(`${emu.endpoints.cognitoIdp}/_emulator/faults`, { method: 'DELETE' });
+}
+
+/** One Cognito user pool call, as the AWS JSON protocol sends it. Any Authorization header makes an admin. */
+export async function cognito(emu: EmulatorInfo, operation: string, input: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(emu.endpoints.cognitoIdp, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
+      ...(operation.startsWith('Admin') ? { authorization: 'AWS4-HMAC-SHA256 Credential=test' } : {}),
+    },
+    body: JSON.stringify(input),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}

@@ -57,7 +57,13 @@ const RULES: Record<string, Rule> = {
   InvalidParameterException: { message: (m) => `Cognito rejected the request: ${stripPrefix(m)}`, severity: 'user' },
   CodeDeliveryFailureException: { message: 'Cognito could not send the code email. Check the address, then ask for a new code.', severity: 'user', action: 'resend-code' },
   EnableSoftwareTokenMFAException: { message: 'That authenticator code is not right. Wait for the next code and try again.', severity: 'user' },
-  SoftwareTokenMFANotFoundException: { message: 'No authenticator app is set up for this account. Set up MFA first.', severity: 'user' },
+  SoftwareTokenMFANotFoundException: {
+    message: (m) =>
+      /not enabled for the user pool/i.test(m)
+        ? 'This user pool does not allow authenticator apps. Deploy the template with MfaConfiguration set to OPTIONAL or ON.'
+        : 'No authenticator app is set up for this account. Set up MFA first.',
+    severity: 'user',
+  },
   MFAMethodNotFoundException: { message: 'No MFA method is set up for this account. Set up an authenticator app first.', severity: 'user' },
   ResourceNotFoundException: {
     message: 'The user pool or app client in the settings does not exist. Run "Configure from Stack Outputs" again.',
@@ -94,7 +100,7 @@ export function toAuthError(error: unknown): AuthError {
     return new AuthError(message, name, rule.severity, rule.action);
   }
   if (isNetworkError(e)) {
-    return new AuthError('Cannot reach Amazon Cognito. Check your network connection or proxy; you stay signed in.', 'NetworkError', 'transient', 'retry');
+    return new AuthError('Cannot reach Amazon Cognito. Check your network connection or proxy, then try again.', 'NetworkError', 'transient', 'retry');
   }
   if (name === 'AbortError') return new AuthError('Cancelled.', 'AbortError', 'user');
   const status = e.$metadata?.httpStatusCode;

@@ -97,6 +97,12 @@ export class SessionManager {
     return (this.loaded ??= this.reload());
   }
 
+  /** Re-reads the store now, e.g. after another window wrote it. */
+  async sync(): Promise<void> {
+    await this.load();
+    await this.reload();
+  }
+
   /** The session if there is one, without any network call; it may need a refresh. */
   async peek(): Promise<Session | undefined> {
     await this.load();
@@ -191,7 +197,8 @@ export class SessionManager {
       if (this.state.kind !== 'signed-out') this.setState({ kind: 'signed-out' });
       return;
     }
-    const same = this.state.kind !== 'signed-out' && this.state.session.accessToken === session.accessToken;
+    const same =
+      this.state.kind !== 'signed-out' && this.state.session.accessToken === session.accessToken && this.state.session.expiresAt === session.expiresAt;
     if (!same) {
       this.failures = 0;
       this.setState({ kind: 'signed-in', session });

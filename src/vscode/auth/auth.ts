@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import type { CognitoAuth, SignInStep } from '../../core/auth/cognito';
 import { AuthError, toAuthError } from '../../core/auth/errors';
-import { SessionManager } from '../../core/auth/session';
-import type { Session, SessionState } from '../../core/auth/session';
+import { SESSION_EXPIRED, SessionManager } from '../../core/auth/session';
+import type { Refresher, Session, SessionState } from '../../core/auth/session';
 import { checkCode, checkEmail, checkExistingPassword, checkPassword, DEFAULT_PASSWORD_POLICY } from '../../core/auth/validation';
 import type { PasswordPolicy } from '../../core/auth/validation';
 import { isConfigured } from '../../core/config';
@@ -20,6 +20,9 @@ export class Auth implements vscode.Disposable {
   private cognito: CognitoAuth | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<SessionState>();
+  private lastState: SessionState = { kind: 'signed-out' };
+  /** Refreshes tokens with the current settings' client. */
+  readonly refresher: Refresher = (session) => this.client().refresh(session);
   readonly onDidChange = this.changed.event;
 
   constructor(
@@ -29,13 +32,20 @@ export class Auth implements vscode.Disposable {
   ) {
     this.sessions = new SessionManager({
       store: new SecretSessionStore(secrets),
-      refresh: (session) => this.client().refresh(session),
+      refresh: this.refresher,
       log: (message) => log.info(message),
     });
     this.disposables.push(
       this.changed,
       { dispose: () => this.sessions.dispose() },
-      this.sessions.onDidChange((state) => this.changed.fire(state)),
+      this.sessions.onDidChange((state) => {
+        const ended = state.kind === 'signed-out' && state.reason !== undefined && this.lastState.kind !== 'signed-out';
+        const corrupt = state.kind === 'signed-out' && state.reason !== undefined && state.reason !== SESSION_EXPIRED;
+        this.lastState = state;
+        this.changed.fire(state);
+        // Say why the account vanished, once, with the way back in.
+        if (state.kind === 'signed-out' && state.reason && (ended || corrupt)) void this.offerSignIn(state.reason);
+      }),
       // A new pool, client, flow or endpoint means a new client; the old one is dropped.
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('storyteller')) this.resetClient();
@@ -185,6 +195,11 @@ export class Auth implements vscode.Disposable {
   async clearClientSecret(): Promise<void> {
     await this.secrets.delete(CLIENT_SECRET_KEY);
     await this.prompter.message('info', 'The client secret is removed.');
+  }
+
+  private async offerSignIn(reason: string): Promise<void> {
+    this.log.warn(reason);
+    if ((await this.prompter.message('warning', reason, 'Sign In')) === 'Sign In') await this.signIn();
   }
 
   /** The policy from `storyteller.passwordPolicy`; a bad setting falls back to the template's. */

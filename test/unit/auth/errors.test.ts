@@ -25,12 +25,15 @@ describe('Cognito error messages', () => {
     [aws('UserNotFoundException', 'User does not exist.'), 'No account exists for this email. Sign up first.', 'user', 'sign-up'],
     [aws('UserLambdaValidationException', 'PreSignUp failed with error Sign-up is limited to addresses at example.com.'), 'Sign-up is limited to addresses at example.com.', 'user', undefined],
     [aws('ResourceNotFoundException', 'User pool client abc does not exist.'), 'The user pool or app client in the settings does not exist. Run "Configure from Stack Outputs" again.', 'user', 'configure'],
+    [aws('SoftwareTokenMFANotFoundException', 'Software Token MFA is not enabled for the user pool'),
+      'This user pool does not allow authenticator apps. Deploy the template with MfaConfiguration set to OPTIONAL or ON.', 'user', undefined],
+    [aws('SoftwareTokenMFANotFoundException', 'Software Token MFA has not been enabled by the user.'), 'No authenticator app is set up for this account. Set up MFA first.', 'user', undefined],
     [aws('InternalErrorException', 'boom', 500), 'Cognito had an internal error. Try again in a moment.', 'transient', 'retry'],
     [aws('SomethingNew', 'odd', 502), 'Cognito failed with HTTP 502. Try again in a moment.', 'transient', 'retry'],
     [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' }),
-      'Cannot reach Amazon Cognito. Check your network connection or proxy; you stay signed in.', 'transient', 'retry'],
+      'Cannot reach Amazon Cognito. Check your network connection or proxy, then try again.', 'transient', 'retry'],
     [Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } }),
-      'Cannot reach Amazon Cognito. Check your network connection or proxy; you stay signed in.', 'transient', 'retry'],
+      'Cannot reach Amazon Cognito. Check your network connection or proxy, then try again.', 'transient', 'retry'],
     [aws('SomethingNew', 'A brand new failure'), 'Cognito refused the request (SomethingNew): A brand new failure', 'user', undefined],
   ];
   for (const [error, message, severity, action] of cases) {

@@ -1,0 +1,79 @@
+// Hooks for the integration suites. They exist only when VS Code runs the extension in test
+// mode: a hook that can read tokens or script prompts must never reach other extensions.
+import * as vscode from 'vscode';
+import { SessionManager } from '../core/auth/session';
+import type { Auth } from './auth/auth';
+import type { Prompter } from './auth/prompter';
+import { SecretSessionStore, SESSION_KEY } from './auth/secretStore';
+import type { CognitoAuthenticationProvider } from './auth/provider';
+
+export interface TestingApi {
+  usePrompter(prompter: Prompter | undefined): void;
+  statusBarText(): string;
+  /** The session state without its tokens. */
+  sessionState(): { kind: 'signed-in' | 'offline' | 'signed-out'; email?: string; reason?: string; expiresAt?: number };
+  /** The live secrets, so the secrets scan knows what to look for. */
+  secrets(): Promise<string[]>;
+  /** Rewrites the stored session as expired, and waits until the manager has seen it. */
+  expireSession(): Promise<void>;
+  /** Stores raw text as the session, as a broken or foreign writer would. */
+  writeRawSession(raw: string): Promise<void>;
+  /** Through the manager: a valid session (refreshed if needed), without tokens. */
+  getSession(): Promise<{ email: string; expiresAt: number }>;
+  /** Through the AuthenticationProvider, as VS Code calls it for other extensions. */
+  providerSessions(): Promise<string[]>;
+  /** A second session manager on the same SecretStorage, like a second window. */
+  secondWindow(): { getSession(): Promise<{ email: string; expiresAt: number }>; kind(): string; dispose(): void };
+  storage(): { globalStorage: string; workspaceStorage: string | undefined; logs: string };
+  mementos(): { global: Record<string, unknown>; workspace: Record<string, unknown> };
+}
+
+export interface TestingParts {
+  readonly context: vscode.ExtensionContext;
+  readonly auth: Auth;
+  readonly provider: CognitoAuthenticationProvider;
+  readonly usePrompter: (prompter: Prompter | undefined) => void;
+  readonly statusBarText: () => string;
+}
+
+export function testingApi(parts: TestingParts): TestingApi | undefined {
+  const { context, auth, provider } = parts;
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  const withoutTokens = (s: { email: string; expiresAt: number }) => ({ email: s.email, expiresAt: s.expiresAt });
+  const dump = (memento: vscode.Memento) => Object.fromEntries(memento.keys().map((k) => [k, memento.get(k)]));
+
+  return {
+    usePrompter: parts.usePrompter,
+    statusBarText: parts.statusBarText,
+    sessionState: () => {
+      const state = auth.sessions.current;
+      if (state.kind === 'signed-out') return { kind: state.kind, ...(state.reason ? { reason: state.reason } : {}) };
+      return { kind: state.kind, email: state.session.email, expiresAt: state.session.expiresAt };
+    },
+    secrets: async () => {
+      const raw = await context.secrets.get(SESSION_KEY);
+      const session = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      const client = await context.secrets.get('storyteller.clientSecret');
+      return [session.idToken, session.accessToken, session.refreshToken, client].filter((v): v is string => typeof v === 'string');
+    },
+    expireSession: async () => {
+      const raw = await context.secrets.get(SESSION_KEY);
+      if (!raw) throw new Error('No stored session to expire.');
+      const now = Date.now();
+      await context.secrets.store(SESSION_KEY, JSON.stringify({ ...JSON.parse(raw), issuedAt: now - 3_600_000, expiresAt: now - 1000 }));
+      await auth.sessions.sync();
+    },
+    writeRawSession: async (raw) => {
+      await context.secrets.store(SESSION_KEY, raw);
+      await auth.sessions.sync();
+    },
+    getSession: async () => withoutTokens(await auth.sessions.getSession()),
+    providerSessions: async () => (await provider.getSessions()).map((s) => s.account.label),
+    secondWindow: () => {
+      const manager = new SessionManager({ store: new SecretSessionStore(context.secrets), refresh: auth.refresher });
+      return { getSession: async () => withoutTokens(await manager.getSession()), kind: () => manager.current.kind, dispose: () => manager.dispose() };
+    },
+    storage: () => ({ globalStorage: context.globalStorageUri.fsPath, workspaceStorage: context.storageUri?.fsPath, logs: context.logUri.fsPath }),
+    mementos: () => ({ global: dump(context.globalState), workspace: dump(context.workspaceState) }),
+  };
+}

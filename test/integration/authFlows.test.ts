@@ -1,0 +1,407 @@
+// Every auth flow, every fault and the bad inputs, through the real commands and the
+// AuthenticationProvider inside VS Code, against the emulator, with and without a client secret.
+import * as assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer, connect } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { Secret, TOTP } from 'otpauth';
+import * as vscode from 'vscode';
+import type { TestingApi } from '../../src/vscode/testing';
+import { clearFaults, cognito, counters, emulators, fault, forgetEmulator, latestCode, useEmulator } from './emulators';
+import type { EmulatorInfo } from './emulators';
+import { activate, eventually, script as run, ScriptedPrompter } from './prompter';
+import type { Answer, Rejecting } from './prompter';
+
+const PASSWORD = 'Correct-Horse-9';
+const NEW_PASSWORD = 'Battery-Staple-42';
+const EXPIRED = 'Your session has expired. Sign in again.';
+const CORRUPT = 'The stored session could not be read, so it was cleared. Sign in again.';
+let n = 0;
+const newEmail = () => `flow.${Date.now().toString(36)}.${n++}@example.com`;
+const accounts = async () => (await vscode.authentication.getAccounts('cognito')).map((a) => a.label);
+const refreshes = async (emu: EmulatorInfo) => (await counters(emu))['InitiateAuth:REFRESH_TOKEN_AUTH'] ?? 0;
+
+const totp = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
+/** The base32 key shown in an MFA setup prompt. */
+const keyIn = (prompt: string) => /key(?: to your authenticator app)?: ([A-Z2-7]+)/.exec(prompt)?.[1] ?? assert.fail(`no key in "${prompt}"`);
+
+/** A TCP relay in front of the emulator that can be cut and restored: "Cognito is unreachable". */
+class Relay {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+  constructor(private readonly target: URL) {}
+
+  async open(): Promise<string> {
+    const server = createServer((client) => {
+      const upstream = connect(Number(this.target.port), this.target.hostname);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => s.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as { port: number }).port;
+    this.server = server;
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  }
+}
+
+for (const kind of ['public', 'secret'] as const) {
+  describe(`Auth flows in VS Code (${kind} app client)`, function () {
+    this.timeout(40_000);
+    let testing: TestingApi;
+    let emu: EmulatorInfo;
+    const script = (answers: (Answer | Rejecting)[], command: string, pick?: ConstructorParameters<typeof ScriptedPrompter>[1]) =>
+      run(testing, answers, command, pick);
+    const code = (to: string, what = 'confirmation') => () => latestCode(emu, to, what);
+
+    /** Signs a new user up and in; returns the email. */
+    async function newUser(password = PASSWORD): Promise<string> {
+      const email = newEmail();
+      const p = await script([email, '', password, password, code(email)], 'storyteller.signUp');
+      assert.deepEqual(p.errors(), []);
+      assert.deepEqual(await accounts(), [email]);
+      return email;
+    }
+
+    /** REFRESH_TOKEN_AUTH straight to the emulator, as a thief holding the token would. */
+    async function refreshWith(tokens: string[]): Promise<string> {
+      const [idToken, , refreshToken] = tokens;
+      const payload = JSON.parse(Buffer.from(idToken!.split('.')[1]!, 'base64url').toString()) as Record<string, string>;
+      const params: Record<string, string> = { REFRESH_TOKEN: refreshToken! };
+      if (emu.clientSecret) {
+        params.SECRET_HASH = createHmac('sha256', emu.clientSecret).update(`${payload['cognito:username']}${emu.clientId}`).digest('base64');
+      }
+      const r = await cognito(emu, 'InitiateAuth', { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: emu.clientId, AuthParameters: params });
+      return r.status === 200 ? 'ok' : String(r.body.__type);
+    }
+
+    before(async () => {
+      ({ testing } = await activate());
+      emu = emulators()[kind];
+      await useEmulator(emu);
+      if (emu.clientSecret) await script([emu.clientSecret], 'storyteller.setClientSecret');
+    });
+
+    afterEach(async () => {
+      await clearFaults(emu);
+      await vscode.commands.executeCommand('storyteller.signOut');
+    });
+
+    after(async () => {
+      await script([], 'storyteller.clearClientSecret');
+      testing.usePrompter(undefined);
+      await forgetEmulator();
+    });
+
+    it('refreshes an expired session with the refresh token', async () => {
+      const email = await newUser();
+      await testing.expireSession();
+      const before = await refreshes(emu);
+      const session = await testing.getSession();
+      assert.equal(session.email, email);
+      assert.ok(session.expiresAt > Date.now() + 30 * 60_000, 'the new tokens are valid for a while');
+      assert.equal(await refreshes(emu), before + 1);
+    });
+
+    it('signs out: the refresh token is revoked, so refreshing with it fails on Cognito', async () => {
+      await newUser();
+      const tokens = await testing.secrets();
+      assert.equal(await refreshWith(tokens), 'ok', 'the token works before sign-out');
+      await vscode.commands.executeCommand('storyteller.signOut');
+      assert.deepEqual(await accounts(), []);
+      assert.equal(await refreshWith(tokens), 'NotAuthorizedException');
+    });
+
+    it('signs out everywhere: GlobalSignOut ends every session of the user', async () => {
+      await newUser();
+      const tokens = await testing.secrets();
+      const before = (await counters(emu)).GlobalSignOut ?? 0;
+      const p = await script([], 'storyteller.signOutEverywhere');
+      assert.deepEqual(p.messages.map((m) => m.message), ['Signed out on every device.']);
+      assert.equal((await counters(emu)).GlobalSignOut, before + 1);
+      assert.deepEqual(await accounts(), []);
+      assert.equal(await refreshWith(tokens), 'NotAuthorizedException');
+    });
+
+    it('lets an administrator-created user choose a new password at first sign-in', async () => {
+      const email = newEmail();
+      const created = await cognito(emu, 'AdminCreateUser', { UserPoolId: emu.userPoolId, Username: email });
+      assert.equal(created.status, 200, JSON.stringify(created.body));
+      const temporary = await latestCode(emu, email, 'invitation');
+      const p = await script([email, temporary, { rejects: [['weak', 'The password needs at least 10 characters, an uppercase letter, a number and a symbol such as ! or #.']], then: NEW_PASSWORD }], 'storyteller.signIn');
+      p.assertValidation();
+      assert.deepEqual(p.errors(), []);
+      assert.deepEqual(p.asked.map((a) => a.title), ['Sign In', 'Sign In', 'Choose a New Password']);
+      assert.deepEqual(await accounts(), [email]);
+      // The new password is the password from now on.
+      await vscode.commands.executeCommand('storyteller.signOut');
+      assert.deepEqual((await script([email, NEW_PASSWORD], 'storyteller.signIn')).errors(), []);
+      assert.deepEqual(await accounts(), [email]);
+    });
+
+    it('sets up an authenticator app, then signs in with a TOTP code', async () => {
+      const email = await newUser();
+      let key = '';
+      const wrong = await script([async () => '000000'], 'storyteller.setUpMfa');
+      const setup = await script(
+        [
+          async (o) => {
+            key = keyIn(o.prompt);
+            return totp(key);
+          },
+        ],
+        'storyteller.setUpMfa',
+      );
+      assert.deepEqual(setup.errors(), []);
+      assert.match(setup.asked[0]!.prompt, /otpauth:\/\/totp\//);
+      assert.deepEqual(setup.messages.map((m) => m.message), ['Your authenticator app is set up. Sign-ins will ask for its code.']);
+      assert.deepEqual(wrong.errors(), ['That authenticator code is not right. Wait for the next code and try again.']);
+
+      await vscode.commands.executeCommand('storyteller.signOut');
+      const p = await script([email, PASSWORD, async () => totp(key)], 'storyteller.signIn');
+      assert.deepEqual(p.errors(), []);
+      assert.deepEqual(p.asked.map((a) => a.title), ['Sign In', 'Sign In', 'Authenticator Code']);
+      assert.deepEqual(await accounts(), [email]);
+    });
+
+    it('resets a forgotten password with the emailed code, then signs in with it', async () => {
+      const email = await newUser();
+      await vscode.commands.executeCommand('storyteller.signOut');
+      const p = await script([email, code(email, 'reset'), NEW_PASSWORD], 'storyteller.forgotPassword');
+      assert.deepEqual(p.errors(), []);
+      assert.ok(p.messages.some((m) => m.message === 'Your password is reset.'));
+      assert.deepEqual(await accounts(), [email], 'signed in with the new password');
+      await vscode.commands.executeCommand('storyteller.signOut');
+      const old = await script([email, PASSWORD], 'storyteller.signIn');
+      assert.deepEqual(old.errors(), ['Incorrect email or password. Try again, or use "Forgot Password".']);
+    });
+
+    it('30 concurrent getSessions calls on an expired token cause exactly one refresh', async () => {
+      const email = await newUser();
+      await testing.expireSession();
+      const before = await refreshes(emu);
+      const results = await Promise.all(Array.from({ length: 30 }, () => testing.providerSessions()));
+      assert.deepEqual(new Set(results.map((r) => r.join())), new Set([email]));
+      assert.equal(await refreshes(emu), before + 1);
+    });
+
+    it('stays signed in and offline while Cognito is unreachable, then recovers by itself', async () => {
+      const relay = new Relay(new URL(emu.endpoints.cognitoIdp));
+      const section = vscode.workspace.getConfiguration('storyteller');
+      await section.update('endpoints.cognitoIdp', await relay.open(), vscode.ConfigurationTarget.Workspace);
+      try {
+        const email = await newUser();
+        await relay.cut();
+        await testing.expireSession();
+        await assert.rejects(testing.getSession(), { message: 'Cannot reach Amazon Cognito. Check your network connection or proxy, then try again.' });
+        assert.equal(testing.sessionState().kind, 'offline');
+        assert.deepEqual(await accounts(), [email], 'still in the Accounts menu');
+        assert.deepEqual(await testing.providerSessions(), [email], 'other extensions still get the session');
+        assert.match(testing.statusBarText(), /^\$\(cloud-offline\) /);
+        const before = await refreshes(emu);
+        await relay.open();
+        await eventually('the session recovers by itself', () => testing.sessionState().kind === 'signed-in', 15_000);
+        assert.ok(testing.sessionState().expiresAt! > Date.now());
+        assert.equal(await refreshes(emu), before + 1);
+        assert.match(testing.statusBarText(), /^\$\(account\) /);
+      } finally {
+        await relay.cut();
+        await section.update('endpoints.cognitoIdp', emu.endpoints.cognitoIdp, vscode.ConfigurationTarget.Workspace);
+      }
+    });
+
+    it('stays signed in through Cognito 5xx errors during refresh, then recovers by itself', async () => {
+      const email = await newUser();
+      await fault(emu, { kind: 'error', operation: 'InitiateAuth', error: 'InternalErrorException', status: 500, count: 3 });
+      await testing.expireSession();
+      await assert.rejects(testing.getSession(), { message: 'Cognito had an internal error. Try again in a moment.' });
+      assert.equal(testing.sessionState().kind, 'offline');
+      assert.deepEqual(await accounts(), [email]);
+      await eventually('the session recovers by itself', () => testing.sessionState().kind === 'signed-in', 15_000);
+    });
+
+    it('signs out with a message when the refresh token was revoked', async () => {
+      await newUser();
+      const p = new ScriptedPrompter([]);
+      testing.usePrompter(p);
+      await fault(emu, { kind: 'revokeRefreshTokens' });
+      await testing.expireSession();
+      await assert.rejects(testing.getSession(), { message: EXPIRED });
+      assert.deepEqual(testing.sessionState(), { kind: 'signed-out', reason: EXPIRED });
+      assert.deepEqual(await accounts(), []);
+      await eventually('the user is told', () => p.warnings().includes(EXPIRED));
+      assert.deepEqual(p.messages.find((m) => m.message === EXPIRED)?.actions, ['Sign In']);
+      assert.equal(testing.statusBarText(), '$(warning) Session expired — sign in again');
+    });
+
+    it('two session managers on one SecretStorage refresh at once and neither loses the session', async () => {
+      const email = await newUser();
+      const second = testing.secondWindow();
+      try {
+        await testing.expireSession();
+        const before = await refreshes(emu);
+        const [a, b] = await Promise.all([testing.getSession(), second.getSession()]);
+        assert.equal(a.email, email);
+        assert.equal(b.email, email);
+        assert.ok(a.expiresAt > Date.now() && b.expiresAt > Date.now());
+        const used = (await refreshes(emu)) - before;
+        assert.ok(used >= 1 && used <= 2, `${used} refreshes`);
+        assert.equal(testing.sessionState().kind, 'signed-in');
+        assert.equal(second.kind(), 'signed-in');
+        assert.deepEqual(await accounts(), [email]);
+        // The stored session is good: the next call needs no refresh at all.
+        await testing.getSession();
+        await second.getSession();
+        assert.equal((await refreshes(emu)) - before, used);
+      } finally {
+        second.dispose();
+      }
+    });
+
+    it('clears a corrupt stored session with a message', async () => {
+      await newUser();
+      const p = new ScriptedPrompter([]);
+      testing.usePrompter(p);
+      await testing.writeRawSession('{"idToken": "truncated…');
+      await eventually('the user is told', () => p.warnings().includes(CORRUPT));
+      assert.deepEqual(testing.sessionState(), { kind: 'signed-out', reason: CORRUPT });
+      assert.deepEqual(await accounts(), []);
+      assert.equal(testing.statusBarText(), '$(sign-in) Sign in');
+    });
+
+    it('refuses bad input inline, each with its exact message, before any call', async () => {
+      const email = newEmail();
+      const before = (await counters(emu)).SignUp ?? 0;
+      const p = await script(
+        [
+          {
+            rejects: [
+              ['', 'Enter your email address.'],
+              ['ann', 'Enter an email address like name@example.com.'],
+              ['ann@@example.com', 'Enter an email address like name@example.com.'],
+              ['ann smith@example.com', 'An email address cannot contain spaces.'],
+              ['ann@example', '"example" is not a valid email domain. Enter an address like name@example.com.'],
+              ['ann@-example.com', '"-example.com" is not a valid email domain. Enter an address like name@example.com.'],
+            ],
+            then: email,
+          },
+          '',
+          {
+            rejects: [
+              ['', 'Enter a password.'],
+              ['short', 'The password needs at least 10 characters, an uppercase letter, a number and a symbol such as ! or #.'],
+              ['all-lowercase-42', 'The password needs an uppercase letter.'],
+              ['No-Digits-Here', 'The password needs a number.'],
+              ['NoSymbols12345', 'The password needs a symbol such as ! or #.'],
+              [' Leading-Space-9', 'A password cannot start or end with a space.'],
+            ],
+            then: PASSWORD,
+          },
+          PASSWORD,
+          {
+            rejects: [
+              ['', 'Enter the 6-digit code.'],
+              ['12345', 'The code is 6 digits, like 123456.'],
+              ['abcdef', 'The code is 6 digits, like 123456.'],
+              ['1234567', 'The code is 6 digits, like 123456.'],
+            ],
+            then: code(email),
+          },
+        ],
+        'storyteller.signUp',
+      );
+      p.assertValidation();
+      assert.equal(p.validated.length, 16);
+      assert.equal((await counters(emu)).SignUp, before + 1, 'only the good input reached Cognito');
+      assert.deepEqual(await accounts(), [email]);
+    });
+
+    it('explains every refusal from Cognito in one sentence', async () => {
+      const confirmed = await newUser();
+      await vscode.commands.executeCommand('storyteller.signOut');
+      const email = newEmail();
+      const cases: [string, () => Promise<ScriptedPrompter>, string][] = [
+        ['passwords differ', () => script([email, '', PASSWORD, 'Other-Horse-99'], 'storyteller.signUp'), 'The two passwords differ. Run Sign Up again.'],
+        [
+          'wrong confirmation code',
+          () => script([email, '', PASSWORD, PASSWORD, async () => ((await latestCode(emu, email)) === '000000' ? '111111' : '000000')], 'storyteller.signUp'),
+          'That code is not right. Check the latest email and type the 6 digits again.',
+        ],
+        [
+          'email already registered',
+          () => script([email, '', PASSWORD, PASSWORD], 'storyteller.signUp'),
+          'An account with this email already exists. Sign in, or reset the password if you forgot it.',
+        ],
+        ['unconfirmed user', () => script([email, PASSWORD], 'storyteller.signIn'), 'Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.'],
+        ['unknown user', () => script([newEmail(), PASSWORD], 'storyteller.signIn'), 'Incorrect email or password. Try again, or use "Forgot Password".'],
+        ['wrong reset code', () => script([confirmed, '000000', NEW_PASSWORD], 'storyteller.forgotPassword'), 'That code is not right. Check the latest email and type the 6 digits again.'],
+        [
+          'throttled',
+          async () => {
+            // The SDK retries LimitExceeded as throttling (3 attempts in all), so it takes three.
+            await fault(emu, { kind: 'error', operation: 'SignUp', error: 'LimitExceededException', count: 3 });
+            return script([newEmail(), '', PASSWORD, PASSWORD], 'storyteller.signUp');
+          },
+          'Too many attempts. Wait a few minutes, then try again.',
+        ],
+        [
+          'weaker local policy than the pool',
+          async () => {
+            await vscode.workspace.getConfiguration('storyteller').update('passwordPolicy', { minimumLength: 6 }, vscode.ConfigurationTarget.Workspace);
+            return script([newEmail(), '', 'Ab1!xyz', 'Ab1!xyz'], 'storyteller.signUp').finally(() =>
+              vscode.workspace.getConfiguration('storyteller').update('passwordPolicy', undefined, vscode.ConfigurationTarget.Workspace),
+            );
+          },
+          'The password does not meet the policy: Password not long enough.',
+        ],
+        [
+          'Cognito unreachable',
+          async () => {
+            const section = vscode.workspace.getConfiguration('storyteller');
+            await section.update('endpoints.cognitoIdp', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Workspace);
+            return script([confirmed, PASSWORD], 'storyteller.signIn').finally(() =>
+              section.update('endpoints.cognitoIdp', emu.endpoints.cognitoIdp, vscode.ConfigurationTarget.Workspace),
+            );
+          },
+          'Cannot reach Amazon Cognito. Check your network connection or proxy, then try again.',
+        ],
+        [
+          'not configured',
+          async () => {
+            await forgetEmulator();
+            return script([email, PASSWORD], 'storyteller.signIn').finally(() => useEmulator(emu));
+          },
+          'Storyteller is not configured yet. Run "Storyteller: Configure from Stack Outputs…" first.',
+        ],
+      ];
+      if (emu.clientSecret) {
+        cases.push([
+          'client secret missing',
+          async () => {
+            await script([], 'storyteller.clearClientSecret');
+            return script([email, PASSWORD], 'storyteller.signIn').finally(() => script([emu.clientSecret!], 'storyteller.setClientSecret'));
+          },
+          'The app client needs a client secret that matches. Run "Storyteller: Set Client Secret…" with the secret from the app client.',
+        ]);
+      }
+      const seen: [string, string[]][] = [];
+      for (const [name, act] of cases) seen.push([name, (await act()).errors()]);
+      assert.deepEqual(
+        seen,
+        cases.map(([name, , message]) => [name, [message]]),
+      );
+      assert.deepEqual(await accounts(), []);
+    });
+  });
+}
