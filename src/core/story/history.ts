@@ -1,0 +1,315 @@
+// Story history: one JSON file per story in a directory (the extension's global storage).
+// Saved while it streams (throttled) with atomic writes (temp file + rename), so a crash keeps
+// what was generated and never leaves a half-written file; a story still marked 'streaming'
+// that no one in this process is writing was cut off by a crash and is listed as 'stopped'.
+// Only story data is stored: never tokens, credentials or the user's email.
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StoryErrorInfo } from './errors';
+import { titleFromStory } from './prompt';
+import type { Cost, HistoryItem, StoryControls, StoryKind, StoryRecord, StoryStatus, Usage } from './protocol';
+import { STORY_KINDS, STORY_STATUSES, validateControls } from './protocol';
+
+export interface StoryTurn {
+  readonly kind: StoryKind;
+  /** The refine instruction. */
+  readonly instruction?: string;
+  /** What the model wrote in this step (appended for 'continue', the whole story otherwise). */
+  readonly text: string;
+  readonly status: StoryStatus;
+  readonly usage?: Usage;
+  readonly at: number;
+}
+
+export interface StoredStory {
+  readonly version: 1;
+  readonly id: string;
+  readonly title: string;
+  readonly modelId: string;
+  readonly controls: StoryControls;
+  /** The story as shown: every step's text combined. */
+  readonly text: string;
+  readonly turns: readonly StoryTurn[];
+  readonly status: StoryStatus;
+  /** Totals over every step. */
+  readonly usage: Usage | null;
+  readonly cost: Cost | null;
+  readonly stopReason?: string;
+  readonly error?: StoryErrorInfo;
+  /** The story this one was regenerated or refined from. */
+  readonly parentId?: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface StorySummary extends HistoryItem {
+  readonly updatedAt: number;
+}
+
+export interface HistoryProblem {
+  readonly file: string;
+  readonly message: string;
+}
+
+export interface HistoryList {
+  readonly items: readonly StorySummary[];
+  /** Files that could not be read; skipped, never deleted. */
+  readonly problems: readonly HistoryProblem[];
+}
+
+export interface HistoryOptions {
+  /** Minimum time between saves while streaming. */
+  readonly saveIntervalMs?: number;
+  readonly now?: () => number;
+}
+
+const ID = /^[A-Za-z0-9-]{1,100}$/;
+
+export class HistoryStore {
+  /** Stories being written by this process; everything else marked streaming was cut off. */
+  private readonly active = new Set<string>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly saveIntervalMs: number;
+  private readonly now: () => number;
+  private tmpCounter = 0;
+
+  constructor(
+    readonly dir: string,
+    options: HistoryOptions = {},
+  ) {
+    this.saveIntervalMs = options.saveIntervalMs ?? 500;
+    this.now = options.now ?? Date.now;
+  }
+
+  newId(): string {
+    return randomUUID();
+  }
+
+  /** Writes the story atomically; writes of one story happen in call order. */
+  save(story: StoredStory): Promise<void> {
+    const path = this.pathOf(story.id);
+    const data = JSON.stringify(story, null, 1);
+    const previous = this.queues.get(story.id) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      await mkdir(this.dir, { recursive: true });
+      const tmp = `${path}.${process.pid}.${this.tmpCounter++}.tmp`;
+      try {
+        await writeFile(tmp, data, { encoding: 'utf8', mode: 0o600 });
+        await rename(tmp, path);
+      } catch (e) {
+        await rm(tmp, { force: true }).catch(() => undefined);
+        throw e;
+      }
+    });
+    const settled = next.catch(() => undefined);
+    this.queues.set(story.id, settled);
+    void settled.then(() => {
+      if (this.queues.get(story.id) === settled) this.queues.delete(story.id);
+    });
+    return next;
+  }
+
+  /**
+   * Starts saving a story as it streams: `update` at most every saveIntervalMs, `finish` at
+   * the end. Save errors are reported to `onError` and never stop the stream.
+   */
+  track(initial: StoredStory, onError: (e: unknown) => void = () => undefined): StoryWriter {
+    this.active.add(initial.id);
+    return new StoryWriter(this, initial, this.saveIntervalMs, this.now, onError, () => this.active.delete(initial.id));
+  }
+
+  async get(id: string): Promise<StoredStory | undefined> {
+    if (!ID.test(id)) return undefined;
+    let raw: string;
+    try {
+      raw = await readFile(this.pathOf(id), 'utf8');
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') return undefined;
+      throw e;
+    }
+    const story = parseStory(raw);
+    if (typeof story === 'string') throw new Error(`Story ${id} could not be read: ${story}`);
+    return this.reported(story);
+  }
+
+  /** Newest first; corrupt files are skipped and reported. */
+  async list(): Promise<HistoryList> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') return { items: [], problems: [] };
+      throw e;
+    }
+    const items: StorySummary[] = [];
+    const problems: HistoryProblem[] = [];
+    await Promise.all(
+      names
+        .filter((n) => n.endsWith('.json'))
+        .map(async (file) => {
+          try {
+            const story = parseStory(await readFile(join(this.dir, file), 'utf8'));
+            if (typeof story === 'string') problems.push({ file, message: story });
+            else items.push(summaryOf(this.reported(story)));
+          } catch (e) {
+            problems.push({ file, message: (e as Error).message });
+          }
+        }),
+    );
+    items.sort((a, b) => b.createdAt - a.createdAt || b.updatedAt - a.updatedAt);
+    problems.sort((a, b) => a.file.localeCompare(b.file));
+    return { items, problems };
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!ID.test(id)) return false;
+    await this.queues.get(id);
+    try {
+      await unlink(this.pathOf(id));
+      return true;
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') return false;
+      throw e;
+    }
+  }
+
+  isActive(id: string): boolean {
+    return this.active.has(id);
+  }
+
+  private reported(story: StoredStory): StoredStory {
+    return story.status === 'streaming' && !this.active.has(story.id) ? { ...story, status: 'stopped' } : story;
+  }
+
+  private pathOf(id: string): string {
+    if (!ID.test(id)) throw new Error(`Not a story id: ${id.slice(0, 40)}`);
+    return join(this.dir, `${id}.json`);
+  }
+}
+
+/** Saves a streaming story at most every interval, then once more at the end. */
+export class StoryWriter {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastSave = Number.NEGATIVE_INFINITY;
+  private finished = false;
+
+  constructor(
+    private readonly store: HistoryStore,
+    private current: StoredStory,
+    private readonly intervalMs: number,
+    private readonly now: () => number,
+    private readonly onError: (e: unknown) => void,
+    private readonly release: () => void,
+  ) {}
+
+  get story(): StoredStory {
+    return this.current;
+  }
+
+  /** Saves now (the first save, when the story starts). */
+  async start(): Promise<void> {
+    this.lastSave = this.now();
+    await this.store.save(this.current);
+  }
+
+  update(patch: Partial<StoredStory>): void {
+    if (this.finished) return;
+    this.current = { ...this.current, ...patch, updatedAt: this.now() };
+    if (this.timer) return;
+    const wait = this.lastSave + this.intervalMs - this.now();
+    if (wait <= 0) this.saveNow();
+    else {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.saveNow();
+      }, wait);
+    }
+  }
+
+  /** The final state; saved at once. */
+  async finish(patch: Partial<StoredStory>): Promise<StoredStory> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.finished = true;
+    this.current = { ...this.current, ...patch, updatedAt: this.now() };
+    const title = titleFromStory(this.current.text);
+    if (title && this.current.turns.length <= 1) this.current = { ...this.current, title };
+    try {
+      await this.store.save(this.current);
+    } catch (e) {
+      this.onError(e);
+    } finally {
+      this.release();
+    }
+    return this.current;
+  }
+
+  private saveNow(): void {
+    this.lastSave = this.now();
+    this.store.save(this.current).catch(this.onError);
+  }
+}
+
+export function summaryOf(story: StoredStory): StorySummary {
+  return {
+    id: story.id,
+    title: story.title,
+    modelId: story.modelId,
+    createdAt: story.createdAt,
+    updatedAt: story.updatedAt,
+    status: story.status,
+    outputTokens: story.usage?.outputTokens ?? 0,
+  };
+}
+
+/** The protocol's StoryRecord (what the webview shows). */
+export function toRecord(story: StoredStory): StoryRecord {
+  return {
+    id: story.id,
+    title: story.title,
+    modelId: story.modelId,
+    controls: story.controls,
+    text: story.text,
+    status: story.status,
+    usage: story.usage,
+    cost: story.cost,
+    createdAt: story.createdAt,
+  };
+}
+
+/** Markdown for export: the story, then one line of what made it. */
+export function toMarkdown(story: StoredStory): string {
+  const text = story.text.trim();
+  const heading = /^#\s/.test(text) ? '' : `# ${story.title}\n\n`;
+  const c = story.controls;
+  const facts = [
+    c.genre && `Genre: ${c.genre}`,
+    `Audience: ${c.audience}`,
+    c.tone && `Tone: ${c.tone}`,
+    `Model: ${story.modelId}`,
+    `Written ${new Date(story.createdAt).toISOString().slice(0, 10)}`,
+  ].filter(Boolean);
+  const status = story.status === 'done' ? '' : ` (${story.status === 'failed' ? 'interrupted' : story.status})`;
+  return `${heading}${text}\n\n---\n\n*${facts.join(' · ')}${status}*\n`;
+}
+
+/** The story, or a sentence saying what is wrong with the file. */
+export function parseStory(raw: string): StoredStory | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return 'not valid JSON';
+  }
+  if (typeof v !== 'object' || v === null) return 'not a story object';
+  const s = v as Record<string, unknown>;
+  if (s.version !== 1) return `unknown version ${String(s.version)}`;
+  for (const key of ['id', 'title', 'modelId', 'text'] as const) if (typeof s[key] !== 'string') return `"${key}" is missing`;
+  if (!ID.test(s.id as string)) return 'bad id';
+  for (const key of ['createdAt', 'updatedAt'] as const) if (typeof s[key] !== 'number') return `"${key}" is missing`;
+  if (!(STORY_STATUSES as readonly unknown[]).includes(s.status)) return 'bad status';
+  if (!validateControls(s.controls).ok) return 'bad controls';
+  if (!Array.isArray(s.turns) || !s.turns.every((t: { kind?: unknown }) => (STORY_KINDS as readonly unknown[]).includes(t?.kind))) return 'bad turns';
+  return v as StoredStory;
+}

@@ -1,0 +1,348 @@
+// The story engine behind the panel: credentials, prompt, stream, batching, history and usage in
+// one object, so the VS Code glue only wires messages to it. Loaded through dist/aws.js
+// (createStoryService); the glue imports these types with `import type` only.
+//
+// Failure rules: methods throw a StoryError only when no story was created (not signed in, not
+// configured, invalid controls, unknown story); once a story exists they resolve with its
+// outcome, 'failed' ones carrying the error and the text so far.
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { StorytellerConfig } from '../config';
+import { DeltaBatcher } from './batcher';
+import { BedrockStories } from './bedrock';
+import type { ModelList, StoryResult } from './bedrock';
+import { CognitoCredentials } from './credentials';
+import type { SessionSource } from './credentials';
+import { StoryError, isCredentialError, toStoryError } from './errors';
+import type { StoryErrorInfo } from './errors';
+import { HistoryStore } from './history';
+import type { StoredStory, StoryTurn } from './history';
+import { PromptError, buildConverseRequest, titleFromPremise } from './prompt';
+import type { PromptStep } from './prompt';
+import type { Cost, ModelInfo, StoryControls, StoryKind, Usage } from './protocol';
+import { EMPTY_LEDGER, addCosts, addUsages, daySummary, estimateCost, formatUsage, parseLedger, recordUsage } from './usage';
+import type { DaySummary, UsageLedgerState } from './usage';
+
+export type { SessionSource } from './credentials';
+
+export interface StoryServiceOptions {
+  readonly config: StorytellerConfig;
+  /** The SessionManager (peek, getSession, refresh). */
+  readonly sessions: SessionSource;
+  /** Directory for the history files, e.g. join(context.globalStorageUri.fsPath, 'stories'). */
+  readonly historyDir: string;
+  /** Daily usage totals: the initial state as persisted (e.g. globalState) and where to save changes. */
+  readonly usage?: { readonly initial?: unknown; readonly save?: (state: UsageLedgerState) => void | Promise<void> };
+  /** Never given tokens or credentials. */
+  readonly log?: (line: string) => void;
+  /** Tests and the benchmark only; the default is HTTP/1.1 (see bedrock.ts). */
+  readonly requestHandler?: NodeHttpHandler;
+  readonly batchIntervalMs?: number;
+  readonly saveIntervalMs?: number;
+}
+
+export interface StoryStart {
+  readonly storyId: string;
+  readonly kind: StoryKind;
+  readonly modelId: string;
+  readonly controls: StoryControls;
+}
+
+export interface RunOptions {
+  /** Aborting stops the stream within milliseconds; the partial text is kept ('stopped'). */
+  readonly signal?: AbortSignal;
+  /** Text to append, batched: at most one call per 16 ms. */
+  readonly onDelta?: (text: string) => void;
+  /** The story exists (history file written) and streaming starts: send story.started. */
+  readonly onStart?: (start: StoryStart) => void;
+}
+
+export interface StoryOutcome {
+  readonly storyId: string;
+  readonly kind: StoryKind;
+  readonly status: 'done' | 'stopped' | 'failed';
+  /** The whole story as it now stands. */
+  readonly text: string;
+  /** What this call added ('continue') or wrote. */
+  readonly added: string;
+  /** Tokens of this call; absent when the stream was stopped or cut before Bedrock reported them. */
+  readonly usage?: Usage;
+  readonly cost: Cost | null;
+  /** e.g. "1,234 tokens · ≈ $0.0003 (estimate)". */
+  readonly usageLabel?: string;
+  readonly stopReason?: string;
+  readonly error?: StoryErrorInfo;
+}
+
+export function createStoryService(options: StoryServiceOptions): StoryService {
+  return new StoryService(options);
+}
+
+export class StoryService {
+  readonly history: HistoryStore;
+  private readonly credentials: CognitoCredentials;
+  private readonly bedrock: BedrockStories;
+  private readonly running = new Map<string, AbortController>();
+  private ledger: UsageLedgerState;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: StoryServiceOptions) {
+    const { config } = options;
+    this.log = options.log ?? (() => undefined);
+    this.credentials = new CognitoCredentials({
+      region: config.region,
+      identityPoolId: config.identityPoolId,
+      userPoolId: config.userPoolId,
+      sessions: options.sessions,
+      ...(config.endpoints.cognitoIdentity ? { endpoint: config.endpoints.cognitoIdentity } : {}),
+    });
+    this.bedrock = new BedrockStories({
+      region: config.region,
+      credentials: this.credentials.provider(),
+      ...(config.endpoints.bedrockRuntime ? { runtimeEndpoint: config.endpoints.bedrockRuntime } : {}),
+      ...(config.endpoints.bedrock ? { controlEndpoint: config.endpoints.bedrock } : {}),
+      ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
+    });
+    this.history = new HistoryStore(options.historyDir, options.saveIntervalMs !== undefined ? { saveIntervalMs: options.saveIntervalMs } : {});
+    this.ledger = options.usage?.initial === undefined ? EMPTY_LEDGER : parseLedger(options.usage.initial);
+  }
+
+  /** Writes a new story. */
+  async generate(controls: StoryControls, modelId: string = this.options.config.modelId, run: RunOptions = {}): Promise<StoryOutcome> {
+    const request = this.build(modelId, controls, { kind: 'new' });
+    await this.ensureCredentials();
+    const story = this.newStory(controls, modelId, 'new');
+    return this.run(story, 'new', request, '', run);
+  }
+
+  /** Appends to a story, sending it so far as the model's own turn. */
+  async continue(storyId: string, run: RunOptions = {}): Promise<StoryOutcome> {
+    const story = await this.existing(storyId);
+    const request = this.build(story.modelId, story.controls, { kind: 'continue', story: story.text });
+    await this.ensureCredentials();
+    return this.run(story, 'continue', request, joiner(story.text), run);
+  }
+
+  /** Writes the story again from the same controls and model, as a new story. */
+  async regenerate(storyId: string, run: RunOptions = {}): Promise<StoryOutcome> {
+    const original = await this.existing(storyId);
+    const request = this.build(original.modelId, original.controls, { kind: 'regenerate' });
+    await this.ensureCredentials();
+    return this.run(this.newStory(original.controls, original.modelId, 'regenerate', original.id), 'regenerate', request, '', run);
+  }
+
+  /** Rewrites the story following the instruction, as a new story; the original stays. */
+  async refine(storyId: string, instruction: string, run: RunOptions = {}): Promise<StoryOutcome> {
+    const original = await this.existing(storyId);
+    const request = this.build(original.modelId, original.controls, { kind: 'refine', story: original.text, instruction });
+    await this.ensureCredentials();
+    const story = this.newStory(original.controls, original.modelId, 'refine', original.id);
+    return this.run(story, 'refine', request, '', run, instruction.trim());
+  }
+
+  /** Stops one streaming story, or all of them. The partial text is kept. */
+  stop(storyId?: string): void {
+    for (const [id, controller] of this.running) if (storyId === undefined || id === storyId) controller.abort();
+  }
+
+  isStreaming(storyId: string): boolean {
+    return this.running.has(storyId);
+  }
+
+  /** Models for the picker, from Bedrock or (when the role may not list them) the settings. */
+  async listModels(): Promise<ModelList & { readonly defaultModelId: string }> {
+    const list = await this.bedrock.listModels(this.options.config.models);
+    if (list.source === 'settings') this.log(`Model list from settings: ${list.reason ?? ''}`);
+    const models: ModelInfo[] = [...list.models];
+    const defaultModelId = this.options.config.modelId;
+    // The configured default is always offered, even when Bedrock's list does not name it.
+    if (!models.some((m) => m.id === defaultModelId)) models.unshift({ id: defaultModelId, name: defaultModelId, provider: '' });
+    return { ...list, models, defaultModelId };
+  }
+
+  usageToday(at: Date = new Date()): DaySummary {
+    return daySummary(this.ledger, at);
+  }
+
+  get usageState(): UsageLedgerState {
+    return this.ledger;
+  }
+
+  /** Sign-out or user change: stop every stream and forget the credentials. */
+  onSignOut(): void {
+    this.stop();
+    this.credentials.clear();
+  }
+
+  dispose(): void {
+    this.stop();
+    this.credentials.dispose();
+    this.bedrock.destroy();
+  }
+
+  private build(modelId: string, controls: StoryControls, step: PromptStep) {
+    const { config } = this.options;
+    if (!config.userPoolId || !config.identityPoolId) {
+      throw new StoryError(
+        'Storyteller is not configured: set "storyteller.userPoolId" and "storyteller.identityPoolId" (run "Configure from Stack Outputs").',
+        'notConfigured',
+        ['openSettings'],
+      );
+    }
+    try {
+      return buildConverseRequest(modelId, controls, step);
+    } catch (e) {
+      if (e instanceof PromptError) throw new StoryError(e.message, 'invalidControls', []);
+      throw e;
+    }
+  }
+
+  private async existing(storyId: string): Promise<StoredStory> {
+    if (this.running.has(storyId)) throw new StoryError('That story is still being written. Stop it first, or wait until it ends.', 'busy', []);
+    let story: StoredStory | undefined;
+    try {
+      story = await this.history.get(storyId);
+    } catch (e) {
+      throw new StoryError(`That story could not be read from the history: ${(e as Error).message}`, 'historyCorrupt', []);
+    }
+    if (!story) throw new StoryError('That story is no longer in the history.', 'notFound', []);
+    return story;
+  }
+
+  /** Credentials before a story is created, with one refresh if the identity pool refuses the ID token. */
+  private async ensureCredentials(): Promise<void> {
+    const endpoint = this.options.config.endpoints.cognitoIdentity;
+    const ctx = endpoint ? { endpoint } : {};
+    try {
+      await this.credentials.get();
+    } catch (e) {
+      if (!isCredentialError(e)) throw toStoryError(e, ctx);
+      this.log('The identity pool refused the ID token; refreshing the session once.');
+      try {
+        await this.options.sessions.refresh?.();
+        await this.credentials.refresh();
+      } catch (again) {
+        throw toStoryError(again, { ...ctx, afterCredentialRefresh: true });
+      }
+    }
+  }
+
+  private newStory(controls: StoryControls, modelId: string, kind: StoryKind, parentId?: string): StoredStory {
+    const now = Date.now();
+    const base = titleFromPremise(controls.premise);
+    return {
+      version: 1,
+      id: this.history.newId(),
+      title: kind === 'refine' ? `${base} (refined)` : base,
+      modelId,
+      controls,
+      text: '',
+      turns: [],
+      status: 'streaming',
+      usage: null,
+      cost: null,
+      ...(parentId ? { parentId } : {}),
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  private async run(story: StoredStory, kind: StoryKind, request: ReturnType<StoryService['build']>, prefix: string, run: RunOptions, instruction?: string): Promise<StoryOutcome> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    if (run.signal?.aborted) controller.abort();
+    run.signal?.addEventListener('abort', onAbort, { once: true });
+    this.running.set(story.id, controller);
+
+    const baseText = story.text;
+    const { error: _previousError, ...rest } = story;
+    const writer = this.history.track({ ...rest, status: 'streaming' }, (e) => this.log(`Could not save story ${story.id}: ${(e as Error).message}`));
+    let added = '';
+    const batcher = new DeltaBatcher((text) => run.onDelta?.(text), this.options.batchIntervalMs ?? 16);
+    try {
+      await writer.start().catch((e: unknown) => this.log(`Could not save story ${story.id}: ${(e as Error).message}`));
+      run.onStart?.({ storyId: story.id, kind, modelId: story.modelId, controls: story.controls });
+      let first = true;
+      const onDelta = (delta: string) => {
+        const piece = first ? prefix + delta : delta;
+        first = false;
+        added += piece;
+        batcher.push(piece);
+        writer.update({ text: baseText + added });
+      };
+      const result = await this.streamWithCredentialRetry(request, controller.signal, onDelta);
+      batcher.close();
+
+      const usage = result.usage;
+      const cost = usage ? estimateCost(usage, story.modelId, this.options.config.modelPrices) : null;
+      if (usage) this.recordUsage(usage, cost);
+      const turn: StoryTurn = {
+        kind,
+        ...(instruction !== undefined ? { instruction } : {}),
+        text: added,
+        status: result.status,
+        ...(usage ? { usage } : {}),
+        at: Date.now(),
+      };
+      const totalUsage = usage ? (story.usage ? addUsages(story.usage, usage) : usage) : story.usage;
+      const saved = await writer.finish({
+        text: baseText + added,
+        turns: [...story.turns, turn],
+        status: result.status,
+        usage: totalUsage,
+        cost: usage ? addCosts(story.cost, cost) : story.cost,
+        ...(result.stopReason ? { stopReason: result.stopReason } : {}),
+        ...(result.error ? { error: result.error.toJSON() } : {}),
+      });
+      this.log(`Story ${story.id} ${kind}: ${result.status}${usage ? `, ${formatUsage(usage, cost)}` : ''}${result.error ? ` (${result.error.code}: ${result.error.cause_ ?? ''})` : ''}`);
+      return {
+        storyId: story.id,
+        kind,
+        status: result.status,
+        text: saved.text,
+        added,
+        ...(usage ? { usage, usageLabel: formatUsage(usage, cost) } : {}),
+        cost,
+        ...(result.stopReason ? { stopReason: result.stopReason } : {}),
+        ...(result.error ? { error: result.error.toJSON() } : {}),
+      };
+    } finally {
+      batcher.close();
+      run.signal?.removeEventListener('abort', onAbort);
+      this.running.delete(story.id);
+    }
+  }
+
+  /** Bedrock refusing the credentials (expired, unknown key) gets one fresh set and one retry. */
+  private async streamWithCredentialRetry(request: ReturnType<StoryService['build']>, signal: AbortSignal, onDelta: (text: string) => void): Promise<StoryResult> {
+    const first = await this.bedrock.generate(request, { signal, onDelta });
+    if (first.status !== 'failed' || first.text !== '' || !isCredentialError(first.cause)) return first;
+    this.log(`Bedrock refused the credentials (${first.error?.cause_ ?? 'unknown'}); getting fresh ones and retrying once.`);
+    try {
+      if (first.error?.cause_ === 'CredentialsError') await this.options.sessions.refresh?.();
+      await this.credentials.refresh();
+    } catch (e) {
+      return { text: '', status: 'failed', error: toStoryError(e, { afterCredentialRefresh: true }), cause: e };
+    }
+    const second = await this.bedrock.generate(request, { signal, onDelta });
+    if (second.status === 'failed' && second.text === '' && isCredentialError(second.cause)) {
+      return { ...second, error: toStoryError(second.cause, { modelId: request.modelId, afterCredentialRefresh: true }) };
+    }
+    return second;
+  }
+
+  private recordUsage(usage: Usage, cost: Cost | null): void {
+    this.ledger = recordUsage(this.ledger, usage, cost, new Date());
+    const save = this.options.usage?.save;
+    if (save) {
+      Promise.resolve()
+        .then(() => save(this.ledger))
+        .catch((e: unknown) => this.log(`Could not save the usage totals: ${(e as Error).message}`));
+    }
+  }
+}
+
+/** What goes between a story and its continuation, so words do not run together. */
+function joiner(text: string): string {
+  if (text === '' || /\s$/.test(text)) return '';
+  return /[.!?"'”’)*_]$/.test(text) ? '\n\n' : ' ';
+}
