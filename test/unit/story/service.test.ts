@@ -15,7 +15,7 @@ import { HistoryStore } from '../../../src/core/story/history';
 import { CONTINUE_INSTRUCTION, SYSTEM_PROMPT } from '../../../src/core/story/prompt';
 import type { StoryControls } from '../../../src/core/story/protocol';
 import { createStoryService } from '../../../src/core/story/service';
-import type { StoryServiceOptions , StoryService} from '../../../src/core/story/service';
+import type { StoryService, StoryServiceOptions } from '../../../src/core/story/service';
 import { startEmulator } from '../../../emulator/src/emulator';
 import type { RunningEmulator } from '../../../emulator/src/emulator';
 import { authFor, cognitoCalls, configFor, signedIn } from './emulatorSession';

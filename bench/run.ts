@@ -1,0 +1,80 @@
+// `npm run bench`: runs every benchmark, prints one table, writes .bench/results.json, and exits
+// non-zero when a figure misses its goal (or a benchmark fails to run).
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from './pipeline';
+import type { Benchmark, Figure } from './types';
+
+interface Row {
+  readonly benchmark: string;
+  readonly figure: Figure;
+  readonly ok: boolean | undefined;
+}
+
+export function meetsGoal(figure: Figure): boolean | undefined {
+  const goal = figure.goal;
+  if (!goal) return undefined;
+  if (goal.op === '<=') return figure.value <= goal.value;
+  if (goal.op === '>=') return figure.value >= goal.value;
+  return figure.value === goal.value;
+}
+
+async function benchmarks(): Promise<Benchmark[]> {
+  const list: Benchmark[] = [pipeline];
+  // The webview benchmark belongs to the panel's work; run it when it is there.
+  const webview = join(__dirname, 'webviewRender.ts');
+  if (existsSync(webview)) {
+    const mod = (await import(webview)) as { webviewRender?: Benchmark };
+    if (mod.webviewRender) list.push(mod.webviewRender);
+  }
+  return list;
+}
+
+function table(rows: readonly Row[]): string {
+  const cells = rows.map((r) => [
+    r.figure.name,
+    String(r.figure.value),
+    r.figure.unit,
+    r.figure.goal ? `${r.figure.goal.op} ${r.figure.goal.value}` : '',
+    r.ok === undefined ? '' : r.ok ? '✓' : '✗',
+  ]);
+  const head = ['figure', 'value', 'unit', 'goal', ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 1 ? x.padStart(widths[i] as number) : x.padEnd(widths[i] as number))).join('  ').trimEnd();
+  return [line(head), line(widths.map((w) => '─'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const rows: Row[] = [];
+  const failures: { benchmark: string; error: string }[] = [];
+  for (const b of await benchmarks()) {
+    process.stdout.write(`▶ ${b.name}\n`);
+    try {
+      for (const figure of await b.run()) rows.push({ benchmark: b.name, figure, ok: meetsGoal(figure) });
+    } catch (e) {
+      failures.push({ benchmark: b.name, error: (e as Error).stack ?? String(e) });
+      process.stderr.write(`✗ ${b.name} failed: ${(e as Error).message}\n`);
+    }
+  }
+  process.stdout.write(`\n${table(rows)}\n`);
+  for (const r of rows) if (r.figure.note) process.stdout.write(`  · ${r.figure.name}: ${r.figure.note}\n`);
+
+  const missed = rows.filter((r) => r.ok === false);
+  await mkdir('.bench', { recursive: true });
+  await writeFile(
+    join('.bench', 'results.json'),
+    `${JSON.stringify({ ranAt: new Date().toISOString(), node: process.version, results: rows.map((r) => ({ benchmark: r.benchmark, ...r.figure, ok: r.ok })), failures }, null, 2)}\n`,
+  );
+  const verdict = missed.length === 0 && failures.length === 0;
+  process.stdout.write(`\n${verdict ? '✓ every goal met' : `✗ ${missed.length} goal(s) missed, ${failures.length} benchmark(s) failed`} · .bench/results.json\n`);
+  return verdict ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);
