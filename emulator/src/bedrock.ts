@@ -239,6 +239,11 @@ function invokeStreamChunks(model: ResolvedModel, r: StoryResult, latencyMs: () 
 export class BedrockService {
   constructor(private readonly d: BedrockDeps) {}
 
+  /** Tokens per second for streams that start from now on; 0 = as fast as possible. */
+  setStreamRate(tokensPerSecond: number): void {
+    this.d.streamRate = tokensPerSecond;
+  }
+
   /** Returns the operation name for a request this service serves, or null. */
   static operationOf(req: EmuRequest): string | null {
     if (req.method === 'GET' && req.path === '/foundation-models') return 'ListFoundationModels';

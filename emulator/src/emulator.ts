@@ -204,6 +204,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           const specs = Array.isArray(body) ? body : [body];
           return json(200, { applied: specs.map((s) => faults.apply(s as Record<string, unknown>)) });
         }
+        case 'PUT /_emulator/stream-rate': {
+          // Tests slow streams down at run time, e.g. to stop one mid-way.
+          let body: { tokensPerSecond?: unknown };
+          try {
+            body = JSON.parse(req.body.toString('utf8'));
+          } catch {
+            throw new AwsError('ValidationException', 'The body must be JSON');
+          }
+          const rate = Number(body.tokensPerSecond);
+          if (!Number.isFinite(rate) || rate < 0) throw new AwsError('ValidationException', 'tokensPerSecond must be a number >= 0');
+          bedrock.setStreamRate(rate);
+          return json(200, { tokensPerSecond: rate });
+        }
         case 'GET /_emulator/info':
           return json(200, info);
         case 'GET /_emulator/clients':

@@ -84,6 +84,21 @@ describe('faults on demand and counters', () => {
     assert.equal(r.stopReason, 'end_turn');
   });
 
+  it('changes the stream rate at run time', async () => {
+    const put = (tokensPerSecond: unknown) =>
+      fetch(`${emu.endpoints.cognitoIdp}/_emulator/stream-rate`, { method: 'PUT', body: JSON.stringify({ tokensPerSecond }) });
+    assert.equal((await put(-1)).status, 400);
+    assert.equal((await put(200)).status, 200);
+    try {
+      const t0 = Date.now();
+      const r = await streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT), inferenceConfig: { maxTokens: 60 } });
+      assert.equal(r.usage?.outputTokens, 60);
+      assert.ok(Date.now() - t0 >= 280, `60 tokens at 200/s took ${Date.now() - t0} ms`);
+    } finally {
+      await put(0);
+    }
+  });
+
   it('adds latency', async () => {
     await post(emu, { kind: 'latency', operation: 'Converse', ms: 300, count: 1 });
     const t0 = Date.now();
