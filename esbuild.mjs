@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { webviewBuilds } from './webview/build.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -44,6 +45,8 @@ const builds = [
     sourcesContent: false,
     metafile: true,
   },
+  // The story panel's webview (webview/story): dist/webview/story.js and story.css.
+  ...webviewBuilds({ production, outdir: 'dist/webview' }),
 ];
 
 if (!production) {
@@ -83,7 +86,7 @@ if (watch) {
     const result = await esbuild.build(b);
     if (result.metafile) {
       const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-      console.log(`${b.outfile}: ${(bytes / 1024).toFixed(1)} KB${production ? ' (production)' : ''}`);
+      console.log(`${b.outfile ?? Object.keys(result.metafile.outputs).find((f) => !f.endsWith('.map'))}: ${(bytes / 1024).toFixed(1)} KB${production ? ' (production)' : ''}`);
     }
   }
 }

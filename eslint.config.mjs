@@ -38,6 +38,12 @@ export default tseslint.config(
     },
   },
   {
+    // The story panel's webview runs in a browser: browser globals, and none of Node's.
+    files: ['webview/**'],
+    languageOptions: { globals: { ...globals.browser, acquireVsCodeApi: 'readonly' } },
+    rules: { 'no-restricted-globals': ['error', 'process', 'require', 'Buffer', '__dirname', '__filename', 'global'] },
+  },
+  {
     files: ['**/*.cjs', 'test/host/fixtures/**/*.js'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -1,4 +1,4 @@
-// `npm test`: lint, type-check, unit tests, the SAM template checks, the emulator's conformance suite, the host runner's
+// `npm test`: lint, type-check, unit tests, the story webview in Chromium, the SAM template checks, the emulator's conformance suite, the host runner's
 // own tests and the integration suites inside VS Code. Every stage runs even if an earlier one
 // fails, and the last line is the total over all of them: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
@@ -21,7 +21,9 @@ interface Stage {
 const stages: Stage[] = [
   { name: 'lint', command: [bin('eslint'), '--max-warnings', '0', '.'], single: true },
   { name: 'type-check', command: [bin('tsc'), '--noEmit'], single: true },
+  { name: 'type-check (webview)', command: [bin('tsc'), '--noEmit', '-p', 'webview'], single: true },
   { name: 'unit', command: [bin('mocha')] },
+  { name: 'webview (Chromium)', command: [bin('mocha'), '--config', 'test/webview/.mocharc.json'] },
   { name: 'infra checks', command: [bin('tsx'), 'infra/check/cli.ts', '--template', 'infra/template.yaml'], single: true },
   {
     name: 'emulator',
