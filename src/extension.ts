@@ -8,6 +8,8 @@ import { configureFromStack, toConfigureArgs } from './vscode/commands/configure
 import { Log } from './vscode/log';
 import { watchSettings } from './vscode/settings';
 import { AccountStatusBar } from './vscode/statusBar';
+import { StoryController } from './vscode/story/controller';
+import { registerStorySerializer, StoryPanel } from './vscode/story/panel';
 import { testingApi } from './vscode/testing';
 import type { TestingApi } from './vscode/testing';
 
@@ -26,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
   const auth = new Auth(context.secrets, log, quickInput);
   const provider = new CognitoAuthenticationProvider(auth);
   const statusBar = new AccountStatusBar(auth);
+  const story = new StoryController(context, auth, log);
 
   const command = (id: string, run: () => Promise<unknown>) =>
     vscode.commands.registerCommand(id, async () => {
@@ -67,6 +70,9 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
       if (picked) await vscode.commands.executeCommand(picked.id);
     }),
     watchSettings(log),
+    story,
+    vscode.commands.registerCommand('storyteller.newStory', () => StoryPanel.createOrShow(context.extensionUri, story, log)),
+    registerStorySerializer(context.extensionUri, () => story, log),
   );
 
   const activationMs = performance.now() - started;
@@ -81,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
         auth.prompter = prompter ?? quickInput;
       },
       statusBarText: () => statusBar.text,
+      story,
     }),
   };
 }

@@ -6,6 +6,10 @@ import type { Auth } from './auth/auth';
 import type { Prompter } from './auth/prompter';
 import { SecretSessionStore, SESSION_KEY } from './auth/secretStore';
 import type { CognitoAuthenticationProvider } from './auth/provider';
+import type { HostEvent, HostMessage, HostResponse } from '../core/story/protocol';
+import { nativeDialogs } from './story/controller';
+import type { StoryController, StoryDialogs } from './story/controller';
+import { StoryPanel } from './story/panel';
 
 export interface TestingApi {
   usePrompter(prompter: Prompter | undefined): void;
@@ -26,6 +30,23 @@ export interface TestingApi {
   secondWindow(): { getSession(): Promise<{ email: string; expiresAt: number }>; kind(): string; dispose(): void };
   storage(): { globalStorage: string; workspaceStorage: string | undefined; logs: string };
   mementos(): { global: Record<string, unknown>; workspace: Record<string, unknown> };
+  readonly story: StoryTesting;
+}
+
+/** Drives the story panel's host side exactly as the webview would. */
+export interface StoryTesting {
+  /** Opens (or reveals) the panel and starts recording what the host sends it. */
+  open(): Promise<void>;
+  isOpen(): boolean;
+  close(): void;
+  /** A request as the webview sends it; resolves with the host's response. */
+  request(method: string, params: unknown): Promise<HostResponse>;
+  /** Any raw message, as a hostile or broken webview could send. */
+  send(raw: unknown): Promise<void>;
+  /** Events the host sent since the panel opened (or since the last clear). */
+  events(): HostEvent[];
+  clearEvents(): void;
+  useDialogs(dialogs: StoryDialogs | undefined): void;
 }
 
 export interface TestingParts {
@@ -34,6 +55,7 @@ export interface TestingParts {
   readonly provider: CognitoAuthenticationProvider;
   readonly usePrompter: (prompter: Prompter | undefined) => void;
   readonly statusBarText: () => string;
+  readonly story: StoryController;
 }
 
 export function testingApi(parts: TestingParts): TestingApi | undefined {
@@ -75,5 +97,43 @@ export function testingApi(parts: TestingParts): TestingApi | undefined {
     },
     storage: () => ({ globalStorage: context.globalStorageUri.fsPath, workspaceStorage: context.storageUri?.fsPath, logs: context.logUri.fsPath }),
     mementos: () => ({ global: dump(context.globalState), workspace: dump(context.workspaceState) }),
+    story: storyTesting(parts),
+  };
+}
+
+function storyTesting({ story }: TestingParts): StoryTesting {
+  const events: HostEvent[] = [];
+  const waiting = new Map<number, (r: HostResponse) => void>();
+  let nextId = 1_000_000;
+  const tap = (m: HostMessage) => {
+    if (m.kind === 'event') events.push(m);
+    else waiting.get(m.id)?.(m);
+  };
+  const panel = () => {
+    if (!StoryPanel.open) throw new Error('The story panel is not open.');
+    return StoryPanel.open;
+  };
+  return {
+    open: async () => {
+      await vscode.commands.executeCommand('storyteller.newStory');
+      panel().taps.add(tap);
+    },
+    isOpen: () => StoryPanel.open !== undefined,
+    close: () => StoryPanel.open?.dispose(),
+    request: (method, params) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        waiting.set(id, (r) => {
+          waiting.delete(id);
+          resolve(r);
+        });
+        void panel().simulate({ kind: 'request', id, method, params });
+      }),
+    send: (raw) => panel().simulate(raw),
+    events: () => [...events],
+    clearEvents: () => void events.splice(0),
+    useDialogs: (dialogs) => {
+      story.dialogs = dialogs ?? nativeDialogs;
+    },
   };
 }

@@ -20,11 +20,11 @@ export function emulators(): Record<'public' | 'secret', EmulatorInfo> {
 /** Points the extension at an emulator, at workspace scope. */
 export async function useEmulator(emu: EmulatorInfo): Promise<void> {
   const section = vscode.workspace.getConfiguration('storyteller');
-  const values = [emu.region, emu.userPoolId, emu.clientId, emu.identityPoolId, emu.endpoints.cognitoIdp, emu.endpoints.cognitoIdentity, emu.endpoints.bedrockRuntime];
+  const values = [emu.region, emu.userPoolId, emu.clientId, emu.identityPoolId, emu.endpoints.cognitoIdp, emu.endpoints.cognitoIdentity, emu.endpoints.bedrockRuntime, emu.endpoints.bedrock];
   for (const [i, key] of KEYS.entries()) await section.update(key, values[i], vscode.ConfigurationTarget.Workspace);
 }
 
-const KEYS = ['region', 'userPoolId', 'clientId', 'identityPoolId', 'endpoints.cognitoIdp', 'endpoints.cognitoIdentity', 'endpoints.bedrockRuntime'];
+const KEYS = ['region', 'userPoolId', 'clientId', 'identityPoolId', 'endpoints.cognitoIdp', 'endpoints.cognitoIdentity', 'endpoints.bedrockRuntime', 'endpoints.bedrock'];
 
 export async function forgetEmulator(): Promise<void> {
   const section = vscode.workspace.getConfiguration('storyteller');
@@ -68,4 +68,9 @@ export async function cognito(emu: EmulatorInfo, operation: string, input: Recor
     body: JSON.stringify(input),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Tokens per second of streams that start from now on; 0 = as fast as possible. */
+export async function setStreamRate(emu: EmulatorInfo, tokensPerSecond: number): Promise<void> {
+  await fetch(`${emu.endpoints.cognitoIdp}/_emulator/stream-rate`, { method: 'PUT', body: JSON.stringify({ tokensPerSecond }) });
 }

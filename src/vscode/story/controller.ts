@@ -1,0 +1,323 @@
+// The host side of the story panel: answers the webview's requests with the story engine
+// (loaded with the AWS SDK on first use), pushes story events, and keeps the panel's view of
+// the account current. One engine per user and settings; sign-out drops it and its credentials.
+import * as vscode from 'vscode';
+import { SESSION_EXPIRED } from '../../core/auth/session';
+import type { SessionState } from '../../core/auth/session';
+import { isConfigured } from '../../core/config';
+import type { StorytellerConfig } from '../../core/config';
+import { toMarkdown, toRecord } from '../../core/story/history';
+import type { StoredStory } from '../../core/story/history';
+import { hostEvent, isSafeLink } from '../../core/story/protocol';
+import type { AuthState, ExportTarget, HistoryItem, HostEvent, ModelInfo, RequestHandlers, StoryKind } from '../../core/story/protocol';
+import type { RunOptions, StoryOutcome, StoryService } from '../../core/story/service';
+import type { Auth } from '../auth/auth';
+import { loadAws } from '../aws';
+import type { Log } from '../log';
+import { readSettings } from '../settings';
+import type { PanelHost } from './panel';
+
+const USAGE_KEY = 'storyteller.usage';
+
+/** An error the webview shows with the matching button: `code` is an ErrorAction when one fits. */
+class PanelError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What the user must confirm or choose outside the webview; tests replace these. */
+export interface StoryDialogs {
+  confirmDelete(title: string): Promise<boolean>;
+  saveUri(suggestedName: string): Promise<vscode.Uri | undefined>;
+}
+
+export const nativeDialogs: StoryDialogs = {
+  async confirmDelete(title) {
+    return (await vscode.window.showWarningMessage(`Delete “${title}” from the story history?`, { modal: true }, 'Delete')) === 'Delete';
+  },
+  async saveUri(suggestedName) {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    return vscode.window.showSaveDialog({
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, suggestedName) } : {}),
+      filters: { Markdown: ['md'] },
+      saveLabel: 'Save Story',
+    });
+  },
+};
+
+export class StoryController implements PanelHost, vscode.Disposable {
+  private engine: { key: string; sub: string; service: StoryService; models?: Promise<{ models: readonly ModelInfo[]; defaultModelId: string }> } | undefined;
+  private post: ((event: HostEvent) => void) | undefined;
+  private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
+  private readonly disposables: vscode.Disposable[];
+  dialogs: StoryDialogs = nativeDialogs;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly auth: Auth,
+    private readonly log: Log,
+  ) {
+    this.disposables = [
+      auth.onDidChange((state) => this.onAuthChange(state)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('storyteller')) return;
+        this.dropEngine();
+        void this.pushState();
+      }),
+      // The panel has focus when the user clicks "Insert", so remember the editor they came from.
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (editor) this.lastEditor = editor;
+      }),
+    ];
+  }
+
+  readonly handlers: RequestHandlers = {
+    generate: ({ controls, modelId }) => this.start('new', (s, run) => s.generate(controls, modelId, run)),
+    continue: ({ storyId }) => this.start('continue', (s, run) => s.continue(storyId, run)),
+    regenerate: ({ storyId }) => this.start('regenerate', (s, run) => s.regenerate(storyId, run)),
+    refine: ({ storyId, instruction }) => this.start('refine', (s, run) => s.refine(storyId, instruction, run)),
+    stop: async ({ storyId }) => {
+      this.engine?.service.stop(storyId);
+      return null;
+    },
+    listModels: () => this.models(),
+    'history.list': async () => ({ items: await this.historyItems() }),
+    'history.open': async ({ id }) => ({ story: toRecord(await this.story(id)) }),
+    'history.delete': async ({ id }) => {
+      const story = await this.story(id);
+      if (!(await this.dialogs.confirmDelete(story.title))) return { deleted: false };
+      const deleted = await (await this.service()).history.delete(id);
+      void this.pushHistory();
+      return { deleted };
+    },
+    export: async ({ id, target }) => ({ exported: await this.export(await this.story(id), target) }),
+    signIn: async () => {
+      await vscode.commands.executeCommand('storyteller.signIn');
+      return null;
+    },
+    openSettings: async () => {
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'storyteller');
+      return null;
+    },
+    openLink: async ({ url }) => {
+      if (!isSafeLink(url)) throw new PanelError('Only http, https and mailto links can be opened.', 'invalidLink');
+      await vscode.env.openExternal(vscode.Uri.parse(url, true));
+      return null;
+    },
+  };
+
+  onReady(post: (event: HostEvent) => void): void {
+    this.post = post;
+    void this.pushState().then(() => Promise.all([this.pushHistory(), this.pushUsage()]));
+  }
+
+  onClosed(): void {
+    this.post = undefined;
+  }
+
+  dispose(): void {
+    this.dropEngine();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  /** Runs a story; answers the request as soon as the story exists, and streams the rest as events. */
+  private async start(kind: StoryKind, call: (service: StoryService, run: RunOptions) => Promise<StoryOutcome>): Promise<{ storyId: string }> {
+    const service = await this.service();
+    return new Promise((resolve, reject) => {
+      let storyId: string | undefined;
+      const run: RunOptions = {
+        onStart: (start) => {
+          storyId = start.storyId;
+          this.emit(hostEvent('story.started', { storyId: start.storyId, modelId: start.modelId, controls: start.controls, kind: start.kind }));
+          resolve({ storyId });
+        },
+        onDelta: (text) => {
+          if (storyId) this.emit(hostEvent('story.delta', { storyId, text }));
+        },
+      };
+      call(service, run).then(
+        (outcome) => {
+          this.finish(outcome);
+          resolve({ storyId: outcome.storyId });
+        },
+        (e: unknown) => {
+          // No story was created: say why, with the button that fixes it.
+          const error = e as { message?: string; code?: string; actions?: readonly string[] };
+          this.log.warn(`Story (${kind}) refused: ${error.code ?? 'error'}`);
+          reject(new PanelError(error.message ?? String(e), error.actions?.[0] ?? error.code ?? 'retry'));
+        },
+      );
+    });
+  }
+
+  private finish(outcome: StoryOutcome): void {
+    const { storyId } = outcome;
+    if (outcome.status === 'done') {
+      const usage = outcome.usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+      this.emit(hostEvent('story.done', { storyId, usage, cost: outcome.cost, stopReason: outcome.stopReason ?? 'end_turn' }));
+    } else if (outcome.status === 'stopped') {
+      this.emit(hostEvent('story.stopped', { storyId, ...(outcome.usage ? { usage: outcome.usage, cost: outcome.cost } : {}) }));
+    } else if (outcome.error) {
+      const { code, message, actions, partialKept } = outcome.error;
+      this.log.warn(`Story ${storyId} failed: ${code}`);
+      this.emit(hostEvent('story.error', { storyId, code, message, actions, partialKept }));
+    }
+    void this.pushHistory();
+    void this.pushUsage();
+  }
+
+  private emit(event: HostEvent): void {
+    this.post?.(event);
+  }
+
+  /** The engine for the current settings and user; the AWS SDK loads here, on first use. */
+  private async service(): Promise<StoryService> {
+    const config = this.config();
+    if (!config) throw new PanelError('Storyteller is not configured. Run "Storyteller: Configure from Stack Outputs…" first.', 'openSettings');
+    const session = await this.auth.sessions.peek();
+    if (!session) throw new PanelError('Sign in to write stories.', 'signIn');
+    const key = JSON.stringify([config, session.sub]);
+    if (this.engine?.key === key) return this.engine.service;
+    this.dropEngine();
+    const service = loadAws().createStoryService({
+      config,
+      sessions: this.auth.sessions,
+      // Per user, so one person never sees another's stories on a shared machine.
+      historyDir: vscode.Uri.joinPath(this.context.globalStorageUri, 'stories', session.sub).fsPath,
+      usage: {
+        initial: this.context.globalState.get(`${USAGE_KEY}.${session.sub}`),
+        save: async (state) => {
+          await this.context.globalState.update(`${USAGE_KEY}.${session.sub}`, state);
+        },
+      },
+      log: (line) => this.log.info(line),
+    });
+    this.engine = { key, sub: session.sub, service };
+    return service;
+  }
+
+  private dropEngine(): void {
+    if (!this.engine) return;
+    this.engine.service.onSignOut();
+    this.engine.service.dispose();
+    this.engine = undefined;
+  }
+
+  private config(): StorytellerConfig | undefined {
+    const settings = readSettings();
+    return settings.ok && isConfigured(settings.config) && settings.config.identityPoolId ? settings.config : undefined;
+  }
+
+  private authState(): AuthState {
+    if (!this.config()) return { status: 'unconfigured' };
+    const state = this.auth.sessions.current;
+    switch (state.kind) {
+      case 'signed-in':
+        return { status: 'signedIn', email: state.session.email };
+      case 'offline':
+        return { status: 'offline', email: state.session.email };
+      case 'signed-out':
+        return state.reason === SESSION_EXPIRED ? { status: 'sessionExpired' } : { status: 'signedOut' };
+    }
+  }
+
+  private onAuthChange(state: SessionState): void {
+    const sub = state.kind === 'signed-out' ? undefined : state.session.sub;
+    if (this.engine && this.engine.sub !== sub) this.dropEngine();
+    void this.pushState().then(() => Promise.all([this.pushHistory(), this.pushUsage()]));
+  }
+
+  /** Bedrock's list when the role may read it, else the settings'; the settings' while signed out. */
+  private async models(): Promise<{ models: readonly ModelInfo[]; defaultModelId: string }> {
+    const config = readSettings();
+    const fallback = config.ok
+      ? { models: config.config.models.map(modelInfo), defaultModelId: config.config.modelId }
+      : { models: [], defaultModelId: 'amazon.nova-lite-v1:0' };
+    if (this.authState().status !== 'signedIn') return fallback;
+    try {
+      const service = await this.service();
+      const engine = this.engine!;
+      engine.models ??= service.listModels().then(({ models, defaultModelId }) => ({ models, defaultModelId }));
+      return await engine.models;
+    } catch (e) {
+      if (this.engine) delete this.engine.models;
+      this.log.warn(`Could not list models (${(e as { code?: string }).code ?? 'error'}); using storyteller.models.`);
+      return fallback;
+    }
+  }
+
+  private async pushState(): Promise<void> {
+    if (!this.post) return;
+    const { models, defaultModelId } = await this.models();
+    this.emit(hostEvent('state', { auth: this.authState(), models, defaultModelId }));
+  }
+
+  private async historyItems(): Promise<HistoryItem[]> {
+    if (!this.config() || !(await this.auth.sessions.peek())) return [];
+    const list = await (await this.service()).history.list();
+    for (const problem of list.problems) this.log.warn(`Story history: skipped ${problem.file}: ${problem.message}`);
+    return list.items.map(({ id, title, modelId, createdAt, status, outputTokens }) => ({ id, title, modelId, createdAt, status, outputTokens }));
+  }
+
+  private async pushHistory(): Promise<void> {
+    if (this.post) this.emit(hostEvent('history', { items: await this.historyItems().catch(() => []) }));
+  }
+
+  private async pushUsage(): Promise<void> {
+    if (!this.post || !this.engine) return;
+    const today = this.engine.service.usageToday();
+    this.emit(hostEvent('usage.today', { inputTokens: today.inputTokens, outputTokens: today.outputTokens, cost: today.cost }));
+  }
+
+  private async story(id: string): Promise<StoredStory> {
+    const story = await (await this.service()).history.get(id);
+    if (!story) throw new PanelError('That story is no longer in the history.', 'notFound');
+    return story;
+  }
+
+  private async export(story: StoredStory, target: ExportTarget): Promise<boolean> {
+    switch (target) {
+      case 'editor': {
+        const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: toMarkdown(story) });
+        await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+        return true;
+      }
+      case 'file': {
+        const uri = await this.dialogs.saveUri(`${slug(story.title)}.md`);
+        if (!uri) return false;
+        await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(toMarkdown(story)));
+        void vscode.window.showInformationMessage(`Saved “${story.title}” to ${vscode.workspace.asRelativePath(uri)}.`);
+        return true;
+      }
+      case 'insert': {
+        const editor = this.lastEditor && !this.lastEditor.document.isClosed ? this.lastEditor : vscode.window.visibleTextEditors[0];
+        if (!editor) throw new PanelError('Open a text editor and put the cursor where the story should go, then try again.', 'noEditor');
+        const ok = await editor.edit((edit) => edit.replace(editor.selection, story.text));
+        if (!ok) throw new PanelError('The editor did not accept the text (is it read-only?).', 'noEditor');
+        return true;
+      }
+      case 'copy':
+        await vscode.env.clipboard.writeText(story.text);
+        return true;
+    }
+  }
+}
+
+function modelInfo(id: string): ModelInfo {
+  const [vendor = '', name = id] = id.replace(/^(us|eu|apac|global)\./, '').split('.');
+  return { id, name: name.replace(/-v\d.*$/, '').replace(/-/g, ' '), provider: vendor.charAt(0).toUpperCase() + vendor.slice(1) };
+}
+
+function slug(title: string): string {
+  return (
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'story'
+  );
+}

@@ -1,0 +1,135 @@
+// The story panel: one webview panel at a time, restored after a reload by its serializer. It
+// only moves messages: every incoming one is validated, requests go to the handlers, and
+// anything malformed is logged and dropped.
+import * as vscode from 'vscode';
+import { errorResponse, parseWebviewMessage } from '../../core/story/protocol';
+import type { HostEvent, HostMessage, RequestHandlers, WebviewMessage } from '../../core/story/protocol';
+import { makeNonce, storyHtml } from '../../core/story/webviewHtml';
+import type { Log } from '../log';
+
+export const STORY_VIEW_TYPE = 'storyteller.story';
+
+/** The host side the panel talks to. */
+export interface PanelHost {
+  readonly handlers: RequestHandlers;
+  /** The webview loaded (or reloaded) and listens. */
+  onReady(post: (event: HostEvent) => void): void;
+  /** The panel went away; stop pushing to it. */
+  onClosed(): void;
+}
+
+export class StoryPanel implements vscode.Disposable {
+  private static current: StoryPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  /** Test-mode observers of everything the host sends. */
+  readonly taps = new Set<(message: HostMessage) => void>();
+
+  /** Reveals the open panel, or opens one. */
+  static createOrShow(extensionUri: vscode.Uri, host: PanelHost, log: Log): StoryPanel {
+    if (StoryPanel.current) {
+      StoryPanel.current.panel.reveal(StoryPanel.current.panel.viewColumn);
+      return StoryPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(STORY_VIEW_TYPE, 'Storyteller', vscode.ViewColumn.Active, StoryPanel.options(extensionUri));
+    return new StoryPanel(panel, extensionUri, host, log);
+  }
+
+  /** After a window reload: VS Code hands back the panel, and the webview its own saved state. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, host: PanelHost, log: Log): StoryPanel {
+    StoryPanel.current?.dispose();
+    return new StoryPanel(panel, extensionUri, host, log);
+  }
+
+  static get open(): StoryPanel | undefined {
+    return StoryPanel.current;
+  }
+
+  static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      // Only the bundled UI may load; nothing from the workspace or the model's text.
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+      retainContextWhenHidden: false,
+      enableFindWidget: true,
+    };
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly host: PanelHost,
+    private readonly log: Log,
+  ) {
+    StoryPanel.current = this;
+    const webview = panel.webview;
+    webview.options = StoryPanel.options(extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
+    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
+    webview.html = storyHtml({ cspSource: webview.cspSource, nonce: makeNonce(), scriptUri: asset('story.js'), styleUri: asset('story.css'), title: 'Storyteller' });
+    this.disposables.push(
+      webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  /** Sends to the webview once it listens; events before `ready` are dropped (it asks again). */
+  post(message: HostMessage): void {
+    for (const tap of this.taps) tap(message);
+    if (this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  /** Test mode: a message as if the webview had sent it, through the same validation. */
+  simulate(raw: unknown): Promise<void> {
+    return this.receive(raw);
+  }
+
+  dispose(): void {
+    if (StoryPanel.current === this) StoryPanel.current = undefined;
+    this.ready = false;
+    this.host.onClosed();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const message: WebviewMessage | undefined = parseWebviewMessage(raw);
+    if (!message) {
+      this.log.warn(`Story panel: ignored a malformed message (${describe(raw)}).`);
+      return;
+    }
+    if (message.kind === 'event') {
+      if (message.type === 'ready') {
+        this.ready = true;
+        this.host.onReady((event) => this.post(event));
+      } else {
+        this.log.warn(`Story panel ${message.data.level}: ${message.data.message}`);
+      }
+      return;
+    }
+    const handler = this.host.handlers[message.method] as (params: unknown) => Promise<unknown>;
+    try {
+      const result = await handler(message.params);
+      this.post({ kind: 'response', id: message.id, ok: true, result });
+    } catch (e) {
+      const error = e as { message?: string; code?: string };
+      this.post(errorResponse(message.id, error.message ?? String(e), error.code));
+    }
+  }
+}
+
+/** Enough to recognise a bad message in the log, without echoing its content. */
+function describe(raw: unknown): string {
+  if (typeof raw !== 'object' || raw === null) return typeof raw;
+  const r = raw as Record<string, unknown>;
+  return `kind=${String(r.kind).slice(0, 20)}, method/type=${String(r.method ?? r.type).slice(0, 40)}`;
+}
+
+/** Brings the panel back after a reload. */
+export function registerStorySerializer(extensionUri: vscode.Uri, host: () => PanelHost, log: Log): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(STORY_VIEW_TYPE, {
+    async deserializeWebviewPanel(panel) {
+      StoryPanel.revive(panel, extensionUri, host(), log);
+    },
+  });
+}

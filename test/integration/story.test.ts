@@ -1,0 +1,223 @@
+// The story panel's host side inside VS Code, against the emulator: the same messages the
+// webview sends go through the panel's validation and handlers, and the events it would render
+// are recorded.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { HostEvent, HostEvents, HostResponse, StoryControls } from '../../src/core/story/protocol';
+import type { TestingApi } from '../../src/vscode/testing';
+import { clearFaults, counters, emulators, fault, forgetEmulator, latestCode, resetCounters, setStreamRate, useEmulator } from './emulators';
+import type { EmulatorInfo } from './emulators';
+import { activate, eventually, script } from './prompter';
+
+const PASSWORD = 'Story-Teller-42';
+const CONTROLS: StoryControls = { premise: 'A lighthouse keeper befriends a storm', genre: 'fantasy', audience: 'adult', tone: 'gentle', length: 'short', temperature: 0.7 };
+
+type Data<T extends keyof HostEvents> = HostEvents[T];
+
+describe('Story panel in VS Code', function () {
+  this.timeout(60_000);
+  let testing: TestingApi;
+  let emu: EmulatorInfo;
+
+  const events = <T extends keyof HostEvents>(type: T, storyId?: string): Data<T>[] =>
+    testing.story
+      .events()
+      .filter((e): e is Extract<HostEvent, { type: T }> => e.type === type)
+      .map((e) => e.data as Data<T>)
+      .filter((d) => storyId === undefined || (d as { storyId?: string }).storyId === storyId);
+  const text = (storyId: string) => events('story.delta', storyId).map((d) => d.text).join('');
+  const ok = <T>(r: HostResponse): T => {
+    assert.ok(r.ok, `request failed: ${JSON.stringify(r)}`);
+    return r.result as T;
+  };
+  const ended = (storyId: string) => () =>
+    events('story.done', storyId).length + events('story.stopped', storyId).length + events('story.error', storyId).length > 0;
+
+  async function generate(controls: StoryControls = CONTROLS, modelId = 'amazon.nova-lite-v1:0'): Promise<string> {
+    const { storyId } = ok<{ storyId: string }>(await testing.story.request('generate', { controls, modelId }));
+    await eventually(`story ${storyId} ends`, ended(storyId), 30_000);
+    return storyId;
+  }
+
+  before(async () => {
+    ({ testing } = await activate());
+    emu = emulators().public;
+    await useEmulator(emu);
+    const email = `story.${Date.now().toString(36)}@example.com`;
+    await script(testing, [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
+    assert.equal(testing.sessionState().kind, 'signed-in');
+    await testing.story.open();
+    await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
+  });
+
+  afterEach(async () => {
+    await clearFaults(emu);
+    await setStreamRate(emu, 0);
+    testing.story.clearEvents();
+  });
+
+  after(async () => {
+    testing.story.close();
+    await vscode.commands.executeCommand('storyteller.signOut');
+    testing.usePrompter(undefined);
+    await forgetEmulator();
+  });
+
+  it('opens one panel, and answers ready with the account, models, history and usage', async () => {
+    await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
+    await eventually('state arrives', () => events('state').length > 0 && events('history').length > 0);
+    const [state] = events('state');
+    assert.equal(state!.auth.status, 'signedIn');
+    assert.ok(state!.models.some((m) => m.id === 'amazon.nova-lite-v1:0'), JSON.stringify(state!.models));
+    await vscode.commands.executeCommand('storyteller.newStory');
+    assert.ok(testing.story.isOpen(), 'still the one panel');
+  });
+
+  it('generates a story that streams in, with usage, cost and a history entry', async () => {
+    const storyId = await generate();
+    assert.deepEqual(events('story.started', storyId).map((s) => s.kind), ['new']);
+    const [done] = events('story.done', storyId);
+    assert.ok(done, JSON.stringify(events('story.error', storyId)));
+    assert.ok(text(storyId).length > 200, 'text streamed in');
+    assert.ok(done.usage.outputTokens > 50);
+    assert.equal(done.cost?.estimated, true);
+    assert.ok(events('story.delta', storyId).length >= 1);
+    await eventually('history lists it', () => events('history').some((h) => h.items.some((i) => i.id === storyId && i.status === 'done')));
+    const opened = ok<{ story: { text: string } }>(await testing.story.request('history.open', { id: storyId }));
+    assert.equal(opened.story.text, text(storyId));
+  });
+
+  it('a warm second story makes no Cognito call at all', async () => {
+    await generate();
+    await resetCounters(emu);
+    await generate({ ...CONTROLS, premise: 'A cartographer maps a city that moves at night' });
+    const c = await counters(emu);
+    const cognito = Object.entries(c).filter(([op]) => /^(GetId|GetCredentialsForIdentity|InitiateAuth|GetOpenIdToken)/.test(op));
+    assert.deepEqual(cognito, []);
+    assert.equal(c.ConverseStream, 1);
+  });
+
+  it('stops mid-stream keeping the partial text, then continues the same story', async () => {
+    await setStreamRate(emu, 100);
+    const { storyId } = ok<{ storyId: string }>(await testing.story.request('generate', { controls: { ...CONTROLS, length: 'long' }, modelId: 'amazon.nova-lite-v1:0' }));
+    await eventually('some text arrived', () => text(storyId).length > 20);
+    const t0 = Date.now();
+    ok(await testing.story.request('stop', { storyId }));
+    await eventually('stopped', () => events('story.stopped', storyId).length > 0, 5_000);
+    assert.ok(Date.now() - t0 < 1000, `stopped after ${Date.now() - t0} ms`);
+    const partial = text(storyId);
+    const saved = ok<{ story: { text: string; status: string } }>(await testing.story.request('history.open', { id: storyId }));
+    assert.equal(saved.story.status, 'stopped');
+    assert.equal(saved.story.text, partial, 'the partial text is what was saved');
+
+    await setStreamRate(emu, 0);
+    testing.story.clearEvents();
+    ok(await testing.story.request('continue', { storyId }));
+    await eventually('continued', ended(storyId), 30_000);
+    assert.deepEqual(events('story.started', storyId).map((s) => s.kind), ['continue']);
+    assert.ok(events('story.done', storyId).length === 1);
+    const after = ok<{ story: { text: string } }>(await testing.story.request('history.open', { id: storyId }));
+    assert.ok(after.story.text.startsWith(partial.trimEnd()), 'continue appends to the story');
+    assert.ok(after.story.text.length > partial.length + 100);
+  });
+
+  it('keeps the history when the panel is closed and opened again', async () => {
+    const storyId = await generate();
+    testing.story.close();
+    assert.equal(testing.story.isOpen(), false);
+    await testing.story.open();
+    await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
+    await eventually('history arrives', () => events('history').some((h) => h.items.some((i) => i.id === storyId)));
+    const opened = ok<{ story: { id: string; status: string } }>(await testing.story.request('history.open', { id: storyId }));
+    assert.deepEqual([opened.story.id, opened.story.status], [storyId, 'done']);
+  });
+
+  it('exports to a new Markdown editor, inserts at the cursor, and saves to a file', async () => {
+    const storyId = await generate();
+    const story = ok<{ story: { text: string; title: string } }>(await testing.story.request('history.open', { id: storyId })).story;
+
+    ok(await testing.story.request('export', { id: storyId, target: 'editor' }));
+    await eventually('a markdown editor opens', () => vscode.window.visibleTextEditors.some((e) => e.document.languageId === 'markdown' && e.document.getText().includes(story.text.trim().slice(0, 200))));
+
+    const doc = await vscode.workspace.openTextDocument({ content: 'before\n\nafter', language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    await testing.story.open(); // the panel takes focus, as when the user clicks Insert
+    ok(await testing.story.request('export', { id: storyId, target: 'insert' }));
+    assert.equal(doc.getText(), `before\n${story.text}\nafter`);
+
+    const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, `story-${Date.now()}.md`);
+    testing.story.useDialogs({ confirmDelete: async () => true, saveUri: async () => target });
+    try {
+      assert.deepEqual(ok(await testing.story.request('export', { id: storyId, target: 'file' })), { exported: true });
+      const written = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+      assert.ok(written.startsWith(`# ${story.title}`) && written.includes(story.text.trim().slice(0, 200)));
+      await vscode.workspace.fs.delete(target);
+      // Delete asks first; confirmed, the story leaves the history.
+      assert.deepEqual(ok(await testing.story.request('history.delete', { id: storyId })), { deleted: true });
+      const r = await testing.story.request('history.open', { id: storyId });
+      assert.deepEqual(r.ok ? 'opened' : r.error.message, 'That story is no longer in the history.');
+    } finally {
+      testing.story.useDialogs(undefined);
+    }
+  });
+
+  it('explains a model the role may not use, with a way to pick another', async () => {
+    const { storyId } = ok<{ storyId: string }>(await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-pro-v1:0' }));
+    await eventually('it fails', ended(storyId));
+    const [error] = events('story.error', storyId);
+    assert.ok(error, 'a story.error event');
+    assert.equal(error.code, 'accessDenied');
+    assert.ok(error.actions.includes('pickModel'), JSON.stringify(error));
+    assert.match(error.message, /amazon\.nova-pro-v1:0/);
+  });
+
+  it('after throttling beyond the SDK retries, says so with a retry action', async () => {
+    await fault(emu, { kind: 'error', operation: 'ConverseStream', error: 'ThrottlingException', count: 10 });
+    const { storyId } = ok<{ storyId: string }>(await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-lite-v1:0' }));
+    await eventually('it fails', ended(storyId), 40_000);
+    const [error] = events('story.error', storyId);
+    assert.ok(error);
+    assert.equal(error.code, 'throttled');
+    assert.ok(error.actions.includes('retry'));
+  });
+
+  it('keeps the partial story when the stream is cut, and offers Continue', async () => {
+    await fault(emu, { kind: 'cut', operation: 'ConverseStream', afterTokens: 40, mode: 'exception' });
+    const storyId = await generate();
+    const [error] = events('story.error', storyId);
+    assert.ok(error, 'a story.error event');
+    assert.equal(error.partialKept, true);
+    assert.ok(error.actions.includes('continue'));
+    const saved = ok<{ story: { text: string; status: string } }>(await testing.story.request('history.open', { id: storyId }));
+    assert.equal(saved.story.status, 'failed');
+    assert.ok(saved.story.text.length > 0 && saved.story.text === text(storyId));
+  });
+
+  it('ignores malformed and unknown messages from the webview', async () => {
+    // The real webview may say `ready` at any time (state, history), so count story events only.
+    const storyEvents = () => testing.story.events().filter((e) => e.type.startsWith('story.')).length;
+    const before = storyEvents();
+    const hostile = [
+      null,
+      'generate',
+      { kind: 'request', id: 1, method: 'rm -rf', params: {} },
+      { kind: 'request', id: 2, method: 'generate', params: { controls: { premise: 42 } } },
+      { kind: 'request', id: 3, method: 'openLink', params: { url: 'javascript:alert(1)' } },
+      { kind: 'request', id: 4, method: 'history.open', params: { id: '../../settings' } },
+      { kind: 'event', type: 'ready' },
+    ];
+    const storiesBefore = (await testing.story.request('history.list', {})) as HostResponse;
+    for (const raw of hostile) await testing.story.send(raw);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(storyEvents(), before, 'no story event was caused');
+    assert.deepEqual(await testing.story.request('history.list', {}), { ...storiesBefore, id: storiesBefore.id + 1 }, 'no story was created');
+  });
+
+  it('asks a signed-out user to sign in instead of failing', async () => {
+    await vscode.commands.executeCommand('storyteller.signOut');
+    await eventually('state says signed out', () => events('state').some((s) => s.auth.status === 'signedOut'));
+    const r = await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-lite-v1:0' });
+    assert.deepEqual(r.ok ? r.result : r.error, { message: 'Sign in to write stories.', code: 'signIn' });
+  });
+});
