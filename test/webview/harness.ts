@@ -298,11 +298,15 @@ export interface StreamFigures {
   readonly lastTokenInView: boolean;
 }
 
+/** The host's batching rate: at most one story.delta per 16 ms; paced at 60 Hz so it never exceeds 60/s. */
+export const HOST_INTERVAL_MS = 1000 / 60;
+
 /**
- * Streams `tokens` into the story `storyId` from inside the page: one story.delta every
- * `intervalMs` carrying `perMessage` tokens (the host's batching), then measures.
+ * Streams `tokens` into the story `storyId` from inside the page, `perMessage` tokens per
+ * story.delta, sent on a fixed schedule of one every `intervalMs` (0: back to back, a burst),
+ * then measures.
  */
-export async function streamStory(sp: StoryPage, storyId: string, tokens: string[], perMessage: number, intervalMs = 16): Promise<StreamFigures> {
+export async function streamStory(sp: StoryPage, storyId: string, tokens: string[], perMessage: number, intervalMs = HOST_INTERVAL_MS): Promise<StreamFigures> {
   return sp.page.evaluate(
     async ({ storyId, tokens, perMessage, intervalMs }) => {
       const w = window as unknown as { __posted: unknown[]; __setStateCalls: number; __storytellerStats?: { flushes: number; maxFlushMs: number; totalFlushMs: number; slowFlushes: number } };
@@ -365,7 +369,12 @@ export async function streamStory(sp: StoryPage, storyId: string, tokens: string
           lastSentAt = performance.now();
           break;
         }
-        await new Promise((r) => setTimeout(r, intervalMs));
+        // On a schedule (not a fixed sleep), so the rate never exceeds 1000 / intervalMs.
+        if (intervalMs > 0) {
+          const due = start + messages * intervalMs;
+          // Timers may fire a hair early; wait again rather than send ahead of schedule.
+          while (performance.now() < due) await new Promise((r) => setTimeout(r, Math.max(1, due - performance.now())));
+        }
       }
       const sendMs = lastSentAt - start;
       await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
