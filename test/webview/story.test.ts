@@ -443,6 +443,28 @@ describe('story webview (Chromium)', function () {
     await assertWellFormed();
   });
 
+  it('is keyboard accessible: labelled fields, then Generate, the story, its actions and history, in Tab order', async () => {
+    await open();
+    await sp.send(hostEvent('history', { items: [{ id: 'k-1', title: 'Kept', modelId: models[0]!.id, createdAt: 0, status: 'done', outputTokens: 1 }] }));
+    await sp.send(hostEvent('story.opened', { story: { id: 'k-1', title: 'Kept', modelId: models[0]!.id, controls, text: 'Text.', status: 'done', usage: null, cost: null, createdAt: 0 } }));
+    const order: string[] = [];
+    for (let i = 0; i < 22; i++) {
+      await sp.page.keyboard.press('Tab');
+      order.push(await sp.page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || ''));
+    }
+    const at = (name: string) => {
+      const i = order.indexOf(name);
+      assert.ok(i >= 0, `${name} is reachable with Tab: ${order.join(', ')}`);
+      return i;
+    };
+    assert.ok(at('premise') < at('temperature') && at('temperature') < at('model') && at('model') < at('generate'));
+    assert.ok(at('generate') < at('continue') && at('continue') < at('story') && at('story') < at('refine') && at('refine') < at('export-editor') && at('export-editor') < at('Kept'));
+    // vscode-label gives each control its accessible name.
+    assert.equal(await sp.page.getByRole('textbox', { name: 'Premise' }).count(), 1);
+    assert.equal(await sp.page.getByRole('spinbutton', { name: 'Temperature (0–1)' }).count(), 1);
+    assert.equal(await sp.page.locator('[role="status"][aria-live="polite"]#story-status').count(), 1, 'story status is announced');
+  });
+
   it('ignores malformed host messages with a warning and keeps working', async () => {
     await open();
     const bad: unknown[] = [

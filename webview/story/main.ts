@@ -210,7 +210,8 @@ class StoryApp {
     this.storySection.append(h('div', { class: 'story-head' }, this.storyTitle, toolbar), this.storyMeta, this.storyStatus, this.errorBox, this.storyEl, refine, exportBar);
 
     const history = h('section', { class: 'history', 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), this.historyEmpty, this.historyList);
-    this.root.append(header, this.notice, h('div', { class: 'columns' }, h('div', { class: 'left' }, form, history), h('div', { class: 'right' }, this.storySection)));
+    // DOM (and so Tab) order: form, story, history; the grid puts history under the form when wide.
+    this.root.append(header, this.notice, h('div', { class: 'columns' }, h('div', { class: 'area-form' }, form), h('div', { class: 'area-story' }, this.storySection), h('div', { class: 'area-history' }, history)));
   }
 
   private wire(): void {

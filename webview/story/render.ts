@@ -101,6 +101,7 @@ export class StoryRenderer {
   private onFlushed: (() => void) | undefined;
   /** Follow the text as it grows, until the reader scrolls up; back at the bottom, follow again. */
   private follow = true;
+  private autoScrollTop = -1;
 
   constructor(
     private readonly root: HTMLElement,
@@ -108,9 +109,16 @@ export class StoryRenderer {
     readonly stats?: RenderStats,
   ) {
     this.tail = this.makeTail();
-    root.addEventListener('scroll', () => {
-      this.follow = root.scrollHeight - root.scrollTop - root.clientHeight < 48;
-    }, { passive: true });
+    root.addEventListener(
+      'scroll',
+      () => {
+        // Our own scrolling is not the reader's: content-visibility may grow the height after we
+        // scrolled (a placeholder becomes real), which must not count as "scrolled up".
+        if (Math.abs(root.scrollTop - this.autoScrollTop) <= 1) return;
+        this.follow = root.scrollHeight - root.scrollTop - root.clientHeight < 48;
+      },
+      { passive: true },
+    );
   }
 
   /** The whole text so far, including what is still buffered. */
@@ -133,6 +141,7 @@ export class StoryRenderer {
     this.finishing = false;
     this.follow = text === '';
     this.root.scrollTop = 0;
+    this.autoScrollTop = 0;
     this.root.replaceChildren();
     this.tail.replaceChildren();
     this.root.append(this.tail);
@@ -173,7 +182,10 @@ export class StoryRenderer {
       this.pending = [];
     }
     this.render();
-    if (this.follow) this.root.scrollTop = this.root.scrollHeight;
+    if (this.follow) {
+      this.root.scrollTop = this.root.scrollHeight;
+      this.autoScrollTop = this.root.scrollTop;
+    }
     if (this.stats) {
       const ms = performance.now() - started;
       this.stats.flushes++;
