@@ -58,6 +58,11 @@ describe('story webview HTML', () => {
     assert.throws(() => storyHtml({ ...options, cspSource: '' }), /cspSource/);
   });
 
+  it("accepts a multi-source cspSource (code-server's \"'self' https://…\")", () => {
+    const multi = "'self' https://*.vscode-cdn.net";
+    assert.equal(cspOf(storyHtml({ ...options, cspSource: multi })), `default-src 'none'; script-src 'nonce-${options.nonce}'; style-src ${multi}; font-src ${multi}; img-src ${multi} data:`);
+  });
+
   it('makes a fresh 128-bit nonce each time', () => {
     const nonces = new Set(Array.from({ length: 100 }, makeNonce));
     assert.equal(nonces.size, 100);
