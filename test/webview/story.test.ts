@@ -350,6 +350,14 @@ describe('story webview (Chromium)', function () {
     const failing = await sp.waitForRequest('generate', before);
     await sp.send({ kind: 'response', id: failing.id, ok: false, error: { message: 'Model not allowed.', code: 'modelNotAllowed' } });
     await sp.page.waitForFunction(() => document.getElementById('story-error')?.textContent?.includes('Model not allowed.'));
+    assert.deepEqual(await sp.page.locator('#story-error vscode-button').allInnerTexts(), ['Retry'], 'an unknown code offers Retry');
+    // A refusal whose code is an action (the host's "Sign in to write stories.") offers that action.
+    const before2 = (await sp.posted()).length;
+    await sp.page.locator('#generate').click();
+    const refused = await sp.waitForRequest('generate', before2);
+    await sp.send({ kind: 'response', id: refused.id, ok: false, error: { message: 'Sign in to write stories.', code: 'signIn' } });
+    await sp.page.waitForFunction(() => document.getElementById('story-error')?.textContent?.includes('Sign in to write stories.'));
+    assert.deepEqual(await sp.page.locator('#story-error vscode-button').allInnerTexts(), ['Sign in']);
     await assertWellFormed();
   });
 

@@ -11,7 +11,7 @@ import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import { AUDIENCES, EMPTY_DRAFT, LENGTHS, LIMITS, PROTOCOL_VERSION, isSafeLink, validateControls } from '../../src/core/story/protocol';
+import { AUDIENCES, EMPTY_DRAFT, ERROR_ACTIONS, LENGTHS, LIMITS, PROTOCOL_VERSION, isSafeLink, validateControls } from '../../src/core/story/protocol';
 import type {
   AuthState,
   Cost,
@@ -384,7 +384,9 @@ class StoryApp {
       else if (action.method === 'refine') await this.bridge.request('refine', action.params);
       else await this.bridge.request(action.method, action.params);
     } catch (e) {
-      this.showError(errorMessage(e), ['retry']);
+      // A refusal before any story exists names the button that fixes it (e.g. signIn).
+      const code = e instanceof HostError ? e.code : undefined;
+      this.showError(errorMessage(e), isErrorAction(code) ? [code] : ['retry']);
     } finally {
       this.busy = false;
       this.update();
@@ -661,6 +663,10 @@ function select(id: string, options: { value: string; label: string }[]): Vscode
 function titleFrom(premise: string): string {
   const t = premise.trim().replace(/\s+/g, ' ');
   return t.length > 60 ? `${t.slice(0, 59)}…` : t || 'Untitled story';
+}
+
+function isErrorAction(code: string | undefined): code is ErrorAction {
+  return (ERROR_ACTIONS as readonly (string | undefined)[]).includes(code);
 }
 
 function errorMessage(e: unknown): string {
