@@ -193,9 +193,9 @@ export function readConfig(get: (key: SettingKey) => unknown): ConfigResult {
   const structured = {} as { -readonly [K in StructuredKey]: ReturnType<(typeof STRUCTURED_RULES)[K]['parse']> };
   for (const key of Object.keys(STRUCTURED_RULES) as StructuredKey[]) {
     const value = get(key) ?? STRUCTURED_RULES[key].default;
-    const problem = checkSetting(key, value);
-    if (problem) problems.push(problem);
-    else Object.assign(structured, { [key]: STRUCTURED_RULES[key].parse(value) });
+    const parsed = STRUCTURED_RULES[key].parse(value);
+    if (parsed === undefined) problems.push(checkSetting(key, value)!);
+    else Object.assign(structured, { [key]: parsed });
   }
   problems.push(...regionMismatches(values));
   if (problems.length > 0) return { ok: false, problems };

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { SessionManager } from '../core/auth/session';
 import type { Auth } from './auth/auth';
 import type { Prompter } from './auth/prompter';
-import { SecretSessionStore, SESSION_KEY } from './auth/secretStore';
+import { CLIENT_SECRET_KEY, SecretSessionStore, SESSION_KEY } from './auth/secretStore';
 import type { CognitoAuthenticationProvider } from './auth/provider';
 import type { HostEvent, HostMessage, HostResponse } from '../core/story/protocol';
 import { nativeDialogs } from './story/controller';
@@ -75,7 +75,7 @@ export function testingApi(parts: TestingParts): TestingApi | undefined {
     secrets: async () => {
       const raw = await context.secrets.get(SESSION_KEY);
       const session = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-      const client = await context.secrets.get('storyteller.clientSecret');
+      const client = await context.secrets.get(CLIENT_SECRET_KEY);
       return [session.idToken, session.accessToken, session.refreshToken, client].filter((v): v is string => typeof v === 'string');
     },
     expireSession: async () => {

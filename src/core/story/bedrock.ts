@@ -18,6 +18,7 @@ import type { StoryError } from './errors';
 import type { ConverseRequest } from './prompt';
 import type { ModelInfo, Usage } from './protocol';
 import { toUsage } from './usage';
+import { modelInfoFromId } from './models';
 
 export interface BedrockOptions {
   readonly region: string;
@@ -154,7 +155,7 @@ export class BedrockStories {
         error.code === 'accessDenied'
           ? 'Your role may not list Bedrock models (bedrock:ListFoundationModels), so the models from the "storyteller.models" setting are offered.'
           : `The model list could not be loaded (${error.message}) The models from the "storyteller.models" setting are offered.`;
-      return { models: fallback.map((id) => ({ id, name: id, provider: '' })), source: 'settings', reason };
+      return { models: fallback.map(modelInfoFromId), source: 'settings', reason };
     }
   }
 

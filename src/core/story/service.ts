@@ -15,6 +15,7 @@ import type { SessionSource } from './credentials';
 import { StoryError, isCredentialError, toStoryError } from './errors';
 import type { StoryErrorInfo } from './errors';
 import { HistoryStore } from './history';
+import { modelInfoFromId } from './models';
 import type { StoredStory, StoryTurn } from './history';
 import { PromptError, buildConverseRequest, titleFromPremise } from './prompt';
 import type { PromptStep } from './prompt';
@@ -155,7 +156,7 @@ export class StoryService {
     const models: ModelInfo[] = [...list.models];
     const defaultModelId = this.options.config.modelId;
     // The configured default is always offered, even when Bedrock's list does not name it.
-    if (!models.some((m) => m.id === defaultModelId)) models.unshift({ id: defaultModelId, name: defaultModelId, provider: '' });
+    if (!models.some((m) => m.id === defaultModelId)) models.unshift(modelInfoFromId(defaultModelId));
     return { ...list, models, defaultModelId };
   }
 

@@ -6,7 +6,6 @@ import { AuthError, toAuthError } from '../../core/auth/errors';
 import { SESSION_EXPIRED, SessionManager } from '../../core/auth/session';
 import type { Refresher, Session, SessionState } from '../../core/auth/session';
 import { checkCode, checkEmail, checkExistingPassword, checkPassword, DEFAULT_PASSWORD_POLICY } from '../../core/auth/validation';
-import type { PasswordPolicy } from '../../core/auth/validation';
 import { isConfigured } from '../../core/config';
 import { loadAws } from '../aws';
 import type { Log } from '../log';
@@ -39,12 +38,12 @@ export class Auth implements vscode.Disposable {
       this.changed,
       { dispose: () => this.sessions.dispose() },
       this.sessions.onDidChange((state) => {
-        const ended = state.kind === 'signed-out' && state.reason !== undefined && this.lastState.kind !== 'signed-out';
-        const corrupt = state.kind === 'signed-out' && state.reason !== undefined && state.reason !== SESSION_EXPIRED;
+        const wasSignedIn = this.lastState.kind !== 'signed-out';
         this.lastState = state;
         this.changed.fire(state);
-        // Say why the account vanished, once, with the way back in.
-        if (state.kind === 'signed-out' && state.reason && (ended || corrupt)) void this.offerSignIn(state.reason);
+        // Say why the account vanished, once, with the way back in. A session that expired while
+        // signed out already was told; a corrupt one found at start-up was not.
+        if (state.kind === 'signed-out' && state.reason && (wasSignedIn || state.reason !== SESSION_EXPIRED)) void this.offerSignIn(state.reason);
       }),
       // A new pool, client, flow or endpoint means a new client; the old one is dropped.
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -66,7 +65,7 @@ export class Auth implements vscode.Disposable {
     const answers = await this.ask('Sign Up', [
       { key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', validate: checkEmail },
       { key: 'name', prompt: 'Your name (optional)', placeholder: 'Ann Reader' },
-      { key: 'password', prompt: 'Choose a password', password: true, validate: (v) => checkPassword(v, this.passwordPolicy()) },
+      this.newPassword('Choose a password'),
       { key: 'confirm', prompt: 'Type the password again', password: true },
     ]);
     if (!answers) return undefined;
@@ -156,7 +155,7 @@ export class Auth implements vscode.Disposable {
     if (!sent) return;
     const answers = await this.ask('Reset Password', [
       { key: 'code', prompt: `The 6-digit code sent to ${sent[0] ?? address}`, validate: checkCode },
-      { key: 'password', prompt: 'Choose a new password', password: true, validate: (v) => checkPassword(v, this.passwordPolicy()) },
+      this.newPassword('Choose a new password'),
     ]);
     if (!answers) return;
     if (!(await this.run('Resetting…', () => this.client().confirmForgotPassword(address, answers.code!, answers.password!), address))) return;
@@ -202,10 +201,14 @@ export class Auth implements vscode.Disposable {
     if ((await this.prompter.message('warning', reason, 'Sign In')) === 'Sign In') await this.signIn();
   }
 
-  /** The policy from `storyteller.passwordPolicy`; a bad setting falls back to the template's. */
-  private passwordPolicy(): PasswordPolicy {
+  /**
+   * A new-password question checked against `storyteller.passwordPolicy` (read once per flow, not
+   * per keystroke); a bad setting falls back to the template's policy.
+   */
+  private newPassword(prompt: string): Omit<InputOptions, 'title'> & { key: string } {
     const settings = readSettings();
-    return settings.ok ? settings.config.passwordPolicy : DEFAULT_PASSWORD_POLICY;
+    const policy = settings.ok ? settings.config.passwordPolicy : DEFAULT_PASSWORD_POLICY;
+    return { key: 'password', prompt, password: true, validate: (v) => checkPassword(v, policy) };
   }
 
   /** The Cognito client for the current settings; the AWS SDK loads here, on first use. */
@@ -242,7 +245,7 @@ export class Auth implements vscode.Disposable {
     switch (step.kind) {
       case 'new-password': {
         const a = await this.ask('Choose a New Password', [
-          { key: 'password', prompt: 'Your administrator requires a new password', password: true, validate: (v) => checkPassword(v, this.passwordPolicy()) },
+          this.newPassword('Your administrator requires a new password'),
         ]);
         return a ? (await this.run('Setting the password…', () => step.respond(a.password!)))?.[0] : undefined;
       }

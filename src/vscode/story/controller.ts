@@ -7,6 +7,7 @@ import type { SessionState } from '../../core/auth/session';
 import { isConfigured } from '../../core/config';
 import type { StorytellerConfig } from '../../core/config';
 import { toMarkdown, toRecord } from '../../core/story/history';
+import { modelInfoFromId } from '../../core/story/models';
 import type { StoredStory } from '../../core/story/history';
 import { hostEvent, isSafeLink } from '../../core/story/protocol';
 import type { AuthState, ExportTarget, HistoryItem, HostEvent, ModelInfo, RequestHandlers, StoryKind } from '../../core/story/protocol';
@@ -112,7 +113,7 @@ export class StoryController implements PanelHost, vscode.Disposable {
 
   onReady(post: (event: HostEvent) => void): void {
     this.post = post;
-    void this.pushState().then(() => Promise.all([this.pushHistory(), this.pushUsage()]));
+    void this.pushAll();
   }
 
   onClosed(): void {
@@ -228,14 +229,20 @@ export class StoryController implements PanelHost, vscode.Disposable {
   private onAuthChange(state: SessionState): void {
     const sub = state.kind === 'signed-out' ? undefined : state.session.sub;
     if (this.engine && this.engine.sub !== sub) this.dropEngine();
-    void this.pushState().then(() => Promise.all([this.pushHistory(), this.pushUsage()]));
+    void this.pushAll();
+  }
+
+  /** What the webview needs after `ready` or an account change, in the protocol's order. */
+  private async pushAll(): Promise<void> {
+    await this.pushState();
+    await Promise.all([this.pushHistory(), this.pushUsage()]);
   }
 
   /** Bedrock's list when the role may read it, else the settings'; the settings' while signed out. */
   private async models(): Promise<{ models: readonly ModelInfo[]; defaultModelId: string }> {
     const config = readSettings();
     const fallback = config.ok
-      ? { models: config.config.models.map(modelInfo), defaultModelId: config.config.modelId }
+      ? { models: config.config.models.map(modelInfoFromId), defaultModelId: config.config.modelId }
       : { models: [], defaultModelId: 'amazon.nova-lite-v1:0' };
     if (this.authState().status !== 'signedIn') return fallback;
     try {
@@ -305,11 +312,6 @@ export class StoryController implements PanelHost, vscode.Disposable {
         return true;
     }
   }
-}
-
-function modelInfo(id: string): ModelInfo {
-  const [vendor = '', name = id] = id.replace(/^(us|eu|apac|global)\./, '').split('.');
-  return { id, name: name.replace(/-v\d.*$/, '').replace(/-/g, ' '), provider: vendor.charAt(0).toUpperCase() + vendor.slice(1) };
 }
 
 function slug(title: string): string {

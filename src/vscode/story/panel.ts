@@ -38,6 +38,8 @@ export class StoryPanel implements vscode.Disposable {
   /** After a window reload: VS Code hands back the panel, and the webview its own saved state. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, host: PanelHost, log: Log): StoryPanel {
     StoryPanel.current?.dispose();
+    // A restored panel comes back without our options; a created one got them at creation.
+    panel.webview.options = StoryPanel.options(extensionUri);
     return new StoryPanel(panel, extensionUri, host, log);
   }
 
@@ -63,7 +65,6 @@ export class StoryPanel implements vscode.Disposable {
   ) {
     StoryPanel.current = this;
     const webview = panel.webview;
-    webview.options = StoryPanel.options(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
     webview.html = storyHtml({ cspSource: webview.cspSource, nonce: makeNonce(), scriptUri: asset('story.js'), styleUri: asset('story.css'), title: 'Storyteller' });
