@@ -188,7 +188,10 @@ export class Auth implements vscode.Disposable {
     ]);
     if (!answers) return;
     await this.secrets.store(CLIENT_SECRET_KEY, answers.secret!.trim());
-    await this.prompter.message('info', 'The client secret is stored.');
+    await this.prompter.message(
+      'info',
+      clientSecretFromEnv() ? `The client secret is stored, but ${CLIENT_SECRET_ENV} in VS Code's environment takes precedence while it is set.` : 'The client secret is stored.',
+    );
   }
 
   async clearClientSecret(): Promise<void> {
@@ -228,7 +231,7 @@ export class Auth implements vscode.Disposable {
       authFlow: config.authFlow,
       ...(config.endpoints.cognitoIdp ? { endpoint: config.endpoints.cognitoIdp } : {}),
       clientSecret: async () => {
-        const secret = await this.secrets.get(CLIENT_SECRET_KEY);
+        const secret = clientSecretFromEnv() ?? (await this.secrets.get(CLIENT_SECRET_KEY));
         if (secret) this.log.addSecret(secret);
         return secret;
       },
@@ -332,4 +335,15 @@ function followUps(error: AuthError): FollowUp[] {
     default:
       return [];
   }
+}
+
+/**
+ * A client secret from the environment of VS Code's (remote) extension host, for hosts whose
+ * secret storage cannot be seeded from outside: `npm run demo`, dev containers, CI. Like AWS_*
+ * variables, it wins over what is stored, and it stays in memory.
+ */
+export const CLIENT_SECRET_ENV = 'STORYTELLER_CLIENT_SECRET';
+
+function clientSecretFromEnv(): string | undefined {
+  return process.env[CLIENT_SECRET_ENV]?.trim() || undefined;
 }
