@@ -10,7 +10,7 @@ import type { IssuedCredentials } from './identityPool';
 import { inferenceProfileSummaries, modelSummaries, resolveModel } from './models';
 import type { ResolvedModel } from './models';
 import { verifySigV4 } from './sigv4';
-import { generate } from './storyEngine';
+import { countTokens, generate, tokenize } from './storyEngine';
 import type { StoryResult } from './storyEngine';
 
 type Json = Record<string, unknown>;
@@ -159,7 +159,35 @@ function parseInvoke(body: Json, model: ResolvedModel): Parsed {
   }
 }
 
-function run(parsed: Parsed, model: ResolvedModel): StoryResult {
+/**
+ * Replaces the story engine's output, for tests and benchmarks: `text` is told verbatim (e.g. a
+ * hostile story); `tokens` makes every story exactly that long. maxTokens is not applied.
+ */
+export interface StoryOverride {
+  text?: string;
+  tokens?: number;
+}
+
+/** Timing of the last stream, in epoch milliseconds, so that a client can measure its lag. */
+export interface StreamRecord {
+  operation: string;
+  tokens: number;
+  startedAt: number;
+  lastTokenAt: number | null;
+  endedAt: number | null;
+}
+
+function run(parsed: Parsed, model: ResolvedModel, override: StoryOverride | null): StoryResult {
+  if (override) {
+    const told = override.text ?? generate({ inputTexts: parsed.inputTexts, prompt: parsed.prompt, maxTokens: Number.MAX_SAFE_INTEGER, stopSequences: [], seedExtra: model.calledId }).text;
+    let tokens = tokenize(told);
+    if (override.tokens !== undefined) {
+      const unit = tokens.length > 0 ? tokens : ['word'];
+      while (tokens.length < override.tokens) tokens = tokens.concat(['\n\n'], unit);
+      tokens = tokens.slice(0, override.tokens);
+    }
+    return { tokens, text: tokens.join(''), stopReason: 'end_turn', stopSequence: null, inputTokens: countTokens(parsed.inputTexts), outputTokens: tokens.length };
+  }
   return generate({
     inputTexts: parsed.inputTexts,
     prompt: parsed.prompt,
@@ -237,7 +265,19 @@ function invokeStreamChunks(model: ResolvedModel, r: StoryResult, latencyMs: () 
 }
 
 export class BedrockService {
+  private override: StoryOverride | null = null;
+  private last: StreamRecord | null = null;
+
   constructor(private readonly d: BedrockDeps) {}
+
+  /** Every story from now on is told this way; null goes back to the story engine. */
+  setStoryOverride(override: StoryOverride | null): void {
+    this.override = override;
+  }
+
+  lastStream(): StreamRecord | null {
+    return this.last && { ...this.last };
+  }
 
   /** Tokens per second for streams that start from now on; 0 = as fast as possible. */
   setStreamRate(tokensPerSecond: number): void {
@@ -295,7 +335,7 @@ export class BedrockService {
       throw invalid('Malformed input request, please reformat your input and try again.');
     }
     const converse = operation === 'Converse' || operation === 'ConverseStream';
-    const result = run(converse ? parseConverse(body, model) : parseInvoke(body, model), model);
+    const result = run(converse ? parseConverse(body, model) : parseInvoke(body, model), model, this.override);
     const latency = (): number => Date.now() - started;
 
     if (operation === 'Converse') {
@@ -351,6 +391,8 @@ export class BedrockService {
     for (const frame of head) await reply.write(frame);
     const rate = this.d.streamRate;
     const start = Date.now();
+    const record: StreamRecord = { operation, tokens: result.tokens.length, startedAt: start, lastTokenAt: null, endedAt: null };
+    this.last = record;
     for (let i = 0; i < result.tokens.length; i++) {
       if (reply.closed) return;
       if (cut && i === cut.afterTokens) return this.cutStream(reply, cut.mode, cut.exception, cut.message);
@@ -360,10 +402,12 @@ export class BedrockService {
         if (wait > 2) await new Promise((done) => setTimeout(done, wait));
       }
       await reply.write(token(result.tokens[i] as string, i));
+      record.lastTokenAt = Date.now();
     }
     if (cut && cut.afterTokens >= result.tokens.length) return this.cutStream(reply, cut.mode, cut.exception, cut.message);
     for (const frame of tail()) await reply.write(frame);
     reply.end();
+    record.endedAt = Date.now();
   }
 
   private async cutStream(reply: Reply, mode: 'exception' | 'reset', exception: string, message: string): Promise<void> {

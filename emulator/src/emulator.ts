@@ -217,6 +217,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           bedrock.setStreamRate(rate);
           return json(200, { tokensPerSecond: rate });
         }
+        case 'PUT /_emulator/story': {
+          // Tests tell a given story (a hostile one) or one of a given length (benchmarks).
+          let body: { text?: unknown; tokens?: unknown };
+          try {
+            body = JSON.parse(req.body.toString('utf8'));
+          } catch {
+            throw new AwsError('ValidationException', 'The body must be JSON');
+          }
+          const keys = Object.keys(body ?? {});
+          if (typeof body !== 'object' || body === null || keys.length === 0 || keys.some((k) => k !== 'text' && k !== 'tokens')) {
+            throw new AwsError('ValidationException', 'The body is {"text"?: string, "tokens"?: integer >= 1}, with at least one of them');
+          }
+          if (body.text !== undefined && typeof body.text !== 'string') throw new AwsError('ValidationException', 'text must be a string');
+          if (body.tokens !== undefined && !(Number.isInteger(body.tokens) && (body.tokens as number) >= 1)) throw new AwsError('ValidationException', 'tokens must be an integer >= 1');
+          const override = { ...(body.text !== undefined ? { text: body.text as string } : {}), ...(body.tokens !== undefined ? { tokens: body.tokens as number } : {}) };
+          bedrock.setStoryOverride(override);
+          return json(200, override);
+        }
+        case 'DELETE /_emulator/story':
+          bedrock.setStoryOverride(null);
+          return json(200, {});
+        case 'GET /_emulator/streams/last':
+          return json(200, bedrock.lastStream() ?? {});
         case 'GET /_emulator/info':
           return json(200, info);
         case 'GET /_emulator/clients':

@@ -84,6 +84,32 @@ describe('faults on demand and counters', () => {
     assert.equal(r.stopReason, 'end_turn');
   });
 
+  it('tells a given story, or one of a given length, and times the last stream', async () => {
+    const put = (body: unknown) => fetch(`${emu.endpoints.cognitoIdp}/_emulator/story`, { method: 'PUT', body: JSON.stringify(body) });
+    assert.equal((await put({})).status, 400);
+    assert.equal((await put({ tokens: 0 })).status, 400);
+    assert.equal((await put({ text: 1 })).status, 400);
+    assert.equal((await put({ text: 'x', extra: true })).status, 400);
+    try {
+      const hostile = '<script>alert(1)</script> and [a](javascript:alert(2))';
+      assert.equal((await put({ text: hostile })).status, 200);
+      const told = await streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT), inferenceConfig: { maxTokens: 5 } });
+      assert.equal(told.text, hostile, 'told verbatim, maxTokens not applied');
+
+      assert.equal((await put({ tokens: 3000 })).status, 200);
+      const t0 = Date.now();
+      const long = await streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) });
+      assert.equal(long.usage?.outputTokens, 3000);
+      const last = (await (await fetch(`${emu.endpoints.cognitoIdp}/_emulator/streams/last`)).json()) as { tokens: number; startedAt: number; lastTokenAt: number; endedAt: number };
+      assert.equal(last.tokens, 3000);
+      assert.ok(last.startedAt >= t0 - 5 && last.lastTokenAt >= last.startedAt && last.endedAt >= last.lastTokenAt && last.endedAt <= Date.now(), JSON.stringify(last));
+    } finally {
+      assert.equal((await fetch(`${emu.endpoints.cognitoIdp}/_emulator/story`, { method: 'DELETE' })).status, 200);
+    }
+    const back = await streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT), inferenceConfig: { maxTokens: 40 } });
+    assert.equal(back.usage?.outputTokens, 40, 'the story engine is back');
+  });
+
   it('changes the stream rate at run time', async () => {
     const put = (tokensPerSecond: unknown) =>
       fetch(`${emu.endpoints.cognitoIdp}/_emulator/stream-rate`, { method: 'PUT', body: JSON.stringify({ tokensPerSecond }) });
