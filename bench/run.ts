@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { activation } from './activation';
 import { pipeline } from './pipeline';
 import type { Benchmark, Figure } from './types';
 
@@ -28,6 +29,8 @@ async function benchmarks(): Promise<Benchmark[]> {
     const mod = (await import(webview)) as { webviewRender?: Benchmark };
     if (mod.webviewRender) list.push(mod.webviewRender);
   }
+  // Packages the .vsix and runs it in the VS Code host (code-server), so it comes last.
+  list.push(activation);
   return list;
 }
 

@@ -1,0 +1,90 @@
+// Runs inside the VS Code extension host as the "test module" of bench/activation.ts: activates
+// the packaged extension and reports what its activation cost and loaded. bench/activation.ts
+// bundles this file to CommonJS (external vscode) at bench time.
+//   STORYTELLER_BENCH_OUT           where to write the JSON result (ActivationProbeResult)
+//   STORYTELLER_BENCH_EXTENSION_ID  `<publisher>.<name>` of the extension to activate
+import { realpathSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
+import * as vscode from 'vscode';
+
+/** AWS SDK code: any package of the SDK or of Smithy, or the extension's lazily loaded bundle. */
+const AWS_MODULE = /@aws-sdk|@smithy|[\\/]dist[\\/]aws\.js$/;
+
+export interface ActivationProbeResult {
+  readonly extensionId: string;
+  readonly extensionPath: string;
+  /** Whether VS Code had already activated the extension (onStartupFinished) when the probe ran. */
+  readonly activeBeforeProbe: boolean;
+  /** What activate() measured around its own body (StorytellerApi.activationMs). */
+  readonly activationMs: number;
+  /** Files of the extension in the module cache after activation, relative to its folder, with sizes. */
+  readonly extensionModules: readonly { readonly path: string; readonly bytes: number }[];
+  /** Any module in the whole cache (not only the extension's) that is AWS SDK code. */
+  readonly awsModules: readonly string[];
+  /** How many modules the host's cache held in all, so that an empty list above means something. */
+  readonly cachedModules: number;
+  readonly vscodeVersion: string;
+  readonly appName: string;
+  readonly node: string;
+}
+
+export interface ActivationProbeFailure {
+  readonly error: string;
+}
+
+interface StorytellerApi {
+  readonly activationMs: number;
+}
+
+export async function run(): Promise<void> {
+  const out = process.env.STORYTELLER_BENCH_OUT;
+  if (!out) throw new Error('STORYTELLER_BENCH_OUT is not set: the benchmark passes it to the host.');
+  try {
+    writeFileSync(out, `${JSON.stringify(await probe(), null, 2)}\n`);
+  } catch (e) {
+    const failure: ActivationProbeFailure = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    writeFileSync(out, `${JSON.stringify(failure, null, 2)}\n`);
+    throw e;
+  }
+}
+
+async function probe(): Promise<ActivationProbeResult> {
+  const id = process.env.STORYTELLER_BENCH_EXTENSION_ID;
+  if (!id) throw new Error('STORYTELLER_BENCH_EXTENSION_ID is not set.');
+  const extension = vscode.extensions.getExtension<StorytellerApi>(id);
+  if (!extension) throw new Error(`VS Code does not know the extension ${id}.`);
+  const activeBeforeProbe = extension.isActive;
+  const api = await extension.activate();
+  if (typeof api?.activationMs !== 'number') throw new Error(`${id} activated without an activationMs in its API.`);
+
+  const root = realpathSync(extension.extensionPath);
+  const inside = (file: string) => {
+    const rel = relative(root, safeRealpath(file));
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  };
+  // The one module cache of the extension host: every extension's and VS Code's own CommonJS.
+  const loaded = Object.keys(require.cache);
+  return {
+    extensionId: id,
+    extensionPath: root,
+    activeBeforeProbe,
+    activationMs: api.activationMs,
+    extensionModules: loaded
+      .filter(inside)
+      .map((file) => ({ path: relative(root, safeRealpath(file)).split(sep).join('/'), bytes: statSync(file).size }))
+      .sort((a, b) => a.path.localeCompare(b.path)),
+    awsModules: loaded.filter((file) => AWS_MODULE.test(file)).sort(),
+    cachedModules: loaded.length,
+    vscodeVersion: vscode.version,
+    appName: vscode.env.appName,
+    node: process.version,
+  };
+}
+
+function safeRealpath(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
