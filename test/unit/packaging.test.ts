@@ -19,7 +19,7 @@ describe('packaging', function () {
         .split('\n')
         .map((l) => l.trim())
         .filter(Boolean);
-      const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|media\/[\w.-]+\.(png|svg|css|js)|dist\/[\w.-]+\.js|dist\/webview\/[\w.-]+\.(js|css))$/;
+      const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|media\/[\w.-]+\.(png|svg|css|js)|media\/walkthrough\/[\w.-]+\.md|dist\/[\w.-]+\.js|dist\/webview\/[\w.-]+\.(js|css))$/;
       assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
       for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png']) {
         assert.ok(files.includes(required), `${required} is missing from the package`);
