@@ -25,7 +25,7 @@ export interface CodeServerOptions {
   readonly vsix?: readonly string[];
   /** Extra environment for code-server, and so for the extension host. */
   readonly env?: Readonly<Record<string, string>>;
-  /** An orphaned server exits by itself after this long without a browser. */
+  /** An orphaned server exits by itself after this long without a browser; 0 never. */
   readonly idleTimeoutSeconds?: number;
   /** Each line code-server logs, except the expected offline noise. */
   readonly onLog?: (line: string) => void;
@@ -118,7 +118,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--idle-timeout-seconds', String(options.idleTimeoutSeconds ?? 120),
+      ...(options.idleTimeoutSeconds === 0 ? [] : ['--idle-timeout-seconds', String(options.idleTimeoutSeconds ?? 120)]),
       ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     ],
     // Its own process group, so that stop() ends it and every child (extension host, watcher).

@@ -26,13 +26,16 @@ export function hostPaths(dir = hostDir()): Host {
   };
 }
 
-/** Returns the cached host, installing it first if needed. Logs progress to stderr. */
-export function ensureHost(dir = hostDir()): Host {
+/**
+ * Returns the cached host, installing it first if needed. Logs progress to stderr. `browser`
+ * false skips the Chromium check, for the demo, where the user brings the browser.
+ */
+export function ensureHost({ dir = hostDir(), browser = true }: { dir?: string; browser?: boolean } = {}): Host {
   const host = hostPaths(dir);
   const marker = join(dir, '.complete');
   if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === `${CODE_SERVER_VERSION} ${NODE_VERSION}`) return host;
 
-  if (!existsSync(CHROMIUM)) {
+  if (browser && !existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with: sudo apt-get install -y chromium`);
   }
   const started = Date.now();

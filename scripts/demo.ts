@@ -1,0 +1,210 @@
+// `npm run demo`: the whole product on this machine, offline. Packages the extension, starts the
+// local AWS emulator and code-server (VS Code in the browser) with the extension installed from
+// that .vsix and pointed at the emulator, prints the URL and then every code the emulator "sends".
+// Ctrl-C stops all of it and removes every file it wrote.
+//   --port N           code-server's port (default 8080; 0 picks a free one)
+//   --param Key=Value  a template parameter, e.g. GenerateClientSecret=true (repeatable)
+//   --stream-rate N    story tokens per second (default 40; 0 = as fast as possible)
+//   --ready-file PATH  write the URL and the emulator's details as JSON there once ready
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startEmulator } from '../emulator/src/emulator';
+import type { RunningEmulator } from '../emulator/src/emulator';
+import { startCodeServer } from '../test/host/codeServer';
+import type { CodeServer } from '../test/host/codeServer';
+import { ensureHost, hostPaths } from '../test/host/install';
+
+const root = resolve(__dirname, '..');
+const started = Date.now();
+const say = (line = ''): void => void process.stdout.write(`${line}\n`);
+// npm may exit before us on Ctrl-C and close our stdout; cleaning up matters more than printing.
+process.stdout.on('error', () => undefined);
+const step = (what: string): void => say(`· ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+interface Options {
+  readonly port: number;
+  readonly params: Record<string, string>;
+  readonly streamRate: number;
+  readonly readyFile: string | undefined;
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8080' },
+      param: { type: 'string', multiple: true, default: [] },
+      'stream-rate': { type: 'string', default: '40' },
+      'ready-file': { type: 'string' },
+    },
+  });
+  const integer = (flag: string, v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} needs a whole number ≥ 0, got "${v}".`);
+    return n;
+  };
+  const params: Record<string, string> = {};
+  for (const kv of values.param) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new Error(`--param needs Key=Value, got "${kv}".`);
+    params[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return {
+    port: integer('port', values.port),
+    params,
+    streamRate: integer('stream-rate', values['stream-rate']),
+    readyFile: values['ready-file'] ? resolve(values['ready-file']) : undefined,
+  };
+}
+
+/** The asked-for port if it is free, else a free one: a stale demo must not stop a new one. */
+async function freePort(wanted: number): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number | undefined>((done) => {
+      const server = createServer();
+      server.once('error', () => done(undefined));
+      server.listen(port, '127.0.0.1', () => {
+        const { port: got } = server.address() as { port: number };
+        server.close(() => done(got));
+      });
+    });
+  if (wanted !== 0 && (await tryListen(wanted)) !== undefined) return wanted;
+  if (wanted !== 0) say(`  port ${wanted} is taken; using a free one`);
+  return (await tryListen(0))!;
+}
+
+/** code-server's native modules need a compiler and Kerberos headers the first time only. */
+function installHost(): void {
+  if (existsSync(join(hostPaths().dir, '.complete'))) return;
+  step('installing the offline VS Code host (code-server, once; about 2 minutes)');
+  const prereqs = spawnSync('bash', [join(root, '.ci/prereqs'), 'libkrb5-dev', 'build-essential', 'python3', 'pkg-config'], { stdio: 'inherit' });
+  if (prereqs.status !== 0) throw new Error('Could not install the build tools code-server needs (see above).');
+  ensureHost({ browser: false });
+}
+
+async function main(): Promise<number> {
+  const opts = options();
+  const dir = mkdtempSync(join(tmpdir(), 'storyteller-demo-'));
+  let emulator: RunningEmulator | undefined;
+  let server: CodeServer | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await server?.stop();
+      await emulator?.stop();
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    })());
+  let done!: (code: number) => void;
+  const finished = new Promise<number>((r) => (done = r));
+  // Ctrl-C reaches us twice (from the terminal, and relayed by npm and tsx): the handler stays
+  // installed so that the second one cannot kill us half-way through cleaning up.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      say(`\n${signal}: stopping the demo…`);
+      void stop().then(() => {
+        say('Stopped. Nothing is left behind.');
+        done(0);
+      });
+    });
+  }
+
+  try {
+    installHost();
+    step('packaging the extension (production build, then vsce)');
+    const vsix = join(dir, 'bedrock-storyteller.vsix');
+    execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--out', vsix], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, npm_config_loglevel: 'error' },
+    });
+
+    step('starting the local AWS emulator');
+    emulator = await startEmulator({
+      stackName: 'demo',
+      params: opts.params,
+      streamRate: opts.streamRate,
+      // Confirmation and reset codes: the emulator's outbox, printed as they are "sent".
+      log: (line) => {
+        if (line.startsWith('outbox:')) say(`  ✉  ${line.slice('outbox:'.length).trim()}`);
+      },
+    });
+
+    step('starting VS Code (code-server) with the extension installed from the .vsix');
+    const workspace = join(dir, 'workspace');
+    server = await startCodeServer({
+      host: ensureHost({ browser: false }),
+      dir,
+      port: await freePort(opts.port),
+      vsix: [vsix],
+      idleTimeoutSeconds: 0,
+      settings: {
+        'storyteller.region': emulator.region,
+        'storyteller.userPoolId': emulator.userPoolId,
+        'storyteller.clientId': emulator.clientId,
+        'storyteller.identityPoolId': emulator.identityPoolId,
+        'storyteller.endpoints': { ...emulator.endpoints },
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoCheckUpdates': false,
+        'workbench.startupEditor': 'none',
+      },
+      // The browser keeps secrets, and nothing outside can put one there: the extension host's
+      // environment carries the client secret instead (see README, "Client secret").
+      ...(emulator.clientSecret ? { env: { STORYTELLER_CLIENT_SECRET: emulator.clientSecret } } : {}),
+    });
+    writeFileSync(join(workspace, 'README.md'), WELCOME);
+    const url = server.url(workspace);
+    void server.exited.then((why) => {
+      if (stopping) return;
+      say(`\n${why}; stopping the demo.`);
+      void stop().then(() => done(1));
+    });
+
+    if (opts.readyFile) {
+      const { region, userPoolId, clientId, clientSecret, identityPoolId, endpoints, outbox } = emulator;
+      writeFileSync(opts.readyFile, `${JSON.stringify({ url, origin: server.origin, workspace, dir, vsix, emulator: { region, userPoolId, clientId, clientSecret, identityPoolId, endpoints, outbox } }, null, 2)}\n`);
+    }
+    say();
+    say(`Bedrock Storyteller is ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open this in a browser:`);
+    say();
+    say(`    ${url}`);
+    say();
+    say(`  Then: Ctrl+Shift+P → "Storyteller: Sign Up…" with any email and a password like Story-teller-1.`);
+    say(`  Then "Storyteller: Sign In…", and "Storyteller: New Story".`);
+    say(`  Backend: local emulator at ${emulator.endpoints.cognitoIdp} (user pool ${emulator.userPoolId},`);
+    say(`  app client ${emulator.clientId}${emulator.clientSecret ? ' with a secret, already given to the extension' : ''}); no AWS account is used.`);
+    say(`  Codes are e-mailed nowhere: they appear here, and at ${emulator.outbox}`);
+    say('  Ctrl-C stops everything.');
+    say();
+  } catch (e) {
+    say(`\nThe demo could not start: ${e instanceof Error ? e.message : String(e)}`);
+    await stop();
+    return 1;
+  }
+  return finished;
+}
+
+const WELCOME = `# Bedrock Storyteller demo
+
+Everything here runs on this machine: VS Code (code-server), the extension from its .vsix, and a
+local emulator of Amazon Cognito and Amazon Bedrock. No AWS account is used.
+
+1. **Sign up**: Ctrl+Shift+P → *Storyteller: Sign Up…*. The confirmation code appears in the
+   terminal that runs \`npm run demo\`.
+2. **Sign in**: *Storyteller: Sign In…*. Your account appears in the Accounts menu.
+3. **Write**: *Storyteller: New Story*, fill in a premise, and press **Generate**.
+
+Stories come from the emulator's local story engine, not a real model.
+`;
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);
