@@ -1,0 +1,357 @@
+// A small driver for VS Code's web workbench (code-server) over a playwright Page: the command
+// palette, quick input boxes, notifications, the status bar, the Accounts menu and the story
+// webview's frame. Every step waits on the DOM (locators auto-wait, `until` polls); there are
+// no fixed sleeps. Shared by the E2E suite and the benchmarks.
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Frame, Locator, Page } from 'playwright-core';
+
+const root = resolve(__dirname, '../..');
+/** Where screenshots and failure reports go (ignored by git). */
+export const E2E_DIR = join(root, '.e2e');
+export const SCREENSHOTS_DIR = join(E2E_DIR, 'screenshots');
+export const VIEWPORT = { width: 1280, height: 800 } as const;
+
+/** Polls `probe` until it returns something other than undefined/false; throws `what` on timeout. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}.`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const exactly = (s: string): RegExp => new RegExp(`^\\s*${escapeRegExp(s)}\\s*$`);
+const toPattern = (text: string | RegExp): RegExp => (typeof text === 'string' ? new RegExp(escapeRegExp(text)) : text);
+
+/** What a quick input box shows. */
+export interface QuickInputState {
+  readonly title: string;
+  /** The prompt, or the validation message while there is one. */
+  readonly message: string;
+  readonly placeholder: string;
+  readonly password: boolean;
+  /** True while the box shows a validation error. */
+  readonly invalid: boolean;
+}
+
+export interface AccountsMenuItem {
+  readonly label: string;
+  readonly submenu: boolean;
+}
+
+export class Workbench {
+  constructor(
+    readonly page: Page,
+    /** Extra folder that receives copies of chosen screenshots (README images), if any. */
+    private readonly readmeShotsDir = process.env.STORYTELLER_SCREENSHOTS_DIR,
+  ) {}
+
+  // ───────────── Start-up ─────────────
+
+  /** Opens the workbench and waits until it is interactive and the extension's status item is up. */
+  async open(url: string, options: { statusBarId?: string; timeoutMs?: number } = {}): Promise<void> {
+    const timeout = options.timeoutMs ?? 60_000;
+    await this.page.goto(url);
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
+    await this.page.locator('#workbench\\.parts\\.statusbar').waitFor({ state: 'visible', timeout });
+    if (options.statusBarId) await this.statusBarItem(options.statusBarId).waitFor({ state: 'visible', timeout });
+  }
+
+  /** Hides the Chat secondary side bar, if shown, so that screenshots show the product. */
+  async hideSecondarySideBar(): Promise<void> {
+    const bar = this.page.locator('.part.auxiliarybar');
+    if (!(await bar.isVisible())) return;
+    await this.page.locator('.part.auxiliarybar .action-label[aria-label^="Hide Secondary Side Bar"], .part.auxiliarybar .action-label[aria-label^="Hide"]').first().click();
+    await bar.waitFor({ state: 'hidden' });
+  }
+
+  // ───────────── Command palette and quick input ─────────────
+
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  private get quickInputBox(): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-box input');
+  }
+
+  /** Runs a command by its palette title (e.g. "Storyteller: Sign Up…"), picking that exact row. */
+  async runCommand(title: string): Promise<void> {
+    await this.closeQuickInput();
+    await this.openPalette();
+    await this.quickInputBox.fill(`>${title}`);
+    const row = this.quickPickRow(title);
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+  }
+
+  /** The quick pick row whose label is exactly `label`. */
+  quickPickRow(label: string): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) });
+  }
+
+  /** Picks an item in the open quick pick by its exact label (typing to filter first). */
+  async pickQuickItem(label: string, filter = label): Promise<void> {
+    await this.quickInput.waitFor({ state: 'visible' });
+    await this.quickInputBox.fill(filter);
+    const row = this.quickPickRow(label);
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+  }
+
+  /** The labels of the rows of the open quick pick. */
+  async quickPickLabels(): Promise<string[]> {
+    await this.quickInput.waitFor({ state: 'visible' });
+    return (await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').allInnerTexts()).map((t) => t.trim());
+  }
+
+  private async openPalette(): Promise<void> {
+    for (const key of ['F1', 'Control+Shift+P', 'F1']) {
+      await this.page.keyboard.press(key);
+      try {
+        await until('the command palette', async () => (await this.quickInput.isVisible()) && (await this.quickInputBox.inputValue()).startsWith('>'), 3_000);
+        return;
+      } catch {
+        // Focus may be inside a webview that kept the key: give it back to the workbench.
+        await this.page.locator('#workbench\\.parts\\.statusbar').click({ position: { x: 2, y: 2 } });
+      }
+    }
+    throw new Error('The command palette did not open.');
+  }
+
+  /** Escape until no quick input is shown. */
+  async closeQuickInput(): Promise<void> {
+    for (let i = 0; i < 3 && (await this.quickInput.isVisible()); i++) {
+      await this.quickInputBox.focus().catch(() => undefined);
+      await this.page.keyboard.press('Escape');
+      await this.quickInput.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+    }
+  }
+
+  /** What the shown quick input box says; waits for one to be shown. */
+  async quickInputState(): Promise<QuickInputState> {
+    await this.quickInput.waitFor({ state: 'visible' });
+    const message = this.page.locator('.quick-input-widget .quick-input-message');
+    return {
+      title: ((await this.page.locator('.quick-input-widget .quick-input-title').textContent()) ?? '').trim(),
+      message: (await message.isVisible()) ? ((await message.textContent()) ?? '').trim() : '',
+      placeholder: (await this.quickInputBox.getAttribute('placeholder')) ?? '',
+      password: (await this.quickInputBox.getAttribute('type')) === 'password',
+      invalid: await this.page.locator('.quick-input-widget .monaco-inputbox.error, .quick-input-widget .monaco-inputbox.warning').isVisible(),
+    };
+  }
+
+  /** Waits for an input box whose prompt matches, and returns what it shows. */
+  async waitForInput(prompt: string | RegExp, timeoutMs = 15_000): Promise<QuickInputState> {
+    const pattern = toPattern(prompt);
+    return until(
+      `a quick input asking ${String(prompt)}`,
+      async () => {
+        if (!(await this.quickInput.isVisible())) return undefined;
+        if (await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().isVisible()) return undefined;
+        const state = await this.quickInputState();
+        return pattern.test(state.message) ? state : undefined;
+      },
+      timeoutMs,
+    );
+  }
+
+  /**
+   * Answers the quick input box that asks `prompt`: types the value and presses Enter (after
+   * `beforeAccept`, e.g. a screenshot). Throws with the box's validation message if it refuses it.
+   */
+  async answerInput(prompt: string | RegExp, value: string, options: { beforeAccept?: () => Promise<void> } = {}): Promise<QuickInputState> {
+    const asked = await this.waitForInput(prompt);
+    await this.quickInputBox.fill(value);
+    await options.beforeAccept?.();
+    await this.quickInputBox.press('Enter');
+    // Accepted: the box goes, or the next question replaces the prompt. Refused: it stays, marked invalid.
+    const pattern = toPattern(prompt);
+    await until(`the answer to "${asked.message}" to be taken`, async () => {
+      if (!(await this.quickInput.isVisible())) return true;
+      const now = await this.quickInputState();
+      if (now.invalid) throw new Error(`The quick input refused the value: ${now.message}`);
+      return !pattern.test(now.message) || now.title !== asked.title || (await this.quickInputBox.inputValue()) !== value;
+    }).catch(async (e: Error) => {
+      const now = await this.quickInputState().catch(() => undefined);
+      if (now?.invalid) throw new Error(`"${asked.message}" refused the value: ${now.message}`, { cause: e });
+      throw e;
+    });
+    return asked;
+  }
+
+  // ───────────── Notifications ─────────────
+
+  /** The toast whose message matches; waits for it. */
+  async waitForNotification(text: string | RegExp, timeoutMs = 15_000): Promise<Locator> {
+    const toast = this.notification(text);
+    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+    return toast;
+  }
+
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast').filter({ has: this.page.locator('.notification-list-item-message', { hasText: toPattern(text) }) }).first();
+  }
+
+  async clickNotificationButton(text: string | RegExp, button: string): Promise<void> {
+    const toast = await this.waitForNotification(text);
+    await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: exactly(button) }).click();
+  }
+
+  /** Closes the toast (its X), as a person who read it would. */
+  async closeNotification(text: string | RegExp): Promise<void> {
+    const toast = await this.waitForNotification(text);
+    await toast.hover();
+    await toast.locator('.codicon-notifications-clear').click();
+    await toast.waitFor({ state: 'hidden' });
+  }
+
+  /** The messages of every toast shown now. */
+  async notificationMessages(): Promise<string[]> {
+    return (await this.page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allInnerTexts()).map((t) => t.trim());
+  }
+
+  // ───────────── Status bar ─────────────
+
+  /** A status bar item by its DOM id (`<publisher>.<name>.<item id>` for extensions). */
+  statusBarItem(id: string): Locator {
+    return this.page.locator(`#workbench\\.parts\\.statusbar .statusbar-item[id="${id}"]`);
+  }
+
+  /** The visible text of a status bar item (codicons are not text). */
+  async statusBarText(id: string): Promise<string> {
+    return ((await this.statusBarItem(id).innerText()) ?? '').replace(/\s+/g, ' ').trim();
+  }
+
+  /** Waits until the item's text matches, and returns it. */
+  async waitForStatusBarText(id: string, text: string | RegExp, timeoutMs = 15_000): Promise<string> {
+    const pattern = toPattern(text);
+    return until(`the status bar item ${id} to say ${String(text)}`, async () => {
+      const now = await this.statusBarText(id).catch(() => '');
+      return pattern.test(now) ? now : undefined;
+    }, timeoutMs);
+  }
+
+  // ───────────── Accounts menu ─────────────
+
+  get accountsButton(): Locator {
+    return this.page.locator('.activitybar .action-item .action-label[aria-label^="Accounts"]').first();
+  }
+
+  /** Opens the Accounts menu (the person icon) and returns its items; leaves it open. */
+  async openAccountsMenu(): Promise<AccountsMenuItem[]> {
+    await this.accountsButton.click();
+    const menu = this.page.locator('.monaco-menu-container .monaco-menu').first();
+    await menu.waitFor({ state: 'visible' });
+    return this.menuItems(menu);
+  }
+
+  /** Opens the submenu of a menu item (e.g. the account) and returns its items. */
+  async openSubmenu(label: string | RegExp): Promise<AccountsMenuItem[]> {
+    const item = this.page.locator('.monaco-menu-container .action-item', { has: this.page.locator('.action-label', { hasText: toPattern(label) }) }).first();
+    await item.hover();
+    await item.click();
+    const submenu = this.page.locator('.monaco-menu-container .monaco-submenu .monaco-menu').last();
+    await submenu.waitFor({ state: 'visible' });
+    return this.menuItems(submenu);
+  }
+
+  async closeMenus(): Promise<void> {
+    for (let i = 0; i < 3 && (await this.page.locator('.monaco-menu-container').first().isVisible()); i++) await this.page.keyboard.press('Escape');
+  }
+
+  private async menuItems(menu: Locator): Promise<AccountsMenuItem[]> {
+    const items = menu.locator(':scope > .monaco-action-bar > .actions-container > .action-item:not(.disabled) > .action-menu-item, :scope .actions-container > .action-item > .action-menu-item');
+    await items.first().waitFor({ state: 'visible' });
+    const out: AccountsMenuItem[] = [];
+    for (const item of await items.all()) {
+      const label = ((await item.locator('.action-label').first().textContent()) ?? '').trim();
+      if (label) out.push({ label, submenu: (await item.locator('.submenu-indicator').count()) > 0 });
+    }
+    return out;
+  }
+
+  // ───────────── Webviews and editors ─────────────
+
+  /**
+   * The frame of a webview's content. code-server nests it: an outer iframe (`.webview`, the
+   * host page of /webview/index.html) holds an inner `#active-frame` with the extension's HTML.
+   * Found by walking page.frames() for an `active-frame` whose document has `selector`.
+   */
+  async webviewFrame(selector: string, timeoutMs = 30_000): Promise<Frame> {
+    return until(
+      `a webview frame with ${selector}`,
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (frame === this.page.mainFrame() || frame.isDetached()) continue;
+          if (frame.name() !== 'active-frame' && !/fake\.html|active-frame/.test(frame.url())) continue;
+          if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+        }
+        return undefined;
+      },
+      timeoutMs,
+      200,
+    );
+  }
+
+  /** The story panel's frame (its form is there once the script ran). */
+  storyFrame(timeoutMs?: number): Promise<Frame> {
+    return this.webviewFrame('#story-form', timeoutMs);
+  }
+
+  /** The editor tabs, in order: label and description (an untitled editor is named after its first line, "Untitled-N" is its description). */
+  async editorTabs(): Promise<{ label: string; description: string; active: boolean }[]> {
+    const tabs = this.page.locator('.editor-group-container .tabs-container .tab');
+    const out = [];
+    for (const tab of await tabs.all()) {
+      out.push({
+        label: ((await tab.locator('.label-name').first().textContent()) ?? '').trim(),
+        description: ((await tab.locator('.label-description').first().textContent().catch(() => '')) ?? '').trim(),
+        active: ((await tab.getAttribute('class')) ?? '').split(/\s+/).includes('active'),
+      });
+    }
+    return out;
+  }
+
+  /** The text of the active text editor (the lines Monaco has rendered). */
+  async activeEditorText(): Promise<string> {
+    const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    await lines.waitFor({ state: 'visible' });
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  // ───────────── Evidence ─────────────
+
+  /** Saves .e2e/screenshots/<name>.png; with `readmeName`, also a copy in STORYTELLER_SCREENSHOTS_DIR. */
+  async screenshot(name: string, readmeName?: string): Promise<string> {
+    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+    const path = join(SCREENSHOTS_DIR, `${name}.png`);
+    await this.page.screenshot({ path });
+    if (readmeName && this.readmeShotsDir) {
+      mkdirSync(this.readmeShotsDir, { recursive: true });
+      copyFileSync(path, join(resolve(root, this.readmeShotsDir), readmeName));
+    }
+    return path;
+  }
+
+  /** A screenshot and the page's HTML under .e2e/failures/, for a failed test. */
+  async saveFailure(name: string, extra: string): Promise<string> {
+    const dir = join(E2E_DIR, 'failures');
+    mkdirSync(dir, { recursive: true });
+    const base = join(dir, name.replace(/[^\w.-]+/g, '-').slice(0, 80));
+    await this.page.screenshot({ path: `${base}.png` }).catch(() => undefined);
+    const html = await this.page.content().catch(() => '');
+    writeFileSync(`${base}.html`, html);
+    writeFileSync(`${base}.txt`, extra);
+    return base;
+  }
+}
