@@ -1,4 +1,4 @@
-// Coalesces streamed deltas so the webview gets at most one message per interval (16 ms, one
+// Coalesces streamed deltas so the webview gets at most one message per interval (one 60 Hz
 // frame): a model can emit hundreds of tiny deltas a second and each postMessage costs a
 // structured clone and a render. The first delta after a quiet interval goes out at once, so
 // batching adds no first-token latency. flush() on end, stop or error so nothing is lost.
@@ -15,6 +15,9 @@ export const systemBatchClock: BatchClock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/** One frame at 60 Hz: at most 60 messages a second (16 ms would allow 62.5). */
+export const FRAME_MS = 1000 / 60;
+
 export class DeltaBatcher {
   private pending = '';
   private lastEmit = Number.NEGATIVE_INFINITY;
@@ -23,7 +26,7 @@ export class DeltaBatcher {
 
   constructor(
     private readonly emit: (text: string) => void,
-    private readonly intervalMs = 16,
+    private readonly intervalMs = FRAME_MS,
     private readonly clock: BatchClock = systemBatchClock,
   ) {}
 

@@ -7,7 +7,7 @@
 // outcome, 'failed' ones carrying the error and the text so far.
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { StorytellerConfig } from '../config';
-import { DeltaBatcher } from './batcher';
+import { DeltaBatcher, FRAME_MS } from './batcher';
 import { BedrockStories } from './bedrock';
 import type { ModelList, StoryResult } from './bedrock';
 import { CognitoCredentials } from './credentials';
@@ -258,7 +258,7 @@ export class StoryService {
     const { error: _previousError, ...rest } = story;
     const writer = this.history.track({ ...rest, status: 'streaming' }, (e) => this.log(`Could not save story ${story.id}: ${(e as Error).message}`));
     let added = '';
-    const batcher = new DeltaBatcher((text) => run.onDelta?.(text), this.options.batchIntervalMs ?? 16);
+    const batcher = new DeltaBatcher((text) => run.onDelta?.(text), this.options.batchIntervalMs ?? FRAME_MS);
     try {
       await writer.start().catch((e: unknown) => this.log(`Could not save story ${story.id}: ${(e as Error).message}`));
       run.onStart?.({ storyId: story.id, kind, modelId: story.modelId, controls: story.controls });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DeltaBatcher } from '../../../src/core/story/batcher';
+import { DeltaBatcher, FRAME_MS } from '../../../src/core/story/batcher';
 import type { BatchClock } from '../../../src/core/story/batcher';
 
 /** A manual clock: timers fire only when the test advances time. */
@@ -47,6 +47,20 @@ describe('DeltaBatcher', () => {
   it('sends the first delta at once (no added first-token latency)', () => {
     batcher.push('Once');
     assert.deepEqual(sent, [{ at: 1000, text: 'Once' }]);
+  });
+
+  it('by default sends at most 60 messages a second (one per 60 Hz frame)', () => {
+    const sentAt: number[] = [];
+    const b = new DeltaBatcher(() => sentAt.push(clock.now()), undefined, clock);
+    // A delta every millisecond for 3 s: the most a fast model could push.
+    for (let t = 0; t < 3000; t++) {
+      b.push('x');
+      clock.advance(1);
+    }
+    b.flush();
+    assert.equal(FRAME_MS, 1000 / 60);
+    assert.ok(sentAt.length <= 3 * 60 + 1, `${sentAt.length} messages in 3 s`);
+    assert.ok(sentAt.length >= 3 * 60 - 3, `${sentAt.length} messages in 3 s: batching must not starve the panel`);
   });
 
   it('coalesces a burst into one message per 16 ms, in order, losing nothing', () => {
