@@ -1,11 +1,12 @@
 // `npm run bench`: runs every benchmark, prints one table, writes .bench/results.json, and exits
 // non-zero when a figure misses its goal (or a benchmark fails to run).
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { activation } from './activation';
+import { realWebview } from './realWebview';
 import { pipeline } from './pipeline';
 import type { Benchmark, Figure } from './types';
+import { webviewRender } from './webviewRender';
 
 interface Row {
   readonly benchmark: string;
@@ -22,16 +23,7 @@ export function meetsGoal(figure: Figure): boolean | undefined {
 }
 
 async function benchmarks(): Promise<Benchmark[]> {
-  const list: Benchmark[] = [pipeline];
-  // The webview benchmark belongs to the panel's work; run it when it is there.
-  const webview = join(__dirname, 'webviewRender.ts');
-  if (existsSync(webview)) {
-    const mod = (await import(webview)) as { webviewRender?: Benchmark };
-    if (mod.webviewRender) list.push(mod.webviewRender);
-  }
-  // Packages the .vsix and runs it in the VS Code host (code-server), so it comes last.
-  list.push(activation);
-  return list;
+  return [pipeline, webviewRender, activation, realWebview];
 }
 
 function table(rows: readonly Row[]): string {

@@ -172,6 +172,8 @@ export interface StoryOverride {
 export interface StreamRecord {
   operation: string;
   tokens: number;
+  /** Characters of the whole text streamed. */
+  chars: number;
   startedAt: number;
   lastTokenAt: number | null;
   endedAt: number | null;
@@ -391,7 +393,7 @@ export class BedrockService {
     for (const frame of head) await reply.write(frame);
     const rate = this.d.streamRate;
     const start = Date.now();
-    const record: StreamRecord = { operation, tokens: result.tokens.length, startedAt: start, lastTokenAt: null, endedAt: null };
+    const record: StreamRecord = { operation, tokens: result.tokens.length, chars: result.text.length, startedAt: start, lastTokenAt: null, endedAt: null };
     this.last = record;
     for (let i = 0; i < result.tokens.length; i++) {
       if (reply.closed) return;

@@ -100,8 +100,9 @@ describe('faults on demand and counters', () => {
       const t0 = Date.now();
       const long = await streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) });
       assert.equal(long.usage?.outputTokens, 3000);
-      const last = (await (await fetch(`${emu.endpoints.cognitoIdp}/_emulator/streams/last`)).json()) as { tokens: number; startedAt: number; lastTokenAt: number; endedAt: number };
+      const last = (await (await fetch(`${emu.endpoints.cognitoIdp}/_emulator/streams/last`)).json()) as { tokens: number; chars: number; startedAt: number; lastTokenAt: number; endedAt: number };
       assert.equal(last.tokens, 3000);
+      assert.equal(last.chars, long.text.length);
       assert.ok(last.startedAt >= t0 - 5 && last.lastTokenAt >= last.startedAt && last.endedAt >= last.lastTokenAt && last.endedAt <= Date.now(), JSON.stringify(last));
     } finally {
       assert.equal((await fetch(`${emu.endpoints.cognitoIdp}/_emulator/story`, { method: 'DELETE' })).status, 200);

@@ -166,6 +166,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
 
 /** Headless Chromium with its profile (and HOME) inside the run's folder. */
 export function launchBrowser(dirs: CodeServerDirs, options: { colorScheme?: 'dark' | 'light'; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+  for (const d of [dirs.chromium, dirs.home, dirs.tmp, dirs.xdgConfig, dirs.xdgData, dirs.xdgCache]) mkdirSync(d, { recursive: true });
   return chromium.launchPersistentContext(dirs.chromium, {
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,

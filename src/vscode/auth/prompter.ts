@@ -19,6 +19,7 @@ export const BACK = Symbol('back');
 
 export interface Prompter {
   input(options: InputOptions): Promise<string | typeof BACK | undefined>;
+  /** Shows a notification; with actions, resolves with the one clicked, else at once. */
   message(kind: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined>;
   /** Runs a network call under a cancellable progress notification. */
   progress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T>;
@@ -65,6 +66,12 @@ export class QuickInputPrompter implements Prompter {
   async message(kind: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined> {
     const show =
       kind === 'error' ? vscode.window.showErrorMessage : kind === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    // VS Code settles a notification's promise only when it is closed: a flow that awaited a
+    // plain "code sent" message would stall until the person dismissed it.
+    if (actions.length === 0) {
+      void show(message);
+      return undefined;
+    }
     return show(message, ...actions);
   }
 
