@@ -113,13 +113,14 @@ function analyse(prompt: string, random: () => number): Cast {
   const genre = GENRE_WORDS.find(([, re]) => re.test(prompt))?.[0] ?? 'fable';
   const names: string[] = [];
   for (const m of prompt.matchAll(/\b(?:named|called)\s+([A-Z][\p{L}'-]+)/gu)) if (m[1] && !names.includes(m[1])) names.push(m[1]);
-  for (const m of prompt.matchAll(/(?<![.!?]\s|^)\b([A-Z][\p{Ll}'-]{2,})\b/gu)) {
+  // Not at a sentence or line start, and not a label such as "Tone:" in the extension's brief.
+  for (const m of prompt.matchAll(/(?<![.!?]\s|^|\n)\b([A-Z][\p{Ll}'-]{2,})\b(?!:)/gu)) {
     const word = m[1] ?? '';
     if (!STOPWORDS.has(word) && !names.includes(word)) names.push(word);
   }
   const lower = prompt.toLowerCase();
   const roles = ROLES.filter((r) => new RegExp(`\\b${r}s?\\b`).test(lower)).sort((a, b) => lower.indexOf(a) - lower.indexOf(b));
-  const settingMatch = /\b(?:in|on|at|inside|beneath|under|aboard|near|across)\s+((?:an?|the)\s+[\p{Ll}][\p{Ll}\s'-]{2,40}?)(?=\s*[,.;:!?]|\s+(?:who|where|that|which|and|with|about|named|called|when|while|for)\b|\s*$)/u.exec(prompt);
+  const settingMatch = /\b(?:in|on|at|inside|beneath|under|aboard|near|across)\s+((?:an?|the)\s+[\p{Ll}][\p{Ll}'-]+(?:\s+[\p{Ll}][\p{Ll}'-]*){0,2})(?=\s*[,.;:!?]|\s+(?:who|where|that|which|and|with|about|named|called|when|while|for)\b|\s*$)/u.exec(prompt);
   const fallbackNames = NAMES.filter((n) => !names.includes(n));
   const hero = names[0] ?? pick(fallbackNames);
   const companion = names[1] ?? pick(fallbackNames.filter((n) => n !== hero));
@@ -195,7 +196,9 @@ function fill(template: string, c: Cast): string {
     .replaceAll('{CR}', c.companionRole)
     .replaceAll('{C}', c.companion)
     .replaceAll('{P}', c.place)
-    .replaceAll('{O}', c.object);
+    .replaceAll('{O}', c.object)
+    // "a {CR}" may become "a old companion".
+    .replace(/\b([Aa]) (?=[aeiou])/g, '$1n ');
 }
 
 function targetLength(prompt: string): number {
