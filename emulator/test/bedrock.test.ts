@@ -35,6 +35,14 @@ describe('bedrock runtime', () => {
     assert.equal(r.usage?.totalTokens, (r.usage?.inputTokens ?? 0) + (r.usage?.outputTokens ?? 0));
   });
 
+  it("reads the extension's labelled brief: labels are not names, and grammar holds", async () => {
+    const brief = 'Write a short story (about 300 words) for adults.\nGenre: mystery\nTone: warm\n\nPremise: Mara, a lighthouse keeper, finds a message in a bottle addressed to her grandmother';
+    const r = await streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(brief) });
+    assert.match(r.text, /\bMara the lighthouse keeper\b/);
+    assert.doesNotMatch(r.text, /\b(Tone|Genre|Premise|Write)\b/);
+    assert.doesNotMatch(r.text, /\ba [aeiou]/i);
+  });
+
   it('answers Converse over HTTP/1.1 (NodeHttpHandler) with the same deterministic story', async () => {
     const a = await runtime(emu, creds, true).send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) }));
     const streamed = await streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) });
