@@ -151,6 +151,7 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
   // ───────────── b. Accounts menu ─────────────
 
   it('shows the account under Amazon Cognito in the Accounts menu', async () => {
+    await wb.notification('Signing in…').waitFor({ state: 'hidden' });
     const items = await wb.openAccountsMenu();
     const account = items.find((i) => i.label.includes(EMAIL));
     assert.ok(account, `the Accounts menu lists ${EMAIL}: ${JSON.stringify(items.map((i) => i.label))}`);
@@ -210,6 +211,8 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
         }));
       }
       assert.ok(reads.every((n, i) => i === 0 || n > reads[i - 1]!), `the text grows: ${reads.join(' < ')}`);
+      // A few lines on show for the picture.
+      await until('a few lines of story', async () => (await storyText(frame)).length > 300);
       await wb.screenshot('story-streaming', 'story-streaming.png');
 
       await frame.locator('#stop').click();
@@ -322,6 +325,7 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     }
     const topTitle = await wb.page.title();
     await admin('PUT', 'story', { text: hostile });
+    await streamRate(0);
     try {
       await generateStory(frame, 'An innocent premise about a lighthouse');
 
@@ -363,7 +367,9 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
       assert.deepEqual([...new Set(hits)], ['/pwned?anchor'], 'only the followed link was fetched');
       await tab.close();
     } finally {
+      await streamRate(DEMO_STREAM_RATE);
       await admin('DELETE', 'story');
+      trap.closeAllConnections(); // the followed link's tab may keep its connection alive
       await new Promise<void>((r) => trap.close(() => r()));
     }
   });
@@ -374,15 +380,16 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     await wb.runCommand('Preferences: Color Theme');
     await wb.pickQuickItem(label);
     await wb.quickInput.waitFor({ state: 'hidden' });
-    await until(`the workbench in ${label}`, async () => (await wb.page.locator('.monaco-workbench').getAttribute('class'))?.includes(bodyClass.replace('vscode-', '')));
+    const themeClass = `vscode-theme-defaults-themes-${label.toLowerCase().replace(' ', '_')}-json`;
+    await until(`the workbench in ${label}`, async () => ((await wb.page.locator('.monaco-workbench').getAttribute('class')) ?? '').split(/\s+/).includes(themeClass));
     const frame = await wb.storyFrame();
     await until(`the story panel's body to have ${bodyClass}`, () => frame.evaluate((c) => document.body.classList.contains(c), bodyClass));
   }
 
   it('follows the color theme: Dark Modern and Light Modern', async () => {
     const frame = await wb.storyFrame();
-    await frame.locator('#history-list .history-open').first().click();
-    await until('the first story to open', async () => (await storyStatus(frame)) === 'done');
+    await frame.locator('#history-list .history-open', { hasText: 'Mara, a lighthouse keeper' }).click();
+    await until('the first story to open', async () => (await frame.locator('#story-title').innerText()).startsWith('Mara, a lighthouse keeper'));
     await switchTheme('Dark Modern', 'vscode-dark');
     await wb.screenshot('theme-dark', 'theme-dark.png');
     await switchTheme('Light Modern', 'vscode-light');

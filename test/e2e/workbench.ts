@@ -14,18 +14,27 @@ export const VIEWPORT = { width: 1280, height: 800 } as const;
 
 /** Polls `probe` until it returns something other than undefined/false; throws `what` on timeout. */
 export async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== false) {
+        trace(`waited ${Date.now() - started} ms for ${what}`);
+        return value;
+      }
     } catch (e) {
       last = e;
     }
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}.`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** With STORYTELLER_E2E_TRACE=1, every wait and command is logged with its time. */
+export function trace(line: string): void {
+  if (process.env.STORYTELLER_E2E_TRACE) console.log(`      · ${line}`);
 }
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -53,7 +62,10 @@ export class Workbench {
     readonly page: Page,
     /** Extra folder that receives copies of chosen screenshots (README images), if any. */
     private readonly readmeShotsDir = process.env.STORYTELLER_SCREENSHOTS_DIR,
-  ) {}
+  ) {
+    // A missing element fails a step in 15 s, not Playwright's default 30 s.
+    page.setDefaultTimeout(15_000);
+  }
 
   // ───────────── Start-up ─────────────
 
@@ -86,12 +98,11 @@ export class Workbench {
 
   /** Runs a command by its palette title (e.g. "Storyteller: Sign Up…"), picking that exact row. */
   async runCommand(title: string): Promise<void> {
+    trace(`command ${title}`);
     await this.closeQuickInput();
     await this.openPalette();
     await this.quickInputBox.fill(`>${title}`);
-    const row = this.quickPickRow(title);
-    await row.waitFor({ state: 'visible' });
-    await row.click();
+    await this.acceptRow(title);
   }
 
   /** The quick pick row whose label is exactly `label`. */
@@ -103,9 +114,18 @@ export class Workbench {
   async pickQuickItem(label: string, filter = label): Promise<void> {
     await this.quickInput.waitFor({ state: 'visible' });
     await this.quickInputBox.fill(filter);
+    await this.acceptRow(label);
+  }
+
+  /**
+   * Accepts the row labelled `label`: Enter when it is the focused one (a click would wait for
+   * the list to stop moving, e.g. while a theme is previewed), a click otherwise.
+   */
+  private async acceptRow(label: string): Promise<void> {
     const row = this.quickPickRow(label);
     await row.waitFor({ state: 'visible' });
-    await row.click();
+    if (((await row.getAttribute('class')) ?? '').split(/\s+/).includes('focused')) await this.quickInputBox.press('Enter');
+    else await row.click();
   }
 
   /** The labels of the rows of the open quick pick. */
@@ -310,16 +330,14 @@ export class Workbench {
 
   /** The editor tabs, in order: label and description (an untitled editor is named after its first line, "Untitled-N" is its description). */
   async editorTabs(): Promise<{ label: string; description: string; active: boolean }[]> {
-    const tabs = this.page.locator('.editor-group-container .tabs-container .tab');
-    const out = [];
-    for (const tab of await tabs.all()) {
-      out.push({
-        label: ((await tab.locator('.label-name').first().textContent()) ?? '').trim(),
-        description: ((await tab.locator('.label-description').first().textContent().catch(() => '')) ?? '').trim(),
-        active: ((await tab.getAttribute('class')) ?? '').split(/\s+/).includes('active'),
-      });
-    }
-    return out;
+    type El = { className: string; querySelector(s: string): { textContent: string | null } | null };
+    return this.page.locator('.editor-group-container .tabs-container .tab').evaluateAll((tabs: El[]) =>
+      tabs.map((tab) => ({
+        label: (tab.querySelector('.label-name')?.textContent ?? '').trim(),
+        description: (tab.querySelector('.label-description')?.textContent ?? '').trim(),
+        active: tab.className.split(/\s+/).includes('active'),
+      })),
+    );
   }
 
   /** The text of the active text editor (the lines Monaco has rendered). */
