@@ -63,11 +63,13 @@ export interface DemoOptions {
 /** The arguments the E2E suite starts the demo with (the brief's contract). */
 export const DEMO_ARGS = ['--port', '0', '--param', 'GenerateClientSecret=true', '--stream-rate', '40'] as const;
 
-export const DEMO_SCRIPT = process.env.E2E_DEV_DEMO ?? join(root, 'scripts/demo.ts'); // DEV-TEMP
+export const DEMO_SCRIPT = join(root, 'scripts/demo.ts');
 
 export async function startDemo(options: DemoOptions): Promise<Demo> {
   if (!existsSync(DEMO_SCRIPT)) throw new Error(`${DEMO_SCRIPT} is missing: the E2E suite runs the demo (npm run demo).`);
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), [DEMO_SCRIPT, ...DEMO_ARGS, ...(options.args ?? []), '--ready-file', options.readyFile], {
+  // As `npm run demo` runs it: node --import tsx (the tsx CLI's signal relay would SIGKILL a demo
+  // that is still cleaning up after Ctrl+C).
+  const child = spawn(process.execPath, ['--import', 'tsx', DEMO_SCRIPT, ...DEMO_ARGS, ...(options.args ?? []), '--ready-file', options.readyFile], {
     cwd: root,
     detached: false,
     stdio: ['ignore', 'pipe', 'pipe'],
