@@ -32,6 +32,7 @@ const stages: Stage[] = [
   },
   { name: 'host runner', command: [bin('mocha'), '--config', 'test/host/.mocharc.json'] },
   { name: 'integration (VS Code host)', command: [bin('tsx'), 'test/host/cli.ts'] },
+  { name: 'e2e (code-server + Chromium)', command: [bin('mocha'), '--config', 'test/e2e/.mocharc.json'] },
 ];
 
 interface Outcome {
