@@ -28,6 +28,7 @@ interface E2EWindow {
 declare const window: E2EWindow;
 declare const document: { title: string; body: { classList: { contains(c: string): boolean } } };
 
+const root = join(__dirname, '../..');
 /** The account item of the status bar (`<publisher>.<name>.<item id>`). */
 const ACCOUNT_ITEM = 'bedrock-storyteller.bedrock-storyteller.storyteller.account';
 const EMAIL = 'ann.reader@example.com';
@@ -85,8 +86,8 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
   after(async function () {
     this.timeout(60_000);
     await browser?.close().catch(() => undefined);
-    // Normally the last test has stopped the demo already; this is for a run that failed early.
-    if (demo && (await Promise.race([demo.exited.then(() => true), Promise.resolve(false)])) === false) await demo.stop().catch(() => undefined);
+    // Normally the last test has stopped the demo already (stop() is then a no-op); this is for a run that failed early.
+    await demo?.stop().catch(() => undefined);
     if (temp) rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
   });
 
@@ -394,6 +395,25 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     await wb.screenshot('theme-dark', 'theme-dark.png');
     await switchTheme('Light Modern', 'vscode-light');
     await wb.screenshot('theme-light', 'theme-light.png');
+  });
+
+  // ───────────── h. Another extension asks for the session ─────────────
+
+  it('lets another extension have the session once the person allows it in VS Code\'s consent dialog', async function () {
+    this.timeout(120_000);
+    // The fixture is packaged as any extension is, and installed the way a person would: from the .vsix.
+    const vsix = join(temp, 'session-borrower.vsix');
+    execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--skip-license', '--out', vsix], { cwd: join(__dirname, 'fixtures/session-borrower'), stdio: 'ignore' });
+    await wb.runCommand('Extensions: Install from VSIX...');
+    await wb.answerPath(vsix, 'Install');
+    await wb.waitForNotification('Completed installing extension.', 60_000);
+
+    await wb.runCommand('Session Borrower: Get Cognito Session');
+    const dialog = await wb.waitForDialog(/wants to sign in using Amazon Cognito/);
+    assert.match(await dialog.innerText(), /The extension 'Session Borrower \(E2E fixture\)' wants to sign in using Amazon Cognito\./);
+    await wb.screenshot('consent-dialog');
+    await wb.clickDialogButton('Allow');
+    await wb.waitForNotification(`Session Borrower got the session of ${EMAIL} with a JWT access token.`);
   });
 
   // ───────────── g. Sign out ─────────────

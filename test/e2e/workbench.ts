@@ -3,7 +3,7 @@
 // webview's frame. Every step waits on the DOM (locators auto-wait, `until` polls); there are
 // no fixed sleeps. Shared by the E2E suite and the benchmarks.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 
 const root = resolve(__dirname, '../..');
@@ -207,6 +207,33 @@ export class Workbench {
       throw e;
     });
     return asked;
+  }
+
+  /**
+   * Answers VS Code's own file dialog (a quick input over the remote file system in the web
+   * workbench): types the path, waits until the list shows that folder, then presses its button.
+   */
+  async answerPath(path: string, button: string): Promise<void> {
+    await this.quickInput.waitFor({ state: 'visible' });
+    await this.quickInputBox.fill(path);
+    await this.quickPickRow(basename(path)).waitFor({ state: 'visible' });
+    await this.page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: exactly(button) }).click();
+    await this.quickInput.waitFor({ state: 'hidden' });
+  }
+
+  // ───────────── Dialogs ─────────────
+
+  /** VS Code's modal dialog (drawn in the page, not a browser dialog) whose text matches. */
+  async waitForDialog(text: string | RegExp, timeoutMs = 15_000): Promise<Locator> {
+    const dialog = this.page.locator('.monaco-dialog-box').filter({ hasText: toPattern(text) }).first();
+    await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+    return dialog;
+  }
+
+  async clickDialogButton(label: string): Promise<void> {
+    const dialog = this.page.locator('.monaco-dialog-box').first();
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: exactly(label) }).click();
+    await dialog.waitFor({ state: 'hidden' });
   }
 
   // ───────────── Notifications ─────────────
