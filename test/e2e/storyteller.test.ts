@@ -24,6 +24,7 @@ interface E2EWindow {
   __pwned?: unknown;
   __pwnedMessages?: number;
   addEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
+  scrollTo(x: number, y: number): void;
 }
 declare const window: E2EWindow;
 declare const document: { title: string; body: { classList: { contains(c: string): boolean } } };
@@ -35,6 +36,8 @@ const EMAIL = 'ann.reader@example.com';
 const NAME = 'Ann Reader';
 const PASSWORD = 'Lighthouse-Keeper-42';
 const DEMO_STREAM_RATE = 40;
+const ROBOT = 'A retired robot opens a bakery in a mountain village';
+const MARA = 'Mara, a lighthouse keeper, finds a message in a bottle addressed to her grandmother';
 
 describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)', function () {
   this.timeout(90_000);
@@ -61,6 +64,15 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     this.timeout(180_000);
     temp = mkdtempSync(join(tmpdir(), 'storyteller-e2e-'));
     demo = await startDemo({ readyFile: join(temp, 'ready.json'), timeoutMs: 150_000 });
+    try {
+      await openWorkbench();
+    } catch (e) {
+      const base = wb ? await wb.saveFailure('before-all', `${(e as Error).stack ?? ''}\n\n--- demo output ---\n${demo.tail(80)}`) : '';
+      throw new Error(`The workbench did not open${base ? ` (evidence: ${base}.*)` : ''}: ${(e as Error).message}\n--- demo output ---\n${demo.tail()}`, { cause: e });
+    }
+  });
+
+  async function openWorkbench(): Promise<void> {
     browser = await chromium.launchPersistentContext(join(temp, 'chromium'), {
       executablePath: CHROMIUM,
       args: CHROMIUM_ARGS,
@@ -75,7 +87,7 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     wb = new Workbench(page);
     await wb.open(demo.ready.url, { statusBarId: ACCOUNT_ITEM });
     await wb.hideSecondarySideBar();
-  });
+  }
 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed' || !wb) return;
@@ -195,7 +207,7 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     await wb.runCommand('Storyteller: New Story');
     const frame = await wb.storyFrame();
     await until('the panel to know the account', async () => (await frame.locator('.auth-line').innerText()).includes(EMAIL));
-    await fillForm(frame, 'Mara, a lighthouse keeper, finds a message in a bottle addressed to her grandmother', 'short');
+    await fillForm(frame, MARA, 'short');
     await until('Generate to be enabled', async () => !(await frame.locator('#generate').evaluate((b: { disabled?: boolean }) => b.disabled === true)));
 
     await streamRate(20); // slow enough to click Stop mid-story
@@ -260,7 +272,7 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     const frame = await wb.storyFrame();
     await streamRate(0);
     try {
-      await generateStory(frame, 'A retired robot opens a bakery in a mountain village');
+      await generateStory(frame, ROBOT);
     } finally {
       await streamRate(DEMO_STREAM_RATE);
     }
@@ -367,6 +379,15 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
       assert.equal(frame.url(), frameUrl, 'the panel did not navigate');
       assert.deepEqual([...new Set(hits)], ['/pwned?anchor'], 'only the followed link was fetched');
       await tab.close();
+
+      // Out of the history again, through its Delete button and VS Code's confirmation, which
+      // shows the hostile title as plain text too.
+      await frame.locator('#history-list li', { hasText: 'The <script>' }).locator('.history-delete').click();
+      const confirm = await wb.waitForDialog(/from the story history\?/);
+      assert.match(await confirm.innerText(), /Delete “The <script>window\.top\.__pwned=/);
+      await wb.clickDialogButton('Delete');
+      await until('the hostile story to leave the history', async () => (await frame.locator('#history-list li').count()) === 2);
+      assert.deepEqual([...new Set(hits)], ['/pwned?anchor'], 'still nothing else fetched');
     } finally {
       await streamRate(DEMO_STREAM_RATE);
       await admin('DELETE', 'story');
@@ -383,17 +404,24 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     await wb.quickInput.waitFor({ state: 'hidden' });
     const themeClass = `vscode-theme-defaults-themes-${label.toLowerCase().replace(' ', '_')}-json`;
     await until(`the workbench in ${label}`, async () => ((await wb.page.locator('.monaco-workbench').getAttribute('class')) ?? '').split(/\s+/).includes(themeClass));
+    await until(`the status bar in ${label}`, async () => (await wb.statusBarLooksDark()) === (bodyClass === 'vscode-dark'));
     const frame = await wb.storyFrame();
     await until(`the story panel's body to have ${bodyClass}`, () => frame.evaluate((c) => document.body.classList.contains(c), bodyClass));
   }
 
   it('follows the color theme: Dark Modern and Light Modern', async () => {
     const frame = await wb.storyFrame();
-    await frame.locator('#history-list .history-open', { hasText: 'Mara, a lighthouse keeper' }).click();
-    await until('the first story to open', async () => (await frame.locator('#story-title').innerText()).startsWith('Mara, a lighthouse keeper'));
+    // The story that was written in one go, with the form as it was for it.
+    await fillForm(frame, ROBOT, 'short');
+    await frame.locator('#history-list .history-open', { hasText: ROBOT }).click();
+    await until('the story to open', async () => (await frame.locator('#story-title').innerText()).trim() === ROBOT);
+    // The pictures show the panel from the top: the form, the story and the history.
+    const fromTheTop = () => frame.evaluate(() => window.scrollTo(0, 0));
     await switchTheme('Dark Modern', 'vscode-dark');
+    await fromTheTop();
     await wb.screenshot('theme-dark', 'theme-dark.png');
     await switchTheme('Light Modern', 'vscode-light');
+    await fromTheTop();
     await wb.screenshot('theme-light', 'theme-light.png');
   });
 

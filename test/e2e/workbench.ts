@@ -58,11 +58,14 @@ export interface AccountsMenuItem {
 }
 
 export class Workbench {
+  /** Extra folder that receives copies of chosen screenshots (README images), if any; relative to the repository. */
+  private readonly readmeShotsDir: string | undefined;
+
   constructor(
     readonly page: Page,
-    /** Extra folder that receives copies of chosen screenshots (README images), if any. */
-    private readonly readmeShotsDir = process.env.STORYTELLER_SCREENSHOTS_DIR,
+    readmeShotsDir = process.env.STORYTELLER_SCREENSHOTS_DIR,
   ) {
+    this.readmeShotsDir = readmeShotsDir ? resolve(root, readmeShotsDir) : undefined;
     // A missing element fails a step in 15 s, not Playwright's default 30 s.
     page.setDefaultTimeout(15_000);
   }
@@ -157,15 +160,19 @@ export class Workbench {
     }
   }
 
-  /** What the shown quick input box says; waits for one to be shown. */
-  async quickInputState(): Promise<QuickInputState> {
-    await this.quickInput.waitFor({ state: 'visible' });
+  /** What the shown quick input box says; waits for one to be shown (`wait` false: undefined when none is). */
+  async quickInputState(): Promise<QuickInputState>;
+  async quickInputState(wait: false): Promise<QuickInputState | undefined>;
+  async quickInputState(wait = true): Promise<QuickInputState | undefined> {
+    if (wait) await this.quickInput.waitFor({ state: 'visible' });
+    else if (!(await this.quickInput.isVisible())) return undefined;
+    const short = { timeout: wait ? 15_000 : 1_000 };
     const message = this.page.locator('.quick-input-widget .quick-input-message');
     return {
-      title: ((await this.page.locator('.quick-input-widget .quick-input-title').textContent()) ?? '').trim(),
-      message: (await message.isVisible()) ? ((await message.textContent()) ?? '').trim() : '',
-      placeholder: (await this.quickInputBox.getAttribute('placeholder')) ?? '',
-      password: (await this.quickInputBox.getAttribute('type')) === 'password',
+      title: ((await this.page.locator('.quick-input-widget .quick-input-title').textContent(short)) ?? '').trim(),
+      message: (await message.isVisible()) ? ((await message.textContent(short)) ?? '').trim() : '',
+      placeholder: (await this.quickInputBox.getAttribute('placeholder', short)) ?? '',
+      password: (await this.quickInputBox.getAttribute('type', short)) === 'password',
       invalid: await this.page.locator('.quick-input-widget .monaco-inputbox.error, .quick-input-widget .monaco-inputbox.warning').isVisible(),
     };
   }
@@ -176,10 +183,9 @@ export class Workbench {
     return until(
       `a quick input asking ${String(prompt)}`,
       async () => {
-        if (!(await this.quickInput.isVisible())) return undefined;
         if (await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().isVisible()) return undefined;
-        const state = await this.quickInputState();
-        return pattern.test(state.message) ? state : undefined;
+        const state = await this.quickInputState(false);
+        return state && pattern.test(state.message) ? state : undefined;
       },
       timeoutMs,
     );
@@ -196,16 +202,14 @@ export class Workbench {
     await this.quickInputBox.press('Enter');
     // Accepted: the box goes, or the next question replaces the prompt. Refused: it stays, marked invalid.
     const pattern = toPattern(prompt);
-    await until(`the answer to "${asked.message}" to be taken`, async () => {
-      if (!(await this.quickInput.isVisible())) return true;
-      const now = await this.quickInputState();
-      if (now.invalid) throw new Error(`The quick input refused the value: ${now.message}`);
-      return !pattern.test(now.message) || now.title !== asked.title || (await this.quickInputBox.inputValue()) !== value;
-    }).catch(async (e: Error) => {
-      const now = await this.quickInputState().catch(() => undefined);
-      if (now?.invalid) throw new Error(`"${asked.message}" refused the value: ${now.message}`, { cause: e });
-      throw e;
+    const outcome = await until(`the answer to "${asked.message}" to be taken`, async () => {
+      const now = await this.quickInputState(false);
+      if (!now) return { taken: true as const };
+      if (now.invalid) return { taken: false as const, message: now.message };
+      const moved = !pattern.test(now.message) || now.title !== asked.title || (await this.quickInputBox.inputValue()) !== value;
+      return moved ? { taken: true as const } : undefined;
     });
+    if (!outcome.taken) throw new Error(`"${asked.message}" refused the value: ${outcome.message}`);
     return asked;
   }
 
@@ -286,6 +290,14 @@ export class Workbench {
       const now = await this.statusBarText(id).catch(() => '');
       return pattern.test(now) ? now : undefined;
     }, timeoutMs);
+  }
+
+  /** Whether the status bar is painted dark now (it repaints a moment after a theme change). */
+  async statusBarLooksDark(): Promise<boolean> {
+    type Styles = { getComputedStyle(el: unknown): { backgroundColor: string } };
+    const color = await this.page.locator('#workbench\\.parts\\.statusbar').evaluate((el) => (globalThis as unknown as Styles).getComputedStyle(el).backgroundColor);
+    const [r = 0, g = 0, b = 0] = (color.match(/\d+(\.\d+)?/g) ?? []).map(Number);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
   }
 
   // ───────────── Accounts menu ─────────────
@@ -383,7 +395,7 @@ export class Workbench {
     await this.page.screenshot({ path });
     if (readmeName && this.readmeShotsDir) {
       mkdirSync(this.readmeShotsDir, { recursive: true });
-      copyFileSync(path, join(resolve(root, this.readmeShotsDir), readmeName));
+      copyFileSync(path, join(this.readmeShotsDir, readmeName));
     }
     return path;
   }
