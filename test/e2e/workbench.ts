@@ -125,7 +125,7 @@ export class Workbench {
    * the list to stop moving, e.g. while a theme is previewed), a click otherwise.
    */
   private async acceptRow(label: string): Promise<void> {
-    const row = this.quickPickRow(label);
+    const row = this.quickPickRow(label).first();
     await row.waitFor({ state: 'visible' });
     if (((await row.getAttribute('class')) ?? '').split(/\s+/).includes('focused')) await this.quickInputBox.press('Enter');
     else await row.click();
@@ -220,7 +220,7 @@ export class Workbench {
   async answerPath(path: string, button: string): Promise<void> {
     await this.quickInput.waitFor({ state: 'visible' });
     await this.quickInputBox.fill(path);
-    await this.quickPickRow(basename(path)).waitFor({ state: 'visible' });
+    await this.quickPickRow(basename(path)).first().waitFor({ state: 'visible' });
     await this.page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: exactly(button) }).click();
     await this.quickInput.waitFor({ state: 'hidden' });
   }
