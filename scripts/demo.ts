@@ -151,6 +151,8 @@ async function main(): Promise<number> {
         'update.mode': 'none',
         'extensions.autoCheckUpdates': false,
         'workbench.startupEditor': 'none',
+        // The Chat side bar would cover a quarter of the window on first start.
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
       },
       // The browser keeps secrets, and nothing outside can put one there: the extension host's
       // environment carries the client secret instead (see README, "Client secret").

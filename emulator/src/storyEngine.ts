@@ -202,8 +202,9 @@ function fill(template: string, c: Cast): string {
 }
 
 function targetLength(prompt: string): number {
-  const words = /\b(\d{2,4})\s*(?:-\s*)?words?\b/i.exec(prompt);
-  if (words) return Math.min(4000, Math.max(30, Number(words[1])));
+  // "about 1,000 words": thousands separators are part of the number.
+  const words = /(?<![\d,])(\d{1,3}(?:,\d{3})+|\d{2,5})\s*(?:-\s*)?words?\b/i.exec(prompt);
+  if (words) return Math.min(4000, Math.max(30, Number(words[1]!.replaceAll(',', ''))));
   if (/\b(very short|tiny|brief|one paragraph)\b/i.test(prompt)) return 90;
   if (/\bshort\b/i.test(prompt)) return 220;
   if (/\b(long|epic|detailed)\b/i.test(prompt)) return 900;

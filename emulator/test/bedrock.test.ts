@@ -43,6 +43,12 @@ describe('bedrock runtime', () => {
     assert.doesNotMatch(r.text, /\ba [aeiou]/i);
   });
 
+  it('reads a length with a thousands separator ("about 1,000 words") as that many words', async () => {
+    const words = (t: string) => t.split(/\s+/).filter(Boolean).length;
+    const medium = await streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user('Write a medium story (about 1,000 words) for adults.\n\nPremise: a lost kite') });
+    assert.ok(words(medium.text) > 700, `${words(medium.text)} words`);
+  });
+
   it('answers Converse over HTTP/1.1 (NodeHttpHandler) with the same deterministic story', async () => {
     const a = await runtime(emu, creds, true).send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) }));
     const streamed = await streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) });

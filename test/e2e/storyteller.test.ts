@@ -15,6 +15,7 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Dialog, Frame } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../host/codeServer';
 import { CHROMIUM } from '../host/install';
+import { titleFromPremise } from '../../src/core/story/prompt';
 import { startDemo } from './demo';
 import type { Demo, DemoExit } from './demo';
 import { until, VIEWPORT, Workbench } from './workbench';
@@ -189,18 +190,12 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     await until(`length ${length}`, async () => (await frame.locator('#length').evaluate((el: { value?: string }) => el.value)) === length);
   }
 
-  /** The panel's title for a premise (webview/story/main.ts titleFrom). */
-  const titleFor = (premise: string): string => {
-    const t = premise.trim().replace(/\s+/g, ' ');
-    return t.length > 60 ? `${t.slice(0, 59)}…` : t;
-  };
-
   /** Generate, then wait for that story (not the one shown before) to end. */
   async function generateStory(frame: Frame, premise: string): Promise<void> {
     await fillForm(frame, premise, 'short');
     await until('Generate to be enabled', async () => !(await frame.locator('#generate').evaluate((b: { disabled?: boolean }) => b.disabled === true)));
     await frame.locator('#generate').click();
-    await until(`"${premise}" to be written`, async () => (await frame.locator('#story-title').innerText()).trim() === titleFor(premise) && (await storyStatus(frame)) === 'done', 30_000);
+    await until(`"${premise}" to be written`, async () => (await frame.locator('#story-title').innerText()).trim() === titleFromPremise(premise) && (await storyStatus(frame)) === 'done', 30_000);
   }
 
   it('streams a story in the panel, stops it, continues it and opens it in an editor', async () => {

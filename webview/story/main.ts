@@ -30,6 +30,7 @@ import type {
   Usage,
   WebviewState,
 } from '../../src/core/story/protocol';
+import { titleFromPremise } from '../../src/core/story/prompt';
 import { HostBridge, HostError } from './bridge';
 import type { VsCodeApi } from './bridge';
 import { StoryRenderer, createMarkdown } from './render';
@@ -542,7 +543,7 @@ class StoryApp {
   private onStarted(d: HostEvents['story.started']): void {
     const keep = d.kind === 'continue' && this.shown?.id === d.storyId;
     if (!keep) this.renderer.reset();
-    const title = keep && this.shown ? this.shown.title : titleFrom(d.controls.premise);
+    const title = keep && this.shown ? this.shown.title : titleFromPremise(d.controls.premise);
     this.shown = { id: d.storyId, title, modelId: d.modelId, status: 'streaming', usage: null, cost: null, stopReason: '' };
     this.hideError();
     this.storyTitle.textContent = title;
@@ -581,7 +582,7 @@ class StoryApp {
     this.shown = { id: story.id, title: story.title, modelId: story.modelId, status: story.status, usage: story.usage, cost: story.cost, stopReason: '' };
     this.renderer.reset(story.text);
     this.storyEl.setAttribute('aria-busy', String(story.status === 'streaming'));
-    this.storyTitle.textContent = story.title || titleFrom(story.controls.premise);
+    this.storyTitle.textContent = story.title || titleFromPremise(story.controls.premise);
     this.hideError();
     this.renderMeta();
     if (announce) this.storyStatus.textContent = `Opened “${this.storyTitle.textContent}”.`;
@@ -658,11 +659,6 @@ class StoryApp {
 
 function select(id: string, options: { value: string; label: string }[]): VscodeSingleSelect {
   return h('vscode-single-select', { id, 'data-field': id }, ...options.map((o) => h('vscode-option', { value: o.value }, o.label)));
-}
-
-function titleFrom(premise: string): string {
-  const t = premise.trim().replace(/\s+/g, ' ');
-  return t.length > 60 ? `${t.slice(0, 59)}…` : t || 'Untitled story';
 }
 
 function isErrorAction(code: string | undefined): code is ErrorAction {
