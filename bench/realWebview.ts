@@ -9,14 +9,13 @@ import type { BrowserContext, Frame } from 'playwright-core';
 import { launchBrowser, codeServerDirs } from '../test/host/codeServer';
 import { startDemo } from '../test/e2e/demo';
 import type { Demo } from '../test/e2e/demo';
-import { until, VIEWPORT, Workbench } from '../test/e2e/workbench';
+import { ACCOUNT_ITEM, until, VIEWPORT, Workbench } from '../test/e2e/workbench';
 import type { Benchmark, Figure } from './types';
 
 const TOKENS = 20_000;
 const PACED_RATE = 2_400;
 const EMAIL = 'bench.reader@example.com';
 const PASSWORD = 'Bench-Reader-2026';
-const ACCOUNT_ITEM = 'bedrock-storyteller.bedrock-storyteller.storyteller.account';
 
 // What the probe in the webview frame records (frame.evaluate runs outside the page's CSP).
 interface Probe {
@@ -53,11 +52,6 @@ export const realWebview: Benchmark = {
     let browser: BrowserContext | undefined;
     try {
       demo = await startDemo({ readyFile: join(temp, 'ready.json'), args: ['--stream-rate', String(PACED_RATE)], timeoutMs: 150_000 });
-      const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-        const res = await fetch(`${demo!.ready.emulator.endpoints.cognitoIdp}/_emulator/${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-        if (!res.ok) throw new Error(`${method} /_emulator/${path}: HTTP ${res.status}`);
-        return res.json();
-      };
       browser = await launchBrowser(codeServerDirs(temp), { viewport: VIEWPORT });
       const wb = new Workbench(browser.pages()[0] ?? (await browser.newPage()));
       await wb.open(demo.ready.url, { statusBarId: ACCOUNT_ITEM });
@@ -70,8 +64,8 @@ export const realWebview: Benchmark = {
       await until('Generate to be enabled', async () => !(await frame.locator('#generate').evaluate((b: { disabled?: boolean }) => b.disabled === true)));
       // Paced at 2,400 tokens/s (about 10x a fast model) for the goals; then unthrottled, which
       // measures the SDK's decoding of 20k events in the extension host more than the panel.
-      const paced = await story(frame, admin, PACED_RATE);
-      const burst = await story(frame, admin, 0);
+      const paced = await story(frame, demo.admin, PACED_RATE);
+      const burst = await story(frame, demo.admin, 0);
       const msgNote = (r: StoryRun) => `${r.probe.deltas} story.delta messages over ${round(r.seconds, 2)} s in the real webview; the emulator sent ${TOKENS} tokens in ${round((r.stream.lastTokenAt - r.stream.startedAt) / 1000, 2)} s`;
       return [
         { name: 'panel: delta messages per second', value: round(paced.perSecond), unit: 'msg/s', goal: { op: '<=', value: 60 }, note: msgNote(paced) },
@@ -105,10 +99,8 @@ interface StoryRun {
   readonly webviewLag: number;
 }
 
-type Admin = (method: string, path: string, body?: unknown) => Promise<unknown>;
-
 /** One 20k-token story at `rate` tokens/s, from the Generate click to the last DOM change. */
-async function story(frame: Frame, admin: Admin, rate: number): Promise<StoryRun> {
+async function story(frame: Frame, admin: Demo['admin'], rate: number): Promise<StoryRun> {
   await installProbe(frame);
   await admin('PUT', 'stream-rate', { tokensPerSecond: rate });
   await admin('PUT', 'story', { tokens: TOKENS });

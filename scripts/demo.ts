@@ -167,8 +167,7 @@ async function main(): Promise<number> {
     });
 
     if (opts.readyFile) {
-      const { region, userPoolId, clientId, clientSecret, identityPoolId, endpoints, outbox } = emulator;
-      writeFileSync(opts.readyFile, `${JSON.stringify({ url, origin: server.origin, workspace, dir, vsix, emulator: { region, userPoolId, clientId, clientSecret, identityPoolId, endpoints, outbox } }, null, 2)}\n`);
+      writeFileSync(opts.readyFile, `${JSON.stringify({ url, origin: server.origin, workspace, dir, vsix, emulator: emulator.info() }, null, 2)}\n`);
     }
     say();
     say(`Bedrock Storyteller is ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open this in a browser:`);

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     console.error(`Cannot start the emulator: ${err.message}`);
     process.exit(1);
   });
-  const { stop: _stop, port: _port, counters: _c, resetCounters: _r, fault: _f, clearFaults: _cf, outboxMessages: _o, ...info } = emulator;
+  const info = emulator.info();
   console.log(JSON.stringify(info));
   console.log(`Local AWS emulator ready in ${Date.now() - started} ms on ${emulator.endpoints.cognitoIdp} (template ${options.templatePath})`);
   console.log(`  user pool ${info.userPoolId}, app client ${info.clientId}${info.clientSecret ? ' (with secret)' : ''}, identity pool ${info.identityPoolId}`);

@@ -58,6 +58,8 @@ export interface RunningEmulator extends EmulatorInfo {
   fault(spec: Record<string, unknown>): Record<string, unknown>;
   clearFaults(): void;
   outboxMessages(to?: string): OutboxMessage[];
+  /** What clients need (the start-up JSON line, GET /_emulator/info), as plain data. */
+  info(): EmulatorInfo;
 }
 
 export const DEFAULT_TEMPLATE = resolve(__dirname, '..', '..', 'infra', 'template.yaml');
@@ -279,5 +281,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     fault: (spec) => faults.apply(spec),
     clearFaults: () => faults.clear(),
     outboxMessages: (to) => outbox.list(to ?? null),
+    info: () => structuredClone(info!),
   };
 }

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { EmulatorInfo } from '../../emulator/src/emulator';
 
 const root = resolve(__dirname, '../..');
 
@@ -18,15 +19,7 @@ export interface DemoReady {
   /** The demo's own temp dir; gone after stop(). */
   readonly dir: string;
   readonly vsix: string;
-  readonly emulator: {
-    readonly region: string;
-    readonly userPoolId: string;
-    readonly clientId: string;
-    readonly clientSecret: string | null;
-    readonly identityPoolId: string;
-    readonly endpoints: { readonly cognitoIdp: string; readonly cognitoIdentity: string; readonly bedrockRuntime: string; readonly bedrock: string };
-    readonly outbox: string;
-  };
+  readonly emulator: EmulatorInfo;
 }
 
 export interface DemoExit {
@@ -41,6 +34,8 @@ export interface Demo {
   readonly lines: readonly string[];
   /** The code the demo printed for this address (`code for <email>: <code>`), waiting for it if need be. */
   code(email: string, timeoutMs?: number): Promise<string>;
+  /** A call to the emulator's admin API (`/_emulator/<path>`); throws unless it answers 2xx. */
+  admin(method: 'GET' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown>;
   /** Resolves when the demo exits, however it exits. */
   readonly exited: Promise<DemoExit>;
   /** Ctrl+C (SIGINT), then waits for the exit; SIGKILL after `timeoutMs`. */
@@ -148,7 +143,18 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     });
   };
 
-  return { ready, pid: child.pid!, lines, code, exited, stop, tail };
+  const admin = async (method: 'GET' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${ready!.emulator.endpoints.cognitoIdp}/_emulator/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`${method} /_emulator/${path}: HTTP ${response.status}`);
+    const text = await response.text();
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  };
+
+  return { ready, pid: child.pid!, lines, code, admin, exited, stop, tail };
 }
 
 /** The ready file once it is complete JSON; undefined while absent or half-written. */

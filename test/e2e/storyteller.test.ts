@@ -18,7 +18,7 @@ import { CHROMIUM } from '../host/install';
 import { titleFromPremise } from '../../src/core/story/prompt';
 import { startDemo } from './demo';
 import type { Demo, DemoExit } from './demo';
-import { until, VIEWPORT, Workbench } from './workbench';
+import { ACCOUNT_ITEM, until, VIEWPORT, Workbench } from './workbench';
 
 // The globals of the pages that frame.evaluate() runs in (the root tsconfig has no DOM lib).
 interface E2EWindow {
@@ -31,8 +31,6 @@ declare const window: E2EWindow;
 declare const document: { title: string; body: { classList: { contains(c: string): boolean } } };
 
 const root = join(__dirname, '../..');
-/** The account item of the status bar (`<publisher>.<name>.<item id>`). */
-const ACCOUNT_ITEM = 'bedrock-storyteller.bedrock-storyteller.storyteller.account';
 const EMAIL = 'ann.reader@example.com';
 const NAME = 'Ann Reader';
 const PASSWORD = 'Lighthouse-Keeper-42';
@@ -48,18 +46,7 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
   let wb: Workbench;
   const dialogs: string[] = [];
 
-  /** The emulator's admin API (`/_emulator/...`). */
-  const admin = async (method: 'PUT' | 'DELETE' | 'GET', path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetch(`${demo.ready.emulator.endpoints.cognitoIdp}/_emulator/${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    assert.ok(response.ok, `${method} /_emulator/${path}: HTTP ${response.status}`);
-    const text = await response.text();
-    return text ? (JSON.parse(text) as unknown) : undefined;
-  };
-  const streamRate = (tokensPerSecond: number) => admin('PUT', 'stream-rate', { tokensPerSecond });
+  const streamRate = (tokensPerSecond: number) => demo.admin('PUT', 'stream-rate', { tokensPerSecond });
 
   before(async function () {
     this.timeout(180_000);
@@ -332,7 +319,7 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
         .catch(() => undefined);
     }
     const topTitle = await wb.page.title();
-    await admin('PUT', 'story', { text: hostile });
+    await demo.admin('PUT', 'story', { text: hostile });
     await streamRate(0);
     try {
       await generateStory(frame, 'An innocent premise about a lighthouse');
@@ -385,7 +372,7 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
       assert.deepEqual([...new Set(hits)], ['/pwned?anchor'], 'still nothing else fetched');
     } finally {
       await streamRate(DEMO_STREAM_RATE);
-      await admin('DELETE', 'story');
+      await demo.admin('DELETE', 'story');
       trap.closeAllConnections(); // the followed link's tab may keep its connection alive
       await new Promise<void>((r) => trap.close(() => r()));
     }

@@ -11,6 +11,8 @@ const root = resolve(__dirname, '../..');
 export const E2E_DIR = join(root, '.e2e');
 export const SCREENSHOTS_DIR = join(E2E_DIR, 'screenshots');
 export const VIEWPORT = { width: 1280, height: 800 } as const;
+/** The extension's account item in the status bar (`<publisher>.<name>.<item id>`). */
+export const ACCOUNT_ITEM = 'bedrock-storyteller.bedrock-storyteller.storyteller.account';
 
 /** Polls `probe` until it returns something other than undefined/false; throws `what` on timeout. */
 export async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, everyMs = 100): Promise<T> {

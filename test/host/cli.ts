@@ -48,7 +48,7 @@ async function main(): Promise<number> {
     timeoutMs: Number(values.timeout) * 1000,
     env: {
       ...(resultsFile ? { STORYTELLER_RESULTS_FILE: resultsFile } : {}),
-      STORYTELLER_EMULATORS: JSON.stringify(Object.fromEntries(Object.entries(emulators).map(([k, e]) => [k, info(e)]))),
+      STORYTELLER_EMULATORS: JSON.stringify(Object.fromEntries(Object.entries(emulators).map(([k, e]) => [k, e.info()]))),
     },
   }).finally(() => Promise.all(Object.values(emulators).map((e) => e.stop())));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -62,10 +62,6 @@ async function main(): Promise<number> {
   return result.exitCode;
 }
 
-function info(e: RunningEmulator) {
-  const { region, userPoolId, clientId, clientSecret, identityPoolId, endpoints, outbox } = e;
-  return { region, userPoolId, clientId, clientSecret, identityPoolId, endpoints, outbox };
-}
 
 main().then(
   (code) => process.exit(code),
