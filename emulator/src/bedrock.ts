@@ -297,7 +297,7 @@ export class BedrockService {
 
   async handle(operation: string, req: EmuRequest, reply: Reply): Promise<void> {
     const started = Date.now();
-    const caller = await verifySigV4(req, 'bedrock', this.d.faults.now(), (id) => {
+    const caller = verifySigV4(req, { service: 'bedrock', region: this.d.region, now: this.d.faults.now() }, (id) => {
       const c = this.d.credentials.get(id);
       return c && { secretKey: c.secretKey, sessionToken: c.sessionToken, expires: c.expires };
     });

@@ -9,7 +9,7 @@ import { buildConfig } from './config';
 import { AwsError } from './errors';
 import { Faults } from './faults';
 import { listen } from './http';
-import type { EmuRequest, Reply } from './http';
+import type { EmuRequest, Limits, Reply } from './http';
 import { IdentityPoolService } from './identityPool';
 import { Outbox } from './outbox';
 import type { OutboxMessage } from './outbox';
@@ -63,6 +63,15 @@ export interface RunningEmulator extends EmulatorInfo {
 }
 
 export const DEFAULT_TEMPLATE = resolve(__dirname, '..', '..', 'infra', 'template.yaml');
+
+/**
+ * Bedrock's documented InvokeModel body limit is 25,000,000 bytes; Converse takes documents
+ * and images of a few MB, so the runtime gets the same. Cognito documents no body limit, but
+ * its largest fields are a few KB, so 1 MiB is far beyond any valid call.
+ */
+export const BODY_LIMITS: Limits = {
+  maxBodyBytes: (_method, path) => (path.startsWith('/model/') ? 25_000_000 : 1_048_576),
+};
 
 const CLIENT_SECRET_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -255,7 +264,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
   };
 
-  const server = await listen(options.port ?? 0, handler, () => new Date(faults.now()).toUTCString());
+  const server = await listen(options.port ?? 0, handler, () => new Date(faults.now()).toUTCString(), BODY_LIMITS);
   const base = `http://127.0.0.1:${server.port}`;
   const primary = config.clients.find((c) => c.id === config.primaryClientId);
   info = {

@@ -44,6 +44,8 @@ export interface EmuRequest {
   path: string;
   /** The path exactly as sent (percent-encoded), for SigV4. */
   rawPath: string;
+  /** The query exactly as sent, without the `?`, for SigV4. */
+  rawQuery: string;
   query: URLSearchParams;
   /** Lower-case header names; over HTTP/2 this includes `:authority`. */
   headers: Record<string, string>;
@@ -119,27 +121,92 @@ function makeReply(req: AnyReq, res: AnyRes, dateHeader: () => string): Reply {
   };
 }
 
-export async function listen(port: number, handler: Handler, dateHeader: () => string): Promise<RunningServer> {
+/** Limits on what the server reads, decided per request before the body is read. */
+export interface Limits {
+  /** The largest body this request may have, in bytes. */
+  maxBodyBytes(method: string, path: string, headers: Record<string, string>): number;
+}
+
+/** Percent-decoding that never throws: a malformed escape stays as it was sent. */
+function decodePath(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Lower-case names; repeated headers joined with a comma, as SigV4 canonicalises them. */
+function headersOf(req: AnyReq): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
+  }
+  return headers;
+}
+
+function tooLarge(limit: number): string {
+  return JSON.stringify({ __type: 'RequestEntityTooLargeException', message: `Request body is larger than the ${limit} bytes this operation accepts.` });
+}
+
+export async function listen(port: number, handler: Handler, dateHeader: () => string, limits: Limits): Promise<RunningServer> {
   const onRequest = (req: AnyReq, res: AnyRes): void => {
+    // Never parse the target with URL: "//x" would become a host. Split it as sent.
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const rawPath = q < 0 ? target : target.slice(0, q);
+    const rawQuery = q < 0 ? '' : target.slice(q + 1);
+    const headers = headersOf(req);
+    const method = req.method ?? 'GET';
+    const path = decodePath(rawPath);
+    const reply = makeReply(req, res, dateHeader);
+    const limit = limits.maxBodyBytes(method, path, headers);
+    const refuse = (): void => {
+      if (reply.closed || res.headersSent) return;
+      // Answer at once and drop the rest: the client is told why, the server reads no more.
+      reply.send(413, { 'content-type': 'application/json', 'x-amzn-errortype': 'RequestEntityTooLargeException', connection: 'close' }, tooLarge(limit));
+      req.resume();
+      if (!req.httpVersionMajor || req.httpVersionMajor < 2) res.on('finish', () => req.socket.destroy());
+    };
+    const declared = Number(headers['content-length'] ?? '0');
+    if (Number.isFinite(declared) && declared > limit) return refuse();
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://local');
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+    let size = 0;
+    let refused = false;
+    req.on('error', () => undefined);
+    req.on('data', (c: Buffer) => {
+      if (refused) return;
+      size += c.length;
+      if (size > limit) {
+        refused = true;
+        chunks.length = 0;
+        refuse();
+        return;
       }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (refused) return;
       const request: EmuRequest = {
-        method: req.method ?? 'GET',
-        path: decodeURIComponent(url.pathname),
-        rawPath: (req.url ?? '/').split('?')[0] ?? '/',
-        query: url.searchParams,
+        method,
+        path,
+        rawPath,
+        rawQuery,
+        query: new URLSearchParams(rawQuery),
         headers,
         body: Buffer.concat(chunks),
         http2: req.httpVersionMajor === 2,
       };
-      const reply = makeReply(req, res, dateHeader);
-      handler(request, reply).catch((err: unknown) => {
+      let running: Promise<void>;
+      try {
+        running = handler(request, reply);
+      } catch (err) {
+        running = Promise.reject(err);
+      }
+      running.catch((err: unknown) => {
         // A bug must not look like an AWS answer the SDK would retry forever; say what broke.
         console.error('emulator: unhandled error', err);
         if (!reply.closed && !res.headersSent) {
@@ -151,10 +218,18 @@ export async function listen(port: number, handler: Handler, dateHeader: () => s
   };
   const h1 = createHttp1Server({ keepAliveTimeout: 5000 }, onRequest);
   const h2 = createHttp2Server({}, onRequest);
+  // A broken client (h2c garbage, a reset mid-frame) ends its own session, never the server.
+  h2.on('sessionError', () => undefined);
+  h2.on('error', () => undefined);
+  h1.on('clientError', (_err, socket: Socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
   const sockets = new Set<Socket>();
   const net = createNetServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
     socket.once('data', (first: Buffer) => {
       socket.pause();
       // The HTTP/2 connection preface starts with "PRI *"; anything else is HTTP/1.x.
