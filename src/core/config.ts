@@ -1,6 +1,7 @@
 // Reads the `storyteller.*` settings into one typed, validated object.
 // The shapes here are the same contract as `contributes.configuration` in package.json;
 // test/unit/config.test.ts keeps the two in step.
+import { endpointProblem } from './auth/endpoints';
 import { DEFAULT_PASSWORD_POLICY } from './auth/validation';
 import type { PasswordPolicy } from './auth/validation';
 
@@ -56,8 +57,14 @@ interface SettingRule {
 }
 
 const REGION = '[a-z]{2}(-gov)?-[a-z]+-\\d';
-const URL_PATTERN = /^$|^https?:\/\/[^\s/]+(\/.*)?$/;
-const URL_RULE: SettingRule = { pattern: URL_PATTERN, expected: 'an http:// or https:// URL, or nothing for the AWS default', default: '' };
+// https anywhere, http only on loopback (the emulator); no user:pass@, query or fragment.
+// endpointProblem() re-checks each URL with the URL parser, since a pattern alone is easy to fool.
+const URL_PATTERN = /^$|^https:\/\/[^\s/?#@]+(\/[^\s?#]*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?(\/[^\s?#]*)?$/;
+const URL_RULE: SettingRule = {
+  pattern: URL_PATTERN,
+  expected: 'an https:// URL without a user name or password (http:// only for 127.0.0.1, localhost or [::1]), or nothing for the AWS default',
+  default: '',
+};
 
 /** Validation for every setting, keyed by the name after `storyteller.`. */
 export const SETTING_RULES = {
@@ -146,6 +153,22 @@ export const STRUCTURED_RULES = {
   } satisfies StructuredRule<PasswordPolicy>,
 } as const;
 
+/**
+ * The settings that decide where the user's password, tokens and client secret go. They are
+ * application-scoped in package.json (user settings only) and read from user settings only.
+ */
+export const CREDENTIAL_SETTINGS = [
+  'region',
+  'userPoolId',
+  'clientId',
+  'identityPoolId',
+  'authFlow',
+  'endpoints.cognitoIdp',
+  'endpoints.cognitoIdentity',
+  'endpoints.bedrockRuntime',
+  'endpoints.bedrock',
+] as const satisfies readonly (keyof typeof SETTING_RULES)[];
+
 export type StructuredKey = keyof typeof STRUCTURED_RULES;
 export type SettingKey = keyof typeof SETTING_RULES | StructuredKey;
 export type StringSettingKey = keyof typeof SETTING_RULES;
@@ -163,7 +186,8 @@ export function checkSetting(key: SettingKey, value: unknown): ConfigProblem | u
   const ok =
     typeof value === 'string' &&
     (rule.values ? rule.values.includes(value) : true) &&
-    (rule.pattern ? rule.pattern.test(value) : true);
+    (rule.pattern ? rule.pattern.test(value) : true) &&
+    (rule === URL_RULE && value !== '' ? endpointProblem(value) === undefined : true);
   if (ok) return undefined;
   return { setting, value, message: `Setting "${setting}" is ${describe(value)}, but it must be ${rule.expected}.` };
 }

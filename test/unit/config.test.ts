@@ -1,14 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkSetting, DEFAULT_MODEL_PRICES, isConfigured, readConfig, SETTING_RULES, STRUCTURED_RULES } from '../../src/core/config';
+import { checkSetting, CREDENTIAL_SETTINGS, DEFAULT_MODEL_PRICES, isConfigured, readConfig, SETTING_RULES, STRUCTURED_RULES } from '../../src/core/config';
 import type { SettingKey, StringSettingKey } from '../../src/core/config';
 import { DEFAULT_PASSWORD_POLICY } from '../../src/core/auth/validation';
 import { loadStack } from '../../emulator/src/template';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
-const declared: Record<string, { pattern?: string; enum?: string[]; default?: unknown; markdownDescription?: string }> =
+const declared: Record<string, { pattern?: string; enum?: string[]; default?: unknown; markdownDescription?: string; scope?: string }> =
   manifest.contributes.configuration.properties;
+
+const URL_EXPECTED = 'an https:// URL without a user name or password (http:// only for 127.0.0.1, localhost or [::1]), or nothing for the AWS default';
 
 function settings(values: Partial<Record<SettingKey, unknown>>) {
   return (key: SettingKey) => values[key];
@@ -41,6 +43,41 @@ describe('config', () => {
         assert.ok((prop.markdownDescription ?? '').length > 20, 'markdownDescription is missing');
       });
     }
+  });
+
+  describe('where credentials may go: user settings only', () => {
+    const credentialKeys = ['region', 'userPoolId', 'clientId', 'identityPoolId', 'authFlow', 'endpoints.cognitoIdp', 'endpoints.cognitoIdentity', 'endpoints.bedrockRuntime', 'endpoints.bedrock'];
+
+    it('every setting that decides where credentials go is application-scoped, and only those', () => {
+      assert.deepEqual([...CREDENTIAL_SETTINGS].sort(), [...credentialKeys].sort());
+      for (const [key, prop] of Object.entries(declared)) {
+        const expected = credentialKeys.includes(key.replace(/^storyteller\./, '')) ? 'application' : undefined;
+        assert.equal(prop.scope, expected, `${key} scope`);
+      }
+    });
+
+    it('declares limited support for untrusted workspaces, restricting every storyteller setting', () => {
+      const trust = manifest.capabilities?.untrustedWorkspaces;
+      assert.equal(trust?.supported, 'limited');
+      assert.ok((trust.description ?? '').length > 20);
+      assert.deepEqual([...trust.restrictedConfigurations].sort(), Object.keys(declared).sort());
+      assert.equal(manifest.capabilities.virtualWorkspaces, true);
+    });
+
+    it('endpoint descriptions say https, loopback-only http and the per-host question', () => {
+      for (const key of credentialKeys.filter((k) => k.startsWith('endpoints.'))) {
+        const description = declared[`storyteller.${key}`]!.markdownDescription!;
+        assert.match(description, /`https:\/\/`/);
+        assert.match(description, /`127\.0\.0\.1`, `localhost` or `\[::1\]`/);
+        assert.match(description, /asks whether to send your sign-in there/);
+      }
+    });
+
+    it('the manifest pattern accepts and refuses the same endpoints as config.ts', () => {
+      const pattern = new RegExp(declared['storyteller.endpoints.cognitoIdp']!.pattern!);
+      const urls = ['', 'https://a.example.com', 'https://a.example.com/p/q', 'http://127.0.0.1:4566', 'http://localhost:1/', 'http://[::1]:80', 'http://a.example.com', 'https://u:p@a.example.com', 'http://127.0.0.1.evil.example', 'https://a.example.com?x'];
+      for (const url of urls) assert.equal(pattern.test(url), checkSetting('endpoints.cognitoIdp', url) === undefined, url);
+    });
   });
 
   it('applies the defaults when nothing is set', () => {
@@ -91,7 +128,12 @@ describe('config', () => {
     ['identityPoolId', 'us-east-1_abc', 'Setting "storyteller.identityPoolId" is "us-east-1_abc", but it must be an identity pool id such as us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d.'],
     ['authFlow', 'CUSTOM_AUTH', 'Setting "storyteller.authFlow" is "CUSTOM_AUTH", but it must be one of USER_SRP_AUTH, USER_PASSWORD_AUTH.'],
     ['modelId', 'gpt-4', 'Setting "storyteller.modelId" is "gpt-4", but it must be a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0.'],
-    ['endpoints.cognitoIdp', 'localhost:4566', 'Setting "storyteller.endpoints.cognitoIdp" is "localhost:4566", but it must be an http:// or https:// URL, or nothing for the AWS default.'],
+    ['endpoints.cognitoIdp', 'localhost:4566', `Setting "storyteller.endpoints.cognitoIdp" is "localhost:4566", but it must be ${URL_EXPECTED}.`],
+    ['endpoints.cognitoIdp', 'http://cognito.example.com', `Setting "storyteller.endpoints.cognitoIdp" is "http://cognito.example.com", but it must be ${URL_EXPECTED}.`],
+    ['endpoints.cognitoIdentity', 'http://10.0.0.5:4566', `Setting "storyteller.endpoints.cognitoIdentity" is "http://10.0.0.5:4566", but it must be ${URL_EXPECTED}.`],
+    ['endpoints.bedrockRuntime', 'https://user:secret@bedrock.example.com', `Setting "storyteller.endpoints.bedrockRuntime" is "https://user:secret@bedrock.example.com", but it must be ${URL_EXPECTED}.`],
+    ['endpoints.bedrock', 'http://localhost.evil.example:80', `Setting "storyteller.endpoints.bedrock" is "http://localhost.evil.example:80", but it must be ${URL_EXPECTED}.`],
+    ['endpoints.bedrock', 'https://x.example.com/?a=b', `Setting "storyteller.endpoints.bedrock" is "https://x.example.com/?a=b", but it must be ${URL_EXPECTED}.`],
     ['region', 42, 'Setting "storyteller.region" is number 42, but it must be an AWS region such as us-east-1.'],
     ['modelId', { id: 'x' }, 'Setting "storyteller.modelId" is an object, but it must be a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0.'],
     ['modelId', '', 'Setting "storyteller.modelId" is empty, but it must be a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0.'],

@@ -3,8 +3,14 @@
 // - refresh proactively at ~2/3 of the access token's lifetime, and lazily on demand;
 // - one refresh at a time, however many callers wait for it;
 // - end the session only on a definite auth error; stay signed in, "offline", on anything else;
-// - another window may refresh or sign out at any time: re-read the store before deciding.
+// - another window may refresh or sign out at any time: re-read the store before deciding, and
+//   write refreshed tokens only if the store still holds the session that was refreshed;
+// - a session is used only with the pool, client and endpoints it came from (its origin);
+// - time is the server's: lifetimes are measured from when the tokens arrived, not from `iat`
+//   against a local clock that may be minutes off.
 import { AuthError, endsSession, toAuthError } from './errors';
+import { NOT_CONFIGURED_MESSAGE, ORIGIN_CHANGED, originChangedMessage, parseOrigin, sameOrigin, UNBOUND_MESSAGE } from './origin';
+import type { SessionOrigin } from './origin';
 
 export interface Session {
   readonly idToken: string;
@@ -14,10 +20,17 @@ export interface Session {
   readonly username: string;
   readonly email: string;
   readonly sub: string;
-  /** Epoch ms when the access token was issued and when it expires. */
+  /** Epoch ms when the access token was issued and when it expires, by the server's clock. */
   readonly issuedAt: number;
   readonly expiresAt: number;
+  /** Epoch ms by the local clock when the tokens arrived; with issuedAt, the clock skew. */
+  readonly receivedAt?: number;
+  /** Where the tokens came from; set by the sign-in, kept by every refresh. */
+  readonly origin?: SessionOrigin;
 }
+
+/** Cognito's `sub`: a UUID. It names a folder, so nothing else is accepted. */
+export const SUB_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The one SecretStorage key, wrapped; it holds the session as JSON. */
 export interface SessionStore {
@@ -58,11 +71,36 @@ export interface SessionManagerOptions {
   /** A token this close to expiry counts as expired (clock skew, request time). */
   readonly skewMs?: number;
   readonly maxBackoffMs?: number;
+  /** The proactive refresh never comes sooner than this after the tokens arrived. */
+  readonly minRefreshMs?: number;
+  /**
+   * The origin the current settings give, or undefined when not configured. When set, a stored
+   * session from another origin is never refreshed, revoked or handed out.
+   */
+  readonly origin?: () => SessionOrigin | undefined;
   readonly log?: (message: string) => void;
 }
 
 export const SESSION_EXPIRED = 'Your session has expired. Sign in again.';
 const CORRUPT = 'The stored session could not be read, so it was cleared. Sign in again.';
+const STORE_UNAVAILABLE = "Could not read your saved session from the system's secret storage (is the keyring locked?). It is read again on the next use.";
+const NOT_SIGNED_IN = 'You are not signed in. Sign in first.';
+
+/** A clock this far off the server's gets a warning at sign-in. */
+export const SKEW_WARNING_MS = 2 * 60_000;
+
+/** The local clock minus the server's, as seen when the tokens arrived (0 when unknown). */
+export function clockSkewMs(session: Session): number {
+  return session.receivedAt === undefined ? 0 : session.receivedAt - session.issuedAt;
+}
+
+/** One sentence about a badly set clock, or undefined when it is close enough. */
+export function clockSkewMessage(skewMs: number): string | undefined {
+  if (Math.abs(skewMs) < SKEW_WARNING_MS) return undefined;
+  const minutes = Math.round(Math.abs(skewMs) / 60_000);
+  const amount = minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minutes`;
+  return `Your computer's clock is ${amount} ${skewMs > 0 ? 'ahead of' : 'behind'} Amazon Cognito's. You are signed in, but set the clock right (turn on automatic time) to avoid sign-in problems.`;
+}
 
 export class SessionManager {
   private state: SessionState = { kind: 'signed-out' };
@@ -75,12 +113,14 @@ export class SessionManager {
   private readonly clock: Clock;
   private readonly skewMs: number;
   private readonly maxBackoffMs: number;
+  private readonly minRefreshMs: number;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.clock = options.clock ?? systemClock;
     this.skewMs = options.skewMs ?? 60_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
-    this.storeListener = options.store.onDidChange(() => void this.reload());
+    this.minRefreshMs = options.minRefreshMs ?? 30_000;
+    this.storeListener = options.store.onDidChange(() => void this.reload().catch(() => undefined));
   }
 
   get current(): SessionState {
@@ -92,9 +132,15 @@ export class SessionManager {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** Reads the stored session once; later calls wait for the same read. */
+  /**
+   * Reads the stored session once; later calls wait for the same read. A failed read (a keyring
+   * that unlocks late) is not remembered: the next call reads again.
+   */
   load(): Promise<void> {
-    return (this.loaded ??= this.reload());
+    return (this.loaded ??= this.reload().catch((e: unknown) => {
+      this.loaded = undefined;
+      throw e;
+    }));
   }
 
   /** Re-reads the store now, e.g. after another window wrote it. */
@@ -106,7 +152,8 @@ export class SessionManager {
   /** The session if there is one, without any network call; it may need a refresh. */
   async peek(): Promise<Session | undefined> {
     await this.load();
-    return this.state.kind === 'signed-out' ? undefined : this.state.session;
+    if (this.state.kind === 'signed-out') return undefined;
+    return this.checkOrigin(this.state.session) ? this.state.session : undefined;
   }
 
   /**
@@ -115,8 +162,10 @@ export class SessionManager {
    */
   async getSession(): Promise<Session> {
     await this.load();
-    if (this.state.kind === 'signed-out') throw new AuthError(this.state.reason ?? 'You are not signed in. Sign in first.', 'NotSignedIn', 'user', 'sign-in');
+    if (this.state.kind === 'signed-out') throw new AuthError(this.state.reason ?? NOT_SIGNED_IN, 'NotSignedIn', 'user', 'sign-in');
     const { session } = this.state;
+    // The settings may have changed since the state was set: check before handing anything out.
+    if (!this.checkOrigin(session)) throw this.signedOutError();
     if (this.isFresh(session)) return session;
     return this.refresh();
   }
@@ -131,8 +180,9 @@ export class SessionManager {
   /** After a sign-in. */
   async signIn(session: Session): Promise<void> {
     this.failures = 0;
-    await this.options.store.write(JSON.stringify(session));
-    this.setState({ kind: 'signed-in', session });
+    const stamped = session.receivedAt === undefined ? { ...session, receivedAt: this.clock.now() } : session;
+    await this.options.store.write(JSON.stringify(stamped));
+    this.setState({ kind: 'signed-in', session: stamped });
   }
 
   /** Forgets the session locally (revocation is the caller's job, before this). */
@@ -147,39 +197,68 @@ export class SessionManager {
     this.listeners.clear();
   }
 
+  /** Fresh until the skew (or a third of a short lifetime) before expiry, by the server's clock. */
   private isFresh(session: Session): boolean {
-    return session.expiresAt - this.skewMs > this.clock.now();
+    const lifetime = session.expiresAt - session.issuedAt;
+    return localExpiry(session) - Math.min(this.skewMs, lifetime / 3) > this.clock.now();
   }
 
-  private async doRefresh(): Promise<Session> {
+  /**
+   * True when the session may be used with the current settings. Otherwise the state says why
+   * (signed out, with the change), the store is left alone (another profile may use it), and
+   * nothing is sent.
+   */
+  private checkOrigin(session: Session): boolean {
+    const reason = this.originProblem(session);
+    if (reason === undefined) return true;
+    if (this.state.kind !== 'signed-out' || this.state.reason !== reason) {
+      this.options.log?.('The stored session belongs to other sign-in settings; it is not used.');
+      this.setState({ kind: 'signed-out', reason });
+    }
+    return false;
+  }
+
+  private originProblem(session: Session): string | undefined {
+    if (!this.options.origin) return undefined;
+    const current = this.options.origin();
+    if (!session.origin) return UNBOUND_MESSAGE;
+    if (!current) return NOT_CONFIGURED_MESSAGE;
+    return sameOrigin(session.origin, current) ? undefined : originChangedMessage(session.origin, current);
+  }
+
+  private signedOutError(): AuthError {
+    const reason = this.state.kind === 'signed-out' ? this.state.reason : undefined;
+    return new AuthError(reason ?? NOT_SIGNED_IN, ORIGIN_CHANGED, 'user', 'sign-in');
+  }
+
+  private async doRefresh(depth = 0): Promise<Session> {
     // Another window may have refreshed already: use its tokens instead of spending a request.
     const stored = await this.readStore();
     if (stored === undefined) {
       this.setState({ kind: 'signed-out' });
-      throw new AuthError('You are not signed in. Sign in first.', 'NotSignedIn', 'user', 'sign-in');
+      throw new AuthError(NOT_SIGNED_IN, 'NotSignedIn', 'user', 'sign-in');
     }
+    if (!this.checkOrigin(stored)) throw this.signedOutError();
     const known = this.state.kind === 'signed-out' ? undefined : this.state.session.accessToken;
     if (stored.accessToken !== known && this.isFresh(stored)) {
       this.setState({ kind: 'signed-in', session: stored });
       return stored;
     }
 
+    let next: Session;
     try {
-      const next = await this.options.refresh(stored);
-      this.failures = 0;
-      await this.options.store.write(JSON.stringify(next));
-      this.setState({ kind: 'signed-in', session: next });
-      this.options.log?.(`Session refreshed; valid until ${new Date(next.expiresAt).toISOString()}.`);
-      return next;
+      const refreshed = await this.options.refresh(stored);
+      next = { ...refreshed, receivedAt: this.clock.now(), ...(stored.origin ? { origin: stored.origin } : {}) };
     } catch (e) {
       const error = toAuthError(e);
+      if (error.code === ORIGIN_CHANGED) {
+        this.setState({ kind: 'signed-out', reason: error.message });
+        throw error;
+      }
       if (endsSession(error)) {
         // Unless another window signed in again meanwhile, this session is over.
         const latest = await this.readStore();
-        if (latest && latest.refreshToken !== stored.refreshToken) {
-          this.setState({ kind: 'signed-in', session: latest });
-          return this.isFresh(latest) ? latest : this.refresh();
-        }
+        if (latest && latest.refreshToken !== stored.refreshToken) return this.adopt(latest, depth);
         this.options.log?.(`Refresh refused (${error.code}); signing out.`);
         await this.signOut(SESSION_EXPIRED);
         throw new AuthError(SESSION_EXPIRED, error.code, 'user', 'sign-in');
@@ -189,6 +268,34 @@ export class SessionManager {
       this.setState({ kind: 'offline', session: stored, error });
       throw error;
     }
+
+    // Compare-and-set: write only if the store still holds the session that was refreshed. A
+    // sign-out meanwhile stays a sign-out; another user's sign-in is not overwritten.
+    const latest = await this.readStore();
+    if (latest === undefined) {
+      this.options.log?.('Signed out while refreshing; the new tokens are dropped.');
+      this.setState({ kind: 'signed-out' });
+      throw new AuthError(NOT_SIGNED_IN, 'NotSignedIn', 'user', 'sign-in');
+    }
+    if (latest.accessToken !== stored.accessToken || latest.refreshToken !== stored.refreshToken) {
+      this.options.log?.('Another sign-in replaced the session while refreshing; the new tokens are dropped.');
+      return this.adopt(latest, depth);
+    }
+    this.failures = 0;
+    await this.options.store.write(JSON.stringify(next));
+    this.setState({ kind: 'signed-in', session: next });
+    this.options.log?.(`Session refreshed; valid until ${new Date(next.expiresAt).toISOString()}.`);
+    return next;
+  }
+
+  /** Takes the session another window stored; refreshes it (a bounded number of times) if stale. */
+  private adopt(latest: Session, depth: number): Promise<Session> | Session {
+    if (!this.checkOrigin(latest)) throw this.signedOutError();
+    this.failures = 0;
+    this.setState({ kind: 'signed-in', session: latest });
+    if (this.isFresh(latest)) return latest;
+    if (depth >= 2) throw new AuthError('The session kept changing while refreshing. Try again.', 'SessionChanged', 'transient', 'retry');
+    return this.doRefresh(depth + 1);
   }
 
   private async reload(): Promise<void> {
@@ -197,6 +304,7 @@ export class SessionManager {
       if (this.state.kind !== 'signed-out') this.setState({ kind: 'signed-out' });
       return;
     }
+    if (!this.checkOrigin(session)) return;
     const same =
       this.state.kind !== 'signed-out' && this.state.session.accessToken === session.accessToken && this.state.session.expiresAt === session.expiresAt;
     if (!same) {
@@ -206,7 +314,13 @@ export class SessionManager {
   }
 
   private async readStore(): Promise<Session | undefined> {
-    const raw = await this.options.store.read();
+    let raw: string | undefined;
+    try {
+      raw = await this.options.store.read();
+    } catch (e) {
+      this.options.log?.(`Could not read the stored session (${e instanceof Error ? e.name : 'error'}).`);
+      throw new AuthError(STORE_UNAVAILABLE, 'StoreUnavailable', 'transient', 'retry');
+    }
     if (raw === undefined) return undefined;
     const session = parseSession(raw);
     if (!session) {
@@ -223,7 +337,11 @@ export class SessionManager {
     for (const listener of [...this.listeners]) listener(state);
   }
 
-  /** Proactive refresh at 2/3 of the lifetime; while offline, retry with capped backoff. */
+  /**
+   * Proactive refresh at 2/3 of the lifetime after the tokens arrived (the server's lifetime on
+   * the local clock, so a clock that is minutes off cannot cause a refresh storm), never sooner
+   * than the floor; while offline, retry with capped backoff.
+   */
   private schedule(): void {
     this.timer?.dispose();
     this.timer = undefined;
@@ -234,7 +352,10 @@ export class SessionManager {
       delay = Math.min(this.maxBackoffMs, 1000 * 2 ** Math.min(this.failures - 1, 20));
     } else {
       const { issuedAt, expiresAt } = state.session;
-      delay = Math.max(0, issuedAt + ((expiresAt - issuedAt) * 2) / 3 - this.clock.now());
+      const arrived = state.session.receivedAt ?? issuedAt;
+      const due = arrived + ((expiresAt - issuedAt) * 2) / 3 - this.clock.now();
+      const floor = Math.min(this.minRefreshMs, (expiresAt - issuedAt) / 3);
+      delay = Math.max(due, arrived + floor - this.clock.now(), 0);
     }
     this.timer = this.clock.setTimeout(() => {
       this.refresh().catch(() => undefined); // the outcome is in the state
@@ -255,5 +376,14 @@ export function parseSession(raw: string): Session | undefined {
   const numbers = ['issuedAt', 'expiresAt'] as const;
   if (!strings.every((k) => typeof v[k] === 'string' && v[k] !== '')) return undefined;
   if (!numbers.every((k) => typeof v[k] === 'number' && Number.isFinite(v[k]))) return undefined;
+  if (!SUB_PATTERN.test(v.sub as string)) return undefined;
+  if (v.receivedAt !== undefined && !(typeof v.receivedAt === 'number' && Number.isFinite(v.receivedAt))) return undefined;
+  const origin = v.origin === undefined ? undefined : parseOrigin(v.origin);
+  if (v.origin !== undefined && !origin) return undefined;
   return value as Session;
+}
+
+/** When the tokens expire by the local clock: the server's lifetime from when they arrived. */
+function localExpiry(session: Session): number {
+  return session.receivedAt === undefined ? session.expiresAt : session.receivedAt + (session.expiresAt - session.issuedAt);
 }

@@ -1,10 +1,15 @@
 // Verifies Cognito tokens with aws-jwt-verify: signature, issuer, audience/client, token_use
-// and expiry. The JWKS comes from the configured endpoint when one is set (the local emulator
-// or a VPC endpoint), fetched with global fetch: aws-jwt-verify's default fetcher is https-only.
+// and expiry. The JWKS decides which tokens are genuine, so it comes only from AWS's issuer for
+// the pool, or from the loopback emulator (see jwksUrl); an endpoint setting never chooses it.
+// Fetched with global fetch: aws-jwt-verify's default fetcher is https-only.
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { JwtExpiredError } from 'aws-jwt-verify/error';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import type { CognitoIdTokenPayload, CognitoAccessTokenPayload } from 'aws-jwt-verify/jwt-model';
+import { jwksUrl } from './endpoints';
+import { AuthError } from './errors';
+import { SUB_PATTERN } from './session';
 import type { Session } from './session';
 
 export interface TokenSet {
@@ -23,9 +28,14 @@ export interface VerifierOptions {
 }
 
 class GlobalFetcher implements Fetcher {
-  constructor(private readonly rewrite: (uri: string) => string) {}
+  constructor(
+    private readonly expected: string,
+    private readonly location: string,
+  ) {}
   async fetch(uri: string): Promise<ArrayBuffer> {
-    const response = await fetch(this.rewrite(uri), { signal: AbortSignal.timeout(10_000) });
+    // aws-jwt-verify derives the URI from the pool id; anything else is refused, not fetched.
+    if (uri !== this.expected) throw new Error('Refusing to fetch signing keys from an unexpected address.');
+    const response = await fetch(this.location, { signal: AbortSignal.timeout(10_000), redirect: 'error' });
     if (!response.ok) throw new Error(`JWKS request failed with HTTP ${response.status}`);
     return response.arrayBuffer();
   }
@@ -34,8 +44,7 @@ class GlobalFetcher implements Fetcher {
 export type TokenVerifier = (tokens: TokenSet) => Promise<Session>;
 
 export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
-  const issuerHost = /^https:\/\/cognito-idp\.[^/]+\.amazonaws\.com/;
-  const fetcher = new GlobalFetcher((uri) => (options.endpoint ? uri.replace(issuerHost, options.endpoint) : uri));
+  const fetcher = new GlobalFetcher(jwksUrl(options.userPoolId), jwksUrl(options.userPoolId, options.endpoint));
   const jwksCache = new SimpleJwksCache({ fetcher });
   const graceSeconds = options.graceSeconds ?? 60;
   const idVerifier = CognitoJwtVerifier.create({ userPoolId: options.userPoolId, clientId: options.clientId, tokenUse: 'id', graceSeconds }, { jwksCache });
@@ -45,11 +54,19 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   );
 
   return async (tokens) => {
-    const [id, access] = (await Promise.all([idVerifier.verify(tokens.idToken), accessVerifier.verify(tokens.accessToken)])) as [
-      CognitoIdTokenPayload,
-      CognitoAccessTokenPayload,
-    ];
+    let id: CognitoIdTokenPayload;
+    let access: CognitoAccessTokenPayload;
+    try {
+      [id, access] = (await Promise.all([idVerifier.verify(tokens.idToken), accessVerifier.verify(tokens.accessToken)])) as [
+        CognitoIdTokenPayload,
+        CognitoAccessTokenPayload,
+      ];
+    } catch (e) {
+      throw e instanceof JwtExpiredError ? (skewedClock(tokens.accessToken) ?? e) : e;
+    }
     if (id.sub !== access.sub) throw new Error('The ID and access tokens belong to different users.');
+    // The sub names the user's history folder: only Cognito's UUID form may become a path.
+    if (!SUB_PATTERN.test(id.sub)) throw new AuthError('Cognito returned a user id that is not a UUID, so the sign-in was refused.', 'BadSubject', 'user');
     return {
       ...tokens,
       username: String(id['cognito:username'] ?? access.username),
@@ -59,4 +76,26 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       expiresAt: Math.min(access.exp, id.exp) * 1000,
     };
   };
+}
+
+/**
+ * New tokens that look expired mean the local clock is far ahead of the server's: say so,
+ * rather than "expired", since signing in again cannot help.
+ */
+function skewedClock(accessToken: string): AuthError | undefined {
+  let iat: unknown;
+  try {
+    iat = (JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat?: unknown }).iat;
+  } catch {
+    return undefined;
+  }
+  if (typeof iat !== 'number') return undefined;
+  const aheadMinutes = Math.round((Date.now() - iat * 1000) / 60_000);
+  if (aheadMinutes < 2) return undefined;
+  const amount = aheadMinutes >= 120 ? `${Math.round(aheadMinutes / 60)} hours` : `${aheadMinutes} minutes`;
+  return new AuthError(
+    `Your computer's clock is about ${amount} ahead of Amazon Cognito's, so the new sign-in looks expired. Set the clock right (turn on automatic time), then sign in again.`,
+    'ClockSkew',
+    'user',
+  );
 }

@@ -19,7 +19,11 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
 };
 
 // Cognito's special characters, https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-policies.html
-const SYMBOLS = '^$*.[]{}()?"!@#%&/\\,><\':;|_~`=+- ';
+// A space is allowed inside a password but does not count as a symbol.
+export const SYMBOLS = '^$*.[]{}()?"!@#%&/\\,><\':;|_~`=+-';
+
+/** Cognito refuses longer passwords; refusing here saves a round trip and an attempt. */
+export const MAX_PASSWORD_LENGTH = 256;
 
 export function checkEmail(value: string): string | undefined {
   const email = value.trim();
@@ -38,19 +42,22 @@ export function checkEmail(value: string): string | undefined {
 export function checkPassword(password: string, policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY): string | undefined {
   if (password === '') return 'Enter a password.';
   if (password !== password.trim()) return 'A password cannot start or end with a space.';
+  if ([...password].length > MAX_PASSWORD_LENGTH) return `A password can have at most ${MAX_PASSWORD_LENGTH} characters.`;
   const missing: string[] = [];
   if ([...password].length < policy.minimumLength) missing.push(`at least ${policy.minimumLength} characters`);
   if (policy.requireLowercase && !/[a-z]/.test(password)) missing.push('a lowercase letter');
   if (policy.requireUppercase && !/[A-Z]/.test(password)) missing.push('an uppercase letter');
   if (policy.requireNumbers && !/[0-9]/.test(password)) missing.push('a number');
-  if (policy.requireSymbols && ![...password].some((c) => SYMBOLS.includes(c) && c !== ' ')) missing.push('a symbol such as ! or #');
+  if (policy.requireSymbols && ![...password].some((c) => SYMBOLS.includes(c))) missing.push('a symbol such as ! or #');
   if (missing.length === 0) return undefined;
   return `The password needs ${joinList(missing)}.`;
 }
 
 /** The password a user signs in with is not re-checked against the policy: it may predate it. */
 export function checkExistingPassword(password: string): string | undefined {
-  return password === '' ? 'Enter your password.' : undefined;
+  if (password === '') return 'Enter your password.';
+  if ([...password].length > MAX_PASSWORD_LENGTH) return `A password can have at most ${MAX_PASSWORD_LENGTH} characters.`;
+  return undefined;
 }
 
 export function checkCode(value: string): string | undefined {

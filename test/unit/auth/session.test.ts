@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { AuthError } from '../../../src/core/auth/errors';
-import { SESSION_EXPIRED, SessionManager } from '../../../src/core/auth/session';
+import { originChangedMessage, UNBOUND_MESSAGE } from '../../../src/core/auth/origin';
+import type { SessionOrigin } from '../../../src/core/auth/origin';
+import { clockSkewMessage, parseSession, SESSION_EXPIRED, SessionManager } from '../../../src/core/auth/session';
 import type { Clock, Session, SessionStore, SessionState } from '../../../src/core/auth/session';
 
 /** In-memory SecretStorage: one key, shared by "windows", with change events. */
@@ -54,6 +56,7 @@ class FakeClock implements Clock {
 }
 
 const flush = () => new Promise((r) => setImmediate(r));
+const SUB = 'a1b2c3d4-0000-4000-8000-00000000000a';
 const HOUR = 3_600_000;
 
 function session(clock: FakeClock, n: number, lifetimeMs = HOUR): Session {
@@ -61,9 +64,9 @@ function session(clock: FakeClock, n: number, lifetimeMs = HOUR): Session {
     idToken: `id-${n}`,
     accessToken: `access-${n}`,
     refreshToken: 'refresh-1',
-    username: 'a1b2c3d4-sub',
+    username: SUB,
     email: 'ann@example.com',
-    sub: 'a1b2c3d4-sub',
+    sub: SUB,
     issuedAt: clock.now(),
     expiresAt: clock.now() + lifetimeMs,
   };
@@ -298,5 +301,225 @@ describe('SessionManager', () => {
     const s = await a.getSession();
     assert.equal(s.refreshToken, 'refresh-new');
     assert.equal(a.current.kind, 'signed-in');
+  });
+
+  describe('bound to its origin', () => {
+    const ORIGIN: SessionOrigin = {
+      region: 'us-east-1',
+      userPoolId: 'us-east-1_Pool1',
+      clientId: 'client1',
+      cognitoIdp: '',
+      identityPoolId: 'us-east-1:11111111-2222-3333-4444-555555555555',
+      cognitoIdentity: '',
+    };
+    let current: SessionOrigin | undefined;
+    const bound = () => {
+      const m = new SessionManager({
+        store,
+        clock,
+        origin: () => current,
+        refresh: async () => {
+          refreshCalls++;
+          return nextRefresh();
+        },
+      });
+      managers.push(m);
+      return m;
+    };
+    beforeEach(() => {
+      current = ORIGIN;
+    });
+
+    it('is used, refreshed and stays bound while the settings are those it came from', async () => {
+      store.value = JSON.stringify({ ...session(clock, 1, 1000), origin: ORIGIN });
+      const m = bound();
+      await m.load();
+      clock.time += 5000;
+      const s = await m.getSession();
+      assert.equal(s.accessToken, 'access-2');
+      assert.deepEqual(JSON.parse(store.value!).origin, ORIGIN, 'the refreshed session keeps its origin');
+    });
+
+    for (const [label, change] of [
+      ['user pool', { userPoolId: 'us-east-1_Other' }],
+      ['app client', { clientId: 'client2' }],
+      ['Cognito user pool endpoint', { cognitoIdp: 'https://cognito.example.net' }],
+      ['identity pool', { identityPoolId: 'us-east-1:99999999-2222-3333-4444-555555555555' }],
+    ] as const) {
+      it(`is never refreshed or handed out once the ${label} changed, and says what changed`, async () => {
+        store.value = JSON.stringify({ ...session(clock, 1, 1000), origin: ORIGIN });
+        const m = bound();
+        await m.load();
+        assert.equal(m.current.kind, 'signed-in');
+        current = { ...ORIGIN, ...change };
+        clock.time += 5000;
+        const expected = originChangedMessage(ORIGIN, current);
+        await assert.rejects(m.getSession(), (e: AuthError) => e.message === expected && e.action === 'sign-in');
+        assert.equal(await m.peek(), undefined, 'peek hands out nothing either');
+        assert.equal(refreshCalls, 0, 'nothing was sent');
+        assert.deepEqual(m.current, { kind: 'signed-out', reason: expected });
+        assert.match(expected, new RegExp(`the ${label}`));
+        await clock.advance(HOUR);
+        assert.equal(refreshCalls, 0, 'no scheduled refresh either');
+        assert.notEqual(store.value, undefined, 'the session is left for the settings it belongs to');
+
+        current = ORIGIN;
+        await m.sync();
+        assert.equal(m.current.kind, 'signed-in', 'back to its settings, it is used again');
+      });
+    }
+
+    it('refuses a session whose origin changes while the state still says signed in (no sync yet)', async () => {
+      store.value = JSON.stringify({ ...session(clock, 1), origin: ORIGIN });
+      const m = bound();
+      await m.load();
+      current = { ...ORIGIN, cognitoIdp: 'https://evil.example.com' };
+      await assert.rejects(m.getSession(), /Cognito user pool endpoint \(AWS default → https:\/\/evil\.example\.com\)/);
+      assert.equal(refreshCalls, 0);
+    });
+
+    it('treats a stored session without an origin (from an older version) as needing sign-in', async () => {
+      store.value = JSON.stringify(session(clock, 1, 1000));
+      const m = bound();
+      await m.load();
+      assert.deepEqual(m.current, { kind: 'signed-out', reason: UNBOUND_MESSAGE });
+      clock.time += 5000;
+      await assert.rejects(m.getSession(), (e: AuthError) => e.message === UNBOUND_MESSAGE);
+      await clock.advance(HOUR);
+      assert.equal(refreshCalls, 0);
+    });
+
+    it('uses no stored session while Storyteller is not configured', async () => {
+      current = undefined;
+      store.value = JSON.stringify({ ...session(clock, 1), origin: ORIGIN });
+      const m = bound();
+      await m.load();
+      assert.equal(m.current.kind, 'signed-out');
+      assert.equal(await m.peek(), undefined);
+    });
+  });
+
+  describe('compare-and-set after a refresh', () => {
+    /** A refresh that waits until the test lets it answer. */
+    function gatedRefresh() {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      nextRefresh = async () => {
+        await gate;
+        return session(clock, 2);
+      };
+      return release;
+    }
+
+    it('a sign-out during an in-flight refresh sticks', async () => {
+      store.value = JSON.stringify(session(clock, 1, 1000));
+      const m = manager();
+      await m.load();
+      clock.time += 5000;
+      const release = gatedRefresh();
+      const pending = m.getSession();
+      await flush();
+      await m.signOut();
+      release();
+      await assert.rejects(pending, (e: AuthError) => e.code === 'NotSignedIn');
+      assert.equal(store.value, undefined, 'the refreshed tokens did not bring the session back');
+      assert.equal(m.current.kind, 'signed-out');
+    });
+
+    it("a refresh in window A never overwrites bob's sign-in in window B", async () => {
+      store.value = JSON.stringify({ ...session(clock, 1, 1000), email: 'alice@example.com' });
+      const a = manager();
+      const b = manager();
+      await Promise.all([a.load(), b.load()]);
+      clock.time += 5000;
+      const release = gatedRefresh();
+      const pending = a.getSession();
+      await flush();
+      const bob = { ...session(clock, 50), email: 'bob@example.com', refreshToken: 'refresh-bob', sub: 'b0b00000-0000-4000-8000-000000000000' };
+      await b.signIn(bob);
+      release();
+      const got = await pending;
+      await flush();
+      assert.equal(JSON.parse(store.value!).email, 'bob@example.com', "bob's tokens are still stored");
+      assert.equal(got.email, 'bob@example.com');
+      assert.equal(a.current.kind === 'signed-in' && a.current.session.email, 'bob@example.com');
+      assert.equal(b.current.kind === 'signed-in' && b.current.session.email, 'bob@example.com');
+    });
+  });
+
+  describe('a local clock that is off', () => {
+    const AHEAD = 4 * 60_000;
+    const LIFETIME = 5 * 60_000;
+    /** Tokens as the server issues them: its clock is AHEAD behind ours. */
+    const serverSession = (n: number): Session => ({ ...session(clock, n, LIFETIME), issuedAt: clock.now() - AHEAD, expiresAt: clock.now() - AHEAD + LIFETIME });
+
+    it('does not refresh in a storm with the clock 4 min ahead and 5-minute tokens', async () => {
+      let n = 1;
+      nextRefresh = async () => serverSession(++n);
+      const m = manager();
+      await m.load();
+      await m.signIn(serverSession(1));
+      for (let i = 0; i < 2000; i++) await clock.advance(1); // 2 s
+      for (let i = 0; i < 20; i++) await m.getSession();
+      assert.equal(refreshCalls, 0, `refreshed ${refreshCalls} times in 2 s`);
+      // It refreshes at 2/3 of the server's lifetime after the tokens arrived.
+      await clock.advance(clock.pendingDelay()!);
+      await flush();
+      assert.equal(refreshCalls, 1);
+      assert.equal(Math.round(clock.pendingDelay()! / 1000), 200, 'the next one 3 min 20 s later');
+    });
+
+    it('45 min ahead with 60-minute tokens: one refresh per 40 minutes', async () => {
+      const ahead = 45 * 60_000;
+      let n = 1;
+      const issued = (k: number): Session => ({ ...session(clock, k, HOUR), issuedAt: clock.now() - ahead, expiresAt: clock.now() - ahead + HOUR });
+      nextRefresh = async () => issued(++n);
+      const m = manager();
+      await m.signIn(issued(1));
+      for (let i = 0; i < 200; i++) await clock.advance(10);
+      assert.equal(refreshCalls, 0);
+      assert.equal(clock.pendingDelay(), 40 * 60_000 - 2000);
+    });
+
+    it('keeps a floor between refreshes even for a token that arrives nearly expired', async () => {
+      const m = new SessionManager({ store, clock, refresh: async () => (refreshCalls++, { ...session(clock, 9, 3 * 60_000), receivedAt: clock.now() - 3 * 60_000 }) });
+      managers.push(m);
+      await m.signIn({ ...session(clock, 1, 3 * 60_000), receivedAt: clock.now() - 3 * 60_000 });
+      for (let i = 0; i < 100; i++) await clock.advance(100); // 10 s
+      assert.ok(refreshCalls <= 1, `refreshed ${refreshCalls} times in 10 s`);
+    });
+
+    it('says so at sign-in when the clock is badly off, and not when it is close', () => {
+      assert.equal(clockSkewMessage(30_000), undefined);
+      assert.equal(
+        clockSkewMessage(AHEAD),
+        "Your computer's clock is 4 minutes ahead of Amazon Cognito's. You are signed in, but set the clock right (turn on automatic time) to avoid sign-in problems.",
+      );
+      assert.match(clockSkewMessage(-3 * HOUR)!, /clock is 3 hours behind/);
+    });
+  });
+
+  it('reads the store again after a failed read at start-up (a keyring that unlocks late)', async () => {
+    store.value = JSON.stringify(session(clock, 1));
+    let locked = true;
+    const read = store.read.bind(store);
+    store.read = async () => {
+      if (locked) throw new Error('Cannot unlock the keyring');
+      return read();
+    };
+    const m = manager();
+    await assert.rejects(m.load(), (e: AuthError) => e.code === 'StoreUnavailable' && e.severity === 'transient');
+    await assert.rejects(m.getSession(), (e: AuthError) => e.code === 'StoreUnavailable');
+    locked = false;
+    assert.equal((await m.getSession()).accessToken, 'access-1', 'the next use reads again');
+    assert.equal(m.current.kind, 'signed-in');
+  });
+
+  it("accepts only Cognito's UUID form of sub, which becomes a folder name", () => {
+    const good = session(clock, 1);
+    assert.ok(parseSession(JSON.stringify(good)));
+    for (const sub of ['../../tmp/x', 'a1b2c3d4-sub', '', 'A1B2C3D4-0000-4000-8000-00000000000a/..']) {
+      assert.equal(parseSession(JSON.stringify({ ...good, sub })), undefined, sub);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkCode, checkEmail, checkPassword, normalizeCode, normalizeEmail } from '../../../src/core/auth/validation';
+import { checkCode, checkEmail, checkExistingPassword, checkPassword, MAX_PASSWORD_LENGTH, normalizeCode, normalizeEmail, SYMBOLS } from '../../../src/core/auth/validation';
 
 describe('auth input validation', () => {
   const emails: [string, string | undefined][] = [
@@ -32,6 +32,21 @@ describe('auth input validation', () => {
   for (const [input, message] of passwords) {
     it(`password ${JSON.stringify(input)} → ${message ?? 'ok'}`, () => assert.equal(checkPassword(input), message));
   }
+
+  it('does not count a space as a symbol: the symbol set has no space', () => {
+    assert.equal(SYMBOLS.includes(' '), false);
+    assert.equal(checkPassword('Correct Horse 9'), 'The password needs a symbol such as ! or #.');
+    assert.equal(checkPassword('Correct Horse-9'), undefined, 'a space inside a password is allowed');
+  });
+
+  it('refuses a password over 256 characters before any call, new or existing', () => {
+    assert.equal(MAX_PASSWORD_LENGTH, 256);
+    const ok = `Aa1!${'x'.repeat(252)}`;
+    assert.equal(checkPassword(ok), undefined);
+    assert.equal(checkExistingPassword(ok), undefined);
+    assert.equal(checkPassword(`${ok}x`), 'A password can have at most 256 characters.');
+    assert.equal(checkExistingPassword(`${ok}x`), 'A password can have at most 256 characters.');
+  });
 
   it('honours a looser policy from the settings', () => {
     const policy = { minimumLength: 6, requireLowercase: true, requireUppercase: false, requireNumbers: false, requireSymbols: false };

@@ -1,0 +1,64 @@
+// The origin of a session: the pool, client and endpoints its tokens came from. A session is
+// used only with the settings it came from; when they differ, nothing is sent anywhere and the
+// user is asked to sign in again.
+import type { StorytellerConfig } from '../config';
+
+export interface SessionOrigin {
+  readonly region: string;
+  readonly userPoolId: string;
+  readonly clientId: string;
+  /** `storyteller.endpoints.cognitoIdp`; '' for AWS's own endpoint. */
+  readonly cognitoIdp: string;
+  readonly identityPoolId: string;
+  /** `storyteller.endpoints.cognitoIdentity`; '' for AWS's own endpoint. */
+  readonly cognitoIdentity: string;
+}
+
+const FIELDS: readonly [keyof SessionOrigin, string][] = [
+  ['region', 'region'],
+  ['userPoolId', 'user pool'],
+  ['clientId', 'app client'],
+  ['cognitoIdp', 'Cognito user pool endpoint'],
+  ['identityPoolId', 'identity pool'],
+  ['cognitoIdentity', 'Cognito identity pool endpoint'],
+];
+
+export function originOf(config: StorytellerConfig): SessionOrigin {
+  return {
+    region: config.region,
+    userPoolId: config.userPoolId,
+    clientId: config.clientId,
+    cognitoIdp: config.endpoints.cognitoIdp ?? '',
+    identityPoolId: config.identityPoolId,
+    cognitoIdentity: config.endpoints.cognitoIdentity ?? '',
+  };
+}
+
+export function sameOrigin(a: SessionOrigin, b: SessionOrigin): boolean {
+  return FIELDS.every(([key]) => a[key] === b[key]);
+}
+
+/** The stored shape, checked field by field; undefined when it is not one. */
+export function parseOrigin(value: unknown): SessionOrigin | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (!FIELDS.every(([key]) => typeof v[key] === 'string')) return undefined;
+  return Object.fromEntries(FIELDS.map(([key]) => [key, v[key]])) as unknown as SessionOrigin;
+}
+
+/** What changed, for the message: `the user pool (us-east-1_A → us-east-1_B)`. */
+export function describeChange(from: SessionOrigin, to: SessionOrigin): string {
+  const show = (v: string) => (v === '' ? 'AWS default' : v);
+  const changes = FIELDS.filter(([key]) => from[key] !== to[key]).map(([key, label]) => `the ${label} (${show(from[key])} → ${show(to[key])})`);
+  if (changes.length === 0) return 'nothing';
+  if (changes.length === 1) return changes[0]!;
+  return `${changes.slice(0, -1).join(', ')} and ${changes[changes.length - 1]}`;
+}
+
+export function originChangedMessage(from: SessionOrigin, to: SessionOrigin): string {
+  return `Your sign-in settings changed since you signed in: ${describeChange(from, to)}. Nothing was sent with the old session; sign in again.`;
+}
+
+export const UNBOUND_MESSAGE = 'Sign in again: this version remembers which user pool each session belongs to, and your saved session predates that.';
+export const NOT_CONFIGURED_MESSAGE = 'Storyteller is not configured, so the saved session was not used. Run "Storyteller: Configure from Stack Outputs…", then sign in.';
+export const ORIGIN_CHANGED = 'OriginChanged';
