@@ -1,9 +1,12 @@
-// `npm run check:infra -- [--template PATH] [--rules DIR]`: the schema check and the guard rules.
+// `npm run check:infra -- [--template PATH] [--rules DIR]`: the schema check, the Rules section,
+// the guard rules and cfn-lint.
 // Prints one line per finding and exits 1 if there are any, 2 if the checks could not run.
 import { resolve } from 'node:path';
 import { formatFinding } from './finding';
 import type { Finding } from './finding';
+import { runCfnLint } from './cfnLint';
 import { RULES_DIR, runGuardOnTemplate } from './guard';
+import { checkRules } from './rules';
 import { checkSchema } from './schema';
 import { loadTemplate } from './template';
 
@@ -32,7 +35,12 @@ export function parseArgs(args: readonly string[]): Options | string {
 
 export function checkTemplate(options: Options): Finding[] {
   const template = loadTemplate(options.template);
-  return [...checkSchema(template), ...runGuardOnTemplate(template, options.rules)];
+  return [
+    ...checkSchema(template),
+    ...checkRules(template),
+    ...runGuardOnTemplate(template, options.rules),
+    ...(runCfnLint([options.template]).get(options.template) ?? []),
+  ];
 }
 
 function main(): number {

@@ -1,5 +1,6 @@
 // Offline schema check for a CloudFormation/SAM template, against the resource database that
-// @aws-cdk/aws-service-spec ships. It stands in for cfn-lint, which is not available here.
+// @aws-cdk/aws-service-spec ships. cfn-lint runs beside it (cfnLint.ts); this one has no Python
+// to install and gives the project's own messages (suggestions, resource and property paths).
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 import type { PropertyType, ResourceProperties } from '@aws-cdk/service-spec-types';
 import type { Finding } from './finding';
@@ -45,6 +46,14 @@ const SAM_GENERATED_TYPES: Readonly<Record<string, string>> = {
   'AWS::Serverless::StateMachine': 'AWS::StepFunctions::StateMachine',
   'AWS::Serverless::LayerVersion': 'AWS::Lambda::LayerVersion',
   'AWS::Serverless::Application': 'AWS::CloudFormation::Stack',
+};
+
+/**
+ * Properties SAM passes unchanged to the resource it generates, which the database's (older) SAM
+ * specification does not list yet; they are checked against the generated type's specification.
+ */
+const SAM_PASS_THROUGH: Readonly<Record<string, readonly string[]>> = {
+  'AWS::Serverless::Function': ['LoggingConfig', 'RecursiveLoop', 'RuntimeManagementConfig', 'SnapStart'],
 };
 
 interface Location {
@@ -180,7 +189,15 @@ class SchemaCheck {
       if (!isIntrinsic(properties)) this.report({ resource: id, property: 'Properties' }, 'Properties must be a mapping');
       return;
     }
-    this.checkProperties(properties, spec.properties, id, undefined);
+    this.checkProperties(properties, this.propertiesOf(type, spec.properties), id, undefined);
+  }
+
+  private propertiesOf(type: string, own: ResourceProperties): ResourceProperties {
+    const passed = SAM_PASS_THROUGH[type];
+    const generated = passed && SAM_GENERATED_TYPES[type] ? this.resourceSpec(SAM_GENERATED_TYPES[type])?.properties : undefined;
+    if (!passed || !generated) return own;
+    const extra = Object.fromEntries(passed.filter((name) => generated[name] !== undefined && own[name] === undefined).map((name) => [name, generated[name]!]));
+    return { ...own, ...extra };
   }
 
   private resourceSpec(type: string) {

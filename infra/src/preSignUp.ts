@@ -1,5 +1,5 @@
-// Cognito pre sign-up trigger: limits sign-up to the allowed email domains and, for teams that
-// add users themselves, confirms them without a code. Self-contained (node built-ins and types
+// Cognito pre sign-up trigger: limits sign-up to the allowed email domains, refuses sub-addresses
+// (a+tag@) when asked to and, for teams that add users themselves, confirms them without a code. Self-contained (node built-ins and types
 // only) so that `sam build` can bundle it from infra/.
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
 
@@ -7,6 +7,8 @@ export interface PreSignUpConfig {
   /** Lowercased domains; empty means anyone may sign up. */
   readonly allowedDomains: readonly string[];
   readonly autoConfirm: boolean;
+  /** false refuses `name+tag@domain`, so one mailbox cannot open many accounts. */
+  readonly allowPlusAddressing: boolean;
 }
 
 /** Parses ALLOWED_EMAIL_DOMAINS: comma-separated, forgiving about case, spaces and a leading "@". */
@@ -22,6 +24,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): PreSignUpConfi
   return {
     allowedDomains: parseDomains(env['ALLOWED_EMAIL_DOMAINS']),
     autoConfirm: (env['AUTO_CONFIRM_USERS'] ?? '').trim().toLowerCase() === 'true',
+    // Anything but an explicit "false" allows them, as before the setting existed.
+    allowPlusAddressing: (env['ALLOW_PLUS_ADDRESSING'] ?? '').trim().toLowerCase() !== 'false',
   };
 }
 
@@ -45,6 +49,15 @@ export function isAllowedEmail(email: string | undefined, domains: readonly stri
   return domain !== undefined && domains.includes(domain);
 }
 
+/** True when the address's local part carries a `+tag`. */
+export function isPlusAddress(email: string | undefined): boolean {
+  const normalised = (email ?? '').trim();
+  const at = normalised.lastIndexOf('@');
+  return at > 0 && normalised.slice(0, at).includes('+');
+}
+
+export const PLUS_ADDRESS_MESSAGE = 'Sign-up does not accept addresses with a "+" tag (name+tag@…). Please use your address without the tag.';
+
 const MAX_LISTED_DOMAINS = 5;
 
 /** What the user sees (Cognito prefixes it with "PreSignUp failed with error"). */
@@ -62,6 +75,7 @@ export function decide(event: PreSignUpTriggerEvent, config: PreSignUpConfig): P
   if (!isAllowedEmail(email, config.allowedDomains)) {
     throw new Error(rejectionMessage(config.allowedDomains));
   }
+  if (!config.allowPlusAddressing && isPlusAddress(email)) throw new Error(PLUS_ADDRESS_MESSAGE);
   // An external identity provider vouches for its own users: Cognito confirms them anyway, and
   // marking their email verified here would trust an address this pool never checked.
   if (config.autoConfirm && event.triggerSource !== 'PreSignUp_ExternalProvider') {

@@ -103,7 +103,7 @@ describe('npm run check:infra (infra/check/cli.ts)', function () {
     assert.equal(result.stdout, '');
   });
 
-  it('exits 1 with one line per finding, naming resource and property, from both checks', () => {
+  it('exits 1 with one line per finding, naming resource and property, from every check', () => {
     const text = plantText('AllowUnauthenticatedIdentities: false', 'AllowUnauthenticatedIdentitie: true');
     const result = cli('--template', scratch.write(text));
     assert.equal(result.status, 1, result.stderr);
@@ -113,8 +113,13 @@ describe('npm run check:infra (infra/check/cli.ts)', function () {
       'IdentityPool.AllowUnauthenticatedIdentities: required property is missing',
       // Guard reports the property it expected and could not find.
       'IdentityPool.AllowUnauthenticatedIdentities',
+      // cfn-lint, with its rule and the line.
+      'IdentityPool',
+      'IdentityPool.AllowUnauthenticatedIdentitie',
     ]);
     assert.match(lines[2]!, /\[identity_pool_no_unauthenticated_identities\] unauthenticated \(guest\) identities must be off/);
+    assert.match(lines[3]!, /\[cfn-lint E3003 error, line \d+\] 'AllowUnauthenticatedIdentities' is a required property/);
+    assert.match(lines[4]!, /\[cfn-lint E3002 error, line \d+\] Additional properties are not allowed/);
   });
 
   it('exits 2 on an unreadable template or a bad argument', () => {

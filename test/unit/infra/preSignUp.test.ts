@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
-import { decide, emailDomain, handler, isAllowedEmail, parseDomains, readConfig, rejectionMessage } from '../../../infra/src/preSignUp';
+import { decide, emailDomain, handler, isAllowedEmail, isPlusAddress, parseDomains, PLUS_ADDRESS_MESSAGE, readConfig, rejectionMessage } from '../../../infra/src/preSignUp';
 import type { PreSignUpConfig } from '../../../infra/src/preSignUp';
 
 type Source = PreSignUpTriggerEvent['triggerSource'];
@@ -22,7 +22,7 @@ function event(triggerSource: Source, userAttributes: Record<string, string>): P
   } as PreSignUpTriggerEvent;
 }
 
-const restricted: PreSignUpConfig = { allowedDomains: ['example.com', 'example.org'], autoConfirm: false };
+const restricted: PreSignUpConfig = { allowedDomains: ['example.com', 'example.org'], autoConfirm: false, allowPlusAddressing: true };
 const SOURCES: Source[] = ['PreSignUp_SignUp', 'PreSignUp_AdminCreateUser', 'PreSignUp_ExternalProvider'];
 
 describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
@@ -90,8 +90,48 @@ describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
     }
   });
 
+  describe('plus-addressing (AllowPlusAddressing)', () => {
+    const noPlus: PreSignUpConfig = { allowedDomains: [], autoConfirm: false, allowPlusAddressing: false };
+    const cases: [string, boolean][] = [
+      ['ada+storyteller@example.com', true],
+      ['ada+@example.com', true],
+      ['+tag@example.com', true],
+      ['  Ada+Tag@Example.com ', true],
+      ['ada@example.com', false],
+      ['ada.lovelace@example.com', false],
+      ['ada@plus+domain.example', false],
+      ['', false],
+    ];
+    for (const [email, plus] of cases) {
+      it(`${plus ? 'sees' : 'sees no'} a + tag in ${JSON.stringify(email)}`, () => assert.equal(isPlusAddress(email), plus));
+    }
+
+    for (const source of SOURCES) {
+      it(`${source}: refuses a + tag when AllowPlusAddressing=false, with a sentence that says what to do`, () => {
+        assert.throws(() => decide(event(source, { email: 'ada+second@example.com' }), noPlus), { message: PLUS_ADDRESS_MESSAGE });
+        assert.match(PLUS_ADDRESS_MESSAGE, /without the tag\.$/);
+      });
+    }
+
+    it('accepts the plain address when refusing tags, and tags when allowed (the default)', () => {
+      assert.equal(decide(event('PreSignUp_SignUp', { email: 'ada@example.com' }), noPlus).response.autoConfirmUser, false);
+      assert.doesNotThrow(() => decide(event('PreSignUp_SignUp', { email: 'ada+second@example.com' }), { ...noPlus, allowPlusAddressing: true }));
+    });
+
+    it('checks the domain first, so a tagged address at another domain hears about the domain', () => {
+      assert.throws(() => decide(event('PreSignUp_SignUp', { email: 'ada+x@evil.example' }), { ...noPlus, allowedDomains: ['example.com'] }), /limited to email addresses at example\.com/);
+    });
+
+    it('reads ALLOW_PLUS_ADDRESSING: only "false" refuses', () => {
+      assert.equal(readConfig({ ALLOW_PLUS_ADDRESSING: 'false' }).allowPlusAddressing, false);
+      assert.equal(readConfig({ ALLOW_PLUS_ADDRESSING: ' FALSE ' }).allowPlusAddressing, false);
+      assert.equal(readConfig({ ALLOW_PLUS_ADDRESSING: 'true' }).allowPlusAddressing, true);
+      assert.equal(readConfig({}).allowPlusAddressing, true);
+    });
+  });
+
   describe('auto-confirm', () => {
-    const autoConfirm: PreSignUpConfig = { allowedDomains: [], autoConfirm: true };
+    const autoConfirm: PreSignUpConfig = { allowedDomains: [], autoConfirm: true, allowPlusAddressing: true };
 
     it('confirms the user and verifies the email on self sign-up', () => {
       const { response } = decide(event('PreSignUp_SignUp', { email: 'ada@example.com' }), autoConfirm);
@@ -114,23 +154,23 @@ describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
     });
 
     it('changes nothing when auto-confirm is off', () => {
-      const { response } = decide(event('PreSignUp_SignUp', { email: 'ada@example.com' }), { allowedDomains: [], autoConfirm: false });
+      const { response } = decide(event('PreSignUp_SignUp', { email: 'ada@example.com' }), { allowedDomains: [], autoConfirm: false, allowPlusAddressing: true });
       assert.deepEqual(response, { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false });
     });
 
     it('never confirms a rejected user', () => {
       const input = event('PreSignUp_SignUp', { email: 'ada@evil.example' });
-      assert.throws(() => decide(input, { allowedDomains: ['example.com'], autoConfirm: true }));
+      assert.throws(() => decide(input, { allowedDomains: ['example.com'], autoConfirm: true, allowPlusAddressing: true }));
       assert.equal(input.response.autoConfirmUser, false);
     });
   });
 
   describe('configuration and messages', () => {
     it('reads the environment the template sets', () => {
-      assert.deepEqual(readConfig({ ALLOWED_EMAIL_DOMAINS: 'example.com', AUTO_CONFIRM_USERS: 'true' }), { allowedDomains: ['example.com'], autoConfirm: true });
-      assert.deepEqual(readConfig({ AUTO_CONFIRM_USERS: 'TRUE ' }), { allowedDomains: [], autoConfirm: true });
-      assert.deepEqual(readConfig({ AUTO_CONFIRM_USERS: 'false' }), { allowedDomains: [], autoConfirm: false });
-      assert.deepEqual(readConfig({}), { allowedDomains: [], autoConfirm: false });
+      assert.deepEqual(readConfig({ ALLOWED_EMAIL_DOMAINS: 'example.com', AUTO_CONFIRM_USERS: 'true' }), { allowedDomains: ['example.com'], autoConfirm: true, allowPlusAddressing: true });
+      assert.deepEqual(readConfig({ AUTO_CONFIRM_USERS: 'TRUE ' }), { allowedDomains: [], autoConfirm: true, allowPlusAddressing: true });
+      assert.deepEqual(readConfig({ AUTO_CONFIRM_USERS: 'false' }), { allowedDomains: [], autoConfirm: false, allowPlusAddressing: true });
+      assert.deepEqual(readConfig({}), { allowedDomains: [], autoConfirm: false, allowPlusAddressing: true });
     });
 
     it('words the rejection for one domain, and stops listing when there are many', () => {
@@ -151,7 +191,7 @@ describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
   describe('handler', () => {
     const saved = { ...process.env };
     afterEach(() => {
-      for (const key of ['ALLOWED_EMAIL_DOMAINS', 'AUTO_CONFIRM_USERS']) {
+      for (const key of ['ALLOWED_EMAIL_DOMAINS', 'AUTO_CONFIRM_USERS', 'ALLOW_PLUS_ADDRESSING']) {
         if (saved[key] === undefined) delete process.env[key];
         else process.env[key] = saved[key];
       }
@@ -162,6 +202,17 @@ describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
       process.env['AUTO_CONFIRM_USERS'] = 'true';
       const result = await handler(event('PreSignUp_SignUp', { email: 'Ada@Example.com' }));
       assert.equal(result.response.autoConfirmUser, true);
+    });
+
+    it('refuses a + tag when the template sets ALLOW_PLUS_ADDRESSING=false', async () => {
+      process.env['ALLOW_PLUS_ADDRESSING'] = 'false';
+      const original = console.log;
+      console.log = () => undefined; // the rejection is logged (tested below)
+      try {
+        await assert.rejects(handler(event('PreSignUp_SignUp', { email: 'ada+2@example.com' })), { message: PLUS_ADDRESS_MESSAGE });
+      } finally {
+        console.log = original;
+      }
     });
 
     it('rejects with a promise rejection and logs the domain, not the address', async () => {

@@ -26,6 +26,11 @@ describe('schema check (infra/check/schema.ts)', function () {
     assertOnly(findings, 'UserPoolClient', 'EnableTokenRevokation', /unknown property \(did you mean EnableTokenRevocation\?\)/);
   });
 
+  it('checks properties SAM passes to the Lambda function (LoggingConfig), which the SAM specification lacks', () => {
+    const findings = checkSchema(plantTemplate('        LogFormat: Text', '        LogFormatt: Text'));
+    assertOnly(findings, 'PreSignUpFunction', 'LoggingConfig.LogFormatt', /unknown property \(did you mean LogFormat\?\)/);
+  });
+
   it('catches a typo in a nested property', () => {
     const findings = checkSchema(plantTemplate('          MinimumLength: 10', '          MinimumLenght: 10'));
     assertOnly(findings, 'UserPool', 'Policies.PasswordPolicy.MinimumLenght', /unknown property \(did you mean MinimumLength\?\)/);

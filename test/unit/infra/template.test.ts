@@ -1,6 +1,7 @@
 // The contract other parts of the project rely on (the emulator, "Configure from Stack Outputs"),
 // and what the Bedrock policy's Split/Join expression really grants.
 import * as assert from 'node:assert/strict';
+import { checkRules, evaluateRules } from '../../../infra/check/rules';
 import { parseTemplate } from '../../../infra/check/template';
 import type { Template } from '../../../infra/check/template';
 import { STACK_OUTPUTS } from '../../../src/core/stackOutputs';
@@ -54,15 +55,19 @@ describe('infra/template.yaml contract', () => {
       IdentityPoolRoleAttachment: 'AWS::Cognito::IdentityPoolRoleAttachment',
       PreSignUpFunction: 'AWS::Serverless::Function',
       PreSignUpPermission: 'AWS::Lambda::Permission',
+      PreSignUpLogGroup: 'AWS::Logs::LogGroup',
     });
     assert.equal(at(template, 'Resources', 'UserPoolDomain')['Condition'], 'HasHostedUiDomain');
   });
 
   it('has the parameters and defaults of the contract', () => {
     assert.deepEqual(Object.keys(at(template, 'Parameters')).sort(), [
-      'AccessTokenValidityMinutes', 'AllowedEmailDomains', 'AllowedModelIds', 'AutoConfirmUsers', 'CallbackUrls',
-      'GenerateClientSecret', 'HostedUiDomainPrefix', 'IdTokenValidityMinutes', 'MfaConfiguration', 'RefreshTokenValidityDays',
+      'AccessTokenValidityMinutes', 'AllowPlusAddressing', 'AllowSelfSignUp', 'AllowedEmailDomains', 'AllowedModelIds', 'AutoConfirmUsers', 'CallbackUrls',
+      'GenerateClientSecret', 'HostedUiDomainPrefix', 'IdTokenValidityMinutes', 'MfaConfiguration', 'RefreshTokenValidityDays', 'TriggerLogRetentionDays',
     ]);
+    assert.equal(parameterDefault(template, 'AllowSelfSignUp'), 'true');
+    assert.equal(parameterDefault(template, 'AllowPlusAddressing'), 'true');
+    assert.equal(parameterDefault(template, 'TriggerLogRetentionDays'), 30);
     assert.equal(parameterDefault(template, 'AllowedEmailDomains'), '');
     assert.equal(parameterDefault(template, 'AutoConfirmUsers'), 'false');
     assert.equal(parameterDefault(template, 'GenerateClientSecret'), 'false');
@@ -96,6 +101,7 @@ describe('infra/template.yaml contract', () => {
     const variables = at(template, 'Resources', 'PreSignUpFunction', 'Properties', 'Environment', 'Variables');
     assert.deepEqual(variables['ALLOWED_EMAIL_DOMAINS'], { Ref: 'AllowedEmailDomains' });
     assert.deepEqual(variables['AUTO_CONFIRM_USERS'], { Ref: 'AutoConfirmUsers' });
+    assert.deepEqual(variables['ALLOW_PLUS_ADDRESSING'], { Ref: 'AllowPlusAddressing' });
     assert.deepEqual(props('UserPool')['LambdaConfig'], { PreSignUp: { 'Fn::GetAtt': ['PreSignUpFunction', 'Arn'] } });
     assert.equal(props('PreSignUpPermission')['Principal'], 'cognito-idp.amazonaws.com');
   });
@@ -113,33 +119,82 @@ describe('infra/template.yaml contract', () => {
     });
   });
 
+  describe('sign-up: nobody gets a verified address they did not prove they own', () => {
+    it('refuses AutoConfirmUsers=true with self sign-up, through a Rule CloudFormation checks before deploying', () => {
+      const refused = evaluateRules(template, { AutoConfirmUsers: 'true' });
+      assert.deepEqual(refused.map((f) => f.rule), ['AutoConfirmNeedsAdminCreatedUsers']);
+      assert.match(refused[0]!.description, /AutoConfirmUsers=true needs AllowSelfSignUp=false/);
+      assert.deepEqual(evaluateRules(template, { AutoConfirmUsers: 'true', AllowSelfSignUp: 'true', AllowedEmailDomains: 'example.com' }).length, 1, 'a domain list proves no ownership either');
+    });
+
+    it('accepts the defaults, and auto-confirm when only administrators create users', () => {
+      assert.deepEqual(evaluateRules(template, {}), []);
+      assert.deepEqual(evaluateRules(template, { AutoConfirmUsers: 'true', AllowSelfSignUp: 'false' }), []);
+      assert.deepEqual(evaluateRules(template, { AllowSelfSignUp: 'false' }), []);
+      assert.deepEqual(checkRules(template), []);
+    });
+
+    it('turns self sign-up off in the pool itself when AllowSelfSignUp=false', () => {
+      assert.deepEqual(at(template, 'Resources', 'UserPool', 'Properties', 'AdminCreateUserConfig'), { AllowAdminCreateUserOnly: { 'Fn::If': ['SelfSignUp', false, true] } });
+      assert.deepEqual(at(template, 'Conditions')['SelfSignUp'], { 'Fn::Equals': [{ Ref: 'AllowSelfSignUp' }, 'true'] });
+    });
+
+    it('keeps a changed email unused until its code is confirmed', () => {
+      assert.deepEqual(props('UserPool')['UserAttributeUpdateSettings'], { AttributesRequireVerificationBeforeUpdate: ['email'] });
+    });
+  });
+
+  it("keeps the trigger's logs for TriggerLogRetentionDays, in a log group the function writes to", () => {
+    assert.deepEqual(props('PreSignUpLogGroup')['RetentionInDays'], { Ref: 'TriggerLogRetentionDays' });
+    assert.deepEqual(props('PreSignUpFunction')['LoggingConfig'], { LogFormat: 'Text', LogGroup: { Ref: 'PreSignUpLogGroup' } });
+    const allowed = at(template, 'Parameters', 'TriggerLogRetentionDays')['AllowedValues'] as number[];
+    assert.ok(allowed.includes(30) && allowed.includes(3653) && !allowed.includes(0), 'only values CloudWatch Logs accepts; never "forever"');
+  });
+
   describe('the Bedrock invoke policy grants exactly the allowed models', () => {
     it('for the default (plain model ids)', () => {
       assert.deepEqual(invokeResources('amazon.nova-lite-v1:0,amazon.nova-micro-v1:0'), [
-        'arn:aws:bedrock:*:*:inference-profile/amazon.nova-lite-v1:0',
-        'arn:aws:bedrock:*:*:inference-profile/amazon.nova-micro-v1:0',
-        'arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0',
-        'arn:aws:bedrock:*::foundation-model/amazon.nova-micro-v1:0',
+        'arn:*:bedrock:*:*:inference-profile/amazon.nova-lite-v1:0',
+        'arn:*:bedrock:*:*:inference-profile/amazon.nova-micro-v1:0',
+        'arn:*:bedrock:*::foundation-model/amazon.nova-lite-v1:0',
+        'arn:*:bedrock:*::foundation-model/amazon.nova-micro-v1:0',
       ]);
     });
 
     it('for cross-region profiles: the profile and the base model, whatever their position', () => {
       assert.deepEqual(invokeResources('us.anthropic.claude-haiku-4-5-20251001-v1:0,amazon.nova-lite-v1:0,eu.amazon.nova-pro-v1:0,global.anthropic.claude-sonnet-4-5-20250929-v1:0'), [
-        'arn:aws:bedrock:*:*:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0',
-        'arn:aws:bedrock:*:*:inference-profile/amazon.nova-lite-v1:0',
-        'arn:aws:bedrock:*:*:inference-profile/eu.amazon.nova-pro-v1:0',
-        'arn:aws:bedrock:*:*:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0',
-        'arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
-        'arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0',
-        'arn:aws:bedrock:*::foundation-model/amazon.nova-pro-v1:0',
-        'arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+        'arn:*:bedrock:*:*:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0',
+        'arn:*:bedrock:*:*:inference-profile/amazon.nova-lite-v1:0',
+        'arn:*:bedrock:*:*:inference-profile/eu.amazon.nova-pro-v1:0',
+        'arn:*:bedrock:*:*:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+        'arn:*:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
+        'arn:*:bedrock:*::foundation-model/amazon.nova-lite-v1:0',
+        'arn:*:bedrock:*::foundation-model/amazon.nova-pro-v1:0',
+        'arn:*:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+      ]);
+    });
+
+    it('for every cross-region prefix: us., us-gov., eu., apac., jp., au., ca., global.', () => {
+      const prefixes = ['us', 'us-gov', 'eu', 'apac', 'jp', 'au', 'ca', 'global'];
+      const ids = prefixes.map((p) => `${p}.anthropic.claude-sonnet-4-5-20250929-v1:0`);
+      const granted = invokeResources(ids.join(','));
+      assert.deepEqual(granted.slice(0, ids.length), ids.map((id) => `arn:*:bedrock:*:*:inference-profile/${id}`));
+      assert.deepEqual(granted.slice(ids.length), ids.map(() => 'arn:*:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0'));
+    });
+
+    it('strips a prefix only at the start of an id', () => {
+      assert.deepEqual(invokeResources('apac.amazon.nova-lite-v1:0,cohere.us.example-v1:0'), [
+        'arn:*:bedrock:*:*:inference-profile/apac.amazon.nova-lite-v1:0',
+        'arn:*:bedrock:*:*:inference-profile/cohere.us.example-v1:0',
+        'arn:*:bedrock:*::foundation-model/amazon.nova-lite-v1:0',
+        'arn:*:bedrock:*::foundation-model/cohere.us.example-v1:0',
       ]);
     });
 
     it('for a single id', () => {
       assert.deepEqual(invokeResources('us.amazon.nova-lite-v1:0'), [
-        'arn:aws:bedrock:*:*:inference-profile/us.amazon.nova-lite-v1:0',
-        'arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0',
+        'arn:*:bedrock:*:*:inference-profile/us.amazon.nova-lite-v1:0',
+        'arn:*:bedrock:*::foundation-model/amazon.nova-lite-v1:0',
       ]);
     });
 
