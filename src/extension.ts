@@ -1,6 +1,7 @@
 // Composition root: creates the parts and wires them together. Logic lives in src/core,
 // VS Code glue in src/vscode. Nothing here loads the AWS SDK or calls the network.
 import * as vscode from 'vscode';
+import { notificationSafe } from './core/notificationText';
 import { Auth } from './vscode/auth/auth';
 import { QuickInputPrompter } from './vscode/auth/prompter';
 import { CognitoAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './vscode/auth/provider';
@@ -37,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
       } catch (e) {
         // Every expected failure is shown by the flow itself; this is the last resort.
         log.error(`${id} failed`, e);
-        void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+        void vscode.window.showErrorMessage(notificationSafe(e instanceof Error ? e.message : String(e)));
       }
     });
 

@@ -4,6 +4,7 @@
 import { endpointProblem } from './auth/endpoints';
 import { DEFAULT_PASSWORD_POLICY } from './auth/validation';
 import type { PasswordPolicy } from './auth/validation';
+import { notificationSafe } from './notificationText';
 
 export const AUTH_FLOWS = ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH'] as const;
 export type AuthFlow = (typeof AUTH_FLOWS)[number];
@@ -193,7 +194,8 @@ export function checkSetting(key: SettingKey, value: unknown): ConfigProblem | u
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return value === '' ? 'empty' : JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  // The value comes from a settings file anyone may have written; messages show it in notifications.
+  if (typeof value === 'string') return value === '' ? 'empty' : notificationSafe(JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value));
   if (value === null) return 'null';
   if (typeof value === 'object') return `an ${Array.isArray(value) ? 'array' : 'object'}`;
   return `${typeof value} ${String(value)}`;

@@ -2,6 +2,7 @@
 // into the settings that point the extension at a deployed backend.
 import { checkSetting, regionMismatches } from './config';
 import type { ConfigProblem } from './config';
+import { notificationSafe } from './notificationText';
 
 /** Output names that infra/template.yaml promises, mapped to the settings they fill. */
 export const STACK_OUTPUTS = {
@@ -30,8 +31,8 @@ export function parseStackOutputs(text: string): StackOutputsResult {
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
-    return { ok: false, message: `That is not valid JSON (${detail}). ${HOW}` };
+    // Only where, never what: the parser's message quotes the pasted text, which may hold secrets.
+    return { ok: false, message: `That is not valid JSON${where(text, e)}. ${HOW}` };
   }
 
   const candidates = findOutputLists(json);
@@ -40,16 +41,16 @@ export function parseStackOutputs(text: string): StackOutputsResult {
   }
   const complete = candidates.filter((c) => missingKeys(c.outputs).length === 0);
   if (complete.length > 1) {
-    const names = complete.map((c) => c.stackName ?? '(unnamed)').join(', ');
+    const names = notificationSafe(complete.map((c) => c.stackName ?? '(unnamed)').join(', '));
     return { ok: false, message: `The JSON holds ${complete.length} Storyteller stacks (${names}). Describe just one with --stack-name.` };
   }
   const chosen = complete[0] ?? candidates[0]!;
   const missing = missingKeys(chosen.outputs);
   if (missing.length > 0) {
-    const where = chosen.stackName ? ` of stack "${chosen.stackName}"` : '';
+    const of = chosen.stackName ? ` of stack "${notificationSafe(chosen.stackName)}"` : '';
     return {
       ok: false,
-      message: `The outputs${where} lack ${missing.join(', ')}. Deploy infra/template.yaml from this repository, which defines them, and try again.`,
+      message: `The outputs${of} lack ${missing.join(', ')}. Deploy infra/template.yaml from this repository, which defines them, and try again.`,
     };
   }
 
@@ -70,6 +71,19 @@ export function parseStackOutputs(text: string): StackOutputsResult {
     settings: values as StackSettings,
     ...(chosen.stackName ? { stackName: chosen.stackName } : {}),
   };
+}
+
+/** " (line 3, column 7)" from the parser's position, or nothing when it gives none. */
+function where(text: string, error: unknown): string {
+  const match = /position (\d+)/.exec(error instanceof Error ? error.message : '');
+  if (match) {
+    const before = text.replace(/^\uFEFF/, '').slice(0, Number(match[1]));
+    const lines = before.split('\n');
+    return ` (line ${lines.length}, column ${lines[lines.length - 1]!.length + 1})`;
+  }
+  if (text.trim() === '') return ' (it is empty)';
+  if (/end of JSON input/.test(error instanceof Error ? error.message : '')) return ' (it ends too early)';
+  return '';
 }
 
 function emptyProblem(settingKey: string): ConfigProblem {

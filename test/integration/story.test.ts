@@ -8,6 +8,14 @@ import type { TestingApi } from '../../src/vscode/testing';
 import { clearFaults, counters, emulators, fault, forgetEmulator, latestCode, resetCounters, setStreamRate, useEmulator } from './emulators';
 import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script } from './prompter';
+import { notificationLinks } from '../../src/core/notificationText';
+
+/** Makes the emulator's model tell exactly this story (null: its own stories again). */
+async function tellStory(emu: EmulatorInfo, text: string | null): Promise<void> {
+  const url = `${emu.endpoints.cognitoIdp}/_emulator/story`;
+  const response = text === null ? await fetch(url, { method: 'DELETE' }) : await fetch(url, { method: 'PUT', body: JSON.stringify({ text }) });
+  if (!response.ok) throw new Error(`story override refused: ${await response.text()}`);
+}
 
 const PASSWORD = 'Story-Teller-42';
 const CONTROLS: StoryControls = { premise: 'A lighthouse keeper befriends a storm', genre: 'fantasy', audience: 'adult', tone: 'gentle', length: 'short', temperature: 0.7 };
@@ -139,16 +147,27 @@ describe('Story panel in VS Code', function () {
     ok(await testing.story.request('export', { id: storyId, target: 'editor' }));
     await eventually('a markdown editor opens', () => vscode.window.visibleTextEditors.some((e) => e.document.languageId === 'markdown' && e.document.getText().includes(story.text.trim().slice(0, 200))));
 
-    const doc = await vscode.workspace.openTextDocument({ content: 'before\n\nafter', language: 'plaintext' });
-    const editor = await vscode.window.showTextDocument(doc);
-    editor.selection = new vscode.Selection(1, 0, 1, 0);
-    await testing.story.open(); // the panel takes focus, as when the user clicks Insert
-    ok(await testing.story.request('export', { id: storyId, target: 'insert' }));
-    assert.equal(doc.getText(), `before\n${story.text}\nafter`);
-
     const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, `story-${Date.now()}.md`);
-    testing.story.useDialogs({ confirmDelete: async () => true, saveUri: async () => target });
+    const offered: string[][] = [];
+    const doc = await vscode.workspace.openTextDocument({ content: 'before\n\nafter', language: 'plaintext' });
+    testing.story.useDialogs({
+      confirmDelete: async () => true,
+      saveUri: async () => target,
+      // The user picks the document they opened beside the panel.
+      pickEditor: async (editors) => {
+        offered.push(editors.map((e) => e.document.uri.toString()));
+        return editors.find((e) => e.document === doc);
+      },
+      notify: () => undefined,
+    });
     try {
+      await testing.story.open(); // the panel has focus, as when the user clicks Insert
+      const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+      editor.selection = new vscode.Selection(1, 0, 1, 0);
+      ok(await testing.story.request('export', { id: storyId, target: 'insert' }));
+      assert.equal(doc.getText(), `before\n${story.text}\nafter`);
+      assert.ok(offered.length === 1 && offered[0]!.includes(doc.uri.toString()), `asked which editor: ${JSON.stringify(offered)}`);
+
       assert.deepEqual(ok(await testing.story.request('export', { id: storyId, target: 'file' })), { exported: true });
       const written = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
       assert.ok(written.startsWith(`# ${story.title}`) && written.includes(story.text.trim().slice(0, 200)));
@@ -161,6 +180,67 @@ describe('Story panel in VS Code', function () {
       testing.story.useDialogs(undefined);
     }
   });
+
+  it('inserts only where the user says: cancelled, hidden or closed editors get nothing and a clear sentence', async () => {
+    const storyId = await generate();
+    const first = await vscode.workspace.openTextDocument({ content: 'first', language: 'plaintext' });
+    await vscode.window.showTextDocument(first);
+    await testing.story.open(); // same column: the editor the user came from is now hidden behind the panel
+    const visible = await vscode.workspace.openTextDocument({ content: 'beside', language: 'plaintext' });
+    const beside = await vscode.window.showTextDocument(visible, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    let pick: (editors: readonly vscode.TextEditor[]) => Promise<vscode.TextEditor | undefined> = async () => undefined;
+    const offered: string[][] = [];
+    testing.story.useDialogs({
+      confirmDelete: async () => false,
+      saveUri: async () => undefined,
+      pickEditor: (editors) => {
+        offered.push(editors.map((e) => e.document.uri.toString()));
+        return pick(editors);
+      },
+      notify: () => undefined,
+    });
+    try {
+      // Cancelled: nothing written anywhere, and the hidden editor was not even offered.
+      assert.deepEqual(ok(await testing.story.request('export', { id: storyId, target: 'insert' })), { exported: false });
+      assert.deepEqual([first.getText(), visible.getText()], ['first', 'beside']);
+      assert.ok(offered[0]?.includes(visible.uri.toString()) && !offered[0].includes(first.uri.toString()), JSON.stringify(offered));
+
+      // The picked editor closes before the text goes in: one clear sentence, not "TextEditor#edit not possible".
+      pick = async () => {
+        await vscode.window.showTextDocument(visible, { viewColumn: beside.viewColumn ?? vscode.ViewColumn.Beside });
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+        return beside;
+      };
+      const r = await testing.story.request('export', { id: storyId, target: 'insert' });
+      assert.ok(!r.ok);
+      assert.deepEqual(r.error, { message: 'That editor was closed before the story could go in. Open the file again, then choose Insert.', code: 'noEditor' });
+      assert.equal(first.getText(), 'first');
+    } finally {
+      testing.story.useDialogs(undefined);
+    }
+  });
+
+  it('a title that is a command link stays plain text in the "Saved" notification', async () => {
+    const hostile = '[Click to continue](command:workbench.action.quit)';
+    await tellStory(emu, `# ${hostile}\n\nOnce upon a time a lighthouse keeper befriended a storm.`);
+    const notices: string[] = [];
+    const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, `story-${Date.now()}.md`);
+    testing.story.useDialogs({ confirmDelete: async () => false, saveUri: async () => target, pickEditor: async () => undefined, notify: (m) => void notices.push(m) });
+    try {
+      const storyId = await generate();
+      const story = ok<{ story: { title: string } }>(await testing.story.request('history.open', { id: storyId })).story;
+      assert.equal(story.title, hostile, 'the model chose this title');
+      assert.deepEqual(ok(await testing.story.request('export', { id: storyId, target: 'file' })), { exported: true });
+      assert.equal(notices.length, 1);
+      assert.match(notices[0]!.replace(/\u2060/g, ''), /^Saved “\[Click to continue\]\(command:workbench\.action\.quit\)” to story-\d+\.md\.$/);
+      assert.deepEqual(notificationLinks(notices[0]!), [], `VS Code would link: ${notices[0]}`);
+      await vscode.workspace.fs.delete(target);
+    } finally {
+      testing.story.useDialogs(undefined);
+      await tellStory(emu, null);
+    }
+  });
+
 
   it('explains a model the role may not use, with a way to pick another', async () => {
     const { storyId } = ok<{ storyId: string }>(await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-pro-v1:0' }));

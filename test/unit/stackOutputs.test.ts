@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { notificationLinks } from '../../src/core/notificationText';
 import { parseStackOutputs } from '../../src/core/stackOutputs';
 
 const outputs = {
@@ -46,7 +47,7 @@ describe('parseStackOutputs', () => {
   });
 
   const failures: [string, string, RegExp][] = [
-    ['malformed JSON', '{"Stacks": [', /^That is not valid JSON \(.+\)\. Paste the output of `aws cloudformation describe-stacks/],
+    ['malformed JSON', '{"Stacks": [', /^That is not valid JSON \(it ends too early\)\. Paste the output of `aws cloudformation describe-stacks/],
     ['an empty paste', '', /^That is not valid JSON/],
     ['JSON that holds no outputs', '{"hello": "world"}', /^No stack outputs found: expected a "Stacks" list/],
     ['an empty list', '[]', /^No stack outputs found/],
@@ -63,6 +64,33 @@ describe('parseStackOutputs', () => {
     ['two complete stacks', JSON.stringify(describeStacks(['a', outputs], ['b', outputs])),
       /^The JSON holds 2 Storyteller stacks \(a, b\)\. Describe just one with --stack-name\.$/],
   ];
+  it('never echoes what was pasted when it is not JSON, only where it broke', () => {
+    const pasted = ['hunter2-Secret AKIAABCDEFGHIJKLMNOP', '{"Password": "hunter2-Secret" x}', '{"Stacks": [{"ClientSecret": "hunter2-Secret"', '{"a":1,\n "hunter2-Secret"'];
+    const messages = pasted.map((text) => {
+      const result = parseStackOutputs(text);
+      assert.ok(!result.ok);
+      return result.message;
+    });
+    for (const message of messages) assert.doesNotMatch(message, /hunter2|AKIA|Password|ClientSecret/, message);
+    assert.match(messages[1]!, /^That is not valid JSON \(line 1, column 31\)\./);
+    assert.match(messages[2]!, /^That is not valid JSON \(line 1, column 46\)\./);
+    assert.match(messages[3]!, /^That is not valid JSON \(it ends too early\)\./);
+  });
+
+  it('keeps a stack name from becoming a link in the notification', () => {
+    const hostile = '[Fix it](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D)';
+    for (const json of [describeStacks([hostile, { Region: 'us-east-1' }]), describeStacks([hostile, outputs], ['b', outputs])]) {
+      const result = parseStackOutputs(JSON.stringify(json));
+      assert.ok(!result.ok);
+      assert.match(result.message, /Fix it/);
+      assert.deepEqual(notificationLinks(result.message), [], result.message);
+      assert.equal(notificationLinks(JSON.stringify(json)).length > 0, true, 'the unescaped name would link');
+    }
+    const bad = parseStackOutputs(JSON.stringify(samList({ ...outputs, UserPoolId: '[x](command:workbench.action.quit)' })));
+    assert.ok(!bad.ok);
+    assert.deepEqual(notificationLinks(bad.message), [], bad.message);
+  });
+
   for (const [name, text, message] of failures) {
     it(`explains ${name}`, () => {
       const result = parseStackOutputs(text);

@@ -1,6 +1,7 @@
 // Every Cognito failure becomes one plain sentence that says what to do, plus what the session
 // manager must do about it. Only definite auth errors may sign a user out; a network error,
 // throttling or a 5xx never does.
+import { notificationSafe } from '../notificationText';
 
 export type Severity =
   /** Worth retrying later: offline, throttled, 5xx. Never a reason to sign out. */
@@ -107,7 +108,7 @@ export function toAuthError(error: unknown): AuthError {
   if (status !== undefined && status >= 500) {
     return new AuthError(`Cognito failed with HTTP ${status}. Try again in a moment.`, name, 'transient', 'retry');
   }
-  return new AuthError(`Cognito refused the request (${name}): ${awsMessage}`, name, 'user');
+  return new AuthError(notificationSafe(`Cognito refused the request (${name}): ${awsMessage}`), name, 'user');
 }
 
 function isNetworkError(e: { code?: string; name?: string; cause?: { code?: string } }): boolean {
@@ -141,11 +142,11 @@ export function endsSession(error: AuthError): boolean {
 function triggerMessage(awsMessage: string): string {
   // "PreSignUp failed with error Sign-up is limited to ... ." → the trigger's own sentence.
   const match = /failed with error (.*?)\.?$/s.exec(awsMessage);
-  return match?.[1] ? `${match[1].trim()}.` : `Sign-up was refused: ${awsMessage}`;
+  return notificationSafe(match?.[1] ? `${match[1].trim()}.` : `Sign-up was refused: ${awsMessage}`);
 }
 
 /** "Password did not conform with policy: Password not long enough" → "Password not long enough." */
 function stripPrefix(message: string): string {
-  const rest = message.replace(/^[^:]{0,60}:\s*/, '').trim();
+  const rest = notificationSafe(message.replace(/^[^:]{0,60}:\s*/, '').trim());
   return /[.!?]$/.test(rest) ? rest : `${rest}.`;
 }

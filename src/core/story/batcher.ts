@@ -2,6 +2,10 @@
 // frame): a model can emit hundreds of tiny deltas a second and each postMessage costs a
 // structured clone and a render. The first delta after a quiet interval goes out at once, so
 // batching adds no first-token latency. flush() on end, stop or error so nothing is lost.
+// No message is longer than the protocol's delta limit (the webview drops a longer one, and the
+// screen would then differ from the saved story): a bigger backlog goes out over several frames,
+// or in several messages at once on flush.
+import { LIMITS } from './protocol';
 
 export interface BatchClock {
   now(): number;
@@ -28,27 +32,22 @@ export class DeltaBatcher {
     private readonly emit: (text: string) => void,
     private readonly intervalMs = FRAME_MS,
     private readonly clock: BatchClock = systemBatchClock,
+    private readonly maxChars: number = LIMITS.deltaMax,
   ) {}
 
   push(text: string): void {
     if (this.closed || text === '') return;
     this.pending += text;
-    if (this.timer !== undefined) return;
-    const wait = this.lastEmit + this.intervalMs - this.clock.now();
-    if (wait <= 0) this.send();
-    else this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.send();
-    }, wait);
+    this.schedule();
   }
 
-  /** Sends whatever is pending now (end of stream, stop, error). */
+  /** Sends whatever is pending now (end of stream, stop, error), in as many messages as it takes. */
   flush(): void {
     if (this.timer !== undefined) {
       this.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.send();
+    while (this.pending !== '') this.send();
   }
 
   /** Flushes, then ignores later pushes. */
@@ -57,10 +56,28 @@ export class DeltaBatcher {
     this.closed = true;
   }
 
+  private schedule(): void {
+    if (this.timer !== undefined || this.pending === '') return;
+    const wait = this.lastEmit + this.intervalMs - this.clock.now();
+    if (wait <= 0) {
+      this.send();
+      if (this.pending !== '') this.schedule();
+    } else {
+      this.timer = this.clock.setTimeout(() => {
+        this.timer = undefined;
+        this.send();
+        this.schedule();
+      }, wait);
+    }
+  }
+
+  /** Sends the next piece of at most maxChars, never splitting a surrogate pair. */
   private send(): void {
     if (this.pending === '') return;
-    const text = this.pending;
-    this.pending = '';
+    let end = Math.min(this.pending.length, this.maxChars);
+    if (end < this.pending.length && end > 1 && /[\uD800-\uDBFF]/.test(this.pending[end - 1]!)) end--;
+    const text = this.pending.slice(0, end);
+    this.pending = this.pending.slice(end);
     this.lastEmit = this.clock.now();
     this.emit(text);
   }

@@ -1,15 +1,17 @@
 // Story history: one JSON file per story in a directory (the extension's global storage).
 // Saved while it streams (throttled) with atomic writes (temp file + rename), so a crash keeps
 // what was generated and never leaves a half-written file; a story still marked 'streaming'
-// that no one in this process is writing was cut off by a crash and is listed as 'stopped'.
+// that no one in this process is writing was cut off by a crash and is listed as 'stopped',
+// unless its lease is still fresh: another window is writing it (it renews the lease while it
+// streams), and it is shown as such, not offered for Continue or Delete.
 // Only story data is stored: never tokens, credentials or the user's email.
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoryErrorInfo } from './errors';
 import { titleFromStory } from './prompt';
-import type { Cost, HistoryItem, StoryControls, StoryKind, StoryRecord, StoryStatus, Usage } from './protocol';
-import { STORY_KINDS, STORY_STATUSES, validateControls } from './protocol';
+import type { Cost, HistoryItem, HistoryPage, StoryControls, StoryKind, StoryRecord, StoryStatus, Usage } from './protocol';
+import { LIMITS, STORY_KINDS, STORY_STATUSES, validateControls } from './protocol';
 
 export interface StoryTurn {
   readonly kind: StoryKind;
@@ -41,6 +43,8 @@ export interface StoredStory {
   readonly parentId?: string;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** While streaming: until when the writing window holds it (it renews this as it writes). */
+  readonly leaseUntil?: number;
 }
 
 export interface StorySummary extends HistoryItem {
@@ -61,17 +65,27 @@ export interface HistoryList {
 export interface HistoryOptions {
   /** Minimum time between saves while streaming. */
   readonly saveIntervalMs?: number;
+  /** How long a streaming story's lease lasts; the writer renews it every third of that. */
+  readonly leaseMs?: number;
+  /** Files read at once by list(); far below any descriptor limit (macOS defaults to 256). */
+  readonly concurrency?: number;
   readonly now?: () => number;
 }
 
 const ID = /^[A-Za-z0-9-]{1,100}$/;
+export const LEASE_MS = 15_000;
+/** A temp file older than this was left by a crash mid-write (a write takes milliseconds). */
+const STALE_TMP_MS = 60_000;
+const EMFILE_RETRIES = 50;
 
 export class HistoryStore {
   /** Stories being written by this process; everything else marked streaming was cut off. */
   private readonly active = new Set<string>();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly saveIntervalMs: number;
-  private readonly now: () => number;
+  private readonly concurrency: number;
+  readonly leaseMs: number;
+  readonly now: () => number;
   private tmpCounter = 0;
 
   constructor(
@@ -79,6 +93,8 @@ export class HistoryStore {
     options: HistoryOptions = {},
   ) {
     this.saveIntervalMs = options.saveIntervalMs ?? 500;
+    this.leaseMs = options.leaseMs ?? LEASE_MS;
+    this.concurrency = Math.max(1, options.concurrency ?? 32);
     this.now = options.now ?? Date.now;
   }
 
@@ -86,7 +102,7 @@ export class HistoryStore {
     return randomUUID();
   }
 
-  /** Writes the story atomically; writes of one story happen in call order. */
+  /** Writes the story atomically and durably; writes of one story happen in call order. */
   save(story: StoredStory): Promise<void> {
     const path = this.pathOf(story.id);
     const data = JSON.stringify(story, null, 1);
@@ -95,8 +111,16 @@ export class HistoryStore {
       await mkdir(this.dir, { recursive: true });
       const tmp = `${path}.${process.pid}.${this.tmpCounter++}.tmp`;
       try {
-        await writeFile(tmp, data, { encoding: 'utf8', mode: 0o600 });
+        const file = await open(tmp, 'w', 0o600);
+        try {
+          await file.writeFile(data, 'utf8');
+          // On disk before the rename, so a power cut leaves the old story or the new, never an empty file.
+          await file.sync();
+        } finally {
+          await file.close();
+        }
         await rename(tmp, path);
+        await syncDir(this.dir);
       } catch (e) {
         await rm(tmp, { force: true }).catch(() => undefined);
         throw e;
@@ -123,7 +147,7 @@ export class HistoryStore {
     if (!ID.test(id)) return undefined;
     let raw: string;
     try {
-      raw = await readFile(this.pathOf(id), 'utf8');
+      raw = await readRetrying(this.pathOf(id));
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT') return undefined;
       throw e;
@@ -133,7 +157,11 @@ export class HistoryStore {
     return this.reported(story);
   }
 
-  /** Newest first; corrupt files are skipped and reported. */
+  /**
+   * Newest first; corrupt files are skipped and reported. At most `concurrency` files are open at
+   * once, and running out of descriptors anyway (EMFILE) is waited out, never a skipped story.
+   * Temp files a crash left behind are removed.
+   */
   async list(): Promise<HistoryList> {
     let names: string[];
     try {
@@ -144,18 +172,23 @@ export class HistoryStore {
     }
     const items: StorySummary[] = [];
     const problems: HistoryProblem[] = [];
-    await Promise.all(
-      names
-        .filter((n) => n.endsWith('.json'))
-        .map(async (file) => {
-          try {
-            const story = parseStory(await readFile(join(this.dir, file), 'utf8'));
-            if (typeof story === 'string') problems.push({ file, message: story });
-            else items.push(summaryOf(this.reported(story)));
-          } catch (e) {
-            problems.push({ file, message: (e as Error).message });
-          }
-        }),
+    await eachLimited(
+      names.filter((n) => n.endsWith('.tmp')),
+      this.concurrency,
+      (file) => this.removeIfStale(file),
+    );
+    await eachLimited(
+      names.filter((n) => n.endsWith('.json')),
+      this.concurrency,
+      async (file) => {
+        try {
+          const story = parseStory(await readRetrying(join(this.dir, file)));
+          if (typeof story === 'string') problems.push({ file, message: story });
+          else items.push(summaryOf(this.reported(story), this.writtenElsewhere(story)));
+        } catch (e) {
+          problems.push({ file, message: (e as Error).message });
+        }
+      },
     );
     items.sort((a, b) => b.createdAt - a.createdAt || b.updatedAt - a.updatedAt);
     problems.sort((a, b) => a.file.localeCompare(b.file));
@@ -178,8 +211,24 @@ export class HistoryStore {
     return this.active.has(id);
   }
 
+  /** Streaming in another window (or process) whose lease has not run out. */
+  writtenElsewhere(story: StoredStory): boolean {
+    return story.status === 'streaming' && !this.active.has(story.id) && typeof story.leaseUntil === 'number' && story.leaseUntil > this.now();
+  }
+
   private reported(story: StoredStory): StoredStory {
-    return story.status === 'streaming' && !this.active.has(story.id) ? { ...story, status: 'stopped' } : story;
+    if (story.status !== 'streaming' || this.active.has(story.id) || this.writtenElsewhere(story)) return story;
+    const { leaseUntil: _lease, ...rest } = story;
+    return { ...rest, status: 'stopped' };
+  }
+
+  private async removeIfStale(file: string): Promise<void> {
+    const path = join(this.dir, file);
+    try {
+      if (this.now() - (await stat(path)).mtimeMs > STALE_TMP_MS) await rm(path, { force: true });
+    } catch {
+      // Gone already, or another window is cleaning up too.
+    }
   }
 
   private pathOf(id: string): string {
@@ -188,9 +237,14 @@ export class HistoryStore {
   }
 }
 
-/** Saves a streaming story at most every interval, then once more at the end. */
+/**
+ * Saves a streaming story at most every interval, then once more at the end. While it streams the
+ * file carries a lease, renewed every third of its length even when no text arrives, so another
+ * window knows the story is being written and does not offer to continue or delete it.
+ */
 export class StoryWriter {
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
   private lastSave = Number.NEGATIVE_INFINITY;
   private finished = false;
 
@@ -210,7 +264,11 @@ export class StoryWriter {
   /** Saves now (the first save, when the story starts). */
   async start(): Promise<void> {
     this.lastSave = this.now();
-    await this.store.save(this.current);
+    this.heartbeat = setInterval(() => {
+      if (this.now() - this.lastSave >= this.store.leaseMs / 3) this.saveNow();
+    }, this.store.leaseMs / 3);
+    this.heartbeat.unref?.();
+    await this.store.save(this.leased());
   }
 
   update(patch: Partial<StoredStory>): void {
@@ -230,9 +288,11 @@ export class StoryWriter {
   /** The final state; saved at once. */
   async finish(patch: Partial<StoredStory>): Promise<StoredStory> {
     if (this.timer) clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
     this.timer = undefined;
     this.finished = true;
-    this.current = { ...this.current, ...patch, updatedAt: this.now() };
+    const { leaseUntil: _lease, ...rest } = { ...this.current, ...patch, updatedAt: this.now() };
+    this.current = rest;
     const title = titleFromStory(this.current.text);
     if (title && this.current.turns.length <= 1) this.current = { ...this.current, title };
     try {
@@ -246,15 +306,57 @@ export class StoryWriter {
   }
 
   private saveNow(): void {
+    if (this.finished) return;
     this.lastSave = this.now();
-    this.store.save(this.current).catch(this.onError);
+    this.store.save(this.leased()).catch(this.onError);
+  }
+
+  private leased(): StoredStory {
+    return { ...this.current, leaseUntil: this.now() + this.store.leaseMs };
   }
 }
 
-export function summaryOf(story: StoredStory): StorySummary {
+/** Runs `task` over the items, at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Reads a file, waiting out a full descriptor table (other code in the process may hold many). */
+async function readRetrying(path: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readFile(path, 'utf8');
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if ((code !== 'EMFILE' && code !== 'ENFILE') || attempt >= EMFILE_RETRIES) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(10 * attempt, 200)));
+    }
+  }
+}
+
+/** Makes a rename durable; not every platform can open a directory (Windows), which is fine. */
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Best effort.
+  }
+}
+
+export function summaryOf(story: StoredStory, elsewhere = false): StorySummary {
   return {
+    ...(elsewhere ? { elsewhere: true as const } : {}),
     id: story.id,
-    title: story.title,
+    title: clipTitle(story.title),
     modelId: story.modelId,
     createdAt: story.createdAt,
     updatedAt: story.updatedAt,
@@ -264,10 +366,11 @@ export function summaryOf(story: StoredStory): StorySummary {
 }
 
 /** The protocol's StoryRecord (what the webview shows). */
-export function toRecord(story: StoredStory): StoryRecord {
+export function toRecord(story: StoredStory, elsewhere = false): StoryRecord {
   return {
+    ...(elsewhere ? { elsewhere: true as const } : {}),
     id: story.id,
-    title: story.title,
+    title: clipTitle(story.title),
     modelId: story.modelId,
     controls: story.controls,
     text: story.text,
@@ -276,6 +379,21 @@ export function toRecord(story: StoredStory): StoryRecord {
     cost: story.cost,
     createdAt: story.createdAt,
   };
+}
+
+/** What the webview may receive: at most LIMITS.historyMax items (the newest), and how many did not fit. */
+export function toHistoryPage(items: readonly StorySummary[], max: number = LIMITS.historyMax): HistoryPage {
+  const page = items.slice(0, max).map(({ updatedAt: _updated, ...item }): HistoryItem => item);
+  return items.length > max ? { items: page, omitted: items.length - max } : { items: page };
+}
+
+/** A title within the protocol's limit, cut at a word, so the webview never drops it. */
+export function clipTitle(title: string, max: number = LIMITS.titleMax): string {
+  if (title.length <= max) return title;
+  let cut = title.slice(0, max - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 /** Markdown for export: the story, then one line of what made it. */

@@ -137,6 +137,14 @@ export interface HistoryItem {
   readonly createdAt: number;
   readonly status: StoryStatus;
   readonly outputTokens: number;
+  /** Streaming in another VS Code window: not to be continued or deleted here until it ends. */
+  readonly elsewhere?: true;
+}
+
+/** At most LIMITS.historyMax items, newest first; `omitted` older stories did not fit. */
+export interface HistoryPage {
+  readonly items: readonly HistoryItem[];
+  readonly omitted?: number;
 }
 
 export interface StoryRecord {
@@ -151,6 +159,8 @@ export interface StoryRecord {
   readonly cost: Cost | null;
   /** Milliseconds since the epoch. */
   readonly createdAt: number;
+  /** Streaming in another VS Code window (see HistoryItem). */
+  readonly elsewhere?: true;
 }
 
 // ───────────────────────────── Webview → host ─────────────────────────────
@@ -170,7 +180,7 @@ export interface WebviewRequests {
   /** Rewrites the story following `instruction`; the result may be a new story id. */
   refine: { params: { readonly storyId: string; readonly instruction: string }; result: { readonly storyId: string } };
   listModels: { params: NoParams; result: { readonly models: readonly ModelInfo[]; readonly defaultModelId: string } };
-  'history.list': { params: NoParams; result: { readonly items: readonly HistoryItem[] } };
+  'history.list': { params: NoParams; result: HistoryPage };
   /** The story itself is the result; the host does not also send story.opened for it. */
   'history.open': { params: { readonly id: string }; result: { readonly story: StoryRecord } };
   /** The host may confirm first; result says whether it was deleted. A `history` event follows. */
@@ -238,7 +248,7 @@ export interface HostEvents {
     readonly partialKept: boolean;
   };
   /** The whole history list, newest first. Sent on `ready` and after every change. */
-  history: { readonly items: readonly HistoryItem[] };
+  history: HistoryPage;
   /** Shows a story the host chose (e.g. from a command). Same shape as history.open's result. */
   'story.opened': { readonly story: StoryRecord };
   /** Today's totals for this user, for the header. */
@@ -463,7 +473,9 @@ const historyItem = object<HistoryItem>({
   createdAt: timestamp,
   status: oneOf(STORY_STATUSES),
   outputTokens: count,
+  elsewhere: optional(literal(true)),
 });
+const historyPage = object<HistoryPage>({ items: arrayOf(historyItem, LIMITS.historyMax), omitted: optional(count) });
 const storyRecord = object<StoryRecord>({
   id,
   title: str(0, LIMITS.titleMax),
@@ -474,6 +486,7 @@ const storyRecord = object<StoryRecord>({
   usage: nullable(usage),
   cost: nullable(cost),
   createdAt: timestamp,
+  elsewhere: optional(literal(true)),
 });
 const noParams = object<NoParams>({});
 const storyRef = object<{ storyId: string }>({ storyId: id });
@@ -502,7 +515,7 @@ const results: { readonly [M in WebviewMethod]: Parser<ResultOf<M>> } = {
   regenerate: storyIdResult,
   refine: storyIdResult,
   listModels: object<ResultOf<'listModels'>>({ models: arrayOf(modelInfo, LIMITS.modelsMax), defaultModelId: str(0, LIMITS.modelIdMax) }),
-  'history.list': object<ResultOf<'history.list'>>({ items: arrayOf(historyItem, LIMITS.historyMax) }),
+  'history.list': historyPage,
   'history.open': object<ResultOf<'history.open'>>({ story: storyRecord }),
   'history.delete': object<ResultOf<'history.delete'>>({ deleted: (x) => (typeof x === 'boolean' ? x : FAIL) }),
   export: object<ResultOf<'export'>>({ exported: (x) => (typeof x === 'boolean' ? x : FAIL) }),
@@ -532,7 +545,7 @@ const hostEvents: { readonly [T in HostEventType]: Parser<HostEvents[T]> } = {
     },
     partialKept: (x) => (typeof x === 'boolean' ? x : FAIL),
   }),
-  history: object<HostEvents['history']>({ items: arrayOf(historyItem, LIMITS.historyMax) }),
+  history: historyPage,
   'story.opened': object<HostEvents['story.opened']>({ story: storyRecord }),
   'usage.today': object<HostEvents['usage.today']>({ inputTokens: count, outputTokens: count, cost: nullable(cost) }),
 };
@@ -604,6 +617,36 @@ function onlyKeys(x: Record<string, unknown>, keys: readonly string[]): boolean 
  */
 export function isSafeLink(url: string): boolean {
   return /^(https?:\/\/[^\s]+|mailto:[^\s]+)$/i.test(url.trim()) && url.length <= LIMITS.urlMax;
+}
+
+/**
+ * The URL the host opens for a safe link: http(s) as is; mailto with only its address and the
+ * `subject` and `body` fields, so a story cannot make the mail client attach a file
+ * (`?attach=`), add recipients (`cc`, `bcc`, `to`) or set other headers. Undefined when unsafe.
+ */
+export function linkToOpen(url: string): string | undefined {
+  if (!isSafeLink(url)) return undefined;
+  const link = url.trim();
+  if (!/^mailto:/i.test(link)) return link;
+  const rest = link.slice('mailto:'.length).split('#')[0]!;
+  const q = rest.indexOf('?');
+  const to = q < 0 ? rest : rest.slice(0, q);
+  const kept = new Map<string, string>();
+  for (const field of q < 0 ? [] : rest.slice(q + 1).split('&')) {
+    const eq = field.indexOf('=');
+    const key = decodeKey(eq < 0 ? field : field.slice(0, eq));
+    if ((key === 'subject' || key === 'body') && !kept.has(key)) kept.set(key, eq < 0 ? '' : field.slice(eq + 1));
+  }
+  const query = [...kept].map(([k, v]) => `${k}=${v}`).join('&');
+  return `mailto:${to}${query ? `?${query}` : ''}`;
+}
+
+function decodeKey(key: string): string {
+  try {
+    return decodeURIComponent(key).toLowerCase();
+  } catch {
+    return '';
+  }
 }
 
 // ───────────────────────────── Webview state (getState/setState, the serializer) ─────────────────────────────

@@ -22,6 +22,8 @@ import type { PromptStep } from './prompt';
 import type { Cost, ModelInfo, StoryControls, StoryKind, Usage } from './protocol';
 import { EMPTY_LEDGER, addCosts, addUsages, daySummary, estimateCost, formatUsage, parseLedger, recordUsage } from './usage';
 import type { DaySummary, UsageLedgerState } from './usage';
+import { UsageLedgerFile } from './usageFile';
+import { ELSEWHERE } from './notices';
 
 export type { SessionSource } from './credentials';
 
@@ -31,8 +33,12 @@ export interface StoryServiceOptions {
   readonly sessions: SessionSource;
   /** Directory for the history files, e.g. join(context.globalStorageUri.fsPath, 'stories'). */
   readonly historyDir: string;
-  /** Daily usage totals: the initial state as persisted (e.g. globalState) and where to save changes. */
-  readonly usage?: { readonly initial?: unknown; readonly save?: (state: UsageLedgerState) => void | Promise<void> };
+  /**
+   * Daily usage totals. With `file`, they live in that file, shared with other windows (each
+   * request is added to what is on disk, under a lock); `initial` seeds it when it is new. Without,
+   * `initial` and `save` keep them wherever the caller likes (one writer only).
+   */
+  readonly usage?: { readonly initial?: unknown; readonly save?: (state: UsageLedgerState) => void | Promise<void>; readonly file?: string };
   /** Never given tokens or credentials. */
   readonly log?: (line: string) => void;
   /** Tests and the benchmark only; the default is HTTP/1.1 (see bedrock.ts). */
@@ -84,6 +90,7 @@ export class StoryService {
   private readonly bedrock: BedrockStories;
   private readonly running = new Map<string, AbortController>();
   private ledger: UsageLedgerState;
+  private readonly ledgerFile: UsageLedgerFile | undefined;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: StoryServiceOptions) {
@@ -105,6 +112,8 @@ export class StoryService {
     });
     this.history = new HistoryStore(options.historyDir, options.saveIntervalMs !== undefined ? { saveIntervalMs: options.saveIntervalMs } : {});
     this.ledger = options.usage?.initial === undefined ? EMPTY_LEDGER : parseLedger(options.usage.initial);
+    const initial = options.usage?.initial;
+    this.ledgerFile = options.usage?.file ? new UsageLedgerFile(options.usage.file, { seed: () => initial }) : undefined;
   }
 
   /** Writes a new story. */
@@ -168,6 +177,16 @@ export class StoryService {
     return this.ledger;
   }
 
+  /** Re-reads the shared totals (other windows add to them too). */
+  async refreshUsage(): Promise<void> {
+    if (!this.ledgerFile) return;
+    try {
+      this.ledger = await this.ledgerFile.read();
+    } catch (e) {
+      this.log(`Could not read the usage totals: ${(e as Error).message}`);
+    }
+  }
+
   /** Sign-out or user change: stop every stream and forget the credentials. */
   onSignOut(): void {
     this.stop();
@@ -206,6 +225,7 @@ export class StoryService {
       throw new StoryError(`That story could not be read from the history: ${(e as Error).message}`, 'historyCorrupt', []);
     }
     if (!story) throw new StoryError('That story is no longer in the history.', 'notFound', []);
+    if (this.history.writtenElsewhere(story)) throw new StoryError(ELSEWHERE, 'busy', []);
     return story;
   }
 
@@ -275,7 +295,7 @@ export class StoryService {
 
       const usage = result.usage;
       const cost = usage ? estimateCost(usage, story.modelId, this.options.config.modelPrices) : null;
-      if (usage) this.recordUsage(usage, cost);
+      if (usage) await this.recordUsage(usage, cost);
       const turn: StoryTurn = {
         kind,
         ...(instruction !== undefined ? { instruction } : {}),
@@ -331,8 +351,17 @@ export class StoryService {
     return second;
   }
 
-  private recordUsage(usage: Usage, cost: Cost | null): void {
-    this.ledger = recordUsage(this.ledger, usage, cost, new Date());
+  private async recordUsage(usage: Usage, cost: Cost | null): Promise<void> {
+    const at = new Date();
+    this.ledger = recordUsage(this.ledger, usage, cost, at);
+    if (this.ledgerFile) {
+      try {
+        this.ledger = await this.ledgerFile.update((state) => recordUsage(state, usage, cost, at));
+      } catch (e) {
+        this.log(`Could not save the usage totals: ${(e as Error).message}`);
+      }
+      return;
+    }
     const save = this.options.usage?.save;
     if (save) {
       Promise.resolve()

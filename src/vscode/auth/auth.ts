@@ -7,6 +7,7 @@ import { SESSION_EXPIRED, SessionManager } from '../../core/auth/session';
 import type { Refresher, Session, SessionState } from '../../core/auth/session';
 import { checkCode, checkEmail, checkExistingPassword, checkPassword, DEFAULT_PASSWORD_POLICY } from '../../core/auth/validation';
 import { isConfigured } from '../../core/config';
+import { notificationSafe } from '../../core/notificationText';
 import { loadAws } from '../aws';
 import type { Log } from '../log';
 import { readSettings } from '../settings';
@@ -76,7 +77,7 @@ export class Auth implements vscode.Disposable {
     const [result] = (await this.run('Signing up…', () => this.client().signUp(answers.email!, answers.password!, answers.name))) ?? [];
     if (!result) return undefined;
     if (!result.confirmed) {
-      await this.prompter.message('info', `We sent a 6-digit code to ${result.destination ?? answers.email}.`);
+      await this.prompter.message('info', `We sent a 6-digit code to ${notificationSafe(result.destination ?? answers.email!)}.`);
       const confirmed = await this.confirmSignUp(answers.email);
       if (!confirmed) return undefined;
     }
@@ -99,7 +100,7 @@ export class Auth implements vscode.Disposable {
     const address = email ?? (await this.ask('Resend Code', [{ key: 'email', prompt: 'Your email address', validate: checkEmail }]))?.email;
     if (!address) return;
     const sent = await this.run('Sending a new code…', () => this.client().resendCode(address), address);
-    if (sent) await this.prompter.message('info', `A new code is on its way to ${sent[0] ?? address}.`);
+    if (sent) await this.prompter.message('info', `A new code is on its way to ${notificationSafe(sent[0] ?? address)}.`);
   }
 
   /** Signs in, answering any challenge Cognito asks. */

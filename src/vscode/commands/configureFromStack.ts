@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { SECTION } from '../../core/config';
+import { notificationSafe } from '../../core/notificationText';
 import { parseStackOutputs } from '../../core/stackOutputs';
 import type { StackSettings } from '../../core/stackOutputs';
 import type { Log } from '../log';
@@ -53,7 +54,7 @@ export async function configureFromStack(log: Log, args: ConfigureFromStackArgs 
   }
 
   const scope = target === vscode.ConfigurationTarget.Global ? 'User' : 'Workspace';
-  const from = parsed.stackName ? ` from stack "${parsed.stackName}"` : '';
+  const from = parsed.stackName ? ` from stack "${notificationSafe(parsed.stackName)}"` : '';
   const message = `Storyteller now uses user pool ${parsed.settings.userPoolId} in ${parsed.settings.region}${from} (${scope} settings).`;
   log.info(message);
   void vscode.window.showInformationMessage(message);

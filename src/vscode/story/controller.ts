@@ -6,11 +6,12 @@ import { SESSION_EXPIRED } from '../../core/auth/session';
 import type { SessionState } from '../../core/auth/session';
 import { isConfigured } from '../../core/config';
 import type { StorytellerConfig } from '../../core/config';
-import { toMarkdown, toRecord } from '../../core/story/history';
+import { LEASE_MS, toHistoryPage, toMarkdown, toRecord } from '../../core/story/history';
 import { modelInfoFromId } from '../../core/story/models';
 import type { StoredStory } from '../../core/story/history';
-import { hostEvent, isSafeLink } from '../../core/story/protocol';
-import type { AuthState, ExportTarget, HistoryItem, HostEvent, ModelInfo, RequestHandlers, StoryKind } from '../../core/story/protocol';
+import { ELSEWHERE, deleteQuestion, savedMessage } from '../../core/story/notices';
+import { hostEvent, linkToOpen } from '../../core/story/protocol';
+import type { AuthState, ExportTarget, HistoryPage, HostEvent, ModelInfo, RequestHandlers, StoryKind } from '../../core/story/protocol';
 import type { RunOptions, StoryOutcome, StoryService } from '../../core/story/service';
 import type { Auth } from '../auth/auth';
 import { loadAws } from '../aws';
@@ -30,15 +31,32 @@ class PanelError extends Error {
   }
 }
 
-/** What the user must confirm or choose outside the webview; tests replace these. */
+/** What the user must confirm, choose or be told outside the webview; tests replace these. */
 export interface StoryDialogs {
   confirmDelete(title: string): Promise<boolean>;
   saveUri(suggestedName: string): Promise<vscode.Uri | undefined>;
+  /** Which editor gets the story, when no text editor is active (the panel has focus). */
+  pickEditor(editors: readonly vscode.TextEditor[], preferred: vscode.TextEditor | undefined): Promise<vscode.TextEditor | undefined>;
+  /** An information notification; the message's untrusted parts are already made safe. */
+  notify(message: string): void;
 }
 
 export const nativeDialogs: StoryDialogs = {
   async confirmDelete(title) {
-    return (await vscode.window.showWarningMessage(`Delete “${title}” from the story history?`, { modal: true }, 'Delete')) === 'Delete';
+    return (await vscode.window.showWarningMessage(deleteQuestion(title), { modal: true }, 'Delete')) === 'Delete';
+  },
+  async pickEditor(editors, preferred) {
+    const items = editors.map((editor) => ({
+      label: editor.document.isUntitled ? editor.document.uri.path : vscode.workspace.asRelativePath(editor.document.uri),
+      description: editor === preferred ? 'where you were' : editor.viewColumn !== undefined ? `column ${editor.viewColumn}` : '',
+      editor,
+    }));
+    if (preferred) items.sort((a, b) => Number(b.editor === preferred) - Number(a.editor === preferred));
+    const picked = await vscode.window.showQuickPick(items, { title: 'Insert the story into which editor?', placeHolder: 'The story goes at the cursor (or replaces the selection).' });
+    return picked?.editor;
+  },
+  notify(message) {
+    void vscode.window.showInformationMessage(message);
   },
   async saveUri(suggestedName) {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -54,6 +72,10 @@ export class StoryController implements PanelHost, vscode.Disposable {
   private engine: { key: string; sub: string; service: StoryService; models?: Promise<{ models: readonly ModelInfo[]; defaultModelId: string }> } | undefined;
   private post: ((event: HostEvent) => void) | undefined;
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
+  /** The panel's one stream at a time (the webview allows one; the host makes sure). */
+  private streaming = false;
+  /** Re-sends the history while another window writes a story, so its end shows here. */
+  private leaseTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[];
   dialogs: StoryDialogs = nativeDialogs;
 
@@ -86,10 +108,16 @@ export class StoryController implements PanelHost, vscode.Disposable {
       return null;
     },
     listModels: () => this.models(),
-    'history.list': async () => ({ items: await this.historyItems() }),
-    'history.open': async ({ id }) => ({ story: toRecord(await this.story(id)) }),
+    'history.list': () => this.historyPage(),
+    'history.open': async ({ id }) => {
+      const story = await this.story(id);
+      return { story: toRecord(story, (await this.service()).history.writtenElsewhere(story)) };
+    },
     'history.delete': async ({ id }) => {
       const story = await this.story(id);
+      const service = await this.service();
+      if (service.isStreaming(id)) throw new PanelError('That story is still being written. Stop it first, or wait until it ends.', 'busy');
+      if (service.history.writtenElsewhere(story)) throw new PanelError(ELSEWHERE, 'busy');
       if (!(await this.dialogs.confirmDelete(story.title))) return { deleted: false };
       const deleted = await (await this.service()).history.delete(id);
       void this.pushHistory();
@@ -105,8 +133,10 @@ export class StoryController implements PanelHost, vscode.Disposable {
       return null;
     },
     openLink: async ({ url }) => {
-      if (!isSafeLink(url)) throw new PanelError('Only http, https and mailto links can be opened.', 'invalidLink');
-      await vscode.env.openExternal(vscode.Uri.parse(url, true));
+      // A mailto link keeps only its address, subject and body (no ?attach=, cc or other headers).
+      const target = linkToOpen(url);
+      if (!target) throw new PanelError('Only http, https and mailto links can be opened.', 'invalidLink');
+      await vscode.env.openExternal(vscode.Uri.parse(target, true));
       return null;
     },
   };
@@ -118,16 +148,26 @@ export class StoryController implements PanelHost, vscode.Disposable {
 
   onClosed(): void {
     this.post = undefined;
+    clearTimeout(this.leaseTimer);
   }
 
   dispose(): void {
+    clearTimeout(this.leaseTimer);
     this.dropEngine();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
   /** Runs a story; answers the request as soon as the story exists, and streams the rest as events. */
   private async start(kind: StoryKind, call: (service: StoryService, run: RunOptions) => Promise<StoryOutcome>): Promise<{ storyId: string }> {
-    const service = await this.service();
+    if (this.streaming) throw new PanelError('A story is already being written in this panel. Stop it first, or wait until it ends.', 'busy');
+    this.streaming = true;
+    let service: StoryService;
+    try {
+      service = await this.service();
+    } catch (e) {
+      this.streaming = false;
+      throw e;
+    }
     return new Promise((resolve, reject) => {
       let storyId: string | undefined;
       const run: RunOptions = {
@@ -142,10 +182,12 @@ export class StoryController implements PanelHost, vscode.Disposable {
       };
       call(service, run).then(
         (outcome) => {
+          this.streaming = false;
           this.finish(outcome);
           resolve({ storyId: outcome.storyId });
         },
         (e: unknown) => {
+          this.streaming = false;
           // No story was created: say why, with the button that fixes it.
           const error = e as { message?: string; code?: string; actions?: readonly string[] };
           this.log.warn(`Story (${kind}) refused: ${error.code ?? 'error'}`);
@@ -181,6 +223,8 @@ export class StoryController implements PanelHost, vscode.Disposable {
     if (!config) throw new PanelError('Storyteller is not configured. Run "Storyteller: Configure from Stack Outputs…" first.', 'openSettings');
     const session = await this.auth.sessions.peek();
     if (!session) throw new PanelError('Sign in to write stories.', 'signIn');
+    // Hosts outside AWS are confirmed once each before the ID token or credentials go there (#12).
+    await this.auth.approveEndpoints([config.endpoints.cognitoIdentity, config.endpoints.bedrockRuntime, config.endpoints.bedrock]);
     const key = JSON.stringify([config, session.sub]);
     if (this.engine?.key === key) return this.engine.service;
     this.dropEngine();
@@ -190,10 +234,10 @@ export class StoryController implements PanelHost, vscode.Disposable {
       // Per user, so one person never sees another's stories on a shared machine.
       historyDir: vscode.Uri.joinPath(this.context.globalStorageUri, 'stories', session.sub).fsPath,
       usage: {
+        // One file every window adds to (globalState would keep whichever window saved last);
+        // the totals an older version kept in globalState seed it.
+        file: vscode.Uri.joinPath(this.context.globalStorageUri, 'usage', `${session.sub}.json`).fsPath,
         initial: this.context.globalState.get(`${USAGE_KEY}.${session.sub}`),
-        save: async (state) => {
-          await this.context.globalState.update(`${USAGE_KEY}.${session.sub}`, state);
-        },
       },
       log: (line) => this.log.info(line),
     });
@@ -263,18 +307,27 @@ export class StoryController implements PanelHost, vscode.Disposable {
     this.emit(hostEvent('state', { auth: this.authState(), models, defaultModelId }));
   }
 
-  private async historyItems(): Promise<HistoryItem[]> {
-    if (!this.config() || !(await this.auth.sessions.peek())) return [];
+  /** Within the protocol's limits: the newest stories up to its cap, with how many more there are. */
+  private async historyPage(): Promise<HistoryPage> {
+    if (!this.config() || !(await this.auth.sessions.peek())) return { items: [] };
     const list = await (await this.service()).history.list();
     for (const problem of list.problems) this.log.warn(`Story history: skipped ${problem.file}: ${problem.message}`);
-    return list.items.map(({ id, title, modelId, createdAt, status, outputTokens }) => ({ id, title, modelId, createdAt, status, outputTokens }));
+    const page = toHistoryPage(list.items);
+    if (page.omitted) this.log.info(`Story history: the panel lists the newest ${page.items.length} stories; ${page.omitted} older ones are not shown.`);
+    return page;
   }
 
   private async pushHistory(): Promise<void> {
-    if (this.post) this.emit(hostEvent('history', { items: await this.historyItems().catch(() => []) }));
+    if (!this.post) return;
+    const page = await this.historyPage().catch(() => ({ items: [] }) as HistoryPage);
+    this.emit(hostEvent('history', page));
+    clearTimeout(this.leaseTimer);
+    if (page.items.some((i) => i.elsewhere)) this.leaseTimer = setTimeout(() => void this.pushHistory(), LEASE_MS / 3);
   }
 
   private async pushUsage(): Promise<void> {
+    if (!this.post || !this.engine) return;
+    await this.engine.service.refreshUsage();
     if (!this.post || !this.engine) return;
     const today = this.engine.service.usageToday();
     this.emit(hostEvent('usage.today', { inputTokens: today.inputTokens, outputTokens: today.outputTokens, cost: today.cost }));
@@ -284,6 +337,37 @@ export class StoryController implements PanelHost, vscode.Disposable {
     const story = await (await this.service()).history.get(id);
     if (!story) throw new PanelError('That story is no longer in the history.', 'notFound');
     return story;
+  }
+
+  /**
+   * Only into the active text editor, or one the user picks from the visible ones (the panel
+   * usually has focus, so none is active). Never into a hidden editor without asking.
+   */
+  private async insert(text: string): Promise<boolean> {
+    const active = vscode.window.activeTextEditor;
+    let editor: vscode.TextEditor | undefined;
+    if (active && !active.document.isClosed) editor = active;
+    else {
+      const visible = vscode.window.visibleTextEditors.filter((e) => !e.document.isClosed && e.document.uri.scheme !== 'output');
+      if (visible.length === 0) {
+        throw new PanelError('No text editor is open to insert into. Open the file beside this panel, put the cursor where the story should go, then choose Insert again.', 'noEditor');
+      }
+      const preferred = visible.find((e) => e === this.lastEditor);
+      editor = await this.dialogs.pickEditor(visible, preferred);
+      if (!editor) return false;
+    }
+    if (editor.document.isClosed) throw new PanelError(CLOSED_EDITOR, 'noEditor');
+    const target = editor;
+    let ok: boolean;
+    try {
+      ok = await target.edit((edit) => edit.replace(target.selection, text));
+    } catch (e) {
+      // VS Code throws "TextEditor#edit not possible on closed editors" when it went away meanwhile.
+      this.log.warn(`Insert failed: ${(e as Error).message}`);
+      throw new PanelError(CLOSED_EDITOR, 'noEditor');
+    }
+    if (!ok) throw new PanelError('The editor did not accept the text; it may be read-only. Pick another editor, or use Copy.', 'noEditor');
+    return true;
   }
 
   private async export(story: StoredStory, target: ExportTarget): Promise<boolean> {
@@ -297,22 +381,19 @@ export class StoryController implements PanelHost, vscode.Disposable {
         const uri = await this.dialogs.saveUri(`${slug(story.title)}.md`);
         if (!uri) return false;
         await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(toMarkdown(story)));
-        void vscode.window.showInformationMessage(`Saved “${story.title}” to ${vscode.workspace.asRelativePath(uri)}.`);
+        this.dialogs.notify(savedMessage(story.title, vscode.workspace.asRelativePath(uri)));
         return true;
       }
-      case 'insert': {
-        const editor = this.lastEditor && !this.lastEditor.document.isClosed ? this.lastEditor : vscode.window.visibleTextEditors[0];
-        if (!editor) throw new PanelError('Open a text editor and put the cursor where the story should go, then try again.', 'noEditor');
-        const ok = await editor.edit((edit) => edit.replace(editor.selection, story.text));
-        if (!ok) throw new PanelError('The editor did not accept the text (is it read-only?).', 'noEditor');
-        return true;
-      }
+      case 'insert':
+        return this.insert(story.text);
       case 'copy':
         await vscode.env.clipboard.writeText(story.text);
         return true;
     }
   }
 }
+
+const CLOSED_EDITOR = 'That editor was closed before the story could go in. Open the file again, then choose Insert.';
 
 function slug(title: string): string {
   return (

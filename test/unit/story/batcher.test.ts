@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DeltaBatcher, FRAME_MS } from '../../../src/core/story/batcher';
 import type { BatchClock } from '../../../src/core/story/batcher';
+import { LIMITS, hostEvent, parseHostMessage } from '../../../src/core/story/protocol';
 
 /** A manual clock: timers fire only when the test advances time. */
 class FakeClock implements BatchClock {
@@ -99,5 +100,32 @@ describe('DeltaBatcher', () => {
     batcher.flush();
     batcher.push('b');
     assert.deepEqual(sent, [{ at: 1000, text: 'a' }, { at: 1050, text: 'b' }]);
+  });
+
+  it('never sends a delta over the protocol limit, so the webview drops nothing (600 KB in one frame)', () => {
+    const b = new DeltaBatcher((text) => sent.push({ at: clock.now(), text }), 16, clock);
+    // Emoji (surrogate pairs) straddle the cut points: a split pair would be two broken characters.
+    const big = `${'word '.repeat(52_428)}${'🐉'.repeat(100_000)}${'end'.repeat(1000)}`;
+    b.push('x');
+    b.push(big);
+    clock.advance(16);
+    assert.ok(sent.length >= 2 && sent.length < 5, `${sent.length} messages after one frame`);
+    clock.advance(1000);
+    assert.equal(sent.map((s) => s.text).join(''), `x${big}`);
+    for (const { text } of sent) {
+      assert.ok(text.length <= LIMITS.deltaMax, `${text.length} chars`);
+      assert.ok(parseHostMessage(hostEvent('story.delta', { storyId: 's1', text })), 'the webview accepts it');
+      assert.doesNotMatch(text, /^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/, 'no surrogate pair split');
+    }
+    for (let i = 1; i < sent.length; i++) assert.ok(sent[i]!.at - sent[i - 1]!.at >= 16, 'still one message per frame');
+  });
+
+  it('flush sends a big backlog at once, in pieces within the limit', () => {
+    const b = new DeltaBatcher((text) => sent.push({ at: clock.now(), text }), 16, clock);
+    b.push('a');
+    b.push('b'.repeat(LIMITS.deltaMax * 2 + 5));
+    b.close();
+    assert.deepEqual(sent.map((s) => s.text.length), [1, LIMITS.deltaMax, LIMITS.deltaMax, 5]);
+    assert.equal(clock.pending, 0);
   });
 });

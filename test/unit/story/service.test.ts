@@ -11,7 +11,7 @@ import type { HttpHandlerOptions } from '@smithy/types';
 import type { CognitoAuth } from '../../../src/core/auth/cognito';
 import type { SessionManager } from '../../../src/core/auth/session';
 import { StoryError } from '../../../src/core/story/errors';
-import { HistoryStore } from '../../../src/core/story/history';
+import { HistoryStore, LEASE_MS } from '../../../src/core/story/history';
 import { CONTINUE_INSTRUCTION, SYSTEM_PROMPT } from '../../../src/core/story/prompt';
 import type { StoryControls } from '../../../src/core/story/protocol';
 import { createStoryService } from '../../../src/core/story/service';
@@ -360,14 +360,40 @@ describe('StoryService streaming at a realistic rate', function () {
     let storyId = '';
     const running = s.generate(CONTROLS, undefined, { signal: controller.signal, onStart: (st) => (storyId = st.storyId) });
     await new Promise((r) => setTimeout(r, 400));
-    // Another process (a new HistoryStore over the same directory) sees what a crash would leave.
-    const afterCrash = new HistoryStore(dir);
+    // Another process (a new HistoryStore over the same directory) after the writer's lease ran
+    // out sees what a crash would leave.
+    const afterCrash = new HistoryStore(dir, { now: () => Date.now() + LEASE_MS + 1 });
     const listed = await afterCrash.list();
     const item = listed.items.find((i) => i.id === storyId);
     assert.equal(item?.status, 'stopped');
+    assert.equal(item?.elsewhere, undefined);
     assert.ok(((await afterCrash.get(storyId))?.text.length ?? 0) > 0, 'the text generated so far survived');
     assert.equal((await s.history.list()).items.find((i) => i.id === storyId)?.status, 'streaming', 'the living process still streams it');
     controller.abort();
     await running;
+  });
+
+  it('another window sees a story this one is writing as being written elsewhere, and may not continue it', async () => {
+    const controller = new AbortController();
+    let storyId = '';
+    const running = s.generate(CONTROLS, undefined, { signal: controller.signal, onStart: (st) => (storyId = st.storyId) });
+    await new Promise((r) => setTimeout(r, 400));
+    const windowB = createStoryService({ config: configFor(emu), sessions: user.sessions, historyDir: dir });
+    try {
+      const item = (await windowB.history.list()).items.find((i) => i.id === storyId);
+      assert.deepEqual([item?.status, item?.elsewhere], ['streaming', true]);
+      const stored = await windowB.history.get(storyId);
+      assert.ok(stored && windowB.history.writtenElsewhere(stored));
+      for (const attempt of [() => windowB.continue(storyId), () => windowB.refine(storyId, 'Shorter'), () => windowB.regenerate(storyId)]) {
+        await assert.rejects(attempt(), (e: StoryError) => e.code === 'busy' && /another VS Code window/.test(e.message));
+      }
+      controller.abort();
+      await running;
+      const after = (await windowB.history.list()).items.find((i) => i.id === storyId);
+      assert.deepEqual([after?.status, after?.elsewhere], ['stopped', undefined], 'once it ends, it is an ordinary story again');
+    } finally {
+      controller.abort();
+      windowB.dispose();
+    }
   });
 });
