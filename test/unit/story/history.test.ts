@@ -1,9 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promises as fsp } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HistoryStore, toMarkdown, toRecord } from '../../../src/core/story/history';
+import { promisify } from 'node:util';
+import { HistoryStore, clipTitle, summaryOf, toHistoryPage, toMarkdown, toRecord } from '../../../src/core/story/history';
 import type { StoredStory } from '../../../src/core/story/history';
+import { LIMITS, hostEvent, parseHostMessage, parseResult } from '../../../src/core/story/protocol';
 
 const CONTROLS = { premise: 'An otter finds a lighthouse.', genre: 'fantasy', audience: 'children', tone: 'whimsical', length: 'short', temperature: 0.7 } as const;
 
@@ -77,5 +81,129 @@ describe('story history store', () => {
     assert.equal(toMarkdown(s), '# An otter finds a lighthouse\n\nPip swam.\n\n---\n\n*Genre: fantasy · Audience: children · Tone: whimsical · Model: amazon.nova-lite-v1:0 · Written 2025-06-01 (stopped)*\n');
     assert.ok(toMarkdown({ ...s, text: '# Own Title\n\nPip.', status: 'done' }).startsWith('# Own Title\n\nPip.\n\n---'));
     assert.deepEqual(Object.keys(toRecord(s)).sort(), ['controls', 'cost', 'createdAt', 'id', 'modelId', 'status', 'text', 'title', 'usage']);
+  });
+
+  it('lists 1,500 stories with only 100 file descriptors: none skipped (EMFILE)', async function () {
+    this.timeout(60_000);
+    const stories = join(dir, 'stories');
+    await mkdir(stories, { recursive: true });
+    const body = (i: number) => JSON.stringify(story(`s${i}`, 1000 + i, { text: 'x'.repeat(2000) }));
+    for (let i = 0; i < 1500; i += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => writeFile(join(stories, `s${i + k}.json`), body(i + k))));
+    const script = join(__dirname, 'fixtures', 'listHistory.ts');
+    const { stdout } = await promisify(execFile)('bash', ['-c', 'ulimit -n 100 && exec "$0" --import tsx "$1" "$2"', process.execPath, script, stories], { cwd: join(__dirname, '..', '..', '..') });
+    assert.deepEqual(JSON.parse(stdout), { items: 1500, problems: 0, sample: [] });
+  });
+
+  it('reads at most 32 files at once', async () => {
+    for (let i = 0; i < 300; i++) await store.save(story(`c${i}`, i));
+    const fs = fsp as { readFile: typeof fsp.readFile };
+    const real = fs.readFile;
+    let open = 0;
+    let most = 0;
+    fs.readFile = (async (...args: Parameters<typeof fsp.readFile>) => {
+      most = Math.max(most, ++open);
+      try {
+        return await real(...args);
+      } finally {
+        open--;
+      }
+    }) as typeof fsp.readFile;
+    try {
+      assert.equal((await store.list()).items.length, 300);
+    } finally {
+      fs.readFile = real;
+    }
+    assert.ok(most > 1 && most <= 32, `${most} files open at once`);
+  });
+
+  it('syncs each story file to disk before renaming it into place', async () => {
+    const fs = fsp as { open: typeof fsp.open; rename: typeof fsp.rename };
+    const [realOpen, realRename] = [fs.open, fs.rename];
+    const events: string[] = [];
+    fs.open = (async (...args: Parameters<typeof fsp.open>) => {
+      const handle = await realOpen(...args);
+      const sync = handle.sync.bind(handle);
+      handle.sync = async () => {
+        events.push(`sync ${String(args[0])}`);
+        return sync();
+      };
+      return handle;
+    }) as typeof fsp.open;
+    fs.rename = (async (from: string, to: string) => {
+      events.push(`rename ${from}`);
+      return realRename(from, to);
+    }) as typeof fsp.rename;
+    try {
+      await store.save(story('d1', 1000));
+      await store.save(story('d1', 1000, { text: 'more' }));
+    } finally {
+      fs.open = realOpen;
+      fs.rename = realRename;
+    }
+    const renames = events.filter((e) => e.startsWith('rename '));
+    assert.equal(renames.length, 2);
+    for (const rename of renames) {
+      const tmp = rename.slice('rename '.length);
+      const synced = events.indexOf(`sync ${tmp}`);
+      assert.ok(synced >= 0 && synced < events.indexOf(rename), `synced before the rename: ${JSON.stringify(events)}`);
+    }
+  });
+
+  it('removes temp files a crash left (older than a minute) when it lists, and keeps fresh ones', async () => {
+    await store.save(story('e1', 1000));
+    const stories = join(dir, 'stories');
+    const old = join(stories, 'e1.json.999.0.tmp');
+    const fresh = join(stories, 'e1.json.999.1.tmp');
+    await writeFile(old, '{"half');
+    await writeFile(fresh, '{"half');
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    await utimes(old, twoMinutesAgo, twoMinutesAgo);
+    assert.deepEqual((await store.list()).items.map((i) => i.id), ['e1']);
+    assert.deepEqual((await readdir(stories)).sort(), ['e1.json', 'e1.json.999.1.tmp']);
+  });
+
+  it('gives the webview titles within its limit, cut at a word, and at most its item cap, saying how many are left out', () => {
+    const long = `${'A very long title word '.repeat(40)}end`;
+    const clipped = clipTitle(long);
+    assert.ok(clipped.length <= LIMITS.titleMax && clipped.endsWith('word…'), clipped);
+    assert.equal(clipTitle('🐉'.repeat(400)).length <= LIMITS.titleMax, true);
+    assert.doesNotMatch(clipTitle('🐉'.repeat(400)), /[\uD800-\uDBFF]…$/, 'no half surrogate pair');
+    assert.equal(clipTitle('Short'), 'Short');
+    const record = toRecord(story('t1', 1, { title: long }));
+    assert.ok(parseHostMessage(hostEvent('story.opened', { story: record })), 'the webview accepts the record');
+
+    const many = Array.from({ length: LIMITS.historyMax + 5 }, (_, i) => summaryOf(story(`m${i}`, 100_000 - i, { title: long })));
+    const page = toHistoryPage(many);
+    assert.equal(page.items.length, LIMITS.historyMax);
+    assert.equal(page.omitted, 5);
+    assert.equal(page.items[0]!.id, 'm0', 'the newest are kept');
+    assert.ok(parseHostMessage(hostEvent('history', page)), 'the webview accepts the history event');
+    assert.ok(parseResult('history.list', page));
+    assert.deepEqual(toHistoryPage(many.slice(0, 3)), { items: many.slice(0, 3).map(({ updatedAt: _u, ...i }) => i) });
+  });
+
+  it('marks a story another window is writing with a lease it renews, even while no text arrives', async () => {
+    const writerStore = new HistoryStore(join(dir, 'stories'), { leaseMs: 90 });
+    const otherWindow = new HistoryStore(join(dir, 'stories'), { leaseMs: 90 });
+    const writer = writerStore.track(story('w1', 1000, { status: 'streaming' }));
+    await writer.start();
+    await new Promise((r) => setTimeout(r, 250)); // several lease lengths, no update
+    const seen = (await otherWindow.list()).items.find((i) => i.id === 'w1');
+    assert.deepEqual([seen?.status, seen?.elsewhere], ['streaming', true]);
+    const stored = await otherWindow.get('w1');
+    assert.ok(stored && otherWindow.writtenElsewhere(stored));
+    assert.equal(toRecord(stored, true).elsewhere, true);
+    assert.equal(writerStore.writtenElsewhere(stored), false, 'not elsewhere for the window writing it');
+    await writer.finish({ status: 'done', text: 'The end.' });
+    const after = (await otherWindow.list()).items.find((i) => i.id === 'w1');
+    assert.deepEqual([after?.status, after?.elsewhere], ['done', undefined]);
+    assert.equal(JSON.parse(await readFile(join(dir, 'stories', 'w1.json'), 'utf8')).leaseUntil, undefined, 'no lease left in a finished story');
+  });
+
+  it('a lease that ran out (the writing window died) shows the story as stopped', async () => {
+    await store.save(story('x1', 1000, { status: 'streaming', leaseUntil: Date.now() - 1 }));
+    assert.equal((await store.list()).items[0]?.status, 'stopped');
+    await store.save(story('x2', 1000, { status: 'streaming', leaseUntil: Date.now() + 60_000 }));
+    assert.equal((await store.list()).items.find((i) => i.id === 'x2')?.elsewhere, true);
   });
 });
