@@ -9,9 +9,11 @@ import { isAllowed } from './iam';
 import type { IssuedCredentials } from './identityPool';
 import { inferenceProfileSummaries, modelSummaries, resolveModel } from './models';
 import type { ResolvedModel } from './models';
+import { CONVERSE_SHAPE, LIST_FOUNDATION_MODELS_SHAPE, MODEL_ID_SHAPE } from './shapes';
 import { verifySigV4 } from './sigv4';
 import { countTokens, generate, tokenize } from './storyEngine';
 import type { StoryResult } from './storyEngine';
+import { validate } from './validate';
 
 type Json = Record<string, unknown>;
 
@@ -308,6 +310,7 @@ export class BedrockService {
       new AwsError('AccessDeniedException', `User: arn:aws:sts::${accountId}:assumed-role/${creds.role.name}/CognitoIdentityCredentials is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`, 403);
 
     if (operation === 'ListFoundationModels' || operation === 'ListInferenceProfiles') {
+      if (operation === 'ListFoundationModels') validate(Object.fromEntries(req.query), LIST_FOUNDATION_MODELS_SHAPE, 'ValidationException');
       const action = `bedrock:${operation}`;
       if (!isAllowed(creds.role, action, ['*'])) throw deny(action, '*');
       const body = operation === 'ListFoundationModels'
@@ -318,6 +321,7 @@ export class BedrockService {
     }
 
     const rawId = /^\/model\/(.+)\/[a-z-]+$/.exec(req.path)?.[1] ?? '';
+    validate({ modelId: rawId }, MODEL_ID_SHAPE, 'ValidationException');
     const streaming = operation === 'ConverseStream' || operation === 'InvokeModelWithResponseStream';
     const action = streaming ? 'bedrock:InvokeModelWithResponseStream' : 'bedrock:InvokeModel';
     const model = resolveModel(rawId, region, accountId);
@@ -337,6 +341,7 @@ export class BedrockService {
       throw invalid('Malformed input request, please reformat your input and try again.');
     }
     const converse = operation === 'Converse' || operation === 'ConverseStream';
+    if (converse) validate(body, CONVERSE_SHAPE, 'ValidationException');
     const result = run(converse ? parseConverse(body, model) : parseInvoke(body, model), model, this.override);
     const latency = (): number => Date.now() - started;
 

@@ -13,11 +13,13 @@ import type { EmuRequest, Limits, Reply } from './http';
 import { IdentityPoolService } from './identityPool';
 import { Outbox } from './outbox';
 import type { OutboxMessage } from './outbox';
+import { COGNITO_IDENTITY_SHAPES, COGNITO_IDP_SHAPES } from './shapes';
 import { StateStore } from './state';
 import { loadStack } from './template';
 import { TokenSigner, newSigningKey } from './tokens';
 import { LambdaRunner } from './triggers';
 import { UserPoolService } from './userPool';
+import { validate } from './validate';
 
 export interface EmulatorOptions {
   /** 0 (the default here) picks a free port; the CLI defaults to 4566. */
@@ -72,6 +74,23 @@ export const DEFAULT_TEMPLATE = resolve(__dirname, '..', '..', 'infra', 'templat
 export const BODY_LIMITS: Limits = {
   maxBodyBytes: (_method, path) => (path.startsWith('/model/') ? 25_000_000 : 1_048_576),
 };
+
+/** The admin API's one way to read a body: a JSON object (or, where allowed, a list). */
+function jsonBody(req: EmuRequest, listAllowed = false): unknown {
+  let body: unknown;
+  try {
+    body = JSON.parse(req.body.toString('utf8'));
+  } catch {
+    throw new AwsError('ValidationException', 'The body must be JSON');
+  }
+  if (typeof body !== 'object' || body === null || (Array.isArray(body) && !listAllowed)) throw new AwsError('ValidationException', 'The body must be a JSON object');
+  return body;
+}
+
+function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/:\d+$/, '');
+  return name === '127.0.0.1' || name === 'localhost' || name === '[::1]';
+}
 
 const CLIENT_SECRET_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -165,21 +184,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const awsJson = async (req: EmuRequest, reply: Reply, operation: string, identity: boolean): Promise<void> => {
     const headers = { 'content-type': 'application/x-amz-json-1.1' };
     try {
-      let input: Record<string, unknown>;
+      let parsed: unknown;
       try {
-        input = JSON.parse(req.body.toString('utf8') || '{}') as Record<string, unknown>;
+        parsed = JSON.parse(req.body.toString('utf8') || '{}');
       } catch {
         throw new AwsError('SerializationException', 'Malformed JSON request body');
       }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new AwsError('SerializationException', 'Start of structure or map found where not expected.');
+      }
+      let input = parsed as Record<string, unknown>;
       if (options.verbose) log(`${identity ? 'cognito-identity' : 'cognito-idp'} ${operation}`);
       faults.count(operation);
-      if (operation === 'InitiateAuth' && typeof input.AuthFlow === 'string') faults.count(`InitiateAuth:${input.AuthFlow}`);
+      if (operation === 'InitiateAuth' && typeof input.AuthFlow === 'string' && input.AuthFlow.length <= 64) faults.count(`InitiateAuth:${input.AuthFlow}`);
       await faults.delay(operation);
       faults.checkError(operation);
       // Admin calls are IAM-signed in AWS; locally any signed caller is the administrator.
       if (operation.startsWith('Admin') && !req.headers.authorization) {
         throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
       }
+      const shape = (identity ? COGNITO_IDENTITY_SHAPES : COGNITO_IDP_SHAPES)[operation];
+      if (shape) input = validate(input, shape, 'InvalidParameterException');
       const output = identity ? await ip.handle(operation, input) : await up.handle(operation, input);
       reply.send(200, headers, JSON.stringify(output));
     } catch (err) {
@@ -191,6 +216,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const admin = async (req: EmuRequest, reply: Reply): Promise<void> => {
     const json = (status: number, body: unknown): void => reply.send(status, { 'content-type': 'application/json' }, JSON.stringify(body, null, 1));
     const route = `${req.method} ${req.path}`;
+    // A web page must not reach these (DNS rebinding, a cross-origin text/plain POST): only a
+    // loopback Host, and no Origin, which browsers send and Node's fetch does not.
+    if (!isLoopbackHost(req.headers.host ?? req.headers[':authority'] ?? '') || req.headers.origin !== undefined) {
+      return json(403, { error: 'Forbidden', message: 'The emulator admin API answers only local tools: a loopback Host (127.0.0.1, localhost, [::1]) and no Origin header.' });
+    }
     try {
       switch (route) {
         case 'GET /_emulator/outbox':
@@ -206,23 +236,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           faults.clear();
           return json(200, {});
         case 'POST /_emulator/faults': {
-          let body: unknown;
-          try {
-            body = JSON.parse(req.body.toString('utf8'));
-          } catch {
-            throw new AwsError('ValidationException', 'The body must be JSON');
-          }
+          const body = jsonBody(req, true);
           const specs = Array.isArray(body) ? body : [body];
+          if (specs.some((x) => typeof x !== 'object' || x === null || Array.isArray(x))) throw new AwsError('ValidationException', 'Each fault is a JSON object');
           return json(200, { applied: specs.map((s) => faults.apply(s as Record<string, unknown>)) });
         }
         case 'PUT /_emulator/stream-rate': {
           // Tests slow streams down at run time, e.g. to stop one mid-way.
-          let body: { tokensPerSecond?: unknown };
-          try {
-            body = JSON.parse(req.body.toString('utf8'));
-          } catch {
-            throw new AwsError('ValidationException', 'The body must be JSON');
-          }
+          const body = jsonBody(req) as { tokensPerSecond?: unknown };
           const rate = Number(body.tokensPerSecond);
           if (!Number.isFinite(rate) || rate < 0) throw new AwsError('ValidationException', 'tokensPerSecond must be a number >= 0');
           bedrock.setStreamRate(rate);
@@ -230,12 +251,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         }
         case 'PUT /_emulator/story': {
           // Tests tell a given story (a hostile one) or one of a given length (benchmarks).
-          let body: { text?: unknown; tokens?: unknown };
-          try {
-            body = JSON.parse(req.body.toString('utf8'));
-          } catch {
-            throw new AwsError('ValidationException', 'The body must be JSON');
-          }
+          const body = jsonBody(req) as { text?: unknown; tokens?: unknown };
           const keys = Object.keys(body ?? {});
           if (typeof body !== 'object' || body === null || keys.length === 0 || keys.some((k) => k !== 'text' && k !== 'tokens')) {
             throw new AwsError('ValidationException', 'The body is {"text"?: string, "tokens"?: integer >= 1}, with at least one of them');
