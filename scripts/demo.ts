@@ -1,11 +1,14 @@
 // `npm run demo`: the whole product on this machine, offline. Packages the extension, starts the
 // local AWS emulator and code-server (VS Code in the browser) with the extension installed from
 // that .vsix and pointed at the emulator, prints the URL and then every code the emulator "sends".
-// Ctrl-C stops all of it and removes every file it wrote.
+// Ctrl-C stops all of it and removes every file it wrote. VS Code asks for a random password,
+// which the printed link carries (scripts/signInLink.ts); if this script dies in any other way,
+// code-server's watchdog (test/host/codeServer.ts) ends it and removes the files.
 //   --port N           code-server's port (default 8080; 0 picks a free one)
 //   --param Key=Value  a template parameter, e.g. GenerateClientSecret=true (repeatable)
 //   --stream-rate N    story tokens per second (default 40; 0 = as fast as possible)
-//   --ready-file PATH  write the URL and the emulator's details as JSON there once ready
+//   --ready-file PATH  write the URL and the emulator's details as JSON there once ready (0600: the
+//                      URL carries the password)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,6 +20,8 @@ import type { RunningEmulator } from '../emulator/src/emulator';
 import { startCodeServer } from '../test/host/codeServer';
 import type { CodeServer } from '../test/host/codeServer';
 import { ensureHost, hostPaths } from '../test/host/install';
+import { startSignInLink } from './signInLink';
+import type { SignInLink } from './signInLink';
 
 const root = resolve(__dirname, '..');
 const started = Date.now();
@@ -24,6 +29,8 @@ const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 // npm may exit before us on Ctrl-C and close our stdout; cleaning up matters more than printing.
 process.stdout.on('error', () => undefined);
 const step = (what: string): void => say(`· ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+/** With no browser connected for this long, code-server stops (and the demo with it). */
+const IDLE_TIMEOUT_SECONDS = 3600;
 
 interface Options {
   readonly port: number;
@@ -90,9 +97,11 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'storyteller-demo-'));
   let emulator: RunningEmulator | undefined;
   let server: CodeServer | undefined;
+  let link: SignInLink | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      await link?.close();
       await server?.stop();
       await emulator?.stop();
       rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
@@ -140,7 +149,9 @@ async function main(): Promise<number> {
       dir,
       port: await freePort(opts.port),
       vsix: [vsix],
-      idleTimeoutSeconds: 0,
+      // A last resort for when this script and the watchdog were both killed.
+      idleTimeoutSeconds: IDLE_TIMEOUT_SECONDS,
+      removeDirIfOrphaned: true,
       settings: {
         'storyteller.region': emulator.region,
         'storyteller.userPoolId': emulator.userPoolId,
@@ -159,21 +170,27 @@ async function main(): Promise<number> {
       ...(emulator.clientSecret ? { env: { STORYTELLER_CLIENT_SECRET: emulator.clientSecret } } : {}),
     });
     writeFileSync(join(workspace, 'README.md'), WELCOME);
-    const url = server.url(workspace);
+    const workbenchUrl = server.url(workspace);
+    link = await startSignInLink(workbenchUrl);
+    const url = link.url(server.password);
     void server.exited.then((why) => {
       if (stopping) return;
-      say(`\n${why}; stopping the demo.`);
+      const idle = server?.recentLog().some((l) => /Idle timeout/i.test(l));
+      say(idle ? `\nVS Code stopped after ${IDLE_TIMEOUT_SECONDS / 60} minutes without a browser; stopping the demo. Run npm run demo again.` : `\n${why}; stopping the demo.`);
       void stop().then(() => done(1));
     });
 
     if (opts.readyFile) {
-      writeFileSync(opts.readyFile, `${JSON.stringify({ url, origin: server.origin, workspace, dir, vsix, emulator: emulator.info() }, null, 2)}\n`);
+      const ready = { url, workbenchUrl, origin: server.origin, serverPid: server.pid, watchdogPid: server.watchdogPid, workspace, dir, vsix, emulator: emulator.info() };
+      writeFileSync(opts.readyFile, `${JSON.stringify(ready, null, 2)}\n`, { mode: 0o600 });
     }
     say();
-    say(`Bedrock Storyteller is ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open this in a browser:`);
+    say(`Bedrock Storyteller is ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open this in a browser (it signs you in to VS Code):`);
     say();
     say(`    ${url}`);
     say();
+    say(`  VS Code itself is at ${workbenchUrl}, password ${server.password}`);
+    say('  (random for this run; anyone with it can use VS Code and its terminal as you).');
     say(`  Then: Ctrl+Shift+P → "Storyteller: Sign Up…" with any email and a password like Story-teller-1.`);
     say(`  Then "Storyteller: Sign In…", and "Storyteller: New Story".`);
     say(`  Backend: local emulator at ${emulator.endpoints.cognitoIdp} (user pool ${emulator.userPoolId},`);

@@ -11,10 +11,15 @@ const root = resolve(__dirname, '../..');
 
 /** What the demo writes to its ready file once the workbench can be opened. */
 export interface DemoReady {
-  /** The workbench URL, with ?folder=. */
+  /** The link the demo prints: it signs the browser in to VS Code and opens the workbench. */
   readonly url: string;
+  /** The workbench URL, with ?folder= (code-server's login page until signed in). */
+  readonly workbenchUrl: string;
   /** http://127.0.0.1:PORT of code-server. */
   readonly origin: string;
+  readonly serverPid: number;
+  /** The process that ends code-server if the demo dies. */
+  readonly watchdogPid: number;
   readonly workspace: string;
   /** The demo's own temp dir; gone after stop(). */
   readonly dir: string;

@@ -1,9 +1,16 @@
 // Starts code-server (VS Code's server and web workbench) on loopback with every file it writes
 // inside one folder, and stops it with all its children. Shared by the test runner, the E2E
 // suite, the benchmarks and `npm run demo`.
+//
+// The workbench has a terminal, so it is never served without a password: any local user, or a
+// web page that rebinds its DNS name to 127.0.0.1, could otherwise run commands as this user.
+// Each start makes a random password (code-server's password auth; it has no connection token)
+// that only this process knows, and a watchdog ends the server if this process dies in any way.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
@@ -29,6 +36,8 @@ export interface CodeServerOptions {
   readonly idleTimeoutSeconds?: number;
   /** Each line code-server logs, except the expected offline noise. */
   readonly onLog?: (line: string) => void;
+  /** Also delete `dir` when this process dies without stopping the server (the demo's temp dir). */
+  readonly removeDirIfOrphaned?: boolean;
 }
 
 export interface CodeServer {
@@ -36,11 +45,17 @@ export interface CodeServer {
   readonly pid: number;
   /** http://127.0.0.1:PORT */
   readonly origin: string;
+  /** The login password: random per start, never written anywhere but the 0600 config file. */
+  readonly password: string;
+  /** The pid of the watchdog that ends the server if this process dies. */
+  readonly watchdogPid: number;
   readonly dirs: CodeServerDirs;
   /** Resolves with a reason when the server exits. */
   readonly exited: Promise<string>;
-  /** The workbench URL for a folder, with an optional smoke-test payload. */
+  /** The workbench URL for a folder, with an optional smoke-test payload (the login page until logged in). */
   url(folder: string, payload?: ReadonlyArray<readonly [string, string]>): string;
+  /** Logs a browser in (POST /login with the password): its pages may then open url(). */
+  logIn(context: BrowserContext): Promise<void>;
   /** The last lines code-server logged, for error reports. */
   recentLog(): string[];
   stop(): Promise<void>;
@@ -95,7 +110,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const dirs = codeServerDirs(options.dir);
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const configFile = join(options.dir, 'code-server.yaml');
-  writeFileSync(configFile, 'auth: none\n'); // code-server refuses an empty config
+  // In the config file, readable by this user only: a command line is visible to every user, and
+  // $PASSWORD would stay in /proc/<pid>/environ. 24 random bytes cannot be guessed, and
+  // code-server allows 2 failed logins a minute.
+  const password = randomBytes(24).toString('base64url');
+  writeFileSync(configFile, `auth: password\npassword: ${password}\n`, { mode: 0o600 });
   if (options.settings) {
     mkdirSync(join(dirs.userData, 'User'), { recursive: true });
     writeFileSync(join(dirs.userData, 'User', 'settings.json'), `${JSON.stringify(options.settings, null, 2)}\n`);
@@ -112,7 +131,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     [
       options.host.entry,
       ...common,
-      '--auth', 'none',
+      '--auth', 'password',
       '--bind-addr', `127.0.0.1:${options.port ?? 0}`,
       '--disable-telemetry',
       '--disable-update-check',
@@ -124,6 +143,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     // Its own process group, so that stop() ends it and every child (extension host, watcher).
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env },
   );
+  const watchdog = startWatchdog(options.host.node, server, options.removeDirIfOrphaned ? options.dir : undefined);
+  // An uncaught exception or process.exit() runs 'exit' handlers: end the server at once (the
+  // watchdog, which sees this process go, finishes the job). SIGKILL runs nothing: the watchdog.
+  const onExit = (): void => signalGroup(server.pid!, 'SIGTERM');
+  process.once('exit', onExit);
   const exited = new Promise<string>((resolve) => {
     server.once('exit', (code, signal) => resolve(`code-server exited (${signal ?? `code ${code}`})`));
     server.once('error', (e) => resolve(`code-server failed to start: ${e.message}`));
@@ -145,7 +169,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       void exited.then((why) => reject(new Error(`${why}\n${log.slice(-20).join('\n')}`)));
     });
   } catch (e) {
-    await endProcessGroup(server);
+    await stopAll(server, watchdog, onExit);
     throw e;
   }
   const origin = `http://127.0.0.1:${port}`;
@@ -153,15 +177,77 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     port,
     pid: server.pid!,
     origin,
+    password,
+    watchdogPid: watchdog.pid!,
     dirs,
     exited,
     url(folder, payload) {
       const query = `folder=${encodeURIComponent(folder)}`;
       return payload ? `${origin}/?${query}&payload=${encodeURIComponent(JSON.stringify(payload))}` : `${origin}/?${query}`;
     },
+    logIn: (context) => logIn(context, origin, password),
     recentLog: () => [...log],
-    stop: () => endProcessGroup(server),
+    stop: () => stopAll(server, watchdog, onExit),
   };
+}
+
+/** POST /login as the login page does; the session cookie lands in the browser context. */
+export async function logIn(context: BrowserContext, origin: string, password: string): Promise<void> {
+  const response = await context.request.post(`${origin}/login`, { form: { password }, maxRedirects: 0 });
+  const cookies = await context.cookies(origin);
+  if (response.status() !== 302 || !cookies.some((c) => c.name === SESSION_COOKIE)) {
+    throw new Error(`code-server refused the login (HTTP ${response.status()}).`);
+  }
+}
+
+/** The cookie code-server sets after a login. */
+export const SESSION_COOKIE = 'code-server-session';
+
+// Runs on the host's Node, in its own process group (a Ctrl-C to the terminal is ours to handle).
+// Its stdin is a pipe from this process, so it reads end-of-file however this process ends,
+// SIGKILL included: then it ends the server's group (SIGTERM, SIGKILL after 3 s) and optionally
+// removes the run's folder. It also exits once the group is gone, so it never outlives the server.
+const WATCHDOG = `
+const [pgid, dir] = [Number(process.argv[1]), process.argv[2]];
+const alive = () => { try { process.kill(-pgid, 0); return true; } catch { return false; } };
+const signal = (s) => { try { process.kill(-pgid, s); } catch {} };
+let ending = false;
+const end = () => {
+  if (ending) return;
+  ending = true;
+  if (!alive()) process.exit(0); // stopped in order: the owner cleans up
+  signal('SIGTERM');
+  const started = Date.now();
+  const poll = setInterval(() => {
+    if (alive() && Date.now() - started < 3000) return;
+    signal('SIGKILL');
+    clearInterval(poll);
+    if (dir) setTimeout(() => { require('fs').rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); process.exit(0); }, 200);
+    else process.exit(0);
+  }, 100);
+};
+process.stdin.on('end', end).on('close', end).on('error', end).resume();
+process.on('SIGTERM', end);
+process.on('SIGINT', () => {});
+process.on('SIGHUP', () => {});
+setInterval(() => { if (!ending && !alive()) process.exit(0); }, 1000);
+`;
+
+function startWatchdog(node: string, server: ChildProcess, orphanDir: string | undefined): ChildProcess {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '' };
+  const watchdog = spawn(node, ['-e', WATCHDOG, String(server.pid), ...(orphanDir ? [orphanDir] : [])], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env });
+  // Neither the child nor the pipe keeps this process alive.
+  watchdog.unref();
+  (watchdog.stdin as Socket | null)?.unref();
+  watchdog.stdin?.on('error', () => undefined);
+  return watchdog;
+}
+
+async function stopAll(server: ChildProcess, watchdog: ChildProcess, onExit: () => void): Promise<void> {
+  process.removeListener('exit', onExit);
+  await endProcessGroup(server);
+  // The group is gone, so the watchdog exits without touching anything.
+  watchdog.stdin?.end();
 }
 
 /** Headless Chromium with its profile (and HOME) inside the run's folder. */

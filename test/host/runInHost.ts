@@ -48,6 +48,7 @@ export async function runInHost(options: RunOptions): Promise<RunResult> {
     server = await startCodeServer({ host: options.host, dir: tempDir, smokeTestDriver: true, ...(options.env ? { env: options.env } : {}) });
     options.onServer?.(server.pid);
     browser = await launchBrowser(server.dirs);
+    await server.logIn(browser);
     const page = browser.pages()[0] ?? (await browser.newPage());
     const exitCode = new Promise<number>((resolve) => {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
