@@ -123,7 +123,7 @@ describe('code-server as the test host starts it', function () {
       });
       assert.equal(login.status, 302);
       assert.equal(login.headers.location, `./?folder=${server.dirs.workspace}`, 'back to the folder it was asked for');
-      const cookie = (login.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+      const cookie = [login.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
       assert.ok(cookie, 'a session cookie');
       const page = await send(server.url(server.dirs.workspace), { headers: { cookie: cookie.split(';')[0]! } });
       assert.equal(page.status, 200);
