@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
   const started = performance.now();
   const log = new Log();
   const quickInput = new QuickInputPrompter();
-  const auth = new Auth(context.secrets, log, quickInput);
+  const auth = new Auth(context.secrets, log, quickInput, context.globalState);
   const provider = new CognitoAuthenticationProvider(auth);
   const statusBar = new AccountStatusBar(auth);
   const story = new StoryController(context, auth, log);
@@ -49,7 +49,13 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     statusBar,
     vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, provider, { supportsMultipleAccounts: false }),
     vscode.commands.registerCommand('storyteller.showLog', () => log.show()),
-    vscode.commands.registerCommand('storyteller.configureFromStack', (args?: unknown) => configureFromStack(log, toConfigureArgs(args))),
+    // Arguments skip the JSON prompts, never the user's confirmation (asked through the prompter,
+    // so the integration suites can answer it).
+    vscode.commands.registerCommand('storyteller.configureFromStack', (args?: unknown) =>
+      configureFromStack(log, toConfigureArgs(args), async (message, detail, action) =>
+        auth.prompter.confirm ? auth.prompter.confirm(message, detail, action) : (await auth.prompter.message('warning', `${message} ${detail}`, action)) === action,
+      ),
+    ),
     command('storyteller.signUp', () => auth.signUp()),
     command('storyteller.confirmSignUp', () => auth.confirmSignUp()),
     command('storyteller.resendCode', () => auth.resendCode()),

@@ -1,11 +1,23 @@
 import * as vscode from 'vscode';
-import { readConfig, SECTION } from '../core/config';
+import { CREDENTIAL_SETTINGS, readConfig, SECTION } from '../core/config';
 import type { ConfigProblem, ConfigResult, SettingKey } from '../core/config';
 import type { Log } from './log';
 
+const USER_ONLY = new Set<string>(CREDENTIAL_SETTINGS);
+
+/**
+ * The settings, with those that decide where credentials go taken from user settings only.
+ * They are application-scoped, so VS Code already ignores workspace and folder values; reading
+ * only the user and default layers keeps that true whatever VS Code or a policy changes.
+ */
 export function readSettings(): ConfigResult {
   const section = vscode.workspace.getConfiguration(SECTION);
-  return readConfig((key: SettingKey) => section.get(key));
+  return readConfig((key: SettingKey) => (USER_ONLY.has(key) ? userValue(section, key) : section.get(key)));
+}
+
+function userValue(section: vscode.WorkspaceConfiguration, key: string): unknown {
+  const inspected = section.inspect(key);
+  return inspected?.globalValue ?? inspected?.defaultValue;
 }
 
 /** Reports bad settings now and whenever `storyteller.*` changes, naming each setting. */
@@ -13,6 +25,13 @@ export function watchSettings(log: Log): vscode.Disposable {
   const check = () => {
     const result = readSettings();
     if (!result.ok) report(log, result.problems);
+    const section = vscode.workspace.getConfiguration(SECTION);
+    for (const key of CREDENTIAL_SETTINGS) {
+      const inspected = section.inspect(key);
+      if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined) {
+        log.warn(`Ignoring the workspace value of "${SECTION}.${key}": it decides where your sign-in goes, so only your user settings count.`);
+      }
+    }
   };
   check();
   return vscode.workspace.onDidChangeConfiguration((e) => {

@@ -9,6 +9,7 @@ import { readSettings } from './settings';
 export class AccountStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('storyteller.account', vscode.StatusBarAlignment.Right, 100);
   private readonly disposables: vscode.Disposable[];
+  private loadFailed = false;
 
   constructor(auth: Auth) {
     this.item.name = 'Bedrock Storyteller Account';
@@ -19,7 +20,25 @@ export class AccountStatusBar implements vscode.Disposable {
         if (e.affectsConfiguration('storyteller')) this.render(auth.sessions.current);
       }),
     ];
-    void auth.sessions.load().then(() => this.render(auth.sessions.current));
+    // A keyring that is still locked fails the first read: render anyway, and read again when
+    // the window gets focus (the session manager also reads again on its next use).
+    const load = () =>
+      auth.sessions.load().then(
+        () => this.render(auth.sessions.current),
+        () => {
+          this.loadFailed = true;
+          this.render(auth.sessions.current);
+        },
+      );
+    this.disposables.push(
+      vscode.window.onDidChangeWindowState((e) => {
+        if (e.focused && this.loadFailed) {
+          this.loadFailed = false;
+          void load();
+        }
+      }),
+    );
+    void load();
   }
 
   /** What the item shows now; tests read it. */

@@ -82,7 +82,7 @@ export function testingApi(parts: TestingParts): TestingApi | undefined {
       const raw = await context.secrets.get(SESSION_KEY);
       if (!raw) throw new Error('No stored session to expire.');
       const now = Date.now();
-      await context.secrets.store(SESSION_KEY, JSON.stringify({ ...JSON.parse(raw), issuedAt: now - 3_600_000, expiresAt: now - 1000 }));
+      await context.secrets.store(SESSION_KEY, JSON.stringify({ ...JSON.parse(raw), issuedAt: now - 3_600_000, expiresAt: now - 1000, receivedAt: now - 3_600_000 }));
       await auth.sessions.sync();
     },
     writeRawSession: async (raw) => {

@@ -199,7 +199,7 @@ for (const kind of ['public', 'secret'] as const) {
     it('stays signed in and offline while Cognito is unreachable, then recovers by itself', async () => {
       const relay = new Relay(new URL(emu.endpoints.cognitoIdp));
       const section = vscode.workspace.getConfiguration('storyteller');
-      await section.update('endpoints.cognitoIdp', await relay.open(), vscode.ConfigurationTarget.Workspace);
+      await section.update('endpoints.cognitoIdp', await relay.open(), vscode.ConfigurationTarget.Global);
       try {
         const email = await newUser();
         await relay.cut();
@@ -217,7 +217,7 @@ for (const kind of ['public', 'secret'] as const) {
         assert.match(testing.statusBarText(), /^\$\(account\) /);
       } finally {
         await relay.cut();
-        await section.update('endpoints.cognitoIdp', emu.endpoints.cognitoIdp, vscode.ConfigurationTarget.Workspace);
+        await section.update('endpoints.cognitoIdp', emu.endpoints.cognitoIdp, vscode.ConfigurationTarget.Global);
       }
     });
 
@@ -369,9 +369,9 @@ for (const kind of ['public', 'secret'] as const) {
           'Cognito unreachable',
           async () => {
             const section = vscode.workspace.getConfiguration('storyteller');
-            await section.update('endpoints.cognitoIdp', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Workspace);
+            await section.update('endpoints.cognitoIdp', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
             return script([confirmed, PASSWORD], 'storyteller.signIn').finally(() =>
-              section.update('endpoints.cognitoIdp', emu.endpoints.cognitoIdp, vscode.ConfigurationTarget.Workspace),
+              section.update('endpoints.cognitoIdp', emu.endpoints.cognitoIdp, vscode.ConfigurationTarget.Global),
             );
           },
           'Cannot reach Amazon Cognito. Check your network connection or proxy, then try again.',

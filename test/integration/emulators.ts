@@ -17,18 +17,18 @@ export function emulators(): Record<'public' | 'secret', EmulatorInfo> {
   return JSON.parse(raw);
 }
 
-/** Points the extension at an emulator, at workspace scope. */
+/** Points the extension at an emulator, in user settings: the only place these settings count. */
 export async function useEmulator(emu: EmulatorInfo): Promise<void> {
   const section = vscode.workspace.getConfiguration('storyteller');
   const values = [emu.region, emu.userPoolId, emu.clientId, emu.identityPoolId, emu.endpoints.cognitoIdp, emu.endpoints.cognitoIdentity, emu.endpoints.bedrockRuntime, emu.endpoints.bedrock];
-  for (const [i, key] of KEYS.entries()) await section.update(key, values[i], vscode.ConfigurationTarget.Workspace);
+  for (const [i, key] of KEYS.entries()) await section.update(key, values[i], vscode.ConfigurationTarget.Global);
 }
 
 const KEYS = ['region', 'userPoolId', 'clientId', 'identityPoolId', 'endpoints.cognitoIdp', 'endpoints.cognitoIdentity', 'endpoints.bedrockRuntime', 'endpoints.bedrock'];
 
 export async function forgetEmulator(): Promise<void> {
   const section = vscode.workspace.getConfiguration('storyteller');
-  for (const key of KEYS) await section.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+  for (const key of KEYS) await section.update(key, undefined, vscode.ConfigurationTarget.Global);
 }
 
 export async function latestCode(emu: EmulatorInfo, to: string, kind = 'confirmation'): Promise<string> {

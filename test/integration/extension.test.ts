@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { StorytellerApi } from '../../src/extension';
 import type { ConfigureFromStackResult } from '../../src/vscode/commands/configureFromStack';
+import { ScriptedPrompter } from './prompter';
 
 const EXTENSION_ID = 'bedrock-storyteller.bedrock-storyteller';
 const KEYS = ['region', 'userPoolId', 'clientId', 'identityPoolId'] as const;
@@ -17,9 +18,19 @@ function stackJson(values: Record<string, string> = outputs): string {
   return JSON.stringify({ Stacks: [{ StackName: 'storyteller-it', Outputs: Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
 }
 
-function configure(args: unknown): Thenable<ConfigureFromStackResult | undefined> {
-  return vscode.commands.executeCommand<ConfigureFromStackResult | undefined>('storyteller.configureFromStack', args);
+/** Runs the command; the confirmation that arguments need is answered by `answer`. */
+async function configure(args: unknown, answer: string | null = 'Use Settings'): Promise<ConfigureFromStackResult | undefined> {
+  const prompter = new ScriptedPrompter([], (_message, actions) => (answer && actions.includes(answer) ? answer : undefined));
+  extension.exports.testing!.usePrompter(prompter);
+  try {
+    const result = await vscode.commands.executeCommand<ConfigureFromStackResult | undefined>('storyteller.configureFromStack', args);
+    confirmations.push(...prompter.warnings());
+    return result;
+  } finally {
+    extension.exports.testing!.usePrompter(undefined);
+  }
 }
+const confirmations: string[] = [];
 
 function inspect(key: string) {
   return vscode.workspace.getConfiguration('storyteller').inspect<string>(key);
@@ -27,14 +38,13 @@ function inspect(key: string) {
 
 async function clearSettings(): Promise<void> {
   const section = vscode.workspace.getConfiguration('storyteller');
-  for (const key of KEYS) {
-    await section.update(key, undefined, vscode.ConfigurationTarget.Global);
-    if (vscode.workspace.workspaceFolders?.length) await section.update(key, undefined, vscode.ConfigurationTarget.Workspace);
-  }
+  for (const key of KEYS) await section.update(key, undefined, vscode.ConfigurationTarget.Global);
+  confirmations.splice(0);
 }
 
+let extension: vscode.Extension<StorytellerApi>;
+
 describe('Bedrock Storyteller in a real VS Code host', () => {
-  let extension: vscode.Extension<StorytellerApi>;
 
   before(async () => {
     extension = vscode.extensions.getExtension<StorytellerApi>(EXTENSION_ID)!;
@@ -70,29 +80,49 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
     assert.equal(section.get('endpoints.bedrockRuntime'), '');
   });
 
-  it('configureFromStack writes the four settings to the workspace', async () => {
+  it('configureFromStack writes the four settings to user settings only, after the user confirms', async () => {
     assert.ok(vscode.workspace.workspaceFolders?.length, 'the runner opens a workspace folder');
-    const result = await configure({ json: stackJson(), target: 'workspace' });
+    const result = await configure({ json: stackJson() });
     assert.equal(result?.ok, true, result?.message);
-    assert.equal(inspect('region')?.workspaceValue, 'us-west-2');
-    assert.equal(inspect('userPoolId')?.workspaceValue, 'us-west-2_IntegTest1');
-    assert.equal(inspect('clientId')?.workspaceValue, '4mt1integrationclient0001');
-    assert.equal(inspect('identityPoolId')?.workspaceValue, 'us-west-2:11111111-2222-3333-4444-555555555555');
-    assert.equal(inspect('userPoolId')?.globalValue, undefined);
-    assert.match(result!.message, /us-west-2_IntegTest1 in us-west-2 from stack "storyteller-it" \(Workspace settings\)/);
+    assert.equal(inspect('region')?.globalValue, 'us-west-2');
+    assert.equal(inspect('userPoolId')?.globalValue, 'us-west-2_IntegTest1');
+    assert.equal(inspect('clientId')?.globalValue, '4mt1integrationclient0001');
+    assert.equal(inspect('identityPoolId')?.globalValue, 'us-west-2:11111111-2222-3333-4444-555555555555');
+    assert.equal(inspect('userPoolId')?.workspaceValue, undefined);
+    assert.match(result!.message, /us-west-2_IntegTest1 in us-west-2 from stack "storyteller-it" \(User settings\)/);
+    assert.equal(confirmations.length, 1, 'the user was asked');
+    assert.match(confirmations[0]!, /^Use these Storyteller settings from stack outputs\? .*user pool us-west-2_IntegTest1/);
+  });
+
+  it('configureFromStack with arguments writes nothing unless the user confirms', async () => {
+    assert.equal(await configure({ json: stackJson(), target: 'user' }, null), undefined);
+    assert.equal(confirmations.length, 1, 'the user was asked');
+    for (const key of KEYS) assert.equal(inspect(key)?.globalValue, undefined, `${key} was written without confirmation`);
+  });
+
+  it('configureFromStack refuses a workspace target: it is not a shape it accepts', async () => {
+    // The wrong shape falls back to the prompts; answering none of them changes nothing.
+    const pending = configure({ json: stackJson(), target: 'workspace' });
+    await new Promise((r) => setTimeout(r, 300));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await pending, undefined);
+    for (const key of KEYS) {
+      assert.equal(inspect(key)?.workspaceValue, undefined);
+      assert.equal(inspect(key)?.globalValue, undefined);
+    }
   });
 
   it('configureFromStack writes user settings, from a file', async () => {
     const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'outputs.json');
     await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(stackJson()));
-    const result = await configure({ file: file.fsPath, target: 'user' });
+    const result = await configure({ file: file.fsPath });
     assert.equal(result?.ok, true, result?.message);
     assert.equal(inspect('userPoolId')?.globalValue, 'us-west-2_IntegTest1');
     assert.equal(vscode.workspace.getConfiguration('storyteller').get('clientId'), '4mt1integrationclient0001');
   });
 
   it('configureFromStack writes nothing for malformed JSON, missing outputs or invalid ids', async () => {
-    await configure({ json: stackJson(), target: 'workspace' });
+    await configure({ json: stackJson() });
     const bad = [
       '{"Stacks": [',
       stackJson({ Region: 'eu-west-1', UserPoolId: 'eu-west-1_Other' }),
@@ -100,11 +130,11 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
     ];
     const messages: string[] = [];
     for (const json of bad) {
-      const result = await configure({ json, target: 'workspace' });
+      const result = await configure({ json });
       assert.equal(result?.ok, false);
       messages.push(result!.message);
-      assert.equal(inspect('region')?.workspaceValue, 'us-west-2', 'a failed configure must not change anything');
-      assert.equal(inspect('userPoolId')?.workspaceValue, 'us-west-2_IntegTest1');
+      assert.equal(inspect('region')?.globalValue, 'us-west-2', 'a failed configure must not change anything');
+      assert.equal(inspect('userPoolId')?.globalValue, 'us-west-2_IntegTest1');
     }
     assert.match(messages[0]!, /^That is not valid JSON/);
     assert.match(messages[1]!, /lack UserPoolClientId, IdentityPoolId/);
@@ -117,6 +147,6 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
     await new Promise((r) => setTimeout(r, 300));
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.equal(await pending, undefined);
-    assert.equal(inspect('region')?.workspaceValue, undefined);
+    assert.equal(inspect('region')?.globalValue, undefined);
   });
 });

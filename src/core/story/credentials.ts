@@ -1,17 +1,19 @@
 // Temporary AWS credentials from the Cognito identity pool, in exchange for the user's ID token.
 // Cached per user (`sub`) until 5 minutes before they expire, so a warm story makes no Cognito
 // call at all; single-flight, so concurrent stories share one exchange; dropped on sign-out or a
-// user change, so one user never signs with another's credentials.
+// user change, so one user never signs with another's credentials. The ID token goes only to the
+// identity pool and endpoint its session was signed in for.
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { SessionOrigin } from '../auth/origin';
 import { CredentialsError, StoryError } from './errors';
 
 /** The part of SessionManager this needs (the VS Code glue passes the SessionManager itself). */
 export interface SessionSource {
   /** The stored session without any network call, or undefined when signed out. */
-  peek(): Promise<{ readonly sub: string } | undefined>;
+  peek(): Promise<{ readonly sub: string; readonly origin?: SessionOrigin } | undefined>;
   /** A session with a valid ID token; refreshes it if needed. */
-  getSession(): Promise<{ readonly idToken: string; readonly sub: string }>;
+  getSession(): Promise<{ readonly idToken: string; readonly sub: string; readonly origin?: SessionOrigin }>;
   /** Forces a token refresh (used once when the identity pool refuses the ID token). */
   refresh?(): Promise<unknown>;
 }
@@ -36,6 +38,7 @@ interface Entry {
 }
 
 export const NOT_SIGNED_IN = 'You are not signed in. Sign in to write stories.';
+export const OTHER_ORIGIN = 'Your session was signed in with other user pool or identity pool settings, so it was not used. Sign in again.';
 
 export class CognitoCredentials {
   private entry: Entry | undefined;
@@ -84,6 +87,7 @@ export class CognitoCredentials {
       this.clear();
       throw new StoryError(NOT_SIGNED_IN, 'notSignedIn', ['signIn']);
     }
+    this.checkOrigin(session.origin);
     if (this.entry?.sub !== session.sub) {
       this.clear();
       this.entry = { sub: session.sub, provider: this.newProvider(session.sub), credentials: undefined, inflight: undefined };
@@ -101,13 +105,29 @@ export class CognitoCredentials {
       userIdentifier: sub,
       cache: { getItem: (k) => ids.get(k) ?? null, setItem: (k, v) => void ids.set(k, v), removeItem: (k) => void ids.delete(k) },
       // A function, not a token: called at every exchange, so a refreshed ID token is used.
-      logins: { [`cognito-idp.${region}.amazonaws.com/${userPoolId}`]: async () => (await sessions.getSession()).idToken },
+      logins: {
+        [`cognito-idp.${region}.amazonaws.com/${userPoolId}`]: async () => {
+          const session = await sessions.getSession();
+          this.checkOrigin(session.origin);
+          return session.idToken;
+        },
+      },
       clientConfig: { region, ...(endpoint ? { endpoint } : {}) },
     });
   }
 
   dispose(): void {
     this.clear();
+  }
+
+  /** A session bound to another pool or identity endpoint never reaches this one. */
+  private checkOrigin(origin: SessionOrigin | undefined): void {
+    if (!origin) return; // sessions made outside the extension (tests, the benchmark) carry none
+    const { region, userPoolId, identityPoolId, endpoint } = this.options;
+    if (origin.region !== region || origin.userPoolId !== userPoolId || origin.identityPoolId !== identityPoolId || origin.cognitoIdentity !== (endpoint ?? '')) {
+      this.clear();
+      throw new StoryError(OTHER_ORIGIN, 'sessionExpired', ['signIn']);
+    }
   }
 
   private fetch(entry: Entry): Promise<AwsCredentialIdentity> {

@@ -2,11 +2,15 @@
 // manager. Each network call runs under progress; each failure shows the core's sentence.
 import * as vscode from 'vscode';
 import type { CognitoAuth, SignInStep } from '../../core/auth/cognito';
+import { EndpointConsent } from '../../core/auth/endpoints';
 import { AuthError, toAuthError } from '../../core/auth/errors';
-import { SESSION_EXPIRED, SessionManager } from '../../core/auth/session';
+import { ORIGIN_CHANGED, originChangedMessage, originOf, sameOrigin, UNBOUND_MESSAGE } from '../../core/auth/origin';
+import type { SessionOrigin } from '../../core/auth/origin';
+import { clockSkewMessage, SESSION_EXPIRED, SessionManager } from '../../core/auth/session';
 import type { Refresher, Session, SessionState } from '../../core/auth/session';
 import { checkCode, checkEmail, checkExistingPassword, checkPassword, DEFAULT_PASSWORD_POLICY } from '../../core/auth/validation';
 import { isConfigured } from '../../core/config';
+import type { StorytellerConfig } from '../../core/config';
 import { notificationSafe } from '../../core/notificationText';
 import { loadAws } from '../aws';
 import type { Log } from '../log';
@@ -15,24 +19,38 @@ import { BACK } from './prompter';
 import type { InputOptions, Prompter } from './prompter';
 import { CLIENT_SECRET_KEY, SecretSessionStore } from './secretStore';
 
+/** globalState key: the hosts outside AWS the user agreed to send their sign-in to. */
+export const APPROVED_HOSTS_KEY = 'storyteller.approvedHosts';
+
 export class Auth implements vscode.Disposable {
   readonly sessions: SessionManager;
-  private cognito: CognitoAuth | undefined;
+  private cognito: { client: CognitoAuth; origin: SessionOrigin; key: string } | undefined;
+  private readonly consent: EndpointConsent;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<SessionState>();
   private lastState: SessionState = { kind: 'signed-out' };
-  /** Refreshes tokens with the current settings' client. */
-  readonly refresher: Refresher = (session) => this.client().refresh(session);
+  private syncTimer: NodeJS.Timeout | undefined;
+  /** Refreshes tokens, only with a client for the origin the session came from. */
+  readonly refresher: Refresher = async (session) => (await this.clientFor(session)).refresh(session);
   readonly onDidChange = this.changed.event;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly log: Log,
     public prompter: Prompter,
+    globalState: vscode.Memento,
   ) {
+    this.consent = new EndpointConsent(
+      {
+        get: () => globalState.get<string[]>(APPROVED_HOSTS_KEY, []).filter((h) => typeof h === 'string'),
+        set: async (hosts) => globalState.update(APPROVED_HOSTS_KEY, hosts),
+      },
+      (host) => this.askToSend(host),
+    );
     this.sessions = new SessionManager({
       store: new SecretSessionStore(secrets),
       refresh: this.refresher,
+      origin: () => currentOrigin(),
       log: (message) => log.info(message),
     });
     this.disposables.push(
@@ -46,9 +64,13 @@ export class Auth implements vscode.Disposable {
         // signed out already was told; a corrupt one found at start-up was not.
         if (state.kind === 'signed-out' && state.reason && (wasSignedIn || state.reason !== SESSION_EXPIRED)) void this.offerSignIn(state.reason);
       }),
-      // A new pool, client, flow or endpoint means a new client; the old one is dropped.
+      // A new pool, client, flow or endpoint means a new client; the old one is dropped, and the
+      // session is checked against the new settings (after a pause: Configure writes several).
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('storyteller')) this.resetClient();
+        if (!e.affectsConfiguration('storyteller')) return;
+        this.resetClient();
+        clearTimeout(this.syncTimer);
+        this.syncTimer = setTimeout(() => void this.sessions.sync().catch(() => undefined), 300);
       }),
       secrets.onDidChange((e) => {
         if (e.key === CLIENT_SECRET_KEY) this.resetClient();
@@ -57,8 +79,14 @@ export class Auth implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.syncTimer);
     this.resetClient();
     this.disposables.forEach((d) => d.dispose());
+  }
+
+  /** Asks once per host outside AWS before anything is sent there (e.g. the story endpoints). */
+  approveEndpoints(endpoints: readonly (string | undefined)[]): Promise<void> {
+    return this.consent.approve(endpoints);
   }
 
   /** Signs up, then goes straight on to the code, then to sign-in. */
@@ -74,7 +102,7 @@ export class Auth implements vscode.Disposable {
       await this.prompter.message('error', 'The two passwords differ. Run Sign Up again.');
       return undefined;
     }
-    const [result] = (await this.run('Signing up…', () => this.client().signUp(answers.email!, answers.password!, answers.name))) ?? [];
+    const [result] = (await this.run('Signing up…', async () => (await this.client()).client.signUp(answers.email!, answers.password!, answers.name))) ?? [];
     if (!result) return undefined;
     if (!result.confirmed) {
       await this.prompter.message('info', `We sent a 6-digit code to ${notificationSafe(result.destination ?? answers.email!)}.`);
@@ -91,7 +119,7 @@ export class Auth implements vscode.Disposable {
     ]);
     if (!answers) return false;
     const address = email ?? answers.email!;
-    if (!(await this.run('Confirming…', () => this.client().confirmSignUp(address, answers.code!), address))) return false;
+    if (!(await this.run('Confirming…', async () => (await this.client()).client.confirmSignUp(address, answers.code!), address))) return false;
     await this.prompter.message('info', 'Your account is confirmed.');
     return true;
   }
@@ -99,7 +127,7 @@ export class Auth implements vscode.Disposable {
   async resendCode(email?: string): Promise<void> {
     const address = email ?? (await this.ask('Resend Code', [{ key: 'email', prompt: 'Your email address', validate: checkEmail }]))?.email;
     if (!address) return;
-    const sent = await this.run('Sending a new code…', () => this.client().resendCode(address), address);
+    const sent = await this.run('Sending a new code…', async () => (await this.client()).client.resendCode(address), address);
     if (sent) await this.prompter.message('info', `A new code is on its way to ${notificationSafe(sent[0] ?? address)}.`);
   }
 
@@ -116,20 +144,40 @@ export class Auth implements vscode.Disposable {
       address ??= answers.email!;
       secret = answers.password!;
     }
-    let step = (await this.run('Signing in…', () => this.client().signIn(address!, secret!), address))?.[0];
+    let origin: SessionOrigin | undefined;
+    let step = (
+      await this.run(
+        'Signing in…',
+        async () => {
+          const cognito = await this.client();
+          origin = cognito.origin;
+          return cognito.client.signIn(address!, secret!);
+        },
+        address,
+      )
+    )?.[0];
     while (step && step.kind !== 'done') step = await this.answer(step);
-    if (!step) return undefined;
-    await this.sessions.signIn(step.session);
-    this.log.info(`Signed in as ${step.session.email}.`);
-    return step.session;
+    if (!step || !origin) return undefined;
+    // The session remembers where it came from: it is never used with other settings.
+    const session: Session = { ...step.session, origin };
+    await this.sessions.signIn(session);
+    this.log.info(`Signed in as ${session.email}.`);
+    const skew = clockSkewMessage(Date.now() - session.issuedAt);
+    if (skew) {
+      this.log.warn(skew);
+      await this.prompter.message('warning', skew);
+    }
+    return session;
   }
 
   /** Revokes the refresh token (best effort), then always clears the local session. */
   async signOut(): Promise<void> {
-    const session = await this.sessions.peek();
+    // peek() hands out only a session of the current settings' origin; another one is cleared
+    // here without sending its tokens anywhere.
+    const session = await this.sessions.peek().catch(() => undefined);
     if (session) {
       try {
-        await this.client().revoke(session);
+        await (await this.clientFor(session)).revoke(session);
       } catch (e) {
         this.log.warn(`Could not revoke the session (${toAuthError(e).code}); it is cleared here anyway.`);
       }
@@ -144,7 +192,7 @@ export class Auth implements vscode.Disposable {
       await this.prompter.message('info', 'You are not signed in.');
       return;
     }
-    if (!(await this.run('Signing out everywhere…', () => this.client().globalSignOut(session)))) return;
+    if (!(await this.run('Signing out everywhere…', async () => (await this.clientFor(session)).globalSignOut(session)))) return;
     await this.sessions.signOut();
     await this.prompter.message('info', 'Signed out on every device.');
   }
@@ -152,14 +200,14 @@ export class Auth implements vscode.Disposable {
   async forgotPassword(email?: string): Promise<void> {
     const address = email ?? (await this.ask('Forgot Password', [{ key: 'email', prompt: 'Your email address', validate: checkEmail }]))?.email;
     if (!address) return;
-    const sent = await this.run('Sending a reset code…', () => this.client().forgotPassword(address), address);
+    const sent = await this.run('Sending a reset code…', async () => (await this.client()).client.forgotPassword(address), address);
     if (!sent) return;
     const answers = await this.ask('Reset Password', [
       { key: 'code', prompt: `The 6-digit code sent to ${sent[0] ?? address}`, validate: checkCode },
       this.newPassword('Choose a new password'),
     ]);
     if (!answers) return;
-    if (!(await this.run('Resetting…', () => this.client().confirmForgotPassword(address, answers.code!, answers.password!), address))) return;
+    if (!(await this.run('Resetting…', async () => (await this.client()).client.confirmForgotPassword(address, answers.code!, answers.password!), address))) return;
     await this.prompter.message('info', 'Your password is reset.');
     await this.signIn(address, answers.password);
   }
@@ -170,7 +218,7 @@ export class Auth implements vscode.Disposable {
       return undefined;
     });
     if (!session) return;
-    const [setup] = (await this.run('Starting authenticator setup…', () => this.client().setUpTotp(session))) ?? [];
+    const [setup] = (await this.run('Starting authenticator setup…', async () => (await this.clientFor(session)).setUpTotp(session))) ?? [];
     if (!setup) return;
     const answers = await this.ask('Set Up Authenticator App', [
       {
@@ -215,17 +263,18 @@ export class Auth implements vscode.Disposable {
     return { key: 'password', prompt, password: true, validate: (v) => checkPassword(v, policy) };
   }
 
-  /** The Cognito client for the current settings; the AWS SDK loads here, on first use. */
-  private client(): CognitoAuth {
-    if (this.cognito) return this.cognito;
-    const settings = readSettings();
-    if (!settings.ok) throw new AuthError(settings.problems[0]!.message, 'BadSettings', 'user', 'configure');
-    const config = settings.config;
-    if (!isConfigured(config)) {
-      throw new AuthError('Storyteller is not configured yet. Run "Storyteller: Configure from Stack Outputs…" first.', 'NotConfigured', 'user', 'configure');
-    }
+  /**
+   * The Cognito client for the current (user) settings, once the user has agreed to send their
+   * sign-in to its host if that is outside AWS. The AWS SDK loads here, on first use.
+   */
+  private async client(): Promise<{ client: CognitoAuth; origin: SessionOrigin }> {
+    const config = configured();
+    await this.consent.approve([config.endpoints.cognitoIdp]);
+    const key = JSON.stringify([originOf(config), config.authFlow]);
+    if (this.cognito?.key === key) return this.cognito;
+    this.resetClient();
     const { CognitoAuth } = loadAws();
-    this.cognito = new CognitoAuth({
+    const client = new CognitoAuth({
       region: config.region,
       userPoolId: config.userPoolId,
       clientId: config.clientId,
@@ -237,12 +286,30 @@ export class Auth implements vscode.Disposable {
         return secret;
       },
     });
+    this.cognito = { client, origin: originOf(config), key };
     return this.cognito;
   }
 
+  /** A client for the origin the session came from; for any other, nothing is sent. */
+  private async clientFor(session: Session): Promise<CognitoAuth> {
+    if (!session.origin) throw new AuthError(UNBOUND_MESSAGE, ORIGIN_CHANGED, 'user', 'sign-in');
+    const { client, origin } = await this.client();
+    if (!sameOrigin(session.origin, origin)) throw new AuthError(originChangedMessage(session.origin, origin), ORIGIN_CHANGED, 'user', 'sign-in');
+    return client;
+  }
+
   private resetClient(): void {
-    this.cognito?.dispose();
+    this.cognito?.client.dispose();
     this.cognito = undefined;
+  }
+
+  private async askToSend(host: string): Promise<boolean> {
+    const message = `Send your sign-in to ${host}?`;
+    const detail = `Your Storyteller endpoint settings point at ${host}, which is not an AWS host. Your email, password, tokens and client secret may be sent there. Choose Send only if you set this endpoint yourself and trust it; you are asked once per host.`;
+    this.log.warn(`Asking before the first request to ${host}, a host outside AWS.`);
+    const yes = this.prompter.confirm ? await this.prompter.confirm(message, detail, 'Send') : (await this.prompter.message('warning', `${message} ${detail}`, 'Send')) === 'Send';
+    this.log.info(yes ? `${host} confirmed; remembered in user state.` : `${host} not confirmed; nothing was sent.`);
+    return yes;
   }
 
   private async answer(step: Exclude<SignInStep, { kind: 'done' }>): Promise<SignInStep | undefined> {
@@ -347,4 +414,20 @@ export const CLIENT_SECRET_ENV = 'STORYTELLER_CLIENT_SECRET';
 
 function clientSecretFromEnv(): string | undefined {
   return process.env[CLIENT_SECRET_ENV]?.trim() || undefined;
+}
+
+/** The settings, or the AuthError that says what to set. */
+function configured(): StorytellerConfig {
+  const settings = readSettings();
+  if (!settings.ok) throw new AuthError(settings.problems[0]!.message, 'BadSettings', 'user', 'configure');
+  if (!isConfigured(settings.config)) {
+    throw new AuthError('Storyteller is not configured yet. Run "Storyteller: Configure from Stack Outputs…" first.', 'NotConfigured', 'user', 'configure');
+  }
+  return settings.config;
+}
+
+/** The origin the current settings give a new session, or undefined when not configured. */
+function currentOrigin(): SessionOrigin | undefined {
+  const settings = readSettings();
+  return settings.ok && isConfigured(settings.config) ? originOf(settings.config) : undefined;
 }

@@ -23,6 +23,8 @@ export interface Prompter {
   message(kind: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined>;
   /** Runs a network call under a cancellable progress notification. */
   progress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  /** A yes/no question that blocks (a modal dialog); true only when `action` was chosen. */
+  confirm?(message: string, detail: string, action: string): Promise<boolean>;
 }
 
 export class QuickInputPrompter implements Prompter {
@@ -73,6 +75,10 @@ export class QuickInputPrompter implements Prompter {
       return undefined;
     }
     return show(message, ...actions);
+  }
+
+  async confirm(message: string, detail: string, action: string): Promise<boolean> {
+    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
   }
 
   progress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T> {

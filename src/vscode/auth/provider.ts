@@ -53,6 +53,11 @@ export class CognitoAuthenticationProvider implements vscode.AuthenticationProvi
   }
 }
 
+/**
+ * What other extensions get: the ID token, which proves who the user is to a backend that
+ * checks it. Never the access token: its `aws.cognito.signin.user.admin` scope can change the
+ * user's attributes and delete the account.
+ */
 function toVsSession(session: Session): vscode.AuthenticationSession {
-  return { id: session.sub, accessToken: session.accessToken, account: { id: session.sub, label: session.email }, scopes: [] };
+  return { id: session.sub, accessToken: session.idToken, idToken: session.idToken, account: { id: session.sub, label: session.email }, scopes: [] };
 }

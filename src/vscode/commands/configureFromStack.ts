@@ -5,12 +5,19 @@ import { parseStackOutputs } from '../../core/stackOutputs';
 import type { StackSettings } from '../../core/stackOutputs';
 import type { Log } from '../log';
 
-/** Arguments that skip the prompts: for scripts, keybindings and tests. */
+/**
+ * Arguments that skip the JSON prompts: for scripts, keybindings and tests. Whoever passes them
+ * (another extension, a command link), the user still confirms before anything is written.
+ * The settings decide where the sign-in goes, so they are written to user settings only.
+ */
 export interface ConfigureFromStackArgs {
   readonly json?: string;
   readonly file?: string;
-  readonly target?: 'user' | 'workspace';
+  readonly target?: 'user';
 }
+
+/** A blocking yes/no question; true only when `action` was chosen. */
+export type Confirm = (message: string, detail: string, action: string) => Promise<boolean>;
 
 /** Commands can be invoked with anything (keybindings, other extensions, menus): accept only our shape. */
 export function toConfigureArgs(value: unknown): ConfigureFromStackArgs {
@@ -19,7 +26,7 @@ export function toConfigureArgs(value: unknown): ConfigureFromStackArgs {
   const ok =
     (v.json === undefined || typeof v.json === 'string') &&
     (v.file === undefined || typeof v.file === 'string') &&
-    (v.target === undefined || v.target === 'user' || v.target === 'workspace');
+    (v.target === undefined || v.target === 'user');
   return ok ? (v as ConfigureFromStackArgs) : {};
 }
 
@@ -30,7 +37,8 @@ export interface ConfigureFromStackResult {
 
 const MAX_BYTES = 1024 * 1024;
 
-export async function configureFromStack(log: Log, args: ConfigureFromStackArgs = {}): Promise<ConfigureFromStackResult | undefined> {
+export async function configureFromStack(log: Log, args: ConfigureFromStackArgs = {}, confirm: Confirm = modalConfirm): Promise<ConfigureFromStackResult | undefined> {
+  const fromArgs = args.json !== undefined || args.file !== undefined;
   const text = args.json ?? (args.file ? await readFile(vscode.Uri.file(args.file)) : await promptForJson());
   if (text === undefined) return undefined;
 
@@ -41,8 +49,20 @@ export async function configureFromStack(log: Log, args: ConfigureFromStackArgs 
     return { ok: false, message: parsed.message };
   }
 
-  const target = args.target ? toTarget(args.target) : await promptForTarget();
-  if (target === undefined) return undefined;
+  // Text the user did not paste or pick themselves is shown to them before it is used.
+  if (fromArgs) {
+    const { region, userPoolId, clientId, identityPoolId } = parsed.settings;
+    const yes = await confirm(
+      'Use these Storyteller settings from stack outputs?',
+      `Your user settings will use region ${region}, user pool ${userPoolId}, app client ${clientId} and identity pool ${identityPoolId}. Your sign-in will go to this user pool. Choose Use Settings only if you expected this.`,
+      'Use Settings',
+    );
+    if (!yes) {
+      log.info('Configure from stack outputs: not confirmed; nothing was changed.');
+      return undefined;
+    }
+  }
+  const target = vscode.ConfigurationTarget.Global;
 
   try {
     await writeAll(parsed.settings, target);
@@ -53,9 +73,8 @@ export async function configureFromStack(log: Log, args: ConfigureFromStackArgs 
     return { ok: false, message };
   }
 
-  const scope = target === vscode.ConfigurationTarget.Global ? 'User' : 'Workspace';
   const from = parsed.stackName ? ` from stack "${notificationSafe(parsed.stackName)}"` : '';
-  const message = `Storyteller now uses user pool ${parsed.settings.userPoolId} in ${parsed.settings.region}${from} (${scope} settings).`;
+  const message = `Storyteller now uses user pool ${parsed.settings.userPoolId} in ${parsed.settings.region}${from} (User settings).`;
   log.info(message);
   void vscode.window.showInformationMessage(message);
   return { ok: true, message };
@@ -68,7 +87,7 @@ async function writeAll(settings: StackSettings, target: vscode.ConfigurationTar
   try {
     for (const [key, value] of Object.entries(settings)) {
       const inspected = section.inspect(key);
-      const previous = target === vscode.ConfigurationTarget.Global ? inspected?.globalValue : inspected?.workspaceValue;
+      const previous = inspected?.globalValue;
       await section.update(key, value, target);
       written.push([key, previous]);
     }
@@ -127,18 +146,6 @@ async function promptForJson(): Promise<string | undefined> {
   });
 }
 
-async function promptForTarget(): Promise<vscode.ConfigurationTarget | undefined> {
-  if (!vscode.workspace.workspaceFolders?.length) return vscode.ConfigurationTarget.Global;
-  const picked = await vscode.window.showQuickPick(
-    [
-      { label: 'User Settings', description: 'every workspace', target: vscode.ConfigurationTarget.Global },
-      { label: 'Workspace Settings', description: 'only this workspace', target: vscode.ConfigurationTarget.Workspace },
-    ],
-    { title: 'Save the settings where?', ignoreFocusOut: true },
-  );
-  return picked?.target;
-}
-
-function toTarget(target: 'user' | 'workspace'): vscode.ConfigurationTarget {
-  return target === 'user' ? vscode.ConfigurationTarget.Global : vscode.ConfigurationTarget.Workspace;
+async function modalConfirm(message: string, detail: string, action: string): Promise<boolean> {
+  return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
 }
