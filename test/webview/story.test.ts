@@ -451,6 +451,39 @@ describe('story webview (Chromium)', function () {
     await assertWellFormed();
   });
 
+  it('shows a story another window is writing as such: no Stop, Continue, Regenerate or Delete; reopens it when it ends', async () => {
+    await open();
+    const item = { id: 'w-1', title: 'Elsewhere', modelId: models[0]!.id, createdAt: Date.UTC(2025, 0, 2, 10), status: 'streaming' as const, outputTokens: 0 };
+    await sp.send(hostEvent('history', { items: [{ ...item, elsewhere: true }], omitted: 1234 }));
+    assert.match(await visibleText('#history-list li:nth-child(1)'), /being written in another window/);
+    assert.doesNotMatch(await visibleText('#history-list li:nth-child(1)'), /streaming/);
+    assert.equal(await sp.page.getByRole('button', { name: 'Delete “Elsewhere”' }).evaluate((el) => (el as unknown as { disabled: boolean }).disabled), true);
+    assert.equal(await visibleText('#history-omitted'), '1,234 older stories are not listed here; they stay saved.');
+
+    let before = (await sp.posted()).length;
+    await sp.page.locator('.history-open', { hasText: 'Elsewhere' }).click();
+    const openReq = await sp.waitForRequest('history.open', before);
+    const record = { id: 'w-1', title: 'Elsewhere', modelId: models[0]!.id, controls, text: 'Once upon a time', status: 'streaming' as const, usage: null, cost: null, createdAt: item.createdAt };
+    await sp.respond(openReq.id, { story: { ...record, elsewhere: true } });
+    await sp.page.waitForFunction(() => /another VS Code window/.test(document.getElementById('story-status')?.textContent ?? ''));
+    assert.deepEqual(
+      [await isDisabled('stop'), await isDisabled('continue'), await isDisabled('regenerate'), await isDisabled('export-copy')],
+      [true, true, true, false],
+      'only exporting what is there so far',
+    );
+
+    // The other window finishes: the history no longer flags it, and the panel shows the ending.
+    before = (await sp.posted()).length;
+    await sp.send(hostEvent('history', { items: [{ ...item, status: 'done' }] }));
+    const reopen = await sp.waitForRequest('history.open', before);
+    assert.deepEqual(reopen.params, { id: 'w-1' });
+    await sp.respond(reopen.id, { story: { ...record, text: 'Once upon a time, the end.', status: 'done' } });
+    await sp.page.waitForFunction(() => document.getElementById('story-status')?.textContent === 'The other window finished writing this story.');
+    assert.equal(await isDisabled('continue'), false);
+    assert.equal(await sp.page.locator('#history-omitted').isHidden(), true);
+    await assertWellFormed();
+  });
+
   it('is keyboard accessible: labelled fields, then Generate, the story, its actions and history, in Tab order', async () => {
     await open();
     await sp.send(hostEvent('history', { items: [{ id: 'k-1', title: 'Kept', modelId: models[0]!.id, createdAt: 0, status: 'done', outputTokens: 1 }] }));

@@ -57,7 +57,11 @@ interface Shown {
   usage: Usage | null;
   cost: Cost | null;
   stopReason: string;
+  /** Being written in another VS Code window: shown, but not continued, stopped or deleted here. */
+  elsewhere?: boolean;
 }
+
+const ELSEWHERE_STATUS = 'This story is being written in another VS Code window. It updates here when it ends there.';
 
 // ───────────────────────────── DOM helpers ─────────────────────────────
 
@@ -125,6 +129,8 @@ class StoryApp {
   private readonly refineButton: VscodeButton;
   private readonly historyList = h('ul', { class: 'history-list', id: 'history-list' });
   private readonly historyEmpty = h('p', { class: 'muted' }, 'No stories yet.');
+  private readonly historyOmitted = h('p', { class: 'muted history-omitted', id: 'history-omitted', hidden: true });
+  private historyOmittedCount = 0;
 
   constructor(
     api: VsCodeApi,
@@ -210,7 +216,7 @@ class StoryApp {
     );
     this.storySection.append(h('div', { class: 'story-head' }, this.storyTitle, toolbar), this.storyMeta, this.storyStatus, this.errorBox, this.storyEl, refine, exportBar);
 
-    const history = h('section', { class: 'history', 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), this.historyEmpty, this.historyList);
+    const history = h('section', { class: 'history', 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), this.historyEmpty, this.historyList, this.historyOmitted);
     // DOM (and so Tab) order: form, story, history; the grid puts history under the form when wide.
     this.root.append(header, this.notice, h('div', { class: 'columns' }, h('div', { class: 'area-form' }, form), h('div', { class: 'area-story' }, this.storySection), h('div', { class: 'area-history' }, history)));
   }
@@ -350,7 +356,7 @@ class StoryApp {
   }
 
   private get streaming(): boolean {
-    return this.shown?.status === 'streaming';
+    return this.shown?.status === 'streaming' && !this.shown.elsewhere;
   }
 
   private async generate(): Promise<void> {
@@ -476,9 +482,14 @@ class StoryApp {
         return this.onEnded(e.data.storyId, 'stopped', e.data.usage ?? null, e.data.cost ?? null, '');
       case 'story.error':
         return this.onError(e.data);
-      case 'history':
+      case 'history': {
         this.history = e.data.items;
+        this.historyOmittedCount = e.data.omitted ?? 0;
+        // The other window finished the story on screen: show how it ended.
+        const shown = this.shown;
+        if (shown?.elsewhere && !this.history.some((i) => i.id === shown.id && i.elsewhere)) void this.openStory(shown.id, false);
         return this.renderHistory();
+      }
       case 'story.opened':
         return this.showStory(e.data.story, true);
       case 'usage.today': {
@@ -579,13 +590,17 @@ class StoryApp {
   }
 
   private showStory(story: StoryRecord, announce: boolean): void {
-    this.shown = { id: story.id, title: story.title, modelId: story.modelId, status: story.status, usage: story.usage, cost: story.cost, stopReason: '' };
+    const elsewhere = story.elsewhere === true;
+    const wasElsewhere = this.shown?.id === story.id && this.shown.elsewhere === true;
+    this.shown = { id: story.id, title: story.title, modelId: story.modelId, status: story.status, usage: story.usage, cost: story.cost, stopReason: '', elsewhere };
     this.renderer.reset(story.text);
-    this.storyEl.setAttribute('aria-busy', String(story.status === 'streaming'));
+    this.storyEl.setAttribute('aria-busy', String(story.status === 'streaming' && !elsewhere));
     this.storyTitle.textContent = story.title || titleFromPremise(story.controls.premise);
     this.hideError();
     this.renderMeta();
-    if (announce) this.storyStatus.textContent = `Opened “${this.storyTitle.textContent}”.`;
+    if (elsewhere) this.storyStatus.textContent = ELSEWHERE_STATUS;
+    else if (wasElsewhere) this.storyStatus.textContent = 'The other window finished writing this story.';
+    else if (announce) this.storyStatus.textContent = `Opened “${this.storyTitle.textContent}”.`;
     this.saveNow();
     this.update();
   }
@@ -601,13 +616,16 @@ class StoryApp {
 
   private renderHistory(): void {
     this.historyEmpty.hidden = this.history.length > 0;
+    const omitted = this.historyOmittedCount;
+    this.historyOmitted.hidden = omitted === 0;
+    this.historyOmitted.textContent = omitted === 0 ? '' : `${numberFormat.format(omitted)} older ${omitted === 1 ? 'story is' : 'stories are'} not listed here; they stay saved.`;
     const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
     this.historyList.replaceChildren(
       ...this.history.map((item) => {
         const title = item.title || 'Untitled story';
         const open = h('button', { class: 'link-button history-open', type: 'button', 'data-id': item.id }, title);
         open.addEventListener('click', () => void this.openStory(item.id, true));
-        const meta = h('span', { class: 'muted history-meta' }, [this.modelName(item.modelId), dateFormat.format(item.createdAt), `${numberFormat.format(item.outputTokens)} tokens`, item.status === 'done' ? '' : item.status].filter(Boolean).join(' · '));
+        const meta = h('span', { class: 'muted history-meta' }, [this.modelName(item.modelId), dateFormat.format(item.createdAt), `${numberFormat.format(item.outputTokens)} tokens`, item.elsewhere ? 'being written in another window' : item.status === 'done' ? '' : item.status].filter(Boolean).join(' · '));
         const del = button('Delete', { class: 'history-delete', secondary: true, 'aria-label': `Delete “${title}”`, 'data-id': item.id }, () => void this.deleteStory(item));
         del.disabled = item.status === 'streaming';
         return h('li', { class: this.shown?.id === item.id ? 'current' : '' }, h('div', { class: 'history-text' }, open, meta), del);
@@ -643,8 +661,8 @@ class StoryApp {
     this.generateButton.disabled = !canWrite || this.models.length === 0;
     this.actionButtons.stop.disabled = !this.streaming;
     this.actionButtons.continue.disabled = !canWrite || !s || !hasText || s.status === 'streaming';
-    this.actionButtons.regenerate.disabled = !canWrite || !s;
-    this.refineButton.disabled = !canWrite || !s || !hasText || this.refineField.value.trim() === '';
+    this.actionButtons.regenerate.disabled = !canWrite || !s || s.elsewhere === true;
+    this.refineButton.disabled = !canWrite || !s || !hasText || s.elsewhere === true || this.refineField.value.trim() === '';
     for (const b of Object.values(this.exportButtons)) b.disabled = !s || !hasText || this.streaming;
     this.storySection.dataset.status = s?.status ?? 'empty';
     for (const b of this.historyList.querySelectorAll<VscodeButton>('.history-delete')) {
