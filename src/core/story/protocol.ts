@@ -20,8 +20,11 @@
 //   re-opens the story it was showing (kept in its own state) with `history.open`.
 // - story.started with kind 'new', 'regenerate' or 'refine' starts from empty text; 'continue'
 //   appends to the text the story already has.
-// - The host sends at most one story.delta per 16 ms per story (it batches); the webview renders
-//   at most once per animation frame whatever arrives.
+// - The host sends at most one story.delta per 16 ms per story (it batches), each within
+//   LIMITS.deltaMax, and one stream per panel; the webview renders at most once per animation
+//   frame whatever arrives.
+// - `history` holds at most LIMITS.historyMax items (`omitted`: how many older ones did not fit);
+//   `elsewhere: true` marks a story another VS Code window is writing.
 
 /** Bumped on any incompatible change; sent by the webview in `ready`. */
 export const PROTOCOL_VERSION = 1;
