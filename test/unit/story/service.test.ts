@@ -93,6 +93,18 @@ describe('StoryService against the emulator', function () {
     await emu.stop();
   });
 
+  it('two windows writing stories add to the same usage totals (the file is shared, not last-writer-wins)', async () => {
+    const file = join(dir, 'usage', 'user.json');
+    const seed = { version: 1, days: {} };
+    const [a, b] = [service({ usage: { file, initial: seed } }), service({ usage: { file, initial: seed } })];
+    const [ra, rb] = await Promise.all([a.generate(CONTROLS), b.generate({ ...CONTROLS, premise: 'A robot named Bolt learns to bake bread.' })]);
+    await Promise.all([a.refreshUsage(), b.refreshUsage()]);
+    for (const s of [a, b]) {
+      assert.equal(s.usageToday().requests, 2);
+      assert.equal(s.usageToday().totalTokens, (ra.usage?.totalTokens ?? 0) + (rb.usage?.totalTokens ?? 0));
+    }
+  });
+
   it('streams a story: cold = GetId + GetCredentialsForIdentity, warm = no Cognito call at all', async () => {
     const usageSaves: unknown[] = [];
     const s = service({ usage: { save: (state) => void usageSaves.push(state) } });
