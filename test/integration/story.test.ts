@@ -129,6 +129,21 @@ describe('Story panel in VS Code', function () {
     assert.ok(after.story.text.length > partial.length + 100);
   });
 
+  it('writes one story at a time per panel, and will not delete one while it is written', async () => {
+    await setStreamRate(emu, 100);
+    const first = ok<{ storyId: string }>(await testing.story.request('generate', { controls: { ...CONTROLS, length: 'long' }, modelId: 'amazon.nova-lite-v1:0' })).storyId;
+    const second = await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-lite-v1:0' });
+    assert.deepEqual(second.ok ? second.result : second.error, { message: 'A story is already being written in this panel. Stop it first, or wait until it ends.', code: 'busy' });
+    const del = await testing.story.request('history.delete', { id: first });
+    assert.deepEqual(del.ok ? del.result : del.error, { message: 'That story is still being written. Stop it first, or wait until it ends.', code: 'busy' });
+    ok(await testing.story.request('stop', { storyId: first }));
+    await eventually('stopped', ended(first), 5_000);
+    assert.equal(events('story.started').length, 1, 'only the first story started');
+    await setStreamRate(emu, 0);
+    const third = await generate();
+    assert.ok(events('story.done', third).length === 1, 'the panel writes again once the first ended');
+  });
+
   it('keeps the history when the panel is closed and opened again', async () => {
     const storyId = await generate();
     testing.story.close();
@@ -186,6 +201,7 @@ describe('Story panel in VS Code', function () {
     const first = await vscode.workspace.openTextDocument({ content: 'first', language: 'plaintext' });
     await vscode.window.showTextDocument(first);
     await testing.story.open(); // same column: the editor the user came from is now hidden behind the panel
+    assert.ok(!vscode.window.visibleTextEditors.some((e) => e.document === first), 'precondition: the first editor is hidden');
     const visible = await vscode.workspace.openTextDocument({ content: 'beside', language: 'plaintext' });
     const beside = await vscode.window.showTextDocument(visible, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
     let pick: (editors: readonly vscode.TextEditor[]) => Promise<vscode.TextEditor | undefined> = async () => undefined;
