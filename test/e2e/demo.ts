@@ -58,6 +58,8 @@ export interface DemoOptions {
   readonly timeoutMs?: number;
   /** Each line as it arrives. */
   readonly onLine?: (line: string) => void;
+  /** Extra Node options before the script (tests preload a fault with --import). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** The arguments the E2E suite starts the demo with (the brief's contract). */
@@ -69,7 +71,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   if (!existsSync(DEMO_SCRIPT)) throw new Error(`${DEMO_SCRIPT} is missing: the E2E suite runs the demo (npm run demo).`);
   // As `npm run demo` runs it: node --import tsx (the tsx CLI's signal relay would SIGKILL a demo
   // that is still cleaning up after Ctrl+C).
-  const child = spawn(process.execPath, ['--import', 'tsx', DEMO_SCRIPT, ...DEMO_ARGS, ...(options.args ?? []), '--ready-file', options.readyFile], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), DEMO_SCRIPT, ...DEMO_ARGS, ...(options.args ?? []), '--ready-file', options.readyFile], {
     cwd: root,
     detached: false,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -81,7 +81,9 @@ export async function runInHost(options: RunOptions): Promise<RunResult> {
     else result = { outcome: 'failed', exitCode: 1, detail: 'The test module rejected, or was not found.', tempDir };
     return result;
   } catch (e) {
-    result = { outcome: 'error', exitCode: 2, detail: e instanceof Error ? e.message : String(e), tempDir };
+    // A server that dies before the login or the page reaches it is a dead server, not a runner error.
+    const died = server && (await Promise.race([server.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]));
+    result = died ? { outcome: 'server-died', exitCode: 3, detail: died, tempDir } : { outcome: 'error', exitCode: 2, detail: e instanceof Error ? e.message : String(e), tempDir };
     return result;
   } finally {
     // code-server's own log is only shown when something goes wrong.
