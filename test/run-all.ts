@@ -1,5 +1,6 @@
-// `npm test`: lint, type-check, unit tests, the story webview in Chromium, the SAM template checks, the emulator's conformance suite, the host runner's
-// own tests and the integration suites inside VS Code. Every stage runs even if an earlier one
+// `npm test`: lint, type-check, unit tests, the story webview in Chromium, the SAM template checks
+// (schema, Rules, cfn-guard and cfn-lint), the emulator's conformance suite, the host runner's own
+// tests (with code-server's auth and the demo's lifetime) and the integration suites inside VS Code. Every stage runs even if an earlier one
 // fails, and the last line is the total over all of them: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
