@@ -26,6 +26,8 @@ export interface TestingApi {
   getSession(): Promise<{ email: string; expiresAt: number }>;
   /** Through the AuthenticationProvider, as VS Code calls it for other extensions. */
   providerSessions(): Promise<string[]>;
+  /** The `token_use` claim of each token the provider hands out (never the token itself). */
+  providerTokenUse(): Promise<string[]>;
   /** A second session manager on the same SecretStorage, like a second window. */
   secondWindow(): { getSession(): Promise<{ email: string; expiresAt: number }>; kind(): string; dispose(): void };
   storage(): { globalStorage: string; workspaceStorage: string | undefined; logs: string };
@@ -91,6 +93,8 @@ export function testingApi(parts: TestingParts): TestingApi | undefined {
     },
     getSession: async () => withoutTokens(await auth.sessions.getSession()),
     providerSessions: async () => (await provider.getSessions()).map((s) => s.account.label),
+    providerTokenUse: async () =>
+      (await provider.getSessions()).map((s) => String((JSON.parse(Buffer.from(s.accessToken.split('.')[1] ?? '', 'base64url').toString()) as { token_use?: unknown }).token_use)),
     secondWindow: () => {
       const manager = new SessionManager({ store: new SecretSessionStore(context.secrets), refresh: auth.refresher });
       return { getSession: async () => withoutTokens(await manager.getSession()), kind: () => manager.current.kind, dispose: () => manager.dispose() };

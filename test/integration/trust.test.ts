@@ -94,6 +94,7 @@ describe('Trust: where credentials may go', function () {
     await testing.expireSession();
     await testing.getSession();
     assert.deepEqual(await testing.providerSessions(), [email]);
+    assert.deepEqual(await testing.providerTokenUse(), ['id'], 'other extensions get the ID token, not the admin-scoped access token');
 
     await testing.story.open();
     await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
