@@ -8,3 +8,6 @@ export class AwsError extends Error {
     super(message);
   }
 }
+
+/** Bedrock's 400 for a request it cannot take. */
+export const invalid = (message: string): AwsError => new AwsError('ValidationException', message, 400);

@@ -1,5 +1,8 @@
 // The model ids the local engine answers to, with the limits and body shapes of the real
 // models they stand in for. Names say "local" so no one mistakes them for the real thing.
+import type { FoundationModelSummary, InferenceProfileSummary, InferenceType } from '@aws-sdk/client-bedrock';
+import type { Wire } from './operation';
+
 export type BodyFamily = 'nova' | 'claude' | 'titan';
 
 export interface LocalModel {
@@ -55,7 +58,7 @@ export function resolveModel(raw: string, region: string, accountId: string): Re
   };
 }
 
-export function modelSummaries(region: string): unknown[] {
+export function modelSummaries(region: string): Wire<FoundationModelSummary>[] {
   return MODELS.map((m) => ({
     modelArn: `arn:aws:bedrock:${region}::foundation-model/${m.modelId}`,
     modelId: m.modelId,
@@ -65,12 +68,13 @@ export function modelSummaries(region: string): unknown[] {
     outputModalities: ['TEXT'],
     responseStreamingSupported: true,
     customizationsSupported: [],
-    inferenceTypesSupported: m.profileOnly ? ['INFERENCE_PROFILE'] : ['ON_DEMAND', ...(m.profiles ? ['INFERENCE_PROFILE'] : [])],
+    // AWS answers INFERENCE_PROFILE too, a value this SDK's InferenceType enum predates.
+    inferenceTypesSupported: (m.profileOnly ? ['INFERENCE_PROFILE'] : ['ON_DEMAND', ...(m.profiles ? ['INFERENCE_PROFILE'] : [])]) as InferenceType[],
     modelLifecycle: { status: 'ACTIVE' },
   }));
 }
 
-export function inferenceProfileSummaries(region: string, accountId: string): unknown[] {
+export function inferenceProfileSummaries(region: string, accountId: string): Wire<InferenceProfileSummary>[] {
   return MODELS.filter((m) => m.profiles).map((m) => ({
     inferenceProfileName: `US ${m.realName} (local emulator)`,
     inferenceProfileArn: `arn:aws:bedrock:${region}:${accountId}:inference-profile/us.${m.modelId}`,

@@ -68,9 +68,9 @@ describe('template loader', () => {
     const stack = loadStack({ templatePath: DEFAULT_TEMPLATE, params: { AllowedModelIds: 'amazon.nova-lite-v1:0,us.anthropic.claude-haiku-4-5-20251001-v1:0' } });
     const config = buildConfig(stack, () => 'secret');
     const resources = config.identityPool.authenticatedRole?.statements.flatMap((s) => s.resources) ?? [];
-    assert.ok(resources.includes('arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0'));
-    assert.ok(resources.includes('arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'));
-    assert.ok(resources.includes('arn:aws:bedrock:*:*:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0'));
+    assert.ok(resources.includes('arn:*:bedrock:*::foundation-model/amazon.nova-lite-v1:0'));
+    assert.ok(resources.includes('arn:*:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'));
+    assert.ok(resources.includes('arn:*:bedrock:*:*:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0'));
     assert.equal(config.userPool.passwordPolicy.minimumLength, 10);
     assert.equal(config.clients[0]?.preventUserExistenceErrors, true);
     assert.equal(config.userPool.triggers.PreSignUp?.environment.ALLOWED_EMAIL_DOMAINS, '');

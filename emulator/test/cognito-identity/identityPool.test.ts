@@ -2,8 +2,8 @@ import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-
 import { GlobalSignOutCommand, InitiateAuthCommand, SignUpCommand, ConfirmSignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { strict as assert } from 'node:assert';
-import type { RunningEmulator } from '../src/emulator';
-import { FIXTURE_TEMPLATE, PASSWORD, identityClient, idpClient, latestCode, newSignedInUser, rejectsWith, start, uniqueEmail } from './helpers';
+import type { RunningEmulator } from '../../src/emulator';
+import { FIXTURE_TEMPLATE, PASSWORD, identityClient, idpClient, latestCode, newSignedInUser, rejectsWith, start, uniqueEmail } from '../helpers';
 
 const provider = (emu: RunningEmulator): string => `cognito-idp.${emu.region}.amazonaws.com/${emu.userPoolId}`;
 

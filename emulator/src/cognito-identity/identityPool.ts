@@ -1,16 +1,13 @@
-// The Cognito identity pool API (awsJson1_1, target prefix AWSCognitoIdentityService): GetId
-// and GetCredentialsForIdentity. ID tokens are checked with aws-jwt-verify against the providers
-// and clients the template lists; credentials are temporary and expire.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+// The identity pool's state and rules shared by its operations: ID tokens checked with
+// aws-jwt-verify against the providers and clients the template lists; temporary credentials.
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import {
   CognitoJwtInvalidClientIdError, CognitoJwtInvalidTokenUseError, JwtExpiredError, JwtInvalidAudienceError, JwtInvalidIssuerError,
 } from 'aws-jwt-verify/error';
-import type { IdentityPoolConfig, RoleConfig } from './config';
-import { AwsError } from './errors';
-import type { Claims } from './tokens';
-
-type Input = Record<string, unknown>;
+import { createHash, randomBytes } from 'node:crypto';
+import type { IdentityPoolConfig, RoleConfig } from '../config';
+import { AwsError } from '../errors';
+import type { Claims } from '../tokens';
 
 export interface IssuedCredentials {
   accessKeyId: string;
@@ -24,7 +21,6 @@ export interface IssuedCredentials {
 export interface IdentityPoolDeps {
   config: IdentityPoolConfig;
   region: string;
-  userPoolId: string;
   jwks: () => unknown;
   /** Server-side token check: why a token the user pool issued is no longer good, or null. */
   tokenProblem: (claims: Claims) => string | null;
@@ -38,36 +34,32 @@ function randomChars(n: number, alphabet: string): string {
   return [...randomBytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
-export class IdentityPoolService {
+export class IdentityPool {
   readonly credentials = new Map<string, IssuedCredentials>();
-  private readonly unauthenticated = new Set<string>();
+  readonly unauthenticated = new Set<string>();
 
   constructor(private readonly d: IdentityPoolDeps) {}
 
-  async handle(operation: string, input: Input): Promise<Record<string, unknown>> {
-    switch (operation) {
-      case 'GetId': return this.getId(input);
-      case 'GetCredentialsForIdentity': return this.getCredentials(input);
-      default:
-        throw new AwsError('UnknownOperationException', `Operation ${operation} is not supported by the local emulator`);
-    }
+  get config(): IdentityPoolConfig {
+    return this.d.config;
   }
 
-  private checkPoolId(input: Input): void {
-    const id = input.IdentityPoolId;
-    if (typeof id !== 'string' || !/^[\w-]+:[0-9a-f-]+$/.test(id)) throw new AwsError('InvalidParameterException', '1 validation error detected: Value at \'identityPoolId\' failed to satisfy constraint');
-    if (id !== this.d.config.id) throw new AwsError('ResourceNotFoundException', `IdentityPool '${id}' not found.`);
+  get region(): string {
+    return this.d.region;
+  }
+
+  checkPoolId(id: string | undefined): void {
+    if (id !== this.d.config.id) throw new AwsError('ResourceNotFoundException', `IdentityPool '${String(id)}' not found.`);
   }
 
   /** Verifies the Logins map and returns the identity id it stands for, or null if empty. */
-  private authenticate(logins: unknown): string | null {
-    const entries = Object.entries((logins ?? {}) as Record<string, unknown>);
+  authenticate(logins: Record<string, string> | undefined): string | null {
+    const entries = Object.entries(logins ?? {});
     if (entries.length === 0) return null;
     let identity: string | null = null;
     for (const [providerName, token] of entries) {
       const provider = this.d.config.providers.find((p) => p.providerName === providerName);
       if (!provider) throw new AwsError('NotAuthorizedException', 'Token is not from a supported provider of this identity pool.');
-      if (typeof token !== 'string') throw new AwsError('NotAuthorizedException', 'Invalid login token. Not a valid OpenId Connect identity token.');
       const poolId = providerName.split('/')[1] ?? '';
       const claims = this.verify(token, poolId, provider.clientId);
       if (provider.serverSideTokenCheck && this.d.tokenProblem(claims) !== null) {
@@ -106,32 +98,7 @@ export class IdentityPoolService {
     return `${this.d.region}:${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
   }
 
-  private getId(input: Input): Record<string, unknown> {
-    this.checkPoolId(input);
-    const identity = this.authenticate(input.Logins);
-    if (identity) return { IdentityId: identity };
-    if (!this.d.config.allowUnauthenticated) throw new AwsError('NotAuthorizedException', 'Unauthenticated access is not supported for this identity pool.');
-    const id = `${this.d.region}:${randomUUID()}`;
-    this.unauthenticated.add(id);
-    return { IdentityId: id };
-  }
-
-  private getCredentials(input: Input): Record<string, unknown> {
-    const identityId = input.IdentityId;
-    if (typeof identityId !== 'string' || !/^[\w-]+:[0-9a-f-]+$/.test(identityId)) {
-      throw new AwsError('InvalidParameterException', '1 validation error detected: Value at \'identityId\' failed to satisfy constraint');
-    }
-    const identity = this.authenticate(input.Logins);
-    let role: RoleConfig | null;
-    if (identity) {
-      if (identity !== identityId) throw new AwsError('NotAuthorizedException', 'Logins don\'t match. Please include at least one valid login for this identity or identity pool.');
-      role = this.d.config.authenticatedRole;
-    } else {
-      if (!this.d.config.allowUnauthenticated) throw new AwsError('NotAuthorizedException', 'Unauthenticated access is not supported for this identity pool.');
-      if (!this.unauthenticated.has(identityId)) throw new AwsError('ResourceNotFoundException', `Identity '${identityId}' not found.`);
-      role = this.d.config.unauthenticatedRole;
-    }
-    if (!role) throw new AwsError('InvalidIdentityPoolConfigurationException', 'Invalid identity pool configuration. Check assigned IAM roles for this pool.');
+  issue(identityId: string, role: RoleConfig): IssuedCredentials {
     const creds: IssuedCredentials = {
       accessKeyId: `ASIA${randomChars(16, ALNUM_UPPER)}`,
       secretKey: randomBytes(30).toString('base64'),
@@ -141,15 +108,7 @@ export class IdentityPoolService {
       role,
     };
     this.credentials.set(creds.accessKeyId, creds);
-    return {
-      IdentityId: identityId,
-      Credentials: {
-        AccessKeyId: creds.accessKeyId,
-        SecretKey: creds.secretKey,
-        SessionToken: creds.sessionToken,
-        Expiration: Math.floor(creds.expires / 1000),
-      },
-    };
+    return creds;
   }
 
   /** The fault "expire all issued credentials now". */

@@ -1,8 +1,8 @@
 import { InitiateAuthCommand, RespondToAuthChallengeCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { strict as assert } from 'node:assert';
-import type { RunningEmulator } from '../src/emulator';
-import { PASSWORD, idpClient, newSignedInUser, rejectsWith, secretHash, start, uniqueEmail } from './helpers';
-import { SrpClient } from './srpClient';
+import type { RunningEmulator } from '../../src/emulator';
+import { PASSWORD, idpClient, newSignedInUser, rejectsWith, secretHash, start, uniqueEmail } from '../helpers';
+import { SrpClient } from '../srpClient';
 
 async function srpSignIn(emu: RunningEmulator, email: string, password: string, tamper?: (r: Record<string, string>) => void) {
   const idp = idpClient(emu);

@@ -4,8 +4,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { strict as assert } from 'node:assert';
 import { Secret, TOTP } from 'otpauth';
-import type { RunningEmulator } from '../src/emulator';
-import { PASSWORD, idpClient, latestCode, newSignedInUser, rejectsWith, start, uniqueEmail } from './helpers';
+import type { RunningEmulator } from '../../src/emulator';
+import { PASSWORD, idpClient, latestCode, newSignedInUser, rejectsWith, start, uniqueEmail } from '../helpers';
 
 // An independent TOTP implementation (otpauth) produces the codes.
 const totp = (secret: string, offsetSteps = 0): string =>

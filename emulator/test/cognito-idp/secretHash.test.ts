@@ -2,8 +2,8 @@ import {
   ConfirmSignUpCommand, ForgotPasswordCommand, InitiateAuthCommand, ResendConfirmationCodeCommand, RevokeTokenCommand, SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { strict as assert } from 'node:assert';
-import type { RunningEmulator } from '../src/emulator';
-import { PASSWORD, idpClient, latestCode, newSignedInUser, rejectsWith, secretHash, start, uniqueEmail } from './helpers';
+import type { RunningEmulator } from '../../src/emulator';
+import { PASSWORD, idpClient, latestCode, newSignedInUser, rejectsWith, secretHash, start, uniqueEmail } from '../helpers';
 
 describe('SECRET_HASH (GenerateClientSecret=true)', () => {
   let emu: RunningEmulator;

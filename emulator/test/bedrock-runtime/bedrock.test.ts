@@ -5,10 +5,10 @@ import {
 import { strict as assert } from 'node:assert';
 
 
-import type { RunningEmulator } from '../src/emulator';
-import { credentialsFor, runtime, streamStory } from './bedrockHelpers';
-import type { AwsCredentialIdentity } from './bedrockHelpers';
-import { rejectsWith, start } from './helpers';
+import type { RunningEmulator } from '../../src/emulator';
+import { credentialsFor, runtime, streamStory } from '../bedrockHelpers';
+import type { AwsCredentialIdentity } from '../bedrockHelpers';
+import { rejectsWith, start } from '../helpers';
 
 const PROMPT = 'Write a short fantasy story about a brave knight named Ada and her friend Tobin in a lighthouse.';
 const user = (text: string) => [{ role: 'user' as const, content: [{ text }] }];

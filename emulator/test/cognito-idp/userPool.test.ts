@@ -4,8 +4,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { strict as assert } from 'node:assert';
-import type { RunningEmulator } from '../src/emulator';
-import { PASSWORD, idpClient, latestCode, newSignedInUser, rejectsWith, start, uniqueEmail } from './helpers';
+import type { RunningEmulator } from '../../src/emulator';
+import { PASSWORD, idpClient, latestCode, newSignedInUser, rejectsWith, start, uniqueEmail } from '../helpers';
 
 describe('user pool (public client)', () => {
   let emu: RunningEmulator;

@@ -1,0 +1,8 @@
+// The Bedrock control plane's operations the emulator serves (restJson1, by method and path).
+import type { BedrockDeps } from '../bedrock-runtime/invocation';
+import type { IssuedCredentials } from '../cognito-identity/identityPool';
+import type { RestOperation } from '../operation';
+import { listFoundationModels } from './listFoundationModels';
+import { listInferenceProfiles } from './listInferenceProfiles';
+
+export const BEDROCK_OPERATIONS: readonly RestOperation<BedrockDeps, IssuedCredentials>[] = [listFoundationModels, listInferenceProfiles];

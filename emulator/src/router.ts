@@ -1,0 +1,128 @@
+// One table from X-Amz-Target (awsJson1_1: Cognito) or method and path (restJson1: Bedrock) to
+// operation, and the steps every call goes through in order: parse, count, latency fault,
+// authenticate as the operation declares, error fault, validate, run, answer in the protocol's
+// error shape. Anything else is the admin API, the JWKS, or UnknownOperationException.
+import type { IssuedCredentials } from './cognito-identity/identityPool';
+import { AwsError } from './errors';
+import type { Faults } from './faults';
+import type { EmuRequest, Handler, Reply } from './http';
+import type { AuthKind, RestOperation, ServiceJsonOperation } from './operation';
+import { checkSigned, verifySigV4 } from './sigv4';
+import { validate } from './validate';
+
+/** A JSON service: its target prefix, SigV4 signing name, operations and their shared state. */
+export interface JsonService<Deps> {
+  targetPrefix: string;
+  signingName: string;
+  operations: readonly ServiceJsonOperation<Deps>[];
+  deps: Deps;
+}
+
+/** How the router authenticates the callers of `accessToken` operations. */
+export interface AccessTokens {
+  accessUser(accessToken: string | undefined): unknown;
+  mfaCaller(input: { AccessToken?: string | undefined; Session?: string | undefined }): unknown;
+}
+
+export interface RouterOptions {
+  region: string;
+  faults: Faults;
+  /** Only services whose operations use `accessToken` auth need this. */
+  accessTokens: AccessTokens;
+  // Each service keeps its own Deps type; the table erases it once, here.
+  jsonServices: JsonService<never>[];
+  rest: { operations: readonly RestOperation<never, IssuedCredentials>[]; deps: unknown };
+  /** The keys SigV4 `sigv4` operations accept (the identity pool's). */
+  issuedKey(accessKeyId: string): IssuedCredentials | undefined;
+  /** GET routes outside the AWS APIs (JWKS), by exact path. */
+  documents: Map<string, () => unknown>;
+  admin(req: EmuRequest, reply: Reply): Promise<void>;
+  log?: (line: string) => void;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/x-amz-json-1.1' };
+
+export function router(o: RouterOptions): Handler {
+  const byTarget = new Map<string, { op: ServiceJsonOperation<never>; service: JsonService<never> }>();
+  for (const service of o.jsonServices) {
+    for (const op of service.operations) byTarget.set(`${service.targetPrefix}.${op.name}`, { op, service });
+  }
+  const prefixes = new Set(o.jsonServices.map((s) => s.targetPrefix));
+
+  const signedCaller = (req: EmuRequest, auth: AuthKind, service: string): IssuedCredentials | undefined => {
+    const expect = { service, region: o.region, now: o.faults.now() };
+    if (auth === 'sigv4Any') {
+      // Locally whoever runs the emulator is the administrator: any well-formed signature.
+      if (!req.headers.authorization && !req.query.has('X-Amz-Signature')) throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+      checkSigned(req, expect);
+      return undefined;
+    }
+    if (auth !== 'sigv4') return undefined;
+    const caller = verifySigV4(req, expect, (id) => {
+      const c = o.issuedKey(id);
+      return c && { secretKey: c.secretKey, sessionToken: c.sessionToken, expires: c.expires };
+    });
+    return o.issuedKey(caller.accessKeyId);
+  };
+
+  const awsJson = async (req: EmuRequest, reply: Reply, target: string): Promise<void> => {
+    try {
+      let input: unknown;
+      try {
+        input = JSON.parse(req.body.toString('utf8') || '{}');
+      } catch {
+        throw new AwsError('SerializationException', 'Malformed JSON request body');
+      }
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        throw new AwsError('SerializationException', 'Start of structure or map found where not expected.');
+      }
+      const entry = byTarget.get(target);
+      if (!entry) throw new AwsError('UnknownOperationException', `Operation ${target.split('.')[1] ?? ''} is not supported by the local emulator`);
+      const { op, service } = entry;
+      o.log?.(`${service.signingName} ${op.name}`);
+      o.faults.count(op.name);
+      const flow = (input as { AuthFlow?: unknown }).AuthFlow;
+      if (op.name === 'InitiateAuth' && typeof flow === 'string' && flow.length <= 64) o.faults.count(`InitiateAuth:${flow}`);
+      await o.faults.delay(op.name);
+      o.faults.checkError(op.name);
+      signedCaller(req, op.auth, service.signingName);
+      const valid = validate(input, op.input, 'InvalidParameterException');
+      const caller = op.auth === 'accessToken' ? o.accessTokens.accessUser(valid.AccessToken as string | undefined)
+        : op.auth === 'accessTokenOrSession' ? o.accessTokens.mfaCaller(valid)
+          : undefined;
+      const output = await op.handle(valid as never, service.deps, caller as never);
+      reply.send(200, JSON_HEADERS, JSON.stringify(output));
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      reply.send(err.status, { ...JSON_HEADERS, 'x-amzn-errortype': err.code }, JSON.stringify({ __type: err.code, message: err.message }));
+    }
+  };
+
+  const restJson = async (req: EmuRequest, reply: Reply, op: RestOperation<never, IssuedCredentials>, labels: string[]): Promise<void> => {
+    o.log?.(`bedrock ${op.name} ${req.path}${req.http2 ? ' (h2)' : ''}`);
+    o.faults.count(op.name);
+    try {
+      await o.faults.delay(op.name);
+      const caller = signedCaller(req, op.auth, 'bedrock');
+      o.faults.checkError(op.name);
+      await op.handle(req, reply, o.rest.deps as never, caller as IssuedCredentials, labels);
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      reply.send(err.status, { 'content-type': 'application/json', 'x-amzn-errortype': err.code }, JSON.stringify({ message: err.message }));
+    }
+  };
+
+  return async (req, reply) => {
+    if (req.path.startsWith('/_emulator/')) return o.admin(req, reply);
+    const document = req.method === 'GET' ? o.documents.get(req.path) : undefined;
+    if (document) return reply.send(200, { 'content-type': 'application/json' }, JSON.stringify(document()));
+    const target = req.headers['x-amz-target'] ?? '';
+    if (req.method === 'POST' && prefixes.has(target.split('.')[0] ?? '')) return awsJson(req, reply, target);
+    for (const op of o.rest.operations) {
+      const m = req.method === op.method ? op.path.exec(req.path) : null;
+      if (m) return restJson(req, reply, op, m.slice(1));
+    }
+    reply.send(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' },
+      JSON.stringify({ __type: 'UnknownOperationException', message: `No emulated operation at ${req.method} ${req.path}` }));
+  };
+}
