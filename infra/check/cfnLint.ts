@@ -36,7 +36,7 @@ interface CfnLintMatch {
  */
 export function runCfnLint(templates: readonly string[], binary = findCfnLint()): Map<string, Finding[]> {
   const result = spawnSync(binary, ['--format', 'json', '--include-checks', 'I', '--', ...templates], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.error) throw new Error(`cfn-lint could not run: ${result.error.message}`);
+  if (result.error) throw new CfnLintMissing(`cfn-lint could not run (${result.error.message}). Install it with: pip install cfn-lint==${CFN_LINT_VERSION} (or run bash .ci/run).`);
   let matches: CfnLintMatch[];
   try {
     matches = JSON.parse(result.stdout) as CfnLintMatch[];

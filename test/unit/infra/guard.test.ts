@@ -122,6 +122,15 @@ describe('npm run check:infra (infra/check/cli.ts)', function () {
     assert.match(lines[4]!, /\[cfn-lint E3002 error, line \d+\] Additional properties are not allowed/);
   });
 
+  it('exits 2 when cfn-lint cannot run, and says how to install it', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', '..', 'infra', 'check', 'cli.ts')], {
+      encoding: 'utf8',
+      env: { ...process.env, STORYTELLER_CFN_LINT: '/nonexistent/cfn-lint' },
+    });
+    assert.equal(result.status, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /cfn-lint could not run .*Install it with: pip install cfn-lint==/);
+  });
+
   it('exits 2 on an unreadable template or a bad argument', () => {
     assert.equal(cli('--template', join(__dirname, 'no-such-template.yaml')).status, 2);
     assert.equal(cli('--templates', 'x').status, 2);
