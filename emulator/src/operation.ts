@@ -10,8 +10,8 @@ import type { Shape } from './validate';
  * How a caller proves who they are, as AWS decides per operation:
  * - `none`: public (SignUp, InitiateAuth, GetId…);
  * - `sigv4`: a SigV4 signature with a key the identity pool issued (Bedrock);
- * - `sigv4Any`: a well-formed SigV4 signature with any key (Cognito Admin* calls: locally,
- *   whoever runs the emulator is the administrator);
+ * - `sigv4Any`: any SigV4 Authorization header or presigned signature, with any key (Cognito
+ *   Admin* calls: locally, whoever runs the emulator is the administrator);
  * - `accessToken`: the user pool's access token in `AccessToken`;
  * - `accessTokenOrSession`: that, or an MFA_SETUP `Session` (AssociateSoftwareToken…).
  */

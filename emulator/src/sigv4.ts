@@ -220,16 +220,6 @@ export function canonicalRequest(req: EmuRequest, signedHeaders: string[], presi
   ].join('\n');
 }
 
-/**
- * Parses the request's SigV4 signature (header or presigned query) without knowing the key:
- * its shape, scope and date. Enough for calls where any signed caller is accepted.
- */
-export function checkSigned(req: EmuRequest, expect: SigV4Expectation): VerifiedCaller {
-  const parts = parseSignature(req);
-  checkScopeAndDate(parts, expect);
-  return { accessKeyId: parts.accessKeyId };
-}
-
 export function verifySigV4(req: EmuRequest, expect: SigV4Expectation, lookup: (accessKeyId: string) => SecretLookup | undefined): VerifiedCaller {
   const parts = parseSignature(req);
   checkScopeAndDate(parts, expect);
