@@ -198,10 +198,16 @@ describe('Story panel in VS Code', function () {
 
   it('inserts only where the user says: cancelled, hidden or closed editors get nothing and a clear sentence', async () => {
     const storyId = await generate();
+    // One editor group: a new panel opens over the editor the user came from, which is then hidden.
+    testing.story.close();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.editorLayoutSingle');
     const first = await vscode.workspace.openTextDocument({ content: 'first', language: 'plaintext' });
-    await vscode.window.showTextDocument(first);
-    await testing.story.open(); // same column: the editor the user came from is now hidden behind the panel
-    assert.ok(!vscode.window.visibleTextEditors.some((e) => e.document === first), 'precondition: the first editor is hidden');
+    await vscode.window.showTextDocument(first, { viewColumn: vscode.ViewColumn.One });
+    await testing.story.open();
+    await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
+    // The editor list reaches the extension host a moment after the panel opens.
+    await eventually('the panel covers the first editor', () => !vscode.window.visibleTextEditors.some((e) => e.document === first), 5_000);
     const visible = await vscode.workspace.openTextDocument({ content: 'beside', language: 'plaintext' });
     const beside = await vscode.window.showTextDocument(visible, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
     let pick: (editors: readonly vscode.TextEditor[]) => Promise<vscode.TextEditor | undefined> = async () => undefined;
