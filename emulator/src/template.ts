@@ -129,6 +129,7 @@ class Evaluator {
 
   evaluate(): Stack {
     this.evaluateParameters();
+    this.checkRules();
     for (const name of Object.keys(this.conditionDefs)) this.condition(name);
     const resources = this.doc.Resources as JsonObject;
     // Ids first: properties refer to each other's ids in any order.
@@ -181,6 +182,21 @@ class Evaluator {
       }
       const isList = type === 'CommaDelimitedList' || type.startsWith('List<');
       this.stack.parameters[name] = isList ? (given === '' ? [] : given.split(',').map((s) => s.trim())) : given;
+    }
+  }
+
+  /** CloudFormation refuses a stack whose Rules fail before it creates anything; so does the emulator. */
+  private checkRules(): void {
+    const rules = isObject(this.doc.Rules) ? this.doc.Rules : {};
+    for (const [name, rule] of Object.entries(rules)) {
+      if (!isObject(rule)) continue;
+      const where = `Rules.${name}`;
+      if (rule.RuleCondition !== undefined && !this.bool(rule.RuleCondition, `${where}.RuleCondition`)) continue;
+      for (const assertion of Array.isArray(rule.Assertions) ? rule.Assertions : []) {
+        if (!isObject(assertion) || this.bool(assertion.Assert ?? null, `${where}.Assert`)) continue;
+        const description = typeof assertion.AssertDescription === 'string' ? assertion.AssertDescription.trim() : 'an assertion failed';
+        throw new TemplateError(`${where}: ${description}`);
+      }
     }
   }
 
@@ -341,6 +357,15 @@ class Evaluator {
         return args.every((a) => this.bool(a, at));
       case 'Fn::Or':
         return args.some((a) => this.bool(a, at));
+      // Rule-only functions (CloudFormation allows them in Rules alone).
+      case 'Fn::Contains':
+        return this.list(args[0] ?? [], at).map(String).includes(this.scalar(args[1] ?? '', at));
+      case 'Fn::EachMemberEquals':
+        return this.list(args[0] ?? [], at).every((v) => String(v) === this.scalar(args[1] ?? '', at));
+      case 'Fn::EachMemberIn': {
+        const allowed = this.list(args[1] ?? [], at).map(String);
+        return this.list(args[0] ?? [], at).every((v) => allowed.includes(String(v)));
+      }
       case 'Fn::FindInMap': {
         const [map, top, second] = args.map((a) => this.scalar(a, at));
         const found = (this.mappings[map ?? ''] as JsonObject | undefined)?.[top ?? ''] as JsonObject | undefined;

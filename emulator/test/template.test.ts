@@ -64,6 +64,33 @@ describe('template loader', () => {
     });
   });
 
+  it('refuses a stack whose Rules fail, with the assertion\'s description, as CloudFormation does', () => {
+    assert.throws(
+      () => loadStack({ templatePath: DEFAULT_TEMPLATE, params: { AutoConfirmUsers: 'true' } }),
+      /Rules\.AutoConfirmNeedsAdminCreatedUsers: AutoConfirmUsers=true needs AllowSelfSignUp=false/,
+    );
+    const stack = loadStack({ templatePath: DEFAULT_TEMPLATE, params: { AutoConfirmUsers: 'true', AllowSelfSignUp: 'false' } });
+    assert.equal(stack.parameters['AutoConfirmUsers'], 'true');
+    withTemplate(
+      `Parameters:
+  Names: { Type: CommaDelimitedList, Default: 'a,b' }
+Rules:
+  OnlyKnown:
+    Assertions:
+      - Assert: { 'Fn::EachMemberIn': [{ Ref: Names }, [a, b, c]] }
+        AssertDescription: Names must be a, b or c.
+      - Assert: { 'Fn::Contains': [{ Ref: Names }, a] }
+        AssertDescription: Names must include a.
+Resources: {}
+`,
+      (path) => {
+        assert.doesNotThrow(() => loadStack({ templatePath: path }));
+        assert.throws(() => loadStack({ templatePath: path, params: { Names: 'a,d' } }), /Rules\.OnlyKnown: Names must be a, b or c\./);
+        assert.throws(() => loadStack({ templatePath: path, params: { Names: 'b,c' } }), /Rules\.OnlyKnown: Names must include a\./);
+      },
+    );
+  });
+
   it('reads the real template: role ARNs from AllowedModelIds drive authorisation', () => {
     const stack = loadStack({ templatePath: DEFAULT_TEMPLATE, params: { AllowedModelIds: 'amazon.nova-lite-v1:0,us.anthropic.claude-haiku-4-5-20251001-v1:0' } });
     const config = buildConfig(stack, () => 'secret');

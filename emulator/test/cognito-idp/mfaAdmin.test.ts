@@ -1,4 +1,5 @@
 import {
+  AdminGetUserCommand,
   AdminConfirmSignUpCommand, AdminCreateUserCommand, AssociateSoftwareTokenCommand, ConfirmSignUpCommand, InitiateAuthCommand, RespondToAuthChallengeCommand,
   SetUserMFAPreferenceCommand, SignUpCommand, VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -121,12 +122,16 @@ describe('PreSignUp trigger: the real handler from infra/src with the template e
     }
   });
 
-  it('auto-confirms with AutoConfirmUsers=true', async () => {
-    const emu = await start({ params: { AutoConfirmUsers: 'true' } });
+  it('AutoConfirmUsers=true: refused with self sign-up (the template\'s Rule); with admin-created users only, their email is verified and SignUp is refused', async () => {
+    await assert.rejects(start({ params: { AutoConfirmUsers: 'true' } }), /AutoConfirmUsers=true needs AllowSelfSignUp=false/);
+    const emu = await start({ params: { AutoConfirmUsers: 'true', AllowSelfSignUp: 'false' } });
     try {
+      const idp = idpClient(emu);
+      await rejectsWith(idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: uniqueEmail(), Password: PASSWORD })), 'NotAuthorizedException');
       const email = uniqueEmail();
-      const up = await idpClient(emu).send(new SignUpCommand({ ClientId: emu.clientId, Username: email, Password: PASSWORD }));
-      assert.equal(up.UserConfirmed, true);
+      await idp.send(new AdminCreateUserCommand({ UserPoolId: emu.userPoolId, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
+      const user = await idp.send(new AdminGetUserCommand({ UserPoolId: emu.userPoolId, Username: email }));
+      assert.equal(user.UserAttributes?.find((a) => a.Name === 'email_verified')?.Value, 'true');
       assert.deepEqual(emu.outboxMessages(email), []);
     } finally {
       await emu.stop();
