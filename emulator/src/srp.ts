@@ -1,7 +1,8 @@
 // The server side of Cognito's SRP-6a variant: the RFC 5054 3072-bit group, SHA-256, the
 // "Caldera Derived Key" HKDF, and a PASSWORD_CLAIM_SIGNATURE over pool name, user id, secret
 // block and TIMESTAMP. Clients (Amplify, amazon-cognito-identity-js, boto helpers) all share it.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+// Exponentiations run in OpenSSL (a Diffie-Hellman object on the same group), about 1 ms each.
+import { createDiffieHellman, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const N_HEX =
   'FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD' +
@@ -14,6 +15,8 @@ const N_HEX =
   'BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF';
 const N = BigInt(`0x${N_HEX}`);
 const g = 2n;
+const N_BYTES = Buffer.from(N_HEX, 'hex');
+const G_BYTES = Buffer.from([2]);
 
 /** Even-length hex with a leading 00 when the top bit is set (a positive two's complement). */
 export function padHex(n: bigint): string {
@@ -26,16 +29,18 @@ const sha256Hex = (data: Buffer | string): string => createHash('sha256').update
 const hexHash = (hex: string): string => sha256Hex(Buffer.from(hex, 'hex'));
 const k = BigInt(`0x${hexHash(padHex(N) + padHex(g))}`);
 
-export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n;
-  let b = base % modulus;
-  let e = exponent;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % modulus;
-    b = (b * b) % modulus;
-    e >>= 1n;
-  }
-  return result;
+/** base^exponent mod N: DH's computeSecret is peer^private mod p, in constant time. */
+export function modPowN(base: bigint, exponent: bigint): bigint {
+  if (exponent < 0n) throw new RangeError('negative exponent');
+  if (exponent === 0n) return 1n;
+  const b = ((base % N) + N) % N;
+  // OpenSSL refuses 0, 1 and N-1 as peer keys; their powers are trivial.
+  if (b === 0n || b === 1n) return b;
+  if (b === N - 1n) return exponent % 2n === 0n ? 1n : b;
+  const dh = createDiffieHellman(N_BYTES, G_BYTES);
+  dh.setPrivateKey(Buffer.from(padHex(exponent), 'hex'));
+  const out = dh.computeSecret(Buffer.from(b.toString(16).padStart(N_HEX.length, '0'), 'hex'));
+  return BigInt(`0x${out.toString('hex')}`);
 }
 
 export interface SrpVerifier {
@@ -51,7 +56,7 @@ function xValue(poolName: string, userId: string, password: string, saltHex: str
 /** What the server keeps instead of the password: salt and v = g^x mod N. */
 export function makeVerifier(poolName: string, userId: string, password: string): SrpVerifier {
   const salt = randomBytes(16).toString('hex');
-  return { salt, verifier: modPow(g, xValue(poolName, userId, password, salt), N).toString(16) };
+  return { salt, verifier: modPowN(g, xValue(poolName, userId, password, salt)).toString(16) };
 }
 
 export interface ServerEphemeral {
@@ -63,7 +68,7 @@ export function serverEphemeral(verifierHex: string): ServerEphemeral {
   const v = BigInt(`0x${verifierHex}`);
   for (;;) {
     const b = BigInt(`0x${randomBytes(32).toString('hex')}`);
-    const B = (k * v + modPow(g, b, N)) % N;
+    const B = (k * v + modPowN(g, b)) % N;
     if (B !== 0n) return { b, B };
   }
 }
@@ -74,8 +79,7 @@ export function validClientA(aHex: string): boolean {
 }
 
 function hkdf(ikm: Buffer, salt: Buffer): Buffer {
-  const prk = createHmac('sha256', salt).update(ikm).digest();
-  return createHmac('sha256', prk).update(Buffer.concat([Buffer.from('Caldera Derived Key'), Buffer.from([1])])).digest().subarray(0, 16);
+  return Buffer.from(hkdfSync('sha256', ikm, salt, 'Caldera Derived Key', 16));
 }
 
 /** The 16-byte key both sides derive; the client proves it knows it by the claim signature. */
@@ -83,7 +87,7 @@ export function sessionKey(aHex: string, eph: ServerEphemeral, verifierHex: stri
   const A = BigInt(`0x${aHex}`);
   const u = BigInt(`0x${hexHash(padHex(A) + padHex(eph.B))}`);
   const v = BigInt(`0x${verifierHex}`);
-  const S = modPow((A * modPow(v, u, N)) % N, eph.b, N);
+  const S = modPowN(A * modPowN(v, u), eph.b);
   return hkdf(Buffer.from(padHex(S), 'hex'), Buffer.from(padHex(u), 'hex'));
 }
 

@@ -16,17 +16,11 @@ import {
   SignUpCommand,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type {
-  AuthenticationResultType,
-  InitiateAuthCommandInput,
-  InitiateAuthCommandOutput,
-  RespondToAuthChallengeCommandInput,
-  RespondToAuthChallengeCommandOutput,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { createSecretHash, createSrpSession, signSrpSession, wrapAuthChallenge, wrapInitiateAuth } from 'cognito-srp-helper';
+import type { AuthenticationResultType, InitiateAuthCommandOutput, RespondToAuthChallengeCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import type { AuthFlow } from '../config';
 import { AuthError, toAuthError } from './errors';
 import type { Session } from './session';
+import { answerPasswordVerifier, secretHash, startSrp } from './srp';
 import { createTokenVerifier } from './tokens';
 import type { TokenVerifier } from './tokens';
 import { normalizeCode, normalizeEmail } from './validation';
@@ -158,29 +152,25 @@ export class CognitoAuth {
       return this.next(out, username);
     }
 
-    const srp = createSrpSession(username, password, this.options.userPoolId, false);
+    const srp = startSrp();
     const started = await this.call(() =>
       this.client.send(
-        new InitiateAuthCommand(
-          wrapInitiateAuth(srp, { ClientId: this.options.clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, ...authHash } }) as InitiateAuthCommandInput,
-        ),
+        new InitiateAuthCommand({ ClientId: this.options.clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: srp.srpA, ...authHash } }),
       ),
     );
     if (started.ChallengeName !== 'PASSWORD_VERIFIER') return this.next(started, username);
     // Cognito answers with the internal user id (the sub); the proof and hash must use it.
     const userId = started.ChallengeParameters?.USER_ID_FOR_SRP ?? username;
-    const signed = signSrpSession(srp, started as Parameters<typeof signSrpSession>[1]);
+    const claim = answerPasswordVerifier(srp, this.options.userPoolId, password, { ...started.ChallengeParameters, USER_ID_FOR_SRP: userId });
     const idHash = await this.secretHashParameter(userId);
     const out = await this.call(() =>
       this.client.send(
-        new RespondToAuthChallengeCommand(
-          wrapAuthChallenge(signed, {
-            ClientId: this.options.clientId,
-            ChallengeName: 'PASSWORD_VERIFIER',
-            ChallengeResponses: { USERNAME: userId, ...idHash },
-            ...(started.Session ? { Session: started.Session } : {}),
-          }) as RespondToAuthChallengeCommandInput,
-        ),
+        new RespondToAuthChallengeCommand({
+          ClientId: this.options.clientId,
+          ChallengeName: 'PASSWORD_VERIFIER',
+          ChallengeResponses: { ...claim, ...idHash },
+          ...(started.Session ? { Session: started.Session } : {}),
+        }),
       ),
     );
     return this.next(out, userId);
@@ -316,7 +306,7 @@ export class CognitoAuth {
 
   private async secretHash(username: string): Promise<{ SecretHash?: string }> {
     const secret = await this.options.clientSecret();
-    return secret ? { SecretHash: createSecretHash(username, this.options.clientId, secret) } : {};
+    return secret ? { SecretHash: secretHash(username, this.options.clientId, secret) } : {};
   }
 
   /** The same hash as an auth or challenge parameter, or nothing for a public client. */
