@@ -4,11 +4,17 @@
 // that no one in this process is writing was cut off by a crash and is listed as 'stopped',
 // unless its lease is still fresh: another window is writing it (it renews the lease while it
 // streams), and it is shown as such, not offered for Continue or Delete.
+// Listing reads an index of summaries beside the directory (historyIndex.ts), not the stories:
+// the directory's names say which stories exist, and only those the index does not know, or
+// knows as streaming, are read. The index says 'streaming' before a story file does and learns
+// how it ended after, so a crash in between leaves it checking the file, never wrong.
 // Only story data is stored: never tokens, credentials or the user's email.
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoryErrorInfo } from './errors';
+import { HistoryIndexFile, matches, searchTerms } from './historyIndex';
+import type { IndexEntry } from './historyIndex';
 import { titleFromStory } from './prompt';
 import type { Cost, HistoryItem, HistoryPage, StoryControls, StoryKind, StoryRecord, StoryStatus, Usage } from './protocol';
 import { LIMITS, STORY_KINDS, STORY_STATUSES, validateControls } from './protocol';
@@ -70,6 +76,22 @@ export interface HistoryOptions {
   /** Files read at once by list(); far below any descriptor limit (macOS defaults to 256). */
   readonly concurrency?: number;
   readonly now?: () => number;
+  /** The index file; by default beside the directory (`<dir>.index`), so the directory holds only stories. */
+  readonly indexPath?: string;
+}
+
+/** One page of the history, newest first, optionally only the stories a search matches. */
+export interface HistoryQuery {
+  readonly offset?: number;
+  readonly limit?: number;
+  /** Words that must all appear in the title or the premise (any case). */
+  readonly query?: string;
+}
+
+export interface HistoryListPage extends HistoryList {
+  /** How many stories match in all. */
+  readonly total: number;
+  readonly offset: number;
 }
 
 const ID = /^[A-Za-z0-9-]{1,100}$/;
@@ -87,6 +109,10 @@ export class HistoryStore {
   readonly leaseMs: number;
   readonly now: () => number;
   private tmpCounter = 0;
+  readonly index: HistoryIndexFile;
+  /** The last sorted view, reused while the index has not changed. */
+  private sorted: { entries: Map<string, IndexEntry>; order: IndexEntry[] } | undefined;
+  private readonly haystacks = new WeakMap<IndexEntry, string>();
 
   constructor(
     readonly dir: string,
@@ -96,19 +122,25 @@ export class HistoryStore {
     this.leaseMs = options.leaseMs ?? LEASE_MS;
     this.concurrency = Math.max(1, options.concurrency ?? 32);
     this.now = options.now ?? Date.now;
+    this.index = new HistoryIndexFile(options.indexPath ?? `${dir.replace(/[\\/]+$/, '')}.index`);
   }
 
   newId(): string {
     return randomUUID();
   }
 
-  /** Writes the story atomically and durably; writes of one story happen in call order. */
+  /**
+   * Writes the story atomically and durably; writes of one story happen in call order. The
+   * index learns of a streaming story before its file does, and of every other state after.
+   */
   save(story: StoredStory): Promise<void> {
     const path = this.pathOf(story.id);
     const data = JSON.stringify(story, null, 1);
     const previous = this.queues.get(story.id) ?? Promise.resolve();
     const next = previous.then(async () => {
       await mkdir(this.dir, { recursive: true });
+      const streaming = story.status === 'streaming';
+      if (streaming && !(await this.indexSaysStreaming(story))) await this.indexPut(story);
       const tmp = `${path}.${process.pid}.${this.tmpCounter++}.tmp`;
       try {
         const file = await open(tmp, 'w', 0o600);
@@ -125,6 +157,7 @@ export class HistoryStore {
         await rm(tmp, { force: true }).catch(() => undefined);
         throw e;
       }
+      if (!streaming) await this.indexPut(story);
     });
     const settled = next.catch(() => undefined);
     this.queues.set(story.id, settled);
@@ -158,41 +191,151 @@ export class HistoryStore {
   }
 
   /**
-   * Newest first; corrupt files are skipped and reported. At most `concurrency` files are open at
-   * once, and running out of descriptors anyway (EMFILE) is waited out, never a skipped story.
-   * Temp files a crash left behind are removed.
+   * Newest first; corrupt files are skipped and reported. Reads the index and the directory's
+   * names; only story files the index does not know (or knows as streaming) are read, at most
+   * `concurrency` at once, and running out of descriptors (EMFILE) is waited out, never a
+   * skipped story. Temp files a crash left behind are removed.
    */
   async list(): Promise<HistoryList> {
+    const { order, problems, leases } = await this.snapshot();
+    return { items: order.map((e) => this.summary(e, leases)), problems };
+  }
+
+  /** One page of list(), or of the stories a search matches. */
+  async page(q: HistoryQuery = {}): Promise<HistoryListPage> {
+    const { order, problems, leases } = await this.snapshot();
+    const terms = searchTerms(q.query ?? '');
+    const matching = terms.length === 0 ? order : order.filter((e) => matches(this.haystack(e), terms));
+    const offset = Math.max(0, Math.floor(q.offset ?? 0));
+    const limit = Math.max(0, Math.floor(q.limit ?? matching.length));
+    return { items: matching.slice(offset, offset + limit).map((e) => this.summary(e, leases)), problems, total: matching.length, offset };
+  }
+
+  private async snapshot(): Promise<{ order: IndexEntry[]; problems: HistoryProblem[]; leases: Map<string, number> }> {
     let names: string[];
     try {
       names = await readdir(this.dir);
     } catch (e) {
-      if ((e as { code?: string }).code === 'ENOENT') return { items: [], problems: [] };
+      if ((e as { code?: string }).code === 'ENOENT') return { order: [], problems: [], leases: new Map() };
       throw e;
     }
-    const items: StorySummary[] = [];
     const problems: HistoryProblem[] = [];
-    await eachLimited(
-      names.filter((n) => n.endsWith('.tmp')),
-      this.concurrency,
-      (file) => this.removeIfStale(file),
-    );
-    await eachLimited(
-      names.filter((n) => n.endsWith('.json')),
-      this.concurrency,
-      async (file) => {
-        try {
-          const story = parseStory(await readRetrying(join(this.dir, file)));
-          if (typeof story === 'string') problems.push({ file, message: story });
-          else items.push(summaryOf(this.reported(story), this.writtenElsewhere(story)));
-        } catch (e) {
-          problems.push({ file, message: (e as Error).message });
+    const temps = names.filter((n) => n.endsWith('.tmp'));
+    if (temps.length) await eachLimited(temps, this.concurrency, (file) => this.removeIfStale(file));
+    let known: Map<string, IndexEntry> | undefined;
+    try {
+      known = await this.index.read();
+    } catch {
+      known = undefined;
+    }
+    const rebuild = known === undefined;
+    const present = new Set<string>();
+    const toRead: string[] = [];
+    for (const file of names) {
+      if (!file.endsWith('.json')) continue;
+      const id = file.slice(0, -5);
+      present.add(id);
+      const entry = known?.get(id);
+      // Unknown, streaming, or being written here (another window may have called it stopped).
+      if (!entry || entry.status === 'streaming' || this.active.has(id)) toRead.push(file);
+    }
+    const changed = new Map<string, IndexEntry>();
+    const leases = new Map<string, number>();
+    await eachLimited(toRead, this.concurrency, async (file) => {
+      try {
+        const story = parseStory(await readRetrying(join(this.dir, file)));
+        if (typeof story === 'string') {
+          problems.push({ file, message: story });
+          return;
         }
-      },
-    );
-    items.sort((a, b) => b.createdAt - a.createdAt || b.updatedAt - a.updatedAt);
+        const shown = this.reported(story);
+        if (shown.status === 'streaming' && !this.active.has(story.id)) leases.set(story.id, story.leaseUntil ?? 0);
+        // A story cut off by a crash is indexed as it is shown (stopped): no need to read it again.
+        const entry = entryOf(shown);
+        const before = known?.get(story.id);
+        if (!before || !sameEntry(before, entry)) changed.set(story.id, entry);
+      } catch (e) {
+        problems.push({ file, message: (e as Error).message });
+      }
+    });
+    // Known but without a file: deleted (or renamed away). A streaming entry may be a story whose
+    // file is being written right now (the index hears of it first): kept for a minute.
+    const absent = known ? [...known.values()].filter((e) => !present.has(e.id)) : [];
+    const gone = absent.filter((e) => e.status !== 'streaming' || this.now() - e.updatedAt > STALE_TMP_MS).map((e) => e.id);
+    let entries = known ?? new Map<string, IndexEntry>();
+    if (rebuild || changed.size || gone.length) {
+      if (rebuild) await this.index.removeStaleTemps(this.now(), STALE_TMP_MS);
+      const merge = (map: Map<string, IndexEntry>) => {
+        for (const id of gone) map.delete(id);
+        for (const [id, entry] of changed) {
+          const other = map.get(id);
+          const seen = known?.get(id);
+          // The file wins over what this listing read from the index; a newer entry another window wrote since, over the file.
+          if (!other || (seen && sameEntry(other, seen)) || other.updatedAt <= entry.updatedAt) map.set(id, entry);
+        }
+      };
+      try {
+        entries = await this.index.update((map) => merge(map));
+      } catch {
+        // The index could not be written (another window held it too long): list from what was read.
+        entries = new Map(entries);
+        merge(entries);
+      }
+    }
+    let order = this.ordered(entries);
+    // Only stories whose file this listing saw (another window may have added some since).
+    if (absent.length || (entries !== known && [...entries.keys()].some((id) => !present.has(id)))) order = order.filter((e) => present.has(e.id));
     problems.sort((a, b) => a.file.localeCompare(b.file));
-    return { items, problems };
+    return { order, problems, leases };
+  }
+
+  private ordered(entries: Map<string, IndexEntry>): IndexEntry[] {
+    if (this.sorted?.entries === entries) return this.sorted.order;
+    const order = [...entries.values()].sort((a, b) => b.createdAt - a.createdAt || b.updatedAt - a.updatedAt);
+    this.sorted = { entries, order };
+    return order;
+  }
+
+  private summary(e: IndexEntry, leases: Map<string, number>): StorySummary {
+    const lease = leases.get(e.id);
+    const elsewhere = e.status === 'streaming' && lease !== undefined && lease > this.now() && !this.active.has(e.id);
+    return {
+      ...(elsewhere ? { elsewhere: true as const } : {}),
+      id: e.id,
+      title: e.title,
+      modelId: e.modelId,
+      createdAt: e.createdAt,
+      updatedAt: e.updatedAt,
+      status: e.status,
+      outputTokens: e.outputTokens,
+    };
+  }
+
+  private haystack(e: IndexEntry): string {
+    let h = this.haystacks.get(e);
+    if (h === undefined) {
+      h = `${e.title}\n${e.premise}`.toLocaleLowerCase();
+      this.haystacks.set(e, h);
+    }
+    return h;
+  }
+
+  /** One stat while the index is unchanged; another window may have marked the story stopped. */
+  private async indexSaysStreaming(story: StoredStory): Promise<boolean> {
+    const known = (await this.index.read().catch(() => undefined))?.get(story.id);
+    return known?.status === 'streaming' && known.title === clipTitle(story.title);
+  }
+
+  /** Puts the story's summary in the index; a failure drops the index, so the next list rebuilds it. */
+  private async indexPut(story: StoredStory): Promise<void> {
+    const entry = entryOf(story);
+    try {
+      await this.index.update((map) => {
+        map.set(story.id, entry);
+      });
+    } catch {
+      await this.index.remove().catch(() => undefined);
+    }
   }
 
   async delete(id: string): Promise<boolean> {
@@ -200,11 +343,16 @@ export class HistoryStore {
     await this.queues.get(id);
     try {
       await unlink(this.pathOf(id));
-      return true;
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT') return false;
       throw e;
     }
+    await this.index
+      .update((map) => {
+        map.delete(id);
+      })
+      .catch(() => this.index.remove().catch(() => undefined));
+    return true;
   }
 
   isActive(id: string): boolean {
@@ -350,6 +498,23 @@ async function syncDir(dir: string): Promise<void> {
   } catch {
     // Best effort.
   }
+}
+
+function entryOf(story: StoredStory): IndexEntry {
+  return {
+    id: story.id,
+    title: clipTitle(story.title),
+    modelId: story.modelId,
+    createdAt: story.createdAt,
+    updatedAt: story.updatedAt,
+    status: story.status,
+    outputTokens: story.usage?.outputTokens ?? 0,
+    premise: story.controls.premise,
+  };
+}
+
+function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
+  return a.updatedAt === b.updatedAt && a.status === b.status && a.title === b.title && a.outputTokens === b.outputTokens && a.modelId === b.modelId && a.createdAt === b.createdAt && a.premise === b.premise;
 }
 
 export function summaryOf(story: StoredStory, elsewhere = false): StorySummary {

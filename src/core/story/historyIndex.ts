@@ -1,0 +1,228 @@
+// The history's index: one summary per story (what the list and its search need, never the
+// story text) in a file beside the story directory, so listing costs one small read whatever
+// the stories' length. The story files stay the truth: the index is rebuilt from them when it is
+// missing or corrupt, and a story file it does not know is read and added (found by name).
+// Two windows share it: every change is re-read, merged and written under a lock, atomically.
+import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import type { StoryStatus } from './protocol';
+import { STORY_STATUSES } from './protocol';
+
+/** What the index keeps of one story. */
+export interface IndexEntry {
+  readonly id: string;
+  /** Already clipped to the protocol's limit. */
+  readonly title: string;
+  readonly modelId: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** As saved; 'streaming' entries are checked against their file when listed. */
+  readonly status: StoryStatus;
+  readonly outputTokens: number;
+  /** For the search box. */
+  readonly premise: string;
+}
+
+/** On disk: a version and one array per story, in IndexEntry's field order (half the size of objects). */
+type Row = [string, string, string, number, number, StoryStatus, number, string];
+const VERSION = 1;
+
+export interface IndexFileOptions {
+  /** How long to wait for another window's lock before giving up. */
+  readonly lockWaitMs?: number;
+  /** A lock older than this was left by a crashed window. */
+  readonly staleLockMs?: number;
+}
+
+/** What identifies one version of the file: a rename always gives a new inode. */
+interface Stamp {
+  readonly ino: number;
+  readonly mtimeMs: number;
+  readonly size: number;
+}
+
+export class HistoryIndexFile {
+  readonly lockPath: string;
+  private cache: { stamp: Stamp; entries: Map<string, IndexEntry> } | undefined;
+  /** One update at a time in this process; the lock file orders processes. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private tmpCounter = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly options: IndexFileOptions = {},
+  ) {
+    this.lockPath = `${path}.lock`;
+  }
+
+  /**
+   * The entries on disk: from memory when the file has not changed since this process last read
+   * or wrote it (one stat). Undefined when there is no usable index (missing, corrupt, unknown
+   * version): the caller rebuilds it from the story files.
+   */
+  async read(): Promise<Map<string, IndexEntry> | undefined> {
+    let stamp: Stamp;
+    try {
+      stamp = stampOf(await stat(this.path));
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') {
+        this.cache = undefined;
+        return undefined;
+      }
+      throw e;
+    }
+    if (this.cache && sameStamp(this.cache.stamp, stamp)) return this.cache.entries;
+    let raw: string;
+    try {
+      raw = await readFile(this.path, 'utf8');
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') return undefined;
+      throw e;
+    }
+    const entries = parseIndex(raw);
+    // A stat after the read could name a newer file than we read; the one before is the safe stamp.
+    this.cache = entries ? { stamp, entries } : undefined;
+    return entries;
+  }
+
+  /**
+   * Applies `change` to the latest entries on disk (none when there is no usable index) and
+   * writes the result atomically, under the lock: another window's entries are never lost.
+   */
+  update(change: (entries: Map<string, IndexEntry>, existed: boolean) => void): Promise<Map<string, IndexEntry>> {
+    const run = this.chain.then(async () => {
+      await mkdir(dirname(this.path), { recursive: true });
+      const release = await this.lock();
+      try {
+        const current = await this.read();
+        const entries = new Map(current ?? []);
+        change(entries, current !== undefined);
+        await this.write(entries);
+        return entries;
+      } finally {
+        await release();
+      }
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** What this process last read or wrote for one story (no I/O). */
+  cached(id: string): IndexEntry | undefined {
+    return this.cache?.entries.get(id);
+  }
+
+  /** Forgets the index (the next list rebuilds it from the story files). */
+  async remove(): Promise<void> {
+    this.cache = undefined;
+    await rm(this.path, { force: true });
+  }
+
+  /** Temp files of this index that a crash left behind (older than `olderThanMs`). */
+  async removeStaleTemps(now: number, olderThanMs: number): Promise<void> {
+    const dir = dirname(this.path);
+    const prefix = `${basename(this.path)}.`;
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+      const path = `${dir}/${name}`;
+      try {
+        if (now - (await stat(path)).mtimeMs > olderThanMs) await rm(path, { force: true });
+      } catch {
+        // Gone already.
+      }
+    }
+  }
+
+  private async write(entries: Map<string, IndexEntry>): Promise<void> {
+    const rows: Row[] = [];
+    for (const e of entries.values()) rows.push([e.id, e.title, e.modelId, e.createdAt, e.updatedAt, e.status, e.outputTokens, e.premise]);
+    const data = JSON.stringify({ version: VERSION, stories: rows });
+    const tmp = `${this.path}.${process.pid}.${this.tmpCounter++}.tmp`;
+    try {
+      const file = await open(tmp, 'w', 0o600);
+      try {
+        // No fsync: the index can always be rebuilt from the stories, which are synced.
+        await file.writeFile(data, 'utf8');
+      } finally {
+        await file.close();
+      }
+      await rename(tmp, this.path);
+    } catch (e) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw e;
+    }
+    this.cache = { stamp: stampOf(await stat(this.path)), entries };
+  }
+
+  private async lock(): Promise<() => Promise<void>> {
+    const waitMs = this.options.lockWaitMs ?? 5000;
+    const staleMs = this.options.staleLockMs ?? 10_000;
+    const deadline = Date.now() + waitMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const handle = await open(this.lockPath, 'wx', 0o600);
+        await handle.close();
+        return () => rm(this.lockPath, { force: true });
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EEXIST') throw e;
+      }
+      const age = await stat(this.lockPath).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (age > staleMs) {
+        await rm(this.lockPath, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error('another window held the history index for too long');
+      await new Promise((r) => setTimeout(r, Math.min(5 + attempt * 5, 50)));
+    }
+  }
+}
+
+function stampOf(s: { ino: number; mtimeMs: number; size: number }): Stamp {
+  return { ino: s.ino, mtimeMs: s.mtimeMs, size: s.size };
+}
+
+function sameStamp(a: Stamp, b: Stamp): boolean {
+  return a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.size === b.size;
+}
+
+/** The entries, or undefined when the file is not an index this version can trust. */
+export function parseIndex(raw: string): Map<string, IndexEntry> | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  const { version, stories } = v as { version?: unknown; stories?: unknown };
+  if (version !== VERSION || !Array.isArray(stories)) return undefined;
+  const entries = new Map<string, IndexEntry>();
+  for (const row of stories as unknown[]) {
+    if (!Array.isArray(row) || row.length !== 8) return undefined;
+    const [id, title, modelId, createdAt, updatedAt, status, outputTokens, premise] = row as unknown[];
+    if (typeof id !== 'string' || typeof title !== 'string' || typeof modelId !== 'string' || typeof premise !== 'string') return undefined;
+    if (typeof createdAt !== 'number' || typeof updatedAt !== 'number' || typeof outputTokens !== 'number') return undefined;
+    if (!(STORY_STATUSES as readonly unknown[]).includes(status)) return undefined;
+    entries.set(id, { id, title, modelId, createdAt, updatedAt, status: status as StoryStatus, outputTokens, premise });
+  }
+  return entries;
+}
+
+/** Lower-case words of a search; a story matches when its title or premise holds every one. */
+export function searchTerms(query: string): string[] {
+  return query.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+}
+
+export function matches(haystack: string, terms: readonly string[]): boolean {
+  for (const term of terms) if (!haystack.includes(term)) return false;
+  return true;
+}

@@ -1,0 +1,148 @@
+import * as assert from 'node:assert/strict';
+import { promises as fsp } from 'node:fs';
+import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HistoryStore } from '../../../src/core/story/history';
+import type { StoredStory } from '../../../src/core/story/history';
+import { parseIndex } from '../../../src/core/story/historyIndex';
+
+const CONTROLS = { premise: 'An otter finds a lighthouse.', genre: 'fantasy', audience: 'children', tone: 'whimsical', length: 'short', temperature: 0.7 } as const;
+
+function story(id: string, createdAt: number, patch: Partial<StoredStory> = {}): StoredStory {
+  return { version: 1, id, title: `Story ${id}`, modelId: 'amazon.nova-lite-v1:0', controls: CONTROLS, text: 'Once.', turns: [], status: 'done', usage: null, cost: null, createdAt, updatedAt: createdAt, ...patch };
+}
+
+/** Counts the story files (not the index) that fs.readFile opens while `body` runs. */
+async function storyReads<T>(dir: string, body: () => Promise<T>): Promise<{ result: T; reads: string[] }> {
+  const fs = fsp as { readFile: typeof fsp.readFile };
+  const real = fs.readFile;
+  const reads: string[] = [];
+  fs.readFile = ((...args: Parameters<typeof fsp.readFile>) => {
+    if (String(args[0]).startsWith(`${dir}/`)) reads.push(String(args[0]));
+    return real(...args);
+  }) as typeof fsp.readFile;
+  try {
+    return { result: await body(), reads };
+  } finally {
+    fs.readFile = real;
+  }
+}
+
+describe('story history index', () => {
+  let root: string;
+  let dir: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'history-index-'));
+    dir = join(root, 'stories');
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('lists from the index beside the directory, reading no story file, whatever their length', async () => {
+    const store = new HistoryStore(dir);
+    for (let i = 0; i < 40; i++) await store.save(story(`s${i}`, 1000 + i, { text: 'word '.repeat(i % 2 ? 20_000 : 10) }));
+    const other = new HistoryStore(dir); // a fresh window: nothing in memory
+    const { result, reads } = await storyReads(dir, () => other.list());
+    assert.equal(result.items.length, 40);
+    assert.equal(result.items[0]!.id, 's39');
+    assert.deepEqual(reads, [], 'no story file was read');
+    assert.equal(store.index.path, `${dir}.index`);
+  });
+
+  it('rebuilds a missing or corrupt index from the story files, losing none', async () => {
+    const store = new HistoryStore(dir);
+    for (let i = 0; i < 10; i++) await store.save(story(`r${i}`, i));
+    await rm(store.index.path);
+    assert.equal((await new HistoryStore(dir).list()).items.length, 10);
+    assert.equal(parseIndex(await readFile(store.index.path, 'utf8'))?.size, 10, 'written again');
+    for (const garbage of ['{"version":1,"stories":[["r1"', '{"version":99,"stories":[]}', '']) {
+      await writeFile(store.index.path, garbage);
+      const { result, reads } = await storyReads(dir, () => new HistoryStore(dir).list());
+      assert.equal(result.items.length, 10, `after index ${JSON.stringify(garbage)}`);
+      assert.equal(reads.length, 10, 'read every story once to rebuild');
+    }
+    const { reads } = await storyReads(dir, () => new HistoryStore(dir).list());
+    assert.deepEqual(reads, [], 'and the rebuilt index serves the next list');
+  });
+
+  it('shows a story file the index does not know (found by name), and forgets one whose file is gone', async () => {
+    const store = new HistoryStore(dir);
+    await store.save(story('known', 1000));
+    await store.save(story('removed', 1001));
+    // Written by an older version, or by a window that crashed before it updated the index.
+    await writeFile(join(dir, 'stranger.json'), JSON.stringify(story('stranger', 2000)));
+    await unlink(join(dir, 'removed.json'));
+    const { result, reads } = await storyReads(dir, () => new HistoryStore(dir).list());
+    assert.deepEqual(result.items.map((i) => i.id), ['stranger', 'known']);
+    assert.deepEqual(reads, [join(dir, 'stranger.json')], 'only the unknown file was read');
+    assert.deepEqual([...(parseIndex(await readFile(store.index.path, 'utf8'))?.keys() ?? [])].sort(), ['known', 'stranger']);
+  });
+
+  it('two windows saving at once both keep their entries', async () => {
+    const a = new HistoryStore(dir);
+    const b = new HistoryStore(dir);
+    await Promise.all([
+      ...Array.from({ length: 25 }, (_, i) => a.save(story(`a${i}`, i))),
+      ...Array.from({ length: 25 }, (_, i) => b.save(story(`b${i}`, 100 + i))),
+      a.delete('nothing'),
+    ]);
+    const index = parseIndex(await readFile(a.index.path, 'utf8'));
+    assert.equal(index?.size, 50, 'no window overwrote the other');
+    const { result, reads } = await storyReads(dir, () => new HistoryStore(dir).list());
+    assert.equal(result.items.length, 50);
+    assert.deepEqual(reads, []);
+    assert.equal(await b.delete('a3'), true);
+    assert.equal((await a.list()).items.some((i) => i.id === 'a3'), false, 'the other window sees the delete');
+  });
+
+  it('after a crash between the index and the story file, the list follows the file', async () => {
+    const store = new HistoryStore(dir);
+    await store.save(story('c1', 1000, { status: 'done', text: 'Whole.' }));
+    // The index heard "streaming" (it is told first), then the process died before the file changed.
+    const entries = parseIndex(await readFile(store.index.path, 'utf8'))!;
+    const rows = [...entries.values()].map((e) => [e.id, e.title, e.modelId, e.createdAt, e.updatedAt + 5, 'streaming', e.outputTokens, e.premise]);
+    await writeFile(store.index.path, JSON.stringify({ version: 1, stories: rows }));
+    assert.equal((await new HistoryStore(dir).list()).items[0]?.status, 'done');
+  });
+
+  it('pages newest first and searches title and premise, any case, every word', async () => {
+    const store = new HistoryStore(dir);
+    const premises = ['A lighthouse keeper and an otter', 'The dragon who hated gold', 'An otter learns to sail'];
+    for (let i = 0; i < 30; i++) await store.save(story(`p${i}`, 1000 + i, { title: i === 8 ? 'Dragon Tales' : `Story ${i}`, controls: { ...CONTROLS, premise: premises[i % 3]! } }));
+    const first = await store.page({ offset: 0, limit: 10 });
+    assert.equal(first.total, 30);
+    assert.deepEqual(first.items.map((i) => i.id), Array.from({ length: 10 }, (_, k) => `p${29 - k}`));
+    const last = await store.page({ offset: 25, limit: 10 });
+    assert.deepEqual(last.items.map((i) => i.id), ['p4', 'p3', 'p2', 'p1', 'p0']);
+    const otters = await store.page({ query: 'OTTER', limit: 100 });
+    assert.equal(otters.total, 20);
+    const sail = await store.page({ query: '  otter   sail ', limit: 100 });
+    assert.deepEqual(sail.items.map((i) => i.id).slice(0, 3), ['p29', 'p26', 'p23']);
+    assert.equal(sail.total, 10);
+    const dragon = await store.page({ query: 'dragon', limit: 3 });
+    assert.equal(dragon.total, 11, 'ten premises and one title (p8, whose premise has none)');
+    assert.equal((await store.page({ query: 'zebra' })).total, 0);
+  });
+
+  it('marks a story cut off by a crash as stopped in the index, and a living writer takes it back', async () => {
+    const writer = new HistoryStore(dir, { leaseMs: 60_000 });
+    const w = writer.track(story('live', 1000, { status: 'streaming' }));
+    await w.start();
+    // A window whose clock says the lease ran out records it as stopped...
+    const late = new HistoryStore(dir, { now: () => Date.now() + 120_000 });
+    assert.equal((await late.list()).items[0]?.status, 'stopped');
+    assert.equal(parseIndex(await readFile(writer.index.path, 'utf8'))?.get('live')?.status, 'stopped');
+    // ...but the writing window still shows it streaming, and its next save tells the index again.
+    assert.equal((await writer.list()).items[0]?.status, 'streaming');
+    w.update({ text: 'More.' });
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(parseIndex(await readFile(writer.index.path, 'utf8'))?.get('live')?.status, 'streaming');
+    const other = new HistoryStore(dir);
+    assert.deepEqual(
+      (await other.list()).items.map((i) => [i.status, i.elsewhere]),
+      [['streaming', true]],
+    );
+    await w.finish({ status: 'done' });
+    assert.equal((await other.list()).items[0]?.status, 'done');
+  });
+});
