@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { activation } from './activation';
 import { realWebview } from './realWebview';
 import { pipeline } from './pipeline';
+import { srp } from './srp';
 import type { Benchmark, Figure } from './types';
 import { webviewRender } from './webviewRender';
 
@@ -23,7 +24,7 @@ export function meetsGoal(figure: Figure): boolean | undefined {
 }
 
 async function benchmarks(): Promise<Benchmark[]> {
-  return [pipeline, webviewRender, activation, realWebview];
+  return [pipeline, srp, webviewRender, activation, realWebview];
 }
 
 function table(rows: readonly Row[]): string {
