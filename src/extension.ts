@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { notificationSafe } from './core/notificationText';
 import { Auth } from './vscode/auth/auth';
+import { watchContextKeys } from './vscode/auth/contextKeys';
 import { QuickInputPrompter } from './vscode/auth/prompter';
 import { CognitoAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './vscode/auth/provider';
 import { configureFromStack, toConfigureArgs } from './vscode/commands/configureFromStack';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     auth,
     provider,
     statusBar,
+    watchContextKeys(auth, context.secrets),
     vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, provider, { supportsMultipleAccounts: false }),
     vscode.commands.registerCommand('storyteller.showLog', () => log.show()),
     // Arguments skip the JSON prompts, never the user's confirmation (asked through the prompter,

@@ -53,7 +53,7 @@ for (const kind of ['public', 'secret'] as const) {
           ['Sign Up', 2, 4, false],
           ['Sign Up', 3, 4, true],
           ['Sign Up', 4, 4, true],
-          ['Confirm Sign Up', undefined, undefined, false],
+          ['Enter Confirmation Code', undefined, undefined, false],
         ],
       );
       assert.match(testing.statusBarText(), new RegExp(email.replace(/\./g, '\\.')));
@@ -75,12 +75,12 @@ for (const kind of ['public', 'secret'] as const) {
       assert.equal(testing.statusBarText(), '$(sign-in) Sign in');
     });
 
-    it('explains a wrong password, and stays signed out', async () => {
+    it('explains a wrong password in the open password box, and stays signed out', async () => {
       const email = newEmail();
       await script([email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
       await vscode.commands.executeCommand('storyteller.signOut');
       const prompter = await script([email, 'Wrong-Horse-99'], 'storyteller.signIn');
-      assert.deepEqual(prompter.errors(), ['Incorrect email or password. Try again, or use "Forgot Password".']);
+      assert.deepEqual(prompter.refused.map(([, , message]) => message), ['Incorrect email or password. Try again, or use "Forgot Password". (3 tries left.)']);
       assert.deepEqual(await accounts(), []);
     });
 

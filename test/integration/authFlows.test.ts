@@ -10,7 +10,8 @@ import type { TestingApi } from '../../src/vscode/testing';
 import { clearFaults, cognito, counters, emulators, fault, forgetEmulator, latestCode, useEmulator } from './emulators';
 import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script as run, ScriptedPrompter } from './prompter';
-import type { Answer, Rejecting } from './prompter';
+import type { Scripted } from './prompter';
+import { ENTER_CODE_TITLE, PASSWORDS_DIFFER } from '../../src/vscode/auth/auth';
 
 const PASSWORD = 'Correct-Horse-9';
 const NEW_PASSWORD = 'Battery-Staple-42';
@@ -61,7 +62,7 @@ for (const kind of ['public', 'secret'] as const) {
     this.timeout(40_000);
     let testing: TestingApi;
     let emu: EmulatorInfo;
-    const script = (answers: (Answer | Rejecting)[], command: string, pick?: ConstructorParameters<typeof ScriptedPrompter>[1]) =>
+    const script = (answers: Scripted[], command: string, pick?: ConstructorParameters<typeof ScriptedPrompter>[1]) =>
       run(testing, answers, command, pick);
     const code = (to: string, what = 'confirmation') => () => latestCode(emu, to, what);
 
@@ -184,7 +185,7 @@ for (const kind of ['public', 'secret'] as const) {
       assert.deepEqual(await accounts(), [email], 'signed in with the new password');
       await vscode.commands.executeCommand('storyteller.signOut');
       const old = await script([email, PASSWORD], 'storyteller.signIn');
-      assert.deepEqual(old.errors(), ['Incorrect email or password. Try again, or use "Forgot Password".']);
+      assert.deepEqual(old.refused.map(([, , message]) => message), ['Incorrect email or password. Try again, or use "Forgot Password". (3 tries left.)']);
     });
 
     it('30 concurrent getSessions calls on an expired token cause exactly one refresh', async () => {
@@ -332,19 +333,16 @@ for (const kind of ['public', 'secret'] as const) {
       await vscode.commands.executeCommand('storyteller.signOut');
       const email = newEmail();
       const cases: [string, () => Promise<ScriptedPrompter>, string][] = [
-        ['passwords differ', () => script([email, '', PASSWORD, 'Other-Horse-99'], 'storyteller.signUp'), 'The two passwords differ. Run Sign Up again.'],
-        [
-          'wrong confirmation code',
-          () => script([email, '', PASSWORD, PASSWORD, async () => ((await latestCode(emu, email)) === '000000' ? '111111' : '000000')], 'storyteller.signUp'),
-          'That code is not right. Check the latest email and type the 6 digits again.',
-        ],
+        // A wrong code, a wrong password and differing passwords keep the box open: see the tests below.
         [
           'email already registered',
-          () => script([email, '', PASSWORD, PASSWORD], 'storyteller.signUp'),
+          async () => {
+            await script([email, '', PASSWORD, PASSWORD], 'storyteller.signUp');
+            return script([email, '', PASSWORD, PASSWORD], 'storyteller.signUp');
+          },
           'An account with this email already exists. Sign in, or reset the password if you forgot it.',
         ],
         ['unconfirmed user', () => script([email, PASSWORD], 'storyteller.signIn'), 'Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.'],
-        ['unknown user', () => script([newEmail(), PASSWORD], 'storyteller.signIn'), 'Incorrect email or password. Try again, or use "Forgot Password".'],
         ['wrong reset code', () => script([confirmed, '000000', NEW_PASSWORD], 'storyteller.forgotPassword'), 'That code is not right. Check the latest email and type the 6 digits again.'],
         [
           'throttled',
@@ -402,6 +400,141 @@ for (const kind of ['public', 'secret'] as const) {
         cases.map(([name, , message]) => [name, [message]]),
       );
       assert.deepEqual(await accounts(), []);
+    });
+
+    // ───────────── Mistakes are fixed in place (#13) ─────────────
+
+    const wrong = (email: string) => async () => ((await latestCode(emu, email)) === '000000' ? '111111' : '000000');
+    const NOT_RIGHT = 'That code is not right. Check the latest email and type the 6 digits again.';
+    const WRONG_PASSWORD = 'Incorrect email or password. Try again, or use "Forgot Password".';
+
+    it('keeps the code box open after wrong codes, with Cognito\'s answer and the tries left, then signs in with the right one', async () => {
+      const email = newEmail();
+      const p = await script([email, '', PASSWORD, PASSWORD, wrong(email), wrong(email), wrong(email), code(email)], 'storyteller.signUp');
+      assert.deepEqual(p.errors(), [], 'no error notification');
+      const prompt = p.asked.at(-1)!.prompt;
+      assert.match(prompt, /^The 6-digit code from the email sent to /);
+      assert.deepEqual(
+        p.refused.map(([, , message]) => message),
+        [`${NOT_RIGHT} (3 tries left.)`, `${NOT_RIGHT} (2 tries left.)`, `${NOT_RIGHT} (1 try left.)`],
+      );
+      assert.equal(p.asked.filter((a) => a.prompt === prompt).length, 1, 'one box, never closed between tries');
+      assert.deepEqual(await accounts(), [email]);
+      assert.deepEqual(p.messages.map((m) => m.message), [`Welcome! You are signed in as ${email}. Write your first story with "Storyteller: New Story".`]);
+    });
+
+    it('ends at the fourth wrong code, with the reason and the way on', async () => {
+      const email = newEmail();
+      const p = await script([email, '', PASSWORD, PASSWORD, wrong(email), wrong(email), wrong(email), wrong(email), code(email)], 'storyteller.signUp');
+      assert.equal(p.refused.length, 3);
+      assert.deepEqual(p.errors(), [`That code was wrong 4 times, so confirming stopped. Ask for a new code with Resend Code, then enter it with "Storyteller: ${ENTER_CODE_TITLE}".`]);
+      assert.deepEqual(p.messages.at(-1)?.actions, ['Enter Code', 'Resend Code']);
+      assert.deepEqual(await accounts(), []);
+    });
+
+    it('ends at once on Cognito\'s LimitExceededException, with its sentence', async () => {
+      const email = newEmail();
+      await fault(emu, { kind: 'error', operation: 'ConfirmSignUp', error: 'LimitExceededException', count: 3 });
+      const p = await script([email, '', PASSWORD, PASSWORD, code(email)], 'storyteller.signUp');
+      assert.deepEqual(p.refused, []);
+      assert.deepEqual(p.errors(), ['Too many attempts. Wait a few minutes, then try again.']);
+      assert.deepEqual(await accounts(), []);
+    });
+
+    it('sends a new code from the code box (Resend Code) and takes it there', async () => {
+      const email = newEmail();
+      let first = '';
+      const p = await script(
+        [
+          email,
+          '',
+          PASSWORD,
+          PASSWORD,
+          async () => {
+            first = await latestCode(emu, email);
+            return first === '000000' ? '111111' : '000000';
+          },
+          { press: 'resend' },
+          code(email),
+        ],
+        'storyteller.signUp',
+      );
+      assert.deepEqual(p.errors(), []);
+      assert.equal(p.notes.length, 1);
+      assert.match(p.notes[0]![2] ?? '', /^A new code is on its way to .+\. Type it here\.$/);
+      assert.ok(first !== '', 'a first code was sent');
+      assert.deepEqual(await accounts(), [email]);
+    });
+
+    it('keeps the second password box open while the passwords differ', async () => {
+      const email = newEmail();
+      const p = await script([email, '', PASSWORD, { rejects: [['Other-Horse-99', PASSWORDS_DIFFER]], then: PASSWORD }, code(email)], 'storyteller.signUp');
+      p.assertValidation();
+      assert.deepEqual(p.errors(), []);
+      assert.deepEqual(await accounts(), [email]);
+    });
+
+    it('after Escape at the code, says how to come back; the code entered later signs in with the password from that sign-up', async () => {
+      const email = newEmail();
+      const escaped = await script([email, '', PASSWORD, PASSWORD], 'storyteller.signUp');
+      assert.deepEqual(escaped.messages.map((m) => [m.message, m.actions]), [
+        [`Your account is created. Enter the code later with "Storyteller: ${ENTER_CODE_TITLE}".`, ['Enter Code', 'Resend Code']],
+      ]);
+      // From the palette: only the email (filled in) and the code are asked; no password.
+      const later = await script([(o) => Promise.resolve(o.value ?? ''), wrong(email), code(email)], 'storyteller.confirmSignUp');
+      assert.equal(later.asked[0]!.value, email, 'the email is filled in');
+      assert.deepEqual(later.asked.map((a) => a.title), ['Enter Confirmation Code', 'Enter Confirmation Code']);
+      assert.deepEqual(later.refused.map(([, , m]) => m), [`${NOT_RIGHT} (3 tries left.)`]);
+      assert.deepEqual(later.errors(), []);
+      assert.deepEqual(await accounts(), [email], 'signed in without asking the password again');
+    });
+
+    it('after the code from an Enter Code button of an unconfirmed sign-in, signs in with that password', async () => {
+      const email = newEmail();
+      await script([email, '', PASSWORD, PASSWORD], 'storyteller.signUp');
+      const p = await script([email, PASSWORD, code(email)], 'storyteller.signIn', (_m, actions) => (actions.includes('Enter Code') ? 'Enter Code' : undefined));
+      assert.deepEqual(p.errors(), ['Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.']);
+      assert.deepEqual(p.asked.map((a) => a.title), ['Sign In', 'Sign In', 'Enter Confirmation Code']);
+      assert.deepEqual(await accounts(), [email]);
+    });
+
+    it('without a password in memory, goes from the code straight to Sign In with the email filled in', async () => {
+      const email = newEmail();
+      await script([email, '', PASSWORD, PASSWORD], 'storyteller.signUp');
+      // Another sign-up forgets the first one's password.
+      await script([newEmail(), '', PASSWORD, PASSWORD], 'storyteller.signUp');
+      const p = await script([email, code(email), PASSWORD], 'storyteller.confirmSignUp');
+      assert.deepEqual(p.asked.map((a) => [a.title, a.prompt]), [
+        ['Enter Confirmation Code', 'Your email address'],
+        ['Enter Confirmation Code', `The 6-digit code from the email sent to ${email}`],
+        ['Sign In', 'Your account is confirmed. Your password, to sign in'],
+      ]);
+      assert.deepEqual(p.errors(), []);
+      assert.deepEqual(await accounts(), [email]);
+    });
+
+    it('keeps the password box open after a wrong password, and ends at the fourth', async () => {
+      const email = await newUser();
+      await vscode.commands.executeCommand('storyteller.signOut');
+      const fixed = await script([email, 'Wrong-Horse-1', PASSWORD], 'storyteller.signIn');
+      assert.deepEqual(fixed.refused.map(([prompt, , m]) => [prompt, m]), [['Your password', `${WRONG_PASSWORD} (3 tries left.)`]]);
+      assert.deepEqual(fixed.errors(), []);
+      assert.deepEqual(await accounts(), [email]);
+      await vscode.commands.executeCommand('storyteller.signOut');
+      const ended = await script([email, 'Wrong-Horse-1', 'Wrong-Horse-2', 'Wrong-Horse-3', 'Wrong-Horse-4', PASSWORD], 'storyteller.signIn');
+      assert.equal(ended.refused.length, 3);
+      assert.deepEqual(ended.errors(), ['The password was wrong 4 times, so Sign In stopped. Reset it with Reset Password, or try again in a few minutes.']);
+      assert.deepEqual(ended.messages.at(-1)?.actions, ['Reset Password']);
+      assert.deepEqual(await accounts(), []);
+    });
+
+    it('offers Forgot Password in the password box, with the email kept', async () => {
+      const email = await newUser();
+      await vscode.commands.executeCommand('storyteller.signOut');
+      const p = await script([email, 'Wrong-Horse-1', { press: 'forgot' }, code(email, 'reset'), NEW_PASSWORD], 'storyteller.signIn');
+      assert.deepEqual(p.asked.map((a) => a.title), ['Sign In', 'Sign In', 'Reset Password', 'Reset Password']);
+      assert.deepEqual(p.errors(), []);
+      assert.deepEqual(await accounts(), [email], 'signed in with the new password');
     });
   });
 }

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { StorytellerApi } from '../../src/extension';
-import type { InputOptions, Prompter } from '../../src/vscode/auth/prompter';
+import type { InputOptions, InputResult, Prompter } from '../../src/vscode/auth/prompter';
 import type { TestingApi } from '../../src/vscode/testing';
 
 /** A fixed answer, or one computed from the prompt (e.g. a code read from the outbox). */
@@ -13,31 +13,52 @@ export interface Rejecting {
   readonly rejects: readonly (readonly [value: string, message: string])[];
   readonly then: Answer;
 }
+/** Presses a button of the open box: one with its own action leaves the box open for the next answer. */
+export interface Press {
+  readonly press: string;
+}
+export type Scripted = Answer | Rejecting | Press;
 
 export class ScriptedPrompter implements Prompter {
   readonly asked: InputOptions[] = [];
   readonly messages: { kind: string; message: string; actions: string[] }[] = [];
   /** Inline validation checks made: [prompt, value, expected, actual]. */
   readonly validated: [string, string, string, string | undefined][] = [];
+  /** Answers the open box refused after Cognito checked them (it stayed open): [prompt, value, message]. */
+  readonly refused: [string, string, string][] = [];
+  /** Notes a button showed in the open box: [prompt, button, message]. */
+  readonly notes: [string, string, string | undefined][] = [];
 
   constructor(
-    private readonly answers: (Answer | Rejecting)[],
+    private readonly answers: Scripted[],
     /** Picks an action button of a message, by message text. */
     private readonly pick: (message: string, actions: string[]) => string | undefined = () => undefined,
   ) {}
 
-  async input(options: InputOptions): Promise<string | undefined> {
+  async input(options: InputOptions): Promise<InputResult> {
     this.asked.push(options);
-    let next = this.answers.shift();
-    if (next === undefined) return undefined;
-    if (typeof next === 'object') {
-      for (const [value, expected] of next.rejects) this.validated.push([options.prompt, value, expected, options.validate?.(value)]);
-      next = next.then;
+    for (;;) {
+      let next = this.answers.shift();
+      if (next === undefined) return undefined;
+      if (typeof next === 'object' && 'press' in next) {
+        const id = next.press;
+        const button = options.buttons?.find((b) => b.id === id) ?? assert.fail(`"${options.prompt}" has no button ${id}`);
+        if (!button.run) return { button: button.id };
+        this.notes.push([options.prompt, button.id, (await button.run())?.message]);
+        continue;
+      }
+      if (typeof next === 'object') {
+        for (const [value, expected] of next.rejects) this.validated.push([options.prompt, value, expected, options.validate?.(value)]);
+        next = next.then;
+      }
+      const value = typeof next === 'function' ? await next(options) : next;
+      const problem = options.validate?.(value);
+      if (problem) throw new Error(`The scripted answer "${value}" to "${options.prompt}" fails validation: ${problem}`);
+      const refusal = await options.accept?.(value);
+      if (refusal === undefined) return value;
+      // The box stays open with Cognito's answer: the next scripted answer is typed into it.
+      this.refused.push([options.prompt, value, refusal]);
     }
-    const value = typeof next === 'function' ? await next(options) : next;
-    const problem = options.validate?.(value);
-    if (problem) throw new Error(`The scripted answer "${value}" to "${options.prompt}" fails validation: ${problem}`);
-    return value;
   }
 
   async message(kind: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined> {
@@ -73,7 +94,7 @@ export async function activate(): Promise<{ api: StorytellerApi; testing: Testin
 }
 
 /** Runs a command with a scripted prompter; returns the prompter to inspect. */
-export async function script(testing: TestingApi, answers: (Answer | Rejecting)[], command: string, pick?: ScriptedPrompter['pick']): Promise<ScriptedPrompter> {
+export async function script(testing: TestingApi, answers: Scripted[], command: string, pick?: ScriptedPrompter['pick']): Promise<ScriptedPrompter> {
   const prompter = new ScriptedPrompter(answers, pick);
   testing.usePrompter(prompter);
   await vscode.commands.executeCommand(command);

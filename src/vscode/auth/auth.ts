@@ -16,7 +16,7 @@ import { loadAws } from '../aws';
 import type { Log } from '../log';
 import { readSettings } from '../settings';
 import { BACK } from './prompter';
-import type { InputOptions, Prompter } from './prompter';
+import type { InputButton, InputOptions, Prompter } from './prompter';
 import { CLIENT_SECRET_KEY, SecretSessionStore } from './secretStore';
 
 /** globalState key: the hosts outside AWS the user agreed to send their sign-in to. */
@@ -30,6 +30,8 @@ export class Auth implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SessionState>();
   private lastState: SessionState = { kind: 'signed-out' };
   private syncTimer: NodeJS.Timeout | undefined;
+  /** A sign-up (or unconfirmed sign-in) waiting for its code: its password, in memory only. */
+  private pending: { email: string; password: string; timer: NodeJS.Timeout } | undefined;
   /** Refreshes tokens, only with a client for the origin the session came from. */
   readonly refresher: Refresher = async (session) => (await this.clientFor(session)).refresh(session);
   readonly onDidChange = this.changed.event;
@@ -79,6 +81,7 @@ export class Auth implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.forget();
     clearTimeout(this.syncTimer);
     this.resetClient();
     this.disposables.forEach((d) => d.dispose());
@@ -91,76 +94,103 @@ export class Auth implements vscode.Disposable {
 
   /** Signs up, then goes straight on to the code, then to sign-in. */
   async signUp(): Promise<Session | undefined> {
-    const answers = await this.ask('Sign Up', [
+    const asked = await this.ask('Sign Up', [
       { key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', validate: checkEmail },
       { key: 'name', prompt: 'Your name (optional)', placeholder: 'Ann Reader' },
       this.newPassword('Choose a password'),
-      { key: 'confirm', prompt: 'Type the password again', password: true },
+      // A different second password keeps the box open: type it again, or go Back to the first.
+      { key: 'confirm', prompt: 'Type the password again', password: true, validate: (v, a) => (v === a.password ? undefined : PASSWORDS_DIFFER) },
     ]);
+    const answers = asked?.answers;
     if (!answers) return undefined;
-    if (answers.password !== answers.confirm) {
-      await this.prompter.message('error', 'The two passwords differ. Run Sign Up again.');
-      return undefined;
-    }
-    const [result] = (await this.run('Signing up…', async () => (await this.client()).client.signUp(answers.email!, answers.password!, answers.name))) ?? [];
+    const email = answers.email!;
+    const [result] = (await this.run('Signing up…', async () => (await this.client()).client.signUp(email, answers.password!, answers.name))) ?? [];
     if (!result) return undefined;
     if (!result.confirmed) {
-      await this.prompter.message('info', `We sent a 6-digit code to ${notificationSafe(result.destination ?? answers.email!)}.`);
-      const confirmed = await this.confirmSignUp(answers.email);
-      if (!confirmed) return undefined;
+      // Kept in memory only, so that a code entered later from a notification still signs in.
+      this.remember(email, answers.password!);
+      const outcome = await this.enterCode(email, result.destination);
+      if (outcome === 'escaped') {
+        void this.prompter
+          .message('info', `Your account is created. Enter the code later with "Storyteller: ${ENTER_CODE_TITLE}".`, 'Enter Code', 'Resend Code')
+          .then(async (picked) => {
+            if (picked === 'Enter Code') await this.confirmSignUp(email);
+            else if (picked === 'Resend Code') await this.resendCode(email);
+          });
+      }
+      if (outcome !== 'confirmed') return undefined;
     }
-    return this.signIn(answers.email, answers.password);
+    return this.welcome(await this.signIn(email, answers.password));
   }
 
-  async confirmSignUp(email?: string): Promise<boolean> {
-    const answers = await this.ask('Confirm Sign Up', [
-      ...(email ? [] : [{ key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', validate: checkEmail }]),
-      { key: 'code', prompt: 'The 6-digit code from the email', placeholder: '123456', validate: checkCode },
-    ]);
-    if (!answers) return false;
-    const address = email ?? answers.email!;
-    if (!(await this.run('Confirming…', async () => (await this.client()).client.confirmSignUp(address, answers.code!), address))) return false;
-    await this.prompter.message('info', 'Your account is confirmed.');
-    return true;
+  /**
+   * "Enter Confirmation Code…": the code for an account made earlier, then sign-in: at once with
+   * the password still in memory from that sign-up or sign-in, else asking only for the password.
+   */
+  async confirmSignUp(email?: string): Promise<Session | undefined> {
+    const address =
+      email ?? (await this.ask(ENTER_CODE, [{ key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', ...this.pendingEmail(), validate: checkEmail }]))?.answers.email;
+    if (!address) return undefined;
+    if ((await this.enterCode(address, undefined)) !== 'confirmed') return undefined;
+    const password = this.pending?.email === address ? this.pending.password : undefined;
+    return this.welcome(await this.signIn(address, password, 'Your account is confirmed. Your password, to sign in'));
   }
 
   async resendCode(email?: string): Promise<void> {
-    const address = email ?? (await this.ask('Resend Code', [{ key: 'email', prompt: 'Your email address', validate: checkEmail }]))?.email;
+    const address = email ?? (await this.ask('Resend Code', [{ key: 'email', prompt: 'Your email address', ...this.pendingEmail(), validate: checkEmail }]))?.answers.email;
     if (!address) return;
     const sent = await this.run('Sending a new code…', async () => (await this.client()).client.resendCode(address), address);
-    if (sent) await this.prompter.message('info', `A new code is on its way to ${notificationSafe(sent[0] ?? address)}.`);
+    if (sent) await this.prompter.message('info', `A new code is on its way to ${notificationSafe(sent[0] ?? address)}. Enter it with "Storyteller: ${ENTER_CODE_TITLE}".`);
   }
 
-  /** Signs in, answering any challenge Cognito asks. */
-  async signIn(email?: string, password?: string): Promise<Session | undefined> {
-    let address = email;
-    let secret = password;
-    if (!address || !secret) {
-      const answers = await this.ask('Sign In', [
-        ...(address ? [] : [{ key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', validate: checkEmail }]),
-        { key: 'password', prompt: 'Your password', password: true, validate: checkExistingPassword },
-      ]);
-      if (!answers) return undefined;
-      address ??= answers.email!;
-      secret = answers.password!;
-    }
+  /**
+   * Signs in, answering any challenge Cognito asks. A wrong password keeps the box open with
+   * Cognito's answer (Forgot Password is a button there); the fourth ends the flow.
+   */
+  async signIn(email?: string, password?: string, prompt = 'Your password'): Promise<Session | undefined> {
     let origin: SessionOrigin | undefined;
-    let step = (
-      await this.run(
-        'Signing in…',
-        async () => {
-          const cognito = await this.client();
-          origin = cognito.origin;
-          return cognito.client.signIn(address!, secret!);
+    const attempt = async (address: string, secret: string) => {
+      const cognito = await this.client();
+      origin = cognito.origin;
+      try {
+        return await cognito.client.signIn(address, secret);
+      } catch (e) {
+        // Confirming the account next should not ask for this password again.
+        if (toAuthError(e).code === 'UserNotConfirmedException') this.remember(address, secret);
+        throw e;
+      }
+    };
+    let address = email;
+    let step: SignInStep | undefined;
+    if (address && password) {
+      step = (await this.run('Signing in…', () => attempt(address!, password), address))?.[0];
+    } else {
+      const tries = new Attempts<SignInStep>(this.log, 'Signing in', isWrongPassword, PASSWORD_TOO_MANY, 'forgot-password');
+      const asked = await this.ask('Sign In', [
+        ...(address ? [] : [{ key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', validate: checkEmail }]),
+        {
+          key: 'password',
+          prompt,
+          password: true,
+          validate: checkExistingPassword,
+          buttons: [{ id: 'forgot', icon: 'key', tooltip: 'Forgot Password' }],
+          accept: tries.accept((secret, a) => attempt(address ?? a.email!, secret)),
         },
-        address,
-      )
-    )?.[0];
+      ]);
+      address ??= asked?.answers.email;
+      if (tries.failure) {
+        await this.fail(tries.failure, address);
+        return undefined;
+      }
+      if (asked?.button === 'forgot') return this.forgotPassword(address);
+      step = tries.result?.[0];
+    }
     while (step && step.kind !== 'done') step = await this.answer(step);
     if (!step || !origin) return undefined;
     // The session remembers where it came from: it is never used with other settings.
     const session: Session = { ...step.session, origin };
     await this.sessions.signIn(session);
+    this.forget();
     this.log.info(`Signed in as ${session.email}.`);
     const skew = clockSkewMessage(Date.now() - session.issuedAt);
     if (skew) {
@@ -197,19 +227,19 @@ export class Auth implements vscode.Disposable {
     await this.prompter.message('info', 'Signed out on every device.');
   }
 
-  async forgotPassword(email?: string): Promise<void> {
-    const address = email ?? (await this.ask('Forgot Password', [{ key: 'email', prompt: 'Your email address', validate: checkEmail }]))?.email;
-    if (!address) return;
+  async forgotPassword(email?: string): Promise<Session | undefined> {
+    const address = email ?? (await this.ask('Forgot Password', [{ key: 'email', prompt: 'Your email address', validate: checkEmail }]))?.answers.email;
+    if (!address) return undefined;
     const sent = await this.run('Sending a reset code…', async () => (await this.client()).client.forgotPassword(address), address);
-    if (!sent) return;
-    const answers = await this.ask('Reset Password', [
+    if (!sent) return undefined;
+    const answers = (await this.ask('Reset Password', [
       { key: 'code', prompt: `The 6-digit code sent to ${sent[0] ?? address}`, validate: checkCode },
       this.newPassword('Choose a new password'),
-    ]);
-    if (!answers) return;
-    if (!(await this.run('Resetting…', async () => (await this.client()).client.confirmForgotPassword(address, answers.code!, answers.password!), address))) return;
+    ]))?.answers;
+    if (!answers) return undefined;
+    if (!(await this.run('Resetting…', async () => (await this.client()).client.confirmForgotPassword(address, answers.code!, answers.password!), address))) return undefined;
     await this.prompter.message('info', 'Your password is reset.');
-    await this.signIn(address, answers.password);
+    return this.signIn(address, answers.password);
   }
 
   async setUpMfa(): Promise<void> {
@@ -220,21 +250,25 @@ export class Auth implements vscode.Disposable {
     if (!session) return;
     const [setup] = (await this.run('Starting authenticator setup…', async () => (await this.clientFor(session)).setUpTotp(session))) ?? [];
     if (!setup) return;
-    const answers = await this.ask('Set Up Authenticator App', [
-      {
-        key: 'code',
-        prompt: `Add this key to your authenticator app: ${setup.secret} (or open ${setup.otpauthUri}), then enter the 6-digit code it shows`,
-        validate: checkCode,
-      },
-    ]);
+    const answers = (
+      await this.ask('Set Up Authenticator App', [
+        {
+          key: 'code',
+          prompt: `Add this key to your authenticator app: ${setup.secret} (or open ${setup.otpauthUri}), then enter the 6-digit code it shows`,
+          validate: checkCode,
+        },
+      ])
+    )?.answers;
     if (!answers) return;
     if (await this.run('Verifying…', () => setup.verify(answers.code!))) await this.prompter.message('info', 'Your authenticator app is set up. Sign-ins will ask for its code.');
   }
 
   async setClientSecret(): Promise<void> {
-    const answers = await this.ask('Set Client Secret', [
-      { key: 'secret', prompt: 'The app client secret (kept in VS Code secret storage, never in settings)', password: true, validate: (v) => (v.trim() ? undefined : 'Paste the secret.') },
-    ]);
+    const answers = (
+      await this.ask('Set Client Secret', [
+        { key: 'secret', prompt: 'The app client secret (kept in VS Code secret storage, never in settings)', password: true, validate: (v) => (v.trim() ? undefined : 'Paste the secret.') },
+      ])
+    )?.answers;
     if (!answers) return;
     await this.secrets.store(CLIENT_SECRET_KEY, answers.secret!.trim());
     await this.prompter.message(
@@ -257,10 +291,75 @@ export class Auth implements vscode.Disposable {
    * A new-password question checked against `storyteller.passwordPolicy` (read once per flow, not
    * per keystroke); a bad setting falls back to the template's policy.
    */
-  private newPassword(prompt: string): Omit<InputOptions, 'title'> & { key: string } {
+  private newPassword(prompt: string): Question {
     const settings = readSettings();
     const policy = settings.ok ? settings.config.passwordPolicy : DEFAULT_PASSWORD_POLICY;
-    return { key: 'password', prompt, password: true, validate: (v) => checkPassword(v, policy) };
+    return { key: 'password', prompt, password: true, hintWhileTyping: true, validate: (v) => checkPassword(v, policy) };
+  }
+
+  /**
+   * The code step: Cognito checks the code with the box open, a wrong one is said there (Resend
+   * Code is a button there), and only the fourth, or Cognito's limit, ends it.
+   */
+  private async enterCode(address: string, destination: string | undefined): Promise<'confirmed' | 'escaped' | 'ended'> {
+    const tries = new Attempts<void>(this.log, 'Confirming', isWrongCode, CODE_TOO_MANY, 'confirm-sign-up');
+    const resend: InputButton = {
+      id: 'resend',
+      icon: 'mail',
+      tooltip: 'Resend Code',
+      run: async () => {
+        try {
+          const sent = await (await this.client()).client.resendCode(address);
+          tries.reset();
+          return { message: `A new code is on its way to ${sent ?? address}. Type it here.` };
+        } catch (e) {
+          this.log.warn(`Resending the code failed: ${toAuthError(e).code}`);
+          return { message: toAuthError(e).message, error: true };
+        }
+      },
+    };
+    await this.ask(ENTER_CODE, [
+      {
+        key: 'code',
+        prompt: `The 6-digit code from the email${destination ? ` sent to ${destination}` : ` sent to ${address}`}`,
+        placeholder: '123456',
+        validate: checkCode,
+        buttons: [resend],
+        accept: tries.accept(async (code) => (await this.client()).client.confirmSignUp(address, code)),
+      },
+    ]);
+    if (tries.result) return 'confirmed';
+    if (tries.failure) {
+      await this.fail(tries.failure, address);
+      return 'ended';
+    }
+    return 'escaped';
+  }
+
+  /** After a sign-up: one notification that says what to do first. */
+  private welcome(session: Session | undefined): Session | undefined {
+    if (session) {
+      void this.prompter
+        .message('info', `Welcome! You are signed in as ${notificationSafe(session.email)}. Write your first story with "Storyteller: New Story".`, 'New Story')
+        .then((picked) => (picked === 'New Story' ? vscode.commands.executeCommand('storyteller.newStory') : undefined));
+    }
+    return session;
+  }
+
+  /** The password of a sign-up (or sign-in) waiting for its code, in memory for a while. */
+  private remember(email: string, password: string): void {
+    this.forget();
+    this.pending = { email, password, timer: setTimeout(() => this.forget(), PENDING_MS) };
+  }
+
+  /** Fills in the email of a sign-up waiting for its code. */
+  private pendingEmail(): { value?: string } {
+    return this.pending ? { value: this.pending.email } : {};
+  }
+
+  private forget(): void {
+    clearTimeout(this.pending?.timer);
+    this.pending = undefined;
   }
 
   /**
@@ -315,36 +414,41 @@ export class Auth implements vscode.Disposable {
   private async answer(step: Exclude<SignInStep, { kind: 'done' }>): Promise<SignInStep | undefined> {
     switch (step.kind) {
       case 'new-password': {
-        const a = await this.ask('Choose a New Password', [
-          this.newPassword('Your administrator requires a new password'),
-        ]);
+        const a = (await this.ask('Choose a New Password', [this.newPassword('Your administrator requires a new password')]))?.answers;
         return a ? (await this.run('Setting the password…', () => step.respond(a.password!)))?.[0] : undefined;
       }
       case 'mfa-code': {
-        const a = await this.ask('Authenticator Code', [{ key: 'code', prompt: 'The 6-digit code from your authenticator app', validate: checkCode }]);
+        const a = (await this.ask('Authenticator Code', [{ key: 'code', prompt: 'The 6-digit code from your authenticator app', validate: checkCode }]))?.answers;
         return a ? (await this.run('Verifying…', () => step.respond(a.code!)))?.[0] : undefined;
       }
       case 'mfa-setup': {
-        const a = await this.ask('Set Up Authenticator App', [
-          {
-            key: 'code',
-            prompt: `Your account needs an authenticator app. Add this key: ${step.secret} (or open ${step.otpauthUri}), then enter the code`,
-            validate: checkCode,
-          },
-        ]);
+        const a = (
+          await this.ask('Set Up Authenticator App', [
+            {
+              key: 'code',
+              prompt: `Your account needs an authenticator app. Add this key: ${step.secret} (or open ${step.otpauthUri}), then enter the code`,
+              validate: checkCode,
+            },
+          ])
+        )?.answers;
         return a ? (await this.run('Verifying…', () => step.respond(a.code!)))?.[0] : undefined;
       }
     }
   }
 
-  /** Asks several questions in a row, with a step counter and Back. */
-  private async ask(title: string, questions: (Omit<InputOptions, 'title'> & { key: string })[]): Promise<Record<string, string> | undefined> {
+  /**
+   * Asks several questions in a row, with a step counter and Back. A button without its own
+   * action ends the questions: `button` says which, with the answers so far.
+   */
+  private async ask(title: string, questions: Question[]): Promise<{ answers: Record<string, string>; button?: string } | undefined> {
     const answers: Record<string, string> = {};
     for (let i = 0; i < questions.length; ) {
-      const { key, ...options } = questions[i]!;
+      const { key, validate, accept, ...options } = questions[i]!;
       const value = await this.prompter.input({
         title,
         ...options,
+        ...(validate ? { validate: (v: string) => validate(v, answers) } : {}),
+        ...(accept ? { accept: (v: string) => accept(options.password ? v : v.trim(), answers) } : {}),
         ...(answers[key] !== undefined && !options.password ? { value: answers[key] } : {}),
         ...(questions.length > 1 ? { step: i + 1, totalSteps: questions.length } : {}),
       });
@@ -353,11 +457,20 @@ export class Auth implements vscode.Disposable {
         i = Math.max(0, i - 1);
         continue;
       }
+      if (typeof value === 'object') return { answers, button: value.button };
       // Passwords are taken exactly as typed; anything else loses stray spaces.
       answers[key] = options.password ? value : value.trim();
       i++;
     }
-    return answers;
+    return { answers };
+  }
+
+  /** Shows a flow-ending failure once, with the follow-ups it suggests. */
+  private async fail(error: AuthError, email?: string): Promise<void> {
+    const actions = followUps(error);
+    const picked = await this.prompter.message('error', error.message, ...actions.map((a) => a.label));
+    const action = actions.find((a) => a.label === picked);
+    if (action) await action.run(this, email);
   }
 
   /**
@@ -372,10 +485,7 @@ export class Auth implements vscode.Disposable {
       const error = toAuthError(e);
       if (error.code === 'AbortError') return undefined;
       this.log.warn(`${title} failed: ${error.code}`);
-      const actions = followUps(error);
-      const picked = await this.prompter.message('error', error.message, ...actions.map((a) => a.label));
-      const action = actions.find((a) => a.label === picked);
-      if (action) await action.run(this, email);
+      await this.fail(error, email);
       return undefined;
     }
   }
@@ -402,6 +512,70 @@ function followUps(error: AuthError): FollowUp[] {
       return [{ label: 'Configure', run: () => Promise.resolve(vscode.commands.executeCommand('storyteller.configureFromStack')) }];
     default:
       return [];
+  }
+}
+
+/** The palette title of storyteller.confirmSignUp (package.json), named in hints. */
+export const ENTER_CODE_TITLE = 'Enter Confirmation Code…';
+const ENTER_CODE = 'Enter Confirmation Code';
+/** Wrong codes or passwords in a row before a flow ends. */
+export const MAX_ATTEMPTS = 4;
+const PENDING_MS = 30 * 60_000;
+export const PASSWORDS_DIFFER = 'The two passwords differ. Type the same password again, or press Back to change the first.';
+const CODE_TOO_MANY = `That code was wrong ${MAX_ATTEMPTS} times, so confirming stopped. Ask for a new code with Resend Code, then enter it with "Storyteller: ${ENTER_CODE_TITLE}".`;
+const PASSWORD_TOO_MANY = `The password was wrong ${MAX_ATTEMPTS} times, so Sign In stopped. Reset it with Reset Password, or try again in a few minutes.`;
+
+/** A question of a flow: validate and accept also see the answers so far. */
+interface Question extends Omit<InputOptions, 'title' | 'validate' | 'accept' | 'step' | 'totalSteps'> {
+  readonly key: string;
+  readonly validate?: (value: string, answers: Readonly<Record<string, string>>) => string | undefined;
+  readonly accept?: (value: string, answers: Readonly<Record<string, string>>) => Promise<string | undefined>;
+}
+
+const isWrongCode = (e: AuthError): boolean => e.code === 'CodeMismatchException' || e.code === 'ExpiredCodeException';
+const isWrongPassword = (e: AuthError): boolean =>
+  (e.code === 'NotAuthorizedException' && /^Incorrect email or password/.test(e.message)) || e.code === 'UserNotFoundException';
+
+/**
+ * Counts wrong answers to one question that Cognito checks: each of the first few comes back as
+ * the box's message, with the tries left; the last one, or any other failure, ends the flow.
+ */
+class Attempts<T> {
+  private wrong = 0;
+  result: [T] | undefined;
+  failure: AuthError | undefined;
+
+  constructor(
+    private readonly log: Log,
+    private readonly what: string,
+    private readonly isWrong: (e: AuthError) => boolean,
+    private readonly tooMany: string,
+    private readonly tooManyAction: AuthError['action'],
+  ) {}
+
+  reset(): void {
+    this.wrong = 0;
+  }
+
+  accept(check: (value: string, answers: Readonly<Record<string, string>>) => Promise<T>): (value: string, answers: Readonly<Record<string, string>>) => Promise<string | undefined> {
+    return async (value, answers) => {
+      try {
+        this.result = [await check(value, answers)];
+        return undefined;
+      } catch (e) {
+        const error = toAuthError(e);
+        this.log.warn(`${this.what} failed: ${error.code}`);
+        if (this.isWrong(error)) {
+          this.wrong++;
+          const left = MAX_ATTEMPTS - this.wrong;
+          if (left > 0) return `${error.message} (${left} ${left === 1 ? 'try' : 'tries'} left.)`;
+          this.failure = new AuthError(this.tooMany, error.code, 'user', this.tooManyAction);
+        } else {
+          this.failure = error;
+        }
+        return undefined;
+      }
+    };
   }
 }
 

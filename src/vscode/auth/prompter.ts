@@ -2,14 +2,41 @@
 // the answers; the real one is VS Code's quick input.
 import * as vscode from 'vscode';
 
+/** A note shown in the open box: information, or (error) what went wrong. */
+export interface InputNote {
+  readonly message: string;
+  readonly error?: boolean;
+}
+
+/** A button in the box's title bar. */
+export interface InputButton {
+  readonly id: string;
+  /** A codicon name, e.g. `mail`. */
+  readonly icon: string;
+  readonly tooltip: string;
+  /** Runs with the box left open and shows its note there; without it, the button ends the question. */
+  readonly run?: () => Promise<InputNote | undefined>;
+}
+
 export interface InputOptions {
   readonly title: string;
   readonly prompt: string;
   readonly placeholder?: string;
   readonly value?: string;
   readonly password?: boolean;
-  /** Inline validation: a message, or undefined when the value is fine. */
+  /**
+   * Inline validation: a message, or undefined when the value is fine. Checked on Enter, then as
+   * the value changes until it is fixed: nothing turns red while it is still being typed.
+   */
   readonly validate?: (value: string) => string | undefined;
+  /** Shows validate's message as a hint (not an error) while typing, e.g. the password policy. */
+  readonly hintWhileTyping?: boolean;
+  /**
+   * Runs on Enter with the box still open (busy): a message keeps it open, shows the message and
+   * keeps what was typed; undefined lets it close with the value.
+   */
+  readonly accept?: (value: string) => Promise<string | undefined>;
+  readonly buttons?: readonly InputButton[];
   readonly step?: number;
   readonly totalSteps?: number;
 }
@@ -17,8 +44,15 @@ export interface InputOptions {
 /** Returned by `input` when the user pressed the Back button. */
 export const BACK = Symbol('back');
 
+/** Returned by `input` when the user pressed a button that has no `run`. */
+export interface Pressed {
+  readonly button: string;
+}
+
+export type InputResult = string | typeof BACK | Pressed | undefined;
+
 export interface Prompter {
-  input(options: InputOptions): Promise<string | typeof BACK | undefined>;
+  input(options: InputOptions): Promise<InputResult>;
   /** Shows a notification; with actions, resolves with the one clicked, else at once. */
   message(kind: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined>;
   /** Runs a network call under a cancellable progress notification. */
@@ -28,7 +62,7 @@ export interface Prompter {
 }
 
 export class QuickInputPrompter implements Prompter {
-  input(options: InputOptions): Promise<string | typeof BACK | undefined> {
+  input(options: InputOptions): Promise<InputResult> {
     const box = vscode.window.createInputBox();
     box.title = options.title;
     box.prompt = options.prompt;
@@ -38,26 +72,74 @@ export class QuickInputPrompter implements Prompter {
     box.ignoreFocusOut = true;
     if (options.step !== undefined) box.step = options.step;
     if (options.totalSteps !== undefined) box.totalSteps = options.totalSteps;
-    if ((options.step ?? 1) > 1) box.buttons = [vscode.QuickInputButtons.Back];
-    return new Promise((resolve) => {
+    const buttons = new Map<vscode.QuickInputButton, InputButton>(
+      (options.buttons ?? []).map((b) => [{ iconPath: new vscode.ThemeIcon(b.icon), tooltip: b.tooltip }, b]),
+    );
+    box.buttons = [...((options.step ?? 1) > 1 ? [vscode.QuickInputButtons.Back] : []), ...buttons.keys()];
+    return new Promise((resolve, reject) => {
       const subscriptions: vscode.Disposable[] = [];
-      const finish = (result: string | typeof BACK | undefined) => {
+      let done = false;
+      let busy = false;
+      /** Refused by `validate` on Enter: from then on it is checked as the value changes. */
+      let refused = false;
+      const finish = (result: InputResult, error?: unknown) => {
+        if (done) return;
+        done = true;
         subscriptions.forEach((d) => d.dispose());
         box.dispose();
-        resolve(result);
+        if (error === undefined) resolve(result);
+        else reject(error instanceof Error ? error : new Error(String(error)));
+      };
+      const setBusy = (on: boolean) => {
+        busy = on;
+        box.busy = on;
+        box.enabled = !on;
+      };
+      const note = (n: InputNote | undefined) => {
+        box.validationMessage = n ? { message: n.message, severity: n.error ? vscode.InputBoxValidationSeverity.Error : vscode.InputBoxValidationSeverity.Info } : undefined;
       };
       subscriptions.push(
         box.onDidChangeValue((value) => {
-          // Say nothing while the field is still empty: an error before typing is noise.
-          box.validationMessage = value === '' ? undefined : options.validate?.(value);
+          if (busy) return;
+          const problem = value === '' ? undefined : options.validate?.(value);
+          if (refused) box.validationMessage = problem;
+          else note(options.hintWhileTyping && problem ? { message: problem } : undefined);
         }),
-        box.onDidAccept(() => {
-          const problem = options.validate?.(box.value);
-          if (problem) box.validationMessage = problem;
-          else finish(box.value);
+        box.onDidAccept(async () => {
+          if (busy) return;
+          const value = box.value;
+          const problem = options.validate?.(value);
+          if (problem) {
+            refused = true;
+            box.validationMessage = problem;
+            return;
+          }
+          if (!options.accept) return finish(value);
+          setBusy(true);
+          try {
+            const answer = await options.accept(value);
+            if (done) return;
+            setBusy(false);
+            if (answer === undefined) finish(value);
+            else box.validationMessage = answer;
+          } catch (e) {
+            finish(undefined, e);
+          }
         }),
-        box.onDidTriggerButton((button) => {
-          if (button === vscode.QuickInputButtons.Back) finish(BACK);
+        box.onDidTriggerButton(async (button) => {
+          if (button === vscode.QuickInputButtons.Back) return finish(BACK);
+          const ours = buttons.get(button);
+          if (!ours || busy) return;
+          if (!ours.run) return finish({ button: ours.id });
+          setBusy(true);
+          try {
+            const n = await ours.run();
+            if (done) return;
+            setBusy(false);
+            note(n);
+          } catch (e) {
+            finish(undefined, e);
+          }
         }),
         box.onDidHide(() => finish(undefined)),
       );
