@@ -2,7 +2,7 @@
 // "Caldera Derived Key" HKDF, and a PASSWORD_CLAIM_SIGNATURE over pool name, user id, secret
 // block and TIMESTAMP. Clients (Amplify, amazon-cognito-identity-js, boto helpers) all share it.
 // Exponentiations run in OpenSSL (a Diffie-Hellman object on the same group), about 1 ms each.
-import { createDiffieHellman, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DiffieHellman, createHash, createHmac, getDiffieHellman, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const N_HEX =
   'FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD' +
@@ -15,8 +15,6 @@ const N_HEX =
   'BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF';
 const N = BigInt(`0x${N_HEX}`);
 const g = 2n;
-const N_BYTES = Buffer.from(N_HEX, 'hex');
-const G_BYTES = Buffer.from([2]);
 
 /** Even-length hex with a leading 00 when the top bit is set (a positive two's complement). */
 export function padHex(n: bigint): string {
@@ -29,7 +27,41 @@ const sha256Hex = (data: Buffer | string): string => createHash('sha256').update
 const hexHash = (hex: string): string => sha256Hex(Buffer.from(hex, 'hex'));
 const k = BigInt(`0x${hexHash(padHex(N) + padHex(g))}`);
 
-/** base^exponent mod N: DH's computeSecret is peer^private mod p, in constant time. */
+/**
+ * OpenSSL's constant-time modexp: computeSecret is peer^private mod p. N is RFC 3526's "modp15"
+ * group, which getDiffieHellman builds at once (createDiffieHellman(N, 2) re-proves N prime:
+ * seconds on OpenSSL 3.5). A group's native handle takes setPrivateKey though only
+ * DiffieHellman's prototype exposes it; the self-test below falls back to BigInt if that changes.
+ */
+function opensslPow(): ((base: bigint, exponent: bigint) => bigint) | undefined {
+  try {
+    const group = getDiffieHellman('modp15');
+    if (group.getPrime('hex').toUpperCase() !== N_HEX) return undefined;
+    const setPrivateKey: (this: DiffieHellman, key: NodeJS.ArrayBufferView) => void = DiffieHellman.prototype.setPrivateKey;
+    const pow = (base: bigint, exponent: bigint): bigint => {
+      setPrivateKey.call(group as DiffieHellman, Buffer.from(padHex(exponent), 'hex'));
+      const out = group.computeSecret(Buffer.from(base.toString(16).padStart(N_HEX.length, '0'), 'hex'));
+      return BigInt(`0x${out.toString('hex')}`);
+    };
+    return pow(3n, 4n) === 81n ? pow : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function bigintPow(base: bigint, exponent: bigint): bigint {
+  let result = 1n;
+  let b = base;
+  for (let e = exponent; e > 0n; e >>= 1n) {
+    if (e & 1n) result = (result * b) % N;
+    b = (b * b) % N;
+  }
+  return result;
+}
+
+let pow: ((base: bigint, exponent: bigint) => bigint) | undefined;
+
+/** base^exponent mod N. */
 export function modPowN(base: bigint, exponent: bigint): bigint {
   if (exponent < 0n) throw new RangeError('negative exponent');
   if (exponent === 0n) return 1n;
@@ -37,10 +69,8 @@ export function modPowN(base: bigint, exponent: bigint): bigint {
   // OpenSSL refuses 0, 1 and N-1 as peer keys; their powers are trivial.
   if (b === 0n || b === 1n) return b;
   if (b === N - 1n) return exponent % 2n === 0n ? 1n : b;
-  const dh = createDiffieHellman(N_BYTES, G_BYTES);
-  dh.setPrivateKey(Buffer.from(padHex(exponent), 'hex'));
-  const out = dh.computeSecret(Buffer.from(b.toString(16).padStart(N_HEX.length, '0'), 'hex'));
-  return BigInt(`0x${out.toString('hex')}`);
+  pow ??= opensslPow() ?? bigintPow;
+  return pow(b, exponent);
 }
 
 export interface SrpVerifier {

@@ -1,8 +1,8 @@
 // The client side of Cognito's USER_SRP_AUTH (SRP-6a on the RFC 5054 3072-bit group, SHA-256,
 // the "Caldera Derived Key" HKDF) on node:crypto. Exponentiations run in OpenSSL through a
-// Diffie-Hellman object on Cognito's group (constant-time, about 1 ms each); BigInt does only
+// Diffie-Hellman object on Cognito's group (constant-time, 1 to 2 ms each); BigInt does only
 // the cheap multiplications. Each step takes a few ms, so the extension host never stalls.
-import { createDiffieHellman, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { DiffieHellman, createHash, createHmac, getDiffieHellman, hkdfSync, randomBytes } from 'node:crypto';
 import { AuthError } from './errors';
 
 const N_HEX =
@@ -14,8 +14,6 @@ const N_HEX =
   '15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7' +
   'ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200C' +
   'BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF';
-const N_BYTES = Buffer.from(N_HEX, 'hex');
-const G_BYTES = Buffer.from([2]);
 export const N = BigInt(`0x${N_HEX}`);
 export const g = 2n;
 
@@ -34,10 +32,48 @@ const mod = (n: bigint): bigint => ((n % N) + N) % N;
 
 const k = hexHash(padHex(N) + padHex(g));
 
+type Pow = (base: bigint, exponent: bigint) => bigint;
+
 /**
- * base^exponent mod N. DH's computeSecret is exactly peer^private mod p; the same prime and
- * generator as OpenSSL's built-in 3072-bit group, so the object builds in well under a ms.
+ * N is RFC 3526's 3072-bit MODP group ("modp15") with g = 2. getDiffieHellman builds it at once,
+ * where createDiffieHellman(N, 2) re-proves N a safe prime (2.5 s on Node 24's OpenSSL 3.5).
+ * computeSecret is peer^private mod p, in constant time. Only DiffieHellman's prototype exposes
+ * setPrivateKey, but a group's native handle has it too; a self-test guards that, and plain
+ * BigInt (about 10× slower) takes over should a Node release ever refuse it.
  */
+function opensslPow(): Pow | undefined {
+  try {
+    const group = getDiffieHellman('modp15');
+    if (group.getPrime('hex').toUpperCase() !== N_HEX || group.getGenerator('hex') !== '02') return undefined;
+    const borrowed: (this: DiffieHellman, key: NodeJS.ArrayBufferView) => void = DiffieHellman.prototype.setPrivateKey;
+    const setPrivateKey = (key: Buffer) => borrowed.call(group as DiffieHellman, key);
+    const pow: Pow = (base, exponent) => {
+      setPrivateKey(Buffer.from(padHex(exponent), 'hex'));
+      try {
+        return fromBytes(group.computeSecret(toBytes(base)));
+      } finally {
+        setPrivateKey(Buffer.from([1])); // the shared object keeps no secret exponent
+      }
+    };
+    return pow(3n, 5n) === 243n && pow(N - 2n, 3n) === mod(-8n) ? pow : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function bigintPow(base: bigint, exponent: bigint): bigint {
+  let result = 1n;
+  let b = base;
+  for (let e = exponent; e > 0n; e >>= 1n) {
+    if (e & 1n) result = (result * b) % N;
+    b = (b * b) % N;
+  }
+  return result;
+}
+
+let pow: Pow | undefined;
+
+/** base^exponent mod N. */
 export function modPowN(base: bigint, exponent: bigint): bigint {
   if (exponent < 0n) throw new RangeError('negative exponent');
   if (exponent === 0n) return 1n;
@@ -45,9 +81,8 @@ export function modPowN(base: bigint, exponent: bigint): bigint {
   // OpenSSL refuses these as peer keys; their powers are trivial anyway.
   if (b === 0n || b === 1n) return b;
   if (b === N - 1n) return exponent % 2n === 0n ? 1n : b;
-  const dh = createDiffieHellman(N_BYTES, G_BYTES);
-  dh.setPrivateKey(Buffer.from(padHex(exponent), 'hex'));
-  return fromBytes(dh.computeSecret(toBytes(b)));
+  pow ??= opensslPow() ?? bigintPow;
+  return pow(b, exponent);
 }
 
 /** The client's ephemeral pair: SRP_A is A in hex. */
