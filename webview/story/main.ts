@@ -103,6 +103,12 @@ class StoryApp {
   private shown: Shown | undefined;
   private lastAction: StoryAction | undefined;
   private draft: StoryDraft;
+  /** The email of the user whose draft, story and history are on show; another user's are cleared. */
+  private owner: string | undefined;
+  /** The story saved with the state, opened once the host says the same user is signed in. */
+  private savedStoryId: string | undefined;
+  /** Started without saved state and nothing typed yet: the host's memory of a closed panel may fill it. */
+  private fresh: boolean;
   private triedSubmit = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private busy = false;
@@ -142,6 +148,9 @@ class StoryApp {
     this.renderer = new StoryRenderer(this.storyEl, createMarkdown(), stats);
     const saved = this.bridge.getState();
     this.draft = saved?.draft ?? EMPTY_DRAFT;
+    this.owner = saved?.owner;
+    this.savedStoryId = saved?.storyId;
+    this.fresh = saved === undefined;
 
     this.fields = {
       premise: h('vscode-textarea', { id: 'premise', rows: '4', resize: 'vertical', placeholder: 'A lighthouse keeper finds a message in a bottle…', 'data-field': 'premise' }),
@@ -174,7 +183,6 @@ class StoryApp {
     this.wire();
     this.update();
     this.bridge.emit('ready', { protocolVersion: PROTOCOL_VERSION });
-    if (saved?.storyId) void this.openStory(saved.storyId, false);
   }
 
   // ───────────── Layout ─────────────
@@ -223,6 +231,7 @@ class StoryApp {
 
   private wire(): void {
     const onEdit = (): void => {
+      this.fresh = false;
       this.readDraft();
       if (this.triedSubmit) this.showErrors(false);
       this.updateCounter();
@@ -301,8 +310,11 @@ class StoryApp {
   private saveNow(): void {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    const state: WebviewState = this.shown ? { version: 1, draft: this.draft, storyId: this.shown.id } : { version: 1, draft: this.draft };
+    const story = this.shown ? { storyId: this.shown.id } : {};
+    const state: WebviewState = { version: 1, draft: this.draft, ...story, ...(this.owner ? { owner: this.owner } : {}) };
     this.bridge.setState(state);
+    // The host keeps it too (in memory), for when this panel is closed and another opened.
+    if (this.owner) this.bridge.emit('draft', { draft: this.draft, ...story });
   }
 
   private controlsFromDraft(): unknown {
@@ -392,8 +404,9 @@ class StoryApp {
       else await this.bridge.request(action.method, action.params);
     } catch (e) {
       // A refusal before any story exists names the button that fixes it (e.g. signIn).
+      // Only a named action helps: a story that is gone or busy is not fixed by asking again.
       const code = e instanceof HostError ? e.code : undefined;
-      this.showError(errorMessage(e), isErrorAction(code) ? [code] : ['retry']);
+      this.showError(errorMessage(e), isErrorAction(code) ? [code] : []);
     } finally {
       this.busy = false;
       this.update();
@@ -407,27 +420,72 @@ class StoryApp {
 
   private async exportStory(target: ExportTarget): Promise<void> {
     if (!this.shown) return;
+    this.say('');
     const r = await this.call('export', { id: this.shown.id, target });
-    if (r?.exported) this.storyStatus.textContent = { editor: 'Opened in a new editor.', file: 'Saved.', insert: 'Inserted at the cursor.', copy: 'Copied to the clipboard.' }[target];
+    if (r?.exported) this.say({ editor: 'Opened in a new editor.', file: 'Saved.', insert: 'Inserted at the cursor.', copy: 'Copied to the clipboard.' }[target]);
   }
 
-  private async openStory(id: string, announce: boolean): Promise<void> {
-    const r = await this.call('history.open', { id });
+  /** `quiet`: the story saved with the state or a closed panel's; if it is gone, nothing is said. */
+  private async openStory(id: string, announce: boolean, quiet = false): Promise<void> {
+    if (announce) this.say('');
+    let r: ResultOf<'history.open'> | undefined;
+    if (quiet) r = await this.bridge.request('history.open', { id }).catch(() => undefined);
+    else r = await this.call('history.open', { id });
     if (r) this.showStory(r.story, announce);
     else if (this.shown === undefined) this.saveNow();
   }
 
   private async deleteStory(item: HistoryItem): Promise<void> {
+    this.say('');
+    this.hideError();
     const r = await this.call('history.delete', { id: item.id });
-    if (r?.deleted && this.shown?.id === item.id) {
-      this.shown = undefined;
-      this.renderer.reset();
-      this.storyTitle.textContent = 'Story';
-      this.storyMeta.textContent = '';
-      this.storyStatus.textContent = 'Story deleted.';
+    if (!r?.deleted) return;
+    if (this.shown?.id === item.id) {
+      this.clearStory();
       this.saveNow();
       this.update();
     }
+    this.say(`Deleted “${item.title || 'Untitled story'}”.`);
+  }
+
+  /** The status line belongs to the last action: each action replaces it. */
+  private say(text: string): void {
+    this.storyStatus.textContent = text;
+  }
+
+  private clearStory(): void {
+    this.shown = undefined;
+    this.renderer.reset();
+    this.storyEl.setAttribute('aria-busy', 'false');
+    this.storyTitle.textContent = 'Story';
+    this.storyMeta.textContent = '';
+    this.say('');
+    this.hideError();
+  }
+
+  /**
+   * Another user signed in, or this one signed out: nothing of theirs stays on screen or in the
+   * saved state (story, usage, history, draft, notices, errors).
+   */
+  private clearUser(): void {
+    this.clearStory();
+    this.lastAction = undefined;
+    this.savedStoryId = undefined;
+    this.usageLine.textContent = '';
+    this.history = [];
+    this.historyOmittedCount = 0;
+    this.renderHistory();
+    this.draft = { ...EMPTY_DRAFT, modelId: this.draft.modelId };
+    this.triedSubmit = false;
+    this.fillForm(this.draft);
+    for (const [field, el] of this.fieldErrors) {
+      el.textContent = '';
+      const control = field === 'model' ? this.selects.model : field === 'audience' || field === 'length' ? this.selects[field] : this.fields[field];
+      control.invalid = false;
+      control.removeAttribute('aria-invalid');
+    }
+    this.formAlert.textContent = '';
+    this.saveNow();
   }
 
   /** A request whose failure is shown in the error box; undefined on failure. */
@@ -492,16 +550,30 @@ class StoryApp {
       }
       case 'story.opened':
         return this.showStory(e.data.story, true);
+      case 'restore': {
+        // A new panel for the same user: the form and story of the one that was closed.
+        if (!this.fresh) return;
+        this.fresh = false;
+        this.draft = e.data.draft;
+        this.fillForm(this.draft);
+        this.renderModels();
+        if (e.data.storyId && !this.shown) void this.openStory(e.data.storyId, false, true);
+        this.saveNow();
+        return;
+      }
       case 'usage.today': {
         const u = e.data;
-        this.usageLine.textContent = `Today: ${numberFormat.format(u.inputTokens + u.outputTokens)} tokens${u.cost ? ` · ${formatCost(u.cost)}` : ''}`;
+        this.usageLine.textContent = `Today: ${numberFormat.format(u.inputTokens + u.outputTokens)} total tokens${u.cost ? ` · ${formatCost(u.cost)}` : ''}`;
         return;
       }
     }
   }
 
   private onState(s: HostEvents['state']): void {
+    const was = this.auth?.status;
     this.auth = s.auth;
+    this.followUser(s.auth);
+    if (was !== undefined && was !== s.auth.status) this.say('');
     this.models = s.models;
     this.defaultModelId = s.defaultModelId;
     const a = s.auth;
@@ -515,6 +587,32 @@ class StoryApp {
     this.renderNotice(a);
     this.renderModels();
     this.update();
+  }
+
+  /** Clears what belonged to another user; opens the saved story once its owner is signed in. */
+  private followUser(a: AuthState): void {
+    const email = a.status === 'signedIn' || a.status === 'offline' ? a.email : undefined;
+    if (a.status === 'signedOut' || a.status === 'unconfigured' || (email !== undefined && this.owner !== undefined && email !== this.owner)) {
+      const hadSome = this.owner !== undefined || this.shown !== undefined || this.history.length > 0;
+      this.owner = undefined;
+      if (hadSome) this.clearUser();
+    } else if (a.status === 'sessionExpired') {
+      // The same person may sign in again: their draft waits (another user's sign-in clears it), the rest goes.
+      this.clearStory();
+      this.savedStoryId = undefined;
+      this.usageLine.textContent = '';
+      this.history = [];
+      this.renderHistory();
+    }
+    if (email !== undefined && this.owner === undefined) {
+      this.owner = email;
+      this.saveNow();
+    }
+    if (email !== undefined && this.savedStoryId) {
+      const id = this.savedStoryId;
+      this.savedStoryId = undefined;
+      if (!this.shown) void this.openStory(id, false, true);
+    }
   }
 
   private renderNotice(a: AuthState): void {
@@ -609,7 +707,7 @@ class StoryApp {
     const s = this.shown;
     if (!s) return;
     const parts = [this.modelName(s.modelId)];
-    if (s.usage) parts.push(`${numberFormat.format(s.usage.outputTokens)} output tokens`, `${numberFormat.format(s.usage.totalTokens)} total`);
+    if (s.usage) parts.push(tokensLabel(s.usage.totalTokens, s.usage.estimated === true));
     if (s.cost) parts.push(formatCost(s.cost));
     this.storyMeta.textContent = parts.join(' · ');
   }
@@ -625,7 +723,7 @@ class StoryApp {
         const title = item.title || 'Untitled story';
         const open = h('button', { class: 'link-button history-open', type: 'button', 'data-id': item.id }, title);
         open.addEventListener('click', () => void this.openStory(item.id, true));
-        const meta = h('span', { class: 'muted history-meta' }, [this.modelName(item.modelId), dateFormat.format(item.createdAt), `${numberFormat.format(item.outputTokens)} tokens`, item.elsewhere ? 'being written in another window' : item.status === 'done' ? '' : item.status].filter(Boolean).join(' · '));
+        const meta = h('span', { class: 'muted history-meta' }, [this.modelName(item.modelId), dateFormat.format(item.createdAt), historyTokens(item), item.elsewhere ? 'being written in another window' : item.status === 'done' ? '' : item.status].filter(Boolean).join(' · '));
         const del = button('Delete', { class: 'history-delete', secondary: true, 'aria-label': `Delete “${title}”`, 'data-id': item.id }, () => void this.deleteStory(item));
         del.disabled = item.status === 'streaming';
         return h('li', { class: this.shown?.id === item.id ? 'current' : '' }, h('div', { class: 'history-text' }, open, meta), del);
@@ -673,6 +771,16 @@ class StoryApp {
       li.classList.toggle('current', (li.querySelector('.history-open') as HTMLElement | null)?.dataset.id === s?.id);
     }
   }
+}
+
+/** The one unit everywhere: total tokens, marked when estimated (a stream stopped before Bedrock counted). */
+function tokensLabel(total: number, estimated: boolean): string {
+  return estimated ? `≈ ${numberFormat.format(total)} total tokens (estimate)` : `${numberFormat.format(total)} total tokens`;
+}
+
+function historyTokens(item: HistoryItem): string {
+  // Older hosts list output tokens only: say so rather than mix units.
+  return item.totalTokens === undefined ? `${numberFormat.format(item.outputTokens)} output tokens` : tokensLabel(item.totalTokens, item.estimated === true);
 }
 
 function select(id: string, options: { value: string; label: string }[]): VscodeSingleSelect {

@@ -13,10 +13,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoryErrorInfo } from './errors';
-import { HistoryIndexFile, matches, searchTerms } from './historyIndex';
+import { HistoryIndexFile, matches, newestFirst, searchTerms } from './historyIndex';
 import type { IndexEntry } from './historyIndex';
 import { titleFromStory } from './prompt';
-import type { Cost, HistoryItem, HistoryPage, StoryControls, StoryKind, StoryRecord, StoryStatus, Usage } from './protocol';
+import type { Cost, HistoryItem, HistoryPage, HistoryQuery, StoryControls, StoryKind, StoryRecord, StoryStatus, Usage } from './protocol';
 import { LIMITS, STORY_KINDS, STORY_STATUSES, validateControls } from './protocol';
 
 export interface StoryTurn {
@@ -78,14 +78,6 @@ export interface HistoryOptions {
   readonly now?: () => number;
   /** The index file; by default beside the directory (`<dir>.index`), so the directory holds only stories. */
   readonly indexPath?: string;
-}
-
-/** One page of the history, newest first, optionally only the stories a search matches. */
-export interface HistoryQuery {
-  readonly offset?: number;
-  readonly limit?: number;
-  /** Words that must all appear in the title or the premise (any case). */
-  readonly query?: string;
 }
 
 export interface HistoryListPage extends HistoryList {
@@ -201,7 +193,7 @@ export class HistoryStore {
     return { items: order.map((e) => this.summary(e, leases)), problems };
   }
 
-  /** One page of list(), or of the stories a search matches. */
+  /** One page of list(), or of the stories whose title or premise has every word of the query (any case). */
   async page(q: HistoryQuery = {}): Promise<HistoryListPage> {
     const { order, problems, leases } = await this.snapshot();
     const terms = searchTerms(q.query ?? '');
@@ -291,16 +283,24 @@ export class HistoryStore {
 
   private ordered(entries: Map<string, IndexEntry>): IndexEntry[] {
     if (this.sorted?.entries === entries) return this.sorted.order;
-    const order = [...entries.values()].sort((a, b) => b.createdAt - a.createdAt || b.updatedAt - a.updatedAt);
+    const order = [...entries.values()];
+    // The index is kept newest first; sort only when it is not (an older or foreign writer).
+    for (let i = 1; i < order.length; i++) {
+      if (newestFirst(order[i - 1]!, order[i]!) > 0) {
+        order.sort(newestFirst);
+        break;
+      }
+    }
     this.sorted = { entries, order };
     return order;
   }
 
   private summary(e: IndexEntry, leases: Map<string, number>): StorySummary {
-    const lease = leases.get(e.id);
-    const elsewhere = e.status === 'streaming' && lease !== undefined && lease > this.now() && !this.active.has(e.id);
+    if (e.status === 'streaming') {
+      const lease = leases.get(e.id);
+      if (lease !== undefined && lease > this.now() && !this.active.has(e.id)) return { elsewhere: true, ...this.summary({ ...e, status: 'stopped' }, leases), status: 'streaming' };
+    }
     return {
-      ...(elsewhere ? { elsewhere: true as const } : {}),
       id: e.id,
       title: e.title,
       modelId: e.modelId,

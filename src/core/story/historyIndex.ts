@@ -97,8 +97,7 @@ export class HistoryIndexFile {
         const current = await this.read();
         const entries = new Map(current ?? []);
         change(entries, current !== undefined);
-        await this.write(entries);
-        return entries;
+        return await this.write(entries);
       } finally {
         await release();
       }
@@ -139,9 +138,11 @@ export class HistoryIndexFile {
     }
   }
 
-  private async write(entries: Map<string, IndexEntry>): Promise<void> {
-    const rows: Row[] = [];
-    for (const e of entries.values()) rows.push([e.id, e.title, e.modelId, e.createdAt, e.updatedAt, e.status, e.outputTokens, e.premise]);
+  /** Returns the entries as written (newest first). */
+  private async write(entries: Map<string, IndexEntry>): Promise<Map<string, IndexEntry>> {
+    // Written newest first, so a reader keeps the file's order and need not sort.
+    const sorted = [...entries.values()].sort(newestFirst);
+    const rows: Row[] = sorted.map((e) => [e.id, e.title, e.modelId, e.createdAt, e.updatedAt, e.status, e.outputTokens, e.premise]);
     const data = JSON.stringify({ version: VERSION, stories: rows });
     const tmp = `${this.path}.${process.pid}.${this.tmpCounter++}.tmp`;
     try {
@@ -157,7 +158,8 @@ export class HistoryIndexFile {
       await rm(tmp, { force: true }).catch(() => undefined);
       throw e;
     }
-    this.cache = { stamp: stampOf(await stat(this.path)), entries };
+    this.cache = { stamp: stampOf(await stat(this.path)), entries: new Map(sorted.map((e) => [e.id, e])) };
+    return this.cache.entries;
   }
 
   private async lock(): Promise<() => Promise<void>> {
@@ -206,15 +208,31 @@ export function parseIndex(raw: string): Map<string, IndexEntry> | undefined {
   const { version, stories } = v as { version?: unknown; stories?: unknown };
   if (version !== VERSION || !Array.isArray(stories)) return undefined;
   const entries = new Map<string, IndexEntry>();
-  for (const row of stories as unknown[]) {
+  // A plain indexed loop: at 10,000 stories this runs on every new window's first list.
+  for (let i = 0; i < stories.length; i++) {
+    const row = stories[i] as unknown[];
     if (!Array.isArray(row) || row.length !== 8) return undefined;
-    const [id, title, modelId, createdAt, updatedAt, status, outputTokens, premise] = row as unknown[];
+    const id = row[0];
+    const title = row[1];
+    const modelId = row[2];
+    const createdAt = row[3];
+    const updatedAt = row[4];
+    const status = row[5];
+    const outputTokens = row[6];
+    const premise = row[7];
     if (typeof id !== 'string' || typeof title !== 'string' || typeof modelId !== 'string' || typeof premise !== 'string') return undefined;
     if (typeof createdAt !== 'number' || typeof updatedAt !== 'number' || typeof outputTokens !== 'number') return undefined;
-    if (!(STORY_STATUSES as readonly unknown[]).includes(status)) return undefined;
+    if (typeof status !== 'string' || !STATUSES.has(status)) return undefined;
     entries.set(id, { id, title, modelId, createdAt, updatedAt, status: status as StoryStatus, outputTokens, premise });
   }
   return entries;
+}
+
+const STATUSES: ReadonlySet<string> = new Set(STORY_STATUSES);
+
+/** Newest first, the order the list shows (and the index is written in). */
+export function newestFirst(a: IndexEntry, b: IndexEntry): number {
+  return b.createdAt - a.createdAt || b.updatedAt - a.updatedAt;
 }
 
 /** Lower-case words of a search; a story matches when its title or premise holds every one. */

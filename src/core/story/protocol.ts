@@ -107,6 +107,8 @@ export interface Usage {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly totalTokens: number;
+  /** Counted from the text, not reported by Bedrock: a stream stopped or cut before its end. */
+  readonly estimated?: true;
 }
 
 /** Always an estimate from public list prices; never a bill. */
@@ -140,6 +142,10 @@ export interface HistoryItem {
   readonly createdAt: number;
   readonly status: StoryStatus;
   readonly outputTokens: number;
+  /** Input and output together, the unit the panel shows everywhere (when the history knows it). */
+  readonly totalTokens?: number;
+  /** The tokens are an estimate (stopped or cut before Bedrock counted them). */
+  readonly estimated?: true;
   /** Streaming in another VS Code window: not to be continued or deleted here until it ends. */
   readonly elsewhere?: true;
 }
@@ -214,6 +220,14 @@ export interface WebviewEvents {
   ready: { readonly protocolVersion: number };
   /** An unexpected error in the webview, for the host's log. Never contains story text. */
   log: { readonly level: 'warn' | 'error'; readonly message: string };
+  /** The form and the story on show, whenever the webview saves them: the host keeps them in memory for a reopened panel. */
+  draft: PanelMemory;
+}
+
+/** The panel's form and shown story, as the host keeps them for this user while the panel is closed. */
+export interface PanelMemory {
+  readonly draft: StoryDraft;
+  readonly storyId?: string;
 }
 export type WebviewEventType = keyof WebviewEvents;
 export type WebviewEvent = { [T in WebviewEventType]: { readonly kind: 'event'; readonly type: T; readonly data: WebviewEvents[T] } }[WebviewEventType];
@@ -256,6 +270,8 @@ export interface HostEvents {
   'story.opened': { readonly story: StoryRecord };
   /** Today's totals for this user, for the header. */
   'usage.today': { readonly inputTokens: number; readonly outputTokens: number; readonly cost: Cost | null };
+  /** After `ready`: this user's form and story from before the panel was closed (a new panel starts with them). */
+  restore: PanelMemory;
 }
 export type HostEventType = keyof HostEvents;
 export type HostEvent = { [T in HostEventType]: { readonly kind: 'event'; readonly type: T; readonly data: HostEvents[T] } }[HostEventType];
@@ -325,7 +341,7 @@ export function validateControls(controls: unknown): ControlsResult {
     }
     const value = raw.trim();
     if (mode === 'required' && value === '') errors.push({ field, message: `${label} is required.` });
-    else if (value.length > max) errors.push({ field, message: `${label} is ${value.length} characters long; the limit is ${max}.` });
+    else if (value.length > max) errors.push({ field, message: `${label} is ${value.length.toLocaleString('en-US')} characters long; the limit is ${max.toLocaleString('en-US')}.` });
     return value;
   };
   const choice = <T extends string>(field: 'audience' | 'length', label: string, options: readonly T[]): T | undefined => {
@@ -460,7 +476,7 @@ const controls: Parser<StoryControls> = (x) => {
   return r.ok ? r.value : FAIL;
 };
 const modelInfo = object<ModelInfo>({ id: modelId, name: str(1, LIMITS.nameMax), provider: str(0, LIMITS.nameMax) });
-const usage = object<Usage>({ inputTokens: count, outputTokens: count, totalTokens: count });
+const usage = object<Usage>({ inputTokens: count, outputTokens: count, totalTokens: count, estimated: optional(literal(true)) });
 const cost = object<Cost>({ amount: num(0, 1e9), currency: (x) => (typeof x === 'string' && /^[A-Z]{3}$/.test(x) ? x : FAIL), estimated: literal(true) });
 const auth = byTag<AuthState>('status', {
   signedIn: object<{ status: 'signedIn'; email: string }>({ status: literal('signedIn'), email }),
@@ -476,6 +492,8 @@ const historyItem = object<HistoryItem>({
   createdAt: timestamp,
   status: oneOf(STORY_STATUSES),
   outputTokens: count,
+  totalTokens: optional(count),
+  estimated: optional(literal(true)),
   elsewhere: optional(literal(true)),
 });
 const historyPage = object<HistoryPage>({ items: arrayOf(historyItem, LIMITS.historyMax), omitted: optional(count) });
@@ -530,6 +548,7 @@ const results: { readonly [M in WebviewMethod]: Parser<ResultOf<M>> } = {
 const webviewEvents: { readonly [T in WebviewEventType]: Parser<WebviewEvents[T]> } = {
   ready: object<WebviewEvents['ready']>({ protocolVersion: num(1, 1_000_000, true) }),
   log: object<WebviewEvents['log']>({ level: oneOf(['warn', 'error'] as const), message }),
+  draft: (x) => panelMemory(x),
 };
 
 const hostEvents: { readonly [T in HostEventType]: Parser<HostEvents[T]> } = {
@@ -551,6 +570,7 @@ const hostEvents: { readonly [T in HostEventType]: Parser<HostEvents[T]> } = {
   history: historyPage,
   'story.opened': object<HostEvents['story.opened']>({ story: storyRecord }),
   'usage.today': object<HostEvents['usage.today']>({ inputTokens: count, outputTokens: count, cost: nullable(cost) }),
+  restore: (x) => panelMemory(x),
 };
 
 const responseError = object<ResponseError>({ message, code: optional(code) });
@@ -675,6 +695,8 @@ export interface WebviewState {
   readonly draft: StoryDraft;
   /** The story on screen, re-opened with history.open after a reload. */
   readonly storyId?: string;
+  /** The email of the user the draft and story belong to: another user's are cleared, never shown. */
+  readonly owner?: string;
 }
 
 export const EMPTY_DRAFT: StoryDraft = {
@@ -695,22 +717,24 @@ const draftText =
   (max: number): Parser<string> =>
   (x) =>
     typeof x === 'string' ? x.slice(0, max) : FAIL;
-const webviewState = object<WebviewState>({
-  version: literal(1),
-  draft: object<StoryDraft>({
-    premise: draftText(LIMITS.premiseMax * 4),
-    genre: draftText(LIMITS.genreMax * 4),
-    audience: draftText(100),
-    tone: draftText(LIMITS.toneMax * 4),
-    length: draftText(100),
-    temperature: draftText(100),
-    characters: draftText(LIMITS.charactersMax * 4),
-    setting: draftText(LIMITS.settingMax * 4),
-    modelId: draftText(LIMITS.modelIdMax),
-    refineInstruction: draftText(LIMITS.refineInstructionMax * 4),
-  }),
-  storyId: optional(id),
+const storyDraft = object<StoryDraft>({
+  premise: draftText(LIMITS.premiseMax * 4),
+  genre: draftText(LIMITS.genreMax * 4),
+  audience: draftText(100),
+  tone: draftText(LIMITS.toneMax * 4),
+  length: draftText(100),
+  temperature: draftText(100),
+  characters: draftText(LIMITS.charactersMax * 4),
+  setting: draftText(LIMITS.settingMax * 4),
+  modelId: draftText(LIMITS.modelIdMax),
+  refineInstruction: draftText(LIMITS.refineInstructionMax * 4),
 });
+const webviewState = object<WebviewState>({ version: literal(1), draft: storyDraft, storyId: optional(id), owner: optional(email) });
+const panelMemoryParser = object<PanelMemory>({ draft: storyDraft, storyId: optional(id) });
+// A function (hoisted) so that the event tables above can use the parser defined here.
+function panelMemory(x: unknown): PanelMemory | typeof FAIL {
+  return panelMemoryParser(x);
+}
 
 /** Validates persisted state (from getState or the serializer); undefined when unusable. */
 export function parseWebviewState(x: unknown): WebviewState | undefined {

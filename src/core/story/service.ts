@@ -33,6 +33,8 @@ export interface StoryServiceOptions {
   readonly sessions: SessionSource;
   /** Directory for the history files, e.g. join(context.globalStorageUri.fsPath, 'stories'). */
   readonly historyDir: string;
+  /** The store over historyDir when the caller lists it without the engine (the panel's history, before the SDK loads). */
+  readonly history?: HistoryStore;
   /**
    * Daily usage totals. With `file`, they live in that file, shared with other windows (each
    * request is added to what is on disk, under a lock); `initial` seeds it when it is new. Without,
@@ -110,7 +112,7 @@ export class StoryService {
       ...(config.endpoints.bedrock ? { controlEndpoint: config.endpoints.bedrock } : {}),
       ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
     });
-    this.history = new HistoryStore(options.historyDir, options.saveIntervalMs !== undefined ? { saveIntervalMs: options.saveIntervalMs } : {});
+    this.history = options.history ?? new HistoryStore(options.historyDir, options.saveIntervalMs !== undefined ? { saveIntervalMs: options.saveIntervalMs } : {});
     this.ledger = options.usage?.initial === undefined ? EMPTY_LEDGER : parseLedger(options.usage.initial);
     const initial = options.usage?.initial;
     this.ledgerFile = options.usage?.file ? new UsageLedgerFile(options.usage.file, { seed: () => initial }) : undefined;

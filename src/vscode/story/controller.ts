@@ -10,8 +10,9 @@ import { LEASE_MS, toHistoryPage, toMarkdown, toRecord } from '../../core/story/
 import { modelInfoFromId } from '../../core/story/models';
 import type { StoredStory } from '../../core/story/history';
 import { ELSEWHERE, deleteQuestion, savedMessage } from '../../core/story/notices';
+import { titleFromPremise } from '../../core/story/prompt';
 import { hostEvent, linkToOpen } from '../../core/story/protocol';
-import type { AuthState, ExportTarget, HistoryPage, HostEvent, ModelInfo, RequestHandlers, StoryKind } from '../../core/story/protocol';
+import type { AuthState, ExportTarget, HistoryPage, HostEvent, ModelInfo, PanelMemory, RequestHandlers, StoryKind } from '../../core/story/protocol';
 import type { RunOptions, StoryOutcome, StoryService } from '../../core/story/service';
 import type { Auth } from '../auth/auth';
 import { loadAws } from '../aws';
@@ -74,6 +75,10 @@ export class StoryController implements PanelHost, vscode.Disposable {
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
   /** The panel's one stream at a time (the webview allows one; the host makes sure). */
   private streaming = false;
+  /** The running story's text as sent to the panel, so a panel opened meanwhile shows it exactly. */
+  private live: { storyId: string; text: string } | undefined;
+  /** The form and shown story of the closed panel, for this user only, in memory only. */
+  private memory: { sub: string; value: PanelMemory } | undefined;
   /** Re-sends the history while another window writes a story, so its end shows here. */
   private leaseTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[];
@@ -111,7 +116,9 @@ export class StoryController implements PanelHost, vscode.Disposable {
     'history.list': () => this.historyPage(),
     'history.open': async ({ id }) => {
       const story = await this.story(id);
-      return { story: toRecord(story, (await this.service()).history.writtenElsewhere(story)) };
+      const record = toRecord(story, (await this.service()).history.writtenElsewhere(story));
+      // Still being written here: the text as streamed so far (the file lags), and deltas follow.
+      return { story: this.live?.storyId === id ? { ...record, text: this.live.text, status: 'streaming' as const } : record };
     },
     'history.delete': async ({ id }) => {
       const story = await this.story(id);
@@ -143,7 +150,12 @@ export class StoryController implements PanelHost, vscode.Disposable {
 
   onReady(post: (event: HostEvent) => void): void {
     this.post = post;
-    void this.pushAll();
+    void this.pushAll(true);
+  }
+
+  onDraft(memory: PanelMemory): void {
+    const state = this.auth.sessions.current;
+    this.memory = state.kind === 'signed-out' ? undefined : { sub: state.session.sub, value: memory };
   }
 
   onClosed(): void {
@@ -173,21 +185,26 @@ export class StoryController implements PanelHost, vscode.Disposable {
       const run: RunOptions = {
         onStart: (start) => {
           storyId = start.storyId;
+          this.live = { storyId, text: start.text };
           this.emit(hostEvent('story.started', { storyId: start.storyId, modelId: start.modelId, controls: start.controls, kind: start.kind }));
           resolve({ storyId });
         },
         onDelta: (text) => {
-          if (storyId) this.emit(hostEvent('story.delta', { storyId, text }));
+          if (!storyId) return;
+          if (this.live?.storyId === storyId) this.live.text += text;
+          this.emit(hostEvent('story.delta', { storyId, text }));
         },
       };
       call(service, run).then(
         (outcome) => {
           this.streaming = false;
+          this.live = undefined;
           this.finish(outcome);
           resolve({ storyId: outcome.storyId });
         },
         (e: unknown) => {
           this.streaming = false;
+          this.live = undefined;
           // No story was created: say why, with the button that fixes it.
           const error = e as { message?: string; code?: string; actions?: readonly string[] };
           this.log.warn(`Story (${kind}) refused: ${error.code ?? 'error'}`);
@@ -273,13 +290,21 @@ export class StoryController implements PanelHost, vscode.Disposable {
   private onAuthChange(state: SessionState): void {
     const sub = state.kind === 'signed-out' ? undefined : state.session.sub;
     if (this.engine && this.engine.sub !== sub) this.dropEngine();
-    void this.pushAll();
+    // What the previous user typed is never handed to the next one.
+    if (this.memory && this.memory.sub !== sub) this.memory = undefined;
+    void this.pushAll(false);
   }
 
-  /** What the webview needs after `ready` or an account change, in the protocol's order. */
-  private async pushAll(): Promise<void> {
+  /**
+   * What the webview needs after `ready` or an account change, in the protocol's order; after
+   * `ready`, also the form and story of this user's panel from before it was closed.
+   */
+  private async pushAll(ready: boolean): Promise<void> {
     await this.pushState();
-    await Promise.all([this.pushHistory(), this.pushUsage()]);
+    const state = this.auth.sessions.current;
+    if (ready && this.memory && state.kind !== 'signed-out' && state.session.sub === this.memory.sub) this.emit(hostEvent('restore', this.memory.value));
+    await this.pushHistory();
+    await this.pushUsage();
   }
 
   /** Bedrock's list when the role may read it, else the settings'; the settings' while signed out. */
@@ -373,14 +398,14 @@ export class StoryController implements PanelHost, vscode.Disposable {
   private async export(story: StoredStory, target: ExportTarget): Promise<boolean> {
     switch (target) {
       case 'editor': {
-        const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: toMarkdown(story) });
+        const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: toMarkdown(withFullTitle(story)) });
         await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
         return true;
       }
       case 'file': {
-        const uri = await this.dialogs.saveUri(`${slug(story.title)}.md`);
+        const uri = await this.dialogs.saveUri(`${slug(withFullTitle(story).title)}.md`);
         if (!uri) return false;
-        await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(toMarkdown(story)));
+        await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(toMarkdown(withFullTitle(story))));
         this.dialogs.notify(savedMessage(story.title, vscode.workspace.asRelativePath(uri)));
         return true;
       }
@@ -395,12 +420,25 @@ export class StoryController implements PanelHost, vscode.Disposable {
 
 const CLOSED_EDITOR = 'That editor was closed before the story could go in. Open the file again, then choose Insert.';
 
-function slug(title: string): string {
-  return (
-    title
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 60) || 'story'
-  );
+/**
+ * The heading of an export: the premise's whole first sentence, not the list's shortened title
+ * with its "…".
+ */
+export function withFullTitle(story: StoredStory): StoredStory {
+  const suffix = / \(refined\)$/.exec(story.title)?.[0] ?? '';
+  const shortened = story.title.slice(0, story.title.length - suffix.length);
+  if (!shortened.endsWith('…')) return story;
+  return { ...story, title: `${titleFromPremise(story.controls.premise, 1000)}${suffix}` };
+}
+
+/** A file name from the title, cut at a word (never mid-word), at most 60 characters. */
+export function slug(title: string): string {
+  const full = title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  if (full.length <= 60) return full || 'story';
+  const cut = full.slice(0, 61);
+  const end = cut.lastIndexOf('-');
+  return (end > 20 ? cut.slice(0, end) : full.slice(0, 60)) || 'story';
 }

@@ -1,0 +1,117 @@
+// The history list's search box and paging. The host keeps the history (thousands of stories)
+// and answers one page at a time: the newest, the next ones (Show more), or those whose title
+// or premise has every word typed in the search box. main.ts renders the rows it is handed.
+import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
+import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
+import { LIMITS } from '../../src/core/story/protocol';
+import type { HistoryItem, HistoryPage, HistoryQuery } from '../../src/core/story/protocol';
+
+/** Stories per request: a first screen and then some. */
+export const HISTORY_PAGE = 50;
+
+const numberFormat = new Intl.NumberFormat('en');
+
+export class HistoryPager {
+  /** The search box, above the list. */
+  readonly search: HTMLElement;
+  /** How many stories there are or match, and Show more; below the list. */
+  readonly footer: HTMLElement;
+  private readonly input: VscodeTextfield;
+  private readonly count: HTMLElement;
+  private readonly more: VscodeButton;
+  private query = '';
+  private items: readonly HistoryItem[] = [];
+  private total = 0;
+  /** Answers to older requests (an earlier search, a page before a reset) are dropped. */
+  private seq = 0;
+
+  constructor(
+    private readonly list: (query: HistoryQuery) => Promise<HistoryPage>,
+    private readonly show: (page: HistoryPage) => void,
+  ) {
+    this.input = el('vscode-textfield', { id: 'history-search', type: 'search', placeholder: 'Search titles and premises', 'aria-label': 'Search the history by title or premise', maxlength: String(LIMITS.searchMax) });
+    this.search = el('div', { class: 'history-search', hidden: 'true' }, this.input);
+    this.count = el('p', { class: 'muted history-count', id: 'history-count', role: 'status', 'aria-live': 'polite' });
+    this.more = el('vscode-button', { id: 'history-more', secondary: 'true', hidden: 'true' }, 'Show more');
+    this.footer = el('div', { class: 'history-footer' }, this.count, this.more);
+    this.input.addEventListener('input', () => {
+      const query = this.input.value.trim().slice(0, LIMITS.searchMax);
+      if (query === this.query) return;
+      this.query = query;
+      void this.load(0, HISTORY_PAGE);
+    });
+    this.more.addEventListener('click', () => {
+      if (!this.more.disabled) void this.load(this.items.length, HISTORY_PAGE);
+    });
+  }
+
+  /** A search is on show (the list is its matches, not the whole history). */
+  get searching(): boolean {
+    return this.query !== '';
+  }
+
+  /**
+   * A `history` event (the newest page, after any change). True when it is what should show;
+   * otherwise (a search, or more pages on show) the pager asks for those again and hands them over.
+   */
+  take(page: HistoryPage): boolean {
+    if (this.query === '' && this.items.length <= page.items.length) {
+      this.seq++;
+      this.accept(page, page.items);
+      return true;
+    }
+    void this.load(0, Math.min(Math.max(this.items.length, HISTORY_PAGE), LIMITS.historyPageMax));
+    return false;
+  }
+
+  /** Signed out or another user: no search and nothing listed. */
+  reset(): void {
+    this.seq++;
+    this.query = '';
+    this.input.value = '';
+    this.accept({ items: [] }, []);
+  }
+
+  private async load(offset: number, limit: number): Promise<void> {
+    const seq = ++this.seq;
+    const query = this.query;
+    this.more.disabled = true;
+    let page: HistoryPage;
+    try {
+      page = await this.list({ offset, limit, ...(query ? { query } : {}) });
+    } catch (e) {
+      if (seq !== this.seq) return;
+      this.more.disabled = false;
+      this.count.textContent = `The history could not be loaded: ${e instanceof Error ? e.message : String(e)} Try again.`;
+      return;
+    }
+    if (seq !== this.seq) return;
+    const items = offset === 0 ? page.items : [...this.items, ...page.items];
+    this.accept(page, items);
+    this.show({ ...page, items });
+  }
+
+  private accept(page: HistoryPage, items: readonly HistoryItem[]): void {
+    this.items = items;
+    this.total = page.total ?? items.length;
+    const left = this.total - items.length;
+    this.more.disabled = false;
+    this.more.hidden = left <= 0;
+    this.more.textContent = `Show ${numberFormat.format(Math.min(left, HISTORY_PAGE))} more`;
+    this.search.hidden = this.total === 0 && this.query === '';
+    const n = numberFormat.format(this.total);
+    if (this.query) {
+      const quoted = `“${this.query}”`;
+      this.count.textContent = this.total === 0 ? `No stories match ${quoted}.` : `${n} ${this.total === 1 ? 'story matches' : 'stories match'} ${quoted}${left > 0 ? `; showing ${numberFormat.format(items.length)}` : ''}.`;
+    } else {
+      this.count.textContent = left > 0 ? `Showing the newest ${numberFormat.format(items.length)} of ${n} stories.` : '';
+    }
+  }
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string>, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, k === 'hidden' || k === 'secondary' ? '' : v);
+  e.append(...children);
+  return e;
+}
