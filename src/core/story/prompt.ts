@@ -115,7 +115,7 @@ export function buildConverseRequest(modelId: string, controls: StoryControls, s
       const instruction = step.instruction.trim();
       if (instruction === '') throw new PromptError('Refine instruction is required: say what to change.', 'instruction');
       if (instruction.length > LIMITS.refineInstructionMax) {
-        throw new PromptError(`Refine instruction is ${instruction.length} characters long; the limit is ${LIMITS.refineInstructionMax}.`, 'instruction');
+        throw new PromptError(`Refine instruction is ${instruction.length.toLocaleString('en-US')} characters long; the limit is ${LIMITS.refineInstructionMax.toLocaleString('en-US')}.`, 'instruction');
       }
       messages.push(user(refineInstructionText(instruction)));
     }

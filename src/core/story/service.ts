@@ -20,7 +20,7 @@ import type { StoredStory, StoryTurn } from './history';
 import { PromptError, buildConverseRequest, titleFromPremise } from './prompt';
 import type { PromptStep } from './prompt';
 import type { Cost, ModelInfo, StoryControls, StoryKind, Usage } from './protocol';
-import { EMPTY_LEDGER, addCosts, addUsages, daySummary, estimateCost, formatUsage, parseLedger, recordUsage } from './usage';
+import { EMPTY_LEDGER, addCosts, addUsages, daySummary, estimateCost, estimateUsage, formatUsage, parseLedger, recordUsage } from './usage';
 import type { DaySummary, UsageLedgerState } from './usage';
 import { UsageLedgerFile } from './usageFile';
 import { ELSEWHERE } from './notices';
@@ -54,6 +54,8 @@ export interface StoryStart {
   readonly kind: StoryKind;
   readonly modelId: string;
   readonly controls: StoryControls;
+  /** The story's text before this call ('continue' adds to it; otherwise empty). */
+  readonly text: string;
 }
 
 export interface RunOptions {
@@ -73,7 +75,7 @@ export interface StoryOutcome {
   readonly text: string;
   /** What this call added ('continue') or wrote. */
   readonly added: string;
-  /** Tokens of this call; absent when the stream was stopped or cut before Bedrock reported them. */
+  /** Tokens of this call: Bedrock's count, or an estimate (marked `estimated`) when the stream was stopped or cut before it reported them; absent when nothing was written. */
   readonly usage?: Usage;
   readonly cost: Cost | null;
   /** e.g. "1,234 tokens · ≈ $0.0003 (estimate)". */
@@ -164,7 +166,9 @@ export class StoryService {
   async listModels(): Promise<ModelList & { readonly defaultModelId: string }> {
     const list = await this.bedrock.listModels(this.options.config.models);
     if (list.source === 'settings') this.log(`Model list from settings: ${list.reason ?? ''}`);
-    const models: ModelInfo[] = [...list.models];
+    // Named from the id, as when signed out: the same short name either way (the emulator, for
+    // one, names every model "Local story engine …").
+    const models: ModelInfo[] = list.models.map((m) => modelInfoFromId(m.id));
     const defaultModelId = this.options.config.modelId;
     // The configured default is always offered, even when Bedrock's list does not name it.
     if (!models.some((m) => m.id === defaultModelId)) models.unshift(modelInfoFromId(defaultModelId));
@@ -283,7 +287,7 @@ export class StoryService {
     const batcher = new DeltaBatcher((text) => run.onDelta?.(text), this.options.batchIntervalMs ?? FRAME_MS);
     try {
       await writer.start().catch((e: unknown) => this.log(`Could not save story ${story.id}: ${(e as Error).message}`));
-      run.onStart?.({ storyId: story.id, kind, modelId: story.modelId, controls: story.controls });
+      run.onStart?.({ storyId: story.id, kind, modelId: story.modelId, controls: story.controls, text: baseText });
       let first = true;
       const onDelta = (delta: string) => {
         const piece = first ? prefix + delta : delta;
@@ -295,7 +299,8 @@ export class StoryService {
       const result = await this.streamWithCredentialRetry(request, controller.signal, onDelta);
       batcher.close();
 
-      const usage = result.usage;
+      // Stopped or cut: Bedrock never reported the usage, but the tokens were spent.
+      const usage = result.usage ?? (added.trim() !== '' ? estimateUsage(promptText(request), added) : undefined);
       const cost = usage ? estimateCost(usage, story.modelId, this.options.config.modelPrices) : null;
       if (usage) await this.recordUsage(usage, cost);
       const turn: StoryTurn = {
@@ -371,6 +376,12 @@ export class StoryService {
         .catch((e: unknown) => this.log(`Could not save the usage totals: ${(e as Error).message}`));
     }
   }
+}
+
+/** The text of a request, for estimating its input tokens. */
+function promptText(request: { readonly system?: readonly { readonly text?: string }[]; readonly messages: readonly { readonly content: readonly { readonly text?: string }[] }[] }): string {
+  const parts = [...(request.system ?? []), ...request.messages.flatMap((m) => m.content)];
+  return parts.map((p) => p.text ?? '').join('\n');
 }
 
 /** What goes between a story and its continuation, so words do not run together. */

@@ -17,7 +17,29 @@ export function toUsage(raw: { inputTokens?: number | undefined; outputTokens?: 
 }
 
 export function addUsages(a: Usage, b: Usage): Usage {
-  return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens, totalTokens: a.totalTokens + b.totalTokens };
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    totalTokens: a.totalTokens + b.totalTokens,
+    ...(a.estimated || b.estimated ? { estimated: true as const } : {}),
+  };
+}
+
+/** About four characters a token for English prose: the usual rule of thumb for these models. */
+export const CHARS_PER_TOKEN = 4;
+
+export function estimateTokens(text: string): number {
+  return text === '' ? 0 : Math.max(1, Math.round(text.length / CHARS_PER_TOKEN));
+}
+
+/**
+ * Bedrock reports usage only at the end of a stream: a stream stopped or cut before it gets an
+ * estimate from the prompt and the text written, marked as such.
+ */
+export function estimateUsage(prompt: string, written: string): Usage {
+  const inputTokens = estimateTokens(prompt);
+  const outputTokens = estimateTokens(written);
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated: true };
 }
 
 /** The price of a model, also for an inference profile of it (`us.amazon.nova-lite-v1:0`). */
@@ -57,9 +79,9 @@ export function formatDollars(amount: number): string {
   return `$${amount.toFixed(2)}`;
 }
 
-/** "1,234 tokens · ≈ $0.0003 (estimate)" */
+/** "1,234 tokens · ≈ $0.0003 (estimate)"; an estimated count starts with "≈". */
 export function formatUsage(usage: Usage, cost: Cost | null): string {
-  return `${formatTokens(usage.totalTokens)} · ${formatCost(cost)}`;
+  return `${usage.estimated ? '≈ ' : ''}${formatTokens(usage.totalTokens)} · ${formatCost(cost)}`;
 }
 
 // ───────────── Daily totals ─────────────

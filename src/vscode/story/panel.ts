@@ -3,7 +3,7 @@
 // anything malformed is logged and dropped.
 import * as vscode from 'vscode';
 import { errorResponse, parseWebviewMessage } from '../../core/story/protocol';
-import type { HostEvent, HostMessage, RequestHandlers, WebviewMessage } from '../../core/story/protocol';
+import type { HostEvent, HostMessage, PanelMemory, RequestHandlers, WebviewMessage } from '../../core/story/protocol';
 import { makeNonce, storyHtml } from '../../core/story/webviewHtml';
 import type { Log } from '../log';
 
@@ -14,6 +14,8 @@ export interface PanelHost {
   readonly handlers: RequestHandlers;
   /** The webview loaded (or reloaded) and listens. */
   onReady(post: (event: HostEvent) => void): void;
+  /** The webview saved its form and shown story: kept for a panel opened later. */
+  onDraft(memory: PanelMemory): void;
   /** The panel went away; stop pushing to it. */
   onClosed(): void;
 }
@@ -103,6 +105,8 @@ export class StoryPanel implements vscode.Disposable {
       if (message.type === 'ready') {
         this.ready = true;
         this.host.onReady((event) => this.post(event));
+      } else if (message.type === 'draft') {
+        this.host.onDraft(message.data);
       } else {
         this.log.warn(`Story panel ${message.data.level}: ${message.data.message}`);
       }

@@ -70,7 +70,7 @@ describe('story prompt builder', () => {
 
   const invalid: [string, Partial<Record<keyof StoryControls, unknown>>, string, RegExp][] = [
     ['an empty premise', { premise: '   ' }, 'premise', /^Premise is required\.$/],
-    ['a premise over 4,000 characters', { premise: 'x'.repeat(4001) }, 'premise', /^Premise is 4001 characters long; the limit is 4000\.$/],
+    ['a premise over 4,000 characters', { premise: 'x'.repeat(4001) }, 'premise', /^Premise is 4,001 characters long; the limit is 4,000\.$/],
     ['an unknown audience', { audience: 'toddlers' }, 'audience', /^Audience must be one of: children, young adult, adult\.$/],
     ['an unknown length', { length: 'epic' }, 'length', /^Length must be one of: short, medium, long\.$/],
     ['a temperature above 1', { temperature: 1.5 }, 'temperature', /^Temperature must be from 0 to 1; it is 1\.5\.$/],

@@ -71,7 +71,7 @@ describe('story protocol', () => {
       const r = validateControls({ ...controls, premise: 'x'.repeat(LIMITS.premiseMax + 1) });
       assert.ok(!r.ok);
       assert.equal(r.errors[0]?.field, 'premise');
-      assert.match(r.errors[0]!.message, /4001 characters.*limit is 4000/);
+      assert.match(r.errors[0]!.message, /4,001 characters.*limit is 4,000/, 'numbers formatted as in the counter');
     });
 
     it('checks temperature is a finite number in 0..1', () => {

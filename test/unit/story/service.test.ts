@@ -359,6 +359,15 @@ describe('StoryService streaming at a realistic rate', function () {
     const saved = await s.history.get(out.storyId);
     assert.equal(saved?.status, 'stopped');
     assert.equal(saved?.text, out.text);
+    // Bedrock counts tokens only at the end of a stream: a stopped one records an estimate, marked
+    // as such, and the day's total counts it (#13).
+    assert.equal(out.usage?.estimated, true);
+    assert.equal(out.usage?.outputTokens, Math.round(out.text.length / 4));
+    assert.ok(out.usage!.inputTokens > 50, `the prompt is counted too: ${out.usage!.inputTokens}`);
+    assert.equal(out.usage?.totalTokens, out.usage!.inputTokens + out.usage!.outputTokens);
+    assert.match(out.usageLabel ?? '', /^≈ [\d,]+ tokens · /);
+    assert.deepEqual(saved?.usage, out.usage, 'the history keeps the estimate');
+    assert.equal(s.usageToday().totalTokens, out.usage?.totalTokens, "counted in the day's total");
     console.log(`      cancel → stopped in ${stopMs.toFixed(1)} ms`);
   });
 
