@@ -32,6 +32,7 @@ import type {
 } from '../../src/core/story/protocol';
 import { titleFromPremise } from '../../src/core/story/prompt';
 import { HostBridge, HostError } from './bridge';
+import { HistoryPager } from './history';
 import type { VsCodeApi } from './bridge';
 import { StoryRenderer, createMarkdown } from './render';
 import type { RenderStats } from './render';
@@ -137,6 +138,8 @@ class StoryApp {
   private readonly historyEmpty = h('p', { class: 'muted' }, 'No stories yet.');
   private readonly historyOmitted = h('p', { class: 'muted history-omitted', id: 'history-omitted', hidden: true });
   private historyOmittedCount = 0;
+  /** Search and Show more: which page of the host's history is listed. */
+  private readonly historyPager: HistoryPager;
 
   constructor(
     api: VsCodeApi,
@@ -146,6 +149,16 @@ class StoryApp {
     const stats = window.__storytellerCollectStats === true ? newStats() : undefined;
     if (stats) window.__storytellerStats = stats;
     this.renderer = new StoryRenderer(this.storyEl, createMarkdown(), stats);
+    this.historyPager = new HistoryPager(
+      (query) => this.bridge.request('history.list', query),
+      (page) => {
+        this.history = page.items;
+        this.historyOmittedCount = page.omitted ?? 0;
+        this.renderHistory();
+        // A search that matches nothing says so below the list.
+        if (this.historyPager.searching) this.historyEmpty.hidden = true;
+      },
+    );
     const saved = this.bridge.getState();
     this.draft = saved?.draft ?? EMPTY_DRAFT;
     this.owner = saved?.owner;
@@ -224,7 +237,7 @@ class StoryApp {
     );
     this.storySection.append(h('div', { class: 'story-head' }, this.storyTitle, toolbar), this.storyMeta, this.storyStatus, this.errorBox, this.storyEl, refine, exportBar);
 
-    const history = h('section', { class: 'history', 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), this.historyEmpty, this.historyList, this.historyOmitted);
+    const history = h('section', { class: 'history', 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), this.historyPager.search, this.historyEmpty, this.historyList, this.historyOmitted, this.historyPager.footer);
     // DOM (and so Tab) order: form, story, history; the grid puts history under the form when wide.
     this.root.append(header, this.notice, h('div', { class: 'columns' }, h('div', { class: 'area-form' }, form), h('div', { class: 'area-story' }, this.storySection), h('div', { class: 'area-history' }, history)));
   }
@@ -541,6 +554,8 @@ class StoryApp {
       case 'story.error':
         return this.onError(e.data);
       case 'history': {
+        // While a search or more pages are on show, the pager asks for those again.
+        if (!this.historyPager.take(e.data)) return;
         this.history = e.data.items;
         this.historyOmittedCount = e.data.omitted ?? 0;
         // The other window finished the story on screen: show how it ended.

@@ -24,7 +24,9 @@
 //   LIMITS.deltaMax, and one stream per panel; the webview renders at most once per animation
 //   frame whatever arrives.
 // - `history` holds at most LIMITS.historyMax items (`omitted`: how many older ones did not fit);
-//   `elsewhere: true` marks a story another VS Code window is writing.
+//   `elsewhere: true` marks a story another VS Code window is writing. The host sends the newest
+//   page with `total`; the webview asks for more, or searches, with `history.list` (offset, limit,
+//   query), and asks again for what it shows after each `history` event.
 
 /** Bumped on any incompatible change; sent by the webview in `ready`. */
 export const PROTOCOL_VERSION = 1;
@@ -51,6 +53,9 @@ export const LIMITS = {
   storyTextMax: 4_194_304,
   modelsMax: 500,
   historyMax: 10_000,
+  /** Items per `history.list` answer. */
+  historyPageMax: 200,
+  searchMax: 200,
 } as const;
 
 // ───────────────────────────── Wire types ─────────────────────────────
@@ -154,6 +159,18 @@ export interface HistoryItem {
 export interface HistoryPage {
   readonly items: readonly HistoryItem[];
   readonly omitted?: number;
+  /** Paged: how many stories there are (that match `query`) in all; `items` start at `offset`. */
+  readonly total?: number;
+  readonly offset?: number;
+  readonly query?: string;
+}
+
+/** Which page of the history to list: newest first, only stories whose title or premise has every word of `query`. */
+export interface HistoryQuery {
+  readonly offset?: number;
+  /** At most LIMITS.historyPageMax. */
+  readonly limit?: number;
+  readonly query?: string;
 }
 
 export interface StoryRecord {
@@ -189,7 +206,7 @@ export interface WebviewRequests {
   /** Rewrites the story following `instruction`; the result may be a new story id. */
   refine: { params: { readonly storyId: string; readonly instruction: string }; result: { readonly storyId: string } };
   listModels: { params: NoParams; result: { readonly models: readonly ModelInfo[]; readonly defaultModelId: string } };
-  'history.list': { params: NoParams; result: HistoryPage };
+  'history.list': { params: HistoryQuery; result: HistoryPage };
   /** The story itself is the result; the host does not also send story.opened for it. */
   'history.open': { params: { readonly id: string }; result: { readonly story: StoryRecord } };
   /** The host may confirm first; result says whether it was deleted. A `history` event follows. */
@@ -264,7 +281,7 @@ export interface HostEvents {
     /** Whether the text streamed so far is kept (so 'continue' makes sense). */
     readonly partialKept: boolean;
   };
-  /** The whole history list, newest first. Sent on `ready` and after every change. */
+  /** The newest page of the history, with `total`. Sent on `ready` and after every change. */
   history: HistoryPage;
   /** Shows a story the host chose (e.g. from a command). Same shape as history.open's result. */
   'story.opened': { readonly story: StoryRecord };
@@ -496,7 +513,8 @@ const historyItem = object<HistoryItem>({
   estimated: optional(literal(true)),
   elsewhere: optional(literal(true)),
 });
-const historyPage = object<HistoryPage>({ items: arrayOf(historyItem, LIMITS.historyMax), omitted: optional(count) });
+const searchQuery = str(0, LIMITS.searchMax);
+const historyPage = object<HistoryPage>({ items: arrayOf(historyItem, LIMITS.historyMax), omitted: optional(count), total: optional(count), offset: optional(count), query: optional(searchQuery) });
 const storyRecord = object<StoryRecord>({
   id,
   title: str(0, LIMITS.titleMax),
@@ -519,7 +537,7 @@ const requestParams: { readonly [M in WebviewMethod]: Parser<ParamsOf<M>> } = {
   regenerate: storyRef,
   refine: object<ParamsOf<'refine'>>({ storyId: id, instruction: (x) => (typeof x === 'string' && x.trim() !== '' && x.length <= LIMITS.refineInstructionMax ? x : FAIL) }),
   listModels: noParams,
-  'history.list': noParams,
+  'history.list': object<HistoryQuery>({ offset: optional(count), limit: optional(num(1, LIMITS.historyPageMax, true)), query: optional(searchQuery) }),
   'history.open': object<ParamsOf<'history.open'>>({ id }),
   'history.delete': object<ParamsOf<'history.delete'>>({ id }),
   export: object<ParamsOf<'export'>>({ id, target: oneOf(EXPORT_TARGETS) }),

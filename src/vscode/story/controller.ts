@@ -6,12 +6,12 @@ import { SESSION_EXPIRED } from '../../core/auth/session';
 import type { SessionState } from '../../core/auth/session';
 import { isConfigured } from '../../core/config';
 import type { StorytellerConfig } from '../../core/config';
-import { LEASE_MS, toHistoryPage, toMarkdown, toRecord } from '../../core/story/history';
+import { HistoryStore, LEASE_MS, toHistoryPage, toMarkdown, toRecord } from '../../core/story/history';
 import { modelInfoFromId } from '../../core/story/models';
 import type { StoredStory } from '../../core/story/history';
 import { ELSEWHERE, deleteQuestion, savedMessage } from '../../core/story/notices';
 import { titleFromPremise } from '../../core/story/prompt';
-import { hostEvent, linkToOpen } from '../../core/story/protocol';
+import { LIMITS, hostEvent, linkToOpen } from '../../core/story/protocol';
 import type { AuthState, ExportTarget, HistoryPage, HostEvent, ModelInfo, PanelMemory, RequestHandlers, StoryKind } from '../../core/story/protocol';
 import type { RunOptions, StoryOutcome, StoryService } from '../../core/story/service';
 import type { Auth } from '../auth/auth';
@@ -21,6 +21,8 @@ import { readSettings } from '../settings';
 import type { PanelHost } from './panel';
 
 const USAGE_KEY = 'storyteller.usage';
+/** Stories in the first history page the panel gets; it asks for more as the user scrolls or searches. */
+const HISTORY_PAGE = 50;
 
 /** An error the webview shows with the matching button: `code` is an ErrorAction when one fits. */
 class PanelError extends Error {
@@ -71,6 +73,8 @@ export const nativeDialogs: StoryDialogs = {
 
 export class StoryController implements PanelHost, vscode.Disposable {
   private engine: { key: string; sub: string; service: StoryService; models?: Promise<{ models: readonly ModelInfo[]; defaultModelId: string }> } | undefined;
+  /** This user's history, listed without the engine (so without loading the AWS SDK); the engine writes through it. */
+  private history: { dir: string; store: HistoryStore } | undefined;
   private post: ((event: HostEvent) => void) | undefined;
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
   /** The panel's one stream at a time (the webview allows one; the host makes sure). */
@@ -113,7 +117,7 @@ export class StoryController implements PanelHost, vscode.Disposable {
       return null;
     },
     listModels: () => this.models(),
-    'history.list': () => this.historyPage(),
+    'history.list': (query) => this.historyPage(query),
     'history.open': async ({ id }) => {
       const story = await this.story(id);
       const record = toRecord(story, (await this.service()).history.writtenElsewhere(story));
@@ -249,7 +253,8 @@ export class StoryController implements PanelHost, vscode.Disposable {
       config,
       sessions: this.auth.sessions,
       // Per user, so one person never sees another's stories on a shared machine.
-      historyDir: vscode.Uri.joinPath(this.context.globalStorageUri, 'stories', session.sub).fsPath,
+      historyDir: this.historyStore(session.sub).dir,
+      history: this.historyStore(session.sub),
       usage: {
         // One file every window adds to (globalState would keep whichever window saved last);
         // the totals an older version kept in globalState seed it.
@@ -332,14 +337,21 @@ export class StoryController implements PanelHost, vscode.Disposable {
     this.emit(hostEvent('state', { auth: this.authState(), models, defaultModelId }));
   }
 
-  /** Within the protocol's limits: the newest stories up to its cap, with how many more there are. */
-  private async historyPage(): Promise<HistoryPage> {
-    if (!this.config() || !(await this.auth.sessions.peek())) return { items: [] };
-    const list = await (await this.service()).history.list();
+  /** One page of the history (the newest by default, or a search), with how many stories there are in all. */
+  private async historyPage(query: { readonly offset?: number; readonly limit?: number; readonly query?: string } = {}): Promise<HistoryPage> {
+    const session = this.config() ? await this.auth.sessions.peek() : undefined;
+    if (!session) return { items: [] };
+    const search = query.query?.trim() ?? '';
+    const list = await this.historyStore(session.sub).page({ offset: query.offset ?? 0, limit: query.limit ?? HISTORY_PAGE, query: search });
     for (const problem of list.problems) this.log.warn(`Story history: skipped ${problem.file}: ${problem.message}`);
-    const page = toHistoryPage(list.items);
-    if (page.omitted) this.log.info(`Story history: the panel lists the newest ${page.items.length} stories; ${page.omitted} older ones are not shown.`);
-    return page;
+    return { ...toHistoryPage(list.items, LIMITS.historyPageMax), total: list.total, offset: list.offset, ...(search ? { query: search } : {}) };
+  }
+
+  /** Per user, so one person never sees another's stories on a shared machine. */
+  private historyStore(sub: string): HistoryStore {
+    const dir = vscode.Uri.joinPath(this.context.globalStorageUri, 'stories', sub).fsPath;
+    if (this.history?.dir !== dir) this.history = { dir, store: new HistoryStore(dir) };
+    return this.history.store;
   }
 
   private async pushHistory(): Promise<void> {
