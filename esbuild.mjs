@@ -15,6 +15,28 @@ function tsFiles(dir) {
     .map((e) => join(e.parentPath, e.name));
 }
 
+/**
+ * The AWS SDK's credential chain (SSO, INI files, IMDS, STS...), which every client's defaults
+ * import. The extension never uses it: user pool calls are unsigned, identity pool calls too,
+ * and Bedrock gets the identity pool's credentials. Left out, the sign-in bundle is half the size.
+ */
+const noCredentialChain = {
+  name: 'no-credential-chain',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'credential-provider-node', namespace: 'no-credential-chain' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-credential-chain' }, () => ({
+      contents: 'export const defaultProvider = () => async () => { throw new Error("Storyteller passes its own AWS credentials; the SDK default chain is not bundled."); };',
+      loader: 'js',
+    }));
+  },
+};
+
+/** The SDK bundles: ESM sources (`module`), which esbuild tree-shakes far better than the CommonJS builds. */
+const sdk = {
+  mainFields: ['module', 'main'],
+  plugins: [noCredentialChain],
+};
+
 /** @type {esbuild.BuildOptions} */
 const common = {
   bundle: true,
@@ -36,8 +58,20 @@ const builds = [
     metafile: true,
   },
   {
-    // The AWS SDK and everything that needs it, loaded on first use (src/vscode/aws.ts).
+    // Sign-in: Cognito user pools and token verification, loaded on the first sign-in (src/vscode/aws.ts).
     ...common,
+    ...sdk,
+    entryPoints: ['src/awsSignIn.ts'],
+    outfile: 'dist/signin.js',
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    metafile: true,
+  },
+  {
+    // The story engine: identity pool credentials and Bedrock, loaded on the first story.
+    ...common,
+    ...sdk,
     entryPoints: ['src/aws.ts'],
     outfile: 'dist/aws.js',
     minify: production,
@@ -79,7 +113,7 @@ const watchMarkers = {
 if (production) rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
-  const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...b, plugins: [watchMarkers] })));
+  const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...b, plugins: [...(b.plugins ?? []), watchMarkers] })));
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
   for (const b of builds) {

@@ -1,5 +1,4 @@
-// Entry of the second bundle, dist/aws.js: everything that pulls in the AWS SDK. The extension
-// loads it on first use (see src/vscode/aws.ts), so activation never pays for the SDK.
-export { CognitoAuth } from './core/auth/cognito';
+// Entry of dist/aws.js, the story bundle: the identity pool's credentials and Bedrock, loaded
+// on the first story (see src/vscode/aws.ts). Sign-in needs none of it: dist/signin.js.
 // The story engine (Cognito identity pool credentials, Bedrock streaming, history, usage).
 export { StoryService, createStoryService } from './core/story/service';

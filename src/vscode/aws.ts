@@ -1,12 +1,113 @@
-// Loads dist/aws.js on first use. A computed path keeps esbuild from inlining it into
-// dist/extension.js, so the AWS SDK stays off the activation path.
+// Loads the AWS SDK bundles on first use: dist/signin.js (Cognito user pools, token
+// verification) for sign-in, dist/aws.js (identity pool, Bedrock) for the first story. Computed
+// paths keep esbuild from inlining them into dist/extension.js, so the SDK stays off the
+// activation path. Node's compile cache (where the host's Node has it) keeps their compiled code
+// between sessions.
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as Aws from '../aws';
+import type * as Story from '../aws';
+import type * as SignIn from '../awsSignIn';
 
-let loaded: typeof Aws | undefined;
+/** What each load cost, for the benchmark (read through the testing API). */
+export interface BundleLoad {
+  readonly bundle: 'signin.js' | 'aws.js';
+  readonly bytes: number;
+  readonly ms: number;
+}
 
-export function loadAws(): typeof Aws {
+export const bundleLoads: BundleLoad[] = [];
+/** What module.enableCompileCache() answered: a status name, or 'unavailable' on an older Node. */
+export let compileCache: string | undefined;
+
+let signIn: typeof SignIn | undefined;
+let story: typeof Story | undefined;
+
+/** Cognito user pools and token verification: what sign-in needs, and nothing more. */
+export function loadSignIn(): typeof SignIn {
+  signIn ??= load<typeof SignIn>('signin.js');
+  return signIn;
+}
+
+/** The story engine (identity pool credentials, Bedrock); loaded on the first story. */
+export function loadStory(): typeof Story {
+  story ??= load<typeof Story>('aws.js');
+  return story;
+}
+
+/** Both, each bundle loaded on first use of what it holds. */
+export function loadAws(): typeof SignIn & typeof Story {
+  return {
+    get CognitoAuth() {
+      return loadSignIn().CognitoAuth;
+    },
+    get StoryService() {
+      return loadStory().StoryService;
+    },
+    get createStoryService() {
+      return loadStory().createStoryService;
+    },
+  };
+}
+
+function load<T>(bundle: BundleLoad['bundle']): T {
+  useCompileCache();
+  const path = join(__dirname, bundle);
+  const started = performance.now();
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a runtime path, on purpose
-  loaded ??= require(join(__dirname, 'aws.js')) as typeof Aws;
+  const loaded = require(path) as T;
+  bundleLoads.push({ bundle, bytes: sizeOf(path), ms: performance.now() - started });
+  flushSoon();
   return loaded;
+}
+
+interface NodeModule {
+  enableCompileCache?: () => { status: number; message?: string };
+  flushCompileCache?: () => void;
+  constants?: { compileCacheStatus?: Record<string, number> };
+}
+
+function nodeModule(): NodeModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- typed here: @types/node 20 lacks the compile cache
+  return require('node:module') as NodeModule;
+}
+
+/** Node 22.1+: V8's compiled code for the bundles is cached on disk (the OS temp folder) for the next session. */
+function useCompileCache(): void {
+  if (compileCache !== undefined) return;
+  const m = nodeModule();
+  if (typeof m.enableCompileCache !== 'function') {
+    compileCache = 'unavailable';
+    return;
+  }
+  try {
+    const { status } = m.enableCompileCache();
+    compileCache = Object.entries(m.constants?.compileCacheStatus ?? {}).find(([, v]) => v === status)?.[0] ?? String(status);
+  } catch {
+    compileCache = 'FAILED';
+  }
+}
+
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** The cache is written at exit, which an extension host may never reach cleanly: write it soon, off the sign-in path. */
+function flushSoon(): void {
+  const m = nodeModule();
+  if (typeof m.flushCompileCache !== 'function' || flushTimer) return;
+  flushTimer = setTimeout(() => {
+    flushTimer = undefined;
+    try {
+      m.flushCompileCache?.();
+    } catch {
+      // Best effort: the next session compiles again.
+    }
+  }, 2000);
+  flushTimer.unref?.();
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }

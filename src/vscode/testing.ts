@@ -1,5 +1,7 @@
 // Hooks for the integration suites. They exist only when VS Code runs the extension in test
 // mode: a hook that can read tokens or script prompts must never reach other extensions.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import * as vscode from 'vscode';
 import { SessionManager } from '../core/auth/session';
 import type { Auth } from './auth/auth';
@@ -10,6 +12,8 @@ import type { HostEvent, HostMessage, HostResponse } from '../core/story/protoco
 import { nativeDialogs } from './story/controller';
 import type { StoryController, StoryDialogs } from './story/controller';
 import { StoryPanel } from './story/panel';
+import { bundleLoads, compileCache, loadSignIn, loadStory } from './aws';
+import type { BundleLoad } from './aws';
 
 export interface TestingApi {
   usePrompter(prompter: Prompter | undefined): void;
@@ -33,6 +37,14 @@ export interface TestingApi {
   storage(): { globalStorage: string; workspaceStorage: string | undefined; logs: string };
   mementos(): { global: Record<string, unknown>; workspace: Record<string, unknown> };
   readonly story: StoryTesting;
+  /** The lazily loaded AWS bundles (for the benchmark): load one now, and what each load cost. */
+  readonly bundles: {
+    load(bundle: 'signin' | 'story'): void;
+    loads(): BundleLoad[];
+    compileCache(): string | undefined;
+  };
+  /** The extension host's heap after a full garbage collection (for the leak benchmark). */
+  heapAfterGc(): number;
 }
 
 /** Drives the story panel's host side exactly as the webview would. */
@@ -102,7 +114,23 @@ export function testingApi(parts: TestingParts): TestingApi | undefined {
     storage: () => ({ globalStorage: context.globalStorageUri.fsPath, workspaceStorage: context.storageUri?.fsPath, logs: context.logUri.fsPath }),
     mementos: () => ({ global: dump(context.globalState), workspace: dump(context.workspaceState) }),
     story: storyTesting(parts),
+    bundles: {
+      load: (bundle) => void (bundle === 'signin' ? loadSignIn() : loadStory()),
+      loads: () => [...bundleLoads],
+      compileCache: () => compileCache,
+    },
+    heapAfterGc: () => {
+      const gc = exposedGc();
+      for (let i = 0; i < 3; i++) gc();
+      return process.memoryUsage().heapUsed;
+    },
   };
+}
+
+/** V8's gc(), which the host does not expose: the flag is set at run time, and a new context sees it. */
+function exposedGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
 }
 
 function storyTesting({ story }: TestingParts): StoryTesting {

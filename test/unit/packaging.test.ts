@@ -107,6 +107,7 @@ describe('packaging', function () {
       const required = [
         'extension/package.json',
         'extension/dist/extension.js',
+        'extension/dist/signin.js',
         'extension/dist/aws.js',
         'extension/dist/webview/story.js',
         'extension/dist/webview/story.css',
