@@ -30,6 +30,8 @@ const SECRET_KEYS = [
   'Session',
   'SRP_A',
   'PASSWORD_CLAIM_SIGNATURE',
+  'PASSWORD_CLAIM_SECRET_BLOCK',
+  'SECRET_BLOCK',
   'SecretCode',
   'Authorization',
 ];

@@ -59,6 +59,7 @@ describe('redact', () => {
     ['escaped JSON inside a string', '"{\\"Password\\":\\"Hunter2\\\\\\"x\\",\\"a\\":1}"', '"{\\"Password\\":\\"[redacted]\\",\\"a\\":1}"'],
     ['a client secret by key', `{ ClientSecret: '${'x'.repeat(10)}' } client_secret=abc`, `{ ClientSecret: '[redacted]' } client_secret=[redacted]`],
     ['aws credentials file keys', `aws_secret_access_key=${secretKey}\naws_session_token=${refresh}`, 'aws_secret_access_key=[redacted]\naws_session_token=[redacted]'],
+    ['SRP challenge responses and parameters', `ChallengeResponses: { PASSWORD_CLAIM_SIGNATURE: 'c2ln', PASSWORD_CLAIM_SECRET_BLOCK: 'YmxvY2s=', USERNAME: 'ann' } ChallengeParameters: { SECRET_BLOCK: 'YmxvY2s=' }`, `ChallengeResponses: { PASSWORD_CLAIM_SIGNATURE: '[redacted]', PASSWORD_CLAIM_SECRET_BLOCK: '[redacted]', USERNAME: 'ann' } ChallengeParameters: { SECRET_BLOCK: '[redacted]' }`],
     ['NEW_PASSWORD challenge responses', `ChallengeResponses: { NEW_PASSWORD: 'Brand-New-1', USERNAME: 'ann' }`, `ChallengeResponses: { NEW_PASSWORD: '[redacted]', USERNAME: 'ann' }`],
   ];
   for (const [name, input, expected] of cases) {
