@@ -1,8 +1,12 @@
 // `npm run bench`: runs every benchmark, prints one table, writes .bench/results.json, and exits
 // non-zero when a figure misses its goal (or a benchmark fails to run).
 import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { activation } from './activation';
+import { history } from './history';
+import { historyPanel } from './historyPanel';
+import { leak } from './leak';
 import { realWebview } from './realWebview';
 import { pipeline } from './pipeline';
 import { srp } from './srp';
@@ -23,8 +27,11 @@ export function meetsGoal(figure: Figure): boolean | undefined {
   return figure.value === goal.value;
 }
 
+/** Every figure is of this machine: printed above the table and kept in results.json. */
+const MACHINE = `Machine: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, ${platform()} ${release()}, Node ${process.version}`;
+
 async function benchmarks(): Promise<Benchmark[]> {
-  return [pipeline, srp, webviewRender, activation, realWebview];
+  return [pipeline, srp, webviewRender, activation, realWebview, history, historyPanel, leak];
 }
 
 function table(rows: readonly Row[]): string {
@@ -53,14 +60,14 @@ async function main(): Promise<number> {
       process.stderr.write(`✗ ${b.name} failed: ${(e as Error).message}\n`);
     }
   }
-  process.stdout.write(`\n${table(rows)}\n`);
+  process.stdout.write(`\n${MACHINE}\n\n${table(rows)}\n`);
   for (const r of rows) if (r.figure.note) process.stdout.write(`  · ${r.figure.name}: ${r.figure.note}\n`);
 
   const missed = rows.filter((r) => r.ok === false);
   await mkdir('.bench', { recursive: true });
   await writeFile(
     join('.bench', 'results.json'),
-    `${JSON.stringify({ ranAt: new Date().toISOString(), node: process.version, results: rows.map((r) => ({ benchmark: r.benchmark, ...r.figure, ok: r.ok })), failures }, null, 2)}\n`,
+    `${JSON.stringify({ ranAt: new Date().toISOString(), node: process.version, machine: MACHINE, results: rows.map((r) => ({ benchmark: r.benchmark, ...r.figure, ok: r.ok })), failures }, null, 2)}\n`,
   );
   const verdict = missed.length === 0 && failures.length === 0;
   process.stdout.write(`\n${verdict ? '✓ every goal met' : `✗ ${missed.length} goal(s) missed, ${failures.length} benchmark(s) failed`} · .bench/results.json\n`);

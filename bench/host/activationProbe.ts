@@ -7,8 +7,8 @@ import { realpathSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 
-/** AWS SDK code: any package of the SDK or of Smithy, or the extension's lazily loaded bundle. */
-const AWS_MODULE = /@aws-sdk|@smithy|[\\/]dist[\\/]aws\.js$/;
+/** AWS SDK code: any package of the SDK or of Smithy, or one of the extension's lazily loaded bundles. */
+const AWS_MODULE = /@aws-sdk|@smithy|[\\/]dist[\\/](aws|signin)\.js$/;
 
 export interface ActivationProbeResult {
   readonly extensionId: string;
@@ -26,6 +26,20 @@ export interface ActivationProbeResult {
   readonly vscodeVersion: string;
   readonly appName: string;
   readonly node: string;
+  /** After activation: the sign-in bundle, then the story bundle, loaded as the extension loads them. */
+  readonly paths?: {
+    readonly signIn: LoadPath;
+    readonly story: LoadPath;
+    /** What module.enableCompileCache() answered in this host. */
+    readonly compileCache: string;
+  };
+}
+
+export interface LoadPath {
+  /** Files of the extension this step added to the module cache, with sizes. */
+  readonly files: readonly { readonly path: string; readonly bytes: number }[];
+  /** require() of the bundle, as timed by the extension's loader. */
+  readonly ms: number;
 }
 
 export interface ActivationProbeFailure {
@@ -34,6 +48,10 @@ export interface ActivationProbeFailure {
 
 interface StorytellerApi {
   readonly activationMs: number;
+  /** Present in test mode (this host runs the probe as extension tests). */
+  readonly testing?: {
+    readonly bundles: { load(bundle: 'signin' | 'story'): void; loads(): { bundle: string; bytes: number; ms: number }[]; compileCache(): string | undefined };
+  };
 }
 
 export async function run(): Promise<void> {
@@ -64,21 +82,44 @@ async function probe(): Promise<ActivationProbeResult> {
   };
   // The one module cache of the extension host: every extension's and VS Code's own CommonJS.
   const loaded = Object.keys(require.cache);
+  const files = (keys: readonly string[]) =>
+    keys
+      .filter(inside)
+      .map((file) => ({ path: relative(root, safeRealpath(file)).split(sep).join('/'), bytes: statSync(file).size }))
+      .sort((a, b) => a.path.localeCompare(b.path));
+  const paths = api.testing ? await loadPaths(api.testing.bundles, files) : undefined;
   return {
+    ...(paths ? { paths } : {}),
     extensionId: id,
     extensionPath: root,
     activeBeforeProbe,
     activationMs: api.activationMs,
-    extensionModules: loaded
-      .filter(inside)
-      .map((file) => ({ path: relative(root, safeRealpath(file)).split(sep).join('/'), bytes: statSync(file).size }))
-      .sort((a, b) => a.path.localeCompare(b.path)),
+    extensionModules: files(loaded),
     awsModules: loaded.filter((file) => AWS_MODULE.test(file)).sort(),
     cachedModules: loaded.length,
     vscodeVersion: vscode.version,
     appName: vscode.env.appName,
     node: process.version,
   };
+}
+
+/** Sign-in, then the first story: which of the extension's files each loads, and how long require() took. */
+async function loadPaths(
+  bundles: NonNullable<StorytellerApi['testing']>['bundles'],
+  files: (keys: readonly string[]) => { path: string; bytes: number }[],
+): Promise<NonNullable<ActivationProbeResult['paths']>> {
+  const step = (bundle: 'signin' | 'story'): LoadPath => {
+    const before = new Set(Object.keys(require.cache));
+    bundles.load(bundle);
+    const added = Object.keys(require.cache).filter((k) => !before.has(k));
+    const load = bundles.loads().find((l) => l.bundle === (bundle === 'signin' ? 'signin.js' : 'aws.js'));
+    return { files: files(added), ms: load?.ms ?? -1 };
+  };
+  const signIn = step('signin');
+  const story = step('story');
+  // The extension writes the compile cache two seconds after a load; the next session reads it.
+  await new Promise((r) => setTimeout(r, 3000));
+  return { signIn, story, compileCache: bundles.compileCache() ?? 'not enabled' };
 }
 
 function safeRealpath(file: string): string {

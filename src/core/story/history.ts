@@ -53,6 +53,17 @@ export interface StoredStory {
   readonly leaseUntil?: number;
 }
 
+/** One reading of the story directory. */
+interface Listing {
+  readonly ino: number;
+  readonly mtimeMs: number;
+  /** Date.now() just before the names were read. */
+  readonly readAt: number;
+  readonly ids: readonly string[];
+  readonly present: ReadonlySet<string>;
+  readonly temps: readonly string[];
+}
+
 export interface StorySummary extends HistoryItem {
   readonly updatedAt: number;
 }
@@ -105,6 +116,7 @@ export class HistoryStore {
   /** The last sorted view, reused while the index has not changed. */
   private sorted: { entries: Map<string, IndexEntry>; order: IndexEntry[] } | undefined;
   private readonly haystacks = new WeakMap<IndexEntry, string>();
+  private lastListing: Listing | undefined;
 
   constructor(
     readonly dir: string,
@@ -204,16 +216,15 @@ export class HistoryStore {
   }
 
   private async snapshot(): Promise<{ order: IndexEntry[]; problems: HistoryProblem[]; leases: Map<string, number> }> {
-    let names: string[];
+    let listing: Listing;
     try {
-      names = await readdir(this.dir);
+      listing = await this.listing();
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT') return { order: [], problems: [], leases: new Map() };
       throw e;
     }
     const problems: HistoryProblem[] = [];
-    const temps = names.filter((n) => n.endsWith('.tmp'));
-    if (temps.length) await eachLimited(temps, this.concurrency, (file) => this.removeIfStale(file));
+    if (listing.temps.length) await eachLimited(listing.temps, this.concurrency, (file) => this.removeIfStale(file));
     let known: Map<string, IndexEntry> | undefined;
     try {
       known = await this.index.read();
@@ -221,15 +232,12 @@ export class HistoryStore {
       known = undefined;
     }
     const rebuild = known === undefined;
-    const present = new Set<string>();
+    const { present } = listing;
     const toRead: string[] = [];
-    for (const file of names) {
-      if (!file.endsWith('.json')) continue;
-      const id = file.slice(0, -5);
-      present.add(id);
+    for (const id of listing.ids) {
       const entry = known?.get(id);
       // Unknown, streaming, or being written here (another window may have called it stopped).
-      if (!entry || entry.status === 'streaming' || this.active.has(id)) toRead.push(file);
+      if (!entry || entry.status === 'streaming' || this.active.has(id)) toRead.push(`${id}.json`);
     }
     const changed = new Map<string, IndexEntry>();
     const leases = new Map<string, number>();
@@ -279,6 +287,29 @@ export class HistoryStore {
     if (absent.length || (entries !== known && [...entries.keys()].some((id) => !present.has(id)))) order = order.filter((e) => present.has(e.id));
     problems.sort((a, b) => a.file.localeCompare(b.file));
     return { order, problems, leases };
+  }
+
+  /**
+   * The directory's story files. A directory's mtime changes whenever a file is added, removed or
+   * renamed in it, so an unchanged one is not read again (one stat instead of 10,000 names) while
+   * the search box asks page after page; only when its mtime is well before the last read, so a
+   * file system with coarse timestamps cannot hide a change made in the same second.
+   */
+  private async listing(): Promise<Listing> {
+    const dir = await stat(this.dir);
+    const last = this.lastListing;
+    if (last && last.ino === dir.ino && last.mtimeMs === dir.mtimeMs && dir.mtimeMs < last.readAt - 2000) return last;
+    const readAt = Date.now();
+    const names = await readdir(this.dir);
+    const ids: string[] = [];
+    const temps: string[] = [];
+    for (const name of names) {
+      if (name.endsWith('.json')) ids.push(name.slice(0, -5));
+      else if (name.endsWith('.tmp')) temps.push(name);
+    }
+    const listing: Listing = { ino: dir.ino, mtimeMs: dir.mtimeMs, readAt, ids, present: new Set(ids), temps };
+    this.lastListing = temps.length ? undefined : listing;
+    return listing;
   }
 
   private ordered(entries: Map<string, IndexEntry>): IndexEntry[] {

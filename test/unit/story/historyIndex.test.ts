@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
-import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HistoryStore } from '../../../src/core/story/history';
@@ -76,6 +76,31 @@ describe('story history index', () => {
     assert.deepEqual(result.items.map((i) => i.id), ['stranger', 'known']);
     assert.deepEqual(reads, [join(dir, 'stranger.json')], 'only the unknown file was read');
     assert.deepEqual([...(parseIndex(await readFile(store.index.path, 'utf8'))?.keys() ?? [])].sort(), ['known', 'stranger']);
+  });
+
+  it('reads the directory again only when it changed, and then finds a new story', async () => {
+    const store = new HistoryStore(dir);
+    for (let i = 0; i < 5; i++) await store.save(story(`d${i}`, i));
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await utimes(dir, minuteAgo, minuteAgo);
+    const fs = fsp as { readdir: typeof fsp.readdir };
+    const real = fs.readdir;
+    let reads = 0;
+    fs.readdir = ((...args: Parameters<typeof fsp.readdir>) => {
+      if (String(args[0]) === dir) reads++;
+      return real(...(args as [string]));
+    }) as typeof fsp.readdir;
+    try {
+      await store.list();
+      await store.page({ query: 'story' });
+      await store.page({ query: 'd3' });
+      assert.equal(reads, 1, 'one read while the directory is unchanged');
+      await writeFile(join(dir, 'late.json'), JSON.stringify(story('late', 99)));
+      assert.equal((await store.list()).items[0]?.id, 'late', 'the new file changed the directory, which is read again');
+      assert.equal(reads, 2);
+    } finally {
+      fs.readdir = real;
+    }
   });
 
   it('two windows saving at once both keep their entries', async () => {
