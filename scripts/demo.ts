@@ -1,16 +1,21 @@
 // `npm run demo`: the whole product on this machine, offline. Packages the extension, starts the
 // local AWS emulator and code-server (VS Code in the browser) with the extension installed from
 // that .vsix and pointed at the emulator, prints the URL and then every code the emulator "sends".
-// Ctrl-C stops all of it and removes every file it wrote. VS Code asks for a random password,
-// which the printed link carries (scripts/signInLink.ts); if this script dies in any other way,
-// code-server's watchdog (test/host/codeServer.ts) ends it and removes the files.
+// What the person makes stays in .demo/ (git-ignored): the workspace with their saved files,
+// VS Code's state with the story history, and the emulator's accounts (--state), so a restart
+// finds them again. --fresh runs in a temporary folder instead, removed on exit. Ctrl-C stops
+// all of it. VS Code asks for a random password, which the printed link carries
+// (scripts/signInLink.ts); if this script dies in any other way, code-server's watchdog
+// (test/host/codeServer.ts) ends it (and removes a --fresh run's folder).
+//   --dir PATH         where to keep the demo (default .demo in the repository)
+//   --fresh            a throwaway run: a temporary folder, deleted on exit
 //   --port N           code-server's port (default 8080; 0 picks a free one)
 //   --param Key=Value  a template parameter, e.g. GenerateClientSecret=true (repeatable)
 //   --stream-rate N    story tokens per second (default 40; 0 = as fast as possible)
 //   --ready-file PATH  write the URL and the emulator's details as JSON there once ready (0600: the
 //                      URL carries the password)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,10 +34,14 @@ const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 // npm may exit before us on Ctrl-C and close our stdout; cleaning up matters more than printing.
 process.stdout.on('error', () => undefined);
 const step = (what: string): void => say(`· ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+/** The kept demo's emulator port: the same each start, so sessions survive too (npm run local has 4566). */
+const DEMO_EMULATOR_PORT = 4567;
 /** With no browser connected for this long, code-server stops (and the demo with it). */
 const IDLE_TIMEOUT_SECONDS = 3600;
 
 interface Options {
+  /** Where the demo keeps its files; undefined with --fresh. */
+  readonly dir: string | undefined;
   readonly port: number;
   readonly params: Record<string, string>;
   readonly streamRate: number;
@@ -42,6 +51,8 @@ interface Options {
 function options(): Options {
   const { values } = parseArgs({
     options: {
+      dir: { type: 'string' },
+      fresh: { type: 'boolean', default: false },
       port: { type: 'string', default: '8080' },
       param: { type: 'string', multiple: true, default: [] },
       'stream-rate': { type: 'string', default: '40' },
@@ -59,7 +70,9 @@ function options(): Options {
     if (eq <= 0) throw new Error(`--param needs Key=Value, got "${kv}".`);
     params[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
+  if (values.fresh && values.dir) throw new Error('--fresh and --dir exclude each other: --fresh uses a temporary folder.');
   return {
+    dir: values.fresh ? undefined : resolve(values.dir ?? join(root, '.demo')),
     port: integer('port', values.port),
     params,
     streamRate: integer('stream-rate', values['stream-rate']),
@@ -94,7 +107,11 @@ function installHost(): void {
 
 async function main(): Promise<number> {
   const opts = options();
-  const dir = mkdtempSync(join(tmpdir(), 'storyteller-demo-'));
+  const fresh = opts.dir === undefined;
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'storyteller-demo-'));
+  mkdirSync(dir, { recursive: true });
+  /** Built each start; only the person's work is kept. */
+  const vsix = join(dir, 'bedrock-storyteller.vsix');
   let emulator: RunningEmulator | undefined;
   let server: CodeServer | undefined;
   let link: SignInLink | undefined;
@@ -104,7 +121,9 @@ async function main(): Promise<number> {
       await link?.close();
       await server?.stop();
       await emulator?.stop();
-      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      // A kept demo loses only what each start makes again (the password file, temp files).
+      if (fresh) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      else for (const transient of [join(dir, 'code-server.yaml'), join(dir, 'tmp'), vsix]) rmSync(transient, { recursive: true, force: true, maxRetries: 3 });
     })());
   let done!: (code: number) => void;
   const finished = new Promise<number>((r) => (done = r));
@@ -115,7 +134,7 @@ async function main(): Promise<number> {
       if (stopping) return;
       say(`\n${signal}: stopping the demo…`);
       void stop().then(() => {
-        say('Stopped. Nothing is left behind.');
+        say(fresh ? 'Stopped. Nothing is left behind.' : `Stopped. Your workspace, stories and accounts are kept in ${dir} for the next npm run demo (--fresh for a throwaway run).`);
         done(0);
       });
     });
@@ -124,7 +143,6 @@ async function main(): Promise<number> {
   try {
     installHost();
     step('packaging the extension (production build, then vsce)');
-    const vsix = join(dir, 'bedrock-storyteller.vsix');
     execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--out', vsix], {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -134,6 +152,8 @@ async function main(): Promise<number> {
     step('starting the local AWS emulator');
     emulator = await startEmulator({
       stackName: 'demo',
+      // Accounts, keys and client secrets survive a restart; on the same port, so do sessions.
+      ...(fresh ? {} : { stateDir: join(dir, 'emulator'), port: await freePort(DEMO_EMULATOR_PORT) }),
       params: opts.params,
       streamRate: opts.streamRate,
       // Confirmation and reset codes: the emulator's outbox, printed as they are "sent".
@@ -151,7 +171,7 @@ async function main(): Promise<number> {
       vsix: [vsix],
       // A last resort for when this script and the watchdog were both killed.
       idleTimeoutSeconds: IDLE_TIMEOUT_SECONDS,
-      removeDirIfOrphaned: true,
+      removeDirIfOrphaned: fresh,
       settings: {
         'storyteller.region': emulator.region,
         'storyteller.userPoolId': emulator.userPoolId,
@@ -161,7 +181,7 @@ async function main(): Promise<number> {
         'telemetry.telemetryLevel': 'off',
         'update.mode': 'none',
         'extensions.autoCheckUpdates': false,
-        'workbench.startupEditor': 'none',
+        'workbench.startupEditor': 'readme',
         // The Chat side bar would cover a quarter of the window on first start.
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
       },
@@ -169,7 +189,8 @@ async function main(): Promise<number> {
       // environment carries the client secret instead (see README, "Client secret").
       ...(emulator.clientSecret ? { env: { STORYTELLER_CLIENT_SECRET: emulator.clientSecret } } : {}),
     });
-    writeFileSync(join(workspace, 'README.md'), WELCOME);
+    // The welcome page opens on start (workbench.startupEditor); the person's own edits are kept.
+    if (!existsSync(join(workspace, 'README.md'))) writeFileSync(join(workspace, 'README.md'), WELCOME);
     const workbenchUrl = server.url(workspace);
     link = await startSignInLink(workbenchUrl);
     const url = link.url(server.password);
@@ -181,7 +202,7 @@ async function main(): Promise<number> {
     });
 
     if (opts.readyFile) {
-      const ready = { url, workbenchUrl, origin: server.origin, serverPid: server.pid, watchdogPid: server.watchdogPid, workspace, dir, vsix, emulator: emulator.info() };
+      const ready = { url, workbenchUrl, origin: server.origin, serverPid: server.pid, watchdogPid: server.watchdogPid, workspace, dir, fresh, vsix, emulator: emulator.info() };
       writeFileSync(opts.readyFile, `${JSON.stringify(ready, null, 2)}\n`, { mode: 0o600 });
     }
     say();
@@ -191,12 +212,12 @@ async function main(): Promise<number> {
     say();
     say(`  VS Code itself is at ${workbenchUrl}, password ${server.password}`);
     say('  (random for this run; anyone with it can use VS Code and its terminal as you).');
-    say(`  Then: Ctrl+Shift+P → "Storyteller: Sign Up…" with any email and a password like Story-teller-1.`);
-    say(`  Then "Storyteller: Sign In…", and "Storyteller: New Story".`);
+    say(`  Then: Ctrl+Shift+P → "Storyteller: Sign Up…" with any email and a password like Story-teller-1,`);
+    say('  and the code printed here: Sign Up signs you in. Then "Storyteller: New Story".');
     say(`  Backend: local emulator at ${emulator.endpoints.cognitoIdp} (user pool ${emulator.userPoolId},`);
     say(`  app client ${emulator.clientId}${emulator.clientSecret ? ' with a secret, already given to the extension' : ''}); no AWS account is used.`);
     say(`  Codes are e-mailed nowhere: they appear here, and at ${emulator.outbox}`);
-    say('  Ctrl-C stops everything.');
+    say(fresh ? '  Ctrl-C stops everything and deletes this throwaway run.' : `  Ctrl-C stops everything; your workspace, stories and accounts stay in ${dir} (--fresh: a throwaway run).`);
     say();
   } catch (e) {
     say(`\nThe demo could not start: ${e instanceof Error ? e.message : String(e)}`);
@@ -211,11 +232,19 @@ const WELCOME = `# Bedrock Storyteller demo
 Everything here runs on this machine: VS Code (code-server), the extension from its .vsix, and a
 local emulator of Amazon Cognito and Amazon Bedrock. No AWS account is used.
 
-1. **Sign up**: Ctrl+Shift+P → *Storyteller: Sign Up…*. The confirmation code appears in the
-   terminal that runs \`npm run demo\`.
-2. **Sign in**: *Storyteller: Sign In…*. Your account appears in the Accounts menu.
-3. **Write**: *Storyteller: New Story*, fill in a premise, and press **Generate**.
+## Start here
 
+1. **Sign up**: press Ctrl+Shift+P (the command palette), type *Sign Up* and pick
+   *Storyteller: Sign Up…*. Use any email and a password like \`Story-teller-1\`. The 6-digit
+   code appears in the terminal that runs \`npm run demo\`; typing it signs you in (your email
+   shows in the status bar, bottom right).
+2. **Write**: *Storyteller: New Story*, fill in a premise, and press **Generate**.
+3. **Keep it**: *Save…* under the story writes it into this folder.
+
+Already have an account here? *Storyteller: Sign In…*.
+
+This folder, your stories and your accounts are kept in \`.demo/\` of the repository, so the
+next \`npm run demo\` finds them again (\`npm run demo -- --fresh\` for a throwaway run).
 Stories come from the emulator's local story engine, not a real model.
 `;
 

@@ -21,8 +21,9 @@ export interface DemoReady {
   /** The process that ends code-server if the demo dies. */
   readonly watchdogPid: number;
   readonly workspace: string;
-  /** The demo's own temp dir; gone after stop(). */
+  /** The demo's folder: a temporary one with --fresh (gone after stop()), else kept (--dir, .demo/). */
   readonly dir: string;
+  readonly fresh: boolean;
   readonly vsix: string;
   readonly emulator: EmulatorInfo;
 }
@@ -62,8 +63,8 @@ export interface DemoOptions {
   readonly nodeArgs?: readonly string[];
 }
 
-/** The arguments the E2E suite starts the demo with (the brief's contract). */
-export const DEMO_ARGS = ['--port', '0', '--param', 'GenerateClientSecret=true', '--stream-rate', '40'] as const;
+/** The arguments the E2E suite starts the demo with (the brief's contract); a throwaway run unless `--dir` is given. */
+export const DEMO_ARGS = ['--port', '0', '--param', 'GenerateClientSecret=true', '--stream-rate', '40', '--fresh'] as const;
 
 export const DEMO_SCRIPT = join(root, 'scripts/demo.ts');
 
@@ -71,7 +72,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   if (!existsSync(DEMO_SCRIPT)) throw new Error(`${DEMO_SCRIPT} is missing: the E2E suite runs the demo (npm run demo).`);
   // As `npm run demo` runs it: node --import tsx (the tsx CLI's signal relay would SIGKILL a demo
   // that is still cleaning up after Ctrl+C).
-  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), DEMO_SCRIPT, ...DEMO_ARGS, ...(options.args ?? []), '--ready-file', options.readyFile], {
+  const defaults = options.args?.includes('--dir') ? DEMO_ARGS.filter((a) => a !== '--fresh') : DEMO_ARGS;
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), DEMO_SCRIPT, ...defaults, ...(options.args ?? []), '--ready-file', options.readyFile], {
     cwd: root,
     detached: false,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -104,9 +104,7 @@ export class Workbench {
   /** Runs a command by its palette title (e.g. "Storyteller: Sign Up…"), picking that exact row. */
   async runCommand(title: string): Promise<void> {
     trace(`command ${title}`);
-    await this.closeQuickInput();
-    await this.openPalette();
-    await this.quickInputBox.fill(`>${title}`);
+    await this.paletteFilter(title);
     await this.acceptRow(title);
   }
 
@@ -137,6 +135,24 @@ export class Workbench {
   async quickPickLabels(): Promise<string[]> {
     await this.quickInput.waitFor({ state: 'visible' });
     return (await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').allInnerTexts()).map((t) => t.trim());
+  }
+
+  /**
+   * Opens the palette and types `>filter`. Right after start-up the workbench may hold the box
+   * inert for a moment (a preview loading): then it closes the palette and tries again.
+   */
+  private async paletteFilter(filter: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.closeQuickInput();
+      await this.openPalette();
+      try {
+        await this.quickInputBox.fill(`>${filter}`, { timeout: attempt < 3 ? 4_000 : 15_000 });
+        return;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        trace(`the palette was not ready (${(e as Error).message.split('\n')[0]}); again`);
+      }
+    }
   }
 
   private async openPalette(): Promise<void> {
@@ -200,6 +216,8 @@ export class Workbench {
   async answerInput(prompt: string | RegExp, value: string, options: { beforeAccept?: () => Promise<void> } = {}): Promise<QuickInputState> {
     const asked = await this.waitForInput(prompt);
     await this.quickInputBox.fill(value);
+    // A box that showed an error checks the new value in the extension host: let it catch up.
+    if (asked.invalid) await until('the box to check the new value', async () => !(await this.quickInputState(false))?.invalid, 3_000).catch(() => undefined);
     await options.beforeAccept?.();
     await this.quickInputBox.press('Enter');
     // Accepted: the box goes, or the next question replaces the prompt. Refused: it stays, marked invalid.
@@ -215,13 +233,58 @@ export class Workbench {
     return asked;
   }
 
+  /** The rows the command palette shows for `filter`, in order (leaves the palette open). */
+  async paletteRows(filter: string): Promise<string[]> {
+    await this.paletteFilter(filter);
+    return until(`the palette to filter on "${filter}"`, async () => {
+      const labels = await this.quickPickLabels();
+      return labels.length > 0 || (await this.page.locator('.quick-input-widget .quick-input-message').isVisible()) ? labels : undefined;
+    });
+  }
+
+  /** Types into the open input box key by key (`delayMs` apart), as a person does. */
+  async typeInput(value: string, delayMs = 30): Promise<void> {
+    await this.quickInputBox.fill('');
+    await this.quickInputBox.pressSequentially(value, { delay: delayMs });
+  }
+
+  /** The value of the open input box. */
+  inputValue(): Promise<string> {
+    return this.quickInputBox.inputValue();
+  }
+
+  /**
+   * Answers the box that asks `prompt` with a value it must refuse (after Cognito checked it, if
+   * it does): the box stays open and shows this message, which is returned.
+   */
+  async refusedInput(prompt: string | RegExp, value: string, timeoutMs = 15_000): Promise<QuickInputState> {
+    const asked = await this.waitForInput(prompt);
+    await this.quickInputBox.fill(value);
+    await this.quickInputBox.press('Enter');
+    return until(`"${asked.message}" to refuse ${value}`, async () => {
+      const now = await this.quickInputState(false);
+      if (!now) throw new Error(`The box closed: "${value}" was taken.`);
+      return now.invalid && now.title === asked.title ? now : undefined;
+    }, timeoutMs);
+  }
+
+  /** A button of the open input box, by its tooltip (e.g. "Resend Code"). */
+  inputButton(tooltip: string): Locator {
+    return this.page.locator(`.quick-input-widget .quick-input-titlebar .action-label[aria-label^="${tooltip}"]`).first();
+  }
+
   /**
    * Answers VS Code's own file dialog (a quick input over the remote file system in the web
    * workbench): types the path, waits until the list shows that folder, then presses its button.
    */
   async answerPath(path: string, button: string): Promise<void> {
     await this.quickInput.waitFor({ state: 'visible' });
-    await this.quickInputBox.fill(path);
+    // The dialog fills in its starting folder a moment after it opens: type the path after that.
+    await until('the file dialog to show its folder', async () => ((await this.quickInputBox.inputValue()).startsWith('/') ? true : undefined), 5_000).catch(() => undefined);
+    await until(`the file dialog to take ${path}`, async () => {
+      await this.quickInputBox.fill(path);
+      return (await this.quickInputBox.inputValue()) === path ? true : undefined;
+    });
     await this.quickPickRow(basename(path)).first().waitFor({ state: 'visible' });
     await this.page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: exactly(button) }).click();
     await this.quickInput.waitFor({ state: 'hidden' });

@@ -114,6 +114,11 @@ describe('Story panel in VS Code', function () {
     await eventually('stopped', () => events('story.stopped', storyId).length > 0, 5_000);
     assert.ok(Date.now() - t0 < 1000, `stopped after ${Date.now() - t0} ms`);
     const partial = text(storyId);
+    // Bedrock counts tokens only at the end of a stream: the stopped one gets an estimate (#13).
+    const [stopped] = events('story.stopped', storyId);
+    assert.equal(stopped?.usage?.estimated, true, JSON.stringify(stopped));
+    assert.ok(stopped!.usage!.totalTokens > stopped!.usage!.outputTokens && stopped!.usage!.outputTokens > 0);
+    await eventually("the day's total counts it", () => events('usage.today').some((u) => u.inputTokens + u.outputTokens >= stopped!.usage!.totalTokens));
     const saved = ok<{ story: { text: string; status: string } }>(await testing.story.request('history.open', { id: storyId }));
     assert.equal(saved.story.status, 'stopped');
     assert.equal(saved.story.text, partial, 'the partial text is what was saved');
@@ -153,6 +158,30 @@ describe('Story panel in VS Code', function () {
     await eventually('history arrives', () => events('history').some((h) => h.items.some((i) => i.id === storyId)));
     const opened = ok<{ story: { id: string; status: string } }>(await testing.story.request('history.open', { id: storyId }));
     assert.deepEqual([opened.story.id, opened.story.status], [storyId, 'done']);
+  });
+
+  it('hands a panel opened mid-story the form and the running story, with the text streamed while it was closed (#13)', async () => {
+    await setStreamRate(emu, 60);
+    const { storyId } = ok<{ storyId: string }>(await testing.story.request('generate', { controls: { ...CONTROLS, length: 'long' }, modelId: 'amazon.nova-lite-v1:0' }));
+    const draft = { premise: CONTROLS.premise, genre: 'fantasy', audience: 'adult', tone: 'gentle', length: 'long', temperature: '0.7', characters: 'Mara', setting: 'An island', modelId: 'amazon.nova-lite-v1:0', refineInstruction: '' };
+    await testing.story.send({ kind: 'event', type: 'draft', data: { draft, storyId } });
+    await eventually('some text arrived', () => text(storyId).length > 20);
+    const seen = text(storyId);
+    testing.story.close();
+    await new Promise((r) => setTimeout(r, 500));
+    await testing.story.open();
+    await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
+    await eventually('the form comes back', () => events('restore').length > 0);
+    assert.deepEqual(events('restore').at(-1), { draft, storyId });
+    const live = ok<{ story: { text: string; status: string } }>(await testing.story.request('history.open', { id: storyId })).story;
+    assert.equal(live.status, 'streaming');
+    assert.ok(live.text.startsWith(seen) && live.text.length > seen.length, 'the text written while the panel was closed is there');
+    const after = text(storyId).length;
+    await eventually('it keeps streaming into the new panel', () => text(storyId).length > after);
+    ok(await testing.story.request('stop', { storyId }));
+    await eventually('stopped', ended(storyId), 5_000);
+    const final = ok<{ story: { text: string } }>(await testing.story.request('history.open', { id: storyId })).story.text;
+    assert.equal(final, live.text + text(storyId).slice(after), 'what the new panel showed plus what streamed on: nothing lost or doubled');
   });
 
   it('exports to a new Markdown editor, inserts at the cursor, and saves to a file', async () => {
@@ -316,9 +345,15 @@ describe('Story panel in VS Code', function () {
     assert.deepEqual(await testing.story.request('history.list', {}), { ...storiesBefore, id: storiesBefore.id + 1 }, 'no story was created');
   });
 
-  it('asks a signed-out user to sign in instead of failing', async () => {
+  it('asks a signed-out user to sign in instead of failing, and hands the next panel nothing of the previous user', async () => {
+    await testing.story.send({ kind: 'event', type: 'draft', data: { draft: { premise: 'Private', genre: '', audience: 'adult', tone: '', length: 'short', temperature: '0.7', characters: '', setting: '', modelId: '', refineInstruction: '' } } });
     await vscode.commands.executeCommand('storyteller.signOut');
     await eventually('state says signed out', () => events('state').some((s) => s.auth.status === 'signedOut'));
+    testing.story.close();
+    await testing.story.open();
+    await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
+    await eventually('history arrives', () => events('history').length > 0);
+    assert.deepEqual(events('restore'), [], 'no draft of the previous user');
     const r = await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-lite-v1:0' });
     assert.deepEqual(r.ok ? r.result : r.error, { message: 'Sign in to write stories.', code: 'signIn' });
   });
