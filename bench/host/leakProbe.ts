@@ -101,12 +101,16 @@ async function openForHistory(testing: TestingApi, timeoutMs: number): Promise<{
   await testing.story.open();
   const t0 = performance.now();
   await testing.story.send(READY);
+  // Polled every 2 ms (eventually() polls every 50, too coarse for this).
   let event: HostEvent | undefined;
-  await eventually('the history event', () => (event = testing.story.events().find((e) => e.type === 'history')) !== undefined, timeoutMs);
+  while (!(event = testing.story.events().find((e) => e.type === 'history'))) {
+    if (performance.now() - t0 > timeoutMs) throw new Error(`no history event within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
   const ms = performance.now() - t0;
   testing.story.close();
   testing.story.clearEvents();
-  return { ms, event: event! };
+  return { ms, event };
 }
 
 /** One story streamed in a new panel, which is then closed. */

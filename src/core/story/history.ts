@@ -216,21 +216,17 @@ export class HistoryStore {
   }
 
   private async snapshot(): Promise<{ order: IndexEntry[]; problems: HistoryProblem[]; leases: Map<string, number> }> {
-    let listing: Listing;
-    try {
-      listing = await this.listing();
-    } catch (e) {
-      if ((e as { code?: string }).code === 'ENOENT') return { order: [], problems: [], leases: new Map() };
-      throw e;
+    // The names and the index at once: neither needs the other.
+    const [names, index] = await Promise.allSettled([this.listing(), this.index.read()]);
+    if (names.status === 'rejected') {
+      if ((names.reason as { code?: string }).code === 'ENOENT') return { order: [], problems: [], leases: new Map() };
+      throw names.reason;
     }
+    const listing = names.value;
     const problems: HistoryProblem[] = [];
     if (listing.temps.length) await eachLimited(listing.temps, this.concurrency, (file) => this.removeIfStale(file));
-    let known: Map<string, IndexEntry> | undefined;
-    try {
-      known = await this.index.read();
-    } catch {
-      known = undefined;
-    }
+    // An index that cannot be read is rebuilt, like a missing one.
+    const known = index.status === 'fulfilled' ? index.value : undefined;
     const rebuild = known === undefined;
     const { present } = listing;
     const toRead: string[] = [];
@@ -260,7 +256,8 @@ export class HistoryStore {
     });
     // Known but without a file: deleted (or renamed away). A streaming entry may be a story whose
     // file is being written right now (the index hears of it first): kept for a minute.
-    const absent = known ? [...known.values()].filter((e) => !present.has(e.id)) : [];
+    const absent: IndexEntry[] = [];
+    if (known) for (const e of known.values()) if (!present.has(e.id)) absent.push(e);
     const gone = absent.filter((e) => e.status !== 'streaming' || this.now() - e.updatedAt > STALE_TMP_MS).map((e) => e.id);
     let entries = known ?? new Map<string, IndexEntry>();
     if (rebuild || changed.size || gone.length) {
@@ -345,7 +342,7 @@ export class HistoryStore {
   private haystack(e: IndexEntry): string {
     let h = this.haystacks.get(e);
     if (h === undefined) {
-      h = `${e.title}\n${e.premise}`.toLocaleLowerCase();
+      h = `${e.title}\n${e.premise}`.toLowerCase();
       this.haystacks.set(e, h);
     }
     return h;
