@@ -234,14 +234,14 @@ local emulator of Amazon Cognito and Amazon Bedrock. No AWS account is used.
 
 ## Start here
 
-1. **Sign up**: press Ctrl+Shift+P (the command palette), type *Sign Up* and pick
-   *Storyteller: Sign Up…*. Use any email and a password like \`Story-teller-1\`. The 6-digit
-   code appears in the terminal that runs \`npm run demo\`; typing it signs you in (your email
-   shows in the status bar, bottom right).
+1. **Sign up**: press Ctrl+Shift+P (the command palette), type *Sign Up*, pick
+   *Storyteller: Sign Up…* and use any email and a password like \`Story-teller-1\`. The
+   6-digit code appears in the terminal that runs \`npm run demo\`; typing it signs you in (your
+   email shows in the status bar, bottom right).
 2. **Write**: *Storyteller: New Story*, fill in a premise, and press **Generate**.
 3. **Keep it**: *Save…* under the story writes it into this folder.
 
-Already have an account here? *Storyteller: Sign In…*.
+Already have an account here? Sign in with *Storyteller: Sign In…* instead.
 
 This folder, your stories and your accounts are kept in \`.demo/\` of the repository, so the
 next \`npm run demo\` finds them again (\`npm run demo -- --fresh\` for a throwaway run).

@@ -229,9 +229,19 @@ describe('Story panel in VS Code', function () {
     const storyId = await generate();
     // One editor group: a new panel opens over the editor the user came from, which is then hidden.
     testing.story.close();
+    // The untitled editors of earlier tests go first, and this waits until the extension host has
+    // seen them go: a new untitled document may get a freed name, and would otherwise be read
+    // from the old one's data.
+    const earlier = vscode.workspace.textDocuments.filter((d) => d.isUntitled);
+    for (const d of earlier.filter((e) => e.isDirty)) {
+      await vscode.window.showTextDocument(d);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('workbench.action.editorLayoutSingle');
+    await eventually('the earlier untitled documents are closed', () => earlier.every((d) => d.isClosed), 10_000);
     const first = await vscode.workspace.openTextDocument({ content: 'first', language: 'plaintext' });
+    assert.equal(first.getText(), 'first', 'a new document, not an earlier one');
     await vscode.window.showTextDocument(first, { viewColumn: vscode.ViewColumn.One });
     await testing.story.open();
     await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
