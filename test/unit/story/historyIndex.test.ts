@@ -86,10 +86,10 @@ describe('story history index', () => {
     const fs = fsp as { readdir: typeof fsp.readdir };
     const real = fs.readdir;
     let reads = 0;
-    fs.readdir = ((...args: Parameters<typeof fsp.readdir>) => {
+    fs.readdir = ((...args: unknown[]) => {
       if (String(args[0]) === dir) reads++;
-      return real(...(args as [string]));
-    }) as typeof fsp.readdir;
+      return (real as (...a: unknown[]) => unknown)(...args);
+    }) as unknown as typeof fsp.readdir;
     try {
       await store.list();
       await store.page({ query: 'story' });
