@@ -6,8 +6,9 @@
 // streams), and it is shown as such, not offered for Continue or Delete.
 // Listing reads an index of summaries beside the directory (historyIndex.ts), not the stories:
 // the directory's names say which stories exist, and only those the index does not know, or
-// knows as streaming, are read. The index says 'streaming' before a story file does and learns
-// how it ended after, so a crash in between leaves it checking the file, never wrong.
+// knows as streaming, are read. The index hears that a story streams as its file is first
+// written (without holding up the stream) and how it ended after the file, so it is exact or
+// says 'streaming', and a streaming entry is checked against its file.
 // Only story data is stored: never tokens, credentials or the user's email.
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
@@ -138,13 +139,25 @@ export class HistoryStore {
    * index learns of a streaming story before its file does, and of every other state after.
    */
   save(story: StoredStory): Promise<void> {
+    return this.write(story, false);
+  }
+
+  /** A story starting to stream: as save(), but its first token does not wait for the index (whose own chain keeps the order). */
+  saveStarting(story: StoredStory): Promise<void> {
+    return this.write(story, true);
+  }
+
+  private write(story: StoredStory, indexInBackground: boolean): Promise<void> {
     const path = this.pathOf(story.id);
     const data = JSON.stringify(story, null, 1);
     const previous = this.queues.get(story.id) ?? Promise.resolve();
     const next = previous.then(async () => {
       await mkdir(this.dir, { recursive: true });
       const streaming = story.status === 'streaming';
-      if (streaming && !(await this.indexSaysStreaming(story))) await this.indexPut(story);
+      if (streaming) {
+        const marked = this.markStreaming(story);
+        if (!indexInBackground) await marked;
+      }
       const tmp = `${path}.${process.pid}.${this.tmpCounter++}.tmp`;
       try {
         const file = await open(tmp, 'w', 0o600);
@@ -191,7 +204,11 @@ export class HistoryStore {
     }
     const story = parseStory(raw);
     if (typeof story === 'string') throw new Error(`Story ${id} could not be read: ${story}`);
-    return this.reported(story);
+    const shown = this.reported(story);
+    // A crash right after a story started may have kept the index from hearing it: tell it what the list should show.
+    const known = this.index.cached(id);
+    if (known && known.status !== 'streaming' && known.status !== shown.status) void this.indexPut(shown);
+    return shown;
   }
 
   /**
@@ -348,6 +365,10 @@ export class HistoryStore {
     return h;
   }
 
+  private async markStreaming(story: StoredStory): Promise<void> {
+    if (!(await this.indexSaysStreaming(story))) await this.indexPut(story);
+  }
+
   /** One stat while the index is unchanged; another window may have marked the story stopped. */
   private async indexSaysStreaming(story: StoredStory): Promise<boolean> {
     const known = (await this.index.read().catch(() => undefined))?.get(story.id);
@@ -444,7 +465,7 @@ export class StoryWriter {
       if (this.now() - this.lastSave >= this.store.leaseMs / 3) this.saveNow();
     }, this.store.leaseMs / 3);
     this.heartbeat.unref?.();
-    await this.store.save(this.leased());
+    await this.store.saveStarting(this.leased());
   }
 
   update(patch: Partial<StoredStory>): void {
