@@ -6,9 +6,10 @@
 // streams), and it is shown as such, not offered for Continue or Delete.
 // Listing reads an index of summaries beside the directory (historyIndex.ts), not the stories:
 // the directory's names say which stories exist, and only those the index does not know, or
-// knows as streaming, are read. The index hears that a story streams as its file is first
-// written (without holding up the stream) and how it ended after the file, so it is exact or
-// says 'streaming', and a streaming entry is checked against its file.
+// knows as streaming, are read. The index hears that a story streams with its second save (the
+// first must not hold up the stream) and how it ended after the file: it is exact, says
+// 'streaming' (checked against the file), or, after a crash in the first half second, is
+// corrected when the story is opened.
 // Only story data is stored: never tokens, credentials or the user's email.
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
@@ -142,22 +143,22 @@ export class HistoryStore {
     return this.write(story, false);
   }
 
-  /** A story starting to stream: as save(), but its first token does not wait for the index (whose own chain keeps the order). */
+  /**
+   * A story starting to stream: as save(), but the index hears of it with the next save (the
+   * writer's, within saveIntervalMs, or the final one), so its first token never waits for it.
+   */
   saveStarting(story: StoredStory): Promise<void> {
     return this.write(story, true);
   }
 
-  private write(story: StoredStory, indexInBackground: boolean): Promise<void> {
+  private write(story: StoredStory, starting: boolean): Promise<void> {
     const path = this.pathOf(story.id);
     const data = JSON.stringify(story, null, 1);
     const previous = this.queues.get(story.id) ?? Promise.resolve();
     const next = previous.then(async () => {
       await mkdir(this.dir, { recursive: true });
       const streaming = story.status === 'streaming';
-      if (streaming) {
-        const marked = this.markStreaming(story);
-        if (!indexInBackground) await marked;
-      }
+      if (streaming && !starting) await this.markStreaming(story);
       const tmp = `${path}.${process.pid}.${this.tmpCounter++}.tmp`;
       try {
         const file = await open(tmp, 'w', 0o600);
