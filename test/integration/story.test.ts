@@ -229,25 +229,22 @@ describe('Story panel in VS Code', function () {
     const storyId = await generate();
     // One editor group: a new panel opens over the editor the user came from, which is then hidden.
     testing.story.close();
-    // The untitled editors of earlier tests go first, and this waits until the extension host has
-    // seen them go: a new untitled document may get a freed name, and would otherwise be read
-    // from the old one's data.
-    const earlier = vscode.workspace.textDocuments.filter((d) => d.isUntitled);
-    for (const d of earlier.filter((e) => e.isDirty)) {
-      await vscode.window.showTextDocument(d);
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('workbench.action.editorLayoutSingle');
-    await eventually('the earlier untitled documents are closed', () => earlier.every((d) => d.isClosed), 10_000);
-    const first = await vscode.workspace.openTextDocument({ content: 'first', language: 'plaintext' });
-    assert.equal(first.getText(), 'first', 'a new document, not an earlier one');
+    // Files, not untitled documents: a new untitled document may get the name of an earlier test's
+    // and come back with that one's backed-up text.
+    const file = async (name: string, content: string) => {
+      const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, `insert-${name}-${Date.now()}.txt`);
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
+      return vscode.workspace.openTextDocument(uri);
+    };
+    const first = await file('first', 'first');
     await vscode.window.showTextDocument(first, { viewColumn: vscode.ViewColumn.One });
     await testing.story.open();
     await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
     // The editor list reaches the extension host a moment after the panel opens.
     await eventually('the panel covers the first editor', () => !vscode.window.visibleTextEditors.some((e) => e.document === first), 5_000);
-    const visible = await vscode.workspace.openTextDocument({ content: 'beside', language: 'plaintext' });
+    const visible = await file('beside', 'beside');
     const beside = await vscode.window.showTextDocument(visible, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
     let pick: (editors: readonly vscode.TextEditor[]) => Promise<vscode.TextEditor | undefined> = async () => undefined;
     const offered: string[][] = [];
@@ -278,6 +275,7 @@ describe('Story panel in VS Code', function () {
       assert.equal(first.getText(), 'first');
     } finally {
       testing.story.useDialogs(undefined);
+      for (const d of [first, visible]) await vscode.workspace.fs.delete(d.uri).then(undefined, () => undefined);
     }
   });
 
