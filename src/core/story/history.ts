@@ -354,6 +354,8 @@ export class HistoryStore {
       updatedAt: e.updatedAt,
       status: e.status,
       outputTokens: e.outputTokens,
+      totalTokens: e.totalTokens,
+      ...(e.estimated ? { estimated: true as const } : {}),
     };
   }
 
@@ -559,12 +561,14 @@ function entryOf(story: StoredStory): IndexEntry {
     updatedAt: story.updatedAt,
     status: story.status,
     outputTokens: story.usage?.outputTokens ?? 0,
+    totalTokens: story.usage?.totalTokens ?? 0,
+    estimated: story.usage?.estimated === true,
     premise: story.controls.premise,
   };
 }
 
 function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
-  return a.updatedAt === b.updatedAt && a.status === b.status && a.title === b.title && a.outputTokens === b.outputTokens && a.modelId === b.modelId && a.createdAt === b.createdAt && a.premise === b.premise;
+  return a.updatedAt === b.updatedAt && a.status === b.status && a.title === b.title && a.outputTokens === b.outputTokens && a.totalTokens === b.totalTokens && a.estimated === b.estimated && a.modelId === b.modelId && a.createdAt === b.createdAt && a.premise === b.premise;
 }
 
 export function summaryOf(story: StoredStory, elsewhere = false): StorySummary {
@@ -577,6 +581,8 @@ export function summaryOf(story: StoredStory, elsewhere = false): StorySummary {
     updatedAt: story.updatedAt,
     status: story.status,
     outputTokens: story.usage?.outputTokens ?? 0,
+    totalTokens: story.usage?.totalTokens ?? 0,
+    ...(story.usage?.estimated === true ? { estimated: true as const } : {}),
   };
 }
 

@@ -19,13 +19,18 @@ export interface IndexEntry {
   /** As saved; 'streaming' entries are checked against their file when listed. */
   readonly status: StoryStatus;
   readonly outputTokens: number;
+  /** Input and output together: the unit the panel shows. */
+  readonly totalTokens: number;
+  /** The tokens were counted from the text (a stream stopped or cut before Bedrock counted). */
+  readonly estimated: boolean;
   /** For the search box. */
   readonly premise: string;
 }
 
 /** On disk: a version and one array per story, in IndexEntry's field order (half the size of objects). */
-type Row = [string, string, string, number, number, StoryStatus, number, string];
-const VERSION = 1;
+type Row = [string, string, string, number, number, StoryStatus, number, string, number, boolean];
+// 2: total tokens and the estimate mark; an index of another version is rebuilt from the stories.
+const VERSION = 2;
 
 export interface IndexFileOptions {
   /** How long to wait for another window's lock before giving up. */
@@ -143,7 +148,7 @@ export class HistoryIndexFile {
   private async write(entries: Map<string, IndexEntry>): Promise<Map<string, IndexEntry>> {
     // Written newest first, so a reader keeps the file's order and need not sort.
     const sorted = [...entries.values()].sort(newestFirst);
-    const rows: Row[] = sorted.map((e) => [e.id, e.title, e.modelId, e.createdAt, e.updatedAt, e.status, e.outputTokens, e.premise]);
+    const rows: Row[] = sorted.map((e) => [e.id, e.title, e.modelId, e.createdAt, e.updatedAt, e.status, e.outputTokens, e.premise, e.totalTokens, e.estimated]);
     const data = JSON.stringify({ version: VERSION, stories: rows });
     const tmp = `${this.path}.${process.pid}.${this.tmpCounter++}.tmp`;
     try {
@@ -212,7 +217,7 @@ export function parseIndex(raw: string): Map<string, IndexEntry> | undefined {
   // A plain indexed loop: at 10,000 stories this runs on every new window's first list.
   for (let i = 0; i < stories.length; i++) {
     const row = stories[i] as unknown[];
-    if (!Array.isArray(row) || row.length !== 8) return undefined;
+    if (!Array.isArray(row) || row.length !== 10) return undefined;
     const id = row[0];
     const title = row[1];
     const modelId = row[2];
@@ -221,10 +226,12 @@ export function parseIndex(raw: string): Map<string, IndexEntry> | undefined {
     const status = row[5];
     const outputTokens = row[6];
     const premise = row[7];
+    const totalTokens = row[8];
+    const estimated = row[9];
     if (typeof id !== 'string' || typeof title !== 'string' || typeof modelId !== 'string' || typeof premise !== 'string') return undefined;
-    if (typeof createdAt !== 'number' || typeof updatedAt !== 'number' || typeof outputTokens !== 'number') return undefined;
+    if (typeof createdAt !== 'number' || typeof updatedAt !== 'number' || typeof outputTokens !== 'number' || typeof totalTokens !== 'number' || typeof estimated !== 'boolean') return undefined;
     if (typeof status !== 'string' || !STATUSES.has(status)) return undefined;
-    entries.set(id, { id, title, modelId, createdAt, updatedAt, status: status as StoryStatus, outputTokens, premise });
+    entries.set(id, { id, title, modelId, createdAt, updatedAt, status: status as StoryStatus, outputTokens, totalTokens, estimated, premise });
   }
   return entries;
 }

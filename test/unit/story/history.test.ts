@@ -32,7 +32,7 @@ describe('story history store', () => {
     await writeFile(join(dir, 'stories', 'notes.txt'), 'ignored');
     const { items, problems } = await store.list();
     assert.deepEqual(items.map((i) => i.id), ['b2', 'c3', 'a1']);
-    assert.deepEqual(items[2], { id: 'a1', title: 'An otter finds a lighthouse', modelId: 'amazon.nova-lite-v1:0', createdAt: 1000, updatedAt: 1000, status: 'done', outputTokens: 42 });
+    assert.deepEqual(items[2], { id: 'a1', title: 'An otter finds a lighthouse', modelId: 'amazon.nova-lite-v1:0', createdAt: 1000, updatedAt: 1000, status: 'done', outputTokens: 42, totalTokens: 43 });
     assert.deepEqual(problems, [{ file: 'broken.json', message: 'not valid JSON' }]);
     assert.ok((await readdir(join(dir, 'stories'))).includes('broken.json'), 'never deletes what it cannot read');
   });

@@ -125,9 +125,23 @@ describe('story history index', () => {
     await store.save(story('c1', 1000, { status: 'done', text: 'Whole.' }));
     // The index heard "streaming" (it is told first), then the process died before the file changed.
     const entries = parseIndex(await readFile(store.index.path, 'utf8'))!;
-    const rows = [...entries.values()].map((e) => [e.id, e.title, e.modelId, e.createdAt, e.updatedAt + 5, 'streaming', e.outputTokens, e.premise]);
-    await writeFile(store.index.path, JSON.stringify({ version: 1, stories: rows }));
+    const rows = [...entries.values()].map((e) => [e.id, e.title, e.modelId, e.createdAt, e.updatedAt + 5, 'streaming', e.outputTokens, e.premise, e.totalTokens, e.estimated]);
+    await writeFile(store.index.path, JSON.stringify({ version: 2, stories: rows }));
+    assert.ok(parseIndex(await readFile(store.index.path, 'utf8')), 'the planted index is one the store trusts');
     assert.equal((await new HistoryStore(dir).list()).items[0]?.status, 'done');
+  });
+
+  it('lists total tokens and the estimate mark, the unit the panel shows, and rebuilds an index of the older version', async () => {
+    const store = new HistoryStore(dir);
+    await store.save(story('t1', 1000, { usage: { inputTokens: 40, outputTokens: 60, totalTokens: 100 } }));
+    await store.save(story('t2', 2000, { status: 'stopped', usage: { inputTokens: 30, outputTokens: 250, totalTokens: 280, estimated: true } }));
+    const items = (await new HistoryStore(dir).list()).items;
+    assert.deepEqual(items.map((i) => [i.id, i.totalTokens, i.estimated]), [['t2', 280, true], ['t1', 100, undefined]]);
+    const old = [...parseIndex(await readFile(store.index.path, 'utf8'))!.values()].map((e) => [e.id, e.title, e.modelId, e.createdAt, e.updatedAt, e.status, e.outputTokens, e.premise]);
+    await writeFile(store.index.path, JSON.stringify({ version: 1, stories: old }));
+    assert.equal(parseIndex(await readFile(store.index.path, 'utf8')), undefined, 'a version-1 index is not trusted');
+    const rebuilt = (await new HistoryStore(dir).list()).items;
+    assert.deepEqual(rebuilt.map((i) => [i.id, i.totalTokens, i.estimated]), [['t2', 280, true], ['t1', 100, undefined]]);
   });
 
   it('pages newest first and searches title and premise, any case, every word', async () => {
