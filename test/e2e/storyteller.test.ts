@@ -652,7 +652,10 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     demo = await startDemo({ readyFile: join(temp, 'ready-again.json'), timeoutMs: 150_000, args: ['--dir', demoDir] });
     await openWorkbench();
     assert.equal(existsSync(join(demo.ready.workspace, MARA_FILE)), true, 'the saved story is still in the workspace');
+    // A restarted VS Code restores its editors and activates the extension first (slow on a busy machine).
+    await wb.waitForStatusBarText(ACCOUNT_ITEM, /^Sign in$/, 60_000);
     await wb.runCommand('Storyteller: Sign In…');
+    await wb.waitForInput('Your email address', 60_000);
     await wb.answerInput('Your email address', EMAIL);
     await wb.answerInput('Your password', PASSWORD);
     await wb.waitForStatusBarText(ACCOUNT_ITEM, EMAIL);
