@@ -264,7 +264,8 @@ export class Workbench {
     return until(`"${asked.message}" to refuse ${value}`, async () => {
       const now = await this.quickInputState(false);
       if (!now) throw new Error(`The box closed: "${value}" was taken.`);
-      return now.invalid && now.title === asked.title ? now : undefined;
+      // The box turns red a moment before its message changes from the prompt to the refusal.
+      return now.invalid && now.title === asked.title && now.message !== asked.message ? now : undefined;
     }, timeoutMs);
   }
 
