@@ -7,6 +7,8 @@ import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promis
 import { basename, dirname } from 'node:path';
 import type { StoryStatus } from './protocol';
 import { STORY_STATUSES } from './protocol';
+import { acquireFileLock } from './fileLock';
+import type { FileLockOptions } from './fileLock';
 
 /** What the index keeps of one story. */
 export interface IndexEntry {
@@ -32,12 +34,7 @@ type Row = [string, string, string, number, number, StoryStatus, number, string,
 // 2: total tokens and the estimate mark; an index of another version is rebuilt from the stories.
 const VERSION = 2;
 
-export interface IndexFileOptions {
-  /** How long to wait for another window's lock before giving up. */
-  readonly lockWaitMs?: number;
-  /** A lock older than this was left by a crashed window. */
-  readonly staleLockMs?: number;
-}
+export type IndexFileOptions = FileLockOptions;
 
 /** What identifies one version of the file: a rename always gives a new inode. */
 interface Stamp {
@@ -168,29 +165,8 @@ export class HistoryIndexFile {
     return this.cache.entries;
   }
 
-  private async lock(): Promise<() => Promise<void>> {
-    const waitMs = this.options.lockWaitMs ?? 5000;
-    const staleMs = this.options.staleLockMs ?? 10_000;
-    const deadline = Date.now() + waitMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const handle = await open(this.lockPath, 'wx', 0o600);
-        await handle.close();
-        return () => rm(this.lockPath, { force: true });
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'EEXIST') throw e;
-      }
-      const age = await stat(this.lockPath).then(
-        (s) => Date.now() - s.mtimeMs,
-        () => 0,
-      );
-      if (age > staleMs) {
-        await rm(this.lockPath, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error('another window held the history index for too long');
-      await new Promise((r) => setTimeout(r, Math.min(5 + attempt * 5, 50)));
-    }
+  private lock(): Promise<() => Promise<void>> {
+    return acquireFileLock(this.lockPath, 'the history index', this.options);
   }
 }
 

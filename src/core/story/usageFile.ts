@@ -2,18 +2,16 @@
 // its request under a lock (re-read, add, write atomically), so two windows never overwrite each
 // other's counts (a per-window copy saved last would win and lose the other's requests).
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EMPTY_LEDGER, parseLedger } from './usage';
 import type { UsageLedgerState } from './usage';
+import { acquireFileLock } from './fileLock';
+import type { FileLockOptions } from './fileLock';
 
-export interface UsageFileOptions {
+export interface UsageFileOptions extends FileLockOptions {
   /** The totals to start from when the file does not exist yet (e.g. what an older version kept elsewhere). */
   readonly seed?: () => unknown;
-  /** How long to wait for another window's lock before giving up. */
-  readonly lockWaitMs?: number;
-  /** A lock older than this was left by a crashed window. */
-  readonly staleLockMs?: number;
 }
 
 export class UsageLedgerFile {
@@ -62,28 +60,7 @@ export class UsageLedgerFile {
     }
   }
 
-  private async lock(): Promise<() => Promise<void>> {
-    const waitMs = this.options.lockWaitMs ?? 5000;
-    const staleMs = this.options.staleLockMs ?? 10_000;
-    const deadline = Date.now() + waitMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const handle = await open(this.lockPath, 'wx', 0o600);
-        await handle.close();
-        return () => rm(this.lockPath, { force: true });
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'EEXIST') throw e;
-      }
-      const age = await stat(this.lockPath).then(
-        (s) => Date.now() - s.mtimeMs,
-        () => 0,
-      );
-      if (age > staleMs) {
-        await rm(this.lockPath, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error('another window held the usage totals for too long');
-      await new Promise((r) => setTimeout(r, Math.min(5 + attempt * 5, 50)));
-    }
+  private lock(): Promise<() => Promise<void>> {
+    return acquireFileLock(this.lockPath, 'the usage totals', this.options);
   }
 }
