@@ -59,11 +59,17 @@ export const activation: Benchmark = {
       return [
         ...pathFigures(result, next),
         {
-          name: 'activation: activate() time',
-          value: Number(result.activationMs.toFixed(2)),
+          name: 'activation: activate() CPU time',
+          value: Number(result.activationCpuMs.toFixed(2)),
           unit: 'ms',
           goal: { op: '<=', value: 10 },
-          note: `measured by activate() around its own body (API activationMs), production bundle, ${when}, ${result.appName} ${result.vscodeVersion} on Node ${result.node}`,
+          note: `the host thread's CPU time in activate() (API activationCpuMs, process.threadCpuUsage), production bundle, ${when}, ${result.appName} ${result.vscodeVersion} on Node ${result.node}`,
+        },
+        {
+          name: 'activation: activate() wall time',
+          value: Number(result.activationMs.toFixed(2)),
+          unit: 'ms',
+          note: `the same span on the wall clock (API activationMs); it also counts the time the OS ran other processes (code-server, Chromium) on this machine's 2 cores, so it has no goal`,
         },
         {
           name: 'activation: AWS SDK modules loaded',

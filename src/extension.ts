@@ -17,14 +17,20 @@ import type { TestingApi } from './vscode/testing';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface StorytellerApi {
-  /** Milliseconds spent inside activate(), measured by the extension itself. */
+  /** Milliseconds spent inside activate(), wall clock, measured by the extension itself. */
   readonly activationMs: number;
+  /**
+   * CPU milliseconds the extension host's thread spent inside activate(). Unlike the wall clock
+   * it leaves out the time the OS gave other processes, which on a busy 2-core machine was up to 40 ms.
+   */
+  readonly activationCpuMs: number;
   /** Hooks for the integration suites; undefined unless VS Code runs in test mode. */
   readonly testing: TestingApi | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): StorytellerApi {
   const started = performance.now();
+  const startedCpu = threadCpuMs();
   const log = new Log();
   const quickInput = new QuickInputPrompter();
   const auth = new Auth(context.secrets, log, quickInput, context.globalState);
@@ -85,9 +91,11 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
   );
 
   const activationMs = performance.now() - started;
-  log.info(`Activated in ${activationMs.toFixed(2)} ms in ${vscode.env.appName} ${vscode.version}.`);
+  const activationCpuMs = threadCpuMs() - startedCpu;
+  log.info(`Activated in ${activationMs.toFixed(2)} ms (${activationCpuMs.toFixed(2)} ms CPU) in ${vscode.env.appName} ${vscode.version}.`);
   return {
     activationMs,
+    activationCpuMs,
     testing: testingApi({
       context,
       auth,
@@ -99,6 +107,14 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
       story,
     }),
   };
+}
+
+/** This thread's CPU time; the whole process's on a Node older than 23.9. */
+function threadCpuMs(): number {
+  // Typed by hand: @types/node follows the oldest Node that VS Code's engine range allows.
+  const { threadCpuUsage } = process as { threadCpuUsage?: () => NodeJS.CpuUsage };
+  const usage = threadCpuUsage ? threadCpuUsage.call(process) : process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
 }
 
 export function deactivate(): void {

@@ -17,6 +17,8 @@ export interface ActivationProbeResult {
   readonly activeBeforeProbe: boolean;
   /** What activate() measured around its own body (StorytellerApi.activationMs). */
   readonly activationMs: number;
+  /** The host thread's CPU time in activate() (StorytellerApi.activationCpuMs). */
+  readonly activationCpuMs: number;
   /** Files of the extension in the module cache after activation, relative to its folder, with sizes. */
   readonly extensionModules: readonly { readonly path: string; readonly bytes: number }[];
   /** Any module in the whole cache (not only the extension's) that is AWS SDK code. */
@@ -48,6 +50,7 @@ export interface ActivationProbeFailure {
 
 interface StorytellerApi {
   readonly activationMs: number;
+  readonly activationCpuMs: number;
   /** Present in test mode (this host runs the probe as extension tests). */
   readonly testing?: {
     readonly bundles: { load(bundle: 'signin' | 'story'): void; loads(): { bundle: string; bytes: number; ms: number }[]; compileCache(): string | undefined };
@@ -94,6 +97,7 @@ async function probe(): Promise<ActivationProbeResult> {
     extensionPath: root,
     activeBeforeProbe,
     activationMs: api.activationMs,
+    activationCpuMs: api.activationCpuMs,
     extensionModules: files(loaded),
     awsModules: loaded.filter((file) => AWS_MODULE.test(file)).sort(),
     cachedModules: loaded.length,

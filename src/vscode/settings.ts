@@ -33,9 +33,15 @@ export function watchSettings(log: Log): vscode.Disposable {
       }
     }
   };
-  check();
-  return vscode.workspace.onDidChangeConfiguration((e) => {
+  // After activation, not in it: the first inspect() builds VS Code's configuration model, which
+  // took 5-40 ms on a busy 2-core machine, and a warning can wait one turn.
+  const first = setTimeout(check, 0);
+  const watcher = vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(SECTION)) check();
+  });
+  return new vscode.Disposable(() => {
+    clearTimeout(first);
+    watcher.dispose();
   });
 }
 

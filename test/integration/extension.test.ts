@@ -61,9 +61,12 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
 
   it('is active, and measured its own activation', () => {
     assert.equal(extension.isActive, true);
-    const ms = extension.exports.activationMs;
-    console.log(`    activate() took ${ms.toFixed(2)} ms`);
-    assert.ok(ms >= 0 && ms < 50, `activation took ${ms} ms`);
+    const { activationMs: ms, activationCpuMs: cpu } = extension.exports;
+    console.log(`    activate() took ${ms.toFixed(2)} ms, ${cpu.toFixed(2)} ms CPU`);
+    // The CPU time is what activation costs the host's thread; the wall clock also counts the
+    // OS running code-server and Chromium on 2 cores (one CI run: 59.7 ms for about 3 ms of work).
+    assert.ok(cpu >= 0 && cpu < 20, `activation took ${cpu} ms of CPU`);
+    assert.ok(ms >= 0 && ms < 250, `activation took ${ms} ms on the wall clock`);
   });
 
   it('registers every command it contributes', async () => {
