@@ -23,9 +23,13 @@ function tsFiles(dir) {
 const noCredentialChain = {
   name: 'no-credential-chain',
   setup(build) {
-    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'credential-provider-node', namespace: 'no-credential-chain' }));
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: 'credential-provider-node',
+      namespace: 'no-credential-chain',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'no-credential-chain' }, () => ({
-      contents: 'export const defaultProvider = () => async () => { throw new Error("Storyteller passes its own AWS credentials; the SDK default chain is not bundled."); };',
+      contents:
+        'export const defaultProvider = () => async () => { throw new Error("Storyteller passes its own AWS credentials; the SDK default chain is not bundled."); };',
       loader: 'js',
     }));
   },
@@ -113,14 +117,18 @@ const watchMarkers = {
 if (production) rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
-  const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...b, plugins: [...(b.plugins ?? []), watchMarkers] })));
+  const contexts = await Promise.all(
+    builds.map((b) => esbuild.context({ ...b, plugins: [...(b.plugins ?? []), watchMarkers] })),
+  );
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
   for (const b of builds) {
     const result = await esbuild.build(b);
     if (result.metafile) {
       const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-      console.log(`${b.outfile ?? Object.keys(result.metafile.outputs).find((f) => !f.endsWith('.map'))}: ${(bytes / 1024).toFixed(1)} KB${production ? ' (production)' : ''}`);
+      console.log(
+        `${b.outfile ?? Object.keys(result.metafile.outputs).find((f) => !f.endsWith('.map'))}: ${(bytes / 1024).toFixed(1)} KB${production ? ' (production)' : ''}`,
+      );
     }
   }
 }

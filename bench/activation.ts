@@ -134,12 +134,43 @@ function pathFigures(first: ActivationProbeResult, next: ActivationProbeResult):
   const names = (path: LoadPath) => path.files.map((f) => `${f.path} (${kb(f.bytes)} KB)`).join(', ') || 'none';
   const ms = (x: number) => Number(x.toFixed(1));
   return [
-    { name: 'sign-in path: bytes loaded', value: kb(bytes(p.signIn)), unit: 'KB', goal: { op: '<=', value: 350 }, note: `the first sign-in loads ${names(p.signIn)}; before #17 it loaded all of dist/aws.js (977 KB)` },
-    { name: 'first story path: bytes loaded', value: kb(bytes(p.story)), unit: 'KB', note: `the first story then loads ${names(p.story)} (the sign-in bundle is already there)` },
-    { name: 'sign-in path: load time, first session', value: ms(p.signIn.ms), unit: 'ms', note: `require() in the real host with an empty compile cache (${p.compileCache}); before #17, 206–265 ms for dist/aws.js` },
-    { name: 'sign-in path: load time, next session', value: ms(n.signIn.ms), unit: 'ms', note: `the same with the compile cache the first session wrote (${n.compileCache})` },
-    { name: 'first story path: load time, first session', value: ms(p.story.ms), unit: 'ms', note: 'require() of dist/aws.js after sign-in, empty compile cache' },
-    { name: 'first story path: load time, next session', value: ms(n.story.ms), unit: 'ms', note: 'with the compile cache' },
+    {
+      name: 'sign-in path: bytes loaded',
+      value: kb(bytes(p.signIn)),
+      unit: 'KB',
+      goal: { op: '<=', value: 350 },
+      note: `the first sign-in loads ${names(p.signIn)}; before #17 it loaded all of dist/aws.js (977 KB)`,
+    },
+    {
+      name: 'first story path: bytes loaded',
+      value: kb(bytes(p.story)),
+      unit: 'KB',
+      note: `the first story then loads ${names(p.story)} (the sign-in bundle is already there)`,
+    },
+    {
+      name: 'sign-in path: load time, first session',
+      value: ms(p.signIn.ms),
+      unit: 'ms',
+      note: `require() in the real host with an empty compile cache (${p.compileCache}); before #17, 206–265 ms for dist/aws.js`,
+    },
+    {
+      name: 'sign-in path: load time, next session',
+      value: ms(n.signIn.ms),
+      unit: 'ms',
+      note: `the same with the compile cache the first session wrote (${n.compileCache})`,
+    },
+    {
+      name: 'first story path: load time, first session',
+      value: ms(p.story.ms),
+      unit: 'ms',
+      note: 'require() of dist/aws.js after sign-in, empty compile cache',
+    },
+    {
+      name: 'first story path: load time, next session',
+      value: ms(n.story.ms),
+      unit: 'ms',
+      note: 'with the compile cache',
+    },
   ];
 }
 
@@ -147,7 +178,11 @@ function pathFigures(first: ActivationProbeResult, next: ActivationProbeResult):
 async function packageVsix(out: string): Promise<void> {
   const vsce = join(root, 'node_modules', '.bin', 'vsce');
   try {
-    await promisify(execFile)(vsce, ['package', '--no-dependencies', '--out', out], { cwd: root, maxBuffer: 16 * 1024 * 1024, timeout: 180_000 });
+    await promisify(execFile)(vsce, ['package', '--no-dependencies', '--out', out], {
+      cwd: root,
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 180_000,
+    });
   } catch (e) {
     const { stdout, stderr, message } = e as { stdout?: string; stderr?: string; message: string };
     throw new Error(`vsce package failed: ${message}\n${stdout ?? ''}${stderr ?? ''}`, { cause: e });
@@ -188,7 +223,10 @@ async function extract(zip: string, dest: string): Promise<void> {
 }
 
 async function probeInHost(extensionDir: string, probe: string, out: string): Promise<ActivationProbeResult> {
-  const manifest = JSON.parse(readFileSync(join(extensionDir, 'package.json'), 'utf8')) as { publisher: string; name: string };
+  const manifest = JSON.parse(readFileSync(join(extensionDir, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+  };
   const extensionId = `${manifest.publisher}.${manifest.name}`;
   const logs: string[] = [];
   const run = await runInHost({
@@ -213,5 +251,7 @@ async function filesUnder(dir: string): Promise<{ path: string; bytes: number }[
   if (!existsSync(dir)) return [];
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-  return Promise.all(files.map(async (f) => ({ path: relative(dir, f).split(sep).join('/'), bytes: (await stat(f)).size })));
+  return Promise.all(
+    files.map(async (f) => ({ path: relative(dir, f).split(sep).join('/'), bytes: (await stat(f)).size })),
+  );
 }

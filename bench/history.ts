@@ -29,7 +29,14 @@ const WORDS = ['otter', 'star', 'lamp', 'sea', 'keeper', 'night', 'map', 'bread'
 export function benchStory(i: number, words: number): StoredStory {
   const text = Array.from({ length: words }, (_, k) => WORDS[(k * 7 + i) % WORDS.length]).join(' ');
   const id = `bench-${String(i).padStart(6, '0')}`;
-  const controls: StoryControls = { premise: `${PREMISES[i % PREMISES.length]} (${i})`, genre: 'fantasy', audience: 'adult', tone: 'gentle', length: 'medium', temperature: 0.7 };
+  const controls: StoryControls = {
+    premise: `${PREMISES[i % PREMISES.length]} (${i})`,
+    genre: 'fantasy',
+    audience: 'adult',
+    tone: 'gentle',
+    length: 'medium',
+    temperature: 0.7,
+  };
   const at = 1_700_000_000_000 + i * 60_000;
   return {
     version: 1,
@@ -103,7 +110,8 @@ interface Measured {
 
 async function measure(dir: string, count: number): Promise<Measured> {
   const rebuild = await timed(() => new HistoryStore(dir).list());
-  if (rebuild.result.items.length !== count) throw new Error(`listed ${rebuild.result.items.length} of ${count} stories`);
+  if (rebuild.result.items.length !== count)
+    throw new Error(`listed ${rebuild.result.items.length} of ${count} stories`);
   const runs = count >= 10_000 ? 7 : 11;
   const cold: number[] = [];
   for (let r = 0; r < runs; r++) {
@@ -126,7 +134,9 @@ async function measure(dir: string, count: number): Promise<Measured> {
   const search: number[] = [];
   let found = 0;
   for (let r = 0; r < runs; r++) {
-    const { ms, result } = await timed(() => new HistoryStore(dir).page({ query: 'Rival bakers', offset: 0, limit: 50 }));
+    const { ms, result } = await timed(() =>
+      new HistoryStore(dir).page({ query: 'Rival bakers', offset: 0, limit: 50 }),
+    );
     found = result.total;
     search.push(ms);
   }
@@ -166,18 +176,65 @@ export const history: Benchmark = {
         const m = byCount.get(count)!;
         const n = count.toLocaleString('en-US');
         figures.push(
-          { name: `history ${n}: list, new window`, value: round(m.listColdMs), unit: 'ms', goal: { op: '<=', value: LIST_GOAL_MS }, note: `median; reads the ${Math.round(m.indexBytes / 1024)} KB index and the directory's names, ${m.filesRead} story files` },
-          { name: `history ${n}: list, same window`, value: round(m.listWarmMs), unit: 'ms', goal: { op: '<=', value: LIST_GOAL_MS }, note: 'median; the index is unchanged, so one stat and the names' },
-          { name: `history ${n}: open one story`, value: round(m.openMs), unit: 'ms', goal: { op: '<=', value: OPEN_GOAL_MS }, note: 'median of 21 get() of 1,500-word stories' },
-          { name: `history ${n}: search title and premise`, value: round(m.searchMs), unit: 'ms', goal: { op: '<=', value: SEARCH_GOAL_MS }, note: `a new window's first search, first page of ${m.found} matches` },
-          { name: `history ${n}: index rebuilt from the stories`, value: round(m.rebuildMs, 0), unit: 'ms', note: 'once, when the index is missing (an older version) or corrupt: every story read' },
+          {
+            name: `history ${n}: list, new window`,
+            value: round(m.listColdMs),
+            unit: 'ms',
+            goal: { op: '<=', value: LIST_GOAL_MS },
+            note: `median; reads the ${Math.round(m.indexBytes / 1024)} KB index and the directory's names, ${m.filesRead} story files`,
+          },
+          {
+            name: `history ${n}: list, same window`,
+            value: round(m.listWarmMs),
+            unit: 'ms',
+            goal: { op: '<=', value: LIST_GOAL_MS },
+            note: 'median; the index is unchanged, so one stat and the names',
+          },
+          {
+            name: `history ${n}: open one story`,
+            value: round(m.openMs),
+            unit: 'ms',
+            goal: { op: '<=', value: OPEN_GOAL_MS },
+            note: 'median of 21 get() of 1,500-word stories',
+          },
+          {
+            name: `history ${n}: search title and premise`,
+            value: round(m.searchMs),
+            unit: 'ms',
+            goal: { op: '<=', value: SEARCH_GOAL_MS },
+            note: `a new window's first search, first page of ${m.found} matches`,
+          },
+          {
+            name: `history ${n}: index rebuilt from the stories`,
+            value: round(m.rebuildMs, 0),
+            unit: 'ms',
+            note: 'once, when the index is missing (an older version) or corrupt: every story read',
+          },
         );
       }
       const short = byCount.get(1_000)!;
       figures.push(
-        { name: 'history 1,000 of 15,000 words: list, new window', value: round(longM.listColdMs), unit: 'ms', goal: { op: '<=', value: LIST_GOAL_MS }, note: `stories ten times longer (${Math.round((longM.indexBytes / 1024) * 10) / 10} KB index all the same)` },
-        { name: 'history: story files read by a list (any length)', value: short.filesRead + longM.filesRead, unit: 'files', goal: { op: '==', value: 0 }, note: 'what makes listing independent of story length' },
-        { name: 'history 1,000 of 15,000 words: open one story', value: round(longM.openMs), unit: 'ms', goal: { op: '<=', value: OPEN_GOAL_MS }, note: 'about 90 KB of JSON' },
+        {
+          name: 'history 1,000 of 15,000 words: list, new window',
+          value: round(longM.listColdMs),
+          unit: 'ms',
+          goal: { op: '<=', value: LIST_GOAL_MS },
+          note: `stories ten times longer (${Math.round((longM.indexBytes / 1024) * 10) / 10} KB index all the same)`,
+        },
+        {
+          name: 'history: story files read by a list (any length)',
+          value: short.filesRead + longM.filesRead,
+          unit: 'files',
+          goal: { op: '==', value: 0 },
+          note: 'what makes listing independent of story length',
+        },
+        {
+          name: 'history 1,000 of 15,000 words: open one story',
+          value: round(longM.openMs),
+          unit: 'ms',
+          goal: { op: '<=', value: OPEN_GOAL_MS },
+          note: 'about 90 KB of JSON',
+        },
       );
       return figures;
     } finally {

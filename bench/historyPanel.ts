@@ -37,7 +37,10 @@ declare const document: {
   addEventListener(type: string, listener: () => void, capture: boolean): void;
   getElementById(id: string): { textContent: string | null } | null;
 };
-declare const MutationObserver: new (callback: () => void) => { observe(target: unknown, options: Record<string, boolean>): void; disconnect(): void };
+declare const MutationObserver: new (callback: () => void) => {
+  observe(target: unknown, options: Record<string, boolean>): void;
+  disconnect(): void;
+};
 
 /** In the page, before its script: forwards what it posts to this process, and times the history list. */
 function probe(): void {
@@ -91,7 +94,11 @@ function wire(page: HistoryPage, query?: string): HistoryPage {
 }
 
 /** One panel opening: ms from navigation to the first history row, then searches. */
-async function openPanel(harness: Harness, dir: string, searches: readonly string[]): Promise<{ boot: number; opening: number; history: number; search: number[] }> {
+async function openPanel(
+  harness: Harness,
+  dir: string,
+  searches: readonly string[],
+): Promise<{ boot: number; opening: number; history: number; search: number[] }> {
   const sp = await harness.newPage();
   // A new window: nothing of the history in memory.
   const store = new HistoryStore(dir);
@@ -102,12 +109,26 @@ async function openPanel(harness: Harness, dir: string, searches: readonly strin
       const t0 = performance.now();
       const list = await store.page({ offset: 0, limit: PAGE });
       hostMs = performance.now() - t0;
-      await sp.send(hostEvent('state', { auth: { status: 'signedIn', email: 'bench@example.com' }, models: [{ id: 'amazon.nova-lite-v1:0', name: 'Nova Lite', provider: 'Amazon' }], defaultModelId: 'amazon.nova-lite-v1:0' }));
-      await sp.send(hostEvent('history', wire({ ...toHistoryPage(list.items, LIMITS.historyPageMax), total: list.total, offset: 0 })));
+      await sp.send(
+        hostEvent('state', {
+          auth: { status: 'signedIn', email: 'bench@example.com' },
+          models: [{ id: 'amazon.nova-lite-v1:0', name: 'Nova Lite', provider: 'Amazon' }],
+          defaultModelId: 'amazon.nova-lite-v1:0',
+        }),
+      );
+      await sp.send(
+        hostEvent(
+          'history',
+          wire({ ...toHistoryPage(list.items, LIMITS.historyPageMax), total: list.total, offset: 0 }),
+        ),
+      );
     } else if (m.kind === 'request' && m.method === 'history.list') {
       const q = m.params;
       const list = await store.page({ offset: q.offset ?? 0, limit: q.limit ?? PAGE, query: q.query ?? '' });
-      await sp.respond(m.id, wire({ ...toHistoryPage(list.items, LIMITS.historyPageMax), total: list.total, offset: list.offset }, q.query));
+      await sp.respond(
+        m.id,
+        wire({ ...toHistoryPage(list.items, LIMITS.historyPageMax), total: list.total, offset: list.offset }, q.query),
+      );
     }
   };
   await sp.page.exposeFunction('__benchHost', (m: WebviewMessage) => {
@@ -116,16 +137,22 @@ async function openPanel(harness: Harness, dir: string, searches: readonly strin
   await sp.page.addInitScript(probe);
   try {
     await sp.goto();
-    await sp.page.waitForFunction(() => window.__probe.firstRow !== undefined, undefined, { timeout: 30_000 }).catch((e: unknown) => {
-      throw failures.length ? failures[0] : e;
-    });
+    await sp.page
+      .waitForFunction(() => window.__probe.firstRow !== undefined, undefined, { timeout: 30_000 })
+      .catch((e: unknown) => {
+        throw failures.length ? failures[0] : e;
+      });
     const { firstRow, historyAt } = (await sp.page.evaluate(() => window.__probe)) as Required<Probe>;
     const ready = (await sp.posted()).find((p) => p.m.kind === 'event' && p.m.type === 'ready');
     if (!ready) throw new Error('the webview posted no ready');
     const search: number[] = [];
     for (const query of searches) {
       await sp.page.locator('#history-search input').fill(query);
-      await sp.page.waitForFunction((q) => (document.getElementById('history-count')?.textContent ?? '').includes(`“${q}”`), query, { timeout: 30_000 });
+      await sp.page.waitForFunction(
+        (q) => (document.getElementById('history-count')?.textContent ?? '').includes(`“${q}”`),
+        query,
+        { timeout: 30_000 },
+      );
       const p = (await sp.page.evaluate(() => window.__probe)) as Probe;
       if (p.inputAt === undefined || p.rowsAt === undefined) throw new Error(`no timing for the search "${query}"`);
       search.push(p.rowsAt - p.inputAt);
@@ -177,7 +204,13 @@ export const historyPanel: Benchmark = {
             unit: 'ms',
             note: `median: navigation → the first row, all included; the webview's own boot (navigation → ready, the production bundle) is ${round(median(boots))} ms of it, whatever the history`,
           },
-          { name: `panel ${n}: search answered`, value: round(median(searches)), unit: 'ms', goal: { op: '<=', value: SEARCH_GOAL_MS }, note: `median of ${searches.length} searches (${SEARCHES.join(', ')}): input event → the list shows the matches (request, the store's search, response, render); worst ${round(Math.max(...searches))} ms` },
+          {
+            name: `panel ${n}: search answered`,
+            value: round(median(searches)),
+            unit: 'ms',
+            goal: { op: '<=', value: SEARCH_GOAL_MS },
+            note: `median of ${searches.length} searches (${SEARCHES.join(', ')}): input event → the list shows the matches (request, the store's search, response, render); worst ${round(Math.max(...searches))} ms`,
+          },
         );
         await rm(join(root, `n${count}`), { recursive: true, force: true });
       }

@@ -32,7 +32,16 @@ export const leak: Benchmark = {
     try {
       execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: 'ignore' });
       const probe = join(tmp, 'leakProbe.js');
-      await esbuild.build({ entryPoints: [join(__dirname, 'host', 'leakProbe.ts')], outfile: probe, bundle: true, format: 'cjs', platform: 'node', target: 'node20', external: ['vscode'], logLevel: 'error' });
+      await esbuild.build({
+        entryPoints: [join(__dirname, 'host', 'leakProbe.ts')],
+        outfile: probe,
+        bundle: true,
+        format: 'cjs',
+        platform: 'node',
+        target: 'node20',
+        external: ['vscode'],
+        logLevel: 'error',
+      });
       const out = join(tmp, 'result.json');
       const logs: string[] = [];
       const run = await runInHost({
@@ -44,7 +53,8 @@ export const leak: Benchmark = {
         onLog: (line) => logs.push(line),
       });
       const tail = () => (logs.length ? `\nlast host output:\n${logs.slice(-30).join('\n')}` : '');
-      if (!existsSync(out)) throw new Error(`the probe wrote no result (host run ${run.outcome}: ${run.detail})${tail()}`);
+      if (!existsSync(out))
+        throw new Error(`the probe wrote no result (host run ${run.outcome}: ${run.detail})${tail()}`);
       const result = JSON.parse(await readFile(out, 'utf8')) as LeakProbeResult | { error: string };
       if ('error' in result) throw new Error(`the probe failed in the host: ${result.error}${tail()}`);
       if (run.outcome !== 'passed') throw new Error(`host run ${run.outcome}: ${run.detail}${tail()}`);

@@ -57,7 +57,10 @@ async function pipelineFirstToken(service: StoryService): Promise<number> {
 async function rawFirstToken(client: BedrockRuntimeClient, request: ConverseRequest): Promise<number> {
   const controller = new AbortController();
   const t0 = performance.now();
-  const out = await client.send(new ConverseStreamCommand(request as ConstructorParameters<typeof ConverseStreamCommand>[0]), { abortSignal: controller.signal });
+  const out = await client.send(
+    new ConverseStreamCommand(request as ConstructorParameters<typeof ConverseStreamCommand>[0]),
+    { abortSignal: controller.signal },
+  );
   try {
     for await (const event of out.stream ?? []) {
       if (event.contentBlockDelta?.delta?.text) return performance.now() - t0;
@@ -125,8 +128,19 @@ export const pipeline: Benchmark = {
       const warm = cognitoCalls(emu);
 
       // The raw client signs with credentials from the same identity pool, fetched once.
-      const creds = await new CognitoCredentials({ region: emu.region, identityPoolId: emu.identityPoolId, userPoolId: emu.userPoolId, endpoint: emu.endpoints.cognitoIdentity, sessions: user.sessions }).get();
-      const rawClient = new BedrockRuntimeClient({ region: emu.region, endpoint: emu.endpoints.bedrockRuntime, requestHandler: new NodeHttpHandler(), credentials: creds });
+      const creds = await new CognitoCredentials({
+        region: emu.region,
+        identityPoolId: emu.identityPoolId,
+        userPoolId: emu.userPoolId,
+        endpoint: emu.endpoints.cognitoIdentity,
+        sessions: user.sessions,
+      }).get();
+      const rawClient = new BedrockRuntimeClient({
+        region: emu.region,
+        endpoint: emu.endpoints.bedrockRuntime,
+        requestHandler: new NodeHttpHandler(),
+        credentials: creds,
+      });
       const request = buildConverseRequest(config.modelId, CONTROLS);
 
       emu.fault({ kind: 'latency', operation: 'ConverseStream', ms: MODEL_LATENCY_MS });
@@ -152,13 +166,40 @@ export const pipeline: Benchmark = {
       const refreshes = await concurrentRefreshes(emu, user.session, 50);
       const ratio = median(core) / median(sdk);
       return [
-        { name: 'first token: StoryService ÷ raw SDK (median)', value: round(ratio, 3), unit: '×', goal: { op: '<=', value: 1.05 }, note: `${RUNS} alternating warm runs, ${MODEL_LATENCY_MS} ms model latency` },
+        {
+          name: 'first token: StoryService ÷ raw SDK (median)',
+          value: round(ratio, 3),
+          unit: '×',
+          goal: { op: '<=', value: 1.05 },
+          note: `${RUNS} alternating warm runs, ${MODEL_LATENCY_MS} ms model latency`,
+        },
         { name: 'first token via StoryService (median)', value: round(median(core), 1), unit: 'ms' },
         { name: 'first token via raw SDK (median)', value: round(median(sdk), 1), unit: 'ms' },
-        { name: 'cold first story: Cognito identity calls', value: cold.getId + cold.getCredentials, unit: 'calls', goal: { op: '==', value: 2 }, note: `GetId ${cold.getId}, GetCredentialsForIdentity ${cold.getCredentials}, InitiateAuth ${cold.initiateAuth}` },
-        { name: 'warm story: Cognito calls', value: warm.getId + warm.getCredentials + warm.initiateAuth, unit: 'calls', goal: { op: '==', value: 0 } },
-        { name: 'cancel → stopped (worst of 5)', value: round(Math.max(...stops), 1), unit: 'ms', goal: { op: '<=', value: 200 } },
-        { name: '50 concurrent getSession() on an expired token: refreshes', value: refreshes, unit: 'requests', goal: { op: '==', value: 1 } },
+        {
+          name: 'cold first story: Cognito identity calls',
+          value: cold.getId + cold.getCredentials,
+          unit: 'calls',
+          goal: { op: '==', value: 2 },
+          note: `GetId ${cold.getId}, GetCredentialsForIdentity ${cold.getCredentials}, InitiateAuth ${cold.initiateAuth}`,
+        },
+        {
+          name: 'warm story: Cognito calls',
+          value: warm.getId + warm.getCredentials + warm.initiateAuth,
+          unit: 'calls',
+          goal: { op: '==', value: 0 },
+        },
+        {
+          name: 'cancel → stopped (worst of 5)',
+          value: round(Math.max(...stops), 1),
+          unit: 'ms',
+          goal: { op: '<=', value: 200 },
+        },
+        {
+          name: '50 concurrent getSession() on an expired token: refreshes',
+          value: refreshes,
+          unit: 'requests',
+          goal: { op: '==', value: 1 },
+        },
       ];
     } finally {
       for (const s of services) s.dispose();

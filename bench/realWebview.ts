@@ -51,7 +51,11 @@ export const realWebview: Benchmark = {
     let demo: Demo | undefined;
     let browser: BrowserContext | undefined;
     try {
-      demo = await startDemo({ readyFile: join(temp, 'ready.json'), args: ['--stream-rate', String(PACED_RATE)], timeoutMs: 150_000 });
+      demo = await startDemo({
+        readyFile: join(temp, 'ready.json'),
+        args: ['--stream-rate', String(PACED_RATE)],
+        timeoutMs: 150_000,
+      });
       browser = await launchBrowser(codeServerDirs(temp), { viewport: VIEWPORT });
       const wb = new Workbench(browser.pages()[0] ?? (await browser.newPage()));
       await wb.open(demo.ready.url, { statusBarId: ACCOUNT_ITEM });
@@ -59,16 +63,28 @@ export const realWebview: Benchmark = {
 
       await wb.runCommand('Storyteller: New Story');
       const frame = await wb.storyFrame();
-      await until('the panel to know the account', async () => (await frame.locator('.auth-line').innerText()).includes(EMAIL));
+      await until('the panel to know the account', async () =>
+        (await frame.locator('.auth-line').innerText()).includes(EMAIL),
+      );
       await frame.locator('#premise textarea').fill('A cartographer maps a city that rearranges itself every night');
-      await until('Generate to be enabled', async () => !(await frame.locator('#generate').evaluate((b: { disabled?: boolean }) => b.disabled === true)));
+      await until(
+        'Generate to be enabled',
+        async () => !(await frame.locator('#generate').evaluate((b: { disabled?: boolean }) => b.disabled === true)),
+      );
       // Paced at 2,400 tokens/s (about 10x a fast model) for the goals; then unthrottled, which
       // measures the SDK's decoding of 20k events in the extension host more than the panel.
       const paced = await story(frame, demo.admin, PACED_RATE);
       const burst = await story(frame, demo.admin, 0);
-      const msgNote = (r: StoryRun) => `${r.probe.deltas} story.delta messages over ${round(r.seconds, 2)} s in the real webview; the emulator sent ${TOKENS} tokens in ${round((r.stream.lastTokenAt - r.stream.startedAt) / 1000, 2)} s`;
+      const msgNote = (r: StoryRun) =>
+        `${r.probe.deltas} story.delta messages over ${round(r.seconds, 2)} s in the real webview; the emulator sent ${TOKENS} tokens in ${round((r.stream.lastTokenAt - r.stream.startedAt) / 1000, 2)} s`;
       return [
-        { name: 'panel: delta messages per second', value: round(paced.perSecond), unit: 'msg/s', goal: { op: '<=', value: 60 }, note: msgNote(paced) },
+        {
+          name: 'panel: delta messages per second',
+          value: round(paced.perSecond),
+          unit: 'msg/s',
+          goal: { op: '<=', value: 60 },
+          note: msgNote(paced),
+        },
         {
           name: 'panel: last token visible after the last delta',
           value: round(paced.lag),
@@ -76,9 +92,25 @@ export const realWebview: Benchmark = {
           goal: { op: '<=', value: 100 },
           note: 'the emulator wrote the last token → the story text in the webview DOM changed for the last time (SDK, host batching, postMessage and render included)',
         },
-        { name: 'panel: last delta message → DOM', value: round(paced.webviewLag), unit: 'ms', note: `the webview's own share; ${paced.probe.mutations} DOM updates, ${paced.shownChars.toLocaleString('en-US')} characters shown of ${paced.stream.chars.toLocaleString('en-US')} streamed` },
-        { name: 'panel, unthrottled: delta messages per second', value: round(burst.perSecond), unit: 'msg/s', goal: { op: '<=', value: 60 }, note: msgNote(burst) },
-        { name: 'panel, unthrottled: last token visible after the last delta', value: round(burst.lag), unit: 'ms', note: 'dominated by decoding 20k event-stream frames in the extension host' },
+        {
+          name: 'panel: last delta message → DOM',
+          value: round(paced.webviewLag),
+          unit: 'ms',
+          note: `the webview's own share; ${paced.probe.mutations} DOM updates, ${paced.shownChars.toLocaleString('en-US')} characters shown of ${paced.stream.chars.toLocaleString('en-US')} streamed`,
+        },
+        {
+          name: 'panel, unthrottled: delta messages per second',
+          value: round(burst.perSecond),
+          unit: 'msg/s',
+          goal: { op: '<=', value: 60 },
+          note: msgNote(burst),
+        },
+        {
+          name: 'panel, unthrottled: last token visible after the last delta',
+          value: round(burst.lag),
+          unit: 'ms',
+          note: 'dominated by decoding 20k event-stream frames in the extension host',
+        },
       ];
     } finally {
       await browser?.close().catch(() => undefined);
@@ -105,10 +137,23 @@ async function story(frame: Frame, admin: Demo['admin'], rate: number): Promise<
   await admin('PUT', 'stream-rate', { tokensPerSecond: rate });
   await admin('PUT', 'story', { tokens: TOKENS });
   try {
-    await until('Generate to be enabled', async () => !(await frame.locator('#generate').evaluate((b: { disabled?: boolean }) => b.disabled === true)));
+    await until(
+      'Generate to be enabled',
+      async () => !(await frame.locator('#generate').evaluate((b: { disabled?: boolean }) => b.disabled === true)),
+    );
     await frame.locator('#generate').click();
-    await until('the story to start', async () => (await frame.locator('.story-section').getAttribute('data-status')) === 'streaming', 30_000, 20);
-    await until('the story to finish', async () => (await frame.locator('.story-section').getAttribute('data-status')) === 'done', 120_000, 50);
+    await until(
+      'the story to start',
+      async () => (await frame.locator('.story-section').getAttribute('data-status')) === 'streaming',
+      30_000,
+      20,
+    );
+    await until(
+      'the story to finish',
+      async () => (await frame.locator('.story-section').getAttribute('data-status')) === 'done',
+      120_000,
+      50,
+    );
   } finally {
     await admin('DELETE', 'story');
   }
@@ -120,7 +165,8 @@ async function story(frame: Frame, admin: Demo['admin'], rate: number): Promise<
   if (probe.deltas === 0) throw new Error('The webview received no story.delta message.');
   // textContent: paragraphs scrolled out of view skip layout, so innerText would miss them.
   const shownChars = ((await frame.locator('#story').textContent()) ?? '').length;
-  if (shownChars < 0.9 * stream.chars) throw new Error(`The panel shows ${shownChars} characters of the ${stream.chars} streamed.`);
+  if (shownChars < 0.9 * stream.chars)
+    throw new Error(`The panel shows ${shownChars} characters of the ${stream.chars} streamed.`);
   const seconds = (probe.lastDeltaAt - probe.firstDeltaAt) / 1000;
   return {
     probe,
@@ -136,7 +182,14 @@ async function story(frame: Frame, admin: Demo['admin'], rate: number): Promise<
 /** Counts story.delta messages and times the story element's DOM changes, in the webview. */
 async function installProbe(frame: Frame): Promise<void> {
   await frame.evaluate(() => {
-    const probe: Probe = { deltas: 0, firstDeltaAt: 0, lastDeltaAt: 0, otherMessages: 0, lastMutationAt: 0, mutations: 0 };
+    const probe: Probe = {
+      deltas: 0,
+      firstDeltaAt: 0,
+      lastDeltaAt: 0,
+      otherMessages: 0,
+      lastMutationAt: 0,
+      mutations: 0,
+    };
     window.__probe = probe;
     window.addEventListener('message', (e) => {
       const m = e.data as { kind?: string; type?: string } | null;

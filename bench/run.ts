@@ -44,7 +44,11 @@ function table(rows: readonly Row[]): string {
   ]);
   const head = ['figure', 'value', 'unit', 'goal', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
-  const line = (c: string[]) => c.map((x, i) => (i === 1 ? x.padStart(widths[i] as number) : x.padEnd(widths[i] as number))).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => (i === 1 ? x.padStart(widths[i] as number) : x.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(widths.map((w) => '─'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
@@ -70,7 +74,9 @@ async function main(): Promise<number> {
     `${JSON.stringify({ ranAt: new Date().toISOString(), node: process.version, machine: MACHINE, results: rows.map((r) => ({ benchmark: r.benchmark, ...r.figure, ok: r.ok })), failures }, null, 2)}\n`,
   );
   const verdict = missed.length === 0 && failures.length === 0;
-  process.stdout.write(`\n${verdict ? '✓ every goal met' : `✗ ${missed.length} goal(s) missed, ${failures.length} benchmark(s) failed`} · .bench/results.json\n`);
+  process.stdout.write(
+    `\n${verdict ? '✓ every goal met' : `✗ ${missed.length} goal(s) missed, ${failures.length} benchmark(s) failed`} · .bench/results.json\n`,
+  );
   return verdict ? 0 : 1;
 }
 

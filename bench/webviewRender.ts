@@ -21,11 +21,25 @@ export const webviewRender: Benchmark = {
         try {
           await sp.goto();
           const models = [{ id: 'amazon.nova-lite-v1:0', name: 'Nova Lite', provider: 'Amazon' }];
-          await sp.send(hostEvent('state', { auth: { status: 'signedIn', email: 'bench@example.com' }, models, defaultModelId: models[0]!.id }));
-          await sp.send(hostEvent('story.started', { storyId, modelId: models[0]!.id, controls: { ...DEFAULT_CONTROLS, premise: 'Benchmark' }, kind: 'new' }));
+          await sp.send(
+            hostEvent('state', {
+              auth: { status: 'signedIn', email: 'bench@example.com' },
+              models,
+              defaultModelId: models[0]!.id,
+            }),
+          );
+          await sp.send(
+            hostEvent('story.started', {
+              storyId,
+              modelId: models[0]!.id,
+              controls: { ...DEFAULT_CONTROLS, premise: 'Benchmark' },
+              kind: 'new',
+            }),
+          );
           const figures = await streamStory(sp, storyId, tokens, PER_MESSAGE, intervalMs);
           const violations = await sp.cspViolations();
-          if (violations.length || sp.problems.errors.length) throw new Error(`page problems: ${JSON.stringify({ violations, errors: sp.problems.errors })}`);
+          if (violations.length || sp.problems.errors.length)
+            throw new Error(`page problems: ${JSON.stringify({ violations, errors: sp.problems.errors })}`);
           return figures;
         } finally {
           await sp.page.close();
@@ -35,16 +49,63 @@ export const webviewRender: Benchmark = {
       const burst = await run('burst', 0);
       const kb = `${(paced.chars / 1024).toFixed(0)} KB in ${paced.messages} deltas of ${PER_MESSAGE} tokens`;
       return [
-        { name: 'webview: delta messages per second', value: round(paced.messagesPerSecond), unit: 'msg/s', goal: { op: '<=', value: 60 }, note: kb },
-        { name: 'webview: last-token lag', value: round(paced.lastTokenLagMs), unit: 'ms', goal: { op: '<=', value: 100 }, note: 'last delta posted → last token in the DOM' },
-        { name: 'webview: total render time (paced)', value: Math.round(paced.totalMs), unit: 'ms', note: 'set by the sender: messages × 16.7 ms' },
-        { name: 'webview: longest frame (paced)', value: round(paced.longestFrameMs), unit: 'ms', note: 'longest gap between animation frames while streaming' },
-        { name: 'webview: longest task (paced)', value: round(paced.longestTaskMs), unit: 'ms', note: 'PerformanceObserver longtask (≥ 50 ms), 0 if none' },
-        { name: 'webview: flush per frame, mean (paced)', value: round(paced.meanFlushMs, 2), unit: 'ms', note: `max ${round(paced.maxFlushMs)} ms over ${paced.flushes} flushes` },
-        { name: 'webview: DOM updates in one frame, most (paced)', value: paced.framesWithSeveralMutations > 0 ? 2 : 1, unit: 'updates', goal: { op: '<=', value: 1 } },
-        { name: 'webview: total render time (burst)', value: Math.round(burst.totalMs), unit: 'ms', note: `all ${burst.messages} deltas posted at once; ${burst.flushes} flushes` },
+        {
+          name: 'webview: delta messages per second',
+          value: round(paced.messagesPerSecond),
+          unit: 'msg/s',
+          goal: { op: '<=', value: 60 },
+          note: kb,
+        },
+        {
+          name: 'webview: last-token lag',
+          value: round(paced.lastTokenLagMs),
+          unit: 'ms',
+          goal: { op: '<=', value: 100 },
+          note: 'last delta posted → last token in the DOM',
+        },
+        {
+          name: 'webview: total render time (paced)',
+          value: Math.round(paced.totalMs),
+          unit: 'ms',
+          note: 'set by the sender: messages × 16.7 ms',
+        },
+        {
+          name: 'webview: longest frame (paced)',
+          value: round(paced.longestFrameMs),
+          unit: 'ms',
+          note: 'longest gap between animation frames while streaming',
+        },
+        {
+          name: 'webview: longest task (paced)',
+          value: round(paced.longestTaskMs),
+          unit: 'ms',
+          note: 'PerformanceObserver longtask (≥ 50 ms), 0 if none',
+        },
+        {
+          name: 'webview: flush per frame, mean (paced)',
+          value: round(paced.meanFlushMs, 2),
+          unit: 'ms',
+          note: `max ${round(paced.maxFlushMs)} ms over ${paced.flushes} flushes`,
+        },
+        {
+          name: 'webview: DOM updates in one frame, most (paced)',
+          value: paced.framesWithSeveralMutations > 0 ? 2 : 1,
+          unit: 'updates',
+          goal: { op: '<=', value: 1 },
+        },
+        {
+          name: 'webview: total render time (burst)',
+          value: Math.round(burst.totalMs),
+          unit: 'ms',
+          note: `all ${burst.messages} deltas posted at once; ${burst.flushes} flushes`,
+        },
         { name: 'webview: longest frame (burst)', value: round(burst.longestFrameMs), unit: 'ms' },
-        { name: 'webview: longest task (burst)', value: round(burst.longestTaskMs), unit: 'ms', note: 'one catch-up flush, as after the panel was hidden' },
+        {
+          name: 'webview: longest task (burst)',
+          value: round(burst.longestTaskMs),
+          unit: 'ms',
+          note: 'one catch-up flush, as after the panel was hidden',
+        },
       ];
     } finally {
       await harness.close();

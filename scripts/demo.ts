@@ -70,7 +70,8 @@ function options(): Options {
     if (eq <= 0) throw new Error(`--param needs Key=Value, got "${kv}".`);
     params[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
-  if (values.fresh && values.dir) throw new Error('--fresh and --dir exclude each other: --fresh uses a temporary folder.');
+  if (values.fresh && values.dir)
+    throw new Error('--fresh and --dir exclude each other: --fresh uses a temporary folder.');
   return {
     dir: values.fresh ? undefined : resolve(values.dir ?? join(root, '.demo')),
     port: integer('port', values.port),
@@ -100,7 +101,11 @@ async function freePort(wanted: number): Promise<number> {
 function installHost(): void {
   if (existsSync(join(hostPaths().dir, '.complete'))) return;
   step('installing the offline VS Code host (code-server, once; about 2 minutes)');
-  const prereqs = spawnSync('bash', [join(root, '.ci/prereqs'), 'libkrb5-dev', 'build-essential', 'python3', 'pkg-config'], { stdio: 'inherit' });
+  const prereqs = spawnSync(
+    'bash',
+    [join(root, '.ci/prereqs'), 'libkrb5-dev', 'build-essential', 'python3', 'pkg-config'],
+    { stdio: 'inherit' },
+  );
   if (prereqs.status !== 0) throw new Error('Could not install the build tools code-server needs (see above).');
   ensureHost({ browser: false });
 }
@@ -123,7 +128,9 @@ async function main(): Promise<number> {
       await emulator?.stop();
       // A kept demo loses only what each start makes again (the password file, temp files).
       if (fresh) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-      else for (const transient of [join(dir, 'code-server.yaml'), join(dir, 'tmp'), vsix]) rmSync(transient, { recursive: true, force: true, maxRetries: 3 });
+      else
+        for (const transient of [join(dir, 'code-server.yaml'), join(dir, 'tmp'), vsix])
+          rmSync(transient, { recursive: true, force: true, maxRetries: 3 });
     })());
   let done!: (code: number) => void;
   const finished = new Promise<number>((r) => (done = r));
@@ -134,7 +141,11 @@ async function main(): Promise<number> {
       if (stopping) return;
       say(`\n${signal}: stopping the demo…`);
       void stop().then(() => {
-        say(fresh ? 'Stopped. Nothing is left behind.' : `Stopped. Your workspace, stories and accounts are kept in ${dir} for the next npm run demo (--fresh for a throwaway run).`);
+        say(
+          fresh
+            ? 'Stopped. Nothing is left behind.'
+            : `Stopped. Your workspace, stories and accounts are kept in ${dir} for the next npm run demo (--fresh for a throwaway run).`,
+        );
         done(0);
       });
     });
@@ -197,16 +208,33 @@ async function main(): Promise<number> {
     void server.exited.then((why) => {
       if (stopping) return;
       const idle = server?.recentLog().some((l) => /Idle timeout/i.test(l));
-      say(idle ? `\nVS Code stopped after ${IDLE_TIMEOUT_SECONDS / 60} minutes without a browser; stopping the demo. Run npm run demo again.` : `\n${why}; stopping the demo.`);
+      say(
+        idle
+          ? `\nVS Code stopped after ${IDLE_TIMEOUT_SECONDS / 60} minutes without a browser; stopping the demo. Run npm run demo again.`
+          : `\n${why}; stopping the demo.`,
+      );
       void stop().then(() => done(1));
     });
 
     if (opts.readyFile) {
-      const ready = { url, workbenchUrl, origin: server.origin, serverPid: server.pid, watchdogPid: server.watchdogPid, workspace, dir, fresh, vsix, emulator: emulator.info() };
+      const ready = {
+        url,
+        workbenchUrl,
+        origin: server.origin,
+        serverPid: server.pid,
+        watchdogPid: server.watchdogPid,
+        workspace,
+        dir,
+        fresh,
+        vsix,
+        emulator: emulator.info(),
+      };
       writeFileSync(opts.readyFile, `${JSON.stringify(ready, null, 2)}\n`, { mode: 0o600 });
     }
     say();
-    say(`Bedrock Storyteller is ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open this in a browser (it signs you in to VS Code):`);
+    say(
+      `Bedrock Storyteller is ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open this in a browser (it signs you in to VS Code):`,
+    );
     say();
     say(`    ${url}`);
     say();
@@ -215,9 +243,15 @@ async function main(): Promise<number> {
     say(`  Then: Ctrl+Shift+P → "Storyteller: Sign Up…" with any email and a password like Story-teller-1,`);
     say('  and the code printed here: Sign Up signs you in. Then "Storyteller: New Story".');
     say(`  Backend: local emulator at ${emulator.endpoints.cognitoIdp} (user pool ${emulator.userPoolId},`);
-    say(`  app client ${emulator.clientId}${emulator.clientSecret ? ' with a secret, already given to the extension' : ''}); no AWS account is used.`);
+    say(
+      `  app client ${emulator.clientId}${emulator.clientSecret ? ' with a secret, already given to the extension' : ''}); no AWS account is used.`,
+    );
     say(`  Codes are e-mailed nowhere: they appear here, and at ${emulator.outbox}`);
-    say(fresh ? '  Ctrl-C stops everything and deletes this throwaway run.' : `  Ctrl-C stops everything; your workspace, stories and accounts stay in ${dir} (--fresh: a throwaway run).`);
+    say(
+      fresh
+        ? '  Ctrl-C stops everything and deletes this throwaway run.'
+        : `  Ctrl-C stops everything; your workspace, stories and accounts stay in ${dir} (--fresh: a throwaway run).`,
+    );
     say();
   } catch (e) {
     say(`\nThe demo could not start: ${e instanceof Error ? e.message : String(e)}`);

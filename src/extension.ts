@@ -55,13 +55,17 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     provider,
     statusBar,
     watchContextKeys(auth, context.secrets),
-    vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, provider, { supportsMultipleAccounts: false }),
+    vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, provider, {
+      supportsMultipleAccounts: false,
+    }),
     vscode.commands.registerCommand('storyteller.showLog', () => log.show()),
     // Arguments skip the JSON prompts, never the user's confirmation (asked through the prompter,
     // so the integration suites can answer it).
     vscode.commands.registerCommand('storyteller.configureFromStack', (args?: unknown) =>
       configureFromStack(log, toConfigureArgs(args), async (message, detail, action) =>
-        auth.prompter.confirm ? auth.prompter.confirm(message, detail, action) : (await auth.prompter.message('warning', `${message} ${detail}`, action)) === action,
+        auth.prompter.confirm
+          ? auth.prompter.confirm(message, detail, action)
+          : (await auth.prompter.message('warning', `${message} ${detail}`, action)) === action,
       ),
     ),
     command('storyteller.signUp', () => auth.signUp()),
@@ -86,13 +90,17 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     }),
     watchSettings(log),
     story,
-    vscode.commands.registerCommand('storyteller.newStory', () => StoryPanel.createOrShow(context.extensionUri, story, log)),
+    vscode.commands.registerCommand('storyteller.newStory', () =>
+      StoryPanel.createOrShow(context.extensionUri, story, log),
+    ),
     registerStorySerializer(context.extensionUri, () => story, log),
   );
 
   const activationMs = performance.now() - started;
   const activationCpuMs = threadCpuMs() - startedCpu;
-  log.info(`Activated in ${activationMs.toFixed(2)} ms (${activationCpuMs.toFixed(2)} ms CPU) in ${vscode.env.appName} ${vscode.version}.`);
+  log.info(
+    `Activated in ${activationMs.toFixed(2)} ms (${activationCpuMs.toFixed(2)} ms CPU) in ${vscode.env.appName} ${vscode.version}.`,
+  );
   return {
     activationMs,
     activationCpuMs,

@@ -1,6 +1,7 @@
 // `npm test`: lint, type-check, unit tests, the story webview in Chromium, the SAM template checks
 // (schema, Rules, cfn-guard and cfn-lint), the emulator's conformance suite, the host runner's own
-// tests (with code-server's auth and the demo's lifetime) and the integration suites inside VS Code. Every stage runs even if an earlier one
+// tests (with code-server's auth and the demo's lifetime) and the integration suites inside VS Code. Every stage runs
+// even if an earlier one
 // fails, and the last line is the total over all of them: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -21,11 +22,16 @@ interface Stage {
 
 const stages: Stage[] = [
   { name: 'lint', command: [bin('eslint'), '--max-warnings', '0', '.'], single: true },
+  { name: 'format', command: [bin('prettier'), '--check', '--log-level', 'warn', '.'], single: true },
   { name: 'type-check', command: [bin('tsc'), '--noEmit'], single: true },
   { name: 'type-check (webview)', command: [bin('tsc'), '--noEmit', '-p', 'webview'], single: true },
   { name: 'unit', command: [bin('mocha')] },
   { name: 'webview (Chromium)', command: [bin('mocha'), '--config', 'test/webview/.mocharc.json'] },
-  { name: 'infra checks', command: [bin('tsx'), 'infra/check/cli.ts', '--template', 'infra/template.yaml'], single: true },
+  {
+    name: 'infra checks',
+    command: [bin('tsx'), 'infra/check/cli.ts', '--template', 'infra/template.yaml'],
+    single: true,
+  },
   {
     name: 'emulator',
     command: [bin('mocha'), '--config', 'emulator/.mocharc.json'],
@@ -56,16 +62,29 @@ function runStage(stage: Stage): Outcome {
   });
   const seconds = (Date.now() - started) / 1000;
   const ok = result.status === 0;
-  if (stage.single) return { stage: stage.name, counts: { passed: ok ? 1 : 0, failed: ok ? 0 : 1, pending: 0 }, seconds, note: '' };
+  if (stage.single)
+    return { stage: stage.name, counts: { passed: ok ? 1 : 0, failed: ok ? 0 : 1, pending: 0 }, seconds, note: '' };
 
-  const counts: Counts | undefined = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : undefined;
+  const counts: Counts | undefined = existsSync(resultsFile)
+    ? JSON.parse(readFileSync(resultsFile, 'utf8'))
+    : undefined;
   if (!counts) {
     // The stage died before its reporter wrote anything: one failure, so it cannot pass silently.
-    return { stage: stage.name, counts: { passed: 0, failed: 1, pending: 0 }, seconds, note: `no results (exit ${result.status ?? result.signal})` };
+    return {
+      stage: stage.name,
+      counts: { passed: 0, failed: 1, pending: 0 },
+      seconds,
+      note: `no results (exit ${result.status ?? result.signal})`,
+    };
   }
   if (!ok && counts.failed === 0) {
     // Tests passed but the process failed (e.g. a hook or the host): count that too.
-    return { stage: stage.name, counts: { ...counts, failed: 1 }, seconds, note: `exit ${result.status ?? result.signal}` };
+    return {
+      stage: stage.name,
+      counts: { ...counts, failed: 1 },
+      seconds,
+      note: `exit ${result.status ?? result.signal}`,
+    };
   }
   return { stage: stage.name, counts, seconds, note: '' };
 }

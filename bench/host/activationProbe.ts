@@ -53,7 +53,11 @@ interface StorytellerApi {
   readonly activationCpuMs: number;
   /** Present in test mode (this host runs the probe as extension tests). */
   readonly testing?: {
-    readonly bundles: { load(bundle: 'signin' | 'story'): void; loads(): { bundle: string; bytes: number; ms: number }[]; compileCache(): string | undefined };
+    readonly bundles: {
+      load(bundle: 'signin' | 'story'): void;
+      loads(): { bundle: string; bytes: number; ms: number }[];
+      compileCache(): string | undefined;
+    };
   };
 }
 

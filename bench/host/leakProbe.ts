@@ -28,7 +28,14 @@ export interface LeakProbeResult {
 }
 
 const PASSWORD = 'Bench-Leak-2026';
-const CONTROLS: StoryControls = { premise: 'A lighthouse keeper befriends a storm', genre: 'fantasy', audience: 'adult', tone: 'gentle', length: 'short', temperature: 0.7 };
+const CONTROLS: StoryControls = {
+  premise: 'A lighthouse keeper befriends a storm',
+  genre: 'fantasy',
+  audience: 'adult',
+  tone: 'gentle',
+  length: 'short',
+  temperature: 0.7,
+};
 const READY = { kind: 'event', type: 'ready', data: { protocolVersion: 1 } };
 
 export async function run(): Promise<void> {
@@ -37,7 +44,10 @@ export async function run(): Promise<void> {
   try {
     await writeFile(out, `${JSON.stringify(await probe(), null, 2)}\n`);
   } catch (e) {
-    await writeFile(out, `${JSON.stringify({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) }, null, 2)}\n`);
+    await writeFile(
+      out,
+      `${JSON.stringify({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) }, null, 2)}\n`,
+    );
     throw e;
   }
 }
@@ -48,7 +58,8 @@ async function probe(): Promise<LeakProbeResult> {
   await useEmulator(emu);
   const email = `bench.leak.${Date.now().toString(36)}@example.com`;
   await script(testing, [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
-  if (testing.sessionState().kind !== 'signed-in') throw new Error(`not signed in: ${JSON.stringify(testing.sessionState())}`);
+  if (testing.sessionState().kind !== 'signed-in')
+    throw new Error(`not signed in: ${JSON.stringify(testing.sessionState())}`);
 
   await oneStory(testing);
   // The user's history folder (named by the Cognito sub) now exists: fill it to 10,000 stories.
@@ -120,7 +131,14 @@ async function oneStory(testing: TestingApi): Promise<void> {
   const r = await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-lite-v1:0' });
   if (!r.ok) throw new Error(`generate refused: ${r.error.message}`);
   const { storyId } = r.result as { storyId: string };
-  const ended = () => testing.story.events().some((e) => (e.type === 'story.done' || e.type === 'story.stopped' || e.type === 'story.error') && e.data.storyId === storyId);
+  const ended = () =>
+    testing.story
+      .events()
+      .some(
+        (e) =>
+          (e.type === 'story.done' || e.type === 'story.stopped' || e.type === 'story.error') &&
+          e.data.storyId === storyId,
+      );
   await eventually(`story ${storyId} ends`, ended, 60_000);
   const error = testing.story.events().find((e) => e.type === 'story.error');
   if (error) throw new Error(`the story failed: ${JSON.stringify(error.data)}`);

@@ -18,11 +18,18 @@ async function main(): Promise<void> {
   try {
     const client = runtime(emu, await credentialsFor(emu));
     const prompt = 'Write a 4000 word fantasy story about a dragon named Ember in a mountain kingdom.';
-    await streamStory(client, { modelId: 'amazon.nova-lite-v1:0', messages: [{ role: 'user', content: [{ text: 'warm up' }] }] });
+    await streamStory(client, {
+      modelId: 'amazon.nova-lite-v1:0',
+      messages: [{ role: 'user', content: [{ text: 'warm up' }] }],
+    });
     let tokens = 0;
     const t0 = performance.now();
     for (let i = 0; i < 5; i++) {
-      const r = await streamStory(client, { modelId: 'amazon.nova-lite-v1:0', messages: [{ role: 'user', content: [{ text: `${prompt} Part ${i}.` }] }], inferenceConfig: { maxTokens: 10000 } });
+      const r = await streamStory(client, {
+        modelId: 'amazon.nova-lite-v1:0',
+        messages: [{ role: 'user', content: [{ text: `${prompt} Part ${i}.` }] }],
+        inferenceConfig: { maxTokens: 10000 },
+      });
       tokens += r.usage?.outputTokens ?? 0;
     }
     const seconds = (performance.now() - t0) / 1000;
@@ -39,13 +46,15 @@ async function main(): Promise<void> {
     }
     lat.sort((a, b) => a - b);
     starts.sort((a, b) => a - b);
-    console.log(JSON.stringify({
-      startupMsMedian: Math.round(starts[2] ?? 0),
-      streamTokensPerSecond: Math.round(tokens / seconds),
-      streamedTokens: tokens,
-      getCredentialsP50Ms: Number((lat[100] ?? 0).toFixed(2)),
-      getCredentialsP95Ms: Number((lat[190] ?? 0).toFixed(2)),
-    }));
+    console.log(
+      JSON.stringify({
+        startupMsMedian: Math.round(starts[2] ?? 0),
+        streamTokensPerSecond: Math.round(tokens / seconds),
+        streamedTokens: tokens,
+        getCredentialsP50Ms: Number((lat[100] ?? 0).toFixed(2)),
+        getCredentialsP95Ms: Number((lat[190] ?? 0).toFixed(2)),
+      }),
+    );
   } finally {
     await emu.stop();
   }

@@ -25,7 +25,8 @@ function jsonBody(req: EmuRequest, listAllowed = false): unknown {
   } catch {
     throw new AwsError('ValidationException', 'The body must be JSON');
   }
-  if (typeof body !== 'object' || body === null || (Array.isArray(body) && !listAllowed)) throw new AwsError('ValidationException', 'The body must be a JSON object');
+  if (typeof body !== 'object' || body === null || (Array.isArray(body) && !listAllowed))
+    throw new AwsError('ValidationException', 'The body must be a JSON object');
   return body;
 }
 
@@ -40,55 +41,97 @@ type Route = (req: EmuRequest, d: AdminDeps) => unknown;
 const ROUTES = new Map<string, Route>([
   ['GET /_emulator/outbox', (req, d) => d.outbox.list(req.query.get('to'))],
   ['GET /_emulator/counters', (_req, d) => Object.fromEntries(d.faults.counters)],
-  ['DELETE /_emulator/counters', (_req, d) => {
-    d.faults.counters.clear();
-    return {};
-  }],
+  [
+    'DELETE /_emulator/counters',
+    (_req, d) => {
+      d.faults.counters.clear();
+      return {};
+    },
+  ],
   ['GET /_emulator/faults', (_req, d) => d.faults.list()],
-  ['DELETE /_emulator/faults', (_req, d) => {
-    d.faults.clear();
-    return {};
-  }],
-  ['POST /_emulator/faults', (req, d) => {
-    const body = jsonBody(req, true);
-    const specs = Array.isArray(body) ? body : [body];
-    if (specs.some((x) => typeof x !== 'object' || x === null || Array.isArray(x))) throw new AwsError('ValidationException', 'Each fault is a JSON object');
-    return { applied: specs.map((s) => d.faults.apply(s as Record<string, unknown>)) };
-  }],
+  [
+    'DELETE /_emulator/faults',
+    (_req, d) => {
+      d.faults.clear();
+      return {};
+    },
+  ],
+  [
+    'POST /_emulator/faults',
+    (req, d) => {
+      const body = jsonBody(req, true);
+      const specs = Array.isArray(body) ? body : [body];
+      if (specs.some((x) => typeof x !== 'object' || x === null || Array.isArray(x)))
+        throw new AwsError('ValidationException', 'Each fault is a JSON object');
+      return { applied: specs.map((s) => d.faults.apply(s as Record<string, unknown>)) };
+    },
+  ],
   // Tests slow streams down at run time, e.g. to stop one mid-way.
-  ['PUT /_emulator/stream-rate', (req, d) => {
-    const rate = Number((jsonBody(req) as { tokensPerSecond?: unknown }).tokensPerSecond);
-    if (!Number.isFinite(rate) || rate < 0) throw new AwsError('ValidationException', 'tokensPerSecond must be a number >= 0');
-    d.stories.setStreamRate(rate);
-    return { tokensPerSecond: rate };
-  }],
+  [
+    'PUT /_emulator/stream-rate',
+    (req, d) => {
+      const rate = Number((jsonBody(req) as { tokensPerSecond?: unknown }).tokensPerSecond);
+      if (!Number.isFinite(rate) || rate < 0)
+        throw new AwsError('ValidationException', 'tokensPerSecond must be a number >= 0');
+      d.stories.setStreamRate(rate);
+      return { tokensPerSecond: rate };
+    },
+  ],
   // Tests tell a given story (a hostile one) or one of a given length (benchmarks).
-  ['PUT /_emulator/story', (req, d) => {
-    const body = jsonBody(req) as { text?: unknown; tokens?: unknown };
-    const keys = Object.keys(body);
-    if (keys.length === 0 || keys.some((k) => k !== 'text' && k !== 'tokens')) {
-      throw new AwsError('ValidationException', 'The body is {"text"?: string, "tokens"?: integer >= 1}, with at least one of them');
-    }
-    if (body.text !== undefined && typeof body.text !== 'string') throw new AwsError('ValidationException', 'text must be a string');
-    if (body.tokens !== undefined && !(Number.isInteger(body.tokens) && (body.tokens as number) >= 1)) throw new AwsError('ValidationException', 'tokens must be an integer >= 1');
-    const override = { ...(body.text !== undefined ? { text: body.text as string } : {}), ...(body.tokens !== undefined ? { tokens: body.tokens as number } : {}) };
-    d.stories.setOverride(override);
-    return override;
-  }],
-  ['DELETE /_emulator/story', (_req, d) => {
-    d.stories.setOverride(null);
-    return {};
-  }],
+  [
+    'PUT /_emulator/story',
+    (req, d) => {
+      const body = jsonBody(req) as { text?: unknown; tokens?: unknown };
+      const keys = Object.keys(body);
+      if (keys.length === 0 || keys.some((k) => k !== 'text' && k !== 'tokens')) {
+        throw new AwsError(
+          'ValidationException',
+          'The body is {"text"?: string, "tokens"?: integer >= 1}, with at least one of them',
+        );
+      }
+      if (body.text !== undefined && typeof body.text !== 'string')
+        throw new AwsError('ValidationException', 'text must be a string');
+      if (body.tokens !== undefined && !(Number.isInteger(body.tokens) && (body.tokens as number) >= 1))
+        throw new AwsError('ValidationException', 'tokens must be an integer >= 1');
+      const override = {
+        ...(body.text !== undefined ? { text: body.text as string } : {}),
+        ...(body.tokens !== undefined ? { tokens: body.tokens as number } : {}),
+      };
+      d.stories.setOverride(override);
+      return override;
+    },
+  ],
+  [
+    'DELETE /_emulator/story',
+    (_req, d) => {
+      d.stories.setOverride(null);
+      return {};
+    },
+  ],
   ['GET /_emulator/streams/last', (_req, d) => d.stories.lastStream() ?? {}],
   ['GET /_emulator/info', (_req, d) => d.info()],
-  ['GET /_emulator/clients', (_req, d) => d.clients.map((c) => ({ clientId: c.id, name: c.name, hasSecret: c.secret !== null, explicitAuthFlows: c.explicitAuthFlows }))],
+  [
+    'GET /_emulator/clients',
+    (_req, d) =>
+      d.clients.map((c) => ({
+        clientId: c.id,
+        name: c.name,
+        hasSecret: c.secret !== null,
+        explicitAuthFlows: c.explicitAuthFlows,
+      })),
+  ],
 ]);
 
 export function adminApi(d: AdminDeps): (req: EmuRequest, reply: Reply) => Promise<void> {
   return async (req, reply) => {
-    const json = (status: number, body: unknown): void => reply.send(status, { 'content-type': 'application/json' }, JSON.stringify(body, null, 1));
+    const json = (status: number, body: unknown): void =>
+      reply.send(status, { 'content-type': 'application/json' }, JSON.stringify(body, null, 1));
     if (!isLoopbackHost(req.headers.host ?? req.headers[':authority'] ?? '') || req.headers.origin !== undefined) {
-      return json(403, { error: 'Forbidden', message: 'The emulator admin API answers only local tools: a loopback Host (127.0.0.1, localhost, [::1]) and no Origin header.' });
+      return json(403, {
+        error: 'Forbidden',
+        message:
+          'The emulator admin API answers only local tools: a loopback Host (127.0.0.1, localhost, [::1]) and no Origin header.',
+      });
     }
     const route = `${req.method} ${req.path}`;
     const handle = ROUTES.get(route);

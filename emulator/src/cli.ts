@@ -8,11 +8,19 @@ const USAGE = `Usage: npm run local -- [--port N] [--template PATH] [--param Key
                         [--stream-rate N] [--credentials-lifetime SECONDS] [--verbose]`;
 
 function parseArgs(argv: string[]): EmulatorOptions & { port: number } {
-  const options: EmulatorOptions & { port: number } = { port: 4566, templatePath: DEFAULT_TEMPLATE, params: {}, streamRate: 40 };
+  const options: EmulatorOptions & { port: number } = {
+    port: 4566,
+    templatePath: DEFAULT_TEMPLATE,
+    params: {},
+    streamRate: 40,
+  };
   const params: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    const [flag, inline] = arg.includes('=') && arg.startsWith('--') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.includes('=') && arg.startsWith('--')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`${flag} needs a value`);
@@ -24,12 +32,24 @@ function parseArgs(argv: string[]): EmulatorOptions & { port: number } {
       return n;
     };
     switch (flag) {
-      case '--port': options.port = integer(value()); break;
-      case '--template': options.templatePath = resolve(value()); break;
-      case '--state': options.stateDir = resolve(value()); break;
-      case '--stream-rate': options.streamRate = integer(value()); break;
-      case '--credentials-lifetime': options.credentialsLifetimeSeconds = integer(value()); break;
-      case '--verbose': options.verbose = true; break;
+      case '--port':
+        options.port = integer(value());
+        break;
+      case '--template':
+        options.templatePath = resolve(value());
+        break;
+      case '--state':
+        options.stateDir = resolve(value());
+        break;
+      case '--stream-rate':
+        options.streamRate = integer(value());
+        break;
+      case '--credentials-lifetime':
+        options.credentialsLifetimeSeconds = integer(value());
+        break;
+      case '--verbose':
+        options.verbose = true;
+        break;
       case '--param': {
         const kv = value();
         const eq = kv.indexOf('=');
@@ -65,8 +85,12 @@ async function main(): Promise<void> {
   });
   const info = emulator.info();
   console.log(JSON.stringify(info));
-  console.log(`Local AWS emulator ready in ${Date.now() - started} ms on ${emulator.endpoints.cognitoIdp} (template ${options.templatePath})`);
-  console.log(`  user pool ${info.userPoolId}, app client ${info.clientId}${info.clientSecret ? ' (with secret)' : ''}, identity pool ${info.identityPoolId}`);
+  console.log(
+    `Local AWS emulator ready in ${Date.now() - started} ms on ${emulator.endpoints.cognitoIdp} (template ${options.templatePath})`,
+  );
+  console.log(
+    `  user pool ${info.userPoolId}, app client ${info.clientId}${info.clientSecret ? ' (with secret)' : ''}, identity pool ${info.identityPoolId}`,
+  );
   console.log(`  outbox ${info.outbox}; faults and counters under ${emulator.endpoints.cognitoIdp}/_emulator/`);
   console.log('  The story engine is local: no model is called. Ctrl+C stops.');
   let stopping = false;

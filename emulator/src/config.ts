@@ -37,7 +37,9 @@ export interface UserPoolConfig {
   requiredAttributes: string[];
   knownAttributes: string[];
   adminCreateUserOnly: boolean;
-  triggers: Partial<Record<'PreSignUp' | 'PostConfirmation' | 'PreAuthentication' | 'PostAuthentication', FunctionConfig>>;
+  triggers: Partial<
+    Record<'PreSignUp' | 'PostConfirmation' | 'PreAuthentication' | 'PostAuthentication', FunctionConfig>
+  >;
 }
 
 export interface ClientConfig {
@@ -83,15 +85,32 @@ export interface EmulatorConfig {
 }
 
 const STANDARD_ATTRIBUTES = [
-  'address', 'birthdate', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale', 'middle_name',
-  'name', 'nickname', 'phone_number', 'phone_number_verified', 'picture', 'preferred_username', 'profile',
-  'updated_at', 'website', 'zoneinfo',
+  'address',
+  'birthdate',
+  'email',
+  'email_verified',
+  'family_name',
+  'gender',
+  'given_name',
+  'locale',
+  'middle_name',
+  'name',
+  'nickname',
+  'phone_number',
+  'phone_number_verified',
+  'picture',
+  'preferred_username',
+  'profile',
+  'updated_at',
+  'website',
+  'zoneinfo',
 ];
 
 const str = (v: Json | undefined, d = ''): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : d);
 const num = (v: Json | undefined, d: number): number => (v === undefined || v === null || v === '' ? d : Number(v));
 const bool = (v: Json | undefined, d: boolean): boolean => (v === undefined ? d : v === true || v === 'true');
-const strings = (v: Json | undefined): string[] => (Array.isArray(v) ? v.map((x) => str(x)) : typeof v === 'string' ? [v] : []);
+const strings = (v: Json | undefined): string[] =>
+  Array.isArray(v) ? v.map((x) => str(x)) : typeof v === 'string' ? [v] : [];
 const obj = (v: Json | undefined): JsonObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {});
 
 function ofType(stack: Stack, type: string): StackResource[] {
@@ -136,12 +155,20 @@ export function buildConfig(stack: Stack, clientSecret: (logicalId: string) => s
     mfaConfiguration: mfa === 'ON' || mfa === 'OPTIONAL' ? mfa : 'OFF',
     enabledMfas: strings(p.EnabledMfas),
     requiredAttributes: schema.filter((a) => bool(a.Required, false)).map((a) => str(a.Name)),
-    knownAttributes: [...STANDARD_ATTRIBUTES, ...schema.map((a) => str(a.Name)).filter((n) => !STANDARD_ATTRIBUTES.includes(n)).map((n) => `custom:${n}`)],
+    knownAttributes: [
+      ...STANDARD_ATTRIBUTES,
+      ...schema
+        .map((a) => str(a.Name))
+        .filter((n) => !STANDARD_ATTRIBUTES.includes(n))
+        .map((n) => `custom:${n}`),
+    ],
     adminCreateUserOnly: bool(obj(p.AdminCreateUserConfig).AllowAdminCreateUserOnly, false),
     triggers,
   };
 
-  const clientResources = ofType(stack, 'AWS::Cognito::UserPoolClient').filter((c) => str(c.properties.UserPoolId) === userPool.id);
+  const clientResources = ofType(stack, 'AWS::Cognito::UserPoolClient').filter(
+    (c) => str(c.properties.UserPoolId) === userPool.id,
+  );
   const primary = preferred(clientResources, 'UserPoolClient', 'AWS::Cognito::UserPoolClient for the user pool');
   const clients = clientResources.map((c): ClientConfig => {
     const cp = c.properties;
@@ -153,9 +180,10 @@ export function buildConfig(stack: Stack, clientSecret: (logicalId: string) => s
       name: str(cp.ClientName, c.logicalId),
       secret: bool(cp.GenerateSecret, false) ? clientSecret(c.logicalId) : null,
       // AWS's default when the list is absent: SRP, custom and refresh.
-      explicitAuthFlows: cp.ExplicitAuthFlows === undefined
-        ? ['ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']
-        : strings(cp.ExplicitAuthFlows),
+      explicitAuthFlows:
+        cp.ExplicitAuthFlows === undefined
+          ? ['ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']
+          : strings(cp.ExplicitAuthFlows),
       // The API's default when the property is absent is LEGACY.
       preventUserExistenceErrors: str(cp.PreventUserExistenceErrors, 'LEGACY') === 'ENABLED',
       enableTokenRevocation: bool(cp.EnableTokenRevocation, true),
@@ -166,21 +194,35 @@ export function buildConfig(stack: Stack, clientSecret: (logicalId: string) => s
   });
 
   const idRes = preferred(ofType(stack, 'AWS::Cognito::IdentityPool'), 'IdentityPool', 'AWS::Cognito::IdentityPool');
-  const attachment = ofType(stack, 'AWS::Cognito::IdentityPoolRoleAttachment').find((a) => str(a.properties.IdentityPoolId) === idRes.physicalId);
+  const attachment = ofType(stack, 'AWS::Cognito::IdentityPoolRoleAttachment').find(
+    (a) => str(a.properties.IdentityPoolId) === idRes.physicalId,
+  );
   const roles = obj(attachment?.properties.Roles);
   const identityPool: IdentityPoolConfig = {
     id: idRes.physicalId,
     allowUnauthenticated: bool(idRes.properties.AllowUnauthenticatedIdentities, false),
-    providers: (Array.isArray(idRes.properties.CognitoIdentityProviders) ? idRes.properties.CognitoIdentityProviders : []).map(obj).map((pr) => ({
-      providerName: str(pr.ProviderName),
-      clientId: str(pr.ClientId),
-      serverSideTokenCheck: bool(pr.ServerSideTokenCheck, false),
-    })),
+    providers: (Array.isArray(idRes.properties.CognitoIdentityProviders)
+      ? idRes.properties.CognitoIdentityProviders
+      : []
+    )
+      .map(obj)
+      .map((pr) => ({
+        providerName: str(pr.ProviderName),
+        clientId: str(pr.ClientId),
+        serverSideTokenCheck: bool(pr.ServerSideTokenCheck, false),
+      })),
     authenticatedRole: roles.authenticated ? roleByArn(stack, str(roles.authenticated)) : null,
     unauthenticatedRole: roles.unauthenticated ? roleByArn(stack, str(roles.unauthenticated)) : null,
   };
 
-  return { region: stack.region, accountId: stack.accountId, userPool, clients, primaryClientId: primary.physicalId, identityPool };
+  return {
+    region: stack.region,
+    accountId: stack.accountId,
+    userPool,
+    clients,
+    primaryClientId: primary.physicalId,
+    identityPool,
+  };
 }
 
 function functionByArn(stack: Stack, arn: string): FunctionConfig {
@@ -189,7 +231,8 @@ function functionByArn(stack: Stack, arn: string): FunctionConfig {
     (r) => (r.type === 'AWS::Serverless::Function' || r.type === 'AWS::Lambda::Function') && r.physicalId === name,
   );
   if (!res) throw new TemplateError(`Trigger ${arn} is not a function of this template`);
-  if (res.type !== 'AWS::Serverless::Function') throw new TemplateError(`Trigger ${res.logicalId}: only AWS::Serverless::Function with CodeUri is supported`);
+  if (res.type !== 'AWS::Serverless::Function')
+    throw new TemplateError(`Trigger ${res.logicalId}: only AWS::Serverless::Function with CodeUri is supported`);
   // SAM's Globals.Function supplies defaults that the function's own properties override.
   const globals = obj(stack.globals.Function);
   const props = { ...globals, ...res.properties };
@@ -215,10 +258,14 @@ function roleByArn(stack: Stack, arn: string): RoleConfig {
   const role = ofType(stack, 'AWS::IAM::Role').find((r) => r.physicalId === name);
   if (!role) throw new TemplateError(`Role ${arn} is not a role of this template`);
   const documents: JsonObject[] = [];
-  for (const p of Array.isArray(role.properties.Policies) ? role.properties.Policies : []) documents.push(obj(obj(p).PolicyDocument));
+  for (const p of Array.isArray(role.properties.Policies) ? role.properties.Policies : [])
+    documents.push(obj(obj(p).PolicyDocument));
   // Policies attached from separate resources count too.
   for (const r of Object.values(stack.resources)) {
-    if ((r.type === 'AWS::IAM::Policy' || r.type === 'AWS::IAM::ManagedPolicy') && strings(r.properties.Roles).includes(role.physicalId)) {
+    if (
+      (r.type === 'AWS::IAM::Policy' || r.type === 'AWS::IAM::ManagedPolicy') &&
+      strings(r.properties.Roles).includes(role.physicalId)
+    ) {
       documents.push(obj(r.properties.PolicyDocument));
     }
   }
@@ -226,7 +273,11 @@ function roleByArn(stack: Stack, arn: string): RoleConfig {
   for (const doc of documents) {
     const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement ?? {}];
     for (const s of list.map(obj)) {
-      statements.push({ effect: str(s.Effect) === 'Deny' ? 'Deny' : 'Allow', actions: strings(s.Action), resources: strings(s.Resource) });
+      statements.push({
+        effect: str(s.Effect) === 'Deny' ? 'Deny' : 'Allow',
+        actions: strings(s.Action),
+        resources: strings(s.Resource),
+      });
     }
   }
   return { arn, name: role.physicalId, statements };

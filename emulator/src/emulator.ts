@@ -84,13 +84,21 @@ export const BODY_LIMITS: Limits = {
 const CLIENT_SECRET_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 function openState(stateDir: string | null): StateStore {
-  return StateStore.open(stateDir, () => ({ version: 1, signingKey: newSigningKey(), clientSecrets: {}, users: {}, refreshTokens: {} }));
+  return StateStore.open(stateDir, () => ({
+    version: 1,
+    signingKey: newSigningKey(),
+    clientSecrets: {},
+    users: {},
+    refreshTokens: {},
+  }));
 }
 
 /** A client secret per app client, kept in the state so it survives restarts with --state. */
 function clientSecrets(state: StateStore): (logicalId: string) => string {
   return (logicalId) => {
-    state.data.clientSecrets[logicalId] ??= [...randomBytes(51)].map((b) => CLIENT_SECRET_ALPHABET[b % CLIENT_SECRET_ALPHABET.length]).join('');
+    state.data.clientSecrets[logicalId] ??= [...randomBytes(51)]
+      .map((b) => CLIENT_SECRET_ALPHABET[b % CLIENT_SECRET_ALPHABET.length])
+      .join('');
     state.changed();
     return state.data.clientSecrets[logicalId] as string;
   };
@@ -104,22 +112,43 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (!existsSync(templatePath)) throw new Error(`Template not found: ${templatePath}`);
   const state = openState(options.stateDir ?? null);
   const secretFor = clientSecrets(state);
-  const stack = loadStack({ templatePath, params: options.params ?? {}, region: options.region ?? 'us-east-1', ...(options.stackName ? { stackName: options.stackName } : {}), clientSecret: secretFor });
+  const stack = loadStack({
+    templatePath,
+    params: options.params ?? {},
+    region: options.region ?? 'us-east-1',
+    ...(options.stackName ? { stackName: options.stackName } : {}),
+    clientSecret: secretFor,
+  });
   const config = buildConfig(stack, secretFor);
   const outbox = new Outbox(log);
   const signer = new TokenSigner(state.data.signingKey);
-  const preSignUp = config.userPool.triggers.PreSignUp ? new LambdaRunner(config.userPool.triggers.PreSignUp, config.region, log) : undefined;
+  const preSignUp = config.userPool.triggers.PreSignUp
+    ? new LambdaRunner(config.userPool.triggers.PreSignUp, config.region, log)
+    : undefined;
 
   // Faults act on the pools and the pools read the faults' clock: bind late.
   const pools: { user?: UserPool; identity?: IdentityPool } = {};
-  const faults = new Faults({ expireCredentials: () => pools.identity?.expireAll() ?? 0, revokeRefreshTokens: () => pools.user?.revokeEveryRefreshToken() ?? 0 });
+  const faults = new Faults({
+    expireCredentials: () => pools.identity?.expireAll() ?? 0,
+    revokeRefreshTokens: () => pools.user?.revokeEveryRefreshToken() ?? 0,
+  });
   const now = (): number => faults.now();
   const userPool = (pools.user = new UserPool({
-    config: config.userPool, clients: config.clients, region: config.region, state, signer, outbox, now,
+    config: config.userPool,
+    clients: config.clients,
+    region: config.region,
+    state,
+    signer,
+    outbox,
+    now,
     triggers: preSignUp ? { PreSignUp: preSignUp } : {},
   }));
   const identityPool = (pools.identity = new IdentityPool({
-    config: config.identityPool, region: config.region, jwks: () => signer.jwks(), tokenProblem: (claims) => userPool.tokenProblem(claims), now,
+    config: config.identityPool,
+    region: config.region,
+    jwks: () => signer.jwks(),
+    tokenProblem: (claims) => userPool.tokenProblem(claims),
+    now,
     credentialsLifetimeSeconds: options.credentialsLifetimeSeconds ?? 3600,
   }));
   const stories = new Stories(faults, options.streamRate ?? 0);
@@ -131,8 +160,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults,
     accessTokens: userPool,
     jsonServices: [
-      service({ targetPrefix: COGNITO_IDP_TARGET_PREFIX, signingName: 'cognito-idp', operations: COGNITO_IDP_OPERATIONS, deps: userPool }),
-      service({ targetPrefix: COGNITO_IDENTITY_TARGET_PREFIX, signingName: 'cognito-identity', operations: COGNITO_IDENTITY_OPERATIONS, deps: identityPool }),
+      service({
+        targetPrefix: COGNITO_IDP_TARGET_PREFIX,
+        signingName: 'cognito-idp',
+        operations: COGNITO_IDP_OPERATIONS,
+        deps: userPool,
+      }),
+      service({
+        targetPrefix: COGNITO_IDENTITY_TARGET_PREFIX,
+        signingName: 'cognito-identity',
+        operations: COGNITO_IDENTITY_OPERATIONS,
+        deps: identityPool,
+      }),
     ],
     rest: { operations: [...BEDROCK_RUNTIME_OPERATIONS, ...BEDROCK_OPERATIONS], deps: bedrock },
     issuedKey: (id) => identityPool.credentials.get(id),

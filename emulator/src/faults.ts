@@ -77,7 +77,9 @@ export class Faults {
   }
 
   async delay(operation: string): Promise<void> {
-    const f = this.faults.find((x): x is LatencyFault => x.kind === 'latency' && (x.operation === null || x.operation === operation));
+    const f = this.faults.find(
+      (x): x is LatencyFault => x.kind === 'latency' && (x.operation === null || x.operation === operation),
+    );
     if (!f) return;
     if (--f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);
     await new Promise((done) => setTimeout(done, f.ms));
@@ -104,7 +106,8 @@ export class Faults {
     const kind = input.kind;
     const operation = typeof input.operation === 'string' ? input.operation : '';
     const count = input.count === undefined ? 1 : Number(input.count);
-    if (!Number.isInteger(count) || count < 1) throw new AwsError('ValidationException', 'count must be a positive integer');
+    if (!Number.isInteger(count) || count < 1)
+      throw new AwsError('ValidationException', 'count must be a positive integer');
     switch (kind) {
       case 'error': {
         const error = typeof input.error === 'string' ? input.error : '';
@@ -117,7 +120,8 @@ export class Faults {
       case 'cut': {
         const afterTokens = Number(input.afterTokens ?? 0);
         const mode = input.mode === 'reset' ? 'reset' : 'exception';
-        if (!operation || !(afterTokens >= 0)) throw new AwsError('ValidationException', 'a cut fault needs operation and afterTokens >= 0');
+        if (!operation || !(afterTokens >= 0))
+          throw new AwsError('ValidationException', 'a cut fault needs operation and afterTokens >= 0');
         const exception = typeof input.exception === 'string' ? input.exception : 'modelStreamErrorException';
         const message = typeof input.message === 'string' ? input.message : 'Injected stream error (emulator fault)';
         this.faults.push({ kind, operation, afterTokens, mode, exception, message, remaining: count });
@@ -141,7 +145,10 @@ export class Faults {
       case 'revokeRefreshTokens':
         return { revoked: this.actions.revokeRefreshTokens() };
       default:
-        throw new AwsError('ValidationException', `Unknown fault kind ${String(kind)}; use error, cut, latency, clockSkew, expireCredentials or revokeRefreshTokens`);
+        throw new AwsError(
+          'ValidationException',
+          `Unknown fault kind ${String(kind)}; use error, cut, latency, clockSkew, expireCredentials or revokeRefreshTokens`,
+        );
     }
   }
 }

@@ -149,10 +149,18 @@ function headersOf(req: AnyReq): Record<string, string> {
 }
 
 function tooLarge(limit: number): string {
-  return JSON.stringify({ __type: 'RequestEntityTooLargeException', message: `Request body is larger than the ${limit} bytes this operation accepts.` });
+  return JSON.stringify({
+    __type: 'RequestEntityTooLargeException',
+    message: `Request body is larger than the ${limit} bytes this operation accepts.`,
+  });
 }
 
-export async function listen(port: number, handler: Handler, dateHeader: () => string, limits: Limits): Promise<RunningServer> {
+export async function listen(
+  port: number,
+  handler: Handler,
+  dateHeader: () => string,
+  limits: Limits,
+): Promise<RunningServer> {
   const onRequest = (req: AnyReq, res: AnyRes): void => {
     // Never parse the target with URL: "//x" would become a host. Split it as sent.
     const target = req.url ?? '/';
@@ -167,7 +175,15 @@ export async function listen(port: number, handler: Handler, dateHeader: () => s
     const refuse = (): void => {
       if (reply.closed || res.headersSent) return;
       // Answer at once and drop the rest: the client is told why, the server reads no more.
-      reply.send(413, { 'content-type': 'application/json', 'x-amzn-errortype': 'RequestEntityTooLargeException', connection: 'close' }, tooLarge(limit));
+      reply.send(
+        413,
+        {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'RequestEntityTooLargeException',
+          connection: 'close',
+        },
+        tooLarge(limit),
+      );
       req.resume();
       if (!req.httpVersionMajor || req.httpVersionMajor < 2) res.on('finish', () => req.socket.destroy());
     };
@@ -210,8 +226,11 @@ export async function listen(port: number, handler: Handler, dateHeader: () => s
         // A bug must not look like an AWS answer the SDK would retry forever; say what broke.
         console.error('emulator: unhandled error', err);
         if (!reply.closed && !res.headersSent) {
-          reply.send(400, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalEmulatorError' },
-            JSON.stringify({ __type: 'InternalEmulatorError', message: String((err as Error)?.message ?? err) }));
+          reply.send(
+            400,
+            { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalEmulatorError' },
+            JSON.stringify({ __type: 'InternalEmulatorError', message: String((err as Error)?.message ?? err) }),
+          );
         } else reply.reset();
       });
     });

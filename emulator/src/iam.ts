@@ -3,7 +3,13 @@
 import type { RoleConfig } from './config';
 
 function globMatch(pattern: string, value: string, caseInsensitive: boolean): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, caseInsensitive ? 'i' : '');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    caseInsensitive ? 'i' : '',
+  );
   return re.test(value);
 }
 

@@ -17,14 +17,78 @@ export interface LocalModel {
 }
 
 export const MODELS: LocalModel[] = [
-  { modelId: 'amazon.nova-micro-v1:0', realName: 'Nova Micro', providerName: 'Amazon', family: 'nova', maxOutputTokens: 10000, profileOnly: false, profiles: true },
-  { modelId: 'amazon.nova-lite-v1:0', realName: 'Nova Lite', providerName: 'Amazon', family: 'nova', maxOutputTokens: 10000, profileOnly: false, profiles: true },
-  { modelId: 'amazon.nova-pro-v1:0', realName: 'Nova Pro', providerName: 'Amazon', family: 'nova', maxOutputTokens: 10000, profileOnly: false, profiles: true },
-  { modelId: 'amazon.titan-text-express-v1', realName: 'Titan Text G1 - Express', providerName: 'Amazon', family: 'titan', maxOutputTokens: 8192, profileOnly: false, profiles: false },
-  { modelId: 'amazon.titan-text-lite-v1', realName: 'Titan Text G1 - Lite', providerName: 'Amazon', family: 'titan', maxOutputTokens: 4096, profileOnly: false, profiles: false },
-  { modelId: 'anthropic.claude-3-haiku-20240307-v1:0', realName: 'Claude 3 Haiku', providerName: 'Anthropic', family: 'claude', maxOutputTokens: 4096, profileOnly: false, profiles: true },
-  { modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0', realName: 'Claude Haiku 4.5', providerName: 'Anthropic', family: 'claude', maxOutputTokens: 64000, profileOnly: true, profiles: true },
-  { modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0', realName: 'Claude Sonnet 4.5', providerName: 'Anthropic', family: 'claude', maxOutputTokens: 64000, profileOnly: true, profiles: true },
+  {
+    modelId: 'amazon.nova-micro-v1:0',
+    realName: 'Nova Micro',
+    providerName: 'Amazon',
+    family: 'nova',
+    maxOutputTokens: 10000,
+    profileOnly: false,
+    profiles: true,
+  },
+  {
+    modelId: 'amazon.nova-lite-v1:0',
+    realName: 'Nova Lite',
+    providerName: 'Amazon',
+    family: 'nova',
+    maxOutputTokens: 10000,
+    profileOnly: false,
+    profiles: true,
+  },
+  {
+    modelId: 'amazon.nova-pro-v1:0',
+    realName: 'Nova Pro',
+    providerName: 'Amazon',
+    family: 'nova',
+    maxOutputTokens: 10000,
+    profileOnly: false,
+    profiles: true,
+  },
+  {
+    modelId: 'amazon.titan-text-express-v1',
+    realName: 'Titan Text G1 - Express',
+    providerName: 'Amazon',
+    family: 'titan',
+    maxOutputTokens: 8192,
+    profileOnly: false,
+    profiles: false,
+  },
+  {
+    modelId: 'amazon.titan-text-lite-v1',
+    realName: 'Titan Text G1 - Lite',
+    providerName: 'Amazon',
+    family: 'titan',
+    maxOutputTokens: 4096,
+    profileOnly: false,
+    profiles: false,
+  },
+  {
+    modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+    realName: 'Claude 3 Haiku',
+    providerName: 'Anthropic',
+    family: 'claude',
+    maxOutputTokens: 4096,
+    profileOnly: false,
+    profiles: true,
+  },
+  {
+    modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+    realName: 'Claude Haiku 4.5',
+    providerName: 'Anthropic',
+    family: 'claude',
+    maxOutputTokens: 64000,
+    profileOnly: true,
+    profiles: true,
+  },
+  {
+    modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
+    realName: 'Claude Sonnet 4.5',
+    providerName: 'Anthropic',
+    family: 'claude',
+    maxOutputTokens: 64000,
+    profileOnly: true,
+    profiles: true,
+  },
 ];
 
 const PROFILE_PREFIXES = ['us', 'eu', 'apac', 'global'];
@@ -54,7 +118,9 @@ export function resolveModel(raw: string, region: string, accountId: string): Re
     model,
     calledId: id,
     profile,
-    resources: profile ? [`arn:aws:bedrock:${region}:${accountId}:inference-profile/${profile}`, foundation] : [foundation],
+    resources: profile
+      ? [`arn:aws:bedrock:${region}:${accountId}:inference-profile/${profile}`, foundation]
+      : [foundation],
   };
 }
 
@@ -69,7 +135,9 @@ export function modelSummaries(region: string): Wire<FoundationModelSummary>[] {
     responseStreamingSupported: true,
     customizationsSupported: [],
     // AWS answers INFERENCE_PROFILE too, a value this SDK's InferenceType enum predates.
-    inferenceTypesSupported: (m.profileOnly ? ['INFERENCE_PROFILE'] : ['ON_DEMAND', ...(m.profiles ? ['INFERENCE_PROFILE'] : [])]) as InferenceType[],
+    inferenceTypesSupported: (m.profileOnly
+      ? ['INFERENCE_PROFILE']
+      : ['ON_DEMAND', ...(m.profiles ? ['INFERENCE_PROFILE'] : [])]) as InferenceType[],
     modelLifecycle: { status: 'ACTIVE' },
   }));
 }

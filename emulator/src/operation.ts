@@ -49,7 +49,10 @@ export interface RestOperation<Deps, Caller> {
 /** Where a required member is missing or empty: AWS's "must not be null". */
 export function required<T>(value: T | undefined | null, name: string): T {
   if (value === undefined || value === null || value === '') {
-    throw new AwsError('InvalidParameterException', `1 validation error detected: Value at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`);
+    throw new AwsError(
+      'InvalidParameterException',
+      `1 validation error detected: Value at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }

@@ -6,7 +6,9 @@ const KEY_LENGTH = 32;
 
 function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {
   return new Promise((done, fail) =>
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { N: 16384, r: 8, p: 1 }, (err, key) => (err ? fail(err) : done(key))),
+    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { N: 16384, r: 8, p: 1 }, (err, key) =>
+      err ? fail(err) : done(key),
+    ),
   );
 }
 
@@ -34,7 +36,8 @@ export function policyViolation(password: string, policy: PasswordPolicy): strin
   if (policy.requireUppercase && !/[A-Z]/.test(password)) return `${prefix}Password must have uppercase characters`;
   if (policy.requireLowercase && !/[a-z]/.test(password)) return `${prefix}Password must have lowercase characters`;
   if (policy.requireNumbers && !/[0-9]/.test(password)) return `${prefix}Password must have numeric characters`;
-  if (policy.requireSymbols && ![...password].some((c) => SYMBOLS.includes(c))) return `${prefix}Password must have symbol characters`;
+  if (policy.requireSymbols && ![...password].some((c) => SYMBOLS.includes(c)))
+    return `${prefix}Password must have symbol characters`;
   return null;
 }
 

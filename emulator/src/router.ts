@@ -54,7 +54,8 @@ export function router(o: RouterOptions): Handler {
     if (auth === 'sigv4Any') {
       // Locally whoever runs the emulator is the administrator: any signed caller, as before
       // (host tests send a placeholder Authorization header). Only a missing one is refused.
-      if (!req.headers.authorization && !req.query.has('X-Amz-Signature')) throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+      if (!req.headers.authorization && !req.query.has('X-Amz-Signature'))
+        throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
       return undefined;
     }
     if (auth !== 'sigv4') return undefined;
@@ -77,28 +78,45 @@ export function router(o: RouterOptions): Handler {
         throw new AwsError('SerializationException', 'Start of structure or map found where not expected.');
       }
       const entry = byTarget.get(target);
-      if (!entry) throw new AwsError('UnknownOperationException', `Operation ${target.split('.')[1] ?? ''} is not supported by the local emulator`);
+      if (!entry)
+        throw new AwsError(
+          'UnknownOperationException',
+          `Operation ${target.split('.')[1] ?? ''} is not supported by the local emulator`,
+        );
       const { op, service } = entry;
       o.log?.(`${service.signingName} ${op.name}`);
       o.faults.count(op.name);
       const flow = (input as { AuthFlow?: unknown }).AuthFlow;
-      if (op.name === 'InitiateAuth' && typeof flow === 'string' && flow.length <= 64) o.faults.count(`InitiateAuth:${flow}`);
+      if (op.name === 'InitiateAuth' && typeof flow === 'string' && flow.length <= 64)
+        o.faults.count(`InitiateAuth:${flow}`);
       await o.faults.delay(op.name);
       o.faults.checkError(op.name);
       signedCaller(req, op.auth, service.signingName);
       const valid = validate(input, op.input, 'InvalidParameterException');
-      const caller = op.auth === 'accessToken' ? o.accessTokens.accessUser(valid.AccessToken as string | undefined)
-        : op.auth === 'accessTokenOrSession' ? o.accessTokens.mfaCaller(valid)
-          : undefined;
+      const caller =
+        op.auth === 'accessToken'
+          ? o.accessTokens.accessUser(valid.AccessToken as string | undefined)
+          : op.auth === 'accessTokenOrSession'
+            ? o.accessTokens.mfaCaller(valid)
+            : undefined;
       const output = await op.handle(valid as never, service.deps, caller as never);
       reply.send(200, JSON_HEADERS, JSON.stringify(output));
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;
-      reply.send(err.status, { ...JSON_HEADERS, 'x-amzn-errortype': err.code }, JSON.stringify({ __type: err.code, message: err.message }));
+      reply.send(
+        err.status,
+        { ...JSON_HEADERS, 'x-amzn-errortype': err.code },
+        JSON.stringify({ __type: err.code, message: err.message }),
+      );
     }
   };
 
-  const restJson = async (req: EmuRequest, reply: Reply, op: RestOperation<never, IssuedCredentials>, labels: string[]): Promise<void> => {
+  const restJson = async (
+    req: EmuRequest,
+    reply: Reply,
+    op: RestOperation<never, IssuedCredentials>,
+    labels: string[],
+  ): Promise<void> => {
     o.log?.(`bedrock ${op.name} ${req.path}${req.http2 ? ' (h2)' : ''}`);
     o.faults.count(op.name);
     try {
@@ -108,7 +126,11 @@ export function router(o: RouterOptions): Handler {
       await op.handle(req, reply, o.rest.deps as never, caller as IssuedCredentials, labels);
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;
-      reply.send(err.status, { 'content-type': 'application/json', 'x-amzn-errortype': err.code }, JSON.stringify({ message: err.message }));
+      reply.send(
+        err.status,
+        { 'content-type': 'application/json', 'x-amzn-errortype': err.code },
+        JSON.stringify({ message: err.message }),
+      );
     }
   };
 
@@ -122,7 +144,13 @@ export function router(o: RouterOptions): Handler {
       const m = req.method === op.method ? op.path.exec(req.path) : null;
       if (m) return restJson(req, reply, op, m.slice(1));
     }
-    reply.send(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' },
-      JSON.stringify({ __type: 'UnknownOperationException', message: `No emulated operation at ${req.method} ${req.path}` }));
+    reply.send(
+      404,
+      { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' },
+      JSON.stringify({
+        __type: 'UnknownOperationException',
+        message: `No emulated operation at ${req.method} ${req.path}`,
+      }),
+    );
   };
 }

@@ -31,10 +31,14 @@ const MAX_EXPIRES_SECONDS = 604800;
 
 const forbidden = (code: string, message: string): AwsError => new AwsError(code, message, 403);
 
-const MISMATCH = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+const MISMATCH =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
 function amzDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function parseAmzDate(s: string): number | null {
@@ -120,7 +124,9 @@ interface SignatureParts {
   sessionToken: string | undefined;
 }
 
-function credentialScope(credential: string): Pick<SignatureParts, 'accessKeyId' | 'date' | 'region' | 'service'> | null {
+function credentialScope(
+  credential: string,
+): Pick<SignatureParts, 'accessKeyId' | 'date' | 'region' | 'service'> | null {
   const m = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/.exec(credential);
   if (!m) return null;
   return { accessKeyId: m[1] ?? '', date: m[2] ?? '', region: m[3] ?? '', service: m[4] ?? '' };
@@ -130,7 +136,8 @@ function credentialScope(credential: string): Pick<SignatureParts, 'accessKeyId'
 function parseSignature(req: EmuRequest): SignatureParts {
   const auth = req.headers.authorization;
   if (auth !== undefined) {
-    if (!auth.startsWith(`${ALGORITHM} `)) throw forbidden('IncompleteSignatureException', `Authorization header requires '${ALGORITHM}' as its algorithm.`);
+    if (!auth.startsWith(`${ALGORITHM} `))
+      throw forbidden('IncompleteSignatureException', `Authorization header requires '${ALGORITHM}' as its algorithm.`);
     const fields: Record<string, string> = {};
     for (const piece of auth.slice(ALGORITHM.length + 1).split(',')) {
       const eq = piece.indexOf('=');
@@ -138,7 +145,10 @@ function parseSignature(req: EmuRequest): SignatureParts {
     }
     const scope = credentialScope(fields.Credential ?? '');
     if (!scope || !fields.SignedHeaders || !/^[0-9a-f]{64}$/.test(fields.Signature ?? '')) {
-      throw forbidden('IncompleteSignatureException', 'Authorization header requires \'Credential\', \'SignedHeaders\' and \'Signature\' parameters.');
+      throw forbidden(
+        'IncompleteSignatureException',
+        "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.",
+      );
     }
     const date = req.headers['x-amz-date'] ?? isoFromHttpDate(req.headers.date);
     return {
@@ -155,17 +165,25 @@ function parseSignature(req: EmuRequest): SignatureParts {
     const eq = part.indexOf('=');
     if (eq > 0) q.set(safeDecode(part.slice(0, eq)), safeDecode(part.slice(eq + 1).replace(/\+/g, ' ')));
   }
-  if (!q.has('X-Amz-Algorithm') && !q.has('X-Amz-Signature')) throw forbidden('MissingAuthenticationTokenException', 'Missing Authentication Token');
-  if (q.get('X-Amz-Algorithm') !== ALGORITHM) throw forbidden('IncompleteSignatureException', `X-Amz-Algorithm only supports '${ALGORITHM}'.`);
+  if (!q.has('X-Amz-Algorithm') && !q.has('X-Amz-Signature'))
+    throw forbidden('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  if (q.get('X-Amz-Algorithm') !== ALGORITHM)
+    throw forbidden('IncompleteSignatureException', `X-Amz-Algorithm only supports '${ALGORITHM}'.`);
   const scope = credentialScope(q.get('X-Amz-Credential') ?? '');
   const signedHeaders = q.get('X-Amz-SignedHeaders') ?? '';
   const signature = q.get('X-Amz-Signature') ?? '';
   const expires = Number(q.get('X-Amz-Expires') ?? '');
   if (!scope || !signedHeaders || !/^[0-9a-f]{64}$/.test(signature) || !q.has('X-Amz-Date')) {
-    throw forbidden('IncompleteSignatureException', 'AWS query-string parameters must include \'X-Amz-Algorithm\', \'X-Amz-Credential\', \'X-Amz-Signature\', \'X-Amz-SignedHeaders\', \'X-Amz-Date\'.');
+    throw forbidden(
+      'IncompleteSignatureException',
+      "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date'.",
+    );
   }
   if (!Number.isInteger(expires) || expires < 1 || expires > MAX_EXPIRES_SECONDS) {
-    throw forbidden('AuthorizationQueryParametersError', `X-Amz-Expires must be an integer between 1 and ${MAX_EXPIRES_SECONDS} seconds.`);
+    throw forbidden(
+      'AuthorizationQueryParametersError',
+      `X-Amz-Expires must be an integer between 1 and ${MAX_EXPIRES_SECONDS} seconds.`,
+    );
   }
   return {
     ...scope,
@@ -179,25 +197,52 @@ function parseSignature(req: EmuRequest): SignatureParts {
 
 /** Checks the parts AWS checks before looking at the key: scope, date, signed headers. */
 function checkScopeAndDate(parts: SignatureParts, expect: SigV4Expectation): void {
-  if (parts.service !== expect.service) throw forbidden('InvalidSignatureException', `Credential should be scoped to correct service: '${expect.service}'.`);
-  if (parts.region !== expect.region) throw forbidden('InvalidSignatureException', `Credential should be scoped to a valid region, not '${parts.region}'.`);
+  if (parts.service !== expect.service)
+    throw forbidden(
+      'InvalidSignatureException',
+      `Credential should be scoped to correct service: '${expect.service}'.`,
+    );
+  if (parts.region !== expect.region)
+    throw forbidden(
+      'InvalidSignatureException',
+      `Credential should be scoped to a valid region, not '${parts.region}'.`,
+    );
   const signedAt = parseAmzDate(parts.amzDate);
-  if (signedAt === null) throw forbidden('IncompleteSignatureException', 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.');
+  if (signedAt === null)
+    throw forbidden(
+      'IncompleteSignatureException',
+      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    );
   if (parts.amzDate.slice(0, 8) !== parts.date) {
-    throw forbidden('InvalidSignatureException', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${parts.date}' != '${parts.amzDate.slice(0, 8)}', from '${parts.amzDate}'.`);
+    throw forbidden(
+      'InvalidSignatureException',
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${parts.date}' != '${parts.amzDate.slice(0, 8)}', from '${parts.amzDate}'.`,
+    );
   }
   const { now } = expect;
   if (signedAt > now + MAX_SKEW_MS) {
-    throw forbidden('InvalidSignatureException', `Signature not yet current: ${parts.amzDate} is still later than ${amzDate(new Date(now + MAX_SKEW_MS))} (${amzDate(new Date(now))} + 5 min.)`);
+    throw forbidden(
+      'InvalidSignatureException',
+      `Signature not yet current: ${parts.amzDate} is still later than ${amzDate(new Date(now + MAX_SKEW_MS))} (${amzDate(new Date(now))} + 5 min.)`,
+    );
   }
   if (parts.expiresSeconds === null && signedAt < now - MAX_SKEW_MS) {
-    throw forbidden('InvalidSignatureException', `Signature expired: ${parts.amzDate} is now earlier than ${amzDate(new Date(now - MAX_SKEW_MS))} (${amzDate(new Date(now))} - 5 min.)`);
+    throw forbidden(
+      'InvalidSignatureException',
+      `Signature expired: ${parts.amzDate} is now earlier than ${amzDate(new Date(now - MAX_SKEW_MS))} (${amzDate(new Date(now))} - 5 min.)`,
+    );
   }
   if (parts.expiresSeconds !== null && now > signedAt + parts.expiresSeconds * 1000) {
-    throw forbidden('InvalidSignatureException', `Signature expired: ${parts.amzDate} is now earlier than ${amzDate(new Date(now - parts.expiresSeconds * 1000))} (${amzDate(new Date(now))} - ${parts.expiresSeconds} sec.)`);
+    throw forbidden(
+      'InvalidSignatureException',
+      `Signature expired: ${parts.amzDate} is now earlier than ${amzDate(new Date(now - parts.expiresSeconds * 1000))} (${amzDate(new Date(now))} - ${parts.expiresSeconds} sec.)`,
+    );
   }
   if (!parts.signedHeaders.includes('host') && !parts.signedHeaders.includes(':authority')) {
-    throw forbidden('InvalidSignatureException', '\'Host\' or \':authority\' must be a \'SignedHeader\' in the AWS Authorization.');
+    throw forbidden(
+      'InvalidSignatureException',
+      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    );
   }
 }
 
@@ -220,24 +265,35 @@ export function canonicalRequest(req: EmuRequest, signedHeaders: string[], presi
   ].join('\n');
 }
 
-export function verifySigV4(req: EmuRequest, expect: SigV4Expectation, lookup: (accessKeyId: string) => SecretLookup | undefined): VerifiedCaller {
+export function verifySigV4(
+  req: EmuRequest,
+  expect: SigV4Expectation,
+  lookup: (accessKeyId: string) => SecretLookup | undefined,
+): VerifiedCaller {
   const parts = parseSignature(req);
   checkScopeAndDate(parts, expect);
   const secret = lookup(parts.accessKeyId);
   if (!secret || (secret.sessionToken !== undefined && secret.sessionToken !== parts.sessionToken)) {
     throw forbidden('UnrecognizedClientException', 'The security token included in the request is invalid.');
   }
-  if (secret.expires <= expect.now) throw forbidden('ExpiredTokenException', 'The security token included in the request is expired');
+  if (secret.expires <= expect.now)
+    throw forbidden('ExpiredTokenException', 'The security token included in the request is expired');
 
   // The body must be the one that was signed.
   const claimedHash = req.headers['x-amz-content-sha256'];
   if (claimedHash !== undefined && claimedHash !== 'UNSIGNED-PAYLOAD' && claimedHash !== sha256Hex(req.body)) {
-    throw forbidden('InvalidSignatureException', 'The provided x-amz-content-sha256 header does not match what was computed.');
+    throw forbidden(
+      'InvalidSignatureException',
+      'The provided x-amz-content-sha256 header does not match what was computed.',
+    );
   }
   const canonical = canonicalRequest(req, parts.signedHeaders, parts.expiresSeconds !== null);
   const scope = `${parts.date}/${parts.region}/${parts.service}/aws4_request`;
   const stringToSign = [ALGORITHM, parts.amzDate, scope, sha256Hex(canonical)].join('\n');
-  const expected = createHmac('sha256', signingKey(secret.secretKey, parts.date, parts.region, parts.service)).update(stringToSign, 'utf8').digest('hex');
-  if (!timingSafeEqual(Buffer.from(expected), Buffer.from(parts.signature))) throw forbidden('InvalidSignatureException', MISMATCH);
+  const expected = createHmac('sha256', signingKey(secret.secretKey, parts.date, parts.region, parts.service))
+    .update(stringToSign, 'utf8')
+    .digest('hex');
+  if (!timingSafeEqual(Buffer.from(expected), Buffer.from(parts.signature)))
+    throw forbidden('InvalidSignatureException', MISMATCH);
   return { accessKeyId: parts.accessKeyId };
 }

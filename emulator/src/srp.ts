@@ -2,7 +2,15 @@
 // "Caldera Derived Key" HKDF, and a PASSWORD_CLAIM_SIGNATURE over pool name, user id, secret
 // block and TIMESTAMP. Clients (Amplify, amazon-cognito-identity-js, boto helpers) all share it.
 // Exponentiations run in OpenSSL (a Diffie-Hellman object on the same group), about 1 ms each.
-import { DiffieHellman, createHash, createHmac, getDiffieHellman, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  DiffieHellman,
+  createHash,
+  createHmac,
+  getDiffieHellman,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 const N_HEX =
   'FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD' +
@@ -37,7 +45,8 @@ function opensslPow(): ((base: bigint, exponent: bigint) => bigint) | undefined 
   try {
     const group = getDiffieHellman('modp15');
     if (group.getPrime('hex').toUpperCase() !== N_HEX) return undefined;
-    const setPrivateKey: (this: DiffieHellman, key: NodeJS.ArrayBufferView) => void = DiffieHellman.prototype.setPrivateKey;
+    const setPrivateKey: (this: DiffieHellman, key: NodeJS.ArrayBufferView) => void =
+      DiffieHellman.prototype.setPrivateKey;
     const pow = (base: bigint, exponent: bigint): bigint => {
       setPrivateKey.call(group as DiffieHellman, Buffer.from(padHex(exponent), 'hex'));
       const out = group.computeSecret(Buffer.from(base.toString(16).padStart(N_HEX.length, '0'), 'hex'));
@@ -121,13 +130,28 @@ export function sessionKey(aHex: string, eph: ServerEphemeral, verifierHex: stri
   return hkdf(Buffer.from(padHex(S), 'hex'), Buffer.from(padHex(u), 'hex'));
 }
 
-export function checkClaim(key: Buffer, poolName: string, userId: string, secretBlock: string, timestamp: string, signature: string): boolean {
+export function checkClaim(
+  key: Buffer,
+  poolName: string,
+  userId: string,
+  secretBlock: string,
+  timestamp: string,
+  signature: string,
+): boolean {
   const expected = createHmac('sha256', key)
-    .update(Buffer.concat([Buffer.from(poolName), Buffer.from(userId), Buffer.from(secretBlock, 'base64'), Buffer.from(timestamp)]))
+    .update(
+      Buffer.concat([
+        Buffer.from(poolName),
+        Buffer.from(userId),
+        Buffer.from(secretBlock, 'base64'),
+        Buffer.from(timestamp),
+      ]),
+    )
     .digest();
   const given = Buffer.from(signature, 'base64');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** Cognito's TIMESTAMP: "Tue Jan 2 03:04:05 UTC 2024", day of month not padded. */
-export const TIMESTAMP_FORMAT = /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2} \d{2}:\d{2}:\d{2} UTC \d{4}$/;
+export const TIMESTAMP_FORMAT =
+  /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2} \d{2}:\d{2}:\d{2} UTC \d{4}$/;

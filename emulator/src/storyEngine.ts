@@ -54,26 +54,94 @@ type Genre = 'mystery' | 'fantasy' | 'science fiction' | 'ghost story' | 'advent
 
 const GENRE_WORDS: [Genre, RegExp][] = [
   ['mystery', /\b(myster\w*|detective|clue|whodunit|sleuth|missing|stolen|thief)\b/i],
-  ['science fiction', /\b(space|robot\w*|planet|alien|sci-?fi|starship|spaceship|galaxy|mars|moon base|android|future)\b/i],
+  [
+    'science fiction',
+    /\b(space|robot\w*|planet|alien|sci-?fi|starship|spaceship|galaxy|mars|moon base|android|future)\b/i,
+  ],
   ['ghost story', /\b(ghost\w*|haunt\w*|horror|spooky|scary|creepy|halloween|spirit)\b/i],
-  ['fantasy', /\b(dragon\w*|wizard\w*|witch\w*|magic\w*|fantasy|knight\w*|enchant\w*|spell|elf|elves|fairy|kingdom)\b/i],
+  [
+    'fantasy',
+    /\b(dragon\w*|wizard\w*|witch\w*|magic\w*|fantasy|knight\w*|enchant\w*|spell|elf|elves|fairy|kingdom)\b/i,
+  ],
   ['romance', /\b(love|romance|romantic|sweetheart|wedding)\b/i],
   ['bedtime', /\b(bedtime|sleepy|lullaby|goodnight|good night|gentle)\b/i],
   ['adventure', /\b(adventure|pirate\w*|treasure|quest|explor\w*|journey|voyage|jungle|island)\b/i],
 ];
 
 const ROLES = [
-  'dragon', 'robot', 'cat', 'dog', 'fox', 'knight', 'wizard', 'witch', 'princess', 'prince', 'pirate', 'astronaut', 'detective',
-  'ghost', 'owl', 'rabbit', 'bear', 'mouse', 'girl', 'boy', 'baker', 'sailor', 'inventor', 'librarian', 'farmer', 'queen', 'king',
-  'lighthouse keeper', 'gardener', 'captain', 'scientist', 'explorer', 'squirrel', 'hedgehog', 'otter', 'giant', 'troll', 'unicorn',
+  'dragon',
+  'robot',
+  'cat',
+  'dog',
+  'fox',
+  'knight',
+  'wizard',
+  'witch',
+  'princess',
+  'prince',
+  'pirate',
+  'astronaut',
+  'detective',
+  'ghost',
+  'owl',
+  'rabbit',
+  'bear',
+  'mouse',
+  'girl',
+  'boy',
+  'baker',
+  'sailor',
+  'inventor',
+  'librarian',
+  'farmer',
+  'queen',
+  'king',
+  'lighthouse keeper',
+  'gardener',
+  'captain',
+  'scientist',
+  'explorer',
+  'squirrel',
+  'hedgehog',
+  'otter',
+  'giant',
+  'troll',
+  'unicorn',
 ];
 
-const NAMES = ['Mara', 'Tobin', 'Elsie', 'Rook', 'Ada', 'Pip', 'Juniper', 'Oskar', 'Wren', 'Basil', 'Ines', 'Milo', 'Hazel', 'Ferris'];
+const NAMES = [
+  'Mara',
+  'Tobin',
+  'Elsie',
+  'Rook',
+  'Ada',
+  'Pip',
+  'Juniper',
+  'Oskar',
+  'Wren',
+  'Basil',
+  'Ines',
+  'Milo',
+  'Hazel',
+  'Ferris',
+];
 const PLACES: Record<Genre, string[]> = {
   mystery: ['a fog-bound harbour town', 'an old hotel on the hill', 'a village where nothing ever happened'],
-  fantasy: ['a kingdom at the edge of the map', 'a forest where the trees kept secrets', 'a castle built on a sleeping mountain'],
-  'science fiction': ['a space station above a blue planet', 'a city on the far side of the moon', 'a starship drifting between stars'],
-  'ghost story': ['a house at the end of Willow Lane', 'a lighthouse no ship had passed in years', 'an empty school after dark'],
+  fantasy: [
+    'a kingdom at the edge of the map',
+    'a forest where the trees kept secrets',
+    'a castle built on a sleeping mountain',
+  ],
+  'science fiction': [
+    'a space station above a blue planet',
+    'a city on the far side of the moon',
+    'a starship drifting between stars',
+  ],
+  'ghost story': [
+    'a house at the end of Willow Lane',
+    'a lighthouse no ship had passed in years',
+    'an empty school after dark',
+  ],
   adventure: ['a chain of islands nobody had charted', 'a jungle that hummed at night', 'a desert of singing dunes'],
   bedtime: ['a cosy cottage by a quiet river', 'a meadow under a sleepy moon', 'a little house at the top of a hill'],
   romance: ['a seaside town in late summer', 'a bookshop on a rainy street', 'a market square full of lanterns'],
@@ -82,8 +150,18 @@ const PLACES: Record<Genre, string[]> = {
 const OBJECTS: Record<Genre, string[]> = {
   mystery: ['a brass key', 'a torn letter', 'a muddy footprint', 'a stopped clock'],
   fantasy: ['a glowing stone', 'a silver feather', 'a map that redrew itself', 'an old spellbook'],
-  'science fiction': ['a blinking signal', 'a cracked data crystal', 'a message from another ship', 'a broken star chart'],
-  'ghost story': ['a cold draught', 'a candle that would not stay lit', 'a music box playing by itself', 'a name scratched into the glass'],
+  'science fiction': [
+    'a blinking signal',
+    'a cracked data crystal',
+    'a message from another ship',
+    'a broken star chart',
+  ],
+  'ghost story': [
+    'a cold draught',
+    'a candle that would not stay lit',
+    'a music box playing by itself',
+    'a name scratched into the glass',
+  ],
   adventure: ['a faded treasure map', 'a compass that pointed the wrong way', 'a rope bridge', 'a carved wooden chest'],
   bedtime: ['a soft blue blanket', 'a lantern full of fireflies', 'a small silver bell', 'a cup of warm milk'],
   romance: ['a forgotten umbrella', 'a handwritten note', 'a pressed flower', 'an old photograph'],
@@ -91,11 +169,13 @@ const OBJECTS: Record<Genre, string[]> = {
 };
 
 const STOPWORDS = new Set(
-  ('The A An And But Or So Then Once Write Tell Please Make Give Create Story Stories In On At Of To For With About Into From By ' +
+  (
+    'The A An And But Or So Then Once Write Tell Please Make Give Create Story Stories In On At Of To For With About Into From By ' +
     'It Its This That These Those There Their They He She We You Your I My Me Our Is Was Be Are Who What When Where Why How ' +
     'Short Long Funny Bedtime Kids Children One Two Three Title Chapter Continue Now Also Include Use Using Let Set Keep Add ' +
     'Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September ' +
-    'October November December Mr Mrs Ms Dr Sir Lady Lord Captain Professor').split(' '),
+    'October November December Mr Mrs Ms Dr Sir Lady Lord Captain Professor'
+  ).split(' '),
 );
 
 interface Cast {
@@ -112,15 +192,21 @@ function analyse(prompt: string, random: () => number): Cast {
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
   const genre = GENRE_WORDS.find(([, re]) => re.test(prompt))?.[0] ?? 'fable';
   const names: string[] = [];
-  for (const m of prompt.matchAll(/\b(?:named|called)\s+([A-Z][\p{L}'-]+)/gu)) if (m[1] && !names.includes(m[1])) names.push(m[1]);
+  for (const m of prompt.matchAll(/\b(?:named|called)\s+([A-Z][\p{L}'-]+)/gu))
+    if (m[1] && !names.includes(m[1])) names.push(m[1]);
   // Not at a sentence or line start, and not a label such as "Tone:" in the extension's brief.
   for (const m of prompt.matchAll(/(?<![.!?]\s|^|\n)\b([A-Z][\p{Ll}'-]{2,})\b(?!:)/gu)) {
     const word = m[1] ?? '';
     if (!STOPWORDS.has(word) && !names.includes(word)) names.push(word);
   }
   const lower = prompt.toLowerCase();
-  const roles = ROLES.filter((r) => new RegExp(`\\b${r}s?\\b`).test(lower)).sort((a, b) => lower.indexOf(a) - lower.indexOf(b));
-  const settingMatch = /\b(?:in|on|at|inside|beneath|under|aboard|near|across)\s+((?:an?|the)\s+[\p{Ll}][\p{Ll}'-]+(?:\s+[\p{Ll}][\p{Ll}'-]*){0,2})(?=\s*[,.;:!?]|\s+(?:who|where|that|which|and|with|about|named|called|when|while|for)\b|\s*$)/u.exec(prompt);
+  const roles = ROLES.filter((r) => new RegExp(`\\b${r}s?\\b`).test(lower)).sort(
+    (a, b) => lower.indexOf(a) - lower.indexOf(b),
+  );
+  const settingMatch =
+    /\b(?:in|on|at|inside|beneath|under|aboard|near|across)\s+((?:an?|the)\s+[\p{Ll}][\p{Ll}'-]+(?:\s+[\p{Ll}][\p{Ll}'-]*){0,2})(?=\s*[,.;:!?]|\s+(?:who|where|that|which|and|with|about|named|called|when|while|for)\b|\s*$)/u.exec(
+      prompt,
+    );
   const fallbackNames = NAMES.filter((n) => !names.includes(n));
   const hero = names[0] ?? pick(fallbackNames);
   const companion = names[1] ?? pick(fallbackNames.filter((n) => n !== hero));
@@ -150,14 +236,38 @@ const SETUPS = [
   'The two of them, {H} and {C}, had been friends for so long that they could argue without saying a word.',
 ];
 const INCITING: Record<Genre, string[]> = {
-  mystery: ['Then {O} turned up where it had no business being, and {H} could not leave it alone.', 'When {O} went missing from its place, everyone had a theory, and none of them fitted.'],
-  fantasy: ['One night {O} began to glow, and a voice that was not quite a voice asked {H} for help.', 'A messenger arrived with {O} and a warning: the old magic of {P} was fading.'],
-  'science fiction': ['Then the sensors picked up {O}, repeating a pattern no machine should know.', 'The alarm was quiet, almost polite, when {O} appeared on every screen at once.'],
-  'ghost story': ['That was the night {H} first noticed {O}, and the house seemed to hold its breath.', 'It began with {O}, small enough to ignore, until it happened again, and again.'],
-  adventure: ['Everything started with {O}, found wedged behind a loose board, smelling of salt and old secrets.', 'When {O} fell out of a second-hand book, {H} knew the summer would not be ordinary.'],
-  bedtime: ['As the stars came out, {H} found {O} by the window, just where it had not been before.', 'Before bed, {H} heard a tiny sound and discovered {O} waiting on the doorstep.'],
-  romance: ['It might never have happened at all if not for {O}, left behind on a rainy afternoon.', 'Then {C} returned to {P} after many years, carrying {O} and a question.'],
-  fable: ['One day {O} appeared in the middle of the path, and every creature wanted it for themselves.', 'When the harvest failed, {H} was given {O} and told to make it last.'],
+  mystery: [
+    'Then {O} turned up where it had no business being, and {H} could not leave it alone.',
+    'When {O} went missing from its place, everyone had a theory, and none of them fitted.',
+  ],
+  fantasy: [
+    'One night {O} began to glow, and a voice that was not quite a voice asked {H} for help.',
+    'A messenger arrived with {O} and a warning: the old magic of {P} was fading.',
+  ],
+  'science fiction': [
+    'Then the sensors picked up {O}, repeating a pattern no machine should know.',
+    'The alarm was quiet, almost polite, when {O} appeared on every screen at once.',
+  ],
+  'ghost story': [
+    'That was the night {H} first noticed {O}, and the house seemed to hold its breath.',
+    'It began with {O}, small enough to ignore, until it happened again, and again.',
+  ],
+  adventure: [
+    'Everything started with {O}, found wedged behind a loose board, smelling of salt and old secrets.',
+    'When {O} fell out of a second-hand book, {H} knew the summer would not be ordinary.',
+  ],
+  bedtime: [
+    'As the stars came out, {H} found {O} by the window, just where it had not been before.',
+    'Before bed, {H} heard a tiny sound and discovered {O} waiting on the doorstep.',
+  ],
+  romance: [
+    'It might never have happened at all if not for {O}, left behind on a rainy afternoon.',
+    'Then {C} returned to {P} after many years, carrying {O} and a question.',
+  ],
+  fable: [
+    'One day {O} appeared in the middle of the path, and every creature wanted it for themselves.',
+    'When the harvest failed, {H} was given {O} and told to make it last.',
+  ],
 };
 const MIDDLES = [
   '{H} asked {C} what it meant. "I think," said {C} slowly, "it means we should find out."',
@@ -172,14 +282,38 @@ const MIDDLES = [
   'They rested under a crooked tree and shared what little food they had, talking about everything except what frightened them.',
 ];
 const TURNS: Record<Genre, string[]> = {
-  mystery: ['Then {H} saw it: the answer had been hiding in plain sight, inside {O} all along.', 'The truth, when it came, was smaller and sadder than anyone had guessed.'],
-  fantasy: ['At the heart of {P}, {H} spoke the words that no one had dared to say, and the old magic listened.', 'The dragon of the story turned out not to be the danger at all, but the one thing keeping the danger away.'],
-  'science fiction': ['The signal was not a warning but a greeting, and it had been waiting a thousand years for someone to answer.', '{H} rewired the last panel with shaking hands, and the whole station hummed back to life.'],
-  'ghost story': ['The ghost, when at last it showed itself, only wanted someone to remember its name.', 'In the candlelight {H} understood that the house had been trying to say goodbye.'],
-  adventure: ['Beneath the last marker they found not gold, but something better: proof that the old stories were true.', 'The bridge held, just barely, and on the other side the whole of {P} lay open before them.'],
-  bedtime: ['And {O} began, very softly, to glow, the way a night-light does when it knows you are nearly asleep.', 'The moon leaned closer to listen as {H} whispered goodnight to every star in turn.'],
-  romance: ['Under the lanterns, {H} finally said what had waited years to be said, and {C} laughed, because it was the same thing.', 'The note in {O} had only five words on it, and they were enough.'],
-  fable: ['In the end, {H} shared {O} with everyone, and found that there was more than enough to go around.', 'The proud ones went hungry, but {H}, who had listened, knew exactly what to do.'],
+  mystery: [
+    'Then {H} saw it: the answer had been hiding in plain sight, inside {O} all along.',
+    'The truth, when it came, was smaller and sadder than anyone had guessed.',
+  ],
+  fantasy: [
+    'At the heart of {P}, {H} spoke the words that no one had dared to say, and the old magic listened.',
+    'The dragon of the story turned out not to be the danger at all, but the one thing keeping the danger away.',
+  ],
+  'science fiction': [
+    'The signal was not a warning but a greeting, and it had been waiting a thousand years for someone to answer.',
+    '{H} rewired the last panel with shaking hands, and the whole station hummed back to life.',
+  ],
+  'ghost story': [
+    'The ghost, when at last it showed itself, only wanted someone to remember its name.',
+    'In the candlelight {H} understood that the house had been trying to say goodbye.',
+  ],
+  adventure: [
+    'Beneath the last marker they found not gold, but something better: proof that the old stories were true.',
+    'The bridge held, just barely, and on the other side the whole of {P} lay open before them.',
+  ],
+  bedtime: [
+    'And {O} began, very softly, to glow, the way a night-light does when it knows you are nearly asleep.',
+    'The moon leaned closer to listen as {H} whispered goodnight to every star in turn.',
+  ],
+  romance: [
+    'Under the lanterns, {H} finally said what had waited years to be said, and {C} laughed, because it was the same thing.',
+    'The note in {O} had only five words on it, and they were enough.',
+  ],
+  fable: [
+    'In the end, {H} shared {O} with everyone, and found that there was more than enough to go around.',
+    'The proud ones went hungry, but {H}, who had listened, knew exactly what to do.',
+  ],
 };
 const ENDINGS = [
   'When they came home to {P}, nothing looked different, and yet everything was.',
@@ -190,15 +324,17 @@ const ENDINGS = [
 const CLOSERS = ['The end.', 'And that was only the beginning.', 'Which is, after all, how the best stories end.'];
 
 function fill(template: string, c: Cast): string {
-  return template
-    .replaceAll('{H}', c.hero)
-    .replaceAll('{R}', c.role)
-    .replaceAll('{CR}', c.companionRole)
-    .replaceAll('{C}', c.companion)
-    .replaceAll('{P}', c.place)
-    .replaceAll('{O}', c.object)
-    // "a {CR}" may become "a old companion".
-    .replace(/\b([Aa]) (?=[aeiou])/g, '$1n ');
+  return (
+    template
+      .replaceAll('{H}', c.hero)
+      .replaceAll('{R}', c.role)
+      .replaceAll('{CR}', c.companionRole)
+      .replaceAll('{C}', c.companion)
+      .replaceAll('{P}', c.place)
+      .replaceAll('{O}', c.object)
+      // "a {CR}" may become "a old companion".
+      .replace(/\b([Aa]) (?=[aeiou])/g, '$1n ')
+  );
 }
 
 function targetLength(prompt: string): number {
@@ -222,7 +358,10 @@ export function writeStory(prompt: string, seed: string): string {
     if (unused.length === 0) unused.push(...MIDDLES);
     return unused.splice(Math.floor(random() * unused.length), 1)[0] as string;
   };
-  const paragraphs: string[][] = [[pick(OPENINGS), pick(SETUPS)], [pick(INCITING[cast.genre]), takeMiddle()]];
+  const paragraphs: string[][] = [
+    [pick(OPENINGS), pick(SETUPS)],
+    [pick(INCITING[cast.genre]), takeMiddle()],
+  ];
   const ending = [[pick(TURNS[cast.genre]), pick(ENDINGS)], [pick(CLOSERS)]];
   const length = (): number => countTokens([...paragraphs, ...ending].flat().map((t) => fill(t, cast)));
   while (length() < target) {

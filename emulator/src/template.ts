@@ -72,7 +72,12 @@ function stableUuid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function physicalIdFor(type: string, logicalId: string, props: JsonObject, stack: Pick<Stack, 'region' | 'stackName'>): string {
+function physicalIdFor(
+  type: string,
+  logicalId: string,
+  props: JsonObject,
+  stack: Pick<Stack, 'region' | 'stackName'>,
+): string {
   const seed = `${stack.stackName}/${logicalId}`;
   switch (type) {
     case 'AWS::Cognito::UserPool':
@@ -110,7 +115,11 @@ class Evaluator {
   private readonly conditionDefs: JsonObject;
   private readonly mappings: JsonObject;
 
-  constructor(private readonly doc: JsonObject, templatePath: string, private readonly options: LoadOptions) {
+  constructor(
+    private readonly doc: JsonObject,
+    templatePath: string,
+    private readonly options: LoadOptions,
+  ) {
     this.stack = {
       templatePath,
       templateDir: dirname(templatePath),
@@ -194,7 +203,8 @@ class Evaluator {
       if (rule.RuleCondition !== undefined && !this.bool(rule.RuleCondition, `${where}.RuleCondition`)) continue;
       for (const assertion of Array.isArray(rule.Assertions) ? rule.Assertions : []) {
         if (!isObject(assertion) || this.bool(assertion.Assert ?? null, `${where}.Assert`)) continue;
-        const description = typeof assertion.AssertDescription === 'string' ? assertion.AssertDescription.trim() : 'an assertion failed';
+        const description =
+          typeof assertion.AssertDescription === 'string' ? assertion.AssertDescription.trim() : 'an assertion failed';
         throw new TemplateError(`${where}: ${description}`);
       }
     }
@@ -327,7 +337,10 @@ class Evaluator {
       case 'Condition':
         return typeof arg === 'string' ? this.condition(arg) : undefined;
       case 'Fn::GetAtt': {
-        const [res, attr] = typeof arg === 'string' ? splitOnce(arg) : [this.scalar(args[0] ?? null, at), this.scalar(args[1] ?? null, at)];
+        const [res, attr] =
+          typeof arg === 'string'
+            ? splitOnce(arg)
+            : [this.scalar(args[0] ?? null, at), this.scalar(args[1] ?? null, at)];
         return this.getAtt(res, attr, at);
       }
       case 'Fn::Sub': {
@@ -336,13 +349,16 @@ class Evaluator {
         return this.sub(this.scalar(args[0] ?? '', at), isObject(vars) ? vars : {}, at);
       }
       case 'Fn::Join':
-        return this.list(args[1] ?? [], at).map(String).join(this.scalar(args[0] ?? '', at));
+        return this.list(args[1] ?? [], at)
+          .map(String)
+          .join(this.scalar(args[0] ?? '', at));
       case 'Fn::Split':
         return this.scalar(args[1] ?? '', at).split(this.scalar(args[0] ?? '', at));
       case 'Fn::Select': {
         const index = Number(this.scalar(args[0] ?? 0, at));
         const items = this.list(args[1] ?? [], at);
-        if (!(index >= 0 && index < items.length)) throw new TemplateError(`${at}: index ${index} is out of range (${items.length} items)`);
+        if (!(index >= 0 && index < items.length))
+          throw new TemplateError(`${at}: index ${index} is out of range (${items.length} items)`);
         return items[index] as Json;
       }
       case 'Fn::If': {
@@ -359,7 +375,9 @@ class Evaluator {
         return args.some((a) => this.bool(a, at));
       // Rule-only functions (CloudFormation allows them in Rules alone).
       case 'Fn::Contains':
-        return this.list(args[0] ?? [], at).map(String).includes(this.scalar(args[1] ?? '', at));
+        return this.list(args[0] ?? [], at)
+          .map(String)
+          .includes(this.scalar(args[1] ?? '', at));
       case 'Fn::EachMemberEquals':
         return this.list(args[0] ?? [], at).every((v) => String(v) === this.scalar(args[1] ?? '', at));
       case 'Fn::EachMemberIn': {

@@ -1,6 +1,13 @@
 // RS256 JSON Web Tokens as Cognito issues them, signed with a key whose public half the JWKS
 // endpoint serves, so aws-jwt-verify and the identity pool accept them.
-import { createPrivateKey, createPublicKey, createSign, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  createVerify,
+  generateKeyPairSync,
+  randomBytes,
+} from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
 export interface SigningKey {
@@ -14,7 +21,14 @@ const b64url = (data: Buffer | string): string => Buffer.from(data).toString('ba
 
 export function newSigningKey(): SigningKey {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { kid: randomBytes(16).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 20) + '=', privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+  return {
+    kid:
+      randomBytes(16)
+        .toString('base64')
+        .replace(/[^A-Za-z0-9]/g, '')
+        .slice(0, 20) + '=',
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
 }
 
 export class TokenSigner {
@@ -42,7 +56,9 @@ export class TokenSigner {
     const parts = token.split('.');
     if (parts.length !== 3) return null;
     const [header, payload, signature] = parts as [string, string, string];
-    const ok = createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(this.publicKey, Buffer.from(signature, 'base64url'));
+    const ok = createVerify('RSA-SHA256')
+      .update(`${header}.${payload}`)
+      .verify(this.publicKey, Buffer.from(signature, 'base64url'));
     if (!ok) return null;
     try {
       return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;

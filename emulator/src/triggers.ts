@@ -48,10 +48,23 @@ export class LambdaRunner {
   private readonly worker: Worker;
   private readonly pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
-  constructor(private readonly fn: FunctionConfig, region: string, log: (line: string) => void) {
+  constructor(
+    private readonly fn: FunctionConfig,
+    region: string,
+    log: (line: string) => void,
+  ) {
     const entry = EXTENSIONS.map((ext) => fn.modulePath + ext).find((p) => existsSync(p));
-    if (!entry) throw new TemplateError(`Function ${fn.logicalId}: no source at ${fn.modulePath}{${EXTENSIONS.join(',')}}`);
-    const bundle = buildSync({ entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'silent' });
+    if (!entry)
+      throw new TemplateError(`Function ${fn.logicalId}: no source at ${fn.modulePath}{${EXTENSIONS.join(',')}}`);
+    const bundle = buildSync({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      write: false,
+      logLevel: 'silent',
+    });
     const code = bundle.outputFiles[0]?.text ?? '';
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
@@ -94,7 +107,11 @@ export class LambdaRunner {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new TriggerError(`${new Date().toISOString()} ${id} Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`));
+        reject(
+          new TriggerError(
+            `${new Date().toISOString()} ${id} Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`,
+          ),
+        );
       }, timeoutMs);
       this.pending.set(id, {
         resolve: (v) => {

@@ -38,7 +38,10 @@ function typeName(v: unknown): string {
 }
 
 function serialization(path: string, expected: string, v: unknown): AwsError {
-  return new AwsError('SerializationException', `Value at '${path}' is a ${typeName(v)}, where a ${expected} was expected.`);
+  return new AwsError(
+    'SerializationException',
+    `Value at '${path}' is a ${typeName(v)}, where a ${expected} was expected.`,
+  );
 }
 
 function check(value: unknown, field: Field, path: string, errors: string[]): void {
@@ -47,7 +50,8 @@ function check(value: unknown, field: Field, path: string, errors: string[]): vo
     return;
   }
   const fail = (constraint: string): void => {
-    const shown = !field.sensitive && typeof value === 'string' && value.length <= 256 ? `Value '${value}' at` : 'Value at';
+    const shown =
+      !field.sensitive && typeof value === 'string' && value.length <= 256 ? `Value '${value}' at` : 'Value at';
     errors.push(`${shown} '${path}' failed to satisfy constraint: Member must ${constraint}`);
   };
   switch (field.type) {
@@ -57,12 +61,18 @@ function check(value: unknown, field: Field, path: string, errors: string[]): vo
       if (field.min !== undefined && length < field.min) fail(`have length greater than or equal to ${field.min}`);
       if (field.max !== undefined && length > field.max) fail(`have length less than or equal to ${field.max}`);
       if (field.enum && !field.enum.includes(value)) fail(`satisfy enum value set: [${field.enum.join(', ')}]`);
-      if (field.pattern && length > 0 && !regex(field.pattern).test(value)) fail(`satisfy regular expression pattern: ${field.pattern}`);
+      if (field.pattern && length > 0 && !regex(field.pattern).test(value))
+        fail(`satisfy regular expression pattern: ${field.pattern}`);
       return;
     }
     case 'integer':
     case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value) || (field.type === 'integer' && !Number.isInteger(value))) throw serialization(path, field.type, value);
+      if (
+        typeof value !== 'number' ||
+        !Number.isFinite(value) ||
+        (field.type === 'integer' && !Number.isInteger(value))
+      )
+        throw serialization(path, field.type, value);
       if (field.min !== undefined && value < field.min) fail(`have value greater than or equal to ${field.min}`);
       if (field.max !== undefined && value > field.max) fail(`have value less than or equal to ${field.max}`);
       return;
@@ -72,15 +82,18 @@ function check(value: unknown, field: Field, path: string, errors: string[]): vo
       return;
     case 'list': {
       if (!Array.isArray(value)) throw serialization(path, 'list', value);
-      if (field.min !== undefined && value.length < field.min) fail(`have length greater than or equal to ${field.min}`);
+      if (field.min !== undefined && value.length < field.min)
+        fail(`have length greater than or equal to ${field.min}`);
       if (field.max !== undefined && value.length > field.max) fail(`have length less than or equal to ${field.max}`);
-      if (field.member) value.forEach((item, i) => check(item, field.member as Field, `${path}.${i + 1}.member`, errors));
+      if (field.member)
+        value.forEach((item, i) => check(item, field.member as Field, `${path}.${i + 1}.member`, errors));
       return;
     }
     case 'map': {
       if (typeof value !== 'object' || Array.isArray(value)) throw serialization(path, 'map', value);
       const entries = Object.entries(value as Record<string, unknown>);
-      if (field.maxEntries !== undefined && entries.length > field.maxEntries) fail(`have length less than or equal to ${field.maxEntries}`);
+      if (field.maxEntries !== undefined && entries.length > field.maxEntries)
+        fail(`have length less than or equal to ${field.maxEntries}`);
       for (const [k, v] of entries) {
         if (field.key) check(k, field.key, `${path}.key`, errors);
         check(v, field.value ?? { type: 'string' }, `${path}.${k}`, errors);
@@ -109,7 +122,10 @@ export function validate(input: unknown, shape: Shape, errorCode: string): Recor
   const errors: string[] = [];
   checkFields(input as Record<string, unknown>, shape, '', errors);
   if (errors.length > 0) {
-    throw new AwsError(errorCode, `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`);
+    throw new AwsError(
+      errorCode,
+      `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`,
+    );
   }
   return input as Record<string, unknown>;
 }

@@ -30,7 +30,15 @@ export function runtime(emu: RunningEmulator, credentials: AwsCredentialIdentity
   });
 }
 
-export async function streamStory(client: BedrockRuntimeClient, input: ConverseStreamCommandInput): Promise<{ text: string; deltas: number; stopReason?: string; usage?: { inputTokens?: number | undefined; outputTokens?: number | undefined; totalTokens?: number | undefined } }> {
+export async function streamStory(
+  client: BedrockRuntimeClient,
+  input: ConverseStreamCommandInput,
+): Promise<{
+  text: string;
+  deltas: number;
+  stopReason?: string;
+  usage?: { inputTokens?: number | undefined; outputTokens?: number | undefined; totalTokens?: number | undefined };
+}> {
   const out = await client.send(new ConverseStreamCommand(input));
   let text = '';
   let deltas = 0;

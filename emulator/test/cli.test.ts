@@ -11,7 +11,20 @@ const ROOT = resolve(__dirname, '..', '..');
 
 describe('npm run local (emulator/src/cli.ts)', () => {
   it('prints the JSON contract as its first line, binds 127.0.0.1 and exits cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'emulator/src/cli.ts', '--port', '0', '--param', 'GenerateClientSecret=true', '--stream-rate', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        require.resolve('tsx/cli'),
+        'emulator/src/cli.ts',
+        '--port',
+        '0',
+        '--param',
+        'GenerateClientSecret=true',
+        '--stream-rate',
+        '0',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     try {
       const first = await new Promise<string>((done, fail) => {
         const lines = createInterface({ input: child.stdout });
@@ -19,8 +32,21 @@ describe('npm run local (emulator/src/cli.ts)', () => {
         child.once('exit', (code) => fail(new Error(`exited early with ${code}`)));
       });
       const info = JSON.parse(first) as Record<string, unknown> & { endpoints: Record<string, string>; outbox: string };
-      assert.deepEqual(Object.keys(info).sort(), ['clientId', 'clientSecret', 'endpoints', 'identityPoolId', 'outbox', 'region', 'userPoolId']);
-      assert.deepEqual(Object.keys(info.endpoints).sort(), ['bedrock', 'bedrockRuntime', 'cognitoIdentity', 'cognitoIdp']);
+      assert.deepEqual(Object.keys(info).sort(), [
+        'clientId',
+        'clientSecret',
+        'endpoints',
+        'identityPoolId',
+        'outbox',
+        'region',
+        'userPoolId',
+      ]);
+      assert.deepEqual(Object.keys(info.endpoints).sort(), [
+        'bedrock',
+        'bedrockRuntime',
+        'cognitoIdentity',
+        'cognitoIdp',
+      ]);
       assert.equal(typeof info.clientSecret, 'string');
       assert.match(info.endpoints.cognitoIdp ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
       const res = await fetch(info.outbox);
@@ -34,7 +60,11 @@ describe('npm run local (emulator/src/cli.ts)', () => {
   });
 
   it('rejects an unknown template parameter', async () => {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'emulator/src/cli.ts', '--port', '0', '--param', 'NoSuchThing=1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'emulator/src/cli.ts', '--port', '0', '--param', 'NoSuchThing=1'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
@@ -57,9 +87,21 @@ describe('--state DIR', () => {
       try {
         assert.equal(second.userPoolId, first.userPoolId);
         const idp = idpClient(second);
-        const again = await idp.send(new InitiateAuthCommand({ ClientId: second.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+        const again = await idp.send(
+          new InitiateAuthCommand({
+            ClientId: second.clientId,
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: email, PASSWORD },
+          }),
+        );
         assert.ok(again.AuthenticationResult);
-        const refreshed = await idp.send(new InitiateAuthCommand({ ClientId: second.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken as string } }));
+        const refreshed = await idp.send(
+          new InitiateAuthCommand({
+            ClientId: second.clientId,
+            AuthFlow: 'REFRESH_TOKEN_AUTH',
+            AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken as string },
+          }),
+        );
         assert.ok(refreshed.AuthenticationResult?.AccessToken);
       } finally {
         await second.stop();

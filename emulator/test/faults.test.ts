@@ -1,4 +1,9 @@
-import { ConverseCommand, ConverseStreamCommand, ModelStreamErrorException, ThrottlingException } from '@aws-sdk/client-bedrock-runtime';
+import {
+  ConverseCommand,
+  ConverseStreamCommand,
+  ModelStreamErrorException,
+  ThrottlingException,
+} from '@aws-sdk/client-bedrock-runtime';
 import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { strict as assert } from 'node:assert';
@@ -31,28 +36,49 @@ describe('faults on demand and counters', () => {
   after(() => emu.stop());
 
   it('fails the next N calls with 429 throttling; the SDK retries and the counters show every attempt', async () => {
-    assert.equal((await post(emu, { kind: 'error', operation: 'Converse', error: 'ThrottlingException', count: 2 })).status, 200);
-    const ok = await runtime(emu, creds).send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) }));
+    assert.equal(
+      (await post(emu, { kind: 'error', operation: 'Converse', error: 'ThrottlingException', count: 2 })).status,
+      200,
+    );
+    const ok = await runtime(emu, creds).send(
+      new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) }),
+    );
     assert.ok(ok.output?.message);
     assert.equal((await counters(emu)).Converse, 3);
     await post(emu, { kind: 'error', operation: 'Converse', error: 'ThrottlingException', count: 3 });
-    const err = await rejectsWith(runtime(emu, creds).send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) })), 'ThrottlingException');
+    const err = await rejectsWith(
+      runtime(emu, creds).send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) })),
+      'ThrottlingException',
+    );
     assert.ok(err instanceof ThrottlingException);
     assert.equal(err.$metadata?.httpStatusCode, 429);
   });
 
   it('injects 500, 503 and ModelNotReady with their statuses', async () => {
     const client = runtime(emu, { ...creds });
-    for (const [error, status] of [['InternalServerException', 500], ['ServiceUnavailableException', 503], ['ModelNotReadyException', 429]] as const) {
+    for (const [error, status] of [
+      ['InternalServerException', 500],
+      ['ServiceUnavailableException', 503],
+      ['ModelNotReadyException', 429],
+    ] as const) {
       await post(emu, { kind: 'error', operation: 'Converse', error, count: 5 });
-      const e = await rejectsWith(client.send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) })), error);
+      const e = await rejectsWith(
+        client.send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) })),
+        error,
+      );
       assert.equal(e.$metadata?.httpStatusCode, status);
       await fetch(`${emu.endpoints.cognitoIdp}/_emulator/faults`, { method: 'DELETE' });
     }
   });
 
   it('fails a Cognito operation too (awsJson error shape)', async () => {
-    await post(emu, { kind: 'error', operation: 'GetCredentialsForIdentity', error: 'TooManyRequestsException', count: 1, message: 'slow down' });
+    await post(emu, {
+      kind: 'error',
+      operation: 'GetCredentialsForIdentity',
+      error: 'TooManyRequestsException',
+      count: 1,
+      message: 'slow down',
+    });
     const { tokens } = await newSignedInUser(emu);
     const logins = { [`cognito-idp.${emu.region}.amazonaws.com/${emu.userPoolId}`]: tokens.IdToken as string };
     const ci = identityClient(emu);
@@ -67,10 +93,15 @@ describe('faults on demand and counters', () => {
     await post(emu, { kind: 'cut', operation: 'ConverseStream', afterTokens: 5, mode: 'exception' });
     const client = runtime(emu, creds);
     let received = '';
-    const err = await rejectsWith((async () => {
-      const out = await client.send(new ConverseStreamCommand({ modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) }));
-      for await (const e of out.stream ?? []) received += e.contentBlockDelta?.delta?.text ?? '';
-    })(), 'ModelStreamErrorException');
+    const err = await rejectsWith(
+      (async () => {
+        const out = await client.send(
+          new ConverseStreamCommand({ modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) }),
+        );
+        for await (const e of out.stream ?? []) received += e.contentBlockDelta?.delta?.text ?? '';
+      })(),
+      'ModelStreamErrorException',
+    );
     assert.ok(err instanceof ModelStreamErrorException);
     assert.ok(received.length > 0);
     assert.equal((await counters(emu)).ConverseStream, 1, 'a stream error is not retried');
@@ -78,14 +109,17 @@ describe('faults on demand and counters', () => {
 
   it('cuts a stream with an abrupt reset', async () => {
     await post(emu, { kind: 'cut', operation: 'ConverseStream', afterTokens: 3, mode: 'reset' });
-    await assert.rejects(streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) }));
+    await assert.rejects(
+      streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) }),
+    );
     // The next stream is whole again.
     const r = await streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) });
     assert.equal(r.stopReason, 'end_turn');
   });
 
   it('tells a given story, or one of a given length, and times the last stream', async () => {
-    const put = (body: unknown) => fetch(`${emu.endpoints.cognitoIdp}/_emulator/story`, { method: 'PUT', body: JSON.stringify(body) });
+    const put = (body: unknown) =>
+      fetch(`${emu.endpoints.cognitoIdp}/_emulator/story`, { method: 'PUT', body: JSON.stringify(body) });
     assert.equal((await put({})).status, 400);
     assert.equal((await put({ tokens: 0 })).status, 400);
     assert.equal((await put({ text: 1 })).status, 400);
@@ -93,32 +127,59 @@ describe('faults on demand and counters', () => {
     try {
       const hostile = '<script>alert(1)</script> and [a](javascript:alert(2))';
       assert.equal((await put({ text: hostile })).status, 200);
-      const told = await streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT), inferenceConfig: { maxTokens: 5 } });
+      const told = await streamStory(runtime(emu, creds), {
+        modelId: 'amazon.nova-lite-v1:0',
+        messages: user(PROMPT),
+        inferenceConfig: { maxTokens: 5 },
+      });
       assert.equal(told.text, hostile, 'told verbatim, maxTokens not applied');
 
       assert.equal((await put({ tokens: 3000 })).status, 200);
       const t0 = Date.now();
       const long = await streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) });
       assert.equal(long.usage?.outputTokens, 3000);
-      const last = (await (await fetch(`${emu.endpoints.cognitoIdp}/_emulator/streams/last`)).json()) as { tokens: number; chars: number; startedAt: number; lastTokenAt: number; endedAt: number };
+      const last = (await (await fetch(`${emu.endpoints.cognitoIdp}/_emulator/streams/last`)).json()) as {
+        tokens: number;
+        chars: number;
+        startedAt: number;
+        lastTokenAt: number;
+        endedAt: number;
+      };
       assert.equal(last.tokens, 3000);
       assert.equal(last.chars, long.text.length);
-      assert.ok(last.startedAt >= t0 - 5 && last.lastTokenAt >= last.startedAt && last.endedAt >= last.lastTokenAt && last.endedAt <= Date.now(), JSON.stringify(last));
+      assert.ok(
+        last.startedAt >= t0 - 5 &&
+          last.lastTokenAt >= last.startedAt &&
+          last.endedAt >= last.lastTokenAt &&
+          last.endedAt <= Date.now(),
+        JSON.stringify(last),
+      );
     } finally {
       assert.equal((await fetch(`${emu.endpoints.cognitoIdp}/_emulator/story`, { method: 'DELETE' })).status, 200);
     }
-    const back = await streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT), inferenceConfig: { maxTokens: 40 } });
+    const back = await streamStory(runtime(emu, creds), {
+      modelId: 'amazon.nova-lite-v1:0',
+      messages: user(PROMPT),
+      inferenceConfig: { maxTokens: 40 },
+    });
     assert.equal(back.usage?.outputTokens, 40, 'the story engine is back');
   });
 
   it('changes the stream rate at run time', async () => {
     const put = (tokensPerSecond: unknown) =>
-      fetch(`${emu.endpoints.cognitoIdp}/_emulator/stream-rate`, { method: 'PUT', body: JSON.stringify({ tokensPerSecond }) });
+      fetch(`${emu.endpoints.cognitoIdp}/_emulator/stream-rate`, {
+        method: 'PUT',
+        body: JSON.stringify({ tokensPerSecond }),
+      });
     assert.equal((await put(-1)).status, 400);
     assert.equal((await put(200)).status, 200);
     try {
       const t0 = Date.now();
-      const r = await streamStory(runtime(emu, creds), { modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT), inferenceConfig: { maxTokens: 60 } });
+      const r = await streamStory(runtime(emu, creds), {
+        modelId: 'amazon.nova-lite-v1:0',
+        messages: user(PROMPT),
+        inferenceConfig: { maxTokens: 60 },
+      });
       assert.equal(r.usage?.outputTokens, 60);
       assert.ok(Date.now() - t0 >= 280, `60 tokens at 200/s took ${Date.now() - t0} ms`);
     } finally {
@@ -144,12 +205,22 @@ describe('faults on demand and counters', () => {
   it('expires all issued credentials now', async () => {
     const mine = await credentialsFor(emu);
     await post(emu, { kind: 'expireCredentials' });
-    await rejectsWith(runtime(emu, mine).send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) })), 'ExpiredTokenException');
+    await rejectsWith(
+      runtime(emu, mine).send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: user(PROMPT) })),
+      'ExpiredTokenException',
+    );
   });
 
   it('revokes all refresh tokens; counters count refreshes by flow', async () => {
     const { tokens } = await newSignedInUser(emu);
-    const refresh = () => idpClient(emu).send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken as string } }));
+    const refresh = () =>
+      idpClient(emu).send(
+        new InitiateAuthCommand({
+          ClientId: emu.clientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken as string },
+        }),
+      );
     await refresh();
     assert.equal((await counters(emu))['InitiateAuth:REFRESH_TOKEN_AUTH'], 1);
     await post(emu, { kind: 'revokeRefreshTokens' });

@@ -1,6 +1,11 @@
 // Shared set-up for the conformance suite: an emulator per describe block and real SDK clients.
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
-import { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
 import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -19,15 +24,27 @@ export function start(options: EmulatorOptions = {}): Promise<RunningEmulator> {
 }
 
 export function idpClient(emu: RunningEmulator): CognitoIdentityProviderClient {
-  return new CognitoIdentityProviderClient({ region: emu.region, endpoint: emu.endpoints.cognitoIdp, credentials: ADMIN_CREDENTIALS });
+  return new CognitoIdentityProviderClient({
+    region: emu.region,
+    endpoint: emu.endpoints.cognitoIdp,
+    credentials: ADMIN_CREDENTIALS,
+  });
 }
 
 export function identityClient(emu: RunningEmulator): CognitoIdentityClient {
-  return new CognitoIdentityClient({ region: emu.region, endpoint: emu.endpoints.cognitoIdentity, credentials: ADMIN_CREDENTIALS });
+  return new CognitoIdentityClient({
+    region: emu.region,
+    endpoint: emu.endpoints.cognitoIdentity,
+    credentials: ADMIN_CREDENTIALS,
+  });
 }
 
 export function secretHash(emu: RunningEmulator, username: string): string | undefined {
-  return emu.clientSecret ? createHmac('sha256', emu.clientSecret).update(username + emu.clientId).digest('base64') : undefined;
+  return emu.clientSecret
+    ? createHmac('sha256', emu.clientSecret)
+        .update(username + emu.clientId)
+        .digest('base64')
+    : undefined;
 }
 
 let counter = 0;
@@ -44,24 +61,42 @@ export async function latestCode(emu: RunningEmulator, to: string, kind = 'confi
 }
 
 /** Signs up, confirms through the outbox, and signs in with USER_PASSWORD_AUTH. */
-export async function newSignedInUser(emu: RunningEmulator, email = uniqueEmail()): Promise<{ email: string; tokens: AuthenticationResultType; sub: string }> {
+export async function newSignedInUser(
+  emu: RunningEmulator,
+  email = uniqueEmail(),
+): Promise<{ email: string; tokens: AuthenticationResultType; sub: string }> {
   const idp = idpClient(emu);
   const hash = secretHash(emu, email);
-  const up = await idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: email, Password: PASSWORD, SecretHash: hash }));
+  const up = await idp.send(
+    new SignUpCommand({ ClientId: emu.clientId, Username: email, Password: PASSWORD, SecretHash: hash }),
+  );
   if (!up.UserConfirmed) {
-    await idp.send(new ConfirmSignUpCommand({ ClientId: emu.clientId, Username: email, ConfirmationCode: await latestCode(emu, email), SecretHash: hash }));
+    await idp.send(
+      new ConfirmSignUpCommand({
+        ClientId: emu.clientId,
+        Username: email,
+        ConfirmationCode: await latestCode(emu, email),
+        SecretHash: hash,
+      }),
+    );
   }
-  const auth = await idp.send(new InitiateAuthCommand({
-    ClientId: emu.clientId,
-    AuthFlow: 'USER_PASSWORD_AUTH',
-    AuthParameters: { USERNAME: email, PASSWORD, ...(hash ? { SECRET_HASH: hash } : {}) },
-  }));
+  const auth = await idp.send(
+    new InitiateAuthCommand({
+      ClientId: emu.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD, ...(hash ? { SECRET_HASH: hash } : {}) },
+    }),
+  );
   if (!auth.AuthenticationResult) throw new Error(`sign-in ended in challenge ${auth.ChallengeName}`);
   return { email, tokens: auth.AuthenticationResult, sub: up.UserSub ?? '' };
 }
 
 /** Asserts that a promise rejects with an AWS error of this name (and message, if given). */
-export async function rejectsWith(p: Promise<unknown>, name: string, message?: string | RegExp): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+export async function rejectsWith(
+  p: Promise<unknown>,
+  name: string,
+  message?: string | RegExp,
+): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
   try {
     await p;
   } catch (err) {

@@ -41,36 +41,84 @@ describe('robustness: bad requests get AWS answers and never take the emulator d
 
   it('refuses a body past the limit with 413 before reading it, and creates nobody', async () => {
     const email = uniqueEmail('huge');
-    const body = JSON.stringify({ ClientId: emu.clientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'name', Value: 'x'.repeat(2_000_000) }] });
+    const body = JSON.stringify({
+      ClientId: emu.clientId,
+      Username: email,
+      Password: PASSWORD,
+      UserAttributes: [{ Name: 'name', Value: 'x'.repeat(2_000_000) }],
+    });
     const res = await send(emu.port, {
-      method: 'POST', path: '/', body,
-      headers: { host: `127.0.0.1:${emu.port}`, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.SignUp' },
+      method: 'POST',
+      path: '/',
+      body,
+      headers: {
+        host: `127.0.0.1:${emu.port}`,
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSCognitoIdentityProviderService.SignUp',
+      },
     });
     assert.equal(res.status, 413);
     assert.equal(errorType(res), 'RequestEntityTooLargeException');
     await alive();
-    await rejectsWith(idpClient(emu).send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } })),
-      'NotAuthorizedException', 'Incorrect username or password.');
+    await rejectsWith(
+      idpClient(emu).send(
+        new InitiateAuthCommand({
+          ClientId: emu.clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: email, PASSWORD },
+        }),
+      ),
+      'NotAuthorizedException',
+      'Incorrect username or password.',
+    );
   });
 
   it('checks documented constraints the way Cognito reports them', async () => {
     const idp = idpClient(emu);
     const long = `${'a'.repeat(120)}@example.com`;
-    await rejectsWith(idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: long, Password: PASSWORD })), 'InvalidParameterException',
-      '1 validation error detected: Value at \'username\' failed to satisfy constraint: Member must have length less than or equal to 128');
-    await rejectsWith(idp.send(new SignUpCommand({ ClientId: 'not a client!', Username: 'a b', Password: PASSWORD })), 'InvalidParameterException',
-      /^2 validation errors detected: Value at 'clientId' failed to satisfy constraint: Member must satisfy regular expression pattern: \[\\w\+\]\+; Value at 'username' failed/);
-    await rejectsWith(idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: uniqueEmail(), Password: PASSWORD, UserAttributes: [{ Name: 'n'.repeat(33), Value: 'x' }] })),
-      'InvalidParameterException', /Value 'n{33}' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must have length less than or equal to 32/);
-    await rejectsWith(idp.send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'MAGIC' as never })), 'InvalidParameterException',
-      /Value 'MAGIC' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: \[USER_SRP_AUTH/);
+    await rejectsWith(
+      idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: long, Password: PASSWORD })),
+      'InvalidParameterException',
+      "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must have length less than or equal to 128",
+    );
+    await rejectsWith(
+      idp.send(new SignUpCommand({ ClientId: 'not a client!', Username: 'a b', Password: PASSWORD })),
+      'InvalidParameterException',
+      /^2 validation errors detected: Value at 'clientId' failed to satisfy constraint: Member must satisfy regular expression pattern: \[\\w\+\]\+; Value at 'username' failed/,
+    );
+    await rejectsWith(
+      idp.send(
+        new SignUpCommand({
+          ClientId: emu.clientId,
+          Username: uniqueEmail(),
+          Password: PASSWORD,
+          UserAttributes: [{ Name: 'n'.repeat(33), Value: 'x' }],
+        }),
+      ),
+      'InvalidParameterException',
+      /Value 'n{33}' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must have length less than or equal to 32/,
+    );
+    await rejectsWith(
+      idp.send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'MAGIC' as never })),
+      'InvalidParameterException',
+      /Value 'MAGIC' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: \[USER_SRP_AUTH/,
+    );
     const logins = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`provider${i}`, 'token']));
-    await rejectsWith(identityClient(emu).send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: logins })), 'InvalidParameterException',
-      /Value at 'logins' failed to satisfy constraint: Member must have length less than or equal to 10/);
+    await rejectsWith(
+      identityClient(emu).send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: logins })),
+      'InvalidParameterException',
+      /Value at 'logins' failed to satisfy constraint: Member must have length less than or equal to 10/,
+    );
     // A value of the wrong JSON type is a serialization error, as AWS answers it.
     const res = await send(emu.port, {
-      method: 'POST', path: '/', body: JSON.stringify({ ClientId: 5, Username: ['x'] }),
-      headers: { host: `127.0.0.1:${emu.port}`, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.SignUp' },
+      method: 'POST',
+      path: '/',
+      body: JSON.stringify({ ClientId: 5, Username: ['x'] }),
+      headers: {
+        host: `127.0.0.1:${emu.port}`,
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSCognitoIdentityProviderService.SignUp',
+      },
     });
     assert.equal(res.status, 400);
     assert.equal(errorType(res), 'SerializationException');
@@ -78,20 +126,46 @@ describe('robustness: bad requests get AWS answers and never take the emulator d
 
   it('checks Bedrock inference parameters against their documented ranges', async () => {
     const creds = await credentialsFor(emu);
-    const client = new BedrockRuntimeClient({ region: emu.region, endpoint: emu.endpoints.bedrockRuntime, credentials: creds });
-    await rejectsWith(client.send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: [{ role: 'user', content: [{ text: 'hi' }] }], inferenceConfig: { temperature: 1.5 } })),
-      'ValidationException', '1 validation error detected: Value at \'inferenceConfig.temperature\' failed to satisfy constraint: Member must have value less than or equal to 1');
-    await rejectsWith(client.send(new ConverseCommand({ modelId: 'm'.repeat(2049), messages: [{ role: 'user', content: [{ text: 'hi' }] }] })),
-      'ValidationException', /Value at 'modelId' failed to satisfy constraint: Member must have length less than or equal to 2048/);
+    const client = new BedrockRuntimeClient({
+      region: emu.region,
+      endpoint: emu.endpoints.bedrockRuntime,
+      credentials: creds,
+    });
+    await rejectsWith(
+      client.send(
+        new ConverseCommand({
+          modelId: 'amazon.nova-lite-v1:0',
+          messages: [{ role: 'user', content: [{ text: 'hi' }] }],
+          inferenceConfig: { temperature: 1.5 },
+        }),
+      ),
+      'ValidationException',
+      "1 validation error detected: Value at 'inferenceConfig.temperature' failed to satisfy constraint: Member must have value less than or equal to 1",
+    );
+    await rejectsWith(
+      client.send(
+        new ConverseCommand({ modelId: 'm'.repeat(2049), messages: [{ role: 'user', content: [{ text: 'hi' }] }] }),
+      ),
+      'ValidationException',
+      /Value at 'modelId' failed to satisfy constraint: Member must have length less than or equal to 2048/,
+    );
   });
 
   it('serves the admin API only to local tools: a loopback Host and no browser Origin', async () => {
     const base = { method: 'POST', path: '/_emulator/faults', body: JSON.stringify({ kind: 'latency', ms: 5000 }) };
-    const evilHost = await send(emu.port, { ...base, headers: { host: 'attacker.example:4566', 'content-type': 'text/plain' } });
+    const evilHost = await send(emu.port, {
+      ...base,
+      headers: { host: 'attacker.example:4566', 'content-type': 'text/plain' },
+    });
     assert.equal(evilHost.status, 403);
-    const crossOrigin = await send(emu.port, { ...base, headers: { host: `127.0.0.1:${emu.port}`, origin: 'https://attacker.example', 'content-type': 'text/plain' } });
+    const crossOrigin = await send(emu.port, {
+      ...base,
+      headers: { host: `127.0.0.1:${emu.port}`, origin: 'https://attacker.example', 'content-type': 'text/plain' },
+    });
     assert.equal(crossOrigin.status, 403);
-    const faults = (await (await fetch(`${emu.endpoints.cognitoIdp}/_emulator/faults`)).json()) as { faults: unknown[] };
+    const faults = (await (await fetch(`${emu.endpoints.cognitoIdp}/_emulator/faults`)).json()) as {
+      faults: unknown[];
+    };
     assert.deepEqual(faults.faults, [], 'nothing was armed');
     for (const host of [`localhost:${emu.port}`, `[::1]:${emu.port}`, '127.0.0.1']) {
       const res = await send(emu.port, { method: 'GET', path: '/_emulator/counters', body: '', headers: { host } });

@@ -3,7 +3,10 @@
 // and each is refused when one thing changes after signing.
 import { BedrockClient, ListFoundationModelsCommand } from '@aws-sdk/client-bedrock';
 import {
-  BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, InvokeModelCommand,
+  BedrockRuntimeClient,
+  ConverseCommand,
+  ConverseStreamCommand,
+  InvokeModelCommand,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-bedrock-runtime';
 import { AdminConfirmSignUpCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -21,7 +24,10 @@ const PROMPT = 'A short story about a lighthouse keeper named Mara.';
 const NOVA = '/model/amazon.nova-lite-v1%3A0';
 // curl 7.88 signs the path as sent, without AWS's second encoding, so its model id has no ':'.
 const TITAN = '/model/amazon.titan-text-express-v1';
-const converseBody = JSON.stringify({ messages: [{ role: 'user', content: [{ text: PROMPT }] }], inferenceConfig: { maxTokens: 20 } });
+const converseBody = JSON.stringify({
+  messages: [{ role: 'user', content: [{ text: PROMPT }] }],
+  inferenceConfig: { maxTokens: 20 },
+});
 const titanBody = JSON.stringify({ inputText: PROMPT, textGenerationConfig: { maxTokenCount: 20 } });
 const JSON_TYPE = { 'content-type': 'application/json' };
 
@@ -37,7 +43,15 @@ function refused(res: WireResponse, name: string, message?: RegExp): void {
 
 /** Changes after signing that AWS must refuse, applied to any signer's wire request. */
 const TAMPERS: [string, (r: WireRequest) => WireRequest][] = [
-  ['a signed header changed', (r) => ({ ...r, headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, k.toLowerCase() === 'content-type' ? `${v}; charset=utf-8` : v])) })],
+  [
+    'a signed header changed',
+    (r) => ({
+      ...r,
+      headers: Object.fromEntries(
+        Object.entries(r.headers).map(([k, v]) => [k, k.toLowerCase() === 'content-type' ? `${v}; charset=utf-8` : v]),
+      ),
+    }),
+  ],
   ['the body changed', (r) => ({ ...r, body: r.body.replace('Mara', 'Nora') })],
   ['the path changed', (r) => ({ ...r, path: r.path.replace('/converse', '/invoke') })],
 ];
@@ -63,17 +77,35 @@ describe('SigV4 as AWS verifies it (aws4, curl, the JS SDK)', () => {
       const list = await send(port, aws4Sign(port, { method: 'GET', path: '/foundation-models', body: '' }, creds));
       ok(list, 'ListFoundationModels');
       assert.ok((JSON.parse(list.body) as { modelSummaries: unknown[] }).modelSummaries.length > 0);
-      const converse = await send(port, aws4Sign(port, { method: 'POST', path: `${NOVA}/converse`, headers: JSON_TYPE, body: converseBody }, creds));
+      const converse = await send(
+        port,
+        aws4Sign(port, { method: 'POST', path: `${NOVA}/converse`, headers: JSON_TYPE, body: converseBody }, creds),
+      );
       ok(converse, 'Converse');
       assert.equal((JSON.parse(converse.body) as { usage: { outputTokens: number } }).usage.outputTokens, 20);
-      const stream = await send(port, aws4Sign(port, { method: 'POST', path: `${NOVA}/converse-stream`, headers: JSON_TYPE, body: converseBody }, creds));
+      const stream = await send(
+        port,
+        aws4Sign(
+          port,
+          { method: 'POST', path: `${NOVA}/converse-stream`, headers: JSON_TYPE, body: converseBody },
+          creds,
+        ),
+      );
       ok(stream, 'ConverseStream');
       assert.equal(stream.headers['content-type'], 'application/vnd.amazon.eventstream');
-      ok(await send(port, aws4Sign(port, { method: 'POST', path: `${TITAN}/invoke`, headers: JSON_TYPE, body: titanBody }, creds)), 'InvokeModel');
+      ok(
+        await send(
+          port,
+          aws4Sign(port, { method: 'POST', path: `${TITAN}/invoke`, headers: JSON_TYPE, body: titanBody }, creds),
+        ),
+        'InvokeModel',
+      );
     });
 
     it('accepts a presigned (query-string) request within X-Amz-Expires', async () => {
-      const signed = aws4Sign(port, { method: 'GET', path: '/foundation-models?X-Amz-Expires=600', body: '' }, creds, { presign: true });
+      const signed = aws4Sign(port, { method: 'GET', path: '/foundation-models?X-Amz-Expires=600', body: '' }, creds, {
+        presign: true,
+      });
       assert.match(signed.path, /X-Amz-Signature=/);
       assert.equal(signed.headers.Authorization, undefined);
       ok(await send(port, signed), 'presigned ListFoundationModels');
@@ -89,43 +121,87 @@ describe('SigV4 as AWS verifies it (aws4, curl, the JS SDK)', () => {
 
     for (const [what, tamper] of TAMPERS) {
       it(`refuses ${what} after signing`, async () => {
-        const signed = aws4Sign(port, { method: 'POST', path: `${NOVA}/converse`, headers: JSON_TYPE, body: converseBody }, creds);
+        const signed = aws4Sign(
+          port,
+          { method: 'POST', path: `${NOVA}/converse`, headers: JSON_TYPE, body: converseBody },
+          creds,
+        );
         ok(await send(port, signed), 'the untampered request');
-        refused(await send(port, tamper(signed)), 'InvalidSignatureException', /signature we calculated does not match/);
+        refused(
+          await send(port, tamper(signed)),
+          'InvalidSignatureException',
+          /signature we calculated does not match/,
+        );
       });
     }
 
     it('refuses another region or service in the scope, a date 6 minutes off, unknown keys and a missing session token', async () => {
       const req = { method: 'POST', path: `${NOVA}/converse`, headers: JSON_TYPE, body: converseBody };
-      refused(await send(port, aws4Sign(port, req, creds, { region: 'eu-west-1' })), 'InvalidSignatureException', /scoped to a valid region/);
-      refused(await send(port, aws4Sign(port, req, creds, { service: 'cognito-idp' })), 'InvalidSignatureException', /scoped to correct service: 'bedrock'/);
+      refused(
+        await send(port, aws4Sign(port, req, creds, { region: 'eu-west-1' })),
+        'InvalidSignatureException',
+        /scoped to a valid region/,
+      );
+      refused(
+        await send(port, aws4Sign(port, req, creds, { service: 'cognito-idp' })),
+        'InvalidSignatureException',
+        /scoped to correct service: 'bedrock'/,
+      );
       const signed = aws4Sign(port, req, creds);
       skew(360);
       refused(await send(port, signed), 'InvalidSignatureException', /Signature expired/);
       skew(-360);
       refused(await send(port, signed), 'InvalidSignatureException', /Signature not yet current/);
       await clearFaults();
-      refused(await send(port, aws4Sign(port, req, { ...creds, accessKeyId: 'ASIAUNKNOWNKEY000000' })), 'UnrecognizedClientException');
-      refused(await send(port, aws4Sign(port, req, { ...creds, secretAccessKey: 'x'.repeat(40) })), 'InvalidSignatureException', /does not match/);
+      refused(
+        await send(port, aws4Sign(port, req, { ...creds, accessKeyId: 'ASIAUNKNOWNKEY000000' })),
+        'UnrecognizedClientException',
+      );
+      refused(
+        await send(port, aws4Sign(port, req, { ...creds, secretAccessKey: 'x'.repeat(40) })),
+        'InvalidSignatureException',
+        /does not match/,
+      );
       const { sessionToken: _dropped, ...noToken } = creds;
-      refused(await send(port, aws4Sign(port, req, noToken)), 'UnrecognizedClientException', /security token included in the request is invalid/);
+      refused(
+        await send(port, aws4Sign(port, req, noToken)),
+        'UnrecognizedClientException',
+        /security token included in the request is invalid/,
+      );
     });
 
     it('signs Cognito admin calls (any signed caller), and refuses them unsigned', async () => {
       const email = uniqueEmail('aws4');
       await idpClient(emu).send(new SignUpCommand({ ClientId: emu.clientId, Username: email, Password: PASSWORD }));
       const call = (target: string, body: unknown) => ({
-        method: 'POST', path: '/', body: JSON.stringify(body),
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${target}` },
+        method: 'POST',
+        path: '/',
+        body: JSON.stringify(body),
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': `AWSCognitoIdentityProviderService.${target}`,
+        },
       });
       const admin = call('AdminConfirmSignUp', { UserPoolId: emu.userPoolId, Username: email });
       const unsigned = await send(port, { ...admin, headers: { ...admin.headers, host: `127.0.0.1:${port}` } });
       assert.equal(unsigned.status, 400);
       assert.equal(errorType(unsigned), 'MissingAuthenticationTokenException');
-      const res = await send(port, aws4Sign(port, admin, { accessKeyId: 'AKIDANYADMIN00000000', secretAccessKey: 'any' }, { service: 'cognito-idp' }));
+      const res = await send(
+        port,
+        aws4Sign(
+          port,
+          admin,
+          { accessKeyId: 'AKIDANYADMIN00000000', secretAccessKey: 'any' },
+          { service: 'cognito-idp' },
+        ),
+      );
       assert.equal(res.status, 200, res.body);
       // Confirmed: a second confirmation is refused as Cognito refuses it.
-      await rejectsWith(idpClient(emu).send(new AdminConfirmSignUpCommand({ UserPoolId: emu.userPoolId, Username: email })), 'NotAuthorizedException', /Current status is CONFIRMED/);
+      await rejectsWith(
+        idpClient(emu).send(new AdminConfirmSignUpCommand({ UserPoolId: emu.userPoolId, Username: email })),
+        'NotAuthorizedException',
+        /Current status is CONFIRMED/,
+      );
     });
   });
 
@@ -134,19 +210,40 @@ describe('SigV4 as AWS verifies it (aws4, curl, the JS SDK)', () => {
       const list = await curl(port, { method: 'GET', path: '/foundation-models', body: '' }, creds);
       ok(list, 'ListFoundationModels');
       assert.ok((JSON.parse(list.body) as { modelSummaries: unknown[] }).modelSummaries.length > 0);
-      const converse = await curl(port, { method: 'POST', path: `${TITAN}/converse`, headers: JSON_TYPE, body: converseBody }, creds);
+      const converse = await curl(
+        port,
+        { method: 'POST', path: `${TITAN}/converse`, headers: JSON_TYPE, body: converseBody },
+        creds,
+      );
       ok(converse, 'Converse');
       assert.equal((JSON.parse(converse.body) as { usage: { outputTokens: number } }).usage.outputTokens, 20);
-      ok(await curl(port, { method: 'POST', path: `${TITAN}/converse-stream`, headers: JSON_TYPE, body: converseBody }, creds), 'ConverseStream');
-      const invoke = await curl(port, { method: 'POST', path: `${TITAN}/invoke`, headers: JSON_TYPE, body: titanBody }, creds);
+      ok(
+        await curl(
+          port,
+          { method: 'POST', path: `${TITAN}/converse-stream`, headers: JSON_TYPE, body: converseBody },
+          creds,
+        ),
+        'ConverseStream',
+      );
+      const invoke = await curl(
+        port,
+        { method: 'POST', path: `${TITAN}/invoke`, headers: JSON_TYPE, body: titanBody },
+        creds,
+      );
       ok(invoke, 'InvokeModel');
       assert.equal((JSON.parse(invoke.body) as { results: { tokenCount: number }[] }).results[0]?.tokenCount, 20);
     });
 
     it('reaches the identity pool (GetId, unsigned as in AWS) from a plain HTTP client', async () => {
       const res = await send(port, {
-        method: 'POST', path: '/', body: JSON.stringify({ IdentityPoolId: emu.identityPoolId }),
-        headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityService.GetId' },
+        method: 'POST',
+        path: '/',
+        body: JSON.stringify({ IdentityPoolId: emu.identityPoolId }),
+        headers: {
+          host: `127.0.0.1:${port}`,
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'AWSCognitoIdentityService.GetId',
+        },
       });
       // The template refuses unauthenticated identities; the answer is Cognito's, not a signature error.
       assert.equal(res.status, 400);
@@ -155,83 +252,179 @@ describe('SigV4 as AWS verifies it (aws4, curl, the JS SDK)', () => {
 
     for (const [what, tamper] of TAMPERS) {
       it(`refuses ${what} after signing`, async () => {
-        const signed = await curlSign(port, { method: 'POST', path: `${TITAN}/converse`, headers: JSON_TYPE, body: converseBody }, creds);
+        const signed = await curlSign(
+          port,
+          { method: 'POST', path: `${TITAN}/converse`, headers: JSON_TYPE, body: converseBody },
+          creds,
+        );
         ok(await send(port, signed), 'the untampered request as curl sent it');
-        refused(await send(port, tamper(signed)), 'InvalidSignatureException', /signature we calculated does not match/);
+        refused(
+          await send(port, tamper(signed)),
+          'InvalidSignatureException',
+          /signature we calculated does not match/,
+        );
       });
     }
 
     it('refuses another region or service in the scope, a date 6 minutes off, unknown keys and a missing session token', async () => {
       const req = { method: 'POST', path: `${TITAN}/converse`, headers: JSON_TYPE, body: converseBody };
-      refused(await curl(port, req, creds, { region: 'eu-west-1' }), 'InvalidSignatureException', /scoped to a valid region/);
-      refused(await curl(port, req, creds, { service: 'execute-api' }), 'InvalidSignatureException', /scoped to correct service: 'bedrock'/);
+      refused(
+        await curl(port, req, creds, { region: 'eu-west-1' }),
+        'InvalidSignatureException',
+        /scoped to a valid region/,
+      );
+      refused(
+        await curl(port, req, creds, { service: 'execute-api' }),
+        'InvalidSignatureException',
+        /scoped to correct service: 'bedrock'/,
+      );
       const signed = await curlSign(port, req, creds);
       skew(360);
       refused(await send(port, signed), 'InvalidSignatureException', /Signature expired/);
       await clearFaults();
       refused(await curl(port, req, { ...creds, accessKeyId: 'ASIAUNKNOWNKEY000000' }), 'UnrecognizedClientException');
-      refused(await curl(port, req, { ...creds, secretAccessKey: 'x'.repeat(40) }), 'InvalidSignatureException', /does not match/);
+      refused(
+        await curl(port, req, { ...creds, secretAccessKey: 'x'.repeat(40) }),
+        'InvalidSignatureException',
+        /does not match/,
+      );
       const { sessionToken: _dropped, ...noToken } = creds;
-      refused(await curl(port, req, noToken), 'UnrecognizedClientException', /security token included in the request is invalid/);
+      refused(
+        await curl(port, req, noToken),
+        'UnrecognizedClientException',
+        /security token included in the request is invalid/,
+      );
     });
   });
 
   describe('the JS SDK over h2c', () => {
     const sdk = (c: AwsCredentialIdentity, region = emu.region) =>
       new BedrockRuntimeClient({ region, endpoint: emu.endpoints.bedrockRuntime, credentials: c, maxAttempts: 1 });
-    const converse = () => new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: [{ role: 'user', content: [{ text: PROMPT }] }], inferenceConfig: { maxTokens: 20 } });
+    const converse = () =>
+      new ConverseCommand({
+        modelId: 'amazon.nova-lite-v1:0',
+        messages: [{ role: 'user', content: [{ text: PROMPT }] }],
+        inferenceConfig: { maxTokens: 20 },
+      });
 
     /** A client whose requests are changed after the SDK signed them. */
-    function tampered(change: (req: { headers: Record<string, string>; body: unknown; path: string }) => void): BedrockRuntimeClient {
+    function tampered(
+      change: (req: { headers: Record<string, string>; body: unknown; path: string }) => void,
+    ): BedrockRuntimeClient {
       const client = sdk(creds);
       const after: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => (args) => {
         change(args.request as { headers: Record<string, string>; body: unknown; path: string });
         return next(args);
       };
-      client.middlewareStack.addRelativeTo(after, { name: 'tamperAfterSigning', relation: 'after', toMiddleware: 'httpSigningMiddleware' });
+      client.middlewareStack.addRelativeTo(after, {
+        name: 'tamperAfterSigning',
+        relation: 'after',
+        toMiddleware: 'httpSigningMiddleware',
+      });
       return client;
     }
 
     it('ListFoundationModels, Converse, ConverseStream and InvokeModel', async () => {
-      const list = await new BedrockClient({ region: emu.region, endpoint: emu.endpoints.bedrock, credentials: creds }).send(new ListFoundationModelsCommand({}));
+      const list = await new BedrockClient({
+        region: emu.region,
+        endpoint: emu.endpoints.bedrock,
+        credentials: creds,
+      }).send(new ListFoundationModelsCommand({}));
       assert.ok((list.modelSummaries ?? []).length > 0);
       const client = sdk(creds);
       assert.equal((await client.send(converse())).usage?.outputTokens, 20);
-      const stream = await client.send(new ConverseStreamCommand({ modelId: 'amazon.nova-lite-v1:0', messages: [{ role: 'user', content: [{ text: PROMPT }] }], inferenceConfig: { maxTokens: 5 } }));
+      const stream = await client.send(
+        new ConverseStreamCommand({
+          modelId: 'amazon.nova-lite-v1:0',
+          messages: [{ role: 'user', content: [{ text: PROMPT }] }],
+          inferenceConfig: { maxTokens: 5 },
+        }),
+      );
       let deltas = 0;
       for await (const e of stream.stream ?? []) if (e.contentBlockDelta) deltas++;
       assert.equal(deltas, 5);
-      const invoke = await client.send(new InvokeModelCommand({ modelId: 'amazon.titan-text-express-v1', body: titanBody }));
-      assert.equal((JSON.parse(Buffer.from(invoke.body).toString('utf8')) as { results: { tokenCount: number }[] }).results[0]?.tokenCount, 20);
+      const invoke = await client.send(
+        new InvokeModelCommand({ modelId: 'amazon.titan-text-express-v1', body: titanBody }),
+      );
+      assert.equal(
+        (JSON.parse(Buffer.from(invoke.body).toString('utf8')) as { results: { tokenCount: number }[] }).results[0]
+          ?.tokenCount,
+        20,
+      );
     });
 
     it('refuses a header, the body or the path changed after signing', async () => {
-      await rejectsWith(tampered((r) => { r.headers['content-type'] = 'application/json; charset=utf-8'; }).send(converse()), 'InvalidSignatureException', /does not match/);
-      await rejectsWith(tampered((r) => { r.body = Buffer.from(r.body as Uint8Array).toString('utf8').replace('Mara', 'Nora'); }).send(converse()), 'InvalidSignatureException', /x-amz-content-sha256/);
-      await rejectsWith(tampered((r) => { r.path = r.path.replace('/converse', '/invoke'); }).send(converse()), 'InvalidSignatureException', /does not match/);
+      await rejectsWith(
+        tampered((r) => {
+          r.headers['content-type'] = 'application/json; charset=utf-8';
+        }).send(converse()),
+        'InvalidSignatureException',
+        /does not match/,
+      );
+      await rejectsWith(
+        tampered((r) => {
+          r.body = Buffer.from(r.body as Uint8Array)
+            .toString('utf8')
+            .replace('Mara', 'Nora');
+        }).send(converse()),
+        'InvalidSignatureException',
+        /x-amz-content-sha256/,
+      );
+      await rejectsWith(
+        tampered((r) => {
+          r.path = r.path.replace('/converse', '/invoke');
+        }).send(converse()),
+        'InvalidSignatureException',
+        /does not match/,
+      );
     });
 
     it('refuses another region or service in the scope, a date 6 minutes off, unknown keys and a missing session token', async () => {
-      await rejectsWith(sdk(creds, 'eu-west-1').send(converse()), 'InvalidSignatureException', /scoped to a valid region/);
-      await rejectsWith(tampered((r) => { r.headers.authorization = (r.headers.authorization ?? '').replace('/bedrock/', '/s3/'); }).send(converse()), 'InvalidSignatureException', /scoped to correct service/);
+      await rejectsWith(
+        sdk(creds, 'eu-west-1').send(converse()),
+        'InvalidSignatureException',
+        /scoped to a valid region/,
+      );
+      await rejectsWith(
+        tampered((r) => {
+          r.headers.authorization = (r.headers.authorization ?? '').replace('/bedrock/', '/s3/');
+        }).send(converse()),
+        'InvalidSignatureException',
+        /scoped to correct service/,
+      );
       skew(360);
       await rejectsWith(sdk(creds).send(converse()), 'InvalidSignatureException', /Signature expired/);
       await clearFaults();
-      await rejectsWith(sdk({ ...creds, accessKeyId: 'ASIAUNKNOWNKEY000000' }).send(converse()), 'UnrecognizedClientException');
+      await rejectsWith(
+        sdk({ ...creds, accessKeyId: 'ASIAUNKNOWNKEY000000' }).send(converse()),
+        'UnrecognizedClientException',
+      );
       const { sessionToken: _dropped, ...noToken } = creds;
       await rejectsWith(sdk(noToken).send(converse()), 'UnrecognizedClientException');
     });
   });
 
   describe('expired keys (last: this expires every key issued so far)', () => {
-  it('refuses an expired key from every signer', async () => {
-    const mine = await credentialsFor(emu);
-    emu.fault({ kind: 'expireCredentials' });
-    const req = { method: 'POST', path: `${TITAN}/converse`, headers: JSON_TYPE, body: converseBody };
-    refused(await send(port, aws4Sign(port, req, mine)), 'ExpiredTokenException');
-    refused(await curl(port, req, mine), 'ExpiredTokenException');
-    await rejectsWith(new BedrockRuntimeClient({ region: emu.region, endpoint: emu.endpoints.bedrockRuntime, credentials: mine, maxAttempts: 1 })
-      .send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: [{ role: 'user', content: [{ text: PROMPT }] }] })), 'ExpiredTokenException');
-  });
+    it('refuses an expired key from every signer', async () => {
+      const mine = await credentialsFor(emu);
+      emu.fault({ kind: 'expireCredentials' });
+      const req = { method: 'POST', path: `${TITAN}/converse`, headers: JSON_TYPE, body: converseBody };
+      refused(await send(port, aws4Sign(port, req, mine)), 'ExpiredTokenException');
+      refused(await curl(port, req, mine), 'ExpiredTokenException');
+      await rejectsWith(
+        new BedrockRuntimeClient({
+          region: emu.region,
+          endpoint: emu.endpoints.bedrockRuntime,
+          credentials: mine,
+          maxAttempts: 1,
+        }).send(
+          new ConverseCommand({
+            modelId: 'amazon.nova-lite-v1:0',
+            messages: [{ role: 'user', content: [{ text: PROMPT }] }],
+          }),
+        ),
+        'ExpiredTokenException',
+      );
+    });
   });
 });

@@ -27,12 +27,25 @@ export interface WireResponse {
 /** Sends exactly these headers (Host included) over HTTP/1.1. */
 export function send(port: number, req: WireRequest): Promise<WireResponse> {
   return new Promise((done, fail) => {
-    const r = httpRequest({ host: '127.0.0.1', port, method: req.method, path: req.path, headers: req.headers, setHost: false, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', fail);
-    });
+    const r = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: req.method,
+        path: req.path,
+        headers: req.headers,
+        setHost: false,
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', fail);
+      },
+    );
     r.on('error', fail);
     r.end(req.body);
   });
@@ -46,24 +59,43 @@ export interface SignOptions {
 }
 
 /** Signs with the aws4 package (host with the port, no x-amz-content-sha256). */
-export function aws4Sign(port: number, req: Omit<WireRequest, 'headers'> & { headers?: Record<string, string> }, creds: AwsCredentialIdentity, o: SignOptions = {}): WireRequest {
-  const signed = aws4.sign({
-    host: `127.0.0.1:${port}`,
-    method: req.method,
-    path: req.path,
-    headers: { ...(req.headers ?? {}) },
-    body: req.body,
-    service: o.service ?? 'bedrock',
-    region: o.region ?? 'us-east-1',
-    ...(o.presign ? { signQuery: true } : {}),
-  }, creds);
+export function aws4Sign(
+  port: number,
+  req: Omit<WireRequest, 'headers'> & { headers?: Record<string, string> },
+  creds: AwsCredentialIdentity,
+  o: SignOptions = {},
+): WireRequest {
+  const signed = aws4.sign(
+    {
+      host: `127.0.0.1:${port}`,
+      method: req.method,
+      path: req.path,
+      headers: { ...(req.headers ?? {}) },
+      body: req.body,
+      service: o.service ?? 'bedrock',
+      region: o.region ?? 'us-east-1',
+      ...(o.presign ? { signQuery: true } : {}),
+    },
+    creds,
+  );
   const headers: Record<string, string> = { Host: `127.0.0.1:${port}` };
   for (const [k, v] of Object.entries(signed.headers ?? {})) if (k.toLowerCase() !== 'host') headers[k] = String(v);
   return { method: req.method, path: signed.path ?? req.path, headers, body: req.body };
 }
 
-function curlArgs(url: string, req: Omit<WireRequest, 'headers' | 'path'> & { headers?: Record<string, string> }, creds: AwsCredentialIdentity, o: SignOptions): string[] {
-  const args = ['-sS', '--aws-sigv4', `aws:amz:${o.region ?? 'us-east-1'}:${o.service ?? 'bedrock'}`, '--user', `${creds.accessKeyId}:${creds.secretAccessKey}`];
+function curlArgs(
+  url: string,
+  req: Omit<WireRequest, 'headers' | 'path'> & { headers?: Record<string, string> },
+  creds: AwsCredentialIdentity,
+  o: SignOptions,
+): string[] {
+  const args = [
+    '-sS',
+    '--aws-sigv4',
+    `aws:amz:${o.region ?? 'us-east-1'}:${o.service ?? 'bedrock'}`,
+    '--user',
+    `${creds.accessKeyId}:${creds.secretAccessKey}`,
+  ];
   // curl signs the x-amz-* headers it is given, so a session token is a header added before signing.
   if (creds.sessionToken) args.push('-H', `x-amz-security-token: ${creds.sessionToken}`);
   for (const [k, v] of Object.entries(req.headers ?? {})) args.push('-H', `${k}: ${v}`);
@@ -73,8 +105,15 @@ function curlArgs(url: string, req: Omit<WireRequest, 'headers' | 'path'> & { he
 }
 
 /** Runs `curl --aws-sigv4` against the emulator and returns the status, headers and body. */
-export async function curl(port: number, req: Omit<WireRequest, 'headers'> & { headers?: Record<string, string> }, creds: AwsCredentialIdentity, o: SignOptions = {}): Promise<WireResponse> {
-  const { stdout } = await run('curl', ['-D', '-', ...curlArgs(`http://127.0.0.1:${port}${req.path}`, req, creds, o)], { maxBuffer: 64 * 1024 * 1024 });
+export async function curl(
+  port: number,
+  req: Omit<WireRequest, 'headers'> & { headers?: Record<string, string> },
+  creds: AwsCredentialIdentity,
+  o: SignOptions = {},
+): Promise<WireResponse> {
+  const { stdout } = await run('curl', ['-D', '-', ...curlArgs(`http://127.0.0.1:${port}${req.path}`, req, creds, o)], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const split = stdout.indexOf('\r\n\r\n');
   const [statusLine = '', ...lines] = stdout.slice(0, split).split('\r\n');
   const headers: Record<string, string> = {};
@@ -86,15 +125,26 @@ export async function curl(port: number, req: Omit<WireRequest, 'headers'> & { h
 }
 
 /** What curl would send to the emulator, captured by a stand-in server on another port. */
-export async function curlSign(port: number, req: Omit<WireRequest, 'headers'> & { headers?: Record<string, string> }, creds: AwsCredentialIdentity, o: SignOptions = {}): Promise<WireRequest> {
+export async function curlSign(
+  port: number,
+  req: Omit<WireRequest, 'headers'> & { headers?: Record<string, string> },
+  creds: AwsCredentialIdentity,
+  o: SignOptions = {},
+): Promise<WireRequest> {
   let captured: WireRequest | null = null;
   const server = createServer((r, res) => {
     const chunks: Buffer[] = [];
     r.on('data', (c: Buffer) => chunks.push(c));
     r.on('end', () => {
       const headers: Record<string, string> = {};
-      for (let i = 0; i < r.rawHeaders.length; i += 2) headers[r.rawHeaders[i] as string] = r.rawHeaders[i + 1] as string;
-      captured = { method: r.method ?? 'GET', path: r.url ?? '/', headers, body: Buffer.concat(chunks).toString('utf8') };
+      for (let i = 0; i < r.rawHeaders.length; i += 2)
+        headers[r.rawHeaders[i] as string] = r.rawHeaders[i + 1] as string;
+      captured = {
+        method: r.method ?? 'GET',
+        path: r.url ?? '/',
+        headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       res.end();
     });
   });
@@ -102,7 +152,11 @@ export async function curlSign(port: number, req: Omit<WireRequest, 'headers'> &
   const capturePort = (server.address() as AddressInfo).port;
   try {
     // The URL names the emulator (so Host is what the emulator will see); the bytes go to the capture server.
-    await run('curl', ['--connect-to', `127.0.0.1:${port}:127.0.0.1:${capturePort}`, ...curlArgs(`http://127.0.0.1:${port}${req.path}`, req, creds, o)]);
+    await run('curl', [
+      '--connect-to',
+      `127.0.0.1:${port}:127.0.0.1:${capturePort}`,
+      ...curlArgs(`http://127.0.0.1:${port}${req.path}`, req, creds, o),
+    ]);
   } finally {
     server.close();
   }

@@ -9,7 +9,13 @@ interface BigIntegerLike {
 }
 interface AuthenticationHelperInstance {
   getLargeAValue(cb: (err: unknown, a: BigIntegerLike) => void): void;
-  getPasswordAuthenticationKey(username: string, password: string, serverB: BigIntegerLike, salt: BigIntegerLike, cb: (err: unknown, key: Uint8Array) => void): void;
+  getPasswordAuthenticationKey(
+    username: string,
+    password: string,
+    serverB: BigIntegerLike,
+    salt: BigIntegerLike,
+    cb: (err: unknown, key: Uint8Array) => void,
+  ): void;
 }
 interface Library {
   AuthenticationHelper: new (poolName: string) => AuthenticationHelperInstance;
@@ -19,7 +25,10 @@ interface Library {
 const lib = cognitoJs as unknown as Library;
 // Its BigInteger is the same jsbn class the helper uses internally.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const BigInteger = require('amazon-cognito-identity-js/lib/BigInteger').default as new (hex: string, radix: number) => BigIntegerLike;
+const BigInteger = require('amazon-cognito-identity-js/lib/BigInteger').default as new (
+  hex: string,
+  radix: number,
+) => BigIntegerLike;
 
 export class SrpClient {
   private readonly helper: AuthenticationHelperInstance;
@@ -29,15 +38,26 @@ export class SrpClient {
   }
 
   srpA(): Promise<string> {
-    return new Promise((resolve, reject) => this.helper.getLargeAValue((err, a) => (err ? reject(err as Error) : resolve(a.toString(16)))));
+    return new Promise((resolve, reject) =>
+      this.helper.getLargeAValue((err, a) => (err ? reject(err as Error) : resolve(a.toString(16)))),
+    );
   }
 
   /** The PASSWORD_VERIFIER challenge responses, given the server's challenge parameters. */
-  async respond(params: Record<string, string>, password: string, timestamp = new lib.DateHelper().getNowString()): Promise<Record<string, string>> {
+  async respond(
+    params: Record<string, string>,
+    password: string,
+    timestamp = new lib.DateHelper().getNowString(),
+  ): Promise<Record<string, string>> {
     const userId = params.USER_ID_FOR_SRP ?? '';
     const key = await new Promise<Uint8Array>((resolve, reject) =>
-      this.helper.getPasswordAuthenticationKey(userId, password, new BigInteger(params.SRP_B ?? '', 16), new BigInteger(params.SALT ?? '', 16),
-        (err, k) => (err ? reject(err as Error) : resolve(k))),
+      this.helper.getPasswordAuthenticationKey(
+        userId,
+        password,
+        new BigInteger(params.SRP_B ?? '', 16),
+        new BigInteger(params.SALT ?? '', 16),
+        (err, k) => (err ? reject(err as Error) : resolve(k)),
+      ),
     );
     const message = Buffer.concat([
       Buffer.from(this.userPoolId.split('_')[1] ?? ''),

@@ -49,7 +49,15 @@ describe('template loader', () => {
     withTemplate(SMALL, (path) => {
       const stack = loadStack({ templatePath: path });
       const p = stack.resources.Thing?.properties ?? {};
-      assert.deepEqual(p, { Second: 'b', Joined: 'a-b-c', Split: ['p', 'q'], Sub: 'us-east-1/x/${Literal}', SubVars: 'x+a', Chosen: 'no', Both: 'on' });
+      assert.deepEqual(p, {
+        Second: 'b',
+        Joined: 'a-b-c',
+        Split: ['p', 'q'],
+        Sub: 'us-east-1/x/${Literal}',
+        SubVars: 'x+a',
+        Chosen: 'no',
+        Both: 'on',
+      });
       assert.equal(stack.resources.OnlyY, undefined);
       const y = loadStack({ templatePath: path, params: { Mode: 'y' } });
       assert.equal(y.resources.Thing?.properties.Chosen, 'yes');
@@ -64,12 +72,15 @@ describe('template loader', () => {
     });
   });
 
-  it('refuses a stack whose Rules fail, with the assertion\'s description, as CloudFormation does', () => {
+  it("refuses a stack whose Rules fail, with the assertion's description, as CloudFormation does", () => {
     assert.throws(
       () => loadStack({ templatePath: DEFAULT_TEMPLATE, params: { AutoConfirmUsers: 'true' } }),
       /Rules\.AutoConfirmNeedsAdminCreatedUsers: AutoConfirmUsers=true needs AllowSelfSignUp=false/,
     );
-    const stack = loadStack({ templatePath: DEFAULT_TEMPLATE, params: { AutoConfirmUsers: 'true', AllowSelfSignUp: 'false' } });
+    const stack = loadStack({
+      templatePath: DEFAULT_TEMPLATE,
+      params: { AutoConfirmUsers: 'true', AllowSelfSignUp: 'false' },
+    });
     assert.equal(stack.parameters['AutoConfirmUsers'], 'true');
     withTemplate(
       `Parameters:
@@ -85,14 +96,23 @@ Resources: {}
 `,
       (path) => {
         assert.doesNotThrow(() => loadStack({ templatePath: path }));
-        assert.throws(() => loadStack({ templatePath: path, params: { Names: 'a,d' } }), /Rules\.OnlyKnown: Names must be a, b or c\./);
-        assert.throws(() => loadStack({ templatePath: path, params: { Names: 'b,c' } }), /Rules\.OnlyKnown: Names must include a\./);
+        assert.throws(
+          () => loadStack({ templatePath: path, params: { Names: 'a,d' } }),
+          /Rules\.OnlyKnown: Names must be a, b or c\./,
+        );
+        assert.throws(
+          () => loadStack({ templatePath: path, params: { Names: 'b,c' } }),
+          /Rules\.OnlyKnown: Names must include a\./,
+        );
       },
     );
   });
 
   it('reads the real template: role ARNs from AllowedModelIds drive authorisation', () => {
-    const stack = loadStack({ templatePath: DEFAULT_TEMPLATE, params: { AllowedModelIds: 'amazon.nova-lite-v1:0,us.anthropic.claude-haiku-4-5-20251001-v1:0' } });
+    const stack = loadStack({
+      templatePath: DEFAULT_TEMPLATE,
+      params: { AllowedModelIds: 'amazon.nova-lite-v1:0,us.anthropic.claude-haiku-4-5-20251001-v1:0' },
+    });
     const config = buildConfig(stack, () => 'secret');
     const resources = config.identityPool.authenticatedRole?.statements.flatMap((s) => s.resources) ?? [];
     assert.ok(resources.includes('arn:*:bedrock:*::foundation-model/amazon.nova-lite-v1:0'));

@@ -19,7 +19,9 @@ export function findCfnLint(env: NodeJS.ProcessEnv = process.env, venvDir = CFN_
   if (onPath.status === 0) return 'cfn-lint';
   const venv = join(venvDir, 'bin', 'cfn-lint');
   if (existsSync(venv)) return venv;
-  throw new CfnLintMissing(`cfn-lint is not installed. Install it with: pip install cfn-lint==${CFN_LINT_VERSION} (or run bash .ci/run).`);
+  throw new CfnLintMissing(
+    `cfn-lint is not installed. Install it with: pip install cfn-lint==${CFN_LINT_VERSION} (or run bash .ci/run).`,
+  );
 }
 
 interface CfnLintMatch {
@@ -27,7 +29,10 @@ interface CfnLintMatch {
   readonly Level: string;
   readonly Message: string;
   readonly Filename: string;
-  readonly Location: { readonly Start: { readonly LineNumber: number }; readonly Path?: readonly (string | number)[] | null };
+  readonly Location: {
+    readonly Start: { readonly LineNumber: number };
+    readonly Path?: readonly (string | number)[] | null;
+  };
 }
 
 /**
@@ -35,20 +40,34 @@ interface CfnLintMatch {
  * per file, errors, warnings and informational alike: a clean template has none.
  */
 export function runCfnLint(templates: readonly string[], binary = findCfnLint()): Map<string, Finding[]> {
-  const result = spawnSync(binary, ['--format', 'json', '--include-checks', 'I', '--', ...templates], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.error) throw new CfnLintMissing(`cfn-lint could not run (${result.error.message}). Install it with: pip install cfn-lint==${CFN_LINT_VERSION} (or run bash .ci/run).`);
+  const result = spawnSync(binary, ['--format', 'json', '--include-checks', 'I', '--', ...templates], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error)
+    throw new CfnLintMissing(
+      `cfn-lint could not run (${result.error.message}). Install it with: pip install cfn-lint==${CFN_LINT_VERSION} (or run bash .ci/run).`,
+    );
   let matches: CfnLintMatch[];
   try {
     matches = JSON.parse(result.stdout) as CfnLintMatch[];
   } catch {
-    throw new Error(`cfn-lint failed (exit ${result.status}): ${(result.stderr || result.stdout).trim().slice(0, 2000)}`);
+    throw new Error(
+      `cfn-lint failed (exit ${result.status}): ${(result.stderr || result.stdout).trim().slice(0, 2000)}`,
+    );
   }
   const byFile = new Map<string, Finding[]>(templates.map((t) => [resolve(t), []]));
   for (const m of matches) {
     const path = m.Location.Path ?? [];
     const [section, name, ...rest] = path;
-    const resource = section === 'Resources' && typeof name === 'string' ? name : section === undefined ? 'Template' : [section, name].filter((p) => p !== undefined).join('.');
-    const property = (section === 'Resources' ? rest.filter((p) => p !== 'Properties') : rest).map(String).join('.') || undefined;
+    const resource =
+      section === 'Resources' && typeof name === 'string'
+        ? name
+        : section === undefined
+          ? 'Template'
+          : [section, name].filter((p) => p !== undefined).join('.');
+    const property =
+      (section === 'Resources' ? rest.filter((p) => p !== 'Properties') : rest).map(String).join('.') || undefined;
     const finding: Finding = {
       resource,
       ...(property ? { property } : {}),

@@ -22,7 +22,9 @@ export function parseArgs(args: readonly string[]): Options | string {
   let rules = RULES_DIR;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     if (flag === '--help' || flag === '-h') return USAGE;
     if (flag !== '--template' && flag !== '--rules') return `unknown argument ${arg}\n${USAGE}`;
     const value = inline ?? args[++i];
@@ -57,7 +59,9 @@ function main(): number {
     return 2;
   }
   for (const finding of findings) console.log(formatFinding(finding));
-  console.error(findings.length === 0 ? `${options.template}: no findings.` : `${options.template}: ${findings.length} finding(s).`);
+  console.error(
+    findings.length === 0 ? `${options.template}: no findings.` : `${options.template}: ${findings.length} finding(s).`,
+  );
   return findings.length === 0 ? 0 : 1;
 }
 

@@ -20,7 +20,8 @@ export function guardBinaryPath(): string {
   if (os === undefined || cpu === undefined) throw new Error(`cfn-guard is not shipped for ${platform()}/${arch()}.`);
   const packageDir = dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
   const binary = join(packageDir, 'bin', os, cpu, 'cfn-guard');
-  if (!existsSync(binary)) throw new Error(`cfn-guard not found at ${binary}; reinstall @cdklabs/cdk-validator-cfnguard.`);
+  if (!existsSync(binary))
+    throw new Error(`cfn-guard not found at ${binary}; reinstall @cdklabs/cdk-validator-cfnguard.`);
   return binary;
 }
 
@@ -37,12 +38,25 @@ export function runGuardOnTemplate(template: Template, rulesDir: string = RULES_
     writeFileSync(data, JSON.stringify(template, null, 1));
     const result = spawnSync(
       guardBinaryPath(),
-      ['validate', '--rules', rulesDir, '--data', data, '--output-format', 'json', '--structured', '--show-summary', 'none'],
+      [
+        'validate',
+        '--rules',
+        rulesDir,
+        '--data',
+        data,
+        '--output-format',
+        'json',
+        '--structured',
+        '--show-summary',
+        'none',
+      ],
       { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     );
     if (result.error) throw result.error;
     if (result.status !== GUARD_PASS && result.status !== GUARD_FAIL) {
-      throw new Error(`cfn-guard failed (exit ${result.status ?? result.signal}): ${(result.stderr || result.stdout).trim()}`);
+      throw new Error(
+        `cfn-guard failed (exit ${result.status ?? result.signal}): ${(result.stderr || result.stdout).trim()}`,
+      );
     }
     return parseGuardReport(JSON.parse(result.stdout) as unknown);
   } finally {
@@ -87,7 +101,12 @@ function customMessage(node: Record<string, unknown>): string | undefined {
   const text = isRecord(messages) ? messages['custom_message'] : undefined;
   if (typeof text !== 'string' || text.trim() === '') return undefined;
   // Rule messages span lines ("Violation: ..." / "Fix: ..."); a finding is one line.
-  return text.split('\n').map((line) => line.trim()).filter(Boolean).join(' ').replace(/^Violation:\s*/, '');
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ')
+    .replace(/^Violation:\s*/, '');
 }
 
 function errorMessage(node: Record<string, unknown>): string | undefined {
@@ -121,12 +140,13 @@ function missingProperty(node: Record<string, unknown>): string | undefined {
   return match?.[1];
 }
 
-/** "/Resources/UserPool/Properties/Policies/PasswordPolicy" + "MinimumLength" → UserPool, Policies.PasswordPolicy.MinimumLength */
+/** "/Resources/UserPool/Properties/Policies/PasswordPolicy" + "MinimumLength" → UserPool,
+ * Policies.PasswordPolicy.MinimumLength */
 function toFinding(path: string, missing: string | undefined, message: string): Finding {
   const segments = path.split('/').filter(Boolean);
   if (missing !== undefined) segments.push(...missing.split('.'));
   const [section, id, ...rest] = segments;
-  const resource = section === 'Resources' ? id ?? 'Template' : `${section ?? 'Template'}.${id ?? ''}`;
+  const resource = section === 'Resources' ? (id ?? 'Template') : `${section ?? 'Template'}.${id ?? ''}`;
   let inner = section === 'Resources' && rest[0] === 'Properties' ? rest.slice(1) : rest;
   // Stop at the first intrinsic so the path names the template property, not Fn::Sub internals.
   const intrinsic = inner.findIndex((s) => s === 'Ref' || s.startsWith('Fn::'));

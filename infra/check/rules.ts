@@ -5,7 +5,15 @@ import { isRecord } from './template';
 import type { Template } from './template';
 
 /** The functions CloudFormation allows in RuleCondition and Assert that this checker evaluates. */
-const RULE_FUNCTIONS = new Set(['Fn::And', 'Fn::Contains', 'Fn::EachMemberEquals', 'Fn::EachMemberIn', 'Fn::Equals', 'Fn::Not', 'Fn::Or']);
+const RULE_FUNCTIONS = new Set([
+  'Fn::And',
+  'Fn::Contains',
+  'Fn::EachMemberEquals',
+  'Fn::EachMemberIn',
+  'Fn::Equals',
+  'Fn::Not',
+  'Fn::Or',
+]);
 
 type RuleValue = string | string[] | boolean;
 
@@ -28,14 +36,16 @@ export function checkRules(template: Template): Finding[] {
       continue;
     }
     for (const key of Object.keys(rule)) {
-      if (key !== 'RuleCondition' && key !== 'Assertions') findings.push({ resource: where, property: key, message: 'unknown rule key (RuleCondition or Assertions)' });
+      if (key !== 'RuleCondition' && key !== 'Assertions')
+        findings.push({ resource: where, property: key, message: 'unknown rule key (RuleCondition or Assertions)' });
     }
     const assertions = rule['Assertions'];
     if (!Array.isArray(assertions) || assertions.length === 0) {
       findings.push({ resource: where, property: 'Assertions', message: 'a rule needs a list of assertions' });
       continue;
     }
-    if (rule['RuleCondition'] !== undefined) findings.push(...references(rule['RuleCondition'], parameters, where, 'RuleCondition'));
+    if (rule['RuleCondition'] !== undefined)
+      findings.push(...references(rule['RuleCondition'], parameters, where, 'RuleCondition'));
     assertions.forEach((assertion, i) => {
       const at = `Assertions[${i}]`;
       if (!isRecord(assertion) || assertion['Assert'] === undefined) {
@@ -44,14 +54,21 @@ export function checkRules(template: Template): Finding[] {
       }
       // Without a description CloudFormation's refusal says only which rule failed, not why.
       if (typeof assertion['AssertDescription'] !== 'string' || assertion['AssertDescription'].trim() === '') {
-        findings.push({ resource: where, property: `${at}.AssertDescription`, message: 'say why the deployment is refused (AssertDescription)' });
+        findings.push({
+          resource: where,
+          property: `${at}.AssertDescription`,
+          message: 'say why the deployment is refused (AssertDescription)',
+        });
       }
       findings.push(...references(assertion['Assert'], parameters, where, `${at}.Assert`));
     });
   }
   if (findings.length > 0) return findings;
   try {
-    return evaluateRules(template, {}).map((f) => ({ resource: `Rules.${f.rule}`, message: `the parameters' defaults fail this rule: ${f.description}` }));
+    return evaluateRules(template, {}).map((f) => ({
+      resource: `Rules.${f.rule}`,
+      message: `the parameters' defaults fail this rule: ${f.description}`,
+    }));
   } catch (e) {
     return [{ resource: 'Template', property: 'Rules', message: (e as Error).message }];
   }
@@ -68,14 +85,22 @@ export function evaluateRules(template: Template, values: Readonly<Record<string
     for (const assertion of Array.isArray(rule['Assertions']) ? rule['Assertions'] : []) {
       if (!isRecord(assertion)) continue;
       if (evaluate(assertion['Assert'], parameters, values) !== true) {
-        failures.push({ rule: name, description: typeof assertion['AssertDescription'] === 'string' ? assertion['AssertDescription'].trim() : '' });
+        failures.push({
+          rule: name,
+          description: typeof assertion['AssertDescription'] === 'string' ? assertion['AssertDescription'].trim() : '',
+        });
       }
     }
   }
   return failures;
 }
 
-function references(value: unknown, parameters: Record<string, unknown>, resource: string, property: string): Finding[] {
+function references(
+  value: unknown,
+  parameters: Record<string, unknown>,
+  resource: string,
+  property: string,
+): Finding[] {
   const found: Finding[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(walk);
@@ -87,11 +112,16 @@ function references(value: unknown, parameters: Record<string, unknown>, resourc
     }
     if (key === 'Ref') {
       // Rules see only parameters: resources do not exist yet when they run.
-      if (typeof node[key] !== 'string' || !(node[key] in parameters)) found.push({ resource, property, message: `Ref to ${JSON.stringify(node[key])}, which is not a parameter` });
+      if (typeof node[key] !== 'string' || !(node[key] in parameters))
+        found.push({ resource, property, message: `Ref to ${JSON.stringify(node[key])}, which is not a parameter` });
       return;
     }
     if (!RULE_FUNCTIONS.has(key)) {
-      found.push({ resource, property, message: `${key} cannot be used in Rules here (use ${[...RULE_FUNCTIONS].join(', ')} or Ref)` });
+      found.push({
+        resource,
+        property,
+        message: `${key} cannot be used in Rules here (use ${[...RULE_FUNCTIONS].join(', ')} or Ref)`,
+      });
       return;
     }
     walk(node[key]);
@@ -100,7 +130,11 @@ function references(value: unknown, parameters: Record<string, unknown>, resourc
   return found;
 }
 
-function evaluate(node: unknown, parameters: Record<string, unknown>, values: Readonly<Record<string, string>>): RuleValue {
+function evaluate(
+  node: unknown,
+  parameters: Record<string, unknown>,
+  values: Readonly<Record<string, string>>,
+): RuleValue {
   if (typeof node === 'string' || typeof node === 'number') return String(node);
   if (typeof node === 'boolean') return node;
   if (Array.isArray(node)) return node.map((n) => String(evaluate(n, parameters, values)));
@@ -112,7 +146,9 @@ function evaluate(node: unknown, parameters: Record<string, unknown>, values: Re
     case 'Ref': {
       const name = String(arg);
       const parameter = parameters[name];
-      const value = values[name] ?? (isRecord(parameter) && parameter['Default'] !== undefined ? String(parameter['Default']) : undefined);
+      const value =
+        values[name] ??
+        (isRecord(parameter) && parameter['Default'] !== undefined ? String(parameter['Default']) : undefined);
       if (value === undefined) throw new Error(`Rules: parameter ${name} has no value and no default`);
       return isRecord(parameter) && String(parameter['Type']).startsWith('List<') ? value.split(',') : value;
     }

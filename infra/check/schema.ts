@@ -18,21 +18,44 @@ export function specDatabase(): SpecDatabase {
 }
 
 const TEMPLATE_SECTIONS = new Set([
-  'AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings',
-  'Conditions', 'Transform', 'Resources', 'Outputs', 'Globals',
+  'AWSTemplateFormatVersion',
+  'Description',
+  'Metadata',
+  'Parameters',
+  'Rules',
+  'Mappings',
+  'Conditions',
+  'Transform',
+  'Resources',
+  'Outputs',
+  'Globals',
 ]);
 
 const RESOURCE_ATTRIBUTES = new Set([
-  'Type', 'Properties', 'DependsOn', 'Condition', 'Metadata', 'DeletionPolicy', 'UpdateReplacePolicy',
-  'CreationPolicy', 'UpdatePolicy',
+  'Type',
+  'Properties',
+  'DependsOn',
+  'Condition',
+  'Metadata',
+  'DeletionPolicy',
+  'UpdateReplacePolicy',
+  'CreationPolicy',
+  'UpdatePolicy',
 ]);
 
 const PSEUDO_PARAMETERS = new Set([
-  'AWS::AccountId', 'AWS::NotificationARNs', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region',
-  'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix',
+  'AWS::AccountId',
+  'AWS::NotificationARNs',
+  'AWS::NoValue',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
 ]);
 
-const PARAMETER_TYPES = /^(String|Number|List<Number>|CommaDelimitedList|AWS::SSM::Parameter::(Name|Value<.+>)|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+|List<AWS::[A-Za-z0-9:]+>)$/;
+const PARAMETER_TYPES =
+  /^(String|Number|List<Number>|CommaDelimitedList|AWS::SSM::Parameter::(Name|Value<.+>)|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+|List<AWS::[A-Za-z0-9:]+>)$/;
 
 /**
  * The spec lists no attributes for SAM types; SAM turns them into these CloudFormation types,
@@ -78,27 +101,41 @@ class SchemaCheck {
   private readonly usedParameters = new Set<string>();
   private readonly transforms: string[];
 
-  constructor(private readonly template: Template, private readonly db: SpecDatabase) {
+  constructor(
+    private readonly template: Template,
+    private readonly db: SpecDatabase,
+  ) {
     this.parameters = this.section('Parameters');
     this.resources = this.section('Resources');
     this.conditions = this.section('Conditions');
     this.mappings = this.section('Mappings');
     this.outputs = this.section('Outputs');
     const transform = template['Transform'];
-    this.transforms = (Array.isArray(transform) ? transform : [transform]).filter((t): t is string => typeof t === 'string');
+    this.transforms = (Array.isArray(transform) ? transform : [transform]).filter(
+      (t): t is string => typeof t === 'string',
+    );
   }
 
   run(): Finding[] {
     for (const key of Object.keys(this.template)) {
-      if (!TEMPLATE_SECTIONS.has(key)) this.report({ resource: 'Template', property: key }, `unknown template section${suggest(key, TEMPLATE_SECTIONS)}`);
+      if (!TEMPLATE_SECTIONS.has(key))
+        this.report(
+          { resource: 'Template', property: key },
+          `unknown template section${suggest(key, TEMPLATE_SECTIONS)}`,
+        );
     }
-    if (Object.keys(this.resources).length === 0) this.report({ resource: 'Template', property: 'Resources' }, 'a template needs at least one resource');
+    if (Object.keys(this.resources).length === 0)
+      this.report({ resource: 'Template', property: 'Resources' }, 'a template needs at least one resource');
 
     for (const [id, resource] of Object.entries(this.resources)) {
       const type = isRecord(resource) ? resource['Type'] : undefined;
       if (typeof type === 'string') this.resourceTypes.set(id, type);
       // SAM creates "<Function>Role" when a function names no Role, and templates may reference it.
-      if (type === 'AWS::Serverless::Function' && isRecord(resource) && !(isRecord(resource['Properties']) && 'Role' in resource['Properties'])) {
+      if (
+        type === 'AWS::Serverless::Function' &&
+        isRecord(resource) &&
+        !(isRecord(resource['Properties']) && 'Role' in resource['Properties'])
+      ) {
         this.resourceTypes.set(`${id}Role`, 'AWS::IAM::Role');
       }
     }
@@ -112,7 +149,10 @@ class SchemaCheck {
 
     for (const name of Object.keys(this.parameters)) {
       if (!this.usedParameters.has(name)) {
-        this.report({ resource: `Parameters.${name}` }, 'parameter is declared but never used (no Ref or Sub refers to it)');
+        this.report(
+          { resource: `Parameters.${name}` },
+          'parameter is declared but never used (no Ref or Sub refers to it)',
+        );
       }
     }
     return this.findings;
@@ -127,7 +167,11 @@ class SchemaCheck {
   }
 
   private report(where: Location, message: string): void {
-    this.findings.push(where.property === undefined ? { resource: where.resource, message } : { resource: where.resource, property: where.property, message });
+    this.findings.push(
+      where.property === undefined
+        ? { resource: where.resource, message }
+        : { resource: where.resource, property: where.property, message },
+    );
   }
 
   private checkParameters(): void {
@@ -151,7 +195,10 @@ class SchemaCheck {
       }
       const pattern = parameter['AllowedPattern'];
       if (typeof pattern === 'string' && !new RegExp(`^(?:${pattern})$`).test(value)) {
-        this.report({ ...where, property: 'Default' }, `default ${JSON.stringify(value)} does not match AllowedPattern`);
+        this.report(
+          { ...where, property: 'Default' },
+          `default ${JSON.stringify(value)} does not match AllowedPattern`,
+        );
       }
     }
   }
@@ -162,7 +209,8 @@ class SchemaCheck {
       return;
     }
     for (const key of Object.keys(resource)) {
-      if (!RESOURCE_ATTRIBUTES.has(key)) this.report({ resource: id, property: key }, `unknown resource attribute${suggest(key, RESOURCE_ATTRIBUTES)}`);
+      if (!RESOURCE_ATTRIBUTES.has(key))
+        this.report({ resource: id, property: key }, `unknown resource attribute${suggest(key, RESOURCE_ATTRIBUTES)}`);
     }
     this.checkDependsOn(id, resource['DependsOn']);
     const condition = resource['Condition'];
@@ -178,7 +226,13 @@ class SchemaCheck {
     if (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource') return;
     const spec = this.resourceSpec(type);
     if (spec === undefined) {
-      this.report({ resource: id, property: 'Type' }, `unknown resource type ${type}${suggest(type, this.db.all('resource').map((r) => r.cloudFormationType))}`);
+      this.report(
+        { resource: id, property: 'Type' },
+        `unknown resource type ${type}${suggest(
+          type,
+          this.db.all('resource').map((r) => r.cloudFormationType),
+        )}`,
+      );
       return;
     }
     if (spec.cloudFormationTransform !== undefined && !this.transforms.includes(spec.cloudFormationTransform)) {
@@ -186,7 +240,8 @@ class SchemaCheck {
     }
     const properties = resource['Properties'] ?? {};
     if (!isRecord(properties)) {
-      if (!isIntrinsic(properties)) this.report({ resource: id, property: 'Properties' }, 'Properties must be a mapping');
+      if (!isIntrinsic(properties))
+        this.report({ resource: id, property: 'Properties' }, 'Properties must be a mapping');
       return;
     }
     this.checkProperties(properties, this.propertiesOf(type, spec.properties), id, undefined);
@@ -194,9 +249,14 @@ class SchemaCheck {
 
   private propertiesOf(type: string, own: ResourceProperties): ResourceProperties {
     const passed = SAM_PASS_THROUGH[type];
-    const generated = passed && SAM_GENERATED_TYPES[type] ? this.resourceSpec(SAM_GENERATED_TYPES[type])?.properties : undefined;
+    const generated =
+      passed && SAM_GENERATED_TYPES[type] ? this.resourceSpec(SAM_GENERATED_TYPES[type])?.properties : undefined;
     if (!passed || !generated) return own;
-    const extra = Object.fromEntries(passed.filter((name) => generated[name] !== undefined && own[name] === undefined).map((name) => [name, generated[name]!]));
+    const extra = Object.fromEntries(
+      passed
+        .filter((name) => generated[name] !== undefined && own[name] === undefined)
+        .map((name) => [name, generated[name]!]),
+    );
     return { ...own, ...extra };
   }
 
@@ -212,7 +272,10 @@ class SchemaCheck {
       } else if (target === id) {
         this.report({ resource: id, property: 'DependsOn' }, 'a resource cannot depend on itself');
       } else if (!this.resourceTypes.has(target)) {
-        this.report({ resource: id, property: 'DependsOn' }, `DependsOn names ${target}, which is not a resource${suggest(target, this.resourceTypes.keys())}`);
+        this.report(
+          { resource: id, property: 'DependsOn' },
+          `DependsOn names ${target}, which is not a resource${suggest(target, this.resourceTypes.keys())}`,
+        );
       }
     }
   }
@@ -225,13 +288,19 @@ class SchemaCheck {
         continue;
       }
       if (output['Value'] === undefined) this.report({ ...where, property: 'Value' }, 'output has no Value');
-      if (output['Condition'] !== undefined) this.checkConditionName(output['Condition'], { ...where, property: 'Condition' });
+      if (output['Condition'] !== undefined)
+        this.checkConditionName(output['Condition'], { ...where, property: 'Condition' });
       this.walkIntrinsics(output['Value'], { ...where, property: 'Value' }, false, true);
       this.walkIntrinsics(output['Export'], { ...where, property: 'Export' }, false, true);
     }
   }
 
-  private checkProperties(values: Record<string, unknown>, spec: ResourceProperties, resource: string, path: string | undefined): void {
+  private checkProperties(
+    values: Record<string, unknown>,
+    spec: ResourceProperties,
+    resource: string,
+    path: string | undefined,
+  ): void {
     for (const [name, value] of Object.entries(values)) {
       const property = path === undefined ? name : `${path}.${name}`;
       const propertySpec = spec[name];
@@ -243,7 +312,10 @@ class SchemaCheck {
     }
     for (const [name, propertySpec] of Object.entries(spec)) {
       if (propertySpec.required && !(name in values)) {
-        this.report({ resource, property: path === undefined ? name : `${path}.${name}` }, 'required property is missing');
+        this.report(
+          { resource, property: path === undefined ? name : `${path}.${name}` },
+          'required property is missing',
+        );
       }
     }
   }
@@ -254,7 +326,8 @@ class SchemaCheck {
       const branches = isRecord(value) ? value['Fn::If'] : undefined;
       if (Array.isArray(branches)) {
         for (const branch of branches.slice(1)) {
-          if (!(isRecord(branch) && branch['Ref'] === 'AWS::NoValue')) this.checkValue(branch, type, resource, property);
+          if (!(isRecord(branch) && branch['Ref'] === 'AWS::NoValue'))
+            this.checkValue(branch, type, resource, property);
         }
       }
       return;
@@ -281,7 +354,8 @@ class SchemaCheck {
           this.report({ resource, property }, `expected a mapping, found ${describe(value)}`);
           return;
         }
-        for (const [key, element] of Object.entries(value)) this.checkValue(element, type.element, resource, `${property}.${key}`);
+        for (const [key, element] of Object.entries(value))
+          this.checkValue(element, type.element, resource, `${property}.${key}`);
         return;
       case 'union': {
         // Accept the value if any member type accepts it; otherwise report against the closest member.
@@ -300,7 +374,8 @@ class SchemaCheck {
       case 'integer':
       case 'boolean':
       case 'date-time':
-        if (typeof value === 'object' && value !== null) this.report({ resource, property }, `expected a ${type.type}, found ${describe(value)}`);
+        if (typeof value === 'object' && value !== null)
+          this.report({ resource, property }, `expected a ${type.type}, found ${describe(value)}`);
         return;
       default:
         return;
@@ -315,7 +390,10 @@ class SchemaCheck {
   private walkIntrinsics(value: unknown, where: Location, inConditions = false, insideIntrinsic = false): void {
     if (Array.isArray(value)) {
       value.forEach((element, index) => {
-        const next = insideIntrinsic || where.property === undefined ? where : { ...where, property: `${where.property}[${index}]` };
+        const next =
+          insideIntrinsic || where.property === undefined
+            ? where
+            : { ...where, property: `${where.property}[${index}]` };
         this.walkIntrinsics(element, next, inConditions, insideIntrinsic);
       });
       return;
@@ -361,7 +439,9 @@ class SchemaCheck {
         break;
     }
     for (const [key, child] of Object.entries(value)) {
-      const next = insideIntrinsic ? where : { ...where, property: where.property === undefined ? key : `${where.property}.${key}` };
+      const next = insideIntrinsic
+        ? where
+        : { ...where, property: where.property === undefined ? key : `${where.property}.${key}` };
       this.walkIntrinsics(child, next, inConditions, insideIntrinsic);
     }
   }
@@ -392,15 +472,22 @@ class SchemaCheck {
     this.walkIntrinsics(attribute, where, false, true);
     const type = this.resourceTypes.get(target);
     if (type === undefined) {
-      this.report(where, `Fn::GetAtt refers to ${target}, which is not a resource${suggest(target, this.resourceTypes.keys())}`);
+      this.report(
+        where,
+        `Fn::GetAtt refers to ${target}, which is not a resource${suggest(target, this.resourceTypes.keys())}`,
+      );
       return;
     }
-    if (typeof attribute !== 'string' || type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource') return;
+    if (typeof attribute !== 'string' || type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource')
+      return;
     const spec = this.resourceSpec(SAM_GENERATED_TYPES[type] ?? type);
     if (spec === undefined) return; // The unknown type is reported where it is declared.
     const attributes = Object.keys(spec.attributes);
     if (!attributes.includes(attribute)) {
-      this.report(where, `Fn::GetAtt ${target}.${attribute}: ${type} has no attribute ${attribute}${suggest(attribute, attributes)}`);
+      this.report(
+        where,
+        `Fn::GetAtt ${target}.${attribute}: ${type} has no attribute ${attribute}${suggest(attribute, attributes)}`,
+      );
     }
   }
 
@@ -430,7 +517,10 @@ class SchemaCheck {
     if (typeof name !== 'string') {
       this.report(where, 'a condition name must be a string');
     } else if (!(name in this.conditions)) {
-      this.report(where, `condition ${name} is not declared in Conditions${suggest(name, Object.keys(this.conditions))}`);
+      this.report(
+        where,
+        `condition ${name} is not declared in Conditions${suggest(name, Object.keys(this.conditions))}`,
+      );
     }
   }
 }
@@ -455,7 +545,12 @@ function suggest(name: string, candidates: Iterable<string>): string {
     const a = name.toLowerCase();
     const b = candidate.toLowerCase();
     // A truncated or extended name (PreSignUpFn, HasHostedUi) is as good a hint as a one-letter typo.
-    const distance = a === b ? 0 : Math.min(a.length, b.length) >= 4 && (a.startsWith(b) || b.startsWith(a)) ? 1 : editDistance(name, candidate, bestDistance);
+    const distance =
+      a === b
+        ? 0
+        : Math.min(a.length, b.length) >= 4 && (a.startsWith(b) || b.startsWith(a))
+          ? 1
+          : editDistance(name, candidate, bestDistance);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

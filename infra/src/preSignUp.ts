@@ -1,5 +1,6 @@
 // Cognito pre sign-up trigger: limits sign-up to the allowed email domains, refuses sub-addresses
-// (a+tag@) when asked to and, for teams that add users themselves, confirms them without a code. Self-contained (node built-ins and types
+// (a+tag@) when asked to and, for teams that add users themselves, confirms them without a code. Self-contained (node
+// built-ins and types
 // only) so that `sam build` can bundle it from infra/.
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
 
@@ -56,7 +57,8 @@ export function isPlusAddress(email: string | undefined): boolean {
   return at > 0 && normalised.slice(0, at).includes('+');
 }
 
-export const PLUS_ADDRESS_MESSAGE = 'Sign-up does not accept addresses with a "+" tag (name+tag@…). Please use your address without the tag.';
+export const PLUS_ADDRESS_MESSAGE =
+  'Sign-up does not accept addresses with a "+" tag (name+tag@…). Please use your address without the tag.';
 
 const MAX_LISTED_DOMAINS = 5;
 
@@ -65,7 +67,8 @@ export function rejectionMessage(domains: readonly string[]): string {
   if (domains.length > MAX_LISTED_DOMAINS) {
     return 'Sign-up is limited to email addresses of approved organisations. Please use your work email address.';
   }
-  const list = domains.length === 1 ? domains[0] : `${domains.slice(0, -1).join(', ')} or ${domains[domains.length - 1]}`;
+  const list =
+    domains.length === 1 ? domains[0] : `${domains.slice(0, -1).join(', ')} or ${domains[domains.length - 1]}`;
   return `Sign-up is limited to email addresses at ${list}. Please use an address at ${domains.length === 1 ? 'that domain' : 'one of those domains'}.`;
 }
 
@@ -91,7 +94,12 @@ export async function handler(event: PreSignUpTriggerEvent): Promise<PreSignUpTr
     return decide(event, config);
   } catch (e) {
     // Log the domain, not the address: enough to debug a rejection without keeping personal data.
-    console.log(JSON.stringify({ rejected: event.triggerSource, domain: emailDomain(event.request.userAttributes?.['email']) ?? null }));
+    console.log(
+      JSON.stringify({
+        rejected: event.triggerSource,
+        domain: emailDomain(event.request.userAttributes?.['email']) ?? null,
+      }),
+    );
     throw e;
   }
 }

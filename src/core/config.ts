@@ -60,10 +60,12 @@ interface SettingRule {
 const REGION = '[a-z]{2}(-gov)?-[a-z]+-\\d';
 // https anywhere, http only on loopback (the emulator); no user:pass@, query or fragment.
 // endpointProblem() re-checks each URL with the URL parser, since a pattern alone is easy to fool.
-const URL_PATTERN = /^$|^https:\/\/[^\s/?#@]+(\/[^\s?#]*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?(\/[^\s?#]*)?$/;
+const URL_PATTERN =
+  /^$|^https:\/\/[^\s/?#@]+(\/[^\s?#]*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?(\/[^\s?#]*)?$/;
 const URL_RULE: SettingRule = {
   pattern: URL_PATTERN,
-  expected: 'an https:// URL without a user name or password (http:// only for 127.0.0.1, localhost or [::1]), or nothing for the AWS default',
+  expected:
+    'an https:// URL without a user name or password (http:// only for 127.0.0.1, localhost or [::1]), or nothing for the AWS default',
   default: '',
 };
 
@@ -75,7 +77,11 @@ export const SETTING_RULES = {
     expected: 'a user pool id such as us-east-1_AbCdEf123',
     default: '',
   },
-  clientId: { pattern: /^$|^[\w+]{1,128}$/, expected: 'an app client id of up to 128 letters, digits, underscores or plus signs', default: '' },
+  clientId: {
+    pattern: /^$|^[\w+]{1,128}$/,
+    expected: 'an app client id of up to 128 letters, digits, underscores or plus signs',
+    default: '',
+  },
   identityPoolId: {
     pattern: new RegExp(`^$|^${REGION}:[0-9a-f-]+$`),
     expected: 'an identity pool id such as us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d',
@@ -147,7 +153,8 @@ export const STRUCTURED_RULES = {
       const flags = ['requireLowercase', 'requireUppercase', 'requireNumbers', 'requireSymbols'] as const;
       const known = new Set<string>(['minimumLength', ...flags]);
       if (Object.keys(v).some((k) => !known.has(k))) return undefined;
-      if (!Number.isInteger(policy.minimumLength) || policy.minimumLength < 6 || policy.minimumLength > 99) return undefined;
+      if (!Number.isInteger(policy.minimumLength) || policy.minimumLength < 6 || policy.minimumLength > 99)
+        return undefined;
       if (flags.some((f) => typeof policy[f] !== 'boolean')) return undefined;
       return policy;
     },
@@ -195,7 +202,10 @@ export function checkSetting(key: SettingKey, value: unknown): ConfigProblem | u
 
 function describe(value: unknown): string {
   // The value comes from a settings file anyone may have written; messages show it in notifications.
-  if (typeof value === 'string') return value === '' ? 'empty' : notificationSafe(JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value));
+  if (typeof value === 'string')
+    return value === ''
+      ? 'empty'
+      : notificationSafe(JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value));
   if (value === null) return 'null';
   if (typeof value === 'object') return `an ${Array.isArray(value) ? 'array' : 'object'}`;
   return `${typeof value} ${String(value)}`;
@@ -254,7 +264,9 @@ export function isConfigured(config: StorytellerConfig): boolean {
 }
 
 /** Pool ids start with their region; a mismatch means the settings come from two stacks. */
-export function regionMismatches(values: Partial<Record<'region' | 'userPoolId' | 'identityPoolId', string>>): ConfigProblem[] {
+export function regionMismatches(
+  values: Partial<Record<'region' | 'userPoolId' | 'identityPoolId', string>>,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const key of ['userPoolId', 'identityPoolId'] as const) {
     const id = values[key];

@@ -23,7 +23,8 @@ interface Output {
   OutputValue?: unknown;
 }
 
-const HOW = 'Paste the output of `aws cloudformation describe-stacks --stack-name <name>` or `sam list stack-outputs --stack-name <name> --output json`.';
+const HOW =
+  'Paste the output of `aws cloudformation describe-stacks --stack-name <name>` or `sam list stack-outputs --stack-name <name> --output json`.';
 
 /** Parses and validates everything before anything is written, so a bad input writes nothing. */
 export function parseStackOutputs(text: string): StackOutputsResult {
@@ -37,12 +38,18 @@ export function parseStackOutputs(text: string): StackOutputsResult {
 
   const candidates = findOutputLists(json);
   if (candidates.length === 0) {
-    return { ok: false, message: `No stack outputs found: expected a "Stacks" list or a list of {"OutputKey", "OutputValue"}. ${HOW}` };
+    return {
+      ok: false,
+      message: `No stack outputs found: expected a "Stacks" list or a list of {"OutputKey", "OutputValue"}. ${HOW}`,
+    };
   }
   const complete = candidates.filter((c) => missingKeys(c.outputs).length === 0);
   if (complete.length > 1) {
     const names = notificationSafe(complete.map((c) => c.stackName ?? '(unnamed)').join(', '));
-    return { ok: false, message: `The JSON holds ${complete.length} Storyteller stacks (${names}). Describe just one with --stack-name.` };
+    return {
+      ok: false,
+      message: `The JSON holds ${complete.length} Storyteller stacks (${names}). Describe just one with --stack-name.`,
+    };
   }
   const chosen = complete[0] ?? candidates[0]!;
   const missing = missingKeys(chosen.outputs);
@@ -87,7 +94,11 @@ function where(text: string, error: unknown): string {
 }
 
 function emptyProblem(settingKey: string): ConfigProblem {
-  return { setting: `storyteller.${settingKey}`, value: '', message: `Setting "storyteller.${settingKey}" would be empty.` };
+  return {
+    setting: `storyteller.${settingKey}`,
+    value: '',
+    message: `Setting "storyteller.${settingKey}" would be empty.`,
+  };
 }
 
 interface Candidate {
@@ -108,7 +119,9 @@ function findOutputLists(json: unknown): Candidate[] {
   }
   // A single stack object, as `describe-stacks --query 'Stacks[0]'` prints it.
   if (Array.isArray(json.Outputs)) {
-    return [{ ...(typeof json.StackName === 'string' ? { stackName: json.StackName } : {}), outputs: toMap(json.Outputs) }];
+    return [
+      { ...(typeof json.StackName === 'string' ? { stackName: json.StackName } : {}), outputs: toMap(json.Outputs) },
+    ];
   }
   return [];
 }

@@ -67,7 +67,8 @@ interface NodeModule {
 }
 
 function nodeModule(): NodeModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- typed here: @types/node 20 lacks the compile cache
+  // Typed here: @types/node 20 lacks the compile cache.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('node:module') as NodeModule;
 }
 
@@ -81,7 +82,8 @@ function useCompileCache(): void {
   }
   try {
     const { status } = m.enableCompileCache();
-    compileCache = Object.entries(m.constants?.compileCacheStatus ?? {}).find(([, v]) => v === status)?.[0] ?? String(status);
+    compileCache =
+      Object.entries(m.constants?.compileCacheStatus ?? {}).find(([, v]) => v === status)?.[0] ?? String(status);
   } catch {
     compileCache = 'FAILED';
   }
@@ -89,7 +91,9 @@ function useCompileCache(): void {
 
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
-/** The cache is written at exit, which an extension host may never reach cleanly: write it soon, off the sign-in path. */
+/**
+ * The cache is written at exit, which an extension host may never reach cleanly: write it soon, off the sign-in path.
+ */
 function flushSoon(): void {
   const m = nodeModule();
   if (typeof m.flushCompileCache !== 'function' || flushTimer) return;

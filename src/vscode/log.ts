@@ -20,7 +20,8 @@ export class Log implements vscode.Disposable {
   }
 
   error(message: string, error?: unknown): void {
-    const detail = error instanceof Error ? `: ${error.name}: ${error.message}` : error === undefined ? '' : `: ${String(error)}`;
+    const detail =
+      error instanceof Error ? `: ${error.name}: ${error.message}` : error === undefined ? '' : `: ${String(error)}`;
     this.channel.error(redact(message + detail, this.secrets));
   }
 

@@ -29,7 +29,9 @@ export function watchSettings(log: Log): vscode.Disposable {
     for (const key of CREDENTIAL_SETTINGS) {
       const inspected = section.inspect(key);
       if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined) {
-        log.warn(`Ignoring the workspace value of "${SECTION}.${key}": it decides where your sign-in goes, so only your user settings count.`);
+        log.warn(
+          `Ignoring the workspace value of "${SECTION}.${key}": it decides where your sign-in goes, so only your user settings count.`,
+        );
       }
     }
   };

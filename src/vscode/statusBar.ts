@@ -7,7 +7,11 @@ import { readSettings } from './settings';
 
 /** Who is signed in, or what to do about it. Hidden until the extension is configured. */
 export class AccountStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('storyteller.account', vscode.StatusBarAlignment.Right, 100);
+  private readonly item = vscode.window.createStatusBarItem(
+    'storyteller.account',
+    vscode.StatusBarAlignment.Right,
+    100,
+  );
   private readonly disposables: vscode.Disposable[];
   private loadFailed = false;
 
@@ -58,13 +62,22 @@ export class AccountStatusBar implements vscode.Disposable {
     }
     switch (state.kind) {
       case 'signed-in':
-        this.set(`$(account) ${state.session.email}`, `Signed in to Amazon Cognito as ${state.session.email}`, 'storyteller.accountActions');
+        this.set(
+          `$(account) ${state.session.email}`,
+          `Signed in to Amazon Cognito as ${state.session.email}`,
+          'storyteller.accountActions',
+        );
         break;
       case 'offline':
-        this.set(`$(cloud-offline) ${state.session.email}`, `Offline: ${state.error.message} Retrying by itself.`, 'storyteller.accountActions');
+        this.set(
+          `$(cloud-offline) ${state.session.email}`,
+          `Offline: ${state.error.message} Retrying by itself.`,
+          'storyteller.accountActions',
+        );
         break;
       case 'signed-out':
-        if (state.reason === SESSION_EXPIRED) this.set('$(warning) Session expired — sign in again', SESSION_EXPIRED, 'storyteller.signIn');
+        if (state.reason === SESSION_EXPIRED)
+          this.set('$(warning) Session expired — sign in again', SESSION_EXPIRED, 'storyteller.signIn');
         else this.set('$(sign-in) Sign in', state.reason ?? 'Sign in to Bedrock Storyteller', 'storyteller.signIn');
     }
     this.item.show();

@@ -90,13 +90,23 @@ export function testingApi(parts: TestingParts): TestingApi | undefined {
       const raw = await context.secrets.get(SESSION_KEY);
       const session = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       const client = await context.secrets.get(CLIENT_SECRET_KEY);
-      return [session.idToken, session.accessToken, session.refreshToken, client].filter((v): v is string => typeof v === 'string');
+      return [session.idToken, session.accessToken, session.refreshToken, client].filter(
+        (v): v is string => typeof v === 'string',
+      );
     },
     expireSession: async () => {
       const raw = await context.secrets.get(SESSION_KEY);
       if (!raw) throw new Error('No stored session to expire.');
       const now = Date.now();
-      await context.secrets.store(SESSION_KEY, JSON.stringify({ ...JSON.parse(raw), issuedAt: now - 3_600_000, expiresAt: now - 1000, receivedAt: now - 3_600_000 }));
+      await context.secrets.store(
+        SESSION_KEY,
+        JSON.stringify({
+          ...JSON.parse(raw),
+          issuedAt: now - 3_600_000,
+          expiresAt: now - 1000,
+          receivedAt: now - 3_600_000,
+        }),
+      );
       await auth.sessions.sync();
     },
     writeRawSession: async (raw) => {
@@ -106,12 +116,28 @@ export function testingApi(parts: TestingParts): TestingApi | undefined {
     getSession: async () => withoutTokens(await auth.sessions.getSession()),
     providerSessions: async () => (await provider.getSessions()).map((s) => s.account.label),
     providerTokenUse: async () =>
-      (await provider.getSessions()).map((s) => String((JSON.parse(Buffer.from(s.accessToken.split('.')[1] ?? '', 'base64url').toString()) as { token_use?: unknown }).token_use)),
+      (await provider.getSessions()).map((s) =>
+        String(
+          (
+            JSON.parse(Buffer.from(s.accessToken.split('.')[1] ?? '', 'base64url').toString()) as {
+              token_use?: unknown;
+            }
+          ).token_use,
+        ),
+      ),
     secondWindow: () => {
       const manager = new SessionManager({ store: new SecretSessionStore(context.secrets), refresh: auth.refresher });
-      return { getSession: async () => withoutTokens(await manager.getSession()), kind: () => manager.current.kind, dispose: () => manager.dispose() };
+      return {
+        getSession: async () => withoutTokens(await manager.getSession()),
+        kind: () => manager.current.kind,
+        dispose: () => manager.dispose(),
+      };
     },
-    storage: () => ({ globalStorage: context.globalStorageUri.fsPath, workspaceStorage: context.storageUri?.fsPath, logs: context.logUri.fsPath }),
+    storage: () => ({
+      globalStorage: context.globalStorageUri.fsPath,
+      workspaceStorage: context.storageUri?.fsPath,
+      logs: context.logUri.fsPath,
+    }),
     mementos: () => ({ global: dump(context.globalState), workspace: dump(context.workspaceState) }),
     story: storyTesting(parts),
     bundles: {

@@ -64,21 +64,43 @@ export interface DemoOptions {
 }
 
 /** The arguments the E2E suite starts the demo with (the brief's contract); a throwaway run unless `--dir` is given. */
-export const DEMO_ARGS = ['--port', '0', '--param', 'GenerateClientSecret=true', '--stream-rate', '40', '--fresh'] as const;
+export const DEMO_ARGS = [
+  '--port',
+  '0',
+  '--param',
+  'GenerateClientSecret=true',
+  '--stream-rate',
+  '40',
+  '--fresh',
+] as const;
 
 export const DEMO_SCRIPT = join(root, 'scripts/demo.ts');
 
 export async function startDemo(options: DemoOptions): Promise<Demo> {
-  if (!existsSync(DEMO_SCRIPT)) throw new Error(`${DEMO_SCRIPT} is missing: the E2E suite runs the demo (npm run demo).`);
+  if (!existsSync(DEMO_SCRIPT))
+    throw new Error(`${DEMO_SCRIPT} is missing: the E2E suite runs the demo (npm run demo).`);
   // As `npm run demo` runs it: node --import tsx (the tsx CLI's signal relay would SIGKILL a demo
   // that is still cleaning up after Ctrl+C).
   const defaults = options.args?.includes('--dir') ? DEMO_ARGS.filter((a) => a !== '--fresh') : DEMO_ARGS;
-  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), DEMO_SCRIPT, ...defaults, ...(options.args ?? []), '--ready-file', options.readyFile], {
-    cwd: root,
-    detached: false,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      ...(options.nodeArgs ?? []),
+      DEMO_SCRIPT,
+      ...defaults,
+      ...(options.args ?? []),
+      '--ready-file',
+      options.readyFile,
+    ],
+    {
+      cwd: root,
+      detached: false,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    },
+  );
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   const onLine = (line: string): void => {
@@ -113,7 +135,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   let ready: DemoReady | undefined;
   try {
     while (!ready) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`The demo exited (${child.exitCode ?? child.signalCode}) before it was ready.`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`The demo exited (${child.exitCode ?? child.signalCode}) before it was ready.`);
       if (Date.now() - started > timeoutMs) throw new Error(`The demo was not ready within ${timeoutMs / 1000} s.`);
       ready = readReady(options.readyFile);
       if (!ready) await new Promise((r) => setTimeout(r, 200));

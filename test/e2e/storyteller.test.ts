@@ -68,8 +68,13 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     try {
       await openWorkbench();
     } catch (e) {
-      const base = wb ? await wb.saveFailure('before-all', `${(e as Error).stack ?? ''}\n\n--- demo output ---\n${demo.tail(80)}`) : '';
-      throw new Error(`The workbench did not open${base ? ` (evidence: ${base}.*)` : ''}: ${(e as Error).message}\n--- demo output ---\n${demo.tail()}`, { cause: e });
+      const base = wb
+        ? await wb.saveFailure('before-all', `${(e as Error).stack ?? ''}\n\n--- demo output ---\n${demo.tail(80)}`)
+        : '';
+      throw new Error(
+        `The workbench did not open${base ? ` (evidence: ${base}.*)` : ''}: ${(e as Error).message}\n--- demo output ---\n${demo.tail()}`,
+        { cause: e },
+      );
     }
   });
 
@@ -78,7 +83,13 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
       executablePath: CHROMIUM,
       args: CHROMIUM_ARGS,
       viewport: VIEWPORT,
-      env: { ...process.env, HOME: temp, TMPDIR: temp, XDG_CONFIG_HOME: join(temp, 'xdg-config'), XDG_CACHE_HOME: join(temp, 'xdg-cache') },
+      env: {
+        ...process.env,
+        HOME: temp,
+        TMPDIR: temp,
+        XDG_CONFIG_HOME: join(temp, 'xdg-config'),
+        XDG_CACHE_HOME: join(temp, 'xdg-cache'),
+      },
     });
     const page = browser.pages()[0] ?? (await browser.newPage());
     page.on('dialog', (dialog: Dialog) => {
@@ -92,14 +103,18 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed' || !wb) return;
-    const base = await wb.saveFailure(this.currentTest.title, `${this.currentTest.err?.stack ?? ''}\n\n--- demo output ---\n${demo?.tail(80) ?? ''}`);
+    const base = await wb.saveFailure(
+      this.currentTest.title,
+      `${this.currentTest.err?.stack ?? ''}\n\n--- demo output ---\n${demo?.tail(80) ?? ''}`,
+    );
     console.log(`    failure evidence: ${base}.{png,html,txt}`);
   });
 
   after(async function () {
     this.timeout(60_000);
     await browser?.close().catch(() => undefined);
-    // Normally the last test has stopped the demo already (stop() is then a no-op); this is for a run that failed early.
+    // Normally the last test has stopped the demo already (stop() is then a no-op); this is for a run that failed
+    // early.
     await demo?.stop().catch(() => undefined);
     if (temp) rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
   });
@@ -137,7 +152,9 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     });
 
   it('opens the welcome README, which says what to do first; the terminal says Sign Up signs you in (#13)', async () => {
-    const tab = await until('the README to open on start', async () => (await wb.editorTabs()).find((t) => /README\.md/.test(t.label)));
+    const tab = await until('the README to open on start', async () =>
+      (await wb.editorTabs()).find((t) => /README\.md/.test(t.label)),
+    );
     assert.ok(tab, 'README.md is open');
     const readme = readFileSync(join(demo.ready.workspace, 'README.md'), 'utf8');
     assert.match(readme, /## Start here\n\n1\. \*\*Sign up\*\*/);
@@ -152,8 +169,16 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     assert.equal(rows[0], 'Storyteller: Sign Up…', `the first row for "sign up": ${JSON.stringify(rows)}`);
     const full = await wb.paletteRows('Storyteller: Sign Up');
     assert.equal(full[0], 'Storyteller: Sign Up…', `the first row for "Storyteller: Sign Up": ${JSON.stringify(full)}`);
-    assert.equal((await wb.paletteRows('Storyteller: Enter Confirmation Code'))[0], 'Storyteller: Enter Confirmation Code…');
-    for (const hidden of ['Storyteller: Sign Out', 'Storyteller: Sign Out Everywhere', 'Storyteller: Clear Client Secret', 'Storyteller: Set Up Authenticator App (MFA)…']) {
+    assert.equal(
+      (await wb.paletteRows('Storyteller: Enter Confirmation Code'))[0],
+      'Storyteller: Enter Confirmation Code…',
+    );
+    for (const hidden of [
+      'Storyteller: Sign Out',
+      'Storyteller: Sign Out Everywhere',
+      'Storyteller: Clear Client Secret',
+      'Storyteller: Set Up Authenticator App (MFA)…',
+    ]) {
       const rows = await wb.paletteRows(hidden);
       assert.ok(!rows.includes(hidden), `${hidden} is hidden while it cannot work: ${JSON.stringify(rows)}`);
     }
@@ -194,9 +219,14 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
 
     await proceedPast('Welcome!', () => wb.waitForStatusBarText(ACCOUNT_ITEM, EMAIL, 10_000));
     assert.equal(await wb.statusBarText(ACCOUNT_ITEM), EMAIL);
-    await wb.waitForNotification(`Welcome! You are signed in as ${EMAIL}. Write your first story with "Storyteller: New Story".`);
+    await wb.waitForNotification(
+      `Welcome! You are signed in as ${EMAIL}. Write your first story with "Storyteller: New Story".`,
+    );
     const toasts = await wb.notificationMessages();
-    assert.ok(!toasts.some((t) => /not right|differ/.test(t)), `no stale mistake beside the welcome: ${JSON.stringify(toasts)}`);
+    assert.ok(
+      !toasts.some((t) => /not right|differ/.test(t)),
+      `no stale mistake beside the welcome: ${JSON.stringify(toasts)}`,
+    );
     await wb.closeNotification('Welcome!');
   });
 
@@ -207,17 +237,25 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
   });
 
   it('signs out and back in through "Storyteller: Sign In…", a wrong password fixed in the open box', async () => {
-    assert.ok((await wb.paletteRows('Storyteller: Sign Out Everywhere')).includes('Storyteller: Sign Out Everywhere'), 'Sign Out is offered while signed in');
+    assert.ok(
+      (await wb.paletteRows('Storyteller: Sign Out Everywhere')).includes('Storyteller: Sign Out Everywhere'),
+      'Sign Out is offered while signed in',
+    );
     await wb.runCommand('Storyteller: Sign Out');
     await wb.waitForStatusBarText(ACCOUNT_ITEM, /^Sign in$/);
-    assert.ok(!(await wb.paletteRows('Storyteller: Sign Out')).includes('Storyteller: Sign Out'), 'and hidden once signed out');
+    assert.ok(
+      !(await wb.paletteRows('Storyteller: Sign Out')).includes('Storyteller: Sign Out'),
+      'and hidden once signed out',
+    );
     await wb.runCommand('Storyteller: Sign In…');
     const asked = await wb.answerInput('Your email address', EMAIL);
     assert.match(asked.title, /^Sign In \(1\/2\)$/);
     const refused = await wb.refusedInput('Your password', 'Lighthouse-Keeper-00');
     assert.equal(refused.message, 'Incorrect email or password. Try again, or use "Forgot Password". (3 tries left.)');
     assert.equal(await wb.inputButton('Forgot Password').isVisible(), true, 'Forgot Password is a button of the box');
-    await wb.answerInput(/Incorrect email or password/, PASSWORD, { beforeAccept: () => wb.screenshot('sign-in', 'sign-in.png').then(() => undefined) });
+    await wb.answerInput(/Incorrect email or password/, PASSWORD, {
+      beforeAccept: () => wb.screenshot('sign-in', 'sign-in.png').then(() => undefined),
+    });
     await wb.waitForStatusBarText(ACCOUNT_ITEM, EMAIL);
   });
 
@@ -230,7 +268,10 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     assert.ok(account, `the Accounts menu lists ${EMAIL}: ${JSON.stringify(items.map((i) => i.label))}`);
     assert.equal(account.label, `${EMAIL} (Amazon Cognito)`);
     const actions = await wb.openSubmenu(account.label);
-    assert.ok(actions.some((a) => a.label === 'Sign Out'), `the account offers Sign Out: ${JSON.stringify(actions)}`);
+    assert.ok(
+      actions.some((a) => a.label === 'Sign Out'),
+      `the account offers Sign Out: ${JSON.stringify(actions)}`,
+    );
     await wb.screenshot('accounts-menu');
     await wb.closeMenus();
   });
@@ -238,49 +279,78 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
   // ───────────── c. A story ─────────────
 
   const storyText = async (frame: Frame): Promise<string> => (await frame.locator('#story').innerText()).trim();
-  const storyStatus = async (frame: Frame): Promise<string | null> => frame.locator('.story-section').getAttribute('data-status');
+  const storyStatus = async (frame: Frame): Promise<string | null> =>
+    frame.locator('.story-section').getAttribute('data-status');
 
   async function fillForm(frame: Frame, premise: string, length: 'short' | 'medium' | 'long'): Promise<void> {
     await frame.locator('#premise textarea').fill(premise);
     await frame.locator('#genre input').fill('mystery');
     await frame.locator('#tone input').fill('warm');
     await frame.locator('#length').click();
-    await frame.locator('#length').getByRole('option', { name: length[0]!.toUpperCase() + length.slice(1) }).click();
-    await until(`length ${length}`, async () => (await frame.locator('#length').evaluate((el: { value?: string }) => el.value)) === length);
+    await frame
+      .locator('#length')
+      .getByRole('option', { name: length[0]!.toUpperCase() + length.slice(1) })
+      .click();
+    await until(
+      `length ${length}`,
+      async () => (await frame.locator('#length').evaluate((el: { value?: string }) => el.value)) === length,
+    );
   }
 
   /** Generate, then wait for that story (not the one shown before) to end. */
   async function generateStory(frame: Frame, premise: string): Promise<void> {
     await fillForm(frame, premise, 'short');
-    await until('Generate to be enabled', async () => !(await frame.locator('#generate').evaluate((b: { disabled?: boolean }) => b.disabled === true)));
+    await until(
+      'Generate to be enabled',
+      async () => !(await frame.locator('#generate').evaluate((b: { disabled?: boolean }) => b.disabled === true)),
+    );
     await frame.locator('#generate').click();
-    await until(`"${premise}" to be written`, async () => (await frame.locator('#story-title').innerText()).trim() === titleFromPremise(premise) && (await storyStatus(frame)) === 'done', 30_000);
+    await until(
+      `"${premise}" to be written`,
+      async () =>
+        (await frame.locator('#story-title').innerText()).trim() === titleFromPremise(premise) &&
+        (await storyStatus(frame)) === 'done',
+      30_000,
+    );
   }
 
   it('streams a story in the panel, stops it, continues it and opens it in an editor', async () => {
     await wb.runCommand('Storyteller: New Story');
     const frame = await wb.storyFrame();
-    await until('the panel to know the account', async () => (await frame.locator('.auth-line').innerText()).includes(EMAIL));
+    await until('the panel to know the account', async () =>
+      (await frame.locator('.auth-line').innerText()).includes(EMAIL),
+    );
     // Before the first story, nothing but the placeholder under "Story": no empty lines.
     assert.equal(await frame.locator('#story-meta').isHidden(), true, 'no empty meta line');
     assert.equal(await frame.locator('#story-status').isHidden(), true, 'no empty status line');
     await fillForm(frame, MARA, 'short');
-    await until('Generate to be enabled', async () => !(await frame.locator('#generate').evaluate((b: { disabled?: boolean }) => b.disabled === true)));
+    await until(
+      'Generate to be enabled',
+      async () => !(await frame.locator('#generate').evaluate((b: { disabled?: boolean }) => b.disabled === true)),
+    );
 
     await streamRate(20); // slow enough to click Stop mid-story
     try {
       await frame.locator('#generate').click();
-      await until('the story to start streaming', async () => (await storyStatus(frame)) === 'streaming' && (await storyText(frame)).length > 0);
+      await until(
+        'the story to start streaming',
+        async () => (await storyStatus(frame)) === 'streaming' && (await storyText(frame)).length > 0,
+      );
       // The text grows across reads while it streams.
       const reads: number[] = [];
       for (let i = 0; i < 4; i++) {
         const previous = reads.at(-1) ?? 0;
-        reads.push(await until('more text', async () => {
-          const n = (await storyText(frame)).length;
-          return n > previous ? n : undefined;
-        }));
+        reads.push(
+          await until('more text', async () => {
+            const n = (await storyText(frame)).length;
+            return n > previous ? n : undefined;
+          }),
+        );
       }
-      assert.ok(reads.every((n, i) => i === 0 || n > reads[i - 1]!), `the text grows: ${reads.join(' < ')}`);
+      assert.ok(
+        reads.every((n, i) => i === 0 || n > reads[i - 1]!),
+        `the text grows: ${reads.join(' < ')}`,
+      );
       // A few lines on show for the picture.
       await until('a few lines of story', async () => (await storyText(frame)).length > 300);
       await wb.screenshot('story-streaming', 'story-streaming.png');
@@ -290,12 +360,26 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
       assert.equal((await frame.locator('#story-status').innerText()).trim(), 'Stopped. The text so far is kept.');
       const partial = await storyText(frame);
       assert.ok(partial.length >= reads.at(-1)!, 'the partial text is kept');
-      assert.equal(await frame.locator('#stop').evaluate((b: { disabled?: boolean }) => b.disabled), true, 'Stop is disabled once stopped');
+      assert.equal(
+        await frame.locator('#stop').evaluate((b: { disabled?: boolean }) => b.disabled),
+        true,
+        'Stop is disabled once stopped',
+      );
       // Bedrock never counted this stream: an estimate, marked, and in the day's total.
-      const meta = await until('the estimate', async () => /≈ ([\d,]+) total tokens \(estimate\)/.exec(await frame.locator('#story-meta').innerText()) ?? undefined);
+      const meta = await until(
+        'the estimate',
+        async () =>
+          /≈ ([\d,]+) total tokens \(estimate\)/.exec(await frame.locator('#story-meta').innerText()) ?? undefined,
+      );
       const estimate = Number(meta[1]!.replace(/,/g, ''));
-      assert.ok(estimate > partial.length / 8, `about a token per 4 characters: ${estimate} for ${partial.length} characters`);
-      const today = await until("the day's total", async () => /Today: ([\d,]+) total tokens/.exec(await frame.locator('.usage-line').innerText()) ?? undefined);
+      assert.ok(
+        estimate > partial.length / 8,
+        `about a token per 4 characters: ${estimate} for ${partial.length} characters`,
+      );
+      const today = await until(
+        "the day's total",
+        async () => /Today: ([\d,]+) total tokens/.exec(await frame.locator('.usage-line').innerText()) ?? undefined,
+      );
       assert.ok(Number(today[1]!.replace(/,/g, '')) >= estimate, `the day's total counts it: ${today[0]}`);
       await wb.screenshot('story-stopped');
 
@@ -315,19 +399,33 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     const title = (await frame.locator('#story-title').innerText()).trim();
     const firstParagraph = normalize(await frame.locator('#story p').first().innerText());
     await frame.locator('#export-editor').click();
-    const tab = await until('an untitled editor', async () => (await wb.editorTabs()).find((t) => /^Untitled-\d+$/.test(t.description) && t.active));
+    const tab = await until('an untitled editor', async () =>
+      (await wb.editorTabs()).find((t) => /^Untitled-\d+$/.test(t.description) && t.active),
+    );
     assert.ok(tab.label.startsWith('# '), `the editor is named after the story's heading: ${tab.label}`);
     const editorText = await until('the story in the editor', async () => {
       const text = normalize(await wb.activeEditorText());
       return text.includes(firstParagraph.slice(0, 60)) ? text : undefined;
     });
     assert.ok(title.endsWith('…'), `the panel shortens the title: ${title}`);
-    assert.ok(editorText.startsWith(`# ${MARA} `), `the export's heading is the whole first sentence, without "…": ${editorText.slice(0, 100)}`);
-    assert.equal(await wb.page.locator('.statusbar-item[id="status.editor.mode"]').innerText(), 'Markdown', 'the editor is Markdown');
-    await until('the panel to confirm the export', async () => (await frame.locator('#story-status').innerText()).includes('Opened in a new editor.'));
+    assert.ok(
+      editorText.startsWith(`# ${MARA} `),
+      `the export's heading is the whole first sentence, without "…": ${editorText.slice(0, 100)}`,
+    );
+    assert.equal(
+      await wb.page.locator('.statusbar-item[id="status.editor.mode"]').innerText(),
+      'Markdown',
+      'the editor is Markdown',
+    );
+    await until('the panel to confirm the export', async () =>
+      (await frame.locator('#story-status').innerText()).includes('Opened in a new editor.'),
+    );
     await wb.screenshot('story-exported');
     await wb.runCommand('View: Revert and Close Editor');
-    await until('the exported editor to close', async () => !(await wb.editorTabs()).some((t) => /^Untitled-\d+$/.test(t.description)));
+    await until(
+      'the exported editor to close',
+      async () => !(await wb.editorTabs()).some((t) => /^Untitled-\d+$/.test(t.description)),
+    );
 
     // Save…: into the demo's workspace, named after the whole title, cut at a word.
     await frame.locator('#export-file').click();
@@ -339,7 +437,10 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     assert.ok(suggested.endsWith(`/${MARA_FILE}`), `suggested ${suggested}`);
     await wb.page.keyboard.press('Enter');
     await until('the story to be saved', () => existsSync(join(demo.ready.workspace, MARA_FILE)));
-    await until('the panel to say so', async () => (await frame.locator('#story-status').innerText()).trim() === 'Saved.');
+    await until(
+      'the panel to say so',
+      async () => (await frame.locator('#story-status').innerText()).trim() === 'Saved.',
+    );
   });
 
   // ───────────── d. History ─────────────
@@ -356,7 +457,10 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
       const t = (await frame.locator('#history-list .history-open').allInnerTexts()).map((s) => s.trim());
       return t.length === 2 ? t : undefined;
     });
-    assert.ok(titles.every((t) => t.length > 0), `titles: ${JSON.stringify(titles)}`);
+    assert.ok(
+      titles.every((t) => t.length > 0),
+      `titles: ${JSON.stringify(titles)}`,
+    );
     // The story on show is the current one in the list.
     assert.equal(await frame.locator('#history-list li.current').count(), 1);
     await wb.screenshot('history', 'history.png');
@@ -373,7 +477,10 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     await streamRate(10);
     try {
       await frame.locator('#generate').click();
-      await until('the story to stream', async () => (await storyStatus(frame)) === 'streaming' && (await storyText(frame)).length > 20);
+      await until(
+        'the story to stream',
+        async () => (await storyStatus(frame)) === 'streaming' && (await storyText(frame)).length > 20,
+      );
       await wb.runCommand('View: Close Editor');
       await until('the panel to close', async () => !(await wb.editorTabs()).some((t) => t.label === 'Storyteller'));
       await wb.runCommand('Storyteller: New Story');
@@ -382,10 +489,19 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
       await until('the form as it was', async () => (await value('premise')) === CLOCKMAKER);
       assert.equal(await value('characters'), 'Ida, the clockmaker');
       assert.equal(await value('setting'), 'A rainy harbour town');
-      await until('the running story, streaming', async () => (await storyStatus(again)) === 'streaming' && (await again.locator('#story-title').innerText()).trim() === titleFromPremise(CLOCKMAKER));
+      await until(
+        'the running story, streaming',
+        async () =>
+          (await storyStatus(again)) === 'streaming' &&
+          (await again.locator('#story-title').innerText()).trim() === titleFromPremise(CLOCKMAKER),
+      );
       const before = (await storyText(again)).length;
       await until('more text as it streams', async () => (await storyText(again)).length > before);
-      assert.equal(await again.locator('#stop').evaluate((b: { disabled?: boolean }) => b.disabled), false, 'Stop works');
+      assert.equal(
+        await again.locator('#stop').evaluate((b: { disabled?: boolean }) => b.disabled),
+        false,
+        'Stop works',
+      );
       await again.locator('#stop').click();
       await until('the stopped state', async () => (await storyStatus(again)) === 'stopped');
     } finally {
@@ -398,8 +514,15 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     const premise = frame.locator('#premise textarea');
     await premise.fill('x'.repeat(5000));
     await frame.locator('#generate').click();
-    assert.equal((await frame.locator('#premise-error').innerText()).trim(), 'Premise is 5,000 characters long; the limit is 4,000.');
-    assert.equal((await frame.locator('#premise-count').innerText()).trim(), '5,000 / 4,000', 'the same number format in the error and the counter');
+    assert.equal(
+      (await frame.locator('#premise-error').innerText()).trim(),
+      'Premise is 5,000 characters long; the limit is 4,000.',
+    );
+    assert.equal(
+      (await frame.locator('#premise-count').innerText()).trim(),
+      '5,000 / 4,000',
+      'the same number format in the error and the counter',
+    );
     for (let round = 0; round < 2; round++) {
       await premise.fill('');
       await premise.pressSequentially(ROBOT, { delay: 5 });
@@ -409,11 +532,21 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
 
   it('names each model in the picker by its own short name, with the provider as detail (#13)', async () => {
     const frame = await wb.storyFrame();
-    const options = await frame.locator('#model vscode-option').evaluateAll((els: { getAttribute(n: string): string | null; textContent: string | null }[]) =>
-      els.map((el) => ({ id: el.getAttribute('value') ?? '', name: (el.textContent ?? '').trim(), provider: el.getAttribute('description') ?? '' })),
-    );
+    const options = await frame
+      .locator('#model vscode-option')
+      .evaluateAll((els: { getAttribute(n: string): string | null; textContent: string | null }[]) =>
+        els.map((el) => ({
+          id: el.getAttribute('value') ?? '',
+          name: (el.textContent ?? '').trim(),
+          provider: el.getAttribute('description') ?? '',
+        })),
+      );
     assert.ok(options.length >= 3, JSON.stringify(options));
-    assert.equal(new Set(options.map((o) => o.name)).size, options.length, `every name differs: ${JSON.stringify(options)}`);
+    assert.equal(
+      new Set(options.map((o) => o.name)).size,
+      options.length,
+      `every name differs: ${JSON.stringify(options)}`,
+    );
     for (const o of options) {
       assert.doesNotMatch(o.name, /Local story engine|^[a-z]/, `a short, capitalised name: ${o.name}`);
       assert.ok(o.provider.length > 0, `a provider for ${o.id}`);
@@ -435,7 +568,8 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     const trapUrl = (tag: string) => `http://127.0.0.1:${port}/pwned?${tag}`;
     // Scripts build their URL from base64, so that the text holds no link of theirs.
     const beacon = (tag: string) => `fetch(atob('${Buffer.from(trapUrl(tag)).toString('base64')}'))`;
-    const set = (tag: string) => `window.top.__pwned='${tag}';window.__pwned='${tag}';parent.postMessage('pwned-${tag}','*');document.title='pwned';${beacon(tag)}`;
+    const set = (tag: string) =>
+      `window.top.__pwned='${tag}';window.__pwned='${tag}';parent.postMessage('pwned-${tag}','*');document.title='pwned';${beacon(tag)}`;
     const hostile = [
       `# The <script>${set('title')}</script> keeper`,
       '',
@@ -483,9 +617,24 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
       assert.ok(text.includes('<script>'), 'the literal "<script>" is shown as text');
       assert.ok(text.includes('<img src=x onerror='), 'the <img> tag is shown as text');
       assert.ok(text.includes('[a javascript link](javascript:'), 'the javascript: Markdown link stays literal text');
-      assert.equal(await story.locator('script, img, iframe, svg, style, link, form, meta, button, [onclick], [onerror], [onmouseover], [onload]').count(), 0, 'no live elements from the story');
-      const hrefs = await story.locator('a').evaluateAll((links: { getAttribute(n: string): string | null }[]) => links.map((a) => a.getAttribute('href') ?? ''));
-      assert.ok(hrefs.every((h) => /^(https?:|mailto:)/.test(h)), `only http(s)/mailto links: ${JSON.stringify(hrefs)}`);
+      assert.equal(
+        await story
+          .locator(
+            'script, img, iframe, svg, style, link, form, meta, button, [onclick], [onerror], [onmouseover], [onload]',
+          )
+          .count(),
+        0,
+        'no live elements from the story',
+      );
+      const hrefs = await story
+        .locator('a')
+        .evaluateAll((links: { getAttribute(n: string): string | null }[]) =>
+          links.map((a) => a.getAttribute('href') ?? ''),
+        );
+      assert.ok(
+        hrefs.every((h) => /^(https?:|mailto:)/.test(h)),
+        `only http(s)/mailto links: ${JSON.stringify(hrefs)}`,
+      );
 
       // A reader pokes at it: hover and click what looks clickable (not the real links yet).
       await story.getByText('hover or click me').hover();
@@ -498,7 +647,9 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
       assert.deepEqual(dialogs, [], 'no dialog opened');
       assert.equal(await wb.page.title(), topTitle, 'the workbench title is untouched');
       for (const f of wb.page.frames()) {
-        const seen = await f.evaluate(() => ({ pwned: window.__pwned, messages: window.__pwnedMessages, title: document.title })).catch(() => undefined);
+        const seen = await f
+          .evaluate(() => ({ pwned: window.__pwned, messages: window.__pwnedMessages, title: document.title }))
+          .catch(() => undefined);
         if (!seen) continue;
         assert.equal(seen.pwned, undefined, `__pwned is not set in ${f.url()}`);
         assert.ok(!seen.messages, `no pwned message reached ${f.url()}`);
@@ -522,7 +673,10 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
       const confirm = await wb.waitForDialog(/from the story history\?/);
       assert.match(await confirm.innerText(), /Delete “The <script>window\.top\.__pwned=/);
       await wb.clickDialogButton('Delete');
-      await until('the hostile story to leave the history', async () => (await frame.locator('#history-list li').count()) === 3);
+      await until(
+        'the hostile story to leave the history',
+        async () => (await frame.locator('#history-list li').count()) === 3,
+      );
       // The status line now says what this action did, and nothing of an earlier one.
       assert.match((await frame.locator('#story-status').innerText()).trim(), /^Deleted “The <script>/);
       assert.deepEqual([...new Set(hits)], ['/pwned?anchor'], 'still nothing else fetched');
@@ -536,15 +690,25 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
 
   // ───────────── f. Themes ─────────────
 
-  async function switchTheme(label: 'Dark Modern' | 'Light Modern', bodyClass: 'vscode-dark' | 'vscode-light'): Promise<void> {
+  async function switchTheme(
+    label: 'Dark Modern' | 'Light Modern',
+    bodyClass: 'vscode-dark' | 'vscode-light',
+  ): Promise<void> {
     await wb.runCommand('Preferences: Color Theme');
     await wb.pickQuickItem(label);
     await wb.quickInput.waitFor({ state: 'hidden' });
     const themeClass = `vscode-theme-defaults-themes-${label.toLowerCase().replace(' ', '_')}-json`;
-    await until(`the workbench in ${label}`, async () => ((await wb.page.locator('.monaco-workbench').getAttribute('class')) ?? '').split(/\s+/).includes(themeClass));
-    await until(`the status bar in ${label}`, async () => (await wb.statusBarLooksDark()) === (bodyClass === 'vscode-dark'));
+    await until(`the workbench in ${label}`, async () =>
+      ((await wb.page.locator('.monaco-workbench').getAttribute('class')) ?? '').split(/\s+/).includes(themeClass),
+    );
+    await until(
+      `the status bar in ${label}`,
+      async () => (await wb.statusBarLooksDark()) === (bodyClass === 'vscode-dark'),
+    );
     const frame = await wb.storyFrame();
-    await until(`the story panel's body to have ${bodyClass}`, () => frame.evaluate((c) => document.body.classList.contains(c), bodyClass));
+    await until(`the story panel's body to have ${bodyClass}`, () =>
+      frame.evaluate((c) => document.body.classList.contains(c), bodyClass),
+    );
   }
 
   it('follows the color theme: Dark Modern and Light Modern', async () => {
@@ -565,18 +729,25 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
 
   // ───────────── h. Another extension asks for the session ─────────────
 
-  it('lets another extension have the session once the person allows it in VS Code\'s consent dialog', async function () {
+  it("lets another extension have the session once the person allows it in VS Code's consent dialog", async function () {
     this.timeout(120_000);
     // The fixture is packaged as any extension is, and installed the way a person would: from the .vsix.
     const vsix = join(temp, 'session-borrower.vsix');
-    execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--skip-license', '--out', vsix], { cwd: join(__dirname, 'fixtures/session-borrower'), stdio: 'ignore' });
+    execFileSync(
+      join(root, 'node_modules/.bin/vsce'),
+      ['package', '--no-dependencies', '--skip-license', '--out', vsix],
+      { cwd: join(__dirname, 'fixtures/session-borrower'), stdio: 'ignore' },
+    );
     await wb.runCommand('Extensions: Install from VSIX...');
     await wb.answerPath(vsix, 'Install');
     await wb.waitForNotification('Completed installing extension.', 60_000);
 
     await wb.runCommand('Session Borrower: Get Cognito Session');
     const dialog = await wb.waitForDialog(/wants to sign in using Amazon Cognito/);
-    assert.match(await dialog.innerText(), /The extension 'Session Borrower \(E2E fixture\)' wants to sign in using Amazon Cognito\./);
+    assert.match(
+      await dialog.innerText(),
+      /The extension 'Session Borrower \(E2E fixture\)' wants to sign in using Amazon Cognito\./,
+    );
     await wb.screenshot('consent-dialog');
     await wb.clickDialogButton('Allow');
     await wb.waitForNotification(`Session Borrower got the session of ${EMAIL} with a JWT access token.`);
@@ -588,9 +759,15 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     await wb.runCommand('Storyteller: Sign Out');
     assert.equal(await wb.waitForStatusBarText(ACCOUNT_ITEM, /^Sign in$/), 'Sign in');
     const frame = await wb.storyFrame();
-    await until('the panel to say signed out', async () => (await frame.locator('.auth-line').innerText()).trim() === 'Signed out');
+    await until(
+      'the panel to say signed out',
+      async () => (await frame.locator('.auth-line').innerText()).trim() === 'Signed out',
+    );
     const items = await wb.openAccountsMenu();
-    assert.ok(!items.some((i) => i.label.includes(EMAIL)), `the account left the Accounts menu: ${JSON.stringify(items)}`);
+    assert.ok(
+      !items.some((i) => i.label.includes(EMAIL)),
+      `the account left the Accounts menu: ${JSON.stringify(items)}`,
+    );
     await wb.closeMenus();
     // Nothing of the person who left stays on screen (#13).
     await until('the history to go', async () => (await frame.locator('#history-list li').count()) === 0);
@@ -599,13 +776,16 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     assert.equal(await frame.locator('#premise').evaluate((el: { value?: string }) => el.value), '', 'no draft');
     assert.equal(await frame.locator('#story-error').isHidden(), true, 'no error notice');
     // The model picker names each model as it did signed in.
-    const names = await frame.locator('#model vscode-option').evaluateAll((els: { getAttribute(n: string): string | null; textContent: string | null }[]) =>
-      els.map((el) => [el.getAttribute('value') ?? '', (el.textContent ?? '').trim()] as const),
-    );
-    for (const [id, name] of names) if (signedInModels.has(id)) assert.equal(name, signedInModels.get(id), `the same name signed out for ${id}`);
+    const names = await frame
+      .locator('#model vscode-option')
+      .evaluateAll((els: { getAttribute(n: string): string | null; textContent: string | null }[]) =>
+        els.map((el) => [el.getAttribute('value') ?? '', (el.textContent ?? '').trim()] as const),
+      );
+    for (const [id, name] of names)
+      if (signedInModels.has(id)) assert.equal(name, signedInModels.get(id), `the same name signed out for ${id}`);
   });
 
-  it('a second person signs up, leaves the code for later, enters it from the notification, and sees none of the first person\'s stories (#13)', async () => {
+  it("a second person signs up, leaves the code for later, enters it from the notification, and sees none of the first person's stories (#13)", async () => {
     await wb.runCommand('Storyteller: Sign Up…');
     await wb.answerInput('Your email address', BOB);
     await wb.answerInput('Your name (optional)', '');
@@ -620,8 +800,12 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     await wb.answerInput('The 6-digit code from the email', await demo.code(BOB));
     await wb.waitForStatusBarText(ACCOUNT_ITEM, BOB);
     const frame = await wb.storyFrame();
-    await until('the panel to know the new account', async () => (await frame.locator('.auth-line').innerText()).includes(BOB));
-    await until('an empty history', async () => (await frame.locator('.history').innerText()).includes('No stories yet.'));
+    await until('the panel to know the new account', async () =>
+      (await frame.locator('.auth-line').innerText()).includes(BOB),
+    );
+    await until('an empty history', async () =>
+      (await frame.locator('.history').innerText()).includes('No stories yet.'),
+    );
     assert.equal(await storyText(frame), '');
     assert.equal(await frame.locator('[data-action="retry"]').count(), 0, 'no Retry anywhere');
     await wb.runCommand('Storyteller: Sign Out');
@@ -630,7 +814,7 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
 
   // ───────────── i. Ctrl+C ─────────────
 
-  it('stops the demo with Ctrl+C: exit 0, the person\'s work kept, the run\'s password and temp files removed, no process left', async function () {
+  it("stops the demo with Ctrl+C: exit 0, the person's work kept, the run's password and temp files removed, no process left", async function () {
     this.timeout(60_000);
     await browser.close();
     const exit: DemoExit = await demo.stop(45_000);
@@ -640,10 +824,14 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     assert.equal(existsSync(demo.ready.vsix), false, 'the package is removed');
     assert.equal(existsSync(join(demo.ready.workspace, MARA_FILE)), true, 'the saved story is kept');
     assert.match(demo.tail(3), /Your workspace, stories and accounts are kept in /);
-    const left = await until('no process to mention the demo dir', () => {
-      const lines = processesUsing(demo.ready.dir);
-      return lines.length === 0 ? lines : undefined;
-    }, 10_000).catch(() => processesUsing(demo.ready.dir));
+    const left = await until(
+      'no process to mention the demo dir',
+      () => {
+        const lines = processesUsing(demo.ready.dir);
+        return lines.length === 0 ? lines : undefined;
+      },
+      10_000,
+    ).catch(() => processesUsing(demo.ready.dir));
     assert.deepEqual(left, []);
   });
 

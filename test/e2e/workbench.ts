@@ -15,7 +15,12 @@ export const VIEWPORT = { width: 1280, height: 800 } as const;
 export const ACCOUNT_ITEM = 'bedrock-storyteller.bedrock-storyteller.storyteller.account';
 
 /** Polls `probe` until it returns something other than undefined/false; throws `what` on timeout. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000,
+  everyMs = 100,
+): Promise<T> {
   const started = Date.now();
   const deadline = started + timeoutMs;
   let last: unknown;
@@ -29,7 +34,10 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}.`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}.`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -87,7 +95,12 @@ export class Workbench {
   async hideSecondarySideBar(): Promise<void> {
     const bar = this.page.locator('.part.auxiliarybar');
     if (!(await bar.isVisible())) return;
-    await this.page.locator('.part.auxiliarybar .action-label[aria-label^="Hide Secondary Side Bar"], .part.auxiliarybar .action-label[aria-label^="Hide"]').first().click();
+    await this.page
+      .locator(
+        '.part.auxiliarybar .action-label[aria-label^="Hide Secondary Side Bar"], .part.auxiliarybar .action-label[aria-label^="Hide"]',
+      )
+      .first()
+      .click();
     await bar.waitFor({ state: 'hidden' });
   }
 
@@ -110,7 +123,9 @@ export class Workbench {
 
   /** The quick pick row whose label is exactly `label`. */
   quickPickRow(label: string): Locator {
-    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) });
+    return this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) });
   }
 
   /** Picks an item in the open quick pick by its exact label (typing to filter first). */
@@ -127,14 +142,17 @@ export class Workbench {
   private async acceptRow(label: string): Promise<void> {
     const row = this.quickPickRow(label).first();
     await row.waitFor({ state: 'visible' });
-    if (((await row.getAttribute('class')) ?? '').split(/\s+/).includes('focused')) await this.quickInputBox.press('Enter');
+    if (((await row.getAttribute('class')) ?? '').split(/\s+/).includes('focused'))
+      await this.quickInputBox.press('Enter');
     else await row.click();
   }
 
   /** The labels of the rows of the open quick pick. */
   async quickPickLabels(): Promise<string[]> {
     await this.quickInput.waitFor({ state: 'visible' });
-    return (await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').allInnerTexts()).map((t) => t.trim());
+    return (
+      await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').allInnerTexts()
+    ).map((t) => t.trim());
   }
 
   /**
@@ -159,7 +177,11 @@ export class Workbench {
     for (const key of ['F1', 'Control+Shift+P', 'F1']) {
       await this.page.keyboard.press(key);
       try {
-        await until('the command palette', async () => (await this.quickInput.isVisible()) && (await this.quickInputBox.inputValue()).startsWith('>'), 3_000);
+        await until(
+          'the command palette',
+          async () => (await this.quickInput.isVisible()) && (await this.quickInputBox.inputValue()).startsWith('>'),
+          3_000,
+        );
         return;
       } catch {
         // Focus may be inside a webview that kept the key: give it back to the workbench.
@@ -191,7 +213,9 @@ export class Workbench {
       message: (await message.isVisible()) ? ((await message.textContent(short)) ?? '').trim() : '',
       placeholder: (await this.quickInputBox.getAttribute('placeholder', short)) ?? '',
       password: (await this.quickInputBox.getAttribute('type', short)) === 'password',
-      invalid: await this.page.locator('.quick-input-widget .monaco-inputbox.error, .quick-input-widget .monaco-inputbox.warning').isVisible(),
+      invalid: await this.page
+        .locator('.quick-input-widget .monaco-inputbox.error, .quick-input-widget .monaco-inputbox.warning')
+        .isVisible(),
     };
   }
 
@@ -201,7 +225,8 @@ export class Workbench {
     return until(
       `a quick input asking ${String(prompt)}`,
       async () => {
-        if (await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().isVisible()) return undefined;
+        if (await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().isVisible())
+          return undefined;
         const state = await this.quickInputState(false);
         return state && pattern.test(state.message) ? state : undefined;
       },
@@ -213,11 +238,20 @@ export class Workbench {
    * Answers the quick input box that asks `prompt`: types the value and presses Enter (after
    * `beforeAccept`, e.g. a screenshot). Throws with the box's validation message if it refuses it.
    */
-  async answerInput(prompt: string | RegExp, value: string, options: { beforeAccept?: () => Promise<void> } = {}): Promise<QuickInputState> {
+  async answerInput(
+    prompt: string | RegExp,
+    value: string,
+    options: { beforeAccept?: () => Promise<void> } = {},
+  ): Promise<QuickInputState> {
     const asked = await this.waitForInput(prompt);
     await this.quickInputBox.fill(value);
     // A box that showed an error checks the new value in the extension host: let it catch up.
-    if (asked.invalid) await until('the box to check the new value', async () => !(await this.quickInputState(false))?.invalid, 3_000).catch(() => undefined);
+    if (asked.invalid)
+      await until(
+        'the box to check the new value',
+        async () => !(await this.quickInputState(false))?.invalid,
+        3_000,
+      ).catch(() => undefined);
     await options.beforeAccept?.();
     await this.quickInputBox.press('Enter');
     // Accepted: the box goes, or the next question replaces the prompt. Refused: it stays, marked invalid.
@@ -226,7 +260,8 @@ export class Workbench {
       const now = await this.quickInputState(false);
       if (!now) return { taken: true as const };
       if (now.invalid) return { taken: false as const, message: now.message };
-      const moved = !pattern.test(now.message) || now.title !== asked.title || (await this.quickInputBox.inputValue()) !== value;
+      const moved =
+        !pattern.test(now.message) || now.title !== asked.title || (await this.quickInputBox.inputValue()) !== value;
       return moved ? { taken: true as const } : undefined;
     });
     if (!outcome.taken) throw new Error(`"${asked.message}" refused the value: ${outcome.message}`);
@@ -238,7 +273,9 @@ export class Workbench {
     await this.paletteFilter(filter);
     return until(`the palette to filter on "${filter}"`, async () => {
       const labels = await this.quickPickLabels();
-      return labels.length > 0 || (await this.page.locator('.quick-input-widget .quick-input-message').isVisible()) ? labels : undefined;
+      return labels.length > 0 || (await this.page.locator('.quick-input-widget .quick-input-message').isVisible())
+        ? labels
+        : undefined;
     });
   }
 
@@ -261,17 +298,23 @@ export class Workbench {
     const asked = await this.waitForInput(prompt);
     await this.quickInputBox.fill(value);
     await this.quickInputBox.press('Enter');
-    return until(`"${asked.message}" to refuse ${value}`, async () => {
-      const now = await this.quickInputState(false);
-      if (!now) throw new Error(`The box closed: "${value}" was taken.`);
-      // The box turns red a moment before its message changes from the prompt to the refusal.
-      return now.invalid && now.title === asked.title && now.message !== asked.message ? now : undefined;
-    }, timeoutMs);
+    return until(
+      `"${asked.message}" to refuse ${value}`,
+      async () => {
+        const now = await this.quickInputState(false);
+        if (!now) throw new Error(`The box closed: "${value}" was taken.`);
+        // The box turns red a moment before its message changes from the prompt to the refusal.
+        return now.invalid && now.title === asked.title && now.message !== asked.message ? now : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** A button of the open input box, by its tooltip (e.g. "Resend Code"). */
   inputButton(tooltip: string): Locator {
-    return this.page.locator(`.quick-input-widget .quick-input-titlebar .action-label[aria-label^="${tooltip}"]`).first();
+    return this.page
+      .locator(`.quick-input-widget .quick-input-titlebar .action-label[aria-label^="${tooltip}"]`)
+      .first();
   }
 
   /**
@@ -281,13 +324,19 @@ export class Workbench {
   async answerPath(path: string, button: string): Promise<void> {
     await this.quickInput.waitFor({ state: 'visible' });
     // The dialog fills in its starting folder a moment after it opens: type the path after that.
-    await until('the file dialog to show its folder', async () => ((await this.quickInputBox.inputValue()).startsWith('/') ? true : undefined), 5_000).catch(() => undefined);
+    await until(
+      'the file dialog to show its folder',
+      async () => ((await this.quickInputBox.inputValue()).startsWith('/') ? true : undefined),
+      5_000,
+    ).catch(() => undefined);
     await until(`the file dialog to take ${path}`, async () => {
       await this.quickInputBox.fill(path);
       return (await this.quickInputBox.inputValue()) === path ? true : undefined;
     });
     await this.quickPickRow(basename(path)).first().waitFor({ state: 'visible' });
-    await this.page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: exactly(button) }).click();
+    await this.page
+      .locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: exactly(button) })
+      .click();
     await this.quickInput.waitFor({ state: 'hidden' });
   }
 
@@ -295,7 +344,10 @@ export class Workbench {
 
   /** VS Code's modal dialog (drawn in the page, not a browser dialog) whose text matches. */
   async waitForDialog(text: string | RegExp, timeoutMs = 15_000): Promise<Locator> {
-    const dialog = this.page.locator('.monaco-dialog-box').filter({ hasText: toPattern(text) }).first();
+    const dialog = this.page
+      .locator('.monaco-dialog-box')
+      .filter({ hasText: toPattern(text) })
+      .first();
     await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
     return dialog;
   }
@@ -316,12 +368,17 @@ export class Workbench {
   }
 
   notification(text: string | RegExp): Locator {
-    return this.page.locator('.notifications-toasts .notification-toast').filter({ has: this.page.locator('.notification-list-item-message', { hasText: toPattern(text) }) }).first();
+    return this.page
+      .locator('.notifications-toasts .notification-toast')
+      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: toPattern(text) }) })
+      .first();
   }
 
   async clickNotificationButton(text: string | RegExp, button: string): Promise<void> {
     const toast = await this.waitForNotification(text);
-    await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: exactly(button) }).click();
+    await toast
+      .locator('.notification-list-item-buttons-container .monaco-button', { hasText: exactly(button) })
+      .click();
   }
 
   /** Closes the toast (its X), as a person who read it would. */
@@ -334,7 +391,11 @@ export class Workbench {
 
   /** The messages of every toast shown now. */
   async notificationMessages(): Promise<string[]> {
-    return (await this.page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allInnerTexts()).map((t) => t.trim());
+    return (
+      await this.page
+        .locator('.notifications-toasts .notification-toast .notification-list-item-message')
+        .allInnerTexts()
+    ).map((t) => t.trim());
   }
 
   // ───────────── Status bar ─────────────
@@ -352,16 +413,22 @@ export class Workbench {
   /** Waits until the item's text matches, and returns it. */
   async waitForStatusBarText(id: string, text: string | RegExp, timeoutMs = 15_000): Promise<string> {
     const pattern = toPattern(text);
-    return until(`the status bar item ${id} to say ${String(text)}`, async () => {
-      const now = await this.statusBarText(id).catch(() => '');
-      return pattern.test(now) ? now : undefined;
-    }, timeoutMs);
+    return until(
+      `the status bar item ${id} to say ${String(text)}`,
+      async () => {
+        const now = await this.statusBarText(id).catch(() => '');
+        return pattern.test(now) ? now : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** Whether the status bar is painted dark now (it repaints a moment after a theme change). */
   async statusBarLooksDark(): Promise<boolean> {
     type Styles = { getComputedStyle(el: unknown): { backgroundColor: string } };
-    const color = await this.page.locator('#workbench\\.parts\\.statusbar').evaluate((el) => (globalThis as unknown as Styles).getComputedStyle(el).backgroundColor);
+    const color = await this.page
+      .locator('#workbench\\.parts\\.statusbar')
+      .evaluate((el) => (globalThis as unknown as Styles).getComputedStyle(el).backgroundColor);
     const [r = 0, g = 0, b = 0] = (color.match(/\d+(\.\d+)?/g) ?? []).map(Number);
     return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
   }
@@ -382,7 +449,11 @@ export class Workbench {
 
   /** Opens the submenu of a menu item (e.g. the account) and returns its items. */
   async openSubmenu(label: string | RegExp): Promise<AccountsMenuItem[]> {
-    const item = this.page.locator('.monaco-menu-container .action-item', { has: this.page.locator('.action-label', { hasText: toPattern(label) }) }).first();
+    const item = this.page
+      .locator('.monaco-menu-container .action-item', {
+        has: this.page.locator('.action-label', { hasText: toPattern(label) }),
+      })
+      .first();
     await item.hover();
     await item.click();
     const submenu = this.page.locator('.monaco-menu-container .monaco-submenu .monaco-menu').last();
@@ -391,11 +462,14 @@ export class Workbench {
   }
 
   async closeMenus(): Promise<void> {
-    for (let i = 0; i < 3 && (await this.page.locator('.monaco-menu-container').first().isVisible()); i++) await this.page.keyboard.press('Escape');
+    for (let i = 0; i < 3 && (await this.page.locator('.monaco-menu-container').first().isVisible()); i++)
+      await this.page.keyboard.press('Escape');
   }
 
   private async menuItems(menu: Locator): Promise<AccountsMenuItem[]> {
-    const items = menu.locator(':scope > .monaco-action-bar > .actions-container > .action-item:not(.disabled) > .action-menu-item, :scope .actions-container > .action-item > .action-menu-item');
+    const items = menu.locator(
+      ':scope > .monaco-action-bar > .actions-container > .action-item:not(.disabled) > .action-menu-item, :scope .actions-container > .action-item > .action-menu-item',
+    );
     await items.first().waitFor({ state: 'visible' });
     const out: AccountsMenuItem[] = [];
     for (const item of await items.all()) {
@@ -419,7 +493,13 @@ export class Workbench {
         for (const frame of this.page.frames()) {
           if (frame === this.page.mainFrame() || frame.isDetached()) continue;
           if (frame.name() !== 'active-frame' && !/fake\.html|active-frame/.test(frame.url())) continue;
-          if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+          if (
+            (await frame
+              .locator(selector)
+              .count()
+              .catch(() => 0)) > 0
+          )
+            return frame;
         }
         return undefined;
       },
@@ -433,7 +513,8 @@ export class Workbench {
     return this.webviewFrame('#story-form', timeoutMs);
   }
 
-  /** The editor tabs, in order: label and description (an untitled editor is named after its first line, "Untitled-N" is its description). */
+  /** The editor tabs, in order: label and description (an untitled editor is named after its first line, "Untitled-N"
+   * is its description). */
   async editorTabs(): Promise<{ label: string; description: string; active: boolean }[]> {
     type El = { className: string; querySelector(s: string): { textContent: string | null } | null };
     return this.page.locator('.editor-group-container .tabs-container .tab').evaluateAll((tabs: El[]) =>

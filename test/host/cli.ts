@@ -38,7 +38,10 @@ async function main(): Promise<number> {
   const emulators: Record<string, RunningEmulator> = {
     // MFA is optional so the TOTP flows can run; without a set-up app, sign-in asks for none.
     public: await startEmulator({ stackName: 'it-public', params: { MfaConfiguration: 'OPTIONAL' } }),
-    secret: await startEmulator({ stackName: 'it-secret', params: { GenerateClientSecret: 'true', MfaConfiguration: 'OPTIONAL' } }),
+    secret: await startEmulator({
+      stackName: 'it-secret',
+      params: { GenerateClientSecret: 'true', MfaConfiguration: 'OPTIONAL' },
+    }),
   };
   const started = Date.now();
   const result = await runInHost({
@@ -48,7 +51,9 @@ async function main(): Promise<number> {
     timeoutMs: Number(values.timeout) * 1000,
     env: {
       ...(resultsFile ? { STORYTELLER_RESULTS_FILE: resultsFile } : {}),
-      STORYTELLER_EMULATORS: JSON.stringify(Object.fromEntries(Object.entries(emulators).map(([k, e]) => [k, e.info()]))),
+      STORYTELLER_EMULATORS: JSON.stringify(
+        Object.fromEntries(Object.entries(emulators).map(([k, e]) => [k, e.info()])),
+      ),
     },
   }).finally(() => Promise.all(Object.values(emulators).map((e) => e.stop())));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -61,7 +66,6 @@ async function main(): Promise<number> {
   }
   return result.exitCode;
 }
-
 
 main().then(
   (code) => process.exit(code),

@@ -48,7 +48,13 @@ describe('code-server as the test host starts it', function () {
       assert.doesNotMatch(file.body, /root:/);
       // The websocket the workbench uses to reach the extension host (and its terminals).
       const socket = await send(`${server.origin}/?reconnectionToken=x&reconnection=false&skipWebSocketFrames=false`, {
-        headers: { ...foreign, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+        headers: {
+          ...foreign,
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        },
       }).catch((e: Error) => ({ status: 0, headers: {}, body: e.message }));
       assert.notEqual(socket.status, 101);
     });
@@ -99,36 +105,51 @@ describe('code-server as the test host starts it', function () {
   describe('when the process that started it dies', () => {
     /** Runs fixtures/owner, which starts code-server in `dir` and then waits or throws. */
     async function owner(dir: string, mode: 'wait' | 'throw') {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'owner', 'index.ts'), dir, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(__dirname, 'fixtures', 'owner', 'index.ts'), dir, mode],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       const line = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout! }).once('line', resolve);
-        void exited.then((code) => reject(new Error(`the owner exited (${code}) before code-server was up: ${stderr}`)));
+        void exited.then((code) =>
+          reject(new Error(`the owner exited (${code}) before code-server was up: ${stderr}`)),
+        );
       });
       return { child, exited, pids: JSON.parse(line) as { pid: number; watchdogPid: number }, stderr: () => stderr };
     }
 
     for (const mode of ['wait', 'throw'] as const) {
-      it(mode === 'wait' ? 'SIGKILL: the watchdog ends code-server within seconds' : 'an uncaught exception: code-server ends within seconds', async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'storyteller-host-'));
-        try {
-          const run = await owner(dir, mode);
-          assert.ok(isRunning(run.pids.pid), 'code-server is up');
-          if (mode === 'wait') run.child.kill('SIGKILL');
-          const code = await run.exited;
-          if (mode === 'throw') {
-            assert.equal(code, 1);
-            assert.match(run.stderr(), /planted crash/);
+      it(
+        mode === 'wait'
+          ? 'SIGKILL: the watchdog ends code-server within seconds'
+          : 'an uncaught exception: code-server ends within seconds',
+        async () => {
+          const dir = mkdtempSync(join(tmpdir(), 'storyteller-host-'));
+          try {
+            const run = await owner(dir, mode);
+            assert.ok(isRunning(run.pids.pid), 'code-server is up');
+            if (mode === 'wait') run.child.kill('SIGKILL');
+            const code = await run.exited;
+            if (mode === 'throw') {
+              assert.equal(code, 1);
+              assert.match(run.stderr(), /planted crash/);
+            }
+            const ms = await waitFor(
+              'code-server and its children end',
+              () => !isRunning(run.pids.pid) && processesUsing(dir).length === 0,
+              8_000,
+            );
+            assert.ok(ms < 8_000);
+            await waitFor('the watchdog exits', () => !isRunning(run.pids.watchdogPid), 3_000);
+          } finally {
+            rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
           }
-          const ms = await waitFor('code-server and its children end', () => !isRunning(run.pids.pid) && processesUsing(dir).length === 0, 8_000);
-          assert.ok(ms < 8_000);
-          await waitFor('the watchdog exits', () => !isRunning(run.pids.watchdogPid), 3_000);
-        } finally {
-          rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-        }
-      });
+        },
+      );
     }
 
     it('a normal stop() ends the watchdog too, and leaves nothing running', async () => {

@@ -74,7 +74,13 @@ export interface CodeServerDirs {
 }
 
 // Log lines that are expected offline and only hide what matters.
-export const NOISE = [/open-vsx|extension gallery|marketplace/i, /vsda/i, /\[(AgentHost|ChatModelSelection|AccountPolicyGate)\]/, /\bchat\b/i, /update check/i];
+export const NOISE = [
+  /open-vsx|extension gallery|marketplace/i,
+  /vsda/i,
+  /\[(AgentHost|ChatModelSelection|AccountPolicyGate)\]/,
+  /\bchat\b/i,
+  /update check/i,
+];
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -103,7 +109,13 @@ export function codeServerDirs(dir: string): CodeServerDirs {
 
 /** Keeps every tool's files (code-server, VS Code, Chromium) inside the run's folder. */
 export function isolatedEnv(dirs: CodeServerDirs): Record<string, string> {
-  return { HOME: dirs.home, TMPDIR: dirs.tmp, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache };
+  return {
+    HOME: dirs.home,
+    TMPDIR: dirs.tmp,
+    XDG_CONFIG_HOME: dirs.xdgConfig,
+    XDG_DATA_HOME: dirs.xdgData,
+    XDG_CACHE_HOME: dirs.xdgCache,
+  };
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
@@ -122,8 +134,13 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const env = { ...process.env, ...isolatedEnv(dirs), ...options.env };
   const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--config', configFile];
   for (const vsix of options.vsix ?? []) {
-    const result = spawnSync(options.host.node, [options.host.entry, ...common, '--install-extension', vsix, '--force'], { env, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`code-server could not install ${vsix}: ${(result.stderr || result.stdout).trim()}`);
+    const result = spawnSync(
+      options.host.node,
+      [options.host.entry, ...common, '--install-extension', vsix, '--force'],
+      { env, encoding: 'utf8' },
+    );
+    if (result.status !== 0)
+      throw new Error(`code-server could not install ${vsix}: ${(result.stderr || result.stdout).trim()}`);
   }
 
   const server = spawn(
@@ -131,13 +148,17 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     [
       options.host.entry,
       ...common,
-      '--auth', 'password',
-      '--bind-addr', `127.0.0.1:${options.port ?? 0}`,
+      '--auth',
+      'password',
+      '--bind-addr',
+      `127.0.0.1:${options.port ?? 0}`,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      ...(options.idleTimeoutSeconds === 0 ? [] : ['--idle-timeout-seconds', String(options.idleTimeoutSeconds ?? 120)]),
+      ...(options.idleTimeoutSeconds === 0
+        ? []
+        : ['--idle-timeout-seconds', String(options.idleTimeoutSeconds ?? 120)]),
       ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     ],
     // Its own process group, so that stop() ends it and every child (extension host, watcher).
@@ -183,7 +204,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     exited,
     url(folder, payload) {
       const query = `folder=${encodeURIComponent(folder)}`;
-      return payload ? `${origin}/?${query}&payload=${encodeURIComponent(JSON.stringify(payload))}` : `${origin}/?${query}`;
+      return payload
+        ? `${origin}/?${query}&payload=${encodeURIComponent(JSON.stringify(payload))}`
+        : `${origin}/?${query}`;
     },
     logIn: (context) => logIn(context, origin, password),
     recentLog: () => [...log],
@@ -235,7 +258,11 @@ setInterval(() => { if (!ending && !alive()) process.exit(0); }, 1000);
 
 function startWatchdog(node: string, server: ChildProcess, orphanDir: string | undefined): ChildProcess {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '' };
-  const watchdog = spawn(node, ['-e', WATCHDOG, String(server.pid), ...(orphanDir ? [orphanDir] : [])], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env });
+  const watchdog = spawn(node, ['-e', WATCHDOG, String(server.pid), ...(orphanDir ? [orphanDir] : [])], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+    env,
+  });
   // Neither the child nor the pipe keeps this process alive.
   watchdog.unref();
   (watchdog.stdin as Socket | null)?.unref();
@@ -251,8 +278,12 @@ async function stopAll(server: ChildProcess, watchdog: ChildProcess, onExit: () 
 }
 
 /** Headless Chromium with its profile (and HOME) inside the run's folder. */
-export function launchBrowser(dirs: CodeServerDirs, options: { colorScheme?: 'dark' | 'light'; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
-  for (const d of [dirs.chromium, dirs.home, dirs.tmp, dirs.xdgConfig, dirs.xdgData, dirs.xdgCache]) mkdirSync(d, { recursive: true });
+export function launchBrowser(
+  dirs: CodeServerDirs,
+  options: { colorScheme?: 'dark' | 'light'; viewport?: { width: number; height: number } } = {},
+): Promise<BrowserContext> {
+  for (const d of [dirs.chromium, dirs.home, dirs.tmp, dirs.xdgConfig, dirs.xdgData, dirs.xdgCache])
+    mkdirSync(d, { recursive: true });
   return chromium.launchPersistentContext(dirs.chromium, {
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
@@ -266,7 +297,10 @@ export function launchBrowser(dirs: CodeServerDirs, options: { colorScheme?: 'da
 async function endProcessGroup(child: ChildProcess): Promise<void> {
   if (child.pid === undefined) return;
   const pgid = child.pid;
-  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
+  const exited =
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((r) => child.once('exit', () => r()));
   signalGroup(pgid, 'SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
   // Children (extension host, file watcher) may outlive the server; the group takes them too.

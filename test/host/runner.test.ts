@@ -19,7 +19,9 @@ function processesUsing(dir: string): string[] {
 
 /** Entries in the system temp dir that code-server, Chromium, Playwright or VS Code would make. */
 function tempDirs(): Set<string> {
-  return new Set(readdirSync(tmpdir()).filter((n) => /^(storyteller-host-|playwright|\.org\.chromium|vscode|code-server)/.test(n)));
+  return new Set(
+    readdirSync(tmpdir()).filter((n) => /^(storyteller-host-|playwright|\.org\.chromium|vscode|code-server)/.test(n)),
+  );
 }
 
 describe('the VS Code host runner', function () {
@@ -33,10 +35,16 @@ describe('the VS Code host runner', function () {
     const result = await runInHost({ ...base, extensionTestsPath: fixture('failing'), onLog: (l) => logs.push(l) });
     assert.equal(result.outcome, 'failed', result.detail);
     assert.notEqual(result.exitCode, 0);
-    assert.ok(logs.some((l) => l.includes('fails on purpose')), 'mocha output from the extension host reaches the runner');
+    assert.ok(
+      logs.some((l) => l.includes('fails on purpose')),
+      'mocha output from the extension host reaches the runner',
+    );
     assert.equal(existsSync(result.tempDir), false, 'the temp dir is removed');
     assert.deepEqual(processesUsing(result.tempDir), []);
-    assert.deepEqual([...tempDirs()].filter((d) => !before.has(d)), []);
+    assert.deepEqual(
+      [...tempDirs()].filter((d) => !before.has(d)),
+      [],
+    );
   });
 
   it('times out on a suite that hangs, and ends the server', async () => {
@@ -61,7 +69,11 @@ describe('the VS Code host runner', function () {
   });
 
   it('reports a missing test module as a failure', async () => {
-    const result = await runInHost({ ...base, extensionTestsPath: join(root, 'test/host/fixtures/does-not-exist.js'), timeoutMs: 60_000 });
+    const result = await runInHost({
+      ...base,
+      extensionTestsPath: join(root, 'test/host/fixtures/does-not-exist.js'),
+      timeoutMs: 60_000,
+    });
     assert.equal(result.outcome, 'failed', result.detail);
   });
 });

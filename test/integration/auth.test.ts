@@ -44,7 +44,10 @@ for (const kind of ['public', 'secret'] as const) {
 
     it('signs up, confirms with the emailed code, and is signed in, in the Accounts API and the status bar', async () => {
       const email = newEmail();
-      const prompter = await script([email, 'Ann Reader', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
+      const prompter = await script(
+        [email, 'Ann Reader', PASSWORD, PASSWORD, () => latestCode(emu, email)],
+        'storyteller.signUp',
+      );
       assert.deepEqual(prompter.errors(), []);
       assert.deepEqual(
         prompter.asked.map((a) => [a.title, a.step, a.totalSteps, a.password ?? false]),
@@ -57,7 +60,11 @@ for (const kind of ['public', 'secret'] as const) {
         ],
       );
       assert.match(testing.statusBarText(), new RegExp(email.replace(/\./g, '\\.')));
-      assert.deepEqual((await accounts()).map((a) => a.label), [email], 'the account is in the Accounts menu');
+      assert.deepEqual(
+        (await accounts()).map((a) => a.label),
+        [email],
+        'the account is in the Accounts menu',
+      );
     });
 
     // vscode.authentication.getSession from another extension needs VS Code's consent dialog,
@@ -80,7 +87,10 @@ for (const kind of ['public', 'secret'] as const) {
       await script([email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
       await vscode.commands.executeCommand('storyteller.signOut');
       const prompter = await script([email, 'Wrong-Horse-99'], 'storyteller.signIn');
-      assert.deepEqual(prompter.refused.map(([, , message]) => message), ['Incorrect email or password. Try again, or use "Forgot Password". (3 tries left.)']);
+      assert.deepEqual(
+        prompter.refused.map(([, , message]) => message),
+        ['Incorrect email or password. Try again, or use "Forgot Password". (3 tries left.)'],
+      );
       assert.deepEqual(await accounts(), []);
     });
 
@@ -89,7 +99,9 @@ for (const kind of ['public', 'secret'] as const) {
       // Sign up, but cancel at the code prompt.
       await script([email, '', PASSWORD, PASSWORD], 'storyteller.signUp');
       const prompter = await script([email, PASSWORD], 'storyteller.signIn');
-      assert.deepEqual(prompter.errors(), ['Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.']);
+      assert.deepEqual(prompter.errors(), [
+        'Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.',
+      ]);
     });
   });
 }

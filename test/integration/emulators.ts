@@ -7,7 +7,12 @@ export interface EmulatorInfo {
   readonly clientId: string;
   readonly clientSecret: string | null;
   readonly identityPoolId: string;
-  readonly endpoints: { readonly cognitoIdp: string; readonly cognitoIdentity: string; readonly bedrockRuntime: string; readonly bedrock: string };
+  readonly endpoints: {
+    readonly cognitoIdp: string;
+    readonly cognitoIdentity: string;
+    readonly bedrockRuntime: string;
+    readonly bedrock: string;
+  };
   readonly outbox: string;
 }
 
@@ -20,11 +25,29 @@ export function emulators(): Record<'public' | 'secret', EmulatorInfo> {
 /** Points the extension at an emulator, in user settings: the only place these settings count. */
 export async function useEmulator(emu: EmulatorInfo): Promise<void> {
   const section = vscode.workspace.getConfiguration('storyteller');
-  const values = [emu.region, emu.userPoolId, emu.clientId, emu.identityPoolId, emu.endpoints.cognitoIdp, emu.endpoints.cognitoIdentity, emu.endpoints.bedrockRuntime, emu.endpoints.bedrock];
+  const values = [
+    emu.region,
+    emu.userPoolId,
+    emu.clientId,
+    emu.identityPoolId,
+    emu.endpoints.cognitoIdp,
+    emu.endpoints.cognitoIdentity,
+    emu.endpoints.bedrockRuntime,
+    emu.endpoints.bedrock,
+  ];
   for (const [i, key] of KEYS.entries()) await section.update(key, values[i], vscode.ConfigurationTarget.Global);
 }
 
-const KEYS = ['region', 'userPoolId', 'clientId', 'identityPoolId', 'endpoints.cognitoIdp', 'endpoints.cognitoIdentity', 'endpoints.bedrockRuntime', 'endpoints.bedrock'];
+const KEYS = [
+  'region',
+  'userPoolId',
+  'clientId',
+  'identityPoolId',
+  'endpoints.cognitoIdp',
+  'endpoints.cognitoIdentity',
+  'endpoints.bedrockRuntime',
+  'endpoints.bedrock',
+];
 
 export async function forgetEmulator(): Promise<void> {
   const section = vscode.workspace.getConfiguration('storyteller');
@@ -32,7 +55,10 @@ export async function forgetEmulator(): Promise<void> {
 }
 
 export async function latestCode(emu: EmulatorInfo, to: string, kind = 'confirmation'): Promise<string> {
-  const list = (await (await fetch(`${emu.outbox}?to=${encodeURIComponent(to)}`)).json()) as { kind: string; code: string }[];
+  const list = (await (await fetch(`${emu.outbox}?to=${encodeURIComponent(to)}`)).json()) as {
+    kind: string;
+    code: string;
+  }[];
   const found = list.filter((m) => m.kind === kind).pop();
   if (!found) throw new Error(`no ${kind} code for ${to}`);
   return found.code;
@@ -48,7 +74,10 @@ export async function resetCounters(emu: EmulatorInfo): Promise<void> {
 
 /** Arms a fault (see emulator/README.md "Faults"). */
 export async function fault(emu: EmulatorInfo, spec: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${emu.endpoints.cognitoIdp}/_emulator/faults`, { method: 'POST', body: JSON.stringify(spec) });
+  const response = await fetch(`${emu.endpoints.cognitoIdp}/_emulator/faults`, {
+    method: 'POST',
+    body: JSON.stringify(spec),
+  });
   if (!response.ok) throw new Error(`fault ${JSON.stringify(spec)} refused: ${await response.text()}`);
 }
 
@@ -57,7 +86,11 @@ export async function clearFaults(emu: EmulatorInfo): Promise<void> {
 }
 
 /** One Cognito user pool call, as the AWS JSON protocol sends it. Any Authorization header makes an admin. */
-export async function cognito(emu: EmulatorInfo, operation: string, input: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function cognito(
+  emu: EmulatorInfo,
+  operation: string,
+  input: Record<string, unknown>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(emu.endpoints.cognitoIdp, {
     method: 'POST',
     headers: {
@@ -72,5 +105,8 @@ export async function cognito(emu: EmulatorInfo, operation: string, input: Recor
 
 /** Tokens per second of streams that start from now on; 0 = as fast as possible. */
 export async function setStreamRate(emu: EmulatorInfo, tokensPerSecond: number): Promise<void> {
-  await fetch(`${emu.endpoints.cognitoIdp}/_emulator/stream-rate`, { method: 'PUT', body: JSON.stringify({ tokensPerSecond }) });
+  await fetch(`${emu.endpoints.cognitoIdp}/_emulator/stream-rate`, {
+    method: 'PUT',
+    body: JSON.stringify({ tokensPerSecond }),
+  });
 }

@@ -15,15 +15,30 @@ const outputs = {
 };
 
 function stackJson(values: Record<string, string> = outputs): string {
-  return JSON.stringify({ Stacks: [{ StackName: 'storyteller-it', Outputs: Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
+  return JSON.stringify({
+    Stacks: [
+      {
+        StackName: 'storyteller-it',
+        Outputs: Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+      },
+    ],
+  });
 }
 
 /** Runs the command; the confirmation that arguments need is answered by `answer`. */
-async function configure(args: unknown, answer: string | null = 'Use Settings'): Promise<ConfigureFromStackResult | undefined> {
-  const prompter = new ScriptedPrompter([], (_message, actions) => (answer && actions.includes(answer) ? answer : undefined));
+async function configure(
+  args: unknown,
+  answer: string | null = 'Use Settings',
+): Promise<ConfigureFromStackResult | undefined> {
+  const prompter = new ScriptedPrompter([], (_message, actions) =>
+    answer && actions.includes(answer) ? answer : undefined,
+  );
   extension.exports.testing!.usePrompter(prompter);
   try {
-    const result = await vscode.commands.executeCommand<ConfigureFromStackResult | undefined>('storyteller.configureFromStack', args);
+    const result = await vscode.commands.executeCommand<ConfigureFromStackResult | undefined>(
+      'storyteller.configureFromStack',
+      args,
+    );
     confirmations.push(...prompter.warnings());
     return result;
   } finally {
@@ -45,7 +60,6 @@ async function clearSettings(): Promise<void> {
 let extension: vscode.Extension<StorytellerApi>;
 
 describe('Bedrock Storyteller in a real VS Code host', () => {
-
   before(async () => {
     extension = vscode.extensions.getExtension<StorytellerApi>(EXTENSION_ID)!;
     assert.ok(extension, `${EXTENSION_ID} is not installed in the host`);
@@ -55,7 +69,9 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
   afterEach(clearSettings);
 
   it('runs inside VS Code 1.139', () => {
-    console.log(`    host: ${vscode.env.appName} ${vscode.version}, ui ${vscode.UIKind[vscode.env.uiKind]}, node ${process.version}`);
+    console.log(
+      `    host: ${vscode.env.appName} ${vscode.version}, ui ${vscode.UIKind[vscode.env.uiKind]}, node ${process.version}`,
+    );
     assert.match(vscode.version, /^1\.139\./);
   });
 
@@ -94,13 +110,17 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
     assert.equal(inspect('userPoolId')?.workspaceValue, undefined);
     assert.match(result!.message, /us-west-2_IntegTest1 in us-west-2 from stack "storyteller-it" \(User settings\)/);
     assert.equal(confirmations.length, 1, 'the user was asked');
-    assert.match(confirmations[0]!, /^Use these Storyteller settings from stack outputs\? .*user pool us-west-2_IntegTest1/);
+    assert.match(
+      confirmations[0]!,
+      /^Use these Storyteller settings from stack outputs\? .*user pool us-west-2_IntegTest1/,
+    );
   });
 
   it('configureFromStack with arguments writes nothing unless the user confirms', async () => {
     assert.equal(await configure({ json: stackJson(), target: 'user' }, null), undefined);
     assert.equal(confirmations.length, 1, 'the user was asked');
-    for (const key of KEYS) assert.equal(inspect(key)?.globalValue, undefined, `${key} was written without confirmation`);
+    for (const key of KEYS)
+      assert.equal(inspect(key)?.globalValue, undefined, `${key} was written without confirmation`);
   });
 
   it('configureFromStack refuses a workspace target: it is not a shape it accepts', async () => {

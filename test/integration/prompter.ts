@@ -42,18 +42,21 @@ export class ScriptedPrompter implements Prompter {
       if (next === undefined) return undefined;
       if (typeof next === 'object' && 'press' in next) {
         const id = next.press;
-        const button = options.buttons?.find((b) => b.id === id) ?? assert.fail(`"${options.prompt}" has no button ${id}`);
+        const button =
+          options.buttons?.find((b) => b.id === id) ?? assert.fail(`"${options.prompt}" has no button ${id}`);
         if (!button.run) return { button: button.id };
         this.notes.push([options.prompt, button.id, (await button.run())?.message]);
         continue;
       }
       if (typeof next === 'object') {
-        for (const [value, expected] of next.rejects) this.validated.push([options.prompt, value, expected, options.validate?.(value)]);
+        for (const [value, expected] of next.rejects)
+          this.validated.push([options.prompt, value, expected, options.validate?.(value)]);
         next = next.then;
       }
       const value = typeof next === 'function' ? await next(options) : next;
       const problem = options.validate?.(value);
-      if (problem) throw new Error(`The scripted answer "${value}" to "${options.prompt}" fails validation: ${problem}`);
+      if (problem)
+        throw new Error(`The scripted answer "${value}" to "${options.prompt}" fails validation: ${problem}`);
       const refusal = await options.accept?.(value);
       if (refusal === undefined) return value;
       // The box stays open with Cognito's answer: the next scripted answer is typed into it.
@@ -61,7 +64,11 @@ export class ScriptedPrompter implements Prompter {
     }
   }
 
-  async message(kind: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined> {
+  async message(
+    kind: 'info' | 'warning' | 'error',
+    message: string,
+    ...actions: string[]
+  ): Promise<string | undefined> {
     this.messages.push({ kind, message, actions });
     return this.pick(message, actions);
   }
@@ -88,13 +95,20 @@ export class ScriptedPrompter implements Prompter {
 }
 
 export async function activate(): Promise<{ api: StorytellerApi; testing: TestingApi }> {
-  const api = await vscode.extensions.getExtension<StorytellerApi>('bedrock-storyteller.bedrock-storyteller')!.activate();
+  const api = await vscode.extensions
+    .getExtension<StorytellerApi>('bedrock-storyteller.bedrock-storyteller')!
+    .activate();
   assert.ok(api.testing, 'the testing hooks exist in test mode');
   return { api, testing: api.testing };
 }
 
 /** Runs a command with a scripted prompter; returns the prompter to inspect. */
-export async function script(testing: TestingApi, answers: Scripted[], command: string, pick?: ScriptedPrompter['pick']): Promise<ScriptedPrompter> {
+export async function script(
+  testing: TestingApi,
+  answers: Scripted[],
+  command: string,
+  pick?: ScriptedPrompter['pick'],
+): Promise<ScriptedPrompter> {
   const prompter = new ScriptedPrompter(answers, pick);
   testing.usePrompter(prompter);
   await vscode.commands.executeCommand(command);
@@ -102,7 +116,11 @@ export async function script(testing: TestingApi, answers: Scripted[], command: 
 }
 
 /** Polls until `check` holds, or fails with `what`. */
-export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function eventually(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);

@@ -51,7 +51,11 @@ describe('Secrets stay in SecretStorage', function () {
   it('no token, password or client secret fragment in settings, state, logs or storage', async () => {
     await script(testing, [emu.clientSecret!], 'storyteller.setClientSecret');
     const email = `scan.${Date.now().toString(36)}@example.com`;
-    await script(testing, [email, 'Scan Reader', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
+    await script(
+      testing,
+      [email, 'Scan Reader', PASSWORD, PASSWORD, () => latestCode(emu, email)],
+      'storyteller.signUp',
+    );
     const secrets = [PASSWORD, NEW_PASSWORD, ...(await testing.secrets())];
     await testing.expireSession();
     await testing.getSession();
@@ -67,7 +71,9 @@ describe('Secrets stay in SecretStorage', function () {
 
     const { globalStorage, workspaceStorage, logs } = testing.storage();
     // The log is written asynchronously; wait until it has the sign-out, so it is not empty.
-    await eventually('the log has the sign-out', () => filesUnder(logs).some((f) => readFileSync(f, 'utf8').includes('Signed out.')));
+    await eventually('the log has the sign-out', () =>
+      filesUnder(logs).some((f) => readFileSync(f, 'utf8').includes('Signed out.')),
+    );
 
     const userSettings = join(dirname(dirname(globalStorage)), 'settings.json');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -75,16 +81,29 @@ describe('Secrets stay in SecretStorage', function () {
     const section = vscode.workspace.getConfiguration('storyteller');
     const places: [string, string][] = [
       ['user settings.json', existsSync(userSettings) ? readFileSync(userSettings, 'utf8') : ''],
-      ['workspace settings.json', workspaceSettings && existsSync(workspaceSettings) ? readFileSync(workspaceSettings, 'utf8') : ''],
+      [
+        'workspace settings.json',
+        workspaceSettings && existsSync(workspaceSettings) ? readFileSync(workspaceSettings, 'utf8') : '',
+      ],
       ['effective settings', JSON.stringify(Object.keys(section).map((k) => section.inspect(k)))],
       ['globalState and workspaceState', JSON.stringify(testing.mementos())],
-      ...[...filesUnder(logs), ...filesUnder(globalStorage), ...filesUnder(workspaceStorage)].map((f): [string, string] => [f, readFileSync(f, 'latin1')]),
+      ...[...filesUnder(logs), ...filesUnder(globalStorage), ...filesUnder(workspaceStorage)].map(
+        (f): [string, string] => [f, readFileSync(f, 'latin1')],
+      ),
     ];
     // The scan must see something real: the emulator's endpoint in settings, our sign-in in the log.
-    assert.ok(places.some(([, text]) => text.includes(emu.userPoolId)), 'settings were scanned');
-    assert.ok(places.some(([, text]) => text.includes(`Signed in as ${email}`)), 'the log was scanned');
+    assert.ok(
+      places.some(([, text]) => text.includes(emu.userPoolId)),
+      'settings were scanned',
+    );
+    assert.ok(
+      places.some(([, text]) => text.includes(`Signed in as ${email}`)),
+      'the log was scanned',
+    );
 
-    const leaks = places.flatMap(([where, text]) => needles.filter((f) => text.includes(f)).map((f) => `${where}: …${f}…`));
+    const leaks = places.flatMap(([where, text]) =>
+      needles.filter((f) => text.includes(f)).map((f) => `${where}: …${f}…`),
+    );
     assert.deepEqual(leaks, []);
   });
 });

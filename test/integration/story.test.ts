@@ -5,7 +5,17 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HostEvent, HostEvents, HostResponse, StoryControls } from '../../src/core/story/protocol';
 import type { TestingApi } from '../../src/vscode/testing';
-import { clearFaults, counters, emulators, fault, forgetEmulator, latestCode, resetCounters, setStreamRate, useEmulator } from './emulators';
+import {
+  clearFaults,
+  counters,
+  emulators,
+  fault,
+  forgetEmulator,
+  latestCode,
+  resetCounters,
+  setStreamRate,
+  useEmulator,
+} from './emulators';
 import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script } from './prompter';
 import { notificationLinks } from '../../src/core/notificationText';
@@ -13,12 +23,22 @@ import { notificationLinks } from '../../src/core/notificationText';
 /** Makes the emulator's model tell exactly this story (null: its own stories again). */
 async function tellStory(emu: EmulatorInfo, text: string | null): Promise<void> {
   const url = `${emu.endpoints.cognitoIdp}/_emulator/story`;
-  const response = text === null ? await fetch(url, { method: 'DELETE' }) : await fetch(url, { method: 'PUT', body: JSON.stringify({ text }) });
+  const response =
+    text === null
+      ? await fetch(url, { method: 'DELETE' })
+      : await fetch(url, { method: 'PUT', body: JSON.stringify({ text }) });
   if (!response.ok) throw new Error(`story override refused: ${await response.text()}`);
 }
 
 const PASSWORD = 'Story-Teller-42';
-const CONTROLS: StoryControls = { premise: 'A lighthouse keeper befriends a storm', genre: 'fantasy', audience: 'adult', tone: 'gentle', length: 'short', temperature: 0.7 };
+const CONTROLS: StoryControls = {
+  premise: 'A lighthouse keeper befriends a storm',
+  genre: 'fantasy',
+  audience: 'adult',
+  tone: 'gentle',
+  length: 'short',
+  temperature: 0.7,
+};
 
 type Data<T extends keyof HostEvents> = HostEvents[T];
 
@@ -33,13 +53,19 @@ describe('Story panel in VS Code', function () {
       .filter((e): e is Extract<HostEvent, { type: T }> => e.type === type)
       .map((e) => e.data as Data<T>)
       .filter((d) => storyId === undefined || (d as { storyId?: string }).storyId === storyId);
-  const text = (storyId: string) => events('story.delta', storyId).map((d) => d.text).join('');
+  const text = (storyId: string) =>
+    events('story.delta', storyId)
+      .map((d) => d.text)
+      .join('');
   const ok = <T>(r: HostResponse): T => {
     assert.ok(r.ok, `request failed: ${JSON.stringify(r)}`);
     return r.result as T;
   };
   const ended = (storyId: string) => () =>
-    events('story.done', storyId).length + events('story.stopped', storyId).length + events('story.error', storyId).length > 0;
+    events('story.done', storyId).length +
+      events('story.stopped', storyId).length +
+      events('story.error', storyId).length >
+    0;
 
   async function generate(controls: StoryControls = CONTROLS, modelId = 'amazon.nova-lite-v1:0'): Promise<string> {
     const { storyId } = ok<{ storyId: string }>(await testing.story.request('generate', { controls, modelId }));
@@ -76,21 +102,29 @@ describe('Story panel in VS Code', function () {
     await eventually('state arrives', () => events('state').length > 0 && events('history').length > 0);
     const [state] = events('state');
     assert.equal(state!.auth.status, 'signedIn');
-    assert.ok(state!.models.some((m) => m.id === 'amazon.nova-lite-v1:0'), JSON.stringify(state!.models));
+    assert.ok(
+      state!.models.some((m) => m.id === 'amazon.nova-lite-v1:0'),
+      JSON.stringify(state!.models),
+    );
     await vscode.commands.executeCommand('storyteller.newStory');
     assert.ok(testing.story.isOpen(), 'still the one panel');
   });
 
   it('generates a story that streams in, with usage, cost and a history entry', async () => {
     const storyId = await generate();
-    assert.deepEqual(events('story.started', storyId).map((s) => s.kind), ['new']);
+    assert.deepEqual(
+      events('story.started', storyId).map((s) => s.kind),
+      ['new'],
+    );
     const [done] = events('story.done', storyId);
     assert.ok(done, JSON.stringify(events('story.error', storyId)));
     assert.ok(text(storyId).length > 200, 'text streamed in');
     assert.ok(done.usage.outputTokens > 50);
     assert.equal(done.cost?.estimated, true);
     assert.ok(events('story.delta', storyId).length >= 1);
-    await eventually('history lists it', () => events('history').some((h) => h.items.some((i) => i.id === storyId && i.status === 'done')));
+    await eventually('history lists it', () =>
+      events('history').some((h) => h.items.some((i) => i.id === storyId && i.status === 'done')),
+    );
     const opened = ok<{ story: { text: string } }>(await testing.story.request('history.open', { id: storyId }));
     assert.equal(opened.story.text, text(storyId));
   });
@@ -100,14 +134,21 @@ describe('Story panel in VS Code', function () {
     await resetCounters(emu);
     await generate({ ...CONTROLS, premise: 'A cartographer maps a city that moves at night' });
     const c = await counters(emu);
-    const cognito = Object.entries(c).filter(([op]) => /^(GetId|GetCredentialsForIdentity|InitiateAuth|GetOpenIdToken)/.test(op));
+    const cognito = Object.entries(c).filter(([op]) =>
+      /^(GetId|GetCredentialsForIdentity|InitiateAuth|GetOpenIdToken)/.test(op),
+    );
     assert.deepEqual(cognito, []);
     assert.equal(c.ConverseStream, 1);
   });
 
   it('stops mid-stream keeping the partial text, then continues the same story', async () => {
     await setStreamRate(emu, 100);
-    const { storyId } = ok<{ storyId: string }>(await testing.story.request('generate', { controls: { ...CONTROLS, length: 'long' }, modelId: 'amazon.nova-lite-v1:0' }));
+    const { storyId } = ok<{ storyId: string }>(
+      await testing.story.request('generate', {
+        controls: { ...CONTROLS, length: 'long' },
+        modelId: 'amazon.nova-lite-v1:0',
+      }),
+    );
     await eventually('some text arrived', () => text(storyId).length > 20);
     const t0 = Date.now();
     ok(await testing.story.request('stop', { storyId }));
@@ -118,8 +159,12 @@ describe('Story panel in VS Code', function () {
     const [stopped] = events('story.stopped', storyId);
     assert.equal(stopped?.usage?.estimated, true, JSON.stringify(stopped));
     assert.ok(stopped!.usage!.totalTokens > stopped!.usage!.outputTokens && stopped!.usage!.outputTokens > 0);
-    await eventually("the day's total counts it", () => events('usage.today').some((u) => u.inputTokens + u.outputTokens >= stopped!.usage!.totalTokens));
-    const saved = ok<{ story: { text: string; status: string } }>(await testing.story.request('history.open', { id: storyId }));
+    await eventually("the day's total counts it", () =>
+      events('usage.today').some((u) => u.inputTokens + u.outputTokens >= stopped!.usage!.totalTokens),
+    );
+    const saved = ok<{ story: { text: string; status: string } }>(
+      await testing.story.request('history.open', { id: storyId }),
+    );
     assert.equal(saved.story.status, 'stopped');
     assert.equal(saved.story.text, partial, 'the partial text is what was saved');
 
@@ -127,7 +172,10 @@ describe('Story panel in VS Code', function () {
     testing.story.clearEvents();
     ok(await testing.story.request('continue', { storyId }));
     await eventually('continued', ended(storyId), 30_000);
-    assert.deepEqual(events('story.started', storyId).map((s) => s.kind), ['continue']);
+    assert.deepEqual(
+      events('story.started', storyId).map((s) => s.kind),
+      ['continue'],
+    );
     assert.ok(events('story.done', storyId).length === 1);
     const after = ok<{ story: { text: string } }>(await testing.story.request('history.open', { id: storyId }));
     assert.ok(after.story.text.startsWith(partial.trimEnd()), 'continue appends to the story');
@@ -136,11 +184,22 @@ describe('Story panel in VS Code', function () {
 
   it('writes one story at a time per panel, and will not delete one while it is written', async () => {
     await setStreamRate(emu, 100);
-    const first = ok<{ storyId: string }>(await testing.story.request('generate', { controls: { ...CONTROLS, length: 'long' }, modelId: 'amazon.nova-lite-v1:0' })).storyId;
+    const first = ok<{ storyId: string }>(
+      await testing.story.request('generate', {
+        controls: { ...CONTROLS, length: 'long' },
+        modelId: 'amazon.nova-lite-v1:0',
+      }),
+    ).storyId;
     const second = await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-lite-v1:0' });
-    assert.deepEqual(second.ok ? second.result : second.error, { message: 'A story is already being written in this panel. Stop it first, or wait until it ends.', code: 'busy' });
+    assert.deepEqual(second.ok ? second.result : second.error, {
+      message: 'A story is already being written in this panel. Stop it first, or wait until it ends.',
+      code: 'busy',
+    });
     const del = await testing.story.request('history.delete', { id: first });
-    assert.deepEqual(del.ok ? del.result : del.error, { message: 'That story is still being written. Stop it first, or wait until it ends.', code: 'busy' });
+    assert.deepEqual(del.ok ? del.result : del.error, {
+      message: 'That story is still being written. Stop it first, or wait until it ends.',
+      code: 'busy',
+    });
     ok(await testing.story.request('stop', { storyId: first }));
     await eventually('stopped', ended(first), 5_000);
     assert.equal(events('story.started').length, 1, 'only the first story started');
@@ -156,14 +215,32 @@ describe('Story panel in VS Code', function () {
     await testing.story.open();
     await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
     await eventually('history arrives', () => events('history').some((h) => h.items.some((i) => i.id === storyId)));
-    const opened = ok<{ story: { id: string; status: string } }>(await testing.story.request('history.open', { id: storyId }));
+    const opened = ok<{ story: { id: string; status: string } }>(
+      await testing.story.request('history.open', { id: storyId }),
+    );
     assert.deepEqual([opened.story.id, opened.story.status], [storyId, 'done']);
   });
 
   it('hands a panel opened mid-story the form and the running story, with the text streamed while it was closed (#13)', async () => {
     await setStreamRate(emu, 60);
-    const { storyId } = ok<{ storyId: string }>(await testing.story.request('generate', { controls: { ...CONTROLS, length: 'long' }, modelId: 'amazon.nova-lite-v1:0' }));
-    const draft = { premise: CONTROLS.premise, genre: 'fantasy', audience: 'adult', tone: 'gentle', length: 'long', temperature: '0.7', characters: 'Mara', setting: 'An island', modelId: 'amazon.nova-lite-v1:0', refineInstruction: '' };
+    const { storyId } = ok<{ storyId: string }>(
+      await testing.story.request('generate', {
+        controls: { ...CONTROLS, length: 'long' },
+        modelId: 'amazon.nova-lite-v1:0',
+      }),
+    );
+    const draft = {
+      premise: CONTROLS.premise,
+      genre: 'fantasy',
+      audience: 'adult',
+      tone: 'gentle',
+      length: 'long',
+      temperature: '0.7',
+      characters: 'Mara',
+      setting: 'An island',
+      modelId: 'amazon.nova-lite-v1:0',
+      refineInstruction: '',
+    };
     await testing.story.send({ kind: 'event', type: 'draft', data: { draft, storyId } });
     await eventually('some text arrived', () => text(storyId).length > 20);
     const seen = text(storyId);
@@ -173,23 +250,39 @@ describe('Story panel in VS Code', function () {
     await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
     await eventually('the form comes back', () => events('restore').length > 0);
     assert.deepEqual(events('restore').at(-1), { draft, storyId });
-    const live = ok<{ story: { text: string; status: string } }>(await testing.story.request('history.open', { id: storyId })).story;
+    const live = ok<{ story: { text: string; status: string } }>(
+      await testing.story.request('history.open', { id: storyId }),
+    ).story;
     assert.equal(live.status, 'streaming');
-    assert.ok(live.text.startsWith(seen) && live.text.length > seen.length, 'the text written while the panel was closed is there');
+    assert.ok(
+      live.text.startsWith(seen) && live.text.length > seen.length,
+      'the text written while the panel was closed is there',
+    );
     const after = text(storyId).length;
     await eventually('it keeps streaming into the new panel', () => text(storyId).length > after);
     ok(await testing.story.request('stop', { storyId }));
     await eventually('stopped', ended(storyId), 5_000);
-    const final = ok<{ story: { text: string } }>(await testing.story.request('history.open', { id: storyId })).story.text;
-    assert.equal(final, live.text + text(storyId).slice(after), 'what the new panel showed plus what streamed on: nothing lost or doubled');
+    const final = ok<{ story: { text: string } }>(await testing.story.request('history.open', { id: storyId })).story
+      .text;
+    assert.equal(
+      final,
+      live.text + text(storyId).slice(after),
+      'what the new panel showed plus what streamed on: nothing lost or doubled',
+    );
   });
 
   it('exports to a new Markdown editor, inserts at the cursor, and saves to a file', async () => {
     const storyId = await generate();
-    const story = ok<{ story: { text: string; title: string } }>(await testing.story.request('history.open', { id: storyId })).story;
+    const story = ok<{ story: { text: string; title: string } }>(
+      await testing.story.request('history.open', { id: storyId }),
+    ).story;
 
     ok(await testing.story.request('export', { id: storyId, target: 'editor' }));
-    await eventually('a markdown editor opens', () => vscode.window.visibleTextEditors.some((e) => e.document.languageId === 'markdown' && e.document.getText().includes(story.text.trim().slice(0, 200))));
+    await eventually('a markdown editor opens', () =>
+      vscode.window.visibleTextEditors.some(
+        (e) => e.document.languageId === 'markdown' && e.document.getText().includes(story.text.trim().slice(0, 200)),
+      ),
+    );
 
     const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, `story-${Date.now()}.md`);
     const offered: string[][] = [];
@@ -206,11 +299,17 @@ describe('Story panel in VS Code', function () {
     });
     try {
       await testing.story.open(); // the panel has focus, as when the user clicks Insert
-      const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+      const editor = await vscode.window.showTextDocument(doc, {
+        viewColumn: vscode.ViewColumn.Beside,
+        preserveFocus: true,
+      });
       editor.selection = new vscode.Selection(1, 0, 1, 0);
       ok(await testing.story.request('export', { id: storyId, target: 'insert' }));
       assert.equal(doc.getText(), `before\n${story.text}\nafter`);
-      assert.ok(offered.length === 1 && offered[0]!.includes(doc.uri.toString()), `asked which editor: ${JSON.stringify(offered)}`);
+      assert.ok(
+        offered.length === 1 && offered[0]!.includes(doc.uri.toString()),
+        `asked which editor: ${JSON.stringify(offered)}`,
+      );
 
       assert.deepEqual(ok(await testing.story.request('export', { id: storyId, target: 'file' })), { exported: true });
       const written = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
@@ -243,9 +342,16 @@ describe('Story panel in VS Code', function () {
     await testing.story.open();
     await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
     // The editor list reaches the extension host a moment after the panel opens.
-    await eventually('the panel covers the first editor', () => !vscode.window.visibleTextEditors.some((e) => e.document === first), 5_000);
+    await eventually(
+      'the panel covers the first editor',
+      () => !vscode.window.visibleTextEditors.some((e) => e.document === first),
+      5_000,
+    );
     const visible = await file('beside', 'beside');
-    const beside = await vscode.window.showTextDocument(visible, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    const beside = await vscode.window.showTextDocument(visible, {
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: true,
+    });
     let pick: (editors: readonly vscode.TextEditor[]) => Promise<vscode.TextEditor | undefined> = async () => undefined;
     const offered: string[][] = [];
     testing.story.useDialogs({
@@ -259,9 +365,14 @@ describe('Story panel in VS Code', function () {
     });
     try {
       // Cancelled: nothing written anywhere, and the hidden editor was not even offered.
-      assert.deepEqual(ok(await testing.story.request('export', { id: storyId, target: 'insert' })), { exported: false });
+      assert.deepEqual(ok(await testing.story.request('export', { id: storyId, target: 'insert' })), {
+        exported: false,
+      });
       assert.deepEqual([first.getText(), visible.getText()], ['first', 'beside']);
-      assert.ok(offered[0]?.includes(visible.uri.toString()) && !offered[0].includes(first.uri.toString()), JSON.stringify(offered));
+      assert.ok(
+        offered[0]?.includes(visible.uri.toString()) && !offered[0].includes(first.uri.toString()),
+        JSON.stringify(offered),
+      );
 
       // The picked editor closes before the text goes in: one clear sentence, not "TextEditor#edit not possible".
       pick = async () => {
@@ -271,7 +382,10 @@ describe('Story panel in VS Code', function () {
       };
       const r = await testing.story.request('export', { id: storyId, target: 'insert' });
       assert.ok(!r.ok);
-      assert.deepEqual(r.error, { message: 'That editor was closed before the story could go in. Open the file again, then choose Insert.', code: 'noEditor' });
+      assert.deepEqual(r.error, {
+        message: 'That editor was closed before the story could go in. Open the file again, then choose Insert.',
+        code: 'noEditor',
+      });
       assert.equal(first.getText(), 'first');
     } finally {
       testing.story.useDialogs(undefined);
@@ -284,14 +398,24 @@ describe('Story panel in VS Code', function () {
     await tellStory(emu, `# ${hostile}\n\nOnce upon a time a lighthouse keeper befriended a storm.`);
     const notices: string[] = [];
     const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, `story-${Date.now()}.md`);
-    testing.story.useDialogs({ confirmDelete: async () => false, saveUri: async () => target, pickEditor: async () => undefined, notify: (m) => void notices.push(m) });
+    testing.story.useDialogs({
+      confirmDelete: async () => false,
+      saveUri: async () => target,
+      pickEditor: async () => undefined,
+      notify: (m) => void notices.push(m),
+    });
     try {
       const storyId = await generate();
-      const story = ok<{ story: { title: string } }>(await testing.story.request('history.open', { id: storyId })).story;
+      const story = ok<{ story: { title: string } }>(
+        await testing.story.request('history.open', { id: storyId }),
+      ).story;
       assert.equal(story.title, hostile, 'the model chose this title');
       assert.deepEqual(ok(await testing.story.request('export', { id: storyId, target: 'file' })), { exported: true });
       assert.equal(notices.length, 1);
-      assert.match(notices[0]!.replace(/\u2060/g, ''), /^Saved “\[Click to continue\]\(command:workbench\.action\.quit\)” to story-\d+\.md\.$/);
+      assert.match(
+        notices[0]!.replace(/\u2060/g, ''),
+        /^Saved “\[Click to continue\]\(command:workbench\.action\.quit\)” to story-\d+\.md\.$/,
+      );
       assert.deepEqual(notificationLinks(notices[0]!), [], `VS Code would link: ${notices[0]}`);
       await vscode.workspace.fs.delete(target);
     } finally {
@@ -300,9 +424,10 @@ describe('Story panel in VS Code', function () {
     }
   });
 
-
   it('explains a model the role may not use, with a way to pick another', async () => {
-    const { storyId } = ok<{ storyId: string }>(await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-pro-v1:0' }));
+    const { storyId } = ok<{ storyId: string }>(
+      await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-pro-v1:0' }),
+    );
     await eventually('it fails', ended(storyId));
     const [error] = events('story.error', storyId);
     assert.ok(error, 'a story.error event');
@@ -313,7 +438,9 @@ describe('Story panel in VS Code', function () {
 
   it('after throttling beyond the SDK retries, says so with a retry action', async () => {
     await fault(emu, { kind: 'error', operation: 'ConverseStream', error: 'ThrottlingException', count: 10 });
-    const { storyId } = ok<{ storyId: string }>(await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-lite-v1:0' }));
+    const { storyId } = ok<{ storyId: string }>(
+      await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-lite-v1:0' }),
+    );
     await eventually('it fails', ended(storyId), 40_000);
     const [error] = events('story.error', storyId);
     assert.ok(error);
@@ -328,7 +455,9 @@ describe('Story panel in VS Code', function () {
     assert.ok(error, 'a story.error event');
     assert.equal(error.partialKept, true);
     assert.ok(error.actions.includes('continue'));
-    const saved = ok<{ story: { text: string; status: string } }>(await testing.story.request('history.open', { id: storyId }));
+    const saved = ok<{ story: { text: string; status: string } }>(
+      await testing.story.request('history.open', { id: storyId }),
+    );
     assert.equal(saved.story.status, 'failed');
     assert.ok(saved.story.text.length > 0 && saved.story.text === text(storyId));
   });
@@ -350,11 +479,32 @@ describe('Story panel in VS Code', function () {
     for (const raw of hostile) await testing.story.send(raw);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(storyEvents(), before, 'no story event was caused');
-    assert.deepEqual(await testing.story.request('history.list', {}), { ...storiesBefore, id: storiesBefore.id + 1 }, 'no story was created');
+    assert.deepEqual(
+      await testing.story.request('history.list', {}),
+      { ...storiesBefore, id: storiesBefore.id + 1 },
+      'no story was created',
+    );
   });
 
   it('asks a signed-out user to sign in instead of failing, and hands the next panel nothing of the previous user', async () => {
-    await testing.story.send({ kind: 'event', type: 'draft', data: { draft: { premise: 'Private', genre: '', audience: 'adult', tone: '', length: 'short', temperature: '0.7', characters: '', setting: '', modelId: '', refineInstruction: '' } } });
+    await testing.story.send({
+      kind: 'event',
+      type: 'draft',
+      data: {
+        draft: {
+          premise: 'Private',
+          genre: '',
+          audience: 'adult',
+          tone: '',
+          length: 'short',
+          temperature: '0.7',
+          characters: '',
+          setting: '',
+          modelId: '',
+          refineInstruction: '',
+        },
+      },
+    });
     await vscode.commands.executeCommand('storyteller.signOut');
     await eventually('state says signed out', () => events('state').some((s) => s.auth.status === 'signedOut'));
     testing.story.close();

@@ -16,8 +16,25 @@ import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script, ScriptedPrompter } from './prompter';
 
 const PASSWORD = 'Trust-No-Workspace-7';
-const CONTROLS: StoryControls = { premise: 'A map that redraws itself', genre: 'fantasy', audience: 'adult', tone: 'gentle', length: 'short', temperature: 0.7 };
-const APPLICATION_SCOPED = ['region', 'userPoolId', 'clientId', 'identityPoolId', 'authFlow', 'endpoints.cognitoIdp', 'endpoints.cognitoIdentity', 'endpoints.bedrockRuntime', 'endpoints.bedrock'];
+const CONTROLS: StoryControls = {
+  premise: 'A map that redraws itself',
+  genre: 'fantasy',
+  audience: 'adult',
+  tone: 'gentle',
+  length: 'short',
+  temperature: 0.7,
+};
+const APPLICATION_SCOPED = [
+  'region',
+  'userPoolId',
+  'clientId',
+  'identityPoolId',
+  'authFlow',
+  'endpoints.cognitoIdp',
+  'endpoints.cognitoIdentity',
+  'endpoints.bedrockRuntime',
+  'endpoints.bedrock',
+];
 
 describe('Trust: where credentials may go', function () {
   this.timeout(90_000);
@@ -58,7 +75,10 @@ describe('Trust: where credentials may go', function () {
     // A window-scoped canary tells when VS Code has read the file.
     const entries = Object.entries(HOSTILE).map(([k, v]) => [`storyteller.${k}`, v]);
     writeFileSync(settingsFile, JSON.stringify({ ...Object.fromEntries(entries), 'editor.tabSize': 7 }, null, 2));
-    await eventually('VS Code reads the workspace settings', () => vscode.workspace.getConfiguration('editor').get('tabSize') === 7);
+    await eventually(
+      'VS Code reads the workspace settings',
+      () => vscode.workspace.getConfiguration('editor').get('tabSize') === 7,
+    );
     await useEmulator(emu);
   });
 
@@ -67,9 +87,14 @@ describe('Trust: where credentials may go', function () {
     testing.story.close();
     testing.usePrompter(undefined);
     rmSync(settingsFile, { force: true });
-    await eventually('VS Code drops the workspace settings', () => vscode.workspace.getConfiguration('editor').get('tabSize') !== 7);
+    await eventually(
+      'VS Code drops the workspace settings',
+      () => vscode.workspace.getConfiguration('editor').get('tabSize') !== 7,
+    );
     await forgetEmulator();
-    await vscode.workspace.getConfiguration('storyteller').update('endpoints.cognitoIdp', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('storyteller')
+      .update('endpoints.cognitoIdp', undefined, vscode.ConfigurationTarget.Global);
     await new Promise<void>((r) => listener.close(() => r()));
   });
 
@@ -81,28 +106,54 @@ describe('Trust: where credentials may go', function () {
     assert.equal(settings.config.userPoolId, emu.userPoolId);
     assert.equal(settings.config.authFlow, 'USER_SRP_AUTH');
     assert.deepEqual(settings.config.endpoints, emu.endpoints);
-    for (const key of APPLICATION_SCOPED) assert.notEqual(section.get(key), HOSTILE[key], `VS Code used the workspace value of ${key}`);
+    for (const key of APPLICATION_SCOPED)
+      assert.notEqual(section.get(key), HOSTILE[key], `VS Code used the workspace value of ${key}`);
   });
 
   it('signs up, signs in, refreshes, hands out, writes a story and signs out: the listener receives nothing', async () => {
     const before = await counters(emu);
     const email = `trust.${Date.now().toString(36)}@example.com`;
-    const up = await script(testing, [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
+    const up = await script(
+      testing,
+      [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)],
+      'storyteller.signUp',
+    );
     assert.deepEqual(up.errors(), []);
     assert.equal(testing.sessionState().kind, 'signed-in');
 
     await testing.expireSession();
     await testing.getSession();
     assert.deepEqual(await testing.providerSessions(), [email]);
-    assert.deepEqual(await testing.providerTokenUse(), ['id'], 'other extensions get the ID token, not the admin-scoped access token');
+    assert.deepEqual(
+      await testing.providerTokenUse(),
+      ['id'],
+      'other extensions get the ID token, not the admin-scoped access token',
+    );
 
     await testing.story.open();
     await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
-    const response: HostResponse = await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-lite-v1:0' });
+    const response: HostResponse = await testing.story.request('generate', {
+      controls: CONTROLS,
+      modelId: 'amazon.nova-lite-v1:0',
+    });
     assert.ok(response.ok, JSON.stringify(response));
     const { storyId } = response.result as { storyId: string };
-    await eventually('the story ends', () => testing.story.events().some((e) => (e.type === 'story.done' || e.type === 'story.error') && (e.data as { storyId: string }).storyId === storyId), 30_000);
-    assert.ok(testing.story.events().some((e) => e.type === 'story.done'), 'the story was written by the emulator');
+    await eventually(
+      'the story ends',
+      () =>
+        testing.story
+          .events()
+          .some(
+            (e) =>
+              (e.type === 'story.done' || e.type === 'story.error') &&
+              (e.data as { storyId: string }).storyId === storyId,
+          ),
+      30_000,
+    );
+    assert.ok(
+      testing.story.events().some((e) => e.type === 'story.done'),
+      'the story was written by the emulator',
+    );
 
     await vscode.commands.executeCommand('storyteller.signOut');
     await script(testing, [email, PASSWORD], 'storyteller.signIn');
@@ -110,7 +161,10 @@ describe('Trust: where credentials may go', function () {
 
     const after = await counters(emu);
     const grew = (k: string) => (after[k] ?? 0) > (before[k] ?? 0);
-    assert.ok(['SignUp', 'InitiateAuth:REFRESH_TOKEN_AUTH', 'RevokeToken', 'GlobalSignOut'].every(grew), `the emulator served every path: ${JSON.stringify(after)}`);
+    assert.ok(
+      ['SignUp', 'InitiateAuth:REFRESH_TOKEN_AUTH', 'RevokeToken', 'GlobalSignOut'].every(grew),
+      `the emulator served every path: ${JSON.stringify(after)}`,
+    );
     assert.deepEqual(received, [], 'the workspace endpoint received nothing');
   });
 
@@ -136,7 +190,11 @@ describe('Trust: where credentials may go', function () {
       await assert.rejects(testing.getSession());
       await vscode.commands.executeCommand('storyteller.signOut');
       const after = await counters(emu);
-      assert.equal(after['InitiateAuth:REFRESH_TOKEN_AUTH'] ?? 0, before['InitiateAuth:REFRESH_TOKEN_AUTH'] ?? 0, 'no refresh was sent');
+      assert.equal(
+        after['InitiateAuth:REFRESH_TOKEN_AUTH'] ?? 0,
+        before['InitiateAuth:REFRESH_TOKEN_AUTH'] ?? 0,
+        'no refresh was sent',
+      );
       assert.equal(after.RevokeToken ?? 0, before.RevokeToken ?? 0, 'sign-out sent nothing');
     } finally {
       await section.update('userPoolId', emu.userPoolId, vscode.ConfigurationTarget.Global);
@@ -155,11 +213,17 @@ describe('Trust: where credentials may go', function () {
       ]);
       assert.equal(testing.mementos().global['storyteller.approvedHosts'], undefined);
 
-      const agreed = await script(testing, ['ann@example.com', PASSWORD], 'storyteller.signIn', (message, actions) => (message.startsWith('Send your sign-in') ? actions[0] : undefined));
+      const agreed = await script(testing, ['ann@example.com', PASSWORD], 'storyteller.signIn', (message, actions) =>
+        message.startsWith('Send your sign-in') ? actions[0] : undefined,
+      );
       assert.equal(agreed.warnings().filter((w) => w.startsWith('Send your sign-in')).length, 1);
       assert.deepEqual(testing.mementos().global['storyteller.approvedHosts'], ['cognito.example.invalid']);
       const again = await script(testing, ['ann@example.com', PASSWORD], 'storyteller.signIn');
-      assert.equal(again.warnings().filter((w) => w.startsWith('Send your sign-in')).length, 0, 'remembered: asked once per host');
+      assert.equal(
+        again.warnings().filter((w) => w.startsWith('Send your sign-in')).length,
+        0,
+        'remembered: asked once per host',
+      );
     } finally {
       await section.update('endpoints.cognitoIdp', emu.endpoints.cognitoIdp, vscode.ConfigurationTarget.Global);
     }

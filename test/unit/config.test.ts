@@ -1,16 +1,27 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkSetting, CREDENTIAL_SETTINGS, DEFAULT_MODEL_PRICES, isConfigured, readConfig, SETTING_RULES, STRUCTURED_RULES } from '../../src/core/config';
+import {
+  checkSetting,
+  CREDENTIAL_SETTINGS,
+  DEFAULT_MODEL_PRICES,
+  isConfigured,
+  readConfig,
+  SETTING_RULES,
+  STRUCTURED_RULES,
+} from '../../src/core/config';
 import type { SettingKey, StringSettingKey } from '../../src/core/config';
 import { DEFAULT_PASSWORD_POLICY } from '../../src/core/auth/validation';
 import { loadStack } from '../../emulator/src/template';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
-const declared: Record<string, { pattern?: string; enum?: string[]; default?: unknown; markdownDescription?: string; scope?: string }> =
-  manifest.contributes.configuration.properties;
+const declared: Record<
+  string,
+  { pattern?: string; enum?: string[]; default?: unknown; markdownDescription?: string; scope?: string }
+> = manifest.contributes.configuration.properties;
 
-const URL_EXPECTED = 'an https:// URL without a user name or password (http:// only for 127.0.0.1, localhost or [::1]), or nothing for the AWS default';
+const URL_EXPECTED =
+  'an https:// URL without a user name or password (http:// only for 127.0.0.1, localhost or [::1]), or nothing for the AWS default';
 
 function settings(values: Partial<Record<SettingKey, unknown>>) {
   return (key: SettingKey) => values[key];
@@ -46,7 +57,17 @@ describe('config', () => {
   });
 
   describe('where credentials may go: user settings only', () => {
-    const credentialKeys = ['region', 'userPoolId', 'clientId', 'identityPoolId', 'authFlow', 'endpoints.cognitoIdp', 'endpoints.cognitoIdentity', 'endpoints.bedrockRuntime', 'endpoints.bedrock'];
+    const credentialKeys = [
+      'region',
+      'userPoolId',
+      'clientId',
+      'identityPoolId',
+      'authFlow',
+      'endpoints.cognitoIdp',
+      'endpoints.cognitoIdentity',
+      'endpoints.bedrockRuntime',
+      'endpoints.bedrock',
+    ];
 
     it('every setting that decides where credentials go is application-scoped, and only those', () => {
       assert.deepEqual([...CREDENTIAL_SETTINGS].sort(), [...credentialKeys].sort());
@@ -75,8 +96,20 @@ describe('config', () => {
 
     it('the manifest pattern accepts and refuses the same endpoints as config.ts', () => {
       const pattern = new RegExp(declared['storyteller.endpoints.cognitoIdp']!.pattern!);
-      const urls = ['', 'https://a.example.com', 'https://a.example.com/p/q', 'http://127.0.0.1:4566', 'http://localhost:1/', 'http://[::1]:80', 'http://a.example.com', 'https://u:p@a.example.com', 'http://127.0.0.1.evil.example', 'https://a.example.com?x'];
-      for (const url of urls) assert.equal(pattern.test(url), checkSetting('endpoints.cognitoIdp', url) === undefined, url);
+      const urls = [
+        '',
+        'https://a.example.com',
+        'https://a.example.com/p/q',
+        'http://127.0.0.1:4566',
+        'http://localhost:1/',
+        'http://[::1]:80',
+        'http://a.example.com',
+        'https://u:p@a.example.com',
+        'http://127.0.0.1.evil.example',
+        'https://a.example.com?x',
+      ];
+      for (const url of urls)
+        assert.equal(pattern.test(url), checkSetting('endpoints.cognitoIdp', url) === undefined, url);
     });
   });
 
@@ -123,33 +156,112 @@ describe('config', () => {
 
   const bad: [SettingKey, unknown, string][] = [
     ['region', 'useast1', 'Setting "storyteller.region" is "useast1", but it must be an AWS region such as us-east-1.'],
-    ['userPoolId', 'us-east-1-AbC', 'Setting "storyteller.userPoolId" is "us-east-1-AbC", but it must be a user pool id such as us-east-1_AbCdEf123.'],
-    ['clientId', 'has spaces in it', 'Setting "storyteller.clientId" is "has spaces in it", but it must be an app client id of up to 128 letters, digits, underscores or plus signs.'],
-    ['identityPoolId', 'us-east-1_abc', 'Setting "storyteller.identityPoolId" is "us-east-1_abc", but it must be an identity pool id such as us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d.'],
-    ['authFlow', 'CUSTOM_AUTH', 'Setting "storyteller.authFlow" is "CUSTOM_AUTH", but it must be one of USER_SRP_AUTH, USER_PASSWORD_AUTH.'],
-    ['modelId', 'gpt-4', 'Setting "storyteller.modelId" is "gpt-4", but it must be a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0.'],
-    ['endpoints.cognitoIdp', 'localhost:4566', `Setting "storyteller.endpoints.cognitoIdp" is "localhost:4566", but it must be ${URL_EXPECTED}.`],
-    ['endpoints.cognitoIdp', 'http://cognito.example.com', `Setting "storyteller.endpoints.cognitoIdp" is "http://cognito.example.com", but it must be ${URL_EXPECTED}.`],
-    ['endpoints.cognitoIdentity', 'http://10.0.0.5:4566', `Setting "storyteller.endpoints.cognitoIdentity" is "http://10.0.0.5:4566", but it must be ${URL_EXPECTED}.`],
-    ['endpoints.bedrockRuntime', 'https://user:secret@bedrock.example.com', `Setting "storyteller.endpoints.bedrockRuntime" is "https://user:secret@bedrock.example.com", but it must be ${URL_EXPECTED}.`],
-    ['endpoints.bedrock', 'http://localhost.evil.example:80', `Setting "storyteller.endpoints.bedrock" is "http://localhost.evil.example:80", but it must be ${URL_EXPECTED}.`],
-    ['endpoints.bedrock', 'https://x.example.com/?a=b', `Setting "storyteller.endpoints.bedrock" is "https://x.example.com/?a=b", but it must be ${URL_EXPECTED}.`],
+    [
+      'userPoolId',
+      'us-east-1-AbC',
+      'Setting "storyteller.userPoolId" is "us-east-1-AbC", but it must be a user pool id such as us-east-1_AbCdEf123.',
+    ],
+    [
+      'clientId',
+      'has spaces in it',
+      'Setting "storyteller.clientId" is "has spaces in it", but it must be an app client id of up to 128 letters, digits, underscores or plus signs.',
+    ],
+    [
+      'identityPoolId',
+      'us-east-1_abc',
+      'Setting "storyteller.identityPoolId" is "us-east-1_abc", but it must be an identity pool id such as us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d.',
+    ],
+    [
+      'authFlow',
+      'CUSTOM_AUTH',
+      'Setting "storyteller.authFlow" is "CUSTOM_AUTH", but it must be one of USER_SRP_AUTH, USER_PASSWORD_AUTH.',
+    ],
+    [
+      'modelId',
+      'gpt-4',
+      'Setting "storyteller.modelId" is "gpt-4", but it must be a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0.',
+    ],
+    [
+      'endpoints.cognitoIdp',
+      'localhost:4566',
+      `Setting "storyteller.endpoints.cognitoIdp" is "localhost:4566", but it must be ${URL_EXPECTED}.`,
+    ],
+    [
+      'endpoints.cognitoIdp',
+      'http://cognito.example.com',
+      `Setting "storyteller.endpoints.cognitoIdp" is "http://cognito.example.com", but it must be ${URL_EXPECTED}.`,
+    ],
+    [
+      'endpoints.cognitoIdentity',
+      'http://10.0.0.5:4566',
+      `Setting "storyteller.endpoints.cognitoIdentity" is "http://10.0.0.5:4566", but it must be ${URL_EXPECTED}.`,
+    ],
+    [
+      'endpoints.bedrockRuntime',
+      'https://user:secret@bedrock.example.com',
+      `Setting "storyteller.endpoints.bedrockRuntime" is "https://user:secret@bedrock.example.com", but it must be ${URL_EXPECTED}.`,
+    ],
+    [
+      'endpoints.bedrock',
+      'http://localhost.evil.example:80',
+      `Setting "storyteller.endpoints.bedrock" is "http://localhost.evil.example:80", but it must be ${URL_EXPECTED}.`,
+    ],
+    [
+      'endpoints.bedrock',
+      'https://x.example.com/?a=b',
+      `Setting "storyteller.endpoints.bedrock" is "https://x.example.com/?a=b", but it must be ${URL_EXPECTED}.`,
+    ],
     ['region', 42, 'Setting "storyteller.region" is number 42, but it must be an AWS region such as us-east-1.'],
-    ['modelId', { id: 'x' }, 'Setting "storyteller.modelId" is an object, but it must be a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0.'],
-    ['modelId', '', 'Setting "storyteller.modelId" is empty, but it must be a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0.'],
-    ['models', 'amazon.nova-lite-v1:0', 'Setting "storyteller.models" is "amazon.nova-lite-v1:0", but it must be a list of up to 50 Bedrock model or inference-profile ids.'],
-    ['models', ['amazon.nova-lite-v1:0', 'gpt-4'], 'Setting "storyteller.models" is an array, but it must be a list of up to 50 Bedrock model or inference-profile ids.'],
-    ['modelPrices', { 'amazon.nova-lite-v1:0': { input: -1, output: 0.1 } }, 'Setting "storyteller.modelPrices" is an object, but it must be an object mapping model ids to { "input": dollars, "output": dollars } per 1,000 tokens.'],
-    ['passwordPolicy', { minimumLength: 4 }, 'Setting "storyteller.passwordPolicy" is an object, but it must be an object like {"minimumLength": 10, "requireLowercase": true, "requireUppercase": true, "requireNumbers": true, "requireSymbols": true}, with minimumLength from 6 to 99.'],
-    ['passwordPolicy', { requireSymbols: 'yes' }, 'Setting "storyteller.passwordPolicy" is an object, but it must be an object like {"minimumLength": 10, "requireLowercase": true, "requireUppercase": true, "requireNumbers": true, "requireSymbols": true}, with minimumLength from 6 to 99.'],
-    ['passwordPolicy', { minLength: 12 }, 'Setting "storyteller.passwordPolicy" is an object, but it must be an object like {"minimumLength": 10, "requireLowercase": true, "requireUppercase": true, "requireNumbers": true, "requireSymbols": true}, with minimumLength from 6 to 99.'],
+    [
+      'modelId',
+      { id: 'x' },
+      'Setting "storyteller.modelId" is an object, but it must be a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0.',
+    ],
+    [
+      'modelId',
+      '',
+      'Setting "storyteller.modelId" is empty, but it must be a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0.',
+    ],
+    [
+      'models',
+      'amazon.nova-lite-v1:0',
+      'Setting "storyteller.models" is "amazon.nova-lite-v1:0", but it must be a list of up to 50 Bedrock model or inference-profile ids.',
+    ],
+    [
+      'models',
+      ['amazon.nova-lite-v1:0', 'gpt-4'],
+      'Setting "storyteller.models" is an array, but it must be a list of up to 50 Bedrock model or inference-profile ids.',
+    ],
+    [
+      'modelPrices',
+      { 'amazon.nova-lite-v1:0': { input: -1, output: 0.1 } },
+      'Setting "storyteller.modelPrices" is an object, but it must be an object mapping model ids to { "input": dollars, "output": dollars } per 1,000 tokens.',
+    ],
+    [
+      'passwordPolicy',
+      { minimumLength: 4 },
+      'Setting "storyteller.passwordPolicy" is an object, but it must be an object like {"minimumLength": 10, "requireLowercase": true, "requireUppercase": true, "requireNumbers": true, "requireSymbols": true}, with minimumLength from 6 to 99.',
+    ],
+    [
+      'passwordPolicy',
+      { requireSymbols: 'yes' },
+      'Setting "storyteller.passwordPolicy" is an object, but it must be an object like {"minimumLength": 10, "requireLowercase": true, "requireUppercase": true, "requireNumbers": true, "requireSymbols": true}, with minimumLength from 6 to 99.',
+    ],
+    [
+      'passwordPolicy',
+      { minLength: 12 },
+      'Setting "storyteller.passwordPolicy" is an object, but it must be an object like {"minimumLength": 10, "requireLowercase": true, "requireUppercase": true, "requireNumbers": true, "requireSymbols": true}, with minimumLength from 6 to 99.',
+    ],
   ];
   for (const [key, value, message] of bad) {
     it(`explains a bad ${key} (${JSON.stringify(value)}) without throwing`, () => {
       const result = readConfig(settings({ [key]: value }));
       assert.equal(result.ok, false);
       assert.ok(!result.ok);
-      assert.deepEqual(result.problems.map((p) => p.message), [message]);
+      assert.deepEqual(
+        result.problems.map((p) => p.message),
+        [message],
+      );
       assert.equal(result.problems[0]!.setting, `storyteller.${key}`);
     });
   }
@@ -157,19 +269,27 @@ describe('config', () => {
   it('reports every bad setting at once, not just the first', () => {
     const result = readConfig(settings({ region: 'x', authFlow: 'y' }));
     assert.ok(!result.ok);
-    assert.deepEqual(result.problems.map((p) => p.setting), ['storyteller.region', 'storyteller.authFlow']);
+    assert.deepEqual(
+      result.problems.map((p) => p.setting),
+      ['storyteller.region', 'storyteller.authFlow'],
+    );
   });
 
   it('takes a partial password policy over the defaults', () => {
     const result = readConfig(settings({ passwordPolicy: { minimumLength: 14, requireSymbols: false } }));
     assert.ok(result.ok);
-    assert.deepEqual(result.config.passwordPolicy, { ...DEFAULT_PASSWORD_POLICY, minimumLength: 14, requireSymbols: false });
+    assert.deepEqual(result.config.passwordPolicy, {
+      ...DEFAULT_PASSWORD_POLICY,
+      minimumLength: 14,
+      requireSymbols: false,
+    });
   });
 
   it("the default password policy is the template's user pool policy", () => {
     const stack = loadStack({ templatePath: join(__dirname, '../../infra/template.yaml') });
     const pool = Object.values(stack.resources).find((r) => r.type === 'AWS::Cognito::UserPool')!;
-    const policy = (pool.properties as { Policies: { PasswordPolicy: Record<string, unknown> } }).Policies.PasswordPolicy;
+    const policy = (pool.properties as { Policies: { PasswordPolicy: Record<string, unknown> } }).Policies
+      .PasswordPolicy;
     assert.deepEqual(DEFAULT_PASSWORD_POLICY, {
       minimumLength: policy.MinimumLength,
       requireLowercase: policy.RequireLowercase,

@@ -62,7 +62,10 @@ describe('manifest: walkthrough', () => {
         });
 
         it('links only to contributed commands, in its description and its markdown', () => {
-          const text = step.description + '\n' + (step.media.markdown ? readFileSync(join(root, step.media.markdown), 'utf8') : '');
+          const text =
+            step.description +
+            '\n' +
+            (step.media.markdown ? readFileSync(join(root, step.media.markdown), 'utf8') : '');
           const unknown = commandLinks(text).filter((c) => !commands.has(c));
           assert.deepEqual(unknown, [], `links to commands that package.json does not contribute`);
         });
@@ -75,7 +78,11 @@ describe('manifest: walkthrough', () => {
             const [kind, arg] = event.split(/:(.*)/s) as [string, string | undefined];
             if (kind === 'onCommand') assert.ok(commands.has(arg!), `${event}: no such contributed command`);
             else if (kind === 'onSettingChanged') assert.ok(arg! in settings, `${event}: no such contributed setting`);
-            else assert.ok(['stepSelected', 'onLink', 'onView', 'onContext', 'extensionInstalled'].includes(kind), `${event}: unknown event`);
+            else
+              assert.ok(
+                ['stepSelected', 'onLink', 'onView', 'onContext', 'extensionInstalled'].includes(kind),
+                `${event}: unknown event`,
+              );
           }
         });
       });
@@ -83,7 +90,11 @@ describe('manifest: walkthrough', () => {
   }
 
   it('the command link parser finds plain, toSide and argument links (so the checks above are not vacuous)', () => {
-    assert.deepEqual(commandLinks('[a](command:x.y) [b](command:toSide:z) [c](command:q.r?%5B1%5D) [d](https://e)'), ['x.y', 'z', 'q.r']);
+    assert.deepEqual(commandLinks('[a](command:x.y) [b](command:toSide:z) [c](command:q.r?%5B1%5D) [d](https://e)'), [
+      'x.y',
+      'z',
+      'q.r',
+    ]);
     const all = walkthroughs.flatMap((w) => w.steps).flatMap((s) => commandLinks(s.description));
     assert.ok(all.includes('storyteller.configureFromStack') && all.includes('storyteller.newStory'));
   });

@@ -18,7 +18,11 @@ describe('notificationSafe', () => {
   it('the pattern matches what VS Code turns into links (so the checks below can fail)', () => {
     for (const text of HOSTILE) assert.equal(notificationLinks(text).length, 1, text);
     assert.deepEqual(notificationLinks(`Saved “${QUIT}”.`), ['command:workbench.action.quit']);
-    assert.deepEqual(notificationLinks('Run [x]\n(command:y) now'), [], 'a newline becomes a space, which breaks a link');
+    assert.deepEqual(
+      notificationLinks('Run [x]\n(command:y) now'),
+      [],
+      'a newline becomes a space, which breaks a link',
+    );
   });
 
   it('leaves no link in any untrusted text, and reads the same', () => {
@@ -35,7 +39,8 @@ describe('notificationSafe', () => {
   });
 
   it('leaves ordinary text exactly as it was', () => {
-    for (const text of ['The Lighthouse Keeper', 'Ann (the cat) & Bob', 'a*b_c `d` <e>', '']) assert.equal(notificationSafe(text), text);
+    for (const text of ['The Lighthouse Keeper', 'Ann (the cat) & Bob', 'a*b_c `d` <e>', ''])
+      assert.equal(notificationSafe(text), text);
   });
 });
 

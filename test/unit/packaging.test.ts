@@ -1,6 +1,17 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as yauzl from 'yauzl';
@@ -28,14 +39,19 @@ function zipEntries(file: string): Promise<string[]> {
 
 /** Tracked and untracked-but-not-ignored files: what a fresh clone plus uncommitted work holds. */
 function sourceTree(): string[] {
-  return execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+  return execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    encoding: 'utf8',
+  })
     .split('\0')
     .filter((f) => f && existsSync(join(root, f)));
 }
 
 function walkthroughMedia(): string[] {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const steps: { media: { markdown?: string } }[] = (manifest.contributes.walkthroughs ?? []).flatMap((w: { steps: unknown[] }) => w.steps);
+  const steps: { media: { markdown?: string } }[] = (manifest.contributes.walkthroughs ?? []).flatMap(
+    (w: { steps: unknown[] }) => w.steps,
+  );
   return steps.map((s) => s.media.markdown).filter((m): m is string => !!m);
 }
 
@@ -53,8 +69,12 @@ describe('packaging', function () {
         .split('\n')
         .map((l) => l.trim())
         .filter(Boolean);
-      const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|media\/[\w.-]+\.(png|svg|css|js)|media\/walkthrough\/[\w.-]+\.md|dist\/[\w.-]+\.js|dist\/webview\/[\w.-]+\.(js|css))$/;
-      assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
+      const allowed =
+        /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|media\/[\w.-]+\.(png|svg|css|js)|media\/walkthrough\/[\w.-]+\.md|dist\/[\w.-]+\.js|dist\/webview\/[\w.-]+\.(js|css))$/;
+      assert.deepEqual(
+        files.filter((f) => !allowed.test(f)),
+        [],
+      );
       for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png']) {
         assert.ok(files.includes(required), `${required} is missing from the package`);
       }
@@ -69,7 +89,10 @@ describe('packaging', function () {
     let vsix = '';
     let entries: string[] = [];
     let vsixInRootBefore: string[] = [];
-    const vsixInRoot = () => readdirSync(root).filter((f) => f.endsWith('.vsix')).sort();
+    const vsixInRoot = () =>
+      readdirSync(root)
+        .filter((f) => f.endsWith('.vsix'))
+        .sort();
 
     before(function () {
       vsixInRootBefore = vsixInRoot();
@@ -89,7 +112,11 @@ describe('packaging', function () {
       symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'), 'dir');
       vsix = join(tmp, 'x.vsix');
       try {
-        execFileSync(vsce, ['package', '--no-dependencies', '--out', vsix], { cwd: tree, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        execFileSync(vsce, ['package', '--no-dependencies', '--out', vsix], {
+          cwd: tree,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
       } catch (e) {
         const { stdout, stderr } = e as { stdout?: string; stderr?: string };
         throw new Error(`vsce package failed:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: e });
@@ -115,10 +142,21 @@ describe('packaging', function () {
         ...walkthroughMedia().map((m) => `extension/${m}`),
       ];
       assert.ok(walkthroughMedia().length >= 4, 'package.json lists no walkthrough media');
-      assert.deepEqual(required.filter((f) => !entries.includes(f)), [], 'missing from the vsix');
+      assert.deepEqual(
+        required.filter((f) => !entries.includes(f)),
+        [],
+        'missing from the vsix',
+      );
       // vsce renames these three (readme.md, changelog.md, LICENSE.txt).
-      for (const doc of [/^extension\/readme\.md$/i, /^extension\/changelog\.md$/i, /^extension\/license(\.txt|\.md)?$/i]) {
-        assert.ok(entries.some((e) => doc.test(e)), `no entry matches ${doc}`);
+      for (const doc of [
+        /^extension\/readme\.md$/i,
+        /^extension\/changelog\.md$/i,
+        /^extension\/license(\.txt|\.md)?$/i,
+      ]) {
+        assert.ok(
+          entries.some((e) => doc.test(e)),
+          `no entry matches ${doc}`,
+        );
       }
     });
 
@@ -130,15 +168,24 @@ describe('packaging', function () {
         /^extension\/(src|test|emulator|infra|bench|scripts|webview|out|\.vscode|\.ci|\.bench)\//,
         /\.vsix$/,
       ];
-      assert.deepEqual(entries.filter((e) => forbidden.some((re) => re.test(e))), []);
+      assert.deepEqual(
+        entries.filter((e) => forbidden.some((re) => re.test(e))),
+        [],
+      );
       // And nothing beyond what runs: the same allowlist as `vsce ls`, under extension/.
       const allowed =
         /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|media\/[\w.-]+\.(png|svg|css|js)|media\/walkthrough\/[\w.-]+\.md|dist\/[\w.-]+\.js|dist\/webview\/[\w.-]+\.(js|css)))$/;
-      assert.deepEqual(entries.filter((e) => !allowed.test(e)), []);
+      assert.deepEqual(
+        entries.filter((e) => !allowed.test(e)),
+        [],
+      );
       // The copy it was built from did hold all of these, so the checks above are not vacuous.
       const tree = sourceTree();
       for (const dir of ['src/', 'test/', 'emulator/', 'infra/', 'webview/']) {
-        assert.ok(tree.some((f) => f.startsWith(dir) && f.endsWith('.ts')), `the source tree has no ${dir}*.ts`);
+        assert.ok(
+          tree.some((f) => f.startsWith(dir) && f.endsWith('.ts')),
+          `the source tree has no ${dir}*.ts`,
+        );
       }
     });
 

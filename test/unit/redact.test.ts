@@ -12,11 +12,19 @@ describe('redact', () => {
   });
 
   it('masks AWS access key ids, long-term and temporary', () => {
-    assert.equal(redact('key ASIAABCDEFGHIJKLMNOP and AKIAABCDEFGHIJKLMNOP'), 'key [redacted key id] and [redacted key id]');
+    assert.equal(
+      redact('key ASIAABCDEFGHIJKLMNOP and AKIAABCDEFGHIJKLMNOP'),
+      'key [redacted key id] and [redacted key id]',
+    );
   });
 
   it('masks secret fields in AWS JSON payloads', () => {
-    const body = JSON.stringify({ Username: 'ann@example.com', Password: 'Hunter2-Hunter2', SecretKey: 'abc/def', SessionToken: 'zzz' });
+    const body = JSON.stringify({
+      Username: 'ann@example.com',
+      Password: 'Hunter2-Hunter2',
+      SecretKey: 'abc/def',
+      SessionToken: 'zzz',
+    });
     const out = redact(body);
     assert.ok(out.includes('"Username":"ann@example.com"'));
     assert.ok(!out.includes('Hunter2'));
@@ -36,7 +44,8 @@ describe('redact', () => {
 
   // Values built at run time: a secret-shaped literal in the source would look like a leak.
   const secretKey = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY' + 'EXAMPLEKEY';
-  const sessionToken = 'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD' + 'a1B2c3D4e5F6g7H8i9J0'.repeat(12) + '==';
+  const sessionToken =
+    'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD' + 'a1B2c3D4e5F6g7H8i9J0'.repeat(12) + '==';
   const clientSecret = '1k2j3h4g5f6d7s8a9q0w1e2r3t4y5u6i7o8p9l0k1j2h3g4f5d';
   const totp = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSW';
   const refresh = 'opaque-refresh-' + 'Zx9'.repeat(20);
@@ -44,23 +53,75 @@ describe('redact', () => {
   const cases: [string, string, string][] = [
     ['a bare AWS secret access key', `secret ${secretKey} end`, 'secret [redacted secret] end'],
     ['a bare session token', `token ${sessionToken} end`, 'token [redacted token] end'],
-    ['an x-amz-security-token header', `x-amz-security-token: ${refresh}\nhost: a`, 'x-amz-security-token: [redacted]\nhost: a'],
-    ['an X-Amz-Security-Token query field', `?X-Amz-Date=1&X-Amz-Security-Token=${refresh}&b=2`, '?X-Amz-Date=1&X-Amz-Security-Token=[redacted]&b=2'],
-    ['an Authorization header', 'authorization: AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/bedrock/aws4_request, Signature=abc\nnext', 'authorization: [redacted]\nnext'],
+    [
+      'an x-amz-security-token header',
+      `x-amz-security-token: ${refresh}\nhost: a`,
+      'x-amz-security-token: [redacted]\nhost: a',
+    ],
+    [
+      'an X-Amz-Security-Token query field',
+      `?X-Amz-Date=1&X-Amz-Security-Token=${refresh}&b=2`,
+      '?X-Amz-Date=1&X-Amz-Security-Token=[redacted]&b=2',
+    ],
+    [
+      'an Authorization header',
+      'authorization: AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/bedrock/aws4_request, Signature=abc\nnext',
+      'authorization: [redacted]\nnext',
+    ],
     ['a bare TOTP secret', `key ${totp} end`, 'key [redacted secret] end'],
-    ['an otpauth:// URI', `open otpauth://totp/Storyteller:ann?secret=${totp}&issuer=Storyteller now`, 'open [redacted otpauth URI] now'],
+    [
+      'an otpauth:// URI',
+      `open otpauth://totp/Storyteller:ann?secret=${totp}&issuer=Storyteller now`,
+      'open [redacted otpauth URI] now',
+    ],
     ['a bare client secret', `secret=${clientSecret}`, 'secret=[redacted secret]'],
-    ['util.inspect form', `{ Username: 'ann', Password: 'Hunter2-Hunter2' }`, `{ Username: 'ann', Password: '[redacted]' }`],
+    [
+      'util.inspect form',
+      `{ Username: 'ann', Password: 'Hunter2-Hunter2' }`,
+      `{ Username: 'ann', Password: '[redacted]' }`,
+    ],
     ['util.inspect with an escaped quote', `{ Password: 'it\\'s-a-secret' }`, `{ Password: '[redacted]' }`],
     ['form-encoded Password=', 'Username=ann&Password=Hunter2-Hunter2&x=1', 'Username=ann&Password=[redacted]&x=1'],
-    ['a non-JWT REFRESH_TOKEN', `{"AuthParameters":{"REFRESH_TOKEN":"${refresh}","SECRET_HASH":"abc"}}`, '{"AuthParameters":{"REFRESH_TOKEN":"[redacted]","SECRET_HASH":"[redacted]"}}'],
-    ['REFRESH_TOKEN in inspect form', `AuthParameters: { REFRESH_TOKEN: '${refresh}' }`, `AuthParameters: { REFRESH_TOKEN: '[redacted]' }`],
-    ['text after an escaped quote', '{"Password":"abc\\"def-secret","Username":"ann"}', '{"Password":"[redacted]","Username":"ann"}'],
-    ['escaped JSON inside a string', '"{\\"Password\\":\\"Hunter2\\\\\\"x\\",\\"a\\":1}"', '"{\\"Password\\":\\"[redacted]\\",\\"a\\":1}"'],
-    ['a client secret by key', `{ ClientSecret: '${'x'.repeat(10)}' } client_secret=abc`, `{ ClientSecret: '[redacted]' } client_secret=[redacted]`],
-    ['aws credentials file keys', `aws_secret_access_key=${secretKey}\naws_session_token=${refresh}`, 'aws_secret_access_key=[redacted]\naws_session_token=[redacted]'],
-    ['SRP challenge responses and parameters', `ChallengeResponses: { PASSWORD_CLAIM_SIGNATURE: 'c2ln', PASSWORD_CLAIM_SECRET_BLOCK: 'YmxvY2s=', USERNAME: 'ann' } ChallengeParameters: { SECRET_BLOCK: 'YmxvY2s=' }`, `ChallengeResponses: { PASSWORD_CLAIM_SIGNATURE: '[redacted]', PASSWORD_CLAIM_SECRET_BLOCK: '[redacted]', USERNAME: 'ann' } ChallengeParameters: { SECRET_BLOCK: '[redacted]' }`],
-    ['NEW_PASSWORD challenge responses', `ChallengeResponses: { NEW_PASSWORD: 'Brand-New-1', USERNAME: 'ann' }`, `ChallengeResponses: { NEW_PASSWORD: '[redacted]', USERNAME: 'ann' }`],
+    [
+      'a non-JWT REFRESH_TOKEN',
+      `{"AuthParameters":{"REFRESH_TOKEN":"${refresh}","SECRET_HASH":"abc"}}`,
+      '{"AuthParameters":{"REFRESH_TOKEN":"[redacted]","SECRET_HASH":"[redacted]"}}',
+    ],
+    [
+      'REFRESH_TOKEN in inspect form',
+      `AuthParameters: { REFRESH_TOKEN: '${refresh}' }`,
+      `AuthParameters: { REFRESH_TOKEN: '[redacted]' }`,
+    ],
+    [
+      'text after an escaped quote',
+      '{"Password":"abc\\"def-secret","Username":"ann"}',
+      '{"Password":"[redacted]","Username":"ann"}',
+    ],
+    [
+      'escaped JSON inside a string',
+      '"{\\"Password\\":\\"Hunter2\\\\\\"x\\",\\"a\\":1}"',
+      '"{\\"Password\\":\\"[redacted]\\",\\"a\\":1}"',
+    ],
+    [
+      'a client secret by key',
+      `{ ClientSecret: '${'x'.repeat(10)}' } client_secret=abc`,
+      `{ ClientSecret: '[redacted]' } client_secret=[redacted]`,
+    ],
+    [
+      'aws credentials file keys',
+      `aws_secret_access_key=${secretKey}\naws_session_token=${refresh}`,
+      'aws_secret_access_key=[redacted]\naws_session_token=[redacted]',
+    ],
+    [
+      'SRP challenge responses and parameters',
+      `ChallengeResponses: { PASSWORD_CLAIM_SIGNATURE: 'c2ln', PASSWORD_CLAIM_SECRET_BLOCK: 'YmxvY2s=', USERNAME: 'ann' } ChallengeParameters: { SECRET_BLOCK: 'YmxvY2s=' }`,
+      `ChallengeResponses: { PASSWORD_CLAIM_SIGNATURE: '[redacted]', PASSWORD_CLAIM_SECRET_BLOCK: '[redacted]', USERNAME: 'ann' } ChallengeParameters: { SECRET_BLOCK: '[redacted]' }`,
+    ],
+    [
+      'NEW_PASSWORD challenge responses',
+      `ChallengeResponses: { NEW_PASSWORD: 'Brand-New-1', USERNAME: 'ann' }`,
+      `ChallengeResponses: { NEW_PASSWORD: '[redacted]', USERNAME: 'ann' }`,
+    ],
   ];
   for (const [name, input, expected] of cases) {
     it(`masks ${name}`, () => assert.equal(redact(input), expected));

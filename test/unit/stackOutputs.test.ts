@@ -11,11 +11,21 @@ const outputs = {
 };
 
 function samList(values: Record<string, string> = outputs) {
-  return Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue, Description: `The ${OutputKey}` }));
+  return Object.entries(values).map(([OutputKey, OutputValue]) => ({
+    OutputKey,
+    OutputValue,
+    Description: `The ${OutputKey}`,
+  }));
 }
 
 function describeStacks(...stacks: [string, Record<string, string>][]) {
-  return { Stacks: stacks.map(([StackName, values]) => ({ StackName, StackStatus: 'CREATE_COMPLETE', Outputs: samList(values) })) };
+  return {
+    Stacks: stacks.map(([StackName, values]) => ({
+      StackName,
+      StackStatus: 'CREATE_COMPLETE',
+      Outputs: samList(values),
+    })),
+  };
 }
 
 const expected = {
@@ -37,35 +47,68 @@ describe('parseStackOutputs', () => {
 
   it('reads a single stack object, and tolerates a BOM and stray spaces in values', () => {
     const stack = { StackName: 's', Outputs: samList({ ...outputs, UserPoolId: ' us-east-1_AbCdEf123\n' }) };
-    assert.deepEqual(parseStackOutputs(`\uFEFF${JSON.stringify(stack)}`), { ok: true, settings: expected, stackName: 's' });
+    assert.deepEqual(parseStackOutputs(`\uFEFF${JSON.stringify(stack)}`), {
+      ok: true,
+      settings: expected,
+      stackName: 's',
+    });
   });
 
   it('picks the one Storyteller stack out of several stacks', () => {
-    const result = parseStackOutputs(JSON.stringify(describeStacks(['other', { BucketName: 'b' }], ['storyteller', outputs])));
+    const result = parseStackOutputs(
+      JSON.stringify(describeStacks(['other', { BucketName: 'b' }], ['storyteller', outputs])),
+    );
     assert.ok(result.ok);
     assert.equal(result.stackName, 'storyteller');
   });
 
   const failures: [string, string, RegExp][] = [
-    ['malformed JSON', '{"Stacks": [', /^That is not valid JSON \(it ends too early\)\. Paste the output of `aws cloudformation describe-stacks/],
+    [
+      'malformed JSON',
+      '{"Stacks": [',
+      /^That is not valid JSON \(it ends too early\)\. Paste the output of `aws cloudformation describe-stacks/,
+    ],
     ['an empty paste', '', /^That is not valid JSON/],
     ['JSON that holds no outputs', '{"hello": "world"}', /^No stack outputs found: expected a "Stacks" list/],
     ['an empty list', '[]', /^No stack outputs found/],
-    ['missing outputs', JSON.stringify(describeStacks(['old', { Region: 'us-east-1', UserPoolId: 'us-east-1_A' }])),
-      /^The outputs of stack "old" lack UserPoolClientId, IdentityPoolId\. Deploy infra\/template\.yaml/],
-    ['an invalid pool id', JSON.stringify(samList({ ...outputs, UserPoolId: 'not-a-pool' })),
-      /^Output UserPoolId: Setting "storyteller\.userPoolId" is "not-a-pool", but it must be a user pool id/],
-    ['an empty client id', JSON.stringify(samList({ ...outputs, UserPoolClientId: '' })),
-      /^Output UserPoolClientId: Setting "storyteller\.clientId" would be empty\.$/],
-    ['a non-string output', JSON.stringify([{ OutputKey: 'Region', OutputValue: 7 }, ...samList().slice(1)]),
-      /^Output Region: Setting "storyteller\.region" is number 7/],
-    ['ids from another region', JSON.stringify(samList({ ...outputs, Region: 'eu-west-1' })),
-      /which is in region us-east-1, but "storyteller\.region" is eu-west-1/],
-    ['two complete stacks', JSON.stringify(describeStacks(['a', outputs], ['b', outputs])),
-      /^The JSON holds 2 Storyteller stacks \(a, b\)\. Describe just one with --stack-name\.$/],
+    [
+      'missing outputs',
+      JSON.stringify(describeStacks(['old', { Region: 'us-east-1', UserPoolId: 'us-east-1_A' }])),
+      /^The outputs of stack "old" lack UserPoolClientId, IdentityPoolId\. Deploy infra\/template\.yaml/,
+    ],
+    [
+      'an invalid pool id',
+      JSON.stringify(samList({ ...outputs, UserPoolId: 'not-a-pool' })),
+      /^Output UserPoolId: Setting "storyteller\.userPoolId" is "not-a-pool", but it must be a user pool id/,
+    ],
+    [
+      'an empty client id',
+      JSON.stringify(samList({ ...outputs, UserPoolClientId: '' })),
+      /^Output UserPoolClientId: Setting "storyteller\.clientId" would be empty\.$/,
+    ],
+    [
+      'a non-string output',
+      JSON.stringify([{ OutputKey: 'Region', OutputValue: 7 }, ...samList().slice(1)]),
+      /^Output Region: Setting "storyteller\.region" is number 7/,
+    ],
+    [
+      'ids from another region',
+      JSON.stringify(samList({ ...outputs, Region: 'eu-west-1' })),
+      /which is in region us-east-1, but "storyteller\.region" is eu-west-1/,
+    ],
+    [
+      'two complete stacks',
+      JSON.stringify(describeStacks(['a', outputs], ['b', outputs])),
+      /^The JSON holds 2 Storyteller stacks \(a, b\)\. Describe just one with --stack-name\.$/,
+    ],
   ];
   it('never echoes what was pasted when it is not JSON, only where it broke', () => {
-    const pasted = ['hunter2-Secret AKIAABCDEFGHIJKLMNOP', '{"Password": "hunter2-Secret" x}', '{"Stacks": [{"ClientSecret": "hunter2-Secret"', '{"a":1,\n "hunter2-Secret"'];
+    const pasted = [
+      'hunter2-Secret AKIAABCDEFGHIJKLMNOP',
+      '{"Password": "hunter2-Secret" x}',
+      '{"Stacks": [{"ClientSecret": "hunter2-Secret"',
+      '{"a":1,\n "hunter2-Secret"',
+    ];
     const messages = pasted.map((text) => {
       const result = parseStackOutputs(text);
       assert.ok(!result.ok);
@@ -79,14 +122,19 @@ describe('parseStackOutputs', () => {
 
   it('keeps a stack name from becoming a link in the notification', () => {
     const hostile = '[Fix it](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D)';
-    for (const json of [describeStacks([hostile, { Region: 'us-east-1' }]), describeStacks([hostile, outputs], ['b', outputs])]) {
+    for (const json of [
+      describeStacks([hostile, { Region: 'us-east-1' }]),
+      describeStacks([hostile, outputs], ['b', outputs]),
+    ]) {
       const result = parseStackOutputs(JSON.stringify(json));
       assert.ok(!result.ok);
       assert.match(result.message, /Fix it/);
       assert.deepEqual(notificationLinks(result.message), [], result.message);
       assert.equal(notificationLinks(JSON.stringify(json)).length > 0, true, 'the unescaped name would link');
     }
-    const bad = parseStackOutputs(JSON.stringify(samList({ ...outputs, UserPoolId: '[x](command:workbench.action.quit)' })));
+    const bad = parseStackOutputs(
+      JSON.stringify(samList({ ...outputs, UserPoolId: '[x](command:workbench.action.quit)' })),
+    );
     assert.ok(!bad.ok);
     assert.deepEqual(notificationLinks(bad.message), [], bad.message);
   });

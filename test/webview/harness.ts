@@ -15,7 +15,14 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM } from '../host/install';
 import { makeNonce, storyHtml } from '../../src/core/story/webviewHtml';
 import type { HostEvent, WebviewMessage, WebviewRequest } from '../../src/core/story/protocol';
-import type { PageDocument, PageEvent, PageMutationObserver, PagePerformanceObserver, PageStorage, PageWindow } from './pageGlobals';
+import type {
+  PageDocument,
+  PageEvent,
+  PageMutationObserver,
+  PagePerformanceObserver,
+  PageStorage,
+  PageWindow,
+} from './pageGlobals';
 
 // The page's globals, for the functions below that run in Chromium.
 declare const window: PageWindow;
@@ -23,7 +30,9 @@ declare const document: PageDocument;
 declare const sessionStorage: PageStorage;
 declare function requestAnimationFrame(callback: (t: number) => void): number;
 declare const MutationObserver: new (callback: () => void) => PageMutationObserver;
-declare const PerformanceObserver: new (callback: (list: { getEntries(): { duration: number }[] }) => void) => PagePerformanceObserver;
+declare const PerformanceObserver: new (
+  callback: (list: { getEntries(): { duration: number }[] }) => void,
+) => PagePerformanceObserver;
 
 const root = resolve(__dirname, '../..');
 
@@ -63,7 +72,10 @@ export interface StoryPage {
   send(message: HostEvent | Record<string, unknown>): Promise<void>;
   posted(): Promise<Posted[]>;
   /** Waits for the next request with `method` after `after` (an index in posted()). */
-  waitForRequest<M extends WebviewRequest['method']>(method: M, after?: number): Promise<Extract<WebviewRequest, { method: M }>>;
+  waitForRequest<M extends WebviewRequest['method']>(
+    method: M,
+    after?: number,
+  ): Promise<Extract<WebviewRequest, { method: M }>>;
   respond(id: number, result: unknown): Promise<void>;
   state(): Promise<unknown>;
   cspViolations(): Promise<CspViolation[]>;
@@ -74,7 +86,8 @@ export async function buildWebview(outdir: string, production: boolean): Promise
   const { webviewBuilds } = (await import(join(root, 'webview/build.mjs'))) as {
     webviewBuilds(o: { production: boolean; outdir: string }): esbuild.BuildOptions[];
   };
-  for (const options of webviewBuilds({ production, outdir })) await esbuild.build({ ...options, absWorkingDir: root, logLevel: 'error' });
+  for (const options of webviewBuilds({ production, outdir }))
+    await esbuild.build({ ...options, absWorkingDir: root, logLevel: 'error' });
 }
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
@@ -98,7 +111,13 @@ export async function startHarness(options: { production?: boolean } = {}): Prom
     server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       if (path === '/' || path === '/index.html') {
-        const html = storyHtml({ cspSource: origin, nonce: makeNonce(), scriptUri: `${origin}/story.js`, styleUri: `${origin}/story.css`, title: 'New Story' });
+        const html = storyHtml({
+          cspSource: origin,
+          nonce: makeNonce(),
+          scriptUri: `${origin}/story.js`,
+          styleUri: `${origin}/story.css`,
+          title: 'New Story',
+        });
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         res.end(html);
         return;
@@ -122,7 +141,14 @@ export async function startHarness(options: { production?: boolean } = {}): Prom
     context = await chromium.launchPersistentContext(join(temp, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
       viewport: { width: 1280, height: 800 },
     });
     const ctx = context;
@@ -201,7 +227,11 @@ async function openPage(context: BrowserContext, url: string, initialState: unkn
     problems,
     async goto() {
       await page.goto(url);
-      await page.waitForFunction(() => ((window as unknown as { __posted: { m: { type?: string } }[] }).__posted ?? []).some((p) => p.m.type === 'ready'));
+      await page.waitForFunction(() =>
+        ((window as unknown as { __posted: { m: { type?: string } }[] }).__posted ?? []).some(
+          (p) => p.m.type === 'ready',
+        ),
+      );
     },
     // Resolves once the webview's own listener has handled the message (ours runs after it).
     send: (message) =>
@@ -222,7 +252,10 @@ async function openPage(context: BrowserContext, url: string, initialState: unkn
     posted: () => page.evaluate(() => (window as unknown as { __posted: Posted[] }).__posted.slice()),
     async waitForRequest(method, after = 0) {
       const handle = await page.waitForFunction(
-        ([m, a]) => (window as unknown as { __posted: Posted[] }).__posted.slice(a as number).find((p) => p.m.kind === 'request' && p.m.method === m)?.m,
+        ([m, a]) =>
+          (window as unknown as { __posted: Posted[] }).__posted
+            .slice(a as number)
+            .find((p) => p.m.kind === 'request' && p.m.method === m)?.m,
         [method, after] as const,
       );
       return (await handle.jsonValue()) as never;
@@ -230,12 +263,15 @@ async function openPage(context: BrowserContext, url: string, initialState: unkn
     respond: (id, result) => sp.send({ kind: 'response', id, ok: true, result }),
     state: () => page.evaluate(() => JSON.parse(sessionStorage.getItem('storyteller-state') ?? 'null')),
     async cspViolations() {
-      const inPage = await page.evaluate(() => (window as unknown as { __csp: CspViolation[] }).__csp.slice()).catch(() => []);
+      const inPage = await page
+        .evaluate(() => (window as unknown as { __csp: CspViolation[] }).__csp.slice())
+        .catch(() => []);
       return [...inPage, ...problems.csp];
     },
   };
   page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.csp.push({ directive: 'console', blocked: '', sample: msg.text() });
+    if (/Content Security Policy|Refused to/i.test(msg.text()))
+      problems.csp.push({ directive: 'console', blocked: '', sample: msg.text() });
   });
   return sp;
 }
@@ -244,7 +280,32 @@ async function openPage(context: BrowserContext, url: string, initialState: unkn
 
 /** A deterministic story of `tokens` tokens (words, punctuation, paragraphs, a little markdown). */
 export function makeStory(tokens: number, seed = 7): string[] {
-  const words = ['the', 'keeper', 'storm', 'lantern', 'sea', 'whispered', 'light', 'over', 'and', 'a', 'gull', 'rocks', 'night', 'waves', 'old', 'bright', 'she', 'said', 'quietly', 'island', 'cold', 'wind', 'of', 'to'];
+  const words = [
+    'the',
+    'keeper',
+    'storm',
+    'lantern',
+    'sea',
+    'whispered',
+    'light',
+    'over',
+    'and',
+    'a',
+    'gull',
+    'rocks',
+    'night',
+    'waves',
+    'old',
+    'bright',
+    'she',
+    'said',
+    'quietly',
+    'island',
+    'cold',
+    'wind',
+    'of',
+    'to',
+  ];
   let x = seed;
   const rand = (): number => {
     x = (x * 1103515245 + 12345) % 2147483648;
@@ -306,10 +367,20 @@ export const HOST_INTERVAL_MS = 1000 / 60;
  * story.delta, sent on a fixed schedule of one every `intervalMs` (0: back to back, a burst),
  * then measures.
  */
-export async function streamStory(sp: StoryPage, storyId: string, tokens: string[], perMessage: number, intervalMs = HOST_INTERVAL_MS): Promise<StreamFigures> {
+export async function streamStory(
+  sp: StoryPage,
+  storyId: string,
+  tokens: string[],
+  perMessage: number,
+  intervalMs = HOST_INTERVAL_MS,
+): Promise<StreamFigures> {
   return sp.page.evaluate(
     async ({ storyId, tokens, perMessage, intervalMs }) => {
-      const w = window as unknown as { __posted: unknown[]; __setStateCalls: number; __storytellerStats?: { flushes: number; maxFlushMs: number; totalFlushMs: number; slowFlushes: number } };
+      const w = window as unknown as {
+        __posted: unknown[];
+        __setStateCalls: number;
+        __storytellerStats?: { flushes: number; maxFlushMs: number; totalFlushMs: number; slowFlushes: number };
+      };
       const story = document.getElementById('story')!;
       const postedBefore = w.__posted.length;
       const setStateBefore = w.__setStateCalls;
@@ -397,7 +468,9 @@ export async function streamStory(sp: StoryPage, storyId: string, tokens: string
         mutationCallbacks: callbacks,
         flushes: (w.__storytellerStats?.flushes ?? 0) - flushesBefore,
         maxFlushMs: w.__storytellerStats?.maxFlushMs ?? 0,
-        meanFlushMs: ((w.__storytellerStats?.totalFlushMs ?? 0) - flushMsBefore) / Math.max(1, (w.__storytellerStats?.flushes ?? 0) - flushesBefore),
+        meanFlushMs:
+          ((w.__storytellerStats?.totalFlushMs ?? 0) - flushMsBefore) /
+          Math.max(1, (w.__storytellerStats?.flushes ?? 0) - flushesBefore),
         slowFlushes: (w.__storytellerStats?.slowFlushes ?? 0) - slowBefore,
         postedDuringStream: w.__posted.length - postedBefore,
         setStateDuringStream: w.__setStateCalls - setStateBefore,

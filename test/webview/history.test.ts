@@ -9,7 +9,14 @@ import type { Harness, StoryPage } from './harness';
 const models: ModelInfo[] = [{ id: 'amazon.nova-lite-v1:0', name: 'Nova Lite', provider: 'Amazon' }];
 
 function items(from: number, count: number, title = (i: number) => `Story ${i}`): HistoryItem[] {
-  return Array.from({ length: count }, (_, k) => ({ id: `s-${from + k}`, title: title(from + k), modelId: models[0]!.id, createdAt: 1_700_000_000_000 - (from + k) * 1000, status: 'done' as const, outputTokens: 10 }));
+  return Array.from({ length: count }, (_, k) => ({
+    id: `s-${from + k}`,
+    title: title(from + k),
+    modelId: models[0]!.id,
+    createdAt: 1_700_000_000_000 - (from + k) * 1000,
+    status: 'done' as const,
+    outputTokens: 10,
+  }));
 }
 
 describe('story webview history: paging and search (Chromium)', function () {
@@ -23,7 +30,8 @@ describe('story webview history: paging and search (Chromium)', function () {
   after(async () => harness?.close());
   afterEach(async () => {
     if (!sp) return;
-    for (const p of await sp.posted()) assert.ok(parseWebviewMessage(p.m), `malformed message posted: ${JSON.stringify(p.m)}`);
+    for (const p of await sp.posted())
+      assert.ok(parseWebviewMessage(p.m), `malformed message posted: ${JSON.stringify(p.m)}`);
     assert.deepEqual(sp.problems.errors, []);
     await sp.page.close();
   });
@@ -31,7 +39,13 @@ describe('story webview history: paging and search (Chromium)', function () {
   async function open(first: HistoryPage): Promise<void> {
     sp = await harness.newPage();
     await sp.goto();
-    await sp.send(hostEvent('state', { auth: { status: 'signedIn', email: 'reader@example.com' }, models, defaultModelId: models[0]!.id }));
+    await sp.send(
+      hostEvent('state', {
+        auth: { status: 'signedIn', email: 'reader@example.com' },
+        models,
+        defaultModelId: models[0]!.id,
+      }),
+    );
     await sp.send(hostEvent('history', first));
   }
   const titles = () => sp.page.locator('#history-list .history-open').allInnerTexts();
@@ -71,7 +85,12 @@ describe('story webview history: paging and search (Chromium)', function () {
     const second = await sp.waitForRequest('history.list', before);
     assert.deepEqual(second.params, { offset: 0, limit: 50, query: 'otter sail' });
     // The newer search answers first; the older answer arrives late and is ignored.
-    await sp.respond(second.id, { items: items(7, 2, () => 'The otter who sailed'), total: 2, offset: 0, query: 'otter sail' });
+    await sp.respond(second.id, {
+      items: items(7, 2, () => 'The otter who sailed'),
+      total: 2,
+      offset: 0,
+      query: 'otter sail',
+    });
     await sp.page.waitForFunction(() => document.querySelectorAll('#history-list li').length === 2);
     await sp.respond(first.id, { items: items(0, 50), total: 120, offset: 0, query: 'ott' });
     await new Promise((r) => setTimeout(r, 100));
@@ -85,7 +104,9 @@ describe('story webview history: paging and search (Chromium)', function () {
     const refresh = await sp.waitForRequest('history.list', before);
     assert.deepEqual(refresh.params, { offset: 0, limit: 50, query: 'otter sail' });
     await sp.respond(refresh.id, { items: [], total: 0, offset: 0, query: 'otter sail' });
-    await sp.page.waitForFunction(() => document.getElementById('history-count')?.textContent === 'No stories match “otter sail”.');
+    await sp.page.waitForFunction(
+      () => document.getElementById('history-count')?.textContent === 'No stories match “otter sail”.',
+    );
     assert.equal(await sp.page.locator('#history-list li').count(), 0);
     assert.equal(await sp.page.getByText('No stories yet.').isHidden(), true, 'not "no stories": none match');
 
@@ -107,4 +128,7 @@ describe('story webview history: paging and search (Chromium)', function () {
   });
 });
 
-declare const document: { querySelectorAll(s: string): { length: number }; getElementById(id: string): { textContent: string | null } | null };
+declare const document: {
+  querySelectorAll(s: string): { length: number };
+  getElementById(id: string): { textContent: string | null } | null;
+};

@@ -36,7 +36,13 @@ describe('story webview (Chromium)', function () {
     await sp.goto();
     await sp.send(hostEvent('state', { auth, models, defaultModelId: models[0]!.id }));
     await sp.send(hostEvent('history', { items: [] }));
-    await sp.send(hostEvent('usage.today', { inputTokens: 1000, outputTokens: 2345, cost: { amount: 0.0123, currency: 'USD', estimated: true } }));
+    await sp.send(
+      hostEvent('usage.today', {
+        inputTokens: 1000,
+        outputTokens: 2345,
+        cost: { amount: 0.0123, currency: 'USD', estimated: true },
+      }),
+    );
     return sp;
   }
 
@@ -46,10 +52,14 @@ describe('story webview (Chromium)', function () {
 
   /** Every posted message must pass the host's own validator. */
   async function assertWellFormed(): Promise<void> {
-    for (const p of await sp.posted()) assert.ok(parseWebviewMessage(p.m), `malformed message posted: ${JSON.stringify(p.m)}`);
+    for (const p of await sp.posted())
+      assert.ok(parseWebviewMessage(p.m), `malformed message posted: ${JSON.stringify(p.m)}`);
   }
 
-  async function startStory(storyId = 's-1', kind: 'new' | 'continue' | 'regenerate' | 'refine' = 'new'): Promise<void> {
+  async function startStory(
+    storyId = 's-1',
+    kind: 'new' | 'continue' | 'regenerate' | 'refine' = 'new',
+  ): Promise<void> {
     await sp.send(hostEvent('story.started', { storyId, modelId: models[0]!.id, controls, kind }));
   }
 
@@ -69,11 +79,18 @@ describe('story webview (Chromium)', function () {
   it('runs under the exact CSP, and vscode-elements style themselves with constructable stylesheets', async () => {
     await open();
     const csp = await sp.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-    assert.equal(csp, storyCsp(harness.cspSource, (await sp.page.locator('script[nonce]').getAttribute('nonce')) ?? 'missing'));
+    assert.equal(
+      csp,
+      storyCsp(harness.cspSource, (await sp.page.locator('script[nonce]').getAttribute('nonce')) ?? 'missing'),
+    );
     assert.doesNotMatch(csp ?? '', /unsafe/);
     const adopted = await sp.page.locator('#generate').evaluate((el) => el.shadowRoot?.adoptedStyleSheets.length ?? -1);
     assert.ok(adopted > 0, 'the button has adopted stylesheets');
-    assert.equal(await sp.page.locator('#generate').evaluate((el) => el.shadowRoot?.querySelector('style') === null), true, 'no <style> fallback');
+    assert.equal(
+      await sp.page.locator('#generate').evaluate((el) => el.shadowRoot?.querySelector('style') === null),
+      true,
+      'no <style> fallback',
+    );
     // Our stylesheet applied (link allowed by style-src), and the button is actually laid out.
     assert.equal(await sp.page.locator('.columns').evaluate((el) => getComputedStyle(el).display), 'grid');
     const box = await sp.page.locator('#generate').boundingBox();
@@ -91,10 +108,18 @@ describe('story webview (Chromium)', function () {
     await sp.page.locator('#generate').click();
     assert.equal(await visibleText('#premise-error'), 'Premise is required.');
     assert.match(await visibleText('.form-alert'), /Please fix one problem/);
-    assert.equal(await sp.page.evaluate(() => document.activeElement?.id), 'premise', 'focus moves to the first invalid field');
+    assert.equal(
+      await sp.page.evaluate(() => document.activeElement?.id),
+      'premise',
+      'focus moves to the first invalid field',
+    );
 
     await premise.fill('x'.repeat(4001));
-    assert.equal(await visibleText('#premise-error'), 'Premise is 4,001 characters long; the limit is 4,000.', 'live once submitted');
+    assert.equal(
+      await visibleText('#premise-error'),
+      'Premise is 4,001 characters long; the limit is 4,000.',
+      'live once submitted',
+    );
     assert.match(await visibleText('#premise-count'), /4,001 \/ 4,000/);
 
     await premise.fill('  A lighthouse keeper befriends a storm.  ');
@@ -112,13 +137,22 @@ describe('story webview (Chromium)', function () {
     await sp.page.locator('#generate').click();
     const gen = await sp.waitForRequest('generate');
     assert.deepEqual(gen.params, {
-      controls: { premise: 'A lighthouse keeper befriends a storm.', genre: 'mystery', audience: 'adult', tone: 'whimsical', length: 'medium', temperature: 0.3 },
+      controls: {
+        premise: 'A lighthouse keeper befriends a storm.',
+        genre: 'mystery',
+        audience: 'adult',
+        tone: 'whimsical',
+        length: 'medium',
+        temperature: 0.3,
+      },
       modelId: 'amazon.nova-lite-v1:0',
     });
     assert.equal(await visibleText('#temperature-error'), '');
     assert.equal(await isDisabled('generate'), true, 'disabled while the request is pending');
     await sp.respond(gen.id, { storyId: 's-1' });
-    await sp.page.waitForFunction(() => !(document.getElementById('generate') as unknown as { disabled: boolean }).disabled);
+    await sp.page.waitForFunction(
+      () => !(document.getElementById('generate') as unknown as { disabled: boolean }).disabled,
+    );
 
     // Ctrl+Enter generates from anywhere in the form.
     const before = (await sp.posted()).length;
@@ -137,7 +171,10 @@ describe('story webview (Chromium)', function () {
     const figures = await streamStory(sp, 's-1', tokens, 10, 0);
     assert.equal(figures.messages, 300);
     assert.equal(figures.framesWithSeveralMutations, 0, 'more than one DOM update in a frame');
-    assert.ok(figures.flushes < figures.messages / 2, `flushes ${figures.flushes} should batch ${figures.messages} deltas`);
+    assert.ok(
+      figures.flushes < figures.messages / 2,
+      `flushes ${figures.flushes} should batch ${figures.messages} deltas`,
+    );
     assert.ok(figures.flushes <= figures.frames + 1, `flushes ${figures.flushes} > frames ${figures.frames}`);
     assert.ok(Number.isFinite(figures.lastTokenLagMs), 'the last token appeared');
     // textContent: innerText leaves out chunks that content-visibility skips while off screen.
@@ -146,12 +183,24 @@ describe('story webview (Chromium)', function () {
     assert.match(text.trimEnd(), /Finis\.$/);
     assert.equal(await sp.page.locator('#story h2').count(), 7, 'headings rendered as markdown');
     assert.equal(await sp.page.locator('#story[aria-busy="true"]').count(), 1, 'busy while streaming');
-    await sp.send(hostEvent('story.done', { storyId: 's-1', usage: { inputTokens: 50, outputTokens: 3000, totalTokens: 3050 }, cost: { amount: 0.0009, currency: 'USD', estimated: true }, stopReason: 'end_turn' }));
+    await sp.send(
+      hostEvent('story.done', {
+        storyId: 's-1',
+        usage: { inputTokens: 50, outputTokens: 3000, totalTokens: 3050 },
+        cost: { amount: 0.0009, currency: 'USD', estimated: true },
+        stopReason: 'end_turn',
+      }),
+    );
     await sp.page.waitForSelector('#story[aria-busy="false"]');
     assert.match(await visibleText('#story-status'), /Story finished\./);
     assert.match(await visibleText('#story-meta'), /^Nova Lite · 3,050 total tokens · ≈ \$0\.0009 \(estimate\)$/);
     // Finishing re-renders the whole text consistently: same words as streamed.
-    const words = tokens.join('').replace(/\*/g, '').replace(/[#>\-\n]/g, ' ').split(/\s+/).filter(Boolean);
+    const words = tokens
+      .join('')
+      .replace(/\*/g, '')
+      .replace(/[#>\-\n]/g, ' ')
+      .split(/\s+/)
+      .filter(Boolean);
     const shown = ((await sp.page.locator('#story').textContent()) ?? '').split(/\s+/).filter(Boolean);
     assert.deepEqual(shown, words);
   });
@@ -194,17 +243,34 @@ describe('story webview (Chromium)', function () {
       '```html\n<script>window.__pwned=1</script>\n```\n',
     ];
     for (const piece of hostile) await sp.send(hostEvent('story.delta', { storyId: 'evil', text: piece }));
-    await sp.send(hostEvent('story.done', { storyId: 'evil', usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 }, cost: null, stopReason: 'end_turn' }));
+    await sp.send(
+      hostEvent('story.done', {
+        storyId: 'evil',
+        usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
+        cost: null,
+        stopReason: 'end_turn',
+      }),
+    );
     await sp.page.waitForSelector('#story[aria-busy="false"]');
     const story = sp.page.locator('#story');
     const text = (await story.textContent()) ?? '';
-    for (const literal of ['<script>window.__pwned=1</script>', '<img src=x onerror="window.__pwned=1">', '[click](javascript:window.__pwned=1)', '<b>html</b>', '<iframe src="javascript:window.__pwned=1"></iframe>', '<a href="javascript:window.__pwned=1">raw link</a>']) {
+    for (const literal of [
+      '<script>window.__pwned=1</script>',
+      '<img src=x onerror="window.__pwned=1">',
+      '[click](javascript:window.__pwned=1)',
+      '<b>html</b>',
+      '<iframe src="javascript:window.__pwned=1"></iframe>',
+      '<a href="javascript:window.__pwned=1">raw link</a>',
+    ]) {
       assert.ok(text.includes(literal), `shown as text: ${literal}`);
     }
     assert.equal(await story.locator('script, img, iframe, b, style, object, embed, svg, form, input').count(), 0);
     assert.equal(await story.locator('[style], [onerror], [onclick], [src]').count(), 0);
     // Only https links survive (the image, with images off, becomes "!" and a link); no javascript: href anywhere.
-    assert.deepEqual(await story.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))), ['https://example.com/x.png', 'https://example.com/docs']);
+    assert.deepEqual(await story.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))), [
+      'https://example.com/x.png',
+      'https://example.com/docs',
+    ]);
     assert.equal(await story.locator('td.align-right').count(), 1, 'table alignment as a class, not a style attribute');
 
     // Click everything that looks like a link; nothing runs, nothing navigates.
@@ -219,10 +285,28 @@ describe('story webview (Chromium)', function () {
     await sp.respond(link.id, null);
     assert.equal(sp.page.url(), url, 'the webview did not navigate');
     assert.equal(await sp.page.evaluate(() => window.__pwned), undefined);
-    assert.equal((await requests()).filter((r) => r.method === 'openLink').length, 1, 'only the safe link was asked for, once');
+    assert.equal(
+      (await requests()).filter((r) => r.method === 'openLink').length,
+      1,
+      'only the safe link was asked for, once',
+    );
 
     // The same story opened from history (one full render) is just as inert.
-    await sp.send(hostEvent('story.opened', { story: { id: 'evil2', title: '<img src=x onerror=alert(1)>', modelId: models[0]!.id, controls, text: hostile.join(''), status: 'done', usage: null, cost: null, createdAt: Date.now() } }));
+    await sp.send(
+      hostEvent('story.opened', {
+        story: {
+          id: 'evil2',
+          title: '<img src=x onerror=alert(1)>',
+          modelId: models[0]!.id,
+          controls,
+          text: hostile.join(''),
+          status: 'done',
+          usage: null,
+          cost: null,
+          createdAt: Date.now(),
+        },
+      }),
+    );
     await sp.page.waitForFunction(() => document.getElementById('story-title')?.textContent?.startsWith('<img'));
     assert.equal(await sp.page.locator('#story script, #story img, #story iframe, #story-title img').count(), 0);
     assert.equal(await sp.page.evaluate(() => window.__pwned), undefined);
@@ -234,7 +318,12 @@ describe('story webview (Chromium)', function () {
     await premise.fill('A storm.');
     await sp.page.locator('#generate').click();
     const gen = await sp.waitForRequest('generate');
-    await sp.send({ kind: 'response', id: gen.id, ok: false, error: { message: 'Sign in to write stories.', code: 'signIn' } });
+    await sp.send({
+      kind: 'response',
+      id: gen.id,
+      ok: false,
+      error: { message: 'Sign in to write stories.', code: 'signIn' },
+    });
     await sp.page.waitForSelector('#story-error:not([hidden])');
     // Refused by the form itself this time: a premise over the limit.
     await premise.fill('x'.repeat(5000));
@@ -246,7 +335,10 @@ describe('story webview (Chromium)', function () {
       await sp.page.keyboard.press('Backspace');
       await premise.pressSequentially('A lighthouse keeper befriends a storm', { delay: 5 });
       assert.equal(await premise.inputValue(), 'A lighthouse keeper befriends a storm', `round ${round}`);
-      assert.equal(await sp.page.locator('#premise').evaluate((el) => el.value), 'A lighthouse keeper befriends a storm');
+      assert.equal(
+        await sp.page.locator('#premise').evaluate((el) => el.value),
+        'A lighthouse keeper befriends a storm',
+      );
     }
   });
 
@@ -265,27 +357,55 @@ describe('story webview (Chromium)', function () {
     });
     await startStory('shown-1');
     await sp.page.locator('#refine input').fill('Add a twist.');
-    await sp.page.waitForFunction(() => (JSON.parse(sessionStorage.getItem('storyteller-state') ?? '{}') as { draft?: { refineInstruction?: string } }).draft?.refineInstruction === 'Add a twist.');
+    await sp.page.waitForFunction(
+      () =>
+        (JSON.parse(sessionStorage.getItem('storyteller-state') ?? '{}') as { draft?: { refineInstruction?: string } })
+          .draft?.refineInstruction === 'Add a twist.',
+    );
     const state = await sp.state();
     assert.deepEqual(state, {
       version: 1,
-      draft: { ...EMPTY_DRAFT, premise: 'A cat who runs a bakery.', genre: 'cozy', temperature: '0.9', length: 'long', modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0', refineInstruction: 'Add a twist.' },
+      draft: {
+        ...EMPTY_DRAFT,
+        premise: 'A cat who runs a bakery.',
+        genre: 'cozy',
+        temperature: '0.9',
+        length: 'long',
+        modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+        refineInstruction: 'Add a twist.',
+      },
       storyId: 'shown-1',
       owner: 'reader@example.com',
     });
 
     await sp.page.reload();
-    await sp.page.waitForFunction(() => (window.__posted as { m: { type?: string } }[]).some((p) => p.m.type === 'ready'));
+    await sp.page.waitForFunction(() =>
+      (window.__posted as { m: { type?: string } }[]).some((p) => p.m.type === 'ready'),
+    );
     await sp.send(hostEvent('state', { auth: signedIn, models, defaultModelId: models[0]!.id }));
     assert.equal(await sp.page.locator('#premise').evaluate((el) => el.value), 'A cat who runs a bakery.');
     assert.equal(await sp.page.locator('#genre').evaluate((el) => el.value), 'cozy');
     assert.equal(await sp.page.locator('#temperature').evaluate((el) => el.value), '0.9');
     assert.equal(await sp.page.locator('#length').evaluate((el) => el.value), 'long');
     assert.equal(await sp.page.locator('#refine').evaluate((el) => el.value), 'Add a twist.');
-    await sp.page.waitForFunction(() => (document.getElementById('model') as unknown as { value: string } | null)?.value === 'us.anthropic.claude-haiku-4-5-20251001-v1:0');
+    await sp.page.waitForFunction(
+      () =>
+        (document.getElementById('model') as unknown as { value: string } | null)?.value ===
+        'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+    );
     const reopen = await sp.waitForRequest('history.open');
     assert.deepEqual(reopen.params, { id: 'shown-1' });
-    const story: StoryRecord = { id: 'shown-1', title: 'The Bakery Cat', modelId: models[1]!.id, controls, text: 'Once there was a **cat**.', status: 'stopped', usage: null, cost: null, createdAt: Date.now() };
+    const story: StoryRecord = {
+      id: 'shown-1',
+      title: 'The Bakery Cat',
+      modelId: models[1]!.id,
+      controls,
+      text: 'Once there was a **cat**.',
+      status: 'stopped',
+      usage: null,
+      cost: null,
+      createdAt: Date.now(),
+    };
     await sp.respond(reopen.id, { story });
     await sp.page.waitForFunction(() => document.querySelector('#story strong')?.textContent === 'cat');
     assert.equal(await visibleText('#story-title'), 'The Bakery Cat');
@@ -338,10 +458,24 @@ describe('story webview (Chromium)', function () {
     await sp.respond(gen.id, { storyId: 'e-1' });
     await startStory('e-1');
     await sp.send(hostEvent('story.delta', { storyId: 'e-1', text: 'It was a dark and' }));
-    await sp.send(hostEvent('story.error', { storyId: 'e-1', code: 'throttled', message: 'Bedrock is busy right now.', actions: ['retry', 'continue', 'signIn', 'pickModel', 'openSettings'], partialKept: true }));
+    await sp.send(
+      hostEvent('story.error', {
+        storyId: 'e-1',
+        code: 'throttled',
+        message: 'Bedrock is busy right now.',
+        actions: ['retry', 'continue', 'signIn', 'pickModel', 'openSettings'],
+        partialKept: true,
+      }),
+    );
     await sp.page.waitForSelector('#story-error:not([hidden])');
     assert.match(await visibleText('#story-error'), /Bedrock is busy right now\./);
-    assert.deepEqual(await sp.page.locator('#story-error vscode-button').allInnerTexts(), ['Retry', 'Continue', 'Sign in', 'Pick another model', 'Open settings']);
+    assert.deepEqual(await sp.page.locator('#story-error vscode-button').allInnerTexts(), [
+      'Retry',
+      'Continue',
+      'Sign in',
+      'Pick another model',
+      'Open settings',
+    ]);
     assert.match(await visibleText('#story'), /It was a dark and/, 'partial text kept');
 
     const expectRequest = async (action: string, method: WebviewRequest['method'], params: unknown): Promise<void> => {
@@ -358,35 +492,75 @@ describe('story webview (Chromium)', function () {
     await expectRequest('continue', 'continue', { storyId: 'e-1' });
 
     // 'retry' re-sends the request that failed: here, the continue.
-    await sp.send(hostEvent('story.error', { storyId: 'e-1', code: 'network', message: 'The network dropped.', actions: ['retry'], partialKept: false }));
+    await sp.send(
+      hostEvent('story.error', {
+        storyId: 'e-1',
+        code: 'network',
+        message: 'The network dropped.',
+        actions: ['retry'],
+        partialKept: false,
+      }),
+    );
     await sp.page.waitForSelector('#story-error vscode-button[data-action="retry"]');
     assert.equal((await sp.page.locator('#story').textContent())?.trim(), '', 'partial text dropped when not kept');
     await expectRequest('retry', 'continue', { storyId: 'e-1' });
 
     // An error before any story (no storyId) still shows, with its actions.
-    await sp.send(hostEvent('story.error', { code: 'signedOut', message: 'Sign in first.', actions: ['signIn'], partialKept: false }));
-    await sp.page.waitForFunction(() => document.getElementById('story-error')?.textContent?.includes('Sign in first.'));
+    await sp.send(
+      hostEvent('story.error', {
+        code: 'signedOut',
+        message: 'Sign in first.',
+        actions: ['signIn'],
+        partialKept: false,
+      }),
+    );
+    await sp.page.waitForFunction(() =>
+      document.getElementById('story-error')?.textContent?.includes('Sign in first.'),
+    );
     // A failed request (ok:false) shows its message.
     await sp.page.locator('#premise textarea').fill('Another storm.');
     const before = (await sp.posted()).length;
     await sp.page.locator('#generate').click();
     const failing = await sp.waitForRequest('generate', before);
-    await sp.send({ kind: 'response', id: failing.id, ok: false, error: { message: 'Model not allowed.', code: 'modelNotAllowed' } });
-    await sp.page.waitForFunction(() => document.getElementById('story-error')?.textContent?.includes('Model not allowed.'));
-    assert.deepEqual(await sp.page.locator('#story-error vscode-button').allInnerTexts(), [], 'no Retry where asking again cannot help');
+    await sp.send({
+      kind: 'response',
+      id: failing.id,
+      ok: false,
+      error: { message: 'Model not allowed.', code: 'modelNotAllowed' },
+    });
+    await sp.page.waitForFunction(() =>
+      document.getElementById('story-error')?.textContent?.includes('Model not allowed.'),
+    );
+    assert.deepEqual(
+      await sp.page.locator('#story-error vscode-button').allInnerTexts(),
+      [],
+      'no Retry where asking again cannot help',
+    );
     // A refusal whose code is an action (the host's "Sign in to write stories.") offers that action.
     const before2 = (await sp.posted()).length;
     await sp.page.locator('#generate').click();
     const refused = await sp.waitForRequest('generate', before2);
-    await sp.send({ kind: 'response', id: refused.id, ok: false, error: { message: 'Sign in to write stories.', code: 'signIn' } });
-    await sp.page.waitForFunction(() => document.getElementById('story-error')?.textContent?.includes('Sign in to write stories.'));
+    await sp.send({
+      kind: 'response',
+      id: refused.id,
+      ok: false,
+      error: { message: 'Sign in to write stories.', code: 'signIn' },
+    });
+    await sp.page.waitForFunction(() =>
+      document.getElementById('story-error')?.textContent?.includes('Sign in to write stories.'),
+    );
     assert.deepEqual(await sp.page.locator('#story-error vscode-button').allInnerTexts(), ['Sign in']);
     await assertWellFormed();
   });
 
   it('enables Stop, Continue and Regenerate by story state; Escape stops', async () => {
     await open();
-    const state = async () => ({ stop: await isDisabled('stop'), cont: await isDisabled('continue'), regen: await isDisabled('regenerate'), exp: await isDisabled('export-copy') });
+    const state = async () => ({
+      stop: await isDisabled('stop'),
+      cont: await isDisabled('continue'),
+      regen: await isDisabled('regenerate'),
+      exp: await isDisabled('export-copy'),
+    });
     assert.deepEqual(await state(), { stop: true, cont: true, regen: true, exp: true }, 'no story');
     await startStory('b-1');
     await sp.send(hostEvent('story.delta', { storyId: 'b-1', text: 'Once upon a time' }));
@@ -410,8 +584,17 @@ describe('story webview (Chromium)', function () {
     await sp.respond(cont.id, { storyId: 'b-1' });
     await startStory('b-1', 'continue');
     await sp.send(hostEvent('story.delta', { storyId: 'b-1', text: ', there was more.' }));
-    await sp.send(hostEvent('story.done', { storyId: 'b-1', usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 }, cost: null, stopReason: 'max_tokens' }));
-    await sp.page.waitForFunction(() => document.getElementById('story')?.textContent?.trim() === 'Once upon a time, there was more.');
+    await sp.send(
+      hostEvent('story.done', {
+        storyId: 'b-1',
+        usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
+        cost: null,
+        stopReason: 'max_tokens',
+      }),
+    );
+    await sp.page.waitForFunction(
+      () => document.getElementById('story')?.textContent?.trim() === 'Once upon a time, there was more.',
+    );
     assert.match(await visibleText('#story-status'), /length limit/);
     assert.deepEqual(await state(), { stop: true, cont: false, regen: false, exp: false }, 'done');
 
@@ -422,10 +605,31 @@ describe('story webview (Chromium)', function () {
     await sp.respond(regen.id, { storyId: 'b-2' });
     await startStory('b-2', 'regenerate');
     assert.equal((await sp.page.locator('#story').textContent())?.trim(), '', 'regenerate starts from empty text');
-    await sp.send(hostEvent('story.done', { storyId: 'b-2', usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 }, cost: null, stopReason: 'end_turn' }));
+    await sp.send(
+      hostEvent('story.done', {
+        storyId: 'b-2',
+        usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
+        cost: null,
+        stopReason: 'end_turn',
+      }),
+    );
 
     // Refine needs text and an instruction.
-    await sp.send(hostEvent('story.opened', { story: { id: 'b-3', title: 'T', modelId: models[0]!.id, controls, text: 'Some text.', status: 'done', usage: null, cost: null, createdAt: 0 } }));
+    await sp.send(
+      hostEvent('story.opened', {
+        story: {
+          id: 'b-3',
+          title: 'T',
+          modelId: models[0]!.id,
+          controls,
+          text: 'Some text.',
+          status: 'done',
+          usage: null,
+          cost: null,
+          createdAt: 0,
+        },
+      }),
+    );
     await sp.page.waitForFunction(() => document.getElementById('story')?.textContent?.trim() === 'Some text.');
     assert.equal(await isDisabled('refine-button'), true, 'no instruction yet');
     await sp.page.locator('#refine input').fill('Shorter, please.');
@@ -441,12 +645,37 @@ describe('story webview (Chromium)', function () {
     for (const next of [{ status: 'signedIn', email: 'other@example.com' }, { status: 'signedOut' }] as const) {
       await open();
       await sp.page.locator('#premise textarea').fill('My private premise.');
-      await sp.send(hostEvent('history', { items: [{ id: 'p-1', title: 'Private', modelId: models[0]!.id, createdAt: Date.now(), status: 'done', outputTokens: 10, totalTokens: 20 }] }));
+      await sp.send(
+        hostEvent('history', {
+          items: [
+            {
+              id: 'p-1',
+              title: 'Private',
+              modelId: models[0]!.id,
+              createdAt: Date.now(),
+              status: 'done',
+              outputTokens: 10,
+              totalTokens: 20,
+            },
+          ],
+        }),
+      );
       await startStory('p-1');
       await sp.send(hostEvent('story.delta', { storyId: 'p-1', text: 'A secret story.' }));
-      await sp.send(hostEvent('story.error', { storyId: 'p-1', code: 'network', message: 'The network dropped.', actions: ['retry'], partialKept: true }));
+      await sp.send(
+        hostEvent('story.error', {
+          storyId: 'p-1',
+          code: 'network',
+          message: 'The network dropped.',
+          actions: ['retry'],
+          partialKept: true,
+        }),
+      );
       await sp.page.waitForSelector('#story-error:not([hidden])');
-      await sp.page.waitForFunction(() => (JSON.parse(sessionStorage.getItem('storyteller-state') ?? '{}') as { storyId?: string }).storyId === 'p-1');
+      await sp.page.waitForFunction(
+        () =>
+          (JSON.parse(sessionStorage.getItem('storyteller-state') ?? '{}') as { storyId?: string }).storyId === 'p-1',
+      );
 
       await sp.send(hostEvent('state', { auth: next, models, defaultModelId: models[0]!.id }));
       await sp.page.waitForFunction(() => document.querySelector('#history-list li') === null);
@@ -464,36 +693,84 @@ describe('story webview (Chromium)', function () {
   });
 
   it('reloaded as another user, opens nothing of the previous one', async () => {
-    sp = await harness.newPage({ initialState: { version: 1, draft: { ...EMPTY_DRAFT, premise: 'Theirs' }, storyId: 'theirs-1', owner: 'reader@example.com' } });
+    sp = await harness.newPage({
+      initialState: {
+        version: 1,
+        draft: { ...EMPTY_DRAFT, premise: 'Theirs' },
+        storyId: 'theirs-1',
+        owner: 'reader@example.com',
+      },
+    });
     await sp.goto();
-    await sp.send(hostEvent('state', { auth: { status: 'signedIn', email: 'other@example.com' }, models, defaultModelId: models[0]!.id }));
+    await sp.send(
+      hostEvent('state', {
+        auth: { status: 'signedIn', email: 'other@example.com' },
+        models,
+        defaultModelId: models[0]!.id,
+      }),
+    );
     assert.equal(await sp.page.locator('#premise').evaluate((el) => el.value), '');
-    assert.deepEqual((await requests()).filter((r) => r.method === 'history.open'), [], 'the previous user\'s story is not asked for');
+    assert.deepEqual(
+      (await requests()).filter((r) => r.method === 'history.open'),
+      [],
+      "the previous user's story is not asked for",
+    );
   });
 
   it('a new panel takes the form and the running story from the host, streaming, with Stop (#13)', async () => {
     sp = await harness.newPage();
     await sp.goto();
     await sp.send(hostEvent('state', { auth: signedIn, models, defaultModelId: models[0]!.id }));
-    await sp.send(hostEvent('restore', { draft: { ...EMPTY_DRAFT, premise: 'Kept while closed', characters: 'Mara' }, storyId: 'run-1' }));
+    await sp.send(
+      hostEvent('restore', {
+        draft: { ...EMPTY_DRAFT, premise: 'Kept while closed', characters: 'Mara' },
+        storyId: 'run-1',
+      }),
+    );
     const reopen = await sp.waitForRequest('history.open');
     assert.deepEqual(reopen.params, { id: 'run-1' });
     assert.equal(await sp.page.locator('#premise').evaluate((el) => el.value), 'Kept while closed');
     assert.equal(await sp.page.locator('#characters').evaluate((el) => el.value), 'Mara');
-    await sp.respond(reopen.id, { story: { id: 'run-1', title: 'Kept', modelId: models[0]!.id, controls, text: 'It began', status: 'streaming', usage: null, cost: null, createdAt: Date.now() } });
+    await sp.respond(reopen.id, {
+      story: {
+        id: 'run-1',
+        title: 'Kept',
+        modelId: models[0]!.id,
+        controls,
+        text: 'It began',
+        status: 'streaming',
+        usage: null,
+        cost: null,
+        createdAt: Date.now(),
+      },
+    });
     await sp.send(hostEvent('story.delta', { storyId: 'run-1', text: ' at dawn.' }));
     await sp.page.waitForFunction(() => document.getElementById('story')?.textContent?.includes('It began at dawn.'));
     assert.equal(await isDisabled('stop'), false, 'Stop works');
-    await sp.send(hostEvent('story.stopped', { storyId: 'run-1', usage: { inputTokens: 300, outputTokens: 5, totalTokens: 305, estimated: true } }));
-    await sp.page.waitForFunction(() => document.getElementById('story-meta')?.textContent?.includes('≈ 305 total tokens (estimate)'));
+    await sp.send(
+      hostEvent('story.stopped', {
+        storyId: 'run-1',
+        usage: { inputTokens: 300, outputTokens: 5, totalTokens: 305, estimated: true },
+      }),
+    );
+    await sp.page.waitForFunction(() =>
+      document.getElementById('story-meta')?.textContent?.includes('≈ 305 total tokens (estimate)'),
+    );
     // The form and story it shows go back to the host, for the next panel.
     const drafts = (await sp.posted()).map((p) => p.m).filter((m) => m.kind === 'event' && m.type === 'draft');
     assert.ok(drafts.length > 0, 'the draft is sent to the host');
-    assert.deepEqual(drafts.at(-1), { kind: 'event', type: 'draft', data: { draft: { ...EMPTY_DRAFT, premise: 'Kept while closed', characters: 'Mara', modelId: models[0]!.id }, storyId: 'run-1' } });
+    assert.deepEqual(drafts.at(-1), {
+      kind: 'event',
+      type: 'draft',
+      data: {
+        draft: { ...EMPTY_DRAFT, premise: 'Kept while closed', characters: 'Mara', modelId: models[0]!.id },
+        storyId: 'run-1',
+      },
+    });
     await assertWellFormed();
   });
 
-  it('ignores the host\'s memory once the person has typed, and after a reload with its own state', async () => {
+  it("ignores the host's memory once the person has typed, and after a reload with its own state", async () => {
     await open(signedIn, { version: 1, draft: { ...EMPTY_DRAFT, premise: 'Mine' }, owner: 'reader@example.com' });
     await sp.send(hostEvent('restore', { draft: { ...EMPTY_DRAFT, premise: 'Older' } }));
     assert.equal(await sp.page.locator('#premise').evaluate((el) => el.value), 'Mine');
@@ -502,43 +779,110 @@ describe('story webview (Chromium)', function () {
   it('gives each status line to one action: the next action replaces it (#13)', async () => {
     await open();
     const items = [
-      { id: 'a-1', title: 'First', modelId: models[0]!.id, createdAt: Date.now(), status: 'done' as const, outputTokens: 5, totalTokens: 9 },
-      { id: 'a-2', title: 'Second', modelId: models[0]!.id, createdAt: Date.now(), status: 'done' as const, outputTokens: 5, totalTokens: 9 },
+      {
+        id: 'a-1',
+        title: 'First',
+        modelId: models[0]!.id,
+        createdAt: Date.now(),
+        status: 'done' as const,
+        outputTokens: 5,
+        totalTokens: 9,
+      },
+      {
+        id: 'a-2',
+        title: 'Second',
+        modelId: models[0]!.id,
+        createdAt: Date.now(),
+        status: 'done' as const,
+        outputTokens: 5,
+        totalTokens: 9,
+      },
     ];
     await sp.send(hostEvent('history', { items }));
     let before = (await sp.posted()).length;
     await sp.page.locator('.history-open', { hasText: 'Second' }).click();
     const open2 = await sp.waitForRequest('history.open', before);
-    await sp.respond(open2.id, { story: { id: 'a-2', title: 'Second', modelId: models[0]!.id, controls, text: 'Text.', status: 'done', usage: null, cost: null, createdAt: Date.now() } });
+    await sp.respond(open2.id, {
+      story: {
+        id: 'a-2',
+        title: 'Second',
+        modelId: models[0]!.id,
+        controls,
+        text: 'Text.',
+        status: 'done',
+        usage: null,
+        cost: null,
+        createdAt: Date.now(),
+      },
+    });
     before = (await sp.posted()).length;
     await sp.page.locator('#export-insert').click();
     const ins = await sp.waitForRequest('export', before);
     await sp.respond(ins.id, { exported: true });
-    await sp.page.waitForFunction(() => document.getElementById('story-status')?.textContent === 'Inserted at the cursor.');
+    await sp.page.waitForFunction(
+      () => document.getElementById('story-status')?.textContent === 'Inserted at the cursor.',
+    );
     before = (await sp.posted()).length;
     await sp.page.getByRole('button', { name: 'Delete “First”' }).click();
     const del = await sp.waitForRequest('history.delete', before);
     await sp.respond(del.id, { deleted: true });
     await sp.page.waitForFunction(() => document.getElementById('story-status')?.textContent === 'Deleted “First”.');
-    await sp.send(hostEvent('state', { auth: { status: 'offline', email: 'reader@example.com' }, models, defaultModelId: models[0]!.id }));
+    await sp.send(
+      hostEvent('state', {
+        auth: { status: 'offline', email: 'reader@example.com' },
+        models,
+        defaultModelId: models[0]!.id,
+      }),
+    );
     await sp.page.waitForFunction(() => document.getElementById('story-status')?.textContent === '');
   });
 
   it('lists history; opens, deletes and exports stories', async () => {
     await open();
     const items = [
-      { id: 'h-1', title: 'First', modelId: models[0]!.id, createdAt: Date.UTC(2025, 0, 2, 10), status: 'done' as const, outputTokens: 1200 },
-      { id: 'h-2', title: 'Second', modelId: models[1]!.id, createdAt: Date.UTC(2025, 0, 3, 10), status: 'stopped' as const, outputTokens: 80, totalTokens: 130, estimated: true as const },
+      {
+        id: 'h-1',
+        title: 'First',
+        modelId: models[0]!.id,
+        createdAt: Date.UTC(2025, 0, 2, 10),
+        status: 'done' as const,
+        outputTokens: 1200,
+      },
+      {
+        id: 'h-2',
+        title: 'Second',
+        modelId: models[1]!.id,
+        createdAt: Date.UTC(2025, 0, 3, 10),
+        status: 'stopped' as const,
+        outputTokens: 80,
+        totalTokens: 130,
+        estimated: true as const,
+      },
     ];
     await sp.send(hostEvent('history', { items }));
     assert.deepEqual(await sp.page.locator('.history-open').allInnerTexts(), ['First', 'Second']);
-    assert.match(await visibleText('#history-list li:nth-child(2)'), /Claude Haiku 4\.5 · .* · ≈ 130 total tokens \(estimate\) · stopped/);
+    assert.match(
+      await visibleText('#history-list li:nth-child(2)'),
+      /Claude Haiku 4\.5 · .* · ≈ 130 total tokens \(estimate\) · stopped/,
+    );
 
     let before = (await sp.posted()).length;
     await sp.page.locator('.history-open', { hasText: 'Second' }).click();
     const openReq = await sp.waitForRequest('history.open', before);
     assert.deepEqual(openReq.params, { id: 'h-2' });
-    await sp.respond(openReq.id, { story: { id: 'h-2', title: 'Second', modelId: models[1]!.id, controls, text: '# Second\n\nText.', status: 'stopped', usage: { inputTokens: 5, outputTokens: 80, totalTokens: 85 }, cost: null, createdAt: items[1]!.createdAt } });
+    await sp.respond(openReq.id, {
+      story: {
+        id: 'h-2',
+        title: 'Second',
+        modelId: models[1]!.id,
+        controls,
+        text: '# Second\n\nText.',
+        status: 'stopped',
+        usage: { inputTokens: 5, outputTokens: 80, totalTokens: 85 },
+        cost: null,
+        createdAt: items[1]!.createdAt,
+      },
+    });
     await sp.page.waitForSelector('#story h1');
     assert.equal(await sp.page.locator('#history-list li.current .history-open').innerText(), 'Second');
 
@@ -549,7 +893,9 @@ describe('story webview (Chromium)', function () {
       assert.deepEqual(r.params, { id: 'h-2', target });
       await sp.respond(r.id, { exported: target !== 'file' });
     }
-    await sp.page.waitForFunction(() => document.getElementById('story-status')?.textContent === 'Copied to the clipboard.');
+    await sp.page.waitForFunction(
+      () => document.getElementById('story-status')?.textContent === 'Copied to the clipboard.',
+    );
 
     before = (await sp.posted()).length;
     await sp.page.getByRole('button', { name: 'Delete “Second”' }).click();
@@ -563,21 +909,50 @@ describe('story webview (Chromium)', function () {
 
   it('shows a story another window is writing as such: no Stop, Continue, Regenerate or Delete; reopens it when it ends', async () => {
     await open();
-    const item = { id: 'w-1', title: 'Elsewhere', modelId: models[0]!.id, createdAt: Date.UTC(2025, 0, 2, 10), status: 'streaming' as const, outputTokens: 0 };
+    const item = {
+      id: 'w-1',
+      title: 'Elsewhere',
+      modelId: models[0]!.id,
+      createdAt: Date.UTC(2025, 0, 2, 10),
+      status: 'streaming' as const,
+      outputTokens: 0,
+    };
     await sp.send(hostEvent('history', { items: [{ ...item, elsewhere: true }], omitted: 1234 }));
     assert.match(await visibleText('#history-list li:nth-child(1)'), /being written in another window/);
     assert.doesNotMatch(await visibleText('#history-list li:nth-child(1)'), /streaming/);
-    assert.equal(await sp.page.getByRole('button', { name: 'Delete “Elsewhere”' }).evaluate((el) => (el as unknown as { disabled: boolean }).disabled), true);
+    assert.equal(
+      await sp.page
+        .getByRole('button', { name: 'Delete “Elsewhere”' })
+        .evaluate((el) => (el as unknown as { disabled: boolean }).disabled),
+      true,
+    );
     assert.equal(await visibleText('#history-omitted'), '1,234 older stories are not listed here; they stay saved.');
 
     let before = (await sp.posted()).length;
     await sp.page.locator('.history-open', { hasText: 'Elsewhere' }).click();
     const openReq = await sp.waitForRequest('history.open', before);
-    const record = { id: 'w-1', title: 'Elsewhere', modelId: models[0]!.id, controls, text: 'Once upon a time', status: 'streaming' as const, usage: null, cost: null, createdAt: item.createdAt };
+    const record = {
+      id: 'w-1',
+      title: 'Elsewhere',
+      modelId: models[0]!.id,
+      controls,
+      text: 'Once upon a time',
+      status: 'streaming' as const,
+      usage: null,
+      cost: null,
+      createdAt: item.createdAt,
+    };
     await sp.respond(openReq.id, { story: { ...record, elsewhere: true } });
-    await sp.page.waitForFunction(() => /another VS Code window/.test(document.getElementById('story-status')?.textContent ?? ''));
+    await sp.page.waitForFunction(() =>
+      /another VS Code window/.test(document.getElementById('story-status')?.textContent ?? ''),
+    );
     assert.deepEqual(
-      [await isDisabled('stop'), await isDisabled('continue'), await isDisabled('regenerate'), await isDisabled('export-copy')],
+      [
+        await isDisabled('stop'),
+        await isDisabled('continue'),
+        await isDisabled('regenerate'),
+        await isDisabled('export-copy'),
+      ],
       [true, true, true, false],
       'only exporting what is there so far',
     );
@@ -588,7 +963,9 @@ describe('story webview (Chromium)', function () {
     const reopen = await sp.waitForRequest('history.open', before);
     assert.deepEqual(reopen.params, { id: 'w-1' });
     await sp.respond(reopen.id, { story: { ...record, text: 'Once upon a time, the end.', status: 'done' } });
-    await sp.page.waitForFunction(() => document.getElementById('story-status')?.textContent === 'The other window finished writing this story.');
+    await sp.page.waitForFunction(
+      () => document.getElementById('story-status')?.textContent === 'The other window finished writing this story.',
+    );
     assert.equal(await isDisabled('continue'), false);
     assert.equal(await sp.page.locator('#history-omitted').isHidden(), true);
     await assertWellFormed();
@@ -596,12 +973,32 @@ describe('story webview (Chromium)', function () {
 
   it('is keyboard accessible: labelled fields, then Generate, the story, its actions and history, in Tab order', async () => {
     await open();
-    await sp.send(hostEvent('history', { items: [{ id: 'k-1', title: 'Kept', modelId: models[0]!.id, createdAt: 0, status: 'done', outputTokens: 1 }] }));
-    await sp.send(hostEvent('story.opened', { story: { id: 'k-1', title: 'Kept', modelId: models[0]!.id, controls, text: 'Text.', status: 'done', usage: null, cost: null, createdAt: 0 } }));
+    await sp.send(
+      hostEvent('history', {
+        items: [{ id: 'k-1', title: 'Kept', modelId: models[0]!.id, createdAt: 0, status: 'done', outputTokens: 1 }],
+      }),
+    );
+    await sp.send(
+      hostEvent('story.opened', {
+        story: {
+          id: 'k-1',
+          title: 'Kept',
+          modelId: models[0]!.id,
+          controls,
+          text: 'Text.',
+          status: 'done',
+          usage: null,
+          cost: null,
+          createdAt: 0,
+        },
+      }),
+    );
     const order: string[] = [];
     for (let i = 0; i < 22; i++) {
       await sp.page.keyboard.press('Tab');
-      order.push(await sp.page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || ''));
+      order.push(
+        await sp.page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || ''),
+      );
     }
     const at = (name: string) => {
       const i = order.indexOf(name);
@@ -609,11 +1006,21 @@ describe('story webview (Chromium)', function () {
       return i;
     };
     assert.ok(at('premise') < at('temperature') && at('temperature') < at('model') && at('model') < at('generate'));
-    assert.ok(at('generate') < at('continue') && at('continue') < at('story') && at('story') < at('refine') && at('refine') < at('export-editor') && at('export-editor') < at('Kept'));
+    assert.ok(
+      at('generate') < at('continue') &&
+        at('continue') < at('story') &&
+        at('story') < at('refine') &&
+        at('refine') < at('export-editor') &&
+        at('export-editor') < at('Kept'),
+    );
     // vscode-label gives each control its accessible name.
     assert.equal(await sp.page.getByRole('textbox', { name: 'Premise' }).count(), 1);
     assert.equal(await sp.page.getByRole('spinbutton', { name: 'Temperature (0–1)' }).count(), 1);
-    assert.equal(await sp.page.locator('[role="status"][aria-live="polite"]#story-status').count(), 1, 'story status is announced');
+    assert.equal(
+      await sp.page.locator('[role="status"][aria-live="polite"]#story-status').count(),
+      1,
+      'story status is announced',
+    );
   });
 
   it('ignores malformed host messages with a warning and keeps working', async () => {

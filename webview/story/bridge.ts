@@ -1,7 +1,15 @@
 // Typed wrapper around acquireVsCodeApi(): requests with ids and timeouts, validated replies and
 // events, and the persisted state.
 import { parseHostMessage, parseResult, parseWebviewState, request, webviewEvent } from '../../src/core/story/protocol';
-import type { HostEvent, ParamsOf, ResultOf, WebviewEvents, WebviewEventType, WebviewMethod, WebviewState } from '../../src/core/story/protocol';
+import type {
+  HostEvent,
+  ParamsOf,
+  ResultOf,
+  WebviewEvents,
+  WebviewEventType,
+  WebviewMethod,
+  WebviewState,
+} from '../../src/core/story/protocol';
 
 /** The part of VS Code's webview API we use. */
 export interface VsCodeApi {
@@ -26,7 +34,13 @@ export class HostError extends Error {
 }
 
 /** Requests that wait on the user (dialogs, sign-in) get long; the rest must be acknowledged quickly. */
-const SLOW_METHODS: ReadonlySet<WebviewMethod> = new Set<WebviewMethod>(['signIn', 'export', 'history.delete', 'openSettings', 'openLink']);
+const SLOW_METHODS: ReadonlySet<WebviewMethod> = new Set<WebviewMethod>([
+  'signIn',
+  'export',
+  'history.delete',
+  'openSettings',
+  'openLink',
+]);
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const SLOW_TIMEOUT_MS = 600_000;
 

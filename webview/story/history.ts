@@ -29,7 +29,13 @@ export class HistoryPager {
     private readonly list: (query: HistoryQuery) => Promise<HistoryPage>,
     private readonly show: (page: HistoryPage) => void,
   ) {
-    this.input = el('vscode-textfield', { id: 'history-search', type: 'search', placeholder: 'Search titles and premises', 'aria-label': 'Search the history by title or premise', maxlength: String(LIMITS.searchMax) });
+    this.input = el('vscode-textfield', {
+      id: 'history-search',
+      type: 'search',
+      placeholder: 'Search titles and premises',
+      'aria-label': 'Search the history by title or premise',
+      maxlength: String(LIMITS.searchMax),
+    });
     this.search = el('div', { class: 'history-search', hidden: 'true' }, this.input);
     this.count = el('p', { class: 'muted history-count', id: 'history-count', role: 'status', 'aria-live': 'polite' });
     this.more = el('vscode-button', { id: 'history-more', secondary: 'true', hidden: 'true' }, 'Show more');
@@ -102,14 +108,22 @@ export class HistoryPager {
     const n = numberFormat.format(this.total);
     if (this.query) {
       const quoted = `“${this.query}”`;
-      this.count.textContent = this.total === 0 ? `No stories match ${quoted}.` : `${n} ${this.total === 1 ? 'story matches' : 'stories match'} ${quoted}${left > 0 ? `; showing ${numberFormat.format(items.length)}` : ''}.`;
+      this.count.textContent =
+        this.total === 0
+          ? `No stories match ${quoted}.`
+          : `${n} ${this.total === 1 ? 'story matches' : 'stories match'} ${quoted}${left > 0 ? `; showing ${numberFormat.format(items.length)}` : ''}.`;
     } else {
-      this.count.textContent = left > 0 ? `Showing the newest ${numberFormat.format(items.length)} of ${n} stories.` : '';
+      this.count.textContent =
+        left > 0 ? `Showing the newest ${numberFormat.format(items.length)} of ${n} stories.` : '';
     }
   }
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string>, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string>,
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, k === 'hidden' || k === 'secondary' ? '' : v);
   e.append(...children);

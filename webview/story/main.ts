@@ -11,7 +11,16 @@ import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import { AUDIENCES, EMPTY_DRAFT, ERROR_ACTIONS, LENGTHS, LIMITS, PROTOCOL_VERSION, isSafeLink, validateControls } from '../../src/core/story/protocol';
+import {
+  AUDIENCES,
+  EMPTY_DRAFT,
+  ERROR_ACTIONS,
+  LENGTHS,
+  LIMITS,
+  PROTOCOL_VERSION,
+  isSafeLink,
+  validateControls,
+} from '../../src/core/story/protocol';
 import type {
   AuthState,
   Cost,
@@ -48,7 +57,10 @@ declare global {
 type Field = 'premise' | 'genre' | 'audience' | 'tone' | 'length' | 'temperature' | 'characters' | 'setting';
 type TextControl = VscodeTextfield | VscodeTextarea;
 /** Requests that start a stream; 'retry' re-sends the last one. */
-type StoryAction = { method: 'generate'; params: ParamsOf<'generate'> } | { method: 'continue' | 'regenerate'; params: ParamsOf<'continue'> } | { method: 'refine'; params: ParamsOf<'refine'> };
+type StoryAction =
+  | { method: 'generate'; params: ParamsOf<'generate'> }
+  | { method: 'continue' | 'regenerate'; params: ParamsOf<'continue'> }
+  | { method: 'refine'; params: ParamsOf<'refine'> };
 
 interface Shown {
   id: string;
@@ -67,7 +79,11 @@ const ELSEWHERE_STATUS = 'This story is being written in another VS Code window.
 // ───────────────────────────── DOM helpers ─────────────────────────────
 
 type Attrs = Record<string, string | boolean | undefined>;
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === true) el.setAttribute(k, '');
@@ -88,7 +104,12 @@ function button(label: string, attrs: Attrs, onClick: () => void): VscodeButton 
 const numberFormat = new Intl.NumberFormat('en');
 function formatCost(cost: Cost | null): string {
   if (!cost) return '';
-  const f = new Intl.NumberFormat('en', { style: 'currency', currency: cost.currency, minimumFractionDigits: 2, maximumFractionDigits: cost.amount < 1 ? 4 : 2 });
+  const f = new Intl.NumberFormat('en', {
+    style: 'currency',
+    currency: cost.currency,
+    minimumFractionDigits: 2,
+    maximumFractionDigits: cost.amount < 1 ? 4 : 2,
+  });
   return `≈ ${f.format(cost.amount)} (estimate)`;
 }
 
@@ -127,9 +148,20 @@ class StoryApp {
   private readonly storySection = h('section', { class: 'story-section', 'aria-labelledby': 'story-title' });
   private readonly storyTitle = h('h2', { id: 'story-title' }, 'Story');
   private readonly storyMeta = h('div', { class: 'story-meta', id: 'story-meta' });
-  private readonly storyStatus = h('div', { class: 'story-status', id: 'story-status', role: 'status', 'aria-live': 'polite' });
+  private readonly storyStatus = h('div', {
+    class: 'story-status',
+    id: 'story-status',
+    role: 'status',
+    'aria-live': 'polite',
+  });
   private readonly errorBox = h('div', { class: 'error-box', id: 'story-error', role: 'alert', hidden: true });
-  private readonly storyEl = h('article', { class: 'story', id: 'story', 'aria-labelledby': 'story-title', 'aria-busy': 'false', tabindex: '0' });
+  private readonly storyEl = h('article', {
+    class: 'story',
+    id: 'story',
+    'aria-labelledby': 'story-title',
+    'aria-busy': 'false',
+    tabindex: '0',
+  });
   private readonly actionButtons: Record<'stop' | 'continue' | 'regenerate', VscodeButton>;
   private readonly exportButtons: Record<ExportTarget, VscodeButton>;
   private readonly refineField: VscodeTextfield;
@@ -166,30 +198,81 @@ class StoryApp {
     this.fresh = saved === undefined;
 
     this.fields = {
-      premise: h('vscode-textarea', { id: 'premise', rows: '4', resize: 'vertical', placeholder: 'A lighthouse keeper finds a message in a bottle…', 'data-field': 'premise' }),
+      premise: h('vscode-textarea', {
+        id: 'premise',
+        rows: '4',
+        resize: 'vertical',
+        placeholder: 'A lighthouse keeper finds a message in a bottle…',
+        'data-field': 'premise',
+      }),
       genre: h('vscode-textfield', { id: 'genre', placeholder: 'fantasy', 'data-field': 'genre' }),
       tone: h('vscode-textfield', { id: 'tone', placeholder: 'whimsical', 'data-field': 'tone' }),
-      temperature: h('vscode-textfield', { id: 'temperature', type: 'number', min: '0', max: '1', step: '0.1', 'data-field': 'temperature' }),
-      characters: h('vscode-textarea', { id: 'characters', rows: '2', resize: 'vertical', placeholder: 'Mara, the keeper; Gull, a talkative bird', 'data-field': 'characters' }),
-      setting: h('vscode-textarea', { id: 'setting', rows: '2', resize: 'vertical', placeholder: 'A rocky island, late autumn', 'data-field': 'setting' }),
+      temperature: h('vscode-textfield', {
+        id: 'temperature',
+        type: 'number',
+        min: '0',
+        max: '1',
+        step: '0.1',
+        'data-field': 'temperature',
+      }),
+      characters: h('vscode-textarea', {
+        id: 'characters',
+        rows: '2',
+        resize: 'vertical',
+        placeholder: 'Mara, the keeper; Gull, a talkative bird',
+        'data-field': 'characters',
+      }),
+      setting: h('vscode-textarea', {
+        id: 'setting',
+        rows: '2',
+        resize: 'vertical',
+        placeholder: 'A rocky island, late autumn',
+        'data-field': 'setting',
+      }),
     };
     this.selects = {
-      audience: select('audience', AUDIENCES.map((a) => ({ value: a, label: a[0]!.toUpperCase() + a.slice(1) }))),
-      length: select('length', LENGTHS.map((l) => ({ value: l, label: l[0]!.toUpperCase() + l.slice(1) }))),
+      audience: select(
+        'audience',
+        AUDIENCES.map((a) => ({ value: a, label: a[0]!.toUpperCase() + a.slice(1) })),
+      ),
+      length: select(
+        'length',
+        LENGTHS.map((l) => ({ value: l, label: l[0]!.toUpperCase() + l.slice(1) })),
+      ),
       model: select('model', []),
     };
-    this.generateButton = button('Generate', { id: 'generate', title: 'Generate (Ctrl+Enter)' }, () => void this.generate());
+    this.generateButton = button(
+      'Generate',
+      { id: 'generate', title: 'Generate (Ctrl+Enter)' },
+      () => void this.generate(),
+    );
     this.actionButtons = {
       stop: button('Stop', { id: 'stop', secondary: true, title: 'Stop (Escape)' }, () => void this.stop()),
       continue: button('Continue', { id: 'continue', secondary: true }, () => void this.storyAction('continue')),
-      regenerate: button('Regenerate', { id: 'regenerate', secondary: true }, () => void this.storyAction('regenerate')),
+      regenerate: button(
+        'Regenerate',
+        { id: 'regenerate', secondary: true },
+        () => void this.storyAction('regenerate'),
+      ),
     };
-    const exportLabels: Record<ExportTarget, string> = { editor: 'Open in editor', file: 'Save…', insert: 'Insert at cursor', copy: 'Copy' };
+    const exportLabels: Record<ExportTarget, string> = {
+      editor: 'Open in editor',
+      file: 'Save…',
+      insert: 'Insert at cursor',
+      copy: 'Copy',
+    };
     this.exportButtons = Object.fromEntries(
-      (Object.keys(exportLabels) as ExportTarget[]).map((t) => [t, button(exportLabels[t], { id: `export-${t}`, secondary: true }, () => void this.exportStory(t))]),
+      (Object.keys(exportLabels) as ExportTarget[]).map((t) => [
+        t,
+        button(exportLabels[t], { id: `export-${t}`, secondary: true }, () => void this.exportStory(t)),
+      ]),
     ) as Record<ExportTarget, VscodeButton>;
     this.refineField = h('vscode-textfield', { id: 'refine', placeholder: 'e.g. Make the ending happier' });
-    this.refineButton = button('Refine', { id: 'refine-button', secondary: true, title: 'Refine (Ctrl+Enter)' }, () => void this.refine());
+    this.refineButton = button(
+      'Refine',
+      { id: 'refine-button', secondary: true, title: 'Refine (Ctrl+Enter)' },
+      () => void this.refine(),
+    );
 
     this.build();
     this.fillForm(this.draft);
@@ -205,7 +288,13 @@ class StoryApp {
       const error = h('div', { class: 'field-error', id: `${id}-error` });
       this.fieldErrors.set(id, error);
       const labelEl = h('vscode-label', { for: id }, label);
-      return h('div', { class: `field field-${id}` }, h('div', { class: 'label-row' }, labelEl, ...(extra ? [extra] : [])), control, error);
+      return h(
+        'div',
+        { class: `field field-${id}` },
+        h('div', { class: 'label-row' }, labelEl, ...(extra ? [extra] : [])),
+        control,
+        error,
+      );
     };
     const header = h('header', { class: 'top' }, this.authLine, this.usageLine);
     const form = h(
@@ -214,8 +303,18 @@ class StoryApp {
       h('h2', { id: 'form-title' }, 'New story'),
       field('premise', 'Premise', this.fields.premise, this.premiseCount),
       h('div', { class: 'row' }, field('genre', 'Genre', this.fields.genre), field('tone', 'Tone', this.fields.tone)),
-      h('div', { class: 'row' }, field('audience', 'Audience', this.selects.audience), field('length', 'Length', this.selects.length)),
-      h('div', { class: 'row' }, field('temperature', 'Temperature (0–1)', this.fields.temperature), field('model', 'Model', this.selects.model)),
+      h(
+        'div',
+        { class: 'row' },
+        field('audience', 'Audience', this.selects.audience),
+        field('length', 'Length', this.selects.length),
+      ),
+      h(
+        'div',
+        { class: 'row' },
+        field('temperature', 'Temperature (0–1)', this.fields.temperature),
+        field('model', 'Model', this.selects.model),
+      ),
       h(
         'details',
         { class: 'more' },
@@ -224,22 +323,64 @@ class StoryApp {
         field('setting', 'Setting', this.fields.setting),
       ),
       this.formAlert,
-      h('div', { class: 'form-actions' }, this.generateButton, h('span', { class: 'muted hint' }, 'Ctrl+Enter to generate, Escape to stop')),
+      h(
+        'div',
+        { class: 'form-actions' },
+        this.generateButton,
+        h('span', { class: 'muted hint' }, 'Ctrl+Enter to generate, Escape to stop'),
+      ),
     );
 
-    const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Story actions' }, this.actionButtons.stop, this.actionButtons.continue, this.actionButtons.regenerate);
-    const exportBar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Export' }, ...Object.values(this.exportButtons));
+    const toolbar = h(
+      'div',
+      { class: 'toolbar', role: 'toolbar', 'aria-label': 'Story actions' },
+      this.actionButtons.stop,
+      this.actionButtons.continue,
+      this.actionButtons.regenerate,
+    );
+    const exportBar = h(
+      'div',
+      { class: 'toolbar', role: 'toolbar', 'aria-label': 'Export' },
+      ...Object.values(this.exportButtons),
+    );
     const refine = h(
       'div',
       { class: 'refine' },
       h('vscode-label', { for: 'refine' }, 'Refine with an instruction'),
       h('div', { class: 'refine-row' }, this.refineField, this.refineButton),
     );
-    this.storySection.append(h('div', { class: 'story-head' }, this.storyTitle, toolbar), this.storyMeta, this.storyStatus, this.errorBox, this.storyEl, refine, exportBar);
+    this.storySection.append(
+      h('div', { class: 'story-head' }, this.storyTitle, toolbar),
+      this.storyMeta,
+      this.storyStatus,
+      this.errorBox,
+      this.storyEl,
+      refine,
+      exportBar,
+    );
 
-    const history = h('section', { class: 'history', 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), this.historyPager.search, this.historyEmpty, this.historyList, this.historyOmitted, this.historyPager.footer);
+    const history = h(
+      'section',
+      { class: 'history', 'aria-labelledby': 'history-title' },
+      h('h2', { id: 'history-title' }, 'History'),
+      this.historyPager.search,
+      this.historyEmpty,
+      this.historyList,
+      this.historyOmitted,
+      this.historyPager.footer,
+    );
     // DOM (and so Tab) order: form, story, history; the grid puts history under the form when wide.
-    this.root.append(header, this.notice, h('div', { class: 'columns' }, h('div', { class: 'area-form' }, form), h('div', { class: 'area-story' }, this.storySection), h('div', { class: 'area-history' }, history)));
+    this.root.append(
+      header,
+      this.notice,
+      h(
+        'div',
+        { class: 'columns' },
+        h('div', { class: 'area-form' }, form),
+        h('div', { class: 'area-story' }, this.storySection),
+        h('div', { class: 'area-history' }, history),
+      ),
+    );
   }
 
   private wire(): void {
@@ -270,7 +411,9 @@ class StoryApp {
     this.storyEl.addEventListener('click', onLink);
     this.storyEl.addEventListener('auxclick', onLink);
     window.addEventListener('pagehide', () => this.saveNow());
-    window.addEventListener('error', (e) => this.bridge.emit('log', { level: 'error', message: String(e.message).slice(0, 500) }));
+    window.addEventListener('error', (e) =>
+      this.bridge.emit('log', { level: 'error', message: String(e.message).slice(0, 500) }),
+    );
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -294,7 +437,9 @@ class StoryApp {
     this.fields.temperature.value = d.temperature;
     this.fields.characters.value = d.characters;
     this.fields.setting.value = d.setting;
-    this.selects.audience.value = (AUDIENCES as readonly string[]).includes(d.audience) ? d.audience : EMPTY_DRAFT.audience;
+    this.selects.audience.value = (AUDIENCES as readonly string[]).includes(d.audience)
+      ? d.audience
+      : EMPTY_DRAFT.audience;
     this.selects.length.value = (LENGTHS as readonly string[]).includes(d.length) ? d.length : EMPTY_DRAFT.length;
     this.refineField.value = d.refineInstruction;
     this.updateCounter();
@@ -324,7 +469,12 @@ class StoryApp {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     const story = this.shown ? { storyId: this.shown.id } : {};
-    const state: WebviewState = { version: 1, draft: this.draft, ...story, ...(this.owner ? { owner: this.owner } : {}) };
+    const state: WebviewState = {
+      version: 1,
+      draft: this.draft,
+      ...story,
+      ...(this.owner ? { owner: this.owner } : {}),
+    };
     this.bridge.setState(state);
     // The host keeps it too (in memory), for when this panel is closed and another opened.
     if (this.owner) this.bridge.emit('draft', { draft: this.draft, ...story });
@@ -360,15 +510,30 @@ class StoryApp {
     for (const [field, el] of this.fieldErrors) {
       const message = errors.get(field) ?? '';
       el.textContent = message;
-      const control = field === 'model' ? this.selects.model : field === 'audience' || field === 'length' ? this.selects[field] : this.fields[field];
+      const control =
+        field === 'model'
+          ? this.selects.model
+          : field === 'audience' || field === 'length'
+            ? this.selects[field]
+            : this.fields[field];
       control.invalid = message !== '';
       control.toggleAttribute('aria-invalid', message !== '');
     }
-    this.formAlert.textContent = errors.size ? `Please fix ${errors.size === 1 ? 'one problem' : `${errors.size} problems`}: ${[...errors.values()].join(' ')}` : '';
+    this.formAlert.textContent = errors.size
+      ? `Please fix ${errors.size === 1 ? 'one problem' : `${errors.size} problems`}: ${[...errors.values()].join(' ')}`
+      : '';
     if (focus && errors.size) {
       const first = [...this.fieldErrors.keys()].find((f) => errors.has(f));
-      if (first === 'characters' || first === 'setting') (this.root.querySelector('details.more') as HTMLDetailsElement).open = true;
-      const el = first === 'model' ? this.selects.model : first === 'audience' || first === 'length' ? this.selects[first] : first ? this.fields[first] : undefined;
+      if (first === 'characters' || first === 'setting')
+        (this.root.querySelector('details.more') as HTMLDetailsElement).open = true;
+      const el =
+        first === 'model'
+          ? this.selects.model
+          : first === 'audience' || first === 'length'
+            ? this.selects[first]
+            : first
+              ? this.fields[first]
+              : undefined;
       el?.focus();
     }
     return result.ok && errors.size === 0 ? result.value : undefined;
@@ -435,7 +600,15 @@ class StoryApp {
     if (!this.shown) return;
     this.say('');
     const r = await this.call('export', { id: this.shown.id, target });
-    if (r?.exported) this.say({ editor: 'Opened in a new editor.', file: 'Saved.', insert: 'Inserted at the cursor.', copy: 'Copied to the clipboard.' }[target]);
+    if (r?.exported)
+      this.say(
+        {
+          editor: 'Opened in a new editor.',
+          file: 'Saved.',
+          insert: 'Inserted at the cursor.',
+          copy: 'Copied to the clipboard.',
+        }[target],
+      );
   }
 
   /** `quiet`: the story saved with the state or a closed panel's; if it is gone, nothing is said. */
@@ -493,7 +666,12 @@ class StoryApp {
     this.fillForm(this.draft);
     for (const [field, el] of this.fieldErrors) {
       el.textContent = '';
-      const control = field === 'model' ? this.selects.model : field === 'audience' || field === 'length' ? this.selects[field] : this.fields[field];
+      const control =
+        field === 'model'
+          ? this.selects.model
+          : field === 'audience' || field === 'length'
+            ? this.selects[field]
+            : this.fields[field];
       control.invalid = false;
       control.removeAttribute('aria-invalid');
     }
@@ -502,10 +680,9 @@ class StoryApp {
   }
 
   /** A request whose failure is shown in the error box; undefined on failure. */
-  private async call<M extends 'stop' | 'export' | 'history.open' | 'history.delete' | 'signIn' | 'openSettings' | 'openLink'>(
-    method: M,
-    params: ParamsOf<M>,
-  ): Promise<ResultOf<M> | undefined> {
+  private async call<
+    M extends 'stop' | 'export' | 'history.open' | 'history.delete' | 'signIn' | 'openSettings' | 'openLink',
+  >(method: M, params: ParamsOf<M>): Promise<ResultOf<M> | undefined> {
     try {
       return await this.bridge.request(method, params);
     } catch (e) {
@@ -560,7 +737,8 @@ class StoryApp {
         this.historyOmittedCount = e.data.omitted ?? 0;
         // The other window finished the story on screen: show how it ended.
         const shown = this.shown;
-        if (shown?.elsewhere && !this.history.some((i) => i.id === shown.id && i.elsewhere)) void this.openStory(shown.id, false);
+        if (shown?.elsewhere && !this.history.some((i) => i.id === shown.id && i.elsewhere))
+          void this.openStory(shown.id, false);
         return this.renderHistory();
       }
       case 'story.opened':
@@ -607,7 +785,11 @@ class StoryApp {
   /** Clears what belonged to another user; opens the saved story once its owner is signed in. */
   private followUser(a: AuthState): void {
     const email = a.status === 'signedIn' || a.status === 'offline' ? a.email : undefined;
-    if (a.status === 'signedOut' || a.status === 'unconfigured' || (email !== undefined && this.owner !== undefined && email !== this.owner)) {
+    if (
+      a.status === 'signedOut' ||
+      a.status === 'unconfigured' ||
+      (email !== undefined && this.owner !== undefined && email !== this.owner)
+    ) {
       const hadSome = this.owner !== undefined || this.shown !== undefined || this.history.length > 0;
       this.owner = undefined;
       if (hadSome) this.clearUser();
@@ -642,13 +824,22 @@ class StoryApp {
         this.notice.replaceChildren();
         return;
       case 'signedOut':
-        return notice('Sign in to write stories.', button('Sign in', { id: 'notice-sign-in' }, () => void this.call('signIn', {})));
+        return notice(
+          'Sign in to write stories.',
+          button('Sign in', { id: 'notice-sign-in' }, () => void this.call('signIn', {})),
+        );
       case 'sessionExpired':
-        return notice('Your session has expired. Sign in again to keep writing.', button('Sign in', { id: 'notice-sign-in' }, () => void this.call('signIn', {})));
+        return notice(
+          'Your session has expired. Sign in again to keep writing.',
+          button('Sign in', { id: 'notice-sign-in' }, () => void this.call('signIn', {})),
+        );
       case 'offline':
         return notice("You're offline. Storyteller reconnects by itself; your draft and history are kept.");
       case 'unconfigured':
-        return notice('Storyteller is not configured yet: set your Cognito and Bedrock settings first.', button('Open settings', { id: 'notice-settings' }, () => void this.call('openSettings', {})));
+        return notice(
+          'Storyteller is not configured yet: set your Cognito and Bedrock settings first.',
+          button('Open settings', { id: 'notice-settings' }, () => void this.call('openSettings', {})),
+        );
     }
   }
 
@@ -668,22 +859,46 @@ class StoryApp {
     const keep = d.kind === 'continue' && this.shown?.id === d.storyId;
     if (!keep) this.renderer.reset();
     const title = keep && this.shown ? this.shown.title : titleFromPremise(d.controls.premise);
-    this.shown = { id: d.storyId, title, modelId: d.modelId, status: 'streaming', usage: null, cost: null, stopReason: '' };
+    this.shown = {
+      id: d.storyId,
+      title,
+      modelId: d.modelId,
+      status: 'streaming',
+      usage: null,
+      cost: null,
+      stopReason: '',
+    };
     this.hideError();
     this.storyTitle.textContent = title;
     this.storyMeta.textContent = this.modelName(d.modelId);
-    this.storyStatus.textContent = { new: 'Writing the story…', continue: 'Continuing the story…', regenerate: 'Writing the story again…', refine: 'Refining the story…' }[d.kind];
+    this.storyStatus.textContent = {
+      new: 'Writing the story…',
+      continue: 'Continuing the story…',
+      regenerate: 'Writing the story again…',
+      refine: 'Refining the story…',
+    }[d.kind];
     this.storyEl.setAttribute('aria-busy', 'true');
     this.saveNow();
     this.update();
   }
 
-  private onEnded(storyId: string, status: 'done' | 'stopped', usage: Usage | null, cost: Cost | null, stopReason: string): void {
+  private onEnded(
+    storyId: string,
+    status: 'done' | 'stopped',
+    usage: Usage | null,
+    cost: Cost | null,
+    stopReason: string,
+  ): void {
     const shown = this.shown;
     if (!shown || shown.id !== storyId) return;
     Object.assign(shown, { status, usage, cost, stopReason });
     this.renderer.finish(() => this.storyEl.setAttribute('aria-busy', 'false'));
-    const reason = stopReason === 'max_tokens' ? ' It reached the length limit: Continue writes more.' : stopReason === 'content_filtered' || stopReason === 'guardrail_intervened' ? ' The model stopped for content reasons.' : '';
+    const reason =
+      stopReason === 'max_tokens'
+        ? ' It reached the length limit: Continue writes more.'
+        : stopReason === 'content_filtered' || stopReason === 'guardrail_intervened'
+          ? ' The model stopped for content reasons.'
+          : '';
     this.storyStatus.textContent = status === 'done' ? `Story finished.${reason}` : 'Stopped. The text so far is kept.';
     this.renderMeta();
     this.update();
@@ -694,18 +909,33 @@ class StoryApp {
       this.shown.status = 'failed';
       if (!d.partialKept) this.renderer.reset();
       this.renderer.finish(() => this.storyEl.setAttribute('aria-busy', 'false'));
-      this.storyStatus.textContent = d.partialKept ? 'The story stopped early. The text so far is kept.' : 'The story failed.';
+      this.storyStatus.textContent = d.partialKept
+        ? 'The story stopped early. The text so far is kept.'
+        : 'The story failed.';
     } else if (d.storyId && this.shown?.id !== d.storyId) {
       return;
     }
-    this.showError(d.message, d.actions.filter((a) => a !== 'continue' || d.partialKept), d.storyId);
+    this.showError(
+      d.message,
+      d.actions.filter((a) => a !== 'continue' || d.partialKept),
+      d.storyId,
+    );
     this.update();
   }
 
   private showStory(story: StoryRecord, announce: boolean): void {
     const elsewhere = story.elsewhere === true;
     const wasElsewhere = this.shown?.id === story.id && this.shown.elsewhere === true;
-    this.shown = { id: story.id, title: story.title, modelId: story.modelId, status: story.status, usage: story.usage, cost: story.cost, stopReason: '', elsewhere };
+    this.shown = {
+      id: story.id,
+      title: story.title,
+      modelId: story.modelId,
+      status: story.status,
+      usage: story.usage,
+      cost: story.cost,
+      stopReason: '',
+      elsewhere,
+    };
     this.renderer.reset(story.text);
     this.storyEl.setAttribute('aria-busy', String(story.status === 'streaming' && !elsewhere));
     this.storyTitle.textContent = story.title || titleFromPremise(story.controls.premise);
@@ -731,27 +961,68 @@ class StoryApp {
     this.historyEmpty.hidden = this.history.length > 0;
     const omitted = this.historyOmittedCount;
     this.historyOmitted.hidden = omitted === 0;
-    this.historyOmitted.textContent = omitted === 0 ? '' : `${numberFormat.format(omitted)} older ${omitted === 1 ? 'story is' : 'stories are'} not listed here; they stay saved.`;
+    this.historyOmitted.textContent =
+      omitted === 0
+        ? ''
+        : `${numberFormat.format(omitted)} older ${omitted === 1 ? 'story is' : 'stories are'} not listed here; they stay saved.`;
     const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
     this.historyList.replaceChildren(
       ...this.history.map((item) => {
         const title = item.title || 'Untitled story';
         const open = h('button', { class: 'link-button history-open', type: 'button', 'data-id': item.id }, title);
         open.addEventListener('click', () => void this.openStory(item.id, true));
-        const meta = h('span', { class: 'muted history-meta' }, [this.modelName(item.modelId), dateFormat.format(item.createdAt), historyTokens(item), item.elsewhere ? 'being written in another window' : item.status === 'done' ? '' : item.status].filter(Boolean).join(' · '));
-        const del = button('Delete', { class: 'history-delete', secondary: true, 'aria-label': `Delete “${title}”`, 'data-id': item.id }, () => void this.deleteStory(item));
+        const meta = h(
+          'span',
+          { class: 'muted history-meta' },
+          [
+            this.modelName(item.modelId),
+            dateFormat.format(item.createdAt),
+            historyTokens(item),
+            item.elsewhere ? 'being written in another window' : item.status === 'done' ? '' : item.status,
+          ]
+            .filter(Boolean)
+            .join(' · '),
+        );
+        const del = button(
+          'Delete',
+          { class: 'history-delete', secondary: true, 'aria-label': `Delete “${title}”`, 'data-id': item.id },
+          () => void this.deleteStory(item),
+        );
         del.disabled = item.status === 'streaming';
-        return h('li', { class: this.shown?.id === item.id ? 'current' : '' }, h('div', { class: 'history-text' }, open, meta), del);
+        return h(
+          'li',
+          { class: this.shown?.id === item.id ? 'current' : '' },
+          h('div', { class: 'history-text' }, open, meta),
+          del,
+        );
       }),
     );
   }
 
   private showError(message: string, actions: readonly ErrorAction[], storyId?: string): void {
-    const labels: Record<ErrorAction, string> = { retry: 'Retry', continue: 'Continue', signIn: 'Sign in', pickModel: 'Pick another model', openSettings: 'Open settings' };
+    const labels: Record<ErrorAction, string> = {
+      retry: 'Retry',
+      continue: 'Continue',
+      signIn: 'Sign in',
+      pickModel: 'Pick another model',
+      openSettings: 'Open settings',
+    };
     const usable = actions.filter((a) => a !== 'retry' || this.lastAction);
     this.errorBox.replaceChildren(
       h('p', { class: 'error-message' }, message),
-      ...(usable.length ? [h('div', { class: 'toolbar' }, ...usable.map((a) => button(labels[a], { 'data-action': a, secondary: a !== usable[0] }, () => this.runErrorAction(a, storyId))))] : []),
+      ...(usable.length
+        ? [
+            h(
+              'div',
+              { class: 'toolbar' },
+              ...usable.map((a) =>
+                button(labels[a], { 'data-action': a, secondary: a !== usable[0] }, () =>
+                  this.runErrorAction(a, storyId),
+                ),
+              ),
+            ),
+          ]
+        : []),
     );
     this.errorBox.hidden = false;
   }
@@ -775,7 +1046,8 @@ class StoryApp {
     this.actionButtons.stop.disabled = !this.streaming;
     this.actionButtons.continue.disabled = !canWrite || !s || !hasText || s.status === 'streaming';
     this.actionButtons.regenerate.disabled = !canWrite || !s || s.elsewhere === true;
-    this.refineButton.disabled = !canWrite || !s || !hasText || s.elsewhere === true || this.refineField.value.trim() === '';
+    this.refineButton.disabled =
+      !canWrite || !s || !hasText || s.elsewhere === true || this.refineField.value.trim() === '';
     for (const b of Object.values(this.exportButtons)) b.disabled = !s || !hasText || this.streaming;
     this.storySection.dataset.status = s?.status ?? 'empty';
     for (const b of this.historyList.querySelectorAll<VscodeButton>('.history-delete')) {
@@ -790,16 +1062,24 @@ class StoryApp {
 
 /** The one unit everywhere: total tokens, marked when estimated (a stream stopped before Bedrock counted). */
 function tokensLabel(total: number, estimated: boolean): string {
-  return estimated ? `≈ ${numberFormat.format(total)} total tokens (estimate)` : `${numberFormat.format(total)} total tokens`;
+  return estimated
+    ? `≈ ${numberFormat.format(total)} total tokens (estimate)`
+    : `${numberFormat.format(total)} total tokens`;
 }
 
 function historyTokens(item: HistoryItem): string {
   // Older hosts list output tokens only: say so rather than mix units.
-  return item.totalTokens === undefined ? `${numberFormat.format(item.outputTokens)} output tokens` : tokensLabel(item.totalTokens, item.estimated === true);
+  return item.totalTokens === undefined
+    ? `${numberFormat.format(item.outputTokens)} output tokens`
+    : tokensLabel(item.totalTokens, item.estimated === true);
 }
 
 function select(id: string, options: { value: string; label: string }[]): VscodeSingleSelect {
-  return h('vscode-single-select', { id, 'data-field': id }, ...options.map((o) => h('vscode-option', { value: o.value }, o.label)));
+  return h(
+    'vscode-single-select',
+    { id, 'data-field': id },
+    ...options.map((o) => h('vscode-option', { value: o.value }, o.label)),
+  );
 }
 
 function isErrorAction(code: string | undefined): code is ErrorAction {
@@ -811,7 +1091,16 @@ function errorMessage(e: unknown): string {
 }
 
 function newStats(): RenderStats {
-  return { deltas: 0, flushes: 0, chars: 0, committedChunks: 0, tailRenders: 0, maxFlushMs: 0, totalFlushMs: 0, slowFlushes: 0 };
+  return {
+    deltas: 0,
+    flushes: 0,
+    chars: 0,
+    committedChunks: 0,
+    tailRenders: 0,
+    maxFlushMs: 0,
+    totalFlushMs: 0,
+    slowFlushes: 0,
+  };
 }
 
 const app = document.getElementById('app');

@@ -33,8 +33,32 @@ export function createMarkdown(): MarkdownIt {
 }
 
 const ALLOWED = new Set([
-  'P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'EM', 'STRONG', 'S', 'DEL', 'CODE', 'PRE', 'BLOCKQUOTE',
-  'UL', 'OL', 'LI', 'HR', 'BR', 'A', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH', 'TD',
+  'P',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'EM',
+  'STRONG',
+  'S',
+  'DEL',
+  'CODE',
+  'PRE',
+  'BLOCKQUOTE',
+  'UL',
+  'OL',
+  'LI',
+  'HR',
+  'BR',
+  'A',
+  'TABLE',
+  'THEAD',
+  'TBODY',
+  'TR',
+  'TH',
+  'TD',
 ]);
 
 /** Parses markdown-it's HTML in an inert template and keeps only allowlisted elements and attributes. */
@@ -209,7 +233,8 @@ export class StoryRenderer {
   private render(): void {
     this.scan();
     let boundary = this.blockBoundary;
-    if (this.source.length - this.committed > TAIL_SOFT_MAX && this.lineBoundary > boundary) boundary = this.lineBoundary;
+    if (this.source.length - this.committed > TAIL_SOFT_MAX && this.lineBoundary > boundary)
+      boundary = this.lineBoundary;
     if (boundary > this.committed) {
       const chunk = document.createElement('div');
       chunk.className = 'chunk';
@@ -237,7 +262,8 @@ export class StoryRenderer {
       if (m) {
         const marker = m[1]!;
         if (!this.fence) this.fence = { char: marker[0]!, len: marker.length };
-        else if (marker[0] === this.fence.char && marker.length >= this.fence.len && line.trim() === marker) this.fence = undefined;
+        else if (marker[0] === this.fence.char && marker.length >= this.fence.len && line.trim() === marker)
+          this.fence = undefined;
       }
       start = nl + 1;
       if (!this.fence) {

@@ -18,7 +18,11 @@ export const converse: RestOperation<BedrockDeps, IssuedCredentials> = {
     const out: Wire<ConverseResponse> = {
       output: { message: { role: 'assistant', content: [{ text: result.text }] } },
       stopReason: result.stopReason as ConverseResponse['stopReason'],
-      usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens, totalTokens: result.inputTokens + result.outputTokens },
+      usage: {
+        inputTokens: result.inputTokens,
+        outputTokens: result.outputTokens,
+        totalTokens: result.inputTokens + result.outputTokens,
+      },
       metrics: { latencyMs: Date.now() - started },
     };
     reply.send(200, { 'content-type': 'application/json' }, JSON.stringify(out));

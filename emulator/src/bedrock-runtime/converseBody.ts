@@ -28,7 +28,12 @@ export function converseRequest(body: Record<string, unknown>, model: ResolvedMo
   return {
     inputTexts: [...systemTexts(body.system), ...texts],
     prompt: userText,
-    maxTokens: checkMaxTokens(cfg.maxTokens, model, 'inferenceConfig.maxTokens', FAMILIES[model.model.family].defaultMaxTokens),
+    maxTokens: checkMaxTokens(
+      cfg.maxTokens,
+      model,
+      'inferenceConfig.maxTokens',
+      FAMILIES[model.model.family].defaultMaxTokens,
+    ),
     stopSequences: stopList(cfg.stopSequences, 'inferenceConfig.stopSequences'),
     temperature: cfg.temperature,
   };

@@ -1,6 +1,11 @@
 // ConverseStream: messageStart, one contentBlockDelta per token, contentBlockStop, messageStop
 // and metadata, as event-stream frames.
-import type { ContentBlockDeltaEvent, ConverseStreamMetadataEvent, MessageStartEvent, MessageStopEvent } from '@aws-sdk/client-bedrock-runtime';
+import type {
+  ContentBlockDeltaEvent,
+  ConverseStreamMetadataEvent,
+  MessageStartEvent,
+  MessageStopEvent,
+} from '@aws-sdk/client-bedrock-runtime';
 import type { IssuedCredentials } from '../cognito-identity/identityPool';
 import type { RestOperation, Wire } from '../operation';
 import { converseRequest } from './converseBody';
@@ -19,17 +24,32 @@ export const converseStream: RestOperation<BedrockDeps, IssuedCredentials> = {
     const r = deps.stories.tell(converseRequest(body, model), model);
     const start: Wire<MessageStartEvent> = { role: 'assistant' };
     const stop: Wire<MessageStopEvent> = { stopReason: r.stopReason as MessageStopEvent['stopReason'] };
-    await pump(this.name, reply, r.tokens, r.text, {
-      head: [eventFrame('messageStart', start)],
-      token: (text) => eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { text } } satisfies Wire<ContentBlockDeltaEvent>),
-      tail: () => [
-        eventFrame('contentBlockStop', { contentBlockIndex: 0 }),
-        eventFrame('messageStop', stop),
-        eventFrame('metadata', {
-          usage: { inputTokens: r.inputTokens, outputTokens: r.outputTokens, totalTokens: r.inputTokens + r.outputTokens },
-          metrics: { latencyMs: Date.now() - started },
-        } satisfies Wire<ConverseStreamMetadataEvent>),
-      ],
-    }, deps.stories);
+    await pump(
+      this.name,
+      reply,
+      r.tokens,
+      r.text,
+      {
+        head: [eventFrame('messageStart', start)],
+        token: (text) =>
+          eventFrame('contentBlockDelta', {
+            contentBlockIndex: 0,
+            delta: { text },
+          } satisfies Wire<ContentBlockDeltaEvent>),
+        tail: () => [
+          eventFrame('contentBlockStop', { contentBlockIndex: 0 }),
+          eventFrame('messageStop', stop),
+          eventFrame('metadata', {
+            usage: {
+              inputTokens: r.inputTokens,
+              outputTokens: r.outputTokens,
+              totalTokens: r.inputTokens + r.outputTokens,
+            },
+            metrics: { latencyMs: Date.now() - started },
+          } satisfies Wire<ConverseStreamMetadataEvent>),
+        ],
+      },
+      deps.stories,
+    );
   },
 };

@@ -39,14 +39,30 @@ export interface StreamFrames {
 }
 
 /** Streams the story's tokens at the configured rate; a cut fault ends it early. */
-export async function pump(operation: string, reply: Reply, tokens: string[], text: string, frames: StreamFrames,
-  stories: Pick<Stories, 'takeCut' | 'streamRate' | 'recordStream'>): Promise<void> {
+export async function pump(
+  operation: string,
+  reply: Reply,
+  tokens: string[],
+  text: string,
+  frames: StreamFrames,
+  stories: Pick<Stories, 'takeCut' | 'streamRate' | 'recordStream'>,
+): Promise<void> {
   const cut = stories.takeCut(operation);
-  reply.startStream(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-bedrock-content-type': 'application/json' });
+  reply.startStream(200, {
+    'content-type': 'application/vnd.amazon.eventstream',
+    'x-amzn-bedrock-content-type': 'application/json',
+  });
   for (const frame of frames.head) await reply.write(frame);
   const rate = stories.streamRate();
   const start = Date.now();
-  const record = stories.recordStream({ operation, tokens: tokens.length, chars: text.length, startedAt: start, lastTokenAt: null, endedAt: null });
+  const record = stories.recordStream({
+    operation,
+    tokens: tokens.length,
+    chars: text.length,
+    startedAt: start,
+    lastTokenAt: null,
+    endedAt: null,
+  });
   const cutNow = async (): Promise<void> => {
     if (cut?.mode === 'reset') return reply.reset();
     await reply.write(exceptionFrame(cut?.exception ?? 'modelStreamErrorException', cut?.message ?? ''));

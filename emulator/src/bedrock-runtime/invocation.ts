@@ -25,11 +25,21 @@ export const modelPath = (action: string): RegExp => new RegExp(`^/model/(.+)/${
 const MODEL_ID: Shape = { modelId: { type: 'string', required: true, min: 1, max: 2048 } };
 
 export function accessDenied(accountId: string, creds: IssuedCredentials, action: string, resource: string): AwsError {
-  return new AwsError('AccessDeniedException', `User: arn:aws:sts::${accountId}:assumed-role/${creds.role.name}/CognitoIdentityCredentials is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`, 403);
+  return new AwsError(
+    'AccessDeniedException',
+    `User: arn:aws:sts::${accountId}:assumed-role/${creds.role.name}/CognitoIdentityCredentials is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`,
+    403,
+  );
 }
 
 /** The model and JSON body of a model call, once IAM allows it. */
-export function invocation(req: EmuRequest, rawId: string, action: string, deps: BedrockDeps, creds: IssuedCredentials): { model: ResolvedModel; body: Record<string, unknown> } {
+export function invocation(
+  req: EmuRequest,
+  rawId: string,
+  action: string,
+  deps: BedrockDeps,
+  creds: IssuedCredentials,
+): { model: ResolvedModel; body: Record<string, unknown> } {
   validate({ modelId: rawId }, MODEL_ID, 'ValidationException');
   const model = resolveModel(rawId, deps.region, deps.accountId);
   const resources = model?.resources ?? [`arn:aws:bedrock:${deps.region}::foundation-model/${rawId}`];
@@ -37,7 +47,9 @@ export function invocation(req: EmuRequest, rawId: string, action: string, deps:
   if (refused) throw accessDenied(deps.accountId, creds, action, refused);
   if (!model) throw invalid('The provided model identifier is invalid.');
   if (model.model.profileOnly && !model.profile) {
-    throw invalid(`Invocation of model ID ${model.model.modelId} with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.`);
+    throw invalid(
+      `Invocation of model ID ${model.model.modelId} with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
+    );
   }
   let body: unknown;
   try {
@@ -45,6 +57,7 @@ export function invocation(req: EmuRequest, rawId: string, action: string, deps:
   } catch {
     body = null;
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('Malformed input request, please reformat your input and try again.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalid('Malformed input request, please reformat your input and try again.');
   return { model, body: body as Record<string, unknown> };
 }

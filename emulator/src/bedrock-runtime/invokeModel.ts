@@ -15,11 +15,15 @@ export const invokeModel: RestOperation<BedrockDeps, IssuedCredentials> = {
     const { model, body } = invocation(req, modelId, 'bedrock:InvokeModel', deps, creds);
     const family = FAMILIES[model.model.family];
     const result = deps.stories.tell(family.request(body, model), model);
-    reply.send(200, {
-      'content-type': 'application/json',
-      'x-amzn-bedrock-input-token-count': String(result.inputTokens),
-      'x-amzn-bedrock-output-token-count': String(result.outputTokens),
-      'x-amzn-bedrock-invocation-latency': String(Date.now() - started),
-    }, JSON.stringify(family.whole(model, result)));
+    reply.send(
+      200,
+      {
+        'content-type': 'application/json',
+        'x-amzn-bedrock-input-token-count': String(result.inputTokens),
+        'x-amzn-bedrock-output-token-count': String(result.outputTokens),
+        'x-amzn-bedrock-invocation-latency': String(Date.now() - started),
+      },
+      JSON.stringify(family.whole(model, result)),
+    );
   },
 };

@@ -9,7 +9,8 @@ import { FAMILIES } from './families/table';
 import type { BedrockDeps } from './invocation';
 import { invocation, modelPath } from './invocation';
 
-const chunk = (payload: Json): Uint8Array => eventFrame('chunk', { bytes: Buffer.from(JSON.stringify(payload)).toString('base64') } satisfies Wire<PayloadPart>);
+const chunk = (payload: Json): Uint8Array =>
+  eventFrame('chunk', { bytes: Buffer.from(JSON.stringify(payload)).toString('base64') } satisfies Wire<PayloadPart>);
 
 export const invokeModelWithResponseStream: RestOperation<BedrockDeps, IssuedCredentials> = {
   name: 'InvokeModelWithResponseStream',
@@ -22,10 +23,17 @@ export const invokeModelWithResponseStream: RestOperation<BedrockDeps, IssuedCre
     const family = FAMILIES[model.model.family];
     const result = deps.stories.tell(family.request(body, model), model);
     const shapes = family.chunks(model, result, () => Date.now() - started);
-    await pump(this.name, reply, result.tokens, result.text, {
-      head: shapes.head.map(chunk),
-      token: (t, i) => chunk(shapes.token(t, i)),
-      tail: () => shapes.tail().map(chunk),
-    }, deps.stories);
+    await pump(
+      this.name,
+      reply,
+      result.tokens,
+      result.text,
+      {
+        head: shapes.head.map(chunk),
+        token: (t, i) => chunk(shapes.token(t, i)),
+        tail: () => shapes.tail().map(chunk),
+      },
+      deps.stories,
+    );
   },
 };

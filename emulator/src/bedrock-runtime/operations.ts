@@ -7,4 +7,9 @@ import type { BedrockDeps } from './invocation';
 import { invokeModel } from './invokeModel';
 import { invokeModelWithResponseStream } from './invokeModelWithResponseStream';
 
-export const BEDROCK_RUNTIME_OPERATIONS: readonly RestOperation<BedrockDeps, IssuedCredentials>[] = [converse, converseStream, invokeModel, invokeModelWithResponseStream];
+export const BEDROCK_RUNTIME_OPERATIONS: readonly RestOperation<BedrockDeps, IssuedCredentials>[] = [
+  converse,
+  converseStream,
+  invokeModel,
+  invokeModelWithResponseStream,
+];

@@ -38,19 +38,37 @@ export class Stories {
   private override: StoryOverride | null = null;
   private last: StreamRecord | null = null;
 
-  constructor(private readonly faults: Pick<Faults, 'takeCut'>, private rate: number) {}
+  constructor(
+    private readonly faults: Pick<Faults, 'takeCut'>,
+    private rate: number,
+  ) {}
 
   tell(request: StoryRequest, model: ResolvedModel): StoryResult {
     const override = this.override;
     if (override) {
-      const told = override.text ?? generate({ inputTexts: request.inputTexts, prompt: request.prompt, maxTokens: Number.MAX_SAFE_INTEGER, stopSequences: [], seedExtra: model.calledId }).text;
+      const told =
+        override.text ??
+        generate({
+          inputTexts: request.inputTexts,
+          prompt: request.prompt,
+          maxTokens: Number.MAX_SAFE_INTEGER,
+          stopSequences: [],
+          seedExtra: model.calledId,
+        }).text;
       let tokens = tokenize(told);
       if (override.tokens !== undefined) {
         const unit = tokens.length > 0 ? tokens : ['word'];
         while (tokens.length < override.tokens) tokens = tokens.concat(['\n\n'], unit);
         tokens = tokens.slice(0, override.tokens);
       }
-      return { tokens, text: tokens.join(''), stopReason: 'end_turn', stopSequence: null, inputTokens: countTokens(request.inputTexts), outputTokens: tokens.length };
+      return {
+        tokens,
+        text: tokens.join(''),
+        stopReason: 'end_turn',
+        stopSequence: null,
+        inputTokens: countTokens(request.inputTexts),
+        outputTokens: tokens.length,
+      };
     }
     return generate({
       inputTexts: request.inputTexts,

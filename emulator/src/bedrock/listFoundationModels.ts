@@ -24,7 +24,8 @@ export const listFoundationModels: RestOperation<BedrockDeps, IssuedCredentials>
   path: /^\/foundation-models$/,
   async handle(req, reply, deps, creds) {
     validate(Object.fromEntries(req.query), QUERY, 'ValidationException');
-    if (!isAllowed(creds.role, 'bedrock:ListFoundationModels', ['*'])) throw accessDenied(deps.accountId, creds, 'bedrock:ListFoundationModels', '*');
+    if (!isAllowed(creds.role, 'bedrock:ListFoundationModels', ['*']))
+      throw accessDenied(deps.accountId, creds, 'bedrock:ListFoundationModels', '*');
     const out: Wire<ListFoundationModelsResponse> = { modelSummaries: modelSummaries(deps.region) };
     reply.send(200, { 'content-type': 'application/json' }, JSON.stringify(out));
   },

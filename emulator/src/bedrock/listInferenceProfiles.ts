@@ -13,8 +13,11 @@ export const listInferenceProfiles: RestOperation<BedrockDeps, IssuedCredentials
   method: 'GET',
   path: /^\/inference-profiles$/,
   async handle(_req, reply, deps, creds) {
-    if (!isAllowed(creds.role, 'bedrock:ListInferenceProfiles', ['*'])) throw accessDenied(deps.accountId, creds, 'bedrock:ListInferenceProfiles', '*');
-    const out: Wire<ListInferenceProfilesResponse> = { inferenceProfileSummaries: inferenceProfileSummaries(deps.region, deps.accountId) };
+    if (!isAllowed(creds.role, 'bedrock:ListInferenceProfiles', ['*']))
+      throw accessDenied(deps.accountId, creds, 'bedrock:ListInferenceProfiles', '*');
+    const out: Wire<ListInferenceProfilesResponse> = {
+      inferenceProfileSummaries: inferenceProfileSummaries(deps.region, deps.accountId),
+    };
     reply.send(200, { 'content-type': 'application/json' }, JSON.stringify(out));
   },
 };

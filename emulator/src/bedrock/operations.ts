@@ -5,4 +5,7 @@ import type { RestOperation } from '../operation';
 import { listFoundationModels } from './listFoundationModels';
 import { listInferenceProfiles } from './listInferenceProfiles';
 
-export const BEDROCK_OPERATIONS: readonly RestOperation<BedrockDeps, IssuedCredentials>[] = [listFoundationModels, listInferenceProfiles];
+export const BEDROCK_OPERATIONS: readonly RestOperation<BedrockDeps, IssuedCredentials>[] = [
+  listFoundationModels,
+  listInferenceProfiles,
+];

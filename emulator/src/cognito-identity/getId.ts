@@ -12,12 +12,17 @@ type Needs = Pick<IdentityPool, 'checkPoolId' | 'authenticate' | 'config' | 'reg
 export const getId: JsonOperation<GetIdInput, GetIdResponse, Needs> = {
   name: 'GetId',
   auth: 'none',
-  input: { AccountId: { type: 'string', min: 1, max: 15, pattern: '\\d+' }, IdentityPoolId: identityPoolId, Logins: logins },
+  input: {
+    AccountId: { type: 'string', min: 1, max: 15, pattern: '\\d+' },
+    IdentityPoolId: identityPoolId,
+    Logins: logins,
+  },
   handle(input, pool) {
     pool.checkPoolId(input.IdentityPoolId);
     const identity = pool.authenticate(input.Logins);
     if (identity) return { IdentityId: identity };
-    if (!pool.config.allowUnauthenticated) throw new AwsError('NotAuthorizedException', 'Unauthenticated access is not supported for this identity pool.');
+    if (!pool.config.allowUnauthenticated)
+      throw new AwsError('NotAuthorizedException', 'Unauthenticated access is not supported for this identity pool.');
     const id = `${pool.region}:${randomUUID()}`;
     pool.unauthenticated.add(id);
     return { IdentityId: id };

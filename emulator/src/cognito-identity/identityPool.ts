@@ -2,7 +2,11 @@
 // aws-jwt-verify against the providers and clients the template lists; temporary credentials.
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import {
-  CognitoJwtInvalidClientIdError, CognitoJwtInvalidTokenUseError, JwtExpiredError, JwtInvalidAudienceError, JwtInvalidIssuerError,
+  CognitoJwtInvalidClientIdError,
+  CognitoJwtInvalidTokenUseError,
+  JwtExpiredError,
+  JwtInvalidAudienceError,
+  JwtInvalidIssuerError,
 } from 'aws-jwt-verify/error';
 import { createHash, randomBytes } from 'node:crypto';
 import type { IdentityPoolConfig, RoleConfig } from '../config';
@@ -49,7 +53,8 @@ export class IdentityPool {
   }
 
   checkPoolId(id: string | undefined): void {
-    if (id !== this.d.config.id) throw new AwsError('ResourceNotFoundException', `IdentityPool '${String(id)}' not found.`);
+    if (id !== this.d.config.id)
+      throw new AwsError('ResourceNotFoundException', `IdentityPool '${String(id)}' not found.`);
   }
 
   /** Verifies the Logins map and returns the identity id it stands for, or null if empty. */
@@ -59,7 +64,8 @@ export class IdentityPool {
     let identity: string | null = null;
     for (const [providerName, token] of entries) {
       const provider = this.d.config.providers.find((p) => p.providerName === providerName);
-      if (!provider) throw new AwsError('NotAuthorizedException', 'Token is not from a supported provider of this identity pool.');
+      if (!provider)
+        throw new AwsError('NotAuthorizedException', 'Token is not from a supported provider of this identity pool.');
       const poolId = providerName.split('/')[1] ?? '';
       const claims = this.verify(token, poolId, provider.clientId);
       if (provider.serverSideTokenCheck && this.d.tokenProblem(claims) !== null) {
@@ -75,20 +81,23 @@ export class IdentityPool {
     try {
       verifier = CognitoJwtVerifier.create({ userPoolId: poolId, tokenUse: 'id', clientId });
     } catch {
-      throw new AwsError('NotAuthorizedException', 'Invalid login token. Issuer doesn\'t match providerName');
+      throw new AwsError('NotAuthorizedException', "Invalid login token. Issuer doesn't match providerName");
     }
     // Only the local pool's keys are known; verifySync never fetches, so no network is touched.
     verifier.cacheJwks(this.d.jwks() as Parameters<typeof verifier.cacheJwks>[0]);
     try {
       return verifier.verifySync(token) as unknown as Claims;
     } catch (err) {
-      if (err instanceof JwtExpiredError) throw new AwsError('NotAuthorizedException', 'Invalid login token. Token expired.');
+      if (err instanceof JwtExpiredError)
+        throw new AwsError('NotAuthorizedException', 'Invalid login token. Token expired.');
       if (err instanceof JwtInvalidAudienceError || err instanceof CognitoJwtInvalidClientIdError) {
         throw new AwsError('NotAuthorizedException', 'Invalid login token. Incorrect token audience.');
       }
-      if (err instanceof JwtInvalidIssuerError) throw new AwsError('NotAuthorizedException', 'Invalid login token. Issuer doesn\'t match providerName');
-      if (err instanceof CognitoJwtInvalidTokenUseError) throw new AwsError('NotAuthorizedException', 'Invalid login token. Not a valid OpenId Connect identity token.');
-      throw new AwsError('NotAuthorizedException', 'Invalid login token. Couldn\'t verify signed token.');
+      if (err instanceof JwtInvalidIssuerError)
+        throw new AwsError('NotAuthorizedException', "Invalid login token. Issuer doesn't match providerName");
+      if (err instanceof CognitoJwtInvalidTokenUseError)
+        throw new AwsError('NotAuthorizedException', 'Invalid login token. Not a valid OpenId Connect identity token.');
+      throw new AwsError('NotAuthorizedException', "Invalid login token. Couldn't verify signed token.");
     }
   }
 

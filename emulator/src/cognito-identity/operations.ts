@@ -6,4 +6,7 @@ import type { IdentityPool } from './identityPool';
 
 export const COGNITO_IDENTITY_TARGET_PREFIX = 'AWSCognitoIdentityService';
 
-export const COGNITO_IDENTITY_OPERATIONS: readonly ServiceJsonOperation<IdentityPool>[] = [getId, getCredentialsForIdentity];
+export const COGNITO_IDENTITY_OPERATIONS: readonly ServiceJsonOperation<IdentityPool>[] = [
+  getId,
+  getCredentialsForIdentity,
+];

@@ -6,7 +6,11 @@ import { required } from '../operation';
 import { clientMetadata, userPoolId, username } from './fields';
 import type { UserPool } from './userPool';
 
-export const adminConfirmSignUp: JsonOperation<AdminConfirmSignUpRequest, AdminConfirmSignUpResponse, Pick<UserPool, 'checkPool' | 'findUser' | 'now' | 'changed'>> = {
+export const adminConfirmSignUp: JsonOperation<
+  AdminConfirmSignUpRequest,
+  AdminConfirmSignUpResponse,
+  Pick<UserPool, 'checkPool' | 'findUser' | 'now' | 'changed'>
+> = {
   name: 'AdminConfirmSignUp',
   auth: 'sigv4Any',
   input: { UserPoolId: userPoolId, Username: username, ClientMetadata: clientMetadata },
@@ -15,7 +19,8 @@ export const adminConfirmSignUp: JsonOperation<AdminConfirmSignUpRequest, AdminC
     const name = required(input.Username, 'Username');
     const user = pool.findUser(name);
     if (!user) throw new AwsError('UserNotFoundException', 'User does not exist.');
-    if (user.status !== 'UNCONFIRMED') throw new AwsError('NotAuthorizedException', `User cannot be confirmed. Current status is ${user.status}`);
+    if (user.status !== 'UNCONFIRMED')
+      throw new AwsError('NotAuthorizedException', `User cannot be confirmed. Current status is ${user.status}`);
     user.status = 'CONFIRMED';
     delete user.confirmation;
     user.modified = pool.now();

@@ -9,16 +9,37 @@ import { temporaryPassword } from '../passwords';
 import { attributes, clientMetadata, password, userPoolId, username } from './fields';
 import type { UserPool } from './userPool';
 
-type Needs = Pick<UserPool, 'checkPool' | 'validateUsername' | 'attributesFrom' | 'emailIsUsername' | 'findUser' | 'config' | 'checkPolicy'
-  | 'runPreSignUp' | 'now' | 'users' | 'setPassword' | 'outbox' | 'changed' | 'describe'>;
+type Needs = Pick<
+  UserPool,
+  | 'checkPool'
+  | 'validateUsername'
+  | 'attributesFrom'
+  | 'emailIsUsername'
+  | 'findUser'
+  | 'config'
+  | 'checkPolicy'
+  | 'runPreSignUp'
+  | 'now'
+  | 'users'
+  | 'setPassword'
+  | 'outbox'
+  | 'changed'
+  | 'describe'
+>;
 
 export const adminCreateUser: JsonOperation<AdminCreateUserRequest, AdminCreateUserResponse, Needs> = {
   name: 'AdminCreateUser',
   auth: 'sigv4Any',
   input: {
-    UserPoolId: userPoolId, Username: username, UserAttributes: attributes, ValidationData: attributes,
-    TemporaryPassword: password, ForceAliasCreation: { type: 'boolean' }, MessageAction: { type: 'string', enum: ['RESEND', 'SUPPRESS'] },
-    DesiredDeliveryMediums: { type: 'list', member: { type: 'string', enum: ['SMS', 'EMAIL'] } }, ClientMetadata: clientMetadata,
+    UserPoolId: userPoolId,
+    Username: username,
+    UserAttributes: attributes,
+    ValidationData: attributes,
+    TemporaryPassword: password,
+    ForceAliasCreation: { type: 'boolean' },
+    MessageAction: { type: 'string', enum: ['RESEND', 'SUPPRESS'] },
+    DesiredDeliveryMediums: { type: 'list', member: { type: 'string', enum: ['SMS', 'EMAIL'] } },
+    ClientMetadata: clientMetadata,
   },
   async handle(input, pool) {
     pool.checkPool(input.UserPoolId);
@@ -29,9 +50,16 @@ export const adminCreateUser: JsonOperation<AdminCreateUserRequest, AdminCreateU
     const action = input.MessageAction;
     const existing = pool.findUser(name);
     if (action === 'RESEND') {
-      if (!existing || existing.status !== 'FORCE_CHANGE_PASSWORD') throw new AwsError('UnsupportedUserStateException', 'Resend not possible. User is not in FORCE_CHANGE_PASSWORD state.');
+      if (!existing || existing.status !== 'FORCE_CHANGE_PASSWORD')
+        throw new AwsError(
+          'UnsupportedUserStateException',
+          'Resend not possible. User is not in FORCE_CHANGE_PASSWORD state.',
+        );
     } else if (existing) {
-      throw new AwsError('UsernameExistsException', pool.emailIsUsername() ? 'An account with the given email already exists.' : 'User account already exists');
+      throw new AwsError(
+        'UsernameExistsException',
+        pool.emailIsUsername() ? 'An account with the given email already exists.' : 'User account already exists',
+      );
     }
     const temp = input.TemporaryPassword ?? temporaryPassword(pool.config.passwordPolicy);
     pool.checkPolicy(temp);
@@ -39,10 +67,23 @@ export const adminCreateUser: JsonOperation<AdminCreateUserRequest, AdminCreateU
     if (!user) {
       const sub = randomUUID();
       const internalName = pool.emailIsUsername() ? sub : name;
-      const trig = await pool.runPreSignUp('PreSignUp_AdminCreateUser', internalName, null, { ...attrs }, null, input.ClientMetadata);
+      const trig = await pool.runPreSignUp(
+        'PreSignUp_AdminCreateUser',
+        internalName,
+        null,
+        { ...attrs },
+        null,
+        input.ClientMetadata,
+      );
       user = {
         username: internalName,
-        attributes: { ...attrs, sub, ...(attrs.email ? { email_verified: trig.autoVerifyEmail || attrs.email_verified === 'true' ? 'true' : 'false' } : {}) },
+        attributes: {
+          ...attrs,
+          sub,
+          ...(attrs.email
+            ? { email_verified: trig.autoVerifyEmail || attrs.email_verified === 'true' ? 'true' : 'false' }
+            : {}),
+        },
         status: 'FORCE_CHANGE_PASSWORD',
         enabled: true,
         passwordHash: '',

@@ -6,7 +6,11 @@ import { required } from '../operation';
 import { userPoolId, username } from './fields';
 import type { UserPool } from './userPool';
 
-export const adminGetUser: JsonOperation<AdminGetUserRequest, AdminGetUserResponse, Pick<UserPool, 'checkPool' | 'findUser'>> = {
+export const adminGetUser: JsonOperation<
+  AdminGetUserRequest,
+  AdminGetUserResponse,
+  Pick<UserPool, 'checkPool' | 'findUser'>
+> = {
   name: 'AdminGetUser',
   auth: 'sigv4Any',
   input: { UserPoolId: userPoolId, Username: username },
@@ -21,7 +25,9 @@ export const adminGetUser: JsonOperation<AdminGetUserRequest, AdminGetUserRespon
       UserLastModifiedDate: user.modified / 1000,
       Enabled: user.enabled,
       UserStatus: user.status,
-      ...(user.totpEnabled ? { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA', UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] } : {}),
+      ...(user.totpEnabled
+        ? { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA', UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] }
+        : {}),
     };
   },
 };

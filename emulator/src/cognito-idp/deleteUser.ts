@@ -4,7 +4,12 @@ import type { JsonOperation } from '../operation';
 import { token } from './fields';
 import type { AccessCaller, UserPool } from './userPool';
 
-export const deleteUser: JsonOperation<DeleteUserRequest, object, Pick<UserPool, 'revokeAll' | 'users' | 'changed'>, AccessCaller> = {
+export const deleteUser: JsonOperation<
+  DeleteUserRequest,
+  object,
+  Pick<UserPool, 'revokeAll' | 'users' | 'changed'>,
+  AccessCaller
+> = {
   name: 'DeleteUser',
   auth: 'accessToken',
   input: { AccessToken: token },

@@ -11,13 +11,23 @@ type Needs = Pick<UserPool, 'codeRecipient' | 'sendCode' | 'changed' | 'delivery
 export const forgotPassword: JsonOperation<ForgotPasswordRequest, ForgotPasswordResponse, Needs> = {
   name: 'ForgotPassword',
   auth: 'none',
-  input: { ClientId: clientId, SecretHash: secretHash, UserContextData: userContextData, Username: username, AnalyticsMetadata: analyticsMetadata, ClientMetadata: clientMetadata },
+  input: {
+    ClientId: clientId,
+    SecretHash: secretHash,
+    UserContextData: userContextData,
+    Username: username,
+    AnalyticsMetadata: analyticsMetadata,
+    ClientMetadata: clientMetadata,
+  },
   handle(input, pool) {
     const recipient = pool.codeRecipient(input);
     if ('reply' in recipient) return recipient.reply;
     const { user } = recipient;
     if (!user.attributes.email || (user.attributes.email_verified !== 'true' && user.status !== 'UNCONFIRMED')) {
-      throw new AwsError('InvalidParameterException', 'Cannot reset password for the user as there is no registered/verified email or phone_number');
+      throw new AwsError(
+        'InvalidParameterException',
+        'Cannot reset password for the user as there is no registered/verified email or phone_number',
+      );
     }
     pool.sendCode(user, 'reset');
     pool.changed();

@@ -12,7 +12,9 @@ export const getUser: JsonOperation<GetUserRequest, GetUserResponse, unknown, Ac
     return {
       Username: user.username,
       UserAttributes: Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value })),
-      ...(user.totpEnabled ? { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA', UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] } : {}),
+      ...(user.totpEnabled
+        ? { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA', UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] }
+        : {}),
     };
   },
 };

@@ -4,7 +4,12 @@ import type { JsonOperation } from '../operation';
 import { token } from './fields';
 import type { AccessCaller, UserPool } from './userPool';
 
-export const globalSignOut: JsonOperation<GlobalSignOutRequest, GlobalSignOutResponse, Pick<UserPool, 'revokeAll'>, AccessCaller> = {
+export const globalSignOut: JsonOperation<
+  GlobalSignOutRequest,
+  GlobalSignOutResponse,
+  Pick<UserPool, 'revokeAll'>,
+  AccessCaller
+> = {
   name: 'GlobalSignOut',
   auth: 'accessToken',
   input: { AccessToken: token },

@@ -8,12 +8,34 @@ import type { JsonOperation } from '../operation';
 import { required } from '../operation';
 import { checkPassword } from '../passwords';
 import { serverEphemeral, validClientA } from '../srp';
-import { AUTH_FLOWS, analyticsMetadata, clientId, clientMetadata, sensitiveMap, session, userContextData } from './fields';
+import {
+  AUTH_FLOWS,
+  analyticsMetadata,
+  clientId,
+  clientMetadata,
+  sensitiveMap,
+  session,
+  userContextData,
+} from './fields';
 import { INCORRECT, SESSION_LIFETIME_MS } from './userPool';
 import type { InitiateAuthResult, UserPool } from './userPool';
 
-type Needs = Pick<UserPool, 'client' | 'checkSecretHash' | 'findUser' | 'notFound' | 'checkAttempts' | 'failedSignIn' | 'afterPassword'
-  | 'config' | 'srpSessions' | 'now' | 'refreshTokens' | 'users' | 'issueTokens'>;
+type Needs = Pick<
+  UserPool,
+  | 'client'
+  | 'checkSecretHash'
+  | 'findUser'
+  | 'notFound'
+  | 'checkAttempts'
+  | 'failedSignIn'
+  | 'afterPassword'
+  | 'config'
+  | 'srpSessions'
+  | 'now'
+  | 'refreshTokens'
+  | 'users'
+  | 'issueTokens'
+>;
 
 const FLOW_PERMISSION: Record<string, string> = {
   USER_PASSWORD_AUTH: 'ALLOW_USER_PASSWORD_AUTH',
@@ -23,7 +45,11 @@ const FLOW_PERMISSION: Record<string, string> = {
   CUSTOM_AUTH: 'ALLOW_CUSTOM_AUTH',
 };
 
-async function passwordAuth(pool: Needs, client: ClientConfig, params: Record<string, string>): Promise<InitiateAuthResult> {
+async function passwordAuth(
+  pool: Needs,
+  client: ClientConfig,
+  params: Record<string, string>,
+): Promise<InitiateAuthResult> {
   const username = params.USERNAME;
   const password = params.PASSWORD;
   if (!username) throw new AwsError('InvalidParameterException', 'Missing required parameter USERNAME');
@@ -58,10 +84,24 @@ function srpStart(pool: Needs, client: ClientConfig, params: Record<string, stri
   const eph = serverEphemeral(verifier);
   const secretBlock = randomBytes(64).toString('base64');
   const userIdForSrp = user?.username ?? username;
-  pool.srpSessions.set(secretBlock, { username: user?.username ?? null, userIdForSrp, clientId: client.id, aHex, eph, verifier, expires: pool.now() + SESSION_LIFETIME_MS });
+  pool.srpSessions.set(secretBlock, {
+    username: user?.username ?? null,
+    userIdForSrp,
+    clientId: client.id,
+    aHex,
+    eph,
+    verifier,
+    expires: pool.now() + SESSION_LIFETIME_MS,
+  });
   return {
     ChallengeName: 'PASSWORD_VERIFIER',
-    ChallengeParameters: { SALT: salt, SECRET_BLOCK: secretBlock, SRP_B: eph.B.toString(16), USERNAME: userIdForSrp, USER_ID_FOR_SRP: userIdForSrp },
+    ChallengeParameters: {
+      SALT: salt,
+      SECRET_BLOCK: secretBlock,
+      SRP_B: eph.B.toString(16),
+      USERNAME: userIdForSrp,
+      USER_ID_FOR_SRP: userIdForSrp,
+    },
   };
 }
 
@@ -76,7 +116,8 @@ function refreshAuth(pool: Needs, client: ClientConfig, params: Record<string, s
   if (!record || record.clientId !== client.id) throw new AwsError('NotAuthorizedException', 'Invalid Refresh Token');
   if (record.revoked) throw new AwsError('NotAuthorizedException', 'Refresh Token has been revoked');
   if (record.expires < pool.now()) throw new AwsError('NotAuthorizedException', 'Refresh Token has expired');
-  if (!user || !user.enabled) throw new AwsError('NotAuthorizedException', user ? 'User is disabled.' : 'Refresh Token has been revoked');
+  if (!user || !user.enabled)
+    throw new AwsError('NotAuthorizedException', user ? 'User is disabled.' : 'Refresh Token has been revoked');
   return { ChallengeParameters: {}, AuthenticationResult: pool.issueTokens(client, user, record) };
 }
 
@@ -84,8 +125,13 @@ export const initiateAuth: JsonOperation<InitiateAuthRequest, InitiateAuthRespon
   name: 'InitiateAuth',
   auth: 'none',
   input: {
-    AuthFlow: { type: 'string', required: true, enum: AUTH_FLOWS }, AuthParameters: sensitiveMap, ClientMetadata: clientMetadata, ClientId: clientId,
-    AnalyticsMetadata: analyticsMetadata, UserContextData: userContextData, Session: session,
+    AuthFlow: { type: 'string', required: true, enum: AUTH_FLOWS },
+    AuthParameters: sensitiveMap,
+    ClientMetadata: clientMetadata,
+    ClientId: clientId,
+    AnalyticsMetadata: analyticsMetadata,
+    UserContextData: userContextData,
+    Session: session,
   },
   async handle(input, pool) {
     const client = pool.client(input.ClientId);
@@ -93,13 +139,21 @@ export const initiateAuth: JsonOperation<InitiateAuthRequest, InitiateAuthRespon
     const params = input.AuthParameters ?? {};
     const needed = FLOW_PERMISSION[flow];
     if (!needed) throw new AwsError('InvalidParameterException', 'Initiate Auth method not supported.');
-    if (!client.explicitAuthFlows.includes(needed)) throw new AwsError('InvalidParameterException', `${flow} flow not enabled for this client`);
+    if (!client.explicitAuthFlows.includes(needed))
+      throw new AwsError('InvalidParameterException', `${flow} flow not enabled for this client`);
     switch (flow) {
-      case 'USER_PASSWORD_AUTH': return passwordAuth(pool, client, params);
-      case 'USER_SRP_AUTH': return srpStart(pool, client, params);
+      case 'USER_PASSWORD_AUTH':
+        return passwordAuth(pool, client, params);
+      case 'USER_SRP_AUTH':
+        return srpStart(pool, client, params);
       case 'REFRESH_TOKEN_AUTH':
-      case 'REFRESH_TOKEN': return refreshAuth(pool, client, params);
-      default: throw new AwsError('InvalidParameterException', `${flow} is not supported by the local emulator (no custom auth triggers).`);
+      case 'REFRESH_TOKEN':
+        return refreshAuth(pool, client, params);
+      default:
+        throw new AwsError(
+          'InvalidParameterException',
+          `${flow} is not supported by the local emulator (no custom auth triggers).`,
+        );
     }
   },
 };

@@ -24,10 +24,22 @@ import { verifySoftwareToken } from './verifySoftwareToken';
 export const COGNITO_IDP_TARGET_PREFIX = 'AWSCognitoIdentityProviderService';
 
 export const COGNITO_IDP_OPERATIONS: readonly ServiceJsonOperation<UserPool>[] = [
-  signUp, confirmSignUp, resendConfirmationCode,
-  initiateAuth, respondToAuthChallenge,
-  getUser, globalSignOut, revokeToken, deleteUser,
-  changePassword, forgotPassword, confirmForgotPassword,
-  associateSoftwareToken, verifySoftwareToken, setUserMFAPreference,
-  adminCreateUser, adminConfirmSignUp, adminGetUser,
+  signUp,
+  confirmSignUp,
+  resendConfirmationCode,
+  initiateAuth,
+  respondToAuthChallenge,
+  getUser,
+  globalSignOut,
+  revokeToken,
+  deleteUser,
+  changePassword,
+  forgotPassword,
+  confirmForgotPassword,
+  associateSoftwareToken,
+  verifySoftwareToken,
+  setUserMFAPreference,
+  adminCreateUser,
+  adminConfirmSignUp,
+  adminGetUser,
 ];

@@ -1,6 +1,9 @@
 // ResendConfirmationCode: a fresh code for an unconfirmed user (a decoy for unknown ones when
 // the client prevents user-existence errors).
-import type { ResendConfirmationCodeRequest, ResendConfirmationCodeResponse } from '@aws-sdk/client-cognito-identity-provider';
+import type {
+  ResendConfirmationCodeRequest,
+  ResendConfirmationCodeResponse,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { AwsError } from '../errors';
 import type { JsonOperation } from '../operation';
 import { analyticsMetadata, clientId, clientMetadata, secretHash, userContextData, username } from './fields';
@@ -8,10 +11,21 @@ import type { UserPool } from './userPool';
 
 type Needs = Pick<UserPool, 'codeRecipient' | 'sendCode' | 'changed' | 'delivery'>;
 
-export const resendConfirmationCode: JsonOperation<ResendConfirmationCodeRequest, ResendConfirmationCodeResponse, Needs> = {
+export const resendConfirmationCode: JsonOperation<
+  ResendConfirmationCodeRequest,
+  ResendConfirmationCodeResponse,
+  Needs
+> = {
   name: 'ResendConfirmationCode',
   auth: 'none',
-  input: { ClientId: clientId, SecretHash: secretHash, Username: username, AnalyticsMetadata: analyticsMetadata, UserContextData: userContextData, ClientMetadata: clientMetadata },
+  input: {
+    ClientId: clientId,
+    SecretHash: secretHash,
+    Username: username,
+    AnalyticsMetadata: analyticsMetadata,
+    UserContextData: userContextData,
+    ClientMetadata: clientMetadata,
+  },
   handle(input, pool) {
     const recipient = pool.codeRecipient(input);
     if ('reply' in recipient) return recipient.reply;

@@ -1,35 +1,73 @@
 // RespondToAuthChallenge: PASSWORD_VERIFIER (the second half of SRP), NEW_PASSWORD_REQUIRED,
 // SOFTWARE_TOKEN_MFA and MFA_SETUP.
-import type { RespondToAuthChallengeRequest, RespondToAuthChallengeResponse } from '@aws-sdk/client-cognito-identity-provider';
+import type {
+  RespondToAuthChallengeRequest,
+  RespondToAuthChallengeResponse,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { ClientConfig } from '../config';
 import { AwsError } from '../errors';
 import type { JsonOperation } from '../operation';
 import { required } from '../operation';
 import { TIMESTAMP_FORMAT, checkClaim, sessionKey } from '../srp';
 import { checkTotp } from '../totp';
-import { CHALLENGES, analyticsMetadata, clientId, clientMetadata, sensitiveMap, session, userContextData } from './fields';
+import {
+  CHALLENGES,
+  analyticsMetadata,
+  clientId,
+  clientMetadata,
+  sensitiveMap,
+  session,
+  userContextData,
+} from './fields';
 import { INCORRECT } from './userPool';
 import type { ChallengeName, ChallengeSession, InitiateAuthResult, UserPool } from './userPool';
 
-type Needs = Pick<UserPool, 'client' | 'checkSecretHash' | 'srpSessions' | 'sessions' | 'now' | 'users' | 'checkAttempts' | 'failedSignIn'
-  | 'afterPassword' | 'poolName' | 'checkPolicy' | 'setPassword' | 'mfaOrTokens' | 'changed' | 'issueTokens'>;
+type Needs = Pick<
+  UserPool,
+  | 'client'
+  | 'checkSecretHash'
+  | 'srpSessions'
+  | 'sessions'
+  | 'now'
+  | 'users'
+  | 'checkAttempts'
+  | 'failedSignIn'
+  | 'afterPassword'
+  | 'poolName'
+  | 'checkPolicy'
+  | 'setPassword'
+  | 'mfaOrTokens'
+  | 'changed'
+  | 'issueTokens'
+>;
 
-async function passwordVerifier(pool: Needs, client: ClientConfig, responses: Record<string, string>): Promise<InitiateAuthResult> {
+async function passwordVerifier(
+  pool: Needs,
+  client: ClientConfig,
+  responses: Record<string, string>,
+): Promise<InitiateAuthResult> {
   const secretBlock = responses.PASSWORD_CLAIM_SECRET_BLOCK ?? '';
   const signature = responses.PASSWORD_CLAIM_SIGNATURE ?? '';
   const timestamp = responses.TIMESTAMP ?? '';
   const username = responses.USERNAME ?? '';
-  if (!secretBlock || !signature) throw new AwsError('InvalidParameterException', 'Missing required parameter PASSWORD_CLAIM_SECRET_BLOCK or PASSWORD_CLAIM_SIGNATURE');
-  if (!TIMESTAMP_FORMAT.test(timestamp)) throw new AwsError('InvalidParameterException', 'TIMESTAMP format is invalid.');
+  if (!secretBlock || !signature)
+    throw new AwsError(
+      'InvalidParameterException',
+      'Missing required parameter PASSWORD_CLAIM_SECRET_BLOCK or PASSWORD_CLAIM_SIGNATURE',
+    );
+  if (!TIMESTAMP_FORMAT.test(timestamp))
+    throw new AwsError('InvalidParameterException', 'TIMESTAMP format is invalid.');
   pool.checkSecretHash(client, username, responses.SECRET_HASH);
   const s = pool.srpSessions.get(secretBlock);
-  if (!s || s.clientId !== client.id || s.expires < pool.now()) throw new AwsError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
+  if (!s || s.clientId !== client.id || s.expires < pool.now())
+    throw new AwsError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
   pool.srpSessions.delete(secretBlock);
   const user = s.username ? pool.users[s.username] : undefined;
   if (!user) throw new AwsError('NotAuthorizedException', INCORRECT);
   pool.checkAttempts(user);
   const key = sessionKey(s.aHex, s.eph, s.verifier);
-  if (!checkClaim(key, pool.poolName, s.userIdForSrp, secretBlock, timestamp, signature)) return pool.failedSignIn(user);
+  if (!checkClaim(key, pool.poolName, s.userIdForSrp, secretBlock, timestamp, signature))
+    return pool.failedSignIn(user);
   return pool.afterPassword(client, user);
 }
 
@@ -38,16 +76,26 @@ function takeSession(pool: Needs, token: string, client: ClientConfig, challenge
   if (!s || s.expires < pool.now() || s.clientId !== client.id) {
     throw new AwsError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
   }
-  if (s.challenge !== challenge) throw new AwsError('InvalidParameterException', `Invalid challenge response for ${challenge}`);
+  if (s.challenge !== challenge)
+    throw new AwsError('InvalidParameterException', `Invalid challenge response for ${challenge}`);
   return s;
 }
 
-export const respondToAuthChallenge: JsonOperation<RespondToAuthChallengeRequest, RespondToAuthChallengeResponse, Needs> = {
+export const respondToAuthChallenge: JsonOperation<
+  RespondToAuthChallengeRequest,
+  RespondToAuthChallengeResponse,
+  Needs
+> = {
   name: 'RespondToAuthChallenge',
   auth: 'none',
   input: {
-    ClientId: clientId, ChallengeName: { type: 'string', required: true, enum: CHALLENGES }, Session: session, ChallengeResponses: sensitiveMap,
-    AnalyticsMetadata: analyticsMetadata, UserContextData: userContextData, ClientMetadata: clientMetadata,
+    ClientId: clientId,
+    ChallengeName: { type: 'string', required: true, enum: CHALLENGES },
+    Session: session,
+    ChallengeResponses: sensitiveMap,
+    AnalyticsMetadata: analyticsMetadata,
+    UserContextData: userContextData,
+    ClientMetadata: clientMetadata,
   },
   async handle(input, pool) {
     const client = pool.client(input.ClientId);
@@ -86,7 +134,11 @@ export const respondToAuthChallenge: JsonOperation<RespondToAuthChallengeRequest
         return { ChallengeParameters: {}, AuthenticationResult: pool.issueTokens(client, user, null) };
       }
       case 'MFA_SETUP': {
-        if (!s.totpVerified) throw new AwsError('InvalidParameterException', 'Software token has not been verified with this session. Call VerifySoftwareToken first.');
+        if (!s.totpVerified)
+          throw new AwsError(
+            'InvalidParameterException',
+            'Software token has not been verified with this session. Call VerifySoftwareToken first.',
+          );
         done();
         return { ChallengeParameters: {}, AuthenticationResult: pool.issueTokens(client, user, null) };
       }

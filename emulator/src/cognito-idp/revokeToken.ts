@@ -11,19 +11,31 @@ type Needs = Pick<UserPool, 'client' | 'verifyToken' | 'refreshTokens' | 'change
 export const revokeToken: JsonOperation<RevokeTokenRequest, RevokeTokenResponse, Needs> = {
   name: 'RevokeToken',
   auth: 'none',
-  input: { Token: token, ClientId: clientId, ClientSecret: { type: 'string', min: 1, max: 64, pattern: '[\\w+]+', sensitive: true } },
+  input: {
+    Token: token,
+    ClientId: clientId,
+    ClientSecret: { type: 'string', min: 1, max: 64, pattern: '[\\w+]+', sensitive: true },
+  },
   handle(input, pool) {
     const refresh = required(input.Token, 'Token');
     const client = pool.client(input.ClientId);
     if (client.secret) {
-      if (!input.ClientSecret) throw new AwsError('NotAuthorizedException', `Client ${client.id} is configured with secret but ClientSecret was not received`);
-      if (input.ClientSecret !== client.secret) throw new AwsError('NotAuthorizedException', `Unable to verify secret for client ${client.id}`);
+      if (!input.ClientSecret)
+        throw new AwsError(
+          'NotAuthorizedException',
+          `Client ${client.id} is configured with secret but ClientSecret was not received`,
+        );
+      if (input.ClientSecret !== client.secret)
+        throw new AwsError('NotAuthorizedException', `Unable to verify secret for client ${client.id}`);
     }
-    if (!client.enableTokenRevocation) throw new AwsError('UnsupportedOperationException', 'Token revocation is not enabled for this app client');
-    if (pool.verifyToken(refresh)) throw new AwsError('UnsupportedTokenTypeException', 'Only refresh tokens can be revoked');
+    if (!client.enableTokenRevocation)
+      throw new AwsError('UnsupportedOperationException', 'Token revocation is not enabled for this app client');
+    if (pool.verifyToken(refresh))
+      throw new AwsError('UnsupportedTokenTypeException', 'Only refresh tokens can be revoked');
     const record = pool.refreshTokens[refresh];
     if (record) {
-      if (record.clientId !== client.id) throw new AwsError('UnauthorizedException', 'The token was not issued to this client');
+      if (record.clientId !== client.id)
+        throw new AwsError('UnauthorizedException', 'The token was not issued to this client');
       record.revoked = true;
       pool.changed();
     }

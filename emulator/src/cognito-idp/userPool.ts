@@ -1,7 +1,12 @@
 // The user pool's state and the rules its operations share (clients, SECRET_HASH, users,
 // codes, sessions, tokens), configured from the template. Each operation file takes only the
 // members it needs (a Pick of this class), so what an operation touches is in its signature.
-import type { AuthenticationResultType, ChallengeNameType, CodeDeliveryDetailsType, UserType } from '@aws-sdk/client-cognito-identity-provider';
+import type {
+  AuthenticationResultType,
+  ChallengeNameType,
+  CodeDeliveryDetailsType,
+  UserType,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ClientConfig, UserPoolConfig } from '../config';
 import { AwsError } from '../errors';
@@ -67,7 +72,12 @@ export interface UserPoolDeps {
   now: () => number;
 }
 
-export type InitiateAuthResult = Wire<{ ChallengeName?: ChallengeNameType; Session?: string; ChallengeParameters?: Record<string, string>; AuthenticationResult?: AuthenticationResultType }>;
+export type InitiateAuthResult = Wire<{
+  ChallengeName?: ChallengeNameType;
+  Session?: string;
+  ChallengeParameters?: Record<string, string>;
+  AuthenticationResult?: AuthenticationResultType;
+}>;
 
 function mask(email: string): string {
   const [local = '', domain = ''] = email.split('@');
@@ -76,7 +86,9 @@ function mask(email: string): string {
 }
 
 export function secretHash(secret: string, username: string, clientId: string): string {
-  return createHmac('sha256', secret).update(username + clientId).digest('base64');
+  return createHmac('sha256', secret)
+    .update(username + clientId)
+    .digest('base64');
 }
 
 export class UserPool {
@@ -126,7 +138,10 @@ export class UserPool {
   checkSecretHash(client: ClientConfig, username: string | string[], given: unknown): void {
     if (!client.secret) return;
     if (typeof given !== 'string' || given === '') {
-      throw new AwsError('NotAuthorizedException', `Client ${client.id} is configured with secret but SECRET_HASH was not received`);
+      throw new AwsError(
+        'NotAuthorizedException',
+        `Client ${client.id} is configured with secret but SECRET_HASH was not received`,
+      );
     }
     const names = Array.isArray(username) ? username : [username];
     const ok = names.some((n) => {
@@ -156,7 +171,9 @@ export class UserPool {
     const byEmail = this.emailIsUsername() || this.d.config.aliasAttributes.includes('email');
     if (!byEmail) return undefined;
     return Object.values(this.users).find(
-      (u) => u.attributes.email?.toLowerCase() === wanted && (this.emailIsUsername() || u.attributes.email_verified === 'true'),
+      (u) =>
+        u.attributes.email?.toLowerCase() === wanted &&
+        (this.emailIsUsername() || u.attributes.email_verified === 'true'),
     );
   }
 
@@ -171,13 +188,18 @@ export class UserPool {
     }
   }
 
-  attributesFrom(list: { Name?: string | undefined; Value?: string | undefined }[] | undefined): Record<string, string> {
+  attributesFrom(
+    list: { Name?: string | undefined; Value?: string | undefined }[] | undefined,
+  ): Record<string, string> {
     const out: Record<string, string> = {};
     for (const item of list ?? []) {
       const name = item.Name;
       if (!name) throw new AwsError('InvalidParameterException', 'Attribute name is required');
       if (!this.d.config.knownAttributes.includes(name)) {
-        throw new AwsError('InvalidParameterException', `Attributes did not conform to the schema: Type for attribute {${name}} could not be determined`);
+        throw new AwsError(
+          'InvalidParameterException',
+          `Attributes did not conform to the schema: Type for attribute {${name}} could not be determined`,
+        );
       }
       out[name] = item.Value ?? '';
     }
@@ -186,7 +208,11 @@ export class UserPool {
 
   requireAttributes(attrs: Record<string, string>): void {
     for (const name of this.d.config.requiredAttributes) {
-      if (!attrs[name]) throw new AwsError('InvalidParameterException', `Attributes did not conform to the schema: ${name}: The attribute is required`);
+      if (!attrs[name])
+        throw new AwsError(
+          'InvalidParameterException',
+          `Attributes did not conform to the schema: ${name}: The attribute is required`,
+        );
     }
   }
 
@@ -215,7 +241,8 @@ export class UserPool {
   }
 
   checkAttempts(user: User): void {
-    if (user.failedSignIns >= MAX_FAILED_SIGN_INS) throw new AwsError('NotAuthorizedException', 'Password attempts exceeded');
+    if (user.failedSignIns >= MAX_FAILED_SIGN_INS)
+      throw new AwsError('NotAuthorizedException', 'Password attempts exceeded');
   }
 
   failedSignIn(user: User): never {
@@ -227,18 +254,34 @@ export class UserPool {
   // ---- codes ---------------------------------------------------------------------------------
 
   delivery(user: User): { CodeDeliveryDetails: Wire<CodeDeliveryDetailsType> } {
-    return { CodeDeliveryDetails: { Destination: mask(user.attributes.email ?? ''), DeliveryMedium: 'EMAIL', AttributeName: 'email' } };
+    return {
+      CodeDeliveryDetails: {
+        Destination: mask(user.attributes.email ?? ''),
+        DeliveryMedium: 'EMAIL',
+        AttributeName: 'email',
+      },
+    };
   }
 
   fakeDelivery(username: string): { CodeDeliveryDetails: Wire<CodeDeliveryDetailsType> } {
-    return { CodeDeliveryDetails: { Destination: mask(username.includes('@') ? username : `${username}@example.com`), DeliveryMedium: 'EMAIL', AttributeName: 'email' } };
+    return {
+      CodeDeliveryDetails: {
+        Destination: mask(username.includes('@') ? username : `${username}@example.com`),
+        DeliveryMedium: 'EMAIL',
+        AttributeName: 'email',
+      },
+    };
   }
 
   /**
    * Who a resent or reset code goes to. An unknown user gets a made-up delivery when the client
    * prevents user-existence errors, as Cognito does, and UserNotFound otherwise.
    */
-  codeRecipient(input: { ClientId?: string | undefined; Username?: string | undefined; SecretHash?: string | undefined }): { user: User } | { reply: { CodeDeliveryDetails: Wire<CodeDeliveryDetailsType> } } {
+  codeRecipient(input: {
+    ClientId?: string | undefined;
+    Username?: string | undefined;
+    SecretHash?: string | undefined;
+  }): { user: User } | { reply: { CodeDeliveryDetails: Wire<CodeDeliveryDetailsType> } } {
     const client = this.client(input.ClientId);
     const username = required(input.Username, 'Username');
     this.checkSecretHash(client, username, input.SecretHash);
@@ -250,7 +293,11 @@ export class UserPool {
 
   sendCode(user: User, kind: 'confirmation' | 'reset'): void {
     const code = numericCode();
-    const pending = { code, expires: this.d.now() + (kind === 'reset' ? RESET_CODE_LIFETIME_MS : CODE_LIFETIME_MS), attempts: 0 };
+    const pending = {
+      code,
+      expires: this.d.now() + (kind === 'reset' ? RESET_CODE_LIFETIME_MS : CODE_LIFETIME_MS),
+      attempts: 0,
+    };
     if (kind === 'reset') user.reset = pending;
     else user.confirmation = pending;
     this.d.outbox.send(user.attributes.email ?? user.username, kind, code, this.d.now());
@@ -258,19 +305,27 @@ export class UserPool {
 
   checkCode(pending: PendingCode | undefined, code: string): void {
     if (!pending) throw new AwsError('CodeMismatchException', 'Invalid verification code provided, please try again.');
-    if (pending.attempts >= MAX_CODE_ATTEMPTS) throw new AwsError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+    if (pending.attempts >= MAX_CODE_ATTEMPTS)
+      throw new AwsError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
     if (pending.code !== code) {
       pending.attempts++;
       this.d.state.changed();
       throw new AwsError('CodeMismatchException', 'Invalid verification code provided, please try again.');
     }
-    if (pending.expires < this.d.now()) throw new AwsError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+    if (pending.expires < this.d.now())
+      throw new AwsError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
   }
 
   // ---- triggers ------------------------------------------------------------------------------
 
-  async runPreSignUp(source: 'PreSignUp_SignUp' | 'PreSignUp_AdminCreateUser', username: string, clientId: string | null,
-    attributes: Record<string, string>, validationData: Record<string, string> | null, clientMetadata: unknown): Promise<{ autoConfirmUser: boolean; autoVerifyEmail: boolean }> {
+  async runPreSignUp(
+    source: 'PreSignUp_SignUp' | 'PreSignUp_AdminCreateUser',
+    username: string,
+    clientId: string | null,
+    attributes: Record<string, string>,
+    validationData: Record<string, string> | null,
+    clientMetadata: unknown,
+  ): Promise<{ autoConfirmUser: boolean; autoVerifyEmail: boolean }> {
     const runner = this.d.triggers.PreSignUp;
     if (!runner) return { autoConfirmUser: false, autoVerifyEmail: false };
     const event = {
@@ -289,7 +344,8 @@ export class UserPool {
     } catch (err) {
       throw new AwsError('UserLambdaValidationException', `PreSignUp failed with error ${(err as Error).message}.`);
     }
-    const response = ((result ?? event) as { response?: { autoConfirmUser?: unknown; autoVerifyEmail?: unknown } }).response ?? {};
+    const response =
+      ((result ?? event) as { response?: { autoConfirmUser?: unknown; autoVerifyEmail?: unknown } }).response ?? {};
     return { autoConfirmUser: response.autoConfirmUser === true, autoVerifyEmail: response.autoVerifyEmail === true };
   }
 
@@ -300,10 +356,14 @@ export class UserPool {
     user.failedSignIns = 0;
     if (!user.enabled) throw new AwsError('NotAuthorizedException', 'User is disabled.');
     if (user.status === 'UNCONFIRMED') throw new AwsError('UserNotConfirmedException', 'User is not confirmed.');
-    if (user.status === 'RESET_REQUIRED') throw new AwsError('PasswordResetRequiredException', 'Password reset required for the user');
+    if (user.status === 'RESET_REQUIRED')
+      throw new AwsError('PasswordResetRequiredException', 'Password reset required for the user');
     if (user.status === 'FORCE_CHANGE_PASSWORD') {
       if ((user.temporaryPasswordExpires ?? Infinity) < this.d.now()) {
-        throw new AwsError('NotAuthorizedException', 'Temporary password has expired and must be reset by an administrator.');
+        throw new AwsError(
+          'NotAuthorizedException',
+          'Temporary password has expired and must be reset by an administrator.',
+        );
       }
       const { sub: _sub, ...visible } = user.attributes;
       return this.challenge('NEW_PASSWORD_REQUIRED', client, user, {
@@ -321,15 +381,28 @@ export class UserPool {
       return this.challenge('SOFTWARE_TOKEN_MFA', client, user, { USER_ID_FOR_SRP: user.username });
     }
     if (mfa === 'ON' && !user.totpEnabled) {
-      return this.challenge('MFA_SETUP', client, user, { USER_ID_FOR_SRP: user.username, MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA"]' });
+      return this.challenge('MFA_SETUP', client, user, {
+        USER_ID_FOR_SRP: user.username,
+        MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA"]',
+      });
     }
     this.d.state.changed();
     return { ChallengeParameters: {}, AuthenticationResult: this.issueTokens(client, user, null) };
   }
 
-  challenge(name: ChallengeName, client: ClientConfig, user: User, parameters: Record<string, string>): InitiateAuthResult {
+  challenge(
+    name: ChallengeName,
+    client: ClientConfig,
+    user: User,
+    parameters: Record<string, string>,
+  ): InitiateAuthResult {
     const session = randomBytes(96).toString('base64');
-    this.sessions.set(session, { challenge: name, username: user.username, clientId: client.id, expires: this.d.now() + SESSION_LIFETIME_MS });
+    this.sessions.set(session, {
+      challenge: name,
+      username: user.username,
+      clientId: client.id,
+      expires: this.d.now() + SESSION_LIFETIME_MS,
+    });
     this.d.state.changed();
     return { ChallengeName: name, Session: session, ChallengeParameters: parameters };
   }
@@ -339,12 +412,34 @@ export class UserPool {
     let record = existing;
     if (!record) {
       const token = `eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.${randomBytes(192).toString('base64url')}.${randomBytes(12).toString('base64url')}.${randomBytes(360).toString('base64url')}.${randomBytes(16).toString('base64url')}`;
-      record = { token, username: user.username, clientId: client.id, originJti: randomUUID(), authTime: now, expires: (now + client.refreshTokenSeconds) * 1000, revoked: false };
+      record = {
+        token,
+        username: user.username,
+        clientId: client.id,
+        originJti: randomUUID(),
+        authTime: now,
+        expires: (now + client.refreshTokenSeconds) * 1000,
+        revoked: false,
+      };
       this.refreshTokens[token] = record;
     }
     const eventId = randomUUID();
-    const common = { sub: user.attributes.sub, iss: this.issuer, origin_jti: record.originJti, event_id: eventId, auth_time: record.authTime, iat: now };
-    const idClaims: Claims = { ...common, aud: client.id, 'cognito:username': user.username, token_use: 'id', exp: now + client.idTokenSeconds, jti: randomUUID() };
+    const common = {
+      sub: user.attributes.sub,
+      iss: this.issuer,
+      origin_jti: record.originJti,
+      event_id: eventId,
+      auth_time: record.authTime,
+      iat: now,
+    };
+    const idClaims: Claims = {
+      ...common,
+      aud: client.id,
+      'cognito:username': user.username,
+      token_use: 'id',
+      exp: now + client.idTokenSeconds,
+      jti: randomUUID(),
+    };
     for (const [k, v] of Object.entries(user.attributes)) {
       if (k === 'sub') continue;
       idClaims[k] = k.endsWith('_verified') ? v === 'true' : v;
@@ -382,8 +477,10 @@ export class UserPool {
   accessUser(accessToken: string | undefined): AccessCaller {
     const token = required(accessToken, 'AccessToken');
     const claims = this.d.signer.verify(token);
-    if (!claims || claims.token_use !== 'access' || claims.iss !== this.issuer) throw new AwsError('NotAuthorizedException', 'Invalid Access Token');
-    if (Number(claims.exp) * 1000 < this.d.now()) throw new AwsError('NotAuthorizedException', 'Access Token has expired');
+    if (!claims || claims.token_use !== 'access' || claims.iss !== this.issuer)
+      throw new AwsError('NotAuthorizedException', 'Invalid Access Token');
+    if (Number(claims.exp) * 1000 < this.d.now())
+      throw new AwsError('NotAuthorizedException', 'Access Token has expired');
     const problem = this.tokenProblem(claims);
     if (problem === 'revoked') throw new AwsError('NotAuthorizedException', 'Access Token has been revoked');
     const user = this.users[String(claims.username)];
@@ -395,7 +492,8 @@ export class UserPool {
   mfaCaller(input: { AccessToken?: string | undefined; Session?: string | undefined }): MfaCaller {
     if (input.AccessToken !== undefined) return { user: this.accessUser(input.AccessToken).user, session: null };
     const s = this.sessions.get(input.Session ?? '');
-    if (!s || s.expires < this.d.now() || s.challenge !== 'MFA_SETUP') throw new AwsError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
+    if (!s || s.expires < this.d.now() || s.challenge !== 'MFA_SETUP')
+      throw new AwsError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
     const user = this.users[s.username];
     if (!user) throw new AwsError('NotAuthorizedException', 'Invalid session for the user.');
     return { user, session: s };

@@ -1,9 +1,24 @@
 import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
-import { GlobalSignOutCommand, InitiateAuthCommand, SignUpCommand, ConfirmSignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  GlobalSignOutCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+  ConfirmSignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { strict as assert } from 'node:assert';
 import type { RunningEmulator } from '../../src/emulator';
-import { FIXTURE_TEMPLATE, PASSWORD, identityClient, idpClient, latestCode, newSignedInUser, rejectsWith, start, uniqueEmail } from '../helpers';
+import {
+  FIXTURE_TEMPLATE,
+  PASSWORD,
+  identityClient,
+  idpClient,
+  latestCode,
+  newSignedInUser,
+  rejectsWith,
+  start,
+  uniqueEmail,
+} from '../helpers';
 
 const provider = (emu: RunningEmulator): string => `cognito-idp.${emu.region}.amazonaws.com/${emu.userPoolId}`;
 
@@ -33,33 +48,83 @@ describe('identity pool', () => {
     const ci = identityClient(emu);
     const logins = { [provider(emu)]: tokens.IdToken as string };
     const a = await ci.send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: logins }));
-    const again = await idpClient(emu).send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
-    const b = await ci.send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: { [provider(emu)]: again.AuthenticationResult?.IdToken as string } }));
+    const again = await idpClient(emu).send(
+      new InitiateAuthCommand({
+        ClientId: emu.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD },
+      }),
+    );
+    const b = await ci.send(
+      new GetIdCommand({
+        IdentityPoolId: emu.identityPoolId,
+        Logins: { [provider(emu)]: again.AuthenticationResult?.IdToken as string },
+      }),
+    );
     assert.equal(a.IdentityId, b.IdentityId);
     assert.match(a.IdentityId ?? '', /^us-east-1:[0-9a-f-]{36}$/);
     const other = await newSignedInUser(emu);
-    const c = await ci.send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: { [provider(emu)]: other.tokens.IdToken as string } }));
+    const c = await ci.send(
+      new GetIdCommand({
+        IdentityPoolId: emu.identityPoolId,
+        Logins: { [provider(emu)]: other.tokens.IdToken as string },
+      }),
+    );
     assert.notEqual(c.IdentityId, a.IdentityId);
     const one = await ci.send(new GetCredentialsForIdentityCommand({ IdentityId: a.IdentityId, Logins: logins }));
     const two = await ci.send(new GetCredentialsForIdentityCommand({ IdentityId: a.IdentityId, Logins: logins }));
     assert.notEqual(one.Credentials?.AccessKeyId, two.Credentials?.AccessKeyId);
     assert.ok(one.Credentials?.Expiration instanceof Date);
     // Someone else's token cannot get credentials for this identity.
-    await rejectsWith(ci.send(new GetCredentialsForIdentityCommand({ IdentityId: a.IdentityId, Logins: { [provider(emu)]: other.tokens.IdToken as string } })), 'NotAuthorizedException');
+    await rejectsWith(
+      ci.send(
+        new GetCredentialsForIdentityCommand({
+          IdentityId: a.IdentityId,
+          Logins: { [provider(emu)]: other.tokens.IdToken as string },
+        }),
+      ),
+      'NotAuthorizedException',
+    );
   });
 
   it('refuses unauthenticated access, as the template says', async () => {
     const ci = identityClient(emu);
-    await rejectsWith(ci.send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId })), 'NotAuthorizedException', 'Unauthenticated access is not supported for this identity pool.');
-    await rejectsWith(ci.send(new GetIdCommand({ IdentityPoolId: 'us-east-1:00000000-0000-0000-0000-000000000000' })), 'ResourceNotFoundException');
+    await rejectsWith(
+      ci.send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId })),
+      'NotAuthorizedException',
+      'Unauthenticated access is not supported for this identity pool.',
+    );
+    await rejectsWith(
+      ci.send(new GetIdCommand({ IdentityPoolId: 'us-east-1:00000000-0000-0000-0000-000000000000' })),
+      'ResourceNotFoundException',
+    );
   });
 
   it('refuses an access token, a garbage token and a token under an unknown provider', async () => {
     const { tokens } = await newSignedInUser(emu);
     const ci = identityClient(emu);
-    await rejectsWith(ci.send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: { [provider(emu)]: tokens.AccessToken as string } })), 'NotAuthorizedException');
-    await rejectsWith(ci.send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: { [provider(emu)]: 'abc.def.ghi' } })), 'NotAuthorizedException');
-    await rejectsWith(ci.send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: { 'accounts.google.com': tokens.IdToken as string } })), 'NotAuthorizedException');
+    await rejectsWith(
+      ci.send(
+        new GetIdCommand({
+          IdentityPoolId: emu.identityPoolId,
+          Logins: { [provider(emu)]: tokens.AccessToken as string },
+        }),
+      ),
+      'NotAuthorizedException',
+    );
+    await rejectsWith(
+      ci.send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: { [provider(emu)]: 'abc.def.ghi' } })),
+      'NotAuthorizedException',
+    );
+    await rejectsWith(
+      ci.send(
+        new GetIdCommand({
+          IdentityPoolId: emu.identityPoolId,
+          Logins: { 'accounts.google.com': tokens.IdToken as string },
+        }),
+      ),
+      'NotAuthorizedException',
+    );
   });
 
   it('refuses an expired ID token', async () => {
@@ -71,15 +136,25 @@ describe('identity pool', () => {
     } finally {
       emu.fault({ kind: 'clockSkew', seconds: 0 });
     }
-    await rejectsWith(identityClient(emu).send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: { [provider(emu)]: idToken } })),
-      'NotAuthorizedException', /expired/);
+    await rejectsWith(
+      identityClient(emu).send(
+        new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: { [provider(emu)]: idToken } }),
+      ),
+      'NotAuthorizedException',
+      /expired/,
+    );
   });
 
   it('checks tokens server-side: after GlobalSignOut the ID token is refused', async () => {
     const { tokens } = await newSignedInUser(emu);
     await idpClient(emu).send(new GlobalSignOutCommand({ AccessToken: tokens.AccessToken }));
-    await rejectsWith(identityClient(emu).send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: { [provider(emu)]: tokens.IdToken as string } })),
-      'NotAuthorizedException', /revoked/);
+    await rejectsWith(
+      identityClient(emu).send(
+        new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: { [provider(emu)]: tokens.IdToken as string } }),
+      ),
+      'NotAuthorizedException',
+      /revoked/,
+    );
   });
 
   it('refuses a token from another user pool', async () => {
@@ -87,8 +162,15 @@ describe('identity pool', () => {
     try {
       assert.notEqual(other.userPoolId, emu.userPoolId);
       const { tokens } = await newSignedInUser(other);
-      await rejectsWith(identityClient(emu).send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: { [provider(emu)]: tokens.IdToken as string } })),
-        'NotAuthorizedException');
+      await rejectsWith(
+        identityClient(emu).send(
+          new GetIdCommand({
+            IdentityPoolId: emu.identityPoolId,
+            Logins: { [provider(emu)]: tokens.IdToken as string },
+          }),
+        ),
+        'NotAuthorizedException',
+      );
     } finally {
       await other.stop();
     }
@@ -106,14 +188,34 @@ describe('identity pool: a token for another app client of the same pool', () =>
     const idp = idpClient(emu);
     const email = uniqueEmail();
     await idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: email, Password: PASSWORD }));
-    await idp.send(new ConfirmSignUpCommand({ ClientId: emu.clientId, Username: email, ConfirmationCode: await latestCode(emu, email) }));
+    await idp.send(
+      new ConfirmSignUpCommand({
+        ClientId: emu.clientId,
+        Username: email,
+        ConfirmationCode: await latestCode(emu, email),
+      }),
+    );
     const info = (await (await fetch(`${emu.endpoints.cognitoIdp}/_emulator/info`)).json()) as { clientId: string };
     assert.equal(info.clientId, emu.clientId);
     // The fixture's second client, which the identity pool does not list.
     const otherClientId = await otherClient(emu);
-    const auth = await idp.send(new InitiateAuthCommand({ ClientId: otherClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
-    await rejectsWith(identityClient(emu).send(new GetIdCommand({ IdentityPoolId: emu.identityPoolId, Logins: { [provider(emu)]: auth.AuthenticationResult?.IdToken as string } })),
-      'NotAuthorizedException', 'Invalid login token. Incorrect token audience.');
+    const auth = await idp.send(
+      new InitiateAuthCommand({
+        ClientId: otherClientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD },
+      }),
+    );
+    await rejectsWith(
+      identityClient(emu).send(
+        new GetIdCommand({
+          IdentityPoolId: emu.identityPoolId,
+          Logins: { [provider(emu)]: auth.AuthenticationResult?.IdToken as string },
+        }),
+      ),
+      'NotAuthorizedException',
+      'Invalid login token. Incorrect token audience.',
+    );
   });
 });
 

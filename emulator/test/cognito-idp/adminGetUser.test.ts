@@ -21,9 +21,23 @@ describe('AdminGetUser', () => {
   });
 
   it('refuses an unknown user, another pool and an unsigned caller', async () => {
-    await rejectsWith(idpClient(emu).send(new AdminGetUserCommand({ UserPoolId: emu.userPoolId, Username: uniqueEmail() })), 'UserNotFoundException');
-    await rejectsWith(idpClient(emu).send(new AdminGetUserCommand({ UserPoolId: 'us-east-1_Nope12345', Username: uniqueEmail() })), 'ResourceNotFoundException');
-    const unsigned = new CognitoIdentityProviderClient({ region: emu.region, endpoint: emu.endpoints.cognitoIdp, credentials: { accessKeyId: '', secretAccessKey: '' }, signer: { sign: async (r) => r } });
-    await rejectsWith(unsigned.send(new AdminGetUserCommand({ UserPoolId: emu.userPoolId, Username: uniqueEmail() })), 'MissingAuthenticationTokenException');
+    await rejectsWith(
+      idpClient(emu).send(new AdminGetUserCommand({ UserPoolId: emu.userPoolId, Username: uniqueEmail() })),
+      'UserNotFoundException',
+    );
+    await rejectsWith(
+      idpClient(emu).send(new AdminGetUserCommand({ UserPoolId: 'us-east-1_Nope12345', Username: uniqueEmail() })),
+      'ResourceNotFoundException',
+    );
+    const unsigned = new CognitoIdentityProviderClient({
+      region: emu.region,
+      endpoint: emu.endpoints.cognitoIdp,
+      credentials: { accessKeyId: '', secretAccessKey: '' },
+      signer: { sign: async (r) => r },
+    });
+    await rejectsWith(
+      unsigned.send(new AdminGetUserCommand({ UserPoolId: emu.userPoolId, Username: uniqueEmail() })),
+      'MissingAuthenticationTokenException',
+    );
   });
 });

@@ -1,7 +1,14 @@
 import {
   AdminGetUserCommand,
-  AdminConfirmSignUpCommand, AdminCreateUserCommand, AssociateSoftwareTokenCommand, ConfirmSignUpCommand, InitiateAuthCommand, RespondToAuthChallengeCommand,
-  SetUserMFAPreferenceCommand, SignUpCommand, VerifySoftwareTokenCommand,
+  AdminConfirmSignUpCommand,
+  AdminCreateUserCommand,
+  AssociateSoftwareTokenCommand,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  SetUserMFAPreferenceCommand,
+  SignUpCommand,
+  VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { strict as assert } from 'node:assert';
 import { Secret, TOTP } from 'otpauth';
@@ -10,7 +17,9 @@ import { PASSWORD, idpClient, latestCode, newSignedInUser, rejectsWith, start, u
 
 // An independent TOTP implementation (otpauth) produces the codes.
 const totp = (secret: string, offsetSteps = 0): string =>
-  new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+  new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({
+    timestamp: Date.now() + offsetSteps * 30_000,
+  });
 
 describe('MFA with software tokens (MfaConfiguration=OPTIONAL)', () => {
   let emu: RunningEmulator;
@@ -25,27 +34,63 @@ describe('MFA with software tokens (MfaConfiguration=OPTIONAL)', () => {
     const assoc = await idp.send(new AssociateSoftwareTokenCommand({ AccessToken: tokens.AccessToken }));
     const secret = assoc.SecretCode as string;
     assert.match(secret, /^[A-Z2-7]{32}$/);
-    await rejectsWith(idp.send(new VerifySoftwareTokenCommand({ AccessToken: tokens.AccessToken, UserCode: totp(secret, 10) })), 'EnableSoftwareTokenMFAException');
-    const verified = await idp.send(new VerifySoftwareTokenCommand({ AccessToken: tokens.AccessToken, UserCode: totp(secret) }));
+    await rejectsWith(
+      idp.send(new VerifySoftwareTokenCommand({ AccessToken: tokens.AccessToken, UserCode: totp(secret, 10) })),
+      'EnableSoftwareTokenMFAException',
+    );
+    const verified = await idp.send(
+      new VerifySoftwareTokenCommand({ AccessToken: tokens.AccessToken, UserCode: totp(secret) }),
+    );
     assert.equal(verified.Status, 'SUCCESS');
-    await idp.send(new SetUserMFAPreferenceCommand({ AccessToken: tokens.AccessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
+    await idp.send(
+      new SetUserMFAPreferenceCommand({
+        AccessToken: tokens.AccessToken,
+        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+      }),
+    );
 
-    const first = await idp.send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+    const first = await idp.send(
+      new InitiateAuthCommand({
+        ClientId: emu.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD },
+      }),
+    );
     assert.equal(first.ChallengeName, 'SOFTWARE_TOKEN_MFA');
     assert.equal(first.AuthenticationResult, undefined);
-    await rejectsWith(idp.send(new RespondToAuthChallengeCommand({
-      ClientId: emu.clientId, ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: first.Session, ChallengeResponses: { USERNAME: email, SOFTWARE_TOKEN_MFA_CODE: totp(secret, 10) },
-    })), 'CodeMismatchException');
-    const done = await idp.send(new RespondToAuthChallengeCommand({
-      ClientId: emu.clientId, ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: first.Session, ChallengeResponses: { USERNAME: email, SOFTWARE_TOKEN_MFA_CODE: totp(secret) },
-    }));
+    await rejectsWith(
+      idp.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: emu.clientId,
+          ChallengeName: 'SOFTWARE_TOKEN_MFA',
+          Session: first.Session,
+          ChallengeResponses: { USERNAME: email, SOFTWARE_TOKEN_MFA_CODE: totp(secret, 10) },
+        }),
+      ),
+      'CodeMismatchException',
+    );
+    const done = await idp.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: emu.clientId,
+        ChallengeName: 'SOFTWARE_TOKEN_MFA',
+        Session: first.Session,
+        ChallengeResponses: { USERNAME: email, SOFTWARE_TOKEN_MFA_CODE: totp(secret) },
+      }),
+    );
     assert.ok(done.AuthenticationResult?.IdToken);
   });
 
   it('refuses to prefer TOTP before it is verified', async () => {
     const { tokens } = await newSignedInUser(emu);
-    await rejectsWith(idpClient(emu).send(new SetUserMFAPreferenceCommand({ AccessToken: tokens.AccessToken, SoftwareTokenMfaSettings: { Enabled: true } })),
-      'InvalidParameterException');
+    await rejectsWith(
+      idpClient(emu).send(
+        new SetUserMFAPreferenceCommand({
+          AccessToken: tokens.AccessToken,
+          SoftwareTokenMfaSettings: { Enabled: true },
+        }),
+      ),
+      'InvalidParameterException',
+    );
   });
 });
 
@@ -60,14 +105,41 @@ describe('MFA required (MfaConfiguration=ON): MFA_SETUP during sign-in', () => {
     const idp = idpClient(emu);
     const email = uniqueEmail();
     await idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: email, Password: PASSWORD }));
-    await idp.send(new ConfirmSignUpCommand({ ClientId: emu.clientId, Username: email, ConfirmationCode: await latestCode(emu, email) }));
-    const first = await idp.send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+    await idp.send(
+      new ConfirmSignUpCommand({
+        ClientId: emu.clientId,
+        Username: email,
+        ConfirmationCode: await latestCode(emu, email),
+      }),
+    );
+    const first = await idp.send(
+      new InitiateAuthCommand({
+        ClientId: emu.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD },
+      }),
+    );
     assert.equal(first.ChallengeName, 'MFA_SETUP');
     const assoc = await idp.send(new AssociateSoftwareTokenCommand({ Session: first.Session }));
-    const verified = await idp.send(new VerifySoftwareTokenCommand({ Session: assoc.Session, UserCode: totp(assoc.SecretCode as string) }));
-    const done = await idp.send(new RespondToAuthChallengeCommand({ ClientId: emu.clientId, ChallengeName: 'MFA_SETUP', Session: verified.Session, ChallengeResponses: { USERNAME: email } }));
+    const verified = await idp.send(
+      new VerifySoftwareTokenCommand({ Session: assoc.Session, UserCode: totp(assoc.SecretCode as string) }),
+    );
+    const done = await idp.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: emu.clientId,
+        ChallengeName: 'MFA_SETUP',
+        Session: verified.Session,
+        ChallengeResponses: { USERNAME: email },
+      }),
+    );
     assert.ok(done.AuthenticationResult?.AccessToken);
-    const next = await idp.send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+    const next = await idp.send(
+      new InitiateAuthCommand({
+        ClientId: emu.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD },
+      }),
+    );
     assert.equal(next.ChallengeName, 'SOFTWARE_TOKEN_MFA');
   });
 });
@@ -82,21 +154,52 @@ describe('admin operations', () => {
   it('AdminCreateUser sends a temporary password that leads to NEW_PASSWORD_REQUIRED', async () => {
     const idp = idpClient(emu);
     const email = uniqueEmail('invited');
-    const created = await idp.send(new AdminCreateUserCommand({ UserPoolId: emu.userPoolId, Username: email, UserAttributes: [{ Name: 'name', Value: 'Invitee' }] }));
+    const created = await idp.send(
+      new AdminCreateUserCommand({
+        UserPoolId: emu.userPoolId,
+        Username: email,
+        UserAttributes: [{ Name: 'name', Value: 'Invitee' }],
+      }),
+    );
     assert.equal(created.User?.UserStatus, 'FORCE_CHANGE_PASSWORD');
     const temp = await latestCode(emu, email, 'invitation');
-    const first = await idp.send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: temp } }));
+    const first = await idp.send(
+      new InitiateAuthCommand({
+        ClientId: emu.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD: temp },
+      }),
+    );
     assert.equal(first.ChallengeName, 'NEW_PASSWORD_REQUIRED');
     assert.equal(JSON.parse(first.ChallengeParameters?.userAttributes ?? '{}').email, email);
-    await rejectsWith(idp.send(new RespondToAuthChallengeCommand({
-      ClientId: emu.clientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: first.Session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: 'weak' },
-    })), 'InvalidPasswordException');
-    const done = await idp.send(new RespondToAuthChallengeCommand({
-      ClientId: emu.clientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: first.Session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: 'Chosen-Pass-42' },
-    }));
+    await rejectsWith(
+      idp.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: emu.clientId,
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          Session: first.Session,
+          ChallengeResponses: { USERNAME: email, NEW_PASSWORD: 'weak' },
+        }),
+      ),
+      'InvalidPasswordException',
+    );
+    const done = await idp.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: emu.clientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: first.Session,
+        ChallengeResponses: { USERNAME: email, NEW_PASSWORD: 'Chosen-Pass-42' },
+      }),
+    );
     assert.ok(done.AuthenticationResult?.IdToken);
-    await rejectsWith(idp.send(new AdminCreateUserCommand({ UserPoolId: emu.userPoolId, Username: email })), 'UsernameExistsException');
-    await rejectsWith(idp.send(new AdminCreateUserCommand({ UserPoolId: 'us-east-1_Nope12345', Username: uniqueEmail() })), 'ResourceNotFoundException');
+    await rejectsWith(
+      idp.send(new AdminCreateUserCommand({ UserPoolId: emu.userPoolId, Username: email })),
+      'UsernameExistsException',
+    );
+    await rejectsWith(
+      idp.send(new AdminCreateUserCommand({ UserPoolId: 'us-east-1_Nope12345', Username: uniqueEmail() })),
+      'ResourceNotFoundException',
+    );
   });
 
   it('AdminConfirmSignUp confirms without a code', async () => {
@@ -104,7 +207,13 @@ describe('admin operations', () => {
     const email = uniqueEmail();
     await idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: email, Password: PASSWORD }));
     await idp.send(new AdminConfirmSignUpCommand({ UserPoolId: emu.userPoolId, Username: email }));
-    const auth = await idp.send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+    const auth = await idp.send(
+      new InitiateAuthCommand({
+        ClientId: emu.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD },
+      }),
+    );
     assert.ok(auth.AuthenticationResult);
   });
 });
@@ -114,22 +223,40 @@ describe('PreSignUp trigger: the real handler from infra/src with the template e
     const emu = await start({ params: { AllowedEmailDomains: 'example.com' } });
     try {
       const idp = idpClient(emu);
-      await rejectsWith(idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: 'mallory@evil-example.com', Password: PASSWORD })),
-        'UserLambdaValidationException', /^PreSignUp failed with error Sign-up is limited to email addresses at example\.com/);
+      await rejectsWith(
+        idp.send(
+          new SignUpCommand({ ClientId: emu.clientId, Username: 'mallory@evil-example.com', Password: PASSWORD }),
+        ),
+        'UserLambdaValidationException',
+        /^PreSignUp failed with error Sign-up is limited to email addresses at example\.com/,
+      );
       await newSignedInUser(emu, uniqueEmail());
     } finally {
       await emu.stop();
     }
   });
 
-  it('AutoConfirmUsers=true: refused with self sign-up (the template\'s Rule); with admin-created users only, their email is verified and SignUp is refused', async () => {
-    await assert.rejects(start({ params: { AutoConfirmUsers: 'true' } }), /AutoConfirmUsers=true needs AllowSelfSignUp=false/);
+  it("AutoConfirmUsers=true: refused with self sign-up (the template's Rule); with admin-created users only, their email is verified and SignUp is refused", async () => {
+    await assert.rejects(
+      start({ params: { AutoConfirmUsers: 'true' } }),
+      /AutoConfirmUsers=true needs AllowSelfSignUp=false/,
+    );
     const emu = await start({ params: { AutoConfirmUsers: 'true', AllowSelfSignUp: 'false' } });
     try {
       const idp = idpClient(emu);
-      await rejectsWith(idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: uniqueEmail(), Password: PASSWORD })), 'NotAuthorizedException');
+      await rejectsWith(
+        idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: uniqueEmail(), Password: PASSWORD })),
+        'NotAuthorizedException',
+      );
       const email = uniqueEmail();
-      await idp.send(new AdminCreateUserCommand({ UserPoolId: emu.userPoolId, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
+      await idp.send(
+        new AdminCreateUserCommand({
+          UserPoolId: emu.userPoolId,
+          Username: email,
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [{ Name: 'email', Value: email }],
+        }),
+      );
       const user = await idp.send(new AdminGetUserCommand({ UserPoolId: emu.userPoolId, Username: email }));
       assert.equal(user.UserAttributes?.find((a) => a.Name === 'email_verified')?.Value, 'true');
       assert.deepEqual(emu.outboxMessages(email), []);

@@ -4,15 +4,22 @@ import type { RunningEmulator } from '../../src/emulator';
 import { PASSWORD, idpClient, newSignedInUser, rejectsWith, secretHash, start, uniqueEmail } from '../helpers';
 import { SrpClient } from '../srpClient';
 
-async function srpSignIn(emu: RunningEmulator, email: string, password: string, tamper?: (r: Record<string, string>) => void) {
+async function srpSignIn(
+  emu: RunningEmulator,
+  email: string,
+  password: string,
+  tamper?: (r: Record<string, string>) => void,
+) {
   const idp = idpClient(emu);
   const client = new SrpClient(emu.userPoolId);
   const hash = secretHash(emu, email);
-  const start = await idp.send(new InitiateAuthCommand({
-    ClientId: emu.clientId,
-    AuthFlow: 'USER_SRP_AUTH',
-    AuthParameters: { USERNAME: email, SRP_A: await client.srpA(), ...(hash ? { SECRET_HASH: hash } : {}) },
-  }));
+  const start = await idp.send(
+    new InitiateAuthCommand({
+      ClientId: emu.clientId,
+      AuthFlow: 'USER_SRP_AUTH',
+      AuthParameters: { USERNAME: email, SRP_A: await client.srpA(), ...(hash ? { SECRET_HASH: hash } : {}) },
+    }),
+  );
   assert.equal(start.ChallengeName, 'PASSWORD_VERIFIER');
   const params = start.ChallengeParameters ?? {};
   const responses = await client.respond(params, password);
@@ -20,7 +27,13 @@ async function srpSignIn(emu: RunningEmulator, email: string, password: string, 
   const responseHash = secretHash(emu, responses.USERNAME ?? '');
   if (responseHash) responses.SECRET_HASH = responseHash;
   tamper?.(responses);
-  const done = await idp.send(new RespondToAuthChallengeCommand({ ClientId: emu.clientId, ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: responses }));
+  const done = await idp.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: emu.clientId,
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ChallengeResponses: responses,
+    }),
+  );
   return { params, done };
 }
 
@@ -44,27 +57,49 @@ for (const withSecret of [false, true]) {
 
     it('refuses a wrong password', async () => {
       const { email } = await newSignedInUser(emu);
-      await rejectsWith(srpSignIn(emu, email, 'Not-The-Password-1'), 'NotAuthorizedException', 'Incorrect username or password.');
+      await rejectsWith(
+        srpSignIn(emu, email, 'Not-The-Password-1'),
+        'NotAuthorizedException',
+        'Incorrect username or password.',
+      );
     });
 
     it('refuses a tampered signature, a reused secret block and a malformed timestamp', async () => {
       const { email } = await newSignedInUser(emu);
-      await rejectsWith(srpSignIn(emu, email, PASSWORD, (r) => {
-        r.PASSWORD_CLAIM_SIGNATURE = Buffer.alloc(32, 7).toString('base64');
-      }), 'NotAuthorizedException');
-      await rejectsWith(srpSignIn(emu, email, PASSWORD, (r) => {
-        r.TIMESTAMP = new Date().toISOString();
-      }), 'InvalidParameterException');
+      await rejectsWith(
+        srpSignIn(emu, email, PASSWORD, (r) => {
+          r.PASSWORD_CLAIM_SIGNATURE = Buffer.alloc(32, 7).toString('base64');
+        }),
+        'NotAuthorizedException',
+      );
+      await rejectsWith(
+        srpSignIn(emu, email, PASSWORD, (r) => {
+          r.TIMESTAMP = new Date().toISOString();
+        }),
+        'InvalidParameterException',
+      );
       const { params } = await srpSignIn(emu, email, PASSWORD);
       const replay = await new SrpClient(emu.userPoolId).respond(params, PASSWORD);
       const hash = secretHash(emu, replay.USERNAME ?? '');
       if (hash) replay.SECRET_HASH = hash;
-      await rejectsWith(idpClient(emu).send(new RespondToAuthChallengeCommand({ ClientId: emu.clientId, ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: replay })),
-        'NotAuthorizedException');
+      await rejectsWith(
+        idpClient(emu).send(
+          new RespondToAuthChallengeCommand({
+            ClientId: emu.clientId,
+            ChallengeName: 'PASSWORD_VERIFIER',
+            ChallengeResponses: replay,
+          }),
+        ),
+        'NotAuthorizedException',
+      );
     });
 
     it('gives an unknown user a challenge too, then the same error as a wrong password', async () => {
-      await rejectsWith(srpSignIn(emu, uniqueEmail('nobody'), PASSWORD), 'NotAuthorizedException', 'Incorrect username or password.');
+      await rejectsWith(
+        srpSignIn(emu, uniqueEmail('nobody'), PASSWORD),
+        'NotAuthorizedException',
+        'Incorrect username or password.',
+      );
     });
   });
 }

@@ -33,7 +33,17 @@ const POOL_NAME = 'Srp9Server';
 describe('SRP server math (OpenSSL)', () => {
   it('exponentiates like plain BigInt, including the values OpenSSL refuses as peer keys', () => {
     const random = BigInt(`0x${randomBytes(384).toString('hex')}`) % N;
-    const cases: [bigint, bigint][] = [[0n, 3n], [1n, 99n], [N - 1n, 5n], [N - 1n, 6n], [N, 2n], [2n, 0n], [2n, 0xfeedfacen], [random, 0x0123456789abcdefn], [-7n, 13n]];
+    const cases: [bigint, bigint][] = [
+      [0n, 3n],
+      [1n, 99n],
+      [N - 1n, 5n],
+      [N - 1n, 6n],
+      [N, 2n],
+      [2n, 0n],
+      [2n, 0xfeedfacen],
+      [random, 0x0123456789abcdefn],
+      [-7n, 13n],
+    ];
     for (const [base, exponent] of cases) assert.equal(modPowN(base, exponent), slowModPow(base, exponent));
   });
 
@@ -46,9 +56,15 @@ describe('SRP server math (OpenSSL)', () => {
       assert.ok(validClientA(aHex));
       const eph = serverEphemeral(verifier.verifier);
       const secretBlock = randomBytes(64).toString('base64');
-      const r = await client.respond({ SALT: verifier.salt, SRP_B: eph.B.toString(16), SECRET_BLOCK: secretBlock, USER_ID_FOR_SRP: userId }, password);
+      const r = await client.respond(
+        { SALT: verifier.salt, SRP_B: eph.B.toString(16), SECRET_BLOCK: secretBlock, USER_ID_FOR_SRP: userId },
+        password,
+      );
       const key = sessionKey(aHex, eph, verifier.verifier);
-      assert.equal(checkClaim(key, POOL_NAME, userId, secretBlock, r.TIMESTAMP ?? '', r.PASSWORD_CLAIM_SIGNATURE ?? ''), password === PASSWORD);
+      assert.equal(
+        checkClaim(key, POOL_NAME, userId, secretBlock, r.TIMESTAMP ?? '', r.PASSWORD_CLAIM_SIGNATURE ?? ''),
+        password === PASSWORD,
+      );
     }
   });
 
@@ -75,7 +91,10 @@ describe('SRP server math (OpenSSL)', () => {
       assert.equal(a, b);
     }
     // About 0.7 ms against 10 ms here.
-    assert.ok(median(slow) / median(fast) >= 3, `OpenSSL ${median(fast).toFixed(2)} ms, BigInt ${median(slow).toFixed(2)} ms`);
+    assert.ok(
+      median(slow) / median(fast) >= 3,
+      `OpenSSL ${median(fast).toFixed(2)} ms, BigInt ${median(slow).toFixed(2)} ms`,
+    );
   });
 
   it('does the server side of one sign-in well within a 16 ms frame (median of 5)', () => {

@@ -1,6 +1,15 @@
 import {
-  ChangePasswordCommand, ConfirmForgotPasswordCommand, ConfirmSignUpCommand, DeleteUserCommand, ForgotPasswordCommand, GetUserCommand,
-  GlobalSignOutCommand, InitiateAuthCommand, ResendConfirmationCodeCommand, RevokeTokenCommand, SignUpCommand,
+  ChangePasswordCommand,
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  DeleteUserCommand,
+  ForgotPasswordCommand,
+  GetUserCommand,
+  GlobalSignOutCommand,
+  InitiateAuthCommand,
+  ResendConfirmationCodeCommand,
+  RevokeTokenCommand,
+  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { strict as assert } from 'node:assert';
@@ -15,7 +24,13 @@ describe('user pool (public client)', () => {
   after(() => emu.stop());
 
   const passwordAuth = (username: string, password: string) =>
-    idpClient(emu).send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }));
+    idpClient(emu).send(
+      new InitiateAuthCommand({
+        ClientId: emu.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: username, PASSWORD: password },
+      }),
+    );
 
   it('reports real-looking ids', () => {
     assert.match(emu.userPoolId, /^us-east-1_[0-9A-Za-z]+$/);
@@ -26,7 +41,14 @@ describe('user pool (public client)', () => {
   it('signs up, records the code in the outbox, confirms and signs in with tokens aws-jwt-verify accepts', async () => {
     const email = uniqueEmail();
     const idp = idpClient(emu);
-    const up = await idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'name', Value: 'Ada' }] }));
+    const up = await idp.send(
+      new SignUpCommand({
+        ClientId: emu.clientId,
+        Username: email,
+        Password: PASSWORD,
+        UserAttributes: [{ Name: 'name', Value: 'Ada' }],
+      }),
+    );
     assert.equal(up.UserConfirmed, false);
     assert.equal(up.CodeDeliveryDetails?.DeliveryMedium, 'EMAIL');
     await rejectsWith(passwordAuth(email, PASSWORD), 'UserNotConfirmedException', 'User is not confirmed.');
@@ -39,7 +61,11 @@ describe('user pool (public client)', () => {
     assert.equal(result.ExpiresIn, 3600);
 
     const jwks = await (await fetch(`${emu.endpoints.cognitoIdp}/${emu.userPoolId}/.well-known/jwks.json`)).json();
-    const idVerifier = CognitoJwtVerifier.create({ userPoolId: emu.userPoolId, tokenUse: 'id', clientId: emu.clientId });
+    const idVerifier = CognitoJwtVerifier.create({
+      userPoolId: emu.userPoolId,
+      tokenUse: 'id',
+      clientId: emu.clientId,
+    });
     idVerifier.cacheJwks(jwks as Parameters<typeof idVerifier.cacheJwks>[0]);
     const claims = idVerifier.verifySync(result.IdToken);
     assert.equal(claims.iss, `https://cognito-idp.us-east-1.amazonaws.com/${emu.userPoolId}`);
@@ -47,9 +73,16 @@ describe('user pool (public client)', () => {
     assert.equal(claims.email_verified, true);
     assert.equal(claims.name, 'Ada');
     assert.equal(claims.sub, up.UserSub);
-    const accessVerifier = CognitoJwtVerifier.create({ userPoolId: emu.userPoolId, tokenUse: 'access', clientId: emu.clientId });
+    const accessVerifier = CognitoJwtVerifier.create({
+      userPoolId: emu.userPoolId,
+      tokenUse: 'access',
+      clientId: emu.clientId,
+    });
     accessVerifier.cacheJwks(jwks as Parameters<typeof accessVerifier.cacheJwks>[0]);
-    assert.equal(accessVerifier.verifySync(result.AccessToken).exp - accessVerifier.verifySync(result.AccessToken).iat, 3600);
+    assert.equal(
+      accessVerifier.verifySync(result.AccessToken).exp - accessVerifier.verifySync(result.AccessToken).iat,
+      3600,
+    );
   });
 
   it('enforces the password policy from the template', async () => {
@@ -61,38 +94,89 @@ describe('user pool (public client)', () => {
       ['NoSymbols123ab', /symbol/],
     ];
     for (const [password, message] of tries) {
-      await rejectsWith(idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: uniqueEmail(), Password: password })), 'InvalidPasswordException', message);
+      await rejectsWith(
+        idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: uniqueEmail(), Password: password })),
+        'InvalidPasswordException',
+        message,
+      );
     }
   });
 
   it('requires an e-mail as the username and rejects duplicates and unknown attributes', async () => {
     const idp = idpClient(emu);
-    await rejectsWith(idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: 'not-an-email', Password: PASSWORD })), 'InvalidParameterException', 'Username should be an email.');
+    await rejectsWith(
+      idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: 'not-an-email', Password: PASSWORD })),
+      'InvalidParameterException',
+      'Username should be an email.',
+    );
     const { email } = await newSignedInUser(emu);
-    await rejectsWith(idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: email.toUpperCase(), Password: PASSWORD })), 'UsernameExistsException');
-    await rejectsWith(idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: uniqueEmail(), Password: PASSWORD, UserAttributes: [{ Name: 'shoe_size', Value: '9' }] })),
-      'InvalidParameterException', /shoe_size/);
+    await rejectsWith(
+      idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: email.toUpperCase(), Password: PASSWORD })),
+      'UsernameExistsException',
+    );
+    await rejectsWith(
+      idp.send(
+        new SignUpCommand({
+          ClientId: emu.clientId,
+          Username: uniqueEmail(),
+          Password: PASSWORD,
+          UserAttributes: [{ Name: 'shoe_size', Value: '9' }],
+        }),
+      ),
+      'InvalidParameterException',
+      /shoe_size/,
+    );
   });
 
   it('answers a wrong password and an unknown user alike (PreventUserExistenceErrors)', async () => {
     const { email } = await newSignedInUser(emu);
-    const wrong = await rejectsWith(passwordAuth(email, 'Wrong-Password-1'), 'NotAuthorizedException', 'Incorrect username or password.');
+    const wrong = await rejectsWith(
+      passwordAuth(email, 'Wrong-Password-1'),
+      'NotAuthorizedException',
+      'Incorrect username or password.',
+    );
     assert.equal(wrong.$metadata?.httpStatusCode, 400);
-    await rejectsWith(passwordAuth(uniqueEmail('nobody'), PASSWORD), 'NotAuthorizedException', 'Incorrect username or password.');
+    await rejectsWith(
+      passwordAuth(uniqueEmail('nobody'), PASSWORD),
+      'NotAuthorizedException',
+      'Incorrect username or password.',
+    );
   });
 
   it('locks sign-in after repeated wrong passwords', async () => {
     const { email } = await newSignedInUser(emu);
-    for (let i = 0; i < 5; i++) await rejectsWith(passwordAuth(email, `Wrong-Password-${i}`), 'NotAuthorizedException', 'Incorrect username or password.');
+    for (let i = 0; i < 5; i++)
+      await rejectsWith(
+        passwordAuth(email, `Wrong-Password-${i}`),
+        'NotAuthorizedException',
+        'Incorrect username or password.',
+      );
     await rejectsWith(passwordAuth(email, PASSWORD), 'NotAuthorizedException', 'Password attempts exceeded');
   });
 
   it('rejects flows the client does not allow and unknown clients', async () => {
     const idp = idpClient(emu);
-    await rejectsWith(idp.send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'x@example.com' } })),
-      'InvalidParameterException', 'CUSTOM_AUTH flow not enabled for this client');
-    await rejectsWith(idp.send(new InitiateAuthCommand({ ClientId: 'nosuchclient', AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'x@example.com', PASSWORD } })),
-      'ResourceNotFoundException');
+    await rejectsWith(
+      idp.send(
+        new InitiateAuthCommand({
+          ClientId: emu.clientId,
+          AuthFlow: 'CUSTOM_AUTH',
+          AuthParameters: { USERNAME: 'x@example.com' },
+        }),
+      ),
+      'InvalidParameterException',
+      'CUSTOM_AUTH flow not enabled for this client',
+    );
+    await rejectsWith(
+      idp.send(
+        new InitiateAuthCommand({
+          ClientId: 'nosuchclient',
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: 'x@example.com', PASSWORD },
+        }),
+      ),
+      'ResourceNotFoundException',
+    );
   });
 
   it('checks confirmation codes and resends them', async () => {
@@ -101,36 +185,74 @@ describe('user pool (public client)', () => {
     await idp.send(new SignUpCommand({ ClientId: emu.clientId, Username: email, Password: PASSWORD }));
     const first = await latestCode(emu, email);
     const wrong = first === '000000' ? '111111' : '000000';
-    await rejectsWith(idp.send(new ConfirmSignUpCommand({ ClientId: emu.clientId, Username: email, ConfirmationCode: wrong })), 'CodeMismatchException');
+    await rejectsWith(
+      idp.send(new ConfirmSignUpCommand({ ClientId: emu.clientId, Username: email, ConfirmationCode: wrong })),
+      'CodeMismatchException',
+    );
     const resent = await idp.send(new ResendConfirmationCodeCommand({ ClientId: emu.clientId, Username: email }));
     assert.equal(resent.CodeDeliveryDetails?.AttributeName, 'email');
     const second = await latestCode(emu, email);
     await idp.send(new ConfirmSignUpCommand({ ClientId: emu.clientId, Username: email, ConfirmationCode: second }));
-    await rejectsWith(idp.send(new ConfirmSignUpCommand({ ClientId: emu.clientId, Username: email, ConfirmationCode: second })),
-      'NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
-    await rejectsWith(idp.send(new ResendConfirmationCodeCommand({ ClientId: emu.clientId, Username: email })), 'InvalidParameterException', 'User is already confirmed.');
+    await rejectsWith(
+      idp.send(new ConfirmSignUpCommand({ ClientId: emu.clientId, Username: email, ConfirmationCode: second })),
+      'NotAuthorizedException',
+      'User cannot be confirmed. Current status is CONFIRMED',
+    );
+    await rejectsWith(
+      idp.send(new ResendConfirmationCodeCommand({ ClientId: emu.clientId, Username: email })),
+      'InvalidParameterException',
+      'User is already confirmed.',
+    );
   });
 
   it('refreshes without a new refresh token, and GetUser reads the attributes', async () => {
     const { email, tokens } = await newSignedInUser(emu);
     const idp = idpClient(emu);
-    const refreshed = await idp.send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken as string } }));
+    const refreshed = await idp.send(
+      new InitiateAuthCommand({
+        ClientId: emu.clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken as string },
+      }),
+    );
     assert.ok(refreshed.AuthenticationResult?.IdToken);
     assert.equal(refreshed.AuthenticationResult?.RefreshToken, undefined);
     assert.notEqual(refreshed.AuthenticationResult?.AccessToken, tokens.AccessToken);
     const user = await idp.send(new GetUserCommand({ AccessToken: refreshed.AuthenticationResult?.AccessToken }));
     assert.equal(user.UserAttributes?.find((a) => a.Name === 'email')?.Value, email);
-    await rejectsWith(idp.send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: 'not-a-token' } })),
-      'NotAuthorizedException', 'Invalid Refresh Token');
+    await rejectsWith(
+      idp.send(
+        new InitiateAuthCommand({
+          ClientId: emu.clientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: 'not-a-token' },
+        }),
+      ),
+      'NotAuthorizedException',
+      'Invalid Refresh Token',
+    );
   });
 
   it('revokes: after RevokeToken the refresh and its access tokens fail', async () => {
     const { tokens } = await newSignedInUser(emu);
     const idp = idpClient(emu);
     await idp.send(new RevokeTokenCommand({ ClientId: emu.clientId, Token: tokens.RefreshToken }));
-    await rejectsWith(idp.send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken as string } })),
-      'NotAuthorizedException', 'Refresh Token has been revoked');
-    await rejectsWith(idp.send(new GetUserCommand({ AccessToken: tokens.AccessToken })), 'NotAuthorizedException', 'Access Token has been revoked');
+    await rejectsWith(
+      idp.send(
+        new InitiateAuthCommand({
+          ClientId: emu.clientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken as string },
+        }),
+      ),
+      'NotAuthorizedException',
+      'Refresh Token has been revoked',
+    );
+    await rejectsWith(
+      idp.send(new GetUserCommand({ AccessToken: tokens.AccessToken })),
+      'NotAuthorizedException',
+      'Access Token has been revoked',
+    );
   });
 
   it('GlobalSignOut revokes every session of the user, and only theirs', async () => {
@@ -140,9 +262,22 @@ describe('user pool (public client)', () => {
     const other = await newSignedInUser(emu);
     await idp.send(new GlobalSignOutCommand({ AccessToken: a.tokens.AccessToken }));
     for (const t of [a.tokens, second.AuthenticationResult]) {
-      await rejectsWith(idp.send(new InitiateAuthCommand({ ClientId: emu.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: t?.RefreshToken as string } })),
-        'NotAuthorizedException', 'Refresh Token has been revoked');
-      await rejectsWith(idp.send(new GetUserCommand({ AccessToken: t?.AccessToken })), 'NotAuthorizedException', 'Access Token has been revoked');
+      await rejectsWith(
+        idp.send(
+          new InitiateAuthCommand({
+            ClientId: emu.clientId,
+            AuthFlow: 'REFRESH_TOKEN_AUTH',
+            AuthParameters: { REFRESH_TOKEN: t?.RefreshToken as string },
+          }),
+        ),
+        'NotAuthorizedException',
+        'Refresh Token has been revoked',
+      );
+      await rejectsWith(
+        idp.send(new GetUserCommand({ AccessToken: t?.AccessToken })),
+        'NotAuthorizedException',
+        'Access Token has been revoked',
+      );
     }
     const stillFine = await idp.send(new GetUserCommand({ AccessToken: other.tokens.AccessToken }));
     assert.equal(stillFine.UserAttributes?.find((x) => x.Name === 'email')?.Value, other.email);
@@ -153,10 +288,34 @@ describe('user pool (public client)', () => {
   it('changes the password with the access token', async () => {
     const { email, tokens } = await newSignedInUser(emu);
     const idp = idpClient(emu);
-    await rejectsWith(idp.send(new ChangePasswordCommand({ AccessToken: tokens.AccessToken, PreviousPassword: 'Wrong-Password-1', ProposedPassword: 'Brand-New-Pass-2' })),
-      'NotAuthorizedException', 'Incorrect username or password.');
-    await rejectsWith(idp.send(new ChangePasswordCommand({ AccessToken: tokens.AccessToken, PreviousPassword: PASSWORD, ProposedPassword: 'weak' })), 'InvalidPasswordException');
-    await idp.send(new ChangePasswordCommand({ AccessToken: tokens.AccessToken, PreviousPassword: PASSWORD, ProposedPassword: 'Brand-New-Pass-2' }));
+    await rejectsWith(
+      idp.send(
+        new ChangePasswordCommand({
+          AccessToken: tokens.AccessToken,
+          PreviousPassword: 'Wrong-Password-1',
+          ProposedPassword: 'Brand-New-Pass-2',
+        }),
+      ),
+      'NotAuthorizedException',
+      'Incorrect username or password.',
+    );
+    await rejectsWith(
+      idp.send(
+        new ChangePasswordCommand({
+          AccessToken: tokens.AccessToken,
+          PreviousPassword: PASSWORD,
+          ProposedPassword: 'weak',
+        }),
+      ),
+      'InvalidPasswordException',
+    );
+    await idp.send(
+      new ChangePasswordCommand({
+        AccessToken: tokens.AccessToken,
+        PreviousPassword: PASSWORD,
+        ProposedPassword: 'Brand-New-Pass-2',
+      }),
+    );
     await rejectsWith(passwordAuth(email, PASSWORD), 'NotAuthorizedException');
     assert.ok((await passwordAuth(email, 'Brand-New-Pass-2')).AuthenticationResult);
   });
@@ -167,9 +326,25 @@ describe('user pool (public client)', () => {
     const sent = await idp.send(new ForgotPasswordCommand({ ClientId: emu.clientId, Username: email }));
     assert.match(sent.CodeDeliveryDetails?.Destination ?? '', /^u\*\*\*@e\*\*\*\.com$/);
     const code = await latestCode(emu, email, 'reset');
-    await rejectsWith(idp.send(new ConfirmForgotPasswordCommand({ ClientId: emu.clientId, Username: email, ConfirmationCode: code === '000000' ? '111111' : '000000', Password: 'Reset-Pass-77' })),
-      'CodeMismatchException');
-    await idp.send(new ConfirmForgotPasswordCommand({ ClientId: emu.clientId, Username: email, ConfirmationCode: code, Password: 'Reset-Pass-77' }));
+    await rejectsWith(
+      idp.send(
+        new ConfirmForgotPasswordCommand({
+          ClientId: emu.clientId,
+          Username: email,
+          ConfirmationCode: code === '000000' ? '111111' : '000000',
+          Password: 'Reset-Pass-77',
+        }),
+      ),
+      'CodeMismatchException',
+    );
+    await idp.send(
+      new ConfirmForgotPasswordCommand({
+        ClientId: emu.clientId,
+        Username: email,
+        ConfirmationCode: code,
+        Password: 'Reset-Pass-77',
+      }),
+    );
     assert.ok((await passwordAuth(email, 'Reset-Pass-77')).AuthenticationResult);
     // An unknown user gets a plausible answer, not UserNotFoundException.
     const fake = await idp.send(new ForgotPasswordCommand({ ClientId: emu.clientId, Username: uniqueEmail('ghost') }));
@@ -187,7 +362,12 @@ describe('user pool (public client)', () => {
   it('serves the outbox filtered by recipient', async () => {
     const email = uniqueEmail('outbox');
     await idpClient(emu).send(new SignUpCommand({ ClientId: emu.clientId, Username: email, Password: PASSWORD }));
-    const list = (await (await fetch(`${emu.outbox}?to=${encodeURIComponent(email)}`)).json()) as { to: string; kind: string; code: string; at: string }[];
+    const list = (await (await fetch(`${emu.outbox}?to=${encodeURIComponent(email)}`)).json()) as {
+      to: string;
+      kind: string;
+      code: string;
+      at: string;
+    }[];
     assert.equal(list.length, 1);
     assert.equal(list[0]?.to, email);
     assert.equal(list[0]?.kind, 'confirmation');

@@ -16,7 +16,11 @@ import {
   SignUpCommand,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { AuthenticationResultType, InitiateAuthCommandOutput, RespondToAuthChallengeCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
+import type {
+  AuthenticationResultType,
+  InitiateAuthCommandOutput,
+  RespondToAuthChallengeCommandOutput,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { AuthFlow } from '../config';
 import { AuthError, toAuthError } from './errors';
 import type { Session } from './session';
@@ -92,25 +96,44 @@ export class CognitoAuth {
           ClientId: this.options.clientId,
           Username: username,
           Password: password,
-          UserAttributes: [{ Name: 'email', Value: username }, ...(name?.trim() ? [{ Name: 'name', Value: name.trim() }] : [])],
+          UserAttributes: [
+            { Name: 'email', Value: username },
+            ...(name?.trim() ? [{ Name: 'name', Value: name.trim() }] : []),
+          ],
           ...(await this.secretHash(username)),
         }),
       ),
     );
-    return { confirmed: out.UserConfirmed === true, ...(out.CodeDeliveryDetails?.Destination ? { destination: out.CodeDeliveryDetails.Destination } : {}) };
+    return {
+      confirmed: out.UserConfirmed === true,
+      ...(out.CodeDeliveryDetails?.Destination ? { destination: out.CodeDeliveryDetails.Destination } : {}),
+    };
   }
 
   async confirmSignUp(email: string, code: string): Promise<void> {
     const username = normalizeEmail(email);
     await this.call(async () =>
-      this.client.send(new ConfirmSignUpCommand({ ClientId: this.options.clientId, Username: username, ConfirmationCode: normalizeCode(code), ...(await this.secretHash(username)) })),
+      this.client.send(
+        new ConfirmSignUpCommand({
+          ClientId: this.options.clientId,
+          Username: username,
+          ConfirmationCode: normalizeCode(code),
+          ...(await this.secretHash(username)),
+        }),
+      ),
     );
   }
 
   async resendCode(email: string): Promise<string | undefined> {
     const username = normalizeEmail(email);
     const out = await this.call(async () =>
-      this.client.send(new ResendConfirmationCodeCommand({ ClientId: this.options.clientId, Username: username, ...(await this.secretHash(username)) })),
+      this.client.send(
+        new ResendConfirmationCodeCommand({
+          ClientId: this.options.clientId,
+          Username: username,
+          ...(await this.secretHash(username)),
+        }),
+      ),
     );
     return out.CodeDeliveryDetails?.Destination;
   }
@@ -118,7 +141,13 @@ export class CognitoAuth {
   async forgotPassword(email: string): Promise<string | undefined> {
     const username = normalizeEmail(email);
     const out = await this.call(async () =>
-      this.client.send(new ForgotPasswordCommand({ ClientId: this.options.clientId, Username: username, ...(await this.secretHash(username)) })),
+      this.client.send(
+        new ForgotPasswordCommand({
+          ClientId: this.options.clientId,
+          Username: username,
+          ...(await this.secretHash(username)),
+        }),
+      ),
     );
     return out.CodeDeliveryDetails?.Destination;
   }
@@ -146,7 +175,11 @@ export class CognitoAuth {
     if (this.options.authFlow === 'USER_PASSWORD_AUTH') {
       const out = await this.call(() =>
         this.client.send(
-          new InitiateAuthCommand({ ClientId: this.options.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password, ...authHash } }),
+          new InitiateAuthCommand({
+            ClientId: this.options.clientId,
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: username, PASSWORD: password, ...authHash },
+          }),
         ),
       );
       return this.next(out, username);
@@ -155,13 +188,20 @@ export class CognitoAuth {
     const srp = startSrp();
     const started = await this.call(() =>
       this.client.send(
-        new InitiateAuthCommand({ ClientId: this.options.clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: srp.srpA, ...authHash } }),
+        new InitiateAuthCommand({
+          ClientId: this.options.clientId,
+          AuthFlow: 'USER_SRP_AUTH',
+          AuthParameters: { USERNAME: username, SRP_A: srp.srpA, ...authHash },
+        }),
       ),
     );
     if (started.ChallengeName !== 'PASSWORD_VERIFIER') return this.next(started, username);
     // Cognito answers with the internal user id (the sub); the proof and hash must use it.
     const userId = started.ChallengeParameters?.USER_ID_FOR_SRP ?? username;
-    const claim = answerPasswordVerifier(srp, this.options.userPoolId, password, { ...started.ChallengeParameters, USER_ID_FOR_SRP: userId });
+    const claim = answerPasswordVerifier(srp, this.options.userPoolId, password, {
+      ...started.ChallengeParameters,
+      USER_ID_FOR_SRP: userId,
+    });
     const idHash = await this.secretHashParameter(userId);
     const out = await this.call(() =>
       this.client.send(
@@ -189,15 +229,26 @@ export class CognitoAuth {
       ),
     );
     const result = out.AuthenticationResult;
-    if (!result?.IdToken || !result.AccessToken) throw new AuthError('Cognito returned no tokens on refresh. Sign in again.', 'NoTokens', 'user', 'sign-in');
-    return this.verify({ idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken ?? session.refreshToken });
+    if (!result?.IdToken || !result.AccessToken)
+      throw new AuthError('Cognito returned no tokens on refresh. Sign in again.', 'NoTokens', 'user', 'sign-in');
+    return this.verify({
+      idToken: result.IdToken,
+      accessToken: result.AccessToken,
+      refreshToken: result.RefreshToken ?? session.refreshToken,
+    });
   }
 
   /** Revokes the refresh token and the access tokens minted from it. */
   async revoke(session: Session): Promise<void> {
     const secret = await this.options.clientSecret();
     await this.call(() =>
-      this.client.send(new RevokeTokenCommand({ ClientId: this.options.clientId, Token: session.refreshToken, ...(secret ? { ClientSecret: secret } : {}) })),
+      this.client.send(
+        new RevokeTokenCommand({
+          ClientId: this.options.clientId,
+          Token: session.refreshToken,
+          ...(secret ? { ClientSecret: secret } : {}),
+        }),
+      ),
     );
   }
 
@@ -208,17 +259,30 @@ export class CognitoAuth {
 
   /** Adds an authenticator app to a signed-in account, and prefers it for MFA. */
   async setUpTotp(session: Session): Promise<TotpSetup> {
-    const out = await this.call(() => this.client.send(new AssociateSoftwareTokenCommand({ AccessToken: session.accessToken })));
+    const out = await this.call(() =>
+      this.client.send(new AssociateSoftwareTokenCommand({ AccessToken: session.accessToken })),
+    );
     const secret = out.SecretCode!;
     return {
       secret,
       otpauthUri: this.otpauthUri(session.email, secret),
       verify: async (code) => {
         await this.call(() =>
-          this.client.send(new VerifySoftwareTokenCommand({ AccessToken: session.accessToken, UserCode: normalizeCode(code), FriendlyDeviceName: 'Bedrock Storyteller' })),
+          this.client.send(
+            new VerifySoftwareTokenCommand({
+              AccessToken: session.accessToken,
+              UserCode: normalizeCode(code),
+              FriendlyDeviceName: 'Bedrock Storyteller',
+            }),
+          ),
         );
         await this.call(() =>
-          this.client.send(new SetUserMFAPreferenceCommand({ AccessToken: session.accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } })),
+          this.client.send(
+            new SetUserMFAPreferenceCommand({
+              AccessToken: session.accessToken,
+              SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+            }),
+          ),
         );
       },
     };
@@ -230,7 +294,10 @@ export class CognitoAuth {
   }
 
   /** Turns a Cognito answer into the next step of the sign-in. */
-  private async next(out: InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput, username: string): Promise<SignInStep> {
+  private async next(
+    out: InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput,
+    username: string,
+  ): Promise<SignInStep> {
     if (out.AuthenticationResult) return { kind: 'done', session: await this.toSession(out.AuthenticationResult) };
     const challenge = out.ChallengeName;
     const session = out.Session;
@@ -252,12 +319,20 @@ export class CognitoAuth {
 
     switch (challenge) {
       case 'NEW_PASSWORD_REQUIRED':
-        return { kind: 'new-password', respond: (newPassword) => respond('NEW_PASSWORD_REQUIRED', { NEW_PASSWORD: newPassword }) };
+        return {
+          kind: 'new-password',
+          respond: (newPassword) => respond('NEW_PASSWORD_REQUIRED', { NEW_PASSWORD: newPassword }),
+        };
       case 'SOFTWARE_TOKEN_MFA':
-        return { kind: 'mfa-code', respond: (code) => respond('SOFTWARE_TOKEN_MFA', { SOFTWARE_TOKEN_MFA_CODE: normalizeCode(code) }) };
+        return {
+          kind: 'mfa-code',
+          respond: (code) => respond('SOFTWARE_TOKEN_MFA', { SOFTWARE_TOKEN_MFA_CODE: normalizeCode(code) }),
+        };
       case 'MFA_SETUP': {
         // Associate with the challenge session, then verify; Cognito then answers with a new session.
-        const associated = await this.call(() => this.client.send(new AssociateSoftwareTokenCommand({ ...(session ? { Session: session } : {}) })));
+        const associated = await this.call(() =>
+          this.client.send(new AssociateSoftwareTokenCommand({ ...(session ? { Session: session } : {}) })),
+        );
         const secret = associated.SecretCode!;
         return {
           kind: 'mfa-setup',
@@ -301,7 +376,9 @@ export class CognitoAuth {
     if (!result.IdToken || !result.AccessToken || !result.RefreshToken) {
       throw new AuthError('Cognito returned incomplete tokens. Sign in again.', 'NoTokens', 'user', 'sign-in');
     }
-    return this.call(() => this.verify({ idToken: result.IdToken!, accessToken: result.AccessToken!, refreshToken: result.RefreshToken! }));
+    return this.call(() =>
+      this.verify({ idToken: result.IdToken!, accessToken: result.AccessToken!, refreshToken: result.RefreshToken! }),
+    );
   }
 
   private async secretHash(username: string): Promise<{ SecretHash?: string }> {

@@ -24,11 +24,13 @@ export function endpointProblem(value: string): string | undefined {
   } catch {
     return 'it is not a URL';
   }
-  if (url.username !== '' || url.password !== '' || /^[a-z]+:\/\/[^/]*@/i.test(value)) return 'a URL must not contain a user name or password';
+  if (url.username !== '' || url.password !== '' || /^[a-z]+:\/\/[^/]*@/i.test(value))
+    return 'a URL must not contain a user name or password';
   if (url.search !== '' || url.hash !== '' || /[?#]/.test(value)) return 'a URL must not have a query or fragment';
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
-  if (url.protocol === 'http:') return 'plain http is allowed only for the local emulator on 127.0.0.1, localhost or [::1]';
+  if (url.protocol === 'http:')
+    return 'plain http is allowed only for the local emulator on 127.0.0.1, localhost or [::1]';
   return 'only https URLs are allowed';
 }
 

@@ -10,7 +10,15 @@ export type Severity =
   | 'user';
 
 /** Something the UI can offer next to the message. */
-export type AuthAction = 'confirm-sign-up' | 'resend-code' | 'forgot-password' | 'sign-in' | 'sign-up' | 'set-client-secret' | 'configure' | 'retry';
+export type AuthAction =
+  | 'confirm-sign-up'
+  | 'resend-code'
+  | 'forgot-password'
+  | 'sign-in'
+  | 'sign-up'
+  | 'set-client-secret'
+  | 'configure'
+  | 'retry';
 
 export class AuthError extends Error {
   override readonly name = 'AuthError';
@@ -42,22 +50,50 @@ const RULES: Record<string, Rule> = {
     severity: 'user',
     action: 'sign-in',
   },
-  InvalidPasswordException: { message: (m) => `The password does not meet the policy: ${stripPrefix(m)}`, severity: 'user' },
-  CodeMismatchException: { message: 'That code is not right. Check the latest email and type the 6 digits again.', severity: 'user' },
-  ExpiredCodeException: { message: 'That code has expired. Ask for a new code and use it within 24 hours.', severity: 'user', action: 'resend-code' },
+  InvalidPasswordException: {
+    message: (m) => `The password does not meet the policy: ${stripPrefix(m)}`,
+    severity: 'user',
+  },
+  CodeMismatchException: {
+    message: 'That code is not right. Check the latest email and type the 6 digits again.',
+    severity: 'user',
+  },
+  ExpiredCodeException: {
+    message: 'That code has expired. Ask for a new code and use it within 24 hours.',
+    severity: 'user',
+    action: 'resend-code',
+  },
   LimitExceededException: { message: 'Too many attempts. Wait a few minutes, then try again.', severity: 'transient' },
-  TooManyRequestsException: { message: 'Cognito is receiving too many requests. Wait a moment, then try again.', severity: 'transient', action: 'retry' },
-  TooManyFailedAttemptsException: { message: 'Too many failed attempts. Wait a few minutes, then try again.', severity: 'user' },
+  TooManyRequestsException: {
+    message: 'Cognito is receiving too many requests. Wait a moment, then try again.',
+    severity: 'transient',
+    action: 'retry',
+  },
+  TooManyFailedAttemptsException: {
+    message: 'Too many failed attempts. Wait a few minutes, then try again.',
+    severity: 'user',
+  },
   PasswordResetRequiredException: {
     message: 'Your password must be reset before you can sign in. Use "Forgot Password" to choose a new one.',
     severity: 'user',
     action: 'forgot-password',
   },
-  UserNotFoundException: { message: 'No account exists for this email. Sign up first.', severity: 'user', action: 'sign-up' },
+  UserNotFoundException: {
+    message: 'No account exists for this email. Sign up first.',
+    severity: 'user',
+    action: 'sign-up',
+  },
   UserLambdaValidationException: { message: (m) => triggerMessage(m), severity: 'user' },
   InvalidParameterException: { message: (m) => `Cognito rejected the request: ${stripPrefix(m)}`, severity: 'user' },
-  CodeDeliveryFailureException: { message: 'Cognito could not send the code email. Check the address, then ask for a new code.', severity: 'user', action: 'resend-code' },
-  EnableSoftwareTokenMFAException: { message: 'That authenticator code is not right. Wait for the next code and try again.', severity: 'user' },
+  CodeDeliveryFailureException: {
+    message: 'Cognito could not send the code email. Check the address, then ask for a new code.',
+    severity: 'user',
+    action: 'resend-code',
+  },
+  EnableSoftwareTokenMFAException: {
+    message: 'That authenticator code is not right. Wait for the next code and try again.',
+    severity: 'user',
+  },
   SoftwareTokenMFANotFoundException: {
     message: (m) =>
       /not enabled for the user pool/i.test(m)
@@ -65,15 +101,29 @@ const RULES: Record<string, Rule> = {
         : 'No authenticator app is set up for this account. Set up MFA first.',
     severity: 'user',
   },
-  MFAMethodNotFoundException: { message: 'No MFA method is set up for this account. Set up an authenticator app first.', severity: 'user' },
+  MFAMethodNotFoundException: {
+    message: 'No MFA method is set up for this account. Set up an authenticator app first.',
+    severity: 'user',
+  },
   ResourceNotFoundException: {
     message: 'The user pool or app client in the settings does not exist. Run "Configure from Stack Outputs" again.',
     severity: 'user',
     action: 'configure',
   },
-  InvalidUserPoolConfigurationException: { message: (m) => `The user pool is not set up for this: ${stripPrefix(m)}`, severity: 'user' },
-  InternalErrorException: { message: 'Cognito had an internal error. Try again in a moment.', severity: 'transient', action: 'retry' },
-  ServiceUnavailableException: { message: 'Cognito is unavailable right now. Try again in a moment.', severity: 'transient', action: 'retry' },
+  InvalidUserPoolConfigurationException: {
+    message: (m) => `The user pool is not set up for this: ${stripPrefix(m)}`,
+    severity: 'user',
+  },
+  InternalErrorException: {
+    message: 'Cognito had an internal error. Try again in a moment.',
+    severity: 'transient',
+    action: 'retry',
+  },
+  ServiceUnavailableException: {
+    message: 'Cognito is unavailable right now. Try again in a moment.',
+    severity: 'transient',
+    action: 'retry',
+  },
 };
 
 /**
@@ -83,15 +133,36 @@ const RULES: Record<string, Rule> = {
 export function isAuthError(error: unknown): error is AuthError {
   if (error instanceof AuthError) return true;
   const e = error as Partial<AuthError> | null;
-  return e instanceof Error && e.name === 'AuthError' && typeof e.code === 'string' && (e.severity === 'user' || e.severity === 'transient');
+  return (
+    e instanceof Error &&
+    e.name === 'AuthError' &&
+    typeof e.code === 'string' &&
+    (e.severity === 'user' || e.severity === 'transient')
+  );
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** Turns anything a Cognito call can throw into an AuthError. */
 export function toAuthError(error: unknown): AuthError {
   if (isAuthError(error)) return error;
-  const e = (error ?? {}) as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } };
+  const e = (error ?? {}) as {
+    name?: string;
+    message?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+    cause?: { code?: string };
+  };
   const name = e.name ?? 'Error';
   const awsMessage = e.message ?? String(error);
 
@@ -101,7 +172,12 @@ export function toAuthError(error: unknown): AuthError {
     return new AuthError(message, name, rule.severity, rule.action);
   }
   if (isNetworkError(e)) {
-    return new AuthError('Cannot reach Amazon Cognito. Check your network connection or proxy, then try again.', 'NetworkError', 'transient', 'retry');
+    return new AuthError(
+      'Cannot reach Amazon Cognito. Check your network connection or proxy, then try again.',
+      'NetworkError',
+      'transient',
+      'retry',
+    );
   }
   if (name === 'AbortError') return new AuthError('Cancelled.', 'AbortError', 'user');
   const status = e.$metadata?.httpStatusCode;
@@ -112,7 +188,12 @@ export function toAuthError(error: unknown): AuthError {
 }
 
 function isNetworkError(e: { code?: string; name?: string; cause?: { code?: string } }): boolean {
-  return NETWORK_CODES.has(e.code ?? '') || NETWORK_CODES.has(e.cause?.code ?? '') || e.name === 'TimeoutError' || e.name === 'FetchError';
+  return (
+    NETWORK_CODES.has(e.code ?? '') ||
+    NETWORK_CODES.has(e.cause?.code ?? '') ||
+    e.name === 'TimeoutError' ||
+    e.name === 'FetchError'
+  );
 }
 
 /** NotAuthorized covers a wrong password, a revoked token and a client secret problem. */
@@ -123,13 +204,20 @@ function notAuthorized(awsMessage: string): string {
   if (/revoked|Refresh Token has expired|Invalid Refresh Token|Access Token has/i.test(awsMessage)) {
     return 'Your session has ended. Sign in again.';
   }
-  if (/Password attempts exceeded/i.test(awsMessage)) return 'Too many wrong passwords. Wait a few minutes, or reset the password.';
-  if (/Incorrect username or password/i.test(awsMessage)) return 'Incorrect email or password. Try again, or use "Forgot Password".';
+  if (/Password attempts exceeded/i.test(awsMessage))
+    return 'Too many wrong passwords. Wait a few minutes, or reset the password.';
+  if (/Incorrect username or password/i.test(awsMessage))
+    return 'Incorrect email or password. Try again, or use "Forgot Password".';
   if (/Unauthenticated access/i.test(awsMessage)) return 'Guest access is not allowed. Sign in first.';
   return `Cognito refused the request: ${stripPrefix(awsMessage)}`;
 }
 
-const SESSION_ENDING = new Set(['NotAuthorizedException', 'UserNotFoundException', 'PasswordResetRequiredException', 'UserNotConfirmedException']);
+const SESSION_ENDING = new Set([
+  'NotAuthorizedException',
+  'UserNotFoundException',
+  'PasswordResetRequiredException',
+  'UserNotConfirmedException',
+]);
 
 /**
  * True when a failed refresh proves the stored session is dead. A missing or wrong client

@@ -49,7 +49,9 @@ export function parseOrigin(value: unknown): SessionOrigin | undefined {
 /** What changed, for the message: `the user pool (us-east-1_A → us-east-1_B)`. */
 export function describeChange(from: SessionOrigin, to: SessionOrigin): string {
   const show = (v: string) => (v === '' ? 'AWS default' : v);
-  const changes = FIELDS.filter(([key]) => from[key] !== to[key]).map(([key, label]) => `the ${label} (${show(from[key])} → ${show(to[key])})`);
+  const changes = FIELDS.filter(([key]) => from[key] !== to[key]).map(
+    ([key, label]) => `the ${label} (${show(from[key])} → ${show(to[key])})`,
+  );
   if (changes.length === 0) return 'nothing';
   if (changes.length === 1) return changes[0]!;
   return `${changes.slice(0, -1).join(', ')} and ${changes[changes.length - 1]}`;
@@ -59,6 +61,8 @@ export function originChangedMessage(from: SessionOrigin, to: SessionOrigin): st
   return `Your sign-in settings changed since you signed in: ${describeChange(from, to)}. Nothing was sent with the old session; sign in again.`;
 }
 
-export const UNBOUND_MESSAGE = 'Sign in again: this version remembers which user pool each session belongs to, and your saved session predates that.';
-export const NOT_CONFIGURED_MESSAGE = 'Storyteller is not configured, so the saved session was not used. Run "Storyteller: Configure from Stack Outputs…", then sign in.';
+export const UNBOUND_MESSAGE =
+  'Sign in again: this version remembers which user pool each session belongs to, and your saved session predates that.';
+export const NOT_CONFIGURED_MESSAGE =
+  'Storyteller is not configured, so the saved session was not used. Run "Storyteller: Configure from Stack Outputs…", then sign in.';
 export const ORIGIN_CHANGED = 'OriginChanged';

@@ -9,7 +9,14 @@
 // - time is the server's: lifetimes are measured from when the tokens arrived, not from `iat`
 //   against a local clock that may be minutes off.
 import { AuthError, endsSession, toAuthError } from './errors';
-import { NOT_CONFIGURED_MESSAGE, ORIGIN_CHANGED, originChangedMessage, parseOrigin, sameOrigin, UNBOUND_MESSAGE } from './origin';
+import {
+  NOT_CONFIGURED_MESSAGE,
+  ORIGIN_CHANGED,
+  originChangedMessage,
+  parseOrigin,
+  sameOrigin,
+  UNBOUND_MESSAGE,
+} from './origin';
 import type { SessionOrigin } from './origin';
 
 export interface Session {
@@ -83,7 +90,8 @@ export interface SessionManagerOptions {
 
 export const SESSION_EXPIRED = 'Your session has expired. Sign in again.';
 const CORRUPT = 'The stored session could not be read, so it was cleared. Sign in again.';
-const STORE_UNAVAILABLE = "Could not read your saved session from the system's secret storage (is the keyring locked?). It is read again on the next use.";
+const STORE_UNAVAILABLE =
+  "Could not read your saved session from the system's secret storage (is the keyring locked?). It is read again on the next use.";
 const NOT_SIGNED_IN = 'You are not signed in. Sign in first.';
 
 /** A clock this far off the server's gets a warning at sign-in. */
@@ -162,7 +170,8 @@ export class SessionManager {
    */
   async getSession(): Promise<Session> {
     await this.load();
-    if (this.state.kind === 'signed-out') throw new AuthError(this.state.reason ?? NOT_SIGNED_IN, 'NotSignedIn', 'user', 'sign-in');
+    if (this.state.kind === 'signed-out')
+      throw new AuthError(this.state.reason ?? NOT_SIGNED_IN, 'NotSignedIn', 'user', 'sign-in');
     const { session } = this.state;
     // The settings may have changed since the state was set: check before handing anything out.
     if (!this.checkOrigin(session)) throw this.signedOutError();
@@ -294,7 +303,13 @@ export class SessionManager {
     this.failures = 0;
     this.setState({ kind: 'signed-in', session: latest });
     if (this.isFresh(latest)) return latest;
-    if (depth >= 2) throw new AuthError('The session kept changing while refreshing. Try again.', 'SessionChanged', 'transient', 'retry');
+    if (depth >= 2)
+      throw new AuthError(
+        'The session kept changing while refreshing. Try again.',
+        'SessionChanged',
+        'transient',
+        'retry',
+      );
     return this.doRefresh(depth + 1);
   }
 
@@ -306,7 +321,9 @@ export class SessionManager {
     }
     if (!this.checkOrigin(session)) return;
     const same =
-      this.state.kind !== 'signed-out' && this.state.session.accessToken === session.accessToken && this.state.session.expiresAt === session.expiresAt;
+      this.state.kind !== 'signed-out' &&
+      this.state.session.accessToken === session.accessToken &&
+      this.state.session.expiresAt === session.expiresAt;
     if (!same) {
       this.failures = 0;
       this.setState({ kind: 'signed-in', session });
@@ -377,7 +394,8 @@ export function parseSession(raw: string): Session | undefined {
   if (!strings.every((k) => typeof v[k] === 'string' && v[k] !== '')) return undefined;
   if (!numbers.every((k) => typeof v[k] === 'number' && Number.isFinite(v[k]))) return undefined;
   if (!SUB_PATTERN.test(v.sub as string)) return undefined;
-  if (v.receivedAt !== undefined && !(typeof v.receivedAt === 'number' && Number.isFinite(v.receivedAt))) return undefined;
+  if (v.receivedAt !== undefined && !(typeof v.receivedAt === 'number' && Number.isFinite(v.receivedAt)))
+    return undefined;
   const origin = v.origin === undefined ? undefined : parseOrigin(v.origin);
   if (v.origin !== undefined && !origin) return undefined;
   return value as Session;
@@ -385,5 +403,7 @@ export function parseSession(raw: string): Session | undefined {
 
 /** When the tokens expire by the local clock: the server's lifetime from when they arrived. */
 function localExpiry(session: Session): number {
-  return session.receivedAt === undefined ? session.expiresAt : session.receivedAt + (session.expiresAt - session.issuedAt);
+  return session.receivedAt === undefined
+    ? session.expiresAt
+    : session.receivedAt + (session.expiresAt - session.issuedAt);
 }

@@ -106,14 +106,23 @@ export function startSrp(a: bigint = fromBytes(randomBytes(32))): SrpStart {
 export const poolNameOf = (userPoolId: string): string => userPoolId.split('_')[1] ?? '';
 
 /** The 16-byte key both sides derive; only someone who knows the password gets the same one. */
-export function passwordAuthenticationKey(start: SrpStart, poolName: string, userId: string, password: string, srpB: string, salt: string): Buffer {
+export function passwordAuthenticationKey(
+  start: SrpStart,
+  poolName: string,
+  userId: string,
+  password: string,
+  srpB: string,
+  salt: string,
+): Buffer {
   const B = hexNumber(srpB, 'SRP_B');
   if (mod(B) === 0n) throw challengeError('SRP_B is zero');
   const u = hexHash(padHex(start.A) + padHex(B));
   if (u === 0n) throw challengeError('u is zero');
   const x = hexHash(padHex(hexNumber(salt, 'SALT')) + sha256Hex(`${poolName}${userId}:${password}`));
   const S = modPowN(B - k * modPowN(g, x), start.a + u * x);
-  return Buffer.from(hkdfSync('sha256', Buffer.from(padHex(S), 'hex'), Buffer.from(padHex(u), 'hex'), 'Caldera Derived Key', 16));
+  return Buffer.from(
+    hkdfSync('sha256', Buffer.from(padHex(S), 'hex'), Buffer.from(padHex(u), 'hex'), 'Caldera Derived Key', 16),
+  );
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -146,9 +155,21 @@ export function answerPasswordVerifier(
   const key = passwordAuthenticationKey(start, poolName, userId, password, srpB, salt);
   const timestamp = cognitoTimestamp(now);
   const signature = createHmac('sha256', key)
-    .update(Buffer.concat([Buffer.from(poolName), Buffer.from(userId), Buffer.from(secretBlock, 'base64'), Buffer.from(timestamp)]))
+    .update(
+      Buffer.concat([
+        Buffer.from(poolName),
+        Buffer.from(userId),
+        Buffer.from(secretBlock, 'base64'),
+        Buffer.from(timestamp),
+      ]),
+    )
     .digest('base64');
-  return { USERNAME: userId, PASSWORD_CLAIM_SECRET_BLOCK: secretBlock, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp };
+  return {
+    USERNAME: userId,
+    PASSWORD_CLAIM_SECRET_BLOCK: secretBlock,
+    PASSWORD_CLAIM_SIGNATURE: signature,
+    TIMESTAMP: timestamp,
+  };
 }
 
 /** SECRET_HASH for an app client with a secret: Base64(HMAC-SHA256(secret, username + clientId)). */

@@ -47,7 +47,10 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   const fetcher = new GlobalFetcher(jwksUrl(options.userPoolId), jwksUrl(options.userPoolId, options.endpoint));
   const jwksCache = new SimpleJwksCache({ fetcher });
   const graceSeconds = options.graceSeconds ?? 60;
-  const idVerifier = CognitoJwtVerifier.create({ userPoolId: options.userPoolId, clientId: options.clientId, tokenUse: 'id', graceSeconds }, { jwksCache });
+  const idVerifier = CognitoJwtVerifier.create(
+    { userPoolId: options.userPoolId, clientId: options.clientId, tokenUse: 'id', graceSeconds },
+    { jwksCache },
+  );
   const accessVerifier = CognitoJwtVerifier.create(
     { userPoolId: options.userPoolId, clientId: options.clientId, tokenUse: 'access', graceSeconds },
     { jwksCache },
@@ -57,16 +60,21 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     let id: CognitoIdTokenPayload;
     let access: CognitoAccessTokenPayload;
     try {
-      [id, access] = (await Promise.all([idVerifier.verify(tokens.idToken), accessVerifier.verify(tokens.accessToken)])) as [
-        CognitoIdTokenPayload,
-        CognitoAccessTokenPayload,
-      ];
+      [id, access] = (await Promise.all([
+        idVerifier.verify(tokens.idToken),
+        accessVerifier.verify(tokens.accessToken),
+      ])) as [CognitoIdTokenPayload, CognitoAccessTokenPayload];
     } catch (e) {
       throw e instanceof JwtExpiredError ? (skewedClock(tokens.accessToken) ?? e) : e;
     }
     if (id.sub !== access.sub) throw new Error('The ID and access tokens belong to different users.');
     // The sub names the user's history folder: only Cognito's UUID form may become a path.
-    if (!SUB_PATTERN.test(id.sub)) throw new AuthError('Cognito returned a user id that is not a UUID, so the sign-in was refused.', 'BadSubject', 'user');
+    if (!SUB_PATTERN.test(id.sub))
+      throw new AuthError(
+        'Cognito returned a user id that is not a UUID, so the sign-in was refused.',
+        'BadSubject',
+        'user',
+      );
     return {
       ...tokens,
       username: String(id['cognito:username'] ?? access.username),
@@ -85,7 +93,8 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 function skewedClock(accessToken: string): AuthError | undefined {
   let iat: unknown;
   try {
-    iat = (JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat?: unknown }).iat;
+    iat = (JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat?: unknown })
+      .iat;
   } catch {
     return undefined;
   }

@@ -42,7 +42,8 @@ export function checkEmail(value: string): string | undefined {
 export function checkPassword(password: string, policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY): string | undefined {
   if (password === '') return 'Enter a password.';
   if (password !== password.trim()) return 'A password cannot start or end with a space.';
-  if ([...password].length > MAX_PASSWORD_LENGTH) return `A password can have at most ${MAX_PASSWORD_LENGTH} characters.`;
+  if ([...password].length > MAX_PASSWORD_LENGTH)
+    return `A password can have at most ${MAX_PASSWORD_LENGTH} characters.`;
   const missing: string[] = [];
   if ([...password].length < policy.minimumLength) missing.push(`at least ${policy.minimumLength} characters`);
   if (policy.requireLowercase && !/[a-z]/.test(password)) missing.push('a lowercase letter');
@@ -56,7 +57,8 @@ export function checkPassword(password: string, policy: PasswordPolicy = DEFAULT
 /** The password a user signs in with is not re-checked against the policy: it may predate it. */
 export function checkExistingPassword(password: string): string | undefined {
   if (password === '') return 'Enter your password.';
-  if ([...password].length > MAX_PASSWORD_LENGTH) return `A password can have at most ${MAX_PASSWORD_LENGTH} characters.`;
+  if ([...password].length > MAX_PASSWORD_LENGTH)
+    return `A password can have at most ${MAX_PASSWORD_LENGTH} characters.`;
   return undefined;
 }
 

@@ -71,8 +71,14 @@ export class BedrockStories {
   constructor(private readonly options: BedrockOptions) {
     this.handler = options.requestHandler ?? createHttpHandler();
     const common = { region: options.region, credentials: options.credentials, requestHandler: this.handler };
-    this.runtime = new BedrockRuntimeClient({ ...common, ...(options.runtimeEndpoint ? { endpoint: options.runtimeEndpoint } : {}) });
-    this.control = new BedrockClient({ ...common, ...(options.controlEndpoint ? { endpoint: options.controlEndpoint } : {}) });
+    this.runtime = new BedrockRuntimeClient({
+      ...common,
+      ...(options.runtimeEndpoint ? { endpoint: options.runtimeEndpoint } : {}),
+    });
+    this.control = new BedrockClient({
+      ...common,
+      ...(options.controlEndpoint ? { endpoint: options.controlEndpoint } : {}),
+    });
   }
 
   /**
@@ -85,7 +91,11 @@ export class BedrockStories {
     let text = '';
     let usage: Usage | undefined;
     let stopReason: string | undefined;
-    const partial = (): Pick<StoryResult, 'text' | 'usage' | 'stopReason'> => ({ text, ...(usage ? { usage } : {}), ...(stopReason ? { stopReason } : {}) });
+    const partial = (): Pick<StoryResult, 'text' | 'usage' | 'stopReason'> => ({
+      text,
+      ...(usage ? { usage } : {}),
+      ...(stopReason ? { stopReason } : {}),
+    });
     if (signal?.aborted) return { ...partial(), status: 'stopped' };
 
     const abort = new AbortController();
@@ -98,9 +108,15 @@ export class BedrockStories {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      const sent = await Promise.race([this.runtime.send(new ConverseStreamCommand(request as ConverseStreamCommandInput), { abortSignal: abort.signal }), stopped]);
+      const sent = await Promise.race([
+        this.runtime.send(new ConverseStreamCommand(request as ConverseStreamCommandInput), {
+          abortSignal: abort.signal,
+        }),
+        stopped,
+      ]);
       if (sent === STOPPED) return { ...partial(), status: 'stopped' };
-      if (!sent.stream) throw Object.assign(new Error('Bedrock answered without a stream.'), { name: 'ModelStreamErrorException' });
+      if (!sent.stream)
+        throw Object.assign(new Error('Bedrock answered without a stream.'), { name: 'ModelStreamErrorException' });
       const events: AsyncIterator<ConverseStreamOutput> = sent.stream[Symbol.asyncIterator]();
       let ended = false;
       for (;;) {
@@ -128,7 +144,11 @@ export class BedrockStories {
       return { ...partial(), status: 'done' };
     } catch (e) {
       if (signal?.aborted || isAbort(e)) return { ...partial(), status: 'stopped' };
-      const error = toStoryError(e, { modelId: request.modelId, receivedChars: text.length, ...(this.options.runtimeEndpoint ? { endpoint: this.options.runtimeEndpoint } : {}) });
+      const error = toStoryError(e, {
+        modelId: request.modelId,
+        receivedChars: text.length,
+        ...(this.options.runtimeEndpoint ? { endpoint: this.options.runtimeEndpoint } : {}),
+      });
       return { ...partial(), status: 'failed', error, cause: e };
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -147,7 +167,11 @@ export class BedrockStories {
         // Profiles only add ids for profile-only models; without them those are left out.
         this.control.send(new ListInferenceProfilesCommand({ maxResults: 1000 })).catch(() => undefined),
       ]);
-      const models = pickModels(foundation.modelSummaries ?? [], profiles?.inferenceProfileSummaries ?? [], this.options.region);
+      const models = pickModels(
+        foundation.modelSummaries ?? [],
+        profiles?.inferenceProfileSummaries ?? [],
+        this.options.region,
+      );
       return { models, source: 'bedrock' };
     } catch (e) {
       const error = toStoryError(e);
@@ -175,7 +199,11 @@ function geoPrefix(region: string): string {
   return '';
 }
 
-export function pickModels(summaries: readonly FoundationModelSummary[], profiles: readonly InferenceProfileSummary[], region: string): ModelInfo[] {
+export function pickModels(
+  summaries: readonly FoundationModelSummary[],
+  profiles: readonly InferenceProfileSummary[],
+  region: string,
+): ModelInfo[] {
   const out: ModelInfo[] = [];
   const prefix = geoPrefix(region);
   for (const m of summaries) {
@@ -187,7 +215,11 @@ export function pickModels(summaries: readonly FoundationModelSummary[], profile
     if (types.includes('ON_DEMAND')) {
       out.push({ id: m.modelId, ...info });
     } else if (types.includes('INFERENCE_PROFILE')) {
-      const candidates = profiles.filter((p) => (p.status as string | undefined) !== 'LEGACY' && p.models?.some((pm) => pm.modelArn === m.modelArn || pm.modelArn?.endsWith(`/${m.modelId}`)));
+      const candidates = profiles.filter(
+        (p) =>
+          (p.status as string | undefined) !== 'LEGACY' &&
+          p.models?.some((pm) => pm.modelArn === m.modelArn || pm.modelArn?.endsWith(`/${m.modelId}`)),
+      );
       const profile = candidates.find((p) => p.inferenceProfileId?.startsWith(`${prefix}.`)) ?? candidates[0];
       if (profile?.inferenceProfileId) out.push({ id: profile.inferenceProfileId, ...info });
     }

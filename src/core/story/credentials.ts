@@ -38,7 +38,8 @@ interface Entry {
 }
 
 export const NOT_SIGNED_IN = 'You are not signed in. Sign in to write stories.';
-export const OTHER_ORIGIN = 'Your session was signed in with other user pool or identity pool settings, so it was not used. Sign in again.';
+export const OTHER_ORIGIN =
+  'Your session was signed in with other user pool or identity pool settings, so it was not used. Sign in again.';
 
 export class CognitoCredentials {
   private entry: Entry | undefined;
@@ -90,7 +91,12 @@ export class CognitoCredentials {
     this.checkOrigin(session.origin);
     if (this.entry?.sub !== session.sub) {
       this.clear();
-      this.entry = { sub: session.sub, provider: this.newProvider(session.sub), credentials: undefined, inflight: undefined };
+      this.entry = {
+        sub: session.sub,
+        provider: this.newProvider(session.sub),
+        credentials: undefined,
+        inflight: undefined,
+      };
     }
     return this.entry;
   }
@@ -103,7 +109,11 @@ export class CognitoCredentials {
     return fromCognitoIdentityPool({
       identityPoolId,
       userIdentifier: sub,
-      cache: { getItem: (k) => ids.get(k) ?? null, setItem: (k, v) => void ids.set(k, v), removeItem: (k) => void ids.delete(k) },
+      cache: {
+        getItem: (k) => ids.get(k) ?? null,
+        setItem: (k, v) => void ids.set(k, v),
+        removeItem: (k) => void ids.delete(k),
+      },
       // A function, not a token: called at every exchange, so a refreshed ID token is used.
       logins: {
         [`cognito-idp.${region}.amazonaws.com/${userPoolId}`]: async () => {
@@ -124,7 +134,12 @@ export class CognitoCredentials {
   private checkOrigin(origin: SessionOrigin | undefined): void {
     if (!origin) return; // sessions made outside the extension (tests, the benchmark) carry none
     const { region, userPoolId, identityPoolId, endpoint } = this.options;
-    if (origin.region !== region || origin.userPoolId !== userPoolId || origin.identityPoolId !== identityPoolId || origin.cognitoIdentity !== (endpoint ?? '')) {
+    if (
+      origin.region !== region ||
+      origin.userPoolId !== userPoolId ||
+      origin.identityPoolId !== identityPoolId ||
+      origin.cognitoIdentity !== (endpoint ?? '')
+    ) {
       this.clear();
       throw new StoryError(OTHER_ORIGIN, 'sessionExpired', ['signIn']);
     }

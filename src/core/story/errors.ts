@@ -54,15 +54,40 @@ export interface ErrorContext {
 }
 
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED',
-  'UND_ERR_CONNECT_TIMEOUT', 'ERR_HTTP2_STREAM_ERROR', 'ERR_HTTP2_SESSION_ERROR', 'ERR_HTTP2_GOAWAY_SESSION', 'ERR_STREAM_PREMATURE_CLOSE',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_HTTP2_STREAM_ERROR',
+  'ERR_HTTP2_SESSION_ERROR',
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
 /** Bedrock refusing the signature or the session: worth one fresh set of credentials. */
-const CREDENTIAL_ERRORS = new Set(['ExpiredTokenException', 'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredToken', 'InvalidClientTokenId']);
+const CREDENTIAL_ERRORS = new Set([
+  'ExpiredTokenException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredToken',
+  'InvalidClientTokenId',
+]);
 
 /** Errors Bedrock sends inside an open stream (the SDK's names). */
-const STREAM_ERRORS = new Set(['ModelStreamErrorException', 'InternalServerException', 'ServiceUnavailableException', 'ThrottlingException', 'ValidationException', 'ModelTimeoutException']);
+const STREAM_ERRORS = new Set([
+  'ModelStreamErrorException',
+  'InternalServerException',
+  'ServiceUnavailableException',
+  'ThrottlingException',
+  'ValidationException',
+  'ModelTimeoutException',
+]);
 
 interface ErrorLike {
   name?: string;
@@ -107,7 +132,9 @@ export function toStoryError(error: unknown, ctx: ErrorContext = {}): StoryError
   const partial = (ctx.receivedChars ?? 0) > 0;
   const make = (message: string, code: string, actions: ErrorAction[]): StoryError => {
     // Whatever went wrong, text already streamed is kept and can be continued.
-    const withContinue: ErrorAction[] = partial ? ['continue', ...actions.filter((a) => a !== 'continue' && a !== 'retry')] : actions.filter((a) => a !== 'continue');
+    const withContinue: ErrorAction[] = partial
+      ? ['continue', ...actions.filter((a) => a !== 'continue' && a !== 'retry')]
+      : actions.filter((a) => a !== 'continue');
     return new StoryError(message, code, withContinue, partial, errorName(error));
   };
   const kept = partial ? ' The text so far is kept: choose Continue to carry on from there.' : '';
@@ -121,11 +148,17 @@ export function toStoryError(error: unknown, ctx: ErrorContext = {}): StoryError
 
   if (isCredentialError(error)) {
     return ctx.afterCredentialRefresh
-      ? make(`Bedrock did not accept your sign-in (${name}), even with fresh credentials. Sign in again.${kept}`, 'sessionExpired', ['signIn'])
+      ? make(
+          `Bedrock did not accept your sign-in (${name}), even with fresh credentials. Sign in again.${kept}`,
+          'sessionExpired',
+          ['signIn'],
+        )
       : make(`Bedrock did not accept your credentials (${name}). Try again.${kept}`, 'credentialsRefused', ['retry']);
   }
   if (partial && (STREAM_ERRORS.has(name) || isNetworkError(error) || name === 'Error')) {
-    return make(`The story was interrupted: ${interruption(error, name, awsMessage)}${kept}`, 'interrupted', ['continue']);
+    return make(`The story was interrupted: ${interruption(error, name, awsMessage)}${kept}`, 'interrupted', [
+      'continue',
+    ]);
   }
   switch (name) {
     case 'AccessDeniedException':
@@ -136,21 +169,41 @@ export function toStoryError(error: unknown, ctx: ErrorContext = {}): StoryError
       );
     case 'ThrottlingException':
     case 'ServiceQuotaExceededException':
-      return make(`Bedrock is busy: too many requests for ${modelName(ctx)} right now, even after retrying. Wait a few seconds and try again.${kept}`, 'throttled', ['retry']);
+      return make(
+        `Bedrock is busy: too many requests for ${modelName(ctx)} right now, even after retrying. Wait a few seconds and try again.${kept}`,
+        'throttled',
+        ['retry'],
+      );
     case 'ModelNotReadyException':
-      return make(`${capitalise(modelName(ctx))} is still starting up. Try again in a moment.${kept}`, 'modelNotReady', ['retry']);
+      return make(
+        `${capitalise(modelName(ctx))} is still starting up. Try again in a moment.${kept}`,
+        'modelNotReady',
+        ['retry'],
+      );
     case 'ServiceUnavailableException':
     case 'InternalServerException':
     case 'ModelTimeoutException':
     case 'ModelErrorException':
     case 'ModelStreamErrorException':
-      return make(`Bedrock could not finish the request (${name}). Try again in a moment.${kept}`, 'unavailable', ['retry']);
+      return make(`Bedrock could not finish the request (${name}). Try again in a moment.${kept}`, 'unavailable', [
+        'retry',
+      ]);
     case 'ValidationException': {
-      const modelProblem = /model identifier|on-demand throughput|inference profile|model.*(not|isn't) supported/i.test(awsMessage);
-      return make(`Bedrock rejected the request: ${sentence(awsMessage)}${kept}`, 'validation', modelProblem ? ['pickModel'] : ['openSettings']);
+      const modelProblem = /model identifier|on-demand throughput|inference profile|model.*(not|isn't) supported/i.test(
+        awsMessage,
+      );
+      return make(
+        `Bedrock rejected the request: ${sentence(awsMessage)}${kept}`,
+        'validation',
+        modelProblem ? ['pickModel'] : ['openSettings'],
+      );
     }
     case 'ResourceNotFoundException':
-      return make(`Bedrock does not know ${modelName(ctx)} in this region: ${sentence(awsMessage)} Pick another model.${kept}`, 'modelNotFound', ['pickModel']);
+      return make(
+        `Bedrock does not know ${modelName(ctx)} in this region: ${sentence(awsMessage)} Pick another model.${kept}`,
+        'modelNotFound',
+        ['pickModel'],
+      );
   }
   if (isNetworkError(error)) {
     return make(
@@ -161,7 +214,11 @@ export function toStoryError(error: unknown, ctx: ErrorContext = {}): StoryError
   }
   const status = e.$metadata?.httpStatusCode;
   if ((status !== undefined && status >= 500) || e.$fault === 'server') {
-    return make(`Bedrock failed with ${name}${status ? ` (HTTP ${status})` : ''}. Try again in a moment.${kept}`, 'unavailable', ['retry']);
+    return make(
+      `Bedrock failed with ${name}${status ? ` (HTTP ${status})` : ''}. Try again in a moment.${kept}`,
+      'unavailable',
+      ['retry'],
+    );
   }
   return make(`The story could not be written: ${name}: ${sentence(awsMessage)}${kept}`, 'unknown', ['retry']);
 }
@@ -178,19 +235,33 @@ function fromIdentityPool(original: unknown, ctx: ErrorContext, make: Make): Sto
         ? make('The identity pool did not accept your sign-in. Sign in again.', 'sessionExpired', ['signIn'])
         : make('The identity pool did not accept your sign-in. Try again.', 'credentialsRefused', ['retry']);
     case 'ResourceNotFoundException':
-      return make('The identity pool in the settings does not exist. Check "storyteller.identityPoolId" (run "Configure from Stack Outputs" again).', 'notConfigured', ['openSettings']);
+      return make(
+        'The identity pool in the settings does not exist. Check "storyteller.identityPoolId" (run "Configure from Stack Outputs" again).',
+        'notConfigured',
+        ['openSettings'],
+      );
     case 'InvalidParameterException':
     case 'InvalidIdentityPoolConfigurationException':
-      return make(`The identity pool is not set up for this app: ${sentence(message)} Check the Storyteller settings.`, 'notConfigured', ['openSettings']);
+      return make(
+        `The identity pool is not set up for this app: ${sentence(message)} Check the Storyteller settings.`,
+        'notConfigured',
+        ['openSettings'],
+      );
     case 'TooManyRequestsException':
     case 'LimitExceededException':
     case 'InternalErrorException':
       return make('Amazon Cognito is busy. Wait a few seconds and try again.', 'throttled', ['retry']);
   }
   if (isNetworkError(original)) {
-    return make(`Can't reach Amazon Cognito${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} for credentials. Check your network connection and proxy settings, then retry. You stay signed in.`, 'network', ['retry']);
+    return make(
+      `Can't reach Amazon Cognito${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} for credentials. Check your network connection and proxy settings, then retry. You stay signed in.`,
+      'network',
+      ['retry'],
+    );
   }
-  return make(`Could not get AWS credentials from the identity pool: ${name}: ${sentence(message)}`, 'credentials', ['retry']);
+  return make(`Could not get AWS credentials from the identity pool: ${name}: ${sentence(message)}`, 'credentials', [
+    'retry',
+  ]);
 }
 
 /** An AuthError from the session manager (shape check: it may come from the other bundle). */
@@ -201,7 +272,8 @@ function isSessionError(error: unknown): boolean {
 
 function fromSession(e: ErrorLike, make: Make): StoryError {
   if (e.severity === 'transient') return make(`${e.message ?? 'Amazon Cognito is unreachable.'}`, 'network', ['retry']);
-  if (e.code === 'NotSignedIn') return make('You are not signed in. Sign in to write stories.', 'notSignedIn', ['signIn']);
+  if (e.code === 'NotSignedIn')
+    return make('You are not signed in. Sign in to write stories.', 'notSignedIn', ['signIn']);
   return make(e.message ?? 'Your session has ended. Sign in again.', 'sessionExpired', ['signIn']);
 }
 

@@ -10,7 +10,11 @@ export interface FileLockOptions {
 }
 
 /** Waits for the lock at `lockPath`; resolves to its release. `what` names the guarded data in the error. */
-export async function acquireFileLock(lockPath: string, what: string, options: FileLockOptions = {}): Promise<() => Promise<void>> {
+export async function acquireFileLock(
+  lockPath: string,
+  what: string,
+  options: FileLockOptions = {},
+): Promise<() => Promise<void>> {
   const waitMs = options.lockWaitMs ?? 5000;
   const staleMs = options.staleLockMs ?? 10_000;
   const deadline = Date.now() + waitMs;

@@ -18,7 +18,17 @@ import type { StoryErrorInfo } from './errors';
 import { HistoryIndexFile, matches, newestFirst, searchTerms } from './historyIndex';
 import type { IndexEntry } from './historyIndex';
 import { titleFromStory } from './prompt';
-import type { Cost, HistoryItem, HistoryPage, HistoryQuery, StoryControls, StoryKind, StoryRecord, StoryStatus, Usage } from './protocol';
+import type {
+  Cost,
+  HistoryItem,
+  HistoryPage,
+  HistoryQuery,
+  StoryControls,
+  StoryKind,
+  StoryRecord,
+  StoryStatus,
+  Usage,
+} from './protocol';
 import { LIMITS, STORY_KINDS, STORY_STATUSES, validateControls } from './protocol';
 
 export interface StoryTurn {
@@ -230,7 +240,12 @@ export class HistoryStore {
     const matching = terms.length === 0 ? order : order.filter((e) => matches(this.haystack(e), terms));
     const offset = Math.max(0, Math.floor(q.offset ?? 0));
     const limit = Math.max(0, Math.floor(q.limit ?? matching.length));
-    return { items: matching.slice(offset, offset + limit).map((e) => this.summary(e, leases)), problems, total: matching.length, offset };
+    return {
+      items: matching.slice(offset, offset + limit).map((e) => this.summary(e, leases)),
+      problems,
+      total: matching.length,
+      offset,
+    };
   }
 
   private async snapshot(): Promise<{ order: IndexEntry[]; problems: HistoryProblem[]; leases: Map<string, number> }> {
@@ -276,7 +291,9 @@ export class HistoryStore {
     // file is being written right now (the index hears of it first): kept for a minute.
     const absent: IndexEntry[] = [];
     if (known) for (const e of known.values()) if (!present.has(e.id)) absent.push(e);
-    const gone = absent.filter((e) => e.status !== 'streaming' || this.now() - e.updatedAt > STALE_TMP_MS).map((e) => e.id);
+    const gone = absent
+      .filter((e) => e.status !== 'streaming' || this.now() - e.updatedAt > STALE_TMP_MS)
+      .map((e) => e.id);
     let entries = known ?? new Map<string, IndexEntry>();
     if (rebuild || changed.size || gone.length) {
       if (rebuild) await this.index.removeStaleTemps(this.now(), STALE_TMP_MS);
@@ -285,7 +302,8 @@ export class HistoryStore {
         for (const [id, entry] of changed) {
           const other = map.get(id);
           const seen = known?.get(id);
-          // The file wins over what this listing read from the index; a newer entry another window wrote since, over the file.
+          // The file wins over what this listing read from the index; a newer entry another window wrote since, over
+          // the file.
           if (!other || (seen && sameEntry(other, seen)) || other.updatedAt <= entry.updatedAt) map.set(id, entry);
         }
       };
@@ -299,7 +317,8 @@ export class HistoryStore {
     }
     let order = this.ordered(entries);
     // Only stories whose file this listing saw (another window may have added some since).
-    if (absent.length || (entries !== known && [...entries.keys()].some((id) => !present.has(id)))) order = order.filter((e) => present.has(e.id));
+    if (absent.length || (entries !== known && [...entries.keys()].some((id) => !present.has(id))))
+      order = order.filter((e) => present.has(e.id));
     problems.sort((a, b) => a.file.localeCompare(b.file));
     return { order, problems, leases };
   }
@@ -344,7 +363,8 @@ export class HistoryStore {
   private summary(e: IndexEntry, leases: Map<string, number>): StorySummary {
     if (e.status === 'streaming') {
       const lease = leases.get(e.id);
-      if (lease !== undefined && lease > this.now() && !this.active.has(e.id)) return { elsewhere: true, ...this.summary({ ...e, status: 'stopped' }, leases), status: 'streaming' };
+      if (lease !== undefined && lease > this.now() && !this.active.has(e.id))
+        return { elsewhere: true, ...this.summary({ ...e, status: 'stopped' }, leases), status: 'streaming' };
     }
     return {
       id: e.id,
@@ -413,7 +433,12 @@ export class HistoryStore {
 
   /** Streaming in another window (or process) whose lease has not run out. */
   writtenElsewhere(story: StoredStory): boolean {
-    return story.status === 'streaming' && !this.active.has(story.id) && typeof story.leaseUntil === 'number' && story.leaseUntil > this.now();
+    return (
+      story.status === 'streaming' &&
+      !this.active.has(story.id) &&
+      typeof story.leaseUntil === 'number' &&
+      story.leaseUntil > this.now()
+    );
   }
 
   private reported(story: StoredStory): StoredStory {
@@ -568,7 +593,17 @@ function entryOf(story: StoredStory): IndexEntry {
 }
 
 function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
-  return a.updatedAt === b.updatedAt && a.status === b.status && a.title === b.title && a.outputTokens === b.outputTokens && a.totalTokens === b.totalTokens && a.estimated === b.estimated && a.modelId === b.modelId && a.createdAt === b.createdAt && a.premise === b.premise;
+  return (
+    a.updatedAt === b.updatedAt &&
+    a.status === b.status &&
+    a.title === b.title &&
+    a.outputTokens === b.outputTokens &&
+    a.totalTokens === b.totalTokens &&
+    a.estimated === b.estimated &&
+    a.modelId === b.modelId &&
+    a.createdAt === b.createdAt &&
+    a.premise === b.premise
+  );
 }
 
 export function summaryOf(story: StoredStory, elsewhere = false): StorySummary {
@@ -644,11 +679,16 @@ export function parseStory(raw: string): StoredStory | string {
   if (typeof v !== 'object' || v === null) return 'not a story object';
   const s = v as Record<string, unknown>;
   if (s.version !== 1) return `unknown version ${String(s.version)}`;
-  for (const key of ['id', 'title', 'modelId', 'text'] as const) if (typeof s[key] !== 'string') return `"${key}" is missing`;
+  for (const key of ['id', 'title', 'modelId', 'text'] as const)
+    if (typeof s[key] !== 'string') return `"${key}" is missing`;
   if (!ID.test(s.id as string)) return 'bad id';
   for (const key of ['createdAt', 'updatedAt'] as const) if (typeof s[key] !== 'number') return `"${key}" is missing`;
   if (!(STORY_STATUSES as readonly unknown[]).includes(s.status)) return 'bad status';
   if (!validateControls(s.controls).ok) return 'bad controls';
-  if (!Array.isArray(s.turns) || !s.turns.every((t: { kind?: unknown }) => (STORY_KINDS as readonly unknown[]).includes(t?.kind))) return 'bad turns';
+  if (
+    !Array.isArray(s.turns) ||
+    !s.turns.every((t: { kind?: unknown }) => (STORY_KINDS as readonly unknown[]).includes(t?.kind))
+  )
+    return 'bad turns';
   return v as StoredStory;
 }

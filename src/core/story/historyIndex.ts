@@ -145,7 +145,18 @@ export class HistoryIndexFile {
   private async write(entries: Map<string, IndexEntry>): Promise<Map<string, IndexEntry>> {
     // Written newest first, so a reader keeps the file's order and need not sort.
     const sorted = [...entries.values()].sort(newestFirst);
-    const rows: Row[] = sorted.map((e) => [e.id, e.title, e.modelId, e.createdAt, e.updatedAt, e.status, e.outputTokens, e.premise, e.totalTokens, e.estimated]);
+    const rows: Row[] = sorted.map((e) => [
+      e.id,
+      e.title,
+      e.modelId,
+      e.createdAt,
+      e.updatedAt,
+      e.status,
+      e.outputTokens,
+      e.premise,
+      e.totalTokens,
+      e.estimated,
+    ]);
     const data = JSON.stringify({ version: VERSION, stories: rows });
     const tmp = `${this.path}.${process.pid}.${this.tmpCounter++}.tmp`;
     try {
@@ -204,10 +215,34 @@ export function parseIndex(raw: string): Map<string, IndexEntry> | undefined {
     const premise = row[7];
     const totalTokens = row[8];
     const estimated = row[9];
-    if (typeof id !== 'string' || typeof title !== 'string' || typeof modelId !== 'string' || typeof premise !== 'string') return undefined;
-    if (typeof createdAt !== 'number' || typeof updatedAt !== 'number' || typeof outputTokens !== 'number' || typeof totalTokens !== 'number' || typeof estimated !== 'boolean') return undefined;
+    if (
+      typeof id !== 'string' ||
+      typeof title !== 'string' ||
+      typeof modelId !== 'string' ||
+      typeof premise !== 'string'
+    )
+      return undefined;
+    if (
+      typeof createdAt !== 'number' ||
+      typeof updatedAt !== 'number' ||
+      typeof outputTokens !== 'number' ||
+      typeof totalTokens !== 'number' ||
+      typeof estimated !== 'boolean'
+    )
+      return undefined;
     if (typeof status !== 'string' || !STATUSES.has(status)) return undefined;
-    entries.set(id, { id, title, modelId, createdAt, updatedAt, status: status as StoryStatus, outputTokens, totalTokens, estimated, premise });
+    entries.set(id, {
+      id,
+      title,
+      modelId,
+      createdAt,
+      updatedAt,
+      status: status as StoryStatus,
+      outputTokens,
+      totalTokens,
+      estimated,
+      premise,
+    });
   }
   return entries;
 }

@@ -35,5 +35,9 @@ export function modelInfoFromId(id: string): ModelInfo {
     else if (/^\d+(\.\d+)?[bkm]$/i.test(word)) parts.push(word.toUpperCase());
     else parts.push(word.charAt(0).toUpperCase() + word.slice(1));
   }
-  return { id, name: parts.join(' ') || id, provider: PROVIDERS[vendor] ?? vendor.charAt(0).toUpperCase() + vendor.slice(1) };
+  return {
+    id,
+    name: parts.join(' ') || id,
+    provider: PROVIDERS[vendor] ?? vendor.charAt(0).toUpperCase() + vendor.slice(1),
+  };
 }

@@ -10,4 +10,5 @@ export function savedMessage(title: string, where: string): string {
   return `Saved “${notificationSafe(title)}” to ${notificationSafe(where)}.`;
 }
 
-export const ELSEWHERE = 'That story is being written in another VS Code window. Wait until it ends there, then try again.';
+export const ELSEWHERE =
+  'That story is being written in another VS Code window. Wait until it ends there, then try again.';

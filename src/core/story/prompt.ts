@@ -8,7 +8,10 @@ import { LIMITS, validateControls } from './protocol';
 export interface ConverseRequest {
   readonly modelId: string;
   readonly system: readonly { readonly text: string }[];
-  readonly messages: readonly { readonly role: 'user' | 'assistant'; readonly content: readonly { readonly text: string }[] }[];
+  readonly messages: readonly {
+    readonly role: 'user' | 'assistant';
+    readonly content: readonly { readonly text: string }[];
+  }[];
   readonly inferenceConfig: { readonly maxTokens: number; readonly temperature: number };
 }
 
@@ -21,7 +24,11 @@ export type PromptStep =
   | { readonly kind: 'refine'; readonly story: string; readonly instruction: string };
 
 export const LENGTH_TOKENS: Readonly<Record<StoryLength, number>> = { short: 800, medium: 2000, long: 5000 };
-const LENGTH_WORDS: Readonly<Record<StoryLength, string>> = { short: 'about 400 words', medium: 'about 1,000 words', long: 'about 2,500 words' };
+const LENGTH_WORDS: Readonly<Record<StoryLength, string>> = {
+  short: 'about 400 words',
+  medium: 'about 1,000 words',
+  long: 'about 2,500 words',
+};
 
 /** Output-token ceilings of the models we know (base ids, without a cross-region prefix). */
 const MODEL_MAX_OUTPUT: readonly [RegExp, number][] = [
@@ -54,7 +61,7 @@ export function maxTokensFor(length: StoryLength, modelId: string): number {
 }
 
 export const SYSTEM_PROMPT = [
-  'You are a skilled storyteller. Write original fiction from the reader\'s brief.',
+  "You are a skilled storyteller. Write original fiction from the reader's brief.",
   'Write vivid, concrete prose with a clear beginning, middle and end, and keep characters consistent.',
   'Respect the audience: for children, nothing frightening, violent or unsuitable; for young adults, nothing explicit.',
   'Answer with the story only, in Markdown: a title as a level-1 heading, then the story. No preface, no notes afterwards.',
@@ -62,7 +69,9 @@ export const SYSTEM_PROMPT = [
 
 /** The first user turn: the brief, one labelled line per control. */
 export function briefText(controls: StoryControls): string {
-  const lines = [`Write a ${controls.length} story (${LENGTH_WORDS[controls.length]}) for ${audienceLabel(controls.audience)}.`];
+  const lines = [
+    `Write a ${controls.length} story (${LENGTH_WORDS[controls.length]}) for ${audienceLabel(controls.audience)}.`,
+  ];
   if (controls.genre) lines.push(`Genre: ${controls.genre}`);
   if (controls.tone) lines.push(`Tone: ${controls.tone}`);
   if (controls.characters) lines.push(`Characters: ${controls.characters}`);
@@ -96,9 +105,14 @@ export class PromptError extends Error {
  * Validates the controls and builds the request. Throws PromptError naming the field for bad
  * controls, an empty story to continue or refine, or a bad refine instruction.
  */
-export function buildConverseRequest(modelId: string, controls: StoryControls, step: PromptStep = { kind: 'new' }): ConverseRequest {
+export function buildConverseRequest(
+  modelId: string,
+  controls: StoryControls,
+  step: PromptStep = { kind: 'new' },
+): ConverseRequest {
   const checked = validateControls(controls);
-  if (!checked.ok) throw new PromptError(checked.errors.map((e) => e.message).join(' '), checked.errors[0]?.field ?? 'controls');
+  if (!checked.ok)
+    throw new PromptError(checked.errors.map((e) => e.message).join(' '), checked.errors[0]?.field ?? 'controls');
   const valid = checked.value;
   if (modelId.trim() === '') throw new PromptError('Model is required: pick a model.', 'modelId');
   type Message = ConverseRequest['messages'][number];
@@ -108,14 +122,19 @@ export function buildConverseRequest(modelId: string, controls: StoryControls, s
   if (step.kind === 'continue' || step.kind === 'refine') {
     // Bedrock rejects blank turns, and some models reject an assistant turn ending in whitespace.
     const story = step.story.trimEnd();
-    if (story.trim() === '') throw new PromptError(`There is no story text to ${step.kind}. Write a story first.`, 'story');
+    if (story.trim() === '')
+      throw new PromptError(`There is no story text to ${step.kind}. Write a story first.`, 'story');
     messages.push(assistant(story));
     if (step.kind === 'continue') messages.push(user(CONTINUE_INSTRUCTION));
     else {
       const instruction = step.instruction.trim();
-      if (instruction === '') throw new PromptError('Refine instruction is required: say what to change.', 'instruction');
+      if (instruction === '')
+        throw new PromptError('Refine instruction is required: say what to change.', 'instruction');
       if (instruction.length > LIMITS.refineInstructionMax) {
-        throw new PromptError(`Refine instruction is ${instruction.length.toLocaleString('en-US')} characters long; the limit is ${LIMITS.refineInstructionMax.toLocaleString('en-US')}.`, 'instruction');
+        throw new PromptError(
+          `Refine instruction is ${instruction.length.toLocaleString('en-US')} characters long; the limit is ${LIMITS.refineInstructionMax.toLocaleString('en-US')}.`,
+          'instruction',
+        );
       }
       messages.push(user(refineInstructionText(instruction)));
     }

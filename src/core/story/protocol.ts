@@ -196,7 +196,10 @@ type NoParams = Record<string, never>;
 /** Every request the webview makes: its params and the result of a successful response. */
 export interface WebviewRequests {
   /** Starts a new story. Result: the new story's id (story.started follows). */
-  generate: { params: { readonly controls: StoryControls; readonly modelId: string }; result: { readonly storyId: string } };
+  generate: {
+    params: { readonly controls: StoryControls; readonly modelId: string };
+    result: { readonly storyId: string };
+  };
   /** Stops a streaming story; the partial text is kept (story.stopped follows). */
   stop: { params: { readonly storyId: string }; result: null };
   /** Appends more to a story (story.started kind 'continue' with the same storyId follows). */
@@ -237,7 +240,8 @@ export interface WebviewEvents {
   ready: { readonly protocolVersion: number };
   /** An unexpected error in the webview, for the host's log. Never contains story text. */
   log: { readonly level: 'warn' | 'error'; readonly message: string };
-  /** The form and the story on show, whenever the webview saves them: the host keeps them in memory for a reopened panel. */
+  /** The form and the story on show, whenever the webview saves them: the host keeps them in memory for a reopened
+   * panel. */
   draft: PanelMemory;
 }
 
@@ -247,7 +251,9 @@ export interface PanelMemory {
   readonly storyId?: string;
 }
 export type WebviewEventType = keyof WebviewEvents;
-export type WebviewEvent = { [T in WebviewEventType]: { readonly kind: 'event'; readonly type: T; readonly data: WebviewEvents[T] } }[WebviewEventType];
+export type WebviewEvent = {
+  [T in WebviewEventType]: { readonly kind: 'event'; readonly type: T; readonly data: WebviewEvents[T] };
+}[WebviewEventType];
 export type WebviewMessage = WebviewRequest | WebviewEvent;
 
 /** What a host implements: one async handler per method. Throwing gives an ok:false response. */
@@ -258,7 +264,12 @@ export type RequestHandlers = { [M in WebviewMethod]: (params: ParamsOf<M>) => P
 export interface HostEvents {
   /** Sign-in state and the models the user may pick. Sent on `ready` and whenever either changes. */
   state: { readonly auth: AuthState; readonly models: readonly ModelInfo[]; readonly defaultModelId: string };
-  'story.started': { readonly storyId: string; readonly modelId: string; readonly controls: StoryControls; readonly kind: StoryKind };
+  'story.started': {
+    readonly storyId: string;
+    readonly modelId: string;
+    readonly controls: StoryControls;
+    readonly kind: StoryKind;
+  };
   /** The next piece of text (a batch of tokens) of a streaming story. */
   'story.delta': { readonly storyId: string; readonly text: string };
   'story.done': {
@@ -291,7 +302,9 @@ export interface HostEvents {
   restore: PanelMemory;
 }
 export type HostEventType = keyof HostEvents;
-export type HostEvent = { [T in HostEventType]: { readonly kind: 'event'; readonly type: T; readonly data: HostEvents[T] } }[HostEventType];
+export type HostEvent = {
+  [T in HostEventType]: { readonly kind: 'event'; readonly type: T; readonly data: HostEvents[T] };
+}[HostEventType];
 export interface ResponseError {
   readonly message: string;
   readonly code?: string;
@@ -330,22 +343,38 @@ export interface FieldError {
   readonly field: keyof StoryControls | 'controls';
   readonly message: string;
 }
-export type ControlsResult = { readonly ok: true; readonly value: StoryControls } | { readonly ok: false; readonly errors: readonly FieldError[] };
+export type ControlsResult =
+  { readonly ok: true; readonly value: StoryControls } | { readonly ok: false; readonly errors: readonly FieldError[] };
 
-const CONTROL_FIELDS: ReadonlySet<string> = new Set(['premise', 'genre', 'audience', 'tone', 'length', 'temperature', 'characters', 'setting']);
+const CONTROL_FIELDS: ReadonlySet<string> = new Set([
+  'premise',
+  'genre',
+  'audience',
+  'tone',
+  'length',
+  'temperature',
+  'characters',
+  'setting',
+]);
 
 /**
  * Validates and normalises story controls: the form uses it for inline messages, the host
  * before it calls Bedrock, and the protocol for `generate`. Errors come in form order.
  */
 export function validateControls(controls: unknown): ControlsResult {
-  if (!isRecord(controls)) return { ok: false, errors: [{ field: 'controls', message: 'Story controls are missing.' }] };
+  if (!isRecord(controls))
+    return { ok: false, errors: [{ field: 'controls', message: 'Story controls are missing.' }] };
   const errors: FieldError[] = [];
   for (const key of Object.keys(controls)) {
     if (!CONTROL_FIELDS.has(key)) errors.push({ field: 'controls', message: `Unknown field "${key.slice(0, 40)}".` });
   }
   /** 'required': non-empty; 'present': a string, may be empty; 'optional': may be absent. */
-  const text = (field: 'premise' | 'genre' | 'tone' | 'characters' | 'setting', label: string, max: number, mode: 'required' | 'present' | 'optional'): string | undefined => {
+  const text = (
+    field: 'premise' | 'genre' | 'tone' | 'characters' | 'setting',
+    label: string,
+    max: number,
+    mode: 'required' | 'present' | 'optional',
+  ): string | undefined => {
     const raw = controls[field];
     if (raw === undefined && mode === 'optional') return undefined;
     if (raw === undefined && mode === 'required') {
@@ -358,10 +387,18 @@ export function validateControls(controls: unknown): ControlsResult {
     }
     const value = raw.trim();
     if (mode === 'required' && value === '') errors.push({ field, message: `${label} is required.` });
-    else if (value.length > max) errors.push({ field, message: `${label} is ${value.length.toLocaleString('en-US')} characters long; the limit is ${max.toLocaleString('en-US')}.` });
+    else if (value.length > max)
+      errors.push({
+        field,
+        message: `${label} is ${value.length.toLocaleString('en-US')} characters long; the limit is ${max.toLocaleString('en-US')}.`,
+      });
     return value;
   };
-  const choice = <T extends string>(field: 'audience' | 'length', label: string, options: readonly T[]): T | undefined => {
+  const choice = <T extends string>(
+    field: 'audience' | 'length',
+    label: string,
+    options: readonly T[],
+  ): T | undefined => {
     const raw = controls[field];
     if (typeof raw === 'string' && (options as readonly string[]).includes(raw)) return raw as T;
     errors.push({ field, message: `${label} must be one of: ${options.join(', ')}.` });
@@ -375,9 +412,15 @@ export function validateControls(controls: unknown): ControlsResult {
   const length = choice('length', 'Length', LENGTHS);
   const temperature = controls.temperature;
   if (typeof temperature !== 'number' || !Number.isFinite(temperature)) {
-    errors.push({ field: 'temperature', message: `Temperature must be a number from ${LIMITS.temperatureMin} to ${LIMITS.temperatureMax}.` });
+    errors.push({
+      field: 'temperature',
+      message: `Temperature must be a number from ${LIMITS.temperatureMin} to ${LIMITS.temperatureMax}.`,
+    });
   } else if (temperature < LIMITS.temperatureMin || temperature > LIMITS.temperatureMax) {
-    errors.push({ field: 'temperature', message: `Temperature must be from ${LIMITS.temperatureMin} to ${LIMITS.temperatureMax}; it is ${temperature}.` });
+    errors.push({
+      field: 'temperature',
+      message: `Temperature must be from ${LIMITS.temperatureMin} to ${LIMITS.temperatureMax}; it is ${temperature}.`,
+    });
   }
   const characters = text('characters', 'Characters', LIMITS.charactersMax, 'optional');
   const setting = text('setting', 'Setting', LIMITS.settingMax, 'optional');
@@ -407,7 +450,9 @@ type Parser<T> = (x: unknown) => T | typeof FAIL;
 interface Optional<T> {
   readonly optional: Parser<T>;
 }
-type Shape<T> = { readonly [K in keyof T]-?: object extends Pick<T, K> ? Optional<Exclude<T[K], undefined>> : Parser<T[K]> };
+type Shape<T> = {
+  readonly [K in keyof T]-?: object extends Pick<T, K> ? Optional<Exclude<T[K], undefined>> : Parser<T[K]>;
+};
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -486,20 +531,33 @@ const timestamp = num(0, 8.64e15, true);
 const requestId = num(0, Number.MAX_SAFE_INTEGER, true);
 const email = str(1, LIMITS.emailMax);
 const message = str(0, LIMITS.messageMax);
-const code = (x: unknown): string | typeof FAIL => (typeof x === 'string' && /^[A-Za-z][\w.-]{0,63}$/.test(x) ? x : FAIL);
+const code = (x: unknown): string | typeof FAIL =>
+  typeof x === 'string' && /^[A-Za-z][\w.-]{0,63}$/.test(x) ? x : FAIL;
 
 const controls: Parser<StoryControls> = (x) => {
   const r = validateControls(x);
   return r.ok ? r.value : FAIL;
 };
 const modelInfo = object<ModelInfo>({ id: modelId, name: str(1, LIMITS.nameMax), provider: str(0, LIMITS.nameMax) });
-const usage = object<Usage>({ inputTokens: count, outputTokens: count, totalTokens: count, estimated: optional(literal(true)) });
-const cost = object<Cost>({ amount: num(0, 1e9), currency: (x) => (typeof x === 'string' && /^[A-Z]{3}$/.test(x) ? x : FAIL), estimated: literal(true) });
+const usage = object<Usage>({
+  inputTokens: count,
+  outputTokens: count,
+  totalTokens: count,
+  estimated: optional(literal(true)),
+});
+const cost = object<Cost>({
+  amount: num(0, 1e9),
+  currency: (x) => (typeof x === 'string' && /^[A-Z]{3}$/.test(x) ? x : FAIL),
+  estimated: literal(true),
+});
 const auth = byTag<AuthState>('status', {
   signedIn: object<{ status: 'signedIn'; email: string }>({ status: literal('signedIn'), email }),
   offline: object<{ status: 'offline'; email?: string }>({ status: literal('offline'), email: optional(email) }),
   signedOut: object<{ status: 'signedOut' }>({ status: literal('signedOut') }),
-  sessionExpired: object<{ status: 'sessionExpired'; email?: string }>({ status: literal('sessionExpired'), email: optional(email) }),
+  sessionExpired: object<{ status: 'sessionExpired'; email?: string }>({
+    status: literal('sessionExpired'),
+    email: optional(email),
+  }),
   unconfigured: object<{ status: 'unconfigured' }>({ status: literal('unconfigured') }),
 });
 const historyItem = object<HistoryItem>({
@@ -514,7 +572,13 @@ const historyItem = object<HistoryItem>({
   elsewhere: optional(literal(true)),
 });
 const searchQuery = str(0, LIMITS.searchMax);
-const historyPage = object<HistoryPage>({ items: arrayOf(historyItem, LIMITS.historyMax), omitted: optional(count), total: optional(count), offset: optional(count), query: optional(searchQuery) });
+const historyPage = object<HistoryPage>({
+  items: arrayOf(historyItem, LIMITS.historyMax),
+  omitted: optional(count),
+  total: optional(count),
+  offset: optional(count),
+  query: optional(searchQuery),
+});
 const storyRecord = object<StoryRecord>({
   id,
   title: str(0, LIMITS.titleMax),
@@ -535,15 +599,25 @@ const requestParams: { readonly [M in WebviewMethod]: Parser<ParamsOf<M>> } = {
   stop: storyRef,
   continue: storyRef,
   regenerate: storyRef,
-  refine: object<ParamsOf<'refine'>>({ storyId: id, instruction: (x) => (typeof x === 'string' && x.trim() !== '' && x.length <= LIMITS.refineInstructionMax ? x : FAIL) }),
+  refine: object<ParamsOf<'refine'>>({
+    storyId: id,
+    instruction: (x) =>
+      typeof x === 'string' && x.trim() !== '' && x.length <= LIMITS.refineInstructionMax ? x : FAIL,
+  }),
   listModels: noParams,
-  'history.list': object<HistoryQuery>({ offset: optional(count), limit: optional(num(1, LIMITS.historyPageMax, true)), query: optional(searchQuery) }),
+  'history.list': object<HistoryQuery>({
+    offset: optional(count),
+    limit: optional(num(1, LIMITS.historyPageMax, true)),
+    query: optional(searchQuery),
+  }),
   'history.open': object<ParamsOf<'history.open'>>({ id }),
   'history.delete': object<ParamsOf<'history.delete'>>({ id }),
   export: object<ParamsOf<'export'>>({ id, target: oneOf(EXPORT_TARGETS) }),
   signIn: noParams,
   openSettings: noParams,
-  openLink: object<ParamsOf<'openLink'>>({ url: (x) => (typeof x === 'string' && x.length <= LIMITS.urlMax && isSafeLink(x) ? x : FAIL) }),
+  openLink: object<ParamsOf<'openLink'>>({
+    url: (x) => (typeof x === 'string' && x.length <= LIMITS.urlMax && isSafeLink(x) ? x : FAIL),
+  }),
 };
 
 const storyIdResult = object<{ storyId: string }>({ storyId: id });
@@ -553,7 +627,10 @@ const results: { readonly [M in WebviewMethod]: Parser<ResultOf<M>> } = {
   continue: storyIdResult,
   regenerate: storyIdResult,
   refine: storyIdResult,
-  listModels: object<ResultOf<'listModels'>>({ models: arrayOf(modelInfo, LIMITS.modelsMax), defaultModelId: str(0, LIMITS.modelIdMax) }),
+  listModels: object<ResultOf<'listModels'>>({
+    models: arrayOf(modelInfo, LIMITS.modelsMax),
+    defaultModelId: str(0, LIMITS.modelIdMax),
+  }),
   'history.list': historyPage,
   'history.open': object<ResultOf<'history.open'>>({ story: storyRecord }),
   'history.delete': object<ResultOf<'history.delete'>>({ deleted: (x) => (typeof x === 'boolean' ? x : FAIL) }),
@@ -570,11 +647,24 @@ const webviewEvents: { readonly [T in WebviewEventType]: Parser<WebviewEvents[T]
 };
 
 const hostEvents: { readonly [T in HostEventType]: Parser<HostEvents[T]> } = {
-  state: object<HostEvents['state']>({ auth, models: arrayOf(modelInfo, LIMITS.modelsMax), defaultModelId: str(0, LIMITS.modelIdMax) }),
+  state: object<HostEvents['state']>({
+    auth,
+    models: arrayOf(modelInfo, LIMITS.modelsMax),
+    defaultModelId: str(0, LIMITS.modelIdMax),
+  }),
   'story.started': object<HostEvents['story.started']>({ storyId: id, modelId, controls, kind: oneOf(STORY_KINDS) }),
   'story.delta': object<HostEvents['story.delta']>({ storyId: id, text: str(1, LIMITS.deltaMax) }),
-  'story.done': object<HostEvents['story.done']>({ storyId: id, usage, cost: nullable(cost), stopReason: str(0, LIMITS.codeMax) }),
-  'story.stopped': object<HostEvents['story.stopped']>({ storyId: id, usage: optional(usage), cost: optional(nullable(cost)) }),
+  'story.done': object<HostEvents['story.done']>({
+    storyId: id,
+    usage,
+    cost: nullable(cost),
+    stopReason: str(0, LIMITS.codeMax),
+  }),
+  'story.stopped': object<HostEvents['story.stopped']>({
+    storyId: id,
+    usage: optional(usage),
+    cost: optional(nullable(cost)),
+  }),
   'story.error': object<HostEvents['story.error']>({
     storyId: optional(id),
     code,
@@ -642,7 +732,10 @@ export function parseParams<M extends WebviewMethod>(method: M, params: unknown)
   return v === FAIL ? undefined : v;
 }
 
-function parseEvent(x: Record<string, unknown>, table: Record<string, Parser<unknown>>): { kind: 'event'; type: string; data: unknown } | undefined {
+function parseEvent(
+  x: Record<string, unknown>,
+  table: Record<string, Parser<unknown>>,
+): { kind: 'event'; type: string; data: unknown } | undefined {
   if (!onlyKeys(x, ['kind', 'type', 'data']) || typeof x.type !== 'string' || !hasOwn(table, x.type)) return undefined;
   const data = table[x.type]!(x.data);
   return data === FAIL ? undefined : { kind: 'event', type: x.type, data };
@@ -707,7 +800,9 @@ export interface StoryDraft {
   readonly refineInstruction: string;
 }
 
-/** What the webview keeps with setState and what the host's WebviewPanelSerializer receives. No secrets, no story text. */
+/**
+ * What the webview keeps with setState and what the host's WebviewPanelSerializer receives. No secrets, no story text.
+ */
 export interface WebviewState {
   readonly version: 1;
   readonly draft: StoryDraft;
@@ -747,7 +842,12 @@ const storyDraft = object<StoryDraft>({
   modelId: draftText(LIMITS.modelIdMax),
   refineInstruction: draftText(LIMITS.refineInstructionMax * 4),
 });
-const webviewState = object<WebviewState>({ version: literal(1), draft: storyDraft, storyId: optional(id), owner: optional(email) });
+const webviewState = object<WebviewState>({
+  version: literal(1),
+  draft: storyDraft,
+  storyId: optional(id),
+  owner: optional(email),
+});
 const panelMemoryParser = object<PanelMemory>({ draft: storyDraft, storyId: optional(id) });
 // A function (hoisted) so that the event tables above can use the parser defined here.
 function panelMemory(x: unknown): PanelMemory | typeof FAIL {

@@ -20,7 +20,17 @@ import type { StoredStory, StoryTurn } from './history';
 import { PromptError, buildConverseRequest, titleFromPremise } from './prompt';
 import type { PromptStep } from './prompt';
 import type { Cost, ModelInfo, StoryControls, StoryKind, Usage } from './protocol';
-import { EMPTY_LEDGER, addCosts, addUsages, daySummary, estimateCost, estimateUsage, formatUsage, parseLedger, recordUsage } from './usage';
+import {
+  EMPTY_LEDGER,
+  addCosts,
+  addUsages,
+  daySummary,
+  estimateCost,
+  estimateUsage,
+  formatUsage,
+  parseLedger,
+  recordUsage,
+} from './usage';
 import type { DaySummary, UsageLedgerState } from './usage';
 import { UsageLedgerFile } from './usageFile';
 import { ELSEWHERE } from './notices';
@@ -33,14 +43,20 @@ export interface StoryServiceOptions {
   readonly sessions: SessionSource;
   /** Directory for the history files, e.g. join(context.globalStorageUri.fsPath, 'stories'). */
   readonly historyDir: string;
-  /** The store over historyDir when the caller lists it without the engine (the panel's history, before the SDK loads). */
+  /**
+   * The store over historyDir when the caller lists it without the engine (the panel's history, before the SDK loads).
+   */
   readonly history?: HistoryStore;
   /**
    * Daily usage totals. With `file`, they live in that file, shared with other windows (each
    * request is added to what is on disk, under a lock); `initial` seeds it when it is new. Without,
    * `initial` and `save` keep them wherever the caller likes (one writer only).
    */
-  readonly usage?: { readonly initial?: unknown; readonly save?: (state: UsageLedgerState) => void | Promise<void>; readonly file?: string };
+  readonly usage?: {
+    readonly initial?: unknown;
+    readonly save?: (state: UsageLedgerState) => void | Promise<void>;
+    readonly file?: string;
+  };
   /** Never given tokens or credentials. */
   readonly log?: (line: string) => void;
   /** Tests and the benchmark only; the default is HTTP/1.1 (see bedrock.ts). */
@@ -75,7 +91,8 @@ export interface StoryOutcome {
   readonly text: string;
   /** What this call added ('continue') or wrote. */
   readonly added: string;
-  /** Tokens of this call: Bedrock's count, or an estimate (marked `estimated`) when the stream was stopped or cut before it reported them; absent when nothing was written. */
+  /** Tokens of this call: Bedrock's count, or an estimate (marked `estimated`) when the stream was stopped or cut
+   * before it reported them; absent when nothing was written. */
   readonly usage?: Usage;
   readonly cost: Cost | null;
   /** e.g. "1,234 tokens · ≈ $0.0003 (estimate)". */
@@ -114,14 +131,25 @@ export class StoryService {
       ...(config.endpoints.bedrock ? { controlEndpoint: config.endpoints.bedrock } : {}),
       ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
     });
-    this.history = options.history ?? new HistoryStore(options.historyDir, options.saveIntervalMs !== undefined ? { saveIntervalMs: options.saveIntervalMs } : {});
+    this.history =
+      options.history ??
+      new HistoryStore(
+        options.historyDir,
+        options.saveIntervalMs !== undefined ? { saveIntervalMs: options.saveIntervalMs } : {},
+      );
     this.ledger = options.usage?.initial === undefined ? EMPTY_LEDGER : parseLedger(options.usage.initial);
     const initial = options.usage?.initial;
-    this.ledgerFile = options.usage?.file ? new UsageLedgerFile(options.usage.file, { seed: () => initial }) : undefined;
+    this.ledgerFile = options.usage?.file
+      ? new UsageLedgerFile(options.usage.file, { seed: () => initial })
+      : undefined;
   }
 
   /** Writes a new story. */
-  async generate(controls: StoryControls, modelId: string = this.options.config.modelId, run: RunOptions = {}): Promise<StoryOutcome> {
+  async generate(
+    controls: StoryControls,
+    modelId: string = this.options.config.modelId,
+    run: RunOptions = {},
+  ): Promise<StoryOutcome> {
     const request = this.build(modelId, controls, { kind: 'new' });
     await this.ensureCredentials();
     const story = this.newStory(controls, modelId, 'new');
@@ -141,13 +169,23 @@ export class StoryService {
     const original = await this.existing(storyId);
     const request = this.build(original.modelId, original.controls, { kind: 'regenerate' });
     await this.ensureCredentials();
-    return this.run(this.newStory(original.controls, original.modelId, 'regenerate', original.id), 'regenerate', request, '', run);
+    return this.run(
+      this.newStory(original.controls, original.modelId, 'regenerate', original.id),
+      'regenerate',
+      request,
+      '',
+      run,
+    );
   }
 
   /** Rewrites the story following the instruction, as a new story; the original stays. */
   async refine(storyId: string, instruction: string, run: RunOptions = {}): Promise<StoryOutcome> {
     const original = await this.existing(storyId);
-    const request = this.build(original.modelId, original.controls, { kind: 'refine', story: original.text, instruction });
+    const request = this.build(original.modelId, original.controls, {
+      kind: 'refine',
+      story: original.text,
+      instruction,
+    });
     await this.ensureCredentials();
     const story = this.newStory(original.controls, original.modelId, 'refine', original.id);
     return this.run(story, 'refine', request, '', run, instruction.trim());
@@ -223,12 +261,17 @@ export class StoryService {
   }
 
   private async existing(storyId: string): Promise<StoredStory> {
-    if (this.running.has(storyId)) throw new StoryError('That story is still being written. Stop it first, or wait until it ends.', 'busy', []);
+    if (this.running.has(storyId))
+      throw new StoryError('That story is still being written. Stop it first, or wait until it ends.', 'busy', []);
     let story: StoredStory | undefined;
     try {
       story = await this.history.get(storyId);
     } catch (e) {
-      throw new StoryError(`That story could not be read from the history: ${(e as Error).message}`, 'historyCorrupt', []);
+      throw new StoryError(
+        `That story could not be read from the history: ${(e as Error).message}`,
+        'historyCorrupt',
+        [],
+      );
     }
     if (!story) throw new StoryError('That story is no longer in the history.', 'notFound', []);
     if (this.history.writtenElsewhere(story)) throw new StoryError(ELSEWHERE, 'busy', []);
@@ -273,7 +316,14 @@ export class StoryService {
     };
   }
 
-  private async run(story: StoredStory, kind: StoryKind, request: ReturnType<StoryService['build']>, prefix: string, run: RunOptions, instruction?: string): Promise<StoryOutcome> {
+  private async run(
+    story: StoredStory,
+    kind: StoryKind,
+    request: ReturnType<StoryService['build']>,
+    prefix: string,
+    run: RunOptions,
+    instruction?: string,
+  ): Promise<StoryOutcome> {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     if (run.signal?.aborted) controller.abort();
@@ -282,7 +332,9 @@ export class StoryService {
 
     const baseText = story.text;
     const { error: _previousError, ...rest } = story;
-    const writer = this.history.track({ ...rest, status: 'streaming' }, (e) => this.log(`Could not save story ${story.id}: ${(e as Error).message}`));
+    const writer = this.history.track({ ...rest, status: 'streaming' }, (e) =>
+      this.log(`Could not save story ${story.id}: ${(e as Error).message}`),
+    );
     let added = '';
     const batcher = new DeltaBatcher((text) => run.onDelta?.(text), this.options.batchIntervalMs ?? FRAME_MS);
     try {
@@ -321,7 +373,9 @@ export class StoryService {
         ...(result.stopReason ? { stopReason: result.stopReason } : {}),
         ...(result.error ? { error: result.error.toJSON() } : {}),
       });
-      this.log(`Story ${story.id} ${kind}: ${result.status}${usage ? `, ${formatUsage(usage, cost)}` : ''}${result.error ? ` (${result.error.code}: ${result.error.cause_ ?? ''})` : ''}`);
+      this.log(
+        `Story ${story.id} ${kind}: ${result.status}${usage ? `, ${formatUsage(usage, cost)}` : ''}${result.error ? ` (${result.error.code}: ${result.error.cause_ ?? ''})` : ''}`,
+      );
       return {
         storyId: story.id,
         kind,
@@ -341,10 +395,16 @@ export class StoryService {
   }
 
   /** Bedrock refusing the credentials (expired, unknown key) gets one fresh set and one retry. */
-  private async streamWithCredentialRetry(request: ReturnType<StoryService['build']>, signal: AbortSignal, onDelta: (text: string) => void): Promise<StoryResult> {
+  private async streamWithCredentialRetry(
+    request: ReturnType<StoryService['build']>,
+    signal: AbortSignal,
+    onDelta: (text: string) => void,
+  ): Promise<StoryResult> {
     const first = await this.bedrock.generate(request, { signal, onDelta });
     if (first.status !== 'failed' || first.text !== '' || !isCredentialError(first.cause)) return first;
-    this.log(`Bedrock refused the credentials (${first.error?.cause_ ?? 'unknown'}); getting fresh ones and retrying once.`);
+    this.log(
+      `Bedrock refused the credentials (${first.error?.cause_ ?? 'unknown'}); getting fresh ones and retrying once.`,
+    );
     try {
       if (first.error?.cause_ === 'CredentialsError') await this.options.sessions.refresh?.();
       await this.credentials.refresh();
@@ -353,7 +413,10 @@ export class StoryService {
     }
     const second = await this.bedrock.generate(request, { signal, onDelta });
     if (second.status === 'failed' && second.text === '' && isCredentialError(second.cause)) {
-      return { ...second, error: toStoryError(second.cause, { modelId: request.modelId, afterCredentialRefresh: true }) };
+      return {
+        ...second,
+        error: toStoryError(second.cause, { modelId: request.modelId, afterCredentialRefresh: true }),
+      };
     }
     return second;
   }
@@ -379,7 +442,10 @@ export class StoryService {
 }
 
 /** The text of a request, for estimating its input tokens. */
-function promptText(request: { readonly system?: readonly { readonly text?: string }[]; readonly messages: readonly { readonly content: readonly { readonly text?: string }[] }[] }): string {
+function promptText(request: {
+  readonly system?: readonly { readonly text?: string }[];
+  readonly messages: readonly { readonly content: readonly { readonly text?: string }[] }[];
+}): string {
   const parts = [...(request.system ?? []), ...request.messages.flatMap((m) => m.content)];
   return parts.map((p) => p.text ?? '').join('\n');
 }

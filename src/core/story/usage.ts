@@ -9,11 +9,19 @@ import type { Cost, Usage } from './protocol';
 export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
 
 /** From the stream's `metadata.usage` (fields may be missing). */
-export function toUsage(raw: { inputTokens?: number | undefined; outputTokens?: number | undefined; totalTokens?: number | undefined } | undefined): Usage | undefined {
+export function toUsage(
+  raw:
+    | { inputTokens?: number | undefined; outputTokens?: number | undefined; totalTokens?: number | undefined }
+    | undefined,
+): Usage | undefined {
   if (!raw) return undefined;
   const inputTokens = count(raw.inputTokens);
   const outputTokens = count(raw.outputTokens);
-  return { inputTokens, outputTokens, totalTokens: raw.totalTokens !== undefined ? count(raw.totalTokens) : inputTokens + outputTokens };
+  return {
+    inputTokens,
+    outputTokens,
+    totalTokens: raw.totalTokens !== undefined ? count(raw.totalTokens) : inputTokens + outputTokens,
+  };
 }
 
 export function addUsages(a: Usage, b: Usage): Usage {
@@ -105,7 +113,14 @@ export interface UsageLedgerState {
 }
 
 export const EMPTY_LEDGER: UsageLedgerState = { version: 1, days: {} };
-const EMPTY_DAY: DayTotals = { inputTokens: 0, outputTokens: 0, totalTokens: 0, requests: 0, costUsd: 0, unpricedTokens: 0 };
+const EMPTY_DAY: DayTotals = {
+  inputTokens: 0,
+  outputTokens: 0,
+  totalTokens: 0,
+  requests: 0,
+  costUsd: 0,
+  unpricedTokens: 0,
+};
 
 /** The user's local calendar date, since "today" means the user's day. */
 export function localDateKey(at: Date): string {
@@ -114,7 +129,13 @@ export function localDateKey(at: Date): string {
 }
 
 /** Returns a new state with this request added to its local day; keeps the last `keepDays` days. */
-export function recordUsage(state: UsageLedgerState, usage: Usage, cost: Cost | null, at: Date, keepDays = 90): UsageLedgerState {
+export function recordUsage(
+  state: UsageLedgerState,
+  usage: Usage,
+  cost: Cost | null,
+  at: Date,
+  keepDays = 90,
+): UsageLedgerState {
   const key = localDateKey(at);
   const day = state.days[key] ?? EMPTY_DAY;
   const next: DayTotals = {
@@ -143,7 +164,8 @@ export function daySummary(state: UsageLedgerState, at: Date): DaySummary {
   const date = localDateKey(at);
   const day = state.days[date] ?? EMPTY_DAY;
   const priced = day.totalTokens - day.unpricedTokens;
-  const cost: Cost | null = day.unpricedTokens > 0 && priced === 0 ? null : { amount: day.costUsd, currency: 'USD', estimated: true };
+  const cost: Cost | null =
+    day.unpricedTokens > 0 && priced === 0 ? null : { amount: day.costUsd, currency: 'USD', estimated: true };
   let label = formatUsage(day, cost);
   if (cost && day.unpricedTokens > 0) label += ' (some models have no price set)';
   return { ...day, date, cost, label };

@@ -28,7 +28,8 @@ export class UsageLedgerFile {
     try {
       return parseLedger(JSON.parse(await readFile(this.path, 'utf8')));
     } catch (e) {
-      if ((e as { code?: string }).code === 'ENOENT') return this.options.seed ? parseLedger(this.options.seed()) : EMPTY_LEDGER;
+      if ((e as { code?: string }).code === 'ENOENT')
+        return this.options.seed ? parseLedger(this.options.seed()) : EMPTY_LEDGER;
       if (e instanceof SyntaxError) return EMPTY_LEDGER;
       throw e;
     }

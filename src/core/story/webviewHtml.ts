@@ -34,12 +34,15 @@ export function storyCsp(cspSource: string, nonce: string): string {
 
 export function storyHtml(o: StoryHtmlOptions): string {
   // Everything interpolated is escaped; a nonce or URI with a quote in it must not break out.
-  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error('storyHtml: the nonce must be at least 16 base64 characters.');
+  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce))
+    throw new Error('storyHtml: the nonce must be at least 16 base64 characters.');
   // code-server's cspSource is several sources ("'self' https://…"); only a ";" or a quote
   // that could end the attribute would let it add directives of its own.
   if (/[;"<>\r\n]/.test(o.cspSource) || o.cspSource.trim() === '') throw new Error('storyHtml: invalid cspSource.');
   const csp = storyCsp(o.cspSource.trim(), o.nonce);
-  const codicons = o.codiconsUri ? `\n    <link rel="stylesheet" href="${attr(o.codiconsUri)}" id="vscode-codicon-stylesheet">` : '';
+  const codicons = o.codiconsUri
+    ? `\n    <link rel="stylesheet" href="${attr(o.codiconsUri)}" id="vscode-codicon-stylesheet">`
+    : '';
   return `<!DOCTYPE html>
 <html lang="en">
   <head>

@@ -8,7 +8,13 @@ import { ORIGIN_CHANGED, originChangedMessage, originOf, sameOrigin, UNBOUND_MES
 import type { SessionOrigin } from '../../core/auth/origin';
 import { clockSkewMessage, SESSION_EXPIRED, SessionManager } from '../../core/auth/session';
 import type { Refresher, Session, SessionState } from '../../core/auth/session';
-import { checkCode, checkEmail, checkExistingPassword, checkPassword, DEFAULT_PASSWORD_POLICY } from '../../core/auth/validation';
+import {
+  checkCode,
+  checkEmail,
+  checkExistingPassword,
+  checkPassword,
+  DEFAULT_PASSWORD_POLICY,
+} from '../../core/auth/validation';
 import { isConfigured } from '../../core/config';
 import type { StorytellerConfig } from '../../core/config';
 import { notificationSafe } from '../../core/notificationText';
@@ -64,7 +70,8 @@ export class Auth implements vscode.Disposable {
         this.changed.fire(state);
         // Say why the account vanished, once, with the way back in. A session that expired while
         // signed out already was told; a corrupt one found at start-up was not.
-        if (state.kind === 'signed-out' && state.reason && (wasSignedIn || state.reason !== SESSION_EXPIRED)) void this.offerSignIn(state.reason);
+        if (state.kind === 'signed-out' && state.reason && (wasSignedIn || state.reason !== SESSION_EXPIRED))
+          void this.offerSignIn(state.reason);
       }),
       // A new pool, client, flow or endpoint means a new client; the old one is dropped, and the
       // session is checked against the new settings (after a pause: Configure writes several).
@@ -99,12 +106,20 @@ export class Auth implements vscode.Disposable {
       { key: 'name', prompt: 'Your name (optional)', placeholder: 'Ann Reader' },
       this.newPassword('Choose a password'),
       // A different second password keeps the box open: type it again, or go Back to the first.
-      { key: 'confirm', prompt: 'Type the password again', password: true, validate: (v, a) => (v === a.password ? undefined : PASSWORDS_DIFFER) },
+      {
+        key: 'confirm',
+        prompt: 'Type the password again',
+        password: true,
+        validate: (v, a) => (v === a.password ? undefined : PASSWORDS_DIFFER),
+      },
     ]);
     const answers = asked?.answers;
     if (!answers) return undefined;
     const email = answers.email!;
-    const [result] = (await this.run('Signing up…', async () => (await this.client()).client.signUp(email, answers.password!, answers.name))) ?? [];
+    const [result] =
+      (await this.run('Signing up…', async () =>
+        (await this.client()).client.signUp(email, answers.password!, answers.name),
+      )) ?? [];
     if (!result) return undefined;
     if (!result.confirmed) {
       // Kept in memory only, so that a code entered later from a notification still signs in.
@@ -112,7 +127,12 @@ export class Auth implements vscode.Disposable {
       const outcome = await this.enterCode(email, result.destination);
       if (outcome === 'escaped') {
         void this.prompter
-          .message('info', `Your account is created. Enter the code later with "Storyteller: ${ENTER_CODE_TITLE}".`, 'Enter Code', 'Resend Code')
+          .message(
+            'info',
+            `Your account is created. Enter the code later with "Storyteller: ${ENTER_CODE_TITLE}".`,
+            'Enter Code',
+            'Resend Code',
+          )
           .then(async (picked) => {
             if (picked === 'Enter Code') await this.confirmSignUp(email);
             else if (picked === 'Resend Code') await this.resendCode(email);
@@ -129,7 +149,18 @@ export class Auth implements vscode.Disposable {
    */
   async confirmSignUp(email?: string): Promise<Session | undefined> {
     const address =
-      email ?? (await this.ask(ENTER_CODE, [{ key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', ...this.pendingEmail(), validate: checkEmail }]))?.answers.email;
+      email ??
+      (
+        await this.ask(ENTER_CODE, [
+          {
+            key: 'email',
+            prompt: 'Your email address',
+            placeholder: 'name@example.com',
+            ...this.pendingEmail(),
+            validate: checkEmail,
+          },
+        ])
+      )?.answers.email;
     if (!address) return undefined;
     if ((await this.enterCode(address, undefined)) !== 'confirmed') return undefined;
     const password = this.pending?.email === address ? this.pending.password : undefined;
@@ -137,10 +168,24 @@ export class Auth implements vscode.Disposable {
   }
 
   async resendCode(email?: string): Promise<void> {
-    const address = email ?? (await this.ask('Resend Code', [{ key: 'email', prompt: 'Your email address', ...this.pendingEmail(), validate: checkEmail }]))?.answers.email;
+    const address =
+      email ??
+      (
+        await this.ask('Resend Code', [
+          { key: 'email', prompt: 'Your email address', ...this.pendingEmail(), validate: checkEmail },
+        ])
+      )?.answers.email;
     if (!address) return;
-    const sent = await this.run('Sending a new code…', async () => (await this.client()).client.resendCode(address), address);
-    if (sent) await this.prompter.message('info', `A new code is on its way to ${notificationSafe(sent[0] ?? address)}. Enter it with "Storyteller: ${ENTER_CODE_TITLE}".`);
+    const sent = await this.run(
+      'Sending a new code…',
+      async () => (await this.client()).client.resendCode(address),
+      address,
+    );
+    if (sent)
+      await this.prompter.message(
+        'info',
+        `A new code is on its way to ${notificationSafe(sent[0] ?? address)}. Enter it with "Storyteller: ${ENTER_CODE_TITLE}".`,
+      );
   }
 
   /**
@@ -165,9 +210,17 @@ export class Auth implements vscode.Disposable {
     if (address && password) {
       step = (await this.run('Signing in…', () => attempt(address!, password), address))?.[0];
     } else {
-      const tries = new Attempts<SignInStep>(this.log, 'Signing in', isWrongPassword, PASSWORD_TOO_MANY, 'forgot-password');
+      const tries = new Attempts<SignInStep>(
+        this.log,
+        'Signing in',
+        isWrongPassword,
+        PASSWORD_TOO_MANY,
+        'forgot-password',
+      );
       const asked = await this.ask('Sign In', [
-        ...(address ? [] : [{ key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', validate: checkEmail }]),
+        ...(address
+          ? []
+          : [{ key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', validate: checkEmail }]),
         {
           key: 'password',
           prompt,
@@ -222,22 +275,41 @@ export class Auth implements vscode.Disposable {
       await this.prompter.message('info', 'You are not signed in.');
       return;
     }
-    if (!(await this.run('Signing out everywhere…', async () => (await this.clientFor(session)).globalSignOut(session)))) return;
+    if (
+      !(await this.run('Signing out everywhere…', async () => (await this.clientFor(session)).globalSignOut(session)))
+    )
+      return;
     await this.sessions.signOut();
     await this.prompter.message('info', 'Signed out on every device.');
   }
 
   async forgotPassword(email?: string): Promise<Session | undefined> {
-    const address = email ?? (await this.ask('Forgot Password', [{ key: 'email', prompt: 'Your email address', validate: checkEmail }]))?.answers.email;
+    const address =
+      email ??
+      (await this.ask('Forgot Password', [{ key: 'email', prompt: 'Your email address', validate: checkEmail }]))
+        ?.answers.email;
     if (!address) return undefined;
-    const sent = await this.run('Sending a reset code…', async () => (await this.client()).client.forgotPassword(address), address);
+    const sent = await this.run(
+      'Sending a reset code…',
+      async () => (await this.client()).client.forgotPassword(address),
+      address,
+    );
     if (!sent) return undefined;
-    const answers = (await this.ask('Reset Password', [
-      { key: 'code', prompt: `The 6-digit code sent to ${sent[0] ?? address}`, validate: checkCode },
-      this.newPassword('Choose a new password'),
-    ]))?.answers;
+    const answers = (
+      await this.ask('Reset Password', [
+        { key: 'code', prompt: `The 6-digit code sent to ${sent[0] ?? address}`, validate: checkCode },
+        this.newPassword('Choose a new password'),
+      ])
+    )?.answers;
     if (!answers) return undefined;
-    if (!(await this.run('Resetting…', async () => (await this.client()).client.confirmForgotPassword(address, answers.code!, answers.password!), address))) return undefined;
+    if (
+      !(await this.run(
+        'Resetting…',
+        async () => (await this.client()).client.confirmForgotPassword(address, answers.code!, answers.password!),
+        address,
+      ))
+    )
+      return undefined;
     await this.prompter.message('info', 'Your password is reset.');
     return this.signIn(address, answers.password);
   }
@@ -248,7 +320,10 @@ export class Auth implements vscode.Disposable {
       return undefined;
     });
     if (!session) return;
-    const [setup] = (await this.run('Starting authenticator setup…', async () => (await this.clientFor(session)).setUpTotp(session))) ?? [];
+    const [setup] =
+      (await this.run('Starting authenticator setup…', async () =>
+        (await this.clientFor(session)).setUpTotp(session),
+      )) ?? [];
     if (!setup) return;
     const answers = (
       await this.ask('Set Up Authenticator App', [
@@ -260,20 +335,28 @@ export class Auth implements vscode.Disposable {
       ])
     )?.answers;
     if (!answers) return;
-    if (await this.run('Verifying…', () => setup.verify(answers.code!))) await this.prompter.message('info', 'Your authenticator app is set up. Sign-ins will ask for its code.');
+    if (await this.run('Verifying…', () => setup.verify(answers.code!)))
+      await this.prompter.message('info', 'Your authenticator app is set up. Sign-ins will ask for its code.');
   }
 
   async setClientSecret(): Promise<void> {
     const answers = (
       await this.ask('Set Client Secret', [
-        { key: 'secret', prompt: 'The app client secret (kept in VS Code secret storage, never in settings)', password: true, validate: (v) => (v.trim() ? undefined : 'Paste the secret.') },
+        {
+          key: 'secret',
+          prompt: 'The app client secret (kept in VS Code secret storage, never in settings)',
+          password: true,
+          validate: (v) => (v.trim() ? undefined : 'Paste the secret.'),
+        },
       ])
     )?.answers;
     if (!answers) return;
     await this.secrets.store(CLIENT_SECRET_KEY, answers.secret!.trim());
     await this.prompter.message(
       'info',
-      clientSecretFromEnv() ? `The client secret is stored, but ${CLIENT_SECRET_ENV} in VS Code's environment takes precedence while it is set.` : 'The client secret is stored.',
+      clientSecretFromEnv()
+        ? `The client secret is stored, but ${CLIENT_SECRET_ENV} in VS Code's environment takes precedence while it is set.`
+        : 'The client secret is stored.',
     );
   }
 
@@ -294,14 +377,23 @@ export class Auth implements vscode.Disposable {
   private newPassword(prompt: string): Question {
     const settings = readSettings();
     const policy = settings.ok ? settings.config.passwordPolicy : DEFAULT_PASSWORD_POLICY;
-    return { key: 'password', prompt, password: true, hintWhileTyping: true, validate: (v) => checkPassword(v, policy) };
+    return {
+      key: 'password',
+      prompt,
+      password: true,
+      hintWhileTyping: true,
+      validate: (v) => checkPassword(v, policy),
+    };
   }
 
   /**
    * The code step: Cognito checks the code with the box open, a wrong one is said there (Resend
    * Code is a button there), and only the fourth, or Cognito's limit, ends it.
    */
-  private async enterCode(address: string, destination: string | undefined): Promise<'confirmed' | 'escaped' | 'ended'> {
+  private async enterCode(
+    address: string,
+    destination: string | undefined,
+  ): Promise<'confirmed' | 'escaped' | 'ended'> {
     const tries = new Attempts<void>(this.log, 'Confirming', isWrongCode, CODE_TOO_MANY, 'confirm-sign-up');
     const resend: InputButton = {
       id: 'resend',
@@ -340,8 +432,14 @@ export class Auth implements vscode.Disposable {
   private welcome(session: Session | undefined): Session | undefined {
     if (session) {
       void this.prompter
-        .message('info', `Welcome! You are signed in as ${notificationSafe(session.email)}. Write your first story with "Storyteller: New Story".`, 'New Story')
-        .then((picked) => (picked === 'New Story' ? vscode.commands.executeCommand('storyteller.newStory') : undefined));
+        .message(
+          'info',
+          `Welcome! You are signed in as ${notificationSafe(session.email)}. Write your first story with "Storyteller: New Story".`,
+          'New Story',
+        )
+        .then((picked) =>
+          picked === 'New Story' ? vscode.commands.executeCommand('storyteller.newStory') : undefined,
+        );
     }
     return session;
   }
@@ -393,7 +491,8 @@ export class Auth implements vscode.Disposable {
   private async clientFor(session: Session): Promise<CognitoAuth> {
     if (!session.origin) throw new AuthError(UNBOUND_MESSAGE, ORIGIN_CHANGED, 'user', 'sign-in');
     const { client, origin } = await this.client();
-    if (!sameOrigin(session.origin, origin)) throw new AuthError(originChangedMessage(session.origin, origin), ORIGIN_CHANGED, 'user', 'sign-in');
+    if (!sameOrigin(session.origin, origin))
+      throw new AuthError(originChangedMessage(session.origin, origin), ORIGIN_CHANGED, 'user', 'sign-in');
     return client;
   }
 
@@ -406,7 +505,9 @@ export class Auth implements vscode.Disposable {
     const message = `Send your sign-in to ${host}?`;
     const detail = `Your Storyteller endpoint settings point at ${host}, which is not an AWS host. Your email, password, tokens and client secret may be sent there. Choose Send only if you set this endpoint yourself and trust it; you are asked once per host.`;
     this.log.warn(`Asking before the first request to ${host}, a host outside AWS.`);
-    const yes = this.prompter.confirm ? await this.prompter.confirm(message, detail, 'Send') : (await this.prompter.message('warning', `${message} ${detail}`, 'Send')) === 'Send';
+    const yes = this.prompter.confirm
+      ? await this.prompter.confirm(message, detail, 'Send')
+      : (await this.prompter.message('warning', `${message} ${detail}`, 'Send')) === 'Send';
     this.log.info(yes ? `${host} confirmed; remembered in user state.` : `${host} not confirmed; nothing was sent.`);
     return yes;
   }
@@ -414,11 +515,17 @@ export class Auth implements vscode.Disposable {
   private async answer(step: Exclude<SignInStep, { kind: 'done' }>): Promise<SignInStep | undefined> {
     switch (step.kind) {
       case 'new-password': {
-        const a = (await this.ask('Choose a New Password', [this.newPassword('Your administrator requires a new password')]))?.answers;
+        const a = (
+          await this.ask('Choose a New Password', [this.newPassword('Your administrator requires a new password')])
+        )?.answers;
         return a ? (await this.run('Setting the password…', () => step.respond(a.password!)))?.[0] : undefined;
       }
       case 'mfa-code': {
-        const a = (await this.ask('Authenticator Code', [{ key: 'code', prompt: 'The 6-digit code from your authenticator app', validate: checkCode }]))?.answers;
+        const a = (
+          await this.ask('Authenticator Code', [
+            { key: 'code', prompt: 'The 6-digit code from your authenticator app', validate: checkCode },
+          ])
+        )?.answers;
         return a ? (await this.run('Verifying…', () => step.respond(a.code!)))?.[0] : undefined;
       }
       case 'mfa-setup': {
@@ -440,9 +547,12 @@ export class Auth implements vscode.Disposable {
    * Asks several questions in a row, with a step counter and Back. A button without its own
    * action ends the questions: `button` says which, with the answers so far.
    */
-  private async ask(title: string, questions: Question[]): Promise<{ answers: Record<string, string>; button?: string } | undefined> {
+  private async ask(
+    title: string,
+    questions: Question[],
+  ): Promise<{ answers: Record<string, string>; button?: string } | undefined> {
     const answers: Record<string, string> = {};
-    for (let i = 0; i < questions.length; ) {
+    for (let i = 0; i < questions.length;) {
       const { key, validate, accept, ...options } = questions[i]!;
       const value = await this.prompter.input({
         title,
@@ -499,7 +609,10 @@ interface FollowUp {
 function followUps(error: AuthError): FollowUp[] {
   switch (error.action) {
     case 'confirm-sign-up':
-      return [{ label: 'Enter Code', run: (a, email) => a.confirmSignUp(email) }, { label: 'Resend Code', run: (a, email) => a.resendCode(email) }];
+      return [
+        { label: 'Enter Code', run: (a, email) => a.confirmSignUp(email) },
+        { label: 'Resend Code', run: (a, email) => a.resendCode(email) },
+      ];
     case 'resend-code':
       return [{ label: 'Resend Code', run: (a, email) => a.resendCode(email) }];
     case 'forgot-password':
@@ -509,7 +622,12 @@ function followUps(error: AuthError): FollowUp[] {
     case 'sign-up':
       return [{ label: 'Sign Up', run: (a) => a.signUp() }];
     case 'configure':
-      return [{ label: 'Configure', run: () => Promise.resolve(vscode.commands.executeCommand('storyteller.configureFromStack')) }];
+      return [
+        {
+          label: 'Configure',
+          run: () => Promise.resolve(vscode.commands.executeCommand('storyteller.configureFromStack')),
+        },
+      ];
     default:
       return [];
   }
@@ -521,7 +639,8 @@ const ENTER_CODE = 'Enter Confirmation Code';
 /** Wrong codes or passwords in a row before a flow ends. */
 export const MAX_ATTEMPTS = 4;
 const PENDING_MS = 30 * 60_000;
-export const PASSWORDS_DIFFER = 'The two passwords differ. Type the same password again, or press Back to change the first.';
+export const PASSWORDS_DIFFER =
+  'The two passwords differ. Type the same password again, or press Back to change the first.';
 const CODE_TOO_MANY = `That code was wrong ${MAX_ATTEMPTS} times, so confirming stopped. Ask for a new code with Resend Code, then enter it with "Storyteller: ${ENTER_CODE_TITLE}".`;
 const PASSWORD_TOO_MANY = `The password was wrong ${MAX_ATTEMPTS} times, so Sign In stopped. Reset it with Reset Password, or try again in a few minutes.`;
 
@@ -534,7 +653,8 @@ interface Question extends Omit<InputOptions, 'title' | 'validate' | 'accept' | 
 
 const isWrongCode = (e: AuthError): boolean => e.code === 'CodeMismatchException' || e.code === 'ExpiredCodeException';
 const isWrongPassword = (e: AuthError): boolean =>
-  (e.code === 'NotAuthorizedException' && /^Incorrect email or password/.test(e.message)) || e.code === 'UserNotFoundException';
+  (e.code === 'NotAuthorizedException' && /^Incorrect email or password/.test(e.message)) ||
+  e.code === 'UserNotFoundException';
 
 /**
  * Counts wrong answers to one question that Cognito checks: each of the first few comes back as
@@ -557,7 +677,9 @@ class Attempts<T> {
     this.wrong = 0;
   }
 
-  accept(check: (value: string, answers: Readonly<Record<string, string>>) => Promise<T>): (value: string, answers: Readonly<Record<string, string>>) => Promise<string | undefined> {
+  accept(
+    check: (value: string, answers: Readonly<Record<string, string>>) => Promise<T>,
+  ): (value: string, answers: Readonly<Record<string, string>>) => Promise<string | undefined> {
     return async (value, answers) => {
       try {
         this.result = [await check(value, answers)];
@@ -595,7 +717,12 @@ function configured(): StorytellerConfig {
   const settings = readSettings();
   if (!settings.ok) throw new AuthError(settings.problems[0]!.message, 'BadSettings', 'user', 'configure');
   if (!isConfigured(settings.config)) {
-    throw new AuthError('Storyteller is not configured yet. Run "Storyteller: Configure from Stack Outputs…" first.', 'NotConfigured', 'user', 'configure');
+    throw new AuthError(
+      'Storyteller is not configured yet. Run "Storyteller: Configure from Stack Outputs…" first.',
+      'NotConfigured',
+      'user',
+      'configure',
+    );
   }
   return settings.config;
 }

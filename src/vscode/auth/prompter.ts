@@ -96,7 +96,12 @@ export class QuickInputPrompter implements Prompter {
         box.enabled = !on;
       };
       const note = (n: InputNote | undefined) => {
-        box.validationMessage = n ? { message: n.message, severity: n.error ? vscode.InputBoxValidationSeverity.Error : vscode.InputBoxValidationSeverity.Info } : undefined;
+        box.validationMessage = n
+          ? {
+              message: n.message,
+              severity: n.error ? vscode.InputBoxValidationSeverity.Error : vscode.InputBoxValidationSeverity.Info,
+            }
+          : undefined;
       };
       subscriptions.push(
         box.onDidChangeValue((value) => {
@@ -147,9 +152,17 @@ export class QuickInputPrompter implements Prompter {
     });
   }
 
-  async message(kind: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined> {
+  async message(
+    kind: 'info' | 'warning' | 'error',
+    message: string,
+    ...actions: string[]
+  ): Promise<string | undefined> {
     const show =
-      kind === 'error' ? vscode.window.showErrorMessage : kind === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      kind === 'error'
+        ? vscode.window.showErrorMessage
+        : kind === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
     // VS Code settles a notification's promise only when it is closed: a flow that awaited a
     // plain "code sent" message would stall until the person dismissed it.
     if (actions.length === 0) {
@@ -165,17 +178,20 @@ export class QuickInputPrompter implements Prompter {
 
   progress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
-        const controller = new AbortController();
-        // Cancel returns at once; the request's late answer, if any, is ignored.
-        const cancelled = new Promise<never>((_, reject) =>
-          token.onCancellationRequested(() => {
-            controller.abort();
-            reject(Object.assign(new Error('Cancelled.'), { name: 'AbortError' }));
-          }),
-        );
-        return Promise.race([task(controller.signal), cancelled]);
-      }),
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+        (_progress, token) => {
+          const controller = new AbortController();
+          // Cancel returns at once; the request's late answer, if any, is ignored.
+          const cancelled = new Promise<never>((_, reject) =>
+            token.onCancellationRequested(() => {
+              controller.abort();
+              reject(Object.assign(new Error('Cancelled.'), { name: 'AbortError' }));
+            }),
+          );
+          return Promise.race([task(controller.signal), cancelled]);
+        },
+      ),
     );
   }
 }

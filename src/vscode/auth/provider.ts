@@ -48,8 +48,10 @@ export class CognitoAuthenticationProvider implements vscode.AuthenticationProvi
     this.last = next;
     if (previous && !next) this.changed.fire({ added: [], removed: [previous], changed: [] });
     else if (!previous && next) this.changed.fire({ added: [next], removed: [], changed: [] });
-    else if (previous && next && previous.id !== next.id) this.changed.fire({ added: [next], removed: [previous], changed: [] });
-    else if (previous && next && previous.accessToken !== next.accessToken) this.changed.fire({ added: [], removed: [], changed: [next] });
+    else if (previous && next && previous.id !== next.id)
+      this.changed.fire({ added: [next], removed: [previous], changed: [] });
+    else if (previous && next && previous.accessToken !== next.accessToken)
+      this.changed.fire({ added: [], removed: [], changed: [next] });
   }
 }
 
@@ -59,5 +61,11 @@ export class CognitoAuthenticationProvider implements vscode.AuthenticationProvi
  * user's attributes and delete the account.
  */
 function toVsSession(session: Session): vscode.AuthenticationSession {
-  return { id: session.sub, accessToken: session.idToken, idToken: session.idToken, account: { id: session.sub, label: session.email }, scopes: [] };
+  return {
+    id: session.sub,
+    accessToken: session.idToken,
+    idToken: session.idToken,
+    account: { id: session.sub, label: session.email },
+    scopes: [],
+  };
 }

@@ -37,7 +37,11 @@ export interface ConfigureFromStackResult {
 
 const MAX_BYTES = 1024 * 1024;
 
-export async function configureFromStack(log: Log, args: ConfigureFromStackArgs = {}, confirm: Confirm = modalConfirm): Promise<ConfigureFromStackResult | undefined> {
+export async function configureFromStack(
+  log: Log,
+  args: ConfigureFromStackArgs = {},
+  confirm: Confirm = modalConfirm,
+): Promise<ConfigureFromStackResult | undefined> {
   const fromArgs = args.json !== undefined || args.file !== undefined;
   const text = args.json ?? (args.file ? await readFile(vscode.Uri.file(args.file)) : await promptForJson());
   if (text === undefined) return undefined;
@@ -109,15 +113,24 @@ async function promptForJson(): Promise<string | undefined> {
   type Source = vscode.QuickPickItem & { source: 'file' | 'paste' | 'editor' };
   const items: Source[] = [
     { label: '$(json) Paste JSON…', detail: 'Paste the text that the AWS or SAM CLI printed.', source: 'paste' },
-    { label: '$(file) Pick a JSON File…', detail: 'A file saved from describe-stacks or sam list stack-outputs.', source: 'file' },
+    {
+      label: '$(file) Pick a JSON File…',
+      detail: 'A file saved from describe-stacks or sam list stack-outputs.',
+      source: 'file',
+    },
   ];
   const editor = vscode.window.activeTextEditor;
   if (editor && editor.document.getText().trimStart().match(/^[[{]/)) {
-    items.push({ label: '$(go-to-file) Use the Active Editor', detail: editor.document.uri.path.split('/').pop() ?? '', source: 'editor' });
+    items.push({
+      label: '$(go-to-file) Use the Active Editor',
+      detail: editor.document.uri.path.split('/').pop() ?? '',
+      source: 'editor',
+    });
   }
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Configure from Stack Outputs',
-    placeHolder: 'Where is the output of `aws cloudformation describe-stacks` or `sam list stack-outputs --output json`?',
+    placeHolder:
+      'Where is the output of `aws cloudformation describe-stacks` or `sam list stack-outputs --output json`?',
     ignoreFocusOut: true,
   });
   if (!picked) return undefined;

@@ -12,7 +12,16 @@ import type { StoredStory } from '../../core/story/history';
 import { ELSEWHERE, deleteQuestion, savedMessage } from '../../core/story/notices';
 import { titleFromPremise } from '../../core/story/prompt';
 import { LIMITS, hostEvent, linkToOpen } from '../../core/story/protocol';
-import type { AuthState, ExportTarget, HistoryPage, HostEvent, ModelInfo, PanelMemory, RequestHandlers, StoryKind } from '../../core/story/protocol';
+import type {
+  AuthState,
+  ExportTarget,
+  HistoryPage,
+  HostEvent,
+  ModelInfo,
+  PanelMemory,
+  RequestHandlers,
+  StoryKind,
+} from '../../core/story/protocol';
 import type { RunOptions, StoryOutcome, StoryService } from '../../core/story/service';
 import type { Auth } from '../auth/auth';
 import { loadAws } from '../aws';
@@ -39,7 +48,10 @@ export interface StoryDialogs {
   confirmDelete(title: string): Promise<boolean>;
   saveUri(suggestedName: string): Promise<vscode.Uri | undefined>;
   /** Which editor gets the story, when no text editor is active (the panel has focus). */
-  pickEditor(editors: readonly vscode.TextEditor[], preferred: vscode.TextEditor | undefined): Promise<vscode.TextEditor | undefined>;
+  pickEditor(
+    editors: readonly vscode.TextEditor[],
+    preferred: vscode.TextEditor | undefined,
+  ): Promise<vscode.TextEditor | undefined>;
   /** An information notification; the message's untrusted parts are already made safe. */
   notify(message: string): void;
 }
@@ -50,12 +62,18 @@ export const nativeDialogs: StoryDialogs = {
   },
   async pickEditor(editors, preferred) {
     const items = editors.map((editor) => ({
-      label: editor.document.isUntitled ? editor.document.uri.path : vscode.workspace.asRelativePath(editor.document.uri),
-      description: editor === preferred ? 'where you were' : editor.viewColumn !== undefined ? `column ${editor.viewColumn}` : '',
+      label: editor.document.isUntitled
+        ? editor.document.uri.path
+        : vscode.workspace.asRelativePath(editor.document.uri),
+      description:
+        editor === preferred ? 'where you were' : editor.viewColumn !== undefined ? `column ${editor.viewColumn}` : '',
       editor,
     }));
     if (preferred) items.sort((a, b) => Number(b.editor === preferred) - Number(a.editor === preferred));
-    const picked = await vscode.window.showQuickPick(items, { title: 'Insert the story into which editor?', placeHolder: 'The story goes at the cursor (or replaces the selection).' });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Insert the story into which editor?',
+      placeHolder: 'The story goes at the cursor (or replaces the selection).',
+    });
     return picked?.editor;
   },
   notify(message) {
@@ -72,7 +90,14 @@ export const nativeDialogs: StoryDialogs = {
 };
 
 export class StoryController implements PanelHost, vscode.Disposable {
-  private engine: { key: string; sub: string; service: StoryService; models?: Promise<{ models: readonly ModelInfo[]; defaultModelId: string }> } | undefined;
+  private engine:
+    | {
+        key: string;
+        sub: string;
+        service: StoryService;
+        models?: Promise<{ models: readonly ModelInfo[]; defaultModelId: string }>;
+      }
+    | undefined;
   /** This user's history, listed without the engine (so without loading the AWS SDK); the engine writes through it. */
   private history: { dir: string; store: HistoryStore } | undefined;
   private post: ((event: HostEvent) => void) | undefined;
@@ -122,12 +147,15 @@ export class StoryController implements PanelHost, vscode.Disposable {
       const story = await this.story(id);
       const record = toRecord(story, (await this.service()).history.writtenElsewhere(story));
       // Still being written here: the text as streamed so far (the file lags), and deltas follow.
-      return { story: this.live?.storyId === id ? { ...record, text: this.live.text, status: 'streaming' as const } : record };
+      return {
+        story: this.live?.storyId === id ? { ...record, text: this.live.text, status: 'streaming' as const } : record,
+      };
     },
     'history.delete': async ({ id }) => {
       const story = await this.story(id);
       const service = await this.service();
-      if (service.isStreaming(id)) throw new PanelError('That story is still being written. Stop it first, or wait until it ends.', 'busy');
+      if (service.isStreaming(id))
+        throw new PanelError('That story is still being written. Stop it first, or wait until it ends.', 'busy');
       if (service.history.writtenElsewhere(story)) throw new PanelError(ELSEWHERE, 'busy');
       if (!(await this.dialogs.confirmDelete(story.title))) return { deleted: false };
       const deleted = await (await this.service()).history.delete(id);
@@ -174,8 +202,15 @@ export class StoryController implements PanelHost, vscode.Disposable {
   }
 
   /** Runs a story; answers the request as soon as the story exists, and streams the rest as events. */
-  private async start(kind: StoryKind, call: (service: StoryService, run: RunOptions) => Promise<StoryOutcome>): Promise<{ storyId: string }> {
-    if (this.streaming) throw new PanelError('A story is already being written in this panel. Stop it first, or wait until it ends.', 'busy');
+  private async start(
+    kind: StoryKind,
+    call: (service: StoryService, run: RunOptions) => Promise<StoryOutcome>,
+  ): Promise<{ storyId: string }> {
+    if (this.streaming)
+      throw new PanelError(
+        'A story is already being written in this panel. Stop it first, or wait until it ends.',
+        'busy',
+      );
     this.streaming = true;
     let service: StoryService;
     try {
@@ -190,7 +225,14 @@ export class StoryController implements PanelHost, vscode.Disposable {
         onStart: (start) => {
           storyId = start.storyId;
           this.live = { storyId, text: start.text };
-          this.emit(hostEvent('story.started', { storyId: start.storyId, modelId: start.modelId, controls: start.controls, kind: start.kind }));
+          this.emit(
+            hostEvent('story.started', {
+              storyId: start.storyId,
+              modelId: start.modelId,
+              controls: start.controls,
+              kind: start.kind,
+            }),
+          );
           resolve({ storyId });
         },
         onDelta: (text) => {
@@ -222,9 +264,13 @@ export class StoryController implements PanelHost, vscode.Disposable {
     const { storyId } = outcome;
     if (outcome.status === 'done') {
       const usage = outcome.usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-      this.emit(hostEvent('story.done', { storyId, usage, cost: outcome.cost, stopReason: outcome.stopReason ?? 'end_turn' }));
+      this.emit(
+        hostEvent('story.done', { storyId, usage, cost: outcome.cost, stopReason: outcome.stopReason ?? 'end_turn' }),
+      );
     } else if (outcome.status === 'stopped') {
-      this.emit(hostEvent('story.stopped', { storyId, ...(outcome.usage ? { usage: outcome.usage, cost: outcome.cost } : {}) }));
+      this.emit(
+        hostEvent('story.stopped', { storyId, ...(outcome.usage ? { usage: outcome.usage, cost: outcome.cost } : {}) }),
+      );
     } else if (outcome.error) {
       const { code, message, actions, partialKept } = outcome.error;
       this.log.warn(`Story ${storyId} failed: ${code}`);
@@ -241,11 +287,19 @@ export class StoryController implements PanelHost, vscode.Disposable {
   /** The engine for the current settings and user; the AWS SDK loads here, on first use. */
   private async service(): Promise<StoryService> {
     const config = this.config();
-    if (!config) throw new PanelError('Storyteller is not configured. Run "Storyteller: Configure from Stack Outputs…" first.', 'openSettings');
+    if (!config)
+      throw new PanelError(
+        'Storyteller is not configured. Run "Storyteller: Configure from Stack Outputs…" first.',
+        'openSettings',
+      );
     const session = await this.auth.sessions.peek();
     if (!session) throw new PanelError('Sign in to write stories.', 'signIn');
     // Hosts outside AWS are confirmed once each before the ID token or credentials go there (#12).
-    await this.auth.approveEndpoints([config.endpoints.cognitoIdentity, config.endpoints.bedrockRuntime, config.endpoints.bedrock]);
+    await this.auth.approveEndpoints([
+      config.endpoints.cognitoIdentity,
+      config.endpoints.bedrockRuntime,
+      config.endpoints.bedrock,
+    ]);
     const key = JSON.stringify([config, session.sub]);
     if (this.engine?.key === key) return this.engine.service;
     this.dropEngine();
@@ -307,7 +361,8 @@ export class StoryController implements PanelHost, vscode.Disposable {
   private async pushAll(ready: boolean): Promise<void> {
     await this.pushState();
     const state = this.auth.sessions.current;
-    if (ready && this.memory && state.kind !== 'signed-out' && state.session.sub === this.memory.sub) this.emit(hostEvent('restore', this.memory.value));
+    if (ready && this.memory && state.kind !== 'signed-out' && state.session.sub === this.memory.sub)
+      this.emit(hostEvent('restore', this.memory.value));
     await this.pushHistory();
     await this.pushUsage();
   }
@@ -338,13 +393,24 @@ export class StoryController implements PanelHost, vscode.Disposable {
   }
 
   /** One page of the history (the newest by default, or a search), with how many stories there are in all. */
-  private async historyPage(query: { readonly offset?: number; readonly limit?: number; readonly query?: string } = {}): Promise<HistoryPage> {
+  private async historyPage(
+    query: { readonly offset?: number; readonly limit?: number; readonly query?: string } = {},
+  ): Promise<HistoryPage> {
     const session = this.config() ? await this.auth.sessions.peek() : undefined;
     if (!session) return { items: [] };
     const search = query.query?.trim() ?? '';
-    const list = await this.historyStore(session.sub).page({ offset: query.offset ?? 0, limit: query.limit ?? HISTORY_PAGE, query: search });
+    const list = await this.historyStore(session.sub).page({
+      offset: query.offset ?? 0,
+      limit: query.limit ?? HISTORY_PAGE,
+      query: search,
+    });
     for (const problem of list.problems) this.log.warn(`Story history: skipped ${problem.file}: ${problem.message}`);
-    return { ...toHistoryPage(list.items, LIMITS.historyPageMax), total: list.total, offset: list.offset, ...(search ? { query: search } : {}) };
+    return {
+      ...toHistoryPage(list.items, LIMITS.historyPageMax),
+      total: list.total,
+      offset: list.offset,
+      ...(search ? { query: search } : {}),
+    };
   }
 
   /** Per user, so one person never sees another's stories on a shared machine. */
@@ -367,7 +433,9 @@ export class StoryController implements PanelHost, vscode.Disposable {
     await this.engine.service.refreshUsage();
     if (!this.post || !this.engine) return;
     const today = this.engine.service.usageToday();
-    this.emit(hostEvent('usage.today', { inputTokens: today.inputTokens, outputTokens: today.outputTokens, cost: today.cost }));
+    this.emit(
+      hostEvent('usage.today', { inputTokens: today.inputTokens, outputTokens: today.outputTokens, cost: today.cost }),
+    );
   }
 
   private async story(id: string): Promise<StoredStory> {
@@ -385,9 +453,14 @@ export class StoryController implements PanelHost, vscode.Disposable {
     let editor: vscode.TextEditor | undefined;
     if (active && !active.document.isClosed) editor = active;
     else {
-      const visible = vscode.window.visibleTextEditors.filter((e) => !e.document.isClosed && e.document.uri.scheme !== 'output');
+      const visible = vscode.window.visibleTextEditors.filter(
+        (e) => !e.document.isClosed && e.document.uri.scheme !== 'output',
+      );
       if (visible.length === 0) {
-        throw new PanelError('No text editor is open to insert into. Open the file beside this panel, put the cursor where the story should go, then choose Insert again.', 'noEditor');
+        throw new PanelError(
+          'No text editor is open to insert into. Open the file beside this panel, put the cursor where the story should go, then choose Insert again.',
+          'noEditor',
+        );
       }
       const preferred = visible.find((e) => e === this.lastEditor);
       editor = await this.dialogs.pickEditor(visible, preferred);
@@ -403,14 +476,21 @@ export class StoryController implements PanelHost, vscode.Disposable {
       this.log.warn(`Insert failed: ${(e as Error).message}`);
       throw new PanelError(CLOSED_EDITOR, 'noEditor');
     }
-    if (!ok) throw new PanelError('The editor did not accept the text; it may be read-only. Pick another editor, or use Copy.', 'noEditor');
+    if (!ok)
+      throw new PanelError(
+        'The editor did not accept the text; it may be read-only. Pick another editor, or use Copy.',
+        'noEditor',
+      );
     return true;
   }
 
   private async export(story: StoredStory, target: ExportTarget): Promise<boolean> {
     switch (target) {
       case 'editor': {
-        const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: toMarkdown(withFullTitle(story)) });
+        const document = await vscode.workspace.openTextDocument({
+          language: 'markdown',
+          content: toMarkdown(withFullTitle(story)),
+        });
         await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
         return true;
       }

@@ -33,7 +33,12 @@ export class StoryPanel implements vscode.Disposable {
       StoryPanel.current.panel.reveal(StoryPanel.current.panel.viewColumn);
       return StoryPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(STORY_VIEW_TYPE, 'Storyteller', vscode.ViewColumn.Active, StoryPanel.options(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      STORY_VIEW_TYPE,
+      'Storyteller',
+      vscode.ViewColumn.Active,
+      StoryPanel.options(extensionUri),
+    );
     return new StoryPanel(panel, extensionUri, host, log);
   }
 
@@ -68,8 +73,15 @@ export class StoryPanel implements vscode.Disposable {
     StoryPanel.current = this;
     const webview = panel.webview;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
-    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
-    webview.html = storyHtml({ cspSource: webview.cspSource, nonce: makeNonce(), scriptUri: asset('story.js'), styleUri: asset('story.css'), title: 'Storyteller' });
+    const asset = (name: string) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
+    webview.html = storyHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: asset('story.js'),
+      styleUri: asset('story.css'),
+      title: 'Storyteller',
+    });
     this.disposables.push(
       webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),

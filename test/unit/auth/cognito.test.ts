@@ -14,7 +14,10 @@ let n = 0;
 const email = () => `reader.${process.pid}.${n++}@example.com`;
 
 async function code(emu: RunningEmulator, to: string, kind: string): Promise<string> {
-  const found = emu.outboxMessages(to).filter((m) => m.kind === kind).pop();
+  const found = emu
+    .outboxMessages(to)
+    .filter((m) => m.kind === kind)
+    .pop();
   assert.ok(found, `no ${kind} code for ${to}`);
   return found.code;
 }
@@ -77,7 +80,10 @@ for (const withSecret of [false, true]) {
         assert.equal(refreshes(), before + 1);
 
         await auth.revoke(session);
-        await assert.rejects(auth.refresh(session), (e: AuthError) => endsSession(e) && e.message === 'Your session has ended. Sign in again.');
+        await assert.rejects(
+          auth.refresh(session),
+          (e: AuthError) => endsSession(e) && e.message === 'Your session has ended. Sign in again.',
+        );
       });
 
       it('signs out everywhere', async () => {
@@ -93,7 +99,9 @@ for (const withSecret of [false, true]) {
         await auth.forgotPassword(address);
         await auth.confirmForgotPassword(address, await code(emu, address, 'reset'), 'Another-Horse-10');
         done(await auth.signIn(address, 'Another-Horse-10'));
-        await assert.rejects(auth.signIn(address, PASSWORD), { message: 'Incorrect email or password. Try again, or use "Forgot Password".' });
+        await assert.rejects(auth.signIn(address, PASSWORD), {
+          message: 'Incorrect email or password. Try again, or use "Forgot Password".',
+        });
       });
 
       it('resends the confirmation code, and the new code works', async () => {
@@ -108,21 +116,40 @@ for (const withSecret of [false, true]) {
       });
 
       const failures: [string, () => Promise<unknown>, string][] = [
-        ['a wrong password', async () => auth.signIn(await signedUpUser(), 'Wrong-Horse-99'), 'Incorrect email or password. Try again, or use "Forgot Password".'],
-        ['an unconfirmed account', async () => {
-          const address = email();
-          await auth.signUp(address, PASSWORD);
-          return auth.signIn(address, PASSWORD);
-        }, 'Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.'],
-        ['a wrong confirmation code', async () => {
-          const address = email();
-          await auth.signUp(address, PASSWORD);
-          const right = await code(emu, address, 'confirmation');
-          return auth.confirmSignUp(address, right === '000000' ? '111111' : '000000');
-        }, 'That code is not right. Check the latest email and type the 6 digits again.'],
-        ['an email that is taken', async () => auth.signUp(await signedUpUser(), PASSWORD),
-          'An account with this email already exists. Sign in, or reset the password if you forgot it.'],
-        ['a password the pool refuses', async () => auth.signUp(email(), 'short'), 'The password does not meet the policy'],
+        [
+          'a wrong password',
+          async () => auth.signIn(await signedUpUser(), 'Wrong-Horse-99'),
+          'Incorrect email or password. Try again, or use "Forgot Password".',
+        ],
+        [
+          'an unconfirmed account',
+          async () => {
+            const address = email();
+            await auth.signUp(address, PASSWORD);
+            return auth.signIn(address, PASSWORD);
+          },
+          'Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.',
+        ],
+        [
+          'a wrong confirmation code',
+          async () => {
+            const address = email();
+            await auth.signUp(address, PASSWORD);
+            const right = await code(emu, address, 'confirmation');
+            return auth.confirmSignUp(address, right === '000000' ? '111111' : '000000');
+          },
+          'That code is not right. Check the latest email and type the 6 digits again.',
+        ],
+        [
+          'an email that is taken',
+          async () => auth.signUp(await signedUpUser(), PASSWORD),
+          'An account with this email already exists. Sign in, or reset the password if you forgot it.',
+        ],
+        [
+          'a password the pool refuses',
+          async () => auth.signUp(email(), 'short'),
+          'The password does not meet the policy',
+        ],
       ];
       for (const [label, act, message] of failures) {
         it(`explains ${label}`, async () => {
@@ -162,7 +189,10 @@ describe('CognitoAuth offline', () => {
       endpoint: 'http://127.0.0.1:9',
       clientSecret: async () => undefined,
     });
-    await assert.rejects(auth.signIn('ann@example.com', PASSWORD), (e: AuthError) => e.severity === 'transient' && /Cannot reach Amazon Cognito/.test(e.message));
+    await assert.rejects(
+      auth.signIn('ann@example.com', PASSWORD),
+      (e: AuthError) => e.severity === 'transient' && /Cannot reach Amazon Cognito/.test(e.message),
+    );
     auth.dispose();
   });
 });

@@ -10,7 +10,9 @@ describe('CognitoCredentials and the session origin', () => {
   const requests: string[] = [];
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.headers['x-amz-target'] ?? req.url}`);
-    res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end('{"__type":"NotAuthorizedException","message":"no"}');
+    res
+      .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
+      .end('{"__type":"NotAuthorizedException","message":"no"}');
   });
   let endpoint: string;
   before(async () => {
@@ -36,7 +38,11 @@ describe('CognitoCredentials and the session origin', () => {
       endpoint,
       sessions: {
         peek: async () => ({ sub: 'a1b2c3d4-0000-4000-8000-00000000000a', origin: sessionOrigin }),
-        getSession: async () => ({ idToken: 'id-token', sub: 'a1b2c3d4-0000-4000-8000-00000000000a', origin: sessionOrigin }),
+        getSession: async () => ({
+          idToken: 'id-token',
+          sub: 'a1b2c3d4-0000-4000-8000-00000000000a',
+          origin: sessionOrigin,
+        }),
       },
     });
 

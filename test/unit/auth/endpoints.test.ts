@@ -2,7 +2,13 @@
 // keys (JWKS) come from, with tokens minted here by a key that an attacker's endpoint would serve.
 import * as assert from 'node:assert/strict';
 import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { endpointProblem, EndpointConsent, hostNeedingConsent, isAwsHost, jwksUrl } from '../../../src/core/auth/endpoints';
+import {
+  endpointProblem,
+  EndpointConsent,
+  hostNeedingConsent,
+  isAwsHost,
+  jwksUrl,
+} from '../../../src/core/auth/endpoints';
 import type { AuthError } from '../../../src/core/auth/errors';
 import { createTokenVerifier } from '../../../src/core/auth/tokens';
 
@@ -16,7 +22,10 @@ describe('endpoint policy', () => {
     ['http://[::1]:4566', undefined],
     ['http://evil.example.com', 'plain http is allowed only for the local emulator on 127.0.0.1, localhost or [::1]'],
     ['http://127.0.0.2:4566', 'plain http is allowed only for the local emulator on 127.0.0.1, localhost or [::1]'],
-    ['http://localhost.evil.example.com', 'plain http is allowed only for the local emulator on 127.0.0.1, localhost or [::1]'],
+    [
+      'http://localhost.evil.example.com',
+      'plain http is allowed only for the local emulator on 127.0.0.1, localhost or [::1]',
+    ],
     ['https://user:pass@cognito-idp.us-east-1.amazonaws.com', 'a URL must not contain a user name or password'],
     ['http://user@127.0.0.1:4566', 'a URL must not contain a user name or password'],
     ['https://cognito-idp.us-east-1.amazonaws.com?x=1', 'a URL must not have a query or fragment'],
@@ -59,7 +68,10 @@ describe('endpoint policy', () => {
 
     it('asks once per host, remembers a yes, and shares one question among concurrent callers', async () => {
       const c = consent();
-      await Promise.all([c.approve(['https://idp.example.com']), c.approve(['https://idp.example.com', 'http://127.0.0.1:1'])]);
+      await Promise.all([
+        c.approve(['https://idp.example.com']),
+        c.approve(['https://idp.example.com', 'http://127.0.0.1:1']),
+      ]);
       await c.approve(['https://idp.example.com']);
       assert.deepEqual(asked, ['idp.example.com']);
       assert.deepEqual(remembered, ['idp.example.com']);
@@ -70,7 +82,10 @@ describe('endpoint policy', () => {
     it('refuses without a yes, remembers nothing, and asks again next time', async () => {
       answer = false;
       const c = consent();
-      await assert.rejects(c.approve(['https://idp.example.com']), (e: AuthError) => e.code === 'EndpointNotConfirmed' && /Nothing was sent to idp\.example\.com/.test(e.message));
+      await assert.rejects(
+        c.approve(['https://idp.example.com']),
+        (e: AuthError) => e.code === 'EndpointNotConfirmed' && /Nothing was sent to idp\.example\.com/.test(e.message),
+      );
       assert.deepEqual(remembered, []);
       await assert.rejects(c.approve(['https://idp.example.com']));
       assert.equal(asked.length, 2);
@@ -97,10 +112,23 @@ describe('signing keys (JWKS) come only from AWS or the loopback emulator', () =
   /** Tokens for the pool, signed by the attacker's key; `iat` seconds ago (server time). */
   const tokens = (sub: string, ageSeconds = 0) => {
     const iat = Math.floor(Date.now() / 1000) - ageSeconds;
-    const common = { sub, iss: `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`, iat, exp: iat + 300, auth_time: iat, jti: randomUUID() };
+    const common = {
+      sub,
+      iss: `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`,
+      iat,
+      exp: iat + 300,
+      auth_time: iat,
+      jti: randomUUID(),
+    };
     return {
       idToken: sign({ ...common, aud: CLIENT, token_use: 'id', 'cognito:username': sub, email: 'ann@example.com' }),
-      accessToken: sign({ ...common, client_id: CLIENT, token_use: 'access', username: sub, scope: 'aws.cognito.signin.user.admin' }),
+      accessToken: sign({
+        ...common,
+        client_id: CLIENT,
+        token_use: 'access',
+        username: sub,
+        scope: 'aws.cognito.signin.user.admin',
+      }),
       refreshToken: 'refresh',
     };
   };
@@ -151,6 +179,9 @@ describe('signing keys (JWKS) come only from AWS or the loopback emulator', () =
   it('says the clock is ahead when brand-new tokens look expired', async () => {
     const verify = createTokenVerifier({ userPoolId: POOL, clientId: CLIENT, endpoint: 'http://127.0.0.1:4566' });
     // Issued "now" by the server, while the local clock is 10 minutes ahead of it.
-    await assert.rejects(verify(tokens(randomUUID(), 600)), (e: AuthError) => e.code === 'ClockSkew' && /clock is about 10 minutes ahead/.test(e.message));
+    await assert.rejects(
+      verify(tokens(randomUUID(), 600)),
+      (e: AuthError) => e.code === 'ClockSkew' && /clock is about 10 minutes ahead/.test(e.message),
+    );
   });
 });

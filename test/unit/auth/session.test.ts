@@ -164,7 +164,12 @@ describe('SessionManager', () => {
     assert.equal(m.current.kind, 'signed-in');
   });
 
-  for (const name of ['NotAuthorizedException', 'UserNotFoundException', 'PasswordResetRequiredException', 'UserNotConfirmedException']) {
+  for (const name of [
+    'NotAuthorizedException',
+    'UserNotFoundException',
+    'PasswordResetRequiredException',
+    'UserNotConfirmedException',
+  ]) {
     it(`signs out on ${name} during refresh, with a message`, async () => {
       store.value = JSON.stringify(session(clock, 1, 1000));
       nextRefresh = async () => {
@@ -197,7 +202,10 @@ describe('SessionManager', () => {
   for (const [label, error] of [
     ['the network is down', networkError()],
     ['Cognito throttles', awsError('TooManyRequestsException')],
-    ['Cognito answers 503', Object.assign(new Error('unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } })],
+    [
+      'Cognito answers 503',
+      Object.assign(new Error('unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }),
+    ],
   ] as const) {
     it(`stays signed in, offline, when ${label}, and recovers by itself`, async () => {
       store.value = JSON.stringify(session(clock, 1, 1000));
@@ -246,7 +254,10 @@ describe('SessionManager', () => {
     const m = manager();
     await m.load();
     assert.equal(store.value, undefined);
-    assert.deepEqual(m.current, { kind: 'signed-out', reason: 'The stored session could not be read, so it was cleared. Sign in again.' });
+    assert.deepEqual(m.current, {
+      kind: 'signed-out',
+      reason: 'The stored session could not be read, so it was cleared. Sign in again.',
+    });
   });
 
   it('follows sign-in and sign-out from another window', async () => {
@@ -435,7 +446,12 @@ describe('SessionManager', () => {
       const release = gatedRefresh();
       const pending = a.getSession();
       await flush();
-      const bob = { ...session(clock, 50), email: 'bob@example.com', refreshToken: 'refresh-bob', sub: 'b0b00000-0000-4000-8000-000000000000' };
+      const bob = {
+        ...session(clock, 50),
+        email: 'bob@example.com',
+        refreshToken: 'refresh-bob',
+        sub: 'b0b00000-0000-4000-8000-000000000000',
+      };
       await b.signIn(bob);
       release();
       const got = await pending;
@@ -451,7 +467,11 @@ describe('SessionManager', () => {
     const AHEAD = 4 * 60_000;
     const LIFETIME = 5 * 60_000;
     /** Tokens as the server issues them: its clock is AHEAD behind ours. */
-    const serverSession = (n: number): Session => ({ ...session(clock, n, LIFETIME), issuedAt: clock.now() - AHEAD, expiresAt: clock.now() - AHEAD + LIFETIME });
+    const serverSession = (n: number): Session => ({
+      ...session(clock, n, LIFETIME),
+      issuedAt: clock.now() - AHEAD,
+      expiresAt: clock.now() - AHEAD + LIFETIME,
+    });
 
     it('does not refresh in a storm with the clock 4 min ahead and 5-minute tokens', async () => {
       let n = 1;
@@ -472,7 +492,11 @@ describe('SessionManager', () => {
     it('45 min ahead with 60-minute tokens: one refresh per 40 minutes', async () => {
       const ahead = 45 * 60_000;
       let n = 1;
-      const issued = (k: number): Session => ({ ...session(clock, k, HOUR), issuedAt: clock.now() - ahead, expiresAt: clock.now() - ahead + HOUR });
+      const issued = (k: number): Session => ({
+        ...session(clock, k, HOUR),
+        issuedAt: clock.now() - ahead,
+        expiresAt: clock.now() - ahead + HOUR,
+      });
       nextRefresh = async () => issued(++n);
       const m = manager();
       await m.signIn(issued(1));
@@ -482,7 +506,14 @@ describe('SessionManager', () => {
     });
 
     it('keeps a floor between refreshes even for a token that arrives nearly expired', async () => {
-      const m = new SessionManager({ store, clock, refresh: async () => (refreshCalls++, { ...session(clock, 9, 3 * 60_000), receivedAt: clock.now() - 3 * 60_000 }) });
+      const m = new SessionManager({
+        store,
+        clock,
+        refresh: async () => (
+          refreshCalls++,
+          { ...session(clock, 9, 3 * 60_000), receivedAt: clock.now() - 3 * 60_000 }
+        ),
+      });
       managers.push(m);
       await m.signIn({ ...session(clock, 1, 3 * 60_000), receivedAt: clock.now() - 3 * 60_000 });
       for (let i = 0; i < 100; i++) await clock.advance(100); // 10 s

@@ -6,7 +6,16 @@ import * as cognitoJs from 'amazon-cognito-identity-js';
 import * as assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AuthError } from '../../../src/core/auth/errors';
-import { N, answerPasswordVerifier, cognitoTimestamp, modPowN, passwordAuthenticationKey, poolNameOf, secretHash, startSrp } from '../../../src/core/auth/srp';
+import {
+  N,
+  answerPasswordVerifier,
+  cognitoTimestamp,
+  modPowN,
+  passwordAuthenticationKey,
+  poolNameOf,
+  secretHash,
+  startSrp,
+} from '../../../src/core/auth/srp';
 
 interface BigIntegerLike {
   toString(radix: number): string;
@@ -15,15 +24,36 @@ interface Helper {
   smallAValue: BigIntegerLike;
   largeAValue: BigIntegerLike | undefined;
   getLargeAValue(cb: (err: unknown, a: BigIntegerLike) => void): void;
-  getPasswordAuthenticationKey(username: string, password: string, serverB: BigIntegerLike, salt: BigIntegerLike, cb: (err: unknown, key: Uint8Array) => void): void;
+  getPasswordAuthenticationKey(
+    username: string,
+    password: string,
+    serverB: BigIntegerLike,
+    salt: BigIntegerLike,
+    cb: (err: unknown, key: Uint8Array) => void,
+  ): void;
 }
 // The library exports these at run time but leaves them out of its typings.
-const lib = cognitoJs as unknown as { AuthenticationHelper: new (poolName: string) => Helper; DateHelper: new () => { getNowString(): string } };
+const lib = cognitoJs as unknown as {
+  AuthenticationHelper: new (poolName: string) => Helper;
+  DateHelper: new () => { getNowString(): string };
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const BigInteger = require('amazon-cognito-identity-js/lib/BigInteger').default as new (hex: string, radix: number) => BigIntegerLike;
+const BigInteger = require('amazon-cognito-identity-js/lib/BigInteger').default as new (
+  hex: string,
+  radix: number,
+) => BigIntegerLike;
 
 /** A, the key and the claim signature as amazon-cognito-identity-js computes them for a given a. */
-function reference(poolName: string, a: bigint, userId: string, password: string, srpB: string, salt: string, secretBlock: string, timestamp: string) {
+function reference(
+  poolName: string,
+  a: bigint,
+  userId: string,
+  password: string,
+  srpB: string,
+  salt: string,
+  secretBlock: string,
+  timestamp: string,
+) {
   const helper = new lib.AuthenticationHelper(poolName);
   helper.smallAValue = new BigInteger(a.toString(16), 16);
   helper.largeAValue = undefined;
@@ -34,12 +64,25 @@ function reference(poolName: string, a: bigint, userId: string, password: string
     if (err) throw err;
     A = value.toString(16);
   });
-  helper.getPasswordAuthenticationKey(userId, password, new BigInteger(srpB, 16), new BigInteger(salt, 16), (err, k) => {
-    if (err) throw err;
-    key = k;
-  });
+  helper.getPasswordAuthenticationKey(
+    userId,
+    password,
+    new BigInteger(srpB, 16),
+    new BigInteger(salt, 16),
+    (err, k) => {
+      if (err) throw err;
+      key = k;
+    },
+  );
   const mac = new Sha256(key);
-  mac.update(Buffer.concat([Buffer.from(poolName), Buffer.from(userId), Buffer.from(secretBlock, 'base64'), Buffer.from(timestamp)]));
+  mac.update(
+    Buffer.concat([
+      Buffer.from(poolName),
+      Buffer.from(userId),
+      Buffer.from(secretBlock, 'base64'),
+      Buffer.from(timestamp),
+    ]),
+  );
   return { A, key: Buffer.from(key).toString('hex'), signature: Buffer.from(mac.digestSync()).toString('base64') };
 }
 
@@ -89,7 +132,7 @@ const VECTORS = [
     signature: 'EM7eEh+1/Uff1lMPGIRJBtsMBEPfmv/UcIHP4fpU0Lc=',
   },
   {
-    name: '1024-bit a (the length Cognito\'s JS clients use), an odd-length salt, a non-ASCII user id and password',
+    name: "1024-bit a (the length Cognito's JS clients use), an odd-length salt, a non-ASCII user id and password",
     userPoolId: 'eu-west-1_Zy9XwV8ut',
     userId: 'émile@example.com',
     password: 'pässwörd ✓ 9',
@@ -127,8 +170,19 @@ describe('SRP client (node:crypto)', () => {
       assert.equal(start.srpA, v.A);
       const key = passwordAuthenticationKey(start, poolNameOf(v.userPoolId), v.userId, v.password, v.B, v.salt);
       assert.equal(key.toString('hex'), v.key);
-      const claim = answerPasswordVerifier(start, v.userPoolId, v.password, { SALT: v.salt, SRP_B: v.B, SECRET_BLOCK, USER_ID_FOR_SRP: v.userId }, v.now);
-      assert.deepEqual(claim, { USERNAME: v.userId, PASSWORD_CLAIM_SECRET_BLOCK: SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: v.signature, TIMESTAMP: v.timestamp });
+      const claim = answerPasswordVerifier(
+        start,
+        v.userPoolId,
+        v.password,
+        { SALT: v.salt, SRP_B: v.B, SECRET_BLOCK, USER_ID_FOR_SRP: v.userId },
+        v.now,
+      );
+      assert.deepEqual(claim, {
+        USERNAME: v.userId,
+        PASSWORD_CLAIM_SECRET_BLOCK: SECRET_BLOCK,
+        PASSWORD_CLAIM_SIGNATURE: v.signature,
+        TIMESTAMP: v.timestamp,
+      });
     });
   }
 
@@ -145,8 +199,17 @@ describe('SRP client (node:crypto)', () => {
       const expected = reference(poolName, a, userId, password, srpB, salt, SECRET_BLOCK, timestamp);
       const start = startSrp(a);
       assert.equal(start.srpA, expected.A);
-      assert.equal(passwordAuthenticationKey(start, poolName, userId, password, srpB, salt).toString('hex'), expected.key);
-      const claim = answerPasswordVerifier(start, `us-west-2_${poolName}`, password, { SALT: salt, SRP_B: srpB, SECRET_BLOCK, USER_ID_FOR_SRP: userId }, now);
+      assert.equal(
+        passwordAuthenticationKey(start, poolName, userId, password, srpB, salt).toString('hex'),
+        expected.key,
+      );
+      const claim = answerPasswordVerifier(
+        start,
+        `us-west-2_${poolName}`,
+        password,
+        { SALT: salt, SRP_B: srpB, SECRET_BLOCK, USER_ID_FOR_SRP: userId },
+        now,
+      );
       assert.equal(claim.PASSWORD_CLAIM_SIGNATURE, expected.signature);
     }
   });
@@ -169,20 +232,44 @@ describe('SRP client (node:crypto)', () => {
   it('exponentiates like plain BigInt, including the values OpenSSL refuses as peer keys', () => {
     const random = BigInt(`0x${randomBytes(384).toString('hex')}`) % N;
     const cases: [bigint, bigint][] = [
-      [0n, 5n], [1n, 12345n], [N - 1n, 7n], [N - 1n, 8n], [N, 3n], [N + 5n, 9n], [-3n, 11n], [2n, 0n], [random, 0n],
-      [2n, 1n], [2n, 0xdeadbeefcafen], [random, 1n], [random, 0x1234567890abcdefn], [N - 2n, 65537n],
+      [0n, 5n],
+      [1n, 12345n],
+      [N - 1n, 7n],
+      [N - 1n, 8n],
+      [N, 3n],
+      [N + 5n, 9n],
+      [-3n, 11n],
+      [2n, 0n],
+      [random, 0n],
+      [2n, 1n],
+      [2n, 0xdeadbeefcafen],
+      [random, 1n],
+      [random, 0x1234567890abcdefn],
+      [N - 2n, 65537n],
     ];
-    for (const [base, exponent] of cases) assert.equal(modPowN(base, exponent), slowModPow(base, exponent), `${base.toString(16).slice(0, 8)}^${exponent}`);
+    for (const [base, exponent] of cases)
+      assert.equal(modPowN(base, exponent), slowModPow(base, exponent), `${base.toString(16).slice(0, 8)}^${exponent}`);
     assert.throws(() => modPowN(2n, -1n), RangeError);
   });
 
   it('refuses a challenge it cannot answer safely, with a sentence that says what to do', () => {
     const start = startSrp();
     const params = { SALT: 'ab12', SRP_B: 'ff', SECRET_BLOCK, USER_ID_FOR_SRP: 'sub' };
-    for (const bad of [{ SRP_B: N.toString(16) }, { SRP_B: (N * 2n).toString(16) }, { SRP_B: '0' }, { SRP_B: 'not-hex' }, { SALT: 'zz' }, { SALT: undefined }, { SECRET_BLOCK: '' }]) {
+    for (const bad of [
+      { SRP_B: N.toString(16) },
+      { SRP_B: (N * 2n).toString(16) },
+      { SRP_B: '0' },
+      { SRP_B: 'not-hex' },
+      { SALT: 'zz' },
+      { SALT: undefined },
+      { SECRET_BLOCK: '' },
+    ]) {
       assert.throws(
         () => answerPasswordVerifier(start, 'us-east-1_Abc', 'pw', { ...params, ...bad }),
-        (e: AuthError) => e instanceof AuthError && e.code === 'InvalidSrpChallenge' && /Try again; if it keeps failing, set "storyteller\.authFlow" to USER_PASSWORD_AUTH\.$/.test(e.message),
+        (e: AuthError) =>
+          e instanceof AuthError &&
+          e.code === 'InvalidSrpChallenge' &&
+          /Try again; if it keeps failing, set "storyteller\.authFlow" to USER_PASSWORD_AUTH\.$/.test(e.message),
       );
     }
   });
@@ -199,15 +286,24 @@ describe('SRP client (node:crypto)', () => {
   });
 
   it('computes SECRET_HASH as Base64(HMAC-SHA256(secret, username + client id))', () => {
-    // Worked by hand with `printf '%s' 'ann@example.com1example23456789' | openssl dgst -sha256 -hmac 's3cr3t' -binary | base64`.
-    assert.equal(secretHash('ann@example.com', '1example23456789', 's3cr3t'), '2fmexO/UfqVmmrWk8jnCEHN9tcDBY6HhfH2OSzirR8A=');
+    // Worked by hand with `printf '%s' 'ann@example.com1example23456789' | openssl dgst -sha256 -hmac 's3cr3t' -binary
+    // | base64`.
+    assert.equal(
+      secretHash('ann@example.com', '1example23456789', 's3cr3t'),
+      '2fmexO/UfqVmmrWk8jnCEHN9tcDBY6HhfH2OSzirR8A=',
+    );
   });
 
   it('keeps each synchronous step far under one 16 ms frame (median of 5)', () => {
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[2] as number;
     const starts: number[] = [];
     const answers: number[] = [];
-    const params = { SALT: randomBytes(16).toString('hex'), SRP_B: (BigInt(`0x${randomBytes(384).toString('hex')}`) % N).toString(16), SECRET_BLOCK, USER_ID_FOR_SRP: randomUUID() };
+    const params = {
+      SALT: randomBytes(16).toString('hex'),
+      SRP_B: (BigInt(`0x${randomBytes(384).toString('hex')}`) % N).toString(16),
+      SECRET_BLOCK,
+      USER_ID_FOR_SRP: randomUUID(),
+    };
     for (let i = 0; i < 5; i++) {
       let t = performance.now();
       const start = startSrp();

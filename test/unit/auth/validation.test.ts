@@ -1,5 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { checkCode, checkEmail, checkExistingPassword, checkPassword, MAX_PASSWORD_LENGTH, normalizeCode, normalizeEmail, SYMBOLS } from '../../../src/core/auth/validation';
+import {
+  checkCode,
+  checkEmail,
+  checkExistingPassword,
+  checkPassword,
+  MAX_PASSWORD_LENGTH,
+  normalizeCode,
+  normalizeEmail,
+  SYMBOLS,
+} from '../../../src/core/auth/validation';
 
 describe('auth input validation', () => {
   const emails: [string, string | undefined][] = [
@@ -49,7 +58,13 @@ describe('auth input validation', () => {
   });
 
   it('honours a looser policy from the settings', () => {
-    const policy = { minimumLength: 6, requireLowercase: true, requireUppercase: false, requireNumbers: false, requireSymbols: false };
+    const policy = {
+      minimumLength: 6,
+      requireLowercase: true,
+      requireUppercase: false,
+      requireNumbers: false,
+      requireSymbols: false,
+    };
     assert.equal(checkPassword('simple', policy), undefined);
     assert.equal(checkPassword('tiny', policy), 'The password needs at least 6 characters.');
   });

@@ -22,7 +22,8 @@ describe('cfn-lint on the SAM template', function () {
   let results: Map<string, Finding[]>;
 
   before(() => {
-    for (const [name, [from, to]] of Object.entries(PLANTS)) planted.set(name as keyof typeof PLANTS, scratch.write(plantText(from, to)));
+    for (const [name, [from, to]] of Object.entries(PLANTS))
+      planted.set(name as keyof typeof PLANTS, scratch.write(plantText(from, to)));
     results = runCfnLint([TEMPLATE_PATH, ...planted.values()]);
   });
   after(() => scratch.cleanup());
@@ -31,13 +32,19 @@ describe('cfn-lint on the SAM template', function () {
 
   it('is installed (bash .ci/run installs it when missing)', () => {
     assert.doesNotThrow(() => findCfnLint());
-    assert.throws(() => findCfnLint({ PATH: '/nonexistent' }, '/nonexistent'), (e: unknown) => e instanceof CfnLintMissing && /pip install cfn-lint==1\.51\.0/.test(e.message));
+    assert.throws(
+      () => findCfnLint({ PATH: '/nonexistent' }, '/nonexistent'),
+      (e: unknown) => e instanceof CfnLintMissing && /pip install cfn-lint==1\.51\.0/.test(e.message),
+    );
   });
 
   it('is what .ci/run installs with pip when it is missing, at the pinned version', () => {
     const ci = readFileSync(join(__dirname, '..', '..', '..', '.ci', 'run'), 'utf8');
     assert.match(ci, /if ! command -v cfn-lint/);
-    assert.ok(ci.includes(`pip install --quiet --disable-pip-version-check cfn-lint==${CFN_LINT_VERSION}`), '.ci/run pins the version infra/check/cfnLint.ts names');
+    assert.ok(
+      ci.includes(`pip install --quiet --disable-pip-version-check cfn-lint==${CFN_LINT_VERSION}`),
+      '.ci/run pins the version infra/check/cfnLint.ts names',
+    );
   });
 
   it('finds nothing in infra/template.yaml: no error, warning or informational finding', () => {
@@ -45,19 +52,31 @@ describe('cfn-lint on the SAM template', function () {
   });
 
   it('catches a deprecated Lambda runtime', () => {
-    assert.match(findings('deprecatedRuntime').join('\n'), /^PreSignUpFunction.*\[cfn-lint E2533 error, line \d+\] Runtime 'nodejs16\.x' was deprecated/m);
+    assert.match(
+      findings('deprecatedRuntime').join('\n'),
+      /^PreSignUpFunction.*\[cfn-lint E2533 error, line \d+\] Runtime 'nodejs16\.x' was deprecated/m,
+    );
   });
 
   it('catches a log retention CloudWatch Logs does not offer', () => {
     assert.deepEqual(findings('badRetention').length, 1, findings('badRetention').join('\n'));
-    assert.match(findings('badRetention')[0]!, /^PreSignUpLogGroup\.RetentionInDays: \[cfn-lint E3030 error, line \d+\] 31 is not one of/);
+    assert.match(
+      findings('badRetention')[0]!,
+      /^PreSignUpLogGroup\.RetentionInDays: \[cfn-lint E3030 error, line \d+\] 31 is not one of/,
+    );
   });
 
   it('catches a Rule that names a parameter that does not exist', () => {
-    assert.match(findings('ruleTypo').join('\n'), /^Rules\.AutoConfirmNeedsAdminCreatedUsers.*E1020.*'AllowSelfSignup' is not one of/m);
+    assert.match(
+      findings('ruleTypo').join('\n'),
+      /^Rules\.AutoConfirmNeedsAdminCreatedUsers.*E1020.*'AllowSelfSignup' is not one of/m,
+    );
   });
 
   it('catches a parameter whose allowed values the property refuses', () => {
-    assert.match(findings('retentionChoices').join('\n'), /^Parameters\.TriggerLogRetentionDays\.AllowedValues\.1: \[cfn-lint W1030 warning.*PreSignUpLogGroup\/Properties\/RetentionInDays/m);
+    assert.match(
+      findings('retentionChoices').join('\n'),
+      /^Parameters\.TriggerLogRetentionDays\.AllowedValues\.1: \[cfn-lint W1030 warning.*PreSignUpLogGroup\/Properties\/RetentionInDays/m,
+    );
   });
 });

@@ -1,6 +1,16 @@
 import * as assert from 'node:assert/strict';
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
-import { decide, emailDomain, handler, isAllowedEmail, isPlusAddress, parseDomains, PLUS_ADDRESS_MESSAGE, readConfig, rejectionMessage } from '../../../infra/src/preSignUp';
+import {
+  decide,
+  emailDomain,
+  handler,
+  isAllowedEmail,
+  isPlusAddress,
+  parseDomains,
+  PLUS_ADDRESS_MESSAGE,
+  readConfig,
+  rejectionMessage,
+} from '../../../infra/src/preSignUp';
 import type { PreSignUpConfig } from '../../../infra/src/preSignUp';
 
 type Source = PreSignUpTriggerEvent['triggerSource'];
@@ -11,7 +21,10 @@ function event(triggerSource: Source, userAttributes: Record<string, string>): P
     version: '1',
     region: 'us-east-1',
     userPoolId: 'us-east-1_AbCdEf123',
-    userName: triggerSource === 'PreSignUp_ExternalProvider' ? 'Google_110168563424871234567' : '2f6e6d2a-8c4b-4e8f-9a3b-1c2d3e4f5a6b',
+    userName:
+      triggerSource === 'PreSignUp_ExternalProvider'
+        ? 'Google_110168563424871234567'
+        : '2f6e6d2a-8c4b-4e8f-9a3b-1c2d3e4f5a6b',
     callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '1h57kf5cpq17m0eml12example' },
     triggerSource,
     request: {
@@ -22,7 +35,11 @@ function event(triggerSource: Source, userAttributes: Record<string, string>): P
   } as PreSignUpTriggerEvent;
 }
 
-const restricted: PreSignUpConfig = { allowedDomains: ['example.com', 'example.org'], autoConfirm: false, allowPlusAddressing: true };
+const restricted: PreSignUpConfig = {
+  allowedDomains: ['example.com', 'example.org'],
+  autoConfirm: false,
+  allowPlusAddressing: true,
+};
 const SOURCES: Source[] = ['PreSignUp_SignUp', 'PreSignUp_AdminCreateUser', 'PreSignUp_ExternalProvider'];
 
 describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
@@ -79,7 +96,8 @@ describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
 
       it(`${source}: rejects a disallowed email with a message that says what is allowed`, () => {
         assert.throws(() => decide(event(source, { email: 'ada@evil-example.com' }), restricted), {
-          message: 'Sign-up is limited to email addresses at example.com or example.org. Please use an address at one of those domains.',
+          message:
+            'Sign-up is limited to email addresses at example.com or example.org. Please use an address at one of those domains.',
         });
       });
 
@@ -103,23 +121,41 @@ describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
       ['', false],
     ];
     for (const [email, plus] of cases) {
-      it(`${plus ? 'sees' : 'sees no'} a + tag in ${JSON.stringify(email)}`, () => assert.equal(isPlusAddress(email), plus));
+      it(`${plus ? 'sees' : 'sees no'} a + tag in ${JSON.stringify(email)}`, () =>
+        assert.equal(isPlusAddress(email), plus));
     }
 
     for (const source of SOURCES) {
       it(`${source}: refuses a + tag when AllowPlusAddressing=false, with a sentence that says what to do`, () => {
-        assert.throws(() => decide(event(source, { email: 'ada+second@example.com' }), noPlus), { message: PLUS_ADDRESS_MESSAGE });
+        assert.throws(() => decide(event(source, { email: 'ada+second@example.com' }), noPlus), {
+          message: PLUS_ADDRESS_MESSAGE,
+        });
         assert.match(PLUS_ADDRESS_MESSAGE, /without the tag\.$/);
       });
     }
 
     it('accepts the plain address when refusing tags, and tags when allowed (the default)', () => {
-      assert.equal(decide(event('PreSignUp_SignUp', { email: 'ada@example.com' }), noPlus).response.autoConfirmUser, false);
-      assert.doesNotThrow(() => decide(event('PreSignUp_SignUp', { email: 'ada+second@example.com' }), { ...noPlus, allowPlusAddressing: true }));
+      assert.equal(
+        decide(event('PreSignUp_SignUp', { email: 'ada@example.com' }), noPlus).response.autoConfirmUser,
+        false,
+      );
+      assert.doesNotThrow(() =>
+        decide(event('PreSignUp_SignUp', { email: 'ada+second@example.com' }), {
+          ...noPlus,
+          allowPlusAddressing: true,
+        }),
+      );
     });
 
     it('checks the domain first, so a tagged address at another domain hears about the domain', () => {
-      assert.throws(() => decide(event('PreSignUp_SignUp', { email: 'ada+x@evil.example' }), { ...noPlus, allowedDomains: ['example.com'] }), /limited to email addresses at example\.com/);
+      assert.throws(
+        () =>
+          decide(event('PreSignUp_SignUp', { email: 'ada+x@evil.example' }), {
+            ...noPlus,
+            allowedDomains: ['example.com'],
+          }),
+        /limited to email addresses at example\.com/,
+      );
     });
 
     it('reads ALLOW_PLUS_ADDRESSING: only "false" refuses', () => {
@@ -154,28 +190,52 @@ describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
     });
 
     it('changes nothing when auto-confirm is off', () => {
-      const { response } = decide(event('PreSignUp_SignUp', { email: 'ada@example.com' }), { allowedDomains: [], autoConfirm: false, allowPlusAddressing: true });
+      const { response } = decide(event('PreSignUp_SignUp', { email: 'ada@example.com' }), {
+        allowedDomains: [],
+        autoConfirm: false,
+        allowPlusAddressing: true,
+      });
       assert.deepEqual(response, { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false });
     });
 
     it('never confirms a rejected user', () => {
       const input = event('PreSignUp_SignUp', { email: 'ada@evil.example' });
-      assert.throws(() => decide(input, { allowedDomains: ['example.com'], autoConfirm: true, allowPlusAddressing: true }));
+      assert.throws(() =>
+        decide(input, { allowedDomains: ['example.com'], autoConfirm: true, allowPlusAddressing: true }),
+      );
       assert.equal(input.response.autoConfirmUser, false);
     });
   });
 
   describe('configuration and messages', () => {
     it('reads the environment the template sets', () => {
-      assert.deepEqual(readConfig({ ALLOWED_EMAIL_DOMAINS: 'example.com', AUTO_CONFIRM_USERS: 'true' }), { allowedDomains: ['example.com'], autoConfirm: true, allowPlusAddressing: true });
-      assert.deepEqual(readConfig({ AUTO_CONFIRM_USERS: 'TRUE ' }), { allowedDomains: [], autoConfirm: true, allowPlusAddressing: true });
-      assert.deepEqual(readConfig({ AUTO_CONFIRM_USERS: 'false' }), { allowedDomains: [], autoConfirm: false, allowPlusAddressing: true });
+      assert.deepEqual(readConfig({ ALLOWED_EMAIL_DOMAINS: 'example.com', AUTO_CONFIRM_USERS: 'true' }), {
+        allowedDomains: ['example.com'],
+        autoConfirm: true,
+        allowPlusAddressing: true,
+      });
+      assert.deepEqual(readConfig({ AUTO_CONFIRM_USERS: 'TRUE ' }), {
+        allowedDomains: [],
+        autoConfirm: true,
+        allowPlusAddressing: true,
+      });
+      assert.deepEqual(readConfig({ AUTO_CONFIRM_USERS: 'false' }), {
+        allowedDomains: [],
+        autoConfirm: false,
+        allowPlusAddressing: true,
+      });
       assert.deepEqual(readConfig({}), { allowedDomains: [], autoConfirm: false, allowPlusAddressing: true });
     });
 
     it('words the rejection for one domain, and stops listing when there are many', () => {
-      assert.equal(rejectionMessage(['example.com']), 'Sign-up is limited to email addresses at example.com. Please use an address at that domain.');
-      assert.equal(rejectionMessage(['a.com', 'b.com', 'c.com']), 'Sign-up is limited to email addresses at a.com, b.com or c.com. Please use an address at one of those domains.');
+      assert.equal(
+        rejectionMessage(['example.com']),
+        'Sign-up is limited to email addresses at example.com. Please use an address at that domain.',
+      );
+      assert.equal(
+        rejectionMessage(['a.com', 'b.com', 'c.com']),
+        'Sign-up is limited to email addresses at a.com, b.com or c.com. Please use an address at one of those domains.',
+      );
       const many = rejectionMessage(['a.com', 'b.com', 'c.com', 'd.com', 'e.com', 'f.com']);
       assert.doesNotMatch(many, /a\.com/);
       assert.match(many, /approved organisations/);
@@ -209,7 +269,9 @@ describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
       const original = console.log;
       console.log = () => undefined; // the rejection is logged (tested below)
       try {
-        await assert.rejects(handler(event('PreSignUp_SignUp', { email: 'ada+2@example.com' })), { message: PLUS_ADDRESS_MESSAGE });
+        await assert.rejects(handler(event('PreSignUp_SignUp', { email: 'ada+2@example.com' })), {
+          message: PLUS_ADDRESS_MESSAGE,
+        });
       } finally {
         console.log = original;
       }
@@ -221,11 +283,17 @@ describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
       const original = console.log;
       console.log = (line: string) => void logged.push(line);
       try {
-        await assert.rejects(handler(event('PreSignUp_SignUp', { email: 'mallory@evil-example.com' })), /limited to email addresses at example\.com/);
+        await assert.rejects(
+          handler(event('PreSignUp_SignUp', { email: 'mallory@evil-example.com' })),
+          /limited to email addresses at example\.com/,
+        );
       } finally {
         console.log = original;
       }
-      assert.deepEqual(logged.map((l) => JSON.parse(l) as unknown), [{ rejected: 'PreSignUp_SignUp', domain: 'evil-example.com' }]);
+      assert.deepEqual(
+        logged.map((l) => JSON.parse(l) as unknown),
+        [{ rejected: 'PreSignUp_SignUp', domain: 'evil-example.com' }],
+      );
     });
   });
 });

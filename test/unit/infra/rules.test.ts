@@ -14,13 +14,20 @@ describe('Rules check (infra/check/rules.ts)', () => {
   });
 
   it('catches defaults that CloudFormation would refuse to deploy', () => {
-    const planted = plantTemplate("  AutoConfirmUsers:\n    Type: String\n    Default: 'false'", "  AutoConfirmUsers:\n    Type: String\n    Default: 'true'");
-    assert.deepEqual(lines(planted), ["Rules.AutoConfirmNeedsAdminCreatedUsers: the parameters' defaults fail this rule: AutoConfirmUsers=true needs AllowSelfSignUp=false. With self sign-up it would confirm and verify email addresses that nobody proved they own."]);
+    const planted = plantTemplate(
+      "  AutoConfirmUsers:\n    Type: String\n    Default: 'false'",
+      "  AutoConfirmUsers:\n    Type: String\n    Default: 'true'",
+    );
+    assert.deepEqual(lines(planted), [
+      "Rules.AutoConfirmNeedsAdminCreatedUsers: the parameters' defaults fail this rule: AutoConfirmUsers=true needs AllowSelfSignUp=false. With self sign-up it would confirm and verify email addresses that nobody proved they own.",
+    ]);
   });
 
   it('catches a Ref to something that is not a parameter', () => {
     const planted = plantTemplate(ASSERT, "      - Assert: !Equals [!Ref AllowSelfSignup, 'false']");
-    assert.deepEqual(lines(planted), ['Rules.AutoConfirmNeedsAdminCreatedUsers.Assertions[0].Assert: Ref to "AllowSelfSignup", which is not a parameter']);
+    assert.deepEqual(lines(planted), [
+      'Rules.AutoConfirmNeedsAdminCreatedUsers.Assertions[0].Assert: Ref to "AllowSelfSignup", which is not a parameter',
+    ]);
   });
 
   it('catches a function Rules cannot use', () => {
@@ -29,8 +36,16 @@ describe('Rules check (infra/check/rules.ts)', () => {
   });
 
   it('catches an assertion that does not say why it refuses', () => {
-    const planted = plantTemplate('        AssertDescription: >-\n          AutoConfirmUsers=true needs', '        Description: >-\n          AutoConfirmUsers=true needs');
-    assert.ok(lines(planted).includes('Rules.AutoConfirmNeedsAdminCreatedUsers.Assertions[0].AssertDescription: say why the deployment is refused (AssertDescription)'), lines(planted).join('\n'));
+    const planted = plantTemplate(
+      '        AssertDescription: >-\n          AutoConfirmUsers=true needs',
+      '        Description: >-\n          AutoConfirmUsers=true needs',
+    );
+    assert.ok(
+      lines(planted).includes(
+        'Rules.AutoConfirmNeedsAdminCreatedUsers.Assertions[0].AssertDescription: say why the deployment is refused (AssertDescription)',
+      ),
+      lines(planted).join('\n'),
+    );
   });
 
   it('evaluates the rule functions as CloudFormation does', () => {
@@ -51,8 +66,17 @@ Rules:
 Resources: {}
 `);
     assert.deepEqual(evaluateRules(template, {}), []);
-    assert.deepEqual(evaluateRules(template, { Mode: 'b', Ids: 'x,q' }).map((f) => f.rule), ['R1']);
-    assert.deepEqual(evaluateRules(template, { Mode: 'a', Ids: 'q' }).map((f) => f.rule), ['R2']);
-    assert.deepEqual(evaluateRules(template, { Mode: 'd', Ids: 'y' }).map((f) => f.description), ['x is among the ids']);
+    assert.deepEqual(
+      evaluateRules(template, { Mode: 'b', Ids: 'x,q' }).map((f) => f.rule),
+      ['R1'],
+    );
+    assert.deepEqual(
+      evaluateRules(template, { Mode: 'a', Ids: 'q' }).map((f) => f.rule),
+      ['R2'],
+    );
+    assert.deepEqual(
+      evaluateRules(template, { Mode: 'd', Ids: 'y' }).map((f) => f.description),
+      ['x is among the ids'],
+    );
   });
 });

@@ -21,7 +21,10 @@ function evaluate(value: unknown, parameters: Record<string, string>): unknown {
     case 'Ref':
       return parameters[arg as string] ?? assert.fail(`no value for ${String(arg)}`);
     case 'Fn::Sub':
-      return (arg as string).replace(/\$\{([^}]+)\}/g, (_, name: string) => parameters[name] ?? assert.fail(`no value for ${name}`));
+      return (arg as string).replace(
+        /\$\{([^}]+)\}/g,
+        (_, name: string) => parameters[name] ?? assert.fail(`no value for ${name}`),
+      );
     case 'Fn::Join':
       return (evaluate(args[1], parameters) as string[]).join(args[0] as string);
     case 'Fn::Split':
@@ -34,7 +37,17 @@ function evaluate(value: unknown, parameters: Record<string, string>): unknown {
 }
 
 function invokeResources(allowedModelIds: string): string[] {
-  const statement = at(template, 'Resources', 'AuthenticatedRole', 'Properties', 'Policies', 0, 'PolicyDocument', 'Statement', 0);
+  const statement = at(
+    template,
+    'Resources',
+    'AuthenticatedRole',
+    'Properties',
+    'Policies',
+    0,
+    'PolicyDocument',
+    'Statement',
+    0,
+  );
   assert.deepEqual(statement['Action'], ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
   return evaluate(statement['Resource'], { AllowedModelIds: allowedModelIds }) as string[];
 }
@@ -62,8 +75,19 @@ describe('infra/template.yaml contract', () => {
 
   it('has the parameters and defaults of the contract', () => {
     assert.deepEqual(Object.keys(at(template, 'Parameters')).sort(), [
-      'AccessTokenValidityMinutes', 'AllowPlusAddressing', 'AllowSelfSignUp', 'AllowedEmailDomains', 'AllowedModelIds', 'AutoConfirmUsers', 'CallbackUrls',
-      'GenerateClientSecret', 'HostedUiDomainPrefix', 'IdTokenValidityMinutes', 'MfaConfiguration', 'RefreshTokenValidityDays', 'TriggerLogRetentionDays',
+      'AccessTokenValidityMinutes',
+      'AllowPlusAddressing',
+      'AllowSelfSignUp',
+      'AllowedEmailDomains',
+      'AllowedModelIds',
+      'AutoConfirmUsers',
+      'CallbackUrls',
+      'GenerateClientSecret',
+      'HostedUiDomainPrefix',
+      'IdTokenValidityMinutes',
+      'MfaConfiguration',
+      'RefreshTokenValidityDays',
+      'TriggerLogRetentionDays',
     ]);
     assert.equal(parameterDefault(template, 'AllowSelfSignUp'), 'true');
     assert.equal(parameterDefault(template, 'AllowPlusAddressing'), 'true');
@@ -75,7 +99,10 @@ describe('infra/template.yaml contract', () => {
     assert.equal(parameterDefault(template, 'MfaConfiguration'), 'OFF');
     assert.equal(parameterDefault(template, 'HostedUiDomainPrefix'), '');
     assert.equal(at(template, 'Parameters', 'CallbackUrls')['Type'], 'CommaDelimitedList');
-    assert.equal(parameterDefault(template, 'CallbackUrls'), 'vscode://bedrock-storyteller.bedrock-storyteller/auth-callback,http://127.0.0.1/');
+    assert.equal(
+      parameterDefault(template, 'CallbackUrls'),
+      'vscode://bedrock-storyteller.bedrock-storyteller/auth-callback,http://127.0.0.1/',
+    );
     for (const [name, parameter] of Object.entries(at(template, 'Parameters'))) {
       assert.ok((parameter as { Description?: string }).Description, `${name} has a description`);
     }
@@ -91,10 +118,18 @@ describe('infra/template.yaml contract', () => {
   it('builds the trigger with SAM esbuild from infra/src, and wires its parameters', () => {
     const fn = at(template, 'Resources', 'PreSignUpFunction');
     assert.deepEqual(
-      { CodeUri: props('PreSignUpFunction')['CodeUri'], Handler: props('PreSignUpFunction')['Handler'], Runtime: props('PreSignUpFunction')['Runtime'], Architectures: props('PreSignUpFunction')['Architectures'] },
+      {
+        CodeUri: props('PreSignUpFunction')['CodeUri'],
+        Handler: props('PreSignUpFunction')['Handler'],
+        Runtime: props('PreSignUpFunction')['Runtime'],
+        Architectures: props('PreSignUpFunction')['Architectures'],
+      },
       { CodeUri: 'src/', Handler: 'preSignUp.handler', Runtime: 'nodejs22.x', Architectures: ['arm64'] },
     );
-    const metadata = fn['Metadata'] as { BuildMethod: string; BuildProperties: { EntryPoints: string[]; Target: string } };
+    const metadata = fn['Metadata'] as {
+      BuildMethod: string;
+      BuildProperties: { EntryPoints: string[]; Target: string };
+    };
     assert.equal(metadata.BuildMethod, 'esbuild');
     assert.deepEqual(metadata.BuildProperties.EntryPoints, ['preSignUp.ts']);
     assert.equal(metadata.BuildProperties.Target, 'es2022');
@@ -107,7 +142,9 @@ describe('infra/template.yaml contract', () => {
   });
 
   it('trusts only authenticated identities of this identity pool', () => {
-    const [statement] = at(template, 'Resources', 'AuthenticatedRole', 'Properties', 'AssumeRolePolicyDocument')['Statement'] as Record<string, unknown>[];
+    const [statement] = at(template, 'Resources', 'AuthenticatedRole', 'Properties', 'AssumeRolePolicyDocument')[
+      'Statement'
+    ] as Record<string, unknown>[];
     assert.deepEqual(statement, {
       Effect: 'Allow',
       Principal: { Federated: 'cognito-identity.amazonaws.com' },
@@ -122,9 +159,20 @@ describe('infra/template.yaml contract', () => {
   describe('sign-up: nobody gets a verified address they did not prove they own', () => {
     it('refuses AutoConfirmUsers=true with self sign-up, through a Rule CloudFormation checks before deploying', () => {
       const refused = evaluateRules(template, { AutoConfirmUsers: 'true' });
-      assert.deepEqual(refused.map((f) => f.rule), ['AutoConfirmNeedsAdminCreatedUsers']);
+      assert.deepEqual(
+        refused.map((f) => f.rule),
+        ['AutoConfirmNeedsAdminCreatedUsers'],
+      );
       assert.match(refused[0]!.description, /AutoConfirmUsers=true needs AllowSelfSignUp=false/);
-      assert.deepEqual(evaluateRules(template, { AutoConfirmUsers: 'true', AllowSelfSignUp: 'true', AllowedEmailDomains: 'example.com' }).length, 1, 'a domain list proves no ownership either');
+      assert.deepEqual(
+        evaluateRules(template, {
+          AutoConfirmUsers: 'true',
+          AllowSelfSignUp: 'true',
+          AllowedEmailDomains: 'example.com',
+        }).length,
+        1,
+        'a domain list proves no ownership either',
+      );
     });
 
     it('accepts the defaults, and auto-confirm when only administrators create users', () => {
@@ -135,20 +183,32 @@ describe('infra/template.yaml contract', () => {
     });
 
     it('turns self sign-up off in the pool itself when AllowSelfSignUp=false', () => {
-      assert.deepEqual(at(template, 'Resources', 'UserPool', 'Properties', 'AdminCreateUserConfig'), { AllowAdminCreateUserOnly: { 'Fn::If': ['SelfSignUp', false, true] } });
-      assert.deepEqual(at(template, 'Conditions')['SelfSignUp'], { 'Fn::Equals': [{ Ref: 'AllowSelfSignUp' }, 'true'] });
+      assert.deepEqual(at(template, 'Resources', 'UserPool', 'Properties', 'AdminCreateUserConfig'), {
+        AllowAdminCreateUserOnly: { 'Fn::If': ['SelfSignUp', false, true] },
+      });
+      assert.deepEqual(at(template, 'Conditions')['SelfSignUp'], {
+        'Fn::Equals': [{ Ref: 'AllowSelfSignUp' }, 'true'],
+      });
     });
 
     it('keeps a changed email unused until its code is confirmed', () => {
-      assert.deepEqual(props('UserPool')['UserAttributeUpdateSettings'], { AttributesRequireVerificationBeforeUpdate: ['email'] });
+      assert.deepEqual(props('UserPool')['UserAttributeUpdateSettings'], {
+        AttributesRequireVerificationBeforeUpdate: ['email'],
+      });
     });
   });
 
   it("keeps the trigger's logs for TriggerLogRetentionDays, in a log group the function writes to", () => {
     assert.deepEqual(props('PreSignUpLogGroup')['RetentionInDays'], { Ref: 'TriggerLogRetentionDays' });
-    assert.deepEqual(props('PreSignUpFunction')['LoggingConfig'], { LogFormat: 'Text', LogGroup: { Ref: 'PreSignUpLogGroup' } });
+    assert.deepEqual(props('PreSignUpFunction')['LoggingConfig'], {
+      LogFormat: 'Text',
+      LogGroup: { Ref: 'PreSignUpLogGroup' },
+    });
     const allowed = at(template, 'Parameters', 'TriggerLogRetentionDays')['AllowedValues'] as number[];
-    assert.ok(allowed.includes(30) && allowed.includes(3653) && !allowed.includes(0), 'only values CloudWatch Logs accepts; never "forever"');
+    assert.ok(
+      allowed.includes(30) && allowed.includes(3653) && !allowed.includes(0),
+      'only values CloudWatch Logs accepts; never "forever"',
+    );
   });
 
   describe('the Bedrock invoke policy grants exactly the allowed models', () => {
@@ -162,24 +222,35 @@ describe('infra/template.yaml contract', () => {
     });
 
     it('for cross-region profiles: the profile and the base model, whatever their position', () => {
-      assert.deepEqual(invokeResources('us.anthropic.claude-haiku-4-5-20251001-v1:0,amazon.nova-lite-v1:0,eu.amazon.nova-pro-v1:0,global.anthropic.claude-sonnet-4-5-20250929-v1:0'), [
-        'arn:*:bedrock:*:*:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0',
-        'arn:*:bedrock:*:*:inference-profile/amazon.nova-lite-v1:0',
-        'arn:*:bedrock:*:*:inference-profile/eu.amazon.nova-pro-v1:0',
-        'arn:*:bedrock:*:*:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0',
-        'arn:*:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
-        'arn:*:bedrock:*::foundation-model/amazon.nova-lite-v1:0',
-        'arn:*:bedrock:*::foundation-model/amazon.nova-pro-v1:0',
-        'arn:*:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
-      ]);
+      assert.deepEqual(
+        invokeResources(
+          'us.anthropic.claude-haiku-4-5-20251001-v1:0,amazon.nova-lite-v1:0,eu.amazon.nova-pro-v1:0,global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+        ),
+        [
+          'arn:*:bedrock:*:*:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0',
+          'arn:*:bedrock:*:*:inference-profile/amazon.nova-lite-v1:0',
+          'arn:*:bedrock:*:*:inference-profile/eu.amazon.nova-pro-v1:0',
+          'arn:*:bedrock:*:*:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+          'arn:*:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
+          'arn:*:bedrock:*::foundation-model/amazon.nova-lite-v1:0',
+          'arn:*:bedrock:*::foundation-model/amazon.nova-pro-v1:0',
+          'arn:*:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+        ],
+      );
     });
 
     it('for every cross-region prefix: us., us-gov., eu., apac., jp., au., ca., global.', () => {
       const prefixes = ['us', 'us-gov', 'eu', 'apac', 'jp', 'au', 'ca', 'global'];
       const ids = prefixes.map((p) => `${p}.anthropic.claude-sonnet-4-5-20250929-v1:0`);
       const granted = invokeResources(ids.join(','));
-      assert.deepEqual(granted.slice(0, ids.length), ids.map((id) => `arn:*:bedrock:*:*:inference-profile/${id}`));
-      assert.deepEqual(granted.slice(ids.length), ids.map(() => 'arn:*:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0'));
+      assert.deepEqual(
+        granted.slice(0, ids.length),
+        ids.map((id) => `arn:*:bedrock:*:*:inference-profile/${id}`),
+      );
+      assert.deepEqual(
+        granted.slice(ids.length),
+        ids.map(() => 'arn:*:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0'),
+      );
     });
 
     it('strips a prefix only at the start of an id', () => {
@@ -200,8 +271,17 @@ describe('infra/template.yaml contract', () => {
 
     it('refuses ids that would widen the grant, through AllowedPattern', () => {
       const pattern = new RegExp(`^(?:${at(template, 'Parameters', 'AllowedModelIds')['AllowedPattern'] as string})$`);
-      for (const ok of ['amazon.nova-lite-v1:0', 'us.anthropic.claude-haiku-4-5-20251001-v1:0,amazon.nova-micro-v1:0']) assert.match(ok, pattern);
-      for (const bad of ['*', 'amazon.*', 'amazon.nova-lite-v1:0, amazon.nova-micro-v1:0', 'amazon.nova-lite-v1:0,', '', 'a/b.c']) assert.doesNotMatch(bad, pattern);
+      for (const ok of ['amazon.nova-lite-v1:0', 'us.anthropic.claude-haiku-4-5-20251001-v1:0,amazon.nova-micro-v1:0'])
+        assert.match(ok, pattern);
+      for (const bad of [
+        '*',
+        'amazon.*',
+        'amazon.nova-lite-v1:0, amazon.nova-micro-v1:0',
+        'amazon.nova-lite-v1:0,',
+        '',
+        'a/b.c',
+      ])
+        assert.doesNotMatch(bad, pattern);
     });
   });
 });

@@ -74,7 +74,11 @@ describe('DeltaBatcher', () => {
     batcher.flush();
     assert.equal(sent.map((s) => s.text).join(''), tokens.join(''));
     // The end-of-stream flush may follow closely; every message before it is ≥ 16 ms apart.
-    for (let i = 1; i < beforeFlush; i++) assert.ok(sent[i]!.at - sent[i - 1]!.at >= 16, `messages ${i - 1} and ${i} are ${sent[i]!.at - sent[i - 1]!.at} ms apart`);
+    for (let i = 1; i < beforeFlush; i++)
+      assert.ok(
+        sent[i]!.at - sent[i - 1]!.at >= 16,
+        `messages ${i - 1} and ${i} are ${sent[i]!.at - sent[i - 1]!.at} ms apart`,
+      );
     assert.ok(sent.length <= Math.ceil(100 / 16) + 1, `${sent.length} messages for 100 ms`);
   });
 
@@ -85,12 +89,18 @@ describe('DeltaBatcher', () => {
     assert.equal(sent.length, 1);
     assert.equal(clock.pending, 1);
     batcher.flush();
-    assert.deepEqual(sent.map((s) => s.text), ['a', 'bc']);
+    assert.deepEqual(
+      sent.map((s) => s.text),
+      ['a', 'bc'],
+    );
     assert.equal(clock.pending, 0);
     batcher.close();
     batcher.push('late');
     clock.advance(100);
-    assert.deepEqual(sent.map((s) => s.text), ['a', 'bc']);
+    assert.deepEqual(
+      sent.map((s) => s.text),
+      ['a', 'bc'],
+    );
   });
 
   it('a delta after a quiet gap goes out immediately again; empty deltas and flushes send nothing', () => {
@@ -99,7 +109,10 @@ describe('DeltaBatcher', () => {
     batcher.push('');
     batcher.flush();
     batcher.push('b');
-    assert.deepEqual(sent, [{ at: 1000, text: 'a' }, { at: 1050, text: 'b' }]);
+    assert.deepEqual(sent, [
+      { at: 1000, text: 'a' },
+      { at: 1050, text: 'b' },
+    ]);
   });
 
   it('never sends a delta over the protocol limit, so the webview drops nothing (600 KB in one frame)', () => {
@@ -125,7 +138,10 @@ describe('DeltaBatcher', () => {
     b.push('a');
     b.push('b'.repeat(LIMITS.deltaMax * 2 + 5));
     b.close();
-    assert.deepEqual(sent.map((s) => s.text.length), [1, LIMITS.deltaMax, LIMITS.deltaMax, 5]);
+    assert.deepEqual(
+      sent.map((s) => s.text.length),
+      [1, LIMITS.deltaMax, LIMITS.deltaMax, 5],
+    );
     assert.equal(clock.pending, 0);
   });
 });

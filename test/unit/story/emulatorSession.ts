@@ -26,7 +26,8 @@ export class MemoryStore implements SessionStore {
 }
 
 let n = 0;
-export const uniqueEmail = (prefix = 'writer') => `${prefix}.${process.pid}.${Date.now().toString(36)}.${n++}@example.com`;
+export const uniqueEmail = (prefix = 'writer') =>
+  `${prefix}.${process.pid}.${Date.now().toString(36)}.${n++}@example.com`;
 
 export function authFor(emu: RunningEmulator): CognitoAuth {
   return new CognitoAuth({
@@ -40,11 +41,17 @@ export function authFor(emu: RunningEmulator): CognitoAuth {
 }
 
 /** Signs a new user up and in; returns their SessionManager (real refresh through Cognito). */
-export async function signedIn(emu: RunningEmulator, auth: CognitoAuth): Promise<{ sessions: SessionManager; session: Session; store: MemoryStore }> {
+export async function signedIn(
+  emu: RunningEmulator,
+  auth: CognitoAuth,
+): Promise<{ sessions: SessionManager; session: Session; store: MemoryStore }> {
   const email = uniqueEmail();
   const up = await auth.signUp(email, PASSWORD);
   if (!up.confirmed) {
-    const code = emu.outboxMessages(email).filter((m) => m.kind === 'confirmation').pop()?.code;
+    const code = emu
+      .outboxMessages(email)
+      .filter((m) => m.kind === 'confirmation')
+      .pop()?.code;
     if (!code) throw new Error(`no confirmation code for ${email}`);
     await auth.confirmSignUp(email, code);
   }
@@ -56,7 +63,10 @@ export async function signedIn(emu: RunningEmulator, auth: CognitoAuth): Promise
   return { sessions, session: step.session, store };
 }
 
-export function configFor(emu: RunningEmulator, overrides: Partial<Record<SettingKey, unknown>> = {}): StorytellerConfig {
+export function configFor(
+  emu: RunningEmulator,
+  overrides: Partial<Record<SettingKey, unknown>> = {},
+): StorytellerConfig {
   const values: Partial<Record<SettingKey, unknown>> = {
     region: emu.region,
     userPoolId: emu.userPoolId,

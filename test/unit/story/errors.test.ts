@@ -4,7 +4,11 @@ import { CredentialsError, StoryError, isCredentialError, toStoryError } from '.
 
 /** An error shaped like the SDK's service exceptions. */
 function aws(name: string, message = 'AWS says no', status = 400): Error {
-  return Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
+  return Object.assign(new Error(message), {
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+  });
 }
 function net(code: string): Error {
   return Object.assign(new Error(`connect ${code} 127.0.0.1:9`), { code });
@@ -37,21 +41,35 @@ describe('story error messages', () => {
   }
 
   it("ValidationException shows the model's own message", () => {
-    const e = toStoryError(aws('ValidationException', 'The maximum tokens you requested exceeds the model limit'), model);
+    const e = toStoryError(
+      aws('ValidationException', 'The maximum tokens you requested exceeds the model limit'),
+      model,
+    );
     assert.equal(e.message, 'Bedrock rejected the request: The maximum tokens you requested exceeds the model limit.');
-    const onDemand = toStoryError(aws('ValidationException', "Invocation of model ID x with on-demand throughput isn't supported."), model);
+    const onDemand = toStoryError(
+      aws('ValidationException', "Invocation of model ID x with on-demand throughput isn't supported."),
+      model,
+    );
     assert.deepEqual(onDemand.actions, ['pickModel']);
   });
 
   it('an error after some text keeps the text and offers continue, for stream errors and cut connections', () => {
-    for (const error of [aws('ModelStreamErrorException', 'boom'), aws('InternalServerException', 'oops', 500), net('ECONNRESET'), aws('ThrottlingException', 'slow', 429)]) {
+    for (const error of [
+      aws('ModelStreamErrorException', 'boom'),
+      aws('InternalServerException', 'oops', 500),
+      net('ECONNRESET'),
+      aws('ThrottlingException', 'slow', 429),
+    ]) {
       const e = toStoryError(error, { ...model, receivedChars: 120 });
       assert.equal(e.partialKept, true, error.name);
       assert.equal(e.actions[0], 'continue', error.name);
       assert.ok(!e.actions.includes('retry'), 'retry would throw the text away');
       assert.match(e.message, /text so far is kept/);
     }
-    assert.equal(toStoryError(net('ECONNRESET'), { receivedChars: 5 }).message, 'The story was interrupted: the connection to Bedrock was cut. The text so far is kept: choose Continue to carry on from there.');
+    assert.equal(
+      toStoryError(net('ECONNRESET'), { receivedChars: 5 }).message,
+      'The story was interrupted: the connection to Bedrock was cut. The text so far is kept: choose Continue to carry on from there.',
+    );
   });
 
   it('network down: "can\'t reach Bedrock" with retry, never sign-in', () => {
@@ -85,10 +103,14 @@ describe('story error messages', () => {
   });
 
   it('not signed in → signIn; Cognito offline → retry, not sign-in', () => {
-    const notSignedIn = toStoryError(new AuthError('You are not signed in. Sign in first.', 'NotSignedIn', 'user', 'sign-in'));
+    const notSignedIn = toStoryError(
+      new AuthError('You are not signed in. Sign in first.', 'NotSignedIn', 'user', 'sign-in'),
+    );
     assert.equal(notSignedIn.code, 'notSignedIn');
     assert.deepEqual(notSignedIn.actions, ['signIn']);
-    const offline = toStoryError(new CredentialsError(new AuthError('Cannot reach Amazon Cognito.', 'NetworkError', 'transient', 'retry')));
+    const offline = toStoryError(
+      new CredentialsError(new AuthError('Cannot reach Amazon Cognito.', 'NetworkError', 'transient', 'retry')),
+    );
     assert.deepEqual(offline.actions, ['retry']);
     assert.equal(offline.code, 'network');
   });
@@ -96,6 +118,11 @@ describe('story error messages', () => {
   it('passes a StoryError through and serialises to the protocol shape', () => {
     const e = new StoryError('m', 'c', ['retry'], false);
     assert.equal(toStoryError(e), e);
-    assert.deepEqual(JSON.parse(JSON.stringify(e)), { code: 'c', message: 'm', actions: ['retry'], partialKept: false });
+    assert.deepEqual(JSON.parse(JSON.stringify(e)), {
+      code: 'c',
+      message: 'm',
+      actions: ['retry'],
+      partialKept: false,
+    });
   });
 });

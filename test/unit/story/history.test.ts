@@ -5,14 +5,42 @@ import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { HistoryStore, clipTitle, summaryOf, toHistoryPage, toMarkdown, toRecord } from '../../../src/core/story/history';
+import {
+  HistoryStore,
+  clipTitle,
+  summaryOf,
+  toHistoryPage,
+  toMarkdown,
+  toRecord,
+} from '../../../src/core/story/history';
 import type { StoredStory } from '../../../src/core/story/history';
 import { LIMITS, hostEvent, parseHostMessage, parseResult } from '../../../src/core/story/protocol';
 
-const CONTROLS = { premise: 'An otter finds a lighthouse.', genre: 'fantasy', audience: 'children', tone: 'whimsical', length: 'short', temperature: 0.7 } as const;
+const CONTROLS = {
+  premise: 'An otter finds a lighthouse.',
+  genre: 'fantasy',
+  audience: 'children',
+  tone: 'whimsical',
+  length: 'short',
+  temperature: 0.7,
+} as const;
 
 function story(id: string, createdAt: number, patch: Partial<StoredStory> = {}): StoredStory {
-  return { version: 1, id, title: 'An otter finds a lighthouse', modelId: 'amazon.nova-lite-v1:0', controls: CONTROLS, text: '', turns: [], status: 'done', usage: null, cost: null, createdAt, updatedAt: createdAt, ...patch };
+  return {
+    version: 1,
+    id,
+    title: 'An otter finds a lighthouse',
+    modelId: 'amazon.nova-lite-v1:0',
+    controls: CONTROLS,
+    text: '',
+    turns: [],
+    status: 'done',
+    usage: null,
+    cost: null,
+    createdAt,
+    updatedAt: createdAt,
+    ...patch,
+  };
 }
 
 describe('story history store', () => {
@@ -31,8 +59,20 @@ describe('story history store', () => {
     await writeFile(join(dir, 'stories', 'broken.json'), '{"version":1,"id":');
     await writeFile(join(dir, 'stories', 'notes.txt'), 'ignored');
     const { items, problems } = await store.list();
-    assert.deepEqual(items.map((i) => i.id), ['b2', 'c3', 'a1']);
-    assert.deepEqual(items[2], { id: 'a1', title: 'An otter finds a lighthouse', modelId: 'amazon.nova-lite-v1:0', createdAt: 1000, updatedAt: 1000, status: 'done', outputTokens: 42, totalTokens: 43 });
+    assert.deepEqual(
+      items.map((i) => i.id),
+      ['b2', 'c3', 'a1'],
+    );
+    assert.deepEqual(items[2], {
+      id: 'a1',
+      title: 'An otter finds a lighthouse',
+      modelId: 'amazon.nova-lite-v1:0',
+      createdAt: 1000,
+      updatedAt: 1000,
+      status: 'done',
+      outputTokens: 42,
+      totalTokens: 43,
+    });
     assert.deepEqual(problems, [{ file: 'broken.json', message: 'not valid JSON' }]);
     assert.ok((await readdir(join(dir, 'stories'))).includes('broken.json'), 'never deletes what it cannot read');
   });
@@ -78,9 +118,24 @@ describe('story history store', () => {
 
   it('exports Markdown with a heading and what made it, and maps to the protocol record', () => {
     const s = story('m1', Date.UTC(2025, 5, 1), { text: 'Pip swam.', status: 'stopped' });
-    assert.equal(toMarkdown(s), '# An otter finds a lighthouse\n\nPip swam.\n\n---\n\n*Genre: fantasy · Audience: children · Tone: whimsical · Model: amazon.nova-lite-v1:0 · Written 2025-06-01 (stopped)*\n');
-    assert.ok(toMarkdown({ ...s, text: '# Own Title\n\nPip.', status: 'done' }).startsWith('# Own Title\n\nPip.\n\n---'));
-    assert.deepEqual(Object.keys(toRecord(s)).sort(), ['controls', 'cost', 'createdAt', 'id', 'modelId', 'status', 'text', 'title', 'usage']);
+    assert.equal(
+      toMarkdown(s),
+      '# An otter finds a lighthouse\n\nPip swam.\n\n---\n\n*Genre: fantasy · Audience: children · Tone: whimsical · Model: amazon.nova-lite-v1:0 · Written 2025-06-01 (stopped)*\n',
+    );
+    assert.ok(
+      toMarkdown({ ...s, text: '# Own Title\n\nPip.', status: 'done' }).startsWith('# Own Title\n\nPip.\n\n---'),
+    );
+    assert.deepEqual(Object.keys(toRecord(s)).sort(), [
+      'controls',
+      'cost',
+      'createdAt',
+      'id',
+      'modelId',
+      'status',
+      'text',
+      'title',
+      'usage',
+    ]);
   });
 
   it('lists 1,500 stories with only 100 file descriptors: none skipped (EMFILE)', async function () {
@@ -88,9 +143,14 @@ describe('story history store', () => {
     const stories = join(dir, 'stories');
     await mkdir(stories, { recursive: true });
     const body = (i: number) => JSON.stringify(story(`s${i}`, 1000 + i, { text: 'x'.repeat(2000) }));
-    for (let i = 0; i < 1500; i += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => writeFile(join(stories, `s${i + k}.json`), body(i + k))));
+    for (let i = 0; i < 1500; i += 100)
+      await Promise.all(Array.from({ length: 100 }, (_, k) => writeFile(join(stories, `s${i + k}.json`), body(i + k))));
     const script = join(__dirname, 'fixtures', 'listHistory.ts');
-    const { stdout } = await promisify(execFile)('bash', ['-c', 'ulimit -n 100 && exec "$0" --import tsx "$1" "$2"', process.execPath, script, stories], { cwd: join(__dirname, '..', '..', '..') });
+    const { stdout } = await promisify(execFile)(
+      'bash',
+      ['-c', 'ulimit -n 100 && exec "$0" --import tsx "$1" "$2"', process.execPath, script, stories],
+      { cwd: join(__dirname, '..', '..', '..') },
+    );
     assert.deepEqual(JSON.parse(stdout), { items: 1500, problems: 0, sample: [] });
   });
 
@@ -162,7 +222,10 @@ describe('story history store', () => {
     await writeFile(fresh, '{"half');
     const twoMinutesAgo = new Date(Date.now() - 120_000);
     await utimes(old, twoMinutesAgo, twoMinutesAgo);
-    assert.deepEqual((await store.list()).items.map((i) => i.id), ['e1']);
+    assert.deepEqual(
+      (await store.list()).items.map((i) => i.id),
+      ['e1'],
+    );
     assert.deepEqual((await readdir(stories)).sort(), ['e1.json', 'e1.json.999.1.tmp']);
   });
 
@@ -176,7 +239,9 @@ describe('story history store', () => {
     const record = toRecord(story('t1', 1, { title: long }));
     assert.ok(parseHostMessage(hostEvent('story.opened', { story: record })), 'the webview accepts the record');
 
-    const many = Array.from({ length: LIMITS.historyMax + 5 }, (_, i) => summaryOf(story(`m${i}`, 100_000 - i, { title: long })));
+    const many = Array.from({ length: LIMITS.historyMax + 5 }, (_, i) =>
+      summaryOf(story(`m${i}`, 100_000 - i, { title: long })),
+    );
     const page = toHistoryPage(many);
     assert.equal(page.items.length, LIMITS.historyMax);
     assert.equal(page.omitted, 5);
@@ -201,7 +266,11 @@ describe('story history store', () => {
     await writer.finish({ status: 'done', text: 'The end.' });
     const after = (await otherWindow.list()).items.find((i) => i.id === 'w1');
     assert.deepEqual([after?.status, after?.elsewhere], ['done', undefined]);
-    assert.equal(JSON.parse(await readFile(join(dir, 'stories', 'w1.json'), 'utf8')).leaseUntil, undefined, 'no lease left in a finished story');
+    assert.equal(
+      JSON.parse(await readFile(join(dir, 'stories', 'w1.json'), 'utf8')).leaseUntil,
+      undefined,
+      'no lease left in a finished story',
+    );
   });
 
   it('a lease that ran out (the writing window died) shows the story as stopped', async () => {

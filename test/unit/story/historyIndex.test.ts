@@ -7,10 +7,31 @@ import { HistoryStore } from '../../../src/core/story/history';
 import type { StoredStory } from '../../../src/core/story/history';
 import { parseIndex } from '../../../src/core/story/historyIndex';
 
-const CONTROLS = { premise: 'An otter finds a lighthouse.', genre: 'fantasy', audience: 'children', tone: 'whimsical', length: 'short', temperature: 0.7 } as const;
+const CONTROLS = {
+  premise: 'An otter finds a lighthouse.',
+  genre: 'fantasy',
+  audience: 'children',
+  tone: 'whimsical',
+  length: 'short',
+  temperature: 0.7,
+} as const;
 
 function story(id: string, createdAt: number, patch: Partial<StoredStory> = {}): StoredStory {
-  return { version: 1, id, title: `Story ${id}`, modelId: 'amazon.nova-lite-v1:0', controls: CONTROLS, text: 'Once.', turns: [], status: 'done', usage: null, cost: null, createdAt, updatedAt: createdAt, ...patch };
+  return {
+    version: 1,
+    id,
+    title: `Story ${id}`,
+    modelId: 'amazon.nova-lite-v1:0',
+    controls: CONTROLS,
+    text: 'Once.',
+    turns: [],
+    status: 'done',
+    usage: null,
+    cost: null,
+    createdAt,
+    updatedAt: createdAt,
+    ...patch,
+  };
 }
 
 /** Counts the story files (not the index) that fs.readFile opens while `body` runs. */
@@ -40,7 +61,8 @@ describe('story history index', () => {
 
   it('lists from the index beside the directory, reading no story file, whatever their length', async () => {
     const store = new HistoryStore(dir);
-    for (let i = 0; i < 40; i++) await store.save(story(`s${i}`, 1000 + i, { text: 'word '.repeat(i % 2 ? 20_000 : 10) }));
+    for (let i = 0; i < 40; i++)
+      await store.save(story(`s${i}`, 1000 + i, { text: 'word '.repeat(i % 2 ? 20_000 : 10) }));
     const other = new HistoryStore(dir); // a fresh window: nothing in memory
     const { result, reads } = await storyReads(dir, () => other.list());
     assert.equal(result.items.length, 40);
@@ -73,9 +95,15 @@ describe('story history index', () => {
     await writeFile(join(dir, 'stranger.json'), JSON.stringify(story('stranger', 2000)));
     await unlink(join(dir, 'removed.json'));
     const { result, reads } = await storyReads(dir, () => new HistoryStore(dir).list());
-    assert.deepEqual(result.items.map((i) => i.id), ['stranger', 'known']);
+    assert.deepEqual(
+      result.items.map((i) => i.id),
+      ['stranger', 'known'],
+    );
     assert.deepEqual(reads, [join(dir, 'stranger.json')], 'only the unknown file was read');
-    assert.deepEqual([...(parseIndex(await readFile(store.index.path, 'utf8'))?.keys() ?? [])].sort(), ['known', 'stranger']);
+    assert.deepEqual([...(parseIndex(await readFile(store.index.path, 'utf8'))?.keys() ?? [])].sort(), [
+      'known',
+      'stranger',
+    ]);
   });
 
   it('reads the directory again only when it changed, and then finds a new story', async () => {
@@ -96,7 +124,11 @@ describe('story history index', () => {
       await store.page({ query: 'd3' });
       assert.equal(reads, 1, 'one read while the directory is unchanged');
       await writeFile(join(dir, 'late.json'), JSON.stringify(story('late', 99)));
-      assert.equal((await store.list()).items[0]?.id, 'late', 'the new file changed the directory, which is read again');
+      assert.equal(
+        (await store.list()).items[0]?.id,
+        'late',
+        'the new file changed the directory, which is read again',
+      );
       assert.equal(reads, 2);
     } finally {
       fs.readdir = real;
@@ -117,7 +149,11 @@ describe('story history index', () => {
     assert.equal(result.items.length, 50);
     assert.deepEqual(reads, []);
     assert.equal(await b.delete('a3'), true);
-    assert.equal((await a.list()).items.some((i) => i.id === 'a3'), false, 'the other window sees the delete');
+    assert.equal(
+      (await a.list()).items.some((i) => i.id === 'a3'),
+      false,
+      'the other window sees the delete',
+    );
   });
 
   it('after a crash between the index and the story file, the list follows the file', async () => {
@@ -125,7 +161,18 @@ describe('story history index', () => {
     await store.save(story('c1', 1000, { status: 'done', text: 'Whole.' }));
     // The index heard "streaming" (it is told first), then the process died before the file changed.
     const entries = parseIndex(await readFile(store.index.path, 'utf8'))!;
-    const rows = [...entries.values()].map((e) => [e.id, e.title, e.modelId, e.createdAt, e.updatedAt + 5, 'streaming', e.outputTokens, e.premise, e.totalTokens, e.estimated]);
+    const rows = [...entries.values()].map((e) => [
+      e.id,
+      e.title,
+      e.modelId,
+      e.createdAt,
+      e.updatedAt + 5,
+      'streaming',
+      e.outputTokens,
+      e.premise,
+      e.totalTokens,
+      e.estimated,
+    ]);
     await writeFile(store.index.path, JSON.stringify({ version: 2, stories: rows }));
     assert.ok(parseIndex(await readFile(store.index.path, 'utf8')), 'the planted index is one the store trusts');
     assert.equal((await new HistoryStore(dir).list()).items[0]?.status, 'done');
@@ -134,25 +181,63 @@ describe('story history index', () => {
   it('lists total tokens and the estimate mark, the unit the panel shows, and rebuilds an index of the older version', async () => {
     const store = new HistoryStore(dir);
     await store.save(story('t1', 1000, { usage: { inputTokens: 40, outputTokens: 60, totalTokens: 100 } }));
-    await store.save(story('t2', 2000, { status: 'stopped', usage: { inputTokens: 30, outputTokens: 250, totalTokens: 280, estimated: true } }));
+    await store.save(
+      story('t2', 2000, {
+        status: 'stopped',
+        usage: { inputTokens: 30, outputTokens: 250, totalTokens: 280, estimated: true },
+      }),
+    );
     const items = (await new HistoryStore(dir).list()).items;
-    assert.deepEqual(items.map((i) => [i.id, i.totalTokens, i.estimated]), [['t2', 280, true], ['t1', 100, undefined]]);
-    const old = [...parseIndex(await readFile(store.index.path, 'utf8'))!.values()].map((e) => [e.id, e.title, e.modelId, e.createdAt, e.updatedAt, e.status, e.outputTokens, e.premise]);
+    assert.deepEqual(
+      items.map((i) => [i.id, i.totalTokens, i.estimated]),
+      [
+        ['t2', 280, true],
+        ['t1', 100, undefined],
+      ],
+    );
+    const old = [...parseIndex(await readFile(store.index.path, 'utf8'))!.values()].map((e) => [
+      e.id,
+      e.title,
+      e.modelId,
+      e.createdAt,
+      e.updatedAt,
+      e.status,
+      e.outputTokens,
+      e.premise,
+    ]);
     await writeFile(store.index.path, JSON.stringify({ version: 1, stories: old }));
     assert.equal(parseIndex(await readFile(store.index.path, 'utf8')), undefined, 'a version-1 index is not trusted');
     const rebuilt = (await new HistoryStore(dir).list()).items;
-    assert.deepEqual(rebuilt.map((i) => [i.id, i.totalTokens, i.estimated]), [['t2', 280, true], ['t1', 100, undefined]]);
+    assert.deepEqual(
+      rebuilt.map((i) => [i.id, i.totalTokens, i.estimated]),
+      [
+        ['t2', 280, true],
+        ['t1', 100, undefined],
+      ],
+    );
   });
 
   it('pages newest first and searches title and premise, any case, every word', async () => {
     const store = new HistoryStore(dir);
     const premises = ['A lighthouse keeper and an otter', 'The dragon who hated gold', 'An otter learns to sail'];
-    for (let i = 0; i < 30; i++) await store.save(story(`p${i}`, 1000 + i, { title: i === 8 ? 'Dragon Tales' : `Story ${i}`, controls: { ...CONTROLS, premise: premises[i % 3]! } }));
+    for (let i = 0; i < 30; i++)
+      await store.save(
+        story(`p${i}`, 1000 + i, {
+          title: i === 8 ? 'Dragon Tales' : `Story ${i}`,
+          controls: { ...CONTROLS, premise: premises[i % 3]! },
+        }),
+      );
     const first = await store.page({ offset: 0, limit: 10 });
     assert.equal(first.total, 30);
-    assert.deepEqual(first.items.map((i) => i.id), Array.from({ length: 10 }, (_, k) => `p${29 - k}`));
+    assert.deepEqual(
+      first.items.map((i) => i.id),
+      Array.from({ length: 10 }, (_, k) => `p${29 - k}`),
+    );
     const last = await store.page({ offset: 25, limit: 10 });
-    assert.deepEqual(last.items.map((i) => i.id), ['p4', 'p3', 'p2', 'p1', 'p0']);
+    assert.deepEqual(
+      last.items.map((i) => i.id),
+      ['p4', 'p3', 'p2', 'p1', 'p0'],
+    );
     const otters = await store.page({ query: 'OTTER', limit: 100 });
     assert.equal(otters.total, 20);
     const sail = await store.page({ query: '  otter   sail ', limit: 100 });

@@ -3,7 +3,11 @@ import { modelInfoFromId } from '../../../src/core/story/models';
 
 describe('modelInfoFromId', () => {
   it('names a model, and an inference profile, by its id: a short name a person can tell apart, and the provider', () => {
-    assert.deepEqual(modelInfoFromId('amazon.nova-lite-v1:0'), { id: 'amazon.nova-lite-v1:0', name: 'Nova Lite', provider: 'Amazon' });
+    assert.deepEqual(modelInfoFromId('amazon.nova-lite-v1:0'), {
+      id: 'amazon.nova-lite-v1:0',
+      name: 'Nova Lite',
+      provider: 'Amazon',
+    });
     assert.deepEqual(modelInfoFromId('us.anthropic.claude-haiku-4-5-20251001-v1:0'), {
       id: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
       name: 'Claude Haiku 4.5',
@@ -17,6 +21,9 @@ describe('modelInfoFromId', () => {
 
   it('gives every default model a different name', () => {
     const ids = ['amazon.nova-lite-v1:0', 'amazon.nova-micro-v1:0', 'amazon.nova-pro-v1:0', 'amazon.nova-premier-v1:0'];
-    assert.deepEqual(ids.map((id) => modelInfoFromId(id).name), ['Nova Lite', 'Nova Micro', 'Nova Pro', 'Nova Premier']);
+    assert.deepEqual(
+      ids.map((id) => modelInfoFromId(id).name),
+      ['Nova Lite', 'Nova Micro', 'Nova Pro', 'Nova Premier'],
+    );
   });
 });

@@ -38,7 +38,8 @@ interface Converse {
 class RecordingHandler extends NodeHttpHandler {
   readonly sent: Converse[] = [];
   override async handle(request: Parameters<NodeHttpHandler['handle']>[0], options?: HttpHandlerOptions) {
-    if (request.path.endsWith('/converse-stream')) this.sent.push(JSON.parse(Buffer.from(request.body as Uint8Array).toString('utf8')) as Converse);
+    if (request.path.endsWith('/converse-stream'))
+      this.sent.push(JSON.parse(Buffer.from(request.body as Uint8Array).toString('utf8')) as Converse);
     return super.handle(request, options);
   }
 }
@@ -97,7 +98,10 @@ describe('StoryService against the emulator', function () {
     const file = join(dir, 'usage', 'user.json');
     const seed = { version: 1, days: {} };
     const [a, b] = [service({ usage: { file, initial: seed } }), service({ usage: { file, initial: seed } })];
-    const [ra, rb] = await Promise.all([a.generate(CONTROLS), b.generate({ ...CONTROLS, premise: 'A robot named Bolt learns to bake bread.' })]);
+    const [ra, rb] = await Promise.all([
+      a.generate(CONTROLS),
+      b.generate({ ...CONTROLS, premise: 'A robot named Bolt learns to bake bread.' }),
+    ]);
     await Promise.all([a.refreshUsage(), b.refreshUsage()]);
     for (const s of [a, b]) {
       assert.equal(s.usageToday().requests, 2);
@@ -110,14 +114,21 @@ describe('StoryService against the emulator', function () {
     const s = service({ usage: { save: (state) => void usageSaves.push(state) } });
     const deltas: string[] = [];
     const starts: string[] = [];
-    const cold = await s.generate(CONTROLS, 'amazon.nova-lite-v1:0', { onDelta: (t) => deltas.push(t), onStart: (st) => starts.push(st.storyId) });
+    const cold = await s.generate(CONTROLS, 'amazon.nova-lite-v1:0', {
+      onDelta: (t) => deltas.push(t),
+      onStart: (st) => starts.push(st.storyId),
+    });
     assert.equal(cold.status, 'done', JSON.stringify(cold.error));
     assert.ok(cold.text.length > 200, cold.text);
     assert.equal(deltas.join(''), cold.text, 'the batched deltas add up to the story');
     assert.deepEqual(starts, [cold.storyId]);
     assert.equal(cold.stopReason, 'end_turn');
     assert.ok(cold.usage && cold.usage.outputTokens > 50 && cold.usage.inputTokens > 0, JSON.stringify(cold.usage));
-    assert.ok(cold.cost && Math.abs(cold.cost.amount - (cold.usage.inputTokens * 0.00006 + cold.usage.outputTokens * 0.00024) / 1000) < 1e-12);
+    assert.ok(
+      cold.cost &&
+        Math.abs(cold.cost.amount - (cold.usage.inputTokens * 0.00006 + cold.usage.outputTokens * 0.00024) / 1000) <
+          1e-12,
+    );
     assert.match(cold.usageLabel ?? '', /^[\d,]+ tokens · ≈ \$0\.\d+ \(estimate\)$/);
     assert.deepEqual(cognitoCalls(emu), { getId: 1, getCredentials: 1, initiateAuth: 0 });
 
@@ -138,7 +149,10 @@ describe('StoryService against the emulator', function () {
     const files = await readdir(dir);
     assert.deepEqual(files.sort(), [`${cold.storyId}.json`, `${warm.storyId}.json`].sort(), 'no temp files left');
     const raw = (await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')))).join('\n');
-    assert.ok(!/eyJ[\w-]{10,}|ASIA[0-9A-Z]{16}|SessionToken|@example\.com/.test(raw), 'no tokens, keys or email in the history');
+    assert.ok(
+      !/eyJ[\w-]{10,}|ASIA[0-9A-Z]{16}|SessionToken|@example\.com/.test(raw),
+      'no tokens, keys or email in the history',
+    );
   });
 
   it('keeps each user to their own credentials, and sign-out drops them', async () => {
@@ -148,7 +162,9 @@ describe('StoryService against the emulator', function () {
     emu.resetCounters();
     // The same service switching user (another sign-in) must exchange again.
     const switching = { current: user.sessions };
-    const s2 = service({ sessions: { peek: () => switching.current.peek(), getSession: () => switching.current.getSession() } });
+    const s2 = service({
+      sessions: { peek: () => switching.current.peek(), getSession: () => switching.current.getSession() },
+    });
     await s2.generate(CONTROLS);
     switching.current = other.sessions;
     await s2.generate(CONTROLS);
@@ -180,7 +196,13 @@ describe('StoryService against the emulator', function () {
   });
 
   it('a stream cut mid-way (exception frame) keeps the partial story and offers continue', async () => {
-    emu.fault({ kind: 'cut', operation: 'ConverseStream', afterTokens: 12, mode: 'exception', exception: 'modelStreamErrorException' });
+    emu.fault({
+      kind: 'cut',
+      operation: 'ConverseStream',
+      afterTokens: 12,
+      mode: 'exception',
+      exception: 'modelStreamErrorException',
+    });
     await expectCut(service(), emu, /ModelStreamErrorException/);
   });
 
@@ -196,8 +218,15 @@ describe('StoryService against the emulator', function () {
     assert.ok(more.text.startsWith(first.text) && more.text.length > first.text.length);
     const continued = handler.sent[1]!;
     assert.deepEqual(continued.system, [{ text: SYSTEM_PROMPT }]);
-    assert.deepEqual(continued.messages.map((m) => m.role), ['user', 'assistant', 'user']);
-    assert.equal(continued.messages[0]!.content[0]!.text, handler.sent[0]!.messages[0]!.content[0]!.text, 'the original brief');
+    assert.deepEqual(
+      continued.messages.map((m) => m.role),
+      ['user', 'assistant', 'user'],
+    );
+    assert.equal(
+      continued.messages[0]!.content[0]!.text,
+      handler.sent[0]!.messages[0]!.content[0]!.text,
+      'the original brief',
+    );
     assert.equal(continued.messages[1]!.content[0]!.text, first.text.trimEnd());
     assert.equal(continued.messages[2]!.content[0]!.text, CONTINUE_INSTRUCTION);
 
@@ -231,10 +260,18 @@ describe('StoryService against the emulator', function () {
   });
 
   it('not signed in: a signIn action and no story created', async () => {
-    const s = service({ sessions: { peek: async () => undefined, getSession: () => Promise.reject(new Error('unused')) } });
-    await assert.rejects(s.generate(CONTROLS), (e: StoryError) => e instanceof StoryError && e.code === 'notSignedIn' && e.actions.join() === 'signIn');
+    const s = service({
+      sessions: { peek: async () => undefined, getSession: () => Promise.reject(new Error('unused')) },
+    });
+    await assert.rejects(
+      s.generate(CONTROLS),
+      (e: StoryError) => e instanceof StoryError && e.code === 'notSignedIn' && e.actions.join() === 'signIn',
+    );
     assert.deepEqual(await readdir(dir).catch(() => []), []);
-    await assert.rejects(s.generate({ ...CONTROLS, premise: '' }), (e: StoryError) => e.code === 'invalidControls' && e.message === 'Premise is required.');
+    await assert.rejects(
+      s.generate({ ...CONTROLS, premise: '' }),
+      (e: StoryError) => e.code === 'invalidControls' && e.message === 'Premise is required.',
+    );
   });
 
   it("network down: can't reach Bedrock, retry, and the session stays", async () => {
@@ -242,7 +279,11 @@ describe('StoryService against the emulator', function () {
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     const port = (dead.address() as { port: number }).port;
     await new Promise<void>((r) => dead.close(() => r()));
-    const s = createStoryService({ config: configFor(emu, { 'endpoints.bedrockRuntime': `http://127.0.0.1:${port}` }), sessions: user.sessions, historyDir: dir });
+    const s = createStoryService({
+      config: configFor(emu, { 'endpoints.bedrockRuntime': `http://127.0.0.1:${port}` }),
+      sessions: user.sessions,
+      historyDir: dir,
+    });
     services.push(s);
     const out = await s.generate(CONTROLS);
     assert.equal(out.status, 'failed');
@@ -265,7 +306,10 @@ describe('StoryService against the emulator', function () {
     emu.fault({ kind: 'error', operation: 'ListFoundationModels', error: 'AccessDeniedException', count: 1 });
     const fallback = await s.listModels();
     assert.equal(fallback.source, 'settings');
-    assert.deepEqual(fallback.models.map((m) => m.id), ['amazon.nova-lite-v1:0', 'amazon.nova-micro-v1:0', 'amazon.nova-pro-v1:0']);
+    assert.deepEqual(
+      fallback.models.map((m) => m.id),
+      ['amazon.nova-lite-v1:0', 'amazon.nova-micro-v1:0', 'amazon.nova-pro-v1:0'],
+    );
     assert.match(fallback.reason ?? '', /may not list Bedrock models/);
   });
 
@@ -292,10 +336,24 @@ describe('StoryService against the emulator', function () {
       assert.ok(viaHttpModule >= 1, 'the Bedrock request went through http.request');
 
       // The trap: the SDK's default handler is HTTP/2, which that patch never sees.
-      const rawClient = new BedrockRuntimeClient({ region: verbose.region, endpoint: verbose.endpoints.bedrockRuntime, credentials: { accessKeyId: 'ASIAXXXXXXXXXXXXXXXX', secretAccessKey: 'x', sessionToken: 'x' } });
-      await rawClient.send(new ConverseStreamCommand({ modelId: 'amazon.nova-lite-v1:0', messages: [{ role: 'user', content: [{ text: 'hi' }] }] })).catch(() => undefined);
+      const rawClient = new BedrockRuntimeClient({
+        region: verbose.region,
+        endpoint: verbose.endpoints.bedrockRuntime,
+        credentials: { accessKeyId: 'ASIAXXXXXXXXXXXXXXXX', secretAccessKey: 'x', sessionToken: 'x' },
+      });
+      await rawClient
+        .send(
+          new ConverseStreamCommand({
+            modelId: 'amazon.nova-lite-v1:0',
+            messages: [{ role: 'user', content: [{ text: 'hi' }] }],
+          }),
+        )
+        .catch(() => undefined);
       rawClient.destroy();
-      assert.ok(lines.some((l) => l.startsWith('bedrock ConverseStream') && l.includes('(h2)')), 'the default client used h2');
+      assert.ok(
+        lines.some((l) => l.startsWith('bedrock ConverseStream') && l.includes('(h2)')),
+        'the default client used h2',
+      );
       u.sessions.dispose();
     } finally {
       (http as { request: typeof http.request }).request = original;
@@ -340,7 +398,10 @@ describe('StoryService streaming at a realistic rate', function () {
         if (streamed.length > 60 && !abortedAt) {
           // Read the history file while it streams (saved every 100 ms here), then stop.
           setTimeout(async () => {
-            midStream = JSON.parse(await readFile(join(dir, `${storyId}.json`), 'utf8')) as { status: string; text: string };
+            midStream = JSON.parse(await readFile(join(dir, `${storyId}.json`), 'utf8')) as {
+              status: string;
+              text: string;
+            };
             abortedAt = performance.now();
             controller.abort();
           }, 300);
@@ -355,7 +416,10 @@ describe('StoryService streaming at a realistic rate', function () {
     assert.ok(out.text.length > 60);
     assert.equal(out.text, streamed, 'every streamed piece was delivered and kept');
     assert.equal(midStream?.status, 'streaming');
-    assert.ok(midStream && midStream.text.length > 0 && out.text.startsWith(midStream.text), 'the file had the text so far');
+    assert.ok(
+      midStream && midStream.text.length > 0 && out.text.startsWith(midStream.text),
+      'the file had the text so far',
+    );
     const saved = await s.history.get(out.storyId);
     assert.equal(saved?.status, 'stopped');
     assert.equal(saved?.text, out.text);
@@ -379,7 +443,10 @@ describe('StoryService streaming at a realistic rate', function () {
   it('a story that was streaming when the process died is listed as stopped, with its text', async () => {
     const controller = new AbortController();
     let storyId = '';
-    const running = s.generate(CONTROLS, undefined, { signal: controller.signal, onStart: (st) => (storyId = st.storyId) });
+    const running = s.generate(CONTROLS, undefined, {
+      signal: controller.signal,
+      onStart: (st) => (storyId = st.storyId),
+    });
     await new Promise((r) => setTimeout(r, 400));
     // Another process (a new HistoryStore over the same directory) after the writer's lease ran
     // out sees what a crash would leave.
@@ -389,7 +456,11 @@ describe('StoryService streaming at a realistic rate', function () {
     assert.equal(item?.status, 'stopped');
     assert.equal(item?.elsewhere, undefined);
     assert.ok(((await afterCrash.get(storyId))?.text.length ?? 0) > 0, 'the text generated so far survived');
-    assert.equal((await s.history.list()).items.find((i) => i.id === storyId)?.status, 'streaming', 'the living process still streams it');
+    assert.equal(
+      (await s.history.list()).items.find((i) => i.id === storyId)?.status,
+      'streaming',
+      'the living process still streams it',
+    );
     controller.abort();
     await running;
   });
@@ -397,7 +468,10 @@ describe('StoryService streaming at a realistic rate', function () {
   it('another window sees a story this one is writing as being written elsewhere, and may not continue it', async () => {
     const controller = new AbortController();
     let storyId = '';
-    const running = s.generate(CONTROLS, undefined, { signal: controller.signal, onStart: (st) => (storyId = st.storyId) });
+    const running = s.generate(CONTROLS, undefined, {
+      signal: controller.signal,
+      onStart: (st) => (storyId = st.storyId),
+    });
     await new Promise((r) => setTimeout(r, 400));
     const windowB = createStoryService({ config: configFor(emu), sessions: user.sessions, historyDir: dir });
     try {
@@ -405,13 +479,24 @@ describe('StoryService streaming at a realistic rate', function () {
       assert.deepEqual([item?.status, item?.elsewhere], ['streaming', true]);
       const stored = await windowB.history.get(storyId);
       assert.ok(stored && windowB.history.writtenElsewhere(stored));
-      for (const attempt of [() => windowB.continue(storyId), () => windowB.refine(storyId, 'Shorter'), () => windowB.regenerate(storyId)]) {
-        await assert.rejects(attempt(), (e: StoryError) => e.code === 'busy' && /another VS Code window/.test(e.message));
+      for (const attempt of [
+        () => windowB.continue(storyId),
+        () => windowB.refine(storyId, 'Shorter'),
+        () => windowB.regenerate(storyId),
+      ]) {
+        await assert.rejects(
+          attempt(),
+          (e: StoryError) => e.code === 'busy' && /another VS Code window/.test(e.message),
+        );
       }
       controller.abort();
       await running;
       const after = (await windowB.history.list()).items.find((i) => i.id === storyId);
-      assert.deepEqual([after?.status, after?.elsewhere], ['stopped', undefined], 'once it ends, it is an ordinary story again');
+      assert.deepEqual(
+        [after?.status, after?.elsewhere],
+        ['stopped', undefined],
+        'once it ends, it is an ordinary story again',
+      );
     } finally {
       controller.abort();
       windowB.dispose();

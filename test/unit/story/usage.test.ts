@@ -14,7 +14,11 @@ import {
 
 describe('story usage and cost', () => {
   it('reads metadata.usage, filling a missing total', () => {
-    assert.deepEqual(toUsage({ inputTokens: 100, outputTokens: 900 }), { inputTokens: 100, outputTokens: 900, totalTokens: 1000 });
+    assert.deepEqual(toUsage({ inputTokens: 100, outputTokens: 900 }), {
+      inputTokens: 100,
+      outputTokens: 900,
+      totalTokens: 1000,
+    });
     assert.equal(toUsage(undefined), undefined);
   });
 
@@ -29,7 +33,13 @@ describe('story usage and cost', () => {
   });
 
   it('formats tokens and cost for people', () => {
-    assert.equal(formatUsage({ inputTokens: 234, outputTokens: 1000, totalTokens: 1234 }, { amount: 0.0003, currency: 'USD', estimated: true }), '1,234 tokens · ≈ $0.0003 (estimate)');
+    assert.equal(
+      formatUsage(
+        { inputTokens: 234, outputTokens: 1000, totalTokens: 1234 },
+        { amount: 0.0003, currency: 'USD', estimated: true },
+      ),
+      '1,234 tokens · ≈ $0.0003 (estimate)',
+    );
     assert.equal(formatCost({ amount: 1.254, currency: 'USD', estimated: true }), '≈ $1.25 (estimate)');
     assert.equal(formatCost({ amount: 0.00001, currency: 'USD', estimated: true }), '≈ < $0.0001 (estimate)');
     assert.equal(formatCost(null), 'no price set');
@@ -40,10 +50,20 @@ describe('story usage and cost', () => {
     const morning = new Date(2025, 5, 1, 9, 0);
     const evening = new Date(2025, 5, 1, 23, 59);
     const nextDay = new Date(2025, 5, 2, 0, 1);
-    let ledger = recordUsage(EMPTY_LEDGER, { inputTokens: 10, outputTokens: 90, totalTokens: 100 }, { amount: 0.001, currency: 'USD', estimated: true }, morning);
+    let ledger = recordUsage(
+      EMPTY_LEDGER,
+      { inputTokens: 10, outputTokens: 90, totalTokens: 100 },
+      { amount: 0.001, currency: 'USD', estimated: true },
+      morning,
+    );
     ledger = recordUsage(ledger, { inputTokens: 5, outputTokens: 45, totalTokens: 50 }, null, evening);
     ledger = parseLedger(JSON.parse(JSON.stringify(ledger)));
-    ledger = recordUsage(ledger, { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, { amount: 0.5, currency: 'USD', estimated: true }, nextDay);
+    ledger = recordUsage(
+      ledger,
+      { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+      { amount: 0.5, currency: 'USD', estimated: true },
+      nextDay,
+    );
     const first = daySummary(ledger, morning);
     assert.equal(first.date, localDateKey(morning));
     assert.equal(first.date, '2025-06-01');
@@ -61,10 +81,19 @@ describe('story usage and cost', () => {
 
   it('keeps only the last 90 days and drops malformed persisted data', () => {
     let ledger = EMPTY_LEDGER;
-    for (let d = 0; d < 100; d++) ledger = recordUsage(ledger, { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, null, new Date(2025, 0, 1 + d, 12));
+    for (let d = 0; d < 100; d++)
+      ledger = recordUsage(
+        ledger,
+        { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+        null,
+        new Date(2025, 0, 1 + d, 12),
+      );
     assert.equal(Object.keys(ledger.days).length, 90);
     assert.ok(!('2025-01-01' in ledger.days));
-    assert.deepEqual(parseLedger({ version: 1, days: { '2025-01-01': { inputTokens: -1 }, nonsense: {} } }), EMPTY_LEDGER);
+    assert.deepEqual(
+      parseLedger({ version: 1, days: { '2025-01-01': { inputTokens: -1 }, nonsense: {} } }),
+      EMPTY_LEDGER,
+    );
     assert.deepEqual(parseLedger('garbage'), EMPTY_LEDGER);
   });
 });

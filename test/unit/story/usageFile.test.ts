@@ -23,7 +23,11 @@ describe('usage totals shared by windows', () => {
     const windowA = new UsageLedgerFile(path);
     const windowB = new UsageLedgerFile(path);
     const add = (w: UsageLedgerFile) => w.update((state) => recordUsage(state, USAGE, COST, AT));
-    await Promise.all(Array.from({ length: 25 }, (_, i) => add(i % 2 ? windowA : windowB)).concat(Array.from({ length: 25 }, (_, i) => add(i % 2 ? windowB : windowA))));
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) => add(i % 2 ? windowA : windowB)).concat(
+        Array.from({ length: 25 }, (_, i) => add(i % 2 ? windowB : windowA)),
+      ),
+    );
     const day = daySummary(await windowA.read(), AT);
     assert.equal(day.requests, 50);
     assert.equal(day.totalTokens, 5000);
@@ -34,7 +38,10 @@ describe('usage totals shared by windows', () => {
     this.timeout(30_000);
     const path = join(dir, 'shared.json');
     const script = join(__dirname, 'fixtures', 'addUsage.ts');
-    const run = () => promisify(execFile)(process.execPath, ['--import', 'tsx', script, path, '20'], { cwd: join(__dirname, '..', '..', '..') });
+    const run = () =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', script, path, '20'], {
+        cwd: join(__dirname, '..', '..', '..'),
+      });
     await Promise.all([run(), run(), run()]);
     assert.equal(daySummary(await new UsageLedgerFile(path).read(), new Date()).requests, 60);
   });
@@ -54,7 +61,10 @@ describe('usage totals shared by windows', () => {
     const path = join(dir, 'l.json');
     await writeFile(`${path}.lock`, '');
     const live = new UsageLedgerFile(path, { lockWaitMs: 100 });
-    await assert.rejects(live.update((s) => s), /another window held the usage totals/);
+    await assert.rejects(
+      live.update((s) => s),
+      /another window held the usage totals/,
+    );
     const afterCrash = new UsageLedgerFile(path, { staleLockMs: 0 });
     await afterCrash.update((s) => recordUsage(s, USAGE, COST, AT));
     assert.equal(daySummary(await afterCrash.read(), AT).requests, 1);

@@ -22,7 +22,10 @@ describe('story webview HTML', () => {
       cspOf(storyHtml(options)),
       `default-src 'none'; script-src 'nonce-AAAAAAAAAAAAAAAAAAAAAA=='; style-src ${cspSource}; font-src ${cspSource}; img-src ${cspSource} data:`,
     );
-    assert.equal(storyCsp('x', 'n'), "default-src 'none'; script-src 'nonce-n'; style-src x; font-src x; img-src x data:");
+    assert.equal(
+      storyCsp('x', 'n'),
+      "default-src 'none'; script-src 'nonce-n'; style-src x; font-src x; img-src x data:",
+    );
   });
 
   it('never allows inline code or eval', () => {
@@ -42,11 +45,18 @@ describe('story webview HTML', () => {
   });
 
   it('adds the codicon stylesheet only when given', () => {
-    assert.match(storyHtml({ ...options, codiconsUri: 'https://x/codicon.css' }), /<link rel="stylesheet" href="https:\/\/x\/codicon.css" id="vscode-codicon-stylesheet">/);
+    assert.match(
+      storyHtml({ ...options, codiconsUri: 'https://x/codicon.css' }),
+      /<link rel="stylesheet" href="https:\/\/x\/codicon.css" id="vscode-codicon-stylesheet">/,
+    );
   });
 
   it('escapes the title and URIs', () => {
-    const html = storyHtml({ ...options, title: '</title><script>alert(1)</script>', styleUri: 'x"><script>alert(1)</script>' });
+    const html = storyHtml({
+      ...options,
+      title: '</title><script>alert(1)</script>',
+      styleUri: 'x"><script>alert(1)</script>',
+    });
     assert.equal((html.match(/<script/g) ?? []).length, 1);
     assert.match(html, /<title>&lt;\/title&gt;&lt;script&gt;/);
   });
@@ -60,7 +70,10 @@ describe('story webview HTML', () => {
 
   it("accepts a multi-source cspSource (code-server's \"'self' https://…\")", () => {
     const multi = "'self' https://*.vscode-cdn.net";
-    assert.equal(cspOf(storyHtml({ ...options, cspSource: multi })), `default-src 'none'; script-src 'nonce-${options.nonce}'; style-src ${multi}; font-src ${multi}; img-src ${multi} data:`);
+    assert.equal(
+      cspOf(storyHtml({ ...options, cspSource: multi })),
+      `default-src 'none'; script-src 'nonce-${options.nonce}'; style-src ${multi}; font-src ${multi}; img-src ${multi} data:`,
+    );
   });
 
   it('makes a fresh 128-bit nonce each time', () => {

@@ -8,9 +8,17 @@ const STOP: Record<string, string> = { end_turn: 'end_turn', max_tokens: 'max_to
 export const claude: FamilyAdapter = {
   defaultMaxTokens: 4096,
   request(body, model) {
-    if (typeof body.anthropic_version !== 'string') throw invalid('Malformed input request: #: required key [anthropic_version] not found, please reformat your input and try again.');
-    if (body.max_tokens === undefined) throw invalid('Malformed input request: #: required key [max_tokens] not found, please reformat your input and try again.');
-    const { texts, userText } = readMessages(body.messages, (b) => (isObj(b) && b.type === 'text' && typeof b.text === 'string' ? b.text : null));
+    if (typeof body.anthropic_version !== 'string')
+      throw invalid(
+        'Malformed input request: #: required key [anthropic_version] not found, please reformat your input and try again.',
+      );
+    if (body.max_tokens === undefined)
+      throw invalid(
+        'Malformed input request: #: required key [max_tokens] not found, please reformat your input and try again.',
+      );
+    const { texts, userText } = readMessages(body.messages, (b) =>
+      isObj(b) && b.type === 'text' && typeof b.text === 'string' ? b.text : null,
+    );
     return {
       inputTexts: [...systemTexts(body.system), ...texts],
       prompt: userText,
@@ -34,13 +42,29 @@ export const claude: FamilyAdapter = {
   chunks(model, r, latencyMs) {
     return {
       head: [
-        { type: 'message_start', message: { id: 'msg_bdrk_local', type: 'message', role: 'assistant', model: model.model.modelId, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: r.inputTokens, output_tokens: 1 } } },
+        {
+          type: 'message_start',
+          message: {
+            id: 'msg_bdrk_local',
+            type: 'message',
+            role: 'assistant',
+            model: model.model.modelId,
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage: { input_tokens: r.inputTokens, output_tokens: 1 },
+          },
+        },
         { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
       ],
       token: (t) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: t } }),
       tail: () => [
         { type: 'content_block_stop', index: 0 },
-        { type: 'message_delta', delta: { stop_reason: STOP[r.stopReason], stop_sequence: r.stopSequence }, usage: { output_tokens: r.outputTokens } },
+        {
+          type: 'message_delta',
+          delta: { stop_reason: STOP[r.stopReason], stop_sequence: r.stopSequence },
+          usage: { output_tokens: r.outputTokens },
+        },
         { type: 'message_stop', ...invocationMetrics(r, latencyMs) },
       ],
     };

@@ -29,7 +29,10 @@ export const nova: FamilyAdapter = {
       tail: () => [
         { contentBlockStop: { contentBlockIndex: 0 } },
         { messageStop: { stopReason: r.stopReason } },
-        { metadata: { usage: { inputTokens: r.inputTokens, outputTokens: r.outputTokens } }, ...invocationMetrics(r, latencyMs) },
+        {
+          metadata: { usage: { inputTokens: r.inputTokens, outputTokens: r.outputTokens } },
+          ...invocationMetrics(r, latencyMs),
+        },
       ],
     };
   },

@@ -8,7 +8,10 @@ const STOP: Record<string, string> = { end_turn: 'FINISH', max_tokens: 'LENGTH',
 export const titan: FamilyAdapter = {
   defaultMaxTokens: 5000,
   request(body, model) {
-    if (typeof body.inputText !== 'string' || body.inputText.trim() === '') throw invalid('Malformed input request: #: required key [inputText] not found, please reformat your input and try again.');
+    if (typeof body.inputText !== 'string' || body.inputText.trim() === '')
+      throw invalid(
+        'Malformed input request: #: required key [inputText] not found, please reformat your input and try again.',
+      );
     const cfg = isObj(body.textGenerationConfig) ? body.textGenerationConfig : {};
     return {
       inputTexts: [body.inputText],
@@ -27,8 +30,23 @@ export const titan: FamilyAdapter = {
   chunks(_model, r, latencyMs) {
     return {
       head: [],
-      token: (t, i) => ({ outputText: t, index: 0, totalOutputTextTokenCount: i + 1, completionReason: null, inputTextTokenCount: i === 0 ? r.inputTokens : null }),
-      tail: () => [{ outputText: '', index: 0, totalOutputTextTokenCount: r.outputTokens, completionReason: STOP[r.stopReason], inputTextTokenCount: null, ...invocationMetrics(r, latencyMs) }],
+      token: (t, i) => ({
+        outputText: t,
+        index: 0,
+        totalOutputTextTokenCount: i + 1,
+        completionReason: null,
+        inputTextTokenCount: i === 0 ? r.inputTokens : null,
+      }),
+      tail: () => [
+        {
+          outputText: '',
+          index: 0,
+          totalOutputTextTokenCount: r.outputTokens,
+          completionReason: STOP[r.stopReason],
+          inputTextTokenCount: null,
+          ...invocationMetrics(r, latencyMs),
+        },
+      ],
     };
   },
 };
