@@ -8,36 +8,45 @@
 // - a session is used only with the pool, client and endpoints it came from (its origin);
 // - time is the server's: lifetimes are measured from when the tokens arrived, not from `iat`
 //   against a local clock that may be minutes off.
+import * as v from 'valibot';
 import { AuthError, endsSession, toAuthError } from './errors';
-import {
-  NOT_CONFIGURED_MESSAGE,
-  ORIGIN_CHANGED,
-  originChangedMessage,
-  parseOrigin,
-  sameOrigin,
-  UNBOUND_MESSAGE,
-} from './origin';
+import { NOT_CONFIGURED_MESSAGE, ORIGIN_CHANGED, originChangedMessage, sameOrigin, UNBOUND_MESSAGE } from './origin';
 import type { SessionOrigin } from './origin';
-
-export interface Session {
-  readonly idToken: string;
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  /** `cognito:username`: the name SECRET_HASH uses on refresh (not always the email). */
-  readonly username: string;
-  readonly email: string;
-  readonly sub: string;
-  /** Epoch ms when the access token was issued and when it expires, by the server's clock. */
-  readonly issuedAt: number;
-  readonly expiresAt: number;
-  /** Epoch ms by the local clock when the tokens arrived; with issuedAt, the clock skew. */
-  readonly receivedAt?: number;
-  /** Where the tokens came from; set by the sign-in, kept by every refresh. */
-  readonly origin?: SessionOrigin;
-}
 
 /** Cognito's `sub`: a UUID. It names a folder, so nothing else is accepted. */
 export const SUB_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const Text = v.pipe(v.string(), v.nonEmpty());
+const Time = v.pipe(v.number(), v.finite());
+
+const OriginSchema = v.strictObject({
+  region: v.string(),
+  userPoolId: v.string(),
+  clientId: v.string(),
+  cognitoIdp: v.string(),
+  identityPoolId: v.string(),
+  cognitoIdentity: v.string(),
+});
+
+/** The session as stored in SecretStorage (JSON). */
+const SessionSchema = v.strictObject({
+  idToken: Text,
+  accessToken: Text,
+  refreshToken: Text,
+  /** `cognito:username`: the name SECRET_HASH uses on refresh (not always the email). */
+  username: Text,
+  email: Text,
+  sub: v.pipe(v.string(), v.regex(SUB_PATTERN)),
+  /** Epoch ms when the access token was issued and when it expires, by the server's clock. */
+  issuedAt: Time,
+  expiresAt: Time,
+  /** Epoch ms by the local clock when the tokens arrived; with issuedAt, the clock skew. */
+  receivedAt: v.exactOptional(Time),
+  /** Where the tokens came from; set by the sign-in, kept by every refresh. */
+  origin: v.exactOptional(v.pipe(OriginSchema, v.readonly())),
+});
+
+export type Session = Readonly<v.InferOutput<typeof SessionSchema>>;
 
 /** The one SecretStorage key, wrapped; it holds the session as JSON. */
 export interface SessionStore {
@@ -380,6 +389,7 @@ export class SessionManager {
   }
 }
 
+/** The stored session, or undefined when it is not one (it is then cleared). */
 export function parseSession(raw: string): Session | undefined {
   let value: unknown;
   try {
@@ -387,18 +397,8 @@ export function parseSession(raw: string): Session | undefined {
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  const strings = ['idToken', 'accessToken', 'refreshToken', 'username', 'email', 'sub'] as const;
-  const numbers = ['issuedAt', 'expiresAt'] as const;
-  if (!strings.every((k) => typeof v[k] === 'string' && v[k] !== '')) return undefined;
-  if (!numbers.every((k) => typeof v[k] === 'number' && Number.isFinite(v[k]))) return undefined;
-  if (!SUB_PATTERN.test(v.sub as string)) return undefined;
-  if (v.receivedAt !== undefined && !(typeof v.receivedAt === 'number' && Number.isFinite(v.receivedAt)))
-    return undefined;
-  const origin = v.origin === undefined ? undefined : parseOrigin(v.origin);
-  if (v.origin !== undefined && !origin) return undefined;
-  return value as Session;
+  const result = v.safeParse(SessionSchema, value);
+  return result.success ? result.output : undefined;
 }
 
 /** When the tokens expire by the local clock: the server's lifetime from when they arrived. */

@@ -553,4 +553,33 @@ describe('SessionManager', () => {
       assert.equal(parseSession(JSON.stringify({ ...good, sub })), undefined, sub);
     }
   });
+
+  it('reads only the stored shape: no unknown fields, a whole origin, finite times', () => {
+    const good = session(clock, 1);
+    const origin = {
+      region: 'us-east-1',
+      userPoolId: 'us-east-1_A',
+      clientId: 'c',
+      cognitoIdp: '',
+      identityPoolId: 'us-east-1:1',
+      cognitoIdentity: '',
+    };
+    assert.deepEqual(parseSession(JSON.stringify({ ...good, receivedAt: 5, origin })), {
+      ...good,
+      receivedAt: 5,
+      origin,
+    });
+    for (const bad of [
+      { ...good, password: 'x' },
+      { ...good, origin: { ...origin, region: undefined } },
+      { ...good, origin: { ...origin, extra: 1 } },
+      { ...good, receivedAt: 'soon' },
+      { ...good, expiresAt: null },
+      { ...good, email: '' },
+    ]) {
+      assert.equal(parseSession(JSON.stringify(bad)), undefined, JSON.stringify(bad));
+    }
+    assert.equal(parseSession('[1]'), undefined);
+    assert.equal(parseSession('{'), undefined);
+  });
 });
