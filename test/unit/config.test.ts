@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   checkSetting,
@@ -13,8 +12,9 @@ import {
 import type { SettingKey, StringSettingKey } from '../../src/core/config';
 import { DEFAULT_PASSWORD_POLICY } from '../../src/core/auth/validation';
 import { loadStack } from '../../emulator/src/template';
+import { readManifest } from '../support/manifest';
 
-const manifest = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
+const manifest = readManifest();
 const declared: Record<
   string,
   { pattern?: string; enum?: string[]; default?: unknown; markdownDescription?: string; scope?: string }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
+import { readManifest } from '../support/manifest';
 
 const root = join(__dirname, '../..');
 
@@ -18,7 +19,7 @@ interface Walkthrough {
   steps: Step[];
 }
 
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const manifest = readManifest();
 const walkthroughs: Walkthrough[] = manifest.contributes.walkthroughs ?? [];
 const commands = new Set<string>(manifest.contributes.commands.map((c: { command: string }) => c.command));
 

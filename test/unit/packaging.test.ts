@@ -58,7 +58,7 @@ function walkthroughMedia(): string[] {
 describe('packaging', function () {
   this.timeout(30_000);
 
-  it('.vscodeignore ships only what runs: the bundles, media, manifest, README, CHANGELOG, LICENSE', () => {
+  it('.vscodeignore ships only what runs: the bundles, media, manifest and its strings, README, CHANGELOG, LICENSE', () => {
     // Make sure files that must never ship exist, so the check is not vacuous.
     const planted = [join(root, 'dist/extension.js.map'), join(root, 'dist/should-not-ship.ts')];
     mkdirSync(join(root, 'dist'), { recursive: true });
@@ -70,12 +70,19 @@ describe('packaging', function () {
         .map((l) => l.trim())
         .filter(Boolean);
       const allowed =
-        /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|media\/[\w.-]+\.(png|svg|css|js)|media\/walkthrough\/[\w.-]+\.md|dist\/[\w.-]+\.js|dist\/webview\/[\w.-]+\.(js|css))$/;
+        /^(package\.json|package\.nls\.json|README\.md|CHANGELOG\.md|LICENSE|media\/[\w.-]+\.(png|svg|css|js)|media\/walkthrough\/[\w.-]+\.md|dist\/[\w.-]+\.js|dist\/webview\/[\w.-]+\.(js|css))$/;
       assert.deepEqual(
         files.filter((f) => !allowed.test(f)),
         [],
       );
-      for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png']) {
+      for (const required of [
+        'package.json',
+        'package.nls.json',
+        'README.md',
+        'CHANGELOG.md',
+        'LICENSE',
+        'media/icon.png',
+      ]) {
         assert.ok(files.includes(required), `${required} is missing from the package`);
       }
     } finally {
@@ -133,6 +140,7 @@ describe('packaging', function () {
     it('contains the manifest, the bundles, the webview, the icon, README, CHANGELOG, LICENSE and the walkthrough media', () => {
       const required = [
         'extension/package.json',
+        'extension/package.nls.json',
         'extension/dist/extension.js',
         'extension/dist/signin.js',
         'extension/dist/aws.js',
@@ -174,7 +182,7 @@ describe('packaging', function () {
       );
       // And nothing beyond what runs: the same allowlist as `vsce ls`, under extension/.
       const allowed =
-        /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|media\/[\w.-]+\.(png|svg|css|js)|media\/walkthrough\/[\w.-]+\.md|dist\/[\w.-]+\.js|dist\/webview\/[\w.-]+\.(js|css)))$/;
+        /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|package\.nls\.json|readme\.md|changelog\.md|LICENSE\.txt|media\/[\w.-]+\.(png|svg|css|js)|media\/walkthrough\/[\w.-]+\.md|dist\/[\w.-]+\.js|dist\/webview\/[\w.-]+\.(js|css)))$/;
       assert.deepEqual(
         entries.filter((e) => !allowed.test(e)),
         [],
