@@ -1,6 +1,7 @@
 // Token usage and the cost estimate. Prices come from `storyteller.modelPrices` (USD per 1,000
 // tokens); an unknown model has no price rather than a guessed one. Daily totals are a pure
 // accumulator over a JSON-serialisable shape that whoever owns storage persists.
+import * as v from 'valibot';
 import type { ModelPrice } from '../config';
 import { baseModelId } from './prompt';
 
@@ -94,17 +95,21 @@ export function formatUsage(usage: Usage, cost: Cost | null): string {
 
 // ───────────── Daily totals ─────────────
 
-export interface DayTotals {
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly totalTokens: number;
+const Count = v.pipe(v.number(), v.finite(), v.minValue(0));
+
+const DayTotalsSchema = v.strictObject({
+  inputTokens: Count,
+  outputTokens: Count,
+  totalTokens: Count,
   /** Generations counted (new stories, continues, refines…). */
-  readonly requests: number;
+  requests: Count,
   /** Sum of the estimates that had a price. */
-  readonly costUsd: number;
+  costUsd: Count,
   /** Tokens of requests whose model had no price: the cost is then a lower bound. */
-  readonly unpricedTokens: number;
-}
+  unpricedTokens: Count,
+});
+
+export type DayTotals = Readonly<v.InferOutput<typeof DayTotalsSchema>>;
 
 /** JSON-serialisable; keyed by local date `YYYY-MM-DD`. */
 export interface UsageLedgerState {
@@ -171,18 +176,19 @@ export function daySummary(state: UsageLedgerState, at: Date): DaySummary {
   return { ...day, date, cost, label };
 }
 
+const DAY_KEY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The file's frame; each day is checked on its own, so one bad day does not lose the others. */
+const LedgerSchema = v.strictObject({ version: v.literal(1), days: v.record(v.string(), v.unknown()) });
+
 /** Reads a persisted ledger, dropping anything malformed instead of failing. */
 export function parseLedger(raw: unknown): UsageLedgerState {
-  if (typeof raw !== 'object' || raw === null || (raw as { version?: unknown }).version !== 1) return EMPTY_LEDGER;
+  const ledger = v.safeParse(LedgerSchema, raw);
+  if (!ledger.success) return EMPTY_LEDGER;
   const days: Record<string, DayTotals> = {};
-  const rawDays = (raw as { days?: unknown }).days;
-  if (typeof rawDays !== 'object' || rawDays === null) return EMPTY_LEDGER;
-  for (const [key, value] of Object.entries(rawDays)) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(key) || typeof value !== 'object' || value === null) continue;
-    const v = value as Record<string, unknown>;
-    const fields = ['inputTokens', 'outputTokens', 'totalTokens', 'requests', 'costUsd', 'unpricedTokens'] as const;
-    if (!fields.every((f) => typeof v[f] === 'number' && Number.isFinite(v[f]) && (v[f] as number) >= 0)) continue;
-    days[key] = Object.fromEntries(fields.map((f) => [f, v[f]])) as unknown as DayTotals;
+  for (const [key, value] of Object.entries(ledger.output.days)) {
+    const day = v.safeParse(DayTotalsSchema, value);
+    if (DAY_KEY.test(key) && day.success) days[key] = day.output;
   }
   return { version: 1, days };
 }

@@ -96,4 +96,22 @@ describe('story usage and cost', () => {
     );
     assert.deepEqual(parseLedger('garbage'), EMPTY_LEDGER);
   });
+
+  it('reads each persisted day on its own: a bad day is dropped, the others kept', () => {
+    const day = { inputTokens: 1, outputTokens: 2, totalTokens: 3, requests: 1, costUsd: 0.5, unpricedTokens: 0 };
+    const ledger = parseLedger({
+      version: 1,
+      days: {
+        '2025-01-02': day,
+        '2025-01-03': { ...day, extra: 1 },
+        '2025-01-04': { ...day, costUsd: Number.NaN },
+        '2025-01-05': { ...day, requests: '1' },
+      },
+    });
+    assert.deepEqual(ledger, { version: 1, days: { '2025-01-02': day } });
+    assert.deepEqual(parseLedger({ version: 2, days: {} }), EMPTY_LEDGER);
+    assert.deepEqual(parseLedger({ version: 1, days: [] }), EMPTY_LEDGER);
+    assert.deepEqual(parseLedger({ version: 1, days: {}, owner: 'x' }), EMPTY_LEDGER);
+    assert.deepEqual(parseLedger(null), EMPTY_LEDGER);
+  });
 });
