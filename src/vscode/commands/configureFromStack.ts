@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import * as vscode from 'vscode';
 import { SECTION } from '../../core/config';
 import { notificationSafe } from '../../core/notificationText';
@@ -10,24 +11,21 @@ import type { Log } from '../log';
  * (another extension, a command link), the user still confirms before anything is written.
  * The settings decide where the sign-in goes, so they are written to user settings only.
  */
-export interface ConfigureFromStackArgs {
-  readonly json?: string;
-  readonly file?: string;
-  readonly target?: 'user';
-}
+const ConfigureFromStackArgsSchema = v.strictObject({
+  json: v.optional(v.string()),
+  file: v.optional(v.string()),
+  target: v.optional(v.literal('user')),
+});
+
+export type ConfigureFromStackArgs = Readonly<v.InferOutput<typeof ConfigureFromStackArgsSchema>>;
 
 /** A blocking yes/no question; true only when `action` was chosen. */
 export type Confirm = (message: string, detail: string, action: string) => Promise<boolean>;
 
 /** Commands can be invoked with anything (keybindings, other extensions, menus): accept only our shape. */
 export function toConfigureArgs(value: unknown): ConfigureFromStackArgs {
-  if (typeof value !== 'object' || value === null) return {};
-  const v = value as Record<string, unknown>;
-  const ok =
-    (v.json === undefined || typeof v.json === 'string') &&
-    (v.file === undefined || typeof v.file === 'string') &&
-    (v.target === undefined || v.target === 'user');
-  return ok ? (v as ConfigureFromStackArgs) : {};
+  const result = v.safeParse(ConfigureFromStackArgsSchema, value);
+  return result.success ? result.output : {};
 }
 
 export interface ConfigureFromStackResult {
