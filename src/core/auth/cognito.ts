@@ -24,7 +24,9 @@ import type {
 import type { AuthFlow } from '../config';
 import { AuthError, toAuthError } from './errors';
 import type { Session } from './session';
-import { answerPasswordVerifier, secretHash, startSrp } from './srp';
+import { getFlows } from './flows/getFlows';
+import type { CognitoWire } from './flows/flow';
+import { secretHash } from './srp';
 import { createTokenVerifier } from './tokens';
 import type { TokenVerifier } from './tokens';
 import { normalizeCode, normalizeEmail } from './validation';
@@ -68,6 +70,8 @@ export interface TotpSetup {
 export class CognitoAuth {
   private readonly client: CognitoIdentityProviderClient;
   private readonly verify: TokenVerifier;
+  /** What the sign-in flows may send (flows/flow.ts). */
+  private readonly wire: CognitoWire;
 
   constructor(private readonly options: CognitoOptions) {
     this.client = new CognitoIdentityProviderClient({
@@ -82,6 +86,35 @@ export class CognitoAuth {
       clientId: options.clientId,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     });
+    this.wire = {
+      userPoolId: options.userPoolId,
+      initiate: async (authFlow, username, parameters) => {
+        const hash = await this.secretHashParameter(username);
+        return this.call(() =>
+          this.client.send(
+            new InitiateAuthCommand({
+              ClientId: options.clientId,
+              AuthFlow: authFlow,
+              AuthParameters: { ...parameters, ...hash },
+            }),
+          ),
+        );
+      },
+      respond: async (challenge, username, responses, session) => {
+        const hash = await this.secretHashParameter(username);
+        return this.call(() =>
+          this.client.send(
+            new RespondToAuthChallengeCommand({
+              ClientId: options.clientId,
+              ChallengeName: challenge,
+              ChallengeResponses: { ...responses, ...hash },
+              ...(session ? { Session: session } : {}),
+            }),
+          ),
+        );
+      },
+      next: (out, username) => this.next(out, username),
+    };
   }
 
   dispose(): void {
@@ -167,53 +200,17 @@ export class CognitoAuth {
     );
   }
 
-  /** Starts a sign-in with the configured flow; SRP keeps the password on this machine. */
+  /** Starts a sign-in with the flow the settings choose (getFlows); SRP keeps the password here. */
   async signIn(email: string, password: string): Promise<SignInStep> {
-    const username = normalizeEmail(email);
-    const authHash = await this.secretHashParameter(username);
-
-    if (this.options.authFlow === 'USER_PASSWORD_AUTH') {
-      const out = await this.call(() =>
-        this.client.send(
-          new InitiateAuthCommand({
-            ClientId: this.options.clientId,
-            AuthFlow: 'USER_PASSWORD_AUTH',
-            AuthParameters: { USERNAME: username, PASSWORD: password, ...authHash },
-          }),
-        ),
+    const [flow] = getFlows({ authFlow: this.options.authFlow });
+    if (!flow)
+      throw new AuthError(
+        `No sign-in flow fits "storyteller.authFlow" ${this.options.authFlow}. Choose USER_SRP_AUTH or USER_PASSWORD_AUTH.`,
+        'NoFlow',
+        'user',
+        'configure',
       );
-      return this.next(out, username);
-    }
-
-    const srp = startSrp();
-    const started = await this.call(() =>
-      this.client.send(
-        new InitiateAuthCommand({
-          ClientId: this.options.clientId,
-          AuthFlow: 'USER_SRP_AUTH',
-          AuthParameters: { USERNAME: username, SRP_A: srp.srpA, ...authHash },
-        }),
-      ),
-    );
-    if (started.ChallengeName !== 'PASSWORD_VERIFIER') return this.next(started, username);
-    // Cognito answers with the internal user id (the sub); the proof and hash must use it.
-    const userId = started.ChallengeParameters?.USER_ID_FOR_SRP ?? username;
-    const claim = answerPasswordVerifier(srp, this.options.userPoolId, password, {
-      ...started.ChallengeParameters,
-      USER_ID_FOR_SRP: userId,
-    });
-    const idHash = await this.secretHashParameter(userId);
-    const out = await this.call(() =>
-      this.client.send(
-        new RespondToAuthChallengeCommand({
-          ClientId: this.options.clientId,
-          ChallengeName: 'PASSWORD_VERIFIER',
-          ChallengeResponses: { ...claim, ...idHash },
-          ...(started.Session ? { Session: started.Session } : {}),
-        }),
-      ),
-    );
-    return this.next(out, userId);
+    return flow.start(this.wire, { username: normalizeEmail(email), password });
   }
 
   /** REFRESH_TOKEN_AUTH; the hash uses `cognito:username`, which may differ from the email. */
@@ -300,22 +297,9 @@ export class CognitoAuth {
   ): Promise<SignInStep> {
     if (out.AuthenticationResult) return { kind: 'done', session: await this.toSession(out.AuthenticationResult) };
     const challenge = out.ChallengeName;
-    const session = out.Session;
     const user = out.ChallengeParameters?.USER_ID_FOR_SRP ?? username;
-    const respond = async (name: string, responses: Record<string, string>) => {
-      const hash = await this.secretHashParameter(user);
-      const answer = await this.call(() =>
-        this.client.send(
-          new RespondToAuthChallengeCommand({
-            ClientId: this.options.clientId,
-            ChallengeName: name as 'NEW_PASSWORD_REQUIRED',
-            ChallengeResponses: { USERNAME: user, ...responses, ...hash },
-            ...(session ? { Session: session } : {}),
-          }),
-        ),
-      );
-      return this.next(answer, user);
-    };
+    const respond = async (name: 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA', responses: Record<string, string>) =>
+      this.next(await this.wire.respond(name, user, { USERNAME: user, ...responses }, out.Session), user);
 
     switch (challenge) {
       case 'NEW_PASSWORD_REQUIRED':
@@ -328,41 +312,8 @@ export class CognitoAuth {
           kind: 'mfa-code',
           respond: (code) => respond('SOFTWARE_TOKEN_MFA', { SOFTWARE_TOKEN_MFA_CODE: normalizeCode(code) }),
         };
-      case 'MFA_SETUP': {
-        // Associate with the challenge session, then verify; Cognito then answers with a new session.
-        const associated = await this.call(() =>
-          this.client.send(new AssociateSoftwareTokenCommand({ ...(session ? { Session: session } : {}) })),
-        );
-        const secret = associated.SecretCode!;
-        return {
-          kind: 'mfa-setup',
-          secret,
-          otpauthUri: this.otpauthUri(user.includes('@') ? user : 'account', secret),
-          respond: async (code) => {
-            const verified = await this.call(() =>
-              this.client.send(
-                new VerifySoftwareTokenCommand({
-                  UserCode: normalizeCode(code),
-                  FriendlyDeviceName: 'Bedrock Storyteller',
-                  ...(associated.Session ? { Session: associated.Session } : {}),
-                }),
-              ),
-            );
-            const hash = await this.secretHashParameter(user);
-            const answer = await this.call(() =>
-              this.client.send(
-                new RespondToAuthChallengeCommand({
-                  ClientId: this.options.clientId,
-                  ChallengeName: 'MFA_SETUP',
-                  ChallengeResponses: { USERNAME: user, ...hash },
-                  ...(verified.Session ? { Session: verified.Session } : {}),
-                }),
-              ),
-            );
-            return this.next(answer, user);
-          },
-        };
-      }
+      case 'MFA_SETUP':
+        return this.mfaSetup(user, out.Session);
       default:
         throw new AuthError(
           `Cognito asked for a sign-in step this extension does not support (${challenge ?? 'none'}). Ask your administrator to use password or authenticator-app sign-in.`,
@@ -370,6 +321,31 @@ export class CognitoAuth {
           'user',
         );
     }
+  }
+
+  /** Associates an app with the challenge session, then verifies; Cognito then answers with a new session. */
+  private async mfaSetup(user: string, session: string | undefined): Promise<SignInStep> {
+    const associated = await this.call(() =>
+      this.client.send(new AssociateSoftwareTokenCommand({ ...(session ? { Session: session } : {}) })),
+    );
+    const secret = associated.SecretCode!;
+    return {
+      kind: 'mfa-setup',
+      secret,
+      otpauthUri: this.otpauthUri(user.includes('@') ? user : 'account', secret),
+      respond: async (code) => {
+        const verified = await this.call(() =>
+          this.client.send(
+            new VerifySoftwareTokenCommand({
+              UserCode: normalizeCode(code),
+              FriendlyDeviceName: 'Bedrock Storyteller',
+              ...(associated.Session ? { Session: associated.Session } : {}),
+            }),
+          ),
+        );
+        return this.next(await this.wire.respond('MFA_SETUP', user, { USERNAME: user }, verified.Session), user);
+      },
+    };
   }
 
   private toSession(result: AuthenticationResultType): Promise<Session> {
