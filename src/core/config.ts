@@ -1,6 +1,7 @@
 // Reads the `storyteller.*` settings into one typed, validated object.
 // The shapes here are the same contract as `contributes.configuration` in package.json;
 // test/unit/config.test.ts keeps the two in step.
+import * as v from 'valibot';
 import { endpointProblem } from './auth/endpoints';
 import { DEFAULT_PASSWORD_POLICY } from './auth/validation';
 import type { PasswordPolicy } from './auth/validation';
@@ -99,12 +100,11 @@ export const SETTING_RULES = {
   'endpoints.bedrock': URL_RULE,
 } as const satisfies Record<string, SettingRule>;
 
-/** A setting whose value is an array or object: checked by a function instead of a pattern. */
+/** A setting whose value is an array or object: checked by a schema instead of a pattern. */
 interface StructuredRule<T> {
   readonly default: T;
   readonly expected: string;
-  /** Returns the value when it is fine, otherwise undefined. */
-  readonly parse: (value: unknown) => T | undefined;
+  readonly schema: v.GenericSchema<unknown, T>;
 }
 
 const MODEL_ID = SETTING_RULES.modelId.pattern;
@@ -117,49 +117,61 @@ export const DEFAULT_MODEL_PRICES: Readonly<Record<string, ModelPrice>> = {
   'amazon.nova-premier-v1:0': { input: 0.0025, output: 0.0125 },
 };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isPrice = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const Dollars = v.pipe(v.number(), v.finite(), v.minValue(0));
+const Flag = (fallback: boolean) => v.optional(v.boolean(), fallback);
+
+/** Model ids, trimmed (a pasted id often carries a stray space), each once. */
+const ModelsSchema = v.pipe(
+  v.array(v.pipe(v.string(), v.trim(), v.regex(MODEL_ID))),
+  v.maxLength(50),
+  v.transform((ids) => [...new Set(ids)]),
+);
+
+// A plain object whose every key is a model id: valibot's record alone would take an array, and skip "__proto__".
+const ModelPricesSchema = v.pipe(
+  v.custom<Record<string, unknown>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x)),
+  v.check((x) => Object.keys(x).every((id) => MODEL_ID.test(id))),
+  v.record(v.string(), v.strictObject({ input: Dollars, output: Dollars })),
+);
+
+/** Any field left out takes the template's value. */
+const PasswordPolicySchema = v.strictObject({
+  minimumLength: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(6), v.maxValue(99)),
+    DEFAULT_PASSWORD_POLICY.minimumLength,
+  ),
+  requireLowercase: Flag(DEFAULT_PASSWORD_POLICY.requireLowercase),
+  requireUppercase: Flag(DEFAULT_PASSWORD_POLICY.requireUppercase),
+  requireNumbers: Flag(DEFAULT_PASSWORD_POLICY.requireNumbers),
+  requireSymbols: Flag(DEFAULT_PASSWORD_POLICY.requireSymbols),
+});
 
 export const STRUCTURED_RULES = {
   models: {
     default: ['amazon.nova-lite-v1:0', 'amazon.nova-micro-v1:0', 'amazon.nova-pro-v1:0'],
     expected: 'a list of up to 50 Bedrock model or inference-profile ids',
-    parse: (v: unknown) =>
-      Array.isArray(v) && v.length <= 50 && v.every((id) => typeof id === 'string' && MODEL_ID.test(id.trim()))
-        ? [...new Set(v.map((id: string) => id.trim()))]
-        : undefined,
+    schema: ModelsSchema,
   } satisfies StructuredRule<string[]>,
   modelPrices: {
     default: DEFAULT_MODEL_PRICES,
     expected: 'an object mapping model ids to { "input": dollars, "output": dollars } per 1,000 tokens',
-    parse: (v: unknown) => {
-      if (!isRecord(v)) return undefined;
-      const prices: Record<string, ModelPrice> = {};
-      for (const [id, price] of Object.entries(v)) {
-        if (!MODEL_ID.test(id) || !isRecord(price) || !isPrice(price.input) || !isPrice(price.output)) return undefined;
-        if (Object.keys(price).some((k) => k !== 'input' && k !== 'output')) return undefined;
-        prices[id] = { input: price.input as number, output: price.output as number };
-      }
-      return prices;
-    },
+    schema: ModelPricesSchema,
   } satisfies StructuredRule<Record<string, ModelPrice>>,
   passwordPolicy: {
     default: DEFAULT_PASSWORD_POLICY,
     expected:
       'an object like {"minimumLength": 10, "requireLowercase": true, "requireUppercase": true, "requireNumbers": true, "requireSymbols": true}, with minimumLength from 6 to 99',
-    parse: (v: unknown): PasswordPolicy | undefined => {
-      if (!isRecord(v)) return undefined;
-      const policy = { ...DEFAULT_PASSWORD_POLICY, ...v };
-      const flags = ['requireLowercase', 'requireUppercase', 'requireNumbers', 'requireSymbols'] as const;
-      const known = new Set<string>(['minimumLength', ...flags]);
-      if (Object.keys(v).some((k) => !known.has(k))) return undefined;
-      if (!Number.isInteger(policy.minimumLength) || policy.minimumLength < 6 || policy.minimumLength > 99)
-        return undefined;
-      if (flags.some((f) => typeof policy[f] !== 'boolean')) return undefined;
-      return policy;
-    },
+    schema: PasswordPolicySchema,
   } satisfies StructuredRule<PasswordPolicy>,
 } as const;
+
+type StructuredValues = { -readonly [K in StructuredKey]: v.InferOutput<(typeof STRUCTURED_RULES)[K]['schema']> };
+
+/** The value of a structured setting when it is fine, otherwise undefined. */
+function parseStructured<K extends StructuredKey>(key: K, value: unknown): StructuredValues[K] | undefined {
+  const result = v.safeParse(STRUCTURED_RULES[key].schema, value);
+  return result.success ? (result.output as StructuredValues[K]) : undefined;
+}
 
 /**
  * The settings that decide where the user's password, tokens and client secret go. They are
@@ -187,7 +199,7 @@ export function checkSetting(key: SettingKey, value: unknown): ConfigProblem | u
   const setting = `${SECTION}.${key}`;
   if (key in STRUCTURED_RULES) {
     const rule = STRUCTURED_RULES[key as StructuredKey];
-    if (rule.parse(value) !== undefined) return undefined;
+    if (parseStructured(key as StructuredKey, value) !== undefined) return undefined;
     return { setting, value, message: `Setting "${setting}" is ${describe(value)}, but it must be ${rule.expected}.` };
   }
   const rule: SettingRule = SETTING_RULES[key as StringSettingKey];
@@ -226,10 +238,10 @@ export function readConfig(get: (key: SettingKey) => unknown): ConfigResult {
     if (problem) problems.push(problem);
     else values[key] = value as string;
   }
-  const structured = {} as { -readonly [K in StructuredKey]: ReturnType<(typeof STRUCTURED_RULES)[K]['parse']> };
+  const structured = {} as Partial<StructuredValues>;
   for (const key of Object.keys(STRUCTURED_RULES) as StructuredKey[]) {
     const value = get(key) ?? STRUCTURED_RULES[key].default;
-    const parsed = STRUCTURED_RULES[key].parse(value);
+    const parsed = parseStructured(key, value);
     if (parsed === undefined) problems.push(checkSetting(key, value)!);
     else Object.assign(structured, { [key]: parsed });
   }

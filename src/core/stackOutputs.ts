@@ -1,5 +1,6 @@
 // Turns the JSON of `aws cloudformation describe-stacks` or `sam list stack-outputs --output json`
 // into the settings that point the extension at a deployed backend.
+import * as v from 'valibot';
 import { checkSetting, regionMismatches } from './config';
 import type { ConfigProblem } from './config';
 import { notificationSafe } from './notificationText';
@@ -17,11 +18,6 @@ export type StackSettings = { readonly [K in (typeof STACK_OUTPUTS)[keyof typeof
 export type StackOutputsResult =
   | { readonly ok: true; readonly settings: StackSettings; readonly stackName?: string }
   | { readonly ok: false; readonly message: string };
-
-interface Output {
-  OutputKey?: unknown;
-  OutputValue?: unknown;
-}
 
 const HOW =
   'Paste the output of `aws cloudformation describe-stacks --stack-name <name>` or `sam list stack-outputs --stack-name <name> --output json`.';
@@ -106,42 +102,34 @@ interface Candidate {
   outputs: Map<string, unknown>;
 }
 
+// AWS's documents: loose objects, since a stack and an output carry many fields this reads none of.
+const OutputSchema = v.looseObject({ OutputKey: v.string(), OutputValue: v.optional(v.unknown()) });
+/** `sam list stack-outputs --output json`: a list of outputs and nothing else. */
+const OutputListSchema = v.pipe(v.array(OutputSchema), v.nonEmpty());
+/** One stack of `describe-stacks`; outputs that are not {"OutputKey": string} are skipped. */
+const StackSchema = v.looseObject({ StackName: v.optional(v.unknown()), Outputs: v.array(v.unknown()) });
+const DescribeStacksSchema = v.looseObject({ Stacks: v.array(v.unknown()) });
+
 function findOutputLists(json: unknown): Candidate[] {
-  if (Array.isArray(json)) return isOutputList(json) ? [{ outputs: toMap(json) }] : [];
-  if (!isRecord(json)) return [];
-  if (Array.isArray(json.Stacks)) {
-    return json.Stacks.filter(isRecord)
-      .filter((s) => Array.isArray(s.Outputs))
-      .map((s) => ({
-        ...(typeof s.StackName === 'string' ? { stackName: s.StackName } : {}),
-        outputs: toMap(s.Outputs as unknown[]),
-      }));
-  }
+  if (Array.isArray(json)) return v.is(OutputListSchema, json) ? [{ outputs: toMap(json) }] : [];
+  if (v.is(DescribeStacksSchema, json)) return json.Stacks.filter((s) => v.is(StackSchema, s)).map(candidateOf);
   // A single stack object, as `describe-stacks --query 'Stacks[0]'` prints it.
-  if (Array.isArray(json.Outputs)) {
-    return [
-      { ...(typeof json.StackName === 'string' ? { stackName: json.StackName } : {}), outputs: toMap(json.Outputs) },
-    ];
-  }
-  return [];
+  return v.is(StackSchema, json) ? [candidateOf(json)] : [];
 }
 
-function isOutputList(list: unknown[]): boolean {
-  return list.length > 0 && list.every((o) => isRecord(o) && typeof o.OutputKey === 'string');
+function candidateOf(stack: v.InferOutput<typeof StackSchema>): Candidate {
+  return {
+    ...(typeof stack.StackName === 'string' ? { stackName: stack.StackName } : {}),
+    outputs: toMap(stack.Outputs),
+  };
 }
 
-function toMap(list: unknown[]): Map<string, unknown> {
+function toMap(list: readonly unknown[]): Map<string, unknown> {
   const map = new Map<string, unknown>();
-  for (const o of list as Output[]) {
-    if (isRecord(o) && typeof o.OutputKey === 'string') map.set(o.OutputKey, o.OutputValue);
-  }
+  for (const o of list) if (v.is(OutputSchema, o)) map.set(o.OutputKey, o.OutputValue);
   return map;
 }
 
 function missingKeys(outputs: Map<string, unknown>): string[] {
   return Object.keys(STACK_OUTPUTS).filter((k) => !outputs.has(k));
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

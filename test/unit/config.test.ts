@@ -275,6 +275,38 @@ describe('config', () => {
     );
   });
 
+  it('reads the structured settings strictly: model ids trimmed once each, prices per model id, no stray keys', () => {
+    const ok = readConfig(
+      settings({
+        models: [' amazon.nova-lite-v1:0', 'amazon.nova-lite-v1:0 ', 'amazon.nova-pro-v1:0'],
+        modelPrices: { 'amazon.nova-pro-v1:0': { input: 0, output: 1 } },
+      }),
+    );
+    assert.ok(ok.ok);
+    assert.deepEqual(ok.config.models, ['amazon.nova-lite-v1:0', 'amazon.nova-pro-v1:0']);
+    assert.deepEqual(ok.config.modelPrices, { 'amazon.nova-pro-v1:0': { input: 0, output: 1 } });
+    const bad: [string, unknown][] = [
+      ['models', Array.from({ length: 51 }, (_, i) => `amazon.nova-v${i}:0`)],
+      ['models', [1]],
+      ['modelPrices', [{ input: 1, output: 1 }]],
+      ['modelPrices', JSON.parse('{"__proto__": {"input": 1, "output": 1}}')],
+      ['modelPrices', { 'amazon.nova-pro-v1:0': { input: 1, output: 1, cached: 0 } }],
+      ['modelPrices', { 'amazon.nova-pro-v1:0': { input: '1', output: 1 } }],
+      ['modelPrices', { 'not an id': { input: 1, output: 1 } }],
+      ['passwordPolicy', [10]],
+      ['passwordPolicy', { minimumLength: 10.5 }],
+      ['passwordPolicy', { minimumLength: 100 }],
+    ];
+    for (const [key, value] of bad) {
+      const result = readConfig(settings({ [key]: value }));
+      assert.ok(!result.ok, `${key}=${JSON.stringify(value)}`);
+      assert.deepEqual(
+        result.problems.map((p) => p.setting),
+        [`storyteller.${key}`],
+      );
+    }
+  });
+
   it('takes a partial password policy over the defaults', () => {
     const result = readConfig(settings({ passwordPolicy: { minimumLength: 14, requireSymbols: false } }));
     assert.ok(result.ok);
