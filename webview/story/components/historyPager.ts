@@ -1,15 +1,15 @@
 // The history list's search box and paging. The host keeps the history (thousands of stories)
 // and answers one page at a time: the newest, the next ones (Show more), or those whose title
-// or premise has every word typed in the search box. main.ts renders the rows it is handed.
+// or premise has every word typed in the search box. history.ts renders the rows it is handed.
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import { LIMITS } from '../../src/core/story/protocol';
-import type { HistoryItem, HistoryPage, HistoryQuery } from '../../src/core/story/protocol';
+import { LIMITS } from '../../../src/core/story/protocol/limits';
+import type { HistoryItem, HistoryPage, HistoryQuery } from '../../../src/core/story/protocol/wire';
+import { numberFormat } from '../format';
+import { h } from './dom';
 
 /** Stories per request: a first screen and then some. */
 export const HISTORY_PAGE = 50;
-
-const numberFormat = new Intl.NumberFormat('en');
 
 export class HistoryPager {
   /** The search box, above the list. */
@@ -29,17 +29,17 @@ export class HistoryPager {
     private readonly list: (query: HistoryQuery) => Promise<HistoryPage>,
     private readonly show: (page: HistoryPage) => void,
   ) {
-    this.input = el('vscode-textfield', {
+    this.input = h('vscode-textfield', {
       id: 'history-search',
       type: 'search',
       placeholder: 'Search titles and premises',
       'aria-label': 'Search the history by title or premise',
       maxlength: String(LIMITS.searchMax),
     });
-    this.search = el('div', { class: 'history-search', hidden: 'true' }, this.input);
-    this.count = el('p', { class: 'muted history-count', id: 'history-count', role: 'status', 'aria-live': 'polite' });
-    this.more = el('vscode-button', { id: 'history-more', secondary: 'true', hidden: 'true' }, 'Show more');
-    this.footer = el('div', { class: 'history-footer' }, this.count, this.more);
+    this.search = h('div', { class: 'history-search', hidden: true }, this.input);
+    this.count = h('p', { class: 'muted history-count', id: 'history-count', role: 'status', 'aria-live': 'polite' });
+    this.more = h('vscode-button', { id: 'history-more', secondary: true, hidden: true }, 'Show more');
+    this.footer = h('div', { class: 'history-footer' }, this.count, this.more);
     this.input.addEventListener('input', () => {
       const query = this.input.value.trim().slice(0, LIMITS.searchMax);
       if (query === this.query) return;
@@ -117,15 +117,4 @@ export class HistoryPager {
         left > 0 ? `Showing the newest ${numberFormat.format(items.length)} of ${n} stories.` : '';
     }
   }
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string>,
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, k === 'hidden' || k === 'secondary' ? '' : v);
-  e.append(...children);
-  return e;
 }

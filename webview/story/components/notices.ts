@@ -1,0 +1,58 @@
+// The header (who is signed in, today's usage) and the notice under it that says what to do
+// when the panel cannot write stories (signed out, session expired, offline, not configured).
+import type { AuthState } from '../../../src/core/story/protocol/wire';
+import type { Actions } from '../actions';
+import { authLine, usageLine } from '../format';
+import type { PanelState } from '../state';
+import { button, h } from './dom';
+
+export class Notices {
+  readonly header: HTMLElement;
+  readonly notice = h('div', { class: 'notice', hidden: true });
+  private readonly authLine = h('div', { class: 'auth-line', role: 'status', 'aria-live': 'polite' });
+  private readonly usageLine = h('div', { class: 'usage-line' });
+  private last: PanelState | undefined;
+
+  constructor(private readonly actions: Actions) {
+    this.header = h('header', { class: 'top' }, this.authLine, this.usageLine);
+  }
+
+  render(s: PanelState): void {
+    const last = this.last;
+    this.last = s;
+    if (s.usageToday !== last?.usageToday) this.usageLine.textContent = usageLine(s.usageToday);
+    if (s.auth === last?.auth || !s.auth) return;
+    this.authLine.textContent = authLine(s.auth);
+    this.renderNotice(s.auth);
+  }
+
+  private renderNotice(a: AuthState): void {
+    const signIn = (): HTMLElement => button('Sign in', { id: 'notice-sign-in' }, () => this.actions.signIn());
+    switch (a.status) {
+      case 'signedIn':
+        this.notice.hidden = true;
+        this.notice.replaceChildren();
+        return;
+      case 'signedOut':
+        return this.show(a, 'Sign in to write stories.', signIn());
+      case 'sessionExpired':
+        return this.show(a, 'Your session has expired. Sign in again to keep writing.', signIn());
+      case 'offline':
+        return this.show(a, "You're offline. Storyteller reconnects by itself; your draft and history are kept.");
+      case 'unconfigured': {
+        const settings = button('Open settings', { id: 'notice-settings' }, () => this.actions.openSettings());
+        return this.show(
+          a,
+          'Storyteller is not configured yet: set your Cognito and Bedrock settings first.',
+          settings,
+        );
+      }
+    }
+  }
+
+  private show(a: AuthState, text: string, ...buttons: HTMLElement[]): void {
+    this.notice.replaceChildren(h('p', {}, text), ...buttons);
+    this.notice.hidden = false;
+    this.notice.dataset.status = a.status;
+  }
+}

@@ -1,0 +1,203 @@
+// The story part: heading, meta, status line, error box, the streaming text, its actions
+// (Stop, Continue, Regenerate), Refine and Export.
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
+import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
+import { isSafeLink } from '../../../src/core/story/protocol/links';
+import { EXPORT_TARGETS } from '../../../src/core/story/protocol/wire';
+import type { ErrorAction, ExportTarget } from '../../../src/core/story/protocol/wire';
+import type { Actions } from '../actions';
+import { storyMeta } from '../format';
+import { StoryRenderer, createMarkdown } from '../render';
+import type { RenderStats } from '../render';
+import { canRefine, enabled } from '../state';
+import type { ErrorNote, PanelState } from '../state';
+import type { Store } from '../store';
+import { button, h } from './dom';
+
+declare global {
+  interface Window {
+    /** Set by tests and the benchmark before the script runs to get render counters. */
+    __storytellerCollectStats?: boolean;
+    __storytellerStats?: RenderStats;
+  }
+}
+
+const EXPORT_LABELS: Record<ExportTarget, string> = {
+  editor: 'Open in editor',
+  file: 'Save…',
+  insert: 'Insert at cursor',
+  copy: 'Copy',
+};
+
+const ERROR_LABELS: Record<ErrorAction, string> = {
+  retry: 'Retry',
+  continue: 'Continue',
+  signIn: 'Sign in',
+  pickModel: 'Pick another model',
+  openSettings: 'Open settings',
+};
+
+export class StoryPart {
+  readonly element = h('section', { class: 'story-section', 'aria-labelledby': 'story-title' });
+  readonly refineField: VscodeTextfield;
+  private readonly title = h('h2', { id: 'story-title' }, 'Story');
+  private readonly meta = h('div', { class: 'story-meta', id: 'story-meta' });
+  private readonly status = h('div', {
+    class: 'story-status',
+    id: 'story-status',
+    role: 'status',
+    'aria-live': 'polite',
+  });
+  private readonly errorBox = h('div', { class: 'error-box', id: 'story-error', role: 'alert', hidden: true });
+  private readonly text = h('article', {
+    class: 'story',
+    id: 'story',
+    'aria-labelledby': 'story-title',
+    'aria-busy': 'false',
+    tabindex: '0',
+  });
+  private readonly renderer: StoryRenderer;
+  private readonly buttons: Record<'stop' | 'continue' | 'regenerate', VscodeButton>;
+  private readonly exportButtons: VscodeButton[];
+  private readonly refineButton: VscodeButton;
+  private last: PanelState | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly actions: Actions,
+  ) {
+    const stats = window.__storytellerCollectStats === true ? newStats() : undefined;
+    if (stats) window.__storytellerStats = stats;
+    this.renderer = new StoryRenderer(this.text, createMarkdown(), stats);
+    this.buttons = {
+      stop: button('Stop', { id: 'stop', secondary: true, title: 'Stop (Escape)' }, () => void actions.stop()),
+      continue: button('Continue', { id: 'continue', secondary: true }, () => actions.again('continue')),
+      regenerate: button('Regenerate', { id: 'regenerate', secondary: true }, () => actions.again('regenerate')),
+    };
+    this.exportButtons = EXPORT_TARGETS.map((t) =>
+      button(EXPORT_LABELS[t], { id: `export-${t}`, secondary: true }, () => void actions.exportStory(t)),
+    );
+    this.refineField = h('vscode-textfield', { id: 'refine', placeholder: 'e.g. Make the ending happier' });
+    const refineTitle = { id: 'refine-button', secondary: true, title: 'Refine (Ctrl+Enter)' };
+    this.refineButton = button('Refine', refineTitle, () => this.refine());
+    this.build();
+    this.wire();
+  }
+
+  private build(): void {
+    const toolbar = (label: string, ...items: HTMLElement[]): HTMLElement =>
+      h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': label }, ...items);
+    const refine = h(
+      'div',
+      { class: 'refine' },
+      h('vscode-label', { for: 'refine' }, 'Refine with an instruction'),
+      h('div', { class: 'refine-row' }, this.refineField, this.refineButton),
+    );
+    const { stop, continue: more, regenerate } = this.buttons;
+    this.element.append(
+      h('div', { class: 'story-head' }, this.title, toolbar('Story actions', stop, more, regenerate)),
+      this.meta,
+      this.status,
+      this.errorBox,
+      this.text,
+      refine,
+      toolbar('Export', ...this.exportButtons),
+    );
+  }
+
+  private wire(): void {
+    this.refineField.addEventListener('input', () => {
+      const draft = { ...this.store.state.draft, refineInstruction: this.refineField.value };
+      this.store.patch({ draft });
+      this.actions.saveSoon();
+    });
+    // Links in the story never navigate the webview: the host opens safe ones outside.
+    const onLink = (e: MouseEvent): void => {
+      const a = (e.target as Element | null)?.closest?.('a');
+      if (!a || !this.text.contains(a)) return;
+      e.preventDefault();
+      const href = a.getAttribute('href');
+      if (e.type === 'click' && href && isSafeLink(href)) this.actions.openLink(href);
+    };
+    this.text.addEventListener('click', onLink);
+    this.text.addEventListener('auxclick', onLink);
+  }
+
+  /** Refine (the button or Ctrl+Enter in its field). */
+  refine(): void {
+    const instruction = this.refineField.value.trim();
+    if (instruction && canRefine(this.store.state, this.hasText)) this.actions.refine(instruction);
+  }
+
+  get hasText(): boolean {
+    return this.renderer.hasText;
+  }
+
+  /** Replaces the text (opening a story, starting a new one); empty clears it. */
+  resetText(text?: string): void {
+    this.renderer.reset(text);
+  }
+
+  append(text: string): void {
+    this.renderer.append(text);
+  }
+
+  /** Renders what is pending; only then is the story no longer busy. */
+  finish(): void {
+    this.renderer.finish(() => this.setBusy(false));
+  }
+
+  setBusy(busy: boolean): void {
+    this.text.setAttribute('aria-busy', String(busy));
+  }
+
+  fillRefine(instruction: string): void {
+    this.refineField.value = instruction;
+  }
+
+  render(s: PanelState): void {
+    const last = this.last;
+    this.last = s;
+    if (s.shown !== last?.shown || s.models !== last?.models) {
+      this.title.textContent = s.shown?.title ?? 'Story';
+      this.meta.textContent = s.shown ? storyMeta(s, s.shown) : '';
+    }
+    if (s.status !== last?.status) this.status.textContent = s.status;
+    if (s.error !== last?.error) this.renderError(s.error);
+    const on = enabled(s, this.hasText);
+    this.buttons.stop.disabled = !on.stop;
+    this.buttons.continue.disabled = !on.continue;
+    this.buttons.regenerate.disabled = !on.regenerate;
+    this.refineButton.disabled = !on.refine;
+    for (const b of this.exportButtons) b.disabled = !on.export;
+    this.element.dataset.status = s.shown?.status ?? 'empty';
+  }
+
+  private renderError(error: ErrorNote | undefined): void {
+    this.errorBox.hidden = error === undefined;
+    if (!error) return this.errorBox.replaceChildren();
+    const { actions, storyId } = error;
+    const buttons = actions.map((a) =>
+      button(ERROR_LABELS[a], { 'data-action': a, secondary: a !== actions[0] }, () =>
+        this.actions.runErrorAction(a, storyId),
+      ),
+    );
+    const toolbar = buttons.length ? [h('div', { class: 'toolbar' }, ...buttons)] : [];
+    this.errorBox.replaceChildren(h('p', { class: 'error-message' }, error.message), ...toolbar);
+  }
+}
+
+function newStats(): RenderStats {
+  return {
+    deltas: 0,
+    flushes: 0,
+    chars: 0,
+    committedChunks: 0,
+    tailRenders: 0,
+    maxFlushMs: 0,
+    totalFlushMs: 0,
+    slowFlushes: 0,
+  };
+}

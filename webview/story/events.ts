@@ -1,0 +1,229 @@
+// Host events reduced into the panel's state. Pure: what the DOM must do besides re-rendering
+// from state (the streaming text, requests, saving) comes back as effects, applied by main.ts.
+import { EMPTY_DRAFT } from '../../src/core/story/protocol/webviewState';
+import type { HostEvent, HostEvents } from '../../src/core/story/protocol/messages';
+import type { AuthState, Cost, StoryRecord, Usage } from '../../src/core/story/protocol/wire';
+import { titleFromPremise } from '../../src/core/story/prompt';
+import { ELSEWHERE_STATUS, STARTED_STATUS, endedStatus } from './format';
+import { isStreaming, pickModel, usableActions } from './state';
+import type { PanelState, Shown } from './state';
+
+export type Effect =
+  /** Replace the story text (empty: clear it). */
+  | { readonly kind: 'resetText'; readonly text?: string }
+  | { readonly kind: 'append'; readonly text: string }
+  /** Render what is pending, then mark the story no longer busy. */
+  | { readonly kind: 'finish' }
+  /** Mark the story busy (streaming) or not, now. */
+  | { readonly kind: 'busy'; readonly busy: boolean }
+  /** Ask the host for a story; `quiet`: if it is gone, say nothing. */
+  | { readonly kind: 'open'; readonly id: string; readonly quiet: boolean }
+  /** Keep the state (setState, and the host's memory). */
+  | { readonly kind: 'save' }
+  /** Put the draft back into the form; `clear` also drops its error messages. */
+  | { readonly kind: 'fillForm'; readonly clear: boolean }
+  /** Offer the models again and select `value`. */
+  | { readonly kind: 'models'; readonly value: string };
+
+export interface Update {
+  readonly state: PanelState;
+  readonly effects: readonly Effect[];
+}
+
+type Fx = Effect[];
+
+/** Reduces one host event. A `history` event must first have been accepted by the pager. */
+export function reduce(s: PanelState, e: HostEvent): Update {
+  const fx: Fx = [];
+  return { state: step(s, e, fx), effects: fx };
+}
+
+function step(s: PanelState, e: HostEvent, fx: Fx): PanelState {
+  switch (e.type) {
+    case 'state':
+      return onState(s, e.data, fx);
+    case 'story.started':
+      return onStarted(s, e.data, fx);
+    case 'story.delta':
+      if (s.shown?.id === e.data.storyId && isStreaming(s)) fx.push({ kind: 'append', text: e.data.text });
+      return s;
+    case 'story.done': {
+      const d = e.data;
+      return onEnded(s, d.storyId, { status: 'done', usage: d.usage, cost: d.cost, stopReason: d.stopReason }, fx);
+    }
+    case 'story.stopped': {
+      const d = e.data;
+      return onEnded(s, d.storyId, { status: 'stopped', usage: d.usage ?? null, cost: d.cost ?? null }, fx);
+    }
+    case 'story.error':
+      return onError(s, e.data, fx);
+    case 'history':
+      return onHistory(s, e.data, fx);
+    case 'story.opened':
+      return showStory(s, e.data.story, true, fx);
+    case 'restore':
+      return onRestore(s, e.data, fx);
+    case 'usage.today':
+      return { ...s, usageToday: e.data };
+  }
+}
+
+function onState(s: PanelState, d: HostEvents['state'], fx: Fx): PanelState {
+  const was = s.auth?.status;
+  let next = followUser({ ...s, auth: d.auth }, d.auth, fx);
+  if (was !== undefined && was !== d.auth.status) next = { ...next, status: '' };
+  next = { ...next, models: d.models, defaultModelId: d.defaultModelId };
+  return withModels(next, fx);
+}
+
+/** Offers the models and selects the draft's one, or another if it is not offered. */
+function withModels(s: PanelState, fx: Fx): PanelState {
+  const value = pickModel(s.models, s.draft.modelId, s.defaultModelId);
+  fx.push({ kind: 'models', value });
+  return value ? { ...s, draft: { ...s.draft, modelId: value } } : s;
+}
+
+/** Clears what belonged to another user; opens the saved story once its owner is signed in. */
+function followUser(s: PanelState, a: AuthState, fx: Fx): PanelState {
+  const email = a.status === 'signedIn' || a.status === 'offline' ? a.email : undefined;
+  let next = s;
+  const otherUser = email !== undefined && s.owner !== undefined && email !== s.owner;
+  if (a.status === 'signedOut' || a.status === 'unconfigured' || otherUser) {
+    const hadSome = s.owner !== undefined || s.shown !== undefined || s.history.length > 0;
+    next = hadSome ? clearUser(s, fx) : { ...s, owner: undefined };
+  } else if (a.status === 'sessionExpired') {
+    // The same person may sign in again: their draft waits (another user's sign-in clears it), the rest goes.
+    next = { ...clearStory(s, fx), savedStoryId: undefined, usageToday: undefined, history: [], historyOmitted: 0 };
+  }
+  if (email !== undefined && next.owner === undefined) {
+    next = { ...next, owner: email };
+    fx.push({ kind: 'save' });
+  }
+  if (email !== undefined && next.savedStoryId) {
+    if (!next.shown) fx.push({ kind: 'open', id: next.savedStoryId, quiet: true });
+    next = { ...next, savedStoryId: undefined };
+  }
+  return next;
+}
+
+/**
+ * Another user signed in, or this one signed out: nothing of theirs stays on screen or in the
+ * saved state (story, usage, history, draft, errors).
+ */
+function clearUser(s: PanelState, fx: Fx): PanelState {
+  const next: PanelState = {
+    ...clearStory(s, fx),
+    owner: undefined,
+    lastAction: undefined,
+    savedStoryId: undefined,
+    usageToday: undefined,
+    history: [],
+    historyOmitted: 0,
+    draft: { ...EMPTY_DRAFT, modelId: s.draft.modelId },
+  };
+  fx.push({ kind: 'fillForm', clear: true }, { kind: 'save' });
+  return next;
+}
+
+function clearStory(s: PanelState, fx: Fx): PanelState {
+  fx.push({ kind: 'resetText' }, { kind: 'busy', busy: false });
+  return { ...s, shown: undefined, status: '', error: undefined };
+}
+
+function onStarted(s: PanelState, d: HostEvents['story.started'], fx: Fx): PanelState {
+  const keep = d.kind === 'continue' && s.shown?.id === d.storyId;
+  if (!keep) fx.push({ kind: 'resetText' });
+  fx.push({ kind: 'busy', busy: true }, { kind: 'save' });
+  const title = keep && s.shown ? s.shown.title : titleFromPremise(d.controls.premise);
+  const shown: Shown = {
+    id: d.storyId,
+    title,
+    modelId: d.modelId,
+    status: 'streaming',
+    usage: null,
+    cost: null,
+    stopReason: '',
+  };
+  return { ...s, shown, error: undefined, status: STARTED_STATUS[d.kind] };
+}
+
+interface Ending {
+  readonly status: 'done' | 'stopped';
+  readonly usage: Usage | null;
+  readonly cost: Cost | null;
+  readonly stopReason?: string;
+}
+
+function onEnded(s: PanelState, storyId: string, end: Ending, fx: Fx): PanelState {
+  if (!s.shown || s.shown.id !== storyId) return s;
+  fx.push({ kind: 'finish' });
+  const stopReason = end.stopReason ?? '';
+  const shown = { ...s.shown, status: end.status, usage: end.usage, cost: end.cost, stopReason };
+  return { ...s, shown, status: endedStatus(end.status, stopReason) };
+}
+
+function onError(s: PanelState, d: HostEvents['story.error'], fx: Fx): PanelState {
+  let next = s;
+  if (d.storyId && s.shown?.id === d.storyId) {
+    if (!d.partialKept) fx.push({ kind: 'resetText' });
+    fx.push({ kind: 'finish' });
+    const status = d.partialKept ? 'The story stopped early. The text so far is kept.' : 'The story failed.';
+    next = { ...s, shown: { ...s.shown, status: 'failed' }, status };
+  } else if (d.storyId) {
+    return s; // About another story.
+  }
+  const actions = usableActions(
+    next,
+    d.actions.filter((a) => a !== 'continue' || d.partialKept),
+  );
+  const error = { message: d.message, actions, ...(d.storyId ? { storyId: d.storyId } : {}) };
+  return { ...next, error };
+}
+
+function onHistory(s: PanelState, page: HostEvents['history'], fx: Fx): PanelState {
+  // The other window finished the story on screen: show how it ended.
+  const shown = s.shown;
+  if (shown?.elsewhere && !page.items.some((i) => i.id === shown.id && i.elsewhere))
+    fx.push({ kind: 'open', id: shown.id, quiet: false });
+  return { ...s, history: page.items, historyOmitted: page.omitted ?? 0 };
+}
+
+/** A new panel for the same user: the form and story of the one that was closed. */
+function onRestore(s: PanelState, d: HostEvents['restore'], fx: Fx): PanelState {
+  if (!s.fresh) return s;
+  fx.push({ kind: 'fillForm', clear: false });
+  const next = withModels({ ...s, fresh: false, draft: d.draft }, fx);
+  if (d.storyId && !s.shown) fx.push({ kind: 'open', id: d.storyId, quiet: true });
+  fx.push({ kind: 'save' });
+  return next;
+}
+
+function showStory(s: PanelState, story: StoryRecord, announce: boolean, fx: Fx): PanelState {
+  const elsewhere = story.elsewhere === true;
+  const wasElsewhere = s.shown?.id === story.id && s.shown.elsewhere === true;
+  const title = story.title || titleFromPremise(story.controls.premise);
+  fx.push({ kind: 'resetText', text: story.text }, { kind: 'busy', busy: story.status === 'streaming' && !elsewhere });
+  fx.push({ kind: 'save' });
+  const status = elsewhere
+    ? ELSEWHERE_STATUS
+    : wasElsewhere
+      ? 'The other window finished writing this story.'
+      : announce
+        ? `Opened “${title}”.`
+        : s.status;
+  const { id, modelId, usage, cost } = story;
+  const shown: Shown = { id, title, modelId, status: story.status, usage, cost, stopReason: '', elsewhere };
+  return { ...s, shown, status, error: undefined };
+}
+
+/** A story the host sent (history.open's answer); `announce` says so on the status line. */
+export function storyShown(s: PanelState, story: StoryRecord, announce: boolean): Update {
+  const fx: Fx = [];
+  return { state: showStory(s, story, announce, fx), effects: fx };
+}
+
+/** Nothing on screen any more (the story shown was deleted). */
+export function storyCleared(s: PanelState): Update {
+  const fx: Fx = [];
+  return { state: clearStory(s, fx), effects: fx };
+}

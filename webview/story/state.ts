@@ -1,0 +1,238 @@
+// The panel's state as plain data, and the rules read from it: which buttons are enabled, what
+// the form turns into. No DOM here: the rules are unit-tested in Node (test/unit/webview).
+import { AUDIENCES, LENGTHS, validateControls } from '../../src/core/story/protocol/controls';
+import { EMPTY_DRAFT } from '../../src/core/story/protocol/webviewState';
+import type { StoryControls } from '../../src/core/story/protocol/controls';
+import type { HostEvents, ParamsOf } from '../../src/core/story/protocol/messages';
+import type { StoryDraft, WebviewState } from '../../src/core/story/protocol/webviewState';
+import type {
+  AuthState,
+  Cost,
+  ErrorAction,
+  HistoryItem,
+  ModelInfo,
+  StoryStatus,
+  Usage,
+} from '../../src/core/story/protocol/wire';
+
+/** Requests that start a stream; the last one is kept for Retry. */
+export type StoryAction =
+  | { method: 'generate'; params: ParamsOf<'generate'> }
+  | { method: 'continue' | 'regenerate'; params: ParamsOf<'continue'> }
+  | { method: 'refine'; params: ParamsOf<'refine'> };
+
+/** The story on screen. */
+export interface Shown {
+  readonly id: string;
+  /** As shown in the heading. */
+  readonly title: string;
+  readonly modelId: string;
+  readonly status: StoryStatus;
+  readonly usage: Usage | null;
+  readonly cost: Cost | null;
+  readonly stopReason: string;
+  /** Being written in another VS Code window: shown, but not continued, stopped or deleted here. */
+  readonly elsewhere?: boolean;
+}
+
+/** The error box: a message and the buttons that may fix it. */
+export interface ErrorNote {
+  readonly message: string;
+  readonly actions: readonly ErrorAction[];
+  /** The story it is about (Continue continues that one). */
+  readonly storyId?: string;
+}
+
+export interface PanelState {
+  readonly auth: AuthState | undefined;
+  readonly models: readonly ModelInfo[];
+  readonly defaultModelId: string;
+  readonly usageToday: HostEvents['usage.today'] | undefined;
+  readonly history: readonly HistoryItem[];
+  /** Older stories the host left out of the list. */
+  readonly historyOmitted: number;
+  readonly shown: Shown | undefined;
+  /** The status line belongs to the last action: each action replaces it. */
+  readonly status: string;
+  readonly error: ErrorNote | undefined;
+  readonly lastAction: StoryAction | undefined;
+  /** A stream request is waiting for its acknowledgement. */
+  readonly busy: boolean;
+  /** The form as typed, the refine instruction and the model. */
+  readonly draft: StoryDraft;
+  /** The email of the user whose draft, story and history are on show; another user's are cleared. */
+  readonly owner: string | undefined;
+  /** The story saved with the state, opened once the host says the same user is signed in. */
+  readonly savedStoryId: string | undefined;
+  /** Started without saved state and nothing typed yet: the host's memory of a closed panel may fill it. */
+  readonly fresh: boolean;
+}
+
+export function initialState(saved: WebviewState | undefined): PanelState {
+  return {
+    auth: undefined,
+    models: [],
+    defaultModelId: '',
+    usageToday: undefined,
+    history: [],
+    historyOmitted: 0,
+    shown: undefined,
+    status: '',
+    error: undefined,
+    lastAction: undefined,
+    busy: false,
+    draft: saved?.draft ?? EMPTY_DRAFT,
+    owner: saved?.owner,
+    savedStoryId: saved?.storyId,
+    fresh: saved === undefined,
+  };
+}
+
+/** What setState keeps (no story text, no secrets). */
+export function toWebviewState(s: PanelState): WebviewState {
+  return {
+    version: 1,
+    draft: s.draft,
+    ...(s.shown ? { storyId: s.shown.id } : {}),
+    ...(s.owner ? { owner: s.owner } : {}),
+  };
+}
+
+// ───────────── What is enabled when ─────────────
+
+export function isSignedIn(s: PanelState): boolean {
+  return s.auth?.status === 'signedIn';
+}
+
+/** A story streams into this panel (not one another window is writing). */
+export function isStreaming(s: PanelState): boolean {
+  return s.shown?.status === 'streaming' && !s.shown.elsewhere;
+}
+
+/** Signed in and nothing in flight: a new stream may start. */
+export function canWrite(s: PanelState): boolean {
+  return isSignedIn(s) && !s.busy && !isStreaming(s);
+}
+
+export function canGenerate(s: PanelState): boolean {
+  return canWrite(s) && s.models.length > 0;
+}
+
+export function canStop(s: PanelState): boolean {
+  return isStreaming(s);
+}
+
+/** `hasText`: the story on screen has text (the renderer knows, deltas included). */
+export function canContinue(s: PanelState, hasText: boolean): boolean {
+  return canWrite(s) && s.shown !== undefined && hasText && s.shown.status !== 'streaming';
+}
+
+export function canRegenerate(s: PanelState): boolean {
+  return canWrite(s) && s.shown !== undefined && s.shown.elsewhere !== true;
+}
+
+export function canRefine(s: PanelState, hasText: boolean): boolean {
+  return (
+    canWrite(s) &&
+    s.shown !== undefined &&
+    hasText &&
+    s.shown.elsewhere !== true &&
+    s.draft.refineInstruction.trim() !== ''
+  );
+}
+
+export function canExport(s: PanelState, hasText: boolean): boolean {
+  return s.shown !== undefined && hasText && !isStreaming(s);
+}
+
+/** A story still being written (here or elsewhere) cannot be deleted. */
+export function canDelete(s: PanelState, item: HistoryItem): boolean {
+  return item.status !== 'streaming' && !(isStreaming(s) && s.shown?.id === item.id);
+}
+
+/** The buttons of the story part, by name. */
+export interface Enabled {
+  readonly generate: boolean;
+  readonly stop: boolean;
+  readonly continue: boolean;
+  readonly regenerate: boolean;
+  readonly refine: boolean;
+  readonly export: boolean;
+}
+
+export function enabled(s: PanelState, hasText: boolean): Enabled {
+  return {
+    generate: canGenerate(s),
+    stop: canStop(s),
+    continue: canContinue(s, hasText),
+    regenerate: canRegenerate(s),
+    refine: canRefine(s, hasText),
+    export: canExport(s, hasText),
+  };
+}
+
+/** Error buttons that can work now: Retry needs a request to re-send. */
+export function usableActions(s: PanelState, actions: readonly ErrorAction[]): ErrorAction[] {
+  return actions.filter((a) => a !== 'retry' || s.lastAction !== undefined);
+}
+
+// ───────────── Draft ↔ controls ─────────────
+
+export type FormField =
+  'premise' | 'genre' | 'audience' | 'tone' | 'length' | 'temperature' | 'characters' | 'setting' | 'model';
+
+/** The controls the draft describes, unchecked: an empty temperature is NaN, so it is reported. */
+export function controlsFromDraft(d: StoryDraft): unknown {
+  const t = d.temperature.trim();
+  return {
+    premise: d.premise,
+    genre: d.genre,
+    audience: d.audience,
+    tone: d.tone,
+    length: d.length,
+    temperature: t === '' ? NaN : Number(t),
+    ...(d.characters.trim() ? { characters: d.characters } : {}),
+    ...(d.setting.trim() ? { setting: d.setting } : {}),
+  };
+}
+
+export interface DraftCheck {
+  /** Valid controls, or undefined when there is any problem. */
+  readonly controls: StoryControls | undefined;
+  /** The first problem of each field, in the order found. */
+  readonly errors: ReadonlyMap<FormField, string>;
+}
+
+export function checkDraft(d: StoryDraft): DraftCheck {
+  const result = validateControls(controlsFromDraft(d));
+  const errors = new Map<FormField, string>();
+  if (!result.ok)
+    for (const e of result.errors) if (!errors.has(e.field as FormField)) errors.set(e.field as FormField, e.message);
+  if (!d.modelId) errors.set('model', 'Pick a model.');
+  return { controls: result.ok && errors.size === 0 ? result.value : undefined, errors };
+}
+
+/** The sentence above Generate that sums up the problems. */
+export function formAlert(errors: ReadonlyMap<FormField, string>): string {
+  if (errors.size === 0) return '';
+  const count = errors.size === 1 ? 'one problem' : `${errors.size} problems`;
+  return `Please fix ${count}: ${[...errors.values()].join(' ')}`;
+}
+
+/** The audience and length the selects show: a value they do not offer falls back to the default. */
+export function shownChoices(d: StoryDraft): { audience: string; length: string } {
+  return {
+    audience: (AUDIENCES as readonly string[]).includes(d.audience) ? d.audience : EMPTY_DRAFT.audience,
+    length: (LENGTHS as readonly string[]).includes(d.length) ? d.length : EMPTY_DRAFT.length,
+  };
+}
+
+/** The model to select: the draft's (with none, the default) if offered, else the first. */
+export function pickModel(models: readonly ModelInfo[], draftModelId: string, defaultModelId: string): string {
+  const wanted = draftModelId || defaultModelId;
+  return models.some((m) => m.id === wanted) ? wanted : (models[0]?.id ?? '');
+}
+
+export function modelName(s: PanelState, id: string): string {
+  return s.models.find((m) => m.id === id)?.name ?? id;
+}
