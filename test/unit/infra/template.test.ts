@@ -69,8 +69,25 @@ describe('infra/template.yaml contract', () => {
       PreSignUpFunction: 'AWS::Serverless::Function',
       PreSignUpPermission: 'AWS::Lambda::Permission',
       PreSignUpLogGroup: 'AWS::Logs::LogGroup',
+      GatewayCallerRole: 'AWS::IAM::Role',
+      StoryGatewayFunction: 'AWS::Serverless::Function',
+      StoryGatewayUrl: 'AWS::Lambda::Url',
+      StoryGatewayLogGroup: 'AWS::Logs::LogGroup',
+      StoryGatewayRole: 'AWS::IAM::Role',
+      BudgetTable: 'AWS::DynamoDB::Table',
     });
     assert.equal(at(template, 'Resources', 'UserPoolDomain')['Condition'], 'HasHostedUiDomain');
+    // Budget mode swaps the users' role: one that reaches Bedrock, or one that reaches only the gateway.
+    assert.equal(at(template, 'Resources', 'AuthenticatedRole')['Condition'], 'DirectMode');
+    for (const id of [
+      'GatewayCallerRole',
+      'StoryGatewayFunction',
+      'StoryGatewayUrl',
+      'StoryGatewayLogGroup',
+      'StoryGatewayRole',
+      'BudgetTable',
+    ])
+      assert.equal(at(template, 'Resources', id)['Condition'], 'BudgetMode', id);
   });
 
   it('has the parameters and defaults of the contract', () => {
@@ -82,13 +99,21 @@ describe('infra/template.yaml contract', () => {
       'AllowedModelIds',
       'AutoConfirmUsers',
       'CallbackUrls',
+      'DailyTokensPerUser',
+      'DailyTokensTotal',
+      'GatewayLogRetentionDays',
       'GenerateClientSecret',
       'HostedUiDomainPrefix',
       'IdTokenValidityMinutes',
       'MfaConfiguration',
       'RefreshTokenValidityDays',
+      'RequestBurstPerUser',
+      'RequestsPerMinutePerUser',
       'TriggerLogRetentionDays',
     ]);
+    // 0 = budgets off: a stack deployed before the gateway existed keeps working unchanged.
+    assert.equal(parameterDefault(template, 'DailyTokensPerUser'), 0);
+    assert.equal(parameterDefault(template, 'DailyTokensTotal'), 0);
     assert.equal(parameterDefault(template, 'AllowSelfSignUp'), 'true');
     assert.equal(parameterDefault(template, 'AllowPlusAddressing'), 'true');
     assert.equal(parameterDefault(template, 'TriggerLogRetentionDays'), 30);
@@ -110,7 +135,14 @@ describe('infra/template.yaml contract', () => {
 
   it('has every output "Configure from Stack Outputs" reads, plus HostedUiDomain, and no secret', () => {
     const outputs = Object.keys(at(template, 'Outputs'));
-    assert.deepEqual(outputs, ['Region', 'UserPoolId', 'UserPoolClientId', 'IdentityPoolId', 'HostedUiDomain']);
+    assert.deepEqual(outputs, [
+      'Region',
+      'UserPoolId',
+      'UserPoolClientId',
+      'IdentityPoolId',
+      'HostedUiDomain',
+      'StoryGatewayUrl',
+    ]);
     for (const key of Object.keys(STACK_OUTPUTS)) assert.ok(outputs.includes(key), key);
     assert.doesNotMatch(JSON.stringify(at(template, 'Outputs')), /ClientSecret/);
   });
@@ -139,6 +171,71 @@ describe('infra/template.yaml contract', () => {
     assert.deepEqual(variables['ALLOW_PLUS_ADDRESSING'], { Ref: 'AllowPlusAddressing' });
     assert.deepEqual(props('UserPool')['LambdaConfig'], { PreSignUp: { 'Fn::GetAtt': ['PreSignUpFunction', 'Arn'] } });
     assert.equal(props('PreSignUpPermission')['Principal'], 'cognito-idp.amazonaws.com');
+  });
+
+  describe('budget mode (#16)', () => {
+    const statements = (id: string) =>
+      at(template, 'Resources', id, 'Properties', 'Policies', 0, 'PolicyDocument')['Statement'] as {
+        Sid: string;
+        Action: string | string[];
+        Resource: unknown;
+        Condition?: unknown;
+      }[];
+
+    it("gives users' credentials only the gateway's URL, and no bedrock: action", () => {
+      const list = statements('GatewayCallerRole');
+      assert.deepEqual(
+        list.map((s) => [s.Action, s.Resource, s.Condition]),
+        [
+          [
+            'lambda:InvokeFunctionUrl',
+            { 'Fn::GetAtt': ['StoryGatewayFunction', 'Arn'] },
+            { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
+          ],
+          [
+            'lambda:InvokeFunction',
+            { 'Fn::GetAtt': ['StoryGatewayFunction', 'Arn'] },
+            { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } },
+          ],
+        ],
+      );
+      assert.deepEqual(
+        at(template, 'Resources', 'GatewayCallerRole', 'Properties')['AssumeRolePolicyDocument'],
+        at(template, 'Resources', 'AuthenticatedRole', 'Properties')['AssumeRolePolicyDocument'],
+      );
+    });
+
+    it("grants the gateway's role the same model ARNs as direct mode, the table's two item actions and its logs", () => {
+      const [invoke, table, logs] = statements('StoryGatewayRole') as [
+        typeof statements extends (id: string) => (infer S)[] ? S : never,
+        { Action: string[]; Resource: unknown },
+        { Action: string[]; Resource: unknown },
+      ];
+      assert.deepEqual(invoke.Action, ['bedrock:InvokeModelWithResponseStream']);
+      assert.deepEqual(invoke.Resource, statements('AuthenticatedRole')[0]?.Resource);
+      assert.deepEqual(table.Action, ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+      assert.deepEqual(table.Resource, { 'Fn::GetAtt': ['BudgetTable', 'Arn'] });
+      assert.deepEqual(logs.Resource, { 'Fn::GetAtt': ['StoryGatewayLogGroup', 'Arn'] });
+      assert.equal(statements('StoryGatewayRole').length, 3);
+    });
+
+    it('serves the gateway from a signed, streaming function URL, bundled from infra/src/gateway', () => {
+      assert.deepEqual(props('StoryGatewayUrl'), {
+        TargetFunctionArn: { 'Fn::GetAtt': ['StoryGatewayFunction', 'Arn'] },
+        AuthType: 'AWS_IAM',
+        InvokeMode: 'RESPONSE_STREAM',
+      });
+      const fn = props('StoryGatewayFunction');
+      assert.equal(fn['CodeUri'], 'src/gateway/');
+      assert.equal(fn['Handler'], 'handler.handler');
+      assert.deepEqual(
+        at(template, 'Resources', 'StoryGatewayFunction', 'Metadata', 'BuildProperties')['EntryPoints'],
+        ['handler.ts'],
+      );
+      const table = props('BudgetTable');
+      assert.equal(table['BillingMode'], 'PAY_PER_REQUEST');
+      assert.deepEqual(table['TimeToLiveSpecification'], { AttributeName: 'ttl', Enabled: true });
+    });
   });
 
   it('trusts only authenticated identities of this identity pool', () => {

@@ -1,0 +1,217 @@
+// The story gateway: a Lambda function URL (AWS_IAM, RESPONSE_STREAM) in front of Bedrock.
+//   POST /converse-stream  a Converse request; Bedrock's own event stream back, after the
+//                          caller's rate and token budget allowed it (reserve, then settle)
+//   GET  /usage            the caller's tokens used and left today, requests left this minute
+// Refusals before the stream are AWS-style JSON errors; failures during it are exception frames.
+import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
+import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
+import { BudgetStore } from './budget';
+import type { Reservation } from './budget';
+import { CallerIdentity } from './identity';
+import {
+  GatewayError,
+  denied,
+  estimateInputTokens,
+  eventFrame,
+  exceptionFrame,
+  memberName,
+  parseConverseRequest,
+  validation,
+} from './wire';
+import type { ConverseRequest } from './wire';
+
+const env = (name: string, fallback?: string): string => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined) throw new Error(`The gateway needs the environment variable ${name}.`);
+  return value;
+};
+const int = (name: string, fallback: string): number => Number.parseInt(env(name, fallback), 10);
+
+const region = env('AWS_REGION');
+const allowedModels = new Set(
+  env('ALLOWED_MODEL_IDS', '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const maxTokensPerStory = int('MAX_TOKENS_PER_STORY', '4096');
+/** Stop the story this long before the function's timeout, so it can still settle. */
+const SETTLE_MARGIN_MS = 3000;
+
+const store = new BudgetStore(new DynamoDBClient({ region }), env('TABLE_NAME'), {
+  dailyTokensPerUser: int('DAILY_TOKENS_PER_USER', '0'),
+  dailyTokensTotal: int('DAILY_TOKENS_TOTAL', '0'),
+  requestsPerMinute: int('REQUESTS_PER_MINUTE_PER_USER', '0'),
+  requestBurst: int('REQUEST_BURST_PER_USER', '0'),
+});
+const identity = new CallerIdentity({
+  region,
+  userPoolId: env('USER_POOL_ID'),
+  clientId: env('USER_POOL_CLIENT_ID'),
+  identityPoolId: env('IDENTITY_POOL_ID'),
+  userPoolEndpoint: process.env['AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER'],
+});
+const bedrock = new BedrockRuntimeClient({ region });
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+function sendJson(
+  stream: awslambda.ResponseStream,
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const out = awslambda.HttpResponseStream.from(stream, { statusCode, headers: { ...JSON_TYPE, ...headers } });
+  return new Promise((done) => out.end(JSON.stringify(body), () => done()));
+}
+
+function sendError(stream: awslambda.ResponseStream, err: GatewayError): Promise<void> {
+  return sendJson(
+    stream,
+    err.status,
+    { message: err.message, ...err.extra },
+    { 'x-amzn-errortype': err.code, ...err.headers },
+  );
+}
+
+function bodyOf(event: LambdaFunctionURLEvent): string {
+  const raw = event.body ?? '';
+  return event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+}
+
+/** An error Bedrock raised before its stream started, passed on with its own name and status. */
+function fromBedrock(err: unknown): GatewayError {
+  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode ?? 500;
+  return new GatewayError(
+    (e.name ?? 'InternalServerException') as GatewayError['code'],
+    e.message ?? 'Bedrock refused the request.',
+    status,
+  );
+}
+
+async function converseStream(
+  event: LambdaFunctionURLEvent,
+  stream: awslambda.ResponseStream,
+  context: Context,
+): Promise<void> {
+  const caller = await identity.identify(event);
+  const req: ConverseRequest = parseConverseRequest(bodyOf(event));
+  if (!allowedModels.has(req.modelId))
+    throw denied(`The model ${req.modelId} is not one this stack allows (AllowedModelIds).`);
+  if (req.inferenceConfig.maxTokens > maxTokensPerStory)
+    throw validation(`maxTokens is ${req.inferenceConfig.maxTokens}; the gateway allows at most ${maxTokensPerStory}.`);
+  await store.takeRequest(caller.sub);
+  const inputEstimate = estimateInputTokens(req);
+  const reserved = inputEstimate + req.inferenceConfig.maxTokens;
+  // Held for the function's whole remaining life plus a minute: only a dead invocation outlives it.
+  const reservation = await store.reserve(caller.sub, reserved, context.getRemainingTimeInMillis() + 60_000);
+  await tell(req, reservation, inputEstimate, stream, context);
+}
+
+/** Streams the story and settles the reservation however the stream ends. */
+async function tell(
+  req: ConverseRequest,
+  reservation: Reservation,
+  inputEstimate: number,
+  stream: awslambda.ResponseStream,
+  context: Context,
+): Promise<void> {
+  const abort = new AbortController();
+  let outputBytes = 0;
+  let deltas = 0;
+  let reported: number | undefined;
+  const settle = (): Promise<void> => {
+    // Bedrock's usage when it reported it; otherwise an upper estimate of what was generated.
+    const estimate =
+      inputEstimate + Math.min(req.inferenceConfig.maxTokens, Math.max(deltas, Math.ceil(outputBytes / 2)));
+    return store.settle(reservation, reported ?? Math.min(estimate, reservation.tokens));
+  };
+  let events: AsyncIterable<ConverseStreamOutput>;
+  try {
+    const out = await bedrock.send(
+      new ConverseStreamCommand({
+        modelId: req.modelId,
+        messages: req.messages,
+        ...(req.system ? { system: req.system } : {}),
+        inferenceConfig: req.inferenceConfig,
+      }),
+      { abortSignal: abort.signal },
+    );
+    events = out.stream ?? (async function* () {})();
+  } catch (err) {
+    // Bedrock refused before generating anything: nothing is spent.
+    await store.settle(reservation, 0);
+    throw fromBedrock(err);
+  }
+  const out = awslambda.HttpResponseStream.from(stream, {
+    statusCode: 200,
+    headers: {
+      'content-type': 'application/vnd.amazon.eventstream',
+      'x-storyteller-reserved-tokens': String(reservation.tokens),
+    },
+  });
+  let gone = false;
+  const hangUp = (): void => {
+    gone = true;
+    abort.abort();
+  };
+  out.on('error', hangUp);
+  out.on('close', hangUp);
+  const deadline = setTimeout(() => abort.abort(), Math.max(0, context.getRemainingTimeInMillis() - SETTLE_MARGIN_MS));
+  let failure: { type: string; message: string } | null = null;
+  try {
+    for await (const e of events) {
+      const [type, payload] = Object.entries(e).find(([k, val]) => k !== '$unknown' && val !== undefined) ?? [];
+      if (!type) continue;
+      if (e.contentBlockDelta?.delta && 'text' in e.contentBlockDelta.delta) {
+        outputBytes += Buffer.byteLength(e.contentBlockDelta.delta.text ?? '');
+        deltas++;
+      }
+      if (e.metadata?.usage?.totalTokens !== undefined) reported = e.metadata.usage.totalTokens;
+      if (!gone) out.write(eventFrame(type, payload));
+    }
+  } catch (err) {
+    const e = err as { name?: string; message?: string };
+    failure =
+      abort.signal.aborted && !gone
+        ? { type: 'modelTimeoutException', message: 'The story ran into the gateway’s time limit and was stopped.' }
+        : { type: memberName(e.name ?? 'InternalServerException'), message: e.message ?? 'The story stream failed.' };
+  } finally {
+    clearTimeout(deadline);
+  }
+  try {
+    await settle();
+  } finally {
+    if (!gone) {
+      if (failure) out.write(exceptionFrame(failure.type, failure.message));
+      await new Promise<void>((done) => out.end(() => done()));
+    }
+  }
+}
+
+async function route(event: LambdaFunctionURLEvent, stream: awslambda.ResponseStream, context: Context): Promise<void> {
+  const method = event.requestContext.http.method;
+  if (event.rawPath === '/converse-stream' && method === 'POST') return converseStream(event, stream, context);
+  if (event.rawPath === '/usage' && method === 'GET') {
+    const caller = await identity.identify(event);
+    return sendJson(stream, 200, await store.usage(caller.sub));
+  }
+  throw new GatewayError(
+    'ValidationException',
+    `No route ${method} ${event.rawPath}; use POST /converse-stream or GET /usage.`,
+    404,
+  );
+}
+
+export const handler = awslambda.streamifyResponse<LambdaFunctionURLEvent>(async (event, stream, context) => {
+  try {
+    await route(event, stream, context);
+  } catch (err) {
+    if (err instanceof GatewayError) return sendError(stream, err);
+    console.error('gateway: unexpected error', err);
+    return sendError(stream, new GatewayError('InternalServerException', 'The story gateway failed. Try again.', 500));
+  }
+});

@@ -1,0 +1,129 @@
+// The gateway's wire: the request body (a Converse request, checked with valibot), AWS-style
+// JSON errors before the stream, and event-stream frames (Bedrock's own format) during it.
+import { EventStreamCodec } from '@smithy/core/event-streams';
+import * as v from 'valibot';
+
+/** The largest request body the gateway reads: far above any story prompt, far below Lambda's 6 MB. */
+export const MAX_BODY_BYTES = 262_144;
+
+const text = v.pipe(v.string(), v.minLength(1), v.maxLength(100_000));
+
+const ContentBlock = v.strictObject({ text });
+
+const Message = v.strictObject({
+  role: v.picklist(['user', 'assistant']),
+  content: v.pipe(v.array(ContentBlock), v.minLength(1), v.maxLength(20)),
+});
+
+export const ConverseRequest = v.strictObject({
+  modelId: v.pipe(v.string(), v.regex(/^[a-z0-9-]+(\.[A-Za-z0-9_:-]+)+$/), v.maxLength(256)),
+  messages: v.pipe(v.array(Message), v.minLength(1), v.maxLength(100)),
+  system: v.optional(v.pipe(v.array(v.strictObject({ text })), v.maxLength(10))),
+  inferenceConfig: v.strictObject({
+    maxTokens: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    temperature: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+    topP: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+    stopSequences: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(100))), v.maxLength(4))),
+  }),
+});
+
+export type ConverseRequest = v.InferOutput<typeof ConverseRequest>;
+
+/** A refusal before the stream starts: AWS's JSON error shape, with `x-amzn-errortype`. */
+export class GatewayError extends Error {
+  constructor(
+    readonly code:
+      | 'ValidationException'
+      | 'AccessDeniedException'
+      | 'ThrottlingException'
+      | 'BudgetExceededException'
+      | 'ServiceUnavailableException'
+      | 'InternalServerException',
+    message: string,
+    readonly status: number,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const validation = (message: string): GatewayError => new GatewayError('ValidationException', message, 400);
+export const denied = (message: string): GatewayError => new GatewayError('AccessDeniedException', message, 403);
+
+/** Parses and checks the body; the first issue is the message, as AWS reports one constraint. */
+export function parseConverseRequest(body: string): ConverseRequest {
+  if (Buffer.byteLength(body) > MAX_BODY_BYTES)
+    throw validation(`The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw validation('The request body is not JSON.');
+  }
+  const result = v.safeParse(ConverseRequest, json);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = issue ? v.getDotPath(issue) : null;
+    throw validation(`Invalid request${path ? ` at '${path}'` : ''}: ${issue?.message ?? 'malformed'}.`);
+  }
+  return result.output;
+}
+
+/**
+ * A generous upper estimate of the input tokens: tokenizers give at least two UTF-8 bytes per
+ * token on ordinary text, plus a few tokens per message for roles and the template. Reserving
+ * more than is used is safe (the rest is released when the story settles); less is not.
+ */
+export function estimateInputTokens(req: ConverseRequest): number {
+  let bytes = 0;
+  let blocks = 0;
+  for (const m of req.messages)
+    for (const c of m.content) {
+      bytes += Buffer.byteLength(c.text);
+      blocks++;
+    }
+  for (const s of req.system ?? []) {
+    bytes += Buffer.byteLength(s.text);
+    blocks++;
+  }
+  return Math.ceil(bytes / 2) + 8 * blocks + 16;
+}
+
+const codec = new EventStreamCodec(
+  (bytes) => Buffer.from(bytes).toString('utf8'),
+  (s) => new Uint8Array(Buffer.from(s, 'utf8')),
+);
+
+const stringHeader = (value: string): { type: 'string'; value: string } => ({ type: 'string', value });
+
+/** One event of Bedrock's ConverseStream, framed as Bedrock frames it. */
+export function eventFrame(eventType: string, payload: unknown): Uint8Array {
+  return codec.encode({
+    headers: {
+      ':message-type': stringHeader('event'),
+      ':event-type': stringHeader(eventType),
+      ':content-type': stringHeader('application/json'),
+    },
+    body: new Uint8Array(Buffer.from(JSON.stringify(payload))),
+  });
+}
+
+/** An error during the stream, as Bedrock sends one (the SDK throws it from the loop). */
+export function exceptionFrame(
+  exceptionType: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): Uint8Array {
+  return codec.encode({
+    headers: {
+      ':message-type': stringHeader('exception'),
+      ':exception-type': stringHeader(exceptionType),
+      ':content-type': stringHeader('application/json'),
+    },
+    body: new Uint8Array(Buffer.from(JSON.stringify({ message, ...extra }))),
+  });
+}
+
+/** `ThrottlingException` -> `throttlingException`, the member name Bedrock uses in frames. */
+export const memberName = (errorName: string): string => errorName.charAt(0).toLowerCase() + errorName.slice(1);
