@@ -6,9 +6,11 @@ import { Auth } from './vscode/auth/auth';
 import { watchContextKeys } from './vscode/auth/contextKeys';
 import { QuickInputPrompter } from './vscode/auth/prompter';
 import { CognitoAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './vscode/auth/provider';
+import { COMMANDS } from './vscode/commandIds';
+import type { CommandId } from './vscode/commandIds';
 import { configureFromStack, toConfigureArgs } from './vscode/commands/configureFromStack';
 import { Log } from './vscode/log';
-import { watchSettings } from './vscode/settings';
+import { Settings } from './vscode/settings';
 import { AccountStatusBar } from './vscode/statusBar';
 import { StoryController } from './vscode/story/controller';
 import { registerStorySerializer, StoryPanel } from './vscode/story/panel';
@@ -32,25 +34,57 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
   const started = performance.now();
   const startedCpu = threadCpuMs();
   const log = new Log();
+  // Reads nothing yet: the first read and check run after activation.
+  const settings = new Settings(log);
   const quickInput = new QuickInputPrompter();
-  const auth = new Auth(context.secrets, log, quickInput, context.globalState);
+  const auth = new Auth({
+    secrets: context.secrets,
+    globalState: context.globalState,
+    settings,
+    log,
+    prompter: quickInput,
+  });
   const provider = new CognitoAuthenticationProvider(auth);
-  const statusBar = new AccountStatusBar(auth);
-  const story = new StoryController(context, auth, log);
+  const statusBar = new AccountStatusBar(auth, settings);
+  const story = new StoryController(context, auth, log, settings);
 
-  const command = (id: string, run: () => Promise<unknown>) =>
-    vscode.commands.registerCommand(id, async () => {
-      try {
-        await run();
-      } catch (e) {
-        // Every expected failure is shown by the flow itself; this is the last resort.
-        log.error(`${id} failed`, e);
-        void vscode.window.showErrorMessage(notificationSafe(e instanceof Error ? e.message : String(e)));
-      }
-    });
+  /** For the auth commands: every expected failure is shown by the flow itself; this is the last resort. */
+  const guarded = (id: CommandId, run: () => Promise<unknown>) => async () => {
+    try {
+      await run();
+    } catch (e) {
+      log.error(`${id} failed`, e);
+      void vscode.window.showErrorMessage(notificationSafe(e instanceof Error ? e.message : String(e)));
+    }
+  };
+  // One handler per contributed command: the type makes a missing one a compile error.
+  const commands: Record<CommandId, (...args: never[]) => unknown> = {
+    [COMMANDS.newStory]: () => StoryPanel.createOrShow(context.extensionUri, story, log),
+    [COMMANDS.showLog]: () => log.show(),
+    // Arguments skip the JSON prompts, never the user's confirmation (asked through the prompter,
+    // so the integration suites can answer it).
+    [COMMANDS.configureFromStack]: (args?: unknown) =>
+      configureFromStack(log, toConfigureArgs(args), async (message, detail, action) =>
+        auth.prompter.confirm
+          ? auth.prompter.confirm(message, detail, action)
+          : (await auth.prompter.message('warning', `${message} ${detail}`, action)) === action,
+      ),
+    [COMMANDS.signUp]: guarded(COMMANDS.signUp, () => auth.signUp()),
+    [COMMANDS.confirmSignUp]: guarded(COMMANDS.confirmSignUp, () => auth.confirmSignUp()),
+    [COMMANDS.resendCode]: guarded(COMMANDS.resendCode, () => auth.resendCode()),
+    [COMMANDS.signIn]: guarded(COMMANDS.signIn, () => auth.signIn()),
+    [COMMANDS.signOut]: guarded(COMMANDS.signOut, () => auth.signOut()),
+    [COMMANDS.signOutEverywhere]: guarded(COMMANDS.signOutEverywhere, () => auth.signOutEverywhere()),
+    [COMMANDS.forgotPassword]: guarded(COMMANDS.forgotPassword, () => auth.forgotPassword()),
+    [COMMANDS.setUpMfa]: guarded(COMMANDS.setUpMfa, () => auth.setUpMfa()),
+    [COMMANDS.setClientSecret]: guarded(COMMANDS.setClientSecret, () => auth.setClientSecret()),
+    [COMMANDS.clearClientSecret]: guarded(COMMANDS.clearClientSecret, () => auth.clearClientSecret()),
+    [COMMANDS.accountActions]: guarded(COMMANDS.accountActions, () => accountActions()),
+  };
 
   context.subscriptions.push(
     log,
+    settings,
     auth,
     provider,
     statusBar,
@@ -58,41 +92,8 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, provider, {
       supportsMultipleAccounts: false,
     }),
-    vscode.commands.registerCommand('storyteller.showLog', () => log.show()),
-    // Arguments skip the JSON prompts, never the user's confirmation (asked through the prompter,
-    // so the integration suites can answer it).
-    vscode.commands.registerCommand('storyteller.configureFromStack', (args?: unknown) =>
-      configureFromStack(log, toConfigureArgs(args), async (message, detail, action) =>
-        auth.prompter.confirm
-          ? auth.prompter.confirm(message, detail, action)
-          : (await auth.prompter.message('warning', `${message} ${detail}`, action)) === action,
-      ),
-    ),
-    command('storyteller.signUp', () => auth.signUp()),
-    command('storyteller.confirmSignUp', () => auth.confirmSignUp()),
-    command('storyteller.resendCode', () => auth.resendCode()),
-    command('storyteller.signIn', () => auth.signIn()),
-    command('storyteller.signOut', () => auth.signOut()),
-    command('storyteller.signOutEverywhere', () => auth.signOutEverywhere()),
-    command('storyteller.forgotPassword', () => auth.forgotPassword()),
-    command('storyteller.setUpMfa', () => auth.setUpMfa()),
-    command('storyteller.setClientSecret', () => auth.setClientSecret()),
-    command('storyteller.clearClientSecret', () => auth.clearClientSecret()),
-    command('storyteller.accountActions', async () => {
-      const actions = [
-        { label: '$(sign-out) Sign Out', id: 'storyteller.signOut' },
-        { label: '$(globe) Sign Out Everywhere', id: 'storyteller.signOutEverywhere' },
-        { label: '$(shield) Set Up Authenticator App…', id: 'storyteller.setUpMfa' },
-        { label: '$(output) Show Log', id: 'storyteller.showLog' },
-      ];
-      const picked = await vscode.window.showQuickPick(actions, { title: 'Bedrock Storyteller Account' });
-      if (picked) await vscode.commands.executeCommand(picked.id);
-    }),
-    watchSettings(log),
+    ...Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run)),
     story,
-    vscode.commands.registerCommand('storyteller.newStory', () =>
-      StoryPanel.createOrShow(context.extensionUri, story, log),
-    ),
     registerStorySerializer(context.extensionUri, () => story, log),
   );
 
@@ -115,6 +116,18 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
       story,
     }),
   };
+}
+
+/** The account's quick pick (the status bar item opens it). */
+async function accountActions(): Promise<void> {
+  const actions: { label: string; id: CommandId }[] = [
+    { label: '$(sign-out) Sign Out', id: COMMANDS.signOut },
+    { label: '$(globe) Sign Out Everywhere', id: COMMANDS.signOutEverywhere },
+    { label: '$(shield) Set Up Authenticator App…', id: COMMANDS.setUpMfa },
+    { label: '$(output) Show Log', id: COMMANDS.showLog },
+  ];
+  const picked = await vscode.window.showQuickPick(actions, { title: 'Bedrock Storyteller Account' });
+  if (picked) await vscode.commands.executeCommand(picked.id);
 }
 
 /** This thread's CPU time; the whole process's on a Node older than 23.9. */

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { CREDENTIAL_SETTINGS, readConfig, SECTION } from '../core/config';
-import type { ConfigProblem, ConfigResult, SettingKey } from '../core/config';
+import type { ConfigProblem, ConfigResult, SettingKey, StorytellerConfig } from '../core/config';
+import { canSignIn, canWriteStories, signInConfig, storyConfig } from '../core/readiness';
+import { Disposable, toDisposable } from './lifecycle';
 import type { Log } from './log';
 
 const USER_ONLY = new Set<string>(CREDENTIAL_SETTINGS);
@@ -20,34 +22,72 @@ function userValue(section: vscode.WorkspaceConfiguration, key: string): unknown
   return inspected?.globalValue ?? inspected?.defaultValue;
 }
 
-/** Reports bad settings now and whenever `storyteller.*` changes, naming each setting. */
-export function watchSettings(log: Log): vscode.Disposable {
-  const check = () => {
-    const result = readSettings();
-    if (!result.ok) report(log, result.problems);
+/**
+ * The one reader of `storyteller.*`: reads and checks on first use and once per change, fires
+ * onDidChange with the result, and reports bad settings and ignored workspace values.
+ */
+export class Settings extends Disposable {
+  private cached: ConfigResult | undefined;
+  private readonly changed = this._register(new vscode.EventEmitter<ConfigResult>());
+  /** After any change to `storyteller.*`, with the settings read and checked once. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly log: Log) {
+    super();
+    // After activation, not in it: the first inspect() builds VS Code's configuration model, which
+    // took 5-40 ms on a busy 2-core machine, and a warning can wait one turn.
+    const first = setTimeout(() => this.report(this.current), 0);
+    this._register(toDisposable(() => clearTimeout(first)));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration(SECTION)) return;
+        this.cached = readSettings();
+        this.report(this.cached);
+        this.changed.fire(this.cached);
+      }),
+    );
+  }
+
+  /** The settings now, read on first use (never during activation) and after each change. */
+  get current(): ConfigResult {
+    this.cached ??= readSettings();
+    return this.cached;
+  }
+
+  get canSignIn(): boolean {
+    return canSignIn(this.current);
+  }
+
+  get canWriteStories(): boolean {
+    return canWriteStories(this.current);
+  }
+
+  /** The config when sign-in can work. */
+  get signInConfig(): StorytellerConfig | undefined {
+    return signInConfig(this.current);
+  }
+
+  /** The config when stories can be written. */
+  get storyConfig(): StorytellerConfig | undefined {
+    return storyConfig(this.current);
+  }
+
+  /** Names each bad setting, and each workspace value that is ignored because it decides where credentials go. */
+  private report(result: ConfigResult): void {
+    if (!result.ok) warn(this.log, result.problems);
     const section = vscode.workspace.getConfiguration(SECTION);
     for (const key of CREDENTIAL_SETTINGS) {
       const inspected = section.inspect(key);
       if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined) {
-        log.warn(
+        this.log.warn(
           `Ignoring the workspace value of "${SECTION}.${key}": it decides where your sign-in goes, so only your user settings count.`,
         );
       }
     }
-  };
-  // After activation, not in it: the first inspect() builds VS Code's configuration model, which
-  // took 5-40 ms on a busy 2-core machine, and a warning can wait one turn.
-  const first = setTimeout(check, 0);
-  const watcher = vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration(SECTION)) check();
-  });
-  return new vscode.Disposable(() => {
-    clearTimeout(first);
-    watcher.dispose();
-  });
+  }
 }
 
-function report(log: Log, problems: readonly ConfigProblem[]): void {
+function warn(log: Log, problems: readonly ConfigProblem[]): void {
   for (const problem of problems) log.warn(problem.message);
   const [first] = problems;
   if (!first) return;

@@ -5,6 +5,7 @@ import { runInNewContext } from 'node:vm';
 import * as vscode from 'vscode';
 import { SessionManager } from '../core/auth/session';
 import type { Auth } from './auth/auth';
+import { COMMANDS } from './commandIds';
 import type { Prompter } from './auth/prompter';
 import { CLIENT_SECRET_KEY, SecretSessionStore, SESSION_KEY } from './auth/secretStore';
 import type { CognitoAuthenticationProvider } from './auth/provider';
@@ -173,7 +174,7 @@ function storyTesting({ story }: TestingParts): StoryTesting {
   };
   return {
     open: async () => {
-      await vscode.commands.executeCommand('storyteller.newStory');
+      await vscode.commands.executeCommand(COMMANDS.newStory);
       panel().taps.add(tap);
     },
     isOpen: () => StoryPanel.open !== undefined,

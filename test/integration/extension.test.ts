@@ -90,6 +90,11 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     assert.ok(contributed.length >= 2);
     for (const { command } of contributed) assert.ok(registered.has(command), `${command} is not registered`);
+    // And the other way: nothing registered under storyteller.* that the manifest does not declare.
+    const declared = new Set(contributed.map((c) => c.command));
+    const ours = [...registered].filter((id) => id.startsWith('storyteller.'));
+    assert.ok(ours.length >= contributed.length);
+    for (const id of ours) assert.ok(declared.has(id), `${id} is registered but not in contributes.commands`);
   });
 
   it('declares its settings with their defaults', () => {

@@ -1,19 +1,22 @@
 import * as vscode from 'vscode';
 import type { Session, SessionState } from '../../core/auth/session';
+import { Disposable } from '../lifecycle';
 import type { Auth } from './auth';
 
 export const PROVIDER_ID = 'cognito';
 export const PROVIDER_LABEL = 'Amazon Cognito';
 
 /** Puts the Cognito account in VS Code's Accounts menu and behind authentication.getSession. */
-export class CognitoAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+export class CognitoAuthenticationProvider extends Disposable implements vscode.AuthenticationProvider {
+  private readonly changed = this._register(
+    new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>(),
+  );
   readonly onDidChangeSessions = this.changed.event;
   private last: vscode.AuthenticationSession | undefined;
-  private readonly subscription: vscode.Disposable;
 
   constructor(private readonly auth: Auth) {
-    this.subscription = auth.onDidChange((state) => this.fire(state));
+    super();
+    this._register(auth.onDidChange((state) => this.fire(state)));
   }
 
   async getSessions(): Promise<vscode.AuthenticationSession[]> {
@@ -35,11 +38,6 @@ export class CognitoAuthenticationProvider implements vscode.AuthenticationProvi
 
   async removeSession(): Promise<void> {
     await this.auth.signOut();
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
   }
 
   private fire(state: SessionState): void {

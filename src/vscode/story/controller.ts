@@ -4,7 +4,6 @@
 import * as vscode from 'vscode';
 import { SESSION_EXPIRED } from '../../core/auth/session';
 import type { SessionState } from '../../core/auth/session';
-import { isConfigured } from '../../core/config';
 import type { StorytellerConfig } from '../../core/config';
 import { HistoryStore, LEASE_MS, toHistoryPage, toMarkdown, toRecord } from '../../core/story/history';
 import { modelInfoFromId } from '../../core/story/models';
@@ -26,7 +25,9 @@ import type { RunOptions, StoryOutcome, StoryService } from '../../core/story/se
 import type { Auth } from '../auth/auth';
 import { loadAws } from '../aws';
 import type { Log } from '../log';
-import { readSettings } from '../settings';
+import { COMMANDS } from '../commandIds';
+import { Disposable } from '../lifecycle';
+import type { Settings } from '../settings';
 import type { PanelHost } from './panel';
 
 const USAGE_KEY = 'storyteller.usage';
@@ -89,7 +90,7 @@ export const nativeDialogs: StoryDialogs = {
   },
 };
 
-export class StoryController implements PanelHost, vscode.Disposable {
+export class StoryController extends Disposable implements PanelHost {
   private engine:
     | {
         key: string;
@@ -110,26 +111,28 @@ export class StoryController implements PanelHost, vscode.Disposable {
   private memory: { sub: string; value: PanelMemory } | undefined;
   /** Re-sends the history while another window writes a story, so its end shows here. */
   private leaseTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly disposables: vscode.Disposable[];
   dialogs: StoryDialogs = nativeDialogs;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly auth: Auth,
     private readonly log: Log,
+    private readonly settings: Settings,
   ) {
-    this.disposables = [
-      auth.onDidChange((state) => this.onAuthChange(state)),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration('storyteller')) return;
+    super();
+    this._register(auth.onDidChange((state) => this.onAuthChange(state)));
+    this._register(
+      settings.onDidChange(() => {
         this.dropEngine();
         void this.pushState();
       }),
-      // The panel has focus when the user clicks "Insert", so remember the editor they came from.
+    );
+    // The panel has focus when the user clicks "Insert", so remember the editor they came from.
+    this._register(
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (editor) this.lastEditor = editor;
       }),
-    ];
+    );
   }
 
   readonly handlers: RequestHandlers = {
@@ -164,7 +167,7 @@ export class StoryController implements PanelHost, vscode.Disposable {
     },
     export: async ({ id, target }) => ({ exported: await this.export(await this.story(id), target) }),
     signIn: async () => {
-      await vscode.commands.executeCommand('storyteller.signIn');
+      await vscode.commands.executeCommand(COMMANDS.signIn);
       return null;
     },
     openSettings: async () => {
@@ -195,10 +198,10 @@ export class StoryController implements PanelHost, vscode.Disposable {
     clearTimeout(this.leaseTimer);
   }
 
-  dispose(): void {
+  override dispose(): void {
     clearTimeout(this.leaseTimer);
     this.dropEngine();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 
   /** Runs a story; answers the request as soon as the story exists, and streams the rest as events. */
@@ -329,8 +332,7 @@ export class StoryController implements PanelHost, vscode.Disposable {
   }
 
   private config(): StorytellerConfig | undefined {
-    const settings = readSettings();
-    return settings.ok && isConfigured(settings.config) && settings.config.identityPoolId ? settings.config : undefined;
+    return this.settings.storyConfig;
   }
 
   private authState(): AuthState {
@@ -369,7 +371,7 @@ export class StoryController implements PanelHost, vscode.Disposable {
 
   /** Bedrock's list when the role may read it, else the settings'; the settings' while signed out. */
   private async models(): Promise<{ models: readonly ModelInfo[]; defaultModelId: string }> {
-    const config = readSettings();
+    const config = this.settings.current;
     const fallback = config.ok
       ? { models: config.config.models.map(modelInfoFromId), defaultModelId: config.config.modelId }
       : { models: [], defaultModelId: 'amazon.nova-lite-v1:0' };

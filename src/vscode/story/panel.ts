@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { errorResponse, parseWebviewMessage } from '../../core/story/protocol';
 import type { HostEvent, HostMessage, PanelMemory, RequestHandlers, WebviewMessage } from '../../core/story/protocol';
 import { makeNonce, storyHtml } from '../../core/story/webviewHtml';
+import { Disposable } from '../lifecycle';
 import type { Log } from '../log';
 
 export const STORY_VIEW_TYPE = 'storyteller.story';
@@ -20,9 +21,8 @@ export interface PanelHost {
   onClosed(): void;
 }
 
-export class StoryPanel implements vscode.Disposable {
+export class StoryPanel extends Disposable {
   private static current: StoryPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   /** Test-mode observers of everything the host sends. */
   readonly taps = new Set<(message: HostMessage) => void>();
@@ -70,6 +70,7 @@ export class StoryPanel implements vscode.Disposable {
     private readonly host: PanelHost,
     private readonly log: Log,
   ) {
+    super();
     StoryPanel.current = this;
     const webview = panel.webview;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
@@ -82,10 +83,8 @@ export class StoryPanel implements vscode.Disposable {
       styleUri: asset('story.css'),
       title: 'Storyteller',
     });
-    this.disposables.push(
-      webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this._register(webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)));
+    this._register(panel.onDidDispose(() => this.dispose()));
   }
 
   /** Sends to the webview once it listens; events before `ready` are dropped (it asks again). */
@@ -99,11 +98,12 @@ export class StoryPanel implements vscode.Disposable {
     return this.receive(raw);
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     if (StoryPanel.current === this) StoryPanel.current = undefined;
     this.ready = false;
     this.host.onClosed();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
     this.panel.dispose();
   }
 

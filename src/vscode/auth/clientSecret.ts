@@ -1,0 +1,40 @@
+// An app client secret: stored in SecretStorage by command, or taken from the environment.
+import type { AuthParts } from './parts';
+import { CLIENT_SECRET_KEY } from './secretStore';
+
+/**
+ * A client secret from the environment of VS Code's (remote) extension host, for hosts whose
+ * secret storage cannot be seeded from outside: `npm run demo`, dev containers, CI. Like AWS_*
+ * variables, it wins over what is stored, and it stays in memory.
+ */
+export const CLIENT_SECRET_ENV = 'STORYTELLER_CLIENT_SECRET';
+
+export function clientSecretFromEnv(): string | undefined {
+  return process.env[CLIENT_SECRET_ENV]?.trim() || undefined;
+}
+
+export async function setClientSecret({ dialog, secrets }: AuthParts): Promise<void> {
+  const answers = (
+    await dialog.ask('Set Client Secret', [
+      {
+        key: 'secret',
+        prompt: 'The app client secret (kept in VS Code secret storage, never in settings)',
+        password: true,
+        validate: (v) => (v.trim() ? undefined : 'Paste the secret.'),
+      },
+    ])
+  )?.answers;
+  if (!answers) return;
+  await secrets.store(CLIENT_SECRET_KEY, answers.secret!.trim());
+  await dialog.prompter.message(
+    'info',
+    clientSecretFromEnv()
+      ? `The client secret is stored, but ${CLIENT_SECRET_ENV} in VS Code's environment takes precedence while it is set.`
+      : 'The client secret is stored.',
+  );
+}
+
+export async function clearClientSecret({ dialog, secrets }: AuthParts): Promise<void> {
+  await secrets.delete(CLIENT_SECRET_KEY);
+  await dialog.prompter.message('info', 'The client secret is removed.');
+}

@@ -1,0 +1,36 @@
+// Forgot Password: a code by email, a new password, then sign-in with it.
+import type { Session } from '../../core/auth/session';
+import { checkCode, checkEmail } from '../../core/auth/validation';
+import type { AuthParts } from './parts';
+
+export async function forgotPassword(
+  { dialog, clients, commands }: AuthParts,
+  email?: string,
+): Promise<Session | undefined> {
+  const address =
+    email ??
+    (await dialog.ask('Forgot Password', [{ key: 'email', prompt: 'Your email address', validate: checkEmail }]))
+      ?.answers.email;
+  if (!address) return undefined;
+  const sent = await dialog.run(
+    'Sending a reset code…',
+    async () => (await clients.current()).client.forgotPassword(address),
+    address,
+  );
+  if (!sent) return undefined;
+  const answers = (
+    await dialog.ask('Reset Password', [
+      { key: 'code', prompt: `The 6-digit code sent to ${sent[0] ?? address}`, validate: checkCode },
+      dialog.newPassword('Choose a new password'),
+    ])
+  )?.answers;
+  if (!answers) return undefined;
+  const reset = await dialog.run(
+    'Resetting…',
+    async () => (await clients.current()).client.confirmForgotPassword(address, answers.code!, answers.password!),
+    address,
+  );
+  if (!reset) return undefined;
+  await dialog.prompter.message('info', 'Your password is reset.');
+  return commands.signIn(address, answers.password);
+}

@@ -1,0 +1,102 @@
+// Sign in, answering any challenge Cognito asks. The flow itself (SRP or password) is chosen in
+// core (flows/getFlows.ts); this file asks the questions and keeps the session.
+import type { SignInStep } from '../../core/auth/cognito';
+import { toAuthError } from '../../core/auth/errors';
+import type { SessionOrigin } from '../../core/auth/origin';
+import { clockSkewMessage } from '../../core/auth/session';
+import type { Session } from '../../core/auth/session';
+import { checkEmail, checkExistingPassword } from '../../core/auth/validation';
+import { Attempts, isWrongPassword } from './attempts';
+import { answerChallenge } from './challenges';
+import { PASSWORD_TOO_MANY } from './messages';
+import type { AuthParts } from './parts';
+
+/** The first step of a sign-in, or the Forgot Password button with the address typed so far. */
+type Started = { readonly step: SignInStep | undefined } | { readonly forgot: string | undefined };
+
+/**
+ * Signs in, answering any challenge Cognito asks. A wrong password keeps the box open with
+ * Cognito's answer (Forgot Password is a button there); the fourth ends the flow.
+ */
+export async function signIn(
+  parts: AuthParts,
+  email?: string,
+  password?: string,
+  prompt = 'Your password',
+): Promise<Session | undefined> {
+  const attempt = new SignInAttempt(parts);
+  let step: SignInStep | undefined;
+  if (email && password) {
+    step = (await parts.dialog.run('Signing in…', () => attempt.start(email, password), email))?.[0];
+  } else {
+    const started = await askPassword(parts, attempt, email, prompt);
+    if ('forgot' in started) return parts.commands.forgotPassword(started.forgot);
+    step = started.step;
+  }
+  while (step && step.kind !== 'done') step = await answerChallenge(parts, step);
+  if (!step || !attempt.origin) return undefined;
+  // The session remembers where it came from: it is never used with other settings.
+  return keep(parts, { ...step.session, origin: attempt.origin });
+}
+
+/** Starts sign-ins with the current client, and remembers the origin of the last one. */
+class SignInAttempt {
+  origin: SessionOrigin | undefined;
+
+  constructor(private readonly parts: AuthParts) {}
+
+  async start(address: string, secret: string): Promise<SignInStep> {
+    const cognito = await this.parts.clients.current();
+    this.origin = cognito.origin;
+    try {
+      return await cognito.client.signIn(address, secret);
+    } catch (e) {
+      // Confirming the account next should not ask for this password again.
+      if (toAuthError(e).code === 'UserNotConfirmedException') this.parts.pending.remember(address, secret);
+      throw e;
+    }
+  }
+}
+
+/** The email (unless known) and the password, checked by Cognito with the box still open. */
+async function askPassword(
+  { dialog, log }: AuthParts,
+  attempt: SignInAttempt,
+  email: string | undefined,
+  prompt: string,
+): Promise<Started> {
+  const tries = new Attempts<SignInStep>(log, 'Signing in', isWrongPassword, PASSWORD_TOO_MANY, 'forgot-password');
+  const asked = await dialog.ask('Sign In', [
+    ...(email
+      ? []
+      : [{ key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', validate: checkEmail }]),
+    {
+      key: 'password',
+      prompt,
+      password: true,
+      validate: checkExistingPassword,
+      buttons: [{ id: 'forgot', icon: 'key', tooltip: 'Forgot Password' }],
+      accept: tries.accept((secret, a) => attempt.start(email ?? a.email!, secret)),
+    },
+  ]);
+  const address = email ?? asked?.answers.email;
+  if (tries.failure) {
+    await dialog.fail(tries.failure, address);
+    return { step: undefined };
+  }
+  if (asked?.button === 'forgot') return { forgot: address };
+  return { step: tries.result?.[0] };
+}
+
+/** Stores the session, forgets the pending password, and warns about a skewed clock. */
+async function keep({ sessions, pending, log, dialog }: AuthParts, session: Session): Promise<Session> {
+  await sessions.signIn(session);
+  pending.forget();
+  log.info(`Signed in as ${session.email}.`);
+  const skew = clockSkewMessage(Date.now() - session.issuedAt);
+  if (skew) {
+    log.warn(skew);
+    await dialog.prompter.message('warning', skew);
+  }
+  return session;
+}
