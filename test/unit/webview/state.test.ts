@@ -1,0 +1,252 @@
+// The story panel's enabling rules and draft handling (webview/story/state.ts), in plain Node.
+import * as assert from 'node:assert/strict';
+import { EMPTY_DRAFT } from '../../../src/core/story/protocol/webviewState';
+import type { HistoryItem, ModelInfo } from '../../../src/core/story/protocol/wire';
+import { authLine, endedStatus, historyTokens, storyMeta, usageLine } from '../../../webview/story/format';
+import {
+  canContinue,
+  canDelete,
+  canExport,
+  canGenerate,
+  canRefine,
+  canRegenerate,
+  canStop,
+  checkDraft,
+  controlsFromDraft,
+  enabled,
+  formAlert,
+  initialState,
+  pickModel,
+  shownChoices,
+  toWebviewState,
+  usableActions,
+} from '../../../webview/story/state';
+import type { PanelState, Shown } from '../../../webview/story/state';
+
+const models: ModelInfo[] = [
+  { id: 'nova', name: 'Nova Lite', provider: 'Amazon' },
+  { id: 'haiku', name: 'Claude Haiku', provider: 'Anthropic' },
+];
+
+function shown(changes: Partial<Shown> = {}): Shown {
+  return {
+    id: 's-1',
+    title: 'T',
+    modelId: 'nova',
+    status: 'done',
+    usage: null,
+    cost: null,
+    stopReason: '',
+    ...changes,
+  };
+}
+
+/** Signed in, models offered, nothing on screen, idle. */
+function state(changes: Partial<PanelState> = {}): PanelState {
+  return {
+    ...initialState(undefined),
+    auth: { status: 'signedIn', email: 'a@example.com' },
+    models,
+    defaultModelId: 'nova',
+    ...changes,
+  };
+}
+
+const item = (id: string, status: HistoryItem['status'] = 'done'): HistoryItem => ({
+  id,
+  title: id,
+  modelId: 'nova',
+  createdAt: 0,
+  status,
+  outputTokens: 1,
+});
+
+describe('story webview state: initial and saved state', () => {
+  it('starts fresh without saved state, and from the saved draft, owner and story otherwise', () => {
+    const none = initialState(undefined);
+    assert.equal(none.fresh, true);
+    assert.deepEqual(none.draft, EMPTY_DRAFT);
+    const draft = { ...EMPTY_DRAFT, premise: 'Kept' };
+    const saved = initialState({ version: 1, draft, storyId: 's-9', owner: 'a@example.com' });
+    assert.equal(saved.fresh, false);
+    assert.equal(saved.draft, draft);
+    assert.equal(saved.owner, 'a@example.com');
+    assert.equal(saved.savedStoryId, 's-9');
+  });
+
+  it('saves the draft, the story on screen and the owner, and nothing absent', () => {
+    assert.deepEqual(toWebviewState(state()), { version: 1, draft: EMPTY_DRAFT });
+    assert.deepEqual(toWebviewState(state({ shown: shown(), owner: 'a@example.com' })), {
+      version: 1,
+      draft: EMPTY_DRAFT,
+      storyId: 's-1',
+      owner: 'a@example.com',
+    });
+  });
+});
+
+describe('story webview state: what is enabled when', () => {
+  it('Generate needs a signed-in user, a model, and no request or stream of its own in flight', () => {
+    assert.equal(canGenerate(state()), true);
+    assert.equal(canGenerate(state({ auth: { status: 'offline', email: 'a@example.com' } })), false);
+    assert.equal(canGenerate(state({ auth: { status: 'signedOut' } })), false);
+    assert.equal(canGenerate(state({ auth: undefined })), false);
+    assert.equal(canGenerate(state({ models: [] })), false);
+    assert.equal(canGenerate(state({ busy: true })), false);
+    assert.equal(canGenerate(state({ shown: shown({ status: 'streaming' }) })), false);
+    // A story another window writes does not hold this panel up.
+    assert.equal(canGenerate(state({ shown: shown({ status: 'streaming', elsewhere: true }) })), true);
+  });
+
+  it('Stop only while a story streams here', () => {
+    assert.equal(canStop(state({ shown: shown({ status: 'streaming' }) })), true);
+    assert.equal(canStop(state({ shown: shown({ status: 'streaming' }), auth: { status: 'signedOut' } })), true);
+    assert.equal(canStop(state({ shown: shown({ status: 'streaming', elsewhere: true }) })), false);
+    assert.equal(canStop(state({ shown: shown({ status: 'stopped' }) })), false);
+    assert.equal(canStop(state()), false);
+  });
+
+  it('Continue needs a finished story with text', () => {
+    assert.equal(canContinue(state({ shown: shown() }), true), true);
+    assert.equal(canContinue(state({ shown: shown({ status: 'failed' }) }), true), true);
+    assert.equal(canContinue(state({ shown: shown() }), false), false, 'no text');
+    assert.equal(canContinue(state(), true), false, 'no story');
+    assert.equal(canContinue(state({ shown: shown({ status: 'streaming', elsewhere: true }) }), true), false);
+    assert.equal(canContinue(state({ shown: shown(), busy: true }), true), false);
+  });
+
+  it('Regenerate needs a story of this window, text or not', () => {
+    assert.equal(canRegenerate(state({ shown: shown({ status: 'failed' }) })), true);
+    assert.equal(canRegenerate(state({ shown: shown({ elsewhere: true }) })), false);
+    assert.equal(canRegenerate(state()), false);
+    assert.equal(canRegenerate(state({ shown: shown(), auth: { status: 'sessionExpired' } })), false);
+  });
+
+  it('Refine needs text and an instruction that is not blank', () => {
+    const draft = (refineInstruction: string) => ({ ...EMPTY_DRAFT, refineInstruction });
+    assert.equal(canRefine(state({ shown: shown(), draft: draft('Happier') }), true), true);
+    assert.equal(canRefine(state({ shown: shown(), draft: draft('   ') }), true), false);
+    assert.equal(canRefine(state({ shown: shown(), draft: draft('Happier') }), false), false);
+    assert.equal(canRefine(state({ shown: shown({ elsewhere: true }), draft: draft('Happier') }), true), false);
+  });
+
+  it('Export needs text and no stream here, but no sign-in', () => {
+    assert.equal(canExport(state({ shown: shown(), auth: { status: 'signedOut' } }), true), true);
+    assert.equal(canExport(state({ shown: shown({ status: 'streaming' }) }), true), false);
+    assert.equal(canExport(state({ shown: shown({ status: 'streaming', elsewhere: true }) }), true), true);
+    assert.equal(canExport(state({ shown: shown() }), false), false);
+  });
+
+  it('Delete is refused for a story being written, here or in another window', () => {
+    const streamingHere = state({ shown: shown({ status: 'streaming' }) });
+    assert.equal(canDelete(streamingHere, item('s-1')), false, 'the listed status may lag behind');
+    assert.equal(canDelete(streamingHere, item('s-2')), true);
+    assert.equal(canDelete(state(), item('s-3', 'streaming')), false);
+    assert.equal(canDelete(state({ shown: shown() }), item('s-1')), true);
+  });
+
+  it('names every button of the story part at once', () => {
+    const s = state({ shown: shown({ status: 'streaming' }) });
+    assert.deepEqual(enabled(s, true), {
+      generate: false,
+      stop: true,
+      continue: false,
+      regenerate: false,
+      refine: false,
+      export: false,
+    });
+  });
+
+  it('offers Retry only when there is a request to send again', () => {
+    assert.deepEqual(usableActions(state(), ['retry', 'signIn']), ['signIn']);
+    const lastAction = { method: 'continue', params: { storyId: 's-1' } } as const;
+    assert.deepEqual(usableActions(state({ lastAction }), ['retry', 'signIn']), ['retry', 'signIn']);
+  });
+});
+
+describe('story webview state: draft ↔ controls', () => {
+  const valid = { ...EMPTY_DRAFT, premise: '  A keeper.  ', temperature: '0.3', modelId: 'nova' };
+
+  it('turns a valid draft into trimmed controls, leaving out blank optional fields', () => {
+    const { controls, errors } = checkDraft({ ...valid, characters: '  ', setting: 'An island' });
+    assert.equal(errors.size, 0);
+    assert.deepEqual(controls, {
+      premise: 'A keeper.',
+      genre: 'fantasy',
+      audience: 'adult',
+      tone: 'whimsical',
+      length: 'medium',
+      temperature: 0.3,
+      setting: 'An island',
+    });
+  });
+
+  it('reports the first problem of each field, a blank temperature and a missing model included', () => {
+    const { controls, errors } = checkDraft({ ...valid, premise: '', temperature: ' ', modelId: '' });
+    assert.equal(controls, undefined);
+    assert.deepEqual(
+      [...errors],
+      [
+        ['premise', 'Premise is required.'],
+        ['temperature', 'Temperature must be a number from 0 to 1.'],
+        ['model', 'Pick a model.'],
+      ],
+    );
+    assert.equal(
+      formAlert(errors),
+      'Please fix 3 problems: Premise is required. Temperature must be a number from 0 to 1. Pick a model.',
+    );
+    assert.equal(
+      formAlert(checkDraft({ ...valid, temperature: '2' }).errors),
+      'Please fix one problem: Temperature must be from 0 to 1; it is 2.',
+    );
+    assert.equal(formAlert(new Map()), '');
+  });
+
+  it('reads an empty temperature as NaN, not 0, so it is reported', () => {
+    const c = controlsFromDraft({ ...valid, temperature: '' }) as { temperature: number };
+    assert.ok(Number.isNaN(c.temperature));
+  });
+
+  it('shows an audience or length the selects do not offer as the default', () => {
+    assert.deepEqual(shownChoices({ ...EMPTY_DRAFT, audience: 'children', length: 'epic' }), {
+      audience: 'children',
+      length: EMPTY_DRAFT.length,
+    });
+  });
+
+  it("selects the draft's model if offered, else (with none) the default, else the first", () => {
+    assert.equal(pickModel(models, 'haiku', 'nova'), 'haiku');
+    assert.equal(pickModel(models, '', 'haiku'), 'haiku');
+    assert.equal(pickModel(models, 'gone', 'haiku'), 'nova');
+    assert.equal(pickModel([], 'haiku', 'nova'), '');
+  });
+});
+
+describe('story webview format', () => {
+  it('says who is signed in, and today’s usage in total tokens', () => {
+    assert.equal(authLine({ status: 'signedIn', email: 'a@example.com' }), 'Signed in as a@example.com');
+    assert.equal(authLine({ status: 'unconfigured' }), 'Not configured');
+    assert.equal(authLine(undefined), '');
+    const cost = { amount: 0.0123, currency: 'USD', estimated: true } as const;
+    assert.equal(
+      usageLine({ inputTokens: 1000, outputTokens: 2345, cost }),
+      'Today: 3,345 total tokens · ≈ $0.0123 (estimate)',
+    );
+    assert.equal(usageLine(undefined), '');
+  });
+
+  it('describes the story on screen, marking estimates, and how it ended', () => {
+    const usage = { inputTokens: 5, outputTokens: 300, totalTokens: 305, estimated: true } as const;
+    assert.equal(storyMeta(state(), shown({ usage })), 'Nova Lite · ≈ 305 total tokens (estimate)');
+    assert.equal(storyMeta(state(), shown({ modelId: 'unknown' })), 'unknown');
+    assert.equal(
+      endedStatus('done', 'max_tokens'),
+      'Story finished. It reached the length limit: Continue writes more.',
+    );
+    assert.equal(endedStatus('done', 'guardrail_intervened'), 'Story finished. The model stopped for content reasons.');
+    assert.equal(endedStatus('stopped', 'max_tokens'), 'Stopped. The text so far is kept.');
+    assert.equal(historyTokens(item('s-1')), '1 output tokens', 'older hosts: output tokens, not mixed');
+    assert.equal(historyTokens({ ...item('s-1'), totalTokens: 1200 }), '1,200 total tokens');
+  });
+});
