@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HistoryStore } from '../src/core/story/history';
-import type { StoredStory } from '../src/core/story/history';
+import type { StoredStory } from '../src/core/story/storyFile';
 import type { StoryControls } from '../src/core/story/protocol';
 import type { Benchmark, Figure } from './types';
 

@@ -5,7 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HistoryStore, toHistoryPage } from '../src/core/story/history';
+import { HistoryStore } from '../src/core/story/history';
+import { toHistoryPage } from '../src/core/story/storyFormats';
 import { LIMITS, hostEvent } from '../src/core/story/protocol';
 import type { HistoryPage, WebviewMessage } from '../src/core/story/protocol';
 import { startHarness } from '../test/webview/harness';

@@ -12,58 +12,16 @@
 // corrected when the story is opened.
 // Only story data is stored: never tokens, credentials or the user's email.
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StoryErrorInfo } from './errors';
 import { HistoryIndexFile, matches, newestFirst, searchTerms } from './historyIndex';
 import type { IndexEntry } from './historyIndex';
-import { titleFromStory } from './prompt';
-import type {
-  Cost,
-  HistoryItem,
-  HistoryPage,
-  HistoryQuery,
-  StoryControls,
-  StoryKind,
-  StoryRecord,
-  StoryStatus,
-  Usage,
-} from './protocol';
-import { LIMITS, STORY_KINDS, STORY_STATUSES, validateControls } from './protocol';
-
-export interface StoryTurn {
-  readonly kind: StoryKind;
-  /** The refine instruction. */
-  readonly instruction?: string;
-  /** What the model wrote in this step (appended for 'continue', the whole story otherwise). */
-  readonly text: string;
-  readonly status: StoryStatus;
-  readonly usage?: Usage;
-  readonly at: number;
-}
-
-export interface StoredStory {
-  readonly version: 1;
-  readonly id: string;
-  readonly title: string;
-  readonly modelId: string;
-  readonly controls: StoryControls;
-  /** The story as shown: every step's text combined. */
-  readonly text: string;
-  readonly turns: readonly StoryTurn[];
-  readonly status: StoryStatus;
-  /** Totals over every step. */
-  readonly usage: Usage | null;
-  readonly cost: Cost | null;
-  readonly stopReason?: string;
-  readonly error?: StoryErrorInfo;
-  /** The story this one was regenerated or refined from. */
-  readonly parentId?: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  /** While streaming: until when the writing window holds it (it renews this as it writes). */
-  readonly leaseUntil?: number;
-}
+import type { HistoryQuery } from './protocol/wire';
+import { STORY_ID, parseStory, readRetrying, writeAtomically } from './storyFile';
+import type { StoredStory } from './storyFile';
+import { clipTitle } from './storyFormats';
+import type { StorySummary } from './storyFormats';
+import { StoryWriter } from './storyWriter';
 
 /** One reading of the story directory. */
 interface Listing {
@@ -74,10 +32,6 @@ interface Listing {
   readonly ids: readonly string[];
   readonly present: ReadonlySet<string>;
   readonly temps: readonly string[];
-}
-
-export interface StorySummary extends HistoryItem {
-  readonly updatedAt: number;
 }
 
 export interface HistoryProblem {
@@ -109,11 +63,9 @@ export interface HistoryListPage extends HistoryList {
   readonly offset: number;
 }
 
-const ID = /^[A-Za-z0-9-]{1,100}$/;
 export const LEASE_MS = 15_000;
 /** A temp file older than this was left by a crash mid-write (a write takes milliseconds). */
 const STALE_TMP_MS = 60_000;
-const EMFILE_RETRIES = 50;
 
 export class HistoryStore {
   /** Stories being written by this process; everything else marked streaming was cut off. */
@@ -169,22 +121,7 @@ export class HistoryStore {
       await mkdir(this.dir, { recursive: true });
       const streaming = story.status === 'streaming';
       if (streaming && !starting) await this.markStreaming(story);
-      const tmp = `${path}.${process.pid}.${this.tmpCounter++}.tmp`;
-      try {
-        const file = await open(tmp, 'w', 0o600);
-        try {
-          await file.writeFile(data, 'utf8');
-          // On disk before the rename, so a power cut leaves the old story or the new, never an empty file.
-          await file.sync();
-        } finally {
-          await file.close();
-        }
-        await rename(tmp, path);
-        await syncDir(this.dir);
-      } catch (e) {
-        await rm(tmp, { force: true }).catch(() => undefined);
-        throw e;
-      }
+      await writeAtomically(path, `${path}.${process.pid}.${this.tmpCounter++}.tmp`, data, this.dir);
       if (!streaming) await this.indexPut(story);
     });
     const settled = next.catch(() => undefined);
@@ -205,7 +142,7 @@ export class HistoryStore {
   }
 
   async get(id: string): Promise<StoredStory | undefined> {
-    if (!ID.test(id)) return undefined;
+    if (!STORY_ID.test(id)) return undefined;
     let raw: string;
     try {
       raw = await readRetrying(this.pathOf(id));
@@ -411,7 +348,7 @@ export class HistoryStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    if (!ID.test(id)) return false;
+    if (!STORY_ID.test(id)) return false;
     await this.queues.get(id);
     try {
       await unlink(this.pathOf(id));
@@ -457,87 +394,8 @@ export class HistoryStore {
   }
 
   private pathOf(id: string): string {
-    if (!ID.test(id)) throw new Error(`Not a story id: ${id.slice(0, 40)}`);
+    if (!STORY_ID.test(id)) throw new Error(`Not a story id: ${id.slice(0, 40)}`);
     return join(this.dir, `${id}.json`);
-  }
-}
-
-/**
- * Saves a streaming story at most every interval, then once more at the end. While it streams the
- * file carries a lease, renewed every third of its length even when no text arrives, so another
- * window knows the story is being written and does not offer to continue or delete it.
- */
-export class StoryWriter {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private heartbeat: ReturnType<typeof setInterval> | undefined;
-  private lastSave = Number.NEGATIVE_INFINITY;
-  private finished = false;
-
-  constructor(
-    private readonly store: HistoryStore,
-    private current: StoredStory,
-    private readonly intervalMs: number,
-    private readonly now: () => number,
-    private readonly onError: (e: unknown) => void,
-    private readonly release: () => void,
-  ) {}
-
-  get story(): StoredStory {
-    return this.current;
-  }
-
-  /** Saves now (the first save, when the story starts). */
-  async start(): Promise<void> {
-    this.lastSave = this.now();
-    this.heartbeat = setInterval(() => {
-      if (this.now() - this.lastSave >= this.store.leaseMs / 3) this.saveNow();
-    }, this.store.leaseMs / 3);
-    this.heartbeat.unref?.();
-    await this.store.saveStarting(this.leased());
-  }
-
-  update(patch: Partial<StoredStory>): void {
-    if (this.finished) return;
-    this.current = { ...this.current, ...patch, updatedAt: this.now() };
-    if (this.timer) return;
-    const wait = this.lastSave + this.intervalMs - this.now();
-    if (wait <= 0) this.saveNow();
-    else {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.saveNow();
-      }, wait);
-    }
-  }
-
-  /** The final state; saved at once. */
-  async finish(patch: Partial<StoredStory>): Promise<StoredStory> {
-    if (this.timer) clearTimeout(this.timer);
-    clearInterval(this.heartbeat);
-    this.timer = undefined;
-    this.finished = true;
-    const { leaseUntil: _lease, ...rest } = { ...this.current, ...patch, updatedAt: this.now() };
-    this.current = rest;
-    const title = titleFromStory(this.current.text);
-    if (title && this.current.turns.length <= 1) this.current = { ...this.current, title };
-    try {
-      await this.store.save(this.current);
-    } catch (e) {
-      this.onError(e);
-    } finally {
-      this.release();
-    }
-    return this.current;
-  }
-
-  private saveNow(): void {
-    if (this.finished) return;
-    this.lastSave = this.now();
-    this.store.save(this.leased()).catch(this.onError);
-  }
-
-  private leased(): StoredStory {
-    return { ...this.current, leaseUntil: this.now() + this.store.leaseMs };
   }
 }
 
@@ -548,33 +406,6 @@ async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T
     while (next < items.length) await task(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-/** Reads a file, waiting out a full descriptor table (other code in the process may hold many). */
-async function readRetrying(path: string): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await readFile(path, 'utf8');
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if ((code !== 'EMFILE' && code !== 'ENFILE') || attempt >= EMFILE_RETRIES) throw e;
-      await new Promise((r) => setTimeout(r, Math.min(10 * attempt, 200)));
-    }
-  }
-}
-
-/** Makes a rename durable; not every platform can open a directory (Windows), which is fine. */
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Best effort.
-  }
 }
 
 function entryOf(story: StoredStory): IndexEntry {
@@ -604,91 +435,4 @@ function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
     a.createdAt === b.createdAt &&
     a.premise === b.premise
   );
-}
-
-export function summaryOf(story: StoredStory, elsewhere = false): StorySummary {
-  return {
-    ...(elsewhere ? { elsewhere: true as const } : {}),
-    id: story.id,
-    title: clipTitle(story.title),
-    modelId: story.modelId,
-    createdAt: story.createdAt,
-    updatedAt: story.updatedAt,
-    status: story.status,
-    outputTokens: story.usage?.outputTokens ?? 0,
-    totalTokens: story.usage?.totalTokens ?? 0,
-    ...(story.usage?.estimated === true ? { estimated: true as const } : {}),
-  };
-}
-
-/** The protocol's StoryRecord (what the webview shows). */
-export function toRecord(story: StoredStory, elsewhere = false): StoryRecord {
-  return {
-    ...(elsewhere ? { elsewhere: true as const } : {}),
-    id: story.id,
-    title: clipTitle(story.title),
-    modelId: story.modelId,
-    controls: story.controls,
-    text: story.text,
-    status: story.status,
-    usage: story.usage,
-    cost: story.cost,
-    createdAt: story.createdAt,
-  };
-}
-
-/** What the webview may receive: at most LIMITS.historyMax items (the newest), and how many did not fit. */
-export function toHistoryPage(items: readonly StorySummary[], max: number = LIMITS.historyMax): HistoryPage {
-  const page = items.slice(0, max).map(({ updatedAt: _updated, ...item }): HistoryItem => item);
-  return items.length > max ? { items: page, omitted: items.length - max } : { items: page };
-}
-
-/** A title within the protocol's limit, cut at a word, so the webview never drops it. */
-export function clipTitle(title: string, max: number = LIMITS.titleMax): string {
-  if (title.length <= max) return title;
-  let cut = title.slice(0, max - 1);
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
-}
-
-/** Markdown for export: the story, then one line of what made it. */
-export function toMarkdown(story: StoredStory): string {
-  const text = story.text.trim();
-  const heading = /^#\s/.test(text) ? '' : `# ${story.title}\n\n`;
-  const c = story.controls;
-  const facts = [
-    c.genre && `Genre: ${c.genre}`,
-    `Audience: ${c.audience}`,
-    c.tone && `Tone: ${c.tone}`,
-    `Model: ${story.modelId}`,
-    `Written ${new Date(story.createdAt).toISOString().slice(0, 10)}`,
-  ].filter(Boolean);
-  const status = story.status === 'done' ? '' : ` (${story.status === 'failed' ? 'interrupted' : story.status})`;
-  return `${heading}${text}\n\n---\n\n*${facts.join(' · ')}${status}*\n`;
-}
-
-/** The story, or a sentence saying what is wrong with the file. */
-export function parseStory(raw: string): StoredStory | string {
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    return 'not valid JSON';
-  }
-  if (typeof v !== 'object' || v === null) return 'not a story object';
-  const s = v as Record<string, unknown>;
-  if (s.version !== 1) return `unknown version ${String(s.version)}`;
-  for (const key of ['id', 'title', 'modelId', 'text'] as const)
-    if (typeof s[key] !== 'string') return `"${key}" is missing`;
-  if (!ID.test(s.id as string)) return 'bad id';
-  for (const key of ['createdAt', 'updatedAt'] as const) if (typeof s[key] !== 'number') return `"${key}" is missing`;
-  if (!(STORY_STATUSES as readonly unknown[]).includes(s.status)) return 'bad status';
-  if (!validateControls(s.controls).ok) return 'bad controls';
-  if (
-    !Array.isArray(s.turns) ||
-    !s.turns.every((t: { kind?: unknown }) => (STORY_KINDS as readonly unknown[]).includes(t?.kind))
-  )
-    return 'bad turns';
-  return v as StoredStory;
 }

@@ -16,7 +16,7 @@ import { StoryError, isCredentialError, toStoryError } from './errors';
 import type { StoryErrorInfo } from './errors';
 import { HistoryStore } from './history';
 import { modelInfoFromId } from './models';
-import type { StoredStory, StoryTurn } from './history';
+import type { StoredStory, StoryTurn } from './storyFile';
 import { PromptError, buildConverseRequest, titleFromPremise } from './prompt';
 import type { PromptStep } from './prompt';
 import type { Cost, ModelInfo, StoryControls, StoryKind, Usage } from './protocol';
@@ -215,10 +215,6 @@ export class StoryService {
 
   usageToday(at: Date = new Date()): DaySummary {
     return daySummary(this.ledger, at);
-  }
-
-  get usageState(): UsageLedgerState {
-    return this.ledger;
   }
 
   /** Re-reads the shared totals (other windows add to them too). */

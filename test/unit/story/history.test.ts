@@ -5,15 +5,9 @@ import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  HistoryStore,
-  clipTitle,
-  summaryOf,
-  toHistoryPage,
-  toMarkdown,
-  toRecord,
-} from '../../../src/core/story/history';
-import type { StoredStory } from '../../../src/core/story/history';
+import { HistoryStore } from '../../../src/core/story/history';
+import type { StoredStory } from '../../../src/core/story/storyFile';
+import { clipTitle, summaryOf, toHistoryPage, toMarkdown, toRecord } from '../../../src/core/story/storyFormats';
 import { LIMITS, hostEvent, parseHostMessage, parseResult } from '../../../src/core/story/protocol';
 
 const CONTROLS = {

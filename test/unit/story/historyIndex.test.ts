@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, unlink, utimes, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HistoryStore } from '../../../src/core/story/history';
-import type { StoredStory } from '../../../src/core/story/history';
+import type { StoredStory } from '../../../src/core/story/storyFile';
 import { parseIndex } from '../../../src/core/story/historyIndex';
 
 const CONTROLS = {
