@@ -1,6 +1,7 @@
 // The /_emulator admin API for tests, benchmarks and people: one table from method and path to
 // a route, one way to read a JSON body, and one rule for who may call it (a loopback Host and
 // no browser Origin, so no web page can reach it, by DNS rebinding or a cross-origin POST).
+import * as v from 'valibot';
 import type { Stories } from './bedrock-runtime/stories';
 import type { ClientConfig } from './config';
 import type { EmulatorInfo } from './emulator';
@@ -17,18 +18,54 @@ export interface AdminDeps {
   info(): EmulatorInfo | null;
 }
 
-/** The admin API's one way to read a body: a JSON object (or, where allowed, a list). */
-function jsonBody(req: EmuRequest, listAllowed = false): unknown {
+/** The admin API's one way to read a body: JSON, checked against the route's schema. */
+function jsonBody<S extends v.GenericSchema>(req: EmuRequest, schema: S): v.InferOutput<S> {
   let body: unknown;
   try {
     body = JSON.parse(req.body.toString('utf8'));
   } catch {
     throw new AwsError('ValidationException', 'The body must be JSON');
   }
-  if (typeof body !== 'object' || body === null || (Array.isArray(body) && !listAllowed))
-    throw new AwsError('ValidationException', 'The body must be a JSON object');
-  return body;
+  const result = v.safeParse(schema, body);
+  if (!result.success) throw new AwsError('ValidationException', result.issues[0].message);
+  return result.output;
 }
+
+const OBJECT = 'The body must be a JSON object';
+const STORY_SHAPE = 'The body is {"text"?: string, "tokens"?: integer >= 1}, with at least one of them';
+const TOKENS = 'tokens must be an integer >= 1';
+const RATE = 'tokensPerSecond must be a number >= 0';
+
+const isObject = (x: unknown): x is object => typeof x === 'object' && x !== null && !Array.isArray(x);
+/** A JSON object with these fields only; `unknownField` is the answer to any other, a missing one gets its own. */
+const body = <T extends v.ObjectEntries>(entries: T, unknownField: string) =>
+  v.pipe(
+    // valibot takes an array for an object.
+    v.custom<object>(isObject, OBJECT),
+    v.strictObject(entries, (issue) => {
+      if (issue.expected === 'never') return unknownField;
+      const key = String(issue.path?.[0]?.key ?? '');
+      return (key in entries && v.safeParse(entries[key]!, undefined).issues?.[0].message) || unknownField;
+    }),
+  );
+
+/** One fault, or a list of them; each is checked by Faults.apply. */
+const FaultsBody = v.pipe(
+  v.custom<object>((x) => typeof x === 'object' && x !== null, OBJECT),
+  v.transform((x): unknown[] => (Array.isArray(x) ? x : [x])),
+  v.array(v.custom<object>(isObject, 'Each fault is a JSON object')),
+);
+const StreamRateBody = body({ tokensPerSecond: v.pipe(v.number(RATE), v.finite(RATE), v.minValue(0, RATE)) }, RATE);
+const StoryBody = v.pipe(
+  body(
+    {
+      text: v.exactOptional(v.string('text must be a string')),
+      tokens: v.exactOptional(v.pipe(v.number(TOKENS), v.integer(TOKENS), v.minValue(1, TOKENS))),
+    },
+    STORY_SHAPE,
+  ),
+  v.check((story) => story.text !== undefined || story.tokens !== undefined, STORY_SHAPE),
+);
 
 function isLoopbackHost(host: string): boolean {
   const name = host.toLowerCase().replace(/:\d+$/, '');
@@ -59,20 +96,14 @@ const ROUTES = new Map<string, Route>([
   [
     'POST /_emulator/faults',
     (req, d) => {
-      const body = jsonBody(req, true);
-      const specs = Array.isArray(body) ? body : [body];
-      if (specs.some((x) => typeof x !== 'object' || x === null || Array.isArray(x)))
-        throw new AwsError('ValidationException', 'Each fault is a JSON object');
-      return { applied: specs.map((s) => d.faults.apply(s as Record<string, unknown>)) };
+      return { applied: jsonBody(req, FaultsBody).map((spec) => d.faults.apply(spec)) };
     },
   ],
   // Tests slow streams down at run time, e.g. to stop one mid-way.
   [
     'PUT /_emulator/stream-rate',
     (req, d) => {
-      const rate = Number((jsonBody(req) as { tokensPerSecond?: unknown }).tokensPerSecond);
-      if (!Number.isFinite(rate) || rate < 0)
-        throw new AwsError('ValidationException', 'tokensPerSecond must be a number >= 0');
+      const rate = jsonBody(req, StreamRateBody).tokensPerSecond;
       d.stories.setStreamRate(rate);
       return { tokensPerSecond: rate };
     },
@@ -81,21 +112,10 @@ const ROUTES = new Map<string, Route>([
   [
     'PUT /_emulator/story',
     (req, d) => {
-      const body = jsonBody(req) as { text?: unknown; tokens?: unknown };
-      const keys = Object.keys(body);
-      if (keys.length === 0 || keys.some((k) => k !== 'text' && k !== 'tokens')) {
-        throw new AwsError(
-          'ValidationException',
-          'The body is {"text"?: string, "tokens"?: integer >= 1}, with at least one of them',
-        );
-      }
-      if (body.text !== undefined && typeof body.text !== 'string')
-        throw new AwsError('ValidationException', 'text must be a string');
-      if (body.tokens !== undefined && !(Number.isInteger(body.tokens) && (body.tokens as number) >= 1))
-        throw new AwsError('ValidationException', 'tokens must be an integer >= 1');
+      const body = jsonBody(req, StoryBody);
       const override = {
-        ...(body.text !== undefined ? { text: body.text as string } : {}),
-        ...(body.tokens !== undefined ? { tokens: body.tokens as number } : {}),
+        ...(body.text !== undefined ? { text: body.text } : {}),
+        ...(body.tokens !== undefined ? { tokens: body.tokens } : {}),
       };
       d.stories.setOverride(override);
       return override;

@@ -1,4 +1,5 @@
 // Faults on demand and per-operation call counters, for reliability tests of the clients.
+import * as v from 'valibot';
 import { AwsError } from './errors';
 
 export interface ErrorFault {
@@ -44,6 +45,66 @@ const DEFAULT_STATUS: Record<string, number> = {
   ValidationException: 400,
   NotAuthorizedException: 400,
 };
+
+const KINDS = 'error, cut, latency, clockSkew, expireCredentials or revokeRefreshTokens';
+const COUNT = 'count must be a positive integer';
+const ERROR_NEEDS = 'an error fault needs operation and error';
+const CUT_NEEDS = 'a cut fault needs operation and afterTokens >= 0';
+const LATENCY_NEEDS = 'a latency fault needs ms >= 0';
+const STATUS = 'status must be an HTTP error status from 400 to 599';
+const SKEW_NEEDS = 'clockSkew needs seconds';
+
+const name = (message: string) => v.pipe(v.string(message), v.nonEmpty(message));
+const atLeast = (min: number, message: string) =>
+  v.pipe(v.number(message), v.finite(message), v.minValue(min, message));
+const count = v.exactOptional(v.pipe(v.number(COUNT), v.integer(COUNT), v.minValue(1, COUNT)));
+/**
+ * One fault of each kind; a field it does not take is refused, so a typo never arms something else.
+ * A missing field gets its own schema's message.
+ */
+const fault = <T extends v.ObjectEntries>(entries: T) =>
+  v.strictObject(entries, (issue) => {
+    const key = String(issue.path?.[0]?.key ?? '');
+    if (issue.expected === 'never') return `${key} is not a field of this fault`;
+    return (key in entries && v.safeParse(entries[key]!, undefined).issues?.[0].message) || `${key} is missing`;
+  });
+
+/** A request of `POST /_emulator/faults` (or of the handle's `fault()`). */
+export const FaultSpec = v.variant(
+  'kind',
+  [
+    fault({
+      kind: v.literal('error'),
+      operation: name(ERROR_NEEDS),
+      error: name(ERROR_NEEDS),
+      status: v.exactOptional(
+        v.pipe(v.number(STATUS), v.integer(STATUS), v.minValue(400, STATUS), v.maxValue(599, STATUS)),
+      ),
+      message: v.exactOptional(v.string()),
+      count,
+    }),
+    fault({
+      kind: v.literal('cut'),
+      operation: name(CUT_NEEDS),
+      afterTokens: v.exactOptional(atLeast(0, CUT_NEEDS), 0),
+      mode: v.exactOptional(v.picklist(['exception', 'reset'], 'mode is exception or reset'), 'exception'),
+      exception: v.exactOptional(v.string()),
+      message: v.exactOptional(v.string()),
+      count,
+    }),
+    fault({
+      kind: v.literal('latency'),
+      operation: v.exactOptional(v.string()),
+      ms: atLeast(0, LATENCY_NEEDS),
+      count,
+    }),
+    fault({ kind: v.literal('clockSkew'), seconds: v.pipe(v.number(SKEW_NEEDS), v.finite(SKEW_NEEDS)) }),
+    fault({ kind: v.literal('expireCredentials') }),
+    fault({ kind: v.literal('revokeRefreshTokens') }),
+  ],
+  (issue) => `Unknown fault kind ${String(issue.input)}; use ${KINDS}`,
+);
+export type FaultSpec = v.InferInput<typeof FaultSpec>;
 
 export interface FaultActions {
   expireCredentials(): number;
@@ -102,53 +163,38 @@ export class Faults {
   }
 
   /** Applies one fault request of the admin API; returns what it did, for the reply. */
-  apply(input: Record<string, unknown>): Record<string, unknown> {
-    const kind = input.kind;
-    const operation = typeof input.operation === 'string' ? input.operation : '';
-    const count = input.count === undefined ? 1 : Number(input.count);
-    if (!Number.isInteger(count) || count < 1)
-      throw new AwsError('ValidationException', 'count must be a positive integer');
-    switch (kind) {
+  apply(input: unknown): Record<string, unknown> {
+    const parsed = v.safeParse(FaultSpec, input);
+    if (!parsed.success) throw new AwsError('ValidationException', parsed.issues[0].message);
+    const spec = parsed.output;
+    switch (spec.kind) {
       case 'error': {
-        const error = typeof input.error === 'string' ? input.error : '';
-        if (!operation || !error) throw new AwsError('ValidationException', 'an error fault needs operation and error');
-        const status = input.status === undefined ? (DEFAULT_STATUS[error] ?? 400) : Number(input.status);
-        const message = typeof input.message === 'string' ? input.message : `Injected ${error} (emulator fault)`;
+        const { kind, operation, error, count = 1 } = spec;
+        const status = spec.status ?? DEFAULT_STATUS[error] ?? 400;
+        const message = spec.message ?? `Injected ${error} (emulator fault)`;
         this.faults.push({ kind, operation, error, status, message, remaining: count });
         return { armed: kind, operation, error, status, count };
       }
       case 'cut': {
-        const afterTokens = Number(input.afterTokens ?? 0);
-        const mode = input.mode === 'reset' ? 'reset' : 'exception';
-        if (!operation || !(afterTokens >= 0))
-          throw new AwsError('ValidationException', 'a cut fault needs operation and afterTokens >= 0');
-        const exception = typeof input.exception === 'string' ? input.exception : 'modelStreamErrorException';
-        const message = typeof input.message === 'string' ? input.message : 'Injected stream error (emulator fault)';
+        const { kind, operation, afterTokens, mode, count = 1 } = spec;
+        const exception = spec.exception ?? 'modelStreamErrorException';
+        const message = spec.message ?? 'Injected stream error (emulator fault)';
         this.faults.push({ kind, operation, afterTokens, mode, exception, message, remaining: count });
         return { armed: kind, operation, afterTokens, mode, count };
       }
       case 'latency': {
-        const ms = Number(input.ms);
-        if (!(ms >= 0)) throw new AwsError('ValidationException', 'a latency fault needs ms >= 0');
-        const remaining = input.count === undefined ? Number.POSITIVE_INFINITY : count;
-        this.faults.push({ kind, operation: operation || null, ms, remaining });
-        return { armed: kind, operation: operation || null, ms };
+        const { kind, ms } = spec;
+        const operation = spec.operation || null;
+        this.faults.push({ kind, operation, ms, remaining: spec.count ?? Number.POSITIVE_INFINITY });
+        return { armed: kind, operation, ms };
       }
-      case 'clockSkew': {
-        const seconds = Number(input.seconds);
-        if (!Number.isFinite(seconds)) throw new AwsError('ValidationException', 'clockSkew needs seconds');
-        this.skewMs = seconds * 1000;
-        return { clockSkewSeconds: seconds };
-      }
+      case 'clockSkew':
+        this.skewMs = spec.seconds * 1000;
+        return { clockSkewSeconds: spec.seconds };
       case 'expireCredentials':
         return { expired: this.actions.expireCredentials() };
       case 'revokeRefreshTokens':
         return { revoked: this.actions.revokeRefreshTokens() };
-      default:
-        throw new AwsError(
-          'ValidationException',
-          `Unknown fault kind ${String(kind)}; use error, cut, latency, clockSkew, expireCredentials or revokeRefreshTokens`,
-        );
     }
   }
 }

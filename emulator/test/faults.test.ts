@@ -231,4 +231,60 @@ describe('faults on demand and counters', () => {
     const res = await post(emu, { kind: 'meteor' });
     assert.equal(res.status, 400);
   });
+
+  it('answers a bad admin body with 400 and one sentence saying what is wrong, arming nothing', async () => {
+    const send = (method: string, path: string, body: string) =>
+      fetch(`${emu.endpoints.cognitoIdp}/_emulator/${path}`, { method, body });
+    const cases: [string, string, string, string][] = [
+      ['POST', 'faults', '{', 'The body must be JSON'],
+      ['POST', 'faults', '"error"', 'The body must be a JSON object'],
+      ['POST', 'faults', '[{"kind":"expireCredentials"}, 5]', 'Each fault is a JSON object'],
+      ['POST', 'faults', '{"kind":"error","operation":"Converse"}', 'an error fault needs operation and error'],
+      [
+        'POST',
+        'faults',
+        '{"kind":"error","operation":"Converse","error":"X","count":0}',
+        'count must be a positive integer',
+      ],
+      [
+        'POST',
+        'faults',
+        '{"kind":"error","operation":"Converse","error":"X","status":200}',
+        'status must be an HTTP error status from 400 to 599',
+      ],
+      [
+        'POST',
+        'faults',
+        '{"kind":"cut","operation":"ConverseStream","afterTokens":-1}',
+        'a cut fault needs operation and afterTokens >= 0',
+      ],
+      ['POST', 'faults', '{"kind":"cut","operation":"ConverseStream","mode":"explode"}', 'mode is exception or reset'],
+      ['POST', 'faults', '{"kind":"latency","ms":"slow"}', 'a latency fault needs ms >= 0'],
+      ['POST', 'faults', '{"kind":"latency","ms":5,"operaton":"Converse"}', 'operaton is not a field of this fault'],
+      ['POST', 'faults', '{"kind":"clockSkew"}', 'clockSkew needs seconds'],
+      ['PUT', 'stream-rate', '[]', 'The body must be a JSON object'],
+      ['PUT', 'stream-rate', '{}', 'tokensPerSecond must be a number >= 0'],
+      ['POST', 'faults', '{"kind":"latency"}', 'a latency fault needs ms >= 0'],
+      ['PUT', 'stream-rate', '{"tokensPerSecond":"fast"}', 'tokensPerSecond must be a number >= 0'],
+      ['PUT', 'stream-rate', '{"tokensPerSecond":5,"burst":1}', 'tokensPerSecond must be a number >= 0'],
+      ['PUT', 'story', '{}', 'The body is {"text"?: string, "tokens"?: integer >= 1}, with at least one of them'],
+      [
+        'PUT',
+        'story',
+        '{"text":"x","extra":true}',
+        'The body is {"text"?: string, "tokens"?: integer >= 1}, with at least one of them',
+      ],
+      ['PUT', 'story', '{"text":1}', 'text must be a string'],
+      ['PUT', 'story', '{"tokens":1.5}', 'tokens must be an integer >= 1'],
+    ];
+    for (const [method, path, body, message] of cases) {
+      const res = await send(method, path, body);
+      assert.equal(res.status, 400, `${path} ${body}`);
+      assert.deepEqual(await res.json(), { error: 'ValidationException', message }, `${path} ${body}`);
+    }
+    const faults = (await (await fetch(`${emu.endpoints.cognitoIdp}/_emulator/faults`)).json()) as {
+      faults: unknown[];
+    };
+    assert.deepEqual(faults.faults, [], 'nothing was armed');
+  });
 });

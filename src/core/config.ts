@@ -127,24 +127,31 @@ const ModelsSchema = v.pipe(
   v.transform((ids) => [...new Set(ids)]),
 );
 
-// A plain object whose every key is a model id: valibot's record alone would take an array, and skip "__proto__".
+// valibot's objects and records take an array, and a record skips "__proto__": both are refused first.
+const isPlainObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+
+// A plain object whose every key is a model id.
 const ModelPricesSchema = v.pipe(
-  v.custom<Record<string, unknown>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x)),
+  v.custom<Record<string, unknown>>(isPlainObject),
   v.check((x) => Object.keys(x).every((id) => MODEL_ID.test(id))),
   v.record(v.string(), v.strictObject({ input: Dollars, output: Dollars })),
 );
 
 /** Any field left out takes the template's value. */
-const PasswordPolicySchema = v.strictObject({
-  minimumLength: v.optional(
-    v.pipe(v.number(), v.integer(), v.minValue(6), v.maxValue(99)),
-    DEFAULT_PASSWORD_POLICY.minimumLength,
-  ),
-  requireLowercase: Flag(DEFAULT_PASSWORD_POLICY.requireLowercase),
-  requireUppercase: Flag(DEFAULT_PASSWORD_POLICY.requireUppercase),
-  requireNumbers: Flag(DEFAULT_PASSWORD_POLICY.requireNumbers),
-  requireSymbols: Flag(DEFAULT_PASSWORD_POLICY.requireSymbols),
-});
+const PasswordPolicySchema = v.pipe(
+  v.custom<object>(isPlainObject),
+  v.strictObject({
+    minimumLength: v.optional(
+      v.pipe(v.number(), v.integer(), v.minValue(6), v.maxValue(99)),
+      DEFAULT_PASSWORD_POLICY.minimumLength,
+    ),
+    requireLowercase: Flag(DEFAULT_PASSWORD_POLICY.requireLowercase),
+    requireUppercase: Flag(DEFAULT_PASSWORD_POLICY.requireUppercase),
+    requireNumbers: Flag(DEFAULT_PASSWORD_POLICY.requireNumbers),
+    requireSymbols: Flag(DEFAULT_PASSWORD_POLICY.requireSymbols),
+  }),
+);
 
 export const STRUCTURED_RULES = {
   models: {

@@ -294,6 +294,7 @@ describe('config', () => {
       ['modelPrices', { 'amazon.nova-pro-v1:0': { input: '1', output: 1 } }],
       ['modelPrices', { 'not an id': { input: 1, output: 1 } }],
       ['passwordPolicy', [10]],
+      ['passwordPolicy', []],
       ['passwordPolicy', { minimumLength: 10.5 }],
       ['passwordPolicy', { minimumLength: 100 }],
     ];
