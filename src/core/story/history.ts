@@ -19,7 +19,7 @@ import type { IndexEntry } from './historyIndex';
 import type { HistoryQuery } from './protocol/wire';
 import { STORY_ID, parseStory, readRetrying, writeAtomically } from './storyFile';
 import type { StoredStory } from './storyFile';
-import { clipTitle } from './storyFormats';
+import { clipTitle, entryOf, summaryOfEntry } from './storyFormats';
 import type { StorySummary } from './storyFormats';
 import { StoryWriter } from './storyWriter';
 
@@ -300,20 +300,9 @@ export class HistoryStore {
   private summary(e: IndexEntry, leases: Map<string, number>): StorySummary {
     if (e.status === 'streaming') {
       const lease = leases.get(e.id);
-      if (lease !== undefined && lease > this.now() && !this.active.has(e.id))
-        return { elsewhere: true, ...this.summary({ ...e, status: 'stopped' }, leases), status: 'streaming' };
+      if (lease !== undefined && lease > this.now() && !this.active.has(e.id)) return summaryOfEntry(e, true);
     }
-    return {
-      id: e.id,
-      title: e.title,
-      modelId: e.modelId,
-      createdAt: e.createdAt,
-      updatedAt: e.updatedAt,
-      status: e.status,
-      outputTokens: e.outputTokens,
-      totalTokens: e.totalTokens,
-      ...(e.estimated ? { estimated: true as const } : {}),
-    };
+    return summaryOfEntry(e);
   }
 
   private haystack(e: IndexEntry): string {
@@ -406,21 +395,6 @@ async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T
     while (next < items.length) await task(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function entryOf(story: StoredStory): IndexEntry {
-  return {
-    id: story.id,
-    title: clipTitle(story.title),
-    modelId: story.modelId,
-    createdAt: story.createdAt,
-    updatedAt: story.updatedAt,
-    status: story.status,
-    outputTokens: story.usage?.outputTokens ?? 0,
-    totalTokens: story.usage?.totalTokens ?? 0,
-    estimated: story.usage?.estimated === true,
-    premise: story.controls.premise,
-  };
 }
 
 function sameEntry(a: IndexEntry, b: IndexEntry): boolean {

@@ -1,5 +1,6 @@
 // What a stored story becomes outside its file: the list's summary, the webview's record and
 // history page (within the protocol's limits), and Markdown for export.
+import type { IndexEntry } from './historyIndex';
 import { LIMITS } from './protocol/limits';
 import type { HistoryItem, HistoryPage, StoryRecord } from './protocol/wire';
 import type { StoredStory } from './storyFile';
@@ -8,9 +9,9 @@ export interface StorySummary extends HistoryItem {
   readonly updatedAt: number;
 }
 
-export function summaryOf(story: StoredStory, elsewhere = false): StorySummary {
+/** What the index keeps of a story. */
+export function entryOf(story: StoredStory): IndexEntry {
   return {
-    ...(elsewhere ? { elsewhere: true as const } : {}),
     id: story.id,
     title: clipTitle(story.title),
     modelId: story.modelId,
@@ -19,8 +20,29 @@ export function summaryOf(story: StoredStory, elsewhere = false): StorySummary {
     status: story.status,
     outputTokens: story.usage?.outputTokens ?? 0,
     totalTokens: story.usage?.totalTokens ?? 0,
-    ...(story.usage?.estimated === true ? { estimated: true as const } : {}),
+    estimated: story.usage?.estimated === true,
+    premise: story.controls.premise,
   };
+}
+
+/** The list's line for an index entry. */
+export function summaryOfEntry(e: IndexEntry, elsewhere = false): StorySummary {
+  return {
+    ...(elsewhere ? { elsewhere: true as const } : {}),
+    id: e.id,
+    title: e.title,
+    modelId: e.modelId,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+    status: e.status,
+    outputTokens: e.outputTokens,
+    totalTokens: e.totalTokens,
+    ...(e.estimated ? { estimated: true as const } : {}),
+  };
+}
+
+export function summaryOf(story: StoredStory, elsewhere = false): StorySummary {
+  return summaryOfEntry(entryOf(story), elsewhere);
 }
 
 /** The protocol's StoryRecord (what the webview shows). */
