@@ -80,8 +80,8 @@ export class StoryPart {
       button(EXPORT_LABELS[t], { id: `export-${t}`, secondary: true }, () => void actions.exportStory(t)),
     );
     this.refineField = h('vscode-textfield', { id: 'refine', placeholder: 'e.g. Make the ending happier' });
-    const refineTitle = { id: 'refine-button', secondary: true, title: 'Refine (Ctrl+Enter)' };
-    this.refineButton = button('Refine', refineTitle, () => this.refine());
+    const refineAttrs = { id: 'refine-button', secondary: true, title: 'Refine (Ctrl+Enter)' };
+    this.refineButton = button('Refine', refineAttrs, () => this.refine());
     this.build();
     this.wire();
   }
