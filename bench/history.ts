@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HistoryStore } from '../src/core/story/history';
 import type { StoredStory } from '../src/core/story/storyFile';
-import type { StoryControls } from '../src/core/story/protocol';
+import type { StoryControls } from '../src/core/story/protocol/controls';
 import type { Benchmark, Figure } from './types';
 
 export const HISTORY_SIZES = [100, 1_000, 10_000] as const;

@@ -11,7 +11,7 @@ import type { Session } from '../src/core/auth/session';
 import { CognitoCredentials } from '../src/core/story/credentials';
 import { buildConverseRequest } from '../src/core/story/prompt';
 import type { ConverseRequest } from '../src/core/story/prompt';
-import type { StoryControls } from '../src/core/story/protocol';
+import type { StoryControls } from '../src/core/story/protocol/controls';
 import { createStoryService } from '../src/core/story/service';
 import type { StoryService } from '../src/core/story/service';
 import { startEmulator } from '../emulator/src/emulator';

@@ -2,7 +2,8 @@
 // bundle (production build) in headless Chromium, under the panel's CSP, the way the host sends
 // it (one story.delta per 16.7 ms, 40 tokens each: about 10x a fast model), and once as a burst.
 import { HOST_INTERVAL_MS, makeStory, startHarness, streamStory } from '../test/webview/harness';
-import { DEFAULT_CONTROLS, hostEvent } from '../src/core/story/protocol';
+import { DEFAULT_CONTROLS } from '../src/core/story/protocol/controls';
+import { hostEvent } from '../src/core/story/protocol/messages';
 import type { Benchmark, Figure } from './types';
 
 const TOKENS = 20_000;

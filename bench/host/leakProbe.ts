@@ -6,7 +6,8 @@
 //   STORYTELLER_EMULATORS     the emulator, as for the integration suites
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HostEvent, StoryControls } from '../../src/core/story/protocol';
+import type { StoryControls } from '../../src/core/story/protocol/controls';
+import type { HostEvent } from '../../src/core/story/protocol/messages';
 import type { TestingApi } from '../../src/vscode/testing';
 import { emulators, latestCode, useEmulator } from '../../test/integration/emulators';
 import { activate, eventually, script } from '../../test/integration/prompter';

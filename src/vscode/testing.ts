@@ -9,7 +9,7 @@ import { COMMANDS } from './commandIds';
 import type { Prompter } from './auth/prompter';
 import { CLIENT_SECRET_KEY, SecretSessionStore, SESSION_KEY } from './auth/secretStore';
 import type { CognitoAuthenticationProvider } from './auth/provider';
-import type { HostEvent, HostMessage, HostResponse } from '../core/story/protocol';
+import type { HostEvent, HostMessage, HostResponse } from '../core/story/protocol/messages';
 import { nativeDialogs } from './story/controller';
 import type { StoryController, StoryDialogs } from './story/controller';
 import { StoryPanel } from './story/panel';

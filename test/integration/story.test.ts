@@ -3,7 +3,8 @@
 // are recorded.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { HostEvent, HostEvents, HostResponse, StoryControls } from '../../src/core/story/protocol';
+import type { StoryControls } from '../../src/core/story/protocol/controls';
+import type { HostEvent, HostEvents, HostResponse } from '../../src/core/story/protocol/messages';
 import type { TestingApi } from '../../src/vscode/testing';
 import {
   clearFaults,
@@ -194,11 +195,13 @@ describe('Story panel in VS Code', function () {
     assert.deepEqual(second.ok ? second.result : second.error, {
       message: 'A story is already being written in this panel. Stop it first, or wait until it ends.',
       code: 'busy',
+      actions: [],
     });
     const del = await testing.story.request('history.delete', { id: first });
     assert.deepEqual(del.ok ? del.result : del.error, {
       message: 'That story is still being written. Stop it first, or wait until it ends.',
       code: 'busy',
+      actions: [],
     });
     ok(await testing.story.request('stop', { storyId: first }));
     await eventually('stopped', ended(first), 5_000);
@@ -385,6 +388,7 @@ describe('Story panel in VS Code', function () {
       assert.deepEqual(r.error, {
         message: 'That editor was closed before the story could go in. Open the file again, then choose Insert.',
         code: 'noEditor',
+        actions: [],
       });
       assert.equal(first.getText(), 'first');
     } finally {
@@ -513,6 +517,10 @@ describe('Story panel in VS Code', function () {
     await eventually('history arrives', () => events('history').length > 0);
     assert.deepEqual(events('restore'), [], 'no draft of the previous user');
     const r = await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-lite-v1:0' });
-    assert.deepEqual(r.ok ? r.result : r.error, { message: 'Sign in to write stories.', code: 'signIn' });
+    assert.deepEqual(r.ok ? r.result : r.error, {
+      message: 'Sign in to write stories.',
+      code: 'notSignedIn',
+      actions: ['signIn'],
+    });
   });
 });

@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM } from '../host/install';
 import { makeNonce, storyHtml } from '../../src/core/story/webviewHtml';
-import type { HostEvent, WebviewMessage, WebviewRequest } from '../../src/core/story/protocol';
+import type { HostEvent, WebviewMessage, WebviewRequest } from '../../src/core/story/protocol/messages';
 import type {
   PageDocument,
   PageEvent,

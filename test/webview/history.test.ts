@@ -1,8 +1,8 @@
 // The history list's paging and search in the real webview bundle (headless Chromium, real CSP):
 // the host's newest page, Show more, a search over titles and premises, answers that arrive late.
 import * as assert from 'node:assert/strict';
-import { hostEvent, parseWebviewMessage } from '../../src/core/story/protocol';
-import type { HistoryItem, HistoryPage, ModelInfo } from '../../src/core/story/protocol';
+import { hostEvent, parseWebviewMessage } from '../../src/core/story/protocol/messages';
+import type { HistoryItem, HistoryPage, ModelInfo } from '../../src/core/story/protocol/wire';
 import { startHarness } from './harness';
 import type { Harness, StoryPage } from './harness';
 

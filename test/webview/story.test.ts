@@ -1,7 +1,10 @@
 // The story panel's webview in real headless Chromium, under the real CSP (page from storyHtml).
 import * as assert from 'node:assert/strict';
-import { DEFAULT_CONTROLS, EMPTY_DRAFT, hostEvent, parseWebviewMessage } from '../../src/core/story/protocol';
-import type { AuthState, HostEvent, ModelInfo, StoryRecord, WebviewRequest } from '../../src/core/story/protocol';
+import { DEFAULT_CONTROLS } from '../../src/core/story/protocol/controls';
+import { hostEvent, parseWebviewMessage } from '../../src/core/story/protocol/messages';
+import { EMPTY_DRAFT } from '../../src/core/story/protocol/webviewState';
+import type { HostEvent, WebviewRequest } from '../../src/core/story/protocol/messages';
+import type { AuthState, ModelInfo, StoryRecord } from '../../src/core/story/protocol/wire';
 import { storyCsp } from '../../src/core/story/webviewHtml';
 import { makeStory, startHarness, streamStory } from './harness';
 import type { Harness, StoryPage } from './harness';
@@ -322,7 +325,7 @@ describe('story webview (Chromium)', function () {
       kind: 'response',
       id: gen.id,
       ok: false,
-      error: { message: 'Sign in to write stories.', code: 'signIn' },
+      error: { message: 'Sign in to write stories.', code: 'notSignedIn', actions: ['signIn'] },
     });
     await sp.page.waitForSelector('#story-error:not([hidden])');
     // Refused by the form itself this time: a premise over the limit.
@@ -526,7 +529,7 @@ describe('story webview (Chromium)', function () {
       kind: 'response',
       id: failing.id,
       ok: false,
-      error: { message: 'Model not allowed.', code: 'modelNotAllowed' },
+      error: { message: 'Model not allowed.', code: 'modelNotAllowed', actions: [] },
     });
     await sp.page.waitForFunction(() =>
       document.getElementById('story-error')?.textContent?.includes('Model not allowed.'),
@@ -536,7 +539,7 @@ describe('story webview (Chromium)', function () {
       [],
       'no Retry where asking again cannot help',
     );
-    // A refusal whose code is an action (the host's "Sign in to write stories.") offers that action.
+    // A refusal with actions (the host's "Sign in to write stories.") offers them as buttons.
     const before2 = (await sp.posted()).length;
     await sp.page.locator('#generate').click();
     const refused = await sp.waitForRequest('generate', before2);
@@ -544,7 +547,7 @@ describe('story webview (Chromium)', function () {
       kind: 'response',
       id: refused.id,
       ok: false,
-      error: { message: 'Sign in to write stories.', code: 'signIn' },
+      error: { message: 'Sign in to write stories.', code: 'notSignedIn', actions: ['signIn'] },
     });
     await sp.page.waitForFunction(() =>
       document.getElementById('story-error')?.textContent?.includes('Sign in to write stories.'),

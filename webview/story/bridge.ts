@@ -1,6 +1,7 @@
 // Typed wrapper around acquireVsCodeApi(): requests with ids and timeouts, validated replies and
 // events, and the persisted state.
-import { parseHostMessage, parseResult, parseWebviewState, request, webviewEvent } from '../../src/core/story/protocol';
+import { parseHostMessage, parseResult, request, webviewEvent } from '../../src/core/story/protocol/messages';
+import { parseWebviewState } from '../../src/core/story/protocol/webviewState';
 import type {
   HostEvent,
   ParamsOf,
@@ -8,8 +9,9 @@ import type {
   WebviewEvents,
   WebviewEventType,
   WebviewMethod,
-  WebviewState,
-} from '../../src/core/story/protocol';
+} from '../../src/core/story/protocol/messages';
+import type { WebviewState } from '../../src/core/story/protocol/webviewState';
+import type { ErrorAction } from '../../src/core/story/protocol/wire';
 
 /** The part of VS Code's webview API we use. */
 export interface VsCodeApi {
@@ -22,11 +24,12 @@ declare global {
   function acquireVsCodeApi(): VsCodeApi;
 }
 
-/** A request the host answered with ok:false, or did not answer in time. */
+/** A request the host refused (ok:false), or did not answer in time. `actions`: the buttons that fix it. */
 export class HostError extends Error {
   constructor(
     message: string,
     readonly code?: string,
+    readonly actions: readonly ErrorAction[] = [],
   ) {
     super(message);
     this.name = 'HostError';
@@ -124,7 +127,7 @@ export class HostBridge {
     this.pending.delete(message.id);
     clearTimeout(p.timer);
     if (!message.ok) {
-      p.reject(new HostError(message.error.message, message.error.code));
+      p.reject(new HostError(message.error.message, message.error.code, message.error.actions));
       return;
     }
     const result = parseResult(p.method, message.result);

@@ -10,7 +10,7 @@
 // about one paragraph however long the story gets.
 import MarkdownItFactory from 'markdown-it';
 import type { MarkdownIt } from 'markdown-it';
-import { isSafeLink } from '../../src/core/story/protocol';
+import { isSafeLink } from '../../src/core/story/protocol/links';
 
 export function createMarkdown(): MarkdownIt {
   const md = new MarkdownItFactory({ html: false, linkify: true, typographer: false, breaks: false });

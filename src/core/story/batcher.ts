@@ -5,7 +5,7 @@
 // No message is longer than the protocol's delta limit (the webview drops a longer one, and the
 // screen would then differ from the saved story): a bigger backlog goes out over several frames,
 // or in several messages at once on flush.
-import { LIMITS } from './protocol';
+import { LIMITS } from './protocol/limits';
 
 export interface BatchClock {
   now(): number;

@@ -16,7 +16,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { isAbort, toStoryError } from './errors';
 import type { StoryError } from './errors';
 import type { ConverseRequest } from './prompt';
-import type { ModelInfo, Usage } from './protocol';
+import type { ModelInfo, Usage } from './protocol/wire';
 import { toUsage } from './usage';
 import { modelInfoFromId } from './models';
 

@@ -3,7 +3,7 @@
 // always kept, and then "Continue" is offered; refused credentials get one automatic refresh
 // (done by the service, see isCredentialError) before we ask the user to sign in again.
 
-import type { ErrorAction } from './protocol';
+import type { ErrorAction } from './protocol/wire';
 
 /** Serialisable: what the UI and the history file get. */
 export interface StoryErrorInfo {

@@ -1,6 +1,6 @@
 // A readable picker entry for a model known by its id, the same whether the list came from
 // Bedrock or from the settings (signed out).
-import type { ModelInfo } from './protocol';
+import type { ModelInfo } from './protocol/wire';
 
 const PROVIDERS: Readonly<Record<string, string>> = {
   ai21: 'AI21 Labs',

@@ -1,8 +1,9 @@
 // Turns story controls into a Converse request. "Continue" and "Refine" send the story so far as
 // a conversation (user prompt → assistant story → user instruction), so the model sees its own
 // text as its own turn instead of a quoted blob; "Regenerate" re-sends the original prompt.
-import type { StoryControls, StoryLength } from './protocol';
-import { LIMITS, validateControls } from './protocol';
+import type { StoryControls, StoryLength } from './protocol/controls';
+import { validateControls } from './protocol/controls';
+import { LIMITS } from './protocol/limits';
 
 /** The subset of ConverseStreamCommandInput this builds; structurally compatible with the SDK's. */
 export interface ConverseRequest {

@@ -19,7 +19,8 @@ import { modelInfoFromId } from './models';
 import type { StoredStory, StoryTurn } from './storyFile';
 import { PromptError, buildConverseRequest, titleFromPremise } from './prompt';
 import type { PromptStep } from './prompt';
-import type { Cost, ModelInfo, StoryControls, StoryKind, Usage } from './protocol';
+import type { StoryControls } from './protocol/controls';
+import type { Cost, ModelInfo, StoryKind, Usage } from './protocol/wire';
 import {
   EMPTY_LEDGER,
   addCosts,

@@ -5,7 +5,7 @@ import * as v from 'valibot';
 import type { ModelPrice } from '../config';
 import { baseModelId } from './prompt';
 
-import type { Cost, Usage } from './protocol';
+import type { Cost, Usage } from './protocol/wire';
 
 export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
 

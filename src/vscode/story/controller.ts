@@ -11,17 +11,19 @@ import type { StoredStory } from '../../core/story/storyFile';
 import { toHistoryPage, toMarkdown, toRecord } from '../../core/story/storyFormats';
 import { ELSEWHERE, deleteQuestion, savedMessage } from '../../core/story/notices';
 import { titleFromPremise } from '../../core/story/prompt';
-import { LIMITS, hostEvent, linkToOpen } from '../../core/story/protocol';
+import { LIMITS } from '../../core/story/protocol/limits';
+import { linkToOpen } from '../../core/story/protocol/links';
+import { hostEvent } from '../../core/story/protocol/messages';
+import type { HostEvent, RequestHandlers } from '../../core/story/protocol/messages';
+import type { PanelMemory } from '../../core/story/protocol/webviewState';
 import type {
   AuthState,
+  ErrorAction,
   ExportTarget,
   HistoryPage,
-  HostEvent,
   ModelInfo,
-  PanelMemory,
-  RequestHandlers,
   StoryKind,
-} from '../../core/story/protocol';
+} from '../../core/story/protocol/wire';
 import type { RunOptions, StoryOutcome, StoryService } from '../../core/story/service';
 import type { Auth } from '../auth/auth';
 import { loadAws } from '../aws';
@@ -35,11 +37,12 @@ const USAGE_KEY = 'storyteller.usage';
 /** Stories in the first history page the panel gets; it asks for more as the user scrolls or searches. */
 const HISTORY_PAGE = 50;
 
-/** An error the webview shows with the matching button: `code` is an ErrorAction when one fits. */
+/** A refusal the webview shows with the buttons that fix it (`actions`, often none); `code` is for the log. */
 class PanelError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    readonly actions: readonly ErrorAction[] = [],
   ) {
     super(message);
   }
@@ -256,9 +259,11 @@ export class StoryController extends Disposable implements PanelHost {
           this.streaming = false;
           this.live = undefined;
           // No story was created: say why, with the button that fixes it.
-          const error = e as { message?: string; code?: string; actions?: readonly string[] };
+          const error = e as { message?: string; code?: string; actions?: readonly ErrorAction[] };
           this.log.warn(`Story (${kind}) refused: ${error.code ?? 'error'}`);
-          reject(new PanelError(error.message ?? String(e), error.actions?.[0] ?? error.code ?? 'retry'));
+          // An unexpected error (no code, no actions) may pass: offer Retry.
+          const actions = error.actions ?? (error.code === undefined ? ['retry' as const] : []);
+          reject(new PanelError(error.message ?? String(e), error.code ?? 'unknown', actions));
         },
       );
     });
@@ -294,10 +299,11 @@ export class StoryController extends Disposable implements PanelHost {
     if (!config)
       throw new PanelError(
         'Storyteller is not configured. Run "Storyteller: Configure from Stack Outputs…" first.',
-        'openSettings',
+        'notConfigured',
+        ['openSettings'],
       );
     const session = await this.auth.sessions.peek();
-    if (!session) throw new PanelError('Sign in to write stories.', 'signIn');
+    if (!session) throw new PanelError('Sign in to write stories.', 'notSignedIn', ['signIn']);
     // Hosts outside AWS are confirmed once each before the ID token or credentials go there (#12).
     await this.auth.approveEndpoints([
       config.endpoints.cognitoIdentity,

@@ -2,8 +2,9 @@
 // only moves messages: every incoming one is validated, requests go to the handlers, and
 // anything malformed is logged and dropped.
 import * as vscode from 'vscode';
-import { errorResponse, parseWebviewMessage } from '../../core/story/protocol';
-import type { HostEvent, HostMessage, PanelMemory, RequestHandlers, WebviewMessage } from '../../core/story/protocol';
+import { errorResponse, parseWebviewMessage } from '../../core/story/protocol/messages';
+import type { HostEvent, HostMessage, RequestHandlers, WebviewMessage } from '../../core/story/protocol/messages';
+import type { PanelMemory } from '../../core/story/protocol/webviewState';
 import { makeNonce, storyHtml } from '../../core/story/webviewHtml';
 import { Disposable } from '../lifecycle';
 import type { Log } from '../log';
@@ -129,8 +130,8 @@ export class StoryPanel extends Disposable {
       const result = await handler(message.params);
       this.post({ kind: 'response', id: message.id, ok: true, result });
     } catch (e) {
-      const error = e as { message?: string; code?: string };
-      this.post(errorResponse(message.id, error.message ?? String(e), error.code));
+      const error = e as { message?: string; code?: string; actions?: readonly string[] };
+      this.post(errorResponse(message.id, error.message ?? String(e), error));
     }
   }
 }

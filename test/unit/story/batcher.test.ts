@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { DeltaBatcher, FRAME_MS } from '../../../src/core/story/batcher';
 import type { BatchClock } from '../../../src/core/story/batcher';
-import { LIMITS, hostEvent, parseHostMessage } from '../../../src/core/story/protocol';
+import { LIMITS } from '../../../src/core/story/protocol/limits';
+import { hostEvent, parseHostMessage } from '../../../src/core/story/protocol/messages';
 
 /** A manual clock: timers fire only when the test advances time. */
 class FakeClock implements BatchClock {

@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { HistoryStore } from '../../../src/core/story/history';
 import type { StoredStory } from '../../../src/core/story/storyFile';
 import { clipTitle, summaryOf, toHistoryPage, toMarkdown, toRecord } from '../../../src/core/story/storyFormats';
-import { LIMITS, hostEvent, parseHostMessage, parseResult } from '../../../src/core/story/protocol';
+import { LIMITS } from '../../../src/core/story/protocol/limits';
+import { hostEvent, parseHostMessage, parseResult } from '../../../src/core/story/protocol/messages';
 
 const CONTROLS = {
   premise: 'An otter finds a lighthouse.',

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { StoryControls } from '../../../src/core/story/protocol';
+import type { StoryControls } from '../../../src/core/story/protocol/controls';
 import {
   CONTINUE_INSTRUCTION,
   PromptError,

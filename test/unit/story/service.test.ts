@@ -13,7 +13,7 @@ import type { SessionManager } from '../../../src/core/auth/session';
 import { StoryError } from '../../../src/core/story/errors';
 import { HistoryStore, LEASE_MS } from '../../../src/core/story/history';
 import { CONTINUE_INSTRUCTION, SYSTEM_PROMPT } from '../../../src/core/story/prompt';
-import type { StoryControls } from '../../../src/core/story/protocol';
+import type { StoryControls } from '../../../src/core/story/protocol/controls';
 import { createStoryService } from '../../../src/core/story/service';
 import type { StoryService, StoryServiceOptions } from '../../../src/core/story/service';
 import { startEmulator } from '../../../emulator/src/emulator';

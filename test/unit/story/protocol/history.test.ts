@@ -1,14 +1,14 @@
 // The history's paging and search on the wire: both sides check offset, limit and query.
 import * as assert from 'node:assert/strict';
+import { LIMITS } from '../../../../src/core/story/protocol/limits';
 import {
-  LIMITS,
   hostEvent,
   parseHostMessage,
-  parseParams,
   parseResult,
   parseWebviewMessage,
   request,
-} from '../../../src/core/story/protocol';
+} from '../../../../src/core/story/protocol/messages';
+import { paramsOf, wire } from './fixtures';
 
 const item = {
   id: 's-1',
@@ -21,8 +21,8 @@ const item = {
 
 describe('history paging and search in the protocol', () => {
   it('accepts a page request, with or without a query, and refuses one out of bounds', () => {
-    assert.deepEqual(parseParams('history.list', {}), {});
-    assert.deepEqual(parseParams('history.list', { offset: 50, limit: 50, query: 'otter sail' }), {
+    assert.deepEqual(paramsOf('history.list', {}), {});
+    assert.deepEqual(paramsOf('history.list', { offset: 50, limit: 50, query: 'otter sail' }), {
       offset: 50,
       limit: 50,
       query: 'otter sail',
@@ -38,7 +38,7 @@ describe('history paging and search in the protocol', () => {
       { query: 7 },
       { sort: 'oldest' },
     ]) {
-      assert.equal(parseParams('history.list', bad), undefined, JSON.stringify(bad));
+      assert.equal(paramsOf('history.list', bad), undefined, JSON.stringify(bad));
       assert.equal(parseWebviewMessage({ kind: 'request', id: 1, method: 'history.list', params: bad }), undefined);
     }
   });
@@ -56,5 +56,27 @@ describe('history paging and search in the protocol', () => {
       assert.equal(parseResult('history.list', bad), undefined, JSON.stringify(bad));
       assert.equal(parseHostMessage({ kind: 'event', type: 'history', data: bad }), undefined);
     }
+  });
+
+  describe('history limits and the other-window flag, both ways', () => {
+    const item = { id: 'h1', title: 'T', modelId: 'm', createdAt: 1, status: 'streaming' as const, outputTokens: 0 };
+    it('accepts elsewhere: true and omitted counts', () => {
+      const page = { items: [{ ...item, elsewhere: true as const }], omitted: 12 };
+      assert.deepEqual(parseHostMessage(wire(hostEvent('history', page))), hostEvent('history', page));
+      assert.deepEqual(parseResult('history.list', wire(page)), page);
+      assert.deepEqual(parseResult('history.list', { items: [item] }), { items: [item] });
+    });
+    it('rejects anything else in those fields', () => {
+      for (const page of [
+        { items: [{ ...item, elsewhere: false }] },
+        { items: [{ ...item, elsewhere: 'yes' }] },
+        { items: [item], omitted: -1 },
+        { items: [item], omitted: 1.5 },
+        { items: [item], more: 1 },
+      ]) {
+        assert.equal(parseHostMessage({ kind: 'event', type: 'history', data: page }), undefined, JSON.stringify(page));
+        assert.equal(parseResult('history.list', page), undefined, JSON.stringify(page));
+      }
+    });
   });
 });

@@ -1,0 +1,107 @@
+// What the user asks for: the story controls, their schema and validateControls. The form uses it
+// for inline messages, the host before it calls Bedrock, and the protocol for `generate`.
+import * as v from 'valibot';
+import { LIMITS } from './limits';
+
+export const AUDIENCES = ['children', 'young adult', 'adult'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+export const LENGTHS = ['short', 'medium', 'long'] as const;
+export type StoryLength = (typeof LENGTHS)[number];
+
+const count = (n: number): string => n.toLocaleString('en-US');
+const tooLong = (label: string, max: number) => (issue: v.MaxLengthIssue<string, number>) =>
+  `${label} is ${count(issue.input.length)} characters long; the limit is ${count(max)}.`;
+
+/** Trimmed text that must not be empty; missing reads as empty. */
+const requiredText = (label: string, max: number) =>
+  v.pipe(
+    v.string((issue) => (issue.input === undefined ? `${label} is required.` : `${label} must be text.`)),
+    v.trim(),
+    v.nonEmpty(`${label} is required.`),
+    v.maxLength(max, tooLong(label, max)),
+  );
+/** Trimmed text, may be empty. */
+const text = (label: string, max: number) =>
+  v.pipe(v.string(`${label} must be text.`), v.trim(), v.maxLength(max, tooLong(label, max)));
+const choice = <const T extends readonly string[]>(label: string, options: T) =>
+  v.picklist(options, `${label} must be one of: ${options.join(', ')}.`);
+
+const { temperatureMin: tMin, temperatureMax: tMax } = LIMITS;
+const temperatureType = `Temperature must be a number from ${tMin} to ${tMax}.`;
+const temperatureRange = (issue: v.BaseIssue<number>): string =>
+  `Temperature must be from ${tMin} to ${tMax}; it is ${String(issue.input)}.`;
+
+/** The fields in form order, which is also the order of the errors. */
+const CONTROL_ENTRIES = {
+  premise: requiredText('Premise', LIMITS.premiseMax),
+  /** Free text, may be empty (the model chooses). */
+  genre: text('Genre', LIMITS.genreMax),
+  audience: choice('Audience', AUDIENCES),
+  /** Free text, may be empty. */
+  tone: text('Tone', LIMITS.toneMax),
+  length: choice('Length', LENGTHS),
+  /** Sampling temperature, 0..1. */
+  temperature: v.pipe(
+    v.number(temperatureType),
+    v.finite(temperatureType),
+    v.minValue(tMin, temperatureRange),
+    v.maxValue(tMax, temperatureRange),
+  ),
+  characters: v.exactOptional(text('Characters', LIMITS.charactersMax)),
+  setting: v.exactOptional(text('Setting', LIMITS.settingMax)),
+};
+type ControlField = keyof typeof CONTROL_ENTRIES;
+
+/** What the user asks for. Strings are trimmed; `characters` and `setting` are omitted when empty. */
+export const storyControls = v.pipe(
+  v.strictObject(CONTROL_ENTRIES),
+  v.transform(({ characters, setting, ...rest }) => ({
+    ...rest,
+    ...(characters ? { characters } : {}),
+    ...(setting ? { setting } : {}),
+  })),
+);
+export type StoryControls = v.InferOutput<typeof storyControls>;
+
+export const DEFAULT_CONTROLS: StoryControls = {
+  premise: '',
+  genre: 'fantasy',
+  audience: 'adult',
+  tone: 'whimsical',
+  length: 'medium',
+  temperature: 0.7,
+};
+
+export interface FieldError {
+  readonly field: ControlField | 'controls';
+  readonly message: string;
+}
+export type ControlsResult =
+  { readonly ok: true; readonly value: StoryControls } | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+const isField = (key: unknown): key is ControlField =>
+  typeof key === 'string' && Object.prototype.hasOwnProperty.call(CONTROL_ENTRIES, key);
+
+/**
+ * Validates and normalises story controls. Errors come in form order, one per field, after one
+ * per unknown field.
+ */
+export function validateControls(controls: unknown): ControlsResult {
+  if (typeof controls !== 'object' || controls === null || Array.isArray(controls))
+    return { ok: false, errors: [{ field: 'controls', message: 'Story controls are missing.' }] };
+  const errors: FieldError[] = Object.keys(controls)
+    .filter((key) => !isField(key))
+    .map((key) => ({ field: 'controls', message: `Unknown field "${key.slice(0, 40)}".` }));
+  const result = v.safeParse(storyControls, controls, { abortPipeEarly: true });
+  for (const issue of result.issues ?? []) {
+    const key = issue.path?.[0]?.key;
+    if (!isField(key)) continue; // an unknown field, reported above
+    // A missing field gets its own schema's message for `undefined` ("Premise is required.").
+    const message =
+      issue.path?.[0]?.origin === 'key'
+        ? (v.safeParse(CONTROL_ENTRIES[key], undefined).issues?.[0].message ?? issue.message)
+        : issue.message;
+    errors.push({ field: key, message });
+  }
+  return result.success && errors.length === 0 ? { ok: true, value: result.output } : { ok: false, errors };
+}
