@@ -113,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
         auth.prompter = prompter ?? quickInput;
       },
       statusBarText: () => statusBar.text,
+      settingsReads: () => settings.readCount,
       story,
     }),
   };

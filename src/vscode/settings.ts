@@ -28,6 +28,7 @@ function userValue(section: vscode.WorkspaceConfiguration, key: string): unknown
  */
 export class Settings extends Disposable {
   private cached: ConfigResult | undefined;
+  private reads = 0;
   private readonly changed = this._register(new vscode.EventEmitter<ConfigResult>());
   /** After any change to `storyteller.*`, with the settings read and checked once. */
   readonly onDidChange = this.changed.event;
@@ -41,7 +42,7 @@ export class Settings extends Disposable {
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration(SECTION)) return;
-        this.cached = readSettings();
+        this.cached = this.read();
         this.report(this.cached);
         this.changed.fire(this.cached);
       }),
@@ -50,8 +51,13 @@ export class Settings extends Disposable {
 
   /** The settings now, read on first use (never during activation) and after each change. */
   get current(): ConfigResult {
-    this.cached ??= readSettings();
+    this.cached ??= this.read();
     return this.cached;
+  }
+
+  /** How many times the settings were read and checked (the host tests hold this to one per change). */
+  get readCount(): number {
+    return this.reads;
   }
 
   get canSignIn(): boolean {
@@ -70,6 +76,11 @@ export class Settings extends Disposable {
   /** The config when stories can be written. */
   get storyConfig(): StorytellerConfig | undefined {
     return storyConfig(this.current);
+  }
+
+  private read(): ConfigResult {
+    this.reads++;
+    return readSettings();
   }
 
   /** Names each bad setting, and each workspace value that is ignored because it decides where credentials go. */

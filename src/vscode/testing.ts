@@ -19,6 +19,8 @@ import type { BundleLoad } from './aws';
 export interface TestingApi {
   usePrompter(prompter: Prompter | undefined): void;
   statusBarText(): string;
+  /** How many times the settings were read and checked since activation. */
+  settingsReads(): number;
   /** The session state without its tokens. */
   sessionState(): { kind: 'signed-in' | 'offline' | 'signed-out'; email?: string; reason?: string; expiresAt?: number };
   /** The live secrets, so the secrets scan knows what to look for. */
@@ -70,6 +72,7 @@ export interface TestingParts {
   readonly provider: CognitoAuthenticationProvider;
   readonly usePrompter: (prompter: Prompter | undefined) => void;
   readonly statusBarText: () => string;
+  readonly settingsReads: () => number;
   readonly story: StoryController;
 }
 
@@ -82,6 +85,7 @@ export function testingApi(parts: TestingParts): TestingApi | undefined {
   return {
     usePrompter: parts.usePrompter,
     statusBarText: parts.statusBarText,
+    settingsReads: parts.settingsReads,
     sessionState: () => {
       const state = auth.sessions.current;
       if (state.kind === 'signed-out') return { kind: state.kind, ...(state.reason ? { reason: state.reason } : {}) };

@@ -97,6 +97,32 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
     for (const id of ours) assert.ok(declared.has(id), `${id} is registered but not in contributes.commands`);
   });
 
+  it('reads and checks the settings once per change, however many parts listen', async () => {
+    const testing = extension.exports.testing!;
+    const section = () => vscode.workspace.getConfiguration('storyteller');
+    const changed = () =>
+      new Promise<void>((resolve) => {
+        const listener = vscode.workspace.onDidChangeConfiguration((e) => {
+          if (!e.affectsConfiguration('storyteller.modelId')) return;
+          listener.dispose();
+          resolve();
+        });
+      });
+    const before = testing.settingsReads();
+    try {
+      const seen = changed();
+      await section().update('modelId', 'amazon.nova-micro-v1:0', vscode.ConfigurationTarget.Global);
+      await seen;
+      // The status bar, the auth commands, the story panel and the warnings all had their turn.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal(testing.settingsReads() - before, 1);
+    } finally {
+      const seen = changed();
+      await section().update('modelId', undefined, vscode.ConfigurationTarget.Global);
+      await seen;
+    }
+  });
+
   it('declares its settings with their defaults', () => {
     const section = vscode.workspace.getConfiguration('storyteller');
     assert.equal(section.get('authFlow'), 'USER_SRP_AUTH');

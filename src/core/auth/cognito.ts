@@ -215,16 +215,9 @@ export class CognitoAuth {
 
   /** REFRESH_TOKEN_AUTH; the hash uses `cognito:username`, which may differ from the email. */
   async refresh(session: Session): Promise<Session> {
-    const hash = await this.secretHashParameter(session.username);
-    const out = await this.call(() =>
-      this.client.send(
-        new InitiateAuthCommand({
-          ClientId: this.options.clientId,
-          AuthFlow: 'REFRESH_TOKEN_AUTH',
-          AuthParameters: { REFRESH_TOKEN: session.refreshToken, ...hash },
-        }),
-      ),
-    );
+    const out = await this.wire.initiate('REFRESH_TOKEN_AUTH', session.username, {
+      REFRESH_TOKEN: session.refreshToken,
+    });
     const result = out.AuthenticationResult;
     if (!result?.IdToken || !result.AccessToken)
       throw new AuthError('Cognito returned no tokens on refresh. Sign in again.', 'NoTokens', 'user', 'sign-in');
