@@ -8,22 +8,14 @@ import type { StorytellerConfig } from '../../core/config';
 import { HistoryStore, LEASE_MS } from '../../core/story/history';
 import { modelInfoFromId } from '../../core/story/models';
 import type { StoredStory } from '../../core/story/storyFile';
-import { toHistoryPage, toMarkdown, toRecord } from '../../core/story/storyFormats';
-import { ELSEWHERE, deleteQuestion, savedMessage } from '../../core/story/notices';
-import { titleFromPremise } from '../../core/story/prompt';
+import { toHistoryPage, toRecord } from '../../core/story/storyFormats';
+import { ELSEWHERE } from '../../core/story/notices';
 import { LIMITS } from '../../core/story/protocol/limits';
 import { linkToOpen } from '../../core/story/protocol/links';
 import { hostEvent } from '../../core/story/protocol/messages';
 import type { HostEvent, RequestHandlers } from '../../core/story/protocol/messages';
 import type { PanelMemory } from '../../core/story/protocol/webviewState';
-import type {
-  AuthState,
-  ErrorAction,
-  ExportTarget,
-  HistoryPage,
-  ModelInfo,
-  StoryKind,
-} from '../../core/story/protocol/wire';
+import type { AuthState, ErrorAction, HistoryPage, ModelInfo, StoryKind } from '../../core/story/protocol/wire';
 import type { RunOptions, StoryOutcome, StoryService } from '../../core/story/service';
 import type { Auth } from '../auth/auth';
 import { loadAws } from '../aws';
@@ -31,68 +23,15 @@ import type { Log } from '../log';
 import { COMMANDS } from '../commandIds';
 import { Disposable } from '../lifecycle';
 import type { Settings } from '../settings';
+import { nativeDialogs } from './dialogs';
+import type { StoryDialogs } from './dialogs';
+import { exportStory } from './export';
 import type { PanelHost } from './panel';
+import { PanelError } from './panelError';
 
 const USAGE_KEY = 'storyteller.usage';
 /** Stories in the first history page the panel gets; it asks for more as the user scrolls or searches. */
 const HISTORY_PAGE = 50;
-
-/** A refusal the webview shows with the buttons that fix it (`actions`, often none); `code` is for the log. */
-class PanelError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly actions: readonly ErrorAction[] = [],
-  ) {
-    super(message);
-  }
-}
-
-/** What the user must confirm, choose or be told outside the webview; tests replace these. */
-export interface StoryDialogs {
-  confirmDelete(title: string): Promise<boolean>;
-  saveUri(suggestedName: string): Promise<vscode.Uri | undefined>;
-  /** Which editor gets the story, when no text editor is active (the panel has focus). */
-  pickEditor(
-    editors: readonly vscode.TextEditor[],
-    preferred: vscode.TextEditor | undefined,
-  ): Promise<vscode.TextEditor | undefined>;
-  /** An information notification; the message's untrusted parts are already made safe. */
-  notify(message: string): void;
-}
-
-export const nativeDialogs: StoryDialogs = {
-  async confirmDelete(title) {
-    return (await vscode.window.showWarningMessage(deleteQuestion(title), { modal: true }, 'Delete')) === 'Delete';
-  },
-  async pickEditor(editors, preferred) {
-    const items = editors.map((editor) => ({
-      label: editor.document.isUntitled
-        ? editor.document.uri.path
-        : vscode.workspace.asRelativePath(editor.document.uri),
-      description:
-        editor === preferred ? 'where you were' : editor.viewColumn !== undefined ? `column ${editor.viewColumn}` : '',
-      editor,
-    }));
-    if (preferred) items.sort((a, b) => Number(b.editor === preferred) - Number(a.editor === preferred));
-    const picked = await vscode.window.showQuickPick(items, {
-      title: 'Insert the story into which editor?',
-      placeHolder: 'The story goes at the cursor (or replaces the selection).',
-    });
-    return picked?.editor;
-  },
-  notify(message) {
-    void vscode.window.showInformationMessage(message);
-  },
-  async saveUri(suggestedName) {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    return vscode.window.showSaveDialog({
-      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, suggestedName) } : {}),
-      filters: { Markdown: ['md'] },
-      saveLabel: 'Save Story',
-    });
-  },
-};
 
 export class StoryController extends Disposable implements PanelHost {
   private engine:
@@ -169,7 +108,13 @@ export class StoryController extends Disposable implements PanelHost {
       void this.pushHistory();
       return { deleted };
     },
-    export: async ({ id, target }) => ({ exported: await this.export(await this.story(id), target) }),
+    export: async ({ id, target }) => ({
+      exported: await exportStory(await this.story(id), target, {
+        dialogs: this.dialogs,
+        log: this.log,
+        lastEditor: () => this.lastEditor,
+      }),
+    }),
     signIn: async () => {
       await vscode.commands.executeCommand(COMMANDS.signIn);
       return null;
@@ -452,94 +397,4 @@ export class StoryController extends Disposable implements PanelHost {
     if (!story) throw new PanelError('That story is no longer in the history.', 'notFound');
     return story;
   }
-
-  /**
-   * Only into the active text editor, or one the user picks from the visible ones (the panel
-   * usually has focus, so none is active). Never into a hidden editor without asking.
-   */
-  private async insert(text: string): Promise<boolean> {
-    const active = vscode.window.activeTextEditor;
-    let editor: vscode.TextEditor | undefined;
-    if (active && !active.document.isClosed) editor = active;
-    else {
-      const visible = vscode.window.visibleTextEditors.filter(
-        (e) => !e.document.isClosed && e.document.uri.scheme !== 'output',
-      );
-      if (visible.length === 0) {
-        throw new PanelError(
-          'No text editor is open to insert into. Open the file beside this panel, put the cursor where the story should go, then choose Insert again.',
-          'noEditor',
-        );
-      }
-      const preferred = visible.find((e) => e === this.lastEditor);
-      editor = await this.dialogs.pickEditor(visible, preferred);
-      if (!editor) return false;
-    }
-    if (editor.document.isClosed) throw new PanelError(CLOSED_EDITOR, 'noEditor');
-    const target = editor;
-    let ok: boolean;
-    try {
-      ok = await target.edit((edit) => edit.replace(target.selection, text));
-    } catch (e) {
-      // VS Code throws "TextEditor#edit not possible on closed editors" when it went away meanwhile.
-      this.log.warn(`Insert failed: ${(e as Error).message}`);
-      throw new PanelError(CLOSED_EDITOR, 'noEditor');
-    }
-    if (!ok)
-      throw new PanelError(
-        'The editor did not accept the text; it may be read-only. Pick another editor, or use Copy.',
-        'noEditor',
-      );
-    return true;
-  }
-
-  private async export(story: StoredStory, target: ExportTarget): Promise<boolean> {
-    switch (target) {
-      case 'editor': {
-        const document = await vscode.workspace.openTextDocument({
-          language: 'markdown',
-          content: toMarkdown(withFullTitle(story)),
-        });
-        await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
-        return true;
-      }
-      case 'file': {
-        const uri = await this.dialogs.saveUri(`${slug(withFullTitle(story).title)}.md`);
-        if (!uri) return false;
-        await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(toMarkdown(withFullTitle(story))));
-        this.dialogs.notify(savedMessage(story.title, vscode.workspace.asRelativePath(uri)));
-        return true;
-      }
-      case 'insert':
-        return this.insert(story.text);
-      case 'copy':
-        await vscode.env.clipboard.writeText(story.text);
-        return true;
-    }
-  }
-}
-
-const CLOSED_EDITOR = 'That editor was closed before the story could go in. Open the file again, then choose Insert.';
-
-/**
- * The heading of an export: the premise's whole first sentence, not the list's shortened title
- * with its "…".
- */
-export function withFullTitle(story: StoredStory): StoredStory {
-  const suffix = / \(refined\)$/.exec(story.title)?.[0] ?? '';
-  const shortened = story.title.slice(0, story.title.length - suffix.length);
-  if (!shortened.endsWith('…')) return story;
-  return { ...story, title: `${titleFromPremise(story.controls.premise, 1000)}${suffix}` };
-}
-
-/** A file name from the title, cut at a word (never mid-word), at most 60 characters. */
-export function slug(title: string): string {
-  const full = title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-  if (full.length <= 60) return full || 'story';
-  const cut = full.slice(0, 61);
-  const end = cut.lastIndexOf('-');
-  return (end > 20 ? cut.slice(0, end) : full.slice(0, 60)) || 'story';
 }

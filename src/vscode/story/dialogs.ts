@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import { deleteQuestion } from '../../core/story/notices';
+
+/** What the user must confirm, choose or be told outside the webview; tests replace these. */
+export interface StoryDialogs {
+  confirmDelete(title: string): Promise<boolean>;
+  saveUri(suggestedName: string): Promise<vscode.Uri | undefined>;
+  /** Which editor gets the story, when no text editor is active (the panel has focus). */
+  pickEditor(
+    editors: readonly vscode.TextEditor[],
+    preferred: vscode.TextEditor | undefined,
+  ): Promise<vscode.TextEditor | undefined>;
+  /** An information notification; the message's untrusted parts are already made safe. */
+  notify(message: string): void;
+}
+
+export const nativeDialogs: StoryDialogs = {
+  async confirmDelete(title) {
+    return (await vscode.window.showWarningMessage(deleteQuestion(title), { modal: true }, 'Delete')) === 'Delete';
+  },
+  async pickEditor(editors, preferred) {
+    const items = editors.map((editor) => ({
+      label: editor.document.isUntitled
+        ? editor.document.uri.path
+        : vscode.workspace.asRelativePath(editor.document.uri),
+      description:
+        editor === preferred ? 'where you were' : editor.viewColumn !== undefined ? `column ${editor.viewColumn}` : '',
+      editor,
+    }));
+    if (preferred) items.sort((a, b) => Number(b.editor === preferred) - Number(a.editor === preferred));
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Insert the story into which editor?',
+      placeHolder: 'The story goes at the cursor (or replaces the selection).',
+    });
+    return picked?.editor;
+  },
+  notify(message) {
+    void vscode.window.showInformationMessage(message);
+  },
+  async saveUri(suggestedName) {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    return vscode.window.showSaveDialog({
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, suggestedName) } : {}),
+      filters: { Markdown: ['md'] },
+      saveLabel: 'Save Story',
+    });
+  },
+};
