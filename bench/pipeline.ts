@@ -16,7 +16,8 @@ import { createStoryService } from '../src/core/story/service';
 import type { StoryService } from '../src/core/story/service';
 import { startEmulator } from '../emulator/src/emulator';
 import type { RunningEmulator } from '../emulator/src/emulator';
-import { MemoryStore, authFor, cognitoCalls, configFor, signedIn } from '../test/unit/story/emulatorSession';
+import { authFor, cognitoCalls, configFor, signedIn } from '../test/support/emulatorSession';
+import { MemoryStore } from '../test/support/sessionStore';
 import type { Benchmark, Figure } from './types';
 
 const RUNS = 15;

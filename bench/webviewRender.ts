@@ -86,7 +86,7 @@ export const webviewRender: Benchmark = {
           name: 'webview: flush per frame, mean (paced)',
           value: round(paced.meanFlushMs, 2),
           unit: 'ms',
-          note: `max ${round(paced.maxFlushMs)} ms over ${paced.flushes} flushes`,
+          note: `max ${round(paced.maxFlushMs)} ms over ${paced.flushes} flushes, ${paced.slowFlushes} longer than a frame`,
         },
         {
           name: 'webview: DOM updates in one frame, most (paced)',

@@ -1,8 +1,9 @@
-// `npm test`: lint, type-check, unit tests, the story webview in Chromium, the SAM template checks
-// (schema, Rules, cfn-guard and cfn-lint), the emulator's conformance suite, the host runner's own
-// tests (with code-server's auth and the demo's lifetime) and the integration suites inside VS Code. Every stage runs
-// even if an earlier one
-// fails, and the last line is the total over all of them: `N passed, N failed`.
+// `npm test`: lint, the format check, type-check, unit tests (pure: no emulator), the AWS clients
+// against the emulator, the story webview in Chromium, the SAM template checks (schema, Rules,
+// cfn-guard and cfn-lint), the emulator's conformance suite, the host runner's own tests (with
+// code-server's auth and the demo's lifetime), the integration suites inside VS Code and the
+// end-to-end suite. Every stage runs even if an earlier one fails, and the last line is the total
+// over all of them: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -26,6 +27,7 @@ const stages: Stage[] = [
   { name: 'type-check', command: [bin('tsc'), '--noEmit'], single: true },
   { name: 'type-check (webview)', command: [bin('tsc'), '--noEmit', '-p', 'webview'], single: true },
   { name: 'unit', command: [bin('mocha')] },
+  { name: 'aws clients (emulator)', command: [bin('mocha'), '--config', 'test/aws/.mocharc.json'] },
   { name: 'webview (Chromium)', command: [bin('mocha'), '--config', 'test/webview/.mocharc.json'] },
   {
     name: 'infra checks',

@@ -200,7 +200,6 @@ describe('packaging', function () {
     it('is at most 1 MB', function () {
       const bytes = statSync(vsix).size;
       this.test!.title = `is at most 1 MB (${bytes.toLocaleString('en-US')} bytes, ${entries.length} files)`;
-      console.log(`      bedrock-storyteller vsix: ${bytes} bytes`);
       assert.ok(bytes <= MAX_VSIX_BYTES, `${bytes} bytes > ${MAX_VSIX_BYTES}`);
     });
 

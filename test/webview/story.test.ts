@@ -214,9 +214,6 @@ describe('story webview (Chromium)', function () {
     await startStory('long');
     const tokens = makeStory(20_000);
     const f = await streamStory(sp, 'long', tokens, 40);
-    console.log(
-      `      20k tokens, ${(f.chars / 1024).toFixed(0)} KB in ${f.messages} messages: ${f.messagesPerSecond.toFixed(1)} msg/s, total ${f.totalMs.toFixed(0)} ms, last-token lag ${f.lastTokenLagMs.toFixed(1)} ms, longest frame ${f.longestFrameMs.toFixed(1)} ms, longest task ${f.longestTaskMs.toFixed(0)} ms, flush mean ${f.meanFlushMs.toFixed(2)} ms, max ${f.maxFlushMs.toFixed(2)} ms, ${f.flushes} flushes (${f.slowFlushes} slow)`,
-    );
     assert.ok(f.chars > 85_000, `story is ${f.chars} chars`);
     assert.ok(f.messagesPerSecond <= 60, `sender rate ${f.messagesPerSecond}`);
     assert.ok(f.messagesPerSecond >= 45, `the sender kept up: ${f.messagesPerSecond}`);

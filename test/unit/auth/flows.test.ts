@@ -1,6 +1,6 @@
 // Sign-in flows as data: getFlows() chooses by what each flow needs, and each flow's options say
 // truly what it sends. The flows run against a recording wire here (pure logic); against the
-// emulator through the real SDK client in cognito.test.ts.
+// emulator through the real SDK client in test/aws/auth/cognito.test.ts.
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type {
@@ -13,8 +13,8 @@ import { ALL_FLOWS, getFlows } from '../../../src/core/auth/flows/getFlows';
 import { userPasswordAuth } from '../../../src/core/auth/flows/userPasswordAuth';
 import { userSrpAuth } from '../../../src/core/auth/flows/userSrpAuth';
 import { AUTH_FLOWS } from '../../../src/core/config';
+import { PASSWORD } from '../../support/accounts';
 
-const PASSWORD = 'Correct-Horse-9';
 const SUB = '7d8f2a1c-0b3e-4c5d-9e6f-1a2b3c4d5e6f';
 
 interface Call {

@@ -3,31 +3,8 @@ import type { AuthError } from '../../../src/core/auth/errors';
 import { originChangedMessage, UNBOUND_MESSAGE } from '../../../src/core/auth/origin';
 import type { SessionOrigin } from '../../../src/core/auth/origin';
 import { clockSkewMessage, parseSession, SESSION_EXPIRED, SessionManager } from '../../../src/core/auth/session';
-import type { Clock, Session, SessionStore, SessionState } from '../../../src/core/auth/session';
-
-/** In-memory SecretStorage: one key, shared by "windows", with change events. */
-class MemoryStore implements SessionStore {
-  value: string | undefined;
-  private readonly listeners = new Set<() => void>();
-  async read() {
-    return this.value;
-  }
-  async write(value: string) {
-    this.value = value;
-    this.fire();
-  }
-  async delete() {
-    this.value = undefined;
-    this.fire();
-  }
-  onDidChange(listener: () => void) {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
-  private fire() {
-    for (const l of this.listeners) queueMicrotask(l);
-  }
-}
+import type { Clock, Session, SessionState } from '../../../src/core/auth/session';
+import { MemoryStore } from '../../support/sessionStore';
 
 class FakeClock implements Clock {
   time = 1_000_000;

@@ -18,7 +18,7 @@ import { createStoryService } from '../../../src/core/story/service';
 import type { StoryService, StoryServiceOptions } from '../../../src/core/story/service';
 import { startEmulator } from '../../../emulator/src/emulator';
 import type { RunningEmulator } from '../../../emulator/src/emulator';
-import { authFor, cognitoCalls, configFor, signedIn } from './emulatorSession';
+import { authFor, cognitoCalls, configFor, signedIn } from '../../support/emulatorSession';
 
 const CONTROLS: StoryControls = {
   premise: 'An otter named Pip finds a lighthouse that sings.',
@@ -432,7 +432,6 @@ describe('StoryService streaming at a realistic rate', function () {
     assert.match(out.usageLabel ?? '', /^≈ [\d,]+ tokens · /);
     assert.deepEqual(saved?.usage, out.usage, 'the history keeps the estimate');
     assert.equal(s.usageToday().totalTokens, out.usage?.totalTokens, "counted in the day's total");
-    console.log(`      cancel → stopped in ${stopMs.toFixed(1)} ms`);
   });
 
   it('a connection reset mid-stream keeps the partial story and offers continue', async () => {

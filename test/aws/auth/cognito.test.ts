@@ -8,10 +8,8 @@ import { SessionManager } from '../../../src/core/auth/session';
 import type { AuthFlow } from '../../../src/core/config';
 import { startEmulator } from '../../../emulator/src/emulator';
 import type { RunningEmulator } from '../../../emulator/src/emulator';
-
-const PASSWORD = 'Correct-Horse-9';
-let n = 0;
-const email = () => `reader.${process.pid}.${n++}@example.com`;
+import { PASSWORD, uniqueEmail } from '../../support/accounts';
+import { MemoryStore } from '../../support/sessionStore';
 
 async function code(emu: RunningEmulator, to: string, kind: string): Promise<string> {
   const found = emu
@@ -54,7 +52,7 @@ for (const withSecret of [false, true]) {
       });
 
       async function signedUpUser(): Promise<string> {
-        const address = email();
+        const address = uniqueEmail();
         const result = await auth.signUp(address, PASSWORD, 'Ann Reader');
         assert.equal(result.confirmed, false);
         await auth.confirmSignUp(address, await code(emu, address, 'confirmation'));
@@ -105,7 +103,7 @@ for (const withSecret of [false, true]) {
       });
 
       it('resends the confirmation code, and the new code works', async () => {
-        const address = email();
+        const address = uniqueEmail();
         await auth.signUp(address, PASSWORD);
         const first = await code(emu, address, 'confirmation');
         await auth.resendCode(address);
@@ -124,7 +122,7 @@ for (const withSecret of [false, true]) {
         [
           'an unconfirmed account',
           async () => {
-            const address = email();
+            const address = uniqueEmail();
             await auth.signUp(address, PASSWORD);
             return auth.signIn(address, PASSWORD);
           },
@@ -133,7 +131,7 @@ for (const withSecret of [false, true]) {
         [
           'a wrong confirmation code',
           async () => {
-            const address = email();
+            const address = uniqueEmail();
             await auth.signUp(address, PASSWORD);
             const right = await code(emu, address, 'confirmation');
             return auth.confirmSignUp(address, right === '000000' ? '111111' : '000000');
@@ -147,7 +145,7 @@ for (const withSecret of [false, true]) {
         ],
         [
           'a password the pool refuses',
-          async () => auth.signUp(email(), 'short'),
+          async () => auth.signUp(uniqueEmail(), 'short'),
           'The password does not meet the policy',
         ],
       ];
@@ -217,21 +215,8 @@ describe('SessionManager with CognitoAuth against the emulator', function () {
     await emu.stop();
   });
 
-  function memoryStore(initial: string) {
-    let value: string | undefined = initial;
-    return {
-      read: async () => value,
-      write: async (v: string) => void (value = v),
-      delete: async () => void (value = undefined),
-      onDidChange: () => ({ dispose: () => undefined }),
-      get value() {
-        return value;
-      },
-    };
-  }
-
   async function expiredSession() {
-    const address = email();
+    const address = uniqueEmail();
     await auth.signUp(address, PASSWORD);
     await auth.confirmSignUp(address, await code(emu, address, 'confirmation'));
     const session = done(await auth.signIn(address, PASSWORD));
@@ -240,7 +225,7 @@ describe('SessionManager with CognitoAuth against the emulator', function () {
   }
 
   it('30 concurrent callers on an expired token cause exactly 1 refresh request', async () => {
-    const store = memoryStore(JSON.stringify(await expiredSession()));
+    const store = new MemoryStore(JSON.stringify(await expiredSession()));
     const manager = new SessionManager({ store, refresh: (s) => auth.refresh(s) });
     emu.resetCounters();
     const sessions = await Promise.all(Array.from({ length: 30 }, () => manager.getSession()));
@@ -252,7 +237,7 @@ describe('SessionManager with CognitoAuth against the emulator', function () {
 
   it('stays signed in through Cognito 503s and recovers; signs out when the token is revoked', async () => {
     const expired = await expiredSession();
-    const store = memoryStore(JSON.stringify(expired));
+    const store = new MemoryStore(JSON.stringify(expired));
     const manager = new SessionManager({ store, refresh: (s) => auth.refresh(s) });
     // A function, so that TypeScript does not narrow the state across the awaits below.
     const kind = () => manager.current.kind;

@@ -1,33 +1,13 @@
-// Shared set-up for the story tests and the benchmark: a signed-in SessionManager against the
+// Shared set-up for the AWS tests and the benchmark: a signed-in SessionManager against the
 // emulator, and a StorytellerConfig pointing at it.
-import { CognitoAuth } from '../../../src/core/auth/cognito';
-import { SessionManager } from '../../../src/core/auth/session';
-import type { Session, SessionStore } from '../../../src/core/auth/session';
-import { readConfig } from '../../../src/core/config';
-import type { SettingKey, StorytellerConfig } from '../../../src/core/config';
-import type { RunningEmulator } from '../../../emulator/src/emulator';
-
-export const PASSWORD = 'Correct-Horse-9';
-
-export class MemoryStore implements SessionStore {
-  value: string | undefined;
-  async read() {
-    return this.value;
-  }
-  async write(value: string) {
-    this.value = value;
-  }
-  async delete() {
-    this.value = undefined;
-  }
-  onDidChange() {
-    return { dispose: () => undefined };
-  }
-}
-
-let n = 0;
-export const uniqueEmail = (prefix = 'writer') =>
-  `${prefix}.${process.pid}.${Date.now().toString(36)}.${n++}@example.com`;
+import { CognitoAuth } from '../../src/core/auth/cognito';
+import { SessionManager } from '../../src/core/auth/session';
+import type { Session } from '../../src/core/auth/session';
+import { readConfig } from '../../src/core/config';
+import type { SettingKey, StorytellerConfig } from '../../src/core/config';
+import type { RunningEmulator } from '../../emulator/src/emulator';
+import { PASSWORD, uniqueEmail } from './accounts';
+import { MemoryStore } from './sessionStore';
 
 export function authFor(emu: RunningEmulator): CognitoAuth {
   return new CognitoAuth({
@@ -45,7 +25,7 @@ export async function signedIn(
   emu: RunningEmulator,
   auth: CognitoAuth,
 ): Promise<{ sessions: SessionManager; session: Session; store: MemoryStore }> {
-  const email = uniqueEmail();
+  const email = uniqueEmail('writer');
   const up = await auth.signUp(email, PASSWORD);
   if (!up.confirmed) {
     const code = emu
