@@ -2,7 +2,7 @@
 // template says is used; AWS's documented defaults fill the gaps.
 import { resolve } from 'node:path';
 import type { Json, JsonObject, Stack, StackResource } from './template';
-import { TemplateError } from './template';
+import { TemplateError, functionUrlId } from './template';
 
 export interface PasswordPolicy {
   minimumLength: number;
@@ -22,6 +22,25 @@ export interface FunctionConfig {
   exportName: string;
   environment: Record<string, string>;
   timeoutSeconds: number;
+  /** The execution role (`Role`), when the template names one of its own roles. */
+  role: RoleConfig | null;
+}
+
+/** An `AWS::Lambda::Url`: where the emulator serves it and which function it runs. */
+export interface FunctionUrlConfig {
+  logicalId: string;
+  urlId: string;
+  authType: string;
+  invokeMode: string;
+  fn: FunctionConfig;
+}
+
+/** An `AWS::DynamoDB::Table`, created in the emulator's DynamoDB (dynalite) at start-up. */
+export interface TableConfig {
+  logicalId: string;
+  name: string;
+  attributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
+  keySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
 }
 
 export interface UserPoolConfig {
@@ -82,6 +101,8 @@ export interface EmulatorConfig {
   /** The client the start-up line reports: logical id `UserPoolClient`, else the first. */
   primaryClientId: string;
   identityPool: IdentityPoolConfig;
+  functionUrls: FunctionUrlConfig[];
+  tables: TableConfig[];
 }
 
 const STANDARD_ATTRIBUTES = [
@@ -215,6 +236,28 @@ export function buildConfig(stack: Stack, clientSecret: (logicalId: string) => s
     unauthenticatedRole: roles.unauthenticated ? roleByArn(stack, str(roles.unauthenticated)) : null,
   };
 
+  const functionUrls = ofType(stack, 'AWS::Lambda::Url').map((u): FunctionUrlConfig => ({
+    logicalId: u.logicalId,
+    urlId: functionUrlId(u.physicalId),
+    authType: str(u.properties.AuthType),
+    invokeMode: str(u.properties.InvokeMode, 'BUFFERED'),
+    fn: functionByArn(stack, str(u.properties.TargetFunctionArn)),
+  }));
+  const tables = ofType(stack, 'AWS::DynamoDB::Table').map((t): TableConfig => ({
+    logicalId: t.logicalId,
+    name: str(t.properties.TableName, t.physicalId),
+    attributeDefinitions: (Array.isArray(t.properties.AttributeDefinitions) ? t.properties.AttributeDefinitions : [])
+      .map(obj)
+      .map((a) => ({
+        AttributeName: str(a.AttributeName),
+        AttributeType: str(a.AttributeType) as 'S' | 'N' | 'B',
+      })),
+    keySchema: (Array.isArray(t.properties.KeySchema) ? t.properties.KeySchema : []).map(obj).map((k) => ({
+      AttributeName: str(k.AttributeName),
+      KeyType: str(k.KeyType) as 'HASH' | 'RANGE',
+    })),
+  }));
+
   return {
     region: stack.region,
     accountId: stack.accountId,
@@ -222,6 +265,8 @@ export function buildConfig(stack: Stack, clientSecret: (logicalId: string) => s
     clients,
     primaryClientId: primary.physicalId,
     identityPool,
+    functionUrls,
+    tables,
   };
 }
 
@@ -250,6 +295,7 @@ function functionByArn(stack: Stack, arn: string): FunctionConfig {
     exportName: handler.slice(dot + 1),
     environment,
     timeoutSeconds: num(props.Timeout, 3),
+    role: str(props.Role) ? roleByArn(stack, str(props.Role)) : null,
   };
 }
 

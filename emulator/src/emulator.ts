@@ -3,6 +3,13 @@
 // plus the JWKS, the outbox and the /_emulator admin API. Operations live one per file under
 // cognito-idp/, cognito-identity/, bedrock-runtime/ and bedrock/; router.ts dispatches them.
 import { randomBytes } from 'node:crypto';
+import type { IssuedCredentials } from './cognito-identity/identityPool';
+import { DynamoDb } from './dynamodb/dynamoDb';
+import { FUNCTION_URL_PREFIX } from './lambda/invokeFunctionUrl';
+import type { LambdaDeps } from './lambda/invokeFunctionUrl';
+import { LAMBDA_URL_OPERATIONS } from './lambda/operations';
+import { StreamingFunction } from './lambda/streamingRunner';
+import { TemplateError } from './template';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { adminApi } from './admin';
@@ -55,6 +62,8 @@ export interface EmulatorInfo {
   identityPoolId: string;
   endpoints: { cognitoIdp: string; cognitoIdentity: string; bedrockRuntime: string; bedrock: string };
   outbox: string;
+  /** The story gateway's function URL (budget mode: DailyTokensPerUser > 0), or null. */
+  storyGatewayUrl: string | null;
 }
 
 export interface RunningEmulator extends EmulatorInfo {
@@ -78,7 +87,9 @@ export const DEFAULT_TEMPLATE = resolve(__dirname, '..', '..', 'infra', 'templat
  * its largest fields are a few KB, so 1 MiB is far beyond any valid call.
  */
 export const BODY_LIMITS: Limits = {
-  maxBodyBytes: (_method, path) => (path.startsWith('/model/') ? 25_000_000 : 1_048_576),
+  // A function URL takes Lambda's synchronous payload limit, 6 MB.
+  maxBodyBytes: (_method, path) =>
+    path.startsWith('/model/') ? 25_000_000 : path.startsWith(FUNCTION_URL_PREFIX) ? 6_291_456 : 1_048_576,
 };
 
 const CLIENT_SECRET_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -105,6 +116,21 @@ function clientSecrets(state: StateStore): (logicalId: string) => string {
 }
 
 const service = <Deps>(s: JsonService<Deps>): JsonService<never> => s as unknown as JsonService<never>;
+
+/** Credentials for a function's execution role, as Lambda puts them in its environment. */
+function roleCredentials(role: IssuedCredentials['role']): IssuedCredentials {
+  const chars = (n: number, alphabet: string): string =>
+    [...randomBytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
+  return {
+    accessKeyId: `ASIA${chars(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`,
+    secretKey: randomBytes(30).toString('base64'),
+    sessionToken: randomBytes(96).toString('base64'),
+    // Lambda renews them for the environment's life; here they simply never expire.
+    expires: Number.MAX_SAFE_INTEGER,
+    identityId: '',
+    role,
+  };
+}
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const log = options.log ?? ((): void => undefined);
@@ -154,6 +180,50 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const stories = new Stories(faults, options.streamRate ?? 0);
   const bedrock: BedrockDeps = { region: config.region, accountId: config.accountId, faults, stories };
 
+  // Budget mode: the story gateway's function URL, its role's credentials, and DynamoDB.
+  const dynamo = config.tables.length > 0 ? await DynamoDb.start(config.tables, config.region) : undefined;
+  const functionCredentials = new Map<string, IssuedCredentials>();
+  let base = '';
+  const lambda: LambdaDeps = {
+    region: config.region,
+    accountId: config.accountId,
+    identityPoolId: config.identityPool.id,
+    providerName: `cognito-idp.${config.region}.amazonaws.com/${config.userPool.id}`,
+    urls: new Map(),
+    faults,
+  };
+  for (const url of config.functionUrls) {
+    if (url.authType !== 'AWS_IAM' || url.invokeMode !== 'RESPONSE_STREAM')
+      throw new TemplateError(`${url.logicalId}: only AuthType AWS_IAM with InvokeMode RESPONSE_STREAM is emulated`);
+    const creds = url.fn.role ? roleCredentials(url.fn.role) : undefined;
+    if (creds) functionCredentials.set(creds.accessKeyId, creds);
+    const fn = new StreamingFunction(
+      url.fn,
+      () => ({
+        ...url.fn.environment,
+        AWS_REGION: config.region,
+        AWS_DEFAULT_REGION: config.region,
+        AWS_LAMBDA_FUNCTION_NAME: url.fn.name,
+        AWS_LAMBDA_FUNCTION_TIMEOUT: String(url.fn.timeoutSeconds),
+        TZ: 'UTC',
+        ...(creds
+          ? {
+              AWS_ACCESS_KEY_ID: creds.accessKeyId,
+              AWS_SECRET_ACCESS_KEY: creds.secretKey,
+              AWS_SESSION_TOKEN: creds.sessionToken,
+            }
+          : {}),
+        // The SDK's service-specific endpoint variables: the function's clients reach the emulator.
+        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: base,
+        AWS_ENDPOINT_URL_DYNAMODB: base,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY: base,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: base,
+      }),
+      log,
+    );
+    lambda.urls.set(url.urlId, { config: url, fn });
+  }
+
   let info: EmulatorInfo | null = null;
   const handler = router({
     region: config.region,
@@ -173,15 +243,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         deps: identityPool,
       }),
     ],
-    rest: { operations: [...BEDROCK_RUNTIME_OPERATIONS, ...BEDROCK_OPERATIONS], deps: bedrock },
-    issuedKey: (id) => identityPool.credentials.get(id),
+    rest: [
+      { operations: [...BEDROCK_RUNTIME_OPERATIONS, ...BEDROCK_OPERATIONS], deps: bedrock },
+      { operations: LAMBDA_URL_OPERATIONS, deps: lambda },
+    ],
+    ...(dynamo ? { proxies: [dynamo] } : {}),
+    issuedKey: (id) => identityPool.credentials.get(id) ?? functionCredentials.get(id),
     documents: new Map([[`/${config.userPool.id}/.well-known/jwks.json`, () => signer.jwks()]]),
     admin: adminApi({ outbox, faults, stories, clients: config.clients, info: () => info }),
     ...(options.verbose ? { log } : {}),
   });
 
   const server = await listen(options.port ?? 0, handler, () => new Date(faults.now()).toUTCString(), BODY_LIMITS);
-  const base = `http://127.0.0.1:${server.port}`;
+  base = `http://127.0.0.1:${server.port}`;
+  const gateway = config.functionUrls.find((u) => u.logicalId === 'StoryGatewayUrl') ?? config.functionUrls[0] ?? null;
   const primary = config.clients.find((c) => c.id === config.primaryClientId);
   info = {
     region: config.region,
@@ -191,6 +266,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     identityPoolId: config.identityPool.id,
     endpoints: { cognitoIdp: base, cognitoIdentity: base, bedrockRuntime: base, bedrock: base },
     outbox: `${base}/_emulator/outbox`,
+    storyGatewayUrl: gateway ? `${base}${FUNCTION_URL_PREFIX}${gateway.urlId}/` : null,
   };
   state.flush();
   return {
@@ -199,6 +275,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     async stop() {
       await server.close();
       await preSignUp?.stop();
+      for (const { fn } of lambda.urls.values()) await fn.stop();
+      await dynamo?.stop();
       state.flush();
     },
     counters: () => Object.fromEntries(faults.counters),

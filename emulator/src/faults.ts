@@ -28,7 +28,15 @@ export interface LatencyFault {
   remaining: number;
 }
 
-type Fault = ErrorFault | CutFault | LatencyFault;
+/** The next invocations of a function die (Lambda's timeout) after `afterMs`, mid-stream or not. */
+export interface FunctionTimeoutFault {
+  kind: 'functionTimeout';
+  operation: string;
+  afterMs: number;
+  remaining: number;
+}
+
+type Fault = ErrorFault | CutFault | LatencyFault | FunctionTimeoutFault;
 
 // The status each AWS error carries when a test names only the error.
 const DEFAULT_STATUS: Record<string, number> = {
@@ -46,13 +54,14 @@ const DEFAULT_STATUS: Record<string, number> = {
   NotAuthorizedException: 400,
 };
 
-const KINDS = 'error, cut, latency, clockSkew, expireCredentials or revokeRefreshTokens';
+const KINDS = 'error, cut, latency, functionTimeout, clockSkew, expireCredentials or revokeRefreshTokens';
 const COUNT = 'count must be a positive integer';
 const ERROR_NEEDS = 'an error fault needs operation and error';
 const CUT_NEEDS = 'a cut fault needs operation and afterTokens >= 0';
 const LATENCY_NEEDS = 'a latency fault needs ms >= 0';
 const STATUS = 'status must be an HTTP error status from 400 to 599';
 const SKEW_NEEDS = 'clockSkew needs seconds';
+const TIMEOUT_NEEDS = 'a functionTimeout fault needs afterMs >= 0';
 
 const name = (message: string) => v.pipe(v.string(message), v.nonEmpty(message));
 const atLeast = (min: number, message: string) =>
@@ -96,6 +105,12 @@ export const FaultSpec = v.variant(
       kind: v.literal('latency'),
       operation: v.exactOptional(v.string()),
       ms: atLeast(0, LATENCY_NEEDS),
+      count,
+    }),
+    fault({
+      kind: v.literal('functionTimeout'),
+      function: v.exactOptional(v.string()),
+      afterMs: atLeast(0, TIMEOUT_NEEDS),
       count,
     }),
     fault({ kind: v.literal('clockSkew'), seconds: v.pipe(v.number(SKEW_NEEDS), v.finite(SKEW_NEEDS)) }),
@@ -146,7 +161,15 @@ export class Faults {
     await new Promise((done) => setTimeout(done, f.ms));
   }
 
-  private take<K extends 'error' | 'cut'>(kind: K, operation: string): Extract<Fault, { kind: K }> | undefined {
+  /** How long this invocation of the function may run before it dies, if a fault says so. */
+  takeFunctionTimeout(functionLogicalId: string): number | undefined {
+    return this.take('functionTimeout', functionLogicalId)?.afterMs;
+  }
+
+  private take<K extends 'error' | 'cut' | 'functionTimeout'>(
+    kind: K,
+    operation: string,
+  ): Extract<Fault, { kind: K }> | undefined {
     const f = this.faults.find((x) => x.kind === kind && x.operation === operation);
     if (!f) return undefined;
     if (--f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);
@@ -187,6 +210,13 @@ export class Faults {
         const operation = spec.operation || null;
         this.faults.push({ kind, operation, ms, remaining: spec.count ?? Number.POSITIVE_INFINITY });
         return { armed: kind, operation, ms };
+      }
+      case 'functionTimeout': {
+        // Without a function name it applies to the story gateway, the only streaming function.
+        const operation = spec.function ?? 'StoryGatewayFunction';
+        const count = spec.count ?? 1;
+        this.faults.push({ kind: spec.kind, operation, afterMs: spec.afterMs, remaining: count });
+        return { armed: spec.kind, function: operation, afterMs: spec.afterMs, count };
       }
       case 'clockSkew':
         this.skewMs = spec.seconds * 1000;

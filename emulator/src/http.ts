@@ -13,15 +13,32 @@ import { Duplex } from 'node:stream';
  * the HTTP/2 server a JS stream instead, starting with the bytes already read.
  */
 function replayingStream(socket: Socket, first: Buffer): Duplex {
+  // A peer that vanishes mid-stream (a Lambda environment killed by its timeout) must not leave a
+  // write or shutdown of the HTTP/2 internals unfinished: they assert on the next one, and the
+  // process dies. Every callback is called once, at the latest when the socket closes.
+  const unfinished = new Set<() => void>();
+  const once = (done: () => void): (() => void) => {
+    const finish = (): void => {
+      if (!unfinished.delete(finish)) return;
+      done();
+    };
+    unfinished.add(finish);
+    return finish;
+  };
   const stream = new Duplex({
     read() {
       socket.resume();
     },
     write(chunk: Buffer, _enc, done) {
-      socket.write(chunk, done);
+      if (socket.destroyed || !socket.writable) return done();
+      socket.write(
+        chunk,
+        once(() => done()),
+      );
     },
     final(done) {
-      socket.end(done);
+      if (socket.destroyed) return done();
+      socket.end(once(() => done()));
     },
     destroy(err, done) {
       socket.destroy(err ?? undefined);
@@ -33,7 +50,10 @@ function replayingStream(socket: Socket, first: Buffer): Duplex {
     if (!stream.push(d)) socket.pause();
   });
   socket.on('end', () => stream.push(null));
-  socket.on('close', () => stream.destroy());
+  socket.on('close', () => {
+    for (const finish of [...unfinished]) finish();
+    stream.destroy();
+  });
   socket.on('error', (err) => stream.destroy(err));
   return stream;
 }
@@ -63,6 +83,8 @@ export interface Reply {
   /** Tears the connection (HTTP/1.1) or the stream (HTTP/2) down without a proper end. */
   reset(): void;
   readonly closed: boolean;
+  /** Called once the response is over: ended, reset, or dropped by the client. */
+  onClose(listener: () => void): void;
 }
 
 export type Handler = (req: EmuRequest, reply: Reply) => Promise<void>;
@@ -112,6 +134,10 @@ function makeReply(req: AnyReq, res: AnyRes, dateHeader: () => string): Reply {
     },
     end() {
       if (!closed) (res as ServerResponse).end();
+    },
+    onClose(listener) {
+      if (closed) listener();
+      else res.on('close', listener);
     },
     reset() {
       closed = true;

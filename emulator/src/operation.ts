@@ -36,11 +36,14 @@ export interface JsonOperation<Req, Res, Deps, Caller = undefined> {
   handle(input: Req, deps: Deps, caller: Caller): Promise<Wire<Res>> | Wire<Res>;
 }
 
-/** A restJson1 operation (Bedrock): it reads the request and writes the reply itself, as it may stream. */
+/** A REST operation (Bedrock, a function URL): it reads the request and writes the reply itself, as it may stream. */
 export interface RestOperation<Deps, Caller> {
   name: string;
   auth: AuthKind;
-  method: 'GET' | 'POST';
+  /** The SigV4 signing name a `sigv4` caller must scope to; Bedrock's when absent. */
+  signingName?: string;
+  /** `ANY`: every method (a function URL passes them all to its function). */
+  method: 'GET' | 'POST' | 'ANY';
   /** Matches the decoded path; the groups are the path's labels. */
   path: RegExp;
   handle(req: EmuRequest, reply: Reply, deps: Deps, caller: Caller, labels: string[]): Promise<void>;

@@ -18,6 +18,15 @@ export interface JsonService<Deps> {
   deps: Deps;
 }
 
+/**
+ * A JSON service the emulator hands to a real implementation (DynamoDB: dynalite) after the
+ * router's counters and faults, so a test can throttle it like any emulated operation.
+ */
+export interface ProxiedService {
+  targetPrefix: string;
+  forward(req: EmuRequest, reply: Reply): Promise<void>;
+}
+
 /** How the router authenticates the callers of `accessToken` operations. */
 export interface AccessTokens {
   accessUser(accessToken: string | undefined): unknown;
@@ -31,7 +40,9 @@ export interface RouterOptions {
   accessTokens: AccessTokens;
   // Each service keeps its own Deps type; the table erases it once, here.
   jsonServices: JsonService<never>[];
-  rest: { operations: readonly RestOperation<never, IssuedCredentials>[]; deps: unknown };
+  /** REST operations (Bedrock, function URLs), grouped by the state they share. */
+  rest: { operations: readonly RestOperation<never, IssuedCredentials>[]; deps: unknown }[];
+  proxies?: ProxiedService[];
   /** The keys SigV4 `sigv4` operations accept (the identity pool's). */
   issuedKey(accessKeyId: string): IssuedCredentials | undefined;
   /** GET routes outside the AWS APIs (JWKS), by exact path. */
@@ -111,19 +122,39 @@ export function router(o: RouterOptions): Handler {
     }
   };
 
+  const proxied = async (req: EmuRequest, reply: Reply, service: ProxiedService, target: string): Promise<void> => {
+    const name = target.split('.')[1] ?? '';
+    o.log?.(`${service.targetPrefix} ${name}`);
+    o.faults.count(name);
+    try {
+      await o.faults.delay(name);
+      o.faults.checkError(name);
+      await service.forward(req, reply);
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      reply.send(
+        err.status,
+        { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': err.code },
+        JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${err.code}`, message: err.message }),
+      );
+    }
+  };
+
   const restJson = async (
     req: EmuRequest,
     reply: Reply,
     op: RestOperation<never, IssuedCredentials>,
+    deps: unknown,
     labels: string[],
   ): Promise<void> => {
-    o.log?.(`bedrock ${op.name} ${req.path}${req.http2 ? ' (h2)' : ''}`);
+    const signingName = op.signingName ?? 'bedrock';
+    o.log?.(`${signingName} ${op.name} ${req.path}${req.http2 ? ' (h2)' : ''}`);
     o.faults.count(op.name);
     try {
       await o.faults.delay(op.name);
-      const caller = signedCaller(req, op.auth, 'bedrock');
+      const caller = signedCaller(req, op.auth, signingName);
       o.faults.checkError(op.name);
-      await op.handle(req, reply, o.rest.deps as never, caller as IssuedCredentials, labels);
+      await op.handle(req, reply, deps as never, caller as IssuedCredentials, labels);
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;
       reply.send(
@@ -140,9 +171,13 @@ export function router(o: RouterOptions): Handler {
     if (document) return reply.send(200, { 'content-type': 'application/json' }, JSON.stringify(document()));
     const target = req.headers['x-amz-target'] ?? '';
     if (req.method === 'POST' && prefixes.has(target.split('.')[0] ?? '')) return awsJson(req, reply, target);
-    for (const op of o.rest.operations) {
-      const m = req.method === op.method ? op.path.exec(req.path) : null;
-      if (m) return restJson(req, reply, op, m.slice(1));
+    const proxy = req.method === 'POST' ? o.proxies?.find((p) => p.targetPrefix === target.split('.')[0]) : undefined;
+    if (proxy) return proxied(req, reply, proxy, target);
+    for (const group of o.rest) {
+      for (const op of group.operations) {
+        const m = req.method === op.method || op.method === 'ANY' ? op.path.exec(req.path) : null;
+        if (m) return restJson(req, reply, op, group.deps, m.slice(1));
+      }
     }
     reply.send(
       404,

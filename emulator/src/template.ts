@@ -98,6 +98,11 @@ function physicalIdFor(
   }
 }
 
+/** A function URL's id: 32 lower-case letters and digits, as AWS gives them, stable per resource. */
+export function functionUrlId(physicalId: string): string {
+  return stableChars(physicalId, LOWER_ALNUM, 32);
+}
+
 export function loadStack(options: LoadOptions): Stack {
   const templatePath = resolve(options.templatePath);
   let doc: unknown;
@@ -262,6 +267,12 @@ class Evaluator {
       },
       'AWS::Serverless::Function': { Arn: () => `arn:aws:lambda:${region}:${accountId}:function:${id}` },
       'AWS::Lambda::Function': { Arn: () => `arn:aws:lambda:${region}:${accountId}:function:${id}` },
+      // The AWS address; the emulator serves the URL under /lambda-url/<url id>/ on its own port.
+      'AWS::Lambda::Url': {
+        FunctionUrl: () => `https://${functionUrlId(id)}.lambda-url.${region}.on.aws/`,
+      },
+      'AWS::DynamoDB::Table': { Arn: () => `arn:aws:dynamodb:${region}:${accountId}:table/${id}` },
+      'AWS::Logs::LogGroup': { Arn: () => `arn:aws:logs:${region}:${accountId}:log-group:${id}:*` },
     };
     const getter = byType[r.type]?.[attr];
     if (getter) return getter();

@@ -39,8 +39,11 @@ describe('npm run local (emulator/src/cli.ts)', () => {
         'identityPoolId',
         'outbox',
         'region',
+        'storyGatewayUrl',
         'userPoolId',
       ]);
+      // Direct mode (DailyTokensPerUser=0): no gateway.
+      assert.equal(info['storyGatewayUrl'], null);
       assert.deepEqual(Object.keys(info.endpoints).sort(), [
         'bedrock',
         'bedrockRuntime',

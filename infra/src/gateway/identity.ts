@@ -7,7 +7,8 @@ import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { denied } from './wire';
+import { FetchError, JwksNotAvailableInCacheError } from 'aws-jwt-verify/error';
+import { GatewayError, denied } from './wire';
 
 /** The header that carries the user's ID token (the Authorization header is the SigV4 signature). */
 export const ID_TOKEN_HEADER = 'x-storyteller-id-token';
@@ -30,7 +31,7 @@ export interface Caller {
 class FetchFetcher implements Fetcher {
   constructor(private readonly location: string | undefined) {}
   async fetch(uri: string): Promise<ArrayBuffer> {
-    const response = await fetch(this.location ?? uri, { signal: AbortSignal.timeout(5000), redirect: 'error' });
+    const response = await fetch(this.location ?? uri, { signal: AbortSignal.timeout(10_000), redirect: 'error' });
     if (!response.ok) throw new Error(`JWKS request failed with HTTP ${response.status}`);
     return response.arrayBuffer();
   }
@@ -69,7 +70,14 @@ export class CallerIdentity {
     let sub: string;
     try {
       sub = (await this.verifier.verify(token)).sub;
-    } catch {
+    } catch (err) {
+      // Keys that could not be fetched say nothing about the token: try again, not sign in again.
+      if (err instanceof JwksNotAvailableInCacheError || err instanceof FetchError)
+        throw new GatewayError(
+          'ServiceUnavailableException',
+          'The user pool’s signing keys are unavailable; try again.',
+          503,
+        );
       throw denied('The ID token is not valid for this user pool, or it has expired. Sign in again.');
     }
     if ((await this.identityOf(sub, token)) !== cognito.identityId) {

@@ -66,9 +66,7 @@ describe('schema check (infra/check/schema.ts)', function () {
   });
 
   it('catches a wrong attribute name, resolving SAM functions to AWS::Lambda::Function', () => {
-    const findings = checkSchema(
-      plantTemplate('authenticated: !GetAtt AuthenticatedRole.Arn', 'authenticated: !GetAtt AuthenticatedRole.RoleArn'),
-    );
+    const findings = checkSchema(plantTemplate('!GetAtt AuthenticatedRole.Arn]', '!GetAtt AuthenticatedRole.RoleArn]'));
     assertOnly(
       findings,
       'IdentityPoolRoleAttachment',
@@ -98,7 +96,12 @@ describe('schema check (infra/check/schema.ts)', function () {
 
   it('catches a SAM resource in a template without the SAM transform', () => {
     const findings = checkSchema(plantTemplate('Transform: AWS::Serverless-2016-10-31\n', ''));
-    assertOnly(findings, 'PreSignUpFunction', 'Type', /needs "Transform: AWS::Serverless-2016-10-31"/);
+    // Both SAM functions: the trigger and the story gateway.
+    assert.deepEqual(findings.map((f) => `${f.resource}.${f.property}`).sort(), [
+      'PreSignUpFunction.Type',
+      'StoryGatewayFunction.Type',
+    ]);
+    for (const f of findings) assert.match(f.message, /needs "Transform: AWS::Serverless-2016-10-31"/);
   });
 
   it('catches a missing required property', () => {

@@ -1,0 +1,394 @@
+// The story gateway (infra/src/gateway, #16) run by the emulator as Lambda runs it: a SigV4
+// function URL, the real handler with the streaming contract, DynamoDB through dynalite and the
+// emulator's Bedrock, all driven with the real SDK clients and signer.
+import { ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
+import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import * as assert from 'node:assert/strict';
+import { estimateInputTokens } from '../../../infra/src/gateway/wire';
+import type { RunningEmulator } from '../../src/emulator';
+import { runtime } from '../bedrockHelpers';
+import { ADMIN_CREDENTIALS, rejectsWith, start } from '../helpers';
+import {
+  admin,
+  callGateway,
+  gatewayUser,
+  readFrames,
+  signInAgain,
+  storyRequest,
+  storyText,
+  usage,
+  usageOf,
+  usageWhen,
+} from './gatewayHelpers';
+import type { GatewayUser } from './gatewayHelpers';
+
+/** What the gateway reserves for a story: its input estimate plus maxTokens. */
+const reserveFor = (req: ReturnType<typeof storyRequest>): number =>
+  estimateInputTokens(req as never) + req.inferenceConfig.maxTokens;
+
+async function errorOf(res: Response): Promise<{ status: number; type: string | null; body: Record<string, unknown> }> {
+  return {
+    status: res.status,
+    type: res.headers.get('x-amzn-errortype'),
+    body: (await res.json()) as Record<string, unknown>,
+  };
+}
+
+/** Every item of the budget table, through the real DynamoDB client. */
+async function budgetItems(emu: RunningEmulator): Promise<Record<string, Record<string, number>>> {
+  const db = new DynamoDBClient({
+    region: emu.region,
+    endpoint: emu.endpoints.cognitoIdp,
+    credentials: ADMIN_CREDENTIALS,
+  });
+  const tables = await db.send(new ListTablesCommand({}));
+  const out: Record<string, Record<string, number>> = {};
+  for (const name of tables.TableNames ?? []) {
+    const scan = await db.send(new ScanCommand({ TableName: name, ConsistentRead: true }));
+    for (const item of scan.Items ?? []) {
+      const values: Record<string, number> = {};
+      for (const [k, v] of Object.entries(item)) if (v.N !== undefined) values[k] = Number(v.N);
+      out[item['pk']?.S ?? '?'] = values;
+    }
+  }
+  db.destroy();
+  return out;
+}
+
+describe('story gateway (function URL, budget mode)', function () {
+  this.timeout(60_000);
+
+  describe('per-user budget', () => {
+    let emu: RunningEmulator;
+    let ada: GatewayUser;
+    before(async () => {
+      emu = await start({
+        params: { DailyTokensPerUser: '3000', RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0' },
+      });
+      ada = await gatewayUser(emu);
+    });
+    after(() => emu.stop());
+    afterEach(async () => {
+      emu.clearFaults();
+      await admin(emu, 'PUT', 'stream-rate', { tokensPerSecond: 0 });
+    });
+
+    it("streams Bedrock's own event stream and settles with the usage Bedrock reported", async () => {
+      const req = storyRequest(120);
+      const res = await callGateway(emu, ada, 'POST', '/converse-stream', req);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'application/vnd.amazon.eventstream');
+      assert.equal(res.headers.get('x-storyteller-reserved-tokens'), String(reserveFor(req)));
+      const { frames, cut } = await readFrames(res);
+      assert.equal(cut, false);
+      assert.deepEqual(
+        [...new Set(frames.map((f) => f.type))],
+        ['messageStart', 'contentBlockDelta', 'contentBlockStop', 'messageStop', 'metadata'],
+      );
+      assert.match(storyText(frames), /Ada/);
+      const reported = usageOf(frames);
+      assert.ok(reported && reported.totalTokens > 0);
+      const u = await usageWhen(emu, ada, (x) => x.tokensReserved === 0);
+      assert.equal(u.tokensUsed, reported.totalTokens);
+      assert.equal(u.tokensLeft, 3000 - reported.totalTokens);
+      assert.equal(u.dailyTokens, 3000);
+      assert.match(u.resetsAt, /T00:00:00\.000Z$/);
+      const items = await budgetItems(emu);
+      assert.equal(items[`user#${ada.sub}#${u.day}`]?.['committed'], reported.totalTokens);
+    });
+
+    it('refuses a story its budget cannot cover before calling Bedrock: 429 BudgetExceededException, tokens left, reset', async () => {
+      const before = await usage(emu, ada);
+      emu.resetCounters();
+      const res = await callGateway(emu, ada, 'POST', '/converse-stream', storyRequest(before.tokensLeft));
+      const err = await errorOf(res);
+      assert.equal(err.status, 429);
+      assert.equal(err.type, 'BudgetExceededException');
+      assert.equal(err.body['limit'], 'user');
+      assert.equal(err.body['tokensLeft'], before.tokensLeft);
+      assert.equal(err.body['resetsAt'], before.resetsAt);
+      assert.match(String(err.body['message']), /tokens left/);
+      assert.equal(emu.counters()['ConverseStream'] ?? 0, 0, 'Bedrock was never called');
+    });
+
+    it('keeps two users independent', async () => {
+      const bo = await gatewayUser(emu);
+      const spent = await usage(emu, ada);
+      const res = await callGateway(emu, bo, 'POST', '/converse-stream', storyRequest(50));
+      assert.equal(res.status, 200);
+      const { frames } = await readFrames(res);
+      const total = usageOf(frames)?.totalTokens ?? 0;
+      const boUsage = await usageWhen(emu, bo, (x) => x.tokensReserved === 0);
+      assert.equal(boUsage.tokensUsed, total);
+      assert.equal((await usage(emu, ada)).tokensUsed, spent.tokensUsed, "Bo's story is not Ada's");
+    });
+
+    it('settles a stopped story with what it streamed and releases the rest', async () => {
+      const carl = await gatewayUser(emu);
+      await admin(emu, 'PUT', 'stream-rate', { tokensPerSecond: 100 });
+      const req = storyRequest(1000, 'Tell a long story of 2000 words about a lighthouse keeper named Carl.');
+      const stop = new AbortController();
+      const res = await callGateway(emu, carl, 'POST', '/converse-stream', req, { signal: stop.signal });
+      assert.equal(res.status, 200);
+      let deltas = 0;
+      await readFrames(res, (f) => {
+        if (f.type === 'contentBlockDelta' && ++deltas === 10) stop.abort();
+      });
+      const u = await usageWhen(emu, carl, (x) => x.tokensReserved === 0 && x.tokensUsed > 0);
+      assert.equal(u.tokensReserved, 0, 'the reservation is settled');
+      assert.ok(u.tokensUsed >= 10, `at least what streamed (${u.tokensUsed})`);
+      assert.ok(u.tokensUsed < reserveFor(req) / 2, `far less than the ${reserveFor(req)} reserved (${u.tokensUsed})`);
+    });
+
+    it('settles a stream Bedrock cuts, and passes the exception frame on', async () => {
+      const dee = await gatewayUser(emu);
+      emu.fault({ kind: 'cut', operation: 'ConverseStream', afterTokens: 5, mode: 'exception' });
+      const req = storyRequest(400);
+      const res = await callGateway(emu, dee, 'POST', '/converse-stream', req);
+      assert.equal(res.status, 200);
+      const { frames } = await readFrames(res);
+      const last = frames[frames.length - 1];
+      assert.equal(last?.messageType, 'exception');
+      assert.equal(last?.type, 'modelStreamErrorException');
+      const u = await usageWhen(emu, dee, (x) => x.tokensReserved === 0 && x.tokensUsed > 0);
+      assert.equal(u.tokensReserved, 0);
+      assert.ok(u.tokensUsed >= 5 && u.tokensUsed < reserveFor(req), String(u.tokensUsed));
+
+      emu.fault({ kind: 'cut', operation: 'ConverseStream', afterTokens: 3, mode: 'reset' });
+      const before = u.tokensUsed;
+      const again = await readFrames(await callGateway(emu, dee, 'POST', '/converse-stream', req));
+      assert.equal(again.frames[again.frames.length - 1]?.messageType, 'exception');
+      const after = await usageWhen(emu, dee, (x) => x.tokensReserved === 0 && x.tokensUsed > before);
+      assert.ok(after.tokensUsed > before && after.tokensUsed < before + reserveFor(req));
+    });
+
+    it("counts a dead function's reservation as spent, and turns it into used tokens when it expires", async () => {
+      const eve = await gatewayUser(emu);
+      await admin(emu, 'PUT', 'stream-rate', { tokensPerSecond: 50 });
+      await usage(emu, eve); // a warm environment: the fault's clock starts at the invocation
+      emu.fault({ kind: 'functionTimeout', afterMs: 800 });
+      const req = storyRequest(500, 'Tell a long story of 2000 words about a robot named Eve.');
+      const res = await callGateway(emu, eve, 'POST', '/converse-stream', req);
+      assert.equal(res.status, 200);
+      const { frames, cut } = await readFrames(res);
+      assert.ok(cut || !frames.some((f) => f.type === 'metadata'), 'the stream ended without its end');
+      const held = await usage(emu, eve);
+      assert.equal(held.tokensReserved, reserveFor(req), 'nobody settled it: still held');
+      assert.equal(held.tokensLeft, 3000 - reserveFor(req));
+      // Held for the function's timeout (300 s) plus a minute, then spent for good.
+      emu.fault({ kind: 'clockSkew', seconds: 361 });
+      const later = await usage(await signInAgainKeep(eve), eve);
+      assert.equal(later.tokensReserved, 0);
+      assert.equal(later.tokensUsed, reserveFor(req));
+      assert.equal(later.tokensLeft, 3000 - reserveFor(req), 'an expired reservation is not given back');
+      emu.clearFaults();
+
+      async function signInAgainKeep(u: GatewayUser): Promise<RunningEmulator> {
+        Object.assign(u, await signInAgain(emu, u));
+        return emu;
+      }
+    });
+
+    it('starts a new budget at UTC midnight (emulator clock moved)', async () => {
+      let fay = await gatewayUser(emu);
+      const big = storyRequest(2900);
+      const first = await callGateway(emu, fay, 'POST', '/converse-stream', big);
+      assert.equal(first.status, 200);
+      await readFrames(first);
+      await usageWhen(emu, fay, (x) => x.tokensReserved === 0);
+      const refused = await callGateway(emu, fay, 'POST', '/converse-stream', big);
+      assert.equal((await errorOf(refused)).type, 'BudgetExceededException');
+      const today = await usage(emu, fay);
+      emu.fault({ kind: 'clockSkew', seconds: Math.ceil((Date.parse(today.resetsAt) - Date.now()) / 1000) + 5 });
+      fay = await signInAgain(emu, fay);
+      const tomorrow = await usage(emu, fay);
+      assert.notEqual(tomorrow.day, today.day);
+      assert.equal(tomorrow.tokensUsed, 0);
+      assert.equal(tomorrow.tokensLeft, 3000);
+      const res = await callGateway(emu, fay, 'POST', '/converse-stream', big);
+      assert.equal(res.status, 200);
+      await readFrames(res);
+    });
+  });
+
+  describe('concurrency', () => {
+    let emu: RunningEmulator;
+    const req = storyRequest(500, 'Tell a long story of 2000 words about an otter named Gus.');
+    const budget = 3 * reserveFor(req) + 10;
+    before(async () => {
+      emu = await start({
+        params: { DailyTokensPerUser: String(budget), RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0' },
+      });
+    });
+    after(() => emu.stop());
+
+    it('serves at most 3 of 20 concurrent stories from a user with budget for 3, and never settles past the budget', async () => {
+      const gus = await gatewayUser(emu);
+      await admin(emu, 'PUT', 'stream-rate', { tokensPerSecond: 1000 });
+      emu.resetCounters();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const res = await callGateway(emu, gus, 'POST', '/converse-stream', req);
+          if (res.status !== 200) {
+            const err = await errorOf(res);
+            return err.type === 'BudgetExceededException' ? err.type : `${err.type}: ${String(err.body['message'])}`;
+          }
+          const { frames } = await readFrames(res);
+          return usageOf(frames) ? 'served' : 'incomplete';
+        }),
+      );
+      const served = results.filter((r) => r === 'served').length;
+      assert.ok(served >= 1 && served <= 3, `served ${served}: ${results.join(', ')}`);
+      assert.equal(results.filter((r) => r === 'BudgetExceededException').length, 20 - served, results.join(', '));
+      assert.ok((emu.counters()['ConverseStream'] ?? 0) <= 3, 'Bedrock was called only for the served ones');
+      const u = await usageWhen(emu, gus, (x) => x.tokensReserved === 0);
+      assert.ok(u.tokensUsed <= budget, `${u.tokensUsed} <= ${budget}`);
+      const item = (await budgetItems(emu))[`user#${gus.sub}#${u.day}`];
+      assert.ok(item && (item['committed'] ?? 0) <= budget && (item['used'] ?? 0) <= budget, JSON.stringify(item));
+    });
+  });
+
+  describe('per-stack budget and rates', () => {
+    let emu: RunningEmulator;
+    before(async () => {
+      emu = await start({
+        params: {
+          DailyTokensPerUser: '100000',
+          DailyTokensTotal: '1500',
+          RequestsPerMinutePerUser: '4',
+          RequestBurstPerUser: '2',
+        },
+      });
+    });
+    after(() => emu.stop());
+
+    it("refuses every user once the stack's daily total is spoken for: BudgetExceededException limit stack", async () => {
+      const [hal, ivy] = [await gatewayUser(emu), await gatewayUser(emu)];
+      const res = await callGateway(emu, hal, 'POST', '/converse-stream', storyRequest(1000));
+      assert.equal(res.status, 200);
+      await readFrames(res);
+      await usageWhen(emu, hal, (x) => x.tokensReserved === 0);
+      const left = 1500 - (await usage(emu, hal)).tokensUsed;
+      const refused = await errorOf(await callGateway(emu, ivy, 'POST', '/converse-stream', storyRequest(left)));
+      assert.equal(refused.status, 429);
+      assert.equal(refused.type, 'BudgetExceededException');
+      assert.equal(refused.body['limit'], 'stack');
+      assert.equal(refused.body['tokensLeft'], left);
+      assert.equal((await usage(emu, ivy)).tokensReserved, 0, "Ivy's own reservation was given back");
+      const small = await callGateway(emu, ivy, 'POST', '/converse-stream', storyRequest(20));
+      assert.equal(small.status, 200, 'what is left of the total still serves a small story');
+      await readFrames(small);
+    });
+
+    it('throttles past the burst and the minute with 429 ThrottlingException and Retry-After', async () => {
+      const jo = await gatewayUser(emu);
+      // Stay inside one minute: the per-minute window is the calendar minute.
+      if (new Date().getUTCSeconds() > 50)
+        await new Promise((r) => setTimeout(r, (61 - new Date().getUTCSeconds()) * 1000));
+      type Outcome = { status: number; type: string | null; retryAfter: string | null };
+      const burst = async (n: number): Promise<Outcome[]> => {
+        const out: Outcome[] = [];
+        for (let i = 0; i < n; i++) {
+          const res = await callGateway(emu, jo, 'POST', '/converse-stream', storyRequest(5));
+          out.push({
+            status: res.status,
+            type: res.headers.get('x-amzn-errortype'),
+            retryAfter: res.headers.get('retry-after'),
+          });
+          if (res.status === 200) await readFrames(res);
+          else await res.arrayBuffer();
+        }
+        return out;
+      };
+      const throttled = (list: Outcome[]) => list.filter((o) => o.status === 429);
+      // Four in a row: at most two in any one second (the burst), the rest refused for a second.
+      const first = await burst(4);
+      const served = first.filter((o) => o.status === 200).length;
+      assert.ok(served >= 2 && served <= 3, JSON.stringify(first));
+      for (const t of throttled(first)) {
+        assert.equal(t.type, 'ThrottlingException');
+        assert.equal(t.retryAfter, '1');
+      }
+      assert.equal((await usage(emu, jo)).requestsLeftThisMinute, 4 - served);
+      // After a second, the minute's remaining requests, then the minute's limit with a longer wait.
+      await new Promise((r) => setTimeout(r, 1100));
+      const second = await burst(4 - served + 1);
+      const last = second[second.length - 1] as Outcome;
+      assert.equal(second.filter((o) => o.status === 200).length, 4 - served, JSON.stringify(second));
+      assert.equal(last.type, 'ThrottlingException');
+      assert.ok(Number(last.retryAfter) >= 1 && Number(last.retryAfter) <= 60, JSON.stringify(last));
+      assert.equal((await usage(emu, jo)).requestsLeftThisMinute, 0);
+    });
+
+    it('answers DynamoDB throttling (after the SDK retries) with ThrottlingException and Retry-After', async () => {
+      const kim = await gatewayUser(emu);
+      emu.fault({ kind: 'error', operation: 'UpdateItem', error: 'ProvisionedThroughputExceededException', count: 10 });
+      const err = await errorOf(await callGateway(emu, kim, 'POST', '/converse-stream', storyRequest(5)));
+      emu.clearFaults();
+      assert.equal(err.status, 429);
+      assert.equal(err.type, 'ThrottlingException');
+      assert.ok((emu.counters()['UpdateItem'] ?? 0) >= 3, 'the SDK retried before giving up');
+    });
+  });
+
+  describe('who may call', () => {
+    let emu: RunningEmulator;
+    let lee: GatewayUser;
+    let max: GatewayUser;
+    before(async () => {
+      emu = await start({ params: { DailyTokensPerUser: '5000' } });
+      [lee, max] = [await gatewayUser(emu), await gatewayUser(emu)];
+    });
+    after(() => emu.stop());
+
+    it('refuses a forged ID token, a missing one, and another user’s, with 403 AccessDeniedException', async () => {
+      const [header, payload, signature] = lee.idToken.split('.') as [string, string, string];
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+      const forgedPayload = Buffer.from(JSON.stringify({ ...claims, sub: max.sub })).toString('base64url');
+      for (const idToken of [`${header}.${forgedPayload}.${signature}`, null, max.idToken]) {
+        const err = await errorOf(await callGateway(emu, lee, 'GET', '/usage', undefined, { idToken }));
+        assert.equal(err.status, 403, String(idToken));
+        assert.equal(err.type, 'AccessDeniedException');
+      }
+      const own = await callGateway(emu, lee, 'GET', '/usage');
+      assert.equal(own.status, 200);
+    });
+
+    it('refuses unsigned requests and signatures for another service at the URL itself', async () => {
+      const unsigned = await fetch(`${emu.storyGatewayUrl}usage`);
+      assert.equal(unsigned.status, 403);
+      const wrong = await callGateway(emu, lee, 'GET', '/usage', undefined, { service: 'bedrock' });
+      assert.equal(wrong.status, 403);
+      assert.equal(wrong.headers.get('x-amzn-errortype'), 'InvalidSignatureException');
+    });
+
+    it("denies direct Bedrock calls with the users' credentials in budget mode", async () => {
+      await rejectsWith(
+        runtime(emu, lee.credentials).send(
+          new ConverseStreamCommand({
+            modelId: 'amazon.nova-lite-v1:0',
+            messages: [{ role: 'user', content: [{ text: 'Tell a story.' }] }],
+          }),
+        ),
+        'AccessDeniedException',
+      );
+    });
+
+    it('refuses bad requests before reserving anything: ValidationException, a model outside AllowedModelIds', async () => {
+      const bad = await errorOf(
+        await callGateway(emu, lee, 'POST', '/converse-stream', { modelId: 'x', messages: [] }),
+      );
+      assert.equal(bad.status, 400);
+      assert.equal(bad.type, 'ValidationException');
+      const model = await errorOf(
+        await callGateway(emu, lee, 'POST', '/converse-stream', {
+          ...storyRequest(10),
+          modelId: 'amazon.nova-pro-v1:0',
+        }),
+      );
+      assert.equal(model.status, 403);
+      assert.equal(model.type, 'AccessDeniedException');
+      assert.equal((await usage(emu, lee)).tokensReserved, 0);
+    });
+  });
+});
