@@ -33,6 +33,7 @@ declare const document: { title: string; body: { classList: { contains(c: string
 const root = join(__dirname, '../..');
 const EMAIL = 'ann.reader@example.com';
 const NAME = 'Ann Reader';
+// Its own password, not test/support's: the wrong ones typed below are near misses of it.
 const PASSWORD = 'Lighthouse-Keeper-42';
 const DEMO_STREAM_RATE = 40;
 const ROBOT = 'A retired robot opens a bakery in a mountain village';

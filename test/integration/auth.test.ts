@@ -7,10 +7,7 @@ import type { Answer } from './prompter';
 import type { TestingApi } from '../../src/vscode/testing';
 import { counters, emulators, forgetEmulator, latestCode, useEmulator } from './emulators';
 import type { EmulatorInfo } from './emulators';
-
-const PASSWORD = 'Correct-Horse-9';
-let n = 0;
-const newEmail = () => `it.${Date.now().toString(36)}.${n++}@example.com`;
+import { PASSWORD, uniqueEmail } from '../support/accounts';
 
 function accounts() {
   return Promise.resolve(vscode.authentication.getAccounts('cognito'));
@@ -43,7 +40,7 @@ for (const kind of ['public', 'secret'] as const) {
     });
 
     it('signs up, confirms with the emailed code, and is signed in, in the Accounts API and the status bar', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('it');
       const prompter = await script(
         [email, 'Ann Reader', PASSWORD, PASSWORD, () => latestCode(emu, email)],
         'storyteller.signUp',
@@ -71,7 +68,7 @@ for (const kind of ['public', 'secret'] as const) {
     // which the test host refuses to show; the end-to-end suite clicks it instead.
 
     it('signs out, revoking the refresh token on Cognito', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('it');
       await script([email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
       assert.equal((await accounts()).length, 1);
       const before = (await counters(emu)).RevokeToken ?? 0;
@@ -83,7 +80,7 @@ for (const kind of ['public', 'secret'] as const) {
     });
 
     it('explains a wrong password in the open password box, and stays signed out', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('it');
       await script([email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
       await vscode.commands.executeCommand('storyteller.signOut');
       const prompter = await script([email, 'Wrong-Horse-99'], 'storyteller.signIn');
@@ -95,7 +92,7 @@ for (const kind of ['public', 'secret'] as const) {
     });
 
     it('offers the code when an unconfirmed user signs in', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('it');
       // Sign up, but cancel at the code prompt.
       await script([email, '', PASSWORD, PASSWORD], 'storyteller.signUp');
       const prompter = await script([email, PASSWORD], 'storyteller.signIn');

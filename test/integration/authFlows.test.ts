@@ -12,13 +12,11 @@ import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script as run, ScriptedPrompter } from './prompter';
 import type { Scripted } from './prompter';
 import { ENTER_CODE_TITLE, PASSWORDS_DIFFER } from '../../src/vscode/auth/messages';
+import { PASSWORD, uniqueEmail } from '../support/accounts';
 
-const PASSWORD = 'Correct-Horse-9';
 const NEW_PASSWORD = 'Battery-Staple-42';
 const EXPIRED = 'Your session has expired. Sign in again.';
 const CORRUPT = 'The stored session could not be read, so it was cleared. Sign in again.';
-let n = 0;
-const newEmail = () => `flow.${Date.now().toString(36)}.${n++}@example.com`;
 const accounts = async () => (await vscode.authentication.getAccounts('cognito')).map((a) => a.label);
 const refreshes = async (emu: EmulatorInfo) => (await counters(emu))['InitiateAuth:REFRESH_TOKEN_AUTH'] ?? 0;
 
@@ -73,7 +71,7 @@ for (const kind of ['public', 'secret'] as const) {
 
     /** Signs a new user up and in; returns the email. */
     async function newUser(password = PASSWORD): Promise<string> {
-      const email = newEmail();
+      const email = uniqueEmail('flow');
       const p = await script([email, '', password, password, code(email)], 'storyteller.signUp');
       assert.deepEqual(p.errors(), []);
       assert.deepEqual(await accounts(), [email]);
@@ -153,7 +151,7 @@ for (const kind of ['public', 'secret'] as const) {
     });
 
     it('lets an administrator-created user choose a new password at first sign-in', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('flow');
       const created = await cognito(emu, 'AdminCreateUser', { UserPoolId: emu.userPoolId, Username: email });
       assert.equal(created.status, 200, JSON.stringify(created.body));
       const temporary = await latestCode(emu, email, 'invitation');
@@ -334,7 +332,7 @@ for (const kind of ['public', 'secret'] as const) {
     });
 
     it('refuses bad input inline, each with its exact message, before any call', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('flow');
       const before = (await counters(emu)).SignUp ?? 0;
       const p = await script(
         [
@@ -389,7 +387,7 @@ for (const kind of ['public', 'secret'] as const) {
     it('explains every refusal from Cognito in one sentence', async () => {
       const confirmed = await newUser();
       await vscode.commands.executeCommand('storyteller.signOut');
-      const email = newEmail();
+      const email = uniqueEmail('flow');
       const cases: [string, () => Promise<ScriptedPrompter>, string][] = [
         // A wrong code, a wrong password and differing passwords keep the box open: see the tests below.
         [
@@ -415,7 +413,7 @@ for (const kind of ['public', 'secret'] as const) {
           async () => {
             // The SDK retries LimitExceeded as throttling (3 attempts in all), so it takes three.
             await fault(emu, { kind: 'error', operation: 'SignUp', error: 'LimitExceededException', count: 3 });
-            return script([newEmail(), '', PASSWORD, PASSWORD], 'storyteller.signUp');
+            return script([uniqueEmail('flow'), '', PASSWORD, PASSWORD], 'storyteller.signUp');
           },
           'Too many attempts. Wait a few minutes, then try again.',
         ],
@@ -425,7 +423,7 @@ for (const kind of ['public', 'secret'] as const) {
             await vscode.workspace
               .getConfiguration('storyteller')
               .update('passwordPolicy', { minimumLength: 6 }, vscode.ConfigurationTarget.Workspace);
-            return script([newEmail(), '', 'Ab1!xyz', 'Ab1!xyz'], 'storyteller.signUp').finally(() =>
+            return script([uniqueEmail('flow'), '', 'Ab1!xyz', 'Ab1!xyz'], 'storyteller.signUp').finally(() =>
               vscode.workspace
                 .getConfiguration('storyteller')
                 .update('passwordPolicy', undefined, vscode.ConfigurationTarget.Workspace),
@@ -481,7 +479,7 @@ for (const kind of ['public', 'secret'] as const) {
     const WRONG_PASSWORD = 'Incorrect email or password. Try again, or use "Forgot Password".';
 
     it("keeps the code box open after wrong codes, with Cognito's answer and the tries left, then signs in with the right one", async () => {
-      const email = newEmail();
+      const email = uniqueEmail('flow');
       const p = await script(
         [email, '', PASSWORD, PASSWORD, wrong(email), wrong(email), wrong(email), code(email)],
         'storyteller.signUp',
@@ -502,7 +500,7 @@ for (const kind of ['public', 'secret'] as const) {
     });
 
     it('ends at the fourth wrong code, with the reason and the way on', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('flow');
       const p = await script(
         [email, '', PASSWORD, PASSWORD, wrong(email), wrong(email), wrong(email), wrong(email), code(email)],
         'storyteller.signUp',
@@ -516,7 +514,7 @@ for (const kind of ['public', 'secret'] as const) {
     });
 
     it("ends at once on Cognito's LimitExceededException, with its sentence", async () => {
-      const email = newEmail();
+      const email = uniqueEmail('flow');
       await fault(emu, { kind: 'error', operation: 'ConfirmSignUp', error: 'LimitExceededException', count: 3 });
       const p = await script([email, '', PASSWORD, PASSWORD, code(email)], 'storyteller.signUp');
       assert.deepEqual(p.refused, []);
@@ -525,7 +523,7 @@ for (const kind of ['public', 'secret'] as const) {
     });
 
     it('sends a new code from the code box (Resend Code) and takes it there', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('flow');
       let first = '';
       const p = await script(
         [
@@ -550,7 +548,7 @@ for (const kind of ['public', 'secret'] as const) {
     });
 
     it('keeps the second password box open while the passwords differ', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('flow');
       const p = await script(
         [email, '', PASSWORD, { rejects: [['Other-Horse-99', PASSWORDS_DIFFER]], then: PASSWORD }, code(email)],
         'storyteller.signUp',
@@ -561,7 +559,7 @@ for (const kind of ['public', 'secret'] as const) {
     });
 
     it('after Escape at the code, says how to come back; the code entered later signs in with the password from that sign-up', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('flow');
       const escaped = await script([email, '', PASSWORD, PASSWORD], 'storyteller.signUp');
       assert.deepEqual(
         escaped.messages.map((m) => [m.message, m.actions]),
@@ -591,7 +589,7 @@ for (const kind of ['public', 'secret'] as const) {
     });
 
     it('after the code from an Enter Code button of an unconfirmed sign-in, signs in with that password', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('flow');
       await script([email, '', PASSWORD, PASSWORD], 'storyteller.signUp');
       const p = await script([email, PASSWORD, code(email)], 'storyteller.signIn', (_m, actions) =>
         actions.includes('Enter Code') ? 'Enter Code' : undefined,
@@ -607,10 +605,10 @@ for (const kind of ['public', 'secret'] as const) {
     });
 
     it('without a password in memory, goes from the code straight to Sign In with the email filled in', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('flow');
       await script([email, '', PASSWORD, PASSWORD], 'storyteller.signUp');
       // Another sign-up forgets the first one's password.
-      await script([newEmail(), '', PASSWORD, PASSWORD], 'storyteller.signUp');
+      await script([uniqueEmail('flow'), '', PASSWORD, PASSWORD], 'storyteller.signUp');
       const p = await script([email, code(email), PASSWORD], 'storyteller.confirmSignUp');
       assert.deepEqual(
         p.asked.map((a) => [a.title, a.prompt]),

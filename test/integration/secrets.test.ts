@@ -9,7 +9,9 @@ import type { TestingApi } from '../../src/vscode/testing';
 import { emulators, forgetEmulator, latestCode, useEmulator } from './emulators';
 import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script } from './prompter';
+import { uniqueEmail } from '../support/accounts';
 
+// Its own passwords, not test/support's: strings found nowhere else, so a hit in the scan below is a leak.
 const PASSWORD = 'Secret-Scan-Pass-77';
 const NEW_PASSWORD = 'Another-Scan-Pass-88';
 
@@ -50,7 +52,7 @@ describe('Secrets stay in SecretStorage', function () {
 
   it('no token, password or client secret fragment in settings, state, logs or storage', async () => {
     await script(testing, [emu.clientSecret!], 'storyteller.setClientSecret');
-    const email = `scan.${Date.now().toString(36)}@example.com`;
+    const email = uniqueEmail('scan');
     await script(
       testing,
       [email, 'Scan Reader', PASSWORD, PASSWORD, () => latestCode(emu, email)],

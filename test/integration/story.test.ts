@@ -20,6 +20,7 @@ import {
 import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script } from './prompter';
 import { notificationLinks } from '../../src/core/notificationText';
+import { PASSWORD, uniqueEmail } from '../support/accounts';
 
 /** Makes the emulator's model tell exactly this story (null: its own stories again). */
 async function tellStory(emu: EmulatorInfo, text: string | null): Promise<void> {
@@ -31,7 +32,6 @@ async function tellStory(emu: EmulatorInfo, text: string | null): Promise<void> 
   if (!response.ok) throw new Error(`story override refused: ${await response.text()}`);
 }
 
-const PASSWORD = 'Story-Teller-42';
 const CONTROLS: StoryControls = {
   premise: 'A lighthouse keeper befriends a storm',
   genre: 'fantasy',
@@ -78,7 +78,7 @@ describe('Story panel in VS Code', function () {
     ({ testing } = await activate());
     emu = emulators().public;
     await useEmulator(emu);
-    const email = `story.${Date.now().toString(36)}@example.com`;
+    const email = uniqueEmail('story');
     await script(testing, [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
     assert.equal(testing.sessionState().kind, 'signed-in');
     await testing.story.open();

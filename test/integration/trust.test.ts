@@ -15,8 +15,8 @@ import type { TestingApi } from '../../src/vscode/testing';
 import { counters, emulators, forgetEmulator, latestCode, useEmulator } from './emulators';
 import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script, ScriptedPrompter } from './prompter';
+import { PASSWORD, uniqueEmail } from '../support/accounts';
 
-const PASSWORD = 'Trust-No-Workspace-7';
 const CONTROLS: StoryControls = {
   premise: 'A map that redraws itself',
   genre: 'fantasy',
@@ -113,7 +113,7 @@ describe('Trust: where credentials may go', function () {
 
   it('signs up, signs in, refreshes, hands out, writes a story and signs out: the listener receives nothing', async () => {
     const before = await counters(emu);
-    const email = `trust.${Date.now().toString(36)}@example.com`;
+    const email = uniqueEmail('trust');
     const up = await script(
       testing,
       [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)],
@@ -170,7 +170,7 @@ describe('Trust: where credentials may go', function () {
   });
 
   it('never uses a session with another user pool: says what changed, sends nothing, and works again when the settings return', async () => {
-    const email = `bound.${Date.now().toString(36)}@example.com`;
+    const email = uniqueEmail('bound');
     await script(testing, [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
     assert.equal(testing.sessionState().kind, 'signed-in');
     const section = vscode.workspace.getConfiguration('storyteller');
