@@ -17,7 +17,6 @@ class FakeClock implements Clock {
     this.timers.push(timer);
     return { dispose: () => void (timer.disposed = true) };
   }
-  /** The delay of the one pending timer. */
   pendingDelay(): number | undefined {
     const live = this.timers.filter((t) => !t.disposed);
     return live.length ? Math.min(...live.map((t) => t.at)) - this.time : undefined;
@@ -443,7 +442,7 @@ describe('SessionManager', () => {
   describe('a local clock that is off', () => {
     const AHEAD = 4 * 60_000;
     const LIFETIME = 5 * 60_000;
-    /** Tokens as the server issues them: its clock is AHEAD behind ours. */
+    /** Tokens as the server issues them, its clock AHEAD ms behind ours. */
     const serverSession = (n: number): Session => ({
       ...session(clock, n, LIFETIME),
       issuedAt: clock.now() - AHEAD,
