@@ -1,0 +1,60 @@
+// The story gateway's pure parts (infra/src/gateway/wire.ts, budget.ts): what a request may hold,
+// the input estimate a reservation is built on, and the UTC day a budget belongs to.
+import * as assert from 'node:assert/strict';
+import { nextUtcMidnight, utcDay } from '../../../infra/src/gateway/budget';
+import { GatewayError, estimateInputTokens, memberName, parseConverseRequest } from '../../../infra/src/gateway/wire';
+
+const story = (text: string, extra: Record<string, unknown> = {}) => ({
+  modelId: 'amazon.nova-lite-v1:0',
+  messages: [{ role: 'user', content: [{ text }] }],
+  inferenceConfig: { maxTokens: 100 },
+  ...extra,
+});
+
+function refused(body: string, pattern: RegExp): void {
+  assert.throws(
+    () => parseConverseRequest(body),
+    (err: unknown) =>
+      err instanceof GatewayError &&
+      err.code === 'ValidationException' &&
+      err.status === 400 &&
+      pattern.test(err.message),
+  );
+}
+
+describe('story gateway wire (#16)', () => {
+  it('accepts a Converse request and returns it as sent', () => {
+    const req = story('Tell a story.', { system: [{ text: 'Be kind.' }] });
+    assert.deepEqual(parseConverseRequest(JSON.stringify(req)), req);
+  });
+
+  it('refuses what Bedrock would not take, or the gateway cannot count, naming where', () => {
+    refused('not json', /not JSON/);
+    refused(JSON.stringify({ ...story('x'), inferenceConfig: {} }), /inferenceConfig\.maxTokens/);
+    refused(JSON.stringify({ ...story('x'), inferenceConfig: { maxTokens: 0 } }), /maxTokens/);
+    refused(JSON.stringify(story('')), /messages\.0\.content\.0\.text/);
+    refused(JSON.stringify({ ...story('x'), toolConfig: {} }), /toolConfig/);
+    refused(JSON.stringify({ ...story('x'), modelId: 'arn:aws:bedrock:*' }), /modelId/);
+    refused(JSON.stringify(story('x'.repeat(300_000))), /larger than/);
+  });
+
+  it('estimates input tokens generously: at least one per two UTF-8 bytes, plus per-block overhead', () => {
+    const ascii = estimateInputTokens(parseConverseRequest(JSON.stringify(story('a'.repeat(1000)))));
+    assert.ok(ascii >= 500 + 8, String(ascii));
+    // Three bytes a character: an estimate by characters would undercount these.
+    const cjk = estimateInputTokens(parseConverseRequest(JSON.stringify(story('物'.repeat(1000)))));
+    assert.ok(cjk >= 1500, String(cjk));
+    const withSystem = estimateInputTokens(
+      parseConverseRequest(JSON.stringify(story('a'.repeat(1000), { system: [{ text: 'b'.repeat(100) }] }))),
+    );
+    assert.ok(withSystem > ascii + 50, 'the system prompt counts too');
+  });
+
+  it('names exception frames as Bedrock does, and keeps budgets per UTC day', () => {
+    assert.equal(memberName('ThrottlingException'), 'throttlingException');
+    const lateEvening = Date.parse('2026-12-01T23:59:59.999Z');
+    assert.equal(utcDay(lateEvening), '2026-12-01');
+    assert.equal(utcDay(lateEvening + 1), '2026-12-02');
+    assert.equal(new Date(nextUtcMidnight(lateEvening)).toISOString(), '2026-12-02T00:00:00.000Z');
+  });
+});
