@@ -114,7 +114,7 @@ async function openPanel(
       hostMs = performance.now() - t0;
       await sp.send(
         hostEvent('state', {
-          auth: { status: 'signedIn', email: 'bench@example.com' },
+          auth: { kind: 'signedIn', email: 'bench@example.com' },
           models: [{ id: 'amazon.nova-lite-v1:0', name: 'Nova Lite', provider: 'Amazon' }],
           defaultModelId: 'amazon.nova-lite-v1:0',
         }),

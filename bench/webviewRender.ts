@@ -24,7 +24,7 @@ export const webviewRender: Benchmark = {
           const models = [{ id: 'amazon.nova-lite-v1:0', name: 'Nova Lite', provider: 'Amazon' }];
           await sp.send(
             hostEvent('state', {
-              auth: { status: 'signedIn', email: 'bench@example.com' },
+              auth: { kind: 'signedIn', email: 'bench@example.com' },
               models,
               defaultModelId: models[0]!.id,
             }),

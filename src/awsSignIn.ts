@@ -1,3 +1,3 @@
 // Entry of dist/signin.js, the sign-in bundle: Cognito user pools and token verification only,
-// loaded on the first sign-in (see src/vscode/aws.ts). The story engine is in dist/aws.js.
+// loaded on the first sign-in (see src/vscode/aws.ts). The story service is in dist/aws.js.
 export { CognitoAuth } from './core/auth/cognito';

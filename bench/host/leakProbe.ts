@@ -59,7 +59,7 @@ async function probe(): Promise<LeakProbeResult> {
   await useEmulator(emu);
   const email = `bench.leak.${Date.now().toString(36)}@example.com`;
   await script(testing, [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
-  if (testing.sessionState().kind !== 'signed-in')
+  if (testing.sessionState().kind !== 'signedIn')
     throw new Error(`not signed in: ${JSON.stringify(testing.sessionState())}`);
 
   await oneStory(testing);

@@ -28,7 +28,7 @@ export function loadSignIn(): typeof SignIn {
   return signIn;
 }
 
-/** The story engine (identity pool credentials, Bedrock); loaded on the first story. */
+/** The story service (identity pool credentials, Bedrock); loaded on the first story. */
 export function loadStory(): typeof Story {
   story ??= load<typeof Story>('aws.js');
   return story;

@@ -55,7 +55,7 @@ export class AccountStatusBar extends Disposable {
       return;
     }
     switch (state.kind) {
-      case 'signed-in':
+      case 'signedIn':
         this.set(
           `$(account) ${state.session.email}`,
           `Signed in to Amazon Cognito as ${state.session.email}`,
@@ -69,7 +69,7 @@ export class AccountStatusBar extends Disposable {
           COMMANDS.accountActions,
         );
         break;
-      case 'signed-out':
+      case 'signedOut':
         if (state.reason === SESSION_EXPIRED)
           this.set('$(warning) Session expired — sign in again', SESSION_EXPIRED, COMMANDS.signIn);
         else this.set('$(sign-in) Sign in', state.reason ?? 'Sign in to Bedrock Storyteller', COMMANDS.signIn);

@@ -23,7 +23,7 @@ export interface TestingApi {
   /** How many times the settings were read and checked since activation. */
   settingsReads(): number;
   /** The session state without its tokens. */
-  sessionState(): { kind: 'signed-in' | 'offline' | 'signed-out'; email?: string; reason?: string; expiresAt?: number };
+  sessionState(): { kind: 'signedIn' | 'offline' | 'signedOut'; email?: string; reason?: string; expiresAt?: number };
   /** The live secrets, so the secrets scan knows what to look for. */
   secrets(): Promise<string[]>;
   /** Rewrites the stored session as expired, and waits until the manager has seen it. */
@@ -89,7 +89,7 @@ export function testingApi(parts: TestingParts): TestingApi | undefined {
     settingsReads: parts.settingsReads,
     sessionState: () => {
       const state = auth.sessions.current;
-      if (state.kind === 'signed-out') return { kind: state.kind, ...(state.reason ? { reason: state.reason } : {}) };
+      if (state.kind === 'signedOut') return { kind: state.kind, ...(state.reason ? { reason: state.reason } : {}) };
       return { kind: state.kind, email: state.session.email, expiresAt: state.session.expiresAt };
     },
     secrets: async () => {

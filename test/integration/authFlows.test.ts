@@ -256,7 +256,7 @@ for (const kind of ['public', 'secret'] as const) {
         assert.match(testing.statusBarText(), /^\$\(cloud-offline\) /);
         const before = await refreshes(emu);
         await relay.open();
-        await eventually('the session recovers by itself', () => testing.sessionState().kind === 'signed-in', 15_000);
+        await eventually('the session recovers by itself', () => testing.sessionState().kind === 'signedIn', 15_000);
         assert.ok(testing.sessionState().expiresAt! > Date.now());
         assert.equal(await refreshes(emu), before + 1);
         assert.match(testing.statusBarText(), /^\$\(account\) /);
@@ -279,7 +279,7 @@ for (const kind of ['public', 'secret'] as const) {
       await assert.rejects(testing.getSession(), { message: 'Cognito had an internal error. Try again in a moment.' });
       assert.equal(testing.sessionState().kind, 'offline');
       assert.deepEqual(await accounts(), [email]);
-      await eventually('the session recovers by itself', () => testing.sessionState().kind === 'signed-in', 15_000);
+      await eventually('the session recovers by itself', () => testing.sessionState().kind === 'signedIn', 15_000);
     });
 
     it('signs out with a message when the refresh token was revoked', async () => {
@@ -289,7 +289,7 @@ for (const kind of ['public', 'secret'] as const) {
       await fault(emu, { kind: 'revokeRefreshTokens' });
       await testing.expireSession();
       await assert.rejects(testing.getSession(), { message: EXPIRED });
-      assert.deepEqual(testing.sessionState(), { kind: 'signed-out', reason: EXPIRED });
+      assert.deepEqual(testing.sessionState(), { kind: 'signedOut', reason: EXPIRED });
       assert.deepEqual(await accounts(), []);
       await eventually('the user is told', () => p.warnings().includes(EXPIRED));
       assert.deepEqual(p.messages.find((m) => m.message === EXPIRED)?.actions, ['Sign In']);
@@ -308,8 +308,8 @@ for (const kind of ['public', 'secret'] as const) {
         assert.ok(a.expiresAt > Date.now() && b.expiresAt > Date.now());
         const used = (await refreshes(emu)) - before;
         assert.ok(used >= 1 && used <= 2, `${used} refreshes`);
-        assert.equal(testing.sessionState().kind, 'signed-in');
-        assert.equal(second.kind(), 'signed-in');
+        assert.equal(testing.sessionState().kind, 'signedIn');
+        assert.equal(second.kind(), 'signedIn');
         assert.deepEqual(await accounts(), [email]);
         // The stored session is good: the next call needs no refresh at all.
         await testing.getSession();
@@ -326,7 +326,7 @@ for (const kind of ['public', 'secret'] as const) {
       testing.usePrompter(p);
       await testing.writeRawSession('{"idToken": "truncated…');
       await eventually('the user is told', () => p.warnings().includes(CORRUPT));
-      assert.deepEqual(testing.sessionState(), { kind: 'signed-out', reason: CORRUPT });
+      assert.deepEqual(testing.sessionState(), { kind: 'signedOut', reason: CORRUPT });
       assert.deepEqual(await accounts(), []);
       assert.equal(testing.statusBarText(), '$(sign-in) Sign in');
     });

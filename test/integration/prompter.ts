@@ -44,8 +44,8 @@ export class ScriptedPrompter implements Prompter {
         const id = next.press;
         const button =
           options.buttons?.find((b) => b.id === id) ?? assert.fail(`"${options.prompt}" has no button ${id}`);
-        if (!button.run) return { button: button.id };
-        this.notes.push([options.prompt, button.id, (await button.run())?.message]);
+        if (!button.onPress) return { button: button.id };
+        this.notes.push([options.prompt, button.id, (await button.onPress())?.message]);
         continue;
       }
       if (typeof next === 'object') {

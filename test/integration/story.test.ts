@@ -80,7 +80,7 @@ describe('Story panel in VS Code', function () {
     await useEmulator(emu);
     const email = uniqueEmail('story');
     await script(testing, [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
-    assert.equal(testing.sessionState().kind, 'signed-in');
+    assert.equal(testing.sessionState().kind, 'signedIn');
     await testing.story.open();
     await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
   });
@@ -102,7 +102,7 @@ describe('Story panel in VS Code', function () {
     await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
     await eventually('state arrives', () => events('state').length > 0 && events('history').length > 0);
     const [state] = events('state');
-    assert.equal(state!.auth.status, 'signedIn');
+    assert.equal(state!.auth.kind, 'signedIn');
     assert.ok(
       state!.models.some((m) => m.id === 'amazon.nova-lite-v1:0'),
       JSON.stringify(state!.models),
@@ -510,7 +510,7 @@ describe('Story panel in VS Code', function () {
       },
     });
     await vscode.commands.executeCommand('storyteller.signOut');
-    await eventually('state says signed out', () => events('state').some((s) => s.auth.status === 'signedOut'));
+    await eventually('state says signed out', () => events('state').some((s) => s.auth.kind === 'signedOut'));
     testing.story.close();
     await testing.story.open();
     await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });

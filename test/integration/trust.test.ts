@@ -120,7 +120,7 @@ describe('Trust: where credentials may go', function () {
       'storyteller.signUp',
     );
     assert.deepEqual(up.errors(), []);
-    assert.equal(testing.sessionState().kind, 'signed-in');
+    assert.equal(testing.sessionState().kind, 'signedIn');
 
     await testing.expireSession();
     await testing.getSession();
@@ -172,7 +172,7 @@ describe('Trust: where credentials may go', function () {
   it('never uses a session with another user pool: says what changed, sends nothing, and works again when the settings return', async () => {
     const email = uniqueEmail('bound');
     await script(testing, [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
-    assert.equal(testing.sessionState().kind, 'signed-in');
+    assert.equal(testing.sessionState().kind, 'signedIn');
     const section = vscode.workspace.getConfiguration('storyteller');
     const other = `${emu.region}_OtherPool9`;
     const before = await counters(emu);
@@ -180,7 +180,7 @@ describe('Trust: where credentials may go', function () {
     testing.usePrompter(prompter);
     await section.update('userPoolId', other, vscode.ConfigurationTarget.Global);
     try {
-      await eventually('the session is set aside', () => testing.sessionState().kind === 'signed-out');
+      await eventually('the session is set aside', () => testing.sessionState().kind === 'signedOut');
       const reason = testing.sessionState().reason ?? '';
       assert.match(reason, new RegExp(`the user pool \\(${emu.userPoolId} → ${other}\\)`));
       await eventually('the user is told and offered sign-in', () => prompter.warnings().includes(reason));

@@ -41,7 +41,7 @@ describe('story webview history: paging and search (Chromium)', function () {
     await sp.goto();
     await sp.send(
       hostEvent('state', {
-        auth: { status: 'signedIn', email: 'reader@example.com' },
+        auth: { kind: 'signedIn', email: 'reader@example.com' },
         models,
         defaultModelId: models[0]!.id,
       }),

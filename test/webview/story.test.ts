@@ -20,7 +20,7 @@ const models: ModelInfo[] = [
   { id: 'amazon.nova-lite-v1:0', name: 'Nova Lite', provider: 'Amazon' },
   { id: 'us.anthropic.claude-haiku-4-5-20251001-v1:0', name: 'Claude Haiku 4.5', provider: 'Anthropic' },
 ];
-const signedIn: AuthState = { status: 'signedIn', email: 'reader@example.com' };
+const signedIn: AuthState = { kind: 'signedIn', email: 'reader@example.com' };
 const controls = { ...DEFAULT_CONTROLS, premise: 'A lighthouse keeper befriends a storm.' };
 
 describe('story webview (Chromium)', function () {
@@ -424,11 +424,11 @@ describe('story webview (Chromium)', function () {
   });
 
   for (const [auth, text, buttonId, method] of [
-    [{ status: 'signedOut' }, 'Sign in to write stories.', 'notice-sign-in', 'signIn'],
-    [{ status: 'sessionExpired' }, 'Your session has expired.', 'notice-sign-in', 'signIn'],
-    [{ status: 'unconfigured' }, 'Storyteller is not configured yet', 'notice-settings', 'openSettings'],
+    [{ kind: 'signedOut' }, 'Sign in to write stories.', 'notice-sign-in', 'signIn'],
+    [{ kind: 'sessionExpired' }, 'Your session has expired.', 'notice-sign-in', 'signIn'],
+    [{ kind: 'unconfigured' }, 'Storyteller is not configured yet', 'notice-settings', 'openSettings'],
   ] as const) {
-    it(`shows the ${auth.status} state with a button that posts ${method}`, async () => {
+    it(`shows the ${auth.kind} state with a button that posts ${method}`, async () => {
       await open(auth);
       assert.match(await visibleText('.notice'), new RegExp(text.replace(/[.]/g, '\\.')));
       assert.equal(await isDisabled('generate'), true, 'cannot generate');
@@ -444,7 +444,7 @@ describe('story webview (Chromium)', function () {
   }
 
   it('shows the offline state without losing the draft', async () => {
-    await open({ status: 'offline', email: 'reader@example.com' });
+    await open({ kind: 'offline', email: 'reader@example.com' });
     assert.match(await visibleText('.notice'), /offline/);
     assert.equal(await isDisabled('generate'), true);
     assert.match(await visibleText('.auth-line'), /Offline/);
@@ -642,7 +642,7 @@ describe('story webview (Chromium)', function () {
   });
 
   it('clears every trace of the previous user on a change of user, and on sign-out (#13)', async () => {
-    for (const next of [{ status: 'signedIn', email: 'other@example.com' }, { status: 'signedOut' }] as const) {
+    for (const next of [{ kind: 'signedIn', email: 'other@example.com' }, { kind: 'signedOut' }] as const) {
       await open();
       await sp.page.locator('#premise textarea').fill('My private premise.');
       await sp.send(
@@ -687,7 +687,7 @@ describe('story webview (Chromium)', function () {
       const state = (await sp.state()) as { draft: { premise: string }; storyId?: string; owner?: string };
       assert.equal(state.draft.premise, '');
       assert.equal(state.storyId, undefined);
-      assert.equal(state.owner, next.status === 'signedIn' ? 'other@example.com' : undefined);
+      assert.equal(state.owner, next.kind === 'signedIn' ? 'other@example.com' : undefined);
       await sp.page.close();
     }
   });
@@ -704,7 +704,7 @@ describe('story webview (Chromium)', function () {
     await sp.goto();
     await sp.send(
       hostEvent('state', {
-        auth: { status: 'signedIn', email: 'other@example.com' },
+        auth: { kind: 'signedIn', email: 'other@example.com' },
         models,
         defaultModelId: models[0]!.id,
       }),
@@ -829,7 +829,7 @@ describe('story webview (Chromium)', function () {
     await sp.page.waitForFunction(() => document.getElementById('story-status')?.textContent === 'Deleted “First”.');
     await sp.send(
       hostEvent('state', {
-        auth: { status: 'offline', email: 'reader@example.com' },
+        auth: { kind: 'offline', email: 'reader@example.com' },
         models,
         defaultModelId: models[0]!.id,
       }),

@@ -1,7 +1,7 @@
 // What the user does, as requests and events to the host, and what their answers change.
 import type { StoryControls } from '../../src/core/story/protocol/controls';
 import type { ParamsOf, ResultOf } from '../../src/core/story/protocol/messages';
-import type { ErrorAction, ExportTarget, HistoryItem } from '../../src/core/story/protocol/wire';
+import type { PanelAction, ExportTarget, HistoryItem } from '../../src/core/story/protocol/wire';
 import { HostError } from './bridge';
 import type { HostBridge } from './bridge';
 import { storyCleared, storyShown } from './events';
@@ -115,7 +115,7 @@ export class Actions {
     void this.call('openLink', { url });
   }
 
-  runErrorAction(action: ErrorAction, storyId: string | undefined): void {
+  runErrorAction(action: PanelAction, storyId: string | undefined): void {
     const s = this.store.state;
     switch (action) {
       case 'retry':
@@ -172,7 +172,7 @@ export class Actions {
  * A refusal before any story exists carries the buttons that fix it (e.g. signIn), often none:
  * a story that is gone or busy is not fixed by asking again.
  */
-function refusalActions(e: unknown): readonly ErrorAction[] {
+function refusalActions(e: unknown): readonly PanelAction[] {
   return e instanceof HostError ? e.actions : [];
 }
 

@@ -11,7 +11,7 @@ import type {
   WebviewMethod,
 } from '../../src/core/story/protocol/messages';
 import type { WebviewState } from '../../src/core/story/protocol/webviewState';
-import type { ErrorAction } from '../../src/core/story/protocol/wire';
+import type { PanelAction } from '../../src/core/story/protocol/wire';
 
 /** The part of VS Code's webview API we use. */
 export interface VsCodeApi {
@@ -29,7 +29,7 @@ export class HostError extends Error {
   constructor(
     message: string,
     readonly code?: string,
-    readonly actions: readonly ErrorAction[] = [],
+    readonly actions: readonly PanelAction[] = [],
   ) {
     super(message);
     this.name = 'HostError';

@@ -48,12 +48,12 @@ function step(s: PanelState, e: HostEvent, fx: Fx): PanelState {
       if (s.shown?.id === e.data.storyId && isStreaming(s)) fx.push({ kind: 'append', text: e.data.text });
       return s;
     case 'story.done': {
-      const d = e.data;
-      return onEnded(s, d.storyId, { status: 'done', usage: d.usage, cost: d.cost, stopReason: d.stopReason }, fx);
+      const { storyId, usage, cost, stopReason } = e.data;
+      return onEnded(s, storyId, { status: 'done', usage, cost, stopReason }, fx);
     }
     case 'story.stopped': {
-      const d = e.data;
-      return onEnded(s, d.storyId, { status: 'stopped', usage: d.usage ?? null, cost: d.cost ?? null }, fx);
+      const { storyId, usage, cost } = e.data;
+      return onEnded(s, storyId, { status: 'stopped', usage: usage ?? null, cost: cost ?? null }, fx);
     }
     case 'story.error':
       return onError(s, e.data, fx);
@@ -68,11 +68,11 @@ function step(s: PanelState, e: HostEvent, fx: Fx): PanelState {
   }
 }
 
-function onState(s: PanelState, d: HostEvents['state'], fx: Fx): PanelState {
-  const was = s.auth?.status;
-  let next = followUser({ ...s, auth: d.auth }, d.auth, fx);
-  if (was !== undefined && was !== d.auth.status) next = { ...next, status: '' };
-  next = { ...next, models: d.models, defaultModelId: d.defaultModelId };
+function onState(s: PanelState, update: HostEvents['state'], fx: Fx): PanelState {
+  const was = s.auth?.kind;
+  let next = followUser({ ...s, auth: update.auth }, update.auth, fx);
+  if (was !== undefined && was !== update.auth.kind) next = { ...next, status: '' };
+  next = { ...next, models: update.models, defaultModelId: update.defaultModelId };
   return withModels(next, fx);
 }
 
@@ -84,14 +84,14 @@ function withModels(s: PanelState, fx: Fx): PanelState {
 }
 
 /** Clears what belonged to another user; opens the saved story once its owner is signed in. */
-function followUser(s: PanelState, a: AuthState, fx: Fx): PanelState {
-  const email = a.status === 'signedIn' || a.status === 'offline' ? a.email : undefined;
+function followUser(s: PanelState, auth: AuthState, fx: Fx): PanelState {
+  const email = auth.kind === 'signedIn' || auth.kind === 'offline' ? auth.email : undefined;
   let next = s;
   const otherUser = email !== undefined && s.owner !== undefined && email !== s.owner;
-  if (a.status === 'signedOut' || a.status === 'unconfigured' || otherUser) {
+  if (auth.kind === 'signedOut' || auth.kind === 'unconfigured' || otherUser) {
     const hadSome = s.owner !== undefined || s.shown !== undefined || s.history.length > 0;
     next = hadSome ? clearUser(s, fx) : { ...s, owner: undefined };
-  } else if (a.status === 'sessionExpired') {
+  } else if (auth.kind === 'sessionExpired') {
     // The same person may sign in again: their draft waits (another user's sign-in clears it), the rest goes.
     next = { ...clearStory(s, fx), savedStoryId: undefined, usageToday: undefined, history: [], historyOmitted: 0 };
   }
@@ -130,21 +130,21 @@ function clearStory(s: PanelState, fx: Fx): PanelState {
   return { ...s, shown: undefined, status: '', error: undefined };
 }
 
-function onStarted(s: PanelState, d: HostEvents['story.started'], fx: Fx): PanelState {
-  const keep = d.kind === 'continue' && s.shown?.id === d.storyId;
+function onStarted(s: PanelState, started: HostEvents['story.started'], fx: Fx): PanelState {
+  const keep = started.kind === 'continue' && s.shown?.id === started.storyId;
   if (!keep) fx.push({ kind: 'resetText' });
   fx.push({ kind: 'busy', busy: true }, { kind: 'save' });
-  const title = keep && s.shown ? s.shown.title : titleFromPremise(d.controls.premise);
+  const title = keep && s.shown ? s.shown.title : titleFromPremise(started.controls.premise);
   const shown: Shown = {
-    id: d.storyId,
+    id: started.storyId,
     title,
-    modelId: d.modelId,
+    modelId: started.modelId,
     status: 'streaming',
     usage: null,
     cost: null,
     stopReason: '',
   };
-  return { ...s, shown, error: undefined, status: STARTED_STATUS[d.kind] };
+  return { ...s, shown, error: undefined, status: STARTED_STATUS[started.kind] };
 }
 
 interface Ending {
@@ -162,21 +162,21 @@ function onEnded(s: PanelState, storyId: string, end: Ending, fx: Fx): PanelStat
   return { ...s, shown, status: endedStatus(end.status, stopReason) };
 }
 
-function onError(s: PanelState, d: HostEvents['story.error'], fx: Fx): PanelState {
+function onError(s: PanelState, failure: HostEvents['story.error'], fx: Fx): PanelState {
   let next = s;
-  if (d.storyId && s.shown?.id === d.storyId) {
-    if (!d.partialKept) fx.push({ kind: 'resetText' });
+  if (failure.storyId && s.shown?.id === failure.storyId) {
+    if (!failure.partialKept) fx.push({ kind: 'resetText' });
     fx.push({ kind: 'finish' });
-    const status = d.partialKept ? 'The story stopped early. The text so far is kept.' : 'The story failed.';
+    const status = failure.partialKept ? 'The story stopped early. The text so far is kept.' : 'The story failed.';
     next = { ...s, shown: { ...s.shown, status: 'failed' }, status };
-  } else if (d.storyId) {
+  } else if (failure.storyId) {
     return s; // About another story.
   }
   const actions = usableActions(
     next,
-    d.actions.filter((a) => a !== 'continue' || d.partialKept),
+    failure.actions.filter((a) => a !== 'continue' || failure.partialKept),
   );
-  const error = { message: d.message, actions, ...(d.storyId ? { storyId: d.storyId } : {}) };
+  const error = { message: failure.message, actions, ...(failure.storyId ? { storyId: failure.storyId } : {}) };
   return { ...next, error };
 }
 

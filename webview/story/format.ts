@@ -31,12 +31,12 @@ export function historyTokens(item: HistoryItem): string {
     : tokensLabel(item.totalTokens, item.estimated === true);
 }
 
-export function authLine(a: AuthState | undefined): string {
-  switch (a?.status) {
+export function authLine(auth: AuthState | undefined): string {
+  switch (auth?.kind) {
     case undefined:
       return '';
     case 'signedIn':
-      return `Signed in as ${a.email}`;
+      return `Signed in as ${auth.email}`;
     case 'offline':
       return 'Offline';
     case 'signedOut':

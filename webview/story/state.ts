@@ -8,7 +8,7 @@ import type { StoryDraft, WebviewState } from '../../src/core/story/protocol/web
 import type {
   AuthState,
   Cost,
-  ErrorAction,
+  PanelAction,
   HistoryItem,
   ModelInfo,
   StoryStatus,
@@ -38,7 +38,7 @@ export interface Shown {
 /** The error box: a message and the buttons that may fix it. */
 export interface ErrorNote {
   readonly message: string;
-  readonly actions: readonly ErrorAction[];
+  readonly actions: readonly PanelAction[];
   /** The story it is about (Continue continues that one). */
   readonly storyId?: string;
 }
@@ -101,7 +101,7 @@ export function toWebviewState(s: PanelState): WebviewState {
 // ───────────── What is enabled when ─────────────
 
 export function isSignedIn(s: PanelState): boolean {
-  return s.auth?.status === 'signedIn';
+  return s.auth?.kind === 'signedIn';
 }
 
 /** A story streams into this panel (not one another window is writing). */
@@ -172,7 +172,7 @@ export function enabled(s: PanelState, hasText: boolean): Enabled {
 }
 
 /** Error buttons that can work now: Retry needs a request to re-send. */
-export function usableActions(s: PanelState, actions: readonly ErrorAction[]): ErrorAction[] {
+export function usableActions(s: PanelState, actions: readonly PanelAction[]): PanelAction[] {
   return actions.filter((a) => a !== 'retry' || s.lastAction !== undefined);
 }
 

@@ -46,10 +46,10 @@ export interface CognitoOptions {
 /** Where a sign-in stands: done, or a challenge the user must answer. Flows as data. */
 export type SignInStep =
   | { readonly kind: 'done'; readonly session: Session }
-  | { readonly kind: 'new-password'; readonly respond: (newPassword: string) => Promise<SignInStep> }
-  | { readonly kind: 'mfa-code'; readonly respond: (code: string) => Promise<SignInStep> }
+  | { readonly kind: 'newPassword'; readonly respond: (newPassword: string) => Promise<SignInStep> }
+  | { readonly kind: 'mfaCode'; readonly respond: (code: string) => Promise<SignInStep> }
   | {
-      readonly kind: 'mfa-setup';
+      readonly kind: 'mfaSetup';
       readonly secret: string;
       readonly otpauthUri: string;
       readonly respond: (code: string) => Promise<SignInStep>;
@@ -220,7 +220,7 @@ export class CognitoAuth {
     });
     const result = out.AuthenticationResult;
     if (!result?.IdToken || !result.AccessToken)
-      throw new AuthError('Cognito returned no tokens on refresh. Sign in again.', 'NoTokens', 'user', 'sign-in');
+      throw new AuthError('Cognito returned no tokens on refresh. Sign in again.', 'NoTokens', 'user', 'signIn');
     return this.verify({
       idToken: result.IdToken,
       accessToken: result.AccessToken,
@@ -297,12 +297,12 @@ export class CognitoAuth {
     switch (challenge) {
       case 'NEW_PASSWORD_REQUIRED':
         return {
-          kind: 'new-password',
+          kind: 'newPassword',
           respond: (newPassword) => respond('NEW_PASSWORD_REQUIRED', { NEW_PASSWORD: newPassword }),
         };
       case 'SOFTWARE_TOKEN_MFA':
         return {
-          kind: 'mfa-code',
+          kind: 'mfaCode',
           respond: (code) => respond('SOFTWARE_TOKEN_MFA', { SOFTWARE_TOKEN_MFA_CODE: normalizeCode(code) }),
         };
       case 'MFA_SETUP':
@@ -323,7 +323,7 @@ export class CognitoAuth {
     );
     const secret = associated.SecretCode!;
     return {
-      kind: 'mfa-setup',
+      kind: 'mfaSetup',
       secret,
       otpauthUri: this.otpauthUri(user.includes('@') ? user : 'account', secret),
       respond: async (code) => {
@@ -343,7 +343,7 @@ export class CognitoAuth {
 
   private toSession(result: AuthenticationResultType): Promise<Session> {
     if (!result.IdToken || !result.AccessToken || !result.RefreshToken) {
-      throw new AuthError('Cognito returned incomplete tokens. Sign in again.', 'NoTokens', 'user', 'sign-in');
+      throw new AuthError('Cognito returned incomplete tokens. Sign in again.', 'NoTokens', 'user', 'signIn');
     }
     return this.call(() =>
       this.verify({ idToken: result.IdToken!, accessToken: result.AccessToken!, refreshToken: result.RefreshToken! }),

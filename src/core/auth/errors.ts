@@ -1,6 +1,7 @@
 // Every Cognito failure becomes one plain sentence that says what to do, plus what the session
 // manager must do about it. Only definite auth errors may sign a user out; a network error,
 // throttling or a 5xx never does.
+import type { Action } from '../actions';
 import { notificationSafe } from '../notificationText';
 
 export type Severity =
@@ -9,24 +10,13 @@ export type Severity =
   /** The user's input, account state or configuration. */
   | 'user';
 
-/** Something the UI can offer next to the message. */
-export type AuthAction =
-  | 'confirm-sign-up'
-  | 'resend-code'
-  | 'forgot-password'
-  | 'sign-in'
-  | 'sign-up'
-  | 'set-client-secret'
-  | 'configure'
-  | 'retry';
-
 export class AuthError extends Error {
   override readonly name = 'AuthError';
   constructor(
     message: string,
     readonly code: string,
     readonly severity: Severity,
-    readonly action?: AuthAction,
+    readonly action?: Action,
   ) {
     super(message);
   }
@@ -35,7 +25,7 @@ export class AuthError extends Error {
 interface Rule {
   readonly message: string | ((awsMessage: string) => string);
   readonly severity: Severity;
-  readonly action?: AuthAction;
+  readonly action?: Action;
 }
 
 const RULES: Record<string, Rule> = {
@@ -43,12 +33,12 @@ const RULES: Record<string, Rule> = {
   UserNotConfirmedException: {
     message: 'Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.',
     severity: 'user',
-    action: 'confirm-sign-up',
+    action: 'confirmSignUp',
   },
   UsernameExistsException: {
     message: 'An account with this email already exists. Sign in, or reset the password if you forgot it.',
     severity: 'user',
-    action: 'sign-in',
+    action: 'signIn',
   },
   InvalidPasswordException: {
     message: (m) => `The password does not meet the policy: ${stripPrefix(m)}`,
@@ -61,7 +51,7 @@ const RULES: Record<string, Rule> = {
   ExpiredCodeException: {
     message: 'That code has expired. Ask for a new code and use it within 24 hours.',
     severity: 'user',
-    action: 'resend-code',
+    action: 'resendCode',
   },
   LimitExceededException: { message: 'Too many attempts. Wait a few minutes, then try again.', severity: 'transient' },
   TooManyRequestsException: {
@@ -76,19 +66,19 @@ const RULES: Record<string, Rule> = {
   PasswordResetRequiredException: {
     message: 'Your password must be reset before you can sign in. Use "Forgot Password" to choose a new one.',
     severity: 'user',
-    action: 'forgot-password',
+    action: 'forgotPassword',
   },
   UserNotFoundException: {
     message: 'No account exists for this email. Sign up first.',
     severity: 'user',
-    action: 'sign-up',
+    action: 'signUp',
   },
   UserLambdaValidationException: { message: (m) => triggerMessage(m), severity: 'user' },
   InvalidParameterException: { message: (m) => `Cognito rejected the request: ${stripPrefix(m)}`, severity: 'user' },
   CodeDeliveryFailureException: {
     message: 'Cognito could not send the code email. Check the address, then ask for a new code.',
     severity: 'user',
-    action: 'resend-code',
+    action: 'resendCode',
   },
   EnableSoftwareTokenMFAException: {
     message: 'That authenticator code is not right. Wait for the next code and try again.',

@@ -9,6 +9,7 @@
 // - time is the server's: lifetimes are measured from when the tokens arrived, not from `iat`
 //   against a local clock that may be minutes off.
 import * as v from 'valibot';
+import { notSignedIn } from '../messages';
 import { AuthError, endsSession, toAuthError } from './errors';
 import { NOT_CONFIGURED_MESSAGE, ORIGIN_CHANGED, originChangedMessage, sameOrigin, UNBOUND_MESSAGE } from './origin';
 import type { SessionOrigin } from './origin';
@@ -75,8 +76,8 @@ export const systemClock: Clock = {
 };
 
 export type SessionState =
-  | { readonly kind: 'signed-out'; readonly reason?: string }
-  | { readonly kind: 'signed-in'; readonly session: Session }
+  | { readonly kind: 'signedOut'; readonly reason?: string }
+  | { readonly kind: 'signedIn'; readonly session: Session }
   /** Signed in, but the last refresh could not reach Cognito; retrying by itself. */
   | { readonly kind: 'offline'; readonly session: Session; readonly error: AuthError };
 
@@ -101,7 +102,6 @@ export const SESSION_EXPIRED = 'Your session has expired. Sign in again.';
 const CORRUPT = 'The stored session could not be read, so it was cleared. Sign in again.';
 const STORE_UNAVAILABLE =
   "Could not read your saved session from the system's secret storage (is the keyring locked?). It is read again on the next use.";
-const NOT_SIGNED_IN = 'You are not signed in. Sign in first.';
 
 /** A clock this far off the server's gets a warning at sign-in. */
 export const SKEW_WARNING_MS = 2 * 60_000;
@@ -120,7 +120,7 @@ export function clockSkewMessage(skewMs: number): string | undefined {
 }
 
 export class SessionManager {
-  private state: SessionState = { kind: 'signed-out' };
+  private state: SessionState = { kind: 'signedOut' };
   private inflight: Promise<Session> | undefined;
   private timer: { dispose(): void } | undefined;
   private failures = 0;
@@ -169,7 +169,7 @@ export class SessionManager {
   /** The session if there is one, without any network call; it may need a refresh. */
   async peek(): Promise<Session | undefined> {
     await this.load();
-    if (this.state.kind === 'signed-out') return undefined;
+    if (this.state.kind === 'signedOut') return undefined;
     return this.checkOrigin(this.state.session) ? this.state.session : undefined;
   }
 
@@ -179,8 +179,8 @@ export class SessionManager {
    */
   async getSession(): Promise<Session> {
     await this.load();
-    if (this.state.kind === 'signed-out')
-      throw new AuthError(this.state.reason ?? NOT_SIGNED_IN, 'NotSignedIn', 'user', 'sign-in');
+    if (this.state.kind === 'signedOut')
+      throw new AuthError(this.state.reason ?? notSignedIn(), 'NotSignedIn', 'user', 'signIn');
     const { session } = this.state;
     // The settings may have changed since the state was set: check before handing anything out.
     if (!this.checkOrigin(session)) throw this.signedOutError();
@@ -200,13 +200,13 @@ export class SessionManager {
     this.failures = 0;
     const stamped = session.receivedAt === undefined ? { ...session, receivedAt: this.clock.now() } : session;
     await this.options.store.write(JSON.stringify(stamped));
-    this.setState({ kind: 'signed-in', session: stamped });
+    this.setState({ kind: 'signedIn', session: stamped });
   }
 
   /** Forgets the session locally (revocation is the caller's job, before this). */
   async signOut(reason?: string): Promise<void> {
     await this.options.store.delete();
-    this.setState(reason ? { kind: 'signed-out', reason } : { kind: 'signed-out' });
+    this.setState(reason ? { kind: 'signedOut', reason } : { kind: 'signedOut' });
   }
 
   dispose(): void {
@@ -229,9 +229,9 @@ export class SessionManager {
   private checkOrigin(session: Session): boolean {
     const reason = this.originProblem(session);
     if (reason === undefined) return true;
-    if (this.state.kind !== 'signed-out' || this.state.reason !== reason) {
+    if (this.state.kind !== 'signedOut' || this.state.reason !== reason) {
       this.options.log?.('The stored session belongs to other sign-in settings; it is not used.');
-      this.setState({ kind: 'signed-out', reason });
+      this.setState({ kind: 'signedOut', reason });
     }
     return false;
   }
@@ -245,21 +245,21 @@ export class SessionManager {
   }
 
   private signedOutError(): AuthError {
-    const reason = this.state.kind === 'signed-out' ? this.state.reason : undefined;
-    return new AuthError(reason ?? NOT_SIGNED_IN, ORIGIN_CHANGED, 'user', 'sign-in');
+    const reason = this.state.kind === 'signedOut' ? this.state.reason : undefined;
+    return new AuthError(reason ?? notSignedIn(), ORIGIN_CHANGED, 'user', 'signIn');
   }
 
   private async doRefresh(depth = 0): Promise<Session> {
     // Another window may have refreshed already: use its tokens instead of spending a request.
     const stored = await this.readStore();
     if (stored === undefined) {
-      this.setState({ kind: 'signed-out' });
-      throw new AuthError(NOT_SIGNED_IN, 'NotSignedIn', 'user', 'sign-in');
+      this.setState({ kind: 'signedOut' });
+      throw new AuthError(notSignedIn(), 'NotSignedIn', 'user', 'signIn');
     }
     if (!this.checkOrigin(stored)) throw this.signedOutError();
-    const known = this.state.kind === 'signed-out' ? undefined : this.state.session.accessToken;
+    const known = this.state.kind === 'signedOut' ? undefined : this.state.session.accessToken;
     if (stored.accessToken !== known && this.isFresh(stored)) {
-      this.setState({ kind: 'signed-in', session: stored });
+      this.setState({ kind: 'signedIn', session: stored });
       return stored;
     }
 
@@ -270,7 +270,7 @@ export class SessionManager {
     } catch (e) {
       const error = toAuthError(e);
       if (error.code === ORIGIN_CHANGED) {
-        this.setState({ kind: 'signed-out', reason: error.message });
+        this.setState({ kind: 'signedOut', reason: error.message });
         throw error;
       }
       if (endsSession(error)) {
@@ -279,7 +279,7 @@ export class SessionManager {
         if (latest && latest.refreshToken !== stored.refreshToken) return this.adopt(latest, depth);
         this.options.log?.(`Refresh refused (${error.code}); signing out.`);
         await this.signOut(SESSION_EXPIRED);
-        throw new AuthError(SESSION_EXPIRED, error.code, 'user', 'sign-in');
+        throw new AuthError(SESSION_EXPIRED, error.code, 'user', 'signIn');
       }
       this.failures++;
       this.options.log?.(`Refresh failed (${error.code}); staying signed in, offline. Attempt ${this.failures}.`);
@@ -292,8 +292,8 @@ export class SessionManager {
     const latest = await this.readStore();
     if (latest === undefined) {
       this.options.log?.('Signed out while refreshing; the new tokens are dropped.');
-      this.setState({ kind: 'signed-out' });
-      throw new AuthError(NOT_SIGNED_IN, 'NotSignedIn', 'user', 'sign-in');
+      this.setState({ kind: 'signedOut' });
+      throw new AuthError(notSignedIn(), 'NotSignedIn', 'user', 'signIn');
     }
     if (latest.accessToken !== stored.accessToken || latest.refreshToken !== stored.refreshToken) {
       this.options.log?.('Another sign-in replaced the session while refreshing; the new tokens are dropped.');
@@ -301,7 +301,7 @@ export class SessionManager {
     }
     this.failures = 0;
     await this.options.store.write(JSON.stringify(next));
-    this.setState({ kind: 'signed-in', session: next });
+    this.setState({ kind: 'signedIn', session: next });
     this.options.log?.(`Session refreshed; valid until ${new Date(next.expiresAt).toISOString()}.`);
     return next;
   }
@@ -310,7 +310,7 @@ export class SessionManager {
   private adopt(latest: Session, depth: number): Promise<Session> | Session {
     if (!this.checkOrigin(latest)) throw this.signedOutError();
     this.failures = 0;
-    this.setState({ kind: 'signed-in', session: latest });
+    this.setState({ kind: 'signedIn', session: latest });
     if (this.isFresh(latest)) return latest;
     if (depth >= 2)
       throw new AuthError(
@@ -325,17 +325,17 @@ export class SessionManager {
   private async reload(): Promise<void> {
     const session = await this.readStore();
     if (session === undefined) {
-      if (this.state.kind !== 'signed-out') this.setState({ kind: 'signed-out' });
+      if (this.state.kind !== 'signedOut') this.setState({ kind: 'signedOut' });
       return;
     }
     if (!this.checkOrigin(session)) return;
     const same =
-      this.state.kind !== 'signed-out' &&
+      this.state.kind !== 'signedOut' &&
       this.state.session.accessToken === session.accessToken &&
       this.state.session.expiresAt === session.expiresAt;
     if (!same) {
       this.failures = 0;
-      this.setState({ kind: 'signed-in', session });
+      this.setState({ kind: 'signedIn', session });
     }
   }
 
@@ -351,7 +351,7 @@ export class SessionManager {
     const session = parseSession(raw);
     if (!session) {
       await this.options.store.delete();
-      this.setState({ kind: 'signed-out', reason: CORRUPT });
+      this.setState({ kind: 'signedOut', reason: CORRUPT });
       return undefined;
     }
     return session;
@@ -372,7 +372,7 @@ export class SessionManager {
     this.timer?.dispose();
     this.timer = undefined;
     const state = this.state;
-    if (state.kind === 'signed-out') return;
+    if (state.kind === 'signedOut') return;
     let delay: number;
     if (state.kind === 'offline') {
       delay = Math.min(this.maxBackoffMs, 1000 * 2 ** Math.min(this.failures - 1, 20));

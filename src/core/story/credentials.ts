@@ -6,6 +6,7 @@
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { SessionOrigin } from '../auth/origin';
+import { notSignedIn } from '../messages';
 import { CredentialsError, StoryError } from './errors';
 
 /** The part of SessionManager this needs (the VS Code glue passes the SessionManager itself). */
@@ -37,7 +38,6 @@ interface Entry {
   inflight: Promise<AwsCredentialIdentity> | undefined;
 }
 
-export const NOT_SIGNED_IN = 'You are not signed in. Sign in to write stories.';
 export const OTHER_ORIGIN =
   'Your session was signed in with other user pool or identity pool settings, so it was not used. Sign in again.';
 
@@ -86,7 +86,7 @@ export class CognitoCredentials {
     const session = await this.options.sessions.peek();
     if (!session) {
       this.clear();
-      throw new StoryError(NOT_SIGNED_IN, 'notSignedIn', ['signIn']);
+      throw new StoryError(notSignedIn(), 'notSignedIn', ['signIn']);
     }
     this.checkOrigin(session.origin);
     if (this.entry?.sub !== session.sub) {

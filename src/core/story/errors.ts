@@ -1,16 +1,19 @@
 // Every story failure becomes one plain sentence plus the buttons that help (the protocol's
-// ErrorAction). Rules: a network problem never signs anyone out; text that already streamed is
-// always kept, and then "Continue" is offered; refused credentials get one automatic refresh
-// (done by the service, see isCredentialError) before we ask the user to sign in again.
+// PanelAction), from one rules table per source (Bedrock, the identity pool). Rules: a network
+// problem never signs anyone out; text that already streamed is always kept, and then "Continue"
+// is offered; refused credentials get one automatic refresh (done by the service, see
+// isCredentialError) before we ask the user to sign in again.
 
-import type { ErrorAction } from './protocol/wire';
+import * as l10n from '@vscode/l10n';
+import { notSignedIn } from '../messages';
+import type { PanelAction } from './protocol/wire';
 
 /** Serialisable: what the UI and the history file get. */
 export interface StoryErrorInfo {
   /** Stable machine code, e.g. throttled, accessDenied, network, sessionExpired. */
   readonly code: string;
   readonly message: string;
-  readonly actions: readonly ErrorAction[];
+  readonly actions: readonly PanelAction[];
   /** Text streamed before the failure is kept, so 'continue' makes sense. */
   readonly partialKept: boolean;
 }
@@ -20,7 +23,7 @@ export class StoryError extends Error implements StoryErrorInfo {
   constructor(
     message: string,
     readonly code: string,
-    readonly actions: readonly ErrorAction[],
+    readonly actions: readonly PanelAction[],
     readonly partialKept = false,
     /** The AWS or Node error name behind it, for the log. */
     readonly cause_?: string,
@@ -124,144 +127,211 @@ export function isNetworkError(error: unknown): boolean {
   return false;
 }
 
-const modelName = (ctx: ErrorContext): string => (ctx.modelId ? `model ${ctx.modelId}` : 'this model');
+/** What a rule sees of the failure. */
+interface Failure {
+  readonly name: string;
+  /** The AWS message, trimmed. */
+  readonly awsMessage: string;
+  readonly ctx: ErrorContext;
+}
+
+interface Rule {
+  readonly code: string;
+  readonly actions: readonly PanelAction[];
+  readonly message: (f: Failure) => string;
+}
+
+/** "model X", or "this model" when the context does not name it. */
+const modelName = ({ ctx }: Failure): string => (ctx.modelId ? l10n.t('model {0}', ctx.modelId) : l10n.t('this model'));
+
+const throttled: Rule = {
+  code: 'throttled',
+  actions: ['retry'],
+  message: (f) =>
+    l10n.t(
+      'Bedrock is busy: too many requests for {0} right now, even after retrying. Wait a few seconds and try again.',
+      modelName(f),
+    ),
+};
+const unavailable: Rule = {
+  code: 'unavailable',
+  actions: ['retry'],
+  message: ({ name }) => l10n.t('Bedrock could not finish the request ({0}). Try again in a moment.', name),
+};
+const MODEL_PROBLEM = /model identifier|on-demand throughput|inference profile|model.*(not|isn't) supported/i;
+
+/** Bedrock's refusals by error name; a function where the message decides the buttons. */
+const BEDROCK_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
+  AccessDeniedException: {
+    code: 'accessDenied',
+    actions: ['pickModel'],
+    message: (f) =>
+      l10n.t(
+        "Your account has no access to {0}. Ask your administrator to enable it in the Bedrock console (Model access) and to add it to the stack's AllowedModelIds parameter, or pick another model.",
+        modelName(f),
+      ),
+  },
+  ThrottlingException: throttled,
+  ServiceQuotaExceededException: throttled,
+  ModelNotReadyException: {
+    code: 'modelNotReady',
+    actions: ['retry'],
+    message: ({ ctx }) =>
+      ctx.modelId
+        ? l10n.t('Model {0} is still starting up. Try again in a moment.', ctx.modelId)
+        : l10n.t('This model is still starting up. Try again in a moment.'),
+  },
+  ServiceUnavailableException: unavailable,
+  InternalServerException: unavailable,
+  ModelTimeoutException: unavailable,
+  ModelErrorException: unavailable,
+  ModelStreamErrorException: unavailable,
+  ValidationException: ({ awsMessage }) => ({
+    code: 'validation',
+    actions: MODEL_PROBLEM.test(awsMessage) ? ['pickModel'] : ['openSettings'],
+    message: () => l10n.t('Bedrock rejected the request: {0}', sentence(awsMessage)),
+  }),
+  ResourceNotFoundException: {
+    code: 'modelNotFound',
+    actions: ['pickModel'],
+    message: (f) =>
+      l10n.t('Bedrock does not know {0} in this region: {1} Pick another model.', modelName(f), sentence(f.awsMessage)),
+  },
+};
+
+const identityPoolBusy: Rule = {
+  code: 'throttled',
+  actions: ['retry'],
+  message: () => l10n.t('Amazon Cognito is busy. Wait a few seconds and try again.'),
+};
+const poolNotSetUp: Rule = {
+  code: 'notConfigured',
+  actions: ['openSettings'],
+  message: ({ awsMessage }) =>
+    l10n.t('The identity pool is not set up for this app: {0} Check the Storyteller settings.', sentence(awsMessage)),
+};
+
+/** The identity pool's refusals (getting credentials) by error name. */
+const IDENTITY_POOL_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
+  NotAuthorizedException: ({ ctx, awsMessage }) =>
+    ctx.afterCredentialRefresh || /unauthenticated/i.test(awsMessage)
+      ? {
+          code: 'sessionExpired',
+          actions: ['signIn'],
+          message: () => l10n.t('The identity pool did not accept your sign-in. Sign in again.'),
+        }
+      : {
+          code: 'credentialsRefused',
+          actions: ['retry'],
+          message: () => l10n.t('The identity pool did not accept your sign-in. Try again.'),
+        },
+  ResourceNotFoundException: {
+    code: 'notConfigured',
+    actions: ['openSettings'],
+    message: () =>
+      l10n.t(
+        'The identity pool in the settings does not exist. Check "storyteller.identityPoolId" (run "Configure from Stack Outputs" again).',
+      ),
+  },
+  InvalidParameterException: poolNotSetUp,
+  InvalidIdentityPoolConfigurationException: poolNotSetUp,
+  TooManyRequestsException: identityPoolBusy,
+  LimitExceededException: identityPoolBusy,
+  InternalErrorException: identityPoolBusy,
+};
+
+function ruleFor(table: Record<string, Rule | ((f: Failure) => Rule)>, f: Failure): Rule | undefined {
+  const rule = Object.hasOwn(table, f.name) ? table[f.name] : undefined;
+  return typeof rule === 'function' ? rule(f) : rule;
+}
+
+const at = (endpoint: string | undefined): string => (endpoint ? l10n.t(' at {0}', endpoint) : '');
 
 /** Maps anything the story pipeline can throw to a StoryError. */
 export function toStoryError(error: unknown, ctx: ErrorContext = {}): StoryError {
   if (error instanceof StoryError) return error;
   const partial = (ctx.receivedChars ?? 0) > 0;
-  const make = (message: string, code: string, actions: ErrorAction[]): StoryError => {
+  const make = (message: string, code: string, actions: readonly PanelAction[]): StoryError => {
     // Whatever went wrong, text already streamed is kept and can be continued.
-    const withContinue: ErrorAction[] = partial
+    const withContinue: PanelAction[] = partial
       ? ['continue', ...actions.filter((a) => a !== 'continue' && a !== 'retry')]
       : actions.filter((a) => a !== 'continue');
     return new StoryError(message, code, withContinue, partial, errorName(error));
   };
-  const kept = partial ? ' The text so far is kept: choose Continue to carry on from there.' : '';
+  const kept = partial ? ` ${l10n.t('The text so far is kept: choose Continue to carry on from there.')}` : '';
 
   if (error instanceof CredentialsError) return fromIdentityPool(error.original, ctx, make);
   if (isSessionError(error)) return fromSession(error as ErrorLike, make);
 
   const e = (error ?? {}) as ErrorLike;
   const name = e.name ?? 'Error';
-  const awsMessage = (e.message ?? String(error)).trim();
+  const failure: Failure = { name, awsMessage: (e.message ?? String(error)).trim(), ctx };
 
   if (isCredentialError(error)) {
     return ctx.afterCredentialRefresh
       ? make(
-          `Bedrock did not accept your sign-in (${name}), even with fresh credentials. Sign in again.${kept}`,
+          l10n.t('Bedrock did not accept your sign-in ({0}), even with fresh credentials. Sign in again.', name) + kept,
           'sessionExpired',
           ['signIn'],
         )
-      : make(`Bedrock did not accept your credentials (${name}). Try again.${kept}`, 'credentialsRefused', ['retry']);
+      : make(l10n.t('Bedrock did not accept your credentials ({0}). Try again.', name) + kept, 'credentialsRefused', [
+          'retry',
+        ]);
   }
   if (partial && (STREAM_ERRORS.has(name) || isNetworkError(error) || name === 'Error')) {
-    return make(`The story was interrupted: ${interruption(error, name, awsMessage)}${kept}`, 'interrupted', [
+    return make(l10n.t('The story was interrupted: {0}', interruption(error, failure)) + kept, 'interrupted', [
       'continue',
     ]);
   }
-  switch (name) {
-    case 'AccessDeniedException':
-      return make(
-        `Your account has no access to ${modelName(ctx)}. Ask your administrator to enable it in the Bedrock console (Model access) and to add it to the stack's AllowedModelIds parameter, or pick another model.${kept}`,
-        'accessDenied',
-        ['pickModel'],
-      );
-    case 'ThrottlingException':
-    case 'ServiceQuotaExceededException':
-      return make(
-        `Bedrock is busy: too many requests for ${modelName(ctx)} right now, even after retrying. Wait a few seconds and try again.${kept}`,
-        'throttled',
-        ['retry'],
-      );
-    case 'ModelNotReadyException':
-      return make(
-        `${capitalise(modelName(ctx))} is still starting up. Try again in a moment.${kept}`,
-        'modelNotReady',
-        ['retry'],
-      );
-    case 'ServiceUnavailableException':
-    case 'InternalServerException':
-    case 'ModelTimeoutException':
-    case 'ModelErrorException':
-    case 'ModelStreamErrorException':
-      return make(`Bedrock could not finish the request (${name}). Try again in a moment.${kept}`, 'unavailable', [
-        'retry',
-      ]);
-    case 'ValidationException': {
-      const modelProblem = /model identifier|on-demand throughput|inference profile|model.*(not|isn't) supported/i.test(
-        awsMessage,
-      );
-      return make(
-        `Bedrock rejected the request: ${sentence(awsMessage)}${kept}`,
-        'validation',
-        modelProblem ? ['pickModel'] : ['openSettings'],
-      );
-    }
-    case 'ResourceNotFoundException':
-      return make(
-        `Bedrock does not know ${modelName(ctx)} in this region: ${sentence(awsMessage)} Pick another model.${kept}`,
-        'modelNotFound',
-        ['pickModel'],
-      );
-  }
+  const rule = ruleFor(BEDROCK_RULES, failure);
+  if (rule) return make(rule.message(failure) + kept, rule.code, rule.actions);
   if (isNetworkError(error)) {
     return make(
-      `Can't reach Amazon Bedrock${ctx.endpoint ? ` at ${ctx.endpoint}` : ''}. Check your network connection and proxy settings, then retry. You stay signed in.${kept}`,
+      l10n.t(
+        "Can't reach Amazon Bedrock{0}. Check your network connection and proxy settings, then retry. You stay signed in.",
+        at(ctx.endpoint),
+      ) + kept,
       'network',
       ['retry'],
     );
   }
   const status = e.$metadata?.httpStatusCode;
   if ((status !== undefined && status >= 500) || e.$fault === 'server') {
-    return make(
-      `Bedrock failed with ${name}${status ? ` (HTTP ${status})` : ''}. Try again in a moment.${kept}`,
-      'unavailable',
-      ['retry'],
-    );
+    const message = status
+      ? l10n.t('Bedrock failed with {0} (HTTP {1}). Try again in a moment.', name, status)
+      : l10n.t('Bedrock failed with {0}. Try again in a moment.', name);
+    return make(message + kept, 'unavailable', ['retry']);
   }
-  return make(`The story could not be written: ${name}: ${sentence(awsMessage)}${kept}`, 'unknown', ['retry']);
+  return make(
+    l10n.t('The story could not be written: {0}: {1}', name, sentence(failure.awsMessage)) + kept,
+    'unknown',
+    ['retry'],
+  );
 }
 
-type Make = (message: string, code: string, actions: ErrorAction[]) => StoryError;
+type Make = (message: string, code: string, actions: readonly PanelAction[]) => StoryError;
 
 function fromIdentityPool(original: unknown, ctx: ErrorContext, make: Make): StoryError {
   if (isSessionError(original)) return fromSession(original as ErrorLike, make);
   const name = errorName(original);
-  const message = ((original as ErrorLike | null)?.message ?? '').trim();
-  switch (name) {
-    case 'NotAuthorizedException':
-      return ctx.afterCredentialRefresh || /unauthenticated/i.test(message)
-        ? make('The identity pool did not accept your sign-in. Sign in again.', 'sessionExpired', ['signIn'])
-        : make('The identity pool did not accept your sign-in. Try again.', 'credentialsRefused', ['retry']);
-    case 'ResourceNotFoundException':
-      return make(
-        'The identity pool in the settings does not exist. Check "storyteller.identityPoolId" (run "Configure from Stack Outputs" again).',
-        'notConfigured',
-        ['openSettings'],
-      );
-    case 'InvalidParameterException':
-    case 'InvalidIdentityPoolConfigurationException':
-      return make(
-        `The identity pool is not set up for this app: ${sentence(message)} Check the Storyteller settings.`,
-        'notConfigured',
-        ['openSettings'],
-      );
-    case 'TooManyRequestsException':
-    case 'LimitExceededException':
-    case 'InternalErrorException':
-      return make('Amazon Cognito is busy. Wait a few seconds and try again.', 'throttled', ['retry']);
-  }
+  const failure: Failure = { name, awsMessage: ((original as ErrorLike | null)?.message ?? '').trim(), ctx };
+  const rule = ruleFor(IDENTITY_POOL_RULES, failure);
+  if (rule) return make(rule.message(failure), rule.code, rule.actions);
   if (isNetworkError(original)) {
     return make(
-      `Can't reach Amazon Cognito${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} for credentials. Check your network connection and proxy settings, then retry. You stay signed in.`,
+      l10n.t(
+        "Can't reach Amazon Cognito{0} for credentials. Check your network connection and proxy settings, then retry. You stay signed in.",
+        at(ctx.endpoint),
+      ),
       'network',
       ['retry'],
     );
   }
-  return make(`Could not get AWS credentials from the identity pool: ${name}: ${sentence(message)}`, 'credentials', [
-    'retry',
-  ]);
+  return make(
+    l10n.t('Could not get AWS credentials from the identity pool: {0}: {1}', name, sentence(failure.awsMessage)),
+    'credentials',
+    ['retry'],
+  );
 }
 
 /** An AuthError from the session manager (shape check: it may come from the other bundle). */
@@ -271,14 +341,14 @@ function isSessionError(error: unknown): boolean {
 }
 
 function fromSession(e: ErrorLike, make: Make): StoryError {
-  if (e.severity === 'transient') return make(`${e.message ?? 'Amazon Cognito is unreachable.'}`, 'network', ['retry']);
-  if (e.code === 'NotSignedIn')
-    return make('You are not signed in. Sign in to write stories.', 'notSignedIn', ['signIn']);
-  return make(e.message ?? 'Your session has ended. Sign in again.', 'sessionExpired', ['signIn']);
+  if (e.severity === 'transient')
+    return make(e.message ?? l10n.t('Amazon Cognito is unreachable.'), 'network', ['retry']);
+  if (e.code === 'NotSignedIn') return make(notSignedIn(), 'notSignedIn', ['signIn']);
+  return make(e.message ?? l10n.t('Your session has ended. Sign in again.'), 'sessionExpired', ['signIn']);
 }
 
-function interruption(error: unknown, name: string, awsMessage: string): string {
-  if (isNetworkError(error) || name === 'Error') return 'the connection to Bedrock was cut.';
+function interruption(error: unknown, { name, awsMessage }: Failure): string {
+  if (isNetworkError(error) || name === 'Error') return l10n.t('the connection to Bedrock was cut.');
   return `${name}${awsMessage ? ` (${awsMessage.replace(/[.\s]+$/, '')})` : ''}.`;
 }
 
@@ -286,8 +356,4 @@ function sentence(text: string): string {
   const t = text.trim();
   if (t === '') return '';
   return /[.!?]$/.test(t) ? t : `${t}.`;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,4 +1,4 @@
-// The story engine behind the panel: credentials, prompt, stream, batching, history and usage in
+// The story service behind the panel: credentials, prompt, stream, batching, history and usage in
 // one object, so the VS Code glue only wires messages to it. Loaded through dist/aws.js
 // (createStoryService); the glue imports these types with `import type` only.
 //
@@ -7,6 +7,7 @@
 // outcome, 'failed' ones carrying the error and the text so far.
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { StorytellerConfig } from '../config';
+import { notConfigured } from '../messages';
 import { DeltaBatcher, FRAME_MS } from './batcher';
 import { BedrockStories } from './bedrock';
 import type { ModelList, StoryResult } from './bedrock';
@@ -45,7 +46,7 @@ export interface StoryServiceOptions {
   /** Directory for the history files, e.g. join(context.globalStorageUri.fsPath, 'stories'). */
   readonly historyDir: string;
   /**
-   * The store over historyDir when the caller lists it without the engine (the panel's history, before the SDK loads).
+   * The store over historyDir when the caller lists it without the service (the panel's history, before the SDK loads).
    */
   readonly history?: HistoryStore;
   /**
@@ -75,7 +76,8 @@ export interface StoryStart {
   readonly text: string;
 }
 
-export interface RunOptions {
+/** How the caller follows one story while it is written. */
+export interface StreamHooks {
   /** Aborting stops the stream within milliseconds; the partial text is kept ('stopped'). */
   readonly signal?: AbortSignal;
   /** Text to append, batched: at most one call per 16 ms. */
@@ -149,38 +151,38 @@ export class StoryService {
   async generate(
     controls: StoryControls,
     modelId: string = this.options.config.modelId,
-    run: RunOptions = {},
+    hooks: StreamHooks = {},
   ): Promise<StoryOutcome> {
     const request = this.build(modelId, controls, { kind: 'new' });
     await this.ensureCredentials();
     const story = this.newStory(controls, modelId, 'new');
-    return this.run(story, 'new', request, '', run);
+    return this.stream(story, 'new', request, '', hooks);
   }
 
   /** Appends to a story, sending it so far as the model's own turn. */
-  async continue(storyId: string, run: RunOptions = {}): Promise<StoryOutcome> {
+  async continue(storyId: string, hooks: StreamHooks = {}): Promise<StoryOutcome> {
     const story = await this.existing(storyId);
     const request = this.build(story.modelId, story.controls, { kind: 'continue', story: story.text });
     await this.ensureCredentials();
-    return this.run(story, 'continue', request, joiner(story.text), run);
+    return this.stream(story, 'continue', request, joiner(story.text), hooks);
   }
 
   /** Writes the story again from the same controls and model, as a new story. */
-  async regenerate(storyId: string, run: RunOptions = {}): Promise<StoryOutcome> {
+  async regenerate(storyId: string, hooks: StreamHooks = {}): Promise<StoryOutcome> {
     const original = await this.existing(storyId);
     const request = this.build(original.modelId, original.controls, { kind: 'regenerate' });
     await this.ensureCredentials();
-    return this.run(
+    return this.stream(
       this.newStory(original.controls, original.modelId, 'regenerate', original.id),
       'regenerate',
       request,
       '',
-      run,
+      hooks,
     );
   }
 
   /** Rewrites the story following the instruction, as a new story; the original stays. */
-  async refine(storyId: string, instruction: string, run: RunOptions = {}): Promise<StoryOutcome> {
+  async refine(storyId: string, instruction: string, hooks: StreamHooks = {}): Promise<StoryOutcome> {
     const original = await this.existing(storyId);
     const request = this.build(original.modelId, original.controls, {
       kind: 'refine',
@@ -189,7 +191,7 @@ export class StoryService {
     });
     await this.ensureCredentials();
     const story = this.newStory(original.controls, original.modelId, 'refine', original.id);
-    return this.run(story, 'refine', request, '', run, instruction.trim());
+    return this.stream(story, 'refine', request, '', hooks, instruction.trim());
   }
 
   /** Stops one streaming story, or all of them. The partial text is kept. */
@@ -243,11 +245,7 @@ export class StoryService {
   private build(modelId: string, controls: StoryControls, step: PromptStep) {
     const { config } = this.options;
     if (!config.userPoolId || !config.identityPoolId) {
-      throw new StoryError(
-        'Storyteller is not configured: set "storyteller.userPoolId" and "storyteller.identityPoolId" (run "Configure from Stack Outputs").',
-        'notConfigured',
-        ['openSettings'],
-      );
+      throw new StoryError(notConfigured(), 'notConfigured', ['openSettings']);
     }
     try {
       return buildConverseRequest(modelId, controls, step);
@@ -313,18 +311,18 @@ export class StoryService {
     };
   }
 
-  private async run(
+  private async stream(
     story: StoredStory,
     kind: StoryKind,
     request: ReturnType<StoryService['build']>,
     prefix: string,
-    run: RunOptions,
+    hooks: StreamHooks,
     instruction?: string,
   ): Promise<StoryOutcome> {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
-    if (run.signal?.aborted) controller.abort();
-    run.signal?.addEventListener('abort', onAbort, { once: true });
+    if (hooks.signal?.aborted) controller.abort();
+    hooks.signal?.addEventListener('abort', onAbort, { once: true });
     this.running.set(story.id, controller);
 
     const baseText = story.text;
@@ -333,10 +331,10 @@ export class StoryService {
       this.log(`Could not save story ${story.id}: ${(e as Error).message}`),
     );
     let added = '';
-    const batcher = new DeltaBatcher((text) => run.onDelta?.(text), this.options.batchIntervalMs ?? FRAME_MS);
+    const batcher = new DeltaBatcher((text) => hooks.onDelta?.(text), this.options.batchIntervalMs ?? FRAME_MS);
     try {
       await writer.start().catch((e: unknown) => this.log(`Could not save story ${story.id}: ${(e as Error).message}`));
-      run.onStart?.({ storyId: story.id, kind, modelId: story.modelId, controls: story.controls, text: baseText });
+      hooks.onStart?.({ storyId: story.id, kind, modelId: story.modelId, controls: story.controls, text: baseText });
       let first = true;
       const onDelta = (delta: string) => {
         const piece = first ? prefix + delta : delta;
@@ -386,7 +384,7 @@ export class StoryService {
       };
     } finally {
       batcher.close();
-      run.signal?.removeEventListener('abort', onAbort);
+      hooks.signal?.removeEventListener('abort', onAbort);
       this.running.delete(story.id);
     }
   }

@@ -4,7 +4,7 @@
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import * as v from 'valibot';
 import { storyControls } from './protocol/controls';
-import { ERROR_ACTIONS, STORY_KINDS, STORY_STATUSES, cost, usage } from './protocol/wire';
+import { PANEL_ACTIONS, STORY_KINDS, STORY_STATUSES, cost, usage } from './protocol/wire';
 
 /** A story id, also its file name: nothing that could leave the directory. */
 export const STORY_ID = /^[A-Za-z0-9-]{1,100}$/;
@@ -29,7 +29,7 @@ export type StoryTurn = Readonly<v.InferOutput<typeof storyTurn>>;
 const storyError = v.strictObject({
   code: v.string(),
   message: v.string(),
-  actions: v.pipe(v.array(v.picklist(ERROR_ACTIONS)), v.readonly()),
+  actions: v.pipe(v.array(v.picklist(PANEL_ACTIONS)), v.readonly()),
   partialKept: v.boolean(),
 });
 

@@ -34,7 +34,7 @@ export class Auth extends Disposable implements AuthCommands {
   prompter: Prompter;
   private readonly parts: AuthParts;
   private readonly changed = this._register(new vscode.EventEmitter<SessionState>());
-  private lastState: SessionState = { kind: 'signed-out' };
+  private lastState: SessionState = { kind: 'signedOut' };
   private syncTimer: NodeJS.Timeout | undefined;
   /** Refreshes tokens, only with a client for the origin the session came from. */
   readonly refresher: Refresher = async (session) => (await this.parts.clients.forSession(session)).refresh(session);
@@ -120,12 +120,12 @@ export class Auth extends Disposable implements AuthCommands {
   }
 
   private onSessionChange(state: SessionState): void {
-    const wasSignedIn = this.lastState.kind !== 'signed-out';
+    const wasSignedIn = this.lastState.kind !== 'signedOut';
     this.lastState = state;
     this.changed.fire(state);
     // Say why the account vanished, once, with the way back in. A session that expired while
     // signed out already was told; a corrupt one found at start-up was not.
-    if (state.kind === 'signed-out' && state.reason && (wasSignedIn || state.reason !== SESSION_EXPIRED))
+    if (state.kind === 'signedOut' && state.reason && (wasSignedIn || state.reason !== SESSION_EXPIRED))
       void this.offerSignIn(state.reason);
   }
 

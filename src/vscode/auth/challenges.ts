@@ -9,22 +9,24 @@ export async function answerChallenge(
   step: Exclude<SignInStep, { kind: 'done' }>,
 ): Promise<SignInStep | undefined> {
   switch (step.kind) {
-    case 'new-password': {
-      const a = (
+    case 'newPassword': {
+      const answers = (
         await dialog.ask('Choose a New Password', [dialog.newPassword('Your administrator requires a new password')])
       )?.answers;
-      return a ? (await dialog.run('Setting the password…', () => step.respond(a.password!)))?.[0] : undefined;
+      return answers
+        ? (await dialog.withProgress('Setting the password…', () => step.respond(answers.password!)))?.[0]
+        : undefined;
     }
-    case 'mfa-code': {
-      const a = (
+    case 'mfaCode': {
+      const answers = (
         await dialog.ask('Authenticator Code', [
           { key: 'code', prompt: 'The 6-digit code from your authenticator app', validate: checkCode },
         ])
       )?.answers;
-      return a ? (await dialog.run('Verifying…', () => step.respond(a.code!)))?.[0] : undefined;
+      return answers ? (await dialog.withProgress('Verifying…', () => step.respond(answers.code!)))?.[0] : undefined;
     }
-    case 'mfa-setup': {
-      const a = (
+    case 'mfaSetup': {
+      const answers = (
         await dialog.ask('Set Up Authenticator App', [
           {
             key: 'code',
@@ -33,7 +35,7 @@ export async function answerChallenge(
           },
         ])
       )?.answers;
-      return a ? (await dialog.run('Verifying…', () => step.respond(a.code!)))?.[0] : undefined;
+      return answers ? (await dialog.withProgress('Verifying…', () => step.respond(answers.code!)))?.[0] : undefined;
     }
   }
 }

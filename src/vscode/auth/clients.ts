@@ -87,10 +87,10 @@ export class CognitoClients extends Disposable {
 
   /** A client for the origin the session came from; for any other, nothing is sent. */
   async forSession(session: Session): Promise<CognitoAuth> {
-    if (!session.origin) throw new AuthError(UNBOUND_MESSAGE, ORIGIN_CHANGED, 'user', 'sign-in');
+    if (!session.origin) throw new AuthError(UNBOUND_MESSAGE, ORIGIN_CHANGED, 'user', 'signIn');
     const { client, origin } = await this.current();
     if (!sameOrigin(session.origin, origin))
-      throw new AuthError(originChangedMessage(session.origin, origin), ORIGIN_CHANGED, 'user', 'sign-in');
+      throw new AuthError(originChangedMessage(session.origin, origin), ORIGIN_CHANGED, 'user', 'signIn');
     return client;
   }
 

@@ -9,7 +9,7 @@ export const HAS_CLIENT_SECRET_KEY = 'storyteller.hasClientSecret';
 
 export function watchContextKeys(auth: Auth, secrets: vscode.SecretStorage): vscode.Disposable {
   const set = (key: string, value: boolean) => void vscode.commands.executeCommand('setContext', key, value);
-  const signedIn = () => set(SIGNED_IN_KEY, auth.sessions.current.kind !== 'signed-out');
+  const signedIn = () => set(SIGNED_IN_KEY, auth.sessions.current.kind !== 'signedOut');
   const secret = () =>
     void secrets.get(CLIENT_SECRET_KEY).then(
       (value) => set(HAS_CLIENT_SECRET_KEY, value !== undefined && value !== ''),

@@ -87,7 +87,7 @@ export class AuthDialog {
    * void success is not mistaken for failure); on failure it shows the core's sentence, with
    * the follow-up it suggests, and returns undefined.
    */
-  async run<T>(title: string, task: () => Promise<T>, email?: string): Promise<[T] | undefined> {
+  async withProgress<T>(title: string, task: () => Promise<T>, email?: string): Promise<[T] | undefined> {
     try {
       return [await this.prompter.progress(title, () => task())];
     } catch (e) {
@@ -104,35 +104,35 @@ export class AuthDialog {
     const actions = followUps(error);
     const picked = await this.prompter.message('error', error.message, ...actions.map((a) => a.label));
     const action = actions.find((a) => a.label === picked);
-    if (action) await action.run(this.commands, email);
+    if (action) await action.invoke(this.commands, email);
   }
 }
 
 interface FollowUp {
   readonly label: string;
-  readonly run: (commands: AuthCommands, email?: string) => Promise<unknown>;
+  readonly invoke: (commands: AuthCommands, email?: string) => Promise<unknown>;
 }
 
 function followUps(error: AuthError): FollowUp[] {
   switch (error.action) {
-    case 'confirm-sign-up':
+    case 'confirmSignUp':
       return [
-        { label: 'Enter Code', run: (a, email) => a.confirmSignUp(email) },
-        { label: 'Resend Code', run: (a, email) => a.resendCode(email) },
+        { label: 'Enter Code', invoke: (commands, email) => commands.confirmSignUp(email) },
+        { label: 'Resend Code', invoke: (commands, email) => commands.resendCode(email) },
       ];
-    case 'resend-code':
-      return [{ label: 'Resend Code', run: (a, email) => a.resendCode(email) }];
-    case 'forgot-password':
-      return [{ label: 'Reset Password', run: (a, email) => a.forgotPassword(email) }];
-    case 'sign-in':
-      return [{ label: 'Sign In', run: (a, email) => a.signIn(email) }];
-    case 'sign-up':
-      return [{ label: 'Sign Up', run: (a) => a.signUp() }];
+    case 'resendCode':
+      return [{ label: 'Resend Code', invoke: (commands, email) => commands.resendCode(email) }];
+    case 'forgotPassword':
+      return [{ label: 'Reset Password', invoke: (commands, email) => commands.forgotPassword(email) }];
+    case 'signIn':
+      return [{ label: 'Sign In', invoke: (commands, email) => commands.signIn(email) }];
+    case 'signUp':
+      return [{ label: 'Sign Up', invoke: (commands) => commands.signUp() }];
     case 'configure':
       return [
         {
           label: 'Configure',
-          run: () => Promise.resolve(vscode.commands.executeCommand(COMMANDS.configureFromStack)),
+          invoke: () => Promise.resolve(vscode.commands.executeCommand(COMMANDS.configureFromStack)),
         },
       ];
     default:

@@ -10,7 +10,7 @@ export async function setUpMfa({ dialog, clients, sessions }: AuthParts): Promis
   });
   if (!session) return;
   const [setup] =
-    (await dialog.run('Starting authenticator setup…', async () =>
+    (await dialog.withProgress('Starting authenticator setup…', async () =>
       (await clients.forSession(session)).setUpTotp(session),
     )) ?? [];
   if (!setup) return;
@@ -24,6 +24,6 @@ export async function setUpMfa({ dialog, clients, sessions }: AuthParts): Promis
     ])
   )?.answers;
   if (!answers) return;
-  if (await dialog.run('Verifying…', () => setup.verify(answers.code!)))
+  if (await dialog.withProgress('Verifying…', () => setup.verify(answers.code!)))
     await dialog.prompter.message('info', 'Your authenticator app is set up. Sign-ins will ask for its code.');
 }

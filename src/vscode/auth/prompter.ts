@@ -15,7 +15,7 @@ export interface InputButton {
   readonly icon: string;
   readonly tooltip: string;
   /** Runs with the box left open and shows its note there; without it, the button ends the question. */
-  readonly run?: () => Promise<InputNote | undefined>;
+  readonly onPress?: () => Promise<InputNote | undefined>;
 }
 
 export interface InputOptions {
@@ -44,7 +44,7 @@ export interface InputOptions {
 /** Returned by `input` when the user pressed the Back button. */
 export const BACK = Symbol('back');
 
-/** Returned by `input` when the user pressed a button that has no `run`. */
+/** Returned by `input` when the user pressed a button that has no `onPress`. */
 export interface Pressed {
   readonly button: string;
 }
@@ -135,13 +135,13 @@ export class QuickInputPrompter implements Prompter {
           if (button === vscode.QuickInputButtons.Back) return finish(BACK);
           const ours = buttons.get(button);
           if (!ours || busy) return;
-          if (!ours.run) return finish({ button: ours.id });
+          if (!ours.onPress) return finish({ button: ours.id });
           setBusy(true);
           try {
-            const n = await ours.run();
+            const pressed = await ours.onPress();
             if (done) return;
             setBusy(false);
-            note(n);
+            note(pressed);
           } catch (e) {
             finish(undefined, e);
           }

@@ -41,7 +41,7 @@ export class CognitoAuthenticationProvider extends Disposable implements vscode.
   }
 
   private fire(state: SessionState): void {
-    const next = state.kind === 'signed-out' ? undefined : toVsSession(state.session);
+    const next = state.kind === 'signedOut' ? undefined : toVsSession(state.session);
     const previous = this.last;
     this.last = next;
     if (previous && !next) this.changed.fire({ added: [], removed: [previous], changed: [] });

@@ -12,7 +12,7 @@ export async function forgotPassword(
     (await dialog.ask('Forgot Password', [{ key: 'email', prompt: 'Your email address', validate: checkEmail }]))
       ?.answers.email;
   if (!address) return undefined;
-  const sent = await dialog.run(
+  const sent = await dialog.withProgress(
     'Sending a reset code…',
     async () => (await clients.current()).client.forgotPassword(address),
     address,
@@ -25,7 +25,7 @@ export async function forgotPassword(
     ])
   )?.answers;
   if (!answers) return undefined;
-  const reset = await dialog.run(
+  const reset = await dialog.withProgress(
     'Resetting…',
     async () => (await clients.current()).client.confirmForgotPassword(address, answers.code!, answers.password!),
     address,

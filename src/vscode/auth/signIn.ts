@@ -27,7 +27,7 @@ export async function signIn(
   const attempt = new SignInAttempt(parts);
   let step: SignInStep | undefined;
   if (email && password) {
-    step = (await parts.dialog.run('Signing in…', () => attempt.start(email, password), email))?.[0];
+    step = (await parts.dialog.withProgress('Signing in…', () => attempt.start(email, password), email))?.[0];
   } else {
     const started = await askPassword(parts, attempt, email, prompt);
     if ('forgot' in started) return parts.commands.forgotPassword(started.forgot);
@@ -65,7 +65,7 @@ async function askPassword(
   email: string | undefined,
   prompt: string,
 ): Promise<Started> {
-  const tries = new Attempts<SignInStep>(log, 'Signing in', isWrongPassword, PASSWORD_TOO_MANY, 'forgot-password');
+  const tries = new Attempts<SignInStep>(log, 'Signing in', isWrongPassword, PASSWORD_TOO_MANY, 'forgotPassword');
   const asked = await dialog.ask('Sign In', [
     ...(email
       ? []

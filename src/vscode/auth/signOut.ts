@@ -24,7 +24,7 @@ export async function signOutEverywhere({ sessions, clients, dialog }: AuthParts
     await dialog.prompter.message('info', 'You are not signed in.');
     return;
   }
-  const done = await dialog.run('Signing out everywhere…', async () =>
+  const done = await dialog.withProgress('Signing out everywhere…', async () =>
     (await clients.forSession(session)).globalSignOut(session),
   );
   if (!done) return;

@@ -31,7 +31,7 @@ export async function signUp(parts: AuthParts): Promise<Session | undefined> {
   if (!answers) return undefined;
   const email = answers.email!;
   const [result] =
-    (await dialog.run('Signing up…', async () =>
+    (await dialog.withProgress('Signing up…', async () =>
       (await clients.current()).client.signUp(email, answers.password!, answers.name),
     )) ?? [];
   if (!result) return undefined;
@@ -82,7 +82,7 @@ export async function resendCode({ dialog, clients, pending }: AuthParts, email?
       ])
     )?.answers.email;
   if (!address) return;
-  const sent = await dialog.run(
+  const sent = await dialog.withProgress(
     'Sending a new code…',
     async () => (await clients.current()).client.resendCode(address),
     address,
@@ -118,12 +118,12 @@ async function enterCode(
   address: string,
   destination: string | undefined,
 ): Promise<'confirmed' | 'escaped' | 'ended'> {
-  const tries = new Attempts<void>(log, 'Confirming', isWrongCode, CODE_TOO_MANY, 'confirm-sign-up');
+  const tries = new Attempts<void>(log, 'Confirming', isWrongCode, CODE_TOO_MANY, 'confirmSignUp');
   const resend: InputButton = {
     id: 'resend',
     icon: 'mail',
     tooltip: 'Resend Code',
-    run: async () => {
+    onPress: async () => {
       try {
         const sent = await (await clients.current()).client.resendCode(address);
         tries.reset();

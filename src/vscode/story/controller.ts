@@ -1,6 +1,6 @@
-// The host side of the story panel: answers the webview's requests with the story engine
+// The host side of the story panel: answers the webview's requests with the story service
 // (loaded with the AWS SDK on first use), pushes story events, and keeps the panel's view of
-// the account current. One engine per user and settings; sign-out drops it and its credentials.
+// the account current. One story service per user and settings; sign-out drops it and its credentials.
 import * as vscode from 'vscode';
 import { SESSION_EXPIRED } from '../../core/auth/session';
 import type { SessionState } from '../../core/auth/session';
@@ -15,8 +15,8 @@ import { linkToOpen } from '../../core/story/protocol/links';
 import { hostEvent } from '../../core/story/protocol/messages';
 import type { HostEvent, RequestHandlers } from '../../core/story/protocol/messages';
 import type { PanelMemory } from '../../core/story/protocol/webviewState';
-import type { AuthState, ErrorAction, HistoryPage, ModelInfo, StoryKind } from '../../core/story/protocol/wire';
-import type { RunOptions, StoryOutcome, StoryService } from '../../core/story/service';
+import type { AuthState, PanelAction, HistoryPage, ModelInfo, StoryKind } from '../../core/story/protocol/wire';
+import type { StoryOutcome, StoryService, StreamHooks } from '../../core/story/service';
 import type { Auth } from '../auth/auth';
 import { loadAws } from '../aws';
 import type { Log } from '../log';
@@ -34,7 +34,8 @@ const USAGE_KEY = 'storyteller.usage';
 const HISTORY_PAGE = 50;
 
 export class StoryController extends Disposable implements PanelHost {
-  private engine:
+  /** The story service for `key` (the settings and the user), made on first use. */
+  private loaded:
     | {
         key: string;
         sub: string;
@@ -42,7 +43,7 @@ export class StoryController extends Disposable implements PanelHost {
         models?: Promise<{ models: readonly ModelInfo[]; defaultModelId: string }>;
       }
     | undefined;
-  /** This user's history, listed without the engine (so without loading the AWS SDK); the engine writes through it. */
+  /** This user's history, listed without the story service (so without the AWS SDK); the service writes through it. */
   private history: { dir: string; store: HistoryStore } | undefined;
   private post: ((event: HostEvent) => void) | undefined;
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
@@ -66,7 +67,7 @@ export class StoryController extends Disposable implements PanelHost {
     this._register(auth.onDidChange((state) => this.onAuthChange(state)));
     this._register(
       settings.onDidChange(() => {
-        this.dropEngine();
+        this.dropStoryService();
         void this.pushState();
       }),
     );
@@ -79,19 +80,21 @@ export class StoryController extends Disposable implements PanelHost {
   }
 
   readonly handlers: RequestHandlers = {
-    generate: ({ controls, modelId }) => this.start('new', (s, run) => s.generate(controls, modelId, run)),
-    continue: ({ storyId }) => this.start('continue', (s, run) => s.continue(storyId, run)),
-    regenerate: ({ storyId }) => this.start('regenerate', (s, run) => s.regenerate(storyId, run)),
-    refine: ({ storyId, instruction }) => this.start('refine', (s, run) => s.refine(storyId, instruction, run)),
+    generate: ({ controls, modelId }) =>
+      this.start('new', (service, hooks) => service.generate(controls, modelId, hooks)),
+    continue: ({ storyId }) => this.start('continue', (service, hooks) => service.continue(storyId, hooks)),
+    regenerate: ({ storyId }) => this.start('regenerate', (service, hooks) => service.regenerate(storyId, hooks)),
+    refine: ({ storyId, instruction }) =>
+      this.start('refine', (service, hooks) => service.refine(storyId, instruction, hooks)),
     stop: async ({ storyId }) => {
-      this.engine?.service.stop(storyId);
+      this.loaded?.service.stop(storyId);
       return null;
     },
     listModels: () => this.models(),
     'history.list': (query) => this.historyPage(query),
     'history.open': async ({ id }) => {
       const story = await this.story(id);
-      const record = toRecord(story, (await this.service()).history.writtenElsewhere(story));
+      const record = toRecord(story, (await this.storyService()).history.writtenElsewhere(story));
       // Still being written here: the text as streamed so far (the file lags), and deltas follow.
       return {
         story: this.live?.storyId === id ? { ...record, text: this.live.text, status: 'streaming' as const } : record,
@@ -99,12 +102,12 @@ export class StoryController extends Disposable implements PanelHost {
     },
     'history.delete': async ({ id }) => {
       const story = await this.story(id);
-      const service = await this.service();
+      const service = await this.storyService();
       if (service.isStreaming(id))
         throw new PanelError('That story is still being written. Stop it first, or wait until it ends.', 'busy');
       if (service.history.writtenElsewhere(story)) throw new PanelError(ELSEWHERE, 'busy');
       if (!(await this.dialogs.confirmDelete(story.title))) return { deleted: false };
-      const deleted = await (await this.service()).history.delete(id);
+      const deleted = await (await this.storyService()).history.delete(id);
       void this.pushHistory();
       return { deleted };
     },
@@ -139,7 +142,7 @@ export class StoryController extends Disposable implements PanelHost {
 
   onDraft(memory: PanelMemory): void {
     const state = this.auth.sessions.current;
-    this.memory = state.kind === 'signed-out' ? undefined : { sub: state.session.sub, value: memory };
+    this.memory = state.kind === 'signedOut' ? undefined : { sub: state.session.sub, value: memory };
   }
 
   onClosed(): void {
@@ -149,14 +152,14 @@ export class StoryController extends Disposable implements PanelHost {
 
   override dispose(): void {
     clearTimeout(this.leaseTimer);
-    this.dropEngine();
+    this.dropStoryService();
     super.dispose();
   }
 
   /** Runs a story; answers the request as soon as the story exists, and streams the rest as events. */
   private async start(
     kind: StoryKind,
-    call: (service: StoryService, run: RunOptions) => Promise<StoryOutcome>,
+    call: (service: StoryService, hooks: StreamHooks) => Promise<StoryOutcome>,
   ): Promise<{ storyId: string }> {
     if (this.streaming)
       throw new PanelError(
@@ -166,14 +169,14 @@ export class StoryController extends Disposable implements PanelHost {
     this.streaming = true;
     let service: StoryService;
     try {
-      service = await this.service();
+      service = await this.storyService();
     } catch (e) {
       this.streaming = false;
       throw e;
     }
     return new Promise((resolve, reject) => {
       let storyId: string | undefined;
-      const run: RunOptions = {
+      const hooks: StreamHooks = {
         onStart: (start) => {
           storyId = start.storyId;
           this.live = { storyId, text: start.text };
@@ -193,7 +196,7 @@ export class StoryController extends Disposable implements PanelHost {
           this.emit(hostEvent('story.delta', { storyId, text }));
         },
       };
-      call(service, run).then(
+      call(service, hooks).then(
         (outcome) => {
           this.streaming = false;
           this.live = undefined;
@@ -204,7 +207,7 @@ export class StoryController extends Disposable implements PanelHost {
           this.streaming = false;
           this.live = undefined;
           // No story was created: say why, with the button that fixes it.
-          const error = e as { message?: string; code?: string; actions?: readonly ErrorAction[] };
+          const error = e as { message?: string; code?: string; actions?: readonly PanelAction[] };
           this.log.warn(`Story (${kind}) refused: ${error.code ?? 'error'}`);
           // An unexpected error (no code, no actions) may pass: offer Retry.
           const actions = error.actions ?? (error.code === undefined ? ['retry' as const] : []);
@@ -238,8 +241,8 @@ export class StoryController extends Disposable implements PanelHost {
     this.post?.(event);
   }
 
-  /** The engine for the current settings and user; the AWS SDK loads here, on first use. */
-  private async service(): Promise<StoryService> {
+  /** The story service for the current settings and user; the AWS SDK loads here, on first use. */
+  private async storyService(): Promise<StoryService> {
     const config = this.config();
     if (!config)
       throw new PanelError(
@@ -256,8 +259,8 @@ export class StoryController extends Disposable implements PanelHost {
       config.endpoints.bedrock,
     ]);
     const key = JSON.stringify([config, session.sub]);
-    if (this.engine?.key === key) return this.engine.service;
-    this.dropEngine();
+    if (this.loaded?.key === key) return this.loaded.service;
+    this.dropStoryService();
     const service = loadAws().createStoryService({
       config,
       sessions: this.auth.sessions,
@@ -272,15 +275,15 @@ export class StoryController extends Disposable implements PanelHost {
       },
       log: (line) => this.log.info(line),
     });
-    this.engine = { key, sub: session.sub, service };
+    this.loaded = { key, sub: session.sub, service };
     return service;
   }
 
-  private dropEngine(): void {
-    if (!this.engine) return;
-    this.engine.service.onSignOut();
-    this.engine.service.dispose();
-    this.engine = undefined;
+  private dropStoryService(): void {
+    if (!this.loaded) return;
+    this.loaded.service.onSignOut();
+    this.loaded.service.dispose();
+    this.loaded = undefined;
   }
 
   private config(): StorytellerConfig | undefined {
@@ -288,21 +291,21 @@ export class StoryController extends Disposable implements PanelHost {
   }
 
   private authState(): AuthState {
-    if (!this.config()) return { status: 'unconfigured' };
+    if (!this.config()) return { kind: 'unconfigured' };
     const state = this.auth.sessions.current;
     switch (state.kind) {
-      case 'signed-in':
-        return { status: 'signedIn', email: state.session.email };
+      case 'signedIn':
+        return { kind: 'signedIn', email: state.session.email };
       case 'offline':
-        return { status: 'offline', email: state.session.email };
-      case 'signed-out':
-        return state.reason === SESSION_EXPIRED ? { status: 'sessionExpired' } : { status: 'signedOut' };
+        return { kind: 'offline', email: state.session.email };
+      case 'signedOut':
+        return state.reason === SESSION_EXPIRED ? { kind: 'sessionExpired' } : { kind: 'signedOut' };
     }
   }
 
   private onAuthChange(state: SessionState): void {
-    const sub = state.kind === 'signed-out' ? undefined : state.session.sub;
-    if (this.engine && this.engine.sub !== sub) this.dropEngine();
+    const sub = state.kind === 'signedOut' ? undefined : state.session.sub;
+    if (this.loaded && this.loaded.sub !== sub) this.dropStoryService();
     // What the previous user typed is never handed to the next one.
     if (this.memory && this.memory.sub !== sub) this.memory = undefined;
     void this.pushAll(false);
@@ -315,7 +318,7 @@ export class StoryController extends Disposable implements PanelHost {
   private async pushAll(ready: boolean): Promise<void> {
     await this.pushState();
     const state = this.auth.sessions.current;
-    if (ready && this.memory && state.kind !== 'signed-out' && state.session.sub === this.memory.sub)
+    if (ready && this.memory && state.kind !== 'signedOut' && state.session.sub === this.memory.sub)
       this.emit(hostEvent('restore', this.memory.value));
     await this.pushHistory();
     await this.pushUsage();
@@ -327,14 +330,14 @@ export class StoryController extends Disposable implements PanelHost {
     const fallback = config.ok
       ? { models: config.config.models.map(modelInfoFromId), defaultModelId: config.config.modelId }
       : { models: [], defaultModelId: 'amazon.nova-lite-v1:0' };
-    if (this.authState().status !== 'signedIn') return fallback;
+    if (this.authState().kind !== 'signedIn') return fallback;
     try {
-      const service = await this.service();
-      const engine = this.engine!;
-      engine.models ??= service.listModels().then(({ models, defaultModelId }) => ({ models, defaultModelId }));
-      return await engine.models;
+      const service = await this.storyService();
+      const loaded = this.loaded!;
+      loaded.models ??= service.listModels().then(({ models, defaultModelId }) => ({ models, defaultModelId }));
+      return await loaded.models;
     } catch (e) {
-      if (this.engine) delete this.engine.models;
+      if (this.loaded) delete this.loaded.models;
       this.log.warn(`Could not list models (${(e as { code?: string }).code ?? 'error'}); using storyteller.models.`);
       return fallback;
     }
@@ -383,17 +386,17 @@ export class StoryController extends Disposable implements PanelHost {
   }
 
   private async pushUsage(): Promise<void> {
-    if (!this.post || !this.engine) return;
-    await this.engine.service.refreshUsage();
-    if (!this.post || !this.engine) return;
-    const today = this.engine.service.usageToday();
+    if (!this.post || !this.loaded) return;
+    await this.loaded.service.refreshUsage();
+    if (!this.post || !this.loaded) return;
+    const today = this.loaded.service.usageToday();
     this.emit(
       hostEvent('usage.today', { inputTokens: today.inputTokens, outputTokens: today.outputTokens, cost: today.cost }),
     );
   }
 
   private async story(id: string): Promise<StoredStory> {
-    const story = await (await this.service()).history.get(id);
+    const story = await (await this.storyService()).history.get(id);
     if (!story) throw new PanelError('That story is no longer in the history.', 'notFound');
     return story;
   }

@@ -247,11 +247,11 @@ describe('SessionManager with CognitoAuth against the emulator', function () {
     assert.notEqual(store.value, undefined);
     emu.clearFaults();
     assert.ok((await manager.getSession()).expiresAt > Date.now());
-    assert.equal(kind(), 'signed-in');
+    assert.equal(kind(), 'signedIn');
 
     await auth.revoke(expired);
     await manager.refresh().catch(() => undefined);
-    assert.equal(kind(), 'signed-out');
+    assert.equal(kind(), 'signedOut');
     assert.equal(store.value, undefined);
     manager.dispose();
   });

@@ -1,4 +1,4 @@
-// The story engine against the local emulator, through the real SDK clients: streaming,
+// The story service against the local emulator, through the real SDK clients: streaming,
 // cancellation, credentials caching and refresh, error mapping, continue/refine, history.
 import * as assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -290,7 +290,7 @@ describe('StoryService against the emulator', function () {
     assert.equal(out.error?.code, 'network');
     assert.deepEqual(out.error?.actions, ['retry']);
     assert.match(out.error?.message ?? '', /^Can't reach Amazon Bedrock at http:\/\/127\.0\.0\.1:\d+\./);
-    assert.equal(user.sessions.current.kind, 'signed-in');
+    assert.equal(user.sessions.current.kind, 'signedIn');
   });
 
   it('lists models from Bedrock, and falls back to the settings when the role may not list them', async () => {

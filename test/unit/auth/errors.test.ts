@@ -41,13 +41,13 @@ describe('Cognito error messages', () => {
       aws('UserNotConfirmedException', 'User is not confirmed.'),
       'Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.',
       'user',
-      'confirm-sign-up',
+      'confirmSignUp',
     ],
     [
       aws('UsernameExistsException', 'An account with the given email already exists.'),
       'An account with this email already exists. Sign in, or reset the password if you forgot it.',
       'user',
-      'sign-in',
+      'signIn',
     ],
     [
       aws('InvalidPasswordException', 'Password did not conform with policy: Password must have symbol characters'),
@@ -65,7 +65,7 @@ describe('Cognito error messages', () => {
       aws('ExpiredCodeException', 'Invalid code provided, please request a code again.'),
       'That code has expired. Ask for a new code and use it within 24 hours.',
       'user',
-      'resend-code',
+      'resendCode',
     ],
     [
       aws('LimitExceededException', 'Attempt limit exceeded, please try after some time.'),
@@ -83,13 +83,13 @@ describe('Cognito error messages', () => {
       aws('PasswordResetRequiredException', 'Password reset required for the user'),
       'Your password must be reset before you can sign in. Use "Forgot Password" to choose a new one.',
       'user',
-      'forgot-password',
+      'forgotPassword',
     ],
     [
       aws('UserNotFoundException', 'User does not exist.'),
       'No account exists for this email. Sign up first.',
       'user',
-      'sign-up',
+      'signUp',
     ],
     [
       aws(

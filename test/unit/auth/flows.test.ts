@@ -28,7 +28,7 @@ interface Call {
 /** Plays Cognito's part: SRP gets a PASSWORD_VERIFIER challenge, anything else is done. */
 function recordingWire(): { wire: CognitoWire; calls: Call[] } {
   const calls: Call[] = [];
-  const done: SignInStep = { kind: 'mfa-code', respond: () => Promise.reject(new Error('unused')) };
+  const done: SignInStep = { kind: 'mfaCode', respond: () => Promise.reject(new Error('unused')) };
   const wire: CognitoWire = {
     userPoolId: 'us-east-1_Flows1',
     initiate: async (authFlow, username, params) => {

@@ -95,7 +95,7 @@ describe('SessionManager', () => {
   });
 
   it('throws a sign-in prompt when nobody is signed in', async () => {
-    await assert.rejects(manager().getSession(), (e: AuthError) => e.code === 'NotSignedIn' && e.action === 'sign-in');
+    await assert.rejects(manager().getSession(), (e: AuthError) => e.code === 'NotSignedIn' && e.action === 'signIn');
   });
 
   it('refreshes once for 30 concurrent callers on an expired token', async () => {
@@ -137,7 +137,7 @@ describe('SessionManager', () => {
     await clock.advance(1);
     await flush();
     assert.equal(refreshCalls, 1);
-    assert.equal(m.current.kind, 'signed-in');
+    assert.equal(m.current.kind, 'signedIn');
   });
 
   for (const name of [
@@ -156,10 +156,10 @@ describe('SessionManager', () => {
       m.onDidChange((s) => states.push(s));
       await m.load();
       clock.time += 5000;
-      await assert.rejects(m.getSession(), (e: AuthError) => e.message === SESSION_EXPIRED && e.action === 'sign-in');
+      await assert.rejects(m.getSession(), (e: AuthError) => e.message === SESSION_EXPIRED && e.action === 'signIn');
       assert.equal(store.value, undefined, 'the stored session is gone');
-      assert.deepEqual(m.current, { kind: 'signed-out', reason: SESSION_EXPIRED });
-      assert.ok(states.some((s) => s.kind === 'signed-out'));
+      assert.deepEqual(m.current, { kind: 'signedOut', reason: SESSION_EXPIRED });
+      assert.ok(states.some((s) => s.kind === 'signedOut'));
     });
   }
 
@@ -200,7 +200,7 @@ describe('SessionManager', () => {
       fail = false;
       await clock.advance(clock.pendingDelay()!);
       await flush();
-      assert.equal(m.current.kind, 'signed-in');
+      assert.equal(m.current.kind, 'signedIn');
       assert.equal((await m.getSession()).accessToken, 'access-9');
     });
   }
@@ -231,7 +231,7 @@ describe('SessionManager', () => {
     await m.load();
     assert.equal(store.value, undefined);
     assert.deepEqual(m.current, {
-      kind: 'signed-out',
+      kind: 'signedOut',
       reason: 'The stored session could not be read, so it was cleared. Sign in again.',
     });
   });
@@ -242,10 +242,10 @@ describe('SessionManager', () => {
     await Promise.all([a.load(), b.load()]);
     await a.signIn(session(clock, 1));
     await flush();
-    assert.equal(b.current.kind, 'signed-in');
+    assert.equal(b.current.kind, 'signedIn');
     await a.signOut();
     await flush();
-    assert.equal(b.current.kind, 'signed-out');
+    assert.equal(b.current.kind, 'signedOut');
   });
 
   it('loses no session when two windows refresh at once', async () => {
@@ -258,8 +258,8 @@ describe('SessionManager', () => {
     await flush();
     assert.ok(sa.accessToken && sb.accessToken);
     assert.notEqual(store.value, undefined);
-    assert.equal(a.current.kind, 'signed-in');
-    assert.equal(b.current.kind, 'signed-in');
+    assert.equal(a.current.kind, 'signedIn');
+    assert.equal(b.current.kind, 'signedIn');
     assert.ok(refreshCalls <= 2);
   });
 
@@ -287,7 +287,7 @@ describe('SessionManager', () => {
     };
     const s = await a.getSession();
     assert.equal(s.refreshToken, 'refresh-new');
-    assert.equal(a.current.kind, 'signed-in');
+    assert.equal(a.current.kind, 'signedIn');
   });
 
   describe('bound to its origin', () => {
@@ -337,14 +337,14 @@ describe('SessionManager', () => {
         store.value = JSON.stringify({ ...session(clock, 1, 1000), origin: ORIGIN });
         const m = bound();
         await m.load();
-        assert.equal(m.current.kind, 'signed-in');
+        assert.equal(m.current.kind, 'signedIn');
         current = { ...ORIGIN, ...change };
         clock.time += 5000;
         const expected = originChangedMessage(ORIGIN, current);
-        await assert.rejects(m.getSession(), (e: AuthError) => e.message === expected && e.action === 'sign-in');
+        await assert.rejects(m.getSession(), (e: AuthError) => e.message === expected && e.action === 'signIn');
         assert.equal(await m.peek(), undefined, 'peek hands out nothing either');
         assert.equal(refreshCalls, 0, 'nothing was sent');
-        assert.deepEqual(m.current, { kind: 'signed-out', reason: expected });
+        assert.deepEqual(m.current, { kind: 'signedOut', reason: expected });
         assert.match(expected, new RegExp(`the ${label}`));
         await clock.advance(HOUR);
         assert.equal(refreshCalls, 0, 'no scheduled refresh either');
@@ -352,7 +352,7 @@ describe('SessionManager', () => {
 
         current = ORIGIN;
         await m.sync();
-        assert.equal(m.current.kind, 'signed-in', 'back to its settings, it is used again');
+        assert.equal(m.current.kind, 'signedIn', 'back to its settings, it is used again');
       });
     }
 
@@ -369,7 +369,7 @@ describe('SessionManager', () => {
       store.value = JSON.stringify(session(clock, 1, 1000));
       const m = bound();
       await m.load();
-      assert.deepEqual(m.current, { kind: 'signed-out', reason: UNBOUND_MESSAGE });
+      assert.deepEqual(m.current, { kind: 'signedOut', reason: UNBOUND_MESSAGE });
       clock.time += 5000;
       await assert.rejects(m.getSession(), (e: AuthError) => e.message === UNBOUND_MESSAGE);
       await clock.advance(HOUR);
@@ -381,7 +381,7 @@ describe('SessionManager', () => {
       store.value = JSON.stringify({ ...session(clock, 1), origin: ORIGIN });
       const m = bound();
       await m.load();
-      assert.equal(m.current.kind, 'signed-out');
+      assert.equal(m.current.kind, 'signedOut');
       assert.equal(await m.peek(), undefined);
     });
   });
@@ -410,7 +410,7 @@ describe('SessionManager', () => {
       release();
       await assert.rejects(pending, (e: AuthError) => e.code === 'NotSignedIn');
       assert.equal(store.value, undefined, 'the refreshed tokens did not bring the session back');
-      assert.equal(m.current.kind, 'signed-out');
+      assert.equal(m.current.kind, 'signedOut');
     });
 
     it("a refresh in window A never overwrites bob's sign-in in window B", async () => {
@@ -434,8 +434,8 @@ describe('SessionManager', () => {
       await flush();
       assert.equal(JSON.parse(store.value!).email, 'bob@example.com', "bob's tokens are still stored");
       assert.equal(got.email, 'bob@example.com');
-      assert.equal(a.current.kind === 'signed-in' && a.current.session.email, 'bob@example.com');
-      assert.equal(b.current.kind === 'signed-in' && b.current.session.email, 'bob@example.com');
+      assert.equal(a.current.kind === 'signedIn' && a.current.session.email, 'bob@example.com');
+      assert.equal(b.current.kind === 'signedIn' && b.current.session.email, 'bob@example.com');
     });
   });
 
@@ -519,7 +519,7 @@ describe('SessionManager', () => {
     await assert.rejects(m.getSession(), (e: AuthError) => e.code === 'StoreUnavailable');
     locked = false;
     assert.equal((await m.getSession()).accessToken, 'access-1', 'the next use reads again');
-    assert.equal(m.current.kind, 'signed-in');
+    assert.equal(m.current.kind, 'signedIn');
   });
 
   it("accepts only Cognito's UUID form of sub, which becomes a folder name", () => {

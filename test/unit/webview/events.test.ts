@@ -16,8 +16,8 @@ const models: ModelInfo[] = [
   { id: 'nova', name: 'Nova Lite', provider: 'Amazon' },
   { id: 'haiku', name: 'Claude Haiku', provider: 'Anthropic' },
 ];
-const alice: AuthState = { status: 'signedIn', email: 'alice@example.com' };
-const bob: AuthState = { status: 'signedIn', email: 'bob@example.com' };
+const alice: AuthState = { kind: 'signedIn', email: 'alice@example.com' };
+const bob: AuthState = { kind: 'signedIn', email: 'bob@example.com' };
 const controls = { ...DEFAULT_CONTROLS, premise: 'A lighthouse keeper befriends a storm.' };
 
 const stateEvent = (auth: AuthState, defaultModelId = 'nova') => hostEvent('state', { auth, models, defaultModelId });
@@ -66,7 +66,7 @@ describe('story webview events: sign-in state and users', () => {
 
   it('opens the story saved with the state once its owner is signed in, and only once', () => {
     const saved = initialState({ version: 1, draft: EMPTY_DRAFT, storyId: 's-7', owner: 'alice@example.com' });
-    const offline = reduce(saved, stateEvent({ status: 'sessionExpired' }));
+    const offline = reduce(saved, stateEvent({ kind: 'sessionExpired' }));
     assert.ok(!offline.effects.some((e) => e.kind === 'open'), 'not before sign-in');
     const first = reduce(saved, stateEvent(alice));
     assert.deepEqual(
@@ -92,15 +92,15 @@ describe('story webview events: sign-in state and users', () => {
   });
 
   it('clears on sign-out, but leaves a panel that shows nothing alone', () => {
-    const out = reduce(aliceState(), stateEvent({ status: 'signedOut' }));
+    const out = reduce(aliceState(), stateEvent({ kind: 'signedOut' }));
     assert.equal(out.state.owner, undefined);
     assert.equal(out.state.draft.premise, '');
-    const empty = reduce({ ...initialState(undefined), auth: alice }, stateEvent({ status: 'signedOut' }));
+    const empty = reduce({ ...initialState(undefined), auth: alice }, stateEvent({ kind: 'signedOut' }));
     assert.deepEqual(kinds(empty.effects), ['models']);
   });
 
   it('keeps the draft and owner when the session expires, and drops the story, history and usage', () => {
-    const { state } = reduce(aliceState(), stateEvent({ status: 'sessionExpired' }));
+    const { state } = reduce(aliceState(), stateEvent({ kind: 'sessionExpired' }));
     assert.equal(state.draft.premise, 'Mine');
     assert.equal(state.owner, 'alice@example.com');
     assert.equal(state.shown, undefined);
@@ -110,7 +110,7 @@ describe('story webview events: sign-in state and users', () => {
 
   it('empties the status line when the sign-in state changes, not when it is sent again', () => {
     assert.equal(reduce(aliceState(), stateEvent(alice)).state.status, 'Saved.');
-    const offline = stateEvent({ status: 'offline', email: 'alice@example.com' });
+    const offline = stateEvent({ kind: 'offline', email: 'alice@example.com' });
     assert.equal(reduce(aliceState(), offline).state.status, '');
   });
 

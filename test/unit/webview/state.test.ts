@@ -45,7 +45,7 @@ function shown(changes: Partial<Shown> = {}): Shown {
 function state(changes: Partial<PanelState> = {}): PanelState {
   return {
     ...initialState(undefined),
-    auth: { status: 'signedIn', email: 'a@example.com' },
+    auth: { kind: 'signedIn', email: 'a@example.com' },
     models,
     defaultModelId: 'nova',
     ...changes,
@@ -88,8 +88,8 @@ describe('story webview state: initial and saved state', () => {
 describe('story webview state: what is enabled when', () => {
   it('Generate needs a signed-in user, a model, and no request or stream of its own in flight', () => {
     assert.equal(canGenerate(state()), true);
-    assert.equal(canGenerate(state({ auth: { status: 'offline', email: 'a@example.com' } })), false);
-    assert.equal(canGenerate(state({ auth: { status: 'signedOut' } })), false);
+    assert.equal(canGenerate(state({ auth: { kind: 'offline', email: 'a@example.com' } })), false);
+    assert.equal(canGenerate(state({ auth: { kind: 'signedOut' } })), false);
     assert.equal(canGenerate(state({ auth: undefined })), false);
     assert.equal(canGenerate(state({ models: [] })), false);
     assert.equal(canGenerate(state({ busy: true })), false);
@@ -100,7 +100,7 @@ describe('story webview state: what is enabled when', () => {
 
   it('Stop only while a story streams here', () => {
     assert.equal(canStop(state({ shown: shown({ status: 'streaming' }) })), true);
-    assert.equal(canStop(state({ shown: shown({ status: 'streaming' }), auth: { status: 'signedOut' } })), true);
+    assert.equal(canStop(state({ shown: shown({ status: 'streaming' }), auth: { kind: 'signedOut' } })), true);
     assert.equal(canStop(state({ shown: shown({ status: 'streaming', elsewhere: true }) })), false);
     assert.equal(canStop(state({ shown: shown({ status: 'stopped' }) })), false);
     assert.equal(canStop(state()), false);
@@ -119,7 +119,7 @@ describe('story webview state: what is enabled when', () => {
     assert.equal(canRegenerate(state({ shown: shown({ status: 'failed' }) })), true);
     assert.equal(canRegenerate(state({ shown: shown({ elsewhere: true }) })), false);
     assert.equal(canRegenerate(state()), false);
-    assert.equal(canRegenerate(state({ shown: shown(), auth: { status: 'sessionExpired' } })), false);
+    assert.equal(canRegenerate(state({ shown: shown(), auth: { kind: 'sessionExpired' } })), false);
   });
 
   it('Refine needs text and an instruction that is not blank', () => {
@@ -131,7 +131,7 @@ describe('story webview state: what is enabled when', () => {
   });
 
   it('Export needs text and no stream here, but no sign-in', () => {
-    assert.equal(canExport(state({ shown: shown(), auth: { status: 'signedOut' } }), true), true);
+    assert.equal(canExport(state({ shown: shown(), auth: { kind: 'signedOut' } }), true), true);
     assert.equal(canExport(state({ shown: shown({ status: 'streaming' }) }), true), false);
     assert.equal(canExport(state({ shown: shown({ status: 'streaming', elsewhere: true }) }), true), true);
     assert.equal(canExport(state({ shown: shown() }), false), false);
@@ -225,8 +225,8 @@ describe('story webview state: draft ↔ controls', () => {
 
 describe('story webview format', () => {
   it('says who is signed in, and today’s usage in total tokens', () => {
-    assert.equal(authLine({ status: 'signedIn', email: 'a@example.com' }), 'Signed in as a@example.com');
-    assert.equal(authLine({ status: 'unconfigured' }), 'Not configured');
+    assert.equal(authLine({ kind: 'signedIn', email: 'a@example.com' }), 'Signed in as a@example.com');
+    assert.equal(authLine({ kind: 'unconfigured' }), 'Not configured');
     assert.equal(authLine(undefined), '');
     const cost = { amount: 0.0123, currency: 'USD', estimated: true } as const;
     assert.equal(

@@ -26,23 +26,23 @@ export class Notices {
     this.renderNotice(s.auth);
   }
 
-  private renderNotice(a: AuthState): void {
+  private renderNotice(auth: AuthState): void {
     const signIn = (): HTMLElement => button('Sign in', { id: 'notice-sign-in' }, () => this.actions.signIn());
-    switch (a.status) {
+    switch (auth.kind) {
       case 'signedIn':
         this.notice.hidden = true;
         this.notice.replaceChildren();
         return;
       case 'signedOut':
-        return this.show(a, 'Sign in to write stories.', signIn());
+        return this.show(auth, 'Sign in to write stories.', signIn());
       case 'sessionExpired':
-        return this.show(a, 'Your session has expired. Sign in again to keep writing.', signIn());
+        return this.show(auth, 'Your session has expired. Sign in again to keep writing.', signIn());
       case 'offline':
-        return this.show(a, "You're offline. Storyteller reconnects by itself; your draft and history are kept.");
+        return this.show(auth, "You're offline. Storyteller reconnects by itself; your draft and history are kept.");
       case 'unconfigured': {
         const settings = button('Open settings', { id: 'notice-settings' }, () => this.actions.openSettings());
         return this.show(
-          a,
+          auth,
           'Storyteller is not configured yet: set your Cognito and Bedrock settings first.',
           settings,
         );
@@ -50,9 +50,9 @@ export class Notices {
     }
   }
 
-  private show(a: AuthState, text: string, ...buttons: HTMLElement[]): void {
+  private show(auth: AuthState, text: string, ...buttons: HTMLElement[]): void {
     this.notice.replaceChildren(h('p', {}, text), ...buttons);
     this.notice.hidden = false;
-    this.notice.dataset.status = a.status;
+    this.notice.dataset.status = auth.kind;
   }
 }

@@ -6,7 +6,7 @@ import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import { isSafeLink } from '../../../src/core/story/protocol/links';
 import { EXPORT_TARGETS } from '../../../src/core/story/protocol/wire';
-import type { ErrorAction, ExportTarget } from '../../../src/core/story/protocol/wire';
+import type { PanelAction, ExportTarget } from '../../../src/core/story/protocol/wire';
 import type { Actions } from '../actions';
 import { storyMeta } from '../format';
 import { StoryRenderer, createMarkdown } from '../render';
@@ -31,7 +31,7 @@ const EXPORT_LABELS: Record<ExportTarget, string> = {
   copy: 'Copy',
 };
 
-const ERROR_LABELS: Record<ErrorAction, string> = {
+const ERROR_LABELS: Record<PanelAction, string> = {
   retry: 'Retry',
   continue: 'Continue',
   signIn: 'Sign in',

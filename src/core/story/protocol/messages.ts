@@ -261,7 +261,7 @@ export function request<M extends WebviewMethod>(id: number, method: M, params: 
 
 /**
  * A refusal. The message is clipped to LIMITS.messageMax; a code that is not a plain identifier
- * and actions that are not ErrorActions (or repeat) are left out, so the webview never drops the reply.
+ * and actions that are not PanelActions (or repeat) are left out, so the webview never drops the reply.
  */
 export function errorResponse(
   id: number,
@@ -270,7 +270,7 @@ export function errorResponse(
 ): HostResponse {
   const { code, actions } = refusal;
   const known = Array.isArray(actions)
-    ? [...new Set(actions)].filter((a): a is w.ErrorAction => v.is(actionSchema, a))
+    ? [...new Set(actions)].filter((a): a is w.PanelAction => v.is(actionSchema, a))
     : [];
   const error: ResponseError = {
     message: clip(message),
@@ -280,7 +280,7 @@ export function errorResponse(
   return { kind: 'response', id, ok: false, error };
 }
 
-const actionSchema = v.picklist(w.ERROR_ACTIONS);
+const actionSchema = v.picklist(w.PANEL_ACTIONS);
 
 function clip(s: string): string {
   return s.length > LIMITS.messageMax ? `${s.slice(0, LIMITS.messageMax - 1)}…` : s;

@@ -2,6 +2,7 @@
 // the history. Each is one valibot schema (strict objects: a typo on either side shows up as a
 // dropped message with a warning, not a silent misread); the types are derived from them.
 import * as v from 'valibot';
+import type { Action } from '../../actions';
 import { storyControls } from './controls';
 import { LIMITS } from './limits';
 
@@ -32,17 +33,17 @@ export const modelInfo = v.strictObject({
 });
 export type ModelInfo = v.InferOutput<typeof modelInfo>;
 
-export const authState = v.variant('status', [
-  v.strictObject({ status: v.literal('signedIn'), email }),
+export const authState = v.variant('kind', [
+  v.strictObject({ kind: v.literal('signedIn'), email }),
   /** The network is down; the session (if any) is kept and refreshes by itself later. */
-  v.strictObject({ status: v.literal('offline'), email: v.exactOptional(email) }),
-  v.strictObject({ status: v.literal('signedOut') }),
-  v.strictObject({ status: v.literal('sessionExpired'), email: v.exactOptional(email) }),
+  v.strictObject({ kind: v.literal('offline'), email: v.exactOptional(email) }),
+  v.strictObject({ kind: v.literal('signedOut') }),
+  v.strictObject({ kind: v.literal('sessionExpired'), email: v.exactOptional(email) }),
   /** The storyteller.* settings are incomplete; the user must configure first. */
-  v.strictObject({ status: v.literal('unconfigured') }),
+  v.strictObject({ kind: v.literal('unconfigured') }),
 ]);
 export type AuthState = v.InferOutput<typeof authState>;
-export type AuthStatus = AuthState['status'];
+export type AuthKind = AuthState['kind'];
 
 export const usage = v.strictObject({
   inputTokens: count,
@@ -67,15 +68,21 @@ export type StoryKind = (typeof STORY_KINDS)[number];
 export const STORY_STATUSES = ['streaming', 'done', 'stopped', 'failed'] as const;
 export type StoryStatus = (typeof STORY_STATUSES)[number];
 /**
- * The buttons offered with a story error or a refusal: 'retry' re-sends the request that failed;
- * 'continue' sends `continue` for the story (only with partialKept); 'signIn' and 'openSettings'
- * send those requests; 'pickModel' moves focus to the model picker.
+ * The Actions the panel has buttons for, offered with a story error or a refusal: 'retry' re-sends
+ * the request that failed; 'continue' sends `continue` for the story (only with partialKept);
+ * 'signIn' and 'openSettings' send those requests; 'pickModel' moves focus to the model picker.
  */
-export const ERROR_ACTIONS = ['retry', 'continue', 'signIn', 'pickModel', 'openSettings'] as const;
-export type ErrorAction = (typeof ERROR_ACTIONS)[number];
+export const PANEL_ACTIONS = [
+  'retry',
+  'continue',
+  'signIn',
+  'pickModel',
+  'openSettings',
+] as const satisfies readonly Action[];
+export type PanelAction = (typeof PANEL_ACTIONS)[number];
 /** Each action at most once. */
 export const errorActions = v.pipe(
-  list(v.picklist(ERROR_ACTIONS), ERROR_ACTIONS.length),
+  list(v.picklist(PANEL_ACTIONS), PANEL_ACTIONS.length),
   v.check((actions) => new Set(actions).size === actions.length),
 );
 /** editor: new untitled Markdown editor; file: save dialog; insert: at the active editor's cursor; copy: clipboard. */

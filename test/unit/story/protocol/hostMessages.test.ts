@@ -9,15 +9,15 @@ describe('story protocol', () => {
   describe('parseHostMessage', () => {
     const valid: HostEvent[] = [
       hostEvent('state', {
-        auth: { status: 'signedIn', email: 'a@example.com' },
+        auth: { kind: 'signedIn', email: 'a@example.com' },
         models: [{ id: 'amazon.nova-lite-v1:0', name: 'Nova Lite', provider: 'Amazon' }],
         defaultModelId: 'amazon.nova-lite-v1:0',
       }),
-      hostEvent('state', { auth: { status: 'signedOut' }, models: [], defaultModelId: '' }),
-      hostEvent('state', { auth: { status: 'offline', email: 'a@example.com' }, models: [], defaultModelId: '' }),
-      hostEvent('state', { auth: { status: 'offline' }, models: [], defaultModelId: '' }),
-      hostEvent('state', { auth: { status: 'sessionExpired' }, models: [], defaultModelId: '' }),
-      hostEvent('state', { auth: { status: 'unconfigured' }, models: [], defaultModelId: '' }),
+      hostEvent('state', { auth: { kind: 'signedOut' }, models: [], defaultModelId: '' }),
+      hostEvent('state', { auth: { kind: 'offline', email: 'a@example.com' }, models: [], defaultModelId: '' }),
+      hostEvent('state', { auth: { kind: 'offline' }, models: [], defaultModelId: '' }),
+      hostEvent('state', { auth: { kind: 'sessionExpired' }, models: [], defaultModelId: '' }),
+      hostEvent('state', { auth: { kind: 'unconfigured' }, models: [], defaultModelId: '' }),
       hostEvent('story.started', { storyId: 's-1', modelId: 'm.x', controls, kind: 'new' }),
       hostEvent('story.started', { storyId: 's-1', modelId: 'm.x', controls, kind: 'continue' }),
       hostEvent('story.delta', { storyId: 's-1', text: 'Once' }),
@@ -88,14 +88,14 @@ describe('story protocol', () => {
       ],
       [
         'state signedIn without email',
-        { kind: 'event', type: 'state', data: { auth: { status: 'signedIn' }, models: [], defaultModelId: '' } },
+        { kind: 'event', type: 'state', data: { auth: { kind: 'signedIn' }, models: [], defaultModelId: '' } },
       ],
       [
         'state signedOut with a token',
         {
           kind: 'event',
           type: 'state',
-          data: { auth: { status: 'signedOut', idToken: 'eyJ' }, models: [], defaultModelId: '' },
+          data: { auth: { kind: 'signedOut', idToken: 'eyJ' }, models: [], defaultModelId: '' },
         },
       ],
       [
@@ -103,12 +103,12 @@ describe('story protocol', () => {
         {
           kind: 'event',
           type: 'state',
-          data: { auth: { status: 'signedOut' }, models: [{ id: 'm' }], defaultModelId: '' },
+          data: { auth: { kind: 'signedOut' }, models: [{ id: 'm' }], defaultModelId: '' },
         },
       ],
       [
         'state without models',
-        { kind: 'event', type: 'state', data: { auth: { status: 'signedOut' }, defaultModelId: '' } },
+        { kind: 'event', type: 'state', data: { auth: { kind: 'signedOut' }, defaultModelId: '' } },
       ],
       ['delta with empty text', { kind: 'event', type: 'story.delta', data: { storyId: 's', text: '' } }],
       ['delta with numeric text', { kind: 'event', type: 'story.delta', data: { storyId: 's', text: 42 } }],
