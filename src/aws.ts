@@ -2,3 +2,4 @@
 // on the first story (see src/vscode/aws.ts). Sign-in needs none of it: dist/signin.js.
 // The story service (Cognito identity pool credentials, Bedrock streaming, history, usage).
 export { StoryService, createStoryService } from './core/story/service';
+export { useTranslations } from './core/messages';

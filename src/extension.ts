@@ -1,6 +1,7 @@
 // Composition root: creates the parts and wires them together. Logic lives in src/core,
 // VS Code glue in src/vscode. Nothing here loads the AWS SDK or calls the network.
 import * as vscode from 'vscode';
+import { useTranslations } from './core/messages';
 import { notificationSafe } from './core/notificationText';
 import { Auth } from './vscode/auth/auth';
 import { watchContextKeys } from './vscode/auth/contextKeys';
@@ -33,6 +34,7 @@ export interface StorytellerApi {
 export function activate(context: vscode.ExtensionContext): StorytellerApi {
   const started = performance.now();
   const startedCpu = threadCpuMs();
+  useTranslations(vscode.l10n.bundle);
   const log = new Log();
   // Reads nothing yet: the first read and check run after activation.
   const settings = new Settings(log);
@@ -49,9 +51,9 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
   const story = new StoryController(context, auth, log, settings);
 
   /** For the auth commands: every expected failure is shown by the flow itself; this is the last resort. */
-  const guarded = (id: CommandId, run: () => Promise<unknown>) => async () => {
+  const guarded = (id: CommandId, handler: () => Promise<unknown>) => async () => {
     try {
-      await run();
+      await handler();
     } catch (e) {
       log.error(`${id} failed`, e);
       void vscode.window.showErrorMessage(notificationSafe(e instanceof Error ? e.message : String(e)));
@@ -122,12 +124,12 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
 /** The account's quick pick (the status bar item opens it). */
 async function accountActions(): Promise<void> {
   const actions: { label: string; id: CommandId }[] = [
-    { label: '$(sign-out) Sign Out', id: COMMANDS.signOut },
-    { label: '$(globe) Sign Out Everywhere', id: COMMANDS.signOutEverywhere },
-    { label: '$(shield) Set Up Authenticator App…', id: COMMANDS.setUpMfa },
-    { label: '$(output) Show Log', id: COMMANDS.showLog },
+    { label: `$(sign-out) ${vscode.l10n.t('Sign Out')}`, id: COMMANDS.signOut },
+    { label: `$(globe) ${vscode.l10n.t('Sign Out Everywhere')}`, id: COMMANDS.signOutEverywhere },
+    { label: `$(shield) ${vscode.l10n.t('Set Up Authenticator App…')}`, id: COMMANDS.setUpMfa },
+    { label: `$(output) ${vscode.l10n.t('Show Log')}`, id: COMMANDS.showLog },
   ];
-  const picked = await vscode.window.showQuickPick(actions, { title: 'Bedrock Storyteller Account' });
+  const picked = await vscode.window.showQuickPick(actions, { title: vscode.l10n.t('Bedrock Storyteller Account') });
   if (picked) await vscode.commands.executeCommand(picked.id);
 }
 

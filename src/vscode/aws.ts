@@ -5,6 +5,7 @@
 // between sessions.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import * as vscode from 'vscode';
 import type * as Story from '../aws';
 import type * as SignIn from '../awsSignIn';
 
@@ -35,7 +36,7 @@ export function loadStory(): typeof Story {
 }
 
 /** Both, each bundle loaded on first use of what it holds. */
-export function loadAws(): typeof SignIn & typeof Story {
+export function loadAws(): Omit<typeof SignIn & typeof Story, 'useTranslations'> {
   return {
     get CognitoAuth() {
       return loadSignIn().CognitoAuth;
@@ -49,13 +50,15 @@ export function loadAws(): typeof SignIn & typeof Story {
   };
 }
 
-function load<T>(bundle: BundleLoad['bundle']): T {
+function load<T extends { useTranslations: typeof Story.useTranslations }>(bundle: BundleLoad['bundle']): T {
   useCompileCache();
   const path = join(__dirname, bundle);
   const started = performance.now();
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a runtime path, on purpose
   const loaded = require(path) as T;
   bundleLoads.push({ bundle, bytes: sizeOf(path), ms: performance.now() - started });
+  // Its own copy of @vscode/l10n: give it the translations too.
+  loaded.useTranslations(vscode.l10n.bundle);
   flushSoon();
   return loaded;
 }

@@ -11,7 +11,7 @@ import { clearFaults, cognito, counters, emulators, fault, forgetEmulator, lates
 import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script as run, ScriptedPrompter } from './prompter';
 import type { Scripted } from './prompter';
-import { ENTER_CODE_TITLE, PASSWORDS_DIFFER } from '../../src/vscode/auth/messages';
+import { ENTER_CODE_TITLE, PASSWORDS_DIFFER } from '../../src/vscode/messages';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
 
 const NEW_PASSWORD = 'Battery-Staple-42';

@@ -518,7 +518,7 @@ describe('Story panel in VS Code', function () {
     assert.deepEqual(events('restore'), [], 'no draft of the previous user');
     const r = await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-lite-v1:0' });
     assert.deepEqual(r.ok ? r.result : r.error, {
-      message: 'Sign in to write stories.',
+      message: 'You are not signed in. Sign in to write stories.',
       code: 'notSignedIn',
       actions: ['signIn'],
     });

@@ -59,7 +59,8 @@ export interface Harness {
   readonly cspSource: string;
   readonly context: BrowserContext;
   /** A fresh page (own sessionStorage) with the stand-in VS Code API; not yet navigated. */
-  newPage(options?: { initialState?: unknown }): Promise<StoryPage>;
+  /** `translations`: the host's l10n bundle, put into the page as the extension does. */
+  newPage(options?: { initialState?: unknown; translations?: Record<string, string> }): Promise<StoryPage>;
   close(): Promise<void>;
 }
 
@@ -109,7 +110,8 @@ export async function startHarness(options: { production?: boolean } = {}): Prom
     }
     let origin = '';
     server = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const url = new URL(req.url ?? '/', 'http://x');
+      const path = url.pathname;
       if (path === '/' || path === '/index.html') {
         const html = storyHtml({
           cspSource: origin,
@@ -117,6 +119,9 @@ export async function startHarness(options: { production?: boolean } = {}): Prom
           scriptUri: `${origin}/story.js`,
           styleUri: `${origin}/story.css`,
           title: 'New Story',
+          translations: url.searchParams.has('l10n')
+            ? (JSON.parse(url.searchParams.get('l10n')!) as Record<string, string>)
+            : undefined,
         });
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         res.end(html);
@@ -157,7 +162,12 @@ export async function startHarness(options: { production?: boolean } = {}): Prom
       url: `${origin}/`,
       cspSource: origin,
       context: ctx,
-      newPage: (o) => openPage(ctx, `${origin}/`, o?.initialState),
+      newPage: (o) =>
+        openPage(
+          ctx,
+          o?.translations ? `${origin}/?l10n=${encodeURIComponent(JSON.stringify(o.translations))}` : `${origin}/`,
+          o?.initialState,
+        ),
       async close() {
         await ctx.close().catch(() => undefined);
         await new Promise<void>((ok) => srv.close(() => ok()));

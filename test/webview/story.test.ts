@@ -423,6 +423,21 @@ describe('story webview (Chromium)', function () {
     assert.equal(await sp.page.locator('#genre').evaluate((el) => el.value), 'fantasy', 'defaults');
   });
 
+  it("speaks the host's language: the sentences of VS Code's l10n bundle replace the English", async () => {
+    sp = await harness.newPage({
+      translations: {
+        'Sign in to write stories.': 'Melde dich an, um Geschichten zu schreiben.',
+        'Sign in': 'Anmelden',
+      },
+    });
+    await sp.goto();
+    await sp.send(hostEvent('state', { auth: { kind: 'signedOut' }, models, defaultModelId: models[0]!.id }));
+    assert.equal(await visibleText('.notice p'), 'Melde dich an, um Geschichten zu schreiben.');
+    assert.equal(await visibleText('#notice-sign-in'), 'Anmelden');
+    assert.equal(await visibleText('.auth-line'), 'Signed out', 'untranslated sentences stay English');
+    await sp.page.close();
+  });
+
   for (const [auth, text, buttonId, method] of [
     [{ kind: 'signedOut' }, 'Sign in to write stories.', 'notice-sign-in', 'signIn'],
     [{ kind: 'sessionExpired' }, 'Your session has expired.', 'notice-sign-in', 'signIn'],

@@ -4,7 +4,7 @@ import { EMPTY_DRAFT } from '../../src/core/story/protocol/webviewState';
 import type { HostEvent, HostEvents } from '../../src/core/story/protocol/messages';
 import type { AuthState, Cost, StoryRecord, Usage } from '../../src/core/story/protocol/wire';
 import { titleFromPremise } from '../../src/core/story/prompt';
-import { ELSEWHERE_STATUS, STARTED_STATUS, endedStatus } from './format';
+import { elsewhereStatus, endedStatus, failedStatus, startedStatus } from './format';
 import { isStreaming, pickModel, usableActions } from './state';
 import type { PanelState, Shown } from './state';
 
@@ -144,7 +144,7 @@ function onStarted(s: PanelState, started: HostEvents['story.started'], fx: Fx):
     cost: null,
     stopReason: '',
   };
-  return { ...s, shown, error: undefined, status: STARTED_STATUS[started.kind] };
+  return { ...s, shown, error: undefined, status: startedStatus(started.kind) };
 }
 
 interface Ending {
@@ -167,7 +167,7 @@ function onError(s: PanelState, failure: HostEvents['story.error'], fx: Fx): Pan
   if (failure.storyId && s.shown?.id === failure.storyId) {
     if (!failure.partialKept) fx.push({ kind: 'resetText' });
     fx.push({ kind: 'finish' });
-    const status = failure.partialKept ? 'The story stopped early. The text so far is kept.' : 'The story failed.';
+    const status = failedStatus(failure.partialKept);
     next = { ...s, shown: { ...s.shown, status: 'failed' }, status };
   } else if (failure.storyId) {
     return s; // About another story.
@@ -205,7 +205,7 @@ function showStory(s: PanelState, story: StoryRecord, announce: boolean, fx: Fx)
   fx.push({ kind: 'resetText', text: story.text }, { kind: 'busy', busy: story.status === 'streaming' && !elsewhere });
   fx.push({ kind: 'save' });
   const status = elsewhere
-    ? ELSEWHERE_STATUS
+    ? elsewhereStatus()
     : wasElsewhere
       ? 'The other window finished writing this story.'
       : announce

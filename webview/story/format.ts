@@ -1,4 +1,6 @@
-// The panel's sentences and figures, from state. No DOM: unit-tested in Node with state.ts.
+// The panel's sentences and figures, from state, each spelled once and translatable (@vscode/l10n,
+// configured by main.ts with the host's bundle; English without one). No DOM: unit-tested in Node.
+import * as l10n from '@vscode/l10n';
 import type { HostEvents } from '../../src/core/story/protocol/messages';
 import type { AuthState, Cost, HistoryItem } from '../../src/core/story/protocol/wire';
 import { modelName } from './state';
@@ -14,20 +16,20 @@ export function formatCost(cost: Cost | null): string {
     minimumFractionDigits: 2,
     maximumFractionDigits: cost.amount < 1 ? 4 : 2,
   });
-  return `≈ ${f.format(cost.amount)} (estimate)`;
+  return l10n.t('≈ {0} (estimate)', f.format(cost.amount));
 }
 
 /** The one unit everywhere: total tokens, marked when estimated (a stream stopped before Bedrock counted). */
 export function tokensLabel(total: number, estimated: boolean): string {
   return estimated
-    ? `≈ ${numberFormat.format(total)} total tokens (estimate)`
-    : `${numberFormat.format(total)} total tokens`;
+    ? l10n.t('≈ {0} total tokens (estimate)', numberFormat.format(total))
+    : l10n.t('{0} total tokens', numberFormat.format(total));
 }
 
 export function historyTokens(item: HistoryItem): string {
   // Older hosts list output tokens only: say so rather than mix units.
   return item.totalTokens === undefined
-    ? `${numberFormat.format(item.outputTokens)} output tokens`
+    ? l10n.t('{0} output tokens', numberFormat.format(item.outputTokens))
     : tokensLabel(item.totalTokens, item.estimated === true);
 }
 
@@ -36,22 +38,38 @@ export function authLine(auth: AuthState | undefined): string {
     case undefined:
       return '';
     case 'signedIn':
-      return `Signed in as ${auth.email}`;
+      return l10n.t('Signed in as {0}', auth.email);
     case 'offline':
-      return 'Offline';
+      return l10n.t('Offline');
     case 'signedOut':
-      return 'Signed out';
+      return l10n.t('Signed out');
     case 'sessionExpired':
-      return 'Session expired';
+      return l10n.t('Session expired');
     case 'unconfigured':
-      return 'Not configured';
+      return l10n.t('Not configured');
+  }
+}
+
+/** What to do when the panel cannot write stories; nothing while signed in. */
+export function authNotice(kind: AuthState['kind']): string {
+  switch (kind) {
+    case 'signedIn':
+      return '';
+    case 'signedOut':
+      return l10n.t('Sign in to write stories.');
+    case 'sessionExpired':
+      return l10n.t('Your session has expired. Sign in again to keep writing.');
+    case 'offline':
+      return l10n.t("You're offline. Storyteller reconnects by itself; your draft and history are kept.");
+    case 'unconfigured':
+      return l10n.t('Storyteller is not configured yet: set your Cognito and Bedrock settings first.');
   }
 }
 
 export function usageLine(u: HostEvents['usage.today'] | undefined): string {
   if (!u) return '';
-  const cost = u.cost ? ` · ${formatCost(u.cost)}` : '';
-  return `Today: ${numberFormat.format(u.inputTokens + u.outputTokens)} total tokens${cost}`;
+  const tokens = l10n.t('Today: {0} total tokens', numberFormat.format(u.inputTokens + u.outputTokens));
+  return u.cost ? `${tokens} · ${formatCost(u.cost)}` : tokens;
 }
 
 /** Model, tokens and cost of the story on screen. */
@@ -62,33 +80,42 @@ export function storyMeta(s: PanelState, shown: Shown): string {
   return parts.join(' · ');
 }
 
-export const STARTED_STATUS: Record<HostEvents['story.started']['kind'], string> = {
-  new: 'Writing the story…',
-  continue: 'Continuing the story…',
-  regenerate: 'Writing the story again…',
-  refine: 'Refining the story…',
-};
-
-export function endedStatus(status: 'done' | 'stopped', stopReason: string): string {
-  if (status === 'stopped') return 'Stopped. The text so far is kept.';
-  const reason =
-    stopReason === 'max_tokens'
-      ? ' It reached the length limit: Continue writes more.'
-      : stopReason === 'content_filtered' || stopReason === 'guardrail_intervened'
-        ? ' The model stopped for content reasons.'
-        : '';
-  return `Story finished.${reason}`;
+export function startedStatus(kind: HostEvents['story.started']['kind']): string {
+  switch (kind) {
+    case 'new':
+      return l10n.t('Writing the story…');
+    case 'continue':
+      return l10n.t('Continuing the story…');
+    case 'regenerate':
+      return l10n.t('Writing the story again…');
+    case 'refine':
+      return l10n.t('Refining the story…');
+  }
 }
 
-export const ELSEWHERE_STATUS =
-  'This story is being written in another VS Code window. It updates here when it ends there.';
+export function endedStatus(status: 'done' | 'stopped', stopReason: string): string {
+  if (status === 'stopped') return l10n.t('Stopped. The text so far is kept.');
+  if (stopReason === 'max_tokens') return l10n.t('Story finished. It reached the length limit: Continue writes more.');
+  if (stopReason === 'content_filtered' || stopReason === 'guardrail_intervened')
+    return l10n.t('Story finished. The model stopped for content reasons.');
+  return l10n.t('Story finished.');
+}
+
+/** A story error's status line. */
+export function failedStatus(partialKept: boolean): string {
+  return partialKept ? l10n.t('The story stopped early. The text so far is kept.') : l10n.t('The story failed.');
+}
+
+export const elsewhereStatus = (): string =>
+  l10n.t('This story is being written in another VS Code window. It updates here when it ends there.');
 
 export function historyOmitted(omitted: number): string {
   if (omitted === 0) return '';
-  const what = omitted === 1 ? 'story is' : 'stories are';
-  return `${numberFormat.format(omitted)} older ${what} not listed here; they stay saved.`;
+  return omitted === 1
+    ? l10n.t('1 older story is not listed here; they stay saved.')
+    : l10n.t('{0} older stories are not listed here; they stay saved.', numberFormat.format(omitted));
 }
 
 export function untitled(title: string): string {
-  return title || 'Untitled story';
+  return title || l10n.t('Untitled story');
 }

@@ -1,6 +1,7 @@
 // The story panel's entry: wires the host bridge, the state store, the actions and the parts of
 // the panel (notices, form, story, history). The panel talks to the host only through HostBridge
 // and the protocol, and builds its DOM with createElement/textContent (markdown via render.ts).
+import * as l10n from '@vscode/l10n';
 import { PROTOCOL_VERSION } from '../../src/core/story/protocol/messages';
 import type { HostEvent } from '../../src/core/story/protocol/messages';
 import { Actions } from './actions';
@@ -110,5 +111,18 @@ function wireWindow(store: Store, actions: Actions, form: Form, story: StoryPart
   );
 }
 
+/** The host's translations (`vscode.l10n.bundle`), if VS Code has any for its display language. */
+function useTranslations(root: HTMLElement): void {
+  if (!root.dataset.l10n) return;
+  try {
+    l10n.config({ contents: JSON.parse(root.dataset.l10n) as Record<string, string> });
+  } catch {
+    // A bad bundle leaves the English sentences; the panel works the same.
+  }
+}
+
 const app = document.getElementById('app');
-if (app) start(acquireVsCodeApi(), app);
+if (app) {
+  useTranslations(app);
+  start(acquireVsCodeApi(), app);
+}

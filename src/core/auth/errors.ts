@@ -1,6 +1,7 @@
 // Every Cognito failure becomes one plain sentence that says what to do, plus what the session
 // manager must do about it. Only definite auth errors may sign a user out; a network error,
 // throttling or a 5xx never does.
+import * as l10n from '@vscode/l10n';
 import type { Action } from '../actions';
 import { notificationSafe } from '../notificationText';
 
@@ -23,7 +24,7 @@ export class AuthError extends Error {
 }
 
 interface Rule {
-  readonly message: string | ((awsMessage: string) => string);
+  readonly message: (awsMessage: string) => string;
   readonly severity: Severity;
   readonly action?: Action;
 }
@@ -31,86 +32,97 @@ interface Rule {
 const RULES: Record<string, Rule> = {
   NotAuthorizedException: { message: notAuthorized, severity: 'user' },
   UserNotConfirmedException: {
-    message: 'Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.',
+    message: () => l10n.t('Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.'),
     severity: 'user',
     action: 'confirmSignUp',
   },
   UsernameExistsException: {
-    message: 'An account with this email already exists. Sign in, or reset the password if you forgot it.',
+    message: () =>
+      l10n.t('An account with this email already exists. Sign in, or reset the password if you forgot it.'),
     severity: 'user',
     action: 'signIn',
   },
   InvalidPasswordException: {
-    message: (m) => `The password does not meet the policy: ${stripPrefix(m)}`,
+    message: (m) => l10n.t('The password does not meet the policy: {0}', stripPrefix(m)),
     severity: 'user',
   },
   CodeMismatchException: {
-    message: 'That code is not right. Check the latest email and type the 6 digits again.',
+    message: () => l10n.t('That code is not right. Check the latest email and type the 6 digits again.'),
     severity: 'user',
   },
   ExpiredCodeException: {
-    message: 'That code has expired. Ask for a new code and use it within 24 hours.',
+    message: () => l10n.t('That code has expired. Ask for a new code and use it within 24 hours.'),
     severity: 'user',
     action: 'resendCode',
   },
-  LimitExceededException: { message: 'Too many attempts. Wait a few minutes, then try again.', severity: 'transient' },
+  LimitExceededException: {
+    message: () => l10n.t('Too many attempts. Wait a few minutes, then try again.'),
+    severity: 'transient',
+  },
   TooManyRequestsException: {
-    message: 'Cognito is receiving too many requests. Wait a moment, then try again.',
+    message: () => l10n.t('Cognito is receiving too many requests. Wait a moment, then try again.'),
     severity: 'transient',
     action: 'retry',
   },
   TooManyFailedAttemptsException: {
-    message: 'Too many failed attempts. Wait a few minutes, then try again.',
+    message: () => l10n.t('Too many failed attempts. Wait a few minutes, then try again.'),
     severity: 'user',
   },
   PasswordResetRequiredException: {
-    message: 'Your password must be reset before you can sign in. Use "Forgot Password" to choose a new one.',
+    message: () =>
+      l10n.t('Your password must be reset before you can sign in. Use "Forgot Password" to choose a new one.'),
     severity: 'user',
     action: 'forgotPassword',
   },
   UserNotFoundException: {
-    message: 'No account exists for this email. Sign up first.',
+    message: () => l10n.t('No account exists for this email. Sign up first.'),
     severity: 'user',
     action: 'signUp',
   },
   UserLambdaValidationException: { message: (m) => triggerMessage(m), severity: 'user' },
-  InvalidParameterException: { message: (m) => `Cognito rejected the request: ${stripPrefix(m)}`, severity: 'user' },
+  InvalidParameterException: {
+    message: (m) => l10n.t('Cognito rejected the request: {0}', stripPrefix(m)),
+    severity: 'user',
+  },
   CodeDeliveryFailureException: {
-    message: 'Cognito could not send the code email. Check the address, then ask for a new code.',
+    message: () => l10n.t('Cognito could not send the code email. Check the address, then ask for a new code.'),
     severity: 'user',
     action: 'resendCode',
   },
   EnableSoftwareTokenMFAException: {
-    message: 'That authenticator code is not right. Wait for the next code and try again.',
+    message: () => l10n.t('That authenticator code is not right. Wait for the next code and try again.'),
     severity: 'user',
   },
   SoftwareTokenMFANotFoundException: {
     message: (m) =>
       /not enabled for the user pool/i.test(m)
-        ? 'This user pool does not allow authenticator apps. Deploy the template with MfaConfiguration set to OPTIONAL or ON.'
-        : 'No authenticator app is set up for this account. Set up MFA first.',
+        ? l10n.t(
+            'This user pool does not allow authenticator apps. Deploy the template with MfaConfiguration set to OPTIONAL or ON.',
+          )
+        : l10n.t('No authenticator app is set up for this account. Set up MFA first.'),
     severity: 'user',
   },
   MFAMethodNotFoundException: {
-    message: 'No MFA method is set up for this account. Set up an authenticator app first.',
+    message: () => l10n.t('No MFA method is set up for this account. Set up an authenticator app first.'),
     severity: 'user',
   },
   ResourceNotFoundException: {
-    message: 'The user pool or app client in the settings does not exist. Run "Configure from Stack Outputs" again.',
+    message: () =>
+      l10n.t('The user pool or app client in the settings does not exist. Run "Configure from Stack Outputs" again.'),
     severity: 'user',
     action: 'configure',
   },
   InvalidUserPoolConfigurationException: {
-    message: (m) => `The user pool is not set up for this: ${stripPrefix(m)}`,
+    message: (m) => l10n.t('The user pool is not set up for this: {0}', stripPrefix(m)),
     severity: 'user',
   },
   InternalErrorException: {
-    message: 'Cognito had an internal error. Try again in a moment.',
+    message: () => l10n.t('Cognito had an internal error. Try again in a moment.'),
     severity: 'transient',
     action: 'retry',
   },
   ServiceUnavailableException: {
-    message: 'Cognito is unavailable right now. Try again in a moment.',
+    message: () => l10n.t('Cognito is unavailable right now. Try again in a moment.'),
     severity: 'transient',
     action: 'retry',
   },
@@ -158,23 +170,31 @@ export function toAuthError(error: unknown): AuthError {
 
   const rule = RULES[name];
   if (rule) {
-    const message = typeof rule.message === 'function' ? rule.message(awsMessage) : rule.message;
-    return new AuthError(message, name, rule.severity, rule.action);
+    return new AuthError(rule.message(awsMessage), name, rule.severity, rule.action);
   }
   if (isNetworkError(e)) {
     return new AuthError(
-      'Cannot reach Amazon Cognito. Check your network connection or proxy, then try again.',
+      l10n.t('Cannot reach Amazon Cognito. Check your network connection or proxy, then try again.'),
       'NetworkError',
       'transient',
       'retry',
     );
   }
-  if (name === 'AbortError') return new AuthError('Cancelled.', 'AbortError', 'user');
+  if (name === 'AbortError') return new AuthError(l10n.t('Cancelled.'), 'AbortError', 'user');
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && status >= 500) {
-    return new AuthError(`Cognito failed with HTTP ${status}. Try again in a moment.`, name, 'transient', 'retry');
+    return new AuthError(
+      l10n.t('Cognito failed with HTTP {0}. Try again in a moment.', status),
+      name,
+      'transient',
+      'retry',
+    );
   }
-  return new AuthError(notificationSafe(`Cognito refused the request (${name}): ${awsMessage}`), name, 'user');
+  return new AuthError(
+    notificationSafe(l10n.t('Cognito refused the request ({0}): {1}', name, awsMessage)),
+    name,
+    'user',
+  );
 }
 
 function isNetworkError(e: { code?: string; name?: string; cause?: { code?: string } }): boolean {
@@ -186,20 +206,25 @@ function isNetworkError(e: { code?: string; name?: string; cause?: { code?: stri
   );
 }
 
+const clientSecretNeeded = (): string =>
+  l10n.t(
+    'The app client needs a client secret that matches. Run "Storyteller: Set Client Secret…" with the secret from the app client.',
+  );
+
 /** NotAuthorized covers a wrong password, a revoked token and a client secret problem. */
 function notAuthorized(awsMessage: string): string {
   if (/SECRET_HASH|secret hash/i.test(awsMessage)) {
-    return 'The app client needs a client secret that matches. Run "Storyteller: Set Client Secret…" with the secret from the app client.';
+    return clientSecretNeeded();
   }
   if (/revoked|Refresh Token has expired|Invalid Refresh Token|Access Token has/i.test(awsMessage)) {
-    return 'Your session has ended. Sign in again.';
+    return l10n.t('Your session has ended. Sign in again.');
   }
   if (/Password attempts exceeded/i.test(awsMessage))
-    return 'Too many wrong passwords. Wait a few minutes, or reset the password.';
+    return l10n.t('Too many wrong passwords. Wait a few minutes, or reset the password.');
   if (/Incorrect username or password/i.test(awsMessage))
-    return 'Incorrect email or password. Try again, or use "Forgot Password".';
-  if (/Unauthenticated access/i.test(awsMessage)) return 'Guest access is not allowed. Sign in first.';
-  return `Cognito refused the request: ${stripPrefix(awsMessage)}`;
+    return l10n.t('Incorrect email or password. Try again, or use "Forgot Password".');
+  if (/Unauthenticated access/i.test(awsMessage)) return l10n.t('Guest access is not allowed. Sign in first.');
+  return l10n.t('Cognito refused the request: {0}', stripPrefix(awsMessage));
 }
 
 const SESSION_ENDING = new Set([
@@ -214,13 +239,13 @@ const SESSION_ENDING = new Set([
  * secret is not such proof: the session works again once the secret is set.
  */
 export function endsSession(error: AuthError): boolean {
-  return SESSION_ENDING.has(error.code) && !/client secret/.test(error.message);
+  return SESSION_ENDING.has(error.code) && error.message !== clientSecretNeeded();
 }
 
 function triggerMessage(awsMessage: string): string {
   // "PreSignUp failed with error Sign-up is limited to ... ." → the trigger's own sentence.
   const match = /failed with error (.*?)\.?$/s.exec(awsMessage);
-  return notificationSafe(match?.[1] ? `${match[1].trim()}.` : `Sign-up was refused: ${awsMessage}`);
+  return notificationSafe(match?.[1] ? `${match[1].trim()}.` : l10n.t('Sign-up was refused: {0}', awsMessage));
 }
 
 /** "Password did not conform with policy: Password not long enough" → "Password not long enough." */

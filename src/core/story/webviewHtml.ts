@@ -14,6 +14,8 @@ export interface StoryHtmlOptions {
   /** Optional codicon stylesheet (the story UI does not need it). */
   readonly codiconsUri?: string;
   readonly title: string;
+  /** `vscode.l10n.bundle`: the translations for the panel's own sentences; none means English. */
+  readonly translations?: Readonly<Record<string, string>> | undefined;
 }
 
 /** 128 random bits, base64: what a CSP nonce needs. */
@@ -40,6 +42,7 @@ export function storyHtml(o: StoryHtmlOptions): string {
   // that could end the attribute would let it add directives of its own.
   if (/[;"<>\r\n]/.test(o.cspSource) || o.cspSource.trim() === '') throw new Error('storyHtml: invalid cspSource.');
   const csp = storyCsp(o.cspSource.trim(), o.nonce);
+  const translations = o.translations ? ` data-l10n="${attr(JSON.stringify(o.translations))}"` : '';
   const codicons = o.codiconsUri
     ? `\n    <link rel="stylesheet" href="${attr(o.codiconsUri)}" id="vscode-codicon-stylesheet">`
     : '';
@@ -53,7 +56,7 @@ export function storyHtml(o: StoryHtmlOptions): string {
     <link rel="stylesheet" href="${attr(o.styleUri)}">${codicons}
   </head>
   <body>
-    <div id="app" class="app"></div>
+    <div id="app" class="app"${translations}></div>
     <script nonce="${attr(o.nonce)}" src="${attr(o.scriptUri)}"></script>
   </body>
 </html>

@@ -1,6 +1,7 @@
+import * as vscode from 'vscode';
 import { AuthError, toAuthError } from '../../core/auth/errors';
 import type { Log } from '../log';
-import { MAX_ATTEMPTS } from './messages';
+import { MAX_ATTEMPTS } from '../messages';
 
 export const isWrongCode = (e: AuthError): boolean =>
   e.code === 'CodeMismatchException' || e.code === 'ExpiredCodeException';
@@ -42,7 +43,10 @@ export class Attempts<T> {
         if (this.isWrong(error)) {
           this.wrong++;
           const left = MAX_ATTEMPTS - this.wrong;
-          if (left > 0) return `${error.message} (${left} ${left === 1 ? 'try' : 'tries'} left.)`;
+          if (left > 0)
+            return left === 1
+              ? vscode.l10n.t('{0} (1 try left.)', error.message)
+              : vscode.l10n.t('{0} ({1} tries left.)', error.message, left);
           this.failure = new AuthError(this.tooMany, error.code, 'user', this.tooManyAction);
         } else {
           this.failure = error;

@@ -131,6 +131,7 @@ export class Auth extends Disposable implements AuthCommands {
 
   private async offerSignIn(reason: string): Promise<void> {
     this.parts.log.warn(reason);
-    if ((await this.prompter.message('warning', reason, 'Sign In')) === 'Sign In') await this.signIn();
+    const signIn = vscode.l10n.t('Sign In');
+    if ((await this.prompter.message('warning', reason, signIn)) === signIn) await this.signIn();
   }
 }

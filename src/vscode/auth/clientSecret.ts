@@ -1,4 +1,5 @@
 // An app client secret: stored in SecretStorage by command, or taken from the environment.
+import * as vscode from 'vscode';
 import type { AuthParts } from './parts';
 import { CLIENT_SECRET_KEY } from './secretStore';
 
@@ -15,10 +16,10 @@ export function clientSecretFromEnv(): string | undefined {
 
 export async function setClientSecret({ dialog, secrets }: AuthParts): Promise<void> {
   const answers = (
-    await dialog.ask('Set Client Secret', [
+    await dialog.ask(vscode.l10n.t('Set Client Secret'), [
       {
         key: 'secret',
-        prompt: 'The app client secret (kept in VS Code secret storage, never in settings)',
+        prompt: vscode.l10n.t('The app client secret (kept in VS Code secret storage, never in settings)'),
         password: true,
         validate: (v) => (v.trim() ? undefined : 'Paste the secret.'),
       },
@@ -29,12 +30,15 @@ export async function setClientSecret({ dialog, secrets }: AuthParts): Promise<v
   await dialog.prompter.message(
     'info',
     clientSecretFromEnv()
-      ? `The client secret is stored, but ${CLIENT_SECRET_ENV} in VS Code's environment takes precedence while it is set.`
-      : 'The client secret is stored.',
+      ? vscode.l10n.t(
+          "The client secret is stored, but {0} in VS Code's environment takes precedence while it is set.",
+          CLIENT_SECRET_ENV,
+        )
+      : vscode.l10n.t('The client secret is stored.'),
   );
 }
 
 export async function clearClientSecret({ dialog, secrets }: AuthParts): Promise<void> {
   await secrets.delete(CLIENT_SECRET_KEY);
-  await dialog.prompter.message('info', 'The client secret is removed.');
+  await dialog.prompter.message('info', vscode.l10n.t('The client secret is removed.'));
 }

@@ -1,7 +1,7 @@
 // The Cognito client for the current user settings, and the rules for using it: hosts outside
 // AWS are approved once each before anything goes there, and a session is only ever sent to
 // the origin it came from.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { CognitoAuth } from '../../core/auth/cognito';
 import { EndpointConsent } from '../../core/auth/endpoints';
 import { AuthError } from '../../core/auth/errors';
@@ -9,12 +9,12 @@ import { ORIGIN_CHANGED, originChangedMessage, originOf, sameOrigin, UNBOUND_MES
 import type { SessionOrigin } from '../../core/auth/origin';
 import type { Session } from '../../core/auth/session';
 import type { StorytellerConfig } from '../../core/config';
+import { notConfigured } from '../../core/messages';
 import { loadAws } from '../aws';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { Log } from '../log';
 import type { Settings } from '../settings';
 import { clientSecretFromEnv } from './clientSecret';
-import { NOT_CONFIGURED } from './messages';
 import type { Prompter } from './prompter';
 import { CLIENT_SECRET_KEY } from './secretStore';
 
@@ -110,19 +110,23 @@ export class CognitoClients extends Disposable {
     const settings = this.options.settings.current;
     if (!settings.ok) throw new AuthError(settings.problems[0]!.message, 'BadSettings', 'user', 'configure');
     const config = this.options.settings.signInConfig;
-    if (!config) throw new AuthError(NOT_CONFIGURED, 'NotConfigured', 'user', 'configure');
+    if (!config) throw new AuthError(notConfigured(), 'NotConfigured', 'user', 'configure');
     return config;
   }
 
   private async askToSend(host: string): Promise<boolean> {
     const { log } = this.options;
     const prompter = this.options.prompter();
-    const message = `Send your sign-in to ${host}?`;
-    const detail = `Your Storyteller endpoint settings point at ${host}, which is not an AWS host. Your email, password, tokens and client secret may be sent there. Choose Send only if you set this endpoint yourself and trust it; you are asked once per host.`;
+    const message = vscode.l10n.t('Send your sign-in to {0}?', host);
+    const detail = vscode.l10n.t(
+      'Your Storyteller endpoint settings point at {0}, which is not an AWS host. Your email, password, tokens and client secret may be sent there. Choose Send only if you set this endpoint yourself and trust it; you are asked once per host.',
+      host,
+    );
+    const send = vscode.l10n.t('Send');
     log.warn(`Asking before the first request to ${host}, a host outside AWS.`);
     const yes = prompter.confirm
-      ? await prompter.confirm(message, detail, 'Send')
-      : (await prompter.message('warning', `${message} ${detail}`, 'Send')) === 'Send';
+      ? await prompter.confirm(message, detail, send)
+      : (await prompter.message('warning', `${message} ${detail}`, send)) === send;
     log.info(yes ? `${host} confirmed; remembered in user state.` : `${host} not confirmed; nothing was sent.`);
     return yes;
   }

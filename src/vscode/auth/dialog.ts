@@ -117,21 +117,21 @@ function followUps(error: AuthError): FollowUp[] {
   switch (error.action) {
     case 'confirmSignUp':
       return [
-        { label: 'Enter Code', invoke: (commands, email) => commands.confirmSignUp(email) },
-        { label: 'Resend Code', invoke: (commands, email) => commands.resendCode(email) },
+        { label: vscode.l10n.t('Enter Code'), invoke: (commands, email) => commands.confirmSignUp(email) },
+        { label: vscode.l10n.t('Resend Code'), invoke: (commands, email) => commands.resendCode(email) },
       ];
     case 'resendCode':
-      return [{ label: 'Resend Code', invoke: (commands, email) => commands.resendCode(email) }];
+      return [{ label: vscode.l10n.t('Resend Code'), invoke: (commands, email) => commands.resendCode(email) }];
     case 'forgotPassword':
-      return [{ label: 'Reset Password', invoke: (commands, email) => commands.forgotPassword(email) }];
+      return [{ label: vscode.l10n.t('Reset Password'), invoke: (commands, email) => commands.forgotPassword(email) }];
     case 'signIn':
-      return [{ label: 'Sign In', invoke: (commands, email) => commands.signIn(email) }];
+      return [{ label: vscode.l10n.t('Sign In'), invoke: (commands, email) => commands.signIn(email) }];
     case 'signUp':
-      return [{ label: 'Sign Up', invoke: (commands) => commands.signUp() }];
+      return [{ label: vscode.l10n.t('Sign Up'), invoke: (commands) => commands.signUp() }];
     case 'configure':
       return [
         {
-          label: 'Configure',
+          label: vscode.l10n.t('Configure'),
           invoke: () => Promise.resolve(vscode.commands.executeCommand(COMMANDS.configureFromStack)),
         },
       ];

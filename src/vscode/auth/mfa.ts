@@ -1,4 +1,5 @@
 // Set Up Authenticator App for a signed-in account; sign-ins then ask for its code.
+import * as vscode from 'vscode';
 import { toAuthError } from '../../core/auth/errors';
 import { checkCode } from '../../core/auth/validation';
 import type { AuthParts } from './parts';
@@ -10,20 +11,27 @@ export async function setUpMfa({ dialog, clients, sessions }: AuthParts): Promis
   });
   if (!session) return;
   const [setup] =
-    (await dialog.withProgress('Starting authenticator setup…', async () =>
+    (await dialog.withProgress(vscode.l10n.t('Starting authenticator setup…'), async () =>
       (await clients.forSession(session)).setUpTotp(session),
     )) ?? [];
   if (!setup) return;
   const answers = (
-    await dialog.ask('Set Up Authenticator App', [
+    await dialog.ask(vscode.l10n.t('Set Up Authenticator App'), [
       {
         key: 'code',
-        prompt: `Add this key to your authenticator app: ${setup.secret} (or open ${setup.otpauthUri}), then enter the 6-digit code it shows`,
+        prompt: vscode.l10n.t(
+          'Add this key to your authenticator app: {0} (or open {1}), then enter the 6-digit code it shows',
+          setup.secret,
+          setup.otpauthUri,
+        ),
         validate: checkCode,
       },
     ])
   )?.answers;
   if (!answers) return;
-  if (await dialog.withProgress('Verifying…', () => setup.verify(answers.code!)))
-    await dialog.prompter.message('info', 'Your authenticator app is set up. Sign-ins will ask for its code.');
+  if (await dialog.withProgress(vscode.l10n.t('Verifying…'), () => setup.verify(answers.code!)))
+    await dialog.prompter.message(
+      'info',
+      vscode.l10n.t('Your authenticator app is set up. Sign-ins will ask for its code.'),
+    );
 }

@@ -1,5 +1,6 @@
 // Sign in, answering any challenge Cognito asks. The flow itself (SRP or password) is chosen in
 // core (flows/getFlows.ts); this file asks the questions and keeps the session.
+import * as vscode from 'vscode';
 import type { SignInStep } from '../../core/auth/cognito';
 import { toAuthError } from '../../core/auth/errors';
 import type { SessionOrigin } from '../../core/auth/origin';
@@ -8,7 +9,7 @@ import type { Session } from '../../core/auth/session';
 import { checkEmail, checkExistingPassword } from '../../core/auth/validation';
 import { Attempts, isWrongPassword } from './attempts';
 import { answerChallenge } from './challenges';
-import { PASSWORD_TOO_MANY } from './messages';
+import { PASSWORD_TOO_MANY } from '../messages';
 import type { AuthParts } from './parts';
 
 /** The first step of a sign-in, or the Forgot Password button with the address typed so far. */
@@ -27,7 +28,9 @@ export async function signIn(
   const attempt = new SignInAttempt(parts);
   let step: SignInStep | undefined;
   if (email && password) {
-    step = (await parts.dialog.withProgress('Signing in…', () => attempt.start(email, password), email))?.[0];
+    step = (
+      await parts.dialog.withProgress(vscode.l10n.t('Signing in…'), () => attempt.start(email, password), email)
+    )?.[0];
   } else {
     const started = await askPassword(parts, attempt, email, prompt);
     if ('forgot' in started) return parts.commands.forgotPassword(started.forgot);
@@ -66,16 +69,23 @@ async function askPassword(
   prompt: string,
 ): Promise<Started> {
   const tries = new Attempts<SignInStep>(log, 'Signing in', isWrongPassword, PASSWORD_TOO_MANY, 'forgotPassword');
-  const asked = await dialog.ask('Sign In', [
+  const asked = await dialog.ask(vscode.l10n.t('Sign In'), [
     ...(email
       ? []
-      : [{ key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', validate: checkEmail }]),
+      : [
+          {
+            key: 'email',
+            prompt: vscode.l10n.t('Your email address'),
+            placeholder: 'name@example.com',
+            validate: checkEmail,
+          },
+        ]),
     {
       key: 'password',
       prompt,
       password: true,
       validate: checkExistingPassword,
-      buttons: [{ id: 'forgot', icon: 'key', tooltip: 'Forgot Password' }],
+      buttons: [{ id: 'forgot', icon: 'key', tooltip: vscode.l10n.t('Forgot Password') }],
       accept: tries.accept((secret, a) => attempt.start(email ?? a.email!, secret)),
     },
   ]);

@@ -1,5 +1,7 @@
 // Sign Out (this device) and Sign Out Everywhere (every refresh token revoked).
+import * as vscode from 'vscode';
 import { toAuthError } from '../../core/auth/errors';
+import { notSignedIn } from '../../core/messages';
 import type { AuthParts } from './parts';
 
 /** Revokes the refresh token (best effort), then always clears the local session. */
@@ -21,13 +23,13 @@ export async function signOut({ sessions, clients, log }: AuthParts): Promise<vo
 export async function signOutEverywhere({ sessions, clients, dialog }: AuthParts): Promise<void> {
   const session = await sessions.getSession().catch(() => undefined);
   if (!session) {
-    await dialog.prompter.message('info', 'You are not signed in.');
+    await dialog.prompter.message('info', notSignedIn());
     return;
   }
-  const done = await dialog.withProgress('Signing out everywhere…', async () =>
+  const done = await dialog.withProgress(vscode.l10n.t('Signing out everywhere…'), async () =>
     (await clients.forSession(session)).globalSignOut(session),
   );
   if (!done) return;
   await sessions.signOut();
-  await dialog.prompter.message('info', 'Signed out on every device.');
+  await dialog.prompter.message('info', vscode.l10n.t('Signed out on every device.'));
 }

@@ -7,7 +7,7 @@ import { checkCode, checkEmail } from '../../core/auth/validation';
 import { notificationSafe } from '../../core/notificationText';
 import { COMMANDS } from '../commandIds';
 import { Attempts, isWrongCode } from './attempts';
-import { CODE_TOO_MANY, ENTER_CODE, ENTER_CODE_TITLE, PASSWORDS_DIFFER } from './messages';
+import { CODE_TOO_MANY, ENTER_CODE, ENTER_CODE_TITLE, PASSWORDS_DIFFER } from '../messages';
 import type { AuthParts } from './parts';
 import type { InputButton } from './prompter';
 
@@ -15,14 +15,19 @@ import type { InputButton } from './prompter';
 export async function signUp(parts: AuthParts): Promise<Session | undefined> {
   const { dialog, clients, pending, commands } = parts;
   const answers = (
-    await dialog.ask('Sign Up', [
-      { key: 'email', prompt: 'Your email address', placeholder: 'name@example.com', validate: checkEmail },
-      { key: 'name', prompt: 'Your name (optional)', placeholder: 'Ann Reader' },
-      dialog.newPassword('Choose a password'),
+    await dialog.ask(vscode.l10n.t('Sign Up'), [
+      {
+        key: 'email',
+        prompt: vscode.l10n.t('Your email address'),
+        placeholder: 'name@example.com',
+        validate: checkEmail,
+      },
+      { key: 'name', prompt: vscode.l10n.t('Your name (optional)'), placeholder: 'Ann Reader' },
+      dialog.newPassword(vscode.l10n.t('Choose a password')),
       // A different second password keeps the box open: type it again, or go Back to the first.
       {
         key: 'confirm',
-        prompt: 'Type the password again',
+        prompt: vscode.l10n.t('Type the password again'),
         password: true,
         validate: (v, a) => (v === a.password ? undefined : PASSWORDS_DIFFER),
       },
@@ -31,7 +36,7 @@ export async function signUp(parts: AuthParts): Promise<Session | undefined> {
   if (!answers) return undefined;
   const email = answers.email!;
   const [result] =
-    (await dialog.withProgress('Signing up…', async () =>
+    (await dialog.withProgress(vscode.l10n.t('Signing up…'), async () =>
       (await clients.current()).client.signUp(email, answers.password!, answers.name),
     )) ?? [];
   if (!result) return undefined;
@@ -57,7 +62,7 @@ export async function confirmSignUp(parts: AuthParts, email?: string): Promise<S
       await dialog.ask(ENTER_CODE, [
         {
           key: 'email',
-          prompt: 'Your email address',
+          prompt: vscode.l10n.t('Your email address'),
           placeholder: 'name@example.com',
           ...pending.emailValue(),
           validate: checkEmail,
@@ -77,20 +82,24 @@ export async function resendCode({ dialog, clients, pending }: AuthParts, email?
   const address =
     email ??
     (
-      await dialog.ask('Resend Code', [
-        { key: 'email', prompt: 'Your email address', ...pending.emailValue(), validate: checkEmail },
+      await dialog.ask(vscode.l10n.t('Resend Code'), [
+        { key: 'email', prompt: vscode.l10n.t('Your email address'), ...pending.emailValue(), validate: checkEmail },
       ])
     )?.answers.email;
   if (!address) return;
   const sent = await dialog.withProgress(
-    'Sending a new code…',
+    vscode.l10n.t('Sending a new code…'),
     async () => (await clients.current()).client.resendCode(address),
     address,
   );
   if (sent)
     await dialog.prompter.message(
       'info',
-      `A new code is on its way to ${notificationSafe(sent[0] ?? address)}. Enter it with "Storyteller: ${ENTER_CODE_TITLE}".`,
+      vscode.l10n.t(
+        'A new code is on its way to {0}. Enter it with "Storyteller: {1}".',
+        notificationSafe(sent[0] ?? address),
+        ENTER_CODE_TITLE,
+      ),
     );
 }
 
@@ -99,7 +108,7 @@ function offerCodeLater({ dialog, commands }: AuthParts, email: string): void {
   void dialog.prompter
     .message(
       'info',
-      `Your account is created. Enter the code later with "Storyteller: ${ENTER_CODE_TITLE}".`,
+      vscode.l10n.t('Your account is created. Enter the code later with "Storyteller: {0}".', ENTER_CODE_TITLE),
       'Enter Code',
       'Resend Code',
     )
@@ -122,12 +131,12 @@ async function enterCode(
   const resend: InputButton = {
     id: 'resend',
     icon: 'mail',
-    tooltip: 'Resend Code',
+    tooltip: vscode.l10n.t('Resend Code'),
     onPress: async () => {
       try {
         const sent = await (await clients.current()).client.resendCode(address);
         tries.reset();
-        return { message: `A new code is on its way to ${sent ?? address}. Type it here.` };
+        return { message: vscode.l10n.t('A new code is on its way to {0}. Type it here.', sent ?? address) };
       } catch (e) {
         log.warn(`Resending the code failed: ${toAuthError(e).code}`);
         return { message: toAuthError(e).message, error: true };
@@ -137,7 +146,7 @@ async function enterCode(
   await dialog.ask(ENTER_CODE, [
     {
       key: 'code',
-      prompt: `The 6-digit code from the email${destination ? ` sent to ${destination}` : ` sent to ${address}`}`,
+      prompt: vscode.l10n.t('The 6-digit code from the email sent to {0}', destination || address),
       placeholder: '123456',
       validate: checkCode,
       buttons: [resend],
@@ -158,7 +167,10 @@ function welcome({ dialog }: AuthParts, session: Session | undefined): Session |
     void dialog.prompter
       .message(
         'info',
-        `Welcome! You are signed in as ${notificationSafe(session.email)}. Write your first story with "Storyteller: New Story".`,
+        vscode.l10n.t(
+          'Welcome! You are signed in as {0}. Write your first story with "Storyteller: New Story".',
+          notificationSafe(session.email),
+        ),
         'New Story',
       )
       .then((picked) => (picked === 'New Story' ? vscode.commands.executeCommand(COMMANDS.newStory) : undefined));

@@ -110,23 +110,27 @@ async function readFile(uri: vscode.Uri): Promise<string> {
 async function promptForJson(): Promise<string | undefined> {
   type Source = vscode.QuickPickItem & { source: 'file' | 'paste' | 'editor' };
   const items: Source[] = [
-    { label: '$(json) Paste JSON…', detail: 'Paste the text that the AWS or SAM CLI printed.', source: 'paste' },
     {
-      label: '$(file) Pick a JSON File…',
-      detail: 'A file saved from describe-stacks or sam list stack-outputs.',
+      label: `$(json) ${vscode.l10n.t('Paste JSON…')}`,
+      detail: vscode.l10n.t('Paste the text that the AWS or SAM CLI printed.'),
+      source: 'paste',
+    },
+    {
+      label: `$(file) ${vscode.l10n.t('Pick a JSON File…')}`,
+      detail: vscode.l10n.t('A file saved from describe-stacks or sam list stack-outputs.'),
       source: 'file',
     },
   ];
   const editor = vscode.window.activeTextEditor;
   if (editor && editor.document.getText().trimStart().match(/^[[{]/)) {
     items.push({
-      label: '$(go-to-file) Use the Active Editor',
+      label: `$(go-to-file) ${vscode.l10n.t('Use the Active Editor')}`,
       detail: editor.document.uri.path.split('/').pop() ?? '',
       source: 'editor',
     });
   }
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'Configure from Stack Outputs',
+    title: vscode.l10n.t('Configure from Stack Outputs'),
     placeHolder:
       'Where is the output of `aws cloudformation describe-stacks` or `sam list stack-outputs --output json`?',
     ignoreFocusOut: true,
@@ -137,15 +141,15 @@ async function promptForJson(): Promise<string | undefined> {
   if (picked.source === 'file') {
     const [uri] =
       (await vscode.window.showOpenDialog({
-        title: 'Stack Outputs JSON',
+        title: vscode.l10n.t('Stack Outputs JSON'),
         canSelectMany: false,
         filters: { JSON: ['json'], 'All files': ['*'] },
       })) ?? [];
     return uri ? readFile(uri) : undefined;
   }
   return vscode.window.showInputBox({
-    title: 'Configure from Stack Outputs',
-    prompt: 'Paste the JSON output (it may span several lines).',
+    title: vscode.l10n.t('Configure from Stack Outputs'),
+    prompt: vscode.l10n.t('Paste the JSON output (it may span several lines).'),
     placeHolder: '{"Stacks": [{"Outputs": [...]}]}',
     ignoreFocusOut: true,
     // Validates as the user pastes, so a wrong paste is fixed in place.

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { SESSION_EXPIRED } from '../../core/auth/session';
 import type { SessionState } from '../../core/auth/session';
 import type { StorytellerConfig } from '../../core/config';
+import { notConfigured, notSignedIn } from '../../core/messages';
 import { HistoryStore, LEASE_MS } from '../../core/story/history';
 import { modelInfoFromId } from '../../core/story/models';
 import type { StoredStory } from '../../core/story/storyFile';
@@ -244,14 +245,9 @@ export class StoryController extends Disposable implements PanelHost {
   /** The story service for the current settings and user; the AWS SDK loads here, on first use. */
   private async storyService(): Promise<StoryService> {
     const config = this.config();
-    if (!config)
-      throw new PanelError(
-        'Storyteller is not configured. Run "Storyteller: Configure from Stack Outputs…" first.',
-        'notConfigured',
-        ['openSettings'],
-      );
+    if (!config) throw new PanelError(notConfigured(), 'notConfigured', ['openSettings']);
     const session = await this.auth.sessions.peek();
-    if (!session) throw new PanelError('Sign in to write stories.', 'notSignedIn', ['signIn']);
+    if (!session) throw new PanelError(notSignedIn(), 'notSignedIn', ['signIn']);
     // Hosts outside AWS are confirmed once each before the ID token or credentials go there (#12).
     await this.auth.approveEndpoints([
       config.endpoints.cognitoIdentity,

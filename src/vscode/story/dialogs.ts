@@ -16,7 +16,8 @@ export interface StoryDialogs {
 
 export const nativeDialogs: StoryDialogs = {
   async confirmDelete(title) {
-    return (await vscode.window.showWarningMessage(deleteQuestion(title), { modal: true }, 'Delete')) === 'Delete';
+    const remove = vscode.l10n.t('Delete');
+    return (await vscode.window.showWarningMessage(deleteQuestion(title), { modal: true }, remove)) === remove;
   },
   async pickEditor(editors, preferred) {
     const items = editors.map((editor) => ({
@@ -29,8 +30,8 @@ export const nativeDialogs: StoryDialogs = {
     }));
     if (preferred) items.sort((a, b) => Number(b.editor === preferred) - Number(a.editor === preferred));
     const picked = await vscode.window.showQuickPick(items, {
-      title: 'Insert the story into which editor?',
-      placeHolder: 'The story goes at the cursor (or replaces the selection).',
+      title: vscode.l10n.t('Insert the story into which editor?'),
+      placeHolder: vscode.l10n.t('The story goes at the cursor (or replaces the selection).'),
     });
     return picked?.editor;
   },

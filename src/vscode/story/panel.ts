@@ -83,6 +83,7 @@ export class StoryPanel extends Disposable {
       scriptUri: asset('story.js'),
       styleUri: asset('story.css'),
       title: 'Storyteller',
+      translations: vscode.l10n.bundle,
     });
     this._register(webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)));
     this._register(panel.onDidDispose(() => this.dispose()));

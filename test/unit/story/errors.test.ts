@@ -104,7 +104,7 @@ describe('story error messages', () => {
 
   it('not signed in → signIn; Cognito offline → retry, not sign-in', () => {
     const notSignedIn = toStoryError(
-      new AuthError('You are not signed in. Sign in first.', 'NotSignedIn', 'user', 'signIn'),
+      new AuthError('You are not signed in. Sign in to write stories.', 'NotSignedIn', 'user', 'signIn'),
     );
     assert.equal(notSignedIn.code, 'notSignedIn');
     assert.deepEqual(notSignedIn.actions, ['signIn']);

@@ -61,6 +61,21 @@ describe('story webview HTML', () => {
     assert.match(html, /<title>&lt;\/title&gt;&lt;script&gt;/);
   });
 
+  it('passes the host translations to the panel escaped, and nothing without them', () => {
+    assert.doesNotMatch(storyHtml(options), /data-l10n/);
+    const translations = { 'Sign in to write stories.': '"><script>alert(1)</script> Anmelden' };
+    const html = storyHtml({ ...options, translations });
+    assert.equal((html.match(/<script/g) ?? []).length, 1, 'no markup breaks out of the attribute');
+    const m = /<div id="app" class="app" data-l10n="([^"]*)"><\/div>/.exec(html);
+    assert.ok(m, 'the bundle is on #app');
+    const decoded = m[1]!
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>');
+    assert.deepEqual(JSON.parse(decoded.replace(/&amp;/g, '&')), translations);
+  });
+
   it('refuses a weak or malformed nonce and a cspSource that could extend the policy', () => {
     assert.throws(() => storyHtml({ ...options, nonce: 'abc' }), /nonce/);
     assert.throws(() => storyHtml({ ...options, nonce: `${'a'.repeat(20)}' 'unsafe-inline` }), /nonce/);

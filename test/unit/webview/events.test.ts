@@ -8,7 +8,7 @@ import { EMPTY_DRAFT } from '../../../src/core/story/protocol/webviewState';
 import type { AuthState, HistoryItem, ModelInfo, StoryRecord } from '../../../src/core/story/protocol/wire';
 import { reduce, storyCleared, storyShown } from '../../../webview/story/events';
 import type { Effect } from '../../../webview/story/events';
-import { ELSEWHERE_STATUS } from '../../../webview/story/format';
+import { elsewhereStatus } from '../../../webview/story/format';
 import { initialState } from '../../../webview/story/state';
 import type { PanelState, Shown } from '../../../webview/story/state';
 
@@ -232,7 +232,7 @@ describe('story webview events: history, opened stories and restore', () => {
 
     const writing = record({ status: 'streaming', elsewhere: true, title: '' });
     const elsewhere = storyShown(aliceState(), writing, false);
-    assert.equal(elsewhere.state.status, ELSEWHERE_STATUS);
+    assert.equal(elsewhere.state.status, elsewhereStatus());
     assert.equal(elsewhere.state.shown?.title, 'A lighthouse keeper befriends a storm', 'untitled: from the premise');
     assert.deepEqual(elsewhere.effects[1], { kind: 'busy', busy: false }, 'not busy here');
     const finished = storyShown(elsewhere.state, record({ title: '' }), false);

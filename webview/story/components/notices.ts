@@ -1,8 +1,9 @@
 // The header (who is signed in, today's usage) and the notice under it that says what to do
 // when the panel cannot write stories (signed out, session expired, offline, not configured).
+import * as l10n from '@vscode/l10n';
 import type { AuthState } from '../../../src/core/story/protocol/wire';
 import type { Actions } from '../actions';
-import { authLine, usageLine } from '../format';
+import { authLine, authNotice, usageLine } from '../format';
 import type { PanelState } from '../state';
 import { button, h } from './dom';
 
@@ -27,25 +28,21 @@ export class Notices {
   }
 
   private renderNotice(auth: AuthState): void {
-    const signIn = (): HTMLElement => button('Sign in', { id: 'notice-sign-in' }, () => this.actions.signIn());
+    const signIn = (): HTMLElement => button(l10n.t('Sign in'), { id: 'notice-sign-in' }, () => this.actions.signIn());
+    const text = authNotice(auth.kind);
     switch (auth.kind) {
       case 'signedIn':
         this.notice.hidden = true;
         this.notice.replaceChildren();
         return;
       case 'signedOut':
-        return this.show(auth, 'Sign in to write stories.', signIn());
       case 'sessionExpired':
-        return this.show(auth, 'Your session has expired. Sign in again to keep writing.', signIn());
+        return this.show(auth, text, signIn());
       case 'offline':
-        return this.show(auth, "You're offline. Storyteller reconnects by itself; your draft and history are kept.");
+        return this.show(auth, text);
       case 'unconfigured': {
-        const settings = button('Open settings', { id: 'notice-settings' }, () => this.actions.openSettings());
-        return this.show(
-          auth,
-          'Storyteller is not configured yet: set your Cognito and Bedrock settings first.',
-          settings,
-        );
+        const settings = button(l10n.t('Open settings'), { id: 'notice-settings' }, () => this.actions.openSettings());
+        return this.show(auth, text, settings);
       }
     }
   }
