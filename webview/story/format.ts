@@ -80,18 +80,14 @@ export function storyMeta(s: PanelState, shown: Shown): string {
   return parts.join(' · ');
 }
 
-export function startedStatus(kind: HostEvents['story.started']['kind']): string {
-  switch (kind) {
-    case 'new':
-      return l10n.t('Writing the story…');
-    case 'continue':
-      return l10n.t('Continuing the story…');
-    case 'regenerate':
-      return l10n.t('Writing the story again…');
-    case 'refine':
-      return l10n.t('Refining the story…');
-  }
-}
+const STARTED_STATUS: Record<HostEvents['story.started']['kind'], () => string> = {
+  new: () => l10n.t('Writing the story…'),
+  continue: () => l10n.t('Continuing the story…'),
+  regenerate: () => l10n.t('Writing the story again…'),
+  refine: () => l10n.t('Refining the story…'),
+};
+
+export const startedStatus = (kind: HostEvents['story.started']['kind']): string => STARTED_STATUS[kind]();
 
 export function endedStatus(status: 'done' | 'stopped', stopReason: string): string {
   if (status === 'stopped') return l10n.t('Stopped. The text so far is kept.');
