@@ -50,21 +50,16 @@ export function authLine(auth: AuthState | undefined): string {
   }
 }
 
+const AUTH_NOTICES: Record<AuthState['kind'], () => string> = {
+  signedIn: () => '',
+  signedOut: () => l10n.t('Sign in to write stories.'),
+  sessionExpired: () => l10n.t('Your session has expired. Sign in again to keep writing.'),
+  offline: () => l10n.t("You're offline. Storyteller reconnects by itself; your draft and history are kept."),
+  unconfigured: () => l10n.t('Storyteller is not configured yet: set your Cognito and Bedrock settings first.'),
+};
+
 /** What to do when the panel cannot write stories; nothing while signed in. */
-export function authNotice(kind: AuthState['kind']): string {
-  switch (kind) {
-    case 'signedIn':
-      return '';
-    case 'signedOut':
-      return l10n.t('Sign in to write stories.');
-    case 'sessionExpired':
-      return l10n.t('Your session has expired. Sign in again to keep writing.');
-    case 'offline':
-      return l10n.t("You're offline. Storyteller reconnects by itself; your draft and history are kept.");
-    case 'unconfigured':
-      return l10n.t('Storyteller is not configured yet: set your Cognito and Bedrock settings first.');
-  }
-}
+export const authNotice = (kind: AuthState['kind']): string => AUTH_NOTICES[kind]();
 
 export function usageLine(u: HostEvents['usage.today'] | undefined): string {
   if (!u) return '';
