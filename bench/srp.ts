@@ -67,8 +67,8 @@ function authFor(info: EmulatorInfo, authFlow: AuthFlow): CognitoAuth {
 
 async function newUser(info: EmulatorInfo, auth: CognitoAuth): Promise<string> {
   const email = `bench.srp.${process.pid}.${Date.now().toString(36)}@example.com`;
-  const up = await auth.signUp(email, PASSWORD);
-  if (!up.confirmed) {
+  const signedUp = await auth.signUp(email, PASSWORD);
+  if (!signedUp.confirmed) {
     const res = await fetch(`${info.outbox}?to=${encodeURIComponent(email)}`);
     const code = ((await res.json()) as OutboxMessage[]).filter((m) => m.kind === 'confirmation').pop()?.code;
     if (!code) throw new Error(`no confirmation code for ${email}`);

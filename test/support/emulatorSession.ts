@@ -26,8 +26,8 @@ export async function signedIn(
   auth: CognitoAuth,
 ): Promise<{ sessions: SessionManager; session: Session; store: MemoryStore }> {
   const email = uniqueEmail('writer');
-  const up = await auth.signUp(email, PASSWORD);
-  if (!up.confirmed) {
+  const signedUp = await auth.signUp(email, PASSWORD);
+  if (!signedUp.confirmed) {
     const code = emu
       .outboxMessages(email)
       .filter((m) => m.kind === 'confirmation')
