@@ -92,6 +92,8 @@ async function main(): Promise<void> {
     `  user pool ${info.userPoolId}, app client ${info.clientId}${info.clientSecret ? ' (with secret)' : ''}, identity pool ${info.identityPoolId}`,
   );
   console.log(`  outbox ${info.outbox}; faults and counters under ${emulator.endpoints.cognitoIdp}/_emulator/`);
+  if (info.storyGatewayUrl)
+    console.log(`  budget mode: story gateway at ${info.storyGatewayUrl} (SigV4, service lambda)`);
   console.log('  The story engine is local: no model is called. Ctrl+C stops.');
   let stopping = false;
   const shutdown = (signal: string): void => {

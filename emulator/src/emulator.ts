@@ -181,7 +181,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const bedrock: BedrockDeps = { region: config.region, accountId: config.accountId, faults, stories };
 
   // Budget mode: the story gateway's function URL, its role's credentials, and DynamoDB.
-  const dynamo = config.tables.length > 0 ? await DynamoDb.start(config.tables, config.region) : undefined;
+  const dynamo = config.tables.length > 0 ? await DynamoDb.start(config.tables) : undefined;
   const functionCredentials = new Map<string, IssuedCredentials>();
   let base = '';
   const lambda: LambdaDeps = {

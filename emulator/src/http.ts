@@ -49,7 +49,9 @@ function replayingStream(socket: Socket, first: Buffer): Duplex {
   socket.on('data', (d: Buffer) => {
     if (!stream.push(d)) socket.pause();
   });
-  socket.on('end', () => stream.push(null));
+  // An HTTP/2 peer does not half-close: its end is its going away (a killed Lambda environment).
+  // Ending the stream would start a shutdown that the session's next write asserts on; destroy it.
+  socket.on('end', () => stream.destroy());
   socket.on('close', () => {
     for (const finish of [...unfinished]) finish();
     stream.destroy();

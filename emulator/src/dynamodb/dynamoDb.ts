@@ -3,7 +3,7 @@
 // Calls reach it through the emulator's port (X-Amz-Target DynamoDB_20120810.*), so the router
 // counts them and its faults apply (ProvisionedThroughputExceededException, latency).
 // Not emulated: TTL deletion (dynalite has no UpdateTimeToLive) and signature checks.
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { CreateTableInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,29 +30,36 @@ export class DynamoDb implements ProxiedService {
     private readonly base: string,
   ) {}
 
-  static async start(tables: TableConfig[], region: string): Promise<DynamoDb> {
+  static async start(tables: TableConfig[]): Promise<DynamoDb> {
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((done, fail) => {
       server.once('error', fail);
       server.listen(0, '127.0.0.1', () => done());
     });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const client = new DynamoDBClient({
-      region,
-      endpoint: base,
-      credentials: { accessKeyId: 'AKIDLOCALEMULATOR000', secretAccessKey: 'local' },
-    });
+    // Plain awsJson1.0 calls: an SDK client here would only add its start-up warnings to the log.
     for (const t of tables) {
-      await client.send(
-        new CreateTableCommand({
-          TableName: t.name,
-          AttributeDefinitions: t.attributeDefinitions,
-          KeySchema: t.keySchema,
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
+      const input: CreateTableInput = {
+        TableName: t.name,
+        AttributeDefinitions: t.attributeDefinitions,
+        KeySchema: t.keySchema,
+        BillingMode: 'PAY_PER_REQUEST',
+      };
+      const res = await fetch(`${base}/`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `${DYNAMODB_TARGET_PREFIX}.CreateTable`,
+          // dynalite wants a signature to be present; it does not check it.
+          authorization:
+            'AWS4-HMAC-SHA256 Credential=AKIDLOCALEMULATOR000/20260101/us-east-1/dynamodb/aws4_request, ' +
+            'SignedHeaders=host;x-amz-date, Signature=0000',
+          'x-amz-date': '20260101T000000Z',
+        },
+        body: JSON.stringify(input),
+      });
+      if (!res.ok) throw new Error(`Cannot create table ${t.name}: ${await res.text()}`);
     }
-    client.destroy();
     return new DynamoDb(server, base);
   }
 
