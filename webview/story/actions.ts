@@ -115,7 +115,7 @@ export class Actions {
     void this.call('openLink', { url });
   }
 
-  runErrorAction(action: PanelAction, storyId: string | undefined): void {
+  takePanelAction(action: PanelAction, storyId: string | undefined): void {
     const s = this.store.state;
     switch (action) {
       case 'retry':

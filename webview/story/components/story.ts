@@ -181,7 +181,7 @@ export class StoryPart {
     const { actions, storyId } = error;
     const buttons = actions.map((a) =>
       button(ERROR_LABELS[a], { 'data-action': a, secondary: a !== actions[0] }, () =>
-        this.actions.runErrorAction(a, storyId),
+        this.actions.takePanelAction(a, storyId),
       ),
     );
     const toolbar = buttons.length ? [h('div', { class: 'toolbar' }, ...buttons)] : [];
