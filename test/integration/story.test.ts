@@ -324,6 +324,7 @@ describe('Story panel in VS Code', function () {
       assert.deepEqual(r.ok ? 'opened' : r.error.message, 'That story is no longer in the history.');
     } finally {
       testing.story.useDialogs(undefined);
+      await discardUntitled();
     }
   });
 
@@ -524,3 +525,14 @@ describe('Story panel in VS Code', function () {
     });
   });
 });
+
+/**
+ * Reverts and closes the untitled documents a test made (the export's Markdown editor, the
+ * insert target), so the next "close all editors" does not stop at a save-changes dialog.
+ */
+async function discardUntitled(): Promise<void> {
+  for (const document of vscode.workspace.textDocuments.filter((d) => d.isUntitled && d.isDirty)) {
+    await vscode.window.showTextDocument(document, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+}
