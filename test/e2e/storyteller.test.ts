@@ -678,8 +678,13 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
         'the hostile story to leave the history',
         async () => (await frame.locator('#history-list li').count()) === 3,
       );
-      // The status line now says what this action did, and nothing of an earlier one.
-      assert.match((await frame.locator('#story-status').innerText()).trim(), /^Deleted “The <script>/);
+      // The status line now says what this action did, and nothing of an earlier one. The list
+      // may update a moment before Delete's answer comes back and the line is written.
+      const status = await until('the status line to say what Delete did', async () => {
+        const line = (await frame.locator('#story-status').innerText()).trim();
+        return line ? line : undefined;
+      });
+      assert.match(status, /^Deleted “The <script>/);
       assert.deepEqual([...new Set(hits)], ['/pwned?anchor'], 'still nothing else fetched');
     } finally {
       await streamRate(DEMO_STREAM_RATE);
