@@ -102,9 +102,11 @@ function warn(log: Log, problems: readonly ConfigProblem[]): void {
   for (const problem of problems) log.warn(problem.message);
   const [first] = problems;
   if (!first) return;
-  const more = problems.length > 1 ? ` (${problems.length - 1} more in the log)` : '';
-  void vscode.window.showWarningMessage(`${first.message}${more}`, 'Open Setting', 'Show Log').then((action) => {
-    if (action === 'Open Setting') void vscode.commands.executeCommand('workbench.action.openSettings', first.setting);
-    if (action === 'Show Log') log.show();
+  const more = problems.length > 1 ? vscode.l10n.t(' ({0} more in the log)', problems.length - 1) : '';
+  const openSetting = vscode.l10n.t('Open Setting');
+  const showLog = vscode.l10n.t('Show Log');
+  void vscode.window.showWarningMessage(`${first.message}${more}`, openSetting, showLog).then((action) => {
+    if (action === openSetting) void vscode.commands.executeCommand('workbench.action.openSettings', first.setting);
+    if (action === showLog) log.show();
   });
 }

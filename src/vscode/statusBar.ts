@@ -19,7 +19,7 @@ export class AccountStatusBar extends Disposable {
     private readonly settings: Settings,
   ) {
     super();
-    this.item.name = 'Bedrock Storyteller Account';
+    this.item.name = vscode.l10n.t('Bedrock Storyteller Account');
     this._register(auth.onDidChange((state) => this.render(state)));
     this._register(settings.onDidChange(() => this.render(auth.sessions.current)));
     // A keyring that is still locked fails the first read: render anyway, and read again when
@@ -58,21 +58,26 @@ export class AccountStatusBar extends Disposable {
       case 'signedIn':
         this.set(
           `$(account) ${state.session.email}`,
-          `Signed in to Amazon Cognito as ${state.session.email}`,
+          vscode.l10n.t('Signed in to Amazon Cognito as {0}', state.session.email),
           COMMANDS.accountActions,
         );
         break;
       case 'offline':
         this.set(
           `$(cloud-offline) ${state.session.email}`,
-          `Offline: ${state.error.message} Retrying by itself.`,
+          vscode.l10n.t('Offline: {0} Retrying by itself.', state.error.message),
           COMMANDS.accountActions,
         );
         break;
       case 'signedOut':
         if (state.reason === SESSION_EXPIRED)
-          this.set('$(warning) Session expired — sign in again', SESSION_EXPIRED, COMMANDS.signIn);
-        else this.set('$(sign-in) Sign in', state.reason ?? 'Sign in to Bedrock Storyteller', COMMANDS.signIn);
+          this.set(`$(warning) ${vscode.l10n.t('Session expired — sign in again')}`, SESSION_EXPIRED, COMMANDS.signIn);
+        else
+          this.set(
+            `$(sign-in) ${vscode.l10n.t('Sign in')}`,
+            state.reason ?? vscode.l10n.t('Sign in to Bedrock Storyteller'),
+            COMMANDS.signIn,
+          );
     }
     this.item.show();
   }

@@ -55,9 +55,15 @@ export async function configureFromStack(
   if (fromArgs) {
     const { region, userPoolId, clientId, identityPoolId } = parsed.settings;
     const yes = await confirm(
-      'Use these Storyteller settings from stack outputs?',
-      `Your user settings will use region ${region}, user pool ${userPoolId}, app client ${clientId} and identity pool ${identityPoolId}. Your sign-in will go to this user pool. Choose Use Settings only if you expected this.`,
-      'Use Settings',
+      vscode.l10n.t('Use these Storyteller settings from stack outputs?'),
+      vscode.l10n.t(
+        'Your user settings will use region {0}, user pool {1}, app client {2} and identity pool {3}. Your sign-in will go to this user pool. Choose Use Settings only if you expected this.',
+        region,
+        userPoolId,
+        clientId,
+        identityPoolId,
+      ),
+      vscode.l10n.t('Use Settings'),
     );
     if (!yes) {
       log.info('Configure from stack outputs: not confirmed; nothing was changed.');
@@ -69,14 +75,24 @@ export async function configureFromStack(
   try {
     await writeAll(parsed.settings, target);
   } catch (e) {
-    const message = `Could not save the settings, so nothing was changed: ${e instanceof Error ? e.message : String(e)}`;
+    const message = vscode.l10n.t(
+      'Could not save the settings, so nothing was changed: {0}',
+      e instanceof Error ? e.message : String(e),
+    );
     log.error('Configure from stack outputs failed', e);
     void vscode.window.showErrorMessage(message);
     return { ok: false, message };
   }
 
-  const from = parsed.stackName ? ` from stack "${notificationSafe(parsed.stackName)}"` : '';
-  const message = `Storyteller now uses user pool ${parsed.settings.userPoolId} in ${parsed.settings.region}${from} (User settings).`;
+  const { userPoolId, region } = parsed.settings;
+  const message = parsed.stackName
+    ? vscode.l10n.t(
+        'Storyteller now uses user pool {0} in {1} from stack "{2}" (User settings).',
+        userPoolId,
+        region,
+        notificationSafe(parsed.stackName),
+      )
+    : vscode.l10n.t('Storyteller now uses user pool {0} in {1} (User settings).', userPoolId, region);
   log.info(message);
   void vscode.window.showInformationMessage(message);
   return { ok: true, message };
@@ -131,8 +147,9 @@ async function promptForJson(): Promise<string | undefined> {
   }
   const picked = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('Configure from Stack Outputs'),
-    placeHolder:
+    placeHolder: vscode.l10n.t(
       'Where is the output of `aws cloudformation describe-stacks` or `sam list stack-outputs --output json`?',
+    ),
     ignoreFocusOut: true,
   });
   if (!picked) return undefined;

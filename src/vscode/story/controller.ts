@@ -164,7 +164,7 @@ export class StoryController extends Disposable implements PanelHost {
   ): Promise<{ storyId: string }> {
     if (this.streaming)
       throw new PanelError(
-        'A story is already being written in this panel. Stop it first, or wait until it ends.',
+        vscode.l10n.t('A story is already being written in this panel. Stop it first, or wait until it ends.'),
         'busy',
       );
     this.streaming = true;

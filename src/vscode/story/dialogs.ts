@@ -25,7 +25,11 @@ export const nativeDialogs: StoryDialogs = {
         ? editor.document.uri.path
         : vscode.workspace.asRelativePath(editor.document.uri),
       description:
-        editor === preferred ? 'where you were' : editor.viewColumn !== undefined ? `column ${editor.viewColumn}` : '',
+        editor === preferred
+          ? vscode.l10n.t('where you were')
+          : editor.viewColumn !== undefined
+            ? vscode.l10n.t('column {0}', editor.viewColumn)
+            : '',
       editor,
     }));
     if (preferred) items.sort((a, b) => Number(b.editor === preferred) - Number(a.editor === preferred));
@@ -43,7 +47,7 @@ export const nativeDialogs: StoryDialogs = {
     return vscode.window.showSaveDialog({
       ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, suggestedName) } : {}),
       filters: { Markdown: ['md'] },
-      saveLabel: 'Save Story',
+      saveLabel: vscode.l10n.t('Save Story'),
     });
   },
 };

@@ -56,7 +56,9 @@ async function insert(text: string, { dialogs, log, lastEditor }: ExportContext)
     );
     if (visible.length === 0) {
       throw new PanelError(
-        'No text editor is open to insert into. Open the file beside this panel, put the cursor where the story should go, then choose Insert again.',
+        vscode.l10n.t(
+          'No text editor is open to insert into. Open the file beside this panel, put the cursor where the story should go, then choose Insert again.',
+        ),
         'noEditor',
       );
     }
@@ -64,7 +66,7 @@ async function insert(text: string, { dialogs, log, lastEditor }: ExportContext)
     editor = await dialogs.pickEditor(visible, preferred);
     if (!editor) return false;
   }
-  if (editor.document.isClosed) throw new PanelError(CLOSED_EDITOR, 'noEditor');
+  if (editor.document.isClosed) throw new PanelError(closedEditor(), 'noEditor');
   const target = editor;
   let ok: boolean;
   try {
@@ -72,17 +74,18 @@ async function insert(text: string, { dialogs, log, lastEditor }: ExportContext)
   } catch (e) {
     // VS Code throws "TextEditor#edit not possible on closed editors" when it went away meanwhile.
     log.warn(`Insert failed: ${(e as Error).message}`);
-    throw new PanelError(CLOSED_EDITOR, 'noEditor');
+    throw new PanelError(closedEditor(), 'noEditor');
   }
   if (!ok)
     throw new PanelError(
-      'The editor did not accept the text; it may be read-only. Pick another editor, or use Copy.',
+      vscode.l10n.t('The editor did not accept the text; it may be read-only. Pick another editor, or use Copy.'),
       'noEditor',
     );
   return true;
 }
 
-const CLOSED_EDITOR = 'That editor was closed before the story could go in. Open the file again, then choose Insert.';
+const closedEditor = (): string =>
+  vscode.l10n.t('That editor was closed before the story could go in. Open the file again, then choose Insert.');
 
 /**
  * The heading of an export: the premise's whole first sentence, not the list's shortened title

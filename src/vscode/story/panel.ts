@@ -36,7 +36,7 @@ export class StoryPanel extends Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       STORY_VIEW_TYPE,
-      'Storyteller',
+      vscode.l10n.t('Storyteller'),
       vscode.ViewColumn.Active,
       StoryPanel.options(extensionUri),
     );
@@ -82,7 +82,7 @@ export class StoryPanel extends Disposable {
       nonce: makeNonce(),
       scriptUri: asset('story.js'),
       styleUri: asset('story.css'),
-      title: 'Storyteller',
+      title: vscode.l10n.t('Storyteller'),
       translations: vscode.l10n.bundle,
     });
     this._register(webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)));
