@@ -4,6 +4,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Action } from '../actions';
 import { notificationSafe } from '../notificationText';
+import { isNetworkError } from '../networkError';
 
 export type Severity =
   /** Worth retrying later: offline, throttled, 5xx. Never a reason to sign out. */
@@ -143,18 +144,6 @@ export function isAuthError(error: unknown): error is AuthError {
   );
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 /** Turns anything a Cognito call can throw into an AuthError. */
 export function toAuthError(error: unknown): AuthError {
   if (isAuthError(error)) return error;
@@ -194,15 +183,6 @@ export function toAuthError(error: unknown): AuthError {
     notificationSafe(l10n.t('Cognito refused the request ({0}): {1}', name, awsMessage)),
     name,
     'user',
-  );
-}
-
-function isNetworkError(e: { code?: string; name?: string; cause?: { code?: string } }): boolean {
-  return (
-    NETWORK_CODES.has(e.code ?? '') ||
-    NETWORK_CODES.has(e.cause?.code ?? '') ||
-    e.name === 'TimeoutError' ||
-    e.name === 'FetchError'
   );
 }
 

@@ -7,6 +7,7 @@
 import * as l10n from '@vscode/l10n';
 import { notSignedIn } from '../messages';
 import type { PanelAction } from './protocol/wire';
+import { isNetworkError } from '../networkError';
 
 /** Serialisable: what the UI and the history file get. */
 export interface StoryErrorInfo {
@@ -56,23 +57,6 @@ export interface ErrorContext {
   readonly endpoint?: string;
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'ECONNABORTED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ERR_HTTP2_STREAM_ERROR',
-  'ERR_HTTP2_SESSION_ERROR',
-  'ERR_HTTP2_GOAWAY_SESSION',
-  'ERR_STREAM_PREMATURE_CLOSE',
-]);
-
 /** Bedrock refusing the signature or the session: worth one fresh set of credentials. */
 const CREDENTIAL_ERRORS = new Set([
   'ExpiredTokenException',
@@ -116,15 +100,6 @@ export function isCredentialError(error: unknown): boolean {
 export function isAbort(error: unknown): boolean {
   const name = errorName(error);
   return name === 'AbortError' || (error as ErrorLike | null)?.code === 'ABORT_ERR';
-}
-
-export function isNetworkError(error: unknown): boolean {
-  let e = error as ErrorLike | null | undefined;
-  for (let depth = 0; e && depth < 4; depth++) {
-    if (NETWORK_CODES.has(e.code ?? '') || e.name === 'TimeoutError' || e.name === 'FetchError') return true;
-    e = e.cause as ErrorLike | undefined;
-  }
-  return false;
 }
 
 /** What a rule sees of the failure. */
