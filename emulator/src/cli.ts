@@ -94,6 +94,10 @@ async function main(): Promise<void> {
   console.log(`  outbox ${info.outbox}; faults and counters under ${emulator.endpoints.cognitoIdp}/_emulator/`);
   if (info.storyGatewayUrl)
     console.log(`  budget mode: story gateway at ${info.storyGatewayUrl} (SigV4, service lambda)`);
+  if (info.hostedUiDomain)
+    console.log(
+      `  managed login (hosted UI) at ${info.hostedUiDomain}/oauth2/authorize, local Login with Amazon and Google where configured`,
+    );
   console.log('  The story engine is local: no model is called. Ctrl+C stops.');
   let stopping = false;
   const shutdown = (signal: string): void => {

@@ -33,6 +33,9 @@ import { StateStore } from './state';
 import { loadStack } from './template';
 import { TokenSigner, newSigningKey } from './tokens';
 import { LambdaRunner } from './triggers';
+import { discoveryDocument } from './managed-login/discovery';
+import { ManagedLogin, managedLoginConfig } from './managed-login/managedLogin';
+import { managedLoginPages } from './managed-login/routes';
 
 export interface EmulatorOptions {
   /** 0 (the default here) picks a free port; the CLI defaults to 4566. */
@@ -64,6 +67,8 @@ export interface EmulatorInfo {
   outbox: string;
   /** The story gateway's function URL (budget mode: DailyTokensPerUser > 0), or null. */
   storyGatewayUrl: string | null;
+  /** Managed login's origin (the hosted domain) when the template gives the pool a domain, or null. */
+  hostedUiDomain: string | null;
 }
 
 export interface RunningEmulator extends EmulatorInfo {
@@ -169,6 +174,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     now,
     triggers: preSignUp ? { PreSignUp: preSignUp } : {},
   }));
+  const mlConfig = managedLoginConfig(stack, config.clients);
+  const managedLogin = mlConfig ? new ManagedLogin(userPool, mlConfig) : undefined;
   const identityPool = (pools.identity = new IdentityPool({
     config: config.identityPool,
     region: config.region,
@@ -249,13 +256,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ],
     ...(dynamo ? { proxies: [dynamo] } : {}),
     issuedKey: (id) => identityPool.credentials.get(id) ?? functionCredentials.get(id),
-    documents: new Map([[`/${config.userPool.id}/.well-known/jwks.json`, () => signer.jwks()]]),
+    documents: new Map<string, () => unknown>([
+      [`/${config.userPool.id}/.well-known/jwks.json`, () => signer.jwks()],
+      ...(managedLogin
+        ? [
+            [
+              `/${config.userPool.id}/.well-known/openid-configuration`,
+              () => discoveryDocument(managedLogin, userPool.issuer, config.userPool.id),
+            ] as const,
+          ]
+        : []),
+    ]),
+    ...(managedLogin ? { pages: managedLoginPages(managedLogin) } : {}),
     admin: adminApi({ outbox, faults, stories, clients: config.clients, info: () => info }),
     ...(options.verbose ? { log } : {}),
   });
 
   const server = await listen(options.port ?? 0, handler, () => new Date(faults.now()).toUTCString(), BODY_LIMITS);
   base = `http://127.0.0.1:${server.port}`;
+  if (managedLogin) managedLogin.base = base;
   const gateway = config.functionUrls.find((u) => u.logicalId === 'StoryGatewayUrl') ?? config.functionUrls[0] ?? null;
   const primary = config.clients.find((c) => c.id === config.primaryClientId);
   info = {
@@ -267,6 +286,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     endpoints: { cognitoIdp: base, cognitoIdentity: base, bedrockRuntime: base, bedrock: base },
     outbox: `${base}/_emulator/outbox`,
     storyGatewayUrl: gateway ? `${base}${FUNCTION_URL_PREFIX}${gateway.urlId}/` : null,
+    hostedUiDomain: managedLogin ? base : null,
   };
   state.flush();
   return {

@@ -48,6 +48,8 @@ export interface RouterOptions {
   /** GET routes outside the AWS APIs (JWKS), by exact path. */
   documents: Map<string, () => unknown>;
   admin(req: EmuRequest, reply: Reply): Promise<void>;
+  /** Managed login's pages and OAuth endpoints (#15); false when the path is not theirs. */
+  pages?: (req: EmuRequest, reply: Reply) => Promise<boolean>;
   log?: (line: string) => void;
 }
 
@@ -169,6 +171,7 @@ export function router(o: RouterOptions): Handler {
     if (req.path.startsWith('/_emulator/')) return o.admin(req, reply);
     const document = req.method === 'GET' ? o.documents.get(req.path) : undefined;
     if (document) return reply.send(200, { 'content-type': 'application/json' }, JSON.stringify(document()));
+    if (o.pages && (await o.pages(req, reply))) return;
     const target = req.headers['x-amz-target'] ?? '';
     if (req.method === 'POST' && prefixes.has(target.split('.')[0] ?? '')) return awsJson(req, reply, target);
     const proxy = req.method === 'POST' ? o.proxies?.find((p) => p.targetPrefix === target.split('.')[0]) : undefined;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { SrpVerifier } from './srp';
 import type { SigningKey } from './tokens';
 
-export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED';
+export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED' | 'EXTERNAL_PROVIDER';
 
 export interface PendingCode {
   code: string;
@@ -39,6 +39,8 @@ export interface RefreshRecord {
   authTime: number;
   expires: number;
   revoked: boolean;
+  /** OAuth scopes granted through managed login; absent for the API's sign-in. */
+  scopes?: string[];
 }
 
 export interface PersistentState {

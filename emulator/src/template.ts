@@ -86,6 +86,9 @@ function physicalIdFor(
       return stableChars(seed, LOWER_ALNUM, 26);
     case 'AWS::Cognito::IdentityPool':
       return `${stack.region}:${stableUuid(seed)}`;
+    // Ref gives the provider's name (LoginWithAmazon, Google, ...).
+    case 'AWS::Cognito::UserPoolIdentityProvider':
+      return typeof props.ProviderName === 'string' ? props.ProviderName : logicalId;
     case 'AWS::Cognito::UserPoolDomain':
       return typeof props.Domain === 'string' ? props.Domain : stableChars(seed, LOWER_ALNUM, 12);
     case 'AWS::IAM::Role':

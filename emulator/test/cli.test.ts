@@ -36,6 +36,7 @@ describe('npm run local (emulator/src/cli.ts)', () => {
         'clientId',
         'clientSecret',
         'endpoints',
+        'hostedUiDomain',
         'identityPoolId',
         'outbox',
         'region',
@@ -44,6 +45,8 @@ describe('npm run local (emulator/src/cli.ts)', () => {
       ]);
       // Direct mode (DailyTokensPerUser=0): no gateway.
       assert.equal(info['storyGatewayUrl'], null);
+      // No HostedUiDomainPrefix: no managed login (#15).
+      assert.equal(info['hostedUiDomain'], null);
       assert.deepEqual(Object.keys(info.endpoints).sort(), [
         'bedrock',
         'bedrockRuntime',

@@ -319,7 +319,7 @@ export class UserPool {
   // ---- triggers ------------------------------------------------------------------------------
 
   async runPreSignUp(
-    source: 'PreSignUp_SignUp' | 'PreSignUp_AdminCreateUser',
+    source: 'PreSignUp_SignUp' | 'PreSignUp_AdminCreateUser' | 'PreSignUp_ExternalProvider',
     username: string,
     clientId: string | null,
     attributes: Record<string, string>,
@@ -351,8 +351,11 @@ export class UserPool {
 
   // ---- sign-in: after the password, challenges, tokens ----------------------------------------
 
-  /** The password was right: user status, then MFA, then tokens. */
-  afterPassword(client: ClientConfig, user: User): InitiateAuthResult {
+  /**
+   * The password was right: user status, then MFA, then tokens. Managed login passes `signedIn`,
+   * which replaces the tokens (it hands out an authorization code instead).
+   */
+  afterPassword(client: ClientConfig, user: User, signedIn?: (user: User) => InitiateAuthResult): InitiateAuthResult {
     user.failedSignIns = 0;
     if (!user.enabled) throw new AwsError('NotAuthorizedException', 'User is disabled.');
     if (user.status === 'UNCONFIRMED') throw new AwsError('UserNotConfirmedException', 'User is not confirmed.');
@@ -372,10 +375,10 @@ export class UserPool {
         userAttributes: JSON.stringify(visible),
       });
     }
-    return this.mfaOrTokens(client, user);
+    return this.mfaOrTokens(client, user, signedIn);
   }
 
-  mfaOrTokens(client: ClientConfig, user: User): InitiateAuthResult {
+  mfaOrTokens(client: ClientConfig, user: User, signedIn?: (user: User) => InitiateAuthResult): InitiateAuthResult {
     const mfa = this.d.config.mfaConfiguration;
     if (mfa !== 'OFF' && user.totpSecret && user.totpEnabled) {
       return this.challenge('SOFTWARE_TOKEN_MFA', client, user, { USER_ID_FOR_SRP: user.username });
@@ -387,6 +390,7 @@ export class UserPool {
       });
     }
     this.d.state.changed();
+    if (signedIn) return signedIn(user);
     return { ChallengeParameters: {}, AuthenticationResult: this.issueTokens(client, user, null) };
   }
 
@@ -407,7 +411,13 @@ export class UserPool {
     return { ChallengeName: name, Session: session, ChallengeParameters: parameters };
   }
 
-  issueTokens(client: ClientConfig, user: User, existing: RefreshRecord | null): Wire<AuthenticationResultType> {
+  /** `oauth`: managed login's scopes (kept with the refresh token) and the authorize request's nonce. */
+  issueTokens(
+    client: ClientConfig,
+    user: User,
+    existing: RefreshRecord | null,
+    oauth?: { scopes: string[]; nonce?: string | undefined },
+  ): Wire<AuthenticationResultType> {
     const now = Math.floor(this.d.now() / 1000);
     let record = existing;
     if (!record) {
@@ -420,6 +430,7 @@ export class UserPool {
         authTime: now,
         expires: (now + client.refreshTokenSeconds) * 1000,
         revoked: false,
+        ...(oauth ? { scopes: oauth.scopes } : {}),
       };
       this.refreshTokens[token] = record;
     }
@@ -439,16 +450,18 @@ export class UserPool {
       token_use: 'id',
       exp: now + client.idTokenSeconds,
       jti: randomUUID(),
+      ...(oauth?.nonce ? { nonce: oauth.nonce } : {}),
     };
     for (const [k, v] of Object.entries(user.attributes)) {
       if (k === 'sub') continue;
-      idClaims[k] = k.endsWith('_verified') ? v === 'true' : v;
+      // A federated user's identities are a JSON list in the attribute and a list in the token.
+      idClaims[k] = k.endsWith('_verified') ? v === 'true' : k === 'identities' ? (JSON.parse(v) as unknown) : v;
     }
     const accessClaims: Claims = {
       ...common,
       client_id: client.id,
       token_use: 'access',
-      scope: 'aws.cognito.signin.user.admin',
+      scope: (record.scopes ?? ['aws.cognito.signin.user.admin']).join(' '),
       exp: now + client.accessTokenSeconds,
       jti: randomUUID(),
       username: user.username,

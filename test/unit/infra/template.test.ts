@@ -63,6 +63,8 @@ describe('infra/template.yaml contract', () => {
       UserPool: 'AWS::Cognito::UserPool',
       UserPoolClient: 'AWS::Cognito::UserPoolClient',
       UserPoolDomain: 'AWS::Cognito::UserPoolDomain',
+      LoginWithAmazonIdentityProvider: 'AWS::Cognito::UserPoolIdentityProvider',
+      GoogleIdentityProvider: 'AWS::Cognito::UserPoolIdentityProvider',
       IdentityPool: 'AWS::Cognito::IdentityPool',
       AuthenticatedRole: 'AWS::IAM::Role',
       IdentityPoolRoleAttachment: 'AWS::Cognito::IdentityPoolRoleAttachment',
@@ -77,6 +79,8 @@ describe('infra/template.yaml contract', () => {
       BudgetTable: 'AWS::DynamoDB::Table',
     });
     assert.equal(at(template, 'Resources', 'UserPoolDomain')['Condition'], 'HasHostedUiDomain');
+    assert.equal(at(template, 'Resources', 'LoginWithAmazonIdentityProvider')['Condition'], 'HasLoginWithAmazon');
+    assert.equal(at(template, 'Resources', 'GoogleIdentityProvider')['Condition'], 'HasGoogle');
     // Budget mode swaps the users' role: one that reaches Bedrock, or one that reaches only the gateway.
     assert.equal(at(template, 'Resources', 'AuthenticatedRole')['Condition'], 'DirectMode');
     for (const id of [
@@ -98,13 +102,17 @@ describe('infra/template.yaml contract', () => {
       'AllowedEmailDomains',
       'AllowedModelIds',
       'AutoConfirmUsers',
-      'CallbackUrls',
       'DailyTokensPerUser',
       'DailyTokensTotal',
       'GatewayLogRetentionDays',
       'GenerateClientSecret',
+      'GoogleClientId',
+      'GoogleClientSecret',
       'HostedUiDomainPrefix',
       'IdTokenValidityMinutes',
+      'LoginWithAmazonClientId',
+      'LoginWithAmazonClientSecret',
+      'LoopbackCallbackPort',
       'MfaConfiguration',
       'RefreshTokenValidityDays',
       'RequestBurstPerUser',
@@ -123,11 +131,13 @@ describe('infra/template.yaml contract', () => {
     assert.equal(parameterDefault(template, 'AllowedModelIds'), 'amazon.nova-lite-v1:0,amazon.nova-micro-v1:0');
     assert.equal(parameterDefault(template, 'MfaConfiguration'), 'OFF');
     assert.equal(parameterDefault(template, 'HostedUiDomainPrefix'), '');
-    assert.equal(at(template, 'Parameters', 'CallbackUrls')['Type'], 'CommaDelimitedList');
-    assert.equal(
-      parameterDefault(template, 'CallbackUrls'),
-      'vscode://bedrock-storyteller.bedrock-storyteller/auth-callback,http://127.0.0.1/',
-    );
+    // Managed login (#15): a fixed loopback port (Cognito matches callback URLs exactly), social
+    // providers off until their client ids are given, their secrets never echoed.
+    assert.equal(parameterDefault(template, 'LoopbackCallbackPort'), 53682);
+    for (const name of ['LoginWithAmazonClientId', 'GoogleClientId'])
+      assert.equal(parameterDefault(template, name), '');
+    for (const name of ['LoginWithAmazonClientSecret', 'GoogleClientSecret'])
+      assert.equal(at(template, 'Parameters', name)['NoEcho'], true, name);
     for (const [name, parameter] of Object.entries(at(template, 'Parameters'))) {
       assert.ok((parameter as { Description?: string }).Description, `${name} has a description`);
     }
@@ -141,6 +151,7 @@ describe('infra/template.yaml contract', () => {
       'UserPoolClientId',
       'IdentityPoolId',
       'HostedUiDomain',
+      'IdentityProviders',
       'StoryGatewayUrl',
     ]);
     for (const key of Object.keys(STACK_OUTPUTS)) assert.ok(outputs.includes(key), key);
