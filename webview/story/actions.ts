@@ -5,7 +5,7 @@ import type { PanelAction, ExportTarget, HistoryItem } from '../../src/core/stor
 import { HostError } from './bridge';
 import type { HostBridge } from './bridge';
 import { storyCleared, storyShown } from './events';
-import { untitled } from './format';
+import { deletedStatus, exportedStatus, somethingWrong } from './format';
 import { canGenerate, isStreaming, toWebviewState, usableActions } from './state';
 import type { StoryAction } from './state';
 import type { Store } from './store';
@@ -19,13 +19,6 @@ export interface ActionsView {
 
 /** Requests whose failure goes to the error box. */
 type Call = 'stop' | 'export' | 'history.open' | 'history.delete' | 'signIn' | 'openSettings' | 'openLink';
-
-const EXPORTED: Record<ExportTarget, string> = {
-  editor: 'Opened in a new editor.',
-  file: 'Saved.',
-  insert: 'Inserted at the cursor.',
-  copy: 'Copied to the clipboard.',
-};
 
 const SAVE_DELAY_MS = 150;
 
@@ -79,7 +72,7 @@ export class Actions {
     if (!shown) return;
     this.say('');
     const r = await this.call('export', { id: shown.id, target });
-    if (r?.exported) this.say(EXPORTED[target]);
+    if (r?.exported) this.say(exportedStatus(target));
   }
 
   /** `quiet`: the story saved with the state or a closed panel's; if it is gone, nothing is said. */
@@ -100,7 +93,7 @@ export class Actions {
       this.store.commit(storyCleared(this.store.state));
       this.save();
     }
-    this.say(`Deleted “${untitled(item.title)}”.`);
+    this.say(deletedStatus(item.title));
   }
 
   signIn(): void {
@@ -177,5 +170,5 @@ function refusalActions(e: unknown): readonly PanelAction[] {
 }
 
 function errorMessage(e: unknown): string {
-  return e instanceof HostError || e instanceof Error ? e.message : 'Something went wrong.';
+  return e instanceof HostError || e instanceof Error ? e.message : somethingWrong();
 }

@@ -1,5 +1,6 @@
 // Typed wrapper around acquireVsCodeApi(): requests with ids and timeouts, validated replies and
 // events, and the persisted state.
+import * as l10n from '@vscode/l10n';
 import { parseHostMessage, parseResult, request, webviewEvent } from '../../src/core/story/protocol/messages';
 import { parseWebviewState } from '../../src/core/story/protocol/webviewState';
 import type {
@@ -81,7 +82,9 @@ export class HostBridge {
     return new Promise<ResultOf<M>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new HostError('The extension did not answer in time. Try again, or reload the panel.', 'timeout'));
+        reject(
+          new HostError(l10n.t('The extension did not answer in time. Try again, or reload the panel.'), 'timeout'),
+        );
       }, ms);
       this.pending.set(id, { method, resolve: resolve as (r: unknown) => void, reject, timer });
       this.api.postMessage(request(id, method, params));
@@ -104,7 +107,7 @@ export class HostBridge {
     this.target.removeEventListener('message', this.listener as EventListener);
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
-      p.reject(new HostError('The panel was closed.', 'disposed'));
+      p.reject(new HostError(l10n.t('The panel was closed.'), 'disposed'));
     }
     this.pending.clear();
   }
@@ -133,7 +136,7 @@ export class HostBridge {
     const result = parseResult(p.method, message.result);
     if (result === undefined) {
       console.warn(`Storyteller: ignored a malformed reply to ${p.method}`, describe(message.result));
-      p.reject(new HostError('The extension sent a reply the panel does not understand.', 'malformed'));
+      p.reject(new HostError(l10n.t('The extension sent a reply the panel does not understand.'), 'malformed'));
       return;
     }
     p.resolve(result);

@@ -4,7 +4,14 @@ import { EMPTY_DRAFT } from '../../src/core/story/protocol/webviewState';
 import type { HostEvent, HostEvents } from '../../src/core/story/protocol/messages';
 import type { AuthState, Cost, StoryRecord, Usage } from '../../src/core/story/protocol/wire';
 import { titleFromPremise } from '../../src/core/story/prompt';
-import { elsewhereStatus, endedStatus, failedStatus, startedStatus } from './format';
+import {
+  elsewhereStatus,
+  endedStatus,
+  failedStatus,
+  finishedElsewhereStatus,
+  openedStatus,
+  startedStatus,
+} from './format';
 import { isStreaming, pickModel, usableActions } from './state';
 import type { PanelState, Shown } from './state';
 
@@ -207,9 +214,9 @@ function showStory(s: PanelState, story: StoryRecord, announce: boolean, fx: Fx)
   const status = elsewhere
     ? elsewhereStatus()
     : wasElsewhere
-      ? 'The other window finished writing this story.'
+      ? finishedElsewhereStatus()
       : announce
-        ? `Opened “${title}”.`
+        ? openedStatus(title)
         : s.status;
   const { id, modelId, usage, cost } = story;
   const shown: Shown = { id, title, modelId, status: story.status, usage, cost, stopReason: '', elsewhere };

@@ -2,7 +2,7 @@
 // configured by main.ts with the host's bundle; English without one). No DOM: unit-tested in Node.
 import * as l10n from '@vscode/l10n';
 import type { HostEvents } from '../../src/core/story/protocol/messages';
-import type { AuthState, Cost, HistoryItem } from '../../src/core/story/protocol/wire';
+import type { AuthState, Cost, ExportTarget, HistoryItem } from '../../src/core/story/protocol/wire';
 import { modelName } from './state';
 import type { PanelState, Shown } from './state';
 
@@ -110,3 +110,45 @@ export function historyOmitted(omitted: number): string {
 export function untitled(title: string): string {
   return title || l10n.t('Untitled story');
 }
+
+const EXPORTED: Record<ExportTarget, () => string> = {
+  editor: () => l10n.t('Opened in a new editor.'),
+  file: () => l10n.t('Saved.'),
+  insert: () => l10n.t('Inserted at the cursor.'),
+  copy: () => l10n.t('Copied to the clipboard.'),
+};
+
+/** The status line after an export went through. */
+export const exportedStatus = (target: ExportTarget): string => EXPORTED[target]();
+
+export const deletedStatus = (title: string): string => l10n.t('Deleted “{0}”.', untitled(title));
+
+/** For a failure that brought no message of its own. */
+export const somethingWrong = (): string => l10n.t('Something went wrong.');
+
+export const historyLoadFailed = (message: string): string =>
+  l10n.t('The history could not be loaded: {0} Try again.', message);
+
+/** The label of the history's "Show more" button, for the next `count` stories. */
+export const showMoreLabel = (count?: number): string =>
+  count === undefined ? l10n.t('Show more') : l10n.t('Show {0} more', numberFormat.format(count));
+
+/** Below the history: how many stories match the search, or how many of all are listed. */
+export function historyCount(query: string, total: number, shown: number): string {
+  const n = numberFormat.format(total);
+  const m = numberFormat.format(shown);
+  const more = total > shown;
+  if (!query) return more ? l10n.t('Showing the newest {0} of {1} stories.', m, n) : '';
+  if (total === 0) return l10n.t('No stories match “{0}”.', query);
+  if (total === 1)
+    return more
+      ? l10n.t('{0} story matches “{1}”; showing {2}.', n, query, m)
+      : l10n.t('{0} story matches “{1}”.', n, query);
+  return more
+    ? l10n.t('{0} stories match “{1}”; showing {2}.', n, query, m)
+    : l10n.t('{0} stories match “{1}”.', n, query);
+}
+
+export const openedStatus = (title: string): string => l10n.t('Opened “{0}”.', title);
+
+export const finishedElsewhereStatus = (): string => l10n.t('The other window finished writing this story.');

@@ -1,5 +1,6 @@
 // The panel's state as plain data, and the rules read from it: which buttons are enabled, what
 // the form turns into. No DOM here: the rules are unit-tested in Node (test/unit/webview).
+import * as l10n from '@vscode/l10n';
 import { AUDIENCES, LENGTHS, validateControls } from '../../src/core/story/protocol/controls';
 import { EMPTY_DRAFT } from '../../src/core/story/protocol/webviewState';
 import type { StoryControls } from '../../src/core/story/protocol/controls';
@@ -208,15 +209,17 @@ export function checkDraft(d: StoryDraft): DraftCheck {
   const errors = new Map<FormField, string>();
   if (!result.ok)
     for (const e of result.errors) if (!errors.has(e.field as FormField)) errors.set(e.field as FormField, e.message);
-  if (!d.modelId) errors.set('model', 'Pick a model.');
+  if (!d.modelId) errors.set('model', l10n.t('Pick a model.'));
   return { controls: result.ok && errors.size === 0 ? result.value : undefined, errors };
 }
 
 /** The sentence above Generate that sums up the problems. */
 export function formAlert(errors: ReadonlyMap<FormField, string>): string {
   if (errors.size === 0) return '';
-  const count = errors.size === 1 ? 'one problem' : `${errors.size} problems`;
-  return `Please fix ${count}: ${[...errors.values()].join(' ')}`;
+  const problems = [...errors.values()].join(' ');
+  return errors.size === 1
+    ? l10n.t('Please fix one problem: {0}', problems)
+    : l10n.t('Please fix {0} problems: {1}', errors.size, problems);
 }
 
 /** The audience and length the selects show: a value they do not offer falls back to the default. */

@@ -5,6 +5,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import * as l10n from '@vscode/l10n';
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
@@ -46,8 +47,10 @@ export class Form {
       length: select('length', LENGTHS),
       model: h('vscode-single-select', { id: 'model', 'data-field': 'model' }),
     };
-    this.generateButton = button('Generate', { id: 'generate', title: 'Generate (Ctrl+Enter)' }, () => this.submit());
-    this.more = h('details', { class: 'more' }, h('summary', {}, 'Characters and setting (optional)'));
+    this.generateButton = button(l10n.t('Generate'), { id: 'generate', title: l10n.t('Generate (Ctrl+Enter)') }, () =>
+      this.submit(),
+    );
+    this.more = h('details', { class: 'more' }, h('summary', {}, l10n.t('Characters and setting (optional)')));
     this.element = this.build();
     for (const el of Object.values(this.fields)) el.addEventListener('input', () => this.onEdit());
     for (const el of Object.values(this.selects)) el.addEventListener('change', () => this.onEdit());
@@ -57,17 +60,17 @@ export class Form {
   private build(): HTMLFormElement {
     const row = (...fields: HTMLElement[]): HTMLElement => h('div', { class: 'row' }, ...fields);
     // Fields in DOM order (this.errors keeps it).
-    const premise = this.field('premise', 'Premise', this.premiseCount);
+    const premise = this.field('premise', l10n.t('Premise'), this.premiseCount);
     const rows = [
-      row(this.field('genre', 'Genre'), this.field('tone', 'Tone')),
-      row(this.field('audience', 'Audience'), this.field('length', 'Length')),
-      row(this.field('temperature', 'Temperature (0–1)'), this.field('model', 'Model')),
+      row(this.field('genre', l10n.t('Genre')), this.field('tone', l10n.t('Tone'))),
+      row(this.field('audience', l10n.t('Audience')), this.field('length', l10n.t('Length'))),
+      row(this.field('temperature', l10n.t('Temperature (0–1)')), this.field('model', l10n.t('Model'))),
     ];
-    this.more.append(this.field('characters', 'Characters'), this.field('setting', 'Setting'));
+    this.more.append(this.field('characters', l10n.t('Characters')), this.field('setting', l10n.t('Setting')));
     return h(
       'form',
       { class: 'story-form', id: 'story-form', novalidate: true, 'aria-labelledby': 'form-title' },
-      h('h2', { id: 'form-title' }, 'New story'),
+      h('h2', { id: 'form-title' }, l10n.t('New story')),
       premise,
       ...rows,
       this.more,
@@ -76,7 +79,7 @@ export class Form {
         'div',
         { class: 'form-actions' },
         this.generateButton,
-        h('span', { class: 'muted hint' }, 'Ctrl+Enter to generate, Escape to stop'),
+        h('span', { class: 'muted hint' }, l10n.t('Ctrl+Enter to generate, Escape to stop')),
       ),
     );
   }
@@ -187,9 +190,9 @@ function textFields(): Record<TextField, VscodeTextfield | VscodeTextarea> {
   const area = (id: TextField, rows: string, placeholder: string): VscodeTextarea =>
     h('vscode-textarea', { id, rows, resize: 'vertical', placeholder, 'data-field': id });
   return {
-    premise: area('premise', '4', 'A lighthouse keeper finds a message in a bottle…'),
-    genre: h('vscode-textfield', { id: 'genre', placeholder: 'fantasy', 'data-field': 'genre' }),
-    tone: h('vscode-textfield', { id: 'tone', placeholder: 'whimsical', 'data-field': 'tone' }),
+    premise: area('premise', '4', l10n.t('A lighthouse keeper finds a message in a bottle…')),
+    genre: h('vscode-textfield', { id: 'genre', placeholder: l10n.t('fantasy'), 'data-field': 'genre' }),
+    tone: h('vscode-textfield', { id: 'tone', placeholder: l10n.t('whimsical'), 'data-field': 'tone' }),
     temperature: h('vscode-textfield', {
       id: 'temperature',
       type: 'number',
@@ -198,8 +201,8 @@ function textFields(): Record<TextField, VscodeTextfield | VscodeTextarea> {
       step: '0.1',
       'data-field': 'temperature',
     }),
-    characters: area('characters', '2', 'Mara, the keeper; Gull, a talkative bird'),
-    setting: area('setting', '2', 'A rocky island, late autumn'),
+    characters: area('characters', '2', l10n.t('Mara, the keeper; Gull, a talkative bird')),
+    setting: area('setting', '2', l10n.t('A rocky island, late autumn')),
   };
 }
 

@@ -1,6 +1,7 @@
 // The History part: the stories listed (open, delete), with the pager's search and Show more.
+import * as l10n from '@vscode/l10n';
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
-import type { HistoryItem } from '../../../src/core/story/protocol/wire';
+import type { HistoryItem, StoryStatus } from '../../../src/core/story/protocol/wire';
 import type { Actions } from '../actions';
 import type { HostBridge } from '../bridge';
 import { historyOmitted, historyTokens, untitled } from '../format';
@@ -10,12 +11,20 @@ import type { Store } from '../store';
 import { button, h } from './dom';
 import { HistoryPager } from './historyPager';
 
+// Functions: the translations are configured after the modules load (see main.ts).
+const STATUS_LABELS: Record<StoryStatus, () => string> = {
+  streaming: () => l10n.t('streaming'),
+  done: () => '',
+  stopped: () => l10n.t('stopped'),
+  failed: () => l10n.t('failed'),
+};
+
 export class HistoryPart {
   readonly element: HTMLElement;
   /** Search and Show more: which page of the host's history is listed. */
   readonly pager: HistoryPager;
   private readonly list = h('ul', { class: 'history-list', id: 'history-list' });
-  private readonly empty = h('p', { class: 'muted' }, 'No stories yet.');
+  private readonly empty = h('p', { class: 'muted' }, l10n.t('No stories yet.'));
   private readonly omitted = h('p', { class: 'muted history-omitted', id: 'history-omitted', hidden: true });
   private last: PanelState | undefined;
 
@@ -35,7 +44,7 @@ export class HistoryPart {
     this.element = h(
       'section',
       { class: 'history', 'aria-labelledby': 'history-title' },
-      h('h2', { id: 'history-title' }, 'History'),
+      h('h2', { id: 'history-title' }, l10n.t('History')),
       this.pager.search,
       this.empty,
       this.list,
@@ -64,12 +73,12 @@ export class HistoryPart {
     const title = untitled(item.title);
     const open = h('button', { class: 'link-button history-open', type: 'button', 'data-id': item.id }, title);
     open.addEventListener('click', () => void this.actions.openStory(item.id, true));
-    const state = item.elsewhere ? 'being written in another window' : item.status === 'done' ? '' : item.status;
+    const state = item.elsewhere ? l10n.t('being written in another window') : STATUS_LABELS[item.status]();
     const facts = [modelName(s, item.modelId), dateFormat.format(item.createdAt), historyTokens(item), state];
     const meta = h('span', { class: 'muted history-meta' }, facts.filter(Boolean).join(' · '));
     const del = button(
-      'Delete',
-      { class: 'history-delete', secondary: true, 'aria-label': `Delete “${title}”`, 'data-id': item.id },
+      l10n.t('Delete'),
+      { class: 'history-delete', secondary: true, 'aria-label': l10n.t('Delete “{0}”', title), 'data-id': item.id },
       () => void this.actions.deleteStory(item),
     );
     return h('li', {}, h('div', { class: 'history-text' }, open, meta), del);

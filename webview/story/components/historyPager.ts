@@ -1,11 +1,12 @@
 // The history list's search box and paging. The host keeps the history (thousands of stories)
 // and answers one page at a time: the newest, the next ones (Show more), or those whose title
 // or premise has every word typed in the search box. history.ts renders the rows it is handed.
+import * as l10n from '@vscode/l10n';
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import { LIMITS } from '../../../src/core/story/protocol/limits';
 import type { HistoryItem, HistoryPage, HistoryQuery } from '../../../src/core/story/protocol/wire';
-import { numberFormat } from '../format';
+import { historyCount, historyLoadFailed, showMoreLabel } from '../format';
 import { h } from './dom';
 
 /** Stories per request: a first screen and then some. */
@@ -32,13 +33,13 @@ export class HistoryPager {
     this.input = h('vscode-textfield', {
       id: 'history-search',
       type: 'search',
-      placeholder: 'Search titles and premises',
-      'aria-label': 'Search the history by title or premise',
+      placeholder: l10n.t('Search titles and premises'),
+      'aria-label': l10n.t('Search the history by title or premise'),
       maxlength: String(LIMITS.searchMax),
     });
     this.search = h('div', { class: 'history-search', hidden: true }, this.input);
     this.count = h('p', { class: 'muted history-count', id: 'history-count', role: 'status', 'aria-live': 'polite' });
-    this.more = h('vscode-button', { id: 'history-more', secondary: true, hidden: true }, 'Show more');
+    this.more = h('vscode-button', { id: 'history-more', secondary: true, hidden: true }, showMoreLabel());
     this.footer = h('div', { class: 'history-footer' }, this.count, this.more);
     this.input.addEventListener('input', () => {
       const query = this.input.value.trim().slice(0, LIMITS.searchMax);
@@ -88,7 +89,7 @@ export class HistoryPager {
     } catch (e) {
       if (seq !== this.seq) return;
       this.more.disabled = false;
-      this.count.textContent = `The history could not be loaded: ${e instanceof Error ? e.message : String(e)} Try again.`;
+      this.count.textContent = historyLoadFailed(e instanceof Error ? e.message : String(e));
       return;
     }
     if (seq !== this.seq) return;
@@ -103,18 +104,8 @@ export class HistoryPager {
     const left = this.total - items.length;
     this.more.disabled = false;
     this.more.hidden = left <= 0;
-    this.more.textContent = `Show ${numberFormat.format(Math.min(left, HISTORY_PAGE))} more`;
+    this.more.textContent = showMoreLabel(Math.min(left, HISTORY_PAGE));
     this.search.hidden = this.total === 0 && this.query === '';
-    const n = numberFormat.format(this.total);
-    if (this.query) {
-      const quoted = `“${this.query}”`;
-      this.count.textContent =
-        this.total === 0
-          ? `No stories match ${quoted}.`
-          : `${n} ${this.total === 1 ? 'story matches' : 'stories match'} ${quoted}${left > 0 ? `; showing ${numberFormat.format(items.length)}` : ''}.`;
-    } else {
-      this.count.textContent =
-        left > 0 ? `Showing the newest ${numberFormat.format(items.length)} of ${n} stories.` : '';
-    }
+    this.count.textContent = historyCount(this.query, this.total, items.length);
   }
 }

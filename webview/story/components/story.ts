@@ -2,6 +2,7 @@
 // (Stop, Continue, Regenerate), Refine and Export.
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import * as l10n from '@vscode/l10n';
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import { isSafeLink } from '../../../src/core/story/protocol/links';
@@ -24,25 +25,26 @@ declare global {
   }
 }
 
-const EXPORT_LABELS: Record<ExportTarget, string> = {
-  editor: 'Open in editor',
-  file: 'Save…',
-  insert: 'Insert at cursor',
-  copy: 'Copy',
+// Functions: the translations are configured after the modules load (see main.ts).
+const EXPORT_LABELS: Record<ExportTarget, () => string> = {
+  editor: () => l10n.t('Open in editor'),
+  file: () => l10n.t('Save…'),
+  insert: () => l10n.t('Insert at cursor'),
+  copy: () => l10n.t('Copy'),
 };
 
-const ERROR_LABELS: Record<PanelAction, string> = {
-  retry: 'Retry',
-  continue: 'Continue',
-  signIn: 'Sign in',
-  pickModel: 'Pick another model',
-  openSettings: 'Open settings',
+const ERROR_LABELS: Record<PanelAction, () => string> = {
+  retry: () => l10n.t('Retry'),
+  continue: () => l10n.t('Continue'),
+  signIn: () => l10n.t('Sign in'),
+  pickModel: () => l10n.t('Pick another model'),
+  openSettings: () => l10n.t('Open settings'),
 };
 
 export class StoryPart {
   readonly element = h('section', { class: 'story-section', 'aria-labelledby': 'story-title' });
   readonly refineField: VscodeTextfield;
-  private readonly title = h('h2', { id: 'story-title' }, 'Story');
+  private readonly title = h('h2', { id: 'story-title' }, l10n.t('Story'));
   private readonly meta = h('div', { class: 'story-meta', id: 'story-meta' });
   private readonly status = h('div', {
     class: 'story-status',
@@ -72,16 +74,22 @@ export class StoryPart {
     if (stats) window.__storytellerStats = stats;
     this.renderer = new StoryRenderer(this.text, createMarkdown(), stats);
     this.buttons = {
-      stop: button('Stop', { id: 'stop', secondary: true, title: 'Stop (Escape)' }, () => void actions.stop()),
-      continue: button('Continue', { id: 'continue', secondary: true }, () => actions.again('continue')),
-      regenerate: button('Regenerate', { id: 'regenerate', secondary: true }, () => actions.again('regenerate')),
+      stop: button(
+        l10n.t('Stop'),
+        { id: 'stop', secondary: true, title: l10n.t('Stop (Escape)') },
+        () => void actions.stop(),
+      ),
+      continue: button(l10n.t('Continue'), { id: 'continue', secondary: true }, () => actions.again('continue')),
+      regenerate: button(l10n.t('Regenerate'), { id: 'regenerate', secondary: true }, () =>
+        actions.again('regenerate'),
+      ),
     };
     this.exportButtons = EXPORT_TARGETS.map((t) =>
-      button(EXPORT_LABELS[t], { id: `export-${t}`, secondary: true }, () => void actions.exportStory(t)),
+      button(EXPORT_LABELS[t](), { id: `export-${t}`, secondary: true }, () => void actions.exportStory(t)),
     );
-    this.refineField = h('vscode-textfield', { id: 'refine', placeholder: 'e.g. Make the ending happier' });
-    const refineAttrs = { id: 'refine-button', secondary: true, title: 'Refine (Ctrl+Enter)' };
-    this.refineButton = button('Refine', refineAttrs, () => this.refine());
+    this.refineField = h('vscode-textfield', { id: 'refine', placeholder: l10n.t('e.g. Make the ending happier') });
+    const refineAttrs = { id: 'refine-button', secondary: true, title: l10n.t('Refine (Ctrl+Enter)') };
+    this.refineButton = button(l10n.t('Refine'), refineAttrs, () => this.refine());
     this.build();
     this.wire();
   }
@@ -92,18 +100,18 @@ export class StoryPart {
     const refine = h(
       'div',
       { class: 'refine' },
-      h('vscode-label', { for: 'refine' }, 'Refine with an instruction'),
+      h('vscode-label', { for: 'refine' }, l10n.t('Refine with an instruction')),
       h('div', { class: 'refine-row' }, this.refineField, this.refineButton),
     );
     const { stop, continue: more, regenerate } = this.buttons;
     this.element.append(
-      h('div', { class: 'story-head' }, this.title, toolbar('Story actions', stop, more, regenerate)),
+      h('div', { class: 'story-head' }, this.title, toolbar(l10n.t('Story actions'), stop, more, regenerate)),
       this.meta,
       this.status,
       this.errorBox,
       this.text,
       refine,
-      toolbar('Export', ...this.exportButtons),
+      toolbar(l10n.t('Export'), ...this.exportButtons),
     );
   }
 
@@ -161,7 +169,7 @@ export class StoryPart {
     const last = this.last;
     this.last = s;
     if (s.shown !== last?.shown || s.models !== last?.models) {
-      this.title.textContent = s.shown?.title ?? 'Story';
+      this.title.textContent = s.shown?.title ?? l10n.t('Story');
       this.meta.textContent = s.shown ? storyMeta(s, s.shown) : '';
     }
     if (s.status !== last?.status) this.status.textContent = s.status;
@@ -180,7 +188,7 @@ export class StoryPart {
     if (!error) return this.errorBox.replaceChildren();
     const { actions, storyId } = error;
     const buttons = actions.map((a) =>
-      button(ERROR_LABELS[a], { 'data-action': a, secondary: a !== actions[0] }, () =>
+      button(ERROR_LABELS[a](), { 'data-action': a, secondary: a !== actions[0] }, () =>
         this.actions.takePanelAction(a, storyId),
       ),
     );
