@@ -1,14 +1,16 @@
 // Notification texts about stories. A title is the model's own heading, so it is untrusted:
 // every one passes through notificationSafe before VS Code parses the message for links.
+import * as l10n from '@vscode/l10n';
 import { notificationSafe } from '../notificationText';
 
 export function deleteQuestion(title: string): string {
-  return `Delete “${notificationSafe(title)}” from the story history?`;
+  return l10n.t('Delete “{0}” from the story history?', notificationSafe(title));
 }
 
 export function savedMessage(title: string, where: string): string {
-  return `Saved “${notificationSafe(title)}” to ${notificationSafe(where)}.`;
+  return l10n.t('Saved “{0}” to {1}.', notificationSafe(title), notificationSafe(where));
 }
 
-export const ELSEWHERE =
-  'That story is being written in another VS Code window. Wait until it ends there, then try again.';
+/** A function: the translations are configured after the modules load (see useTranslations). */
+export const elsewhere = (): string =>
+  l10n.t('That story is being written in another VS Code window. Wait until it ends there, then try again.');

@@ -1,6 +1,7 @@
 // Turns story controls into a Converse request. "Continue" and "Refine" send the story so far as
 // a conversation (user prompt → assistant story → user instruction), so the model sees its own
 // text as its own turn instead of a quoted blob; "Regenerate" re-sends the original prompt.
+import * as l10n from '@vscode/l10n';
 import type { StoryControls, StoryLength } from './protocol/controls';
 import { validateControls } from './protocol/controls';
 import { LIMITS } from './protocol/limits';
@@ -115,7 +116,7 @@ export function buildConverseRequest(
   if (!checked.ok)
     throw new PromptError(checked.errors.map((e) => e.message).join(' '), checked.errors[0]?.field ?? 'controls');
   const valid = checked.value;
-  if (modelId.trim() === '') throw new PromptError('Model is required: pick a model.', 'modelId');
+  if (modelId.trim() === '') throw new PromptError(l10n.t('Model is required: pick a model.'), 'modelId');
   type Message = ConverseRequest['messages'][number];
   const user = (text: string): Message => ({ role: 'user', content: [{ text }] });
   const assistant = (text: string): Message => ({ role: 'assistant', content: [{ text }] });
@@ -124,16 +125,25 @@ export function buildConverseRequest(
     // Bedrock rejects blank turns, and some models reject an assistant turn ending in whitespace.
     const story = step.story.trimEnd();
     if (story.trim() === '')
-      throw new PromptError(`There is no story text to ${step.kind}. Write a story first.`, 'story');
+      throw new PromptError(
+        step.kind === 'continue'
+          ? l10n.t('There is no story text to continue. Write a story first.')
+          : l10n.t('There is no story text to refine. Write a story first.'),
+        'story',
+      );
     messages.push(assistant(story));
     if (step.kind === 'continue') messages.push(user(CONTINUE_INSTRUCTION));
     else {
       const instruction = step.instruction.trim();
       if (instruction === '')
-        throw new PromptError('Refine instruction is required: say what to change.', 'instruction');
+        throw new PromptError(l10n.t('Refine instruction is required: say what to change.'), 'instruction');
       if (instruction.length > LIMITS.refineInstructionMax) {
         throw new PromptError(
-          `Refine instruction is ${instruction.length.toLocaleString('en-US')} characters long; the limit is ${LIMITS.refineInstructionMax.toLocaleString('en-US')}.`,
+          l10n.t(
+            'Refine instruction is {0} characters long; the limit is {1}.',
+            instruction.length.toLocaleString('en-US'),
+            LIMITS.refineInstructionMax.toLocaleString('en-US'),
+          ),
           'instruction',
         );
       }

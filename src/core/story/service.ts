@@ -35,7 +35,7 @@ import {
 } from './usage';
 import type { DaySummary, UsageLedgerState } from './usage';
 import { UsageLedgerFile } from './usageFile';
-import { ELSEWHERE } from './notices';
+import { elsewhere } from './notices';
 
 export type { SessionSource } from './credentials';
 
@@ -269,7 +269,7 @@ export class StoryService {
       );
     }
     if (!story) throw new StoryError('That story is no longer in the history.', 'notFound', []);
-    if (this.history.writtenElsewhere(story)) throw new StoryError(ELSEWHERE, 'busy', []);
+    if (this.history.writtenElsewhere(story)) throw new StoryError(elsewhere(), 'busy', []);
     return story;
   }
 

@@ -1,6 +1,7 @@
 // Token usage and the cost estimate. Prices come from `storyteller.modelPrices` (USD per 1,000
 // tokens); an unknown model has no price rather than a guessed one. Daily totals are a pure
 // accumulator over a JSON-serialisable shape that whoever owns storage persists.
+import * as l10n from '@vscode/l10n';
 import * as v from 'valibot';
 import type { ModelPrice } from '../config';
 import { baseModelId } from './prompt';
@@ -72,13 +73,13 @@ export function addCosts(a: Cost | null, b: Cost | null): Cost | null {
 const INTEGER = new Intl.NumberFormat('en-US');
 
 export function formatTokens(tokens: number): string {
-  return `${INTEGER.format(tokens)} ${tokens === 1 ? 'token' : 'tokens'}`;
+  return tokens === 1 ? l10n.t('{0} token', INTEGER.format(tokens)) : l10n.t('{0} tokens', INTEGER.format(tokens));
 }
 
 /** "≈ $0.0003 (estimate)", "≈ $1.25 (estimate)", or "no price set". */
 export function formatCost(cost: Cost | null): string {
-  if (!cost) return 'no price set';
-  return `≈ ${formatDollars(cost.amount)} (estimate)`;
+  if (!cost) return l10n.t('no price set');
+  return l10n.t('≈ {0} (estimate)', formatDollars(cost.amount));
 }
 
 export function formatDollars(amount: number): string {
@@ -172,7 +173,7 @@ export function daySummary(state: UsageLedgerState, at: Date): DaySummary {
   const cost: Cost | null =
     day.unpricedTokens > 0 && priced === 0 ? null : { amount: day.costUsd, currency: 'USD', estimated: true };
   let label = formatUsage(day, cost);
-  if (cost && day.unpricedTokens > 0) label += ' (some models have no price set)';
+  if (cost && day.unpricedTokens > 0) label += l10n.t(' (some models have no price set)');
   return { ...day, date, cost, label };
 }
 

@@ -10,7 +10,7 @@ import { HistoryStore, LEASE_MS } from '../../core/story/history';
 import { modelInfoFromId } from '../../core/story/models';
 import type { StoredStory } from '../../core/story/storyFile';
 import { toHistoryPage, toRecord } from '../../core/story/storyFormats';
-import { ELSEWHERE } from '../../core/story/notices';
+import { elsewhere } from '../../core/story/notices';
 import { LIMITS } from '../../core/story/protocol/limits';
 import { linkToOpen } from '../../core/story/protocol/links';
 import { hostEvent } from '../../core/story/protocol/messages';
@@ -106,7 +106,7 @@ export class StoryController extends Disposable implements PanelHost {
       const service = await this.storyService();
       if (service.isStreaming(id))
         throw new PanelError('That story is still being written. Stop it first, or wait until it ends.', 'busy');
-      if (service.history.writtenElsewhere(story)) throw new PanelError(ELSEWHERE, 'busy');
+      if (service.history.writtenElsewhere(story)) throw new PanelError(elsewhere(), 'busy');
       if (!(await this.dialogs.confirmDelete(story.title))) return { deleted: false };
       const deleted = await (await this.storyService()).history.delete(id);
       void this.pushHistory();
