@@ -1,5 +1,6 @@
 // Checks made before any network call, so a typo costs no round trip and no attempt counter.
 // Each returns undefined when the input is fine, or a sentence that says what to fix.
+import * as l10n from '@vscode/l10n';
 
 export interface PasswordPolicy {
   readonly minimumLength: number;
@@ -27,45 +28,45 @@ export const MAX_PASSWORD_LENGTH = 256;
 
 export function checkEmail(value: string): string | undefined {
   const email = value.trim();
-  if (email === '') return 'Enter your email address.';
-  if (email.length > 254) return 'That email address is too long.';
-  if (/\s/.test(email)) return 'An email address cannot contain spaces.';
+  if (email === '') return l10n.t('Enter your email address.');
+  if (email.length > 254) return l10n.t('That email address is too long.');
+  if (/\s/.test(email)) return l10n.t('An email address cannot contain spaces.');
   const at = email.lastIndexOf('@');
-  if (at < 1 || email.indexOf('@') !== at) return 'Enter an email address like name@example.com.';
+  if (at < 1 || email.indexOf('@') !== at) return l10n.t('Enter an email address like name@example.com.');
   const domain = email.slice(at + 1);
   if (!/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(domain) || /(^|\.)-|-(\.|$)/.test(domain)) {
-    return `"${domain}" is not a valid email domain. Enter an address like name@example.com.`;
+    return l10n.t('"{0}" is not a valid email domain. Enter an address like name@example.com.', domain);
   }
   return undefined;
 }
 
 export function checkPassword(password: string, policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY): string | undefined {
-  if (password === '') return 'Enter a password.';
-  if (password !== password.trim()) return 'A password cannot start or end with a space.';
-  if ([...password].length > MAX_PASSWORD_LENGTH)
-    return `A password can have at most ${MAX_PASSWORD_LENGTH} characters.`;
+  if (password === '') return l10n.t('Enter a password.');
+  if (password !== password.trim()) return l10n.t('A password cannot start or end with a space.');
+  if ([...password].length > MAX_PASSWORD_LENGTH) return tooLong();
   const missing: string[] = [];
-  if ([...password].length < policy.minimumLength) missing.push(`at least ${policy.minimumLength} characters`);
-  if (policy.requireLowercase && !/[a-z]/.test(password)) missing.push('a lowercase letter');
-  if (policy.requireUppercase && !/[A-Z]/.test(password)) missing.push('an uppercase letter');
-  if (policy.requireNumbers && !/[0-9]/.test(password)) missing.push('a number');
-  if (policy.requireSymbols && ![...password].some((c) => SYMBOLS.includes(c))) missing.push('a symbol such as ! or #');
+  if ([...password].length < policy.minimumLength)
+    missing.push(l10n.t('at least {0} characters', policy.minimumLength));
+  if (policy.requireLowercase && !/[a-z]/.test(password)) missing.push(l10n.t('a lowercase letter'));
+  if (policy.requireUppercase && !/[A-Z]/.test(password)) missing.push(l10n.t('an uppercase letter'));
+  if (policy.requireNumbers && !/[0-9]/.test(password)) missing.push(l10n.t('a number'));
+  if (policy.requireSymbols && ![...password].some((c) => SYMBOLS.includes(c)))
+    missing.push(l10n.t('a symbol such as ! or #'));
   if (missing.length === 0) return undefined;
-  return `The password needs ${joinList(missing)}.`;
+  return l10n.t('The password needs {0}.', joinList(missing));
 }
 
 /** The password a user signs in with is not re-checked against the policy: it may predate it. */
 export function checkExistingPassword(password: string): string | undefined {
-  if (password === '') return 'Enter your password.';
-  if ([...password].length > MAX_PASSWORD_LENGTH)
-    return `A password can have at most ${MAX_PASSWORD_LENGTH} characters.`;
+  if (password === '') return l10n.t('Enter your password.');
+  if ([...password].length > MAX_PASSWORD_LENGTH) return tooLong();
   return undefined;
 }
 
 export function checkCode(value: string): string | undefined {
   const code = value.replace(/\s+/g, '');
-  if (code === '') return 'Enter the 6-digit code.';
-  if (!/^\d{6}$/.test(code)) return 'The code is 6 digits, like 123456.';
+  if (code === '') return l10n.t('Enter the 6-digit code.');
+  if (!/^\d{6}$/.test(code)) return l10n.t('The code is 6 digits, like 123456.');
   return undefined;
 }
 
@@ -80,5 +81,7 @@ export function normalizeEmail(value: string): string {
 
 function joinList(items: string[]): string {
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+  return l10n.t('{0} and {1}', items.slice(0, -1).join(', '), items[items.length - 1]!);
 }
+
+const tooLong = (): string => l10n.t('A password can have at most {0} characters.', MAX_PASSWORD_LENGTH);
