@@ -2,20 +2,9 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { formatFinding } from '../../../infra/check/finding';
-import type { Finding } from '../../../infra/check/finding';
 import { runGuard } from '../../../infra/check/guard';
-import { Scratch, TEMPLATE_PATH, at, mutateTemplate, plantText } from './plant';
+import { Scratch, TEMPLATE_PATH, assertFinding, at, mutateTemplate, plantText } from './plant';
 import type { Template } from '../../../infra/check/template';
-
-function assertFinding(findings: Finding[], rule: string, resource: string, property: string): void {
-  const lines = findings.map(formatFinding).join('\n');
-  assert.equal(findings.length, 1, `expected one finding, got:\n${lines}`);
-  const [finding] = findings as [Finding];
-  assert.equal(finding.resource, resource, lines);
-  assert.equal(finding.property, property, lines);
-  assert.match(finding.message, new RegExp(`^\\[${rule}\\] `));
-  assert.match(finding.message, /Fix: /, 'the rule explains how to fix it');
-}
 
 describe('guard rules (infra/rules/*.guard via cfn-guard)', function () {
   this.timeout(30_000);

@@ -2,20 +2,9 @@
 // by the right rule, resource and property, and the real template passes.
 import * as assert from 'node:assert/strict';
 import { formatFinding } from '../../../infra/check/finding';
-import type { Finding } from '../../../infra/check/finding';
 import { runGuard } from '../../../infra/check/guard';
 import type { Template } from '../../../infra/check/template';
-import { Scratch, TEMPLATE_PATH, at, mutateTemplate } from './plant';
-
-function assertFinding(findings: Finding[], rule: string, resource: string, property: string | undefined): void {
-  const lines = findings.map(formatFinding).join('\n');
-  assert.equal(findings.length, 1, `expected one finding, got:\n${lines}`);
-  const [finding] = findings as [Finding];
-  assert.equal(finding.resource, resource, lines);
-  assert.equal(finding.property, property, lines);
-  assert.match(finding.message, new RegExp(`^\\[${rule}\\] `));
-  assert.match(finding.message, /Fix: /, 'the rule explains how to fix it');
-}
+import { Scratch, TEMPLATE_PATH, assertFinding, at, mutateTemplate } from './plant';
 
 describe('guard rules for managed login (hosted UI and social providers)', function () {
   this.timeout(30_000);

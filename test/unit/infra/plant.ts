@@ -5,6 +5,8 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatFinding } from '../../../infra/check/finding';
+import type { Finding } from '../../../infra/check/finding';
 import { parseTemplate } from '../../../infra/check/template';
 import type { Template } from '../../../infra/check/template';
 
@@ -51,4 +53,15 @@ export function at(template: Template, ...keys: (string | number)[]): Record<str
   for (const key of keys) node = (node as Record<string | number, unknown>)[key];
   assert.ok(typeof node === 'object' && node !== null, `no mapping at ${keys.join('.')}`);
   return node as Record<string, unknown>;
+}
+
+/** Exactly one finding, from `rule`, on that resource and property, saying how to fix it. */
+export function assertFinding(findings: Finding[], rule: string, resource: string, property: string | undefined): void {
+  const lines = findings.map(formatFinding).join('\n');
+  assert.equal(findings.length, 1, `expected one finding, got:\n${lines}`);
+  const [finding] = findings as [Finding];
+  assert.equal(finding.resource, resource, lines);
+  assert.equal(finding.property, property, lines);
+  assert.match(finding.message, new RegExp(`^\\[${rule}\\] `));
+  assert.match(finding.message, /Fix: /, 'the rule explains how to fix it');
 }
