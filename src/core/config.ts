@@ -1,6 +1,7 @@
 // Reads the `storyteller.*` settings into one typed, validated object.
 // The shapes here are the same contract as `contributes.configuration` in package.json;
 // test/unit/config.test.ts keeps the two in step.
+import * as l10n from '@vscode/l10n';
 import * as v from 'valibot';
 import { endpointProblem } from './auth/endpoints';
 import { DEFAULT_PASSWORD_POLICY } from './auth/validation';
@@ -54,7 +55,8 @@ export type ConfigResult =
 interface SettingRule {
   readonly pattern?: RegExp;
   readonly values?: readonly string[];
-  readonly expected: string;
+  /** A function: the translations are configured after the modules load. */
+  readonly expected: () => string;
   readonly default: string;
 }
 
@@ -65,33 +67,43 @@ const URL_PATTERN =
   /^$|^https:\/\/[^\s/?#@]+(\/[^\s?#]*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?(\/[^\s?#]*)?$/;
 const URL_RULE: SettingRule = {
   pattern: URL_PATTERN,
-  expected:
-    'an https:// URL without a user name or password (http:// only for 127.0.0.1, localhost or [::1]), or nothing for the AWS default',
+  expected: () =>
+    l10n.t(
+      'an https:// URL without a user name or password (http:// only for 127.0.0.1, localhost or [::1]), or nothing for the AWS default',
+    ),
   default: '',
 };
 
 /** Validation for every setting, keyed by the name after `storyteller.`. */
 export const SETTING_RULES = {
-  region: { pattern: new RegExp(`^${REGION}$`), expected: 'an AWS region such as us-east-1', default: 'us-east-1' },
+  region: {
+    pattern: new RegExp(`^${REGION}$`),
+    expected: () => l10n.t('an AWS region such as us-east-1'),
+    default: 'us-east-1',
+  },
   userPoolId: {
     pattern: new RegExp(`^$|^${REGION}_[0-9a-zA-Z]+$`),
-    expected: 'a user pool id such as us-east-1_AbCdEf123',
+    expected: () => l10n.t('a user pool id such as us-east-1_AbCdEf123'),
     default: '',
   },
   clientId: {
     pattern: /^$|^[\w+]{1,128}$/,
-    expected: 'an app client id of up to 128 letters, digits, underscores or plus signs',
+    expected: () => l10n.t('an app client id of up to 128 letters, digits, underscores or plus signs'),
     default: '',
   },
   identityPoolId: {
     pattern: new RegExp(`^$|^${REGION}:[0-9a-f-]+$`),
-    expected: 'an identity pool id such as us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d',
+    expected: () => l10n.t('an identity pool id such as us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d'),
     default: '',
   },
-  authFlow: { values: AUTH_FLOWS, expected: `one of ${AUTH_FLOWS.join(', ')}`, default: 'USER_SRP_AUTH' },
+  authFlow: {
+    values: AUTH_FLOWS,
+    expected: () => l10n.t('one of {0}', AUTH_FLOWS.join(', ')),
+    default: 'USER_SRP_AUTH',
+  },
   modelId: {
     pattern: /^[a-z0-9-]+(\.[a-zA-Z0-9_-]+)+(:[0-9]+)?(:[0-9a-z]+)?$/,
-    expected: 'a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0',
+    expected: () => l10n.t('a Bedrock model or inference-profile id such as amazon.nova-lite-v1:0'),
     default: 'amazon.nova-lite-v1:0',
   },
   'endpoints.cognitoIdp': URL_RULE,
@@ -103,7 +115,8 @@ export const SETTING_RULES = {
 /** A setting whose value is an array or object: checked by a schema instead of a pattern. */
 interface StructuredRule<T> {
   readonly default: T;
-  readonly expected: string;
+  /** A function: the translations are configured after the modules load. */
+  readonly expected: () => string;
   readonly schema: v.GenericSchema<unknown, T>;
 }
 
@@ -156,18 +169,20 @@ const PasswordPolicySchema = v.pipe(
 export const STRUCTURED_RULES = {
   models: {
     default: ['amazon.nova-lite-v1:0', 'amazon.nova-micro-v1:0', 'amazon.nova-pro-v1:0'],
-    expected: 'a list of up to 50 Bedrock model or inference-profile ids',
+    expected: () => l10n.t('a list of up to 50 Bedrock model or inference-profile ids'),
     schema: ModelsSchema,
   } satisfies StructuredRule<string[]>,
   modelPrices: {
     default: DEFAULT_MODEL_PRICES,
-    expected: 'an object mapping model ids to { "input": dollars, "output": dollars } per 1,000 tokens',
+    expected: () => l10n.t('an object mapping model ids to { "input": dollars, "output": dollars } per 1,000 tokens'),
     schema: ModelPricesSchema,
   } satisfies StructuredRule<Record<string, ModelPrice>>,
   passwordPolicy: {
     default: DEFAULT_PASSWORD_POLICY,
-    expected:
-      'an object like {"minimumLength": 10, "requireLowercase": true, "requireUppercase": true, "requireNumbers": true, "requireSymbols": true}, with minimumLength from 6 to 99',
+    expected: () =>
+      l10n.t(
+        'an object like {"minimumLength": 10, "requireLowercase": true, "requireUppercase": true, "requireNumbers": true, "requireSymbols": true}, with minimumLength from 6 to 99',
+      ),
     schema: PasswordPolicySchema,
   } satisfies StructuredRule<PasswordPolicy>,
 } as const;
@@ -207,7 +222,7 @@ export function checkSetting(key: SettingKey, value: unknown): ConfigProblem | u
   if (key in STRUCTURED_RULES) {
     const rule = STRUCTURED_RULES[key as StructuredKey];
     if (parseStructured(key as StructuredKey, value) !== undefined) return undefined;
-    return { setting, value, message: `Setting "${setting}" is ${describe(value)}, but it must be ${rule.expected}.` };
+    return { setting, value, message: mustBe(setting, value, rule.expected()) };
   }
   const rule: SettingRule = SETTING_RULES[key as StringSettingKey];
   const ok =
@@ -216,17 +231,21 @@ export function checkSetting(key: SettingKey, value: unknown): ConfigProblem | u
     (rule.pattern ? rule.pattern.test(value) : true) &&
     (rule === URL_RULE && value !== '' ? endpointProblem(value) === undefined : true);
   if (ok) return undefined;
-  return { setting, value, message: `Setting "${setting}" is ${describe(value)}, but it must be ${rule.expected}.` };
+  return { setting, value, message: mustBe(setting, value, rule.expected()) };
+}
+
+function mustBe(setting: string, value: unknown, expected: string): string {
+  return l10n.t('Setting "{0}" is {1}, but it must be {2}.', setting, describe(value), expected);
 }
 
 function describe(value: unknown): string {
   // The value comes from a settings file anyone may have written; messages show it in notifications.
   if (typeof value === 'string')
     return value === ''
-      ? 'empty'
+      ? l10n.t('empty')
       : notificationSafe(JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value));
   if (value === null) return 'null';
-  if (typeof value === 'object') return `an ${Array.isArray(value) ? 'array' : 'object'}`;
+  if (typeof value === 'object') return Array.isArray(value) ? l10n.t('an array') : l10n.t('an object');
   return `${typeof value} ${String(value)}`;
 }
 
@@ -296,7 +315,14 @@ export function regionMismatches(
       problems.push({
         setting,
         value: id,
-        message: `Setting "${setting}" is "${id}", which is in region ${idRegion}, but "${SECTION}.region" is ${values.region}. Use ids and region from the same stack.`,
+        message: l10n.t(
+          'Setting "{0}" is "{1}", which is in region {2}, but "{3}" is {4}. Use ids and region from the same stack.',
+          setting,
+          id,
+          idRegion ?? '',
+          `${SECTION}.region`,
+          values.region,
+        ),
       });
     }
   }
