@@ -96,10 +96,12 @@ export function authorize(req: EmuRequest, ml: ManagedLogin): PageReply {
   if ('reply' in parsed) return parsed.reply;
   const { request } = parsed;
   const sessionId = cookies(req).get(SESSION_COOKIE);
-  const user = ml.sessionUser(sessionId);
-  // A hosted session skips the form, unless the app asks for a social provider by name.
+  const prompt = req.query.get('prompt');
+  const user = prompt === 'login' ? undefined : ml.sessionUser(sessionId);
+  // A hosted session skips the form (prompt=login asks again), unless the app names a social provider.
   if (user && (request.identityProvider === null || request.identityProvider === 'COGNITO'))
     return ml.finish(request, request.codeChallenge, user, sessionId ?? null);
+  if (prompt === 'none') return errorRedirect(request.redirectUri, request.state, 'login_required');
   if (request.identityProvider && request.identityProvider !== 'COGNITO')
     return startFederation(ml, request.identityProvider, request.query);
   return redirect(`${ml.base}/login?${request.query}`);

@@ -29,11 +29,18 @@ export function authenticateClient(
     const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return oauthError('invalid_client');
-    const unescape = (s: string): string => decodeURIComponent(s.replace(/\+/g, ' '));
+    // RFC 6749 2.3.1: both halves are form-encoded; a malformed escape is a wrong credential.
+    const unescape = (s: string): string | null => {
+      try {
+        return decodeURIComponent(s.replace(/\+/g, ' '));
+      } catch {
+        return null;
+      }
+    };
     const basicId = unescape(decoded.slice(0, colon));
-    if (id !== null && id !== basicId) return oauthError('invalid_client');
-    id = basicId;
     secret = unescape(decoded.slice(colon + 1));
+    if (basicId === null || secret === null || (id !== null && id !== basicId)) return oauthError('invalid_client');
+    id = basicId;
   }
   // client_secret_post, which the discovery document also offers.
   if (secret === null) secret = fields.get('client_secret');

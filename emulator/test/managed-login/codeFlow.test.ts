@@ -192,6 +192,11 @@ describe('managed login: authorization code with PKCE (oauth4webapi)', () => {
     const callback = new URL(r.location as string);
     assert.equal(callback.origin + callback.pathname, LOOPBACK);
     assert.ok((await exchange(callback, auth)).access_token);
+    // prompt=login shows the form again; prompt=none without a session answers login_required.
+    const again = await browser.get((await authorization(as, emu.clientId, { prompt: 'login' })).url.toString());
+    assert.match(again.location ?? '', /\/login\?/);
+    const none = await new Browser().get((await authorization(as, emu.clientId, { prompt: 'none' })).url.toString());
+    assert.equal(new URL(none.location as string).searchParams.get('error'), 'login_required');
   });
 
   it('refreshes at the token endpoint, keeping the scopes and no new refresh token', async () => {
