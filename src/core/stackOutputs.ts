@@ -1,5 +1,6 @@
 // Turns the JSON of `aws cloudformation describe-stacks` or `sam list stack-outputs --output json`
 // into the settings that point the extension at a deployed backend.
+import * as l10n from '@vscode/l10n';
 import * as v from 'valibot';
 import { checkSetting, regionMismatches } from './config';
 import type { ConfigProblem } from './config';
@@ -19,8 +20,11 @@ export type StackOutputsResult =
   | { readonly ok: true; readonly settings: StackSettings; readonly stackName?: string }
   | { readonly ok: false; readonly message: string };
 
-const HOW =
-  'Paste the output of `aws cloudformation describe-stacks --stack-name <name>` or `sam list stack-outputs --stack-name <name> --output json`.';
+// A function: the translations are configured after the modules load.
+const how = (): string =>
+  l10n.t(
+    'Paste the output of `aws cloudformation describe-stacks --stack-name <name>` or `sam list stack-outputs --stack-name <name> --output json`.',
+  );
 
 /** Parses and validates everything before anything is written, so a bad input writes nothing. */
 export function parseStackOutputs(text: string): StackOutputsResult {
@@ -29,31 +33,44 @@ export function parseStackOutputs(text: string): StackOutputsResult {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
     // Only where, never what: the parser's message quotes the pasted text, which may hold secrets.
-    return { ok: false, message: `That is not valid JSON${where(text, e)}. ${HOW}` };
+    return { ok: false, message: `${l10n.t('That is not valid JSON{0}.', where(text, e))} ${how()}` };
   }
 
   const candidates = findOutputLists(json);
   if (candidates.length === 0) {
     return {
       ok: false,
-      message: `No stack outputs found: expected a "Stacks" list or a list of {"OutputKey", "OutputValue"}. ${HOW}`,
+      message: `${l10n.t('No stack outputs found: expected a "Stacks" list or a list of {"OutputKey", "OutputValue"}.')} ${how()}`,
     };
   }
   const complete = candidates.filter((c) => missingKeys(c.outputs).length === 0);
   if (complete.length > 1) {
-    const names = notificationSafe(complete.map((c) => c.stackName ?? '(unnamed)').join(', '));
+    const names = notificationSafe(complete.map((c) => c.stackName ?? l10n.t('(unnamed)')).join(', '));
     return {
       ok: false,
-      message: `The JSON holds ${complete.length} Storyteller stacks (${names}). Describe just one with --stack-name.`,
+      message: l10n.t(
+        'The JSON holds {0} Storyteller stacks ({1}). Describe just one with --stack-name.',
+        complete.length,
+        names,
+      ),
     };
   }
   const chosen = complete[0] ?? candidates[0]!;
   const missing = missingKeys(chosen.outputs);
   if (missing.length > 0) {
-    const of = chosen.stackName ? ` of stack "${notificationSafe(chosen.stackName)}"` : '';
+    const lacking = missing.join(', ');
     return {
       ok: false,
-      message: `The outputs${of} lack ${missing.join(', ')}. Deploy infra/template.yaml from this repository, which defines them, and try again.`,
+      message: chosen.stackName
+        ? l10n.t(
+            'The outputs of stack "{0}" lack {1}. Deploy infra/template.yaml from this repository, which defines them, and try again.',
+            notificationSafe(chosen.stackName),
+            lacking,
+          )
+        : l10n.t(
+            'The outputs lack {0}. Deploy infra/template.yaml from this repository, which defines them, and try again.',
+            lacking,
+          ),
     };
   }
 
@@ -63,7 +80,7 @@ export function parseStackOutputs(text: string): StackOutputsResult {
     const raw = chosen.outputs.get(outputKey);
     const value = typeof raw === 'string' ? raw.trim() : raw;
     const problem = checkSetting(settingKey, value) ?? (value === '' ? emptyProblem(settingKey) : undefined);
-    if (problem) problems.push({ ...problem, message: `Output ${outputKey}: ${problem.message}` });
+    if (problem) problems.push({ ...problem, message: l10n.t('Output {0}: {1}', outputKey, problem.message) });
     else values[settingKey] = value as string;
   }
   problems.push(...regionMismatches(values));
@@ -82,10 +99,10 @@ function where(text: string, error: unknown): string {
   if (match) {
     const before = text.replace(/^\uFEFF/, '').slice(0, Number(match[1]));
     const lines = before.split('\n');
-    return ` (line ${lines.length}, column ${lines[lines.length - 1]!.length + 1})`;
+    return l10n.t(' (line {0}, column {1})', lines.length, lines[lines.length - 1]!.length + 1);
   }
-  if (text.trim() === '') return ' (it is empty)';
-  if (/end of JSON input/.test(error instanceof Error ? error.message : '')) return ' (it ends too early)';
+  if (text.trim() === '') return l10n.t(' (it is empty)');
+  if (/end of JSON input/.test(error instanceof Error ? error.message : '')) return l10n.t(' (it ends too early)');
   return '';
 }
 
@@ -93,7 +110,7 @@ function emptyProblem(settingKey: string): ConfigProblem {
   return {
     setting: `storyteller.${settingKey}`,
     value: '',
-    message: `Setting "storyteller.${settingKey}" would be empty.`,
+    message: l10n.t('Setting "{0}" would be empty.', `storyteller.${settingKey}`),
   };
 }
 
