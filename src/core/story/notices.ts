@@ -14,3 +14,8 @@ export function savedMessage(title: string, where: string): string {
 /** A function: the translations are configured after the modules load (see useTranslations). */
 export const elsewhere = (): string =>
   l10n.t('That story is being written in another VS Code window. Wait until it ends there, then try again.');
+
+export const stillWriting = (): string =>
+  l10n.t('That story is still being written. Stop it first, or wait until it ends.');
+
+export const notInHistory = (): string => l10n.t('That story is no longer in the history.');

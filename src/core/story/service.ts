@@ -5,6 +5,7 @@
 // Failure rules: methods throw a StoryError only when no story was created (not signed in, not
 // configured, invalid controls, unknown story); once a story exists they resolve with its
 // outcome, 'failed' ones carrying the error and the text so far.
+import * as l10n from '@vscode/l10n';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { StorytellerConfig } from '../config';
 import { notConfigured } from '../messages';
@@ -35,7 +36,7 @@ import {
 } from './usage';
 import type { DaySummary, UsageLedgerState } from './usage';
 import { UsageLedgerFile } from './usageFile';
-import { elsewhere } from './notices';
+import { elsewhere, notInHistory, stillWriting } from './notices';
 
 export type { SessionSource } from './credentials';
 
@@ -256,19 +257,18 @@ export class StoryService {
   }
 
   private async existing(storyId: string): Promise<StoredStory> {
-    if (this.running.has(storyId))
-      throw new StoryError('That story is still being written. Stop it first, or wait until it ends.', 'busy', []);
+    if (this.running.has(storyId)) throw new StoryError(stillWriting(), 'busy', []);
     let story: StoredStory | undefined;
     try {
       story = await this.history.get(storyId);
     } catch (e) {
       throw new StoryError(
-        `That story could not be read from the history: ${(e as Error).message}`,
+        l10n.t('That story could not be read from the history: {0}', (e as Error).message),
         'historyCorrupt',
         [],
       );
     }
-    if (!story) throw new StoryError('That story is no longer in the history.', 'notFound', []);
+    if (!story) throw new StoryError(notInHistory(), 'notFound', []);
     if (this.history.writtenElsewhere(story)) throw new StoryError(elsewhere(), 'busy', []);
     return story;
   }

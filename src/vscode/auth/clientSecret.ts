@@ -21,7 +21,7 @@ export async function setClientSecret({ dialog, secrets }: AuthParts): Promise<v
         key: 'secret',
         prompt: vscode.l10n.t('The app client secret (kept in VS Code secret storage, never in settings)'),
         password: true,
-        validate: (v) => (v.trim() ? undefined : 'Paste the secret.'),
+        validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Paste the secret.')),
       },
     ])
   )?.answers;

@@ -10,7 +10,7 @@ import { HistoryStore, LEASE_MS } from '../../core/story/history';
 import { modelInfoFromId } from '../../core/story/models';
 import type { StoredStory } from '../../core/story/storyFile';
 import { toHistoryPage, toRecord } from '../../core/story/storyFormats';
-import { elsewhere } from '../../core/story/notices';
+import { elsewhere, notInHistory, stillWriting } from '../../core/story/notices';
 import { LIMITS } from '../../core/story/protocol/limits';
 import { linkToOpen } from '../../core/story/protocol/links';
 import { hostEvent } from '../../core/story/protocol/messages';
@@ -104,8 +104,7 @@ export class StoryController extends Disposable implements PanelHost {
     'history.delete': async ({ id }) => {
       const story = await this.story(id);
       const service = await this.storyService();
-      if (service.isStreaming(id))
-        throw new PanelError('That story is still being written. Stop it first, or wait until it ends.', 'busy');
+      if (service.isStreaming(id)) throw new PanelError(stillWriting(), 'busy');
       if (service.history.writtenElsewhere(story)) throw new PanelError(elsewhere(), 'busy');
       if (!(await this.dialogs.confirmDelete(story.title))) return { deleted: false };
       const deleted = await (await this.storyService()).history.delete(id);
@@ -130,7 +129,8 @@ export class StoryController extends Disposable implements PanelHost {
     openLink: async ({ url }) => {
       // A mailto link keeps only its address, subject and body (no ?attach=, cc or other headers).
       const target = linkToOpen(url);
-      if (!target) throw new PanelError('Only http, https and mailto links can be opened.', 'invalidLink');
+      if (!target)
+        throw new PanelError(vscode.l10n.t('Only http, https and mailto links can be opened.'), 'invalidLink');
       await vscode.env.openExternal(vscode.Uri.parse(target, true));
       return null;
     },
@@ -393,7 +393,7 @@ export class StoryController extends Disposable implements PanelHost {
 
   private async story(id: string): Promise<StoredStory> {
     const story = await (await this.storyService()).history.get(id);
-    if (!story) throw new PanelError('That story is no longer in the history.', 'notFound');
+    if (!story) throw new PanelError(notInHistory(), 'notFound');
     return story;
   }
 }
