@@ -1,5 +1,6 @@
 // What the user asks for: the story controls, their schema and validateControls. The form uses it
 // for inline messages, the host before it calls Bedrock, and the protocol for `generate`.
+import * as l10n from '@vscode/l10n';
 import * as v from 'valibot';
 import { LIMITS } from './limits';
 
@@ -9,37 +10,41 @@ export const LENGTHS = ['short', 'medium', 'long'] as const;
 export type StoryLength = (typeof LENGTHS)[number];
 
 const count = (n: number): string => n.toLocaleString('en-US');
-const tooLong = (label: string, max: number) => (issue: v.MaxLengthIssue<string, number>) =>
-  `${label} is ${count(issue.input.length)} characters long; the limit is ${count(max)}.`;
+// Labels and messages are functions: the translations are configured after the modules load.
+type Label = () => string;
+const tooLong = (label: Label, max: number) => (issue: v.MaxLengthIssue<string, number>) =>
+  l10n.t('{0} is {1} characters long; the limit is {2}.', label(), count(issue.input.length), count(max));
+const required = (label: Label) => (): string => l10n.t('{0} is required.', label());
+const mustBeText = (label: Label) => (): string => l10n.t('{0} must be text.', label());
 
 /** Trimmed text that must not be empty; missing reads as empty. */
-const requiredText = (label: string, max: number) =>
+const requiredText = (label: Label, max: number) =>
   v.pipe(
-    v.string((issue) => (issue.input === undefined ? `${label} is required.` : `${label} must be text.`)),
+    v.string((issue) => (issue.input === undefined ? required(label)() : mustBeText(label)())),
     v.trim(),
-    v.nonEmpty(`${label} is required.`),
+    v.nonEmpty(required(label)),
     v.maxLength(max, tooLong(label, max)),
   );
 /** Trimmed text, may be empty. */
-const text = (label: string, max: number) =>
-  v.pipe(v.string(`${label} must be text.`), v.trim(), v.maxLength(max, tooLong(label, max)));
-const choice = <const T extends readonly string[]>(label: string, options: T) =>
-  v.picklist(options, `${label} must be one of: ${options.join(', ')}.`);
+const text = (label: Label, max: number) =>
+  v.pipe(v.string(mustBeText(label)), v.trim(), v.maxLength(max, tooLong(label, max)));
+const choice = <const T extends readonly string[]>(label: Label, options: T) =>
+  v.picklist(options, () => l10n.t('{0} must be one of: {1}.', label(), options.join(', ')));
 
 const { temperatureMin: tMin, temperatureMax: tMax } = LIMITS;
-const temperatureType = `Temperature must be a number from ${tMin} to ${tMax}.`;
+const temperatureType = (): string => l10n.t('Temperature must be a number from {0} to {1}.', tMin, tMax);
 const temperatureRange = (issue: v.BaseIssue<number>): string =>
-  `Temperature must be from ${tMin} to ${tMax}; it is ${String(issue.input)}.`;
+  l10n.t('Temperature must be from {0} to {1}; it is {2}.', tMin, tMax, String(issue.input));
 
 /** The fields in form order, which is also the order of the errors. */
 const CONTROL_ENTRIES = {
-  premise: requiredText('Premise', LIMITS.premiseMax),
+  premise: requiredText(() => l10n.t('Premise'), LIMITS.premiseMax),
   /** Free text, may be empty (the model chooses). */
-  genre: text('Genre', LIMITS.genreMax),
-  audience: choice('Audience', AUDIENCES),
+  genre: text(() => l10n.t('Genre'), LIMITS.genreMax),
+  audience: choice(() => l10n.t('Audience'), AUDIENCES),
   /** Free text, may be empty. */
-  tone: text('Tone', LIMITS.toneMax),
-  length: choice('Length', LENGTHS),
+  tone: text(() => l10n.t('Tone'), LIMITS.toneMax),
+  length: choice(() => l10n.t('Length'), LENGTHS),
   /** Sampling temperature, 0..1. */
   temperature: v.pipe(
     v.number(temperatureType),
@@ -47,8 +52,8 @@ const CONTROL_ENTRIES = {
     v.minValue(tMin, temperatureRange),
     v.maxValue(tMax, temperatureRange),
   ),
-  characters: v.exactOptional(text('Characters', LIMITS.charactersMax)),
-  setting: v.exactOptional(text('Setting', LIMITS.settingMax)),
+  characters: v.exactOptional(text(() => l10n.t('Characters'), LIMITS.charactersMax)),
+  setting: v.exactOptional(text(() => l10n.t('Setting'), LIMITS.settingMax)),
 };
 type ControlField = keyof typeof CONTROL_ENTRIES;
 
@@ -88,10 +93,10 @@ const isField = (key: unknown): key is ControlField =>
  */
 export function validateControls(controls: unknown): ControlsResult {
   if (typeof controls !== 'object' || controls === null || Array.isArray(controls))
-    return { ok: false, errors: [{ field: 'controls', message: 'Story controls are missing.' }] };
+    return { ok: false, errors: [{ field: 'controls', message: l10n.t('Story controls are missing.') }] };
   const errors: FieldError[] = Object.keys(controls)
     .filter((key) => !isField(key))
-    .map((key) => ({ field: 'controls', message: `Unknown field "${key.slice(0, 40)}".` }));
+    .map((key) => ({ field: 'controls', message: l10n.t('Unknown field "{0}".', key.slice(0, 40)) }));
   const result = v.safeParse(storyControls, controls, { abortPipeEarly: true });
   for (const issue of result.issues ?? []) {
     const key = issue.path?.[0]?.key;
