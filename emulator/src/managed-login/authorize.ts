@@ -63,6 +63,8 @@ export function parseAuthorize(
   if (responseType !== 'code' && responseType !== 'token') return back('unsupported_response_type');
   const flow = responseType === 'code' ? 'code' : 'implicit';
   if (!oauth.flows.includes(flow)) return back('unauthorized_client');
+  // A template that allows the implicit grant (the guard rules refuse it) gets no tokens in a URL here.
+  if (flow === 'implicit') return back('unsupported_response_type', 'The implicit grant is not emulated');
   const asked = (q.get('scope') ?? '').split(' ').filter(Boolean);
   if (asked.some((s) => !oauth.scopes.includes(s))) return back('invalid_scope');
   const scopes = asked.length > 0 ? [...new Set(asked)] : oauth.scopes;
