@@ -1,6 +1,7 @@
 // A Cognito user pool client: every flow the extension offers, as plain async functions and
 // data. It adds SECRET_HASH when the app client has a secret, maps every failure to an
 // AuthError, and returns verified sessions. No vscode here; the prompts live in src/vscode.
+import * as l10n from '@vscode/l10n';
 import {
   AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
@@ -205,7 +206,10 @@ export class CognitoAuth {
     const [flow] = getFlows({ authFlow: this.options.authFlow });
     if (!flow)
       throw new AuthError(
-        `No sign-in flow fits "storyteller.authFlow" ${this.options.authFlow}. Choose USER_SRP_AUTH or USER_PASSWORD_AUTH.`,
+        l10n.t(
+          'No sign-in flow fits "storyteller.authFlow" {0}. Choose USER_SRP_AUTH or USER_PASSWORD_AUTH.',
+          this.options.authFlow,
+        ),
         'NoFlow',
         'user',
         'configure',
@@ -220,7 +224,12 @@ export class CognitoAuth {
     });
     const result = out.AuthenticationResult;
     if (!result?.IdToken || !result.AccessToken)
-      throw new AuthError('Cognito returned no tokens on refresh. Sign in again.', 'NoTokens', 'user', 'signIn');
+      throw new AuthError(
+        l10n.t('Cognito returned no tokens on refresh. Sign in again.'),
+        'NoTokens',
+        'user',
+        'signIn',
+      );
     return this.verify({
       idToken: result.IdToken,
       accessToken: result.AccessToken,
@@ -343,7 +352,7 @@ export class CognitoAuth {
 
   private toSession(result: AuthenticationResultType): Promise<Session> {
     if (!result.IdToken || !result.AccessToken || !result.RefreshToken) {
-      throw new AuthError('Cognito returned incomplete tokens. Sign in again.', 'NoTokens', 'user', 'signIn');
+      throw new AuthError(l10n.t('Cognito returned incomplete tokens. Sign in again.'), 'NoTokens', 'user', 'signIn');
     }
     return this.call(() =>
       this.verify({ idToken: result.IdToken!, accessToken: result.AccessToken!, refreshToken: result.RefreshToken! }),

@@ -1,6 +1,7 @@
 // Where credentials may go. Endpoints are https, or plain http on loopback for the emulator; a
 // URL never carries a user name or password; a host outside AWS is asked about once; the JWKS
 // that decides which tokens are genuine comes only from AWS's own issuer or the loopback emulator.
+import * as l10n from '@vscode/l10n';
 import { AuthError } from './errors';
 
 /** The only hosts plain http may reach: the local emulator. */
@@ -105,7 +106,10 @@ export class EndpointConsent {
 /** The error when the user did not confirm a host: a user error, never a reason to sign out. */
 export function consentRefused(host: string): AuthError {
   return new AuthError(
-    `Nothing was sent to ${host}, because you did not confirm it. If you trust it, try again and choose "Send"; otherwise fix the endpoint in your user settings.`,
+    l10n.t(
+      'Nothing was sent to {0}, because you did not confirm it. If you trust it, try again and choose "Send"; otherwise fix the endpoint in your user settings.',
+      host,
+    ),
     CONSENT_REFUSED,
     'user',
   );

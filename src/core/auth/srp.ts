@@ -2,6 +2,7 @@
 // the "Caldera Derived Key" HKDF) on node:crypto. Exponentiations run in OpenSSL through a
 // Diffie-Hellman object on Cognito's group (constant-time, 1 to 2 ms each); BigInt does only
 // the cheap multiplications. Each step takes a few ms, so the extension host never stalls.
+import * as l10n from '@vscode/l10n';
 import { DiffieHellman, createHash, createHmac, getDiffieHellman, hkdfSync, randomBytes } from 'node:crypto';
 import { AuthError } from './errors';
 
@@ -184,7 +185,10 @@ function hexNumber(hex: string, name: string): bigint {
 
 function challengeError(detail: string): AuthError {
   return new AuthError(
-    `Cognito sent a sign-in challenge that cannot be answered (${detail}). Try again; if it keeps failing, set "storyteller.authFlow" to USER_PASSWORD_AUTH.`,
+    l10n.t(
+      'Cognito sent a sign-in challenge that cannot be answered ({0}). Try again; if it keeps failing, set "storyteller.authFlow" to USER_PASSWORD_AUTH.',
+      detail,
+    ),
     'InvalidSrpChallenge',
     'user',
     'retry',

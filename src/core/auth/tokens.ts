@@ -2,6 +2,7 @@
 // and expiry. The JWKS decides which tokens are genuine, so it comes only from AWS's issuer for
 // the pool, or from the loopback emulator (see jwksUrl); an endpoint setting never chooses it.
 // Fetched with global fetch: aws-jwt-verify's default fetcher is https-only.
+import * as l10n from '@vscode/l10n';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { JwtExpiredError } from 'aws-jwt-verify/error';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
@@ -71,7 +72,7 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     // The sub names the user's history folder: only Cognito's UUID form may become a path.
     if (!SUB_PATTERN.test(id.sub))
       throw new AuthError(
-        'Cognito returned a user id that is not a UUID, so the sign-in was refused.',
+        l10n.t('Cognito returned a user id that is not a UUID, so the sign-in was refused.'),
         'BadSubject',
         'user',
       );

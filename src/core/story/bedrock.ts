@@ -7,6 +7,7 @@
 // one. NodeHttpHandler goes through `http`/`https`, where those settings apply. ConverseStream is
 // server-to-client streaming only, so HTTP/1.1 loses nothing it needs (no bidirectional stream;
 // one connection per concurrent story, kept alive and reused).
+import * as l10n from '@vscode/l10n';
 import { BedrockClient, ListFoundationModelsCommand, ListInferenceProfilesCommand } from '@aws-sdk/client-bedrock';
 import type { FoundationModelSummary, InferenceProfileSummary } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
@@ -177,8 +178,13 @@ export class BedrockStories {
       const error = toStoryError(e);
       const reason =
         error.code === 'accessDenied'
-          ? 'Your role may not list Bedrock models (bedrock:ListFoundationModels), so the models from the "storyteller.models" setting are offered.'
-          : `The model list could not be loaded (${error.message}) The models from the "storyteller.models" setting are offered.`;
+          ? l10n.t(
+              'Your role may not list Bedrock models (bedrock:ListFoundationModels), so the models from the "storyteller.models" setting are offered.',
+            )
+          : l10n.t(
+              'The model list could not be loaded ({0}) The models from the "storyteller.models" setting are offered.',
+              error.message,
+            );
       return { models: fallback.map(modelInfoFromId), source: 'settings', reason };
     }
   }
