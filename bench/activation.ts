@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pipeline as pipe } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import * as esbuild from 'esbuild';
 import * as yauzl from 'yauzl';
 import { ensureHost } from '../test/host/install';
 import { runInHost } from '../test/host/runInHost';
 import type { ActivationProbeFailure, ActivationProbeResult, LoadPath } from './host/activationProbe';
 import type { Benchmark, Figure } from './types';
+import { buildProbe } from './host/buildProbe';
 
 const root = resolve(__dirname, '..');
 const HOST_TIMEOUT_MS = 120_000;
@@ -33,17 +33,7 @@ export const activation: Benchmark = {
       const extensionDir = join(unpacked, 'extension');
       if (!existsSync(join(extensionDir, 'package.json'))) throw new Error(`${vsix} has no extension/package.json.`);
 
-      const probe = join(tmp, 'activationProbe.js');
-      await esbuild.build({
-        entryPoints: [join(__dirname, 'host', 'activationProbe.ts')],
-        outfile: probe,
-        bundle: true,
-        format: 'cjs',
-        platform: 'node',
-        target: 'node20',
-        external: ['vscode'],
-        logLevel: 'error',
-      });
+      const probe = await buildProbe('activationProbe', tmp);
 
       // A first session with no compile cache, then a second that has the first one's.
       await rm(join(tmpdir(), 'node-compile-cache'), { recursive: true, force: true });

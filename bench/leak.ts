@@ -7,12 +7,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
 import { startEmulator } from '../emulator/src/emulator';
 import { ensureHost } from '../test/host/install';
 import { runInHost } from '../test/host/runInHost';
 import type { LeakProbeResult } from './host/leakProbe';
 import type { Benchmark, Figure } from './types';
+import { buildProbe } from './host/buildProbe';
 
 const root = resolve(__dirname, '..');
 const LEAK_GOAL_MB = 5;
@@ -31,17 +31,7 @@ export const leak: Benchmark = {
     const emulator = await startEmulator({ stackName: 'bench-leak' });
     try {
       execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: 'ignore' });
-      const probe = join(tmp, 'leakProbe.js');
-      await esbuild.build({
-        entryPoints: [join(__dirname, 'host', 'leakProbe.ts')],
-        outfile: probe,
-        bundle: true,
-        format: 'cjs',
-        platform: 'node',
-        target: 'node20',
-        external: ['vscode'],
-        logLevel: 'error',
-      });
+      const probe = await buildProbe('leakProbe', tmp);
       const out = join(tmp, 'result.json');
       const logs: string[] = [];
       const run = await runInHost({

@@ -10,33 +10,9 @@ import type { StoredStory } from '../../../src/core/story/storyFile';
 import { clipTitle, summaryOf, toHistoryPage, toMarkdown, toRecord } from '../../../src/core/story/storyFormats';
 import { LIMITS } from '../../../src/core/story/protocol/limits';
 import { hostEvent, parseHostMessage, parseResult } from '../../../src/core/story/protocol/messages';
+import { storedStory } from '../../support/stories';
 
-const CONTROLS = {
-  premise: 'An otter finds a lighthouse.',
-  genre: 'fantasy',
-  audience: 'children',
-  tone: 'whimsical',
-  length: 'short',
-  temperature: 0.7,
-} as const;
-
-function story(id: string, createdAt: number, patch: Partial<StoredStory> = {}): StoredStory {
-  return {
-    version: 1,
-    id,
-    title: 'An otter finds a lighthouse',
-    modelId: 'amazon.nova-lite-v1:0',
-    controls: CONTROLS,
-    text: '',
-    turns: [],
-    status: 'done',
-    usage: null,
-    cost: null,
-    createdAt,
-    updatedAt: createdAt,
-    ...patch,
-  };
-}
+const story = storedStory;
 
 describe('story history store', () => {
   let dir: string;

@@ -6,32 +6,10 @@ import { join } from 'node:path';
 import { HistoryStore } from '../../../src/core/story/history';
 import type { StoredStory } from '../../../src/core/story/storyFile';
 import { parseIndex } from '../../../src/core/story/historyIndex';
-
-const CONTROLS = {
-  premise: 'An otter finds a lighthouse.',
-  genre: 'fantasy',
-  audience: 'children',
-  tone: 'whimsical',
-  length: 'short',
-  temperature: 0.7,
-} as const;
+import { CONTROLS, storedStory } from '../../support/stories';
 
 function story(id: string, createdAt: number, patch: Partial<StoredStory> = {}): StoredStory {
-  return {
-    version: 1,
-    id,
-    title: `Story ${id}`,
-    modelId: 'amazon.nova-lite-v1:0',
-    controls: CONTROLS,
-    text: 'Once.',
-    turns: [],
-    status: 'done',
-    usage: null,
-    cost: null,
-    createdAt,
-    updatedAt: createdAt,
-    ...patch,
-  };
+  return storedStory(id, createdAt, { title: `Story ${id}`, text: 'Once.', ...patch });
 }
 
 /** Counts the story files (not the index) that fs.readFile opens while `body` runs. */
