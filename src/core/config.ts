@@ -38,6 +38,21 @@ export interface StorytellerConfig {
   readonly modelPrices: Readonly<Record<string, ModelPrice>>;
   readonly passwordPolicy: PasswordPolicy;
   readonly endpoints: Endpoints;
+  /** Browser sign-in through Cognito managed login; `domain` is '' when it is not set up. */
+  readonly hostedUi: HostedUiConfig;
+  /** The story gateway's function URL (budget mode), no trailing slash; '' sends stories straight to Bedrock. */
+  readonly storyGatewayUrl: string;
+}
+
+export interface HostedUiConfig {
+  /** An origin such as `https://prefix.auth.us-east-1.amazoncognito.com`, or '' when not configured. */
+  readonly domain: string;
+  /** Providers offered before the managed login page (`COGNITO` is its password page); empty opens the page. */
+  readonly identityProviders: readonly string[];
+  /** Whether sign-out also opens `/logout`, ending the browser's managed login session. */
+  readonly signOutOfBrowser: boolean;
+  /** The fixed port of the loopback callback `http://127.0.0.1:<port>/callback` registered in the app client. */
+  readonly callbackPort: number;
 }
 
 export interface ConfigProblem {
@@ -110,6 +125,8 @@ export const SETTING_RULES = {
   'endpoints.cognitoIdentity': URL_RULE,
   'endpoints.bedrockRuntime': URL_RULE,
   'endpoints.bedrock': URL_RULE,
+  'hostedUi.domain': URL_RULE,
+  storyGatewayUrl: URL_RULE,
 } as const satisfies Record<string, SettingRule>;
 
 /** A setting whose value is an array or object: checked by a schema instead of a pattern. */
@@ -129,6 +146,18 @@ export const DEFAULT_MODEL_PRICES: Readonly<Record<string, ModelPrice>> = {
   'amazon.nova-pro-v1:0': { input: 0.0008, output: 0.0032 },
   'amazon.nova-premier-v1:0': { input: 0.0025, output: 0.0125 },
 };
+
+/** Cognito's identity provider names: 1 to 32 characters, no spaces, not starting with "_". */
+const PROVIDER_NAME = /^[^\s_,][^\s,]{0,31}$/;
+const IdentityProvidersSchema = v.pipe(
+  v.array(v.pipe(v.string(), v.trim(), v.regex(PROVIDER_NAME))),
+  v.maxLength(20),
+  v.transform((names) => [...new Set(names)]),
+);
+
+/** The registered port must be exact (Cognito compares callback URLs exactly); below 1024 needs privileges. */
+export const DEFAULT_CALLBACK_PORT = 53682;
+const CallbackPortSchema = v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(65535));
 
 const Dollars = v.pipe(v.number(), v.finite(), v.minValue(0));
 const Flag = (fallback: boolean) => v.optional(v.boolean(), fallback);
@@ -185,6 +214,22 @@ export const STRUCTURED_RULES = {
       ),
     schema: PasswordPolicySchema,
   } satisfies StructuredRule<PasswordPolicy>,
+  'hostedUi.identityProviders': {
+    default: [] as string[],
+    expected: () =>
+      l10n.t('a list of identity provider names of the app client, such as ["COGNITO", "LoginWithAmazon", "Google"]'),
+    schema: IdentityProvidersSchema,
+  } satisfies StructuredRule<string[]>,
+  'hostedUi.signOutOfBrowser': {
+    default: false,
+    expected: () => l10n.t('true or false'),
+    schema: v.boolean(),
+  } satisfies StructuredRule<boolean>,
+  'hostedUi.callbackPort': {
+    default: DEFAULT_CALLBACK_PORT,
+    expected: () => l10n.t('a whole number from 1024 to 65535, the LoopbackCallbackPort of the stack'),
+    schema: CallbackPortSchema,
+  } satisfies StructuredRule<number>,
 } as const;
 
 type StructuredValues = { -readonly [K in StructuredKey]: v.InferOutput<(typeof STRUCTURED_RULES)[K]['schema']> };
@@ -209,7 +254,11 @@ export const CREDENTIAL_SETTINGS = [
   'endpoints.cognitoIdentity',
   'endpoints.bedrockRuntime',
   'endpoints.bedrock',
-] as const satisfies readonly (keyof typeof SETTING_RULES)[];
+  'hostedUi.domain',
+  'hostedUi.identityProviders',
+  'hostedUi.callbackPort',
+  'storyGatewayUrl',
+] as const satisfies readonly SettingKey[];
 
 export type StructuredKey = keyof typeof STRUCTURED_RULES;
 export type SettingKey = keyof typeof SETTING_RULES | StructuredKey;
@@ -292,6 +341,13 @@ export function readConfig(get: (key: SettingKey) => unknown): ConfigResult {
       modelPrices: structured.modelPrices!,
       passwordPolicy: structured.passwordPolicy!,
       endpoints,
+      hostedUi: {
+        domain: stripSlash(values['hostedUi.domain']),
+        identityProviders: structured['hostedUi.identityProviders']!,
+        signOutOfBrowser: structured['hostedUi.signOutOfBrowser']!,
+        callbackPort: structured['hostedUi.callbackPort']!,
+      },
+      storyGatewayUrl: stripSlash(values.storyGatewayUrl),
     },
   };
 }

@@ -67,6 +67,10 @@ describe('config', () => {
       'endpoints.cognitoIdentity',
       'endpoints.bedrockRuntime',
       'endpoints.bedrock',
+      'hostedUi.domain',
+      'hostedUi.identityProviders',
+      'hostedUi.callbackPort',
+      'storyGatewayUrl',
     ];
 
     it('every setting that decides where credentials go is application-scoped, and only those', () => {
@@ -127,6 +131,8 @@ describe('config', () => {
       modelPrices: DEFAULT_MODEL_PRICES,
       passwordPolicy: DEFAULT_PASSWORD_POLICY,
       endpoints: {},
+      hostedUi: { domain: '', identityProviders: [], signOutOfBrowser: false, callbackPort: 53682 },
+      storyGatewayUrl: '',
     });
     assert.equal(isConfigured(result.config), false);
   });
@@ -306,6 +312,53 @@ describe('config', () => {
         [`storyteller.${key}`],
       );
     }
+  });
+
+  it('reads browser sign-in and the story gateway: origins without a trailing slash, providers once each', () => {
+    const result = readConfig(
+      settings({
+        'hostedUi.domain': ' https://storyteller-demo.auth.us-east-1.amazoncognito.com/ ',
+        'hostedUi.identityProviders': ['COGNITO', ' Google', 'Google ', 'LoginWithAmazon'],
+        'hostedUi.signOutOfBrowser': true,
+        'hostedUi.callbackPort': 49152,
+        storyGatewayUrl: 'https://abc123.lambda-url.us-east-1.on.aws/',
+      }),
+    );
+    assert.ok(result.ok);
+    assert.deepEqual(result.config.hostedUi, {
+      domain: 'https://storyteller-demo.auth.us-east-1.amazoncognito.com',
+      identityProviders: ['COGNITO', 'Google', 'LoginWithAmazon'],
+      signOutOfBrowser: true,
+      callbackPort: 49152,
+    });
+    assert.equal(result.config.storyGatewayUrl, 'https://abc123.lambda-url.us-east-1.on.aws');
+    const bad: [SettingKey, unknown][] = [
+      ['hostedUi.domain', 'http://storyteller-demo.auth.us-east-1.amazoncognito.com'],
+      ['hostedUi.domain', 'https://u:p@example.com'],
+      ['storyGatewayUrl', 'http://evil.example'],
+      ['storyGatewayUrl', 'https://a.example.com/?x=1'],
+      ['hostedUi.identityProviders', 'Google'],
+      ['hostedUi.identityProviders', ['Login With Amazon']],
+      ['hostedUi.identityProviders', ['_hidden']],
+      ['hostedUi.identityProviders', ['a'.repeat(33)]],
+      ['hostedUi.signOutOfBrowser', 'yes'],
+      ['hostedUi.callbackPort', 80],
+      ['hostedUi.callbackPort', 53682.5],
+      ['hostedUi.callbackPort', '53682'],
+    ];
+    for (const [key, value] of bad) {
+      const problems = checkSetting(key, value);
+      assert.ok(problems, `${key}=${JSON.stringify(value)}`);
+      assert.equal(problems.setting, `storyteller.${key}`);
+    }
+  });
+
+  it('the manifest item pattern of identity providers refuses what config.ts refuses', () => {
+    const pattern = new RegExp(
+      (declared['storyteller.hostedUi.identityProviders'] as { items: { pattern: string } }).items.pattern,
+    );
+    for (const name of ['COGNITO', 'LoginWithAmazon', 'Google', 'Login With Amazon', '_x', 'a'.repeat(33), 'a,b'])
+      assert.equal(pattern.test(name), checkSetting('hostedUi.identityProviders', [name]) === undefined, name);
   });
 
   it('takes a partial password policy over the defaults', () => {
