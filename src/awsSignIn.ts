@@ -2,3 +2,4 @@
 // loaded on the first sign-in (see src/vscode/aws.ts). The story service is in dist/aws.js.
 export { CognitoAuth } from './core/auth/cognito';
 export { useTranslations } from './core/messages';
+export { HostedUi } from './core/auth/browser/hostedUi';

@@ -36,7 +36,14 @@ const SessionSchema = v.strictObject({
   refreshToken: Text,
   /** `cognito:username`: the name SECRET_HASH uses on refresh (not always the email). */
   username: Text,
+  /** Required by the template's pool (Schema email Required), for federated users too. */
   email: Text,
+  /** The ID token's name (or nickname), for the account label when there is no email. */
+  name: v.exactOptional(Text),
+  /** How the user signed in; absent means a password in VS Code (sessions stored before browser sign-in). */
+  method: v.exactOptional(v.picklist(['password', 'browser'])),
+  /** Browser sign-in: `COGNITO` (the managed login page) or the social provider, e.g. `Google`. */
+  provider: v.exactOptional(Text),
   sub: v.pipe(v.string(), v.regex(SUB_PATTERN)),
   /** Epoch ms when the access token was issued and when it expires, by the server's clock. */
   issuedAt: Time,
@@ -266,7 +273,14 @@ export class SessionManager {
     let next: Session;
     try {
       const refreshed = await this.options.refresh(stored);
-      next = { ...refreshed, receivedAt: this.clock.now(), ...(stored.origin ? { origin: stored.origin } : {}) };
+      next = {
+        ...refreshed,
+        receivedAt: this.clock.now(),
+        // How the user signed in outlives the tokens.
+        ...(stored.method ? { method: stored.method } : {}),
+        ...(stored.provider ? { provider: stored.provider } : {}),
+        ...(stored.origin ? { origin: stored.origin } : {}),
+      };
     } catch (e) {
       const error = toAuthError(e);
       if (error.code === ORIGIN_CHANGED) {

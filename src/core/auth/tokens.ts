@@ -80,11 +80,18 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       ...tokens,
       username: String(id['cognito:username'] ?? access.username),
       email: typeof id.email === 'string' ? id.email : '',
+      ...displayName(id),
       sub: id.sub,
       issuedAt: access.iat * 1000,
       expiresAt: Math.min(access.exp, id.exp) * 1000,
     };
   };
+}
+
+/** The name a social provider shared (mapped to `name` or `nickname`), for a label without an email. */
+function displayName(id: CognitoIdTokenPayload): { name?: string } {
+  const name = [id.name, id.nickname].find((n): n is string => typeof n === 'string' && n.trim() !== '');
+  return name ? { name: name.trim() } : {};
 }
 
 /**
