@@ -2,8 +2,8 @@
 // into the settings that point the extension at a deployed backend.
 import * as l10n from '@vscode/l10n';
 import * as v from 'valibot';
-import { checkSetting, regionMismatches } from './config';
-import type { ConfigProblem } from './config';
+import { checkSetting, DEFAULT_CALLBACK_PORT, regionMismatches } from './config';
+import type { ConfigProblem, SettingKey } from './config';
 import { notificationSafe } from './notificationText';
 
 /** Output names that infra/template.yaml promises, mapped to the settings they fill. */
@@ -14,7 +14,25 @@ export const STACK_OUTPUTS = {
   IdentityPoolId: 'identityPoolId',
 } as const;
 
-export type StackSettings = { readonly [K in (typeof STACK_OUTPUTS)[keyof typeof STACK_OUTPUTS]]: string };
+/**
+ * Outputs of newer stacks, for browser sign-in and budget mode. A stack without one (older, or
+ * with the feature off) clears its setting, so nothing from a previous stack stays behind.
+ */
+export const OPTIONAL_OUTPUTS = {
+  HostedUiDomain: 'hostedUi.domain',
+  IdentityProviders: 'hostedUi.identityProviders',
+  LoopbackCallbackPort: 'hostedUi.callbackPort',
+  StoryGatewayUrl: 'storyGatewayUrl',
+} as const;
+
+export type StackSettings = { readonly [K in (typeof STACK_OUTPUTS)[keyof typeof STACK_OUTPUTS]]: string } & {
+  /** An origin, or '' when the stack has no managed login domain. */
+  readonly 'hostedUi.domain': string;
+  readonly 'hostedUi.identityProviders': readonly string[];
+  readonly 'hostedUi.callbackPort': number;
+  /** '' when the stack is not in budget mode. */
+  readonly storyGatewayUrl: string;
+};
 
 export type StackOutputsResult =
   | { readonly ok: true; readonly settings: StackSettings; readonly stackName?: string }
@@ -83,14 +101,39 @@ export function parseStackOutputs(text: string): StackOutputsResult {
     if (problem) problems.push({ ...problem, message: l10n.t('Output {0}: {1}', outputKey, problem.message) });
     else values[settingKey] = value as string;
   }
+  const optional: Record<string, unknown> = {};
+  for (const [outputKey, settingKey] of Object.entries(OPTIONAL_OUTPUTS)) {
+    const value = optionalValue(settingKey, chosen.outputs.get(outputKey));
+    const problem = checkSetting(settingKey, value);
+    if (problem) problems.push({ ...problem, message: l10n.t('Output {0}: {1}', outputKey, problem.message) });
+    else optional[settingKey] = value;
+  }
   problems.push(...regionMismatches(values));
   if (problems.length > 0) return { ok: false, message: problems.map((p) => p.message).join(' ') };
 
   return {
     ok: true,
-    settings: values as StackSettings,
+    settings: { ...values, ...optional } as StackSettings,
     ...(chosen.stackName ? { stackName: chosen.stackName } : {}),
   };
+}
+
+/** CloudFormation outputs are strings: the domain is a bare host, providers a comma-separated list. */
+function optionalValue(settingKey: SettingKey, raw: unknown): unknown {
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  switch (settingKey) {
+    case 'hostedUi.domain':
+      if (text === undefined || text === '') return '';
+      return typeof text === 'string' && !/^[a-z]+:\/\//i.test(text) ? `https://${text}` : text;
+    case 'hostedUi.identityProviders':
+      if (text === undefined) return [];
+      return typeof text === 'string' ? text.split(',').flatMap((name) => (name.trim() ? [name.trim()] : [])) : text;
+    case 'hostedUi.callbackPort':
+      if (text === undefined || text === '') return DEFAULT_CALLBACK_PORT;
+      return typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : text;
+    default:
+      return text ?? '';
+  }
 }
 
 /** " (line 3, column 7)" from the parser's position, or nothing when it gives none. */

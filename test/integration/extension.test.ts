@@ -5,7 +5,16 @@ import type { ConfigureFromStackResult } from '../../src/vscode/commands/configu
 import { ScriptedPrompter } from './prompter';
 
 const EXTENSION_ID = 'bedrock-storyteller.bedrock-storyteller';
-const KEYS = ['region', 'userPoolId', 'clientId', 'identityPoolId'] as const;
+const KEYS = [
+  'region',
+  'userPoolId',
+  'clientId',
+  'identityPoolId',
+  'hostedUi.domain',
+  'hostedUi.identityProviders',
+  'hostedUi.callbackPort',
+  'storyGatewayUrl',
+] as const;
 
 const outputs = {
   Region: 'us-west-2',
@@ -145,6 +154,29 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
       confirmations[0]!,
       /^Use these Storyteller settings from stack outputs\? .*user pool us-west-2_IntegTest1/,
     );
+  });
+
+  it('configureFromStack shows and writes browser sign-in and the story gateway, and an older stack clears them', async () => {
+    const full = stackJson({
+      ...outputs,
+      HostedUiDomain: 'storyteller-it.auth.us-west-2.amazoncognito.com',
+      IdentityProviders: 'COGNITO,Google',
+      LoopbackCallbackPort: '49152',
+      StoryGatewayUrl: 'https://abc123.lambda-url.us-west-2.on.aws/',
+    });
+    assert.equal((await configure({ json: full }))?.ok, true);
+    assert.equal(inspect('hostedUi.domain')?.globalValue, 'https://storyteller-it.auth.us-west-2.amazoncognito.com');
+    assert.deepEqual(inspect('hostedUi.identityProviders')?.globalValue, ['COGNITO', 'Google']);
+    assert.equal(inspect('hostedUi.callbackPort')?.globalValue, 49152);
+    assert.equal(inspect('storyGatewayUrl')?.globalValue, 'https://abc123.lambda-url.us-west-2.on.aws/');
+    assert.match(confirmations[0]!, /Sign In with Browser will open https:\/\/storyteller-it\.auth\.us-west-2/);
+    assert.match(confirmations[0]!, /through the story gateway at https:\/\/abc123\.lambda-url/);
+
+    // Switching to a stack without them must not leave the previous stack's gateway in place.
+    assert.equal((await configure({ json: stackJson() }))?.ok, true);
+    for (const key of ['hostedUi.domain', 'hostedUi.identityProviders', 'hostedUi.callbackPort', 'storyGatewayUrl'])
+      assert.equal(inspect(key)?.globalValue, undefined, key);
+    assert.doesNotMatch(confirmations[1]!, /Sign In with Browser|story gateway/);
   });
 
   it('configureFromStack with arguments writes nothing unless the user confirms', async () => {

@@ -33,6 +33,11 @@ const expected = {
   userPoolId: 'us-east-1_AbCdEf123',
   clientId: '1h57kf5cpq17m0eml12example',
   identityPoolId: 'us-east-1:0d9f7f4e-8a3b-4b1c-9c1d-2e3f4a5b6c7d',
+  // A stack without browser sign-in or budget mode clears those settings.
+  'hostedUi.domain': '',
+  'hostedUi.identityProviders': [],
+  'hostedUi.callbackPort': 53682,
+  storyGatewayUrl: '',
 };
 
 describe('parseStackOutputs', () => {
@@ -52,6 +57,52 @@ describe('parseStackOutputs', () => {
       settings: expected,
       stackName: 's',
     });
+  });
+
+  it('reads browser sign-in and budget mode: a bare domain becomes https, providers a list, the port a number', () => {
+    const result = parseStackOutputs(
+      JSON.stringify(
+        samList({
+          ...outputs,
+          HostedUiDomain: 'storyteller-demo.auth.us-east-1.amazoncognito.com',
+          IdentityProviders: 'COGNITO, LoginWithAmazon,Google',
+          LoopbackCallbackPort: '49152',
+          StoryGatewayUrl: 'https://abc123.lambda-url.us-east-1.on.aws/',
+        }),
+      ),
+    );
+    assert.deepEqual(result, {
+      ok: true,
+      settings: {
+        ...expected,
+        'hostedUi.domain': 'https://storyteller-demo.auth.us-east-1.amazoncognito.com',
+        'hostedUi.identityProviders': ['COGNITO', 'LoginWithAmazon', 'Google'],
+        'hostedUi.callbackPort': 49152,
+        storyGatewayUrl: 'https://abc123.lambda-url.us-east-1.on.aws/',
+      },
+    });
+  });
+
+  it('an older stack without the optional outputs at all clears them too', () => {
+    const { HostedUiDomain: _, ...old } = outputs;
+    assert.deepEqual(parseStackOutputs(JSON.stringify(samList(old))), { ok: true, settings: expected });
+  });
+
+  it('refuses optional outputs that would send sign-ins or stories somewhere unsafe, writing nothing', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [
+        { StoryGatewayUrl: 'http://gateway.example.com/' },
+        /^Output StoryGatewayUrl: Setting "storyteller\.storyGatewayUrl"/,
+      ],
+      [{ HostedUiDomain: 'http://evil.example' }, /^Output HostedUiDomain: Setting "storyteller\.hostedUi\.domain"/],
+      [{ LoopbackCallbackPort: '80' }, /^Output LoopbackCallbackPort: /],
+      [{ IdentityProviders: 'Login With Amazon' }, /^Output IdentityProviders: /],
+    ];
+    for (const [extra, message] of cases) {
+      const result = parseStackOutputs(JSON.stringify(samList({ ...outputs, ...extra })));
+      assert.ok(!result.ok, JSON.stringify(extra));
+      assert.match(result.message, message);
+    }
   });
 
   it('picks the one Storyteller stack out of several stacks', () => {

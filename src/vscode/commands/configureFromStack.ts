@@ -56,13 +56,17 @@ export async function configureFromStack(
     const { region, userPoolId, clientId, identityPoolId } = parsed.settings;
     const yes = await confirm(
       vscode.l10n.t('Use these Storyteller settings from stack outputs?'),
-      vscode.l10n.t(
-        'Your user settings will use region {0}, user pool {1}, app client {2} and identity pool {3}. Your sign-in will go to this user pool. Choose Use Settings only if you expected this.',
-        region,
-        userPoolId,
-        clientId,
-        identityPoolId,
-      ),
+      [
+        vscode.l10n.t(
+          'Your user settings will use region {0}, user pool {1}, app client {2} and identity pool {3}. Your sign-in will go to this user pool.',
+          region,
+          userPoolId,
+          clientId,
+          identityPoolId,
+        ),
+        ...destinations(parsed.settings),
+        vscode.l10n.t('Choose Use Settings only if you expected this.'),
+      ].join(' '),
       vscode.l10n.t('Use Settings'),
     );
     if (!yes) {
@@ -98,6 +102,16 @@ export async function configureFromStack(
   return { ok: true, message };
 }
 
+/** The other places the stack sends sign-ins and stories to, one sentence each. */
+function destinations(settings: StackSettings): string[] {
+  const sentences: string[] = [];
+  if (settings['hostedUi.domain'])
+    sentences.push(vscode.l10n.t('Sign In with Browser will open {0}.', settings['hostedUi.domain']));
+  if (settings.storyGatewayUrl)
+    sentences.push(vscode.l10n.t('Stories will go through the story gateway at {0}.', settings.storyGatewayUrl));
+  return sentences;
+}
+
 /** Writes every setting, or, if one write fails, restores the ones already written. */
 async function writeAll(settings: StackSettings, target: vscode.ConfigurationTarget): Promise<void> {
   const section = vscode.workspace.getConfiguration(SECTION);
@@ -106,7 +120,9 @@ async function writeAll(settings: StackSettings, target: vscode.ConfigurationTar
     for (const [key, value] of Object.entries(settings)) {
       const inspected = section.inspect(key);
       const previous = inspected?.globalValue;
-      await section.update(key, value, target);
+      // A value equal to the default is removed rather than written, so settings.json stays short.
+      const same = JSON.stringify(value) === JSON.stringify(inspected?.defaultValue);
+      await section.update(key, same ? undefined : value, target);
       written.push([key, previous]);
     }
   } catch (e) {

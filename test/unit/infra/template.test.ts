@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { checkRules, evaluateRules } from '../../../infra/check/rules';
 import { parseTemplate } from '../../../infra/check/template';
 import type { Template } from '../../../infra/check/template';
-import { STACK_OUTPUTS } from '../../../src/core/stackOutputs';
+import { OPTIONAL_OUTPUTS, STACK_OUTPUTS } from '../../../src/core/stackOutputs';
 import { TEMPLATE_TEXT, at } from './plant';
 
 const template = parseTemplate(TEMPLATE_TEXT);
@@ -143,7 +143,7 @@ describe('infra/template.yaml contract', () => {
     }
   });
 
-  it('has every output "Configure from Stack Outputs" reads, plus HostedUiDomain, and no secret', () => {
+  it('has every output "Configure from Stack Outputs" reads, required and optional, and no secret', () => {
     const outputs = Object.keys(at(template, 'Outputs'));
     assert.deepEqual(outputs, [
       'Region',
@@ -152,9 +152,11 @@ describe('infra/template.yaml contract', () => {
       'IdentityPoolId',
       'HostedUiDomain',
       'IdentityProviders',
+      'LoopbackCallbackPort',
       'StoryGatewayUrl',
     ]);
-    for (const key of Object.keys(STACK_OUTPUTS)) assert.ok(outputs.includes(key), key);
+    for (const key of [...Object.keys(STACK_OUTPUTS), ...Object.keys(OPTIONAL_OUTPUTS)])
+      assert.ok(outputs.includes(key), key);
     assert.doesNotMatch(JSON.stringify(at(template, 'Outputs')), /ClientSecret/);
   });
 
