@@ -11,10 +11,16 @@ import * as l10n from '@vscode/l10n';
 import { BedrockClient, ListFoundationModelsCommand, ListInferenceProfilesCommand } from '@aws-sdk/client-bedrock';
 import type { FoundationModelSummary, InferenceProfileSummary } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
-import type { ConverseStreamCommandInput, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import type {
+  ConverseStreamCommandInput,
+  ConverseStreamCommandOutput,
+  ConverseStreamOutput,
+} from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { isAbort, toStoryError } from './errors';
+import { DEFAULT_THROTTLE_RETRY, createGatewayRuntime, fetchGatewayUsage, sleep, throttleDelay } from './gateway';
+import type { GatewayOptions, GatewayUsage, ThrottleRetryPolicy } from './gateway';
 import type { StoryError } from './errors';
 import type { ConverseRequest } from './prompt';
 import type { ModelInfo, Usage } from './protocol/wire';
@@ -30,6 +36,13 @@ export interface BedrockOptions {
   readonly credentials: AwsCredentialIdentityProvider;
   /** Tests and the benchmark may pass another; the default is HTTP/1.1 (see above). */
   readonly requestHandler?: NodeHttpHandler;
+  /**
+   * Budget mode: stories go through the stack's story gateway (`storyteller.storyGatewayUrl`),
+   * never straight to Bedrock; `idToken` gives the signed-in user's ID token for it.
+   */
+  readonly gateway?: { readonly url: string; readonly idToken: () => Promise<string> };
+  /** How a gateway's ThrottlingException is retried before the story starts. */
+  readonly throttleRetry?: ThrottleRetryPolicy;
 }
 
 export interface StreamOptions {
@@ -51,8 +64,11 @@ export interface StoryResult {
 
 export interface ModelList {
   readonly models: readonly ModelInfo[];
-  /** 'bedrock' when listed by Bedrock; 'settings' (storyteller.models) when the role may not list them. */
-  readonly source: 'bedrock' | 'settings';
+  /**
+   * 'bedrock' when listed by Bedrock; 'settings' (storyteller.models) when the role may not list
+   * them; 'gateway' when the story gateway named the models the stack allows.
+   */
+  readonly source: 'bedrock' | 'settings' | 'gateway';
   /** Why the settings were used. */
   readonly reason?: string;
 }
@@ -68,14 +84,18 @@ export class BedrockStories {
   readonly runtime: BedrockRuntimeClient;
   private readonly control: BedrockClient;
   private readonly handler: NodeHttpHandler;
+  private readonly gateway: GatewayOptions | undefined;
 
   constructor(private readonly options: BedrockOptions) {
     this.handler = options.requestHandler ?? createHttpHandler();
     const common = { region: options.region, credentials: options.credentials, requestHandler: this.handler };
-    this.runtime = new BedrockRuntimeClient({
-      ...common,
-      ...(options.runtimeEndpoint ? { endpoint: options.runtimeEndpoint } : {}),
-    });
+    this.gateway = options.gateway ? { ...common, ...options.gateway } : undefined;
+    this.runtime = this.gateway
+      ? createGatewayRuntime(this.gateway)
+      : new BedrockRuntimeClient({
+          ...common,
+          ...(options.runtimeEndpoint ? { endpoint: options.runtimeEndpoint } : {}),
+        });
     this.control = new BedrockClient({
       ...common,
       ...(options.controlEndpoint ? { endpoint: options.controlEndpoint } : {}),
@@ -108,13 +128,30 @@ export class BedrockStories {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+    let attempts = 0;
+    let waitedMs = 0;
     try {
-      const sent = await Promise.race([
-        this.runtime.send(new ConverseStreamCommand(request as ConverseStreamCommandInput), {
-          abortSignal: abort.signal,
-        }),
-        stopped,
-      ]);
+      let sent: ConverseStreamCommandOutput | typeof STOPPED;
+      for (;;) {
+        attempts++;
+        try {
+          sent = await Promise.race([
+            this.runtime.send(new ConverseStreamCommand(request as ConverseStreamCommandInput), {
+              abortSignal: abort.signal,
+            }),
+            stopped,
+          ]);
+          break;
+        } catch (e) {
+          // The gateway's rate limit, before the story starts: wait as it asks (within bounds), then again.
+          const delay = this.gateway
+            ? throttleDelay(e, attempts, waitedMs, this.options.throttleRetry ?? DEFAULT_THROTTLE_RETRY)
+            : undefined;
+          if (delay === undefined || abort.signal.aborted) throw e;
+          waitedMs += delay;
+          if (!(await sleep(delay, abort.signal))) return { ...partial(), status: 'stopped' };
+        }
+      }
       if (sent === STOPPED) return { ...partial(), status: 'stopped' };
       if (!sent.stream)
         throw Object.assign(new Error('Bedrock answered without a stream.'), { name: 'ModelStreamErrorException' });
@@ -145,10 +182,12 @@ export class BedrockStories {
       return { ...partial(), status: 'done' };
     } catch (e) {
       if (signal?.aborted || isAbort(e)) return { ...partial(), status: 'stopped' };
+      const endpoint = this.gateway?.url ?? this.options.runtimeEndpoint;
       const error = toStoryError(e, {
         modelId: request.modelId,
         receivedChars: text.length,
-        ...(this.options.runtimeEndpoint ? { endpoint: this.options.runtimeEndpoint } : {}),
+        ...(endpoint ? { endpoint } : {}),
+        ...(this.gateway ? { gateway: { attempts, waitedMs } } : {}),
       });
       return { ...partial(), status: 'failed', error, cause: e };
     } finally {
@@ -162,6 +201,16 @@ export class BedrockStories {
    * bedrock:ListFoundationModels (AccessDeniedException), and says why.
    */
   async listModels(fallback: readonly string[]): Promise<ModelList> {
+    // Budget mode: the role may call the gateway only. Its allowed models when it names them.
+    if (this.gateway) {
+      const allowed = await this.usage().then(
+        (u) => u.allowedModelIds,
+        () => undefined,
+      );
+      return allowed?.length
+        ? { models: allowed.map(modelInfoFromId), source: 'gateway' }
+        : { models: fallback.map(modelInfoFromId), source: 'settings' };
+    }
     try {
       const [foundation, profiles] = await Promise.all([
         this.control.send(new ListFoundationModelsCommand({ byOutputModality: 'TEXT' })),
@@ -187,6 +236,12 @@ export class BedrockStories {
             );
       return { models: fallback.map(modelInfoFromId), source: 'settings', reason };
     }
+  }
+
+  /** Budget mode only: this user's tokens left today and when they reset (GET /usage). */
+  usage(signal?: AbortSignal): Promise<GatewayUsage> {
+    if (!this.gateway) return Promise.reject(new Error('Not in budget mode: there is no story gateway.'));
+    return fetchGatewayUsage(this.gateway, signal);
   }
 
   destroy(): void {

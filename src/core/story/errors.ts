@@ -8,6 +8,7 @@ import * as l10n from '@vscode/l10n';
 import { notSignedIn } from '../messages';
 import type { PanelAction } from './protocol/wire';
 import { isNetworkError } from '../networkError';
+import { retryAfterMs } from './gateway';
 
 /** Serialisable: what the UI and the history file get. */
 export interface StoryErrorInfo {
@@ -55,6 +56,10 @@ export interface ErrorContext {
   /** True once the automatic credentials refresh was spent. */
   readonly afterCredentialRefresh?: boolean;
   readonly endpoint?: string;
+  /** Budget mode: the story went to the story gateway; how often it was sent and how long throttling made it wait. */
+  readonly gateway?: { readonly attempts: number; readonly waitedMs: number };
+  /** For the sentences that say when a limit resets (tests pass a fixed clock). */
+  readonly now?: number;
 }
 
 /** Bedrock refusing the signature or the session: worth one fresh set of credentials. */
@@ -108,6 +113,8 @@ interface Failure {
   /** The AWS message, trimmed. */
   readonly awsMessage: string;
   readonly ctx: ErrorContext;
+  /** The error's other fields (the gateway's tokensLeft, resetsAt, limit...). */
+  readonly details: Readonly<Record<string, unknown>>;
 }
 
 interface Rule {
@@ -172,6 +179,120 @@ const BEDROCK_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
     message: (f) =>
       l10n.t('Bedrock does not know {0} in this region: {1} Pick another model.', modelName(f), sentence(f.awsMessage)),
   },
+};
+
+const TOKENS = new Intl.NumberFormat('en-US');
+const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+
+/** "in 3 h 20 min (00:00 UTC)": when a daily budget starts again. */
+export function resetsIn(resetsAt: string, now: number = Date.now()): string {
+  const at = Date.parse(resetsAt);
+  if (Number.isNaN(at)) return l10n.t('at the next UTC midnight');
+  const minutes = Math.max(1, Math.ceil((at - now) / 60_000));
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  const span = h > 0 ? (m > 0 ? l10n.t('{0} h {1} min', h, m) : l10n.t('{0} h', h)) : l10n.t('{0} min', m);
+  const clock = new Date(at).toISOString().slice(11, 16);
+  return l10n.t('in {0} ({1} UTC)', span, clock);
+}
+
+/** "in 42 s" from a wait in milliseconds. */
+const seconds = (ms: number): string => l10n.t('{0} s', Math.max(1, Math.ceil(ms / 1000)));
+
+/** The story gateway's refusals (budget mode) by error name; the Bedrock rules cover the rest. */
+const GATEWAY_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
+  BudgetExceededException: ({ details, ctx }) => {
+    const left = TOKENS.format(num(details['tokensLeft']) ?? 0);
+    const asked = num(details['tokensRequested']);
+    const when = resetsIn(String(details['resetsAt'] ?? ''), ctx.now);
+    const need = asked !== undefined ? TOKENS.format(asked) : undefined;
+    return {
+      code: 'budgetExceeded',
+      // Nothing to retry before the day resets: a shorter story may still fit.
+      actions: [],
+      message: () =>
+        details['limit'] === 'stack'
+          ? need
+            ? l10n.t(
+                "The stack's daily token budget, shared by all its users, has {0} tokens left and this story may need {1}; it resets {2}. Choose a shorter length or wait until then.",
+                left,
+                need,
+                when,
+              )
+            : l10n.t(
+                "The stack's daily token budget, shared by all its users, has {0} tokens left; it resets {1}. Wait until then.",
+                left,
+                when,
+              )
+          : need
+            ? l10n.t(
+                'Your daily token budget has {0} tokens left and this story may need {1}; it resets {2}. Choose a shorter length or wait until then.',
+                left,
+                need,
+                when,
+              )
+            : l10n.t('Your daily token budget has {0} tokens left; it resets {1}. Wait until then.', left, when),
+    };
+  },
+  ThrottlingException: ({ details, ctx }) => {
+    const after = num(details['retryAfterMs']);
+    const waited = ctx.gateway?.waitedMs ?? 0;
+    return {
+      code: 'rateLimited',
+      actions: ['retry'],
+      message: () =>
+        waited > 0
+          ? l10n.t(
+              'You are starting stories faster than the story gateway allows; Storyteller retried for {0} and it still refused. Try again in {1}.',
+              seconds(waited),
+              seconds(after ?? 1000),
+            )
+          : l10n.t(
+              'You are starting stories faster than the story gateway allows. Try again in {0}.',
+              seconds(after ?? 1000),
+            ),
+    };
+  },
+  AccessDeniedException: (f) =>
+    /AllowedModelIds/i.test(f.awsMessage)
+      ? {
+          code: 'modelNotAllowed',
+          actions: ['pickModel'],
+          message: () =>
+            l10n.t(
+              "The story gateway does not allow {0} (the stack's AllowedModelIds). Pick another model.",
+              modelName(f),
+            ),
+        }
+      : /ID token/i.test(f.awsMessage)
+        ? {
+            code: 'sessionExpired',
+            actions: ['signIn'],
+            message: () =>
+              l10n.t('The story gateway did not accept your sign-in: {0} Sign in again.', sentence(f.awsMessage)),
+          }
+        : {
+            code: 'accessDenied',
+            actions: ['openSettings'],
+            message: () =>
+              l10n.t(
+                'The story gateway refused the request: {0} Check "storyteller.storyGatewayUrl" (run "Configure from Stack Outputs" again).',
+                sentence(f.awsMessage),
+              ),
+          },
+  ValidationException: ({ awsMessage }) =>
+    /maxTokens/.test(awsMessage)
+      ? {
+          code: 'validation',
+          actions: [],
+          message: () =>
+            l10n.t('The story gateway rejected the request: {0} Choose a shorter length.', sentence(awsMessage)),
+        }
+      : {
+          code: 'validation',
+          actions: MODEL_PROBLEM.test(awsMessage) ? ['pickModel'] : ['openSettings'],
+          message: () => l10n.t('The story gateway rejected the request: {0}', sentence(awsMessage)),
+        },
 };
 
 const identityPoolBusy: Rule = {
@@ -240,7 +361,7 @@ export function toStoryError(error: unknown, ctx: ErrorContext = {}): StoryError
 
   const e = (error ?? {}) as ErrorLike;
   const name = e.name ?? 'Error';
-  const failure: Failure = { name, awsMessage: (e.message ?? String(error)).trim(), ctx };
+  const failure: Failure = { name, awsMessage: (e.message ?? String(error)).trim(), ctx, details: detailsOf(error) };
 
   if (isCredentialError(error)) {
     return ctx.afterCredentialRefresh
@@ -252,6 +373,19 @@ export function toStoryError(error: unknown, ctx: ErrorContext = {}): StoryError
       : make(l10n.t('Bedrock did not accept your credentials ({0}). Try again.', name) + kept, 'credentialsRefused', [
           'retry',
         ]);
+  }
+  if (ctx.gateway && !partial) {
+    const rule = ruleFor(GATEWAY_RULES, failure);
+    if (rule) return make(rule.message(failure), rule.code, rule.actions);
+    if (isNetworkError(error))
+      return make(
+        l10n.t(
+          "Can't reach the story gateway{0}. Check your network connection and proxy settings, then retry. You stay signed in.",
+          at(ctx.endpoint),
+        ),
+        'network',
+        ['retry'],
+      );
   }
   if (partial && (STREAM_ERRORS.has(name) || isNetworkError(error) || name === 'Error')) {
     return make(l10n.t('The story was interrupted: {0}', interruption(error, failure)) + kept, 'interrupted', [
@@ -286,10 +420,24 @@ export function toStoryError(error: unknown, ctx: ErrorContext = {}): StoryError
 
 type Make = (message: string, code: string, actions: readonly PanelAction[]) => StoryError;
 
+/** The error's own fields (the SDK copies a refusal's JSON body onto it), and Retry-After as retryAfterMs. */
+function detailsOf(error: unknown): Record<string, unknown> {
+  if (typeof error !== 'object' || error === null) return {};
+  const out: Record<string, unknown> = { ...(error as Record<string, unknown>) };
+  const after = retryAfterMs(error, Date.now());
+  if (after !== undefined) out['retryAfterMs'] = after;
+  return out;
+}
+
 function fromIdentityPool(original: unknown, ctx: ErrorContext, make: Make): StoryError {
   if (isSessionError(original)) return fromSession(original as ErrorLike, make);
   const name = errorName(original);
-  const failure: Failure = { name, awsMessage: ((original as ErrorLike | null)?.message ?? '').trim(), ctx };
+  const failure: Failure = {
+    name,
+    awsMessage: ((original as ErrorLike | null)?.message ?? '').trim(),
+    ctx,
+    details: {},
+  };
   const rule = ruleFor(IDENTITY_POOL_RULES, failure);
   if (rule) return make(rule.message(failure), rule.code, rule.actions);
   if (isNetworkError(original)) {
@@ -322,8 +470,11 @@ function fromSession(e: ErrorLike, make: Make): StoryError {
   return make(e.message ?? l10n.t('Your session has ended. Sign in again.'), 'sessionExpired', ['signIn']);
 }
 
-function interruption(error: unknown, { name, awsMessage }: Failure): string {
-  if (isNetworkError(error) || name === 'Error') return l10n.t('the connection to Bedrock was cut.');
+function interruption(error: unknown, { name, awsMessage, ctx }: Failure): string {
+  if (isNetworkError(error) || name === 'Error')
+    return ctx.gateway
+      ? l10n.t('the connection to the story gateway was cut.')
+      : l10n.t('the connection to Bedrock was cut.');
   return `${name}${awsMessage ? ` (${awsMessage.replace(/[.\s]+$/, '')})` : ''}.`;
 }
 

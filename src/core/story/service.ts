@@ -13,6 +13,7 @@ import { DeltaBatcher, FRAME_MS } from './batcher';
 import { BedrockStories } from './bedrock';
 import type { ModelList, StoryResult } from './bedrock';
 import { CognitoCredentials } from './credentials';
+import type { GatewayUsage, ThrottleRetryPolicy } from './gateway';
 import type { SessionSource } from './credentials';
 import { StoryError, isCredentialError, toStoryError } from './errors';
 import type { StoryErrorInfo } from './errors';
@@ -39,6 +40,7 @@ import { UsageLedgerFile } from './usageFile';
 import { elsewhere, notInHistory, stillWriting } from './notices';
 
 export type { SessionSource } from './credentials';
+export type { GatewayUsage } from './gateway';
 
 export interface StoryServiceOptions {
   readonly config: StorytellerConfig;
@@ -66,6 +68,8 @@ export interface StoryServiceOptions {
   readonly requestHandler?: NodeHttpHandler;
   readonly batchIntervalMs?: number;
   readonly saveIntervalMs?: number;
+  /** Tests only: how the story gateway's throttling is retried (see gateway.ts for the default). */
+  readonly throttleRetry?: ThrottleRetryPolicy;
 }
 
 export interface StoryStart {
@@ -131,9 +135,19 @@ export class StoryService {
     this.bedrock = new BedrockStories({
       region: config.region,
       credentials: this.credentials.provider(),
+      // Budget mode: through the stack's story gateway, with the user's ID token as the budget key.
+      ...(config.storyGatewayUrl
+        ? {
+            gateway: {
+              url: config.storyGatewayUrl,
+              idToken: async () => (await options.sessions.getSession()).idToken,
+            },
+          }
+        : {}),
       ...(config.endpoints.bedrockRuntime ? { runtimeEndpoint: config.endpoints.bedrockRuntime } : {}),
       ...(config.endpoints.bedrock ? { controlEndpoint: config.endpoints.bedrock } : {}),
       ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
+      ...(options.throttleRetry ? { throttleRetry: options.throttleRetry } : {}),
     });
     this.history =
       options.history ??
@@ -207,7 +221,7 @@ export class StoryService {
   /** Models for the picker, from Bedrock or (when the role may not list them) the settings. */
   async listModels(): Promise<ModelList & { readonly defaultModelId: string }> {
     const list = await this.bedrock.listModels(this.options.config.models);
-    if (list.source === 'settings') this.log(`Model list from settings: ${list.reason ?? ''}`);
+    if (list.source === 'settings' && list.reason) this.log(`Model list from settings: ${list.reason}`);
     // Named from the id, as when signed out: the same short name either way (the emulator, for
     // one, names every model "Local story engine …").
     const models: ModelInfo[] = list.models.map((m) => modelInfoFromId(m.id));
@@ -215,6 +229,26 @@ export class StoryService {
     // The configured default is always offered, even when Bedrock's list does not name it.
     if (!models.some((m) => m.id === defaultModelId)) models.unshift(modelInfoFromId(defaultModelId));
     return { ...list, models, defaultModelId };
+  }
+
+  /** True when stories go through the story gateway, which keeps a daily token budget per user. */
+  get budgetMode(): boolean {
+    return this.options.config.storyGatewayUrl !== '';
+  }
+
+  /**
+   * Budget mode: this user's tokens left today, from the gateway (GET /usage); null in direct mode
+   * or when the gateway could not say (logged: the panel then keeps what it showed).
+   */
+  async budget(): Promise<GatewayUsage | null> {
+    if (!this.budgetMode) return null;
+    try {
+      await this.ensureCredentials();
+      return await this.bedrock.usage();
+    } catch (e) {
+      this.log(`Could not read the token budget: ${toStoryError(e).code} (${(e as Error).name})`);
+      return null;
+    }
   }
 
   usageToday(at: Date = new Date()): DaySummary {

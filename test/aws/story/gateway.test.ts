@@ -1,0 +1,262 @@
+// Budget mode (#16) through the real client: the story service sends its stories to the emulator's
+// story gateway (the real handler from infra/, SigV4 for service lambda, DynamoDB through dynalite),
+// decodes them with the same Bedrock client, and maps the gateway's refusals to story errors.
+import * as assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { HttpHandlerOptions } from '@smithy/types';
+import type { CognitoAuth } from '../../../src/core/auth/cognito';
+import type { SessionManager } from '../../../src/core/auth/session';
+import type { StoryControls } from '../../../src/core/story/protocol/controls';
+import { createStoryService } from '../../../src/core/story/service';
+import type { StoryService, StoryServiceOptions } from '../../../src/core/story/service';
+import { startEmulator } from '../../../emulator/src/emulator';
+import type { RunningEmulator } from '../../../emulator/src/emulator';
+import { authFor, configFor, signedIn } from '../../support/emulatorSession';
+
+const CONTROLS: StoryControls = {
+  premise: 'An otter named Pip finds a lighthouse that sings.',
+  genre: 'fantasy',
+  audience: 'children',
+  tone: 'whimsical',
+  length: 'short',
+  temperature: 0.5,
+};
+
+/** Counts what goes where, over the same HTTP/1.1 handler the service uses. */
+class CountingHandler extends NodeHttpHandler {
+  readonly paths: string[] = [];
+  override async handle(request: Parameters<NodeHttpHandler['handle']>[0], options?: HttpHandlerOptions) {
+    this.paths.push(`${request.method} ${request.path}`);
+    return super.handle(request, options);
+  }
+  count(suffix: string): number {
+    return this.paths.filter((p) => p.endsWith(suffix)).length;
+  }
+}
+
+/** Per-minute tests need both stories in one UTC minute: start them well before its end. */
+async function awayFromMinuteEnd(): Promise<void> {
+  const s = new Date().getUTCSeconds();
+  if (s >= 50) await new Promise((r) => setTimeout(r, (61 - s) * 1000));
+}
+
+async function budgetEmulator(params: Record<string, string>): Promise<RunningEmulator> {
+  return startEmulator({ params: { RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0', ...params } });
+}
+
+describe('StoryService in budget mode (the story gateway on the emulator)', function () {
+  this.timeout(30_000);
+  let dir: string;
+  const services: StoryService[] = [];
+  const emulators: RunningEmulator[] = [];
+
+  async function setUp(
+    params: Record<string, string>,
+    overrides: Partial<StoryServiceOptions> = {},
+  ): Promise<{ emu: RunningEmulator; service: StoryService; handler: CountingHandler; sessions: SessionManager }> {
+    const emu = await budgetEmulator(params);
+    emulators.push(emu);
+    assert.ok(emu.storyGatewayUrl, 'the emulator serves the gateway in budget mode');
+    const auth: CognitoAuth = authFor(emu);
+    const { sessions } = await signedIn(emu, auth);
+    const handler = new CountingHandler();
+    const service = createStoryService({
+      // The setting holds the URL without its trailing slash (config.ts strips it).
+      config: configFor(emu, { storyGatewayUrl: emu.storyGatewayUrl.replace(/\/$/, '') }),
+      sessions,
+      historyDir: dir,
+      requestHandler: handler,
+      ...overrides,
+    });
+    services.push(service);
+    return { emu, service, handler, sessions };
+  }
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'storyteller-gateway-'));
+  });
+  afterEach(async () => {
+    for (const s of services.splice(0)) s.dispose();
+    for (const e of emulators.splice(0)) await e.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('streams a story through the gateway, never to Bedrock directly, and the budget goes down by its usage', async () => {
+    const { service, handler } = await setUp({ DailyTokensPerUser: '5000' });
+    assert.equal(service.budgetMode, true);
+    const before = await service.budget();
+    assert.ok(before);
+    assert.equal(before.dailyTokens, 5000);
+    assert.equal(before.tokensLeft, 5000);
+    let streamed = '';
+    const out = await service.generate(CONTROLS, undefined, { onDelta: (t) => (streamed += t) });
+    assert.equal(out.status, 'done', out.error?.message);
+    assert.ok(out.text.length > 0);
+    assert.equal(streamed, out.text);
+    assert.ok(out.usage && out.usage.totalTokens > 0 && !out.usage.estimated, 'the usage Bedrock reported');
+    const after = await service.budget();
+    assert.equal(after?.tokensLeft, 5000 - out.usage.totalTokens);
+    assert.equal(after?.tokensReserved, 0, 'settled before the stream ended');
+    assert.equal(handler.count('/converse-stream'), 1);
+    assert.ok(
+      handler.paths.every((p) => !p.includes('/model/')),
+      `no direct Bedrock call: ${handler.paths.join(', ')}`,
+    );
+    const saved = await service.history.get(out.storyId);
+    assert.equal(saved?.text, out.text, 'the same history as in direct mode');
+  });
+
+  it('continues a story through the gateway (the conversation goes in the body)', async () => {
+    const { service } = await setUp({ DailyTokensPerUser: '20000' });
+    const first = await service.generate(CONTROLS);
+    assert.equal(first.status, 'done', first.error?.message);
+    const more = await service.continue(first.storyId);
+    assert.equal(more.status, 'done', more.error?.message);
+    assert.ok(more.text.startsWith(first.text) && more.text.length > first.text.length);
+  });
+
+  it('offers the models from the settings without calling ListFoundationModels (the role may not)', async () => {
+    const { service, handler } = await setUp({ DailyTokensPerUser: '5000' });
+    const list = await service.listModels();
+    assert.equal(list.source, 'settings');
+    assert.equal(list.reason, undefined, 'no error to report');
+    assert.ok(list.models.some((m) => m.id === 'amazon.nova-lite-v1:0'));
+    assert.equal(handler.count('/foundation-models'), 0);
+  });
+
+  it('stops at once when asked, keeps the text, and the stopped story settles', async () => {
+    const { emu, service } = await setUp({ DailyTokensPerUser: '20000' });
+    await fetch(`${emu.endpoints.cognitoIdp}/_emulator/stream-rate`, {
+      method: 'PUT',
+      body: JSON.stringify({ tokensPerSecond: 40 }),
+      headers: { 'content-type': 'application/json' },
+    });
+    const controller = new AbortController();
+    let streamed = '';
+    const out = await service.generate(CONTROLS, undefined, {
+      signal: controller.signal,
+      onDelta: (t) => {
+        streamed += t;
+        if (streamed.length > 20) controller.abort();
+      },
+    });
+    assert.equal(out.status, 'stopped');
+    assert.ok(out.text.length > 0);
+    // The gateway settles what was generated and releases the rest of the reservation.
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && ((await service.budget())?.tokensReserved ?? 1) !== 0)
+      await new Promise((r) => setTimeout(r, 100));
+    const left = (await service.budget())?.tokensLeft ?? 0;
+    assert.ok(left < 20000 && left > 20000 - 1500, `settled ${20000 - left} tokens`);
+  });
+
+  it('says which limit, how much is left and when it resets when the budget is spent, with no Retry, and Bedrock is not called', async () => {
+    // A short story reserves its input estimate plus 800: one fits in 1,500, the second does not.
+    const { service, handler } = await setUp({ DailyTokensPerUser: '1500' });
+    const first = await service.generate(CONTROLS);
+    assert.equal(first.status, 'done', first.error?.message);
+    const left = (await service.budget())?.tokensLeft;
+    const second = await service.generate(CONTROLS);
+    assert.equal(second.status, 'failed');
+    assert.equal(second.error?.code, 'budgetExceeded');
+    assert.deepEqual(second.error?.actions, [], 'no Retry before the budget resets');
+    const message = second.error?.message ?? '';
+    assert.match(
+      message,
+      /^Your daily token budget has [\d,]+ tokens left and this story may need [\d,]+; it resets in/,
+    );
+    assert.ok(message.includes(`has ${new Intl.NumberFormat('en-US').format(left ?? -1)} tokens left`), message);
+    assert.match(message, /\(00:00 UTC\)\. Choose a shorter length or wait until then\.$/);
+    assert.equal(handler.count('/converse-stream'), 2, 'refused once, not retried');
+    const saved = await service.history.get(second.storyId);
+    assert.equal(saved?.status, 'failed');
+    assert.equal(saved?.error?.code, 'budgetExceeded');
+  });
+
+  it("names the stack's shared budget when that is the limit", async () => {
+    const { service } = await setUp({ DailyTokensPerUser: '50000', DailyTokensTotal: '500' });
+    const out = await service.generate(CONTROLS);
+    assert.equal(out.error?.code, 'budgetExceeded');
+    assert.match(
+      out.error?.message ?? '',
+      /^The stack's daily token budget, shared by all its users, has 500 tokens left/,
+    );
+  });
+
+  it('retries a throttled story by itself after the Retry-After the gateway asks for', async () => {
+    // One story per second: the second, started at once, is refused with Retry-After: 1.
+    const { service, handler } = await setUp({ DailyTokensPerUser: '50000', RequestBurstPerUser: '1' });
+    const started = Date.now();
+    const both = await Promise.all([service.generate(CONTROLS), service.generate(CONTROLS)]);
+    for (const out of both) assert.equal(out.status, 'done', out.error?.message);
+    assert.equal(handler.count('/converse-stream'), 3, 'the throttled attempt and its retry');
+    assert.ok(Date.now() - started >= 500, 'waited for the next second');
+    assert.ok(Date.now() - started < 6000);
+  });
+
+  it('gives up when Retry-After is beyond its bound, and says when to try again', async () => {
+    const { service, handler } = await setUp({ DailyTokensPerUser: '50000', RequestsPerMinutePerUser: '1' });
+    await awayFromMinuteEnd();
+    const first = await service.generate(CONTROLS);
+    assert.equal(first.status, 'done', first.error?.message);
+    const started = Date.now();
+    const second = await service.generate(CONTROLS);
+    assert.ok(Date.now() - started < 3000, 'did not wait for the next minute');
+    assert.equal(second.status, 'failed');
+    assert.equal(second.error?.code, 'rateLimited');
+    assert.deepEqual(second.error?.actions, ['retry']);
+    assert.match(
+      second.error?.message ?? '',
+      /^You are starting stories faster than the story gateway allows\. Try again in \d+ s\.$/,
+    );
+    assert.equal(handler.count('/converse-stream'), 2);
+  });
+
+  it('says it retried when throttling outlasts the retries', async () => {
+    const { service, handler } = await setUp(
+      { DailyTokensPerUser: '50000', RequestBurstPerUser: '1' },
+      { throttleRetry: { maxAttempts: 2, maxWaitMs: 1500, baseDelayMs: 100 } },
+    );
+    // Three at once, one per second, one retry each: the first is served, one retry wins the next second, one gives up.
+    const all = await Promise.all([service.generate(CONTROLS), service.generate(CONTROLS), service.generate(CONTROLS)]);
+    const failed = all.filter((o) => o.status === 'failed');
+    assert.equal(failed.length, 1, all.map((o) => o.status).join(', '));
+    for (const f of failed) {
+      assert.equal(f.error?.code, 'rateLimited');
+      assert.match(
+        f.error?.message ?? '',
+        /Storyteller retried for \d+ s and it still refused\. Try again in \d+ s\.$/,
+      );
+    }
+    assert.equal(handler.count('/converse-stream'), 5);
+  });
+
+  it('stops while waiting out a throttle, at once', async () => {
+    const { service } = await setUp(
+      { DailyTokensPerUser: '50000', RequestsPerMinutePerUser: '1' },
+      { throttleRetry: { maxAttempts: 3, maxWaitMs: 90_000, baseDelayMs: 100 } },
+    );
+    await awayFromMinuteEnd();
+    await service.generate(CONTROLS);
+    const controller = new AbortController();
+    const pending = service.generate(CONTROLS, undefined, {
+      signal: controller.signal,
+      onStart: () => setTimeout(() => controller.abort(), 150),
+    });
+    const started = Date.now();
+    const out = await pending;
+    assert.ok(Date.now() - started < 900, `stopped in ${Date.now() - started} ms`);
+    assert.equal(out.status, 'stopped');
+  });
+
+  it('maps a model the stack does not allow to Pick another model', async () => {
+    const { service } = await setUp({ DailyTokensPerUser: '50000' });
+    const out = await service.generate(CONTROLS, 'amazon.nova-pro-v1:0');
+    assert.equal(out.error?.code, 'modelNotAllowed');
+    assert.deepEqual(out.error?.actions, ['pickModel']);
+    assert.match(out.error?.message ?? '', /does not allow model amazon\.nova-pro-v1:0/);
+  });
+});
