@@ -273,7 +273,8 @@ export async function listen(
     else socket.destroy();
   });
   const sockets = new Set<Socket>();
-  const net = createNetServer((socket) => {
+  // No Nagle: a stream's small first frame must not wait for the peer's delayed ACK (h1 sets this itself).
+  const net = createNetServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);

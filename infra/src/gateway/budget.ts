@@ -1,11 +1,13 @@
 // The budget store: per-user and per-stack token budgets per UTC day and per-user request rates,
-// in one DynamoDB table, each limit enforced by a single conditional UpdateItem so concurrent
+// in one DynamoDB table, each limit enforced by a conditional UpdateItem so concurrent
 // invocations cannot race past it. DynamoDB's conditions cannot add, so every item keeps
 // `committed` (settled use plus open reservations) and the condition compares it with the
-// budget minus the amount asked for, computed here.
-//   user#<sub>#<day>   committed, used, r<id> = {n, exp} per open reservation, ttl
+// budget minus the amount asked for, computed here. A story costs two writes: the reservation,
+// which counts the request against the rates in the same update, and the settlement.
+//   user#<sub>#<day>   committed, used, r<id> = {n, exp} per open reservation, ttl,
+//                      m<HHMM> requests in that minute, s<HHMMSS> requests in that second
+//                      (windows over a minute old are removed by the next settlement)
 //   total#<day>        committed, used, ttl
-//   rate#<sub>#<minute> n (requests this minute), s<ss> (requests in that second), ttl
 import { ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
@@ -28,6 +30,8 @@ export interface Reservation {
   readonly day: string;
   readonly tokens: number;
   readonly total: boolean;
+  /** Rate windows of the user's item over a minute old: the settlement removes them. */
+  readonly stale: readonly string[];
 }
 
 export interface Usage {
@@ -41,11 +45,36 @@ export interface Usage {
 }
 
 const DAY_MS = 86_400_000;
+/** The most stale rate windows one settlement removes (UpdateExpression is limited to 4 KB). */
+const MAX_STALE_REMOVED = 100;
 const N = (n: number): AttributeValue => ({ N: String(n) });
 const num = (v: AttributeValue | undefined): number => (v?.N === undefined ? 0 : Number(v.N));
 
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 export const nextUtcMidnight = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS + DAY_MS;
+
+/** The user item's attribute names for the calendar minute and second of `ms` (within its UTC day). */
+function windows(ms: number): { minute: string; second: string } {
+  const hms = new Date(ms).toISOString().slice(11, 19).replace(/:/g, '');
+  return { minute: `m${hms.slice(0, 4)}`, second: `s${hms}` };
+}
+
+/**
+ * Rate windows that ended over a minute before `ms`: no request can count in them any more (one
+ * whose clock read is a minute old does not exist), so removing them loses nothing.
+ */
+function staleWindows(item: Record<string, AttributeValue>, ms: number): string[] {
+  const previous = ms - 60_000;
+  // Just after midnight nothing in today's item is a minute old.
+  if (utcDay(previous) !== utcDay(ms)) return [];
+  const oldest = windows(previous).minute.slice(1);
+  return Object.keys(item)
+    .filter((k) => /^(m\d{4}|s\d{6})$/.test(k) && k.slice(1, 5) < oldest)
+    .slice(0, MAX_STALE_REMOVED);
+}
+
+const left = (budget: number, item: Record<string, AttributeValue>): number =>
+  Math.max(0, budget - num(item.committed));
 
 /** DynamoDB said no because it was busy (after the SDK's own retries): the caller may try again soon. */
 function busy(err: unknown): GatewayError | null {
@@ -93,86 +122,65 @@ export class BudgetStore {
     }
   }
 
-  /** Counts one request against the minute and the second, or refuses it with Retry-After. */
-  async takeRequest(sub: string): Promise<void> {
-    const { requestsPerMinute: rpm, requestBurst: burst } = this.limits;
-    if (rpm <= 0 && burst <= 0) return;
-    const now = this.now();
-    const iso = new Date(now).toISOString();
-    const pk = `rate#${sub}#${iso.slice(0, 16)}`;
-    const second = `s${iso.slice(17, 19)}`;
-    const conditions: string[] = [];
-    if (rpm > 0) conditions.push('(attribute_not_exists(n) OR n < :rpm)');
-    if (burst > 0) conditions.push('(attribute_not_exists(#s) OR #s < :burst)');
-    try {
-      await this.update({
-        Key: { pk: { S: pk } },
-        UpdateExpression: 'ADD n :one, #s :one SET #ttl = :ttl',
-        ConditionExpression: conditions.join(' AND '),
-        ExpressionAttributeNames: { '#s': second, '#ttl': 'ttl' },
-        ExpressionAttributeValues: {
-          ':one': N(1),
-          ':ttl': N(Math.ceil(now / 1000) + 120),
-          ...(rpm > 0 ? { ':rpm': N(rpm) } : {}),
-          ...(burst > 0 ? { ':burst': N(burst) } : {}),
-        },
-      });
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const item = await this.get(pk);
-      const perMinute = rpm > 0 && num(item.n) >= rpm;
-      const retryAfter = perMinute ? 60 - new Date(now).getUTCSeconds() : 1;
-      throw new GatewayError(
-        'ThrottlingException',
-        perMinute
-          ? `You have started ${rpm} stories this minute, the most allowed. Try again in ${retryAfter} s.`
-          : `You have started ${burst} stories this second, the most allowed. Try again in a second.`,
-        429,
-        { retryAfterSeconds: retryAfter },
-        { 'retry-after': String(retryAfter) },
-      );
-    }
-  }
-
   /**
-   * Reserves `tokens` for the user and, with a stack ceiling, for the stack, or refuses with
-   * BudgetExceededException. `holdMs`: how long the reservation stands if it is never settled
-   * (the function died); it then counts as spent.
+   * Counts the request against the user's minute and second and reserves `tokens` for the user,
+   * in one conditional update, then (with a stack ceiling) for the stack; or refuses with
+   * ThrottlingException (Retry-After) or BudgetExceededException. `holdMs`: how long the
+   * reservation stands if it is never settled (the function died); it then counts as spent.
    */
   async reserve(sub: string, tokens: number, holdMs: number): Promise<Reservation> {
     const now = this.now();
     const day = utcDay(now);
+    const pk = `user#${sub}#${day}`;
+    const { dailyTokensPerUser, requestsPerMinute: rpm, requestBurst: burst } = this.limits;
+    const rated = rpm > 0 || burst > 0;
+    const { minute, second } = windows(now);
+    const id = `r${randomUUID().replace(/-/g, '')}`;
+    const ttl = N(Math.ceil(nextUtcMidnight(now) / 1000) + 2 * 86400);
+    const userMax = dailyTokensPerUser - tokens;
+    const conditions = ['(attribute_not_exists(committed) OR committed <= :max)'];
+    if (rpm > 0) conditions.push('(attribute_not_exists(#m) OR #m < :rpm)');
+    if (burst > 0) conditions.push('(attribute_not_exists(#s) OR #s < :burst)');
+    let item: Record<string, AttributeValue> | undefined;
+    // A condition that failed although the item then shows no limit reached met a concurrent
+    // settlement or a new window: once more, then the refusal stands.
+    for (let attempt = 0; attempt < 2 && !item; attempt++) {
+      if (userMax < 0) break;
+      try {
+        const out = await this.update({
+          Key: { pk: { S: pk } },
+          UpdateExpression: `ADD committed :n${rated ? ', #m :one, #s :one' : ''} SET #r = :entry, #ttl = :ttl`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: { '#r': id, '#ttl': 'ttl', ...(rated ? { '#m': minute, '#s': second } : {}) },
+          ExpressionAttributeValues: {
+            ':n': N(tokens),
+            ':max': N(userMax),
+            ':entry': { M: { n: N(tokens), exp: N(now + holdMs) } },
+            ':ttl': ttl,
+            ...(rated ? { ':one': N(1) } : {}),
+            ...(rpm > 0 ? { ':rpm': N(rpm) } : {}),
+            ...(burst > 0 ? { ':burst': N(burst) } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        });
+        item = out.Attributes ?? {};
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        const current = await this.get(pk);
+        this.throwIfThrottled(current, minute, second, now);
+        if (num(current.committed) > userMax)
+          throw this.exceeded('user', left(dailyTokensPerUser, current), tokens, now);
+      }
+    }
+    if (!item) throw this.exceeded('user', left(dailyTokensPerUser, await this.get(pk)), tokens, now);
     const reservation: Reservation = {
-      id: `r${randomUUID().replace(/-/g, '')}`,
+      id,
       sub,
       day,
       tokens,
       total: this.limits.dailyTokensTotal > 0,
+      stale: staleWindows(item, now),
     };
-    const ttl = N(Math.ceil(nextUtcMidnight(now) / 1000) + 2 * 86400);
-    const userMax = this.limits.dailyTokensPerUser - tokens;
-    const refuseUser = async (): Promise<never> => {
-      const left = Math.max(0, this.limits.dailyTokensPerUser - num((await this.get(`user#${sub}#${day}`)).committed));
-      throw this.exceeded('user', left, tokens, now);
-    };
-    if (userMax < 0) return refuseUser();
-    try {
-      await this.update({
-        Key: { pk: { S: `user#${sub}#${day}` } },
-        UpdateExpression: 'ADD committed :n SET #r = :entry, #ttl = :ttl',
-        ConditionExpression: 'attribute_not_exists(committed) OR committed <= :max',
-        ExpressionAttributeNames: { '#r': reservation.id, '#ttl': 'ttl' },
-        ExpressionAttributeValues: {
-          ':n': N(tokens),
-          ':max': N(userMax),
-          ':entry': { M: { n: N(tokens), exp: N(now + holdMs) } },
-          ':ttl': ttl,
-        },
-      });
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return refuseUser();
-      throw err;
-    }
     if (!reservation.total) return reservation;
     const totalMax = this.limits.dailyTokensTotal - tokens;
     try {
@@ -188,10 +196,27 @@ export class BudgetStore {
       // The user's reservation is given back in full: nothing was spent.
       await this.settleUser(reservation, 0);
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const left = Math.max(0, this.limits.dailyTokensTotal - num((await this.get(`total#${day}`)).committed));
-      throw this.exceeded('stack', left, tokens, now);
+      const stackLeft = Math.max(0, this.limits.dailyTokensTotal - num((await this.get(`total#${day}`)).committed));
+      throw this.exceeded('stack', stackLeft, tokens, now);
     }
     return reservation;
+  }
+
+  /** The rate refusal, when the user's item shows this minute or second full. */
+  private throwIfThrottled(item: Record<string, AttributeValue>, minute: string, second: string, now: number): void {
+    const { requestsPerMinute: rpm, requestBurst: burst } = this.limits;
+    const perMinute = rpm > 0 && num(item[minute]) >= rpm;
+    if (!perMinute && !(burst > 0 && num(item[second]) >= burst)) return;
+    const retryAfter = perMinute ? 60 - new Date(now).getUTCSeconds() : 1;
+    throw new GatewayError(
+      'ThrottlingException',
+      perMinute
+        ? `You have started ${rpm} stories this minute, the most allowed. Try again in ${retryAfter} s.`
+        : `You have started ${burst} stories this second, the most allowed. Try again in a second.`,
+      429,
+      { retryAfterSeconds: retryAfter },
+      { 'retry-after': String(retryAfter) },
+    );
   }
 
   private exceeded(limit: 'user' | 'stack', left: number, asked: number, now: number): GatewayError {
@@ -218,12 +243,13 @@ export class BudgetStore {
   }
 
   private async settleUser(r: Reservation, usedTokens: number): Promise<void> {
+    const stale = Object.fromEntries(r.stale.map((name, i) => [`#w${i}`, name]));
     try {
       await this.update({
         Key: { pk: { S: `user#${r.sub}#${r.day}` } },
-        UpdateExpression: 'ADD committed :delta, used :used REMOVE #r',
+        UpdateExpression: `ADD committed :delta, used :used REMOVE ${['#r', ...Object.keys(stale)].join(', ')}`,
         ConditionExpression: 'attribute_exists(#r)',
-        ExpressionAttributeNames: { '#r': r.id },
+        ExpressionAttributeNames: { '#r': r.id, ...stale },
         ExpressionAttributeValues: { ':delta': N(usedTokens - r.tokens), ':used': N(usedTokens) },
       });
     } catch (err) {
@@ -256,10 +282,8 @@ export class BudgetStore {
     const committed = num(item.committed);
     const used = num(item.used);
     let requestsLeft: number | null = null;
-    if (this.limits.requestsPerMinute > 0) {
-      const rate = await this.get(`rate#${sub}#${new Date(now).toISOString().slice(0, 16)}`);
-      requestsLeft = Math.max(0, this.limits.requestsPerMinute - num(rate.n));
-    }
+    if (this.limits.requestsPerMinute > 0)
+      requestsLeft = Math.max(0, this.limits.requestsPerMinute - num(item[windows(now).minute]));
     return {
       day,
       dailyTokens: this.limits.dailyTokensPerUser,

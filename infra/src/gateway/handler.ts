@@ -103,10 +103,10 @@ async function converseStream(
     throw denied(`The model ${req.modelId} is not one this stack allows (AllowedModelIds).`);
   if (req.inferenceConfig.maxTokens > maxTokensPerStory)
     throw validation(`maxTokens is ${req.inferenceConfig.maxTokens}; the gateway allows at most ${maxTokensPerStory}.`);
-  await store.takeRequest(caller.sub);
   const inputEstimate = estimateInputTokens(req);
   const reserved = inputEstimate + req.inferenceConfig.maxTokens;
-  // Held for the function's whole remaining life plus a minute: only a dead invocation outlives it.
+  // Counts the request against the rates too. Held for the function's whole remaining life plus a
+  // minute: only a dead invocation outlives it.
   const reservation = await store.reserve(caller.sub, reserved, context.getRemainingTimeInMillis() + 60_000);
   await tell(req, reservation, inputEstimate, stream, context);
 }
