@@ -75,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     [COMMANDS.confirmSignUp]: guarded(COMMANDS.confirmSignUp, () => auth.confirmSignUp()),
     [COMMANDS.resendCode]: guarded(COMMANDS.resendCode, () => auth.resendCode()),
     [COMMANDS.signIn]: guarded(COMMANDS.signIn, () => auth.signIn()),
+    [COMMANDS.signInWithBrowser]: guarded(COMMANDS.signInWithBrowser, () => auth.signInWithBrowser()),
     [COMMANDS.signOut]: guarded(COMMANDS.signOut, () => auth.signOut()),
     [COMMANDS.signOutEverywhere]: guarded(COMMANDS.signOutEverywhere, () => auth.signOutEverywhere()),
     [COMMANDS.forgotPassword]: guarded(COMMANDS.forgotPassword, () => auth.forgotPassword()),

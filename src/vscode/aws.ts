@@ -36,7 +36,7 @@ export function loadStory(): typeof Story {
 }
 
 /** Both, each bundle loaded on first use of what it holds. */
-export function loadAws(): Omit<typeof SignIn & typeof Story, 'useTranslations'> {
+export function loadAws(): Omit<typeof SignIn & typeof Story, 'useTranslations' | 'HostedUi'> {
   return {
     get CognitoAuth() {
       return loadSignIn().CognitoAuth;

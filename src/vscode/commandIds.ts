@@ -9,6 +9,7 @@ export const COMMANDS = {
   confirmSignUp: 'storyteller.confirmSignUp',
   resendCode: 'storyteller.resendCode',
   signIn: 'storyteller.signIn',
+  signInWithBrowser: 'storyteller.signInWithBrowser',
   signOut: 'storyteller.signOut',
   signOutEverywhere: 'storyteller.signOutEverywhere',
   forgotPassword: 'storyteller.forgotPassword',

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { accountLabel, signedInHow } from '../core/auth/account';
 import type { SessionState } from '../core/auth/session';
 import { SESSION_EXPIRED } from '../core/auth/session';
 import type { Auth } from './auth/auth';
@@ -57,14 +58,18 @@ export class AccountStatusBar extends Disposable {
     switch (state.kind) {
       case 'signedIn':
         this.set(
-          `$(account) ${state.session.email}`,
-          vscode.l10n.t('Signed in to Amazon Cognito as {0}', state.session.email),
+          `$(account) ${accountLabel(state.session)}`,
+          vscode.l10n.t(
+            'Signed in to Amazon Cognito as {0}, {1}',
+            accountLabel(state.session),
+            signedInHow(state.session),
+          ),
           COMMANDS.accountActions,
         );
         break;
       case 'offline':
         this.set(
-          `$(cloud-offline) ${state.session.email}`,
+          `$(cloud-offline) ${accountLabel(state.session)}`,
           vscode.l10n.t('Offline: {0} Retrying by itself.', state.error.message),
           COMMANDS.accountActions,
         );

@@ -7,6 +7,8 @@ import type { Refresher, Session, SessionState } from '../../core/auth/session';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { Log } from '../log';
 import type { Settings } from '../settings';
+import { BrowserParts } from './browser/parts';
+import { browserSignInConfigured, signInWithBrowser } from './browser/signInWithBrowser';
 import { clearClientSecret, setClientSecret } from './clientSecret';
 import { CognitoClients } from './clients';
 import { AuthDialog } from './dialog';
@@ -33,6 +35,8 @@ export class Auth extends Disposable implements AuthCommands {
   /** Where every question goes; the integration suites swap in a scripted one. */
   prompter: Prompter;
   private readonly parts: AuthParts;
+  /** Browser sign-in's URI handler and opener (the integration suites play the browser here). */
+  readonly browser: BrowserParts;
   private readonly changed = this._register(new vscode.EventEmitter<SessionState>());
   private lastState: SessionState = { kind: 'signedOut' };
   private syncTimer: NodeJS.Timeout | undefined;
@@ -53,6 +57,8 @@ export class Auth extends Disposable implements AuthCommands {
       log: (message) => log.info(message),
     });
     this._register(toDisposable(() => this.sessions.dispose()));
+    this.browser = new BrowserParts(log);
+    this._register(vscode.window.registerUriHandler(this.browser.uriHandler));
     this.parts = {
       dialog: new AuthDialog(() => this.prompter, log, settings, this),
       clients,
@@ -62,6 +68,7 @@ export class Auth extends Disposable implements AuthCommands {
       secrets,
       log,
       commands: this,
+      browser: this.browser,
     };
     this._register(this.sessions.onDidChange((state) => this.onSessionChange(state)));
     // The session is checked against the new settings after a pause: Configure writes several.
@@ -93,6 +100,15 @@ export class Auth extends Disposable implements AuthCommands {
 
   signIn(email?: string, password?: string, prompt?: string): Promise<Session | undefined> {
     return signIn(this.parts, email, password, prompt);
+  }
+
+  /** True when a hosted domain is set: the Accounts menu then signs in with the browser. */
+  canSignInWithBrowser(): boolean {
+    return browserSignInConfigured(this.parts);
+  }
+
+  signInWithBrowser(): Promise<Session | undefined> {
+    return signInWithBrowser(this.parts);
   }
 
   signOut(): Promise<void> {

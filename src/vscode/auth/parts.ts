@@ -5,6 +5,7 @@ import type { Session, SessionManager } from '../../core/auth/session';
 import type { Log } from '../log';
 import type { Settings } from '../settings';
 import type { CognitoClients } from './clients';
+import type { BrowserParts } from './browser/parts';
 import type { AuthDialog } from './dialog';
 import type { PendingPassword } from './pending';
 
@@ -14,6 +15,7 @@ export interface AuthCommands {
   confirmSignUp(email?: string): Promise<Session | undefined>;
   resendCode(email?: string): Promise<void>;
   signIn(email?: string, password?: string, prompt?: string): Promise<Session | undefined>;
+  signInWithBrowser(): Promise<Session | undefined>;
   forgotPassword(email?: string): Promise<Session | undefined>;
 }
 
@@ -26,4 +28,5 @@ export interface AuthParts {
   readonly secrets: vscode.SecretStorage;
   readonly log: Log;
   readonly commands: AuthCommands;
+  readonly browser: BrowserParts;
 }

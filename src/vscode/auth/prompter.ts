@@ -59,6 +59,14 @@ export interface Prompter {
   progress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T>;
   /** A yes/no question that blocks (a modal dialog); true only when `action` was chosen. */
   confirm?(message: string, detail: string, action: string): Promise<boolean>;
+  /** One choice from a short list; resolves with the chosen id, or undefined when dismissed. */
+  choose?(title: string, items: readonly PickItem[]): Promise<string | undefined>;
+}
+
+export interface PickItem {
+  readonly id: string;
+  readonly label: string;
+  readonly detail?: string;
 }
 
 export class QuickInputPrompter implements Prompter {
@@ -174,6 +182,14 @@ export class QuickInputPrompter implements Prompter {
 
   async confirm(message: string, detail: string, action: string): Promise<boolean> {
     return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
+  }
+
+  async choose(title: string, items: readonly PickItem[]): Promise<string | undefined> {
+    const picked = await vscode.window.showQuickPick(
+      items.map((i) => ({ label: i.label, ...(i.detail ? { detail: i.detail } : {}), id: i.id })),
+      { title, ignoreFocusOut: true },
+    );
+    return picked?.id;
   }
 
   progress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T> {

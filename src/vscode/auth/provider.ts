@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { accountLabel } from '../../core/auth/account';
 import type { Session, SessionState } from '../../core/auth/session';
 import { Disposable } from '../lifecycle';
 import type { Auth } from './auth';
@@ -31,7 +32,8 @@ export class CognitoAuthenticationProvider extends Disposable implements vscode.
   }
 
   async createSession(): Promise<vscode.AuthenticationSession> {
-    const session = await this.auth.signIn();
+    // The Accounts menu's sign-in goes to the browser whenever a hosted domain is set.
+    const session = this.auth.canSignInWithBrowser() ? await this.auth.signInWithBrowser() : await this.auth.signIn();
     if (!session) throw new Error('Sign-in was cancelled.');
     return toVsSession(session);
   }
@@ -63,7 +65,7 @@ function toVsSession(session: Session): vscode.AuthenticationSession {
     id: session.sub,
     accessToken: session.idToken,
     idToken: session.idToken,
-    account: { id: session.sub, label: session.email },
+    account: { id: session.sub, label: accountLabel(session) },
     scopes: [],
   };
 }

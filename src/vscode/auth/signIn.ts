@@ -9,6 +9,8 @@ import type { Session } from '../../core/auth/session';
 import { checkEmail, checkExistingPassword } from '../../core/auth/validation';
 import { Attempts, isWrongPassword } from './attempts';
 import { answerChallenge } from './challenges';
+import { accountLabel } from '../../core/auth/account';
+import { browserSignInConfigured } from './browser/signInWithBrowser';
 import { PASSWORD_TOO_MANY } from '../messages';
 import type { AuthParts } from './parts';
 
@@ -25,6 +27,12 @@ export async function signIn(
   password?: string,
   prompt = 'Your password',
 ): Promise<Session | undefined> {
+  // With a hosted domain, the browser is offered first (the only way in for social accounts).
+  if (!email && !password && browserSignInConfigured(parts)) {
+    const how = await chooseHow(parts);
+    if (how === undefined) return undefined;
+    if (how === 'browser') return parts.commands.signInWithBrowser();
+  }
   const attempt = new SignInAttempt(parts);
   let step: SignInStep | undefined;
   if (email && password) {
@@ -40,6 +48,21 @@ export async function signIn(
   if (!step || !attempt.origin) return undefined;
   // The session remembers where it came from: it is never used with other settings.
   return keep(parts, { ...step.session, origin: attempt.origin });
+}
+
+/** Browser or password; a prompter that cannot pick (the integration suites' script) means password. */
+async function chooseHow({ dialog }: AuthParts): Promise<'browser' | 'password' | undefined> {
+  const { choose } = dialog.prompter;
+  if (!choose) return 'password';
+  const how = await choose.call(dialog.prompter, vscode.l10n.t('Sign In'), [
+    {
+      id: 'browser',
+      label: `$(globe) ${vscode.l10n.t('Sign In with Browser…')}`,
+      detail: vscode.l10n.t('Your email and password, Login with Amazon or Google, in your browser'),
+    },
+    { id: 'password', label: `$(key) ${vscode.l10n.t('Sign In with Email and Password…')}` },
+  ]);
+  return how === 'browser' || how === 'password' ? how : undefined;
 }
 
 /** Starts sign-ins with the current client, and remembers the origin of the last one. */
@@ -99,10 +122,12 @@ async function askPassword(
 }
 
 /** Stores the session, forgets the pending password, and warns about a skewed clock. */
-async function keep({ sessions, pending, log, dialog }: AuthParts, session: Session): Promise<Session> {
+export async function keep({ sessions, pending, log, dialog }: AuthParts, session: Session): Promise<Session> {
   await sessions.signIn(session);
   pending.forget();
-  log.info(`Signed in as ${session.email}.`);
+  log.info(
+    `Signed in as ${accountLabel(session)}${session.method === 'browser' ? ` in the browser (${session.provider ?? 'COGNITO'})` : ''}.`,
+  );
   const skew = clockSkewMessage(Date.now() - session.issuedAt);
   if (skew) {
     log.warn(skew);

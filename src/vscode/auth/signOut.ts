@@ -1,23 +1,38 @@
 // Sign Out (this device) and Sign Out Everywhere (every refresh token revoked).
 import * as vscode from 'vscode';
 import { toAuthError } from '../../core/auth/errors';
+import type { Session } from '../../core/auth/session';
 import { notSignedIn } from '../../core/messages';
+import { hostedUiFor } from './browser/hostedUi';
+import { signOutOfBrowser } from './browser/signOutOfBrowser';
 import type { AuthParts } from './parts';
 
-/** Revokes the refresh token (best effort), then always clears the local session. */
-export async function signOut({ sessions, clients, log }: AuthParts): Promise<void> {
+/**
+ * Revokes the refresh token (best effort: RevokeToken, or /oauth2/revoke for a browser
+ * session), clears the local session, and (storyteller.hostedUi.signOutOfBrowser) opens /logout.
+ */
+export async function signOut(parts: AuthParts): Promise<void> {
+  const { sessions, clients, log } = parts;
   // peek() hands out only a session of the current settings' origin; another one is cleared
   // here without sending its tokens anywhere.
   const session = await sessions.peek().catch(() => undefined);
   if (session) {
     try {
-      await (await clients.forSession(session)).revoke(session);
+      const client = await clients.forSession(session);
+      if (session.method === 'browser' && parts.settings.signInConfig?.hostedUi.domain)
+        await revokeAtHostedUi(parts, session);
+      else await client.revoke(session);
     } catch (e) {
       log.warn(`Could not revoke the session (${toAuthError(e).code}); it is cleared here anyway.`);
     }
   }
   await sessions.signOut();
   log.info('Signed out.');
+  if (session?.method === 'browser') await signOutOfBrowser(parts);
+}
+
+async function revokeAtHostedUi(parts: AuthParts, session: Session): Promise<void> {
+  await (await hostedUiFor(parts, parts.settings.signInConfig!)).revoke(session.refreshToken);
 }
 
 export async function signOutEverywhere({ sessions, clients, dialog }: AuthParts): Promise<void> {

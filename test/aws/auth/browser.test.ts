@@ -48,7 +48,7 @@ async function throughPage(emu: RunningEmulator, pending: PendingBrowserSignIn, 
   const back = await submit(browser, origin, page, { username: email, password: PASSWORD });
   assert.equal(back.status, 302, back.body.slice(0, 300));
   assert.ok(back.location?.startsWith(`${REDIRECT}?`), back.location ?? 'no location');
-  return back.location;
+  return back.location!;
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: string, sentence: RegExp): Promise<void> {

@@ -201,12 +201,6 @@ export class HostedUi {
   }
 }
 
-/** Cognito's own domains, which need no consent for the client secret and tokens sent there. */
-export function isCognitoDomain(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return host.endsWith('.amazoncognito.com') || isLoopbackHost(host);
-}
-
 function alreadyAnswered(): AuthError {
   return new AuthError(
     l10n.t(

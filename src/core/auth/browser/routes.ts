@@ -3,6 +3,7 @@
 // work, and getRoutes() keeps those that fit the host, best first. Cognito matches callback URLs
 // exactly, port and scheme included, so every URL here must be one the template registers.
 import * as l10n from '@vscode/l10n';
+import { isLoopbackHost } from '../endpoints';
 
 /** The extension's id: the authority of its `vscode://` URIs. */
 export const EXTENSION_ID = 'bedrock-storyteller.bedrock-storyteller';
@@ -81,4 +82,13 @@ export function pastedCallbackProblem(value: string): string | undefined {
       'This address has no sign-in code. Finish signing in in the browser, then copy the address it ends on.',
     );
   return undefined;
+}
+
+/**
+ * Cognito's own managed login domains (and the loopback emulator): the client secret and tokens
+ * may go there without asking. A custom domain is asked about once, like any host outside AWS.
+ */
+export function isCognitoDomain(domain: string): boolean {
+  const host = new URL(domain).hostname.toLowerCase();
+  return host.endsWith('.amazoncognito.com') || isLoopbackHost(host);
 }

@@ -1,0 +1,250 @@
+// Sign In with Browser: managed login in the user's browser, and back by the best route the host
+// allows (core/auth/browser/routes.ts): the loopback listener, the URI handler, or a pasted URL.
+// The protocol is in core (hostedUi.ts, loaded with the sign-in bundle); this file opens the
+// browser, waits (cancellable, 5 minutes at most) and keeps the session.
+import * as vscode from 'vscode';
+import { providerName } from '../../../core/auth/account';
+import type { PendingBrowserSignIn } from '../../../core/auth/browser/hostedUi';
+import {
+  ALL_ROUTES,
+  CALLBACK_PATH,
+  EDITOR_SCHEMES,
+  editorCallback,
+  getRoutes,
+  isCognitoDomain,
+  loopbackCallback,
+  pastedCallbackProblem,
+} from '../../../core/auth/browser/routes';
+import type { CallbackRoute } from '../../../core/auth/browser/routes';
+import { AuthError, toAuthError } from '../../../core/auth/errors';
+import type { Session } from '../../../core/auth/session';
+import type { StorytellerConfig } from '../../../core/config';
+import { notConfigured } from '../../../core/messages';
+import type { AuthParts } from '../parts';
+import { keep } from '../signIn';
+import { hostedUiFor } from './hostedUi';
+import { BrowserParts } from './parts';
+import { LoopbackListener } from './loopback';
+
+/** True when the settings name a managed login domain. */
+export function browserSignInConfigured({ settings }: Pick<AuthParts, 'settings'>): boolean {
+  return Boolean(settings.signInConfig?.hostedUi.domain);
+}
+
+export async function signInWithBrowser(parts: AuthParts): Promise<Session | undefined> {
+  const { dialog, log } = parts;
+  try {
+    const config = configured(parts);
+    const provider = await chooseProvider(parts, config.hostedUi.identityProviders);
+    if (provider === null) return undefined;
+    // The sign-in goes to the settings' pool and client: the session remembers them.
+    const { origin } = await parts.clients.current();
+    if (!isCognitoDomain(config.hostedUi.domain)) await parts.clients.approve([config.hostedUi.domain]);
+    const route = await chooseRoute(parts);
+    log.info(`Signing in with the browser, back through ${route.label}.`);
+    const hosted = await hostedUiFor(parts, config);
+    const request = (redirectUri: string) =>
+      hosted.start({ redirectUri, ...(provider ? { identityProvider: provider } : {}) });
+    const port = config.hostedUi.callbackPort;
+    let session: Session | undefined;
+    switch (route.id) {
+      case 'loopback':
+        session = await viaLoopback(parts, port, request);
+        break;
+      case 'uriHandler':
+        session = await viaUriHandler(parts, request);
+        break;
+      case 'paste':
+        session = await viaPaste(parts, await request(loopbackCallback(port)));
+        break;
+    }
+    if (!session) return undefined;
+    return await keep(parts, { ...session, origin });
+  } catch (e) {
+    const error = toAuthError(e);
+    if (error.code === 'AbortError') {
+      log.info('Browser sign-in cancelled.');
+      return undefined;
+    }
+    log.warn(`Browser sign-in failed: ${error.code}`);
+    await dialog.fail(error);
+    return undefined;
+  }
+}
+
+function configured({ settings }: AuthParts): StorytellerConfig {
+  const current = settings.current;
+  if (!current.ok) throw new AuthError(current.problems[0]!.message, 'BadSettings', 'user', 'configure');
+  const config = settings.signInConfig;
+  if (!config) throw new AuthError(notConfigured(), 'NotConfigured', 'user', 'configure');
+  if (!config.hostedUi.domain)
+    throw new AuthError(
+      vscode.l10n.t(
+        'Browser sign-in is not set up: "storyteller.hostedUi.domain" is empty. Run "Storyteller: Configure from Stack Outputs…" for a stack with a hosted domain, or sign in with your password.',
+      ),
+      'NoHostedDomain',
+      'user',
+      'configure',
+    );
+  return config;
+}
+
+/** The identity provider to go straight to; undefined shows the managed login page; null is cancel. */
+async function chooseProvider({ dialog }: AuthParts, providers: readonly string[]): Promise<string | undefined | null> {
+  if (providers.length <= 1) return providers[0];
+  const { choose } = dialog.prompter;
+  // A prompter that cannot pick lets the managed login page offer them all.
+  if (!choose) return undefined;
+  const picked = await choose.call(
+    dialog.prompter,
+    vscode.l10n.t('Sign In with Browser'),
+    providers.map((p) => ({
+      id: p,
+      label: p === 'COGNITO' ? vscode.l10n.t('Email and password') : providerName(p),
+      ...(p === 'COGNITO' ? { detail: vscode.l10n.t("On Amazon Cognito's sign-in page") } : {}),
+    })),
+  );
+  return picked ?? null;
+}
+
+/** The host's best route; the URI handler only when asExternalUri keeps the registered URI as it is. */
+async function chooseRoute({ browser, log }: AuthParts): Promise<CallbackRoute> {
+  if (browser.route) return ALL_ROUTES.find((r) => r.id === browser.route)!;
+  const routes = getRoutes(BrowserParts.host());
+  for (const route of routes) {
+    if (route.id !== 'uriHandler') return route;
+    const registered = editorCallback(vscode.env.uriScheme);
+    const external = await vscode.env.asExternalUri(vscode.Uri.parse(registered));
+    if (external.toString(true) === registered) return route;
+    log.info(
+      `The editor's callback becomes ${external.scheme}://${external.authority}, which the app client does not list.`,
+    );
+  }
+  return ALL_ROUTES.find((r) => r.id === 'paste')!;
+}
+
+/** Rejects after the time limit with one sentence, or with AbortError when cancelled. */
+function limits(parts: AuthParts, signal: AbortSignal): { stopped: Promise<never>; dispose(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new AuthError(
+            vscode.l10n.t(
+              'The browser did not come back within {0} minutes, so the sign-in was stopped. Choose Sign In with Browser again and finish in the tab it opens.',
+              Math.round(parts.browser.timeoutMs / 60_000),
+            ),
+            'BrowserTimeout',
+            'user',
+            'signIn',
+          ),
+        ),
+      parts.browser.timeoutMs,
+    );
+    onAbort = () => reject(Object.assign(new Error('Cancelled.'), { name: 'AbortError' }));
+    signal.addEventListener('abort', onAbort);
+  });
+  stopped.catch(() => undefined);
+  return {
+    stopped,
+    dispose: () => {
+      clearTimeout(timer);
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+const WAITING = () => vscode.l10n.t('Signing in with the browser… Finish signing in in the browser tab that opened.');
+
+async function openBrowser(parts: AuthParts, pending: PendingBrowserSignIn): Promise<void> {
+  if (!(await parts.browser.open(pending.authorizeUrl)))
+    throw new AuthError(
+      vscode.l10n.t('The browser could not be opened. Open a browser, then choose Sign In with Browser again.'),
+      'BrowserNotOpened',
+      'user',
+      'signIn',
+    );
+}
+
+async function viaLoopback(
+  parts: AuthParts,
+  port: number,
+  request: (redirectUri: string) => Promise<PendingBrowserSignIn>,
+): Promise<Session> {
+  let pending: PendingBrowserSignIn | undefined;
+  let settle!: { resolve: (s: Session) => void; reject: (e: unknown) => void };
+  const finished = new Promise<Session>((resolve, reject) => (settle = { resolve, reject }));
+  finished.catch(() => undefined);
+  // Listen first: a port taken is known before the browser opens.
+  const listener = await LoopbackListener.listen(port, CALLBACK_PATH, async (url) => {
+    try {
+      const session = await pending!.complete(url);
+      settle.resolve(session);
+      return {
+        title: vscode.l10n.t('Signed in to Bedrock Storyteller'),
+        message: vscode.l10n.t('You can close this tab and go back to VS Code.'),
+      };
+    } catch (e) {
+      const error = toAuthError(e);
+      settle.reject(error);
+      return { title: vscode.l10n.t('Sign-in did not finish'), message: error.message };
+    }
+  });
+  try {
+    pending = await request(loopbackCallback(port));
+    await openBrowser(parts, pending);
+    return await parts.dialog.prompter.progress(WAITING(), async (signal) => {
+      const limit = limits(parts, signal);
+      try {
+        return await Promise.race([finished, limit.stopped]);
+      } finally {
+        limit.dispose();
+      }
+    });
+  } finally {
+    listener.dispose();
+  }
+}
+
+async function viaUriHandler(
+  parts: AuthParts,
+  request: (redirectUri: string) => Promise<PendingBrowserSignIn>,
+): Promise<Session> {
+  const scheme = EDITOR_SCHEMES.includes(vscode.env.uriScheme) ? vscode.env.uriScheme : EDITOR_SCHEMES[0]!;
+  const redirectUri = editorCallback(scheme);
+  const pending = await request(redirectUri);
+  const waiter = parts.browser.uriHandler.next();
+  try {
+    await openBrowser(parts, pending);
+    return await parts.dialog.prompter.progress(WAITING(), async (signal) => {
+      const limit = limits(parts, signal);
+      try {
+        const uri = await Promise.race([waiter.uri, limit.stopped]);
+        return await pending.complete(`${redirectUri}?${uri.query}`);
+      } finally {
+        limit.dispose();
+      }
+    });
+  } finally {
+    waiter.dispose();
+  }
+}
+
+async function viaPaste(parts: AuthParts, pending: PendingBrowserSignIn): Promise<Session | undefined> {
+  await openBrowser(parts, pending);
+  const asked = await parts.dialog.ask(vscode.l10n.t('Sign In with Browser'), [
+    {
+      key: 'url',
+      prompt: vscode.l10n.t(
+        'After you sign in, the browser ends on a page that cannot be reached. Copy its whole address from the address bar and paste it here.',
+      ),
+      placeholder: `${pending.redirectUri}?code=…&state=…`,
+      validate: (v) => pastedCallbackProblem(v),
+    },
+  ]);
+  const pasted = asked?.answers.url;
+  if (!pasted) return undefined;
+  return parts.dialog.prompter.progress(vscode.l10n.t('Signing in…'), () => pending.complete(pasted.trim()));
+}
