@@ -97,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     }),
     ...Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run)),
     story,
+    story.onDidChangeBudget((budget) => statusBar.showBudget(budget)),
     registerStorySerializer(context.extensionUri, () => story, log),
   );
 
@@ -112,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
       context,
       auth,
       provider,
+      log,
       usePrompter: (prompter) => {
         auth.prompter = prompter ?? quickInput;
       },

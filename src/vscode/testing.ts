@@ -3,7 +3,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as vscode from 'vscode';
+import type { RouteId } from '../core/auth/browser/routes';
 import { SessionManager } from '../core/auth/session';
+import { BROWSER_TIMEOUT_MS, BrowserParts } from './auth/browser/parts';
+import type { Log } from './log';
 import type { Auth } from './auth/auth';
 import { COMMANDS } from './commandIds';
 import type { Prompter } from './auth/prompter';
@@ -23,7 +26,20 @@ export interface TestingApi {
   /** How many times the settings were read and checked since activation. */
   settingsReads(): number;
   /** The session state without its tokens. */
-  sessionState(): { kind: 'signedIn' | 'offline' | 'signedOut'; email?: string; reason?: string; expiresAt?: number };
+  sessionState(): {
+    kind: 'signedIn' | 'offline' | 'signedOut';
+    email?: string;
+    reason?: string;
+    expiresAt?: number;
+    method?: string;
+    provider?: string;
+  };
+  /** Plays the browser for Sign In with Browser: how URLs are opened, the route, the time limit. */
+  useBrowser(
+    options: { open: (url: string) => Promise<boolean>; route?: RouteId; timeoutMs?: number } | undefined,
+  ): void;
+  /** Hands a URI to the extension's URI handler, as VS Code does when the OS opens a vscode:// link. */
+  handleUri(uri: string): void;
   /** The live secrets, so the secrets scan knows what to look for. */
   secrets(): Promise<string[]>;
   /** Rewrites the stored session as expired, and waits until the manager has seen it. */
@@ -72,6 +88,7 @@ export interface TestingParts {
   readonly auth: Auth;
   readonly provider: CognitoAuthenticationProvider;
   readonly usePrompter: (prompter: Prompter | undefined) => void;
+  readonly log: Log;
   readonly statusBarText: () => string;
   readonly settingsReads: () => number;
   readonly story: StoryController;
@@ -90,7 +107,17 @@ export function testingApi(parts: TestingParts): TestingApi | undefined {
     sessionState: () => {
       const state = auth.sessions.current;
       if (state.kind === 'signedOut') return { kind: state.kind, ...(state.reason ? { reason: state.reason } : {}) };
-      return { kind: state.kind, email: state.session.email, expiresAt: state.session.expiresAt };
+      const { email, expiresAt, method, provider } = state.session;
+      return { kind: state.kind, email, expiresAt, ...(method ? { method } : {}), ...(provider ? { provider } : {}) };
+    },
+    useBrowser: (options) => {
+      const fresh = new BrowserParts(parts.log);
+      auth.browser.open = options?.open ?? fresh.open;
+      auth.browser.route = options?.route;
+      auth.browser.timeoutMs = options?.timeoutMs ?? BROWSER_TIMEOUT_MS;
+    },
+    handleUri: (uri) => {
+      auth.browser.uriHandler.handleUri(vscode.Uri.parse(uri, true));
     },
     secrets: async () => {
       const raw = await context.secrets.get(SESSION_KEY);

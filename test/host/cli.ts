@@ -13,6 +13,11 @@ import { ensureHost } from './install';
 import { runInHost } from './runInHost';
 
 const root = resolve(__dirname, '../..');
+const MANAGED_LOGIN = { HostedUiDomainPrefix: 'storyteller-it', LoopbackCallbackPort: '53691' };
+const LOGIN_WITH_AMAZON = {
+  LoginWithAmazonClientId: 'amzn1.application-oa2-client.localtest',
+  LoginWithAmazonClientSecret: 'lwa-local-secret',
+};
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -37,10 +42,14 @@ async function main(): Promise<number> {
   // The suites talk to local AWS: one emulator with a public app client, one with a secret.
   const emulators: Record<string, RunningEmulator> = {
     // MFA is optional so the TOTP flows can run; without a set-up app, sign-in asks for none.
-    public: await startEmulator({ stackName: 'it-public', params: { MfaConfiguration: 'OPTIONAL' } }),
+    // Managed login (and a local Login with Amazon) for Sign In with Browser, on its own callback port.
+    public: await startEmulator({
+      stackName: 'it-public',
+      params: { MfaConfiguration: 'OPTIONAL', ...MANAGED_LOGIN, ...LOGIN_WITH_AMAZON },
+    }),
     secret: await startEmulator({
       stackName: 'it-secret',
-      params: { GenerateClientSecret: 'true', MfaConfiguration: 'OPTIONAL' },
+      params: { GenerateClientSecret: 'true', MfaConfiguration: 'OPTIONAL', ...MANAGED_LOGIN },
     }),
   };
   const started = Date.now();

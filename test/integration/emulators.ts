@@ -14,6 +14,8 @@ export interface EmulatorInfo {
     readonly bedrock: string;
   };
   readonly outbox: string;
+  /** Managed login's origin (test/host/cli.ts starts both emulators with a hosted domain). */
+  readonly hostedUiDomain: string | null;
 }
 
 export function emulators(): Record<'public' | 'secret', EmulatorInfo> {

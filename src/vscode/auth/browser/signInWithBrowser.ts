@@ -134,7 +134,7 @@ function limits(parts: AuthParts, signal: AbortSignal): { stopped: Promise<never
           new AuthError(
             vscode.l10n.t(
               'The browser did not come back within {0} minutes, so the sign-in was stopped. Choose Sign In with Browser again and finish in the tab it opens.',
-              Math.round(parts.browser.timeoutMs / 60_000),
+              Math.max(1, Math.round(parts.browser.timeoutMs / 60_000)),
             ),
             'BrowserTimeout',
             'user',
