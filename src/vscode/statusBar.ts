@@ -7,6 +7,9 @@ import { COMMANDS } from './commandIds';
 import type { CommandId } from './commandIds';
 import { Disposable } from './lifecycle';
 import type { Settings } from './settings';
+import type { TokenBudget } from '../core/story/protocol/wire';
+
+const TOKENS = new Intl.NumberFormat('en');
 
 /** Who is signed in, or what to do about it. Hidden until sign-in can work. */
 export class AccountStatusBar extends Disposable {
@@ -14,9 +17,11 @@ export class AccountStatusBar extends Disposable {
     vscode.window.createStatusBarItem('storyteller.account', vscode.StatusBarAlignment.Right, 100),
   );
   private loadFailed = false;
+  /** Budget mode: "12,400 of 50,000 tokens left today", a line of the signed-in tooltip. */
+  private budgetLine = '';
 
   constructor(
-    auth: Auth,
+    private readonly auth: Auth,
     private readonly settings: Settings,
   ) {
     super();
@@ -49,6 +54,22 @@ export class AccountStatusBar extends Disposable {
     return this.item.text;
   }
 
+  get tooltip(): string {
+    return typeof this.item.tooltip === 'string' ? this.item.tooltip : (this.item.tooltip?.value ?? '');
+  }
+
+  /** The story gateway's daily token budget (budget mode), or undefined to show none. */
+  showBudget(budget: TokenBudget | undefined): void {
+    this.budgetLine = budget
+      ? vscode.l10n.t(
+          '{0} of {1} tokens left today',
+          TOKENS.format(budget.tokensLeft),
+          TOKENS.format(budget.dailyTokens),
+        )
+      : '';
+    this.render(this.auth.sessions.current);
+  }
+
   private render(state: SessionState): void {
     if (this.isDisposed) return;
     if (!this.settings.canSignIn) {
@@ -63,7 +84,7 @@ export class AccountStatusBar extends Disposable {
             'Signed in to Amazon Cognito as {0}, {1}',
             accountLabel(state.session),
             signedInHow(state.session),
-          ),
+          ) + (this.budgetLine ? `\n${this.budgetLine}` : ''),
           COMMANDS.accountActions,
         );
         break;

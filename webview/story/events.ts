@@ -72,6 +72,8 @@ function step(s: PanelState, e: HostEvent, fx: Fx): PanelState {
       return onRestore(s, e.data, fx);
     case 'usage.today':
       return { ...s, usageToday: e.data };
+    case 'usage.budget':
+      return { ...s, budget: e.data ?? undefined };
   }
 }
 
@@ -100,7 +102,14 @@ function followUser(s: PanelState, auth: AuthState, fx: Fx): PanelState {
     next = hadSome ? clearUser(s, fx) : { ...s, owner: undefined };
   } else if (auth.kind === 'sessionExpired') {
     // The same person may sign in again: their draft waits (another user's sign-in clears it), the rest goes.
-    next = { ...clearStory(s, fx), savedStoryId: undefined, usageToday: undefined, history: [], historyOmitted: 0 };
+    next = {
+      ...clearStory(s, fx),
+      savedStoryId: undefined,
+      usageToday: undefined,
+      budget: undefined,
+      history: [],
+      historyOmitted: 0,
+    };
   }
   if (email !== undefined && next.owner === undefined) {
     next = { ...next, owner: email };
@@ -124,6 +133,7 @@ function clearUser(s: PanelState, fx: Fx): PanelState {
     lastAction: undefined,
     savedStoryId: undefined,
     usageToday: undefined,
+    budget: undefined,
     history: [],
     historyOmitted: 0,
     draft: { ...EMPTY_DRAFT, modelId: s.draft.modelId },

@@ -2,7 +2,7 @@
 // configured by main.ts with the host's bundle; English without one). No DOM: unit-tested in Node.
 import * as l10n from '@vscode/l10n';
 import type { HostEvents } from '../../src/core/story/protocol/messages';
-import type { AuthState, Cost, ExportTarget, HistoryItem } from '../../src/core/story/protocol/wire';
+import type { AuthState, Cost, ExportTarget, HistoryItem, TokenBudget } from '../../src/core/story/protocol/wire';
 import { modelName } from './state';
 import type { PanelState, Shown } from './state';
 
@@ -65,6 +65,19 @@ export function usageLine(u: HostEvents['usage.today'] | undefined): string {
   if (!u) return '';
   const tokens = l10n.t('Today: {0} total tokens', numberFormat.format(u.inputTokens + u.outputTokens));
   return u.cost ? `${tokens} · ${formatCost(u.cost)}` : tokens;
+}
+
+/** "12,400 of 50,000 tokens left today", or nothing outside budget mode. */
+export function budgetLine(b: TokenBudget | undefined): string {
+  if (!b) return '';
+  return l10n.t('{0} of {1} tokens left today', numberFormat.format(b.tokensLeft), numberFormat.format(b.dailyTokens));
+}
+
+/** The budget line's tooltip: when the day's budget starts again, in the user's local time. */
+export function budgetResets(b: TokenBudget | undefined): string {
+  if (!b) return '';
+  const at = new Date(b.resetsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return l10n.t('Your daily token budget (set by the stack) starts again at {0}.', at);
 }
 
 /** Model, tokens and cost of the story on screen. */

@@ -13,6 +13,7 @@ import type {
   HistoryItem,
   ModelInfo,
   StoryStatus,
+  TokenBudget,
   Usage,
 } from '../../src/core/story/protocol/wire';
 
@@ -49,6 +50,8 @@ export interface PanelState {
   readonly models: readonly ModelInfo[];
   readonly defaultModelId: string;
   readonly usageToday: HostEvents['usage.today'] | undefined;
+  /** Budget mode: the daily token budget the story gateway keeps for this user; undefined in direct mode. */
+  readonly budget: TokenBudget | undefined;
   readonly history: readonly HistoryItem[];
   /** Older stories the host left out of the list. */
   readonly historyOmitted: number;
@@ -75,6 +78,7 @@ export function initialState(saved: WebviewState | undefined): PanelState {
     models: [],
     defaultModelId: '',
     usageToday: undefined,
+    budget: undefined,
     history: [],
     historyOmitted: 0,
     shown: undefined,

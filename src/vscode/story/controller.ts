@@ -16,8 +16,15 @@ import { linkToOpen } from '../../core/story/protocol/links';
 import { hostEvent } from '../../core/story/protocol/messages';
 import type { HostEvent, RequestHandlers } from '../../core/story/protocol/messages';
 import type { PanelMemory } from '../../core/story/protocol/webviewState';
-import type { AuthState, PanelAction, HistoryPage, ModelInfo, StoryKind } from '../../core/story/protocol/wire';
-import type { StoryOutcome, StoryService, StreamHooks } from '../../core/story/service';
+import type {
+  AuthState,
+  PanelAction,
+  HistoryPage,
+  ModelInfo,
+  StoryKind,
+  TokenBudget,
+} from '../../core/story/protocol/wire';
+import type { GatewayUsage, StoryOutcome, StoryService, StreamHooks } from '../../core/story/service';
 import type { Auth } from '../auth/auth';
 import { loadAws } from '../aws';
 import type { Log } from '../log';
@@ -57,6 +64,11 @@ export class StoryController extends Disposable implements PanelHost {
   /** Re-sends the history while another window writes a story, so its end shows here. */
   private leaseTimer: ReturnType<typeof setTimeout> | undefined;
   dialogs: StoryDialogs = nativeDialogs;
+  /** Budget mode: the user's token budget as the gateway last told it; undefined in direct mode or before. */
+  private budgetNow: TokenBudget | undefined;
+  private readonly budgetChanged = this._register(new vscode.EventEmitter<TokenBudget | undefined>());
+  /** The budget changed (the status bar's tooltip shows it). */
+  readonly onDidChangeBudget = this.budgetChanged.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -69,7 +81,8 @@ export class StoryController extends Disposable implements PanelHost {
     this._register(
       settings.onDidChange(() => {
         this.dropStoryService();
-        void this.pushState();
+        if (!this.config()?.storyGatewayUrl) this.setBudget(undefined);
+        void this.pushState().then(() => this.pushUsage());
       }),
     );
     // The panel has focus when the user clicks "Insert", so remember the editor they came from.
@@ -253,6 +266,8 @@ export class StoryController extends Disposable implements PanelHost {
       config.endpoints.cognitoIdentity,
       config.endpoints.bedrockRuntime,
       config.endpoints.bedrock,
+      // Budget mode: the ID token goes to the gateway too.
+      config.storyGatewayUrl || undefined,
     ]);
     const key = JSON.stringify([config, session.sub]);
     if (this.loaded?.key === key) return this.loaded.service;
@@ -301,7 +316,11 @@ export class StoryController extends Disposable implements PanelHost {
 
   private onAuthChange(state: SessionState): void {
     const sub = state.kind === 'signedOut' ? undefined : state.session.sub;
-    if (this.loaded && this.loaded.sub !== sub) this.dropStoryService();
+    if (this.loaded && this.loaded.sub !== sub) {
+      this.dropStoryService();
+      // One user's budget is never shown to the next.
+      this.setBudget(undefined);
+    }
     // What the previous user typed is never handed to the next one.
     if (this.memory && this.memory.sub !== sub) this.memory = undefined;
     void this.pushAll(false);
@@ -389,6 +408,33 @@ export class StoryController extends Disposable implements PanelHost {
     this.emit(
       hostEvent('usage.today', { inputTokens: today.inputTokens, outputTokens: today.outputTokens, cost: today.cost }),
     );
+    await this.pushBudget(this.loaded.service);
+  }
+
+  /** Budget mode: what the gateway says is left today (GET /usage), for the panel and the status bar. */
+  private async pushBudget(service: StoryService): Promise<void> {
+    if (!service.budgetMode) {
+      this.setBudget(undefined);
+      this.emit(hostEvent('usage.budget', null));
+      return;
+    }
+    const usage = await service.budget();
+    // Unknown (the gateway could not say): the panel keeps what it showed.
+    if (!usage || this.loaded?.service !== service) return;
+    const budget = toTokenBudget(usage);
+    this.setBudget(budget);
+    this.emit(hostEvent('usage.budget', budget));
+  }
+
+  private setBudget(budget: TokenBudget | undefined): void {
+    if (budget === this.budgetNow) return;
+    this.budgetNow = budget;
+    this.budgetChanged.fire(budget);
+  }
+
+  /** The budget as last known (tests and the status bar read it). */
+  get budget(): TokenBudget | undefined {
+    return this.budgetNow;
   }
 
   private async story(id: string): Promise<StoredStory> {
@@ -396,4 +442,12 @@ export class StoryController extends Disposable implements PanelHost {
     if (!story) throw new PanelError(notInHistory(), 'notFound');
     return story;
   }
+}
+
+function toTokenBudget(u: GatewayUsage): TokenBudget {
+  return {
+    dailyTokens: u.dailyTokens,
+    tokensLeft: Math.min(u.tokensLeft, u.dailyTokens),
+    resetsAt: Date.parse(u.resetsAt),
+  };
 }

@@ -269,4 +269,17 @@ describe('story webview events: history, opened stories and restore', () => {
     const usage = { inputTokens: 3, outputTokens: 4, cost: null };
     assert.deepEqual(reduce(aliceState(), hostEvent('usage.today', usage)).state.usageToday, usage);
   });
+
+  it('keeps the token budget in budget mode, drops it in direct mode and for the next user', () => {
+    const budget = { dailyTokens: 2000, tokensLeft: 800, resetsAt: Date.UTC(2026, 11, 2) };
+    const withBudget = reduce(aliceState(), hostEvent('usage.budget', budget)).state;
+    assert.deepEqual(withBudget.budget, budget);
+    assert.equal(reduce(withBudget, hostEvent('usage.budget', null)).state.budget, undefined);
+    assert.equal(reduce(withBudget, stateEvent({ kind: 'signedOut' })).state.budget, undefined);
+    assert.equal(
+      reduce(withBudget, stateEvent({ kind: 'signedIn', email: 'bob@example.com' })).state.budget,
+      undefined,
+      "another user never sees Alice's budget",
+    );
+  });
 });

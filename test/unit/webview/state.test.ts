@@ -2,7 +2,15 @@
 import * as assert from 'node:assert/strict';
 import { EMPTY_DRAFT } from '../../../src/core/story/protocol/webviewState';
 import type { HistoryItem, ModelInfo } from '../../../src/core/story/protocol/wire';
-import { authLine, endedStatus, historyTokens, storyMeta, usageLine } from '../../../webview/story/format';
+import {
+  authLine,
+  budgetLine,
+  budgetResets,
+  endedStatus,
+  historyTokens,
+  storyMeta,
+  usageLine,
+} from '../../../webview/story/format';
 import {
   canContinue,
   canDelete,
@@ -234,6 +242,15 @@ describe('story webview format', () => {
       'Today: 3,345 total tokens · ≈ $0.0123 (estimate)',
     );
     assert.equal(usageLine(undefined), '');
+  });
+
+  it('shows the daily token budget in budget mode, and nothing in direct mode', () => {
+    const budget = { dailyTokens: 50_000, tokensLeft: 12_400, resetsAt: Date.UTC(2026, 11, 2) };
+    assert.equal(budgetLine(budget), '12,400 of 50,000 tokens left today');
+    assert.equal(budgetLine({ ...budget, tokensLeft: 0 }), '0 of 50,000 tokens left today');
+    assert.equal(budgetLine(undefined), '');
+    assert.match(budgetResets(budget), /^Your daily token budget \(set by the stack\) starts again at \d{1,2}:\d{2}/);
+    assert.equal(budgetResets(undefined), '');
   });
 
   it('describes the story on screen, marking estimates, and how it ended', () => {

@@ -3,7 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import type { AuthState } from '../../../src/core/story/protocol/wire';
 import type { Actions } from '../actions';
-import { authLine, authNotice, usageLine } from '../format';
+import { authLine, authNotice, budgetLine, budgetResets, usageLine } from '../format';
 import type { PanelState } from '../state';
 import { button, h } from './dom';
 
@@ -12,16 +12,29 @@ export class Notices {
   readonly notice = h('div', { class: 'notice', hidden: true });
   private readonly authLine = h('div', { class: 'auth-line', role: 'status', 'aria-live': 'polite' });
   private readonly usageLine = h('div', { class: 'usage-line' });
+  /** Budget mode: "12,400 of 50,000 tokens left today"; read out when it changes. */
+  private readonly budgetLine = h('div', {
+    class: 'budget-line',
+    role: 'status',
+    'aria-live': 'polite',
+    hidden: true,
+  });
   private last: PanelState | undefined;
 
   constructor(private readonly actions: Actions) {
-    this.header = h('header', { class: 'top' }, this.authLine, this.usageLine);
+    this.header = h('header', { class: 'top' }, this.authLine, this.usageLine, this.budgetLine);
   }
 
   render(s: PanelState): void {
     const last = this.last;
     this.last = s;
     if (s.usageToday !== last?.usageToday) this.usageLine.textContent = usageLine(s.usageToday);
+    if (s.budget !== last?.budget) {
+      this.budgetLine.textContent = budgetLine(s.budget);
+      this.budgetLine.title = budgetResets(s.budget);
+      this.budgetLine.hidden = s.budget === undefined;
+      this.budgetLine.dataset['left'] = s.budget?.tokensLeft === 0 ? 'none' : 'some';
+    }
     if (s.auth === last?.auth || !s.auth) return;
     this.authLine.textContent = authLine(s.auth);
     this.renderNotice(s.auth);

@@ -17,7 +17,7 @@
 //   nothing to continue, busy, not signed in); its `actions` are the buttons that fix it, if any.
 //   Failures after a story exists (auth, throttling, model access, network) are `story.error`
 //   events with `actions`.
-// - On `ready` the host sends `state`, then `history`, `usage.today` and `restore`. The webview
+// - On `ready` the host sends `state`, then `history`, `usage.today`, `usage.budget` and `restore`. The webview
 //   re-opens the story it was showing (kept in its own state) with `history.open`.
 // - story.started with kind 'new', 'regenerate' or 'refine' starts from empty text; 'continue'
 //   appends to the text the story already has.
@@ -178,6 +178,11 @@ const NOTIFICATIONS = {
   'usage.today': v.strictObject({ inputTokens: w.count, outputTokens: w.count, cost: v.nullable(w.cost) }),
   /** After `ready`: this user's form and story from before the panel was closed (a new panel starts with them). */
   restore: panelMemory,
+  /**
+   * Budget mode (stories through the stack's story gateway): this user's daily token budget, as the
+   * gateway counts it, after `ready` and after each story; null in direct mode (no budget to show).
+   */
+  'usage.budget': v.nullable(w.tokenBudget),
 };
 
 export type HostEvents = { [T in keyof typeof NOTIFICATIONS]: v.InferOutput<(typeof NOTIFICATIONS)[T]> };

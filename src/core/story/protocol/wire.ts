@@ -54,6 +54,18 @@ export const usage = v.strictObject({
 });
 export type Usage = v.InferOutput<typeof usage>;
 
+/** A daily token budget the story gateway enforces (budget mode): what is left of it and when it starts again. */
+export const tokenBudget = v.pipe(
+  v.strictObject({
+    dailyTokens: count,
+    tokensLeft: count,
+    /** The next UTC midnight, when the day's budget starts again. */
+    resetsAt: timestamp,
+  }),
+  v.check((b) => b.tokensLeft <= b.dailyTokens),
+);
+export type TokenBudget = v.InferOutput<typeof tokenBudget>;
+
 /** Always an estimate from public list prices; never a bill. */
 export const cost = v.strictObject({
   amount: v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1e9)),

@@ -44,6 +44,9 @@ describe('story protocol', () => {
       hostEvent('story.opened', { story }),
       hostEvent('usage.today', { inputTokens: 1, outputTokens: 2, cost }),
       hostEvent('usage.today', { inputTokens: 0, outputTokens: 0, cost: null }),
+      hostEvent('usage.budget', { dailyTokens: 50_000, tokensLeft: 12_400, resetsAt: Date.UTC(2026, 11, 2) }),
+      hostEvent('usage.budget', { dailyTokens: 2000, tokensLeft: 0, resetsAt: Date.UTC(2026, 11, 2) }),
+      hostEvent('usage.budget', null),
     ];
 
     it('accepts every well-formed event unchanged', () => {
@@ -226,6 +229,27 @@ describe('story protocol', () => {
         'usage.today with string tokens',
         { kind: 'event', type: 'usage.today', data: { inputTokens: '1', outputTokens: 2, cost: null } },
       ],
+      [
+        'usage.budget with more left than the budget',
+        { kind: 'event', type: 'usage.budget', data: { dailyTokens: 10, tokensLeft: 11, resetsAt: 0 } },
+      ],
+      [
+        'usage.budget with an ISO reset time',
+        {
+          kind: 'event',
+          type: 'usage.budget',
+          data: { dailyTokens: 10, tokensLeft: 1, resetsAt: '2026-12-02T00:00:00.000Z' },
+        },
+      ],
+      [
+        'usage.budget with negative tokens left',
+        { kind: 'event', type: 'usage.budget', data: { dailyTokens: 10, tokensLeft: -1, resetsAt: 0 } },
+      ],
+      [
+        'usage.budget with an extra key',
+        { kind: 'event', type: 'usage.budget', data: { dailyTokens: 10, tokensLeft: 1, resetsAt: 0, sub: 'x' } },
+      ],
+      ['usage.budget without data', { kind: 'event', type: 'usage.budget' }],
       ['event type from the prototype', { kind: 'event', type: 'constructor', data: {} }],
     ];
     for (const [name, message] of malformed) {
