@@ -51,6 +51,11 @@ async function main(): Promise<number> {
       stackName: 'it-secret',
       params: { GenerateClientSecret: 'true', MfaConfiguration: 'OPTIONAL', ...MANAGED_LOGIN },
     }),
+    // Budget mode (#16): stories through the story gateway, 2,000 tokens per user per day, no rate limit.
+    budget: await startEmulator({
+      stackName: 'it-budget',
+      params: { DailyTokensPerUser: '2000', RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0' },
+    }),
   };
   const started = Date.now();
   const result = await runInHost({

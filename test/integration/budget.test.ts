@@ -1,0 +1,155 @@
+// Budget mode (#16) in the real VS Code host: storyteller.storyGatewayUrl points the panel at the
+// emulator's story gateway (2,000 tokens per user per day). The panel shows what is left, the
+// counter goes down story by story, the exhausted message appears without Retry, and the panel
+// stays usable.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { StoryControls } from '../../src/core/story/protocol/controls';
+import type { HostEvent, HostEvents, HostResponse } from '../../src/core/story/protocol/messages';
+import type { TestingApi } from '../../src/vscode/testing';
+import { counters, emulators, forgetEmulator, latestCode, resetCounters, useEmulator } from './emulators';
+import type { EmulatorInfo } from './emulators';
+import { activate, eventually, script } from './prompter';
+import { PASSWORD, uniqueEmail } from '../support/accounts';
+
+const CONTROLS: StoryControls = {
+  premise: 'A lighthouse keeper befriends a storm',
+  genre: 'fantasy',
+  audience: 'adult',
+  tone: 'gentle',
+  length: 'short',
+  temperature: 0.7,
+};
+
+type Data<T extends keyof HostEvents> = HostEvents[T];
+
+describe('Story panel in budget mode (the story gateway)', function () {
+  this.timeout(90_000);
+  let testing: TestingApi;
+  let emu: EmulatorInfo & { readonly storyGatewayUrl: string | null };
+
+  const events = <T extends keyof HostEvents>(type: T, storyId?: string): Data<T>[] =>
+    testing.story
+      .events()
+      .filter((e): e is Extract<HostEvent, { type: T }> => e.type === type)
+      .map((e) => e.data as Data<T>)
+      .filter((d) => storyId === undefined || (d as { storyId?: string } | null)?.storyId === storyId);
+  const ok = <T>(r: HostResponse): T => {
+    assert.ok(r.ok, `request failed: ${JSON.stringify(r)}`);
+    return r.result as T;
+  };
+  const ended = (storyId: string) => () =>
+    events('story.done', storyId).length +
+      events('story.stopped', storyId).length +
+      events('story.error', storyId).length >
+    0;
+  /** The budget the panel was last told, once one has arrived after `count` earlier ones. */
+  async function budgetAfter(count: number): Promise<NonNullable<Data<'usage.budget'>>> {
+    await eventually('the budget arrives', () => events('usage.budget').length > count, 20_000);
+    const last = events('usage.budget').at(-1);
+    assert.ok(last, 'budget mode sends a budget, not null');
+    return last;
+  }
+  async function generate(): Promise<string> {
+    const { storyId } = ok<{ storyId: string }>(
+      await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-lite-v1:0' }),
+    );
+    await eventually(`story ${storyId} ends`, ended(storyId), 30_000);
+    return storyId;
+  }
+
+  before(async () => {
+    ({ testing } = await activate());
+    const all = emulators() as unknown as Record<string, typeof emu>;
+    emu = all['budget']!;
+    assert.ok(emu.storyGatewayUrl, 'test/host/cli.ts starts an emulator in budget mode');
+    await useEmulator(emu);
+    await vscode.workspace
+      .getConfiguration('storyteller')
+      .update('storyGatewayUrl', emu.storyGatewayUrl, vscode.ConfigurationTarget.Global);
+    const email = uniqueEmail('budget');
+    await script(testing, [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
+    assert.equal(testing.sessionState().kind, 'signedIn');
+    await testing.story.open();
+  });
+
+  after(async () => {
+    testing.story.close();
+    await vscode.commands.executeCommand('storyteller.signOut');
+    testing.usePrompter(undefined);
+    await vscode.workspace
+      .getConfiguration('storyteller')
+      .update('storyGatewayUrl', undefined, vscode.ConfigurationTarget.Global);
+    await forgetEmulator();
+  });
+
+  it('shows the whole day left on open, the counter goes down story by story, then the exhausted message without Retry; the panel stays usable', async () => {
+    await resetCounters(emu);
+    testing.story.clearEvents();
+    await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
+    const first = await budgetAfter(0);
+    assert.deepEqual({ daily: first.dailyTokens, left: first.tokensLeft }, { daily: 2000, left: 2000 });
+    assert.ok(first.resetsAt > Date.now() && first.resetsAt <= Date.now() + 86_400_000, 'resets by the next midnight');
+    const [state] = events('state');
+    assert.ok(
+      state?.models.some((m) => m.id === 'amazon.nova-lite-v1:0'),
+      'the models from the settings are offered',
+    );
+
+    // A short story reserves its prompt's estimate plus 800 tokens: a few fit in 2,000, then one does not.
+    let left = first.tokensLeft;
+    const written: string[] = [];
+    let refused: Data<'story.error'> | undefined;
+    for (let i = 0; i < 6 && !refused; i++) {
+      const seen = events('usage.budget').length;
+      const storyId = await generate();
+      const [done] = events('story.done', storyId);
+      const [error] = events('story.error', storyId);
+      const now = await budgetAfter(seen);
+      if (done) {
+        written.push(storyId);
+        assert.equal(now.tokensLeft, left - done.usage.totalTokens, 'the counter goes down by what the story used');
+        left = now.tokensLeft;
+      } else {
+        refused = error;
+        assert.equal(now.tokensLeft, left, 'a refused story costs nothing');
+      }
+    }
+    assert.ok(written.length >= 1, 'at least one story fits');
+    assert.ok(refused, 'the budget ran out');
+    assert.equal(refused.code, 'budgetExceeded');
+    assert.deepEqual(refused.actions, [], 'no Retry before the budget resets');
+    assert.equal(refused.partialKept, false);
+    assert.match(
+      refused.message,
+      new RegExp(
+        `^Your daily token budget has ${new Intl.NumberFormat('en-US').format(left)} tokens left and this story may need [\\d,]+; it resets in .+ \\(00:00 UTC\\)\\.`,
+      ),
+    );
+    const c = await counters(emu);
+    assert.equal(c['ListFoundationModels'] ?? 0, 0, 'the role may not list models in budget mode: never asked');
+
+    // Still usable: the history opens, another request is answered, and the account is unchanged.
+    const opened = ok<{ story: { status: string } }>(await testing.story.request('history.open', { id: written[0]! }));
+    assert.equal(opened.story.status, 'done');
+    ok(await testing.story.request('history.list', {}));
+    const again = await generate();
+    assert.equal(events('story.error', again)[0]?.code, 'budgetExceeded', 'refused again, and said again');
+    assert.equal(testing.sessionState().kind, 'signedIn');
+  });
+
+  it('drops the budget when the gateway setting is cleared (direct mode)', async () => {
+    testing.story.clearEvents();
+    await vscode.workspace
+      .getConfiguration('storyteller')
+      .update('storyGatewayUrl', '', vscode.ConfigurationTarget.Global);
+    await eventually('the panel is told there is no budget', () => events('usage.budget').some((b) => b === null));
+    await vscode.workspace
+      .getConfiguration('storyteller')
+      .update('storyGatewayUrl', emu.storyGatewayUrl, vscode.ConfigurationTarget.Global);
+    await eventually('and gets it back in budget mode', () => {
+      const last = events('usage.budget').at(-1);
+      return last !== undefined && last !== null;
+    });
+  });
+});
