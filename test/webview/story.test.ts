@@ -568,6 +568,37 @@ describe('story webview (Chromium)', function () {
     await assertWellFormed();
   });
 
+  it('budget mode: shows the tokens left today, counts down, and a spent budget leaves the panel usable (#16)', async () => {
+    await open();
+    assert.equal(await sp.page.locator('.budget-line').isHidden(), true, 'no budget in direct mode');
+    const resetsAt = Date.UTC(2026, 11, 2);
+    await sp.send(hostEvent('usage.budget', { dailyTokens: 50_000, tokensLeft: 12_400, resetsAt }));
+    assert.equal(await visibleText('.budget-line'), '12,400 of 50,000 tokens left today');
+    assert.equal(await sp.page.locator('.budget-line').getAttribute('role'), 'status', 'read out when it changes');
+    assert.match((await sp.page.locator('.budget-line').getAttribute('title')) ?? '', /starts again at \d/);
+    await sp.send(hostEvent('usage.budget', { dailyTokens: 50_000, tokensLeft: 0, resetsAt }));
+    assert.equal(await visibleText('.budget-line'), '0 of 50,000 tokens left today');
+    assert.equal(await sp.page.locator('.budget-line').getAttribute('data-left'), 'none');
+
+    await sp.page.locator('#premise textarea').fill('A storm.');
+    await sp.page.locator('#generate').click();
+    const gen = await sp.waitForRequest('generate');
+    await sp.respond(gen.id, { storyId: 'b-1' });
+    await startStory('b-1');
+    const message =
+      'Your daily token budget has 0 tokens left and this story may need 1,050; it resets in 3 h (00:00 UTC). Choose a shorter length or wait until then.';
+    await sp.send(
+      hostEvent('story.error', { storyId: 'b-1', code: 'budgetExceeded', message, actions: [], partialKept: false }),
+    );
+    await sp.page.waitForSelector('#story-error:not([hidden])');
+    assert.equal(await visibleText('#story-error'), message);
+    assert.equal(await sp.page.locator('#story-error vscode-button').count(), 0, 'no Retry before the reset');
+    assert.equal(await isDisabled('generate'), false, 'the panel stays usable');
+
+    await sp.send(hostEvent('usage.budget', null));
+    assert.equal(await sp.page.locator('.budget-line').isHidden(), true, 'direct mode again');
+  });
+
   it('enables Stop, Continue and Regenerate by story state; Escape stops', async () => {
     await open();
     const state = async () => ({
