@@ -24,6 +24,7 @@ import type {
   SourceData,
 } from '@smithy/types';
 import * as v from 'valibot';
+import { gatewayUrl } from './gatewayUrl';
 
 /** The header that carries the user's ID token (Authorization carries the SigV4 signature). */
 export const ID_TOKEN_HEADER = 'x-storyteller-id-token';
@@ -37,11 +38,6 @@ export interface GatewayOptions {
   /** The signed-in user's ID token (refreshed when needed): the gateway's budget key is its `sub`. */
   readonly idToken: () => Promise<string>;
   readonly requestHandler: NodeHttpHandler;
-}
-
-/** `https://x.lambda-url.us-east-1.on.aws` + `converse-stream`, with exactly one slash between. */
-export function gatewayUrl(base: string, path: 'converse-stream' | 'usage'): URL {
-  return new URL(path, base.endsWith('/') ? base : `${base}/`);
 }
 
 const UTF8 = new TextDecoder();

@@ -10,6 +10,7 @@ import { HistoryStore, LEASE_MS } from '../../core/story/history';
 import { modelInfoFromId } from '../../core/story/models';
 import type { StoredStory } from '../../core/story/storyFile';
 import { toHistoryPage, toRecord } from '../../core/story/storyFormats';
+import { isFunctionUrl } from '../../core/story/gatewayUrl';
 import { elsewhere, notInHistory, stillWriting } from '../../core/story/notices';
 import { LIMITS } from '../../core/story/protocol/limits';
 import { linkToOpen } from '../../core/story/protocol/links';
@@ -266,8 +267,8 @@ export class StoryController extends Disposable implements PanelHost {
       config.endpoints.cognitoIdentity,
       config.endpoints.bedrockRuntime,
       config.endpoints.bedrock,
-      // Budget mode: the ID token goes to the gateway too.
-      config.storyGatewayUrl || undefined,
+      // Budget mode: the ID token goes to the gateway too (the stack's own function URL is AWS's).
+      config.storyGatewayUrl && !isFunctionUrl(config.storyGatewayUrl) ? config.storyGatewayUrl : undefined,
     ]);
     const key = JSON.stringify([config, session.sub]);
     if (this.loaded?.key === key) return this.loaded.service;

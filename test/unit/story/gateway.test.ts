@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { toStoryError } from '../../../src/core/story/errors';
-import { NodeSha256, gatewayUrl, retryAfterMs, sleep, throttleDelay } from '../../../src/core/story/gateway';
+import { NodeSha256, retryAfterMs, sleep, throttleDelay } from '../../../src/core/story/gateway';
+import { gatewayUrl, isFunctionUrl } from '../../../src/core/story/gatewayUrl';
 import type { ThrottleRetryPolicy } from '../../../src/core/story/gateway';
 
 /** A gateway refusal as the SDK raises it: the JSON body's fields on the error, the response hidden. */
@@ -29,6 +30,16 @@ describe('story gateway client', () => {
     );
     assert.equal(gatewayUrl('http://127.0.0.1:4566/fn/xyz', 'usage').href, 'http://127.0.0.1:4566/fn/xyz/usage');
     assert.equal(gatewayUrl('http://127.0.0.1:4566/fn/xyz/', 'usage').href, 'http://127.0.0.1:4566/fn/xyz/usage');
+  });
+
+  it("knows the stack's own function URL (no approval needed) from any other host", () => {
+    assert.equal(isFunctionUrl('https://abcdef123.lambda-url.us-east-1.on.aws/'), true);
+    assert.equal(isFunctionUrl('https://abcdef123.lambda-url.us-gov-west-1.on.aws'), true);
+    assert.equal(isFunctionUrl('http://abcdef123.lambda-url.us-east-1.on.aws/'), false, 'https only');
+    assert.equal(isFunctionUrl('https://abcdef123.lambda-url.us-east-1.on.aws.example.com/'), false);
+    assert.equal(isFunctionUrl('https://evil.example.com/abcdef123.lambda-url.us-east-1.on.aws'), false);
+    assert.equal(isFunctionUrl('https://gateway.example.com/'), false);
+    assert.equal(isFunctionUrl('not a url'), false);
   });
 
   it('hashes and HMACs with node:crypto, as the signer expects', async () => {
