@@ -1,11 +1,13 @@
 // DynamoDB through a real implementation of its API rather than a hand-written subset: dynalite
-// (DynamoDB on LevelDB, here in memory) on a private loopback port, with the template's tables.
-// Calls reach it through the emulator's port (X-Amz-Target DynamoDB_20120810.*), so the router
-// counts them and its faults apply (ProvisionedThroughputExceededException, latency).
+// (DynamoDB on LevelDB, here in memory), with the template's tables. Calls reach it through the
+// emulator's port (X-Amz-Target DynamoDB_20120810.*), so the router counts them and its faults
+// apply (ProvisionedThroughputExceededException, latency); the router hands each one to
+// dynalite's request handler in process, without a second HTTP hop on loopback.
 // Not emulated: TTL deletion (dynalite has no UpdateTimeToLive) and signature checks.
 import type { CreateTableInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import type { Server } from 'node:http';
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TableConfig } from '../config';
 import type { EmuRequest, Reply } from '../http';
@@ -25,10 +27,11 @@ const FORWARDED_RESPONSE_HEADERS = ['content-type', 'x-amzn-requestid', 'x-amz-c
 export class DynamoDb implements ProxiedService {
   readonly targetPrefix = DYNAMODB_TARGET_PREFIX;
 
-  private constructor(
-    private readonly server: Server,
-    private readonly base: string,
-  ) {}
+  private readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+
+  private constructor(private readonly server: Server) {
+    this.handle = server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
+  }
 
   static async start(tables: TableConfig[]): Promise<DynamoDb> {
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -60,22 +63,35 @@ export class DynamoDb implements ProxiedService {
       });
       if (!res.ok) throw new Error(`Cannot create table ${t.name}: ${await res.text()}`);
     }
-    return new DynamoDb(server, base);
+    return new DynamoDb(server);
   }
 
-  async forward(req: EmuRequest, reply: Reply): Promise<void> {
+  /** dynalite's handler reads only these parts of a request and of a response. */
+  forward(req: EmuRequest, reply: Reply): Promise<void> {
     const headers: Record<string, string> = {};
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = req.headers[name];
       if (value !== undefined) headers[name] = value;
     }
-    const res = await fetch(`${this.base}/`, { method: 'POST', headers, body: new Uint8Array(req.body) });
-    const out: Record<string, string> = {};
-    for (const name of FORWARDED_RESPONSE_HEADERS) {
-      const value = res.headers.get(name);
-      if (value !== null) out[name] = value;
-    }
-    reply.send(res.status, out, Buffer.from(await res.arrayBuffer()));
+    return new Promise((done) => {
+      const request = Object.assign(new EventEmitter(), { method: 'POST', url: '/', headers });
+      const sent: Record<string, string> = {};
+      const response = {
+        statusCode: 200,
+        setHeader(name: string, value: unknown): void {
+          sent[name.toLowerCase()] = String(value);
+        },
+        end(body?: string): void {
+          const out: Record<string, string> = {};
+          for (const name of FORWARDED_RESPONSE_HEADERS) if (sent[name] !== undefined) out[name] = sent[name];
+          reply.send(response.statusCode, out, Buffer.from(body ?? '', 'utf8'));
+          done();
+        },
+      };
+      this.handle(request as unknown as IncomingMessage, response as unknown as ServerResponse);
+      if (req.body.length > 0) request.emit('data', req.body);
+      request.emit('end');
+    });
   }
 
   stop(): Promise<void> {

@@ -1,10 +1,12 @@
 // Helpers for the story gateway suite: a signed-in user with identity-pool credentials, requests
 // to the gateway's function URL signed with SigV4 (service lambda) by the SDK's own signer, and a
 // reader of the event stream it answers with.
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { Checksum, SourceData } from '@smithy/types';
+import { createHash, createHmac } from 'node:crypto';
+import type { Hash, Hmac } from 'node:crypto';
 import type { RunningEmulator } from '../../src/emulator';
 import type { AwsCredentialIdentity } from '../bedrockHelpers';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -26,6 +28,32 @@ export async function gatewayUser(emu: RunningEmulator): Promise<GatewayUser> {
     clientConfig: { region: emu.region, endpoint: emu.endpoints.cognitoIdentity },
   })();
   return { email, sub, idToken, credentials };
+}
+
+/** SHA-256 through node:crypto, as the SDK signs in Node (the pure-JS one costs ms per request). */
+class NodeSha256 implements Checksum {
+  private hash: Hash | Hmac;
+  constructor(private readonly secret?: SourceData) {
+    this.hash = this.fresh();
+  }
+  private fresh(): Hash | Hmac {
+    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(this.secret));
+  }
+  update(data: Uint8Array | string): void {
+    this.hash.update(toBuffer(data));
+  }
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.hash.digest()));
+  }
+  reset(): void {
+    this.hash = this.fresh();
+  }
+}
+
+function toBuffer(data: SourceData): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.from(data);
 }
 
 export interface CallOptions {
@@ -74,7 +102,7 @@ async function signedCall(
     service: options.service ?? 'lambda',
     region: emu.region,
     credentials: options.credentials ?? user.credentials,
-    sha256: Sha256,
+    sha256: NodeSha256,
   });
   const signed = await signer.sign(
     {

@@ -154,6 +154,9 @@ describe('story gateway (function URL, budget mode)', function () {
       assert.equal(u.tokensReserved, 0);
       assert.ok(u.tokensUsed >= 5 && u.tokensUsed < reserveFor(req), String(u.tokensUsed));
 
+      // Paced, so the tokens before the reset reach the gateway: a connection torn down before
+      // any of its response arrived is one the SDK rightly tries again.
+      await admin(emu, 'PUT', 'stream-rate', { tokensPerSecond: 100 });
       emu.fault({ kind: 'cut', operation: 'ConverseStream', afterTokens: 3, mode: 'reset' });
       const before = u.tokensUsed;
       const again = await readFrames(await callGateway(emu, dee, 'POST', '/converse-stream', req));

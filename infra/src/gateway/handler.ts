@@ -6,6 +6,7 @@
 import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { BudgetStore } from './budget';
 import type { Reservation } from './budget';
@@ -53,7 +54,9 @@ const identity = new CallerIdentity({
   identityPoolId: env('IDENTITY_POOL_ID'),
   userPoolEndpoint: process.env['AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER'],
 });
-const bedrock = new BedrockRuntimeClient({ region });
+// HTTP/1.1 with kept-alive connections: the SDK's default HTTP/2 handler opens a new session
+// (a new TLS connection) for every event stream, so every story would pay a handshake first.
+const bedrock = new BedrockRuntimeClient({ region, requestHandler: new NodeHttpHandler({ connectionTimeout: 5000 }) });
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
