@@ -234,23 +234,27 @@ const GATEWAY_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
             : l10n.t('Your daily token budget has {0} tokens left; it resets {1}. Wait until then.', left, when),
     };
   },
-  ThrottlingException: ({ details, ctx }) => {
-    const after = num(details['retryAfterMs']);
+  ThrottlingException: ({ details, ctx, awsMessage }) => {
+    const after = seconds(num(details['retryAfterMs']) ?? 1000);
     const waited = ctx.gateway?.waitedMs ?? 0;
+    // Which limit, from the gateway's own sentence ("…stories this minute…"); else its store was busy.
+    const limit = /this minute/i.test(awsMessage)
+      ? l10n.t('You have started as many stories this minute as the story gateway allows')
+      : /this second/i.test(awsMessage)
+        ? l10n.t('You are starting stories faster than the story gateway allows')
+        : l10n.t('The story gateway is busy');
     return {
       code: 'rateLimited',
       actions: ['retry'],
       message: () =>
         waited > 0
           ? l10n.t(
-              'You are starting stories faster than the story gateway allows; Storyteller retried for {0} and it still refused. Try again in {1}.',
+              '{0}; Storyteller retried for {1} and it still refused. Try again in {2}.',
+              limit,
               seconds(waited),
-              seconds(after ?? 1000),
+              after,
             )
-          : l10n.t(
-              'You are starting stories faster than the story gateway allows. Try again in {0}.',
-              seconds(after ?? 1000),
-            ),
+          : l10n.t('{0}. Try again in {1}.', limit, after),
     };
   },
   AccessDeniedException: (f) =>

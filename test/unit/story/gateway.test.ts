@@ -161,22 +161,38 @@ describe('story gateway client', () => {
       assert.deepEqual(e.actions, []);
     });
 
-    it('throttling after the automatic retries says so, and when to try again', () => {
-      const e = toStoryError(refusal('ThrottlingException', { message: 'x' }, { 'retry-after': '42' }), {
-        ...GATEWAY,
-        gateway: { attempts: 3, waitedMs: 3000 },
-      });
-      assert.equal(e.code, 'rateLimited');
-      assert.deepEqual(e.actions, ['retry']);
-      assert.equal(
-        e.message,
-        'You are starting stories faster than the story gateway allows; Storyteller retried for 3 s and it still refused. Try again in 42 s.',
+    it('throttling says which limit and when to try again, and that it retried', () => {
+      const minute = toStoryError(
+        refusal(
+          'ThrottlingException',
+          { message: 'You have started 10 stories this minute, the most allowed. Try again in 42 s.' },
+          { 'retry-after': '42' },
+        ),
+        GATEWAY,
       );
-      const unretried = toStoryError(refusal('ThrottlingException', { retryAfterSeconds: 30 }), GATEWAY);
+      assert.equal(minute.code, 'rateLimited');
+      assert.deepEqual(minute.actions, ['retry']);
       assert.equal(
-        unretried.message,
-        'You are starting stories faster than the story gateway allows. Try again in 30 s.',
+        minute.message,
+        'You have started as many stories this minute as the story gateway allows. Try again in 42 s.',
       );
+      const second = toStoryError(
+        refusal(
+          'ThrottlingException',
+          { message: 'You have started 3 stories this second, the most allowed. Try again in a second.' },
+          { 'retry-after': '1' },
+        ),
+        { ...GATEWAY, gateway: { attempts: 4, waitedMs: 3000 } },
+      );
+      assert.equal(
+        second.message,
+        'You are starting stories faster than the story gateway allows; Storyteller retried for 3 s and it still refused. Try again in 1 s.',
+      );
+      const busy = toStoryError(
+        refusal('ThrottlingException', { message: 'The budget store is busy.', retryAfterSeconds: 1 }),
+        GATEWAY,
+      );
+      assert.equal(busy.message, 'The story gateway is busy. Try again in 1 s.');
     });
 
     it('access refusals: a model the stack does not allow, a bad ID token, or the role (the URL setting)', () => {
