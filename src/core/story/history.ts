@@ -12,14 +12,15 @@
 // corrected when the story is opened.
 // Only story data is stored: never tokens, credentials or the user's email.
 import { randomUUID } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HistoryIndexFile, matches, newestFirst, searchTerms } from './historyIndex';
-import type { IndexEntry } from './historyIndex';
+import { HistoryIndexFile, IndexView, newestFirst, sameStamp, searchTerms } from './historyIndex';
+import type { DirMark, IndexEntry, Stamp } from './historyIndex';
 import type { HistoryQuery } from './protocol/wire';
 import { STORY_ID, parseStory, readRetrying, writeAtomically } from './storyFile';
 import type { StoredStory } from './storyFile';
-import { clipTitle, entryOf, summaryOfEntry } from './storyFormats';
+import { clipTitle, entryOf } from './storyFormats';
 import type { StorySummary } from './storyFormats';
 import { StoryWriter } from './storyWriter';
 
@@ -30,8 +31,10 @@ interface Listing {
   /** Date.now() just before the names were read. */
   readonly readAt: number;
   readonly ids: readonly string[];
-  readonly present: ReadonlySet<string>;
+  readonly present: () => ReadonlySet<string>;
   readonly temps: readonly string[];
+  /** Not read: the index's names, which its mark says are the directory's. */
+  readonly fromIndex: boolean;
 }
 
 export interface HistoryProblem {
@@ -64,8 +67,11 @@ export interface HistoryListPage extends HistoryList {
 }
 
 export const LEASE_MS = 15_000;
+const EMPTY = IndexView.fromEntries([]);
 /** A temp file older than this was left by a crash mid-write (a write takes milliseconds). */
 const STALE_TMP_MS = 60_000;
+/** A directory unchanged for this long before its names were read: no coarse timestamp can hide a change. */
+const QUIET_MS = 2000;
 
 export class HistoryStore {
   /** Stories being written by this process; everything else marked streaming was cut off. */
@@ -77,10 +83,9 @@ export class HistoryStore {
   readonly now: () => number;
   private tmpCounter = 0;
   readonly index: HistoryIndexFile;
-  /** The last sorted view, reused while the index has not changed. */
-  private sorted: { entries: Map<string, IndexEntry>; order: IndexEntry[] } | undefined;
-  private readonly haystacks = new WeakMap<IndexEntry, string>();
   private lastListing: Listing | undefined;
+  /** The last directory mark this window wrote. */
+  private marked: string | undefined;
 
   constructor(
     readonly dir: string,
@@ -166,44 +171,96 @@ export class HistoryStore {
    * skipped story. Temp files a crash left behind are removed.
    */
   async list(): Promise<HistoryList> {
-    const { order, problems, leases } = await this.snapshot();
-    return { items: order.map((e) => this.summary(e, leases)), problems };
+    const { view, shown, problems, leases } = await this.snapshot();
+    const items: StorySummary[] = [];
+    if (shown) for (const i of shown) items.push(this.summary(view, i, leases));
+    else for (let i = 0; i < view.size; i++) items.push(this.summary(view, i, leases));
+    return { items, problems };
   }
 
   /** One page of list(), or of the stories whose title or premise has every word of the query (any case). */
   async page(q: HistoryQuery = {}): Promise<HistoryListPage> {
-    const { order, problems, leases } = await this.snapshot();
+    const { view, shown, problems, leases } = await this.snapshot();
     const terms = searchTerms(q.query ?? '');
-    const matching = terms.length === 0 ? order : order.filter((e) => matches(this.haystack(e), terms));
+    let matching: readonly number[] | undefined = shown;
+    if (terms.length) {
+      const found = view.search(terms);
+      if (shown) {
+        const show = new Set(shown);
+        matching = found.filter((i) => show.has(i));
+      } else matching = found;
+    }
+    const total = matching ? matching.length : view.size;
     const offset = Math.max(0, Math.floor(q.offset ?? 0));
-    const limit = Math.max(0, Math.floor(q.limit ?? matching.length));
-    return {
-      items: matching.slice(offset, offset + limit).map((e) => this.summary(e, leases)),
-      problems,
-      total: matching.length,
-      offset,
-    };
+    const limit = Math.max(0, Math.floor(q.limit ?? total));
+    const items: StorySummary[] = [];
+    for (let k = offset; k < Math.min(total, offset + limit); k++)
+      items.push(this.summary(view, matching ? matching[k]! : k, leases));
+    return { items, problems, total, offset };
   }
 
-  private async snapshot(): Promise<{ order: IndexEntry[]; problems: HistoryProblem[]; leases: Map<string, number> }> {
+  /**
+   * The index, and which of its positions to show (undefined: every one, the usual case), after
+   * reconciling it with the directory's names.
+   */
+  private async snapshot(): Promise<{
+    view: IndexView;
+    shown: number[] | undefined;
+    problems: HistoryProblem[];
+    leases: Map<string, number>;
+  }> {
+    let dir: Stats;
+    let mark: DirMark | undefined;
+    let indexStamp: Stamp | undefined;
+    try {
+      [dir, mark, indexStamp] = await Promise.all([stat(this.dir), this.index.readMark(), this.index.stamp()]);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT')
+        return { view: EMPTY, shown: undefined, problems: [], leases: new Map() };
+      throw e;
+    }
+    // The names only when the mark cannot vouch for the index (the directory or the index changed since).
+    const marked =
+      mark !== undefined &&
+      indexStamp !== undefined &&
+      sameStamp(mark.index, indexStamp) &&
+      mark.dir.ino === dir.ino &&
+      mark.dir.mtimeMs === dir.mtimeMs &&
+      dir.mtimeMs < mark.readAt - QUIET_MS;
     // The names and the index at once: neither needs the other.
-    const [names, index] = await Promise.allSettled([this.listing(), this.index.read()]);
+    const [names, index] = await Promise.allSettled([marked ? undefined : this.listing(dir), this.index.read()]);
     if (names.status === 'rejected') {
-      if ((names.reason as { code?: string }).code === 'ENOENT') return { order: [], problems: [], leases: new Map() };
+      if ((names.reason as { code?: string }).code === 'ENOENT')
+        return { view: EMPTY, shown: undefined, problems: [], leases: new Map() };
       throw names.reason;
     }
-    const listing = names.value;
+    // An index that cannot be read is rebuilt, like a missing one.
+    let known = index.status === 'fulfilled' ? index.value : undefined;
+    const readStamp = known && this.index.stampOf(known);
+    const vouched = marked && readStamp !== undefined && sameStamp(mark!.index, readStamp);
+    // Another window wrote the index between its stat and its read: the names after all.
+    const listing = names.value ?? (vouched ? this.listingOf(known!, dir, mark!.readAt) : await this.listing(dir));
+    if (!listing.fromIndex && known?.hasDuplicates()) known = undefined;
     const problems: HistoryProblem[] = [];
     if (listing.temps.length) await eachLimited(listing.temps, this.concurrency, (file) => this.removeIfStale(file));
-    // An index that cannot be read is rebuilt, like a missing one.
-    const known = index.status === 'fulfilled' ? index.value : undefined;
     const rebuild = known === undefined;
-    const { present } = listing;
     const toRead: string[] = [];
-    for (const id of listing.ids) {
-      const entry = known?.get(id);
-      // Unknown, streaming, or being written here (another window may have called it stopped).
-      if (!entry || entry.status === 'streaming' || this.active.has(id)) toRead.push(`${id}.json`);
+    let found = 0;
+    const active = this.active.size > 0;
+    if (listing.fromIndex) {
+      // Every name is the index's: only the streaming stories, and those written here, are read.
+      found = known!.size;
+      for (let i = 0; i < known!.size; i++) {
+        const id = known!.id(i);
+        if (known!.status(i) === 'streaming' || (active && this.active.has(id))) toRead.push(`${id}.json`);
+      }
+    } else {
+      for (const id of listing.ids) {
+        const i = known ? known.position(id) : -1;
+        if (i >= 0) found++;
+        // Unknown, streaming, or being written here (another window may have called it stopped).
+        if (i < 0 || known!.status(i) === 'streaming' || (active && this.active.has(id))) toRead.push(`${id}.json`);
+      }
     }
     const changed = new Map<string, IndexEntry>();
     const leases = new Map<string, number>();
@@ -224,15 +281,19 @@ export class HistoryStore {
         problems.push({ file, message: (e as Error).message });
       }
     });
-    // Known but without a file: deleted (or renamed away). A streaming entry may be a story whose
-    // file is being written right now (the index hears of it first): kept for a minute.
+    // Known but without a file: deleted (or renamed away). Every known id was among the names when as many were found
+    // as the index holds. A streaming entry may be a story whose file is being written right now (the index hears of
+    // it first): kept for a minute.
     const absent: IndexEntry[] = [];
-    if (known) for (const e of known.values()) if (!present.has(e.id)) absent.push(e);
+    if (known && found !== known.size) {
+      const present = listing.present();
+      for (let i = 0; i < known.size; i++) if (!present.has(known.id(i))) absent.push(known.entry(i));
+    }
     const gone = absent
       .filter((e) => e.status !== 'streaming' || this.now() - e.updatedAt > STALE_TMP_MS)
       .map((e) => e.id);
-    let entries = known ?? new Map<string, IndexEntry>();
-    if (rebuild || changed.size || gone.length) {
+    let view = known ?? EMPTY;
+    if (rebuild || changed.size || gone.length || known?.legacy) {
       if (rebuild) await this.index.removeStaleTemps(this.now(), STALE_TMP_MS);
       const merge = (map: Map<string, IndexEntry>) => {
         for (const id of gone) map.delete(id);
@@ -245,19 +306,59 @@ export class HistoryStore {
         }
       };
       try {
-        entries = await this.index.update((map) => merge(map));
+        view = await this.index.update((map) => merge(map));
       } catch {
         // The index could not be written (another window held it too long): list from what was read.
-        entries = new Map(entries);
-        merge(entries);
+        const map = known?.toMap() ?? new Map<string, IndexEntry>();
+        merge(map);
+        view = IndexView.fromEntries([...map.values()].sort(newestFirst));
       }
     }
-    let order = this.ordered(entries);
     // Only stories whose file this listing saw (another window may have added some since).
-    if (absent.length || (entries !== known && [...entries.keys()].some((id) => !present.has(id))))
-      order = order.filter((e) => present.has(e.id));
+    let shown: number[] | undefined;
+    if (view !== known || absent.length) {
+      const present = listing.present();
+      let all = true;
+      for (let i = 0; i < view.size && all; i++) all = present.has(view.id(i));
+      if (!all) {
+        shown = [];
+        for (let i = 0; i < view.size; i++) if (present.has(view.id(i))) shown.push(i);
+      }
+    }
     problems.sort((a, b) => a.file.localeCompare(b.file));
-    return { order, problems, leases };
+    if (!listing.fromIndex && shown === undefined && !problems.length) await this.markIfQuiet(listing, view);
+    return { view, shown, problems, leases };
+  }
+
+  /**
+   * Leaves a mark that the index on disk names exactly the directory's story files, when the
+   * names were read from a directory that had not changed for a while: the next window then
+   * lists from the index alone.
+   */
+  private async markIfQuiet(listing: Listing, view: IndexView): Promise<void> {
+    if (listing.temps.length || listing.mtimeMs >= listing.readAt - QUIET_MS) return;
+    const index = this.index.stampOf(view);
+    if (!index || view.size !== listing.ids.length) return;
+    const key = `${listing.ino}:${listing.mtimeMs}:${index.ino}:${index.mtimeMs}:${index.size}`;
+    if (this.marked === key) return;
+    for (const id of listing.ids) if (view.position(id) < 0) return;
+    this.marked = key;
+    await this.index.writeMark({ dir: { ino: listing.ino, mtimeMs: listing.mtimeMs }, readAt: listing.readAt, index });
+  }
+
+  /** The index's names, as the mark vouches. */
+  private listingOf(view: IndexView, dir: Stats, readAt: number): Listing {
+    let present: Set<string> | undefined;
+    return {
+      ino: dir.ino,
+      mtimeMs: dir.mtimeMs,
+      readAt,
+      // Not needed: every name is the index's.
+      ids: [],
+      present: () => (present ??= new Set(Array.from({ length: view.size }, (_, i) => view.id(i)))),
+      temps: [],
+      fromIndex: true,
+    };
   }
 
   /**
@@ -266,10 +367,10 @@ export class HistoryStore {
    * the search box asks page after page; only when its mtime is well before the last read, so a
    * file system with coarse timestamps cannot hide a change made in the same second.
    */
-  private async listing(): Promise<Listing> {
-    const dir = await stat(this.dir);
+  private async listing(dir: Stats): Promise<Listing> {
     const last = this.lastListing;
-    if (last && last.ino === dir.ino && last.mtimeMs === dir.mtimeMs && dir.mtimeMs < last.readAt - 2000) return last;
+    if (last && last.ino === dir.ino && last.mtimeMs === dir.mtimeMs && dir.mtimeMs < last.readAt - QUIET_MS)
+      return last;
     const readAt = Date.now();
     const names = await readdir(this.dir);
     const ids: string[] = [];
@@ -278,40 +379,28 @@ export class HistoryStore {
       if (name.endsWith('.json')) ids.push(name.slice(0, -5));
       else if (name.endsWith('.tmp')) temps.push(name);
     }
-    const listing: Listing = { ino: dir.ino, mtimeMs: dir.mtimeMs, readAt, ids, present: new Set(ids), temps };
+    let present: Set<string> | undefined;
+    const listing: Listing = {
+      ino: dir.ino,
+      mtimeMs: dir.mtimeMs,
+      readAt,
+      ids,
+      // Made when a list needs it: usually every name is in the index, and the count says so.
+      present: () => (present ??= new Set(ids)),
+      temps,
+      fromIndex: false,
+    };
     this.lastListing = temps.length ? undefined : listing;
     return listing;
   }
 
-  private ordered(entries: Map<string, IndexEntry>): IndexEntry[] {
-    if (this.sorted?.entries === entries) return this.sorted.order;
-    const order = [...entries.values()];
-    // The index is kept newest first; sort only when it is not (an older or foreign writer).
-    for (let i = 1; i < order.length; i++) {
-      if (newestFirst(order[i - 1]!, order[i]!) > 0) {
-        order.sort(newestFirst);
-        break;
-      }
+  private summary(view: IndexView, i: number, leases: Map<string, number>): StorySummary {
+    if (view.status(i) === 'streaming') {
+      const id = view.id(i);
+      const lease = leases.get(id);
+      if (lease !== undefined && lease > this.now() && !this.active.has(id)) return view.summary(i, true);
     }
-    this.sorted = { entries, order };
-    return order;
-  }
-
-  private summary(e: IndexEntry, leases: Map<string, number>): StorySummary {
-    if (e.status === 'streaming') {
-      const lease = leases.get(e.id);
-      if (lease !== undefined && lease > this.now() && !this.active.has(e.id)) return summaryOfEntry(e, true);
-    }
-    return summaryOfEntry(e);
-  }
-
-  private haystack(e: IndexEntry): string {
-    let h = this.haystacks.get(e);
-    if (h === undefined) {
-      h = `${e.title}\n${e.premise}`.toLowerCase();
-      this.haystacks.set(e, h);
-    }
-    return h;
+    return view.summary(i);
   }
 
   private async markStreaming(story: StoredStory): Promise<void> {

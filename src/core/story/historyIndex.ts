@@ -3,11 +3,13 @@
 // the stories' length. The story files stay the truth: the index is rebuilt from them when it is
 // missing or corrupt, and a story file it does not know is read and added (found by name).
 // Two windows share it: every change is re-read, merged and written under a lock, atomically.
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { isAscii } from 'node:buffer';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import * as v from 'valibot';
 import type { StoryStatus } from './protocol/wire';
 import { STORY_STATUSES } from './protocol/wire';
+import { summaryOfFields } from './storyFormats';
+import type { StorySummary } from './storyFormats';
 import { acquireFileLock } from './fileLock';
 import type { FileLockOptions } from './fileLock';
 
@@ -30,23 +32,282 @@ export interface IndexEntry {
   readonly premise: string;
 }
 
-/** On disk: a version and one array per story, in IndexEntry's field order (half the size of objects). */
-type Row = [string, string, string, number, number, StoryStatus, number, string, number, boolean];
-// 2: total tokens and the estimate mark; an index of another version is rebuilt from the stories.
-const VERSION = 2;
+/**
+ * On disk (version 3): a line of JSON with the numbers (one array per field, not per story; the
+ * model ids and statuses as positions in short tables), then the ids, titles and premises, each
+ * field's texts joined by spaces, where the JSON says each ends. A new window reads it as one
+ * string (Latin-1, a plain copy, when it is ASCII) and takes the three texts as slices of it:
+ * JSON.parse makes a few number arrays, not 40,000 small strings (making and collecting them was
+ * most of a list's time at 10,000), and a story's strings are made only when it is shown. Version 2
+ * (one JSON array per story) is still read, and written again as 3.
+ */
+interface Packed {
+  /** Every story's text, newest first, joined by spaces (which a text may hold too: the ends say where each ends). */
+  readonly text: string;
+  /** Where story i's text ends; the next one starts one past it. */
+  readonly ends: readonly number[];
+}
+interface Columns {
+  readonly ids: Packed;
+  readonly titles: Packed;
+  readonly premises: Packed;
+  readonly models: readonly string[];
+  readonly model: readonly number[];
+  readonly statuses: readonly StoryStatus[];
+  readonly status: readonly number[];
+  readonly created: readonly number[];
+  readonly updated: readonly number[];
+  readonly output: readonly number[];
+  readonly total: readonly number[];
+  /** 1 when the tokens were estimated, else 0. */
+  readonly estimated: readonly number[];
+}
+const VERSION = 3;
+/** Version 2's row: IndexEntry's fields in its order, premise before total tokens. */
+type LegacyRow = [string, string, string, number, number, StoryStatus, number, string, number, boolean];
+
+/**
+ * The index as read or written: newest first, by position. Entries, summaries and strings are
+ * made only for the stories asked for (a first page: 50), and a search scans the joined texts.
+ */
+export class IndexView {
+  readonly size: number;
+  private positions: Map<string, number> | undefined;
+  private readonly made: (IndexEntry | undefined)[];
+  private lowered: { titles: Packed; premises: Packed } | undefined;
+
+  private constructor(
+    private readonly c: Columns,
+    /** Read from an older version's file: the next list writes it again in this one. */
+    readonly legacy: boolean,
+    made?: IndexEntry[],
+  ) {
+    this.size = c.ids.ends.length;
+    this.made = made ?? new Array<IndexEntry | undefined>(this.size);
+  }
+
+  /** `entries` newest first (written by write(), or sorted). */
+  static fromEntries(entries: readonly IndexEntry[], legacy = false): IndexView {
+    const models: string[] = [];
+    const modelAt = new Map<string, number>();
+    const statuses: StoryStatus[] = [];
+    const statusAt = new Map<StoryStatus, number>();
+    const c: Columns = {
+      ids: pack(entries.map((e) => e.id)),
+      titles: pack(entries.map((e) => e.title)),
+      premises: pack(entries.map((e) => e.premise)),
+      models,
+      model: entries.map((e) => tableIndex(modelAt, models, e.modelId)),
+      statuses,
+      status: entries.map((e) => tableIndex(statusAt, statuses, e.status)),
+      created: entries.map((e) => e.createdAt),
+      updated: entries.map((e) => e.updatedAt),
+      output: entries.map((e) => e.outputTokens),
+      total: entries.map((e) => e.totalTokens),
+      estimated: entries.map((e) => (e.estimated ? 1 : 0)),
+    };
+    return new IndexView(c, legacy, [...entries]);
+  }
+
+  /** Columns as parsed (and checked); sorted here when out of order. */
+  static fromColumns(c: Columns): IndexView {
+    const view = new IndexView(c, false);
+    for (let i = 1; i < view.size; i++) {
+      if (c.created[i - 1]! < c.created[i]! || (c.created[i - 1] === c.created[i] && c.updated[i - 1]! < c.updated[i]!))
+        return IndexView.fromEntries([...view.values()].sort(newestFirst));
+    }
+    return view;
+  }
+
+  /** For writing: the columns as they are. */
+  columns(): Columns {
+    return this.c;
+  }
+
+  /** The story's position, or -1. */
+  position(id: string): number {
+    return this.positionsMap().get(id) ?? -1;
+  }
+
+  id(i: number): string {
+    return this.made[i]?.id ?? at(this.c.ids, i);
+  }
+
+  status(i: number): StoryStatus {
+    return this.c.statuses[this.c.status[i]!]!;
+  }
+
+  entry(i: number): IndexEntry {
+    let e = this.made[i];
+    if (e === undefined) {
+      const c = this.c;
+      e = {
+        id: at(c.ids, i),
+        title: at(c.titles, i),
+        modelId: c.models[c.model[i]!]!,
+        createdAt: c.created[i]!,
+        updatedAt: c.updated[i]!,
+        status: c.statuses[c.status[i]!]!,
+        outputTokens: c.output[i]!,
+        totalTokens: c.total[i]!,
+        estimated: c.estimated[i] === 1,
+        premise: at(c.premises, i),
+      };
+      this.made[i] = e;
+    }
+    return e;
+  }
+
+  /** The list's line for the story at `i`, with no entry made. */
+  summary(i: number, elsewhere = false): StorySummary {
+    const c = this.c;
+    const e = this.made[i];
+    return summaryOfFields(
+      e?.id ?? at(c.ids, i),
+      e?.title ?? at(c.titles, i),
+      c.models[c.model[i]!]!,
+      c.created[i]!,
+      c.updated[i]!,
+      c.statuses[c.status[i]!]!,
+      c.output[i]!,
+      c.total[i]!,
+      c.estimated[i] === 1,
+      elsewhere,
+    );
+  }
+
+  get(id: string): IndexEntry | undefined {
+    const i = this.position(id);
+    return i < 0 ? undefined : this.entry(i);
+  }
+
+  *values(): IterableIterator<IndexEntry> {
+    for (let i = 0; i < this.size; i++) yield this.entry(i);
+  }
+
+  /** A copy to change (update()). */
+  toMap(): Map<string, IndexEntry> {
+    const map = new Map<string, IndexEntry>();
+    for (let i = 0; i < this.size; i++) {
+      const e = this.entry(i);
+      map.set(e.id, e);
+    }
+    return map;
+  }
+
+  /**
+   * Two stories with one id: a file this version did not write (checked when the names are read; a
+   * view with a duplicate never matches the directory's names, so never gets a mark).
+   */
+  hasDuplicates(): boolean {
+    return this.positionsMap().size !== this.size;
+  }
+
+  /**
+   * The positions (newest first) of the stories whose title or premise holds every term (lower
+   * case, no white space: so no term spans two stories' texts, joined by spaces).
+   */
+  search(terms: readonly string[]): number[] {
+    const unique = [...new Set(terms)];
+    const { titles, premises } = this.lowerCase();
+    const hits = new Uint16Array(this.size);
+    const lastTerm = new Int32Array(this.size).fill(-1);
+    for (let t = 0; t < unique.length; t++) {
+      const term = unique[t]!;
+      const hit = (i: number) => {
+        if (lastTerm[i] !== t) {
+          lastTerm[i] = t;
+          hits[i]!++;
+        }
+      };
+      scan(titles, term, hit);
+      scan(premises, term, hit);
+    }
+    const found: number[] = [];
+    for (let i = 0; i < this.size; i++) if (hits[i] === unique.length) found.push(i);
+    return found;
+  }
+
+  /** Lower case in one call per column (ASCII's is a copy); per story when that changes a text's length. */
+  private lowerCase(): { titles: Packed; premises: Packed } {
+    this.lowered ??= { titles: lowerPacked(this.c.titles), premises: lowerPacked(this.c.premises) };
+    return this.lowered;
+  }
+
+  private positionsMap(): Map<string, number> {
+    if (this.positions === undefined) {
+      const positions = new Map<string, number>();
+      for (let i = 0; i < this.size; i++) positions.set(this.id(i), i);
+      this.positions = positions;
+    }
+    return this.positions;
+  }
+}
+
+function at(p: Packed, i: number): string {
+  return p.text.slice(i === 0 ? 0 : p.ends[i - 1]! + 1, p.ends[i]);
+}
+
+function pack(texts: readonly string[]): Packed {
+  const ends = new Array<number>(texts.length);
+  let end = -1;
+  for (let i = 0; i < texts.length; i++) ends[i] = end += texts[i]!.length + 1;
+  return { text: texts.join(' '), ends };
+}
+
+function tableIndex<T>(positions: Map<T, number>, table: T[], value: T): number {
+  let i = positions.get(value);
+  if (i === undefined) positions.set(value, (i = table.push(value) - 1));
+  return i;
+}
+
+function lowerPacked(p: Packed): Packed {
+  const text = p.text.toLowerCase();
+  if (text.length === p.text.length) return { text, ends: p.ends };
+  // A character whose lower case is longer (İ): the offsets would drift.
+  return pack(Array.from(p.ends, (_, i) => at(p, i).toLowerCase()));
+}
+
+/** Calls `hit` with each story whose text holds `term`, in order. */
+function scan(p: Packed, term: string, hit: (i: number) => void): void {
+  const { text, ends } = p;
+  let i = 0;
+  let found = text.indexOf(term);
+  while (found >= 0) {
+    while (ends[i]! < found + term.length) i++;
+    hit(i);
+    // On to the next story: this one is counted.
+    found = text.indexOf(term, ends[i]! + 1);
+  }
+}
 
 export type IndexFileOptions = FileLockOptions;
 
 /** What identifies one version of the file: a rename always gives a new inode. */
-interface Stamp {
+export interface Stamp {
   readonly ino: number;
   readonly mtimeMs: number;
   readonly size: number;
 }
 
+/**
+ * "This version of the index names exactly the story files of the directory as it was then": a
+ * new window that finds both unchanged lists without reading 10,000 names. A directory's mtime
+ * changes with every file added, removed or renamed in it; `readAt` keeps a change in the same
+ * second as the reading from hiding behind a coarse timestamp.
+ */
+export interface DirMark {
+  readonly dir: { readonly ino: number; readonly mtimeMs: number };
+  /** Date.now() just before the names were read. */
+  readonly readAt: number;
+  readonly index: Stamp;
+}
+
 export class HistoryIndexFile {
   readonly lockPath: string;
-  private cache: { stamp: Stamp; entries: Map<string, IndexEntry> } | undefined;
+  /** Beside the index, not in the story directory, whose mtime it records. */
+  readonly markPath: string;
+  private cache: { stamp: Stamp; view: IndexView } | undefined;
   /** One update at a time in this process; the lock file orders processes. */
   private chain: Promise<unknown> = Promise.resolve();
   private tmpCounter = 0;
@@ -56,6 +317,46 @@ export class HistoryIndexFile {
     private readonly options: IndexFileOptions = {},
   ) {
     this.lockPath = `${path}.lock`;
+    this.markPath = `${path}.dir`;
+  }
+
+  /** The index file's stamp, undefined when there is none. */
+  async stamp(): Promise<Stamp | undefined> {
+    try {
+      return stampOf(await stat(this.path));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The stamp of the file `view` was read from or written to, while it is the one this process last saw. */
+  stampOf(view: IndexView): Stamp | undefined {
+    return this.cache?.view === view ? this.cache.stamp : undefined;
+  }
+
+  /** The directory mark, undefined when missing or unreadable (the names are then read). */
+  async readMark(): Promise<DirMark | undefined> {
+    try {
+      return parseMark(await readFile(this.markPath, 'latin1'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Best effort: without a mark the next window reads the names, as it always could. */
+  async writeMark(mark: DirMark): Promise<void> {
+    const tmp = `${this.path}.${process.pid}.${this.tmpCounter++}.tmp`;
+    const data = JSON.stringify({
+      dir: [mark.dir.ino, mark.dir.mtimeMs],
+      readAt: mark.readAt,
+      index: [mark.index.ino, mark.index.mtimeMs, mark.index.size],
+    });
+    try {
+      await writeFile(tmp, data, { mode: 0o600 });
+      await rename(tmp, this.markPath);
+    } catch {
+      await rm(tmp, { force: true }).catch(() => undefined);
+    }
   }
 
   /**
@@ -63,7 +364,7 @@ export class HistoryIndexFile {
    * or wrote it (one stat). Undefined when there is no usable index (missing, corrupt, unknown
    * version): the caller rebuilds it from the story files.
    */
-  async read(): Promise<Map<string, IndexEntry> | undefined> {
+  async read(): Promise<IndexView | undefined> {
     let stamp: Stamp;
     try {
       stamp = stampOf(await stat(this.path));
@@ -74,32 +375,31 @@ export class HistoryIndexFile {
       }
       throw e;
     }
-    if (this.cache && sameStamp(this.cache.stamp, stamp)) return this.cache.entries;
-    let raw: string;
+    if (this.cache && sameStamp(this.cache.stamp, stamp)) return this.cache.view;
+    let read: { data: Buffer; stamp: Stamp };
     try {
-      // As a buffer, then one conversion: readFile's own decoding goes chunk by chunk (slower at 2 MB).
-      raw = (await readFile(this.path)).toString('utf8');
+      read = await readWhole(this.path);
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT') return undefined;
       throw e;
     }
-    const entries = parseIndex(raw);
-    // A stat after the read could name a newer file than we read; the one before is the safe stamp.
-    this.cache = entries ? { stamp, entries } : undefined;
-    return entries;
+    const view = parseIndexView(read.data);
+    // The stamp of the file read (fstat of its descriptor), not of the path, which may name a newer one by now.
+    this.cache = view ? { stamp: read.stamp, view } : undefined;
+    return view;
   }
 
   /**
    * Applies `change` to the latest entries on disk (none when there is no usable index) and
    * writes the result atomically, under the lock: another window's entries are never lost.
    */
-  update(change: (entries: Map<string, IndexEntry>, existed: boolean) => void): Promise<Map<string, IndexEntry>> {
+  update(change: (entries: Map<string, IndexEntry>, existed: boolean) => void): Promise<IndexView> {
     const run = this.chain.then(async () => {
       await mkdir(dirname(this.path), { recursive: true });
       const release = await this.lock();
       try {
         const current = await this.read();
-        const entries = new Map(current ?? []);
+        const entries = current?.toMap() ?? new Map<string, IndexEntry>();
         change(entries, current !== undefined);
         return await this.write(entries);
       } finally {
@@ -112,7 +412,7 @@ export class HistoryIndexFile {
 
   /** What this process last read or wrote for one story (no I/O). */
   cached(id: string): IndexEntry | undefined {
-    return this.cache?.entries.get(id);
+    return this.cache?.view.get(id);
   }
 
   /** Forgets the index (the next list rebuilds it from the story files). */
@@ -143,28 +443,18 @@ export class HistoryIndexFile {
   }
 
   /** Returns the entries as written (newest first). */
-  private async write(entries: Map<string, IndexEntry>): Promise<Map<string, IndexEntry>> {
+  private async write(entries: Map<string, IndexEntry>): Promise<IndexView> {
     // Written newest first, so a reader keeps the file's order and need not sort.
-    const sorted = [...entries.values()].sort(newestFirst);
-    const rows: Row[] = sorted.map((e) => [
-      e.id,
-      e.title,
-      e.modelId,
-      e.createdAt,
-      e.updatedAt,
-      e.status,
-      e.outputTokens,
-      e.premise,
-      e.totalTokens,
-      e.estimated,
-    ]);
-    const data = JSON.stringify({ version: VERSION, stories: rows });
+    const view = IndexView.fromEntries([...entries.values()].sort(newestFirst));
+    const data = serializeIndex(view);
     const tmp = `${this.path}.${process.pid}.${this.tmpCounter++}.tmp`;
+    let stamp: Stamp;
     try {
       const file = await open(tmp, 'w', 0o600);
       try {
         // No fsync: the index can always be rebuilt from the stories, which are synced.
         await file.writeFile(data, 'utf8');
+        stamp = stampOf(await file.stat());
       } finally {
         await file.close();
       }
@@ -173,8 +463,9 @@ export class HistoryIndexFile {
       await rm(tmp, { force: true }).catch(() => undefined);
       throw e;
     }
-    this.cache = { stamp: stampOf(await stat(this.path)), entries: new Map(sorted.map((e) => [e.id, e])) };
-    return this.cache.entries;
+    // The renamed file keeps its inode, size and mtime.
+    this.cache = { stamp, view };
+    return view;
   }
 
   private lock(): Promise<() => Promise<void>> {
@@ -186,73 +477,248 @@ function stampOf(s: { ino: number; mtimeMs: number; size: number }): Stamp {
   return { ino: s.ino, mtimeMs: s.mtimeMs, size: s.size };
 }
 
-function sameStamp(a: Stamp, b: Stamp): boolean {
+export function sameStamp(a: Stamp, b: Stamp): boolean {
   return a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.size === b.size;
 }
 
-/** The file's frame; `stories` is not copied, since its rows are checked below. */
-const IndexFileSchema = v.strictObject({ version: v.literal(VERSION), stories: v.custom<unknown[]>(Array.isArray) });
-
-/** The entries, or undefined when the file is not an index this version can trust. */
-export function parseIndex(raw: string): Map<string, IndexEntry> | undefined {
+function parseMark(raw: string): DirMark | undefined {
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
     return undefined;
   }
-  const file = v.safeParse(IndexFileSchema, value);
-  if (!file.success) return undefined;
-  const stories = file.output.stories;
-  const entries = new Map<string, IndexEntry>();
-  // A plain indexed loop, not a schema: at 10,000 stories this runs on every new window's first list, and a
-  // valibot tuple per row measured 40-60 ms there against under 5 ms for this loop.
+  const m = value as { dir?: unknown; readAt?: unknown; index?: unknown } | null;
+  if (typeof m !== 'object' || m === null || !numbers(m.dir, 2) || !numbers(m.index, 3)) return undefined;
+  if (typeof m.readAt !== 'number') return undefined;
+  const [ino, mtimeMs] = m.dir;
+  const [iIno, iMtime, size] = m.index;
+  return {
+    dir: { ino: ino!, mtimeMs: mtimeMs! },
+    readAt: m.readAt,
+    index: { ino: iIno!, mtimeMs: iMtime!, size: size! },
+  };
+}
+
+/** The whole file in one read (readFile reads 512 KB at a time, each a trip through the thread pool). */
+async function readWhole(path: string): Promise<{ data: Buffer; stamp: Stamp }> {
+  const file = await open(path, 'r');
+  try {
+    const s = await file.stat();
+    // Room past the size, so one read says it reached the end (a short read of a file is its end).
+    let data = Buffer.allocUnsafe(s.size + 4096);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(data, length, data.length - length, length);
+      length += bytesRead;
+      if (length < data.length) break;
+      data = Buffer.concat([data, Buffer.allocUnsafe(data.length)]);
+    }
+    return { data: data.subarray(0, length), stamp: stampOf(s) };
+  } finally {
+    await file.close();
+  }
+}
+
+/** ASCII (what this version writes) as Latin-1, a plain copy; anything else as UTF-8. */
+function decode(data: Buffer): string {
+  return isAscii(data) ? data.toString('latin1') : data.toString('utf8');
+}
+
+/** Version 3: the header line (ASCII: other characters as \u escapes), then the three texts. */
+export function serializeIndex(view: IndexView): string {
+  const c = view.columns();
+  const texts = [c.ids.text, c.titles.text, c.premises.text];
+  const header: IndexHeader = {
+    version: VERSION,
+    bytes: texts.map((t) => Buffer.byteLength(t, 'utf8')),
+    models: [...c.models],
+    statuses: [...c.statuses],
+    idEnd: c.ids.ends,
+    titleEnd: c.titles.ends,
+    premiseEnd: c.premises.ends,
+    model: c.model,
+    status: c.status,
+    created: c.created,
+    updated: c.updated,
+    output: c.output,
+    total: c.total,
+    estimated: c.estimated,
+  };
+  const json = JSON.stringify(header).replace(
+    /[\u0080-\uffff]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return `${json}\n${texts.join('')}`;
+}
+
+interface IndexHeader {
+  readonly version: 3;
+  /** UTF-8 bytes of the ids, titles and premises after the line. */
+  readonly bytes: readonly number[];
+  readonly models: readonly string[];
+  readonly statuses: readonly string[];
+  /** Where each story's id, title and premise ends (in UTF-16 units) in its field's text. */
+  readonly idEnd: readonly number[];
+  readonly titleEnd: readonly number[];
+  readonly premiseEnd: readonly number[];
+  /** Positions in `models`. */
+  readonly model: readonly number[];
+  /** Positions in `statuses`. */
+  readonly status: readonly number[];
+  readonly created: readonly number[];
+  readonly updated: readonly number[];
+  readonly output: readonly number[];
+  readonly total: readonly number[];
+  readonly estimated: readonly number[];
+}
+
+const STATUSES: ReadonlySet<string> = new Set(STORY_STATUSES);
+
+/** The entries, or undefined when the file is not an index this version can trust (version 2 or 3). */
+export function parseIndex(data: Buffer | string): Map<string, IndexEntry> | undefined {
+  return parseIndexView(typeof data === 'string' ? Buffer.from(data, 'utf8') : data)?.toMap();
+}
+
+export function parseIndexView(data: Buffer): IndexView | undefined {
+  const line = data.indexOf(10);
+  // Version 2 is one line of JSON (JSON.stringify writes no newline).
+  if (line < 0) return parseV2(decode(data));
+  let header: unknown;
+  try {
+    header = JSON.parse(data.toString('latin1', 0, line));
+  } catch {
+    return undefined;
+  }
+  if (typeof header !== 'object' || header === null) return undefined;
+  return parseV3(header as Record<string, unknown>, data.subarray(line + 1));
+}
+
+const V3_KEYS = Object.keys({
+  version: 0,
+  bytes: 0,
+  models: 0,
+  statuses: 0,
+  idEnd: 0,
+  titleEnd: 0,
+  premiseEnd: 0,
+  model: 0,
+  status: 0,
+  created: 0,
+  updated: 0,
+  output: 0,
+  total: 0,
+  estimated: 0,
+} satisfies Record<keyof IndexHeader, 0>);
+
+// Plain indexed loops over number arrays, not a schema: this runs on every new window's first list.
+function parseV3(file: Record<string, unknown>, rest: Buffer): IndexView | undefined {
+  const keys = Object.keys(file);
+  if (file.version !== VERSION || keys.length !== V3_KEYS.length || !V3_KEYS.every((k) => k in file)) return undefined;
+  const f = file as unknown as IndexHeader;
+  if (!strings(f.models) || !strings(f.statuses) || !f.statuses.every((s) => STATUSES.has(s))) return undefined;
+  if (!indexes(f.bytes, 3, rest.length + 1)) return undefined;
+  const [idBytes, titleBytes, premiseBytes] = f.bytes as [number, number, number];
+  if (idBytes + titleBytes + premiseBytes !== rest.length) return undefined;
+  const n = Array.isArray(f.idEnd) ? f.idEnd.length : -1;
+  const ids = packed(decode(rest.subarray(0, idBytes)), f.idEnd, n);
+  const titles = packed(decode(rest.subarray(idBytes, idBytes + titleBytes)), f.titleEnd, n);
+  const premises = packed(decode(rest.subarray(idBytes + titleBytes)), f.premiseEnd, n);
+  if (!ids || !titles || !premises) return undefined;
+  if (!numbers(f.created, n) || !numbers(f.updated, n) || !numbers(f.output, n) || !numbers(f.total, n))
+    return undefined;
+  if (!indexes(f.model, n, f.models.length) || !indexes(f.status, n, f.statuses.length)) return undefined;
+  if (!indexes(f.estimated, n, 2)) return undefined;
+  return IndexView.fromColumns({
+    ids,
+    titles,
+    premises,
+    models: f.models,
+    model: f.model,
+    statuses: f.statuses as StoryStatus[],
+    status: f.status,
+    created: f.created,
+    updated: f.updated,
+    output: f.output,
+    total: f.total,
+    estimated: f.estimated,
+  });
+}
+
+/** n texts joined by spaces, each ending where `ends` says (the last at the end). */
+function packed(text: unknown, ends: unknown, n: number): Packed | undefined {
+  if (typeof text !== 'string' || !numbers(ends, n)) return undefined;
+  if (n === 0) return text === '' ? { text, ends } : undefined;
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const end = ends[i]!;
+    if (!Number.isInteger(end) || end < start || (i < n - 1 ? text.charCodeAt(end) !== 32 : end !== text.length))
+      return undefined;
+    start = end + 1;
+  }
+  return { text, ends };
+}
+
+function strings(xs: unknown): xs is string[] {
+  if (!Array.isArray(xs)) return false;
+  for (let i = 0; i < xs.length; i++) if (typeof xs[i] !== 'string') return false;
+  return true;
+}
+
+function numbers(xs: unknown, length: number): xs is number[] {
+  if (!Array.isArray(xs) || xs.length !== length) return false;
+  for (let i = 0; i < xs.length; i++) if (typeof xs[i] !== 'number') return false;
+  return true;
+}
+
+/** Whole numbers from 0 to below `size`. */
+function indexes(xs: unknown, length: number, size: number): xs is number[] {
+  if (!Array.isArray(xs) || xs.length !== length) return false;
+  for (let i = 0; i < xs.length; i++) {
+    const x: unknown = xs[i];
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x >= size) return false;
+  }
+  return true;
+}
+
+/** Version 2: `{ version: 2, stories: LegacyRow[] }`. */
+function parseV2(raw: string): IndexView | undefined {
+  let file: unknown;
+  try {
+    file = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof file !== 'object' || file === null || (file as { version?: unknown }).version !== 2) return undefined;
+  const stories = (file as { stories?: unknown }).stories;
+  if (Object.keys(file).length !== 2 || !Array.isArray(stories)) return undefined;
+  const entries: IndexEntry[] = [];
+  const seen = new Set<string>();
   for (let i = 0; i < stories.length; i++) {
     const row = stories[i] as unknown[];
     if (!Array.isArray(row) || row.length !== 10) return undefined;
-    const id = row[0];
-    const title = row[1];
-    const modelId = row[2];
-    const createdAt = row[3];
-    const updatedAt = row[4];
-    const status = row[5];
-    const outputTokens = row[6];
-    const premise = row[7];
-    const totalTokens = row[8];
-    const estimated = row[9];
+    const [id, title, modelId, createdAt, updatedAt, status, outputTokens, premise, totalTokens, estimated] =
+      row as LegacyRow;
     if (
       typeof id !== 'string' ||
       typeof title !== 'string' ||
       typeof modelId !== 'string' ||
-      typeof premise !== 'string'
-    )
-      return undefined;
-    if (
+      typeof premise !== 'string' ||
       typeof createdAt !== 'number' ||
       typeof updatedAt !== 'number' ||
       typeof outputTokens !== 'number' ||
       typeof totalTokens !== 'number' ||
-      typeof estimated !== 'boolean'
+      typeof estimated !== 'boolean' ||
+      typeof status !== 'string' ||
+      !STATUSES.has(status) ||
+      seen.has(id)
     )
       return undefined;
-    if (typeof status !== 'string' || !STATUSES.has(status)) return undefined;
-    entries.set(id, {
-      id,
-      title,
-      modelId,
-      createdAt,
-      updatedAt,
-      status: status as StoryStatus,
-      outputTokens,
-      totalTokens,
-      estimated,
-      premise,
-    });
+    seen.add(id);
+    entries.push({ id, title, modelId, createdAt, updatedAt, status, outputTokens, totalTokens, estimated, premise });
   }
-  return entries;
+  return IndexView.fromEntries(entries.sort(newestFirst), true);
 }
-
-const STATUSES: ReadonlySet<string> = new Set(STORY_STATUSES);
 
 /** Newest first, the order the list shows (and the index is written in). */
 export function newestFirst(a: IndexEntry, b: IndexEntry): number {
@@ -262,9 +728,4 @@ export function newestFirst(a: IndexEntry, b: IndexEntry): number {
 /** Lower-case words of a search; a story matches when its title or premise holds every one. */
 export function searchTerms(query: string): string[] {
   return query.toLowerCase().split(/\s+/).filter(Boolean);
-}
-
-export function matches(haystack: string, terms: readonly string[]): boolean {
-  for (const term of terms) if (!haystack.includes(term)) return false;
-  return true;
 }

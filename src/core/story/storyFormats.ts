@@ -2,7 +2,7 @@
 // history page (within the protocol's limits), and Markdown for export.
 import type { IndexEntry } from './historyIndex';
 import { LIMITS } from './protocol/limits';
-import type { HistoryItem, HistoryPage, StoryRecord } from './protocol/wire';
+import type { HistoryItem, HistoryPage, StoryRecord, StoryStatus } from './protocol/wire';
 import type { StoredStory } from './storyFile';
 
 export interface StorySummary extends HistoryItem {
@@ -27,18 +27,46 @@ export function entryOf(story: StoredStory): IndexEntry {
 
 /** The list's line for an index entry. */
 export function summaryOfEntry(e: IndexEntry, elsewhere = false): StorySummary {
-  return {
-    ...(elsewhere ? { elsewhere: true as const } : {}),
-    id: e.id,
-    title: e.title,
-    modelId: e.modelId,
-    createdAt: e.createdAt,
-    updatedAt: e.updatedAt,
-    status: e.status,
-    outputTokens: e.outputTokens,
-    totalTokens: e.totalTokens,
-    ...(e.estimated ? { estimated: true as const } : {}),
+  return summaryOfFields(
+    e.id,
+    e.title,
+    e.modelId,
+    e.createdAt,
+    e.updatedAt,
+    e.status,
+    e.outputTokens,
+    e.totalTokens,
+    e.estimated,
+    elsewhere,
+  );
+}
+
+/** The same from the index's columns, with no entry made (a list of 10,000 makes one object per story). */
+export function summaryOfFields(
+  id: string,
+  title: string,
+  modelId: string,
+  createdAt: number,
+  updatedAt: number,
+  status: StoryStatus,
+  outputTokens: number,
+  totalTokens: number,
+  estimated: boolean,
+  elsewhere: boolean,
+): StorySummary {
+  const s: { -readonly [K in keyof StorySummary]: StorySummary[K] } = {
+    id,
+    title,
+    modelId,
+    createdAt,
+    updatedAt,
+    status,
+    outputTokens,
+    totalTokens,
   };
+  if (estimated) s.estimated = true;
+  if (elsewhere) s.elsewhere = true;
+  return s;
 }
 
 export function summaryOf(story: StoredStory, elsewhere = false): StorySummary {
