@@ -118,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
         auth.prompter = prompter ?? quickInput;
       },
       statusBarText: () => statusBar.text,
+      statusBarTooltip: () => statusBar.tooltip,
       settingsReads: () => settings.readCount,
       story,
     }),

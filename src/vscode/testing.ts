@@ -23,6 +23,8 @@ import type { BundleLoad } from './aws';
 export interface TestingApi {
   usePrompter(prompter: Prompter | undefined): void;
   statusBarText(): string;
+  /** The account item's tooltip (budget mode adds the tokens left today). */
+  statusBarTooltip(): string;
   /** How many times the settings were read and checked since activation. */
   settingsReads(): number;
   /** The session state without its tokens. */
@@ -90,6 +92,7 @@ export interface TestingParts {
   readonly usePrompter: (prompter: Prompter | undefined) => void;
   readonly log: Log;
   readonly statusBarText: () => string;
+  readonly statusBarTooltip: () => string;
   readonly settingsReads: () => number;
   readonly story: StoryController;
 }
@@ -103,6 +106,7 @@ export function testingApi(parts: TestingParts): TestingApi | undefined {
   return {
     usePrompter: parts.usePrompter,
     statusBarText: parts.statusBarText,
+    statusBarTooltip: parts.statusBarTooltip,
     settingsReads: parts.settingsReads,
     sessionState: () => {
       const state = auth.sessions.current;

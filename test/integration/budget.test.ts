@@ -116,6 +116,10 @@ describe('Story panel in budget mode (the story gateway)', function () {
       }
     }
     assert.ok(written.length >= 1, 'at least one story fits');
+    const fmt = new Intl.NumberFormat('en-US');
+    await eventually('the status bar tooltip says what is left', () =>
+      testing.statusBarTooltip().endsWith(`\n${fmt.format(left)} of 2,000 tokens left today`),
+    );
     assert.ok(refused, 'the budget ran out');
     assert.equal(refused.code, 'budgetExceeded');
     assert.deepEqual(refused.actions, [], 'no Retry before the budget resets');
@@ -123,7 +127,7 @@ describe('Story panel in budget mode (the story gateway)', function () {
     assert.match(
       refused.message,
       new RegExp(
-        `^Your daily token budget has ${new Intl.NumberFormat('en-US').format(left)} tokens left and this story may need [\\d,]+; it resets in .+ \\(00:00 UTC\\)\\.`,
+        `^Your daily token budget has ${fmt.format(left)} tokens left and this story may need [\\d,]+; it resets in .+ \\(00:00 UTC\\)\\.`,
       ),
     );
     const c = await counters(emu);
@@ -144,6 +148,7 @@ describe('Story panel in budget mode (the story gateway)', function () {
       .getConfiguration('storyteller')
       .update('storyGatewayUrl', '', vscode.ConfigurationTarget.Global);
     await eventually('the panel is told there is no budget', () => events('usage.budget').some((b) => b === null));
+    assert.doesNotMatch(testing.statusBarTooltip(), /tokens left today/, 'nor the status bar');
     await vscode.workspace
       .getConfiguration('storyteller')
       .update('storyGatewayUrl', emu.storyGatewayUrl, vscode.ConfigurationTarget.Global);
