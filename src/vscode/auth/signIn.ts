@@ -55,11 +55,7 @@ async function chooseHow({ dialog }: AuthParts): Promise<'browser' | 'password' 
   const { choose } = dialog.prompter;
   if (!choose) return 'password';
   const how = await choose.call(dialog.prompter, vscode.l10n.t('Sign In'), [
-    {
-      id: 'browser',
-      label: `$(globe) ${vscode.l10n.t('Sign In with Browser…')}`,
-      detail: vscode.l10n.t('Your email and password, Login with Amazon or Google, in your browser'),
-    },
+    { id: 'browser', label: `$(globe) ${vscode.l10n.t('Sign In with Browser…')}` },
     { id: 'password', label: `$(key) ${vscode.l10n.t('Sign In with Email and Password…')}` },
   ]);
   return how === 'browser' || how === 'password' ? how : undefined;

@@ -101,7 +101,6 @@ async function chooseProvider({ dialog }: AuthParts, providers: readonly string[
     providers.map((p) => ({
       id: p,
       label: p === 'COGNITO' ? vscode.l10n.t('Email and password') : providerName(p),
-      ...(p === 'COGNITO' ? { detail: vscode.l10n.t("On Amazon Cognito's sign-in page") } : {}),
     })),
   );
   return picked ?? null;
