@@ -189,6 +189,8 @@ async function main(): Promise<number> {
         'storyteller.clientId': emulator.clientId,
         'storyteller.identityPoolId': emulator.identityPoolId,
         'storyteller.endpoints': { ...emulator.endpoints },
+        // Budget mode (--param DailyTokensPerUser=2000): stories go through the story gateway.
+        ...(emulator.storyGatewayUrl ? { 'storyteller.storyGatewayUrl': emulator.storyGatewayUrl } : {}),
         'telemetry.telemetryLevel': 'off',
         'update.mode': 'none',
         'extensions.autoCheckUpdates': false,
@@ -247,6 +249,10 @@ async function main(): Promise<number> {
       `  app client ${emulator.clientId}${emulator.clientSecret ? ' with a secret, already given to the extension' : ''}); no AWS account is used.`,
     );
     say(`  Codes are e-mailed nowhere: they appear here, and at ${emulator.outbox}`);
+    if (emulator.storyGatewayUrl)
+      say(
+        `  Budget mode: stories go through the story gateway at ${emulator.storyGatewayUrl}, ${opts.params.DailyTokensPerUser ?? ''} tokens per user per day.`,
+      );
     say(
       fresh
         ? '  Ctrl-C stops everything and deletes this throwaway run.'
