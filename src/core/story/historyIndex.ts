@@ -4,6 +4,7 @@
 // missing or corrupt, and a story file it does not know is read and added (found by name).
 // Two windows share it: every change is re-read, merged and written under a lock, atomically.
 import { isAscii } from 'node:buffer';
+import { endianness } from 'node:os';
 import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { StoryStatus } from './protocol/wire';
@@ -34,33 +35,99 @@ export interface IndexEntry {
 
 /**
  * On disk (version 3): a line of JSON with the numbers (one array per field, not per story; the
- * model ids and statuses as positions in short tables), then the ids, titles and premises, each
- * field's texts joined by spaces, where the JSON says each ends. A new window reads it as one
- * string (Latin-1, a plain copy, when it is ASCII) and takes the three texts as slices of it:
- * JSON.parse makes a few number arrays, not 40,000 small strings (making and collecting them was
- * most of a list's time at 10,000), and a story's strings are made only when it is shown. Version 2
- * (one JSON array per story) is still read, and written again as 3.
+ * model ids and statuses as positions in short tables), then the ids, titles and premises as UTF-8,
+ * each field's texts joined by spaces, where the JSON says each ends. A new window parses only the
+ * line: no string per story (making and collecting 40,000 of them was most of a list's time at
+ * 10,000), and a story's texts are decoded when it is shown or searched. Version 2 (one JSON array
+ * per story) is still read, and written again as 3.
  */
-interface Packed {
-  /** Every story's text, newest first, joined by spaces (which a text may hold too: the ends say where each ends). */
+/** Texts joined by spaces (which a text may hold too: `ends` says where each ends), for the search. */
+interface Joined {
   readonly text: string;
-  /** Where story i's text ends; the next one starts one past it. */
-  readonly ends: readonly number[];
+  readonly ends: ArrayLike<number>;
 }
+
+/**
+ * One field's text for every story: strings (a view made here), or the UTF-8 bytes read from the
+ * file, joined by spaces, each decoded when asked (a first page decodes 50, not 10,000).
+ */
+class Texts {
+  /** The whole bytes as one string, once many are asked for and they are ASCII (offsets then agree). */
+  private whole: string | undefined;
+  private ascii: boolean | undefined;
+  private asked = 0;
+
+  private constructor(
+    private readonly strings: readonly string[] | undefined,
+    private readonly bytes: Buffer,
+    /** Where story i's bytes end; the next one's start one past it. */
+    private readonly ends: ArrayLike<number>,
+  ) {}
+
+  static of(strings: readonly string[]): Texts {
+    return new Texts(strings, Buffer.alloc(0), []);
+  }
+
+  /** Checked: n texts, each ending where `ends` says, the last at the end. */
+  static read(bytes: Buffer, ends: ArrayLike<number>): Texts | undefined {
+    const n = ends.length;
+    if (n === 0) return bytes.length === 0 ? new Texts(undefined, bytes, ends) : undefined;
+    let start = 0;
+    for (let i = 0; i < n; i++) {
+      const end = ends[i]!;
+      if (end < start || (i < n - 1 ? bytes[end] !== 32 : end !== bytes.length)) return undefined;
+      start = end + 1;
+    }
+    return new Texts(undefined, bytes, ends);
+  }
+
+  at(i: number): string {
+    if (this.strings) return this.strings[i]!;
+    const start = i === 0 ? 0 : this.ends[i - 1]! + 1;
+    const end = this.ends[i]!;
+    if (this.whole === undefined && ++this.asked > 256 && this.isAscii()) this.whole = this.bytes.toString('latin1');
+    return this.whole !== undefined ? this.whole.slice(start, end) : this.bytes.toString('utf8', start, end);
+  }
+
+  /** For writing: the bytes and where each text ends. */
+  encode(): { bytes: Buffer; ends: ArrayLike<number> } {
+    if (!this.strings) return { bytes: this.bytes, ends: this.ends };
+    const ends = new Array<number>(this.strings.length);
+    let end = -1;
+    for (let i = 0; i < this.strings.length; i++) ends[i] = end += Buffer.byteLength(this.strings[i]!, 'utf8') + 1;
+    return { bytes: Buffer.from(this.strings.join(' '), 'utf8'), ends };
+  }
+
+  /** Lower case, joined: in one call when that keeps every offset (ASCII's is a copy), else story by story. */
+  lowered(size: number): Joined {
+    if (!this.strings && this.isAscii()) {
+      this.whole ??= this.bytes.toString('latin1');
+      const text = this.whole.toLowerCase();
+      if (text.length === this.whole.length) return { text, ends: this.ends };
+    }
+    return join(Array.from({ length: size }, (_, i) => this.at(i).toLowerCase()));
+  }
+
+  private isAscii(): boolean {
+    this.ascii ??= isAscii(this.bytes);
+    return this.ascii;
+  }
+}
+
 interface Columns {
-  readonly ids: Packed;
-  readonly titles: Packed;
-  readonly premises: Packed;
+  readonly ids: Texts;
+  readonly titles: Texts;
+  readonly premises: Texts;
   readonly models: readonly string[];
-  readonly model: readonly number[];
+  readonly model: ArrayLike<number>;
   readonly statuses: readonly StoryStatus[];
-  readonly status: readonly number[];
-  readonly created: readonly number[];
-  readonly updated: readonly number[];
-  readonly output: readonly number[];
-  readonly total: readonly number[];
+  readonly status: ArrayLike<number>;
+  readonly created: ArrayLike<number>;
+  readonly updated: ArrayLike<number>;
+  readonly output: ArrayLike<number>;
+  readonly total: ArrayLike<number>;
   /** 1 when the tokens were estimated, else 0. */
-  readonly estimated: readonly number[];
+  readonly estimated: ArrayLike<number>;
 }
 const VERSION = 3;
 /** Version 2's row: IndexEntry's fields in its order, premise before total tokens. */
@@ -74,7 +141,7 @@ export class IndexView {
   readonly size: number;
   private positions: Map<string, number> | undefined;
   private readonly made: (IndexEntry | undefined)[];
-  private lowered: { titles: Packed; premises: Packed } | undefined;
+  private lowered: { titles: Joined; premises: Joined } | undefined;
 
   private constructor(
     private readonly c: Columns,
@@ -82,7 +149,7 @@ export class IndexView {
     readonly legacy: boolean,
     made?: IndexEntry[],
   ) {
-    this.size = c.ids.ends.length;
+    this.size = c.created.length;
     this.made = made ?? new Array<IndexEntry | undefined>(this.size);
   }
 
@@ -93,9 +160,9 @@ export class IndexView {
     const statuses: StoryStatus[] = [];
     const statusAt = new Map<StoryStatus, number>();
     const c: Columns = {
-      ids: pack(entries.map((e) => e.id)),
-      titles: pack(entries.map((e) => e.title)),
-      premises: pack(entries.map((e) => e.premise)),
+      ids: Texts.of(entries.map((e) => e.id)),
+      titles: Texts.of(entries.map((e) => e.title)),
+      premises: Texts.of(entries.map((e) => e.premise)),
       models,
       model: entries.map((e) => tableIndex(modelAt, models, e.modelId)),
       statuses,
@@ -130,7 +197,7 @@ export class IndexView {
   }
 
   id(i: number): string {
-    return this.made[i]?.id ?? at(this.c.ids, i);
+    return this.made[i]?.id ?? this.c.ids.at(i);
   }
 
   status(i: number): StoryStatus {
@@ -142,8 +209,8 @@ export class IndexView {
     if (e === undefined) {
       const c = this.c;
       e = {
-        id: at(c.ids, i),
-        title: at(c.titles, i),
+        id: c.ids.at(i),
+        title: c.titles.at(i),
         modelId: c.models[c.model[i]!]!,
         createdAt: c.created[i]!,
         updatedAt: c.updated[i]!,
@@ -151,7 +218,7 @@ export class IndexView {
         outputTokens: c.output[i]!,
         totalTokens: c.total[i]!,
         estimated: c.estimated[i] === 1,
-        premise: at(c.premises, i),
+        premise: c.premises.at(i),
       };
       this.made[i] = e;
     }
@@ -163,8 +230,8 @@ export class IndexView {
     const c = this.c;
     const e = this.made[i];
     return summaryOfFields(
-      e?.id ?? at(c.ids, i),
-      e?.title ?? at(c.titles, i),
+      e?.id ?? c.ids.at(i),
+      e?.title ?? c.titles.at(i),
       c.models[c.model[i]!]!,
       c.created[i]!,
       c.updated[i]!,
@@ -229,8 +296,8 @@ export class IndexView {
   }
 
   /** Lower case in one call per column (ASCII's is a copy); per story when that changes a text's length. */
-  private lowerCase(): { titles: Packed; premises: Packed } {
-    this.lowered ??= { titles: lowerPacked(this.c.titles), premises: lowerPacked(this.c.premises) };
+  private lowerCase(): { titles: Joined; premises: Joined } {
+    this.lowered ??= { titles: this.c.titles.lowered(this.size), premises: this.c.premises.lowered(this.size) };
     return this.lowered;
   }
 
@@ -244,11 +311,7 @@ export class IndexView {
   }
 }
 
-function at(p: Packed, i: number): string {
-  return p.text.slice(i === 0 ? 0 : p.ends[i - 1]! + 1, p.ends[i]);
-}
-
-function pack(texts: readonly string[]): Packed {
+function join(texts: readonly string[]): Joined {
   const ends = new Array<number>(texts.length);
   let end = -1;
   for (let i = 0; i < texts.length; i++) ends[i] = end += texts[i]!.length + 1;
@@ -261,15 +324,8 @@ function tableIndex<T>(positions: Map<T, number>, table: T[], value: T): number 
   return i;
 }
 
-function lowerPacked(p: Packed): Packed {
-  const text = p.text.toLowerCase();
-  if (text.length === p.text.length) return { text, ends: p.ends };
-  // A character whose lower case is longer (İ): the offsets would drift.
-  return pack(Array.from(p.ends, (_, i) => at(p, i).toLowerCase()));
-}
-
 /** Calls `hit` with each story whose text holds `term`, in order. */
-function scan(p: Packed, term: string, hit: (i: number) => void): void {
+function scan(p: Joined, term: string, hit: (i: number) => void): void {
   const { text, ends } = p;
   let i = 0;
   let found = text.indexOf(term);
@@ -453,7 +509,7 @@ export class HistoryIndexFile {
       const file = await open(tmp, 'w', 0o600);
       try {
         // No fsync: the index can always be rebuilt from the stories, which are synced.
-        await file.writeFile(data, 'utf8');
+        await file.writeFile(data);
         stamp = stampOf(await file.stat());
       } finally {
         await file.close();
@@ -520,70 +576,106 @@ async function readWhole(path: string): Promise<{ data: Buffer; stamp: Stamp }> 
   }
 }
 
-/** ASCII (what this version writes) as Latin-1, a plain copy; anything else as UTF-8. */
-function decode(data: Buffer): string {
-  return isAscii(data) ? data.toString('latin1') : data.toString('utf8');
-}
-
-/** Version 3: the header line (ASCII: other characters as \u escapes), then the three texts. */
-export function serializeIndex(view: IndexView): string {
+/** Version 3: the header line (ASCII, padded to a multiple of 8 bytes), the numbers, then the three texts. */
+export function serializeIndex(view: IndexView): Buffer {
   const c = view.columns();
-  const texts = [c.ids.text, c.titles.text, c.premises.text];
+  const n = view.size;
+  const [ids, titles, premises] = [c.ids.encode(), c.titles.encode(), c.premises.encode()];
   const header: IndexHeader = {
     version: VERSION,
-    bytes: texts.map((t) => Buffer.byteLength(t, 'utf8')),
+    count: n,
+    littleEndian: LITTLE_ENDIAN,
+    bytes: [ids.bytes.length, titles.bytes.length, premises.bytes.length],
     models: [...c.models],
     statuses: [...c.statuses],
-    idEnd: c.ids.ends,
-    titleEnd: c.titles.ends,
-    premiseEnd: c.premises.ends,
-    model: c.model,
-    status: c.status,
-    created: c.created,
-    updated: c.updated,
-    output: c.output,
-    total: c.total,
-    estimated: c.estimated,
   };
   const json = JSON.stringify(header).replace(
     /[\u0080-\uffff]/g,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
-  return `${json}\n${texts.join('')}`;
+  const numbers = Buffer.alloc(BYTES_PER_STORY * n);
+  const a = arraysOver(numbers, 0, n);
+  a.created.set(c.created);
+  a.updated.set(c.updated);
+  a.idEnd.set(ids.ends);
+  a.titleEnd.set(titles.ends);
+  a.premiseEnd.set(premises.ends);
+  a.output.set(c.output);
+  a.total.set(c.total);
+  a.model.set(c.model);
+  a.status.set(c.status);
+  a.estimated.set(c.estimated);
+  return Buffer.concat([
+    Buffer.from(`${json.padEnd(align8(json.length + 1) - 1)}\n`, 'latin1'),
+    numbers,
+    ids.bytes,
+    titles.bytes,
+    premises.bytes,
+  ]);
 }
 
+/** The header line of version 3. */
 interface IndexHeader {
   readonly version: 3;
-  /** UTF-8 bytes of the ids, titles and premises after the line. */
+  readonly count: number;
+  /** The numbers' byte order (the machine's); another machine's index is rebuilt. */
+  readonly littleEndian: boolean;
+  /** UTF-8 bytes of the ids, titles and premises after the numbers. */
   readonly bytes: readonly number[];
   readonly models: readonly string[];
   readonly statuses: readonly string[];
-  /** Where each story's id, title and premise ends (in UTF-16 units) in its field's text. */
-  readonly idEnd: readonly number[];
-  readonly titleEnd: readonly number[];
-  readonly premiseEnd: readonly number[];
-  /** Positions in `models`. */
-  readonly model: readonly number[];
-  /** Positions in `statuses`. */
-  readonly status: readonly number[];
-  readonly created: readonly number[];
-  readonly updated: readonly number[];
-  readonly output: readonly number[];
-  readonly total: readonly number[];
-  readonly estimated: readonly number[];
+}
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+/** Created, updated, output and total tokens (8 bytes each, exact); where the id, title and premise end (4 each);
+ * the model (2); the status and the estimate mark (1 each). */
+const BYTES_PER_STORY = 4 * 8 + 3 * 4 + 2 + 1 + 1;
+
+/** A copy at the start of its own memory (Buffer.alloc never hands out a slice of a shared pool). */
+function aligned(data: Buffer): Buffer {
+  const copy = Buffer.alloc(data.length);
+  data.copy(copy);
+  return copy;
+}
+
+function align8(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
+
+/** The number arrays of n stories at `offset` (a multiple of 8) in `data`, no copy. */
+function arraysOver(data: Buffer, offset: number, n: number) {
+  const b = data.buffer;
+  let at = data.byteOffset + offset;
+  const next = <T>(make: (buffer: ArrayBufferLike, at: number, n: number) => T, size: number): T => {
+    const array = make(b, at, n);
+    at += size * n;
+    return array;
+  };
+  return {
+    created: next((x, o, l) => new Float64Array(x, o, l), 8),
+    updated: next((x, o, l) => new Float64Array(x, o, l), 8),
+    output: next((x, o, l) => new Float64Array(x, o, l), 8),
+    total: next((x, o, l) => new Float64Array(x, o, l), 8),
+    idEnd: next((x, o, l) => new Uint32Array(x, o, l), 4),
+    titleEnd: next((x, o, l) => new Uint32Array(x, o, l), 4),
+    premiseEnd: next((x, o, l) => new Uint32Array(x, o, l), 4),
+    model: next((x, o, l) => new Uint16Array(x, o, l), 2),
+    status: next((x, o, l) => new Uint8Array(x, o, l), 1),
+    estimated: next((x, o, l) => new Uint8Array(x, o, l), 1),
+  };
 }
 
 const STATUSES: ReadonlySet<string> = new Set(STORY_STATUSES);
 
 /** The entries, or undefined when the file is not an index this version can trust (version 2 or 3). */
-export function parseIndex(data: Buffer | string): Map<string, IndexEntry> | undefined {
-  return parseIndexView(typeof data === 'string' ? Buffer.from(data, 'utf8') : data)?.toMap();
+export function parseIndex(data: Buffer): Map<string, IndexEntry> | undefined {
+  return parseIndexView(data)?.toMap();
 }
 
 export function parseIndexView(data: Buffer): IndexView | undefined {
   const line = data.indexOf(10);
   // Version 2 is one line of JSON (JSON.stringify writes no newline).
-  if (line < 0) return parseV2(decode(data));
+  if (line < 0) return parseV2(data.toString('utf8'));
   let header: unknown;
   try {
     header = JSON.parse(data.toString('latin1', 0, line));
@@ -591,72 +683,58 @@ export function parseIndexView(data: Buffer): IndexView | undefined {
     return undefined;
   }
   if (typeof header !== 'object' || header === null) return undefined;
-  return parseV3(header as Record<string, unknown>, data.subarray(line + 1));
+  return parseV3(header as Record<string, unknown>, data, line + 1);
 }
 
 const V3_KEYS = Object.keys({
   version: 0,
+  count: 0,
+  littleEndian: 0,
   bytes: 0,
   models: 0,
   statuses: 0,
-  idEnd: 0,
-  titleEnd: 0,
-  premiseEnd: 0,
-  model: 0,
-  status: 0,
-  created: 0,
-  updated: 0,
-  output: 0,
-  total: 0,
-  estimated: 0,
 } satisfies Record<keyof IndexHeader, 0>);
 
-// Plain indexed loops over number arrays, not a schema: this runs on every new window's first list.
-function parseV3(file: Record<string, unknown>, rest: Buffer): IndexView | undefined {
+// Plain loops over typed arrays, not a schema: this runs on every new window's first list.
+function parseV3(file: Record<string, unknown>, data: Buffer, start: number): IndexView | undefined {
   const keys = Object.keys(file);
   if (file.version !== VERSION || keys.length !== V3_KEYS.length || !V3_KEYS.every((k) => k in file)) return undefined;
   const f = file as unknown as IndexHeader;
-  if (!strings(f.models) || !strings(f.statuses) || !f.statuses.every((s) => STATUSES.has(s))) return undefined;
-  if (!indexes(f.bytes, 3, rest.length + 1)) return undefined;
+  if (f.littleEndian !== LITTLE_ENDIAN || !strings(f.models) || !strings(f.statuses)) return undefined;
+  if (!f.statuses.every((s) => STATUSES.has(s)) || start % 8 !== 0) return undefined;
+  const n = f.count;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || !numbers(f.bytes, 3)) return undefined;
   const [idBytes, titleBytes, premiseBytes] = f.bytes as [number, number, number];
-  if (idBytes + titleBytes + premiseBytes !== rest.length) return undefined;
-  const n = Array.isArray(f.idEnd) ? f.idEnd.length : -1;
-  const ids = packed(decode(rest.subarray(0, idBytes)), f.idEnd, n);
-  const titles = packed(decode(rest.subarray(idBytes, idBytes + titleBytes)), f.titleEnd, n);
-  const premises = packed(decode(rest.subarray(idBytes + titleBytes)), f.premiseEnd, n);
+  const textsAt = start + BYTES_PER_STORY * n;
+  if (![idBytes, titleBytes, premiseBytes].every((b) => Number.isInteger(b) && b >= 0)) return undefined;
+  if (textsAt + idBytes + titleBytes + premiseBytes !== data.length) return undefined;
+  // Typed arrays over the file's bytes need their alignment: a copy in the rare buffer that starts off it.
+  const own = data.byteOffset % 8 === 0 ? data : aligned(data);
+  const a = arraysOver(own, start, n);
+  const ids = Texts.read(own.subarray(textsAt, textsAt + idBytes), a.idEnd);
+  const titles = Texts.read(own.subarray(textsAt + idBytes, textsAt + idBytes + titleBytes), a.titleEnd);
+  const premises = Texts.read(own.subarray(textsAt + idBytes + titleBytes), a.premiseEnd);
   if (!ids || !titles || !premises) return undefined;
-  if (!numbers(f.created, n) || !numbers(f.updated, n) || !numbers(f.output, n) || !numbers(f.total, n))
-    return undefined;
-  if (!indexes(f.model, n, f.models.length) || !indexes(f.status, n, f.statuses.length)) return undefined;
-  if (!indexes(f.estimated, n, 2)) return undefined;
+  const models = f.models.length;
+  const statuses = f.statuses.length;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(a.created[i]) || !Number.isFinite(a.updated[i])) return undefined;
+    if (a.model[i]! >= models || a.status[i]! >= statuses || a.estimated[i]! > 1) return undefined;
+  }
   return IndexView.fromColumns({
     ids,
     titles,
     premises,
     models: f.models,
-    model: f.model,
+    model: a.model,
     statuses: f.statuses as StoryStatus[],
-    status: f.status,
-    created: f.created,
-    updated: f.updated,
-    output: f.output,
-    total: f.total,
-    estimated: f.estimated,
+    status: a.status,
+    created: a.created,
+    updated: a.updated,
+    output: a.output,
+    total: a.total,
+    estimated: a.estimated,
   });
-}
-
-/** n texts joined by spaces, each ending where `ends` says (the last at the end). */
-function packed(text: unknown, ends: unknown, n: number): Packed | undefined {
-  if (typeof text !== 'string' || !numbers(ends, n)) return undefined;
-  if (n === 0) return text === '' ? { text, ends } : undefined;
-  let start = 0;
-  for (let i = 0; i < n; i++) {
-    const end = ends[i]!;
-    if (!Number.isInteger(end) || end < start || (i < n - 1 ? text.charCodeAt(end) !== 32 : end !== text.length))
-      return undefined;
-    start = end + 1;
-  }
-  return { text, ends };
 }
 
 function strings(xs: unknown): xs is string[] {
@@ -668,16 +746,6 @@ function strings(xs: unknown): xs is string[] {
 function numbers(xs: unknown, length: number): xs is number[] {
   if (!Array.isArray(xs) || xs.length !== length) return false;
   for (let i = 0; i < xs.length; i++) if (typeof xs[i] !== 'number') return false;
-  return true;
-}
-
-/** Whole numbers from 0 to below `size`. */
-function indexes(xs: unknown, length: number, size: number): xs is number[] {
-  if (!Array.isArray(xs) || xs.length !== length) return false;
-  for (let i = 0; i < xs.length; i++) {
-    const x: unknown = xs[i];
-    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x >= size) return false;
-  }
   return true;
 }
 

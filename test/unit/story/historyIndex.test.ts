@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HistoryStore } from '../../../src/core/story/history';
 import type { StoredStory } from '../../../src/core/story/storyFile';
-import { parseIndex } from '../../../src/core/story/historyIndex';
+import { IndexView, parseIndex, serializeIndex } from '../../../src/core/story/historyIndex';
 import { CONTROLS, storedStory } from '../../support/stories';
 
 function story(id: string, createdAt: number, patch: Partial<StoredStory> = {}): StoredStory {
@@ -54,7 +54,7 @@ describe('story history index', () => {
     for (let i = 0; i < 10; i++) await store.save(story(`r${i}`, i));
     await rm(store.index.path);
     assert.equal((await new HistoryStore(dir).list()).items.length, 10);
-    assert.equal(parseIndex(await readFile(store.index.path, 'utf8'))?.size, 10, 'written again');
+    assert.equal(parseIndex(await readFile(store.index.path))?.size, 10, 'written again');
     for (const garbage of ['{"version":1,"stories":[["r1"', '{"version":99,"stories":[]}', '']) {
       await writeFile(store.index.path, garbage);
       const { result, reads } = await storyReads(dir, () => new HistoryStore(dir).list());
@@ -78,10 +78,7 @@ describe('story history index', () => {
       ['stranger', 'known'],
     );
     assert.deepEqual(reads, [join(dir, 'stranger.json')], 'only the unknown file was read');
-    assert.deepEqual([...(parseIndex(await readFile(store.index.path, 'utf8'))?.keys() ?? [])].sort(), [
-      'known',
-      'stranger',
-    ]);
+    assert.deepEqual([...(parseIndex(await readFile(store.index.path))?.keys() ?? [])].sort(), ['known', 'stranger']);
   });
 
   it('reads the directory again only when it changed, and then finds a new story', async () => {
@@ -121,7 +118,7 @@ describe('story history index', () => {
       ...Array.from({ length: 25 }, (_, i) => b.save(story(`b${i}`, 100 + i))),
       a.delete('nothing'),
     ]);
-    const index = parseIndex(await readFile(a.index.path, 'utf8'));
+    const index = parseIndex(await readFile(a.index.path));
     assert.equal(index?.size, 50, 'no window overwrote the other');
     const { result, reads } = await storyReads(dir, () => new HistoryStore(dir).list());
     assert.equal(result.items.length, 50);
@@ -138,7 +135,7 @@ describe('story history index', () => {
     const store = new HistoryStore(dir);
     await store.save(story('c1', 1000, { status: 'done', text: 'Whole.' }));
     // The index heard "streaming" (it is told first), then the process died before the file changed.
-    const entries = parseIndex(await readFile(store.index.path, 'utf8'))!;
+    const entries = parseIndex(await readFile(store.index.path))!;
     const rows = [...entries.values()].map((e) => [
       e.id,
       e.title,
@@ -152,7 +149,7 @@ describe('story history index', () => {
       e.estimated,
     ]);
     await writeFile(store.index.path, JSON.stringify({ version: 2, stories: rows }));
-    assert.ok(parseIndex(await readFile(store.index.path, 'utf8')), 'the planted index is one the store trusts');
+    assert.ok(parseIndex(await readFile(store.index.path)), 'the planted index is one the store trusts');
     assert.equal((await new HistoryStore(dir).list()).items[0]?.status, 'done');
   });
 
@@ -173,7 +170,7 @@ describe('story history index', () => {
         ['t1', 100, undefined],
       ],
     );
-    const old = [...parseIndex(await readFile(store.index.path, 'utf8'))!.values()].map((e) => [
+    const old = [...parseIndex(await readFile(store.index.path))!.values()].map((e) => [
       e.id,
       e.title,
       e.modelId,
@@ -184,7 +181,7 @@ describe('story history index', () => {
       e.premise,
     ]);
     await writeFile(store.index.path, JSON.stringify({ version: 1, stories: old }));
-    assert.equal(parseIndex(await readFile(store.index.path, 'utf8')), undefined, 'a version-1 index is not trusted');
+    assert.equal(parseIndex(await readFile(store.index.path)), undefined, 'a version-1 index is not trusted');
     const rebuilt = (await new HistoryStore(dir).list()).items;
     assert.deepEqual(
       rebuilt.map((i) => [i.id, i.totalTokens, i.estimated]),
@@ -233,12 +230,12 @@ describe('story history index', () => {
     // A window whose clock says the lease ran out records it as stopped...
     const late = new HistoryStore(dir, { now: () => Date.now() + 120_000 });
     assert.equal((await late.list()).items[0]?.status, 'stopped');
-    assert.equal(parseIndex(await readFile(writer.index.path, 'utf8'))?.get('live')?.status, 'stopped');
+    assert.equal(parseIndex(await readFile(writer.index.path))?.get('live')?.status, 'stopped');
     // ...but the writing window still shows it streaming, and its next save tells the index again.
     assert.equal((await writer.list()).items[0]?.status, 'streaming');
     w.update({ text: 'More.' });
     await new Promise((r) => setTimeout(r, 700));
-    assert.equal(parseIndex(await readFile(writer.index.path, 'utf8'))?.get('live')?.status, 'streaming');
+    assert.equal(parseIndex(await readFile(writer.index.path))?.get('live')?.status, 'streaming');
     const other = new HistoryStore(dir);
     assert.deepEqual(
       (await other.list()).items.map((i) => [i.status, i.elsewhere]),
@@ -246,5 +243,204 @@ describe('story history index', () => {
     );
     await w.finish({ status: 'done' });
     assert.equal((await other.list()).items[0]?.status, 'done');
+  });
+});
+
+describe('story history index, version 3 on disk', () => {
+  let root: string;
+  let dir: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'history-index3-'));
+    dir = join(root, 'stories');
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  /** A history last changed a minute ago, so a list may leave its directory mark. */
+  async function quiet(): Promise<void> {
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await utimes(dir, minuteAgo, minuteAgo);
+  }
+
+  /** Calls of fs.readdir on the story directory while `body` runs. */
+  async function dirReads<T>(body: () => Promise<T>): Promise<{ result: T; reads: number }> {
+    const fs = fsp as { readdir: typeof fsp.readdir };
+    const real = fs.readdir;
+    let reads = 0;
+    fs.readdir = ((...args: unknown[]) => {
+      if (String(args[0]) === dir) reads++;
+      return (real as (...a: unknown[]) => unknown)(...args);
+    }) as unknown as typeof fsp.readdir;
+    try {
+      return { result: await body(), reads };
+    } finally {
+      fs.readdir = real;
+    }
+  }
+
+  it('keeps any text exactly, and searches it, whatever its characters', async () => {
+    const store = new HistoryStore(dir);
+    const titles = ['İİİ Café 🐉 "quoted"\nline', 'plain dragon', 'Ölçü  spaced  ', ''];
+    for (let i = 0; i < titles.length; i++)
+      await store.save(
+        story(`u${i}`, 1000 + i, {
+          title: titles[i]!,
+          controls: { ...CONTROLS, premise: `Prämisse ${i} ☕ tab\there` },
+        }),
+      );
+    const data = await readFile(store.index.path);
+    assert.equal(data.subarray(0, 13).toString(), '{"version":3,', 'the new version');
+    const fresh = new HistoryStore(dir);
+    const items = (await fresh.list()).items;
+    assert.deepEqual(
+      items.map((i) => i.title),
+      [...titles].reverse(),
+    );
+    const entries = parseIndex(data)!;
+    assert.equal(entries.get('u0')?.premise, 'Prämisse 0 ☕ tab\there');
+    // 'İ' is longer in lower case: a story after it must still be found by its own words, not its neighbour's.
+    const search = async (q: string) => (await new HistoryStore(dir).page({ query: q })).items.map((i) => i.id);
+    assert.deepEqual(await search('dragon'), ['u1']);
+    assert.deepEqual(await search('CAFÉ 🐉'), ['u0']);
+    assert.deepEqual(await search('ölçü'), ['u2']);
+    assert.deepEqual(await search('☕ prämisse'), ['u3', 'u2', 'u1', 'u0']);
+    assert.deepEqual(await search('"quoted"'), ['u0']);
+    assert.deepEqual(await search('line plain'), [], 'every word in one story');
+  });
+
+  it('rebuilds a truncated or damaged version-3 index from the story files, losing none', async () => {
+    const store = new HistoryStore(dir);
+    for (let i = 0; i < 12; i++) await store.save(story(`v${i}`, 1000 + i));
+    const good = await readFile(store.index.path);
+    const line = good.indexOf(10);
+    const header = JSON.parse(good.subarray(0, line).toString()) as Record<string, unknown>;
+    // Padded again to a multiple of 8 bytes, where the numbers start.
+    const withHeader = (patch: Record<string, unknown>) => {
+      const json = JSON.stringify({ ...header, ...patch });
+      return Buffer.concat([
+        Buffer.from(`${json.padEnd(Math.ceil((json.length + 1) / 8) * 8 - 1)}\n`),
+        good.subarray(line + 1),
+      ]);
+    };
+    assert.ok(parseIndex(withHeader({})), 'the same header, padded again, is read');
+    const damaged: [string, Buffer][] = [
+      ['cut short', good.subarray(0, good.length - 5)],
+      ['cut in the numbers', good.subarray(0, line + 40)],
+      ['one byte more', Buffer.concat([good, Buffer.from(' ')])],
+      ['a model out of its table', withHeader({ models: [] })],
+      ['an unknown status', withHeader({ statuses: ['done', 'lost'] })],
+      ['another count', withHeader({ count: 11 })],
+      ['another byte order', withHeader({ littleEndian: !header.littleEndian })],
+      ['an unknown field', withHeader({ extra: 1 })],
+      [
+        'a separator overwritten',
+        Buffer.from(good).fill(0x41, good.indexOf('v11 v10') + 3, good.indexOf('v11 v10') + 4),
+      ],
+    ];
+    for (const [what, bytes] of damaged) {
+      await writeFile(store.index.path, bytes);
+      const { result, reads } = await storyReads(dir, () => new HistoryStore(dir).list());
+      assert.equal(result.items.length, 12, what);
+      assert.deepEqual(
+        result.items.map((i) => i.id),
+        Array.from({ length: 12 }, (_, k) => `v${11 - k}`),
+        what,
+      );
+      assert.equal(reads.length, 12, `${what}: every story read once to rebuild`);
+      assert.ok(parseIndex(await readFile(store.index.path)), `${what}: written again`);
+    }
+  });
+
+  it('reads an index of version 2 (an earlier release) without a story file, and writes it again as version 3', async () => {
+    const store = new HistoryStore(dir);
+    for (let i = 0; i < 6; i++) await store.save(story(`m${i}`, 1000 + i, { title: `Tale ${i} é` }));
+    const rows = [...parseIndex(await readFile(store.index.path))!.values()]
+      .reverse()
+      .map((e) => [
+        e.id,
+        e.title,
+        e.modelId,
+        e.createdAt,
+        e.updatedAt,
+        e.status,
+        e.outputTokens,
+        e.premise,
+        e.totalTokens,
+        e.estimated,
+      ]);
+    await writeFile(store.index.path, JSON.stringify({ version: 2, stories: rows }));
+    const { result, reads } = await storyReads(dir, () => new HistoryStore(dir).list());
+    assert.deepEqual(reads, [], 'no story file read');
+    assert.deepEqual(
+      result.items.map((i) => [i.id, i.title]),
+      Array.from({ length: 6 }, (_, k) => [`m${5 - k}`, `Tale ${5 - k} é`]),
+      'newest first, though version 2 was written oldest first here',
+    );
+    assert.equal((await readFile(store.index.path)).subarray(0, 13).toString(), '{"version":3,');
+    assert.equal(parseIndex(await readFile(store.index.path))?.size, 6);
+  });
+
+  it('an index naming one story twice is rebuilt, and the story listed once', async () => {
+    const store = new HistoryStore(dir);
+    await store.save(story('d1', 1000));
+    await store.save(story('d2', 2000));
+    const entries = [...parseIndex(await readFile(store.index.path))!.values()];
+    await writeFile(store.index.path, serializeIndex(IndexView.fromEntries([entries[0]!, entries[0]!, entries[1]!])));
+    assert.deepEqual(
+      (await new HistoryStore(dir).list()).items.map((i) => i.id),
+      ['d2', 'd1'],
+    );
+    assert.equal(parseIndex(await readFile(store.index.path))?.size, 2);
+  });
+
+  it('a new window lists from the index without reading the names while its mark vouches for them', async () => {
+    const store = new HistoryStore(dir);
+    for (let i = 0; i < 5; i++) await store.save(story(`k${i}`, 1000 + i));
+    await quiet();
+    const first = await dirReads(() => new HistoryStore(dir).list());
+    assert.equal(first.reads, 1, 'the names read once, and the mark left');
+    const marked = await dirReads(() => new HistoryStore(dir).page({ offset: 0, limit: 2 }));
+    assert.equal(marked.reads, 0, 'a new window trusts the mark');
+    assert.deepEqual(
+      marked.result.items.map((i) => i.id),
+      ['k4', 'k3'],
+    );
+    assert.equal(marked.result.total, 5);
+
+    // A story file the index does not know (a window that died before telling it) changes the directory.
+    await writeFile(join(dir, 'late.json'), JSON.stringify(story('late', 5000)));
+    const after = await dirReads(() => new HistoryStore(dir).list());
+    assert.equal(after.reads, 1);
+    assert.equal(after.result.items[0]?.id, 'late');
+
+    // Another window's save writes the index anew: the mark names the old one, so the names are read.
+    await quiet();
+    await new HistoryStore(dir).list();
+    assert.equal((await dirReads(() => new HistoryStore(dir).list())).reads, 0);
+    await writeFile(join(dir, 'gone.json'), JSON.stringify(story('gone', 6000)));
+    await unlink(join(dir, 'gone.json'));
+    await quiet();
+    const gone = await dirReads(() => new HistoryStore(dir).list());
+    assert.equal(gone.reads, 1, 'the directory changed (to the same names)');
+    await store.save(story('k0', 1000, { title: 'Retitled' }));
+    await quiet();
+    const retitled = await dirReads(() => new HistoryStore(dir).list());
+    assert.equal(retitled.reads, 1, 'a newer index than the mark names');
+    assert.equal(retitled.result.items.find((i) => i.id === 'k0')?.title, 'Retitled');
+
+    // A damaged mark is no mark.
+    for (const garbage of ['', '{"dir":[1,2],"readAt":3}', 'not json']) {
+      await writeFile(store.index.markPath, garbage);
+      const d = await dirReads(() => new HistoryStore(dir).list());
+      assert.equal(d.reads, 1, JSON.stringify(garbage));
+      assert.equal(d.result.items.length, 6);
+    }
+  });
+
+  it('leaves no mark while the directory changed in the last seconds (a coarse clock could hide a change)', async () => {
+    const store = new HistoryStore(dir);
+    await store.save(story('f1', 1000));
+    await new HistoryStore(dir).list();
+    await assert.rejects(readFile(store.index.markPath), { code: 'ENOENT' });
+    assert.equal((await dirReads(() => new HistoryStore(dir).list())).reads, 1);
   });
 });
