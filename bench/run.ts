@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { activation } from './activation';
+import { gateway } from './gateway';
 import { history } from './history';
 import { historyPanel } from './historyPanel';
 import { leak } from './leak';
@@ -31,7 +32,7 @@ export function meetsGoal(figure: Figure): boolean | undefined {
 const MACHINE = `Machine: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, ${platform()} ${release()}, Node ${process.version}`;
 
 async function benchmarks(): Promise<Benchmark[]> {
-  return [pipeline, srp, webviewRender, activation, realWebview, history, historyPanel, leak];
+  return [pipeline, gateway, srp, webviewRender, activation, realWebview, history, historyPanel, leak];
 }
 
 function table(rows: readonly Row[]): string {
