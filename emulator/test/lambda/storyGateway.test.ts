@@ -334,6 +334,78 @@ describe('story gateway (function URL, budget mode)', function () {
     });
   });
 
+  describe('two writes per story', () => {
+    let emu: RunningEmulator;
+    before(async () => {
+      emu = await start({
+        params: { DailyTokensPerUser: '1000', RequestsPerMinutePerUser: '5', RequestBurstPerUser: '3' },
+      });
+    });
+    after(() => emu.stop());
+    afterEach(() => emu.clearFaults());
+
+    /** Every write operation of DynamoDB's API the router counted. */
+    const writes = (): number =>
+      ['UpdateItem', 'PutItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'].reduce(
+        (n, op) => n + (emu.counters()[op] ?? 0),
+        0,
+      );
+    /** The rate windows (m<HHMM>, s<HHMMSS>) in the user's item for today. */
+    const windowsOf = async (user: GatewayUser): Promise<string[]> => {
+      const day = (await usage(emu, user)).day;
+      return Object.keys((await budgetItems(emu))[`user#${user.sub}#${day}`] ?? {}).filter((k) => /^[ms]\d+$/.test(k));
+    };
+    /** Room left in this calendar minute for a few requests and their /usage reads. */
+    const roomInMinute = async (): Promise<void> => {
+      if (new Date().getUTCSeconds() > 50)
+        await new Promise((r) => setTimeout(r, (61 - new Date().getUTCSeconds()) * 1000));
+    };
+
+    it('reserves (counting the request against the rates) in one write and settles in the other', async () => {
+      const una = await gatewayUser(emu);
+      await roomInMinute();
+      await usage(emu, una); // a warm environment: only the story's own calls are counted
+      emu.resetCounters();
+      const res = await callGateway(emu, una, 'POST', '/converse-stream', storyRequest(50));
+      assert.equal(res.status, 200);
+      await readFrames(res);
+      const u = await usageWhen(emu, una, (x) => x.tokensReserved === 0 && x.tokensUsed > 0);
+      assert.equal(writes(), 2, JSON.stringify(emu.counters()));
+      assert.equal(u.requestsLeftThisMinute, 4, 'the story counted against the minute');
+    });
+
+    it('does not count a story its budget refuses against the rates', async () => {
+      const vic = await gatewayUser(emu);
+      await roomInMinute();
+      const before = await usage(emu, vic);
+      const refused = await errorOf(await callGateway(emu, vic, 'POST', '/converse-stream', storyRequest(1000)));
+      assert.equal(refused.type, 'BudgetExceededException');
+      const after = await usage(emu, vic);
+      assert.equal(after.requestsLeftThisMinute, before.requestsLeftThisMinute);
+      assert.equal(after.tokensReserved, 0);
+    });
+
+    it('removes rate windows over a minute old when it settles, so the item stays small', async () => {
+      const wes = await gatewayUser(emu);
+      const story = async (): Promise<void> => {
+        const res = await callGateway(emu, wes, 'POST', '/converse-stream', storyRequest(20));
+        assert.equal(res.status, 200);
+        await readFrames(res);
+        await usageWhen(emu, wes, (x) => x.tokensReserved === 0 && x.tokensUsed > 0);
+      };
+      await story();
+      const first = await windowsOf(wes);
+      assert.equal(first.filter((k) => k.startsWith('m')).length, 1, first.join());
+      assert.equal(first.filter((k) => k.startsWith('s')).length, 1, first.join());
+      emu.fault({ kind: 'clockSkew', seconds: 125 });
+      await story();
+      const later = await windowsOf(wes);
+      assert.equal(later.filter((k) => k.startsWith('m')).length, 1, later.join());
+      assert.equal(later.filter((k) => k.startsWith('s')).length, 1, later.join());
+      assert.ok(!later.some((k) => first.includes(k)), `${first.join()} removed, now ${later.join()}`);
+    });
+  });
+
   describe('who may call', () => {
     let emu: RunningEmulator;
     let lee: GatewayUser;
