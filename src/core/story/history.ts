@@ -6,8 +6,10 @@
 // streams), and it is shown as such, not offered for Continue or Delete.
 // Listing reads an index of summaries beside the directory (historyIndex.ts), not the stories:
 // the directory's names say which stories exist, and only those the index does not know, or
-// knows as streaming, are read. The index hears that a story streams with its second save (the
-// first must not hold up the stream) and how it ended after the file: it is exact, says
+// knows as streaming, are read. A mark beside the index says which directory state it was last
+// found to match, so a new window whose directory has not changed since skips the names. The
+// index hears that a story streams with its second save (the first must not hold up the
+// stream) and how it ended after the file: it is exact, says
 // 'streaming' (checked against the file), or, after a crash in the first half second, is
 // corrected when the story is opened.
 // Only story data is stored: never tokens, credentials or the user's email.

@@ -3,6 +3,7 @@
 // the stories' length. The story files stay the truth: the index is rebuilt from them when it is
 // missing or corrupt, and a story file it does not know is read and added (found by name).
 // Two windows share it: every change is re-read, merged and written under a lock, atomically.
+// `<index>.dir` (the mark) records a directory state the index was found to match.
 import { isAscii } from 'node:buffer';
 import { endianness } from 'node:os';
 import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
