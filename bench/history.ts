@@ -77,7 +77,7 @@ const median = (xs: number[]): number => {
 const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
 
 /** V8's gc(): the flag is set at run time, and a new context sees it. */
-function collectGarbage(): void {
+export function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
 }
