@@ -227,7 +227,7 @@ export const gateway: Benchmark = {
           value: round(ratio, 3),
           unit: '×',
           goal: { op: '<=', value: 1.1 },
-          note: `${RUNS} alternating warm runs, ${MODEL_LATENCY_MS} ms model latency, ${STREAM_RATE} tokens/s, stories read to their end`,
+          note: `${RUNS} alternating runs, ${MODEL_LATENCY_MS} ms model latency, ${STREAM_RATE} tokens/s, stories read to their end; warm function, connections and DynamoDB`,
         },
         { name: 'first token through the gateway (median)', value: round(median(viaGateway), 1), unit: 'ms' },
         { name: 'first token direct to Bedrock (median)', value: round(median(viaDirect), 1), unit: 'ms' },
