@@ -7,7 +7,15 @@ import * as vscode from 'vscode';
 import type { StoryControls } from '../../src/core/story/protocol/controls';
 import type { HostEvent, HostEvents, HostResponse } from '../../src/core/story/protocol/messages';
 import type { TestingApi } from '../../src/vscode/testing';
-import { counters, emulators, forgetEmulator, latestCode, resetCounters, useEmulator } from './emulators';
+import {
+  counters,
+  emulators,
+  forgetEmulator,
+  latestCode,
+  resetCounters,
+  setStreamRate,
+  useEmulator,
+} from './emulators';
 import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script } from './prompter';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
@@ -156,5 +164,38 @@ describe('Story panel in budget mode (the story gateway)', function () {
       const last = events('usage.budget').at(-1);
       return last !== undefined && last !== null;
     });
+  });
+
+  it('a stopped story settles: the counter comes back to what it used, not what it reserved', async () => {
+    // A new user with the whole day's budget (the first one spent theirs).
+    const email = uniqueEmail('budget-stop');
+    await vscode.commands.executeCommand('storyteller.signOut');
+    await script(testing, [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
+    await eventually('signed in as the new user', () => testing.statusBarText().includes(email));
+    testing.story.clearEvents();
+    await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
+    const before = await budgetAfter(0);
+    assert.equal(before.tokensLeft, 2000);
+    await setStreamRate(emu, 20);
+    try {
+      const { storyId } = ok<{ storyId: string }>(
+        await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-lite-v1:0' }),
+      );
+      await eventually('some text', () => events('story.delta', storyId).length > 0, 20_000);
+      ok(await testing.story.request('stop', { storyId }));
+      await eventually('stopped', ended(storyId), 20_000);
+      assert.equal(events('story.stopped', storyId).length, 1);
+      // Until the gateway settles, the whole reservation (prompt estimate + 800) counts; then only what was used.
+      await eventually(
+        'the reservation released',
+        () => {
+          const last = events('usage.budget').at(-1);
+          return !!last && last.tokensLeft < 2000 && last.tokensLeft > 2000 - 800;
+        },
+        20_000,
+      );
+    } finally {
+      await setStreamRate(emu, 0);
+    }
   });
 });

@@ -64,6 +64,8 @@ export class StoryController extends Disposable implements PanelHost {
   private memory: { sub: string; value: PanelMemory } | undefined;
   /** Re-sends the history while another window writes a story, so its end shows here. */
   private leaseTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Asks the gateway again while a stopped story's reservation is still being settled. */
+  private budgetTimer: ReturnType<typeof setTimeout> | undefined;
   dialogs: StoryDialogs = nativeDialogs;
   /** Budget mode: the user's token budget as the gateway last told it; undefined in direct mode or before. */
   private budgetNow: TokenBudget | undefined;
@@ -163,10 +165,12 @@ export class StoryController extends Disposable implements PanelHost {
   onClosed(): void {
     this.post = undefined;
     clearTimeout(this.leaseTimer);
+    clearTimeout(this.budgetTimer);
   }
 
   override dispose(): void {
     clearTimeout(this.leaseTimer);
+    clearTimeout(this.budgetTimer);
     this.dropStoryService();
     super.dispose();
   }
@@ -413,7 +417,8 @@ export class StoryController extends Disposable implements PanelHost {
   }
 
   /** Budget mode: what the gateway says is left today (GET /usage), for the panel and the status bar. */
-  private async pushBudget(service: StoryService): Promise<void> {
+  private async pushBudget(service: StoryService, again = 3): Promise<void> {
+    clearTimeout(this.budgetTimer);
     if (!service.budgetMode) {
       this.setBudget(undefined);
       this.emit(hostEvent('usage.budget', null));
@@ -425,6 +430,9 @@ export class StoryController extends Disposable implements PanelHost {
     const budget = toTokenBudget(usage);
     this.setBudget(budget);
     this.emit(hostEvent('usage.budget', budget));
+    // A stopped story settles a moment after the stop: until then its whole reservation counts.
+    if (usage.tokensReserved > 0 && !this.streaming && again > 0)
+      this.budgetTimer = setTimeout(() => void this.pushBudget(service, again - 1), 1500);
   }
 
   private setBudget(budget: TokenBudget | undefined): void {
