@@ -39,8 +39,10 @@ export interface IndexEntry {
  * model ids and statuses as positions in short tables), then the ids, titles and premises as UTF-8,
  * each field's texts joined by spaces, where the JSON says each ends. A new window parses only the
  * line: no string per story (making and collecting 40,000 of them was most of a list's time at
- * 10,000), and a story's texts are decoded when it is shown or searched. Version 2 (one JSON array
- * per story) is still read, and written again as 3.
+ * 10,000), and a story's texts are decoded when it is shown or searched. The ids are in code-unit
+ * order (each story says where its id is), so the directory's names, as read, are compared with
+ * them in one string comparison, no lookup built. Version 2 (one JSON array per story) is still
+ * read, and written again as 3.
  */
 /** Texts joined by spaces (which a text may hold too: `ends` says where each ends), for the search. */
 interface Joined {
@@ -116,7 +118,10 @@ class Texts {
 }
 
 interface Columns {
+  /** In code-unit order when `idAt` is there (read from a file), else in the stories' order. */
   readonly ids: Texts;
+  /** Where story i's id is in `ids` (a permutation, checked when read). */
+  readonly idAt?: ArrayLike<number>;
   readonly titles: Texts;
   readonly premises: Texts;
   readonly models: readonly string[];
@@ -143,6 +148,7 @@ export class IndexView {
   private positions: Map<string, number> | undefined;
   private readonly made: (IndexEntry | undefined)[];
   private lowered: { titles: Joined; premises: Joined } | undefined;
+  private sorted: SortedIds | undefined;
 
   private constructor(
     private readonly c: Columns,
@@ -198,7 +204,59 @@ export class IndexView {
   }
 
   id(i: number): string {
-    return this.made[i]?.id ?? this.c.ids.at(i);
+    return this.made[i]?.id ?? this.idOf(i);
+  }
+
+  /**
+   * Whether `ids` (a directory's story names, in any order) are exactly this index's ids: when they
+   * are in code-unit order, as read from most file systems, one comparison of joined strings.
+   */
+  sameIds(ids: readonly string[]): boolean {
+    if (ids.length !== this.size) return false;
+    const text = this.sortedIds().text;
+    if (text === undefined) return false;
+    // Equal texts and counts, and no id here holds a space: so no name there does, and each name is an id.
+    if (ids.join(' ') === text) return true;
+    for (let k = 1; k < ids.length; k++) if (!(ids[k - 1]! < ids[k]!)) return [...ids].sort().join(' ') === text;
+    return false;
+  }
+
+  /** For writing: the ids in code-unit order and where each story's id is among them. */
+  sortedIds(): SortedIds {
+    if (this.sorted) return this.sorted;
+    const c = this.c;
+    if (c.idAt) {
+      const { bytes } = c.ids.encode();
+      const text = isAscii(bytes) ? bytes.toString('latin1') : undefined;
+      this.sorted = {
+        texts: c.ids,
+        idAt: c.idAt,
+        text: text !== undefined && spaces(text) === this.size - 1 ? text : undefined,
+      };
+    } else {
+      const ids = Array.from({ length: this.size }, (_, i) => this.id(i));
+      const order = Array.from({ length: this.size }, (_, i) => i).sort((a, b) =>
+        ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0,
+      );
+      const idAt = new Uint32Array(this.size);
+      const sortedIds = new Array<string>(this.size);
+      for (let k = 0; k < order.length; k++) {
+        idAt[order[k]!] = k;
+        sortedIds[k] = ids[order[k]!]!;
+      }
+      const text = sortedIds.join(' ');
+      this.sorted = {
+        texts: Texts.of(sortedIds),
+        idAt,
+        text: isAsciiText(text) && spaces(text) === this.size - 1 ? text : undefined,
+      };
+    }
+    return this.sorted;
+  }
+
+  private idOf(i: number): string {
+    const c = this.c;
+    return c.ids.at(c.idAt ? c.idAt[i]! : i);
   }
 
   status(i: number): StoryStatus {
@@ -210,7 +268,7 @@ export class IndexView {
     if (e === undefined) {
       const c = this.c;
       e = {
-        id: c.ids.at(i),
+        id: this.idOf(i),
         title: c.titles.at(i),
         modelId: c.models[c.model[i]!]!,
         createdAt: c.created[i]!,
@@ -231,7 +289,7 @@ export class IndexView {
     const c = this.c;
     const e = this.made[i];
     return summaryOfFields(
-      e?.id ?? c.ids.at(i),
+      e?.id ?? this.idOf(i),
       e?.title ?? c.titles.at(i),
       c.models[c.model[i]!]!,
       c.created[i]!,
@@ -310,6 +368,24 @@ export class IndexView {
     }
     return this.positions;
   }
+}
+
+/** The ids in code-unit order and where each story's is; `text`: them joined by spaces, when ASCII and space-free. */
+interface SortedIds {
+  readonly texts: Texts;
+  readonly idAt: ArrayLike<number>;
+  readonly text: string | undefined;
+}
+
+function spaces(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf(' '); at >= 0; at = text.indexOf(' ', at + 1)) n++;
+  return n;
+}
+
+function isAsciiText(text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(text);
 }
 
 function join(texts: readonly string[]): Joined {
@@ -581,7 +657,8 @@ async function readWhole(path: string): Promise<{ data: Buffer; stamp: Stamp }> 
 export function serializeIndex(view: IndexView): Buffer {
   const c = view.columns();
   const n = view.size;
-  const [ids, titles, premises] = [c.ids.encode(), c.titles.encode(), c.premises.encode()];
+  const sorted = view.sortedIds();
+  const [ids, titles, premises] = [sorted.texts.encode(), c.titles.encode(), c.premises.encode()];
   const header: IndexHeader = {
     version: VERSION,
     count: n,
@@ -599,6 +676,7 @@ export function serializeIndex(view: IndexView): Buffer {
   a.created.set(c.created);
   a.updated.set(c.updated);
   a.idEnd.set(ids.ends);
+  a.idAt.set(sorted.idAt);
   a.titleEnd.set(titles.ends);
   a.premiseEnd.set(premises.ends);
   a.output.set(c.output);
@@ -628,9 +706,9 @@ interface IndexHeader {
 }
 
 const LITTLE_ENDIAN = endianness() === 'LE';
-/** Created, updated, output and total tokens (8 bytes each, exact); where the id, title and premise end (4 each);
- * the model (2); the status and the estimate mark (1 each). */
-const BYTES_PER_STORY = 4 * 8 + 3 * 4 + 2 + 1 + 1;
+/** Created, updated, output and total tokens (8 bytes each, exact); where the id (in code-unit order), title and
+ * premise end, and where the story's id is (4 each); the model (2); the status and the estimate mark (1 each). */
+const BYTES_PER_STORY = 4 * 8 + 4 * 4 + 2 + 1 + 1;
 
 /** A copy at the start of its own memory (Buffer.alloc never hands out a slice of a shared pool). */
 function aligned(data: Buffer): Buffer {
@@ -660,6 +738,7 @@ function arraysOver(data: Buffer, offset: number, n: number) {
     idEnd: next((x, o, l) => new Uint32Array(x, o, l), 4),
     titleEnd: next((x, o, l) => new Uint32Array(x, o, l), 4),
     premiseEnd: next((x, o, l) => new Uint32Array(x, o, l), 4),
+    idAt: next((x, o, l) => new Uint32Array(x, o, l), 4),
     model: next((x, o, l) => new Uint16Array(x, o, l), 2),
     status: next((x, o, l) => new Uint8Array(x, o, l), 1),
     estimated: next((x, o, l) => new Uint8Array(x, o, l), 1),
@@ -718,12 +797,19 @@ function parseV3(file: Record<string, unknown>, data: Buffer, start: number): In
   if (!ids || !titles || !premises) return undefined;
   const models = f.models.length;
   const statuses = f.statuses.length;
+  // Each id belongs to one story: a damaged permutation would show one twice and hide another.
+  const taken = new Uint8Array(n);
+  const idAt = a.idAt;
   for (let i = 0; i < n; i++) {
+    const at = idAt[i]!;
+    if (at >= n || taken[at] === 1) return undefined;
+    taken[at] = 1;
     if (!Number.isFinite(a.created[i]) || !Number.isFinite(a.updated[i])) return undefined;
     if (a.model[i]! >= models || a.status[i]! >= statuses || a.estimated[i]! > 1) return undefined;
   }
   return IndexView.fromColumns({
     ids,
+    idAt: a.idAt,
     titles,
     premises,
     models: f.models,

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HistoryStore } from '../../../src/core/story/history';
 import type { StoredStory } from '../../../src/core/story/storyFile';
-import { IndexView, parseIndex, serializeIndex } from '../../../src/core/story/historyIndex';
+import { IndexView, parseIndex, parseIndexView, serializeIndex } from '../../../src/core/story/historyIndex';
+import { entryOf } from '../../../src/core/story/storyFormats';
 import { CONTROLS, storedStory } from '../../support/stories';
 
 function story(id: string, createdAt: number, patch: Partial<StoredStory> = {}): StoredStory {
@@ -434,6 +435,90 @@ describe('story history index, version 3 on disk', () => {
       assert.equal(d.reads, 1, JSON.stringify(garbage));
       assert.equal(d.result.items.length, 6);
     }
+  });
+
+  /** Calls of IndexView's lookup by id (and its duplicate check, which builds the same table) while `body` runs. */
+  async function lookups<T>(body: () => Promise<T>): Promise<{ result: T; calls: number }> {
+    const proto = IndexView.prototype as unknown as Record<'position' | 'hasDuplicates', (...a: unknown[]) => unknown>;
+    const real = { position: proto.position, hasDuplicates: proto.hasDuplicates };
+    let calls = 0;
+    for (const name of ['position', 'hasDuplicates'] as const)
+      proto[name] = function (this: unknown, ...a: unknown[]) {
+        calls++;
+        return real[name].apply(this, a);
+      };
+    try {
+      return { result: await body(), calls };
+    } finally {
+      Object.assign(proto, real);
+    }
+  }
+
+  it('the first new window after a change compares the names with the index at once, building no lookup by id', async () => {
+    const store = new HistoryStore(dir);
+    for (let i = 0; i < 30; i++) await store.save(story(`n${String(i).padStart(2, '0')}`, 1000 + i));
+    await quiet();
+    const unmarked = await lookups(() => dirReads(() => new HistoryStore(dir).list()));
+    assert.equal(unmarked.result.reads, 1, 'no mark yet: the names are read');
+    assert.equal(unmarked.calls, 0, 'and compared with the index in one go');
+    assert.equal(unmarked.result.result.items.length, 30);
+    assert.ok(await readFile(store.index.markPath), 'the mark is left all the same');
+    assert.equal((await dirReads(() => new HistoryStore(dir).list())).reads, 0, 'and trusted by the next window');
+
+    // As many names as the index has stories, but not the same: a story removed and another copied in by hand.
+    await unlink(join(dir, 'n03.json'));
+    await writeFile(join(dir, 'copied.json'), JSON.stringify(story('copied', 5000)));
+    await quiet();
+    const changed = await dirReads(() => new HistoryStore(dir).list());
+    assert.equal(changed.reads, 1);
+    const ids = changed.result.items.map((i) => i.id);
+    assert.equal(ids.length, 30);
+    assert.equal(ids[0], 'copied', 'the copied story is shown');
+    assert.ok(!ids.includes('n03'), 'the removed one is not');
+    assert.deepEqual(
+      [...parseIndex(await readFile(store.index.path))!.keys()].sort(),
+      [...ids].sort(),
+      'and the index follows the files',
+    );
+  });
+
+  it('compares names in any order with the index, and never takes names holding spaces for its ids', () => {
+    const entry = (id: string, at: number) => entryOf(story(id, at));
+    const view = IndexView.fromEntries([entry('c', 3), entry('a', 2), entry('b', 1)]);
+    assert.ok(view.sameIds(['a', 'b', 'c']), 'sorted, as most file systems give them');
+    assert.ok(view.sameIds(['c', 'a', 'b']), 'in another order (NTFS, or a file system that does not sort)');
+    assert.ok(!view.sameIds(['a', 'b']), 'one missing');
+    assert.ok(!view.sameIds(['a', 'b', 'd']), 'one other');
+    assert.ok(!view.sameIds(['a', 'b', 'c', 'd']), 'one more');
+    assert.ok(!view.sameIds(['a', 'a', 'b']), 'one twice');
+    // Joined by spaces, 'a b' and 'c' read as the index's 'a' and 'b c' would: an id with a space never compares equal.
+    const spaced = IndexView.fromEntries([entry('b c', 2), entry('a', 1)]);
+    assert.ok(!spaced.sameIds(['a b', 'c']));
+    const read = parseIndexView(serializeIndex(view))!;
+    assert.ok(read.sameIds(['a', 'b', 'c']) && !read.sameIds(['a', 'b', 'x']), 'the same, read from the file');
+    assert.deepEqual(
+      [0, 1, 2].map((i) => read.id(i)),
+      ['c', 'a', 'b'],
+      'each story keeps its own id',
+    );
+  });
+
+  it('an index whose stories point at one id between them is rebuilt, and every story listed once', async () => {
+    const store = new HistoryStore(dir);
+    for (let i = 0; i < 4; i++) await store.save(story(`p${i}`, 1000 + i));
+    const good = await readFile(store.index.path);
+    const start = good.indexOf(10) + 1;
+    // Where each story's id is: after four 8-byte and three 4-byte numbers per story.
+    const idAt = start + 4 * (8 * 4 + 4 * 3);
+    const damaged = Buffer.from(good);
+    damaged.copy(damaged, idAt + 4, idAt, idAt + 4);
+    await writeFile(store.index.path, damaged);
+    const { result, reads } = await storyReads(dir, () => new HistoryStore(dir).list());
+    assert.deepEqual(
+      result.items.map((i) => i.id),
+      ['p3', 'p2', 'p1', 'p0'],
+    );
+    assert.equal(reads.length, 4, 'every story read once to rebuild');
   });
 
   it('leaves no mark while the directory changed in the last seconds (a coarse clock could hide a change)', async () => {
