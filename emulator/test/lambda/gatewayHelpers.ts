@@ -219,6 +219,8 @@ export interface UsageBody {
   tokensLeft: number;
   requestsLeftThisMinute: number | null;
   resetsAt: string;
+  allowedModelIds: string[];
+  maxTokensPerStory: number;
 }
 
 export async function usage(emu: RunningEmulator, user: GatewayUser): Promise<UsageBody> {

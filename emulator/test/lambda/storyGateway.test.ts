@@ -93,6 +93,10 @@ describe('story gateway (function URL, budget mode)', function () {
       assert.equal(u.tokensLeft, 3000 - reported.totalTokens);
       assert.equal(u.dailyTokens, 3000);
       assert.match(u.resetsAt, /T00:00:00\.000Z$/);
+      // What the stack serves, so the extension offers only that: AllowedModelIds, and room for a long story.
+      assert.ok(u.allowedModelIds.includes(req.modelId), u.allowedModelIds.join());
+      assert.ok(!u.allowedModelIds.includes('amazon.nova-pro-v1:0'));
+      assert.equal(u.maxTokensPerStory, 10_000);
       const items = await budgetItems(emu);
       assert.equal(items[`user#${ada.sub}#${u.day}`]?.['committed'], reported.totalTokens);
     });
@@ -463,6 +467,9 @@ describe('story gateway (function URL, budget mode)', function () {
       );
       assert.equal(model.status, 403);
       assert.equal(model.type, 'AccessDeniedException');
+      const tooLong = await errorOf(await callGateway(emu, lee, 'POST', '/converse-stream', storyRequest(10_001)));
+      assert.equal(tooLong.status, 400);
+      assert.match(String(tooLong.body['message']), /at most 10000/);
       assert.equal((await usage(emu, lee)).tokensReserved, 0);
     });
   });

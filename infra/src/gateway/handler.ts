@@ -37,7 +37,8 @@ const allowedModels = new Set(
     .map((s) => s.trim())
     .filter(Boolean),
 );
-const maxTokensPerStory = int('MAX_TOKENS_PER_STORY', '4096');
+// Nova Micro, Lite and Pro's ceiling: the longest story (5,000) fits; the day's budget is the real limit.
+const maxTokensPerStory = int('MAX_TOKENS_PER_STORY', '10000');
 /** Stop the story this long before the function's timeout, so it can still settle. */
 const SETTLE_MARGIN_MS = 3000;
 
@@ -200,7 +201,9 @@ async function route(event: LambdaFunctionURLEvent, stream: awslambda.ResponseSt
   if (event.rawPath === '/converse-stream' && method === 'POST') return converseStream(event, stream, context);
   if (event.rawPath === '/usage' && method === 'GET') {
     const caller = await identity.identify(event);
-    return sendJson(stream, 200, await store.usage(caller.sub));
+    // What the stack allows too, so the client offers only models and lengths that can be served.
+    const usage = await store.usage(caller.sub);
+    return sendJson(stream, 200, { ...usage, allowedModelIds: [...allowedModels], maxTokensPerStory });
   }
   throw new GatewayError(
     'ValidationException',

@@ -122,12 +122,16 @@ describe('StoryService in budget mode (the story gateway on the emulator)', func
     assert.ok(more.text.startsWith(first.text) && more.text.length > first.text.length);
   });
 
-  it('offers the models from the settings without calling ListFoundationModels (the role may not)', async () => {
+  it("offers the stack's allowed models, from the gateway, without calling ListFoundationModels (the role may not)", async () => {
     const { service, handler } = await setUp({ DailyTokensPerUser: '5000' });
     const list = await service.listModels();
-    assert.equal(list.source, 'settings');
+    assert.equal(list.source, 'gateway');
     assert.equal(list.reason, undefined, 'no error to report');
-    assert.ok(list.models.some((m) => m.id === 'amazon.nova-lite-v1:0'));
+    // The template's AllowedModelIds, not storyteller.models (which also offers Nova Pro).
+    assert.deepEqual(
+      list.models.map((m) => m.id),
+      ['amazon.nova-lite-v1:0', 'amazon.nova-micro-v1:0'],
+    );
     assert.equal(handler.count('/foundation-models'), 0);
   });
 
