@@ -213,7 +213,7 @@ export const history: Benchmark = {
             value: round(m.listUnmarkedMs),
             unit: 'ms',
             goal: { op: '<=', value: LIST_GOAL_MS },
-            note: "median; the directory changed since the index's mark: its names are read too, and the mark left again",
+            note: "median; the directory changed since the index's mark: its names are read too, compared with the index's sorted ids in one string comparison, and the mark left again",
           },
           {
             name: `history ${n}: list, same window`,

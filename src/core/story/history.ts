@@ -37,6 +37,8 @@ interface Listing {
   readonly temps: readonly string[];
   /** Not read: the index's names, which its mark says are the directory's. */
   readonly fromIndex: boolean;
+  /** The index these names were last found to be exactly (the same window lists again without comparing). */
+  sameAs?: IndexView;
 }
 
 export interface HistoryProblem {
@@ -244,7 +246,8 @@ export class HistoryStore {
     const listing = names.value ?? (vouched ? this.listingOf(known!, dir, mark!.readAt) : await this.listing(dir));
     // The names are exactly the index's ids (the usual case): one comparison, no lookup of 10,000 names built. Equal
     // to the names, the index has no duplicate.
-    const same = listing.fromIndex || (known !== undefined && known.sameIds(listing.ids));
+    const same = listing.fromIndex || (known !== undefined && (listing.sameAs === known || known.sameIds(listing.ids)));
+    if (same && known) listing.sameAs = known;
     if (!same && known?.hasDuplicates()) known = undefined;
     const problems: HistoryProblem[] = [];
     if (listing.temps.length) await eachLimited(listing.temps, this.concurrency, (file) => this.removeIfStale(file));
