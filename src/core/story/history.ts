@@ -18,7 +18,7 @@ import type { Stats } from 'node:fs';
 import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HistoryIndexFile, IndexView, newestFirst, sameStamp, searchTerms } from './historyIndex';
-import type { DirMark, IndexEntry, Stamp } from './historyIndex';
+import type { DirMark, IndexEntry } from './historyIndex';
 import type { HistoryQuery } from './protocol/wire';
 import { STORY_ID, parseStory, readRetrying, writeAtomically } from './storyFile';
 import type { StoredStory } from './storyFile';
@@ -213,37 +213,39 @@ export class HistoryStore {
     problems: HistoryProblem[];
     leases: Map<string, number>;
   }> {
+    // The index at once, whatever the mark says: every list needs it (settled, so an early return leaves nothing
+    // unhandled).
+    const index = Promise.allSettled([this.index.read()]).then(([r]) => r);
     let dir: Stats;
     let mark: DirMark | undefined;
-    let indexStamp: Stamp | undefined;
     try {
-      [dir, mark, indexStamp] = await Promise.all([stat(this.dir), this.index.readMark(), this.index.stamp()]);
+      [dir, mark] = await Promise.all([stat(this.dir), this.index.readMark()]);
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT')
         return { view: EMPTY, shown: undefined, problems: [], leases: new Map() };
       throw e;
     }
-    // The names only when the mark cannot vouch for the index (the directory or the index changed since).
-    const marked =
+    // The mark can vouch only for the directory as it is now, and only for the index version read (checked below).
+    const markedDir =
       mark !== undefined &&
-      indexStamp !== undefined &&
-      sameStamp(mark.index, indexStamp) &&
       mark.dir.ino === dir.ino &&
       mark.dir.mtimeMs === dir.mtimeMs &&
       dir.mtimeMs < mark.readAt - QUIET_MS;
-    // The names and the index at once: neither needs the other.
-    const [names, index] = await Promise.allSettled([marked ? undefined : this.listing(dir), this.index.read()]);
-    if (names.status === 'rejected') {
-      if ((names.reason as { code?: string }).code === 'ENOENT')
-        return { view: EMPTY, shown: undefined, problems: [], leases: new Map() };
-      throw names.reason;
-    }
+    // Otherwise the names while the index is read: neither needs the other.
+    const names = markedDir ? undefined : Promise.allSettled([this.listing(dir)]).then(([r]) => r);
+    const read = await index;
     // An index that cannot be read is rebuilt, like a missing one.
-    let known = index.status === 'fulfilled' ? index.value : undefined;
+    let known = read.status === 'fulfilled' ? read.value : undefined;
     const readStamp = known && this.index.stampOf(known);
-    const vouched = marked && readStamp !== undefined && sameStamp(mark!.index, readStamp);
-    // Another window wrote the index between its stat and its read: the names after all.
-    const listing = names.value ?? (vouched ? this.listingOf(known!, dir, mark!.readAt) : await this.listing(dir));
+    const vouched = markedDir && readStamp !== undefined && sameStamp(mark!.index, readStamp);
+    // The index read is not the one the mark names (another window wrote it since): the names after all.
+    const listed = vouched ? undefined : await (names ?? Promise.allSettled([this.listing(dir)]).then(([r]) => r));
+    if (listed?.status === 'rejected') {
+      if ((listed.reason as { code?: string }).code === 'ENOENT')
+        return { view: EMPTY, shown: undefined, problems: [], leases: new Map() };
+      throw listed.reason;
+    }
+    const listing = listed ? listed.value : this.listingOf(known!, dir, mark!.readAt);
     // The names are exactly the index's ids (the usual case): one comparison, no lookup of 10,000 names built. Equal
     // to the names, the index has no duplicate.
     const same = listing.fromIndex || (known !== undefined && (listing.sameAs === known || known.sameIds(listing.ids)));

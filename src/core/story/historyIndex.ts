@@ -453,15 +453,6 @@ export class HistoryIndexFile {
     this.markPath = `${path}.dir`;
   }
 
-  /** The index file's stamp, undefined when there is none. */
-  async stamp(): Promise<Stamp | undefined> {
-    try {
-      return stampOf(await stat(this.path));
-    } catch {
-      return undefined;
-    }
-  }
-
   /** The stamp of the file `view` was read from or written to, while it is the one this process last saw. */
   stampOf(view: IndexView): Stamp | undefined {
     return this.cache?.view === view ? this.cache.stamp : undefined;
