@@ -489,22 +489,28 @@ export class HistoryIndexFile {
    * version): the caller rebuilds it from the story files.
    */
   async read(): Promise<IndexView | undefined> {
-    let stamp: Stamp;
+    // Nothing in memory (a new window): straight to the read, no stat first.
+    if (this.cache) {
+      let stamp: Stamp;
+      try {
+        stamp = stampOf(await stat(this.path));
+      } catch (e) {
+        if ((e as { code?: string }).code === 'ENOENT') {
+          this.cache = undefined;
+          return undefined;
+        }
+        throw e;
+      }
+      if (this.cache && sameStamp(this.cache.stamp, stamp)) return this.cache.view;
+    }
+    let read: { data: Buffer; stamp: Stamp };
     try {
-      stamp = stampOf(await stat(this.path));
+      read = await readWhole(this.path);
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT') {
         this.cache = undefined;
         return undefined;
       }
-      throw e;
-    }
-    if (this.cache && sameStamp(this.cache.stamp, stamp)) return this.cache.view;
-    let read: { data: Buffer; stamp: Stamp };
-    try {
-      read = await readWhole(this.path);
-    } catch (e) {
-      if ((e as { code?: string }).code === 'ENOENT') return undefined;
       throw e;
     }
     const view = parseIndexView(read.data);
