@@ -28,6 +28,24 @@ import { ensureHost, hostPaths } from '../test/host/install';
 import { startSignInLink } from './signInLink';
 import type { SignInLink } from './signInLink';
 
+/** The demo's managed login: a hosted domain and the emulator's local social providers (--param overrides). */
+const DEMO_MANAGED_LOGIN: Record<string, string> = {
+  HostedUiDomainPrefix: 'storyteller-demo',
+  LoginWithAmazonClientId: 'amzn1.application-oa2-client.demo',
+  LoginWithAmazonClientSecret: 'lwa-demo-secret',
+  GoogleClientId: 'demo.apps.googleusercontent.com',
+  GoogleClientSecret: 'google-demo-secret',
+};
+
+/** The providers the app client lists, as the stack's IdentityProviders output would say. */
+function demoIdentityProviders(params: Record<string, string>): string[] {
+  return [
+    'COGNITO',
+    ...(params.LoginWithAmazonClientId ? ['LoginWithAmazon'] : []),
+    ...(params.GoogleClientId ? ['Google'] : []),
+  ];
+}
+
 const root = resolve(__dirname, '..');
 const started = Date.now();
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -165,7 +183,8 @@ async function main(): Promise<number> {
       stackName: 'demo',
       // Accounts, keys and client secrets survive a restart; on the same port, so do sessions.
       ...(fresh ? {} : { stateDir: join(dir, 'emulator'), port: await freePort(DEMO_EMULATOR_PORT) }),
-      params: opts.params,
+      // Managed login with the local Login with Amazon and Google, for Sign In with Browser (#15).
+      params: { ...DEMO_MANAGED_LOGIN, ...opts.params },
       streamRate: opts.streamRate,
       // Confirmation and reset codes: the emulator's outbox, printed as they are "sent".
       log: (line) => {
@@ -191,6 +210,15 @@ async function main(): Promise<number> {
         'storyteller.endpoints': { ...emulator.endpoints },
         // Budget mode (--param DailyTokensPerUser=2000): stories go through the story gateway.
         ...(emulator.storyGatewayUrl ? { 'storyteller.storyGatewayUrl': emulator.storyGatewayUrl } : {}),
+        ...(emulator.hostedUiDomain
+          ? {
+              'storyteller.hostedUi.domain': emulator.hostedUiDomain,
+              'storyteller.hostedUi.identityProviders': demoIdentityProviders({
+                ...DEMO_MANAGED_LOGIN,
+                ...opts.params,
+              }),
+            }
+          : {}),
         'telemetry.telemetryLevel': 'off',
         'update.mode': 'none',
         'extensions.autoCheckUpdates': false,

@@ -79,6 +79,14 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     }
   });
 
+  /** The rows of the quick pick a command opened, once it has replaced the palette. */
+  function choices(expected: string): Promise<string[]> {
+    return until(`the choices with "${expected}"`, async () => {
+      const labels = await wb.quickPickLabels();
+      return labels.includes(expected) ? labels : undefined;
+    });
+  }
+
   async function openWorkbench(): Promise<void> {
     browser = await chromium.launchPersistentContext(join(temp, 'chromium'), {
       executablePath: CHROMIUM,
@@ -249,6 +257,12 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
       'and hidden once signed out',
     );
     await wb.runCommand('Storyteller: Sign In…');
+    // The demo has a hosted domain: Sign In… offers the browser first (#15), then the password.
+    assert.deepEqual(await choices('Sign In with Browser…'), [
+      'Sign In with Browser…',
+      'Sign In with Email and Password…',
+    ]);
+    await wb.pickQuickItem('Sign In with Email and Password…');
     const asked = await wb.answerInput('Your email address', EMAIL);
     assert.match(asked.title, /^Sign In \(1\/2\)$/);
     const refused = await wb.refusedInput('Your password', 'Lighthouse-Keeper-00');
@@ -791,6 +805,32 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
       if (signedInModels.has(id)) assert.equal(name, signedInModels.get(id), `the same name signed out for ${id}`);
   });
 
+  it('signs in with the browser through the local Login with Amazon, pasting the address it ends on (code-server), and is in the Accounts menu and the status bar (#15)', async () => {
+    await wb.runCommand('Storyteller: Sign In with Browser…');
+    assert.deepEqual(await choices('Login with Amazon'), ['Email and password', 'Login with Amazon', 'Google']);
+    const opened = browser.waitForEvent('page');
+    await wb.pickQuickItem('Login with Amazon');
+    // code-server opens managed login in a new tab; the emulator's Login with Amazon asks which account.
+    const tab = await opened;
+    // The browser ends on the loopback callback, where nothing listens in a web host: its address is pasted.
+    const ended = tab.waitForRequest((r) => r.url().startsWith('http://127.0.0.1:53682/callback?'));
+    await tab.getByRole('button', { name: 'Ada Lovelace <ada@example.com>' }).click({ timeout: 15_000 });
+    const callback = (await ended).url();
+    assert.match(callback, /[?&]code=[^&]+/);
+    assert.match(callback, /[?&]state=[^&]+/);
+    await tab.close();
+    await wb.answerInput(/paste it here/, callback);
+    await wb.waitForStatusBarText(ACCOUNT_ITEM, 'ada@example.com');
+    const items = await wb.openAccountsMenu();
+    assert.ok(
+      items.some((i) => i.label === 'ada@example.com (Amazon Cognito)'),
+      `the Accounts menu lists the Amazon account: ${JSON.stringify(items.map((i) => i.label))}`,
+    );
+    await wb.closeMenus();
+    await wb.runCommand('Storyteller: Sign Out');
+    await wb.waitForStatusBarText(ACCOUNT_ITEM, /^Sign in$/);
+  });
+
   it("a second person signs up, leaves the code for later, enters it from the notification, and sees none of the first person's stories (#13)", async () => {
     await wb.runCommand('Storyteller: Sign Up…');
     await wb.answerInput('Your email address', BOB);
@@ -849,6 +889,8 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     // A restarted VS Code restores its editors and activates the extension first (slow on a busy machine).
     await wb.waitForStatusBarText(ACCOUNT_ITEM, /^Sign in$/, 60_000);
     await wb.runCommand('Storyteller: Sign In…');
+    await choices('Sign In with Email and Password…');
+    await wb.pickQuickItem('Sign In with Email and Password…');
     await wb.waitForInput('Your email address', 60_000);
     await wb.answerInput('Your email address', EMAIL);
     await wb.answerInput('Your password', PASSWORD);

@@ -60,9 +60,9 @@ export function page(title: string, content: string, status = 200, setCookie: st
   const headers: Record<string, string> = {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    // No script, no framing: the page can be neither scripted nor clickjacked.
-    'content-security-policy':
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    // No script, no framing: the page can be neither scripted nor clickjacked. No form-action:
+    // browsers apply it to the redirects after a POST, which end at the app's callback URL.
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
     'x-frame-options': 'DENY',
   };
   if (setCookie) headers['set-cookie'] = setCookie;
