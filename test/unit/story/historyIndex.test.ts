@@ -464,6 +464,17 @@ describe('story history index, version 3 on disk', () => {
     assert.equal(unmarked.result.result.items.length, 30);
     assert.ok(await readFile(store.index.markPath), 'the mark is left all the same');
     assert.equal((await dirReads(() => new HistoryStore(dir).list())).reads, 0, 'and trusted by the next window');
+    // The directory as marked, but the index written since (here with a story that has no file): the names are read.
+    const before = await readFile(store.index.markPath, 'latin1');
+    await store.index.update((map) => {
+      map.set('phantom', entryOf(story('phantom', 7000)));
+    });
+    const rewritten = await dirReads(() => new HistoryStore(dir).list());
+    assert.equal(rewritten.reads, 1, 'a newer index than the mark names');
+    assert.ok(!rewritten.result.items.some((i) => i.id === 'phantom'), 'a story without a file is not shown');
+    assert.equal(rewritten.result.items.length, 30);
+    assert.notEqual(await readFile(store.index.markPath, 'latin1'), before, 'and the mark names the index written now');
+    assert.equal((await dirReads(() => new HistoryStore(dir).list())).reads, 0);
 
     // As many names as the index has stories, but not the same: a story removed and another copied in by hand.
     await unlink(join(dir, 'n03.json'));
