@@ -159,7 +159,7 @@ describe('Budget mode end to end (npm run demo -- --param DailyTokensPerUser=200
     );
     assert.equal(await frame.locator('#story-error vscode-button').count(), 0, 'no Retry before the budget resets');
     assert.equal(leftIn(await budgetLine(frame)), seen.at(-1), 'a refused story costs nothing');
-    await wb.screenshot('budget-exhausted');
+    await wb.screenshot('budget-exhausted', 'budget.png');
 
     // Still usable: the first story opens from the history, and the form still takes a story.
     await frame.locator('.history-open').last().click();

@@ -814,7 +814,10 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     const tab = await opened;
     // The browser ends on the loopback callback, where nothing listens in a web host: its address is pasted.
     const ended = tab.waitForRequest((r) => r.url().startsWith('http://127.0.0.1:53682/callback?'));
-    await tab.getByRole('button', { name: 'Ada Lovelace <ada@example.com>' }).click({ timeout: 15_000 });
+    const account = tab.getByRole('button', { name: 'Ada Lovelace <ada@example.com>' });
+    await account.waitFor({ timeout: 15_000 });
+    await wb.screenshot('sign-in-browser-provider', 'sign-in-browser.png', tab);
+    await account.click();
     const callback = (await ended).url();
     assert.match(callback, /[?&]code=[^&]+/);
     assert.match(callback, /[?&]state=[^&]+/);

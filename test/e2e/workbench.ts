@@ -536,10 +536,11 @@ export class Workbench {
   // ───────────── Evidence ─────────────
 
   /** Saves .e2e/screenshots/<name>.png; with `readmeName`, also a copy in STORYTELLER_SCREENSHOTS_DIR. */
-  async screenshot(name: string, readmeName?: string): Promise<string> {
+  /** `of`: another tab than the workbench, such as the managed login page. */
+  async screenshot(name: string, readmeName?: string, of: Page = this.page): Promise<string> {
     mkdirSync(SCREENSHOTS_DIR, { recursive: true });
     const path = join(SCREENSHOTS_DIR, `${name}.png`);
-    await this.page.screenshot({ path });
+    await of.screenshot({ path });
     if (readmeName && this.readmeShotsDir) {
       mkdirSync(this.readmeShotsDir, { recursive: true });
       copyFileSync(path, join(this.readmeShotsDir, readmeName));
