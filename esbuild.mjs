@@ -83,6 +83,26 @@ const builds = [
     sourcesContent: false,
     metafile: true,
   },
+  {
+    // The story history (stories on disk, their index, Markdown), loaded when the panel first lists one.
+    ...common,
+    entryPoints: ['src/history.ts'],
+    outfile: 'dist/history.js',
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    metafile: true,
+  },
+  {
+    // Configure from Stack Outputs, loaded when the command runs.
+    ...common,
+    entryPoints: ['src/configure.ts'],
+    outfile: 'dist/configure.js',
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    metafile: true,
+  },
   // The story panel's webview (webview/story): dist/webview/story.js and story.css.
   ...webviewBuilds({ production, outdir: 'dist/webview' }),
 ];

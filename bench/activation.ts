@@ -74,7 +74,8 @@ export const activation: Benchmark = {
           name: 'activation: extension modules loaded',
           value: result.extensionModules.length,
           unit: 'files',
-          note: `the extension's files in require.cache after activation: ${modules}`,
+          goal: { op: '==', value: 1 },
+          note: `the extension's files in require.cache after activation: ${modules} (the other bundles load on first use)`,
         },
         {
           name: 'activation: bytes on activation path',
@@ -87,7 +88,7 @@ export const activation: Benchmark = {
           name: 'package: dist/ total',
           value: kb(distBytes),
           unit: 'KB',
-          note: `${distFiles.length} files under extension/dist in the .vsix (extension.js, the lazily loaded aws.js, the webview)`,
+          note: `${distFiles.length} files under extension/dist in the .vsix (extension.js; loaded on first use: signin.js, aws.js, history.js, configure.js; the webview)`,
         },
         {
           name: 'package: dist/aws.js',

@@ -9,7 +9,7 @@ import { QuickInputPrompter } from './vscode/auth/prompter';
 import { CognitoAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './vscode/auth/provider';
 import { COMMANDS } from './vscode/commandIds';
 import type { CommandId } from './vscode/commandIds';
-import { configureFromStack, toConfigureArgs } from './vscode/commands/configureFromStack';
+import { loadConfigure } from './vscode/aws';
 import { Log } from './vscode/log';
 import { Settings } from './vscode/settings';
 import { AccountStatusBar } from './vscode/statusBar';
@@ -65,12 +65,14 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     [COMMANDS.showLog]: () => log.show(),
     // Arguments skip the JSON prompts, never the user's confirmation (asked through the prompter,
     // so the integration suites can answer it).
-    [COMMANDS.configureFromStack]: (args?: unknown) =>
-      configureFromStack(log, toConfigureArgs(args), async (message, detail, action) =>
+    [COMMANDS.configureFromStack]: (args?: unknown) => {
+      const { configureFromStack, toConfigureArgs } = loadConfigure();
+      return configureFromStack(log, toConfigureArgs(args), async (message, detail, action) =>
         auth.prompter.confirm
           ? auth.prompter.confirm(message, detail, action)
           : (await auth.prompter.message('warning', `${message} ${detail}`, action)) === action,
-      ),
+      );
+    },
     [COMMANDS.signUp]: guarded(COMMANDS.signUp, () => auth.signUp()),
     [COMMANDS.confirmSignUp]: guarded(COMMANDS.confirmSignUp, () => auth.confirmSignUp()),
     [COMMANDS.resendCode]: guarded(COMMANDS.resendCode, () => auth.resendCode()),

@@ -1,17 +1,20 @@
-// Loads the AWS SDK bundles on first use: dist/signin.js (Cognito user pools, token
-// verification) for sign-in, dist/aws.js (identity pool, Bedrock) for the first story. Computed
-// paths keep esbuild from inlining them into dist/extension.js, so the SDK stays off the
-// activation path. Node's compile cache (where the host's Node has it) keeps their compiled code
-// between sessions.
+// Loads the bundles that activation does not need, on first use: dist/signin.js (Cognito user
+// pools, token verification) for sign-in, dist/aws.js (identity pool, Bedrock) for the first
+// story, dist/history.js (the stories on disk) when the panel lists them, dist/configure.js for
+// Configure from Stack Outputs. Computed paths keep esbuild from inlining them into
+// dist/extension.js, so they stay off the activation path. Node's compile cache (where the
+// host's Node has it) keeps their compiled code between sessions.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type * as Story from '../aws';
 import type * as SignIn from '../awsSignIn';
+import type * as Configure from '../configure';
+import type * as History from '../history';
 
 /** What each load cost, for the benchmark (read through the testing API). */
 export interface BundleLoad {
-  readonly bundle: 'signin.js' | 'aws.js';
+  readonly bundle: 'signin.js' | 'aws.js' | 'history.js' | 'configure.js';
   readonly bytes: number;
   readonly ms: number;
 }
@@ -22,6 +25,8 @@ export let compileCache: string | undefined;
 
 let signIn: typeof SignIn | undefined;
 let story: typeof Story | undefined;
+let history: typeof History | undefined;
+let configure: typeof Configure | undefined;
 
 /** Cognito user pools and token verification: what sign-in needs, and nothing more. */
 export function loadSignIn(): typeof SignIn {
@@ -33,6 +38,18 @@ export function loadSignIn(): typeof SignIn {
 export function loadStory(): typeof Story {
   story ??= load<typeof Story>('aws.js');
   return story;
+}
+
+/** The story history (no AWS SDK); loaded when the panel first lists, opens or exports a story. */
+export function loadHistory(): typeof History {
+  history ??= load<typeof History>('history.js');
+  return history;
+}
+
+/** Configure from Stack Outputs; loaded when the command first runs. */
+export function loadConfigure(): typeof Configure {
+  configure ??= load<typeof Configure>('configure.js');
+  return configure;
 }
 
 /** Both, each bundle loaded on first use of what it holds. */

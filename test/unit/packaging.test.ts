@@ -144,6 +144,8 @@ describe('packaging', function () {
         'extension/dist/extension.js',
         'extension/dist/signin.js',
         'extension/dist/aws.js',
+        'extension/dist/history.js',
+        'extension/dist/configure.js',
         'extension/dist/webview/story.js',
         'extension/dist/webview/story.css',
         'extension/media/icon.png',

@@ -6,10 +6,9 @@ import { SESSION_EXPIRED } from '../../core/auth/session';
 import type { SessionState } from '../../core/auth/session';
 import type { StorytellerConfig } from '../../core/config';
 import { notConfigured, notSignedIn } from '../../core/messages';
-import { HistoryStore, LEASE_MS } from '../../core/story/history';
+import type { HistoryStore } from '../../core/story/history';
 import { modelInfoFromId } from '../../core/story/models';
 import type { StoredStory } from '../../core/story/storyFile';
-import { toHistoryPage, toRecord } from '../../core/story/storyFormats';
 import { isFunctionUrl } from '../../core/story/gatewayUrl';
 import { elsewhere, notInHistory, stillWriting } from '../../core/story/notices';
 import { LIMITS } from '../../core/story/protocol/limits';
@@ -27,7 +26,7 @@ import type {
 } from '../../core/story/protocol/wire';
 import type { GatewayUsage, StoryOutcome, StoryService, StreamHooks } from '../../core/story/service';
 import type { Auth } from '../auth/auth';
-import { loadAws } from '../aws';
+import { loadAws, loadHistory } from '../aws';
 import type { Log } from '../log';
 import { COMMANDS } from '../commandIds';
 import { Disposable } from '../lifecycle';
@@ -111,7 +110,7 @@ export class StoryController extends Disposable implements PanelHost {
     'history.list': (query) => this.historyPage(query),
     'history.open': async ({ id }) => {
       const story = await this.story(id);
-      const record = toRecord(story, (await this.storyService()).history.writtenElsewhere(story));
+      const record = loadHistory().toRecord(story, (await this.storyService()).history.writtenElsewhere(story));
       // Still being written here: the text as streamed so far (the file lags), and deltas follow.
       return {
         story: this.live?.storyId === id ? { ...record, text: this.live.text, status: 'streaming' as const } : record,
@@ -383,7 +382,7 @@ export class StoryController extends Disposable implements PanelHost {
     });
     for (const problem of list.problems) this.log.warn(`Story history: skipped ${problem.file}: ${problem.message}`);
     return {
-      ...toHistoryPage(list.items, LIMITS.historyPageMax),
+      ...loadHistory().toHistoryPage(list.items, LIMITS.historyPageMax),
       total: list.total,
       offset: list.offset,
       ...(search ? { query: search } : {}),
@@ -393,7 +392,7 @@ export class StoryController extends Disposable implements PanelHost {
   /** Per user, so one person never sees another's stories on a shared machine. */
   private historyStore(sub: string): HistoryStore {
     const dir = vscode.Uri.joinPath(this.context.globalStorageUri, 'stories', sub).fsPath;
-    if (this.history?.dir !== dir) this.history = { dir, store: new HistoryStore(dir) };
+    if (this.history?.dir !== dir) this.history = { dir, store: new (loadHistory().HistoryStore)(dir) };
     return this.history.store;
   }
 
@@ -402,7 +401,8 @@ export class StoryController extends Disposable implements PanelHost {
     const page = await this.historyPage().catch(() => ({ items: [] }) as HistoryPage);
     this.emit(hostEvent('history', page));
     clearTimeout(this.leaseTimer);
-    if (page.items.some((i) => i.elsewhere)) this.leaseTimer = setTimeout(() => void this.pushHistory(), LEASE_MS / 3);
+    if (page.items.some((i) => i.elsewhere))
+      this.leaseTimer = setTimeout(() => void this.pushHistory(), loadHistory().LEASE_MS / 3);
   }
 
   private async pushUsage(): Promise<void> {

@@ -5,7 +5,7 @@ import { savedMessage } from '../../core/story/notices';
 import { titleFromPremise } from '../../core/story/prompt';
 import type { ExportTarget } from '../../core/story/protocol/wire';
 import type { StoredStory } from '../../core/story/storyFile';
-import { toMarkdown } from '../../core/story/storyFormats';
+import { loadHistory } from '../aws';
 import type { Log } from '../log';
 import type { StoryDialogs } from './dialogs';
 import { PanelError } from './panelError';
@@ -22,7 +22,7 @@ export async function exportStory(story: StoredStory, target: ExportTarget, cont
     case 'editor': {
       const document = await vscode.workspace.openTextDocument({
         language: 'markdown',
-        content: toMarkdown(withFullTitle(story)),
+        content: loadHistory().toMarkdown(withFullTitle(story)),
       });
       await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
       return true;
@@ -30,7 +30,10 @@ export async function exportStory(story: StoredStory, target: ExportTarget, cont
     case 'file': {
       const uri = await context.dialogs.saveUri(`${slug(withFullTitle(story).title)}.md`);
       if (!uri) return false;
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(toMarkdown(withFullTitle(story))));
+      await vscode.workspace.fs.writeFile(
+        uri,
+        new TextEncoder().encode(loadHistory().toMarkdown(withFullTitle(story))),
+      );
       context.dialogs.notify(savedMessage(story.title, vscode.workspace.asRelativePath(uri)));
       return true;
     }
