@@ -257,6 +257,8 @@ export const CREDENTIAL_SETTINGS = [
   'hostedUi.domain',
   'hostedUi.identityProviders',
   'hostedUi.callbackPort',
+  // Opens the pool's /logout in the browser: like the domain, the user's choice, not a workspace's.
+  'hostedUi.signOutOfBrowser',
   'storyGatewayUrl',
 ] as const satisfies readonly SettingKey[];
 

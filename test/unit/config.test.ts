@@ -70,6 +70,7 @@ describe('config', () => {
       'hostedUi.domain',
       'hostedUi.identityProviders',
       'hostedUi.callbackPort',
+      'hostedUi.signOutOfBrowser',
       'storyGatewayUrl',
     ];
 
