@@ -4,8 +4,6 @@
 // stays usable.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { StoryControls } from '../../src/core/story/protocol/controls';
-import type { HostEvent, HostEvents, HostResponse } from '../../src/core/story/protocol/messages';
 import type { TestingApi } from '../../src/vscode/testing';
 import {
   counters,
@@ -18,52 +16,22 @@ import {
 } from './emulators';
 import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script } from './prompter';
+import { CONTROLS, ok, panelEvents } from './storyPanel';
+import type { Data } from './storyPanel';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
-
-const CONTROLS: StoryControls = {
-  premise: 'A lighthouse keeper befriends a storm',
-  genre: 'fantasy',
-  audience: 'adult',
-  tone: 'gentle',
-  length: 'short',
-  temperature: 0.7,
-};
-
-type Data<T extends keyof HostEvents> = HostEvents[T];
 
 describe('Story panel in budget mode (the story gateway)', function () {
   this.timeout(90_000);
   let testing: TestingApi;
   let emu: EmulatorInfo & { readonly storyGatewayUrl: string | null };
 
-  const events = <T extends keyof HostEvents>(type: T, storyId?: string): Data<T>[] =>
-    testing.story
-      .events()
-      .filter((e): e is Extract<HostEvent, { type: T }> => e.type === type)
-      .map((e) => e.data as Data<T>)
-      .filter((d) => storyId === undefined || (d as { storyId?: string } | null)?.storyId === storyId);
-  const ok = <T>(r: HostResponse): T => {
-    assert.ok(r.ok, `request failed: ${JSON.stringify(r)}`);
-    return r.result as T;
-  };
-  const ended = (storyId: string) => () =>
-    events('story.done', storyId).length +
-      events('story.stopped', storyId).length +
-      events('story.error', storyId).length >
-    0;
+  const { events, ended, generate } = panelEvents(() => testing);
   /** The budget the panel was last told, once one has arrived after `count` earlier ones. */
   async function budgetAfter(count: number): Promise<NonNullable<Data<'usage.budget'>>> {
     await eventually('the budget arrives', () => events('usage.budget').length > count, 20_000);
     const last = events('usage.budget').at(-1);
     assert.ok(last, 'budget mode sends a budget, not null');
     return last;
-  }
-  async function generate(): Promise<string> {
-    const { storyId } = ok<{ storyId: string }>(
-      await testing.story.request('generate', { controls: CONTROLS, modelId: 'amazon.nova-lite-v1:0' }),
-    );
-    await eventually(`story ${storyId} ends`, ended(storyId), 30_000);
-    return storyId;
   }
 
   before(async () => {

@@ -3,8 +3,7 @@
 // are recorded.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { StoryControls } from '../../src/core/story/protocol/controls';
-import type { HostEvent, HostEvents, HostResponse } from '../../src/core/story/protocol/messages';
+import type { HostResponse } from '../../src/core/story/protocol/messages';
 import type { TestingApi } from '../../src/vscode/testing';
 import {
   clearFaults,
@@ -19,6 +18,7 @@ import {
 } from './emulators';
 import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script } from './prompter';
+import { CONTROLS, ok, panelEvents } from './storyPanel';
 import { notificationLinks } from '../../src/core/notificationText';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
 
@@ -32,47 +32,16 @@ async function tellStory(emu: EmulatorInfo, text: string | null): Promise<void> 
   if (!response.ok) throw new Error(`story override refused: ${await response.text()}`);
 }
 
-const CONTROLS: StoryControls = {
-  premise: 'A lighthouse keeper befriends a storm',
-  genre: 'fantasy',
-  audience: 'adult',
-  tone: 'gentle',
-  length: 'short',
-  temperature: 0.7,
-};
-
-type Data<T extends keyof HostEvents> = HostEvents[T];
-
 describe('Story panel in VS Code', function () {
   this.timeout(60_000);
   let testing: TestingApi;
   let emu: EmulatorInfo;
 
-  const events = <T extends keyof HostEvents>(type: T, storyId?: string): Data<T>[] =>
-    testing.story
-      .events()
-      .filter((e): e is Extract<HostEvent, { type: T }> => e.type === type)
-      .map((e) => e.data as Data<T>)
-      .filter((d) => storyId === undefined || (d as { storyId?: string }).storyId === storyId);
+  const { events, ended, generate } = panelEvents(() => testing);
   const text = (storyId: string) =>
     events('story.delta', storyId)
       .map((d) => d.text)
       .join('');
-  const ok = <T>(r: HostResponse): T => {
-    assert.ok(r.ok, `request failed: ${JSON.stringify(r)}`);
-    return r.result as T;
-  };
-  const ended = (storyId: string) => () =>
-    events('story.done', storyId).length +
-      events('story.stopped', storyId).length +
-      events('story.error', storyId).length >
-    0;
-
-  async function generate(controls: StoryControls = CONTROLS, modelId = 'amazon.nova-lite-v1:0'): Promise<string> {
-    const { storyId } = ok<{ storyId: string }>(await testing.story.request('generate', { controls, modelId }));
-    await eventually(`story ${storyId} ends`, ended(storyId), 30_000);
-    return storyId;
-  }
 
   before(async () => {
     ({ testing } = await activate());
