@@ -21,6 +21,7 @@ const STREAM_RATE = 40;
 /** Short stories, read to their end as a reader does: connections are kept alive and reused. */
 const MAX_TOKENS = 16;
 const WARM_UP = 5;
+const JIT_WARM_UP = 100;
 /** Conditional updates that warm the emulator's DynamoDB (dynalite's code is slow until V8 has optimised it). */
 const DYNAMODB_WARM_UP = 300;
 const RACE_STORIES = 20;
@@ -188,11 +189,17 @@ export const gateway: Benchmark = {
       });
       const viaUrl = gatewayClient(budget, ada);
       clients.push(viaBedrock, viaUrl);
-      for (const emu of [direct, budget])
-        emu.fault({ kind: 'latency', operation: 'ConverseStream', ms: MODEL_LATENCY_MS });
       // Warm both sides: connections, the gateway's execution environment (Lambda's warm start) and
       // the emulator's DynamoDB.
       await warmDynamoDb(budget);
+      // A function serving steady traffic runs optimised code: one-token stories, before the
+      // model's latency is on, bring the gateway's SDK calls there as quickly as the direct client's.
+      for (let i = 0; i < JIT_WARM_UP; i++) {
+        await firstToken(viaBedrock, 1);
+        await firstToken(viaUrl, 1);
+      }
+      for (const emu of [direct, budget])
+        emu.fault({ kind: 'latency', operation: 'ConverseStream', ms: MODEL_LATENCY_MS });
       for (let i = 0; i < WARM_UP; i++) {
         await firstToken(viaBedrock);
         await firstToken(viaUrl);

@@ -111,19 +111,58 @@ async function converseStream(
   const reserved = inputEstimate + req.inferenceConfig.maxTokens;
   // Counts the request against the rates too. Held for the function's whole remaining life plus a
   // minute: only a dead invocation outlives it.
-  const reservation = await store.reserve(caller.sub, reserved, context.getRemainingTimeInMillis() + 60_000);
-  await tell(req, reservation, inputEstimate, stream, context);
+  const reserving = store.reserve(caller.sub, reserved, context.getRemainingTimeInMillis() + 60_000);
+  await tell(req, reserving, inputEstimate, stream, context);
+}
+
+/** Not sent: the reservation was refused (its own error is the answer). Not retryable. */
+class NotReserved extends Error {
+  override readonly name = 'NotReserved';
+}
+
+/**
+ * Bedrock's request is built and signed while the reservation is made, and leaves only once the
+ * reservation stands: Bedrock is never called before the budget allows it, and the story does
+ * not wait for the SDK's work on top of DynamoDB's.
+ */
+function sendOnceReserved(command: ConverseStreamCommand, reserving: Promise<Reservation>): ConverseStreamCommand {
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      await reserving.catch(() => {
+        throw new NotReserved('The reservation was refused; the request was not sent.');
+      });
+      return next(args);
+    },
+    // Innermost: after serializing, signing and the retry strategy, just before the HTTP handler.
+    { step: 'deserialize', priority: 'low', name: 'sendOnceReserved' },
+  );
+  return command;
 }
 
 /** Streams the story and settles the reservation however the stream ends. */
 async function tell(
   req: ConverseRequest,
-  reservation: Reservation,
+  reserving: Promise<Reservation>,
   inputEstimate: number,
   stream: awslambda.ResponseStream,
   context: Context,
 ): Promise<void> {
   const abort = new AbortController();
+  const sending = bedrock.send(
+    sendOnceReserved(
+      new ConverseStreamCommand({
+        modelId: req.modelId,
+        messages: req.messages,
+        ...(req.system ? { system: req.system } : {}),
+        inferenceConfig: req.inferenceConfig,
+      }),
+      reserving,
+    ),
+    { abortSignal: abort.signal },
+  );
+  // A refused reservation is answered with its own error, below; this rejection says nothing more.
+  sending.catch(() => undefined);
+  const reservation = await reserving;
   let outputBytes = 0;
   let deltas = 0;
   let reported: number | undefined;
@@ -135,15 +174,7 @@ async function tell(
   };
   let events: AsyncIterable<ConverseStreamOutput>;
   try {
-    const out = await bedrock.send(
-      new ConverseStreamCommand({
-        modelId: req.modelId,
-        messages: req.messages,
-        ...(req.system ? { system: req.system } : {}),
-        inferenceConfig: req.inferenceConfig,
-      }),
-      { abortSignal: abort.signal },
-    );
+    const out = await sending;
     events = out.stream ?? (async function* () {})();
   } catch (err) {
     // Bedrock refused before generating anything: nothing is spent.
