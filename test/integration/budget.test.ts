@@ -99,6 +99,7 @@ describe('Story panel in budget mode (the story gateway)', function () {
     assert.ok(refused, 'the budget ran out');
     assert.equal(refused.code, 'budgetExceeded');
     assert.deepEqual(refused.actions, [], 'no Retry before the budget resets');
+    assert.equal(refused.retryAt, first.resetsAt, 'the panel holds the same request back until the reset');
     assert.equal(refused.partialKept, false);
     assert.match(
       refused.message,

@@ -588,12 +588,43 @@ describe('story webview (Chromium)', function () {
     const message =
       'Your daily token budget has 0 tokens left and this story may need 1,050; it resets in 3 h (00:00 UTC). Choose a shorter length or wait until then.';
     await sp.send(
-      hostEvent('story.error', { storyId: 'b-1', code: 'budgetExceeded', message, actions: [], partialKept: false }),
+      hostEvent('story.error', {
+        storyId: 'b-1',
+        code: 'budgetExceeded',
+        message,
+        actions: [],
+        partialKept: false,
+        retryAt: resetsAt,
+      }),
     );
     await sp.page.waitForSelector('#story-error:not([hidden])');
     assert.equal(await visibleText('#story-error'), message);
     assert.equal(await sp.page.locator('#story-error vscode-button').count(), 0, 'no Retry before the reset');
-    assert.equal(await isDisabled('generate'), false, 'the panel stays usable');
+    assert.equal(await isDisabled('regenerate'), true, 'Regenerate would only be refused again');
+    assert.match((await sp.page.locator('#regenerate').getAttribute('title')) ?? '', /does not cover this story/);
+    assert.equal(await isDisabled('generate'), true, 'nor the same story again');
+    assert.match((await sp.page.locator('#generate').getAttribute('title')) ?? '', /starts again at \d/);
+    await sp.page.locator('#length').evaluate((el) => {
+      el.value = 'short';
+      el.dispatchEvent(new Event('change'));
+    });
+    await sp.page.waitForFunction(
+      () => (document.getElementById('generate') as { disabled?: boolean } | null)?.disabled === false,
+    );
+    assert.equal(
+      await sp.page.locator('#generate').getAttribute('title'),
+      'Generate (Ctrl+Enter)',
+      'a shorter one may fit',
+    );
+
+    // The day's budget starts again: what was refused is offered again.
+    await sp.send(
+      hostEvent('usage.budget', { dailyTokens: 50_000, tokensLeft: 50_000, resetsAt: resetsAt + 86_400_000 }),
+    );
+    await sp.page.waitForFunction(
+      () => (document.getElementById('regenerate') as { disabled?: boolean } | null)?.disabled === false,
+    );
+    assert.equal(await sp.page.locator('#regenerate').getAttribute('title'), '');
 
     await sp.send(hostEvent('usage.budget', null));
     assert.equal(await sp.page.locator('.budget-line').isHidden(), true, 'direct mode again');

@@ -2,7 +2,7 @@
 // from state (the streaming text, requests, saving) comes back as effects, applied by main.ts.
 import { EMPTY_DRAFT } from '../../src/core/story/protocol/webviewState';
 import type { HostEvent, HostEvents } from '../../src/core/story/protocol/messages';
-import type { AuthState, Cost, StoryRecord, Usage } from '../../src/core/story/protocol/wire';
+import type { AuthState, Cost, StoryRecord, TokenBudget, Usage } from '../../src/core/story/protocol/wire';
 import { titleFromPremise } from '../../src/core/story/prompt';
 import {
   elsewhereStatus,
@@ -12,8 +12,8 @@ import {
   openedStatus,
   startedStatus,
 } from './format';
-import { isStreaming, pickModel, usableActions } from './state';
-import type { PanelState, Shown } from './state';
+import { generateKey, isStreaming, pickModel, usableActions } from './state';
+import type { PanelState, Refusal, Shown } from './state';
 
 export type Effect =
   /** Replace the story text (empty: clear it). */
@@ -30,7 +30,9 @@ export type Effect =
   /** Put the draft back into the form; `clear` also drops its error messages. */
   | { readonly kind: 'fillForm'; readonly clear: boolean }
   /** Offer the models again and select `value`. */
-  | { readonly kind: 'models'; readonly value: string };
+  | { readonly kind: 'models'; readonly value: string }
+  /** At `at` (epoch ms), offer again what the budget refused (`liftRefusal`). */
+  | { readonly kind: 'liftRefusal'; readonly at: number };
 
 export interface Update {
   readonly state: PanelState;
@@ -73,7 +75,7 @@ function step(s: PanelState, e: HostEvent, fx: Fx): PanelState {
     case 'usage.today':
       return { ...s, usageToday: e.data };
     case 'usage.budget':
-      return { ...s, budget: e.data ?? undefined };
+      return onBudget(s, e.data ?? undefined);
   }
 }
 
@@ -107,6 +109,7 @@ function followUser(s: PanelState, auth: AuthState, fx: Fx): PanelState {
       savedStoryId: undefined,
       usageToday: undefined,
       budget: undefined,
+      refused: undefined,
       history: [],
       historyOmitted: 0,
     };
@@ -134,6 +137,7 @@ function clearUser(s: PanelState, fx: Fx): PanelState {
     savedStoryId: undefined,
     usageToday: undefined,
     budget: undefined,
+    refused: undefined,
     history: [],
     historyOmitted: 0,
     draft: { ...EMPTY_DRAFT, modelId: s.draft.modelId },
@@ -194,7 +198,29 @@ function onError(s: PanelState, failure: HostEvents['story.error'], fx: Fx): Pan
     failure.actions.filter((a) => a !== 'continue' || failure.partialKept),
   );
   const error = { message: failure.message, actions, ...(failure.storyId ? { storyId: failure.storyId } : {}) };
-  return { ...next, error };
+  return { ...next, error, refused: refusal(s, failure, fx) };
+}
+
+/** A budget with more left than when something was refused (a new day, a higher limit) lifts the refusal. */
+function onBudget(s: PanelState, budget: TokenBudget | undefined): PanelState {
+  const lifted = s.refused && (!budget || budget.tokensLeft > s.refused.tokensLeft);
+  return { ...s, budget, ...(lifted ? { refused: undefined } : {}) };
+}
+
+/** A refusal for the day's budget: the same requests wait until it resets (`retryAt`). */
+function refusal(s: PanelState, failure: HostEvents['story.error'], fx: Fx): Refusal | undefined {
+  if (failure.retryAt === undefined) return s.refused;
+  const asked = s.lastAction;
+  fx.push({ kind: 'liftRefusal', at: failure.retryAt });
+  return {
+    storyIds: [
+      ...(failure.storyId ? [failure.storyId] : []),
+      ...(asked && asked.method !== 'generate' ? [asked.params.storyId] : []),
+    ],
+    generate: asked?.method === 'generate' ? generateKey(asked.params.controls, asked.params.modelId) : undefined,
+    until: failure.retryAt,
+    tokensLeft: s.budget?.tokensLeft ?? 0,
+  };
 }
 
 function onHistory(s: PanelState, page: HostEvents['history'], fx: Fx): PanelState {

@@ -80,6 +80,12 @@ export function budgetResets(b: TokenBudget | undefined): string {
   return l10n.t('Your daily token budget (set by the stack) starts again at {0}.', at);
 }
 
+/** The tooltip of a button whose request the daily budget refused, until it resets. */
+export function refusedUntil(until: number): string {
+  const at = new Date(until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return l10n.t('Your daily token budget does not cover this story. It starts again at {0}.', at);
+}
+
 /** Model, tokens and cost of the story on screen. */
 export function storyMeta(s: PanelState, shown: Shown): string {
   const parts = [modelName(s, shown.modelId)];

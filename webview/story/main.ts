@@ -17,6 +17,22 @@ import type { Effect } from './events';
 import { initialState } from './state';
 import { Store } from './store';
 
+/** Longest setTimeout delay; a later reset is re-armed when this one fires. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** When the budget resets, what it refused is offered again (if nothing lifted it sooner). */
+function liftRefusalAt(store: Store, at: number): void {
+  const wait = at - Date.now();
+  setTimeout(
+    () => {
+      if (store.state.refused?.until !== at) return;
+      if (Date.now() < at) liftRefusalAt(store, at);
+      else store.patch({ refused: undefined });
+    },
+    Math.min(Math.max(0, wait), MAX_DELAY_MS),
+  );
+}
+
 function start(api: VsCodeApi, root: HTMLElement): void {
   const bridge = new HostBridge(api, { onEvent: (e) => onEvent(e) });
   const store = new Store(initialState(bridge.getState()));
@@ -60,6 +76,9 @@ function start(api: VsCodeApi, root: HTMLElement): void {
           break;
         case 'models':
           form.setModels(store.state.models, fx.value);
+          break;
+        case 'liftRefusal':
+          liftRefusalAt(store, fx.at);
           break;
         case 'save':
           save = true; // Once, with the final state.

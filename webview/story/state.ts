@@ -37,6 +37,19 @@ export interface Shown {
   readonly elsewhere?: boolean;
 }
 
+/**
+ * Story requests the story gateway refused for a spent daily budget: not offered again until
+ * `until` (when the budget resets), or until more tokens are left than when they were refused.
+ */
+export interface Refusal {
+  /** The failed story, and the story it was asked of (Continue, Regenerate, Refine). */
+  readonly storyIds: readonly string[];
+  /** The refused new story's model and controls (`generateKey`): Generate waits for a change. */
+  readonly generate: string | undefined;
+  readonly until: number;
+  readonly tokensLeft: number;
+}
+
 /** The error box: a message and the buttons that may fix it. */
 export interface ErrorNote {
   readonly message: string;
@@ -52,6 +65,8 @@ export interface PanelState {
   readonly usageToday: HostEvents['usage.today'] | undefined;
   /** Budget mode: the daily token budget the story gateway keeps for this user; undefined in direct mode. */
   readonly budget: TokenBudget | undefined;
+  /** Budget mode: what was refused for the budget and is not offered again yet. */
+  readonly refused: Refusal | undefined;
   readonly history: readonly HistoryItem[];
   /** Older stories the host left out of the list. */
   readonly historyOmitted: number;
@@ -79,6 +94,7 @@ export function initialState(saved: WebviewState | undefined): PanelState {
     defaultModelId: '',
     usageToday: undefined,
     budget: undefined,
+    refused: undefined,
     history: [],
     historyOmitted: 0,
     shown: undefined,
@@ -120,7 +136,24 @@ export function canWrite(s: PanelState): boolean {
 }
 
 export function canGenerate(s: PanelState): boolean {
-  return canWrite(s) && s.models.length > 0;
+  return canWrite(s) && s.models.length > 0 && !generateRefused(s);
+}
+
+/** A new story's request as a key: the same model and controls are refused alike. */
+export function generateKey(controls: StoryControls, modelId: string): string {
+  return JSON.stringify([modelId, controls]);
+}
+
+/** The form still asks for the story the budget refused (a change of length or model may fit). */
+export function generateRefused(s: PanelState): boolean {
+  if (s.refused?.generate === undefined) return false;
+  const { controls } = checkDraft(s.draft);
+  return controls !== undefined && generateKey(controls, s.draft.modelId) === s.refused.generate;
+}
+
+/** The story on screen was refused (or failed) for the budget: Continue, Regenerate and Refine wait. */
+export function storyRefused(s: PanelState): boolean {
+  return s.shown !== undefined && s.refused?.storyIds.includes(s.shown.id) === true;
 }
 
 export function canStop(s: PanelState): boolean {
@@ -129,11 +162,11 @@ export function canStop(s: PanelState): boolean {
 
 /** `hasText`: the story on screen has text (the renderer knows, deltas included). */
 export function canContinue(s: PanelState, hasText: boolean): boolean {
-  return canWrite(s) && s.shown !== undefined && hasText && s.shown.status !== 'streaming';
+  return canWrite(s) && s.shown !== undefined && hasText && s.shown.status !== 'streaming' && !storyRefused(s);
 }
 
 export function canRegenerate(s: PanelState): boolean {
-  return canWrite(s) && s.shown !== undefined && s.shown.elsewhere !== true;
+  return canWrite(s) && s.shown !== undefined && s.shown.elsewhere !== true && !storyRefused(s);
 }
 
 export function canRefine(s: PanelState, hasText: boolean): boolean {
@@ -142,7 +175,8 @@ export function canRefine(s: PanelState, hasText: boolean): boolean {
     s.shown !== undefined &&
     hasText &&
     s.shown.elsewhere !== true &&
-    s.draft.refineInstruction.trim() !== ''
+    s.draft.refineInstruction.trim() !== '' &&
+    !storyRefused(s)
   );
 }
 

@@ -18,6 +18,8 @@ export interface StoryErrorInfo {
   readonly actions: readonly PanelAction[];
   /** Text streamed before the failure is kept, so 'continue' makes sense. */
   readonly partialKept: boolean;
+  /** Epoch ms: the same request is refused until then (a spent daily budget), so nothing offers it again before. */
+  readonly retryAt?: number | undefined;
 }
 
 export class StoryError extends Error implements StoryErrorInfo {
@@ -29,12 +31,19 @@ export class StoryError extends Error implements StoryErrorInfo {
     readonly partialKept = false,
     /** The AWS or Node error name behind it, for the log. */
     readonly cause_?: string,
+    readonly retryAt?: number,
   ) {
     super(message);
   }
 
+  /** What the story file keeps: not `retryAt`, which only matters until the panel is told. */
   toJSON(): StoryErrorInfo {
     return { code: this.code, message: this.message, actions: this.actions, partialKept: this.partialKept };
+  }
+
+  /** What the panel is told. */
+  info(): StoryErrorInfo {
+    return { ...this.toJSON(), ...(this.retryAt !== undefined ? { retryAt: this.retryAt } : {}) };
   }
 }
 
@@ -121,6 +130,8 @@ interface Rule {
   readonly code: string;
   readonly actions: readonly PanelAction[];
   readonly message: (f: Failure) => string;
+  /** Epoch ms before which the same request is refused again. */
+  readonly retryAt?: number;
 }
 
 /** "model X", or "this model" when the context does not name it. */
@@ -206,10 +217,12 @@ const GATEWAY_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
     const asked = num(details['tokensRequested']);
     const when = resetsIn(String(details['resetsAt'] ?? ''), ctx.now);
     const need = asked !== undefined ? TOKENS.format(asked) : undefined;
+    const resetsAt = Date.parse(String(details['resetsAt'] ?? ''));
     return {
       code: 'budgetExceeded',
       // Nothing to retry before the day resets: a shorter story may still fit.
       actions: [],
+      ...(Number.isNaN(resetsAt) ? {} : { retryAt: resetsAt }),
       message: () =>
         details['limit'] === 'stack'
           ? need
@@ -351,12 +364,12 @@ const at = (endpoint: string | undefined): string => (endpoint ? l10n.t(' at {0}
 export function toStoryError(error: unknown, ctx: ErrorContext = {}): StoryError {
   if (error instanceof StoryError) return error;
   const partial = (ctx.receivedChars ?? 0) > 0;
-  const make = (message: string, code: string, actions: readonly PanelAction[]): StoryError => {
+  const make = (message: string, code: string, actions: readonly PanelAction[], retryAt?: number): StoryError => {
     // Whatever went wrong, text already streamed is kept and can be continued.
     const withContinue: PanelAction[] = partial
       ? ['continue', ...actions.filter((a) => a !== 'continue' && a !== 'retry')]
       : actions.filter((a) => a !== 'continue');
-    return new StoryError(message, code, withContinue, partial, errorName(error));
+    return new StoryError(message, code, withContinue, partial, errorName(error), retryAt);
   };
   const kept = partial ? ` ${l10n.t('The text so far is kept: choose Continue to carry on from there.')}` : '';
 
@@ -380,7 +393,7 @@ export function toStoryError(error: unknown, ctx: ErrorContext = {}): StoryError
   }
   if (ctx.gateway && !partial) {
     const rule = ruleFor(GATEWAY_RULES, failure);
-    if (rule) return make(rule.message(failure), rule.code, rule.actions);
+    if (rule) return make(rule.message(failure), rule.code, rule.actions, rule.retryAt);
     if (isNetworkError(error))
       return make(
         l10n.t(

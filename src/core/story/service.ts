@@ -414,7 +414,7 @@ export class StoryService {
         ...(usage ? { usage, usageLabel: formatUsage(usage, cost) } : {}),
         cost,
         ...(result.stopReason ? { stopReason: result.stopReason } : {}),
-        ...(result.error ? { error: result.error.toJSON() } : {}),
+        ...(result.error ? { error: result.error.info() } : {}),
       };
     } finally {
       batcher.close();

@@ -247,9 +247,18 @@ export class StoryController extends Disposable implements PanelHost {
         hostEvent('story.stopped', { storyId, ...(outcome.usage ? { usage: outcome.usage, cost: outcome.cost } : {}) }),
       );
     } else if (outcome.error) {
-      const { code, message, actions, partialKept } = outcome.error;
+      const { code, message, actions, partialKept, retryAt } = outcome.error;
       this.log.warn(`Story ${storyId} failed: ${code}`);
-      this.emit(hostEvent('story.error', { storyId, code, message, actions, partialKept }));
+      this.emit(
+        hostEvent('story.error', {
+          storyId,
+          code,
+          message,
+          actions,
+          partialKept,
+          ...(retryAt !== undefined ? { retryAt } : {}),
+        }),
+      );
     }
     void this.pushHistory();
     void this.pushUsage();

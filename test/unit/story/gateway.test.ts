@@ -147,6 +147,17 @@ describe('story gateway client', () => {
         e.message,
         'Your daily token budget has 1,200 tokens left and this story may need 2,350; it resets in 3 h 20 min (00:00 UTC). Choose a shorter length or wait until then.',
       );
+      assert.equal(e.retryAt, Date.parse(RESET), 'the same request is not offered again before the reset');
+      assert.equal(e.info().retryAt, Date.parse(RESET), 'the panel is told');
+      assert.equal('retryAt' in e.toJSON(), false, 'the story file does not keep it');
+    });
+
+    it('a refusal without a reset time, or another error, sets no time to wait for', () => {
+      const e = toStoryError(refusal('BudgetExceededException', { tokensLeft: 0, resetsAt: 'soon' }), GATEWAY);
+      assert.equal(e.code, 'budgetExceeded');
+      assert.equal(e.retryAt, undefined);
+      assert.equal('retryAt' in e.info(), false);
+      assert.equal(toStoryError(refusal('ThrottlingException', {}), GATEWAY).retryAt, undefined);
     });
 
     it("the stack's shared budget is named as such", () => {

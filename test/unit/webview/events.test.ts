@@ -270,6 +270,53 @@ describe('story webview events: history, opened stories and restore', () => {
     assert.deepEqual(reduce(aliceState(), hostEvent('usage.today', usage)).state.usageToday, usage);
   });
 
+  it('a budget refusal holds back the same request until the reset, or until more tokens are left', () => {
+    const resetsAt = Date.UTC(2026, 11, 2);
+    const budget = { dailyTokens: 2000, tokensLeft: 300, resetsAt };
+    const refusal = hostEvent('story.error', {
+      storyId: 's-9',
+      code: 'budgetExceeded',
+      message: 'Your daily token budget has 300 tokens left and this story may need 1,050.',
+      actions: [],
+      partialKept: false,
+      retryAt: resetsAt,
+    });
+    // Regenerate of s-1 was refused: s-9 is the failed story, on screen.
+    const before = aliceState({
+      budget,
+      shown: shown({ id: 's-9', status: 'streaming' }),
+      lastAction: { method: 'regenerate', params: { storyId: 's-1' } },
+    });
+    const { state, effects } = reduce(before, refusal);
+    assert.deepEqual(state.refused, {
+      storyIds: ['s-9', 's-1'],
+      generate: undefined,
+      until: resetsAt,
+      tokensLeft: 300,
+    });
+    assert.deepEqual(
+      effects.filter((e) => e.kind === 'liftRefusal'),
+      [{ kind: 'liftRefusal', at: resetsAt }],
+    );
+    const same = reduce(state, hostEvent('usage.budget', budget)).state;
+    assert.equal(same.refused, state.refused, 'as many tokens left: still refused');
+    const more = reduce(state, hostEvent('usage.budget', { ...budget, tokensLeft: 2000 })).state;
+    assert.equal(more.refused, undefined, 'a new day (or a higher budget) lifts it');
+    assert.equal(reduce(state, hostEvent('usage.budget', null)).state.refused, undefined, 'direct mode: no budget');
+    assert.equal(reduce(state, stateEvent({ kind: 'signedOut' })).state.refused, undefined);
+
+    // A new story refused: its model and controls are kept to compare with the form.
+    const asked = { method: 'generate' as const, params: { controls, modelId: 'nova' } };
+    const generated = reduce(aliceState({ budget, shown: before.shown, lastAction: asked }), refusal).state.refused;
+    assert.deepEqual(generated?.storyIds, ['s-9']);
+    assert.equal(generated?.generate, JSON.stringify(['nova', controls]));
+
+    // Any other error changes nothing.
+    const throttled = { storyId: 's-9', code: 'throttled', message: 'Busy.', actions: [], partialKept: false };
+    const other = reduce(state, hostEvent('story.error', throttled));
+    assert.equal(other.state.refused, state.refused);
+  });
+
   it('keeps the token budget in budget mode, drops it in direct mode and for the next user', () => {
     const budget = { dailyTokens: 2000, tokensLeft: 800, resetsAt: Date.UTC(2026, 11, 2) };
     const withBudget = reduce(aliceState(), hostEvent('usage.budget', budget)).state;

@@ -7,6 +7,7 @@ import {
   budgetLine,
   budgetResets,
   endedStatus,
+  refusedUntil,
   historyTokens,
   storyMeta,
   usageLine,
@@ -23,6 +24,7 @@ import {
   controlsFromDraft,
   enabled,
   formAlert,
+  generateKey,
   initialState,
   pickModel,
   shownChoices,
@@ -151,6 +153,36 @@ describe('story webview state: what is enabled when', () => {
     assert.equal(canDelete(streamingHere, item('s-2')), true);
     assert.equal(canDelete(state(), item('s-3', 'streaming')), false);
     assert.equal(canDelete(state({ shown: shown() }), item('s-1')), true);
+  });
+
+  it('a request the daily budget refused waits: Continue, Regenerate and Refine of that story, Generate of the same form', () => {
+    const draft = { ...EMPTY_DRAFT, premise: 'A storm.', modelId: 'nova', refineInstruction: 'Happier' };
+    const controls = checkDraft(draft).controls;
+    assert.ok(controls);
+    const refused = { storyIds: ['s-1'], generate: generateKey(controls, 'nova'), until: 1, tokensLeft: 0 };
+    const held = state({ shown: shown(), draft, refused });
+    assert.deepEqual(enabled(held, true), {
+      generate: false,
+      stop: false,
+      continue: false,
+      regenerate: false,
+      refine: false,
+      export: true,
+    });
+    const other = state({ shown: shown({ id: 's-2' }), draft, refused });
+    assert.equal(canRegenerate(other), true, 'another story is not the refused one');
+    assert.equal(canContinue(other, true), true);
+    assert.equal(
+      canGenerate(state({ draft: { ...draft, length: 'short' }, refused })),
+      true,
+      'a shorter story may fit',
+    );
+    assert.equal(canGenerate(state({ draft: { ...draft, modelId: 'haiku' }, refused })), true, 'another model');
+    assert.equal(canGenerate(state({ draft, refused: { ...refused, generate: undefined } })), true);
+    assert.match(
+      refusedUntil(Date.UTC(2026, 11, 2)),
+      /^Your daily token budget does not cover this story\. It starts again at \d/,
+    );
   });
 
   it('names every button of the story part at once', () => {

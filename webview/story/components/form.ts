@@ -15,8 +15,8 @@ import { LIMITS } from '../../../src/core/story/protocol/limits';
 import type { StoryDraft } from '../../../src/core/story/protocol/webviewState';
 import type { ModelInfo } from '../../../src/core/story/protocol/wire';
 import type { Actions } from '../actions';
-import { numberFormat } from '../format';
-import { canGenerate, checkDraft, formAlert, shownChoices } from '../state';
+import { numberFormat, refusedUntil } from '../format';
+import { canGenerate, checkDraft, formAlert, generateRefused, shownChoices } from '../state';
 import type { FormField, PanelState } from '../state';
 import type { Store } from '../store';
 import { button, h } from './dom';
@@ -97,6 +97,8 @@ export class Form {
 
   render(s: PanelState): void {
     this.generateButton.disabled = !canGenerate(s);
+    const refused = s.refused && generateRefused(s) ? s.refused : undefined;
+    this.generateButton.title = refused ? refusedUntil(refused.until) : l10n.t('Generate (Ctrl+Enter)');
   }
 
   /** Generate (the button or Ctrl+Enter): shows what to fix, or asks the host to write. */

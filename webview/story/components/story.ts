@@ -9,10 +9,10 @@ import { isSafeLink } from '../../../src/core/story/protocol/links';
 import { EXPORT_TARGETS } from '../../../src/core/story/protocol/wire';
 import type { PanelAction, ExportTarget } from '../../../src/core/story/protocol/wire';
 import type { Actions } from '../actions';
-import { storyMeta } from '../format';
+import { refusedUntil, storyMeta } from '../format';
 import { StoryRenderer, createMarkdown } from '../render';
 import type { RenderStats } from '../render';
-import { canRefine, enabled } from '../state';
+import { canRefine, enabled, storyRefused } from '../state';
 import type { ErrorNote, PanelState } from '../state';
 import type { Store } from '../store';
 import { button, h } from './dom';
@@ -178,6 +178,10 @@ export class StoryPart {
     this.buttons.stop.disabled = !on.stop;
     this.buttons.continue.disabled = !on.continue;
     this.buttons.regenerate.disabled = !on.regenerate;
+    if (s.refused !== last?.refused || s.shown !== last?.shown) {
+      const title = s.refused && storyRefused(s) ? refusedUntil(s.refused.until) : '';
+      for (const b of [this.buttons.continue, this.buttons.regenerate, this.refineButton]) b.title = title;
+    }
     this.refineButton.disabled = !on.refine;
     for (const b of this.exportButtons) b.disabled = !on.export;
     this.element.dataset.status = s.shown?.status ?? 'empty';

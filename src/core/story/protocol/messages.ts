@@ -169,6 +169,8 @@ const NOTIFICATIONS = {
     actions: w.errorActions,
     /** Whether the text streamed so far is kept (so 'continue' makes sense). */
     partialKept: v.boolean(),
+    /** Epoch ms: the same request is refused until then (a spent daily budget); not offered again before. */
+    retryAt: v.exactOptional(w.timestamp),
   }),
   /** The newest page of the history, with `total`. Sent on `ready` and after every change. */
   history: w.historyPage,

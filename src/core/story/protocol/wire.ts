@@ -17,7 +17,7 @@ export const id = text(1, LIMITS.idMax);
 export const modelId = text(1, LIMITS.modelIdMax);
 export const count = int(0, Number.MAX_SAFE_INTEGER);
 /** Milliseconds since the epoch. */
-const timestamp = int(0, 8.64e15);
+export const timestamp = int(0, 8.64e15);
 export const email = text(1, LIMITS.emailMax);
 /** A stable machine code, e.g. throttled, accessDenied, notFound: never markup. */
 export const code = v.pipe(v.string(), v.regex(/^[A-Za-z][\w.-]{0,63}$/));
