@@ -159,11 +159,17 @@ describe('Budget mode end to end (npm run demo -- --param DailyTokensPerUser=200
     );
     assert.equal(await frame.locator('#story-error vscode-button').count(), 0, 'no Retry before the budget resets');
     assert.equal(leftIn(await budgetLine(frame)), seen.at(-1), 'a refused story costs nothing');
+    const disabled = (id: string) =>
+      frame.locator(`#${id}`).evaluate((b: { disabled?: boolean }) => b.disabled === true);
+    assert.equal(await disabled('regenerate'), true, 'Regenerate would only be refused again');
+    assert.equal(await disabled('generate'), true, 'nor the same story, until the form changes');
+    assert.match((await frame.locator('#generate').getAttribute('title')) ?? '', /starts again at \d/);
     await wb.screenshot('budget-exhausted', 'budget.png');
 
-    // Still usable: the first story opens from the history, and the form still takes a story.
+    // Still usable: the first story opens from the history, and the form takes another story.
     await frame.locator('.history-open').last().click();
     await until('the first story to open', async () => (await storyStatus(frame)) === 'done');
-    assert.equal(await frame.locator('#generate').evaluate((b: { disabled?: boolean }) => b.disabled === true), false);
+    await frame.locator('#premise textarea').fill('A snail races the tide');
+    await until('Generate to be enabled for another story', async () => !(await disabled('generate')));
   });
 });
