@@ -12,6 +12,7 @@ import type { CommandId } from './vscode/commandIds';
 import { loadConfigure } from './vscode/aws';
 import { Log } from './vscode/log';
 import { Settings } from './vscode/settings';
+import { threadCpuMs } from './vscode/cpuTime';
 import { AccountStatusBar } from './vscode/statusBar';
 import { StoryController } from './vscode/story/controller';
 import { registerStorySerializer, StoryPanel } from './vscode/story/panel';
@@ -137,14 +138,6 @@ async function accountActions(): Promise<void> {
   ];
   const picked = await vscode.window.showQuickPick(actions, { title: vscode.l10n.t('Bedrock Storyteller Account') });
   if (picked) await vscode.commands.executeCommand(picked.id);
-}
-
-/** This thread's CPU time; the whole process's on a Node older than 23.9. */
-function threadCpuMs(): number {
-  // Typed by hand: @types/node follows the oldest Node that VS Code's engine range allows.
-  const { threadCpuUsage } = process as { threadCpuUsage?: () => NodeJS.CpuUsage };
-  const usage = threadCpuUsage ? threadCpuUsage.call(process) : process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
 }
 
 export function deactivate(): void {
