@@ -5,6 +5,10 @@
 // No message is longer than the protocol's delta limit (the webview drops a longer one, and the
 // screen would then differ from the saved story): a bigger backlog goes out over several frames,
 // or in several messages at once on flush.
+// At most one message is in flight: when `emit` returns a promise (webview.postMessage's delivery),
+// the next message waits for it. A renderer that falls behind (the workbench and the webview share
+// its main thread) then gets fewer, larger messages instead of a queue, so the last one never waits
+// behind hundreds of stale ones. flush() does not wait: the end of a stream goes out at once.
 import { LIMITS } from './protocol/limits';
 
 export interface BatchClock {
@@ -22,17 +26,26 @@ export const systemBatchClock: BatchClock = {
 /** One frame at 60 Hz: at most 60 messages a second (16 ms would allow 62.5). */
 export const FRAME_MS = 1000 / 60;
 
+/** A delivery that never settles (a dropped connection) holds text back no longer than this. */
+export const DELIVERY_TIMEOUT_MS = 1000;
+
 export class DeltaBatcher {
   private pending = '';
   private lastEmit = Number.NEGATIVE_INFINITY;
   private timer: unknown;
   private closed = false;
+  /** The message being delivered (its number), and the timer that gives up waiting for it. */
+  private inFlight = 0;
+  private sent = 0;
+  private deliveryTimer: unknown;
 
   constructor(
-    private readonly emit: (text: string) => void,
+    /** Sends one message; a returned promise (then-able) settles once it was delivered. */
+    private readonly emit: (text: string) => unknown,
     private readonly intervalMs = FRAME_MS,
     private readonly clock: BatchClock = systemBatchClock,
     private readonly maxChars: number = LIMITS.deltaMax,
+    private readonly deliveryTimeoutMs = DELIVERY_TIMEOUT_MS,
   ) {}
 
   push(text: string): void {
@@ -54,10 +67,11 @@ export class DeltaBatcher {
   close(): void {
     this.flush();
     this.closed = true;
+    this.delivered(this.inFlight);
   }
 
   private schedule(): void {
-    if (this.timer !== undefined || this.pending === '') return;
+    if (this.timer !== undefined || this.inFlight !== 0 || this.pending === '') return;
     const wait = this.lastEmit + this.intervalMs - this.clock.now();
     if (wait <= 0) {
       this.send();
@@ -79,6 +93,22 @@ export class DeltaBatcher {
     const text = this.pending.slice(0, end);
     this.pending = this.pending.slice(end);
     this.lastEmit = this.clock.now();
-    this.emit(text);
+    const delivery = this.emit(text);
+    if (typeof (delivery as PromiseLike<unknown> | undefined)?.then !== 'function') return;
+    const n = ++this.sent;
+    this.inFlight = n;
+    if (this.deliveryTimer !== undefined) this.clock.clearTimeout(this.deliveryTimer);
+    this.deliveryTimer = this.clock.setTimeout(() => this.delivered(n), this.deliveryTimeoutMs);
+    const done = (): void => this.delivered(n);
+    (delivery as PromiseLike<unknown>).then(done, done);
+  }
+
+  /** Message `n` arrived (or was given up on): the next may go, unless a later one is in flight. */
+  private delivered(n: number): void {
+    if (n === 0 || this.inFlight !== n) return;
+    this.inFlight = 0;
+    if (this.deliveryTimer !== undefined) this.clock.clearTimeout(this.deliveryTimer);
+    this.deliveryTimer = undefined;
+    this.schedule();
   }
 }

@@ -85,8 +85,11 @@ export interface StoryStart {
 export interface StreamHooks {
   /** Aborting stops the stream within milliseconds; the partial text is kept ('stopped'). */
   readonly signal?: AbortSignal;
-  /** Text to append, batched: at most one call per 16 ms. */
-  readonly onDelta?: (text: string) => void;
+  /**
+   * Text to append, batched: at most one call per 16 ms. A returned promise (the message's delivery)
+   * holds the next call back until it settles, so a slow panel gets fewer, larger pieces.
+   */
+  readonly onDelta?: (text: string) => unknown;
   /** The story exists (history file written) and streaming starts: send story.started. */
   readonly onStart?: (start: StoryStart) => void;
 }

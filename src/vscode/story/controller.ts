@@ -53,7 +53,7 @@ export class StoryController extends Disposable implements PanelHost {
     | undefined;
   /** This user's history, listed without the story service (so without the AWS SDK); the service writes through it. */
   private history: { dir: string; store: HistoryStore } | undefined;
-  private post: ((event: HostEvent) => void) | undefined;
+  private post: ((event: HostEvent) => unknown) | undefined;
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
   /** The panel's one stream at a time (the webview allows one; the host makes sure). */
   private streaming = false;
@@ -151,7 +151,7 @@ export class StoryController extends Disposable implements PanelHost {
     },
   };
 
-  onReady(post: (event: HostEvent) => void): void {
+  onReady(post: (event: HostEvent) => unknown): void {
     this.post = post;
     void this.pushAll(true);
   }
@@ -211,7 +211,8 @@ export class StoryController extends Disposable implements PanelHost {
         onDelta: (text) => {
           if (!storyId) return;
           if (this.live?.storyId === storyId) this.live.text += text;
-          this.emit(hostEvent('story.delta', { storyId, text }));
+          // The delivery: the batcher sends the next delta once this one reached the panel.
+          return this.emit(hostEvent('story.delta', { storyId, text }));
         },
       };
       call(service, hooks).then(
@@ -264,8 +265,8 @@ export class StoryController extends Disposable implements PanelHost {
     void this.pushUsage();
   }
 
-  private emit(event: HostEvent): void {
-    this.post?.(event);
+  private emit(event: HostEvent): unknown {
+    return this.post?.(event);
   }
 
   /** The story service for the current settings and user; the AWS SDK loads here, on first use. */

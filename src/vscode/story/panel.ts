@@ -15,7 +15,7 @@ export const STORY_VIEW_TYPE = 'storyteller.story';
 export interface PanelHost {
   readonly handlers: RequestHandlers;
   /** The webview loaded (or reloaded) and listens. */
-  onReady(post: (event: HostEvent) => void): void;
+  onReady(post: (event: HostEvent) => unknown): void;
   /** The webview saved its form and shown story: kept for a panel opened later. */
   onDraft(memory: PanelMemory): void;
   /** The panel went away; stop pushing to it. */
@@ -89,10 +89,13 @@ export class StoryPanel extends Disposable {
     this._register(panel.onDidDispose(() => this.dispose()));
   }
 
-  /** Sends to the webview once it listens; events before `ready` are dropped (it asks again). */
-  post(message: HostMessage): void {
+  /**
+   * Sends to the webview once it listens; events before `ready` are dropped (it asks again).
+   * Returns the delivery (settles once the workbench handed it on), or undefined when dropped.
+   */
+  post(message: HostMessage): Thenable<boolean> | undefined {
     for (const tap of this.taps) tap(message);
-    if (this.ready) void this.panel.webview.postMessage(message);
+    return this.ready ? this.panel.webview.postMessage(message) : undefined;
   }
 
   /** Test mode: a message as if the webview had sent it, through the same validation. */

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DeltaBatcher, FRAME_MS } from '../../../src/core/story/batcher';
+import { DELIVERY_TIMEOUT_MS, DeltaBatcher, FRAME_MS } from '../../../src/core/story/batcher';
 import type { BatchClock } from '../../../src/core/story/batcher';
 import { LIMITS } from '../../../src/core/story/protocol/limits';
 import { hostEvent, parseHostMessage } from '../../../src/core/story/protocol/messages';
@@ -144,5 +144,93 @@ describe('DeltaBatcher', () => {
       [1, LIMITS.deltaMax, LIMITS.deltaMax, 5],
     );
     assert.equal(clock.pending, 0);
+  });
+
+  describe('one message in flight (the delivery emit returns)', () => {
+    /** Each message's delivery, settled by the test. */
+    let deliveries: { resolve: () => void; reject: (e: Error) => void }[];
+    let b: DeltaBatcher;
+    const settle = () => new Promise<void>((r) => setImmediate(r));
+    beforeEach(() => {
+      deliveries = [];
+      b = new DeltaBatcher(
+        (text) => {
+          sent.push({ at: clock.now(), text });
+          return new Promise<void>((resolve, reject) => deliveries.push({ resolve, reject }));
+        },
+        16,
+        clock,
+      );
+    });
+
+    it('a panel that falls behind gets fewer, larger messages instead of a queue, in order, losing nothing', async () => {
+      const tokens = Array.from({ length: 200 }, (_, i) => `t${i} `);
+      // A token every millisecond; the panel takes 50 ms to take each message.
+      for (let i = 0; i < tokens.length; i++) {
+        b.push(tokens[i]!);
+        if (i % 50 === 49) {
+          deliveries.at(-1)!.resolve();
+          await settle();
+        }
+        clock.advance(1);
+      }
+      assert.equal(sent.length, 5, 'one message per delivery (the first, then one per 50 ms), not one per 16 ms');
+      b.close();
+      assert.equal(sent.map((s) => s.text).join(''), tokens.join(''));
+      assert.equal(clock.pending, 0);
+    });
+
+    it('the next message waits for the delivery and the frame, whichever is later', async () => {
+      b.push('a');
+      b.push('b');
+      clock.advance(100);
+      assert.deepEqual(
+        sent.map((s) => s.text),
+        ['a'],
+      );
+      deliveries[0]!.resolve();
+      await settle();
+      assert.deepEqual(sent.at(-1), { at: 1100, text: 'b' });
+      // Delivered at once: the 16 ms frame still applies.
+      deliveries[1]!.resolve();
+      await settle();
+      b.push('c');
+      assert.equal(sent.length, 2);
+      clock.advance(16);
+      assert.deepEqual(sent.at(-1), { at: 1116, text: 'c' });
+    });
+
+    it('the end of the stream goes out at once, even while a message is in flight', () => {
+      b.push('a');
+      b.push('b');
+      b.close();
+      assert.deepEqual(
+        sent.map((s) => s.text),
+        ['a', 'b'],
+      );
+      assert.equal(clock.pending, 0, 'no timer left behind');
+    });
+
+    it('a failed delivery lets the next go; one that never settles holds text back at most DELIVERY_TIMEOUT_MS', async () => {
+      b.push('a');
+      b.push('b');
+      deliveries[0]!.reject(new Error('Webview is disposed'));
+      await settle();
+      clock.advance(16);
+      assert.deepEqual(sent.at(-1), { at: 1016, text: 'b' });
+      b.push('c');
+      clock.advance(DELIVERY_TIMEOUT_MS - 1);
+      assert.equal(sent.length, 2);
+      clock.advance(1);
+      assert.deepEqual(sent.at(-1), { at: 1016 + DELIVERY_TIMEOUT_MS, text: 'c' });
+      // The late delivery of 'b' must not let a fourth message overtake the one now in flight.
+      deliveries[1]!.resolve();
+      await settle();
+      b.push('d');
+      clock.advance(100);
+      assert.equal(sent.length, 3);
+      b.close();
+      assert.equal(sent.at(-1)!.text, 'd');
+    });
   });
 });
