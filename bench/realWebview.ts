@@ -1,5 +1,5 @@
 // A 20,000-token story in the real story panel: `npm run demo` (the packaged .vsix in
-// code-server, against the emulator streaming as fast as it can), driven through the workbench
+// code-server, against the emulator paced at 2,400 tokens/s, then unthrottled), driven through the workbench
 // in headless Chromium like a person would. Counts the messages the webview receives and times
 // the last token's arrival in the DOM against the emulator's clock for the last token it sent.
 import { mkdtempSync, rmSync } from 'node:fs';
