@@ -8,6 +8,7 @@
 // - a session is used only with the pool, client and endpoints it came from (its origin);
 // - time is the server's: lifetimes are measured from when the tokens arrived, not from `iat`
 //   against a local clock that may be minutes off.
+import * as l10n from '@vscode/l10n';
 import * as v from 'valibot';
 import { notSignedIn } from '../messages';
 import { AuthError, endsSession, toAuthError } from './errors';
@@ -328,7 +329,7 @@ export class SessionManager {
     if (this.isFresh(latest)) return latest;
     if (depth >= 2)
       throw new AuthError(
-        'The session kept changing while refreshing. Try again.',
+        l10n.t('The session kept changing while refreshing. Try again.'),
         'SessionChanged',
         'transient',
         'retry',

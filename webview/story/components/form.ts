@@ -208,7 +208,17 @@ function textFields(): Record<TextField, VscodeTextfield | VscodeTextarea> {
   };
 }
 
-function select(id: string, values: readonly string[]): VscodeSingleSelect {
-  const options = values.map((v) => h('vscode-option', { value: v }, v[0]!.toUpperCase() + v.slice(1)));
+/** What the selects show; the values sent stay the protocol's English words. */
+const CHOICE_LABELS: Record<(typeof AUDIENCES)[number] | (typeof LENGTHS)[number], () => string> = {
+  children: () => l10n.t('Children'),
+  'young adult': () => l10n.t('Young adult'),
+  adult: () => l10n.t('Adult'),
+  short: () => l10n.t('Short'),
+  medium: () => l10n.t('Medium'),
+  long: () => l10n.t('Long'),
+};
+
+function select(id: string, values: readonly (keyof typeof CHOICE_LABELS)[]): VscodeSingleSelect {
+  const options = values.map((v) => h('vscode-option', { value: v }, CHOICE_LABELS[v]()));
   return h('vscode-single-select', { id, 'data-field': id }, ...options);
 }
