@@ -579,14 +579,28 @@ describe('story webview (Chromium)', function () {
     await sp.send(hostEvent('usage.budget', { dailyTokens: 50_000, tokensLeft: 0, resetsAt }));
     assert.equal(await visibleText('.budget-line'), '0 of 50,000 tokens left today');
     assert.equal(await sp.page.locator('.budget-line').getAttribute('data-left'), 'none');
-
     await sp.page.locator('#premise textarea').fill('A storm.');
+    assert.equal(await isDisabled('generate'), true, 'no story fits in 0 tokens: nothing is asked');
+    assert.match(
+      await visibleText('#budget-shortfall'),
+      /^0 tokens left today: not enough for a story\. Your daily token budget starts again at \d/,
+    );
+    // 1,000 left: a Medium story (2,000) cannot fit, a Short one (800) may.
+    await sp.send(hostEvent('usage.budget', { dailyTokens: 50_000, tokensLeft: 1000, resetsAt }));
+    await sp.page.waitForFunction(() =>
+      document.getElementById('budget-shortfall')?.textContent?.includes('needs at least 2,000'),
+    );
+    assert.match(await visibleText('#budget-shortfall'), /^1,000 tokens left today: a story of this length needs/);
+    assert.equal(await isDisabled('generate'), true);
+    await sp.send(hostEvent('usage.budget', { dailyTokens: 50_000, tokensLeft: 2500, resetsAt }));
+    await sp.page.waitForFunction(() => document.getElementById('budget-shortfall')?.textContent === '');
+
     await sp.page.locator('#generate').click();
     const gen = await sp.waitForRequest('generate');
     await sp.respond(gen.id, { storyId: 'b-1' });
     await startStory('b-1');
     const message =
-      'Your daily token budget has 0 tokens left and this story may need 1,050; it resets in 3 h (00:00 UTC). Choose a shorter length or wait until then.';
+      'Your daily token budget has 2,500 tokens left and this story may need 2,650; it resets in 3 h (00:00 UTC). Choose a shorter length or wait until then.';
     await sp.send(
       hostEvent('story.error', {
         storyId: 'b-1',

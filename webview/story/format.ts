@@ -4,7 +4,7 @@ import * as l10n from '@vscode/l10n';
 import type { HostEvents } from '../../src/core/story/protocol/messages';
 import type { AuthState, Cost, ExportTarget, HistoryItem, TokenBudget } from '../../src/core/story/protocol/wire';
 import { modelName } from './state';
-import type { PanelState, Shown } from './state';
+import type { PanelState, Shortfall, Shown } from './state';
 
 export const numberFormat = new Intl.NumberFormat('en');
 
@@ -78,6 +78,21 @@ export function budgetResets(b: TokenBudget | undefined): string {
   if (!b) return '';
   const at = new Date(b.resetsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   return l10n.t('Your daily token budget (set by the stack) starts again at {0}.', at);
+}
+
+/** Under Generate in budget mode, when the form's story cannot fit in what is left today. */
+export function shortfallLine(f: Shortfall | undefined): string {
+  if (!f) return '';
+  const at = new Date(f.resetsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const left = numberFormat.format(f.left);
+  return f.shortest
+    ? l10n.t('{0} tokens left today: not enough for a story. Your daily token budget starts again at {1}.', left, at)
+    : l10n.t(
+        '{0} tokens left today: a story of this length needs at least {1}. Choose a shorter length, or wait until {2}.',
+        left,
+        numberFormat.format(f.need),
+        at,
+      );
 }
 
 /** The tooltip of a button whose request the daily budget refused, until it resets. */

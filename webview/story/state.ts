@@ -3,7 +3,8 @@
 import * as l10n from '@vscode/l10n';
 import { AUDIENCES, LENGTHS, validateControls } from '../../src/core/story/protocol/controls';
 import { EMPTY_DRAFT } from '../../src/core/story/protocol/webviewState';
-import type { StoryControls } from '../../src/core/story/protocol/controls';
+import type { StoryControls, StoryLength } from '../../src/core/story/protocol/controls';
+import { maxTokensFor } from '../../src/core/story/prompt';
 import type { HostEvents, ParamsOf } from '../../src/core/story/protocol/messages';
 import type { StoryDraft, WebviewState } from '../../src/core/story/protocol/webviewState';
 import type {
@@ -136,7 +137,26 @@ export function canWrite(s: PanelState): boolean {
 }
 
 export function canGenerate(s: PanelState): boolean {
-  return canWrite(s) && s.models.length > 0 && !generateRefused(s);
+  return canWrite(s) && s.models.length > 0 && !generateRefused(s) && budgetShortfall(s) === undefined;
+}
+
+/** Budget mode: the form's story cannot fit in what is left today (`shortest`: nor could any length). */
+export interface Shortfall {
+  readonly left: number;
+  /** The fewest tokens the gateway reserves for this story: its output limit (the prompt comes on top). */
+  readonly need: number;
+  readonly shortest: boolean;
+  readonly resetsAt: number;
+}
+
+/** Known before asking: the gateway reserves at least the story's output limit, so less left is a sure refusal. */
+export function budgetShortfall(s: PanelState): Shortfall | undefined {
+  const { budget, draft } = s;
+  if (!budget || !draft.modelId || !(LENGTHS as readonly string[]).includes(draft.length)) return undefined;
+  const need = maxTokensFor(draft.length as StoryLength, draft.modelId);
+  if (budget.tokensLeft >= need) return undefined;
+  const shortest = budget.tokensLeft < maxTokensFor(LENGTHS[0], draft.modelId);
+  return { left: budget.tokensLeft, need, shortest, resetsAt: budget.resetsAt };
 }
 
 /** A new story's request as a key: the same model and controls are refused alike. */

@@ -8,11 +8,13 @@ import {
   budgetResets,
   endedStatus,
   refusedUntil,
+  shortfallLine,
   historyTokens,
   storyMeta,
   usageLine,
 } from '../../../webview/story/format';
 import {
+  budgetShortfall,
   canContinue,
   canDelete,
   canExport,
@@ -183,6 +185,27 @@ describe('story webview state: what is enabled when', () => {
       refusedUntil(Date.UTC(2026, 11, 2)),
       /^Your daily token budget does not cover this story\. It starts again at \d/,
     );
+  });
+
+  it('budget mode: Generate waits when fewer tokens are left than the length’s output limit (a sure refusal)', () => {
+    const resetsAt = Date.UTC(2026, 11, 2);
+    const budget = (tokensLeft: number) => ({ dailyTokens: 50_000, tokensLeft, resetsAt });
+    const draft = (length: string, modelId = 'nova') => ({ ...EMPTY_DRAFT, premise: 'A storm.', length, modelId });
+    assert.equal(budgetShortfall(state({ draft: draft('medium') })), undefined, 'direct mode: no budget');
+    assert.equal(budgetShortfall(state({ draft: draft('medium'), budget: budget(2000) })), undefined, 'exactly enough');
+    const medium = budgetShortfall(state({ draft: draft('medium'), budget: budget(1999) }));
+    assert.deepEqual(medium, { left: 1999, need: 2000, shortest: false, resetsAt });
+    assert.equal(canGenerate(state({ draft: draft('medium'), budget: budget(1999) })), false);
+    assert.equal(canGenerate(state({ draft: draft('short'), budget: budget(1999) })), true, 'a Short story may fit');
+    assert.match(shortfallLine(medium), /^1,999 tokens left today: a story of this length needs at least 2,000\./);
+    const none = budgetShortfall(state({ draft: draft('short'), budget: budget(799) }));
+    assert.equal(none?.shortest, true);
+    assert.match(shortfallLine(none), /^799 tokens left today: not enough for a story\./);
+    // A model with a lower output limit reserves less: Llama's is 2,048, so a Long story needs 2,048.
+    const llama = draft('long', 'meta.llama3-70b-instruct-v1:0');
+    assert.equal(budgetShortfall(state({ draft: llama, budget: budget(2048) })), undefined);
+    assert.equal(budgetShortfall(state({ draft: llama, budget: budget(2047) }))?.need, 2048);
+    assert.equal(shortfallLine(undefined), '');
   });
 
   it('names every button of the story part at once', () => {

@@ -15,8 +15,8 @@ import { LIMITS } from '../../../src/core/story/protocol/limits';
 import type { StoryDraft } from '../../../src/core/story/protocol/webviewState';
 import type { ModelInfo } from '../../../src/core/story/protocol/wire';
 import type { Actions } from '../actions';
-import { numberFormat, refusedUntil } from '../format';
-import { canGenerate, checkDraft, formAlert, generateRefused, shownChoices } from '../state';
+import { numberFormat, refusedUntil, shortfallLine } from '../format';
+import { budgetShortfall, canGenerate, checkDraft, formAlert, generateRefused, shownChoices } from '../state';
 import type { FormField, PanelState } from '../state';
 import type { Store } from '../store';
 import { button, h } from './dom';
@@ -32,6 +32,8 @@ export class Form {
   private readonly errors = new Map<FormField, HTMLElement>();
   private readonly premiseCount = h('span', { class: 'counter', id: 'premise-count' });
   private readonly alert = h('div', { class: 'form-alert', role: 'alert' });
+  /** Budget mode: why Generate waits (too few tokens left today for this length). */
+  private readonly shortfall = h('div', { class: 'budget-shortfall', id: 'budget-shortfall', role: 'status' });
   private readonly more: HTMLDetailsElement;
   private readonly generateButton: VscodeButton;
   /** Generate was tried: errors follow each edit from then on. */
@@ -81,6 +83,7 @@ export class Form {
         this.generateButton,
         h('span', { class: 'muted hint' }, l10n.t('Ctrl+Enter to generate, Escape to stop')),
       ),
+      this.shortfall,
     );
   }
 
@@ -97,6 +100,8 @@ export class Form {
 
   render(s: PanelState): void {
     this.generateButton.disabled = !canGenerate(s);
+    const line = shortfallLine(budgetShortfall(s));
+    if (this.shortfall.textContent !== line) this.shortfall.textContent = line;
     const refused = s.refused && generateRefused(s) ? s.refused : undefined;
     this.generateButton.title = refused ? refusedUntil(refused.until) : l10n.t('Generate (Ctrl+Enter)');
   }
