@@ -164,6 +164,7 @@ function onStarted(s: PanelState, started: HostEvents['story.started'], fx: Fx):
     usage: null,
     cost: null,
     stopReason: '',
+    length: started.controls.length,
   };
   return { ...s, shown, error: undefined, status: startedStatus(started.kind) };
 }
@@ -255,7 +256,17 @@ function showStory(s: PanelState, story: StoryRecord, announce: boolean, fx: Fx)
         ? openedStatus(title)
         : s.status;
   const { id, modelId, usage, cost } = story;
-  const shown: Shown = { id, title, modelId, status: story.status, usage, cost, stopReason: '', elsewhere };
+  const shown: Shown = {
+    id,
+    title,
+    modelId,
+    status: story.status,
+    usage,
+    cost,
+    stopReason: '',
+    elsewhere,
+    length: story.controls.length,
+  };
   return { ...s, shown, status, error: undefined };
 }
 

@@ -36,6 +36,8 @@ export interface Shown {
   readonly stopReason: string;
   /** Being written in another VS Code window: shown, but not continued, stopped or deleted here. */
   readonly elsewhere?: boolean;
+  /** Its controls' length: what Continue, Regenerate and Refine reserve in budget mode. */
+  readonly length?: StoryLength;
 }
 
 /**
@@ -151,11 +153,21 @@ export interface Shortfall {
 
 /** Known before asking: the gateway reserves at least the story's output limit, so less left is a sure refusal. */
 export function budgetShortfall(s: PanelState): Shortfall | undefined {
-  const { budget, draft } = s;
-  if (!budget || !draft.modelId || !(LENGTHS as readonly string[]).includes(draft.length)) return undefined;
-  const need = maxTokensFor(draft.length as StoryLength, draft.modelId);
+  const { draft } = s;
+  if (!draft.modelId || !(LENGTHS as readonly string[]).includes(draft.length)) return undefined;
+  return shortfall(s.budget, draft.length as StoryLength, draft.modelId);
+}
+
+/** The same for the story on screen: Continue, Regenerate and Refine reserve its length's output limit. */
+export function storyShortfall(s: PanelState): Shortfall | undefined {
+  return s.shown?.length ? shortfall(s.budget, s.shown.length, s.shown.modelId) : undefined;
+}
+
+function shortfall(budget: TokenBudget | undefined, length: StoryLength, modelId: string): Shortfall | undefined {
+  if (!budget) return undefined;
+  const need = maxTokensFor(length, modelId);
   if (budget.tokensLeft >= need) return undefined;
-  const shortest = budget.tokensLeft < maxTokensFor(LENGTHS[0], draft.modelId);
+  const shortest = budget.tokensLeft < maxTokensFor(LENGTHS[0], modelId);
   return { left: budget.tokensLeft, need, shortest, resetsAt: budget.resetsAt };
 }
 
@@ -171,9 +183,20 @@ export function generateRefused(s: PanelState): boolean {
   return controls !== undefined && generateKey(controls, s.draft.modelId) === s.refused.generate;
 }
 
-/** The story on screen was refused (or failed) for the budget: Continue, Regenerate and Refine wait. */
+/**
+ * The story on screen was refused (or failed) for the budget, or what is left cannot cover its
+ * length: Continue, Regenerate and Refine wait.
+ */
 export function storyRefused(s: PanelState): boolean {
-  return s.shown !== undefined && s.refused?.storyIds.includes(s.shown.id) === true;
+  if (s.shown === undefined) return false;
+  return s.refused?.storyIds.includes(s.shown.id) === true || storyShortfall(s) !== undefined;
+}
+
+/** When what holds the story on screen back ends: the budget's reset. */
+export function storyHeldUntil(s: PanelState): number | undefined {
+  if (s.shown === undefined) return undefined;
+  if (s.refused?.storyIds.includes(s.shown.id)) return s.refused.until;
+  return storyShortfall(s)?.resetsAt;
 }
 
 export function canStop(s: PanelState): boolean {

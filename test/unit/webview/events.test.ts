@@ -137,6 +137,7 @@ describe('story webview events: a story streaming', () => {
       usage: null,
       cost: null,
       stopReason: '',
+      length: controls.length,
     });
     assert.equal(state.status, 'Writing the story…');
     assert.equal(state.error, undefined);

@@ -30,6 +30,7 @@ import {
   initialState,
   pickModel,
   shownChoices,
+  storyHeldUntil,
   toWebviewState,
   usableActions,
 } from '../../../webview/story/state';
@@ -206,6 +207,25 @@ describe('story webview state: what is enabled when', () => {
     assert.equal(budgetShortfall(state({ draft: llama, budget: budget(2048) })), undefined);
     assert.equal(budgetShortfall(state({ draft: llama, budget: budget(2047) }))?.need, 2048);
     assert.equal(shortfallLine(undefined), '');
+  });
+
+  it('budget mode: Continue, Regenerate and Refine of the story on screen wait when its length cannot fit', () => {
+    const resetsAt = Date.UTC(2026, 11, 2);
+    const draft = { ...EMPTY_DRAFT, refineInstruction: 'Happier' };
+    const long = (tokensLeft: number) =>
+      state({ shown: shown({ length: 'long' }), draft, budget: { dailyTokens: 50_000, tokensLeft, resetsAt } });
+    assert.deepEqual(enabled(long(4999), true), {
+      generate: true,
+      stop: false,
+      continue: false,
+      regenerate: false,
+      refine: false,
+      export: true,
+    });
+    assert.equal(storyHeldUntil(long(4999)), resetsAt, 'the buttons say when the budget starts again');
+    assert.equal(canRegenerate(long(5000)), true, 'enough for its output limit');
+    assert.equal(storyHeldUntil(long(5000)), undefined);
+    assert.equal(canRegenerate(state({ shown: shown(), budget: long(0).budget })), true, 'a story of unknown length');
   });
 
   it('names every button of the story part at once', () => {

@@ -12,7 +12,7 @@ import type { Actions } from '../actions';
 import { refusedUntil, storyMeta } from '../format';
 import { StoryRenderer, createMarkdown } from '../render';
 import type { RenderStats } from '../render';
-import { canRefine, enabled, storyRefused } from '../state';
+import { canRefine, enabled, storyHeldUntil } from '../state';
 import type { ErrorNote, PanelState } from '../state';
 import type { Store } from '../store';
 import { button, h } from './dom';
@@ -178,8 +178,9 @@ export class StoryPart {
     this.buttons.stop.disabled = !on.stop;
     this.buttons.continue.disabled = !on.continue;
     this.buttons.regenerate.disabled = !on.regenerate;
-    if (s.refused !== last?.refused || s.shown !== last?.shown) {
-      const title = s.refused && storyRefused(s) ? refusedUntil(s.refused.until) : '';
+    if (s.refused !== last?.refused || s.shown !== last?.shown || s.budget !== last?.budget) {
+      const until = storyHeldUntil(s);
+      const title = until !== undefined ? refusedUntil(until) : '';
       for (const b of [this.buttons.continue, this.buttons.regenerate, this.refineButton]) b.title = title;
     }
     this.refineButton.disabled = !on.refine;
