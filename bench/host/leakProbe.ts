@@ -6,11 +6,11 @@
 //   STORYTELLER_EMULATORS     the emulator, as for the integration suites
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StoryControls } from '../../src/core/story/protocol/controls';
 import type { HostEvent } from '../../src/core/story/protocol/messages';
 import type { TestingApi } from '../../src/vscode/testing';
 import { emulators, latestCode, useEmulator } from '../../test/integration/emulators';
 import { activate, eventually, script } from '../../test/integration/prompter';
+import { CONTROLS } from '../../test/integration/storyPanel';
 import { benchStory } from '../history';
 
 export const LEAK_STORIES = 100;
@@ -29,14 +29,6 @@ export interface LeakProbeResult {
 }
 
 const PASSWORD = 'Bench-Leak-2026';
-const CONTROLS: StoryControls = {
-  premise: 'A lighthouse keeper befriends a storm',
-  genre: 'fantasy',
-  audience: 'adult',
-  tone: 'gentle',
-  length: 'short',
-  temperature: 0.7,
-};
 const READY = { kind: 'event', type: 'ready', data: { protocolVersion: 1 } };
 
 export async function run(): Promise<void> {

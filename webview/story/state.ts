@@ -188,8 +188,7 @@ export function generateRefused(s: PanelState): boolean {
  * length: Continue, Regenerate and Refine wait.
  */
 export function storyRefused(s: PanelState): boolean {
-  if (s.shown === undefined) return false;
-  return s.refused?.storyIds.includes(s.shown.id) === true || storyShortfall(s) !== undefined;
+  return storyHeldUntil(s) !== undefined;
 }
 
 /** When what holds the story on screen back ends: the budget's reset. */
