@@ -4,7 +4,7 @@
 // no fixed sleeps. Shared by the E2E suite and the benchmarks.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { Frame, Locator, Page } from 'playwright-core';
+import type { ElementHandle, Frame, Locator, Page } from 'playwright-core';
 
 const root = resolve(__dirname, '../..');
 /** Where screenshots and failure reports go (ignored by git). */
@@ -44,7 +44,7 @@ export async function until<T>(
 
 /** With STORYTELLER_E2E_TRACE=1, every wait and command is logged with its time. */
 export function trace(line: string): void {
-  if (process.env.STORYTELLER_E2E_TRACE) console.log(`      · ${line}`);
+  if (process.env.STORYTELLER_E2E_TRACE) console.log(`      · ${new Date().toISOString().slice(11, 23)} ${line}`);
 }
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -65,6 +65,17 @@ export interface QuickInputState {
 export interface AccountsMenuItem {
   readonly label: string;
   readonly submenu: boolean;
+}
+
+type Dom = { document: { getElementById(id: string): unknown } };
+type El = { classList: { contains(c: string): boolean } };
+
+/** Whether a webview's iframe shows its content: VS Code renames its content frame to active-frame once loaded. */
+async function hasLoaded(host: ElementHandle): Promise<boolean> {
+  const ready = await host.evaluate((el) => (el as El).classList.contains('ready'));
+  const outer = ready ? await host.contentFrame() : null;
+  const inFrame = () => (globalThis as unknown as Dom).document.getElementById('active-frame') !== null;
+  return (await outer?.evaluate(inFrame)) === true;
 }
 
 export class Workbench {
@@ -89,6 +100,25 @@ export class Workbench {
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
     await this.page.locator('#workbench\\.parts\\.statusbar').waitFor({ state: 'visible', timeout });
     if (options.statusBarId) await this.statusBarItem(options.statusBarId).waitFor({ state: 'visible', timeout });
+    await this.webviewsLoaded(Math.max(timeout, 90_000));
+  }
+
+  /**
+   * Waits until every shown webview (the welcome README's preview, a restored panel) has loaded its content. One that
+   * finishes loading takes the focus, which closes a command palette opened before: the command picked there would be
+   * lost (seen after a restart on a busy machine).
+   */
+  async webviewsLoaded(timeoutMs = 60_000): Promise<void> {
+    await until(
+      'the shown webviews to load',
+      async () => {
+        for (const host of await this.page.locator('iframe.webview').elementHandles())
+          if ((await host.isVisible()) && !(await hasLoaded(host))) return false;
+        return true;
+      },
+      timeoutMs,
+      200,
+    );
   }
 
   /** Hides the Chat secondary side bar, if shown, so that screenshots show the product. */
