@@ -889,7 +889,7 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     demo = await startDemo({ readyFile: join(temp, 'ready-again.json'), timeoutMs: 150_000, args: ['--dir', demoDir] });
     await openWorkbench();
     assert.equal(existsSync(join(demo.ready.workspace, MARA_FILE)), true, 'the saved story is still in the workspace');
-    // A restarted VS Code restores its editors and activates the extension first (slow on a busy machine).
+    // A restarted demo shows the welcome README again and activates the extension first (slow on a busy machine).
     await wb.waitForStatusBarText(ACCOUNT_ITEM, /^Sign in$/, 60_000);
     await wb.runCommand('Storyteller: Sign In…');
     await choices('Sign In with Email and Password…');
@@ -898,7 +898,7 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     await wb.answerInput('Your email address', EMAIL);
     await wb.answerInput('Your password', PASSWORD);
     await wb.waitForStatusBarText(ACCOUNT_ITEM, EMAIL);
-    // VS Code brings back the panel it had open; New Story shows it (slowly on a busy machine).
+    // New Story opens the panel; its first load after the restart is slow on a busy machine.
     await wb.runCommand('Storyteller: New Story');
     const frame = await wb.storyFrame(90_000);
     const titles = await until('the stories written before the restart', async () => {
