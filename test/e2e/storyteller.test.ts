@@ -81,10 +81,19 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
 
   /** The rows of the quick pick a command opened, once it has replaced the palette. */
   function choices(expected: string): Promise<string[]> {
-    return until(`the choices with "${expected}"`, async () => {
+    return until(`the choices with "${expected}"`, shownChoices(expected));
+  }
+
+  /** A probe for those rows: the same twice in a row, since a list being redrawn holds the palette's rows too. */
+  function shownChoices(expected: string): () => Promise<string[] | undefined> {
+    let previous = '';
+    return async () => {
+      if (!(await wb.quickInput.isVisible())) return undefined;
       const labels = await wb.quickPickLabels();
-      return labels.includes(expected) ? labels : undefined;
-    });
+      const same = JSON.stringify(labels) === previous;
+      previous = JSON.stringify(labels);
+      return same && labels.includes(expected) ? labels : undefined;
+    };
   }
 
   async function openWorkbench(): Promise<void> {
@@ -891,9 +900,9 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     assert.equal(existsSync(join(demo.ready.workspace, MARA_FILE)), true, 'the saved story is still in the workspace');
     // A restarted demo shows the welcome README again and activates the extension first (slow on a busy machine).
     await wb.waitForStatusBarText(ACCOUNT_ITEM, /^Sign in$/, 60_000);
-    await wb.runCommand('Storyteller: Sign In…');
-    await choices('Sign In with Email and Password…');
-    await wb.pickQuickItem('Sign In with Email and Password…');
+    const password = 'Sign In with Email and Password…';
+    await wb.runCommandUntil('Storyteller: Sign In…', `the choices with "${password}"`, shownChoices(password));
+    await wb.pickQuickItem(password);
     await wb.waitForInput('Your email address', 60_000);
     await wb.answerInput('Your email address', EMAIL);
     await wb.answerInput('Your password', PASSWORD);

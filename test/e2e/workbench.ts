@@ -147,8 +147,12 @@ export class Workbench {
   /** Runs a command by its palette title (e.g. "Storyteller: Sign Up…"), picking that exact row. */
   async runCommand(title: string): Promise<void> {
     trace(`command ${title}`);
-    await this.paletteFilter(title);
-    await this.acceptRow(title);
+    for (let attempt = 1; ; attempt++) {
+      await this.paletteFilter(title);
+      if (await this.acceptRow(title)) return;
+      if (attempt >= 3) throw new Error(`The command palette kept closing before "${title}" could be picked.`);
+      trace(`the palette closed before the command was picked (the focus is on ${await this.focusOwner()}); again`);
+    }
   }
 
   /** The quick pick row whose label is exactly `label`. */
@@ -158,23 +162,62 @@ export class Workbench {
       .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) });
   }
 
+  /**
+   * Runs a command and waits up to `timeoutMs` for what it shows. If nothing shows and no quick input is open, the
+   * pick was lost (seen in a workbench just restarted on a busy machine): runs it again, at most twice more.
+   */
+  async runCommandUntil<T>(
+    title: string,
+    what: string,
+    shown: () => Promise<T | undefined>,
+    timeoutMs = 15_000,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      await this.runCommand(title);
+      try {
+        return await until(what, shown, timeoutMs);
+      } catch (e) {
+        if (attempt >= 3 || (await this.quickInput.isVisible())) throw e;
+        trace(
+          `"${title}" showed nothing and no quick input is open (the focus is on ${await this.focusOwner()}); again`,
+        );
+      }
+    }
+  }
+
+  /** What has the keyboard focus, for the trace: tag and classes of the focused element. */
+  private async focusOwner(): Promise<string> {
+    type Doc = { document: { activeElement: { tagName: string; className: unknown } | null } };
+    return this.page
+      .evaluate(() => {
+        const el = (globalThis as unknown as Doc).document.activeElement;
+        return el ? `${el.tagName.toLowerCase()}.${String(el.className).split(' ').join('.')}` : 'nothing';
+      })
+      .catch((e: Error) => e.message);
+  }
+
   /** Picks an item in the open quick pick by its exact label (typing to filter first). */
   async pickQuickItem(label: string, filter = label): Promise<void> {
     await this.quickInput.waitFor({ state: 'visible' });
     await this.quickInputBox.fill(filter);
-    await this.acceptRow(label);
+    if (!(await this.acceptRow(label))) throw new Error(`The quick pick closed before "${label}" could be picked.`);
   }
 
   /**
    * Accepts the row labelled `label`: Enter when it is the focused one (a click would wait for
-   * the list to stop moving, e.g. while a theme is previewed), a click otherwise.
+   * the list to stop moving, e.g. while a theme is previewed), a click otherwise. False when the
+   * quick input closed first: press() would still "succeed", its Enter going nowhere.
    */
-  private async acceptRow(label: string): Promise<void> {
+  private async acceptRow(label: string): Promise<boolean> {
     const row = this.quickPickRow(label).first();
     await row.waitFor({ state: 'visible' });
-    if (((await row.getAttribute('class')) ?? '').split(/\s+/).includes('focused'))
-      await this.quickInputBox.press('Enter');
-    else await row.click();
+    if (!((await row.getAttribute('class')) ?? '').split(/\s+/).includes('focused')) {
+      await row.click();
+      return true;
+    }
+    if (!(await this.quickInput.isVisible())) return false;
+    await this.quickInputBox.press('Enter');
+    return true;
   }
 
   /** The labels of the rows of the open quick pick. */
