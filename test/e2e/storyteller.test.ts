@@ -81,11 +81,11 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
 
   /** The rows of the quick pick a command opened, once it has replaced the palette. */
   function choices(expected: string): Promise<string[]> {
-    return until(`the choices with "${expected}"`, shownChoices(expected));
+    return until(`the choices with "${expected}"`, choicesProbe(expected));
   }
 
   /** A probe for those rows: the same twice in a row, since a list being redrawn holds the palette's rows too. */
-  function shownChoices(expected: string): () => Promise<string[] | undefined> {
+  function choicesProbe(expected: string): () => Promise<string[] | undefined> {
     let previous = '';
     return async () => {
       if (!(await wb.quickInput.isVisible())) return undefined;
@@ -901,7 +901,7 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     // A restarted demo shows the welcome README again and activates the extension first (slow on a busy machine).
     await wb.waitForStatusBarText(ACCOUNT_ITEM, /^Sign in$/, 60_000);
     const password = 'Sign In with Email and Password…';
-    await wb.runCommandUntil('Storyteller: Sign In…', `the choices with "${password}"`, shownChoices(password));
+    await wb.runCommandUntil('Storyteller: Sign In…', `the choices with "${password}"`, choicesProbe(password));
     await wb.pickQuickItem(password);
     await wb.waitForInput('Your email address', 60_000);
     await wb.answerInput('Your email address', EMAIL);

@@ -67,12 +67,18 @@ export interface AccountsMenuItem {
   readonly submenu: boolean;
 }
 
-type Dom = { document: { getElementById(id: string): unknown } };
-type El = { classList: { contains(c: string): boolean } };
+/** The page globals that evaluate() callbacks use (the root tsconfig has no DOM lib). */
+type Dom = {
+  document: {
+    getElementById(id: string): unknown;
+    activeElement: { tagName: string; className: unknown } | null;
+  };
+};
+type WithClasses = { classList: { contains(c: string): boolean } };
 
 /** Whether a webview's iframe shows its content: VS Code renames its content frame to active-frame once loaded. */
 async function hasLoaded(host: ElementHandle): Promise<boolean> {
-  const ready = await host.evaluate((el) => (el as El).classList.contains('ready'));
+  const ready = await host.evaluate((el) => (el as WithClasses).classList.contains('ready'));
   const outer = ready ? await host.contentFrame() : null;
   const inFrame = () => (globalThis as unknown as Dom).document.getElementById('active-frame') !== null;
   return (await outer?.evaluate(inFrame)) === true;
@@ -108,7 +114,7 @@ export class Workbench {
    * finishes loading takes the focus, which closes a command palette opened before: the command picked there would be
    * lost (seen after a restart on a busy machine).
    */
-  async webviewsLoaded(timeoutMs = 60_000): Promise<void> {
+  private async webviewsLoaded(timeoutMs: number): Promise<void> {
     await until(
       'the shown webviews to load',
       async () => {
@@ -187,10 +193,9 @@ export class Workbench {
 
   /** What has the keyboard focus, for the trace: tag and classes of the focused element. */
   private async focusOwner(): Promise<string> {
-    type Doc = { document: { activeElement: { tagName: string; className: unknown } | null } };
     return this.page
       .evaluate(() => {
-        const el = (globalThis as unknown as Doc).document.activeElement;
+        const el = (globalThis as unknown as Dom).document.activeElement;
         return el ? `${el.tagName.toLowerCase()}.${String(el.className).split(' ').join('.')}` : 'nothing';
       })
       .catch((e: Error) => e.message);
