@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { noFutureDate } from './eslint/noFutureDate.cjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'dist-vsix/**', '**/.aws-sam/**'] },
@@ -59,6 +60,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Tests never name a date still to come (eslint/noFutureDate.cjs says why).
+    files: ['test/**', 'emulator/test/**', 'infra/**/*.test.ts', 'bench/**'],
+    plugins: { storyteller: { rules: { 'no-future-date': noFutureDate } } },
+    rules: { 'storyteller/no-future-date': 'error' },
   },
   {
     // The story panel's webview runs in a browser: browser globals, and none of Node's.

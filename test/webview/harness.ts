@@ -13,6 +13,7 @@ import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM } from '../host/install';
+import { CLOCK_OFFSET_MS, shiftClock } from '../support/clockOffset';
 import { makeNonce, storyHtml } from '../../src/core/story/webviewHtml';
 import type { HostEvent, WebviewMessage, WebviewRequest } from '../../src/core/story/protocol/messages';
 import type {
@@ -231,6 +232,8 @@ async function openPage(context: BrowserContext, url: string, initialState: unkn
   page.on('pageerror', (e) => problems.errors.push(`pageerror: ${e.message}`));
   // tsx (esbuild keepNames) wraps named functions in __name(); functions sent to the page need it.
   await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+  // The page's clock moves with this process's (test/support/clockOffset.ts).
+  if (CLOCK_OFFSET_MS) await page.addInitScript(shiftClock, CLOCK_OFFSET_MS);
   await page.addInitScript(standIn, initialState === undefined ? null : JSON.stringify(initialState));
   const sp: StoryPage = {
     page,

@@ -9,6 +9,7 @@ import { storyCsp } from '../../src/core/story/webviewHtml';
 import { makeStory, startHarness, streamStory } from './harness';
 import type { Harness, StoryPage } from './harness';
 import type { PageDocument, PageStorage } from './pageGlobals';
+import { CLOCK_OFFSET_MS } from '../support/clockOffset';
 
 // The page's globals, for the functions that run in Chromium.
 declare const document: PageDocument;
@@ -568,10 +569,17 @@ describe('story webview (Chromium)', function () {
     await assertWellFormed();
   });
 
+  it('runs on the suite’s clock: a year ahead in the year-ahead run (test/support/clockOffset.ts)', async () => {
+    await open();
+    const drift = await sp.page.evaluate(() => Date.now() - (performance.timeOrigin + performance.now()));
+    assert.ok(Math.abs(drift - CLOCK_OFFSET_MS) < 5_000, `the page's clock is off by ${drift} ms`);
+  });
+
   it('budget mode: shows the tokens left today, counts down, and a spent budget leaves the panel usable (#16)', async () => {
     await open();
     assert.equal(await sp.page.locator('.budget-line').isHidden(), true, 'no budget in direct mode');
-    const resetsAt = Date.UTC(2026, 11, 2);
+    // The panel compares the reset with its own clock: three hours from now, whatever the date.
+    const resetsAt = (await sp.page.evaluate(() => Date.now())) + 3 * 3_600_000;
     await sp.send(hostEvent('usage.budget', { dailyTokens: 50_000, tokensLeft: 12_400, resetsAt }));
     assert.equal(await visibleText('.budget-line'), '12,400 of 50,000 tokens left today');
     assert.equal(await sp.page.locator('.budget-line').getAttribute('role'), 'status', 'read out when it changes');

@@ -12,6 +12,9 @@ import { elsewhereStatus } from '../../../webview/story/format';
 import { initialState } from '../../../webview/story/state';
 import type { PanelState, Shown } from '../../../webview/story/state';
 
+/** When the day's budget starts again: relative to now, so the tests mean the same on any date. */
+const RESETS_AT = Date.now() + 3 * 3_600_000;
+
 const models: ModelInfo[] = [
   { id: 'nova', name: 'Nova Lite', provider: 'Amazon' },
   { id: 'haiku', name: 'Claude Haiku', provider: 'Anthropic' },
@@ -272,7 +275,7 @@ describe('story webview events: history, opened stories and restore', () => {
   });
 
   it('a budget refusal holds back the same request until the reset, or until more tokens are left', () => {
-    const resetsAt = Date.UTC(2026, 11, 2);
+    const resetsAt = RESETS_AT;
     const budget = { dailyTokens: 2000, tokensLeft: 300, resetsAt };
     const refusal = hostEvent('story.error', {
       storyId: 's-9',
@@ -319,7 +322,7 @@ describe('story webview events: history, opened stories and restore', () => {
   });
 
   it('keeps the token budget in budget mode, drops it in direct mode and for the next user', () => {
-    const budget = { dailyTokens: 2000, tokensLeft: 800, resetsAt: Date.UTC(2026, 11, 2) };
+    const budget = { dailyTokens: 2000, tokensLeft: 800, resetsAt: RESETS_AT };
     const withBudget = reduce(aliceState(), hostEvent('usage.budget', budget)).state;
     assert.deepEqual(withBudget.budget, budget);
     assert.equal(reduce(withBudget, hostEvent('usage.budget', null)).state.budget, undefined);

@@ -36,6 +36,9 @@ import {
 } from '../../../webview/story/state';
 import type { PanelState, Shown } from '../../../webview/story/state';
 
+/** When the day's budget starts again: relative to now, so the tests mean the same on any date. */
+const RESETS_AT = Date.now() + 3 * 3_600_000;
+
 const models: ModelInfo[] = [
   { id: 'nova', name: 'Nova Lite', provider: 'Amazon' },
   { id: 'haiku', name: 'Claude Haiku', provider: 'Anthropic' },
@@ -182,14 +185,11 @@ describe('story webview state: what is enabled when', () => {
     );
     assert.equal(canGenerate(state({ draft: { ...draft, modelId: 'haiku' }, refused })), true, 'another model');
     assert.equal(canGenerate(state({ draft, refused: { ...refused, generate: undefined } })), true);
-    assert.match(
-      refusedUntil(Date.UTC(2026, 11, 2)),
-      /^Your daily token budget does not cover this story\. It starts again at \d/,
-    );
+    assert.match(refusedUntil(RESETS_AT), /^Your daily token budget does not cover this story\. It starts again at \d/);
   });
 
   it('budget mode: Generate waits when fewer tokens are left than the length’s output limit (a sure refusal)', () => {
-    const resetsAt = Date.UTC(2026, 11, 2);
+    const resetsAt = RESETS_AT;
     const budget = (tokensLeft: number) => ({ dailyTokens: 50_000, tokensLeft, resetsAt });
     const draft = (length: string, modelId = 'nova') => ({ ...EMPTY_DRAFT, premise: 'A storm.', length, modelId });
     assert.equal(budgetShortfall(state({ draft: draft('medium') })), undefined, 'direct mode: no budget');
@@ -210,7 +210,7 @@ describe('story webview state: what is enabled when', () => {
   });
 
   it('budget mode: Continue, Regenerate and Refine of the story on screen wait when its length cannot fit', () => {
-    const resetsAt = Date.UTC(2026, 11, 2);
+    const resetsAt = RESETS_AT;
     const draft = { ...EMPTY_DRAFT, refineInstruction: 'Happier' };
     const long = (tokensLeft: number) =>
       state({ shown: shown({ length: 'long' }), draft, budget: { dailyTokens: 50_000, tokensLeft, resetsAt } });
@@ -320,7 +320,7 @@ describe('story webview format', () => {
   });
 
   it('shows the daily token budget in budget mode, and nothing in direct mode', () => {
-    const budget = { dailyTokens: 50_000, tokensLeft: 12_400, resetsAt: Date.UTC(2026, 11, 2) };
+    const budget = { dailyTokens: 50_000, tokensLeft: 12_400, resetsAt: RESETS_AT };
     assert.equal(budgetLine(budget), '12,400 of 50,000 tokens left today');
     assert.equal(budgetLine({ ...budget, tokensLeft: 0 }), '0 of 50,000 tokens left today');
     assert.equal(budgetLine(undefined), '');

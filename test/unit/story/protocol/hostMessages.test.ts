@@ -5,6 +5,9 @@ import { errorResponse, hostEvent, parseHostMessage, parseResult } from '../../.
 import type { HostEvent } from '../../../../src/core/story/protocol/messages';
 import { controls, cost, item, story, usage, wire } from './fixtures';
 
+/** When the day's budget starts again: relative to now, so the tests mean the same on any date. */
+const RESETS_AT = Date.now() + 3 * 3_600_000;
+
 describe('story protocol', () => {
   describe('parseHostMessage', () => {
     const valid: HostEvent[] = [
@@ -44,8 +47,8 @@ describe('story protocol', () => {
       hostEvent('story.opened', { story }),
       hostEvent('usage.today', { inputTokens: 1, outputTokens: 2, cost }),
       hostEvent('usage.today', { inputTokens: 0, outputTokens: 0, cost: null }),
-      hostEvent('usage.budget', { dailyTokens: 50_000, tokensLeft: 12_400, resetsAt: Date.UTC(2026, 11, 2) }),
-      hostEvent('usage.budget', { dailyTokens: 2000, tokensLeft: 0, resetsAt: Date.UTC(2026, 11, 2) }),
+      hostEvent('usage.budget', { dailyTokens: 50_000, tokensLeft: 12_400, resetsAt: RESETS_AT }),
+      hostEvent('usage.budget', { dailyTokens: 2000, tokensLeft: 0, resetsAt: RESETS_AT }),
       hostEvent('usage.budget', null),
     ];
 
