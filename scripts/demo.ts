@@ -7,7 +7,8 @@
 // all of it. VS Code asks for a random password, which the printed link carries
 // (scripts/signInLink.ts); if this script dies in any other way, code-server's watchdog
 // (test/host/codeServer.ts) ends it (and removes a --fresh run's folder).
-//   --dir PATH         where to keep the demo (default .demo in the repository)
+//   --dir PATH         where to keep the demo (default .demo in the repository): a new or empty
+//                      folder, which the demo marks as its own; it refuses one holding other files
 //   --fresh            a throwaway run: a temporary folder, deleted on exit
 //   --port N           code-server's port (default 8080; 0 picks a free one)
 //   --param Key=Value  a template parameter, e.g. GenerateClientSecret=true (repeatable)
@@ -15,7 +16,7 @@
 //   --ready-file PATH  write the URL and the emulator's details as JSON there once ready (0600: the
 //                      URL carries the password)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,6 +26,7 @@ import type { RunningEmulator } from '../emulator/src/emulator';
 import { startCodeServer } from '../test/host/codeServer';
 import type { CodeServer } from '../test/host/codeServer';
 import { ensureHost, hostPaths } from '../test/host/install';
+import { claimDemoDir, DEMO_VSIX, removeFromDemoDir } from './demoDir';
 import { startSignInLink } from './signInLink';
 import type { SignInLink } from './signInLink';
 
@@ -132,9 +134,10 @@ async function main(): Promise<number> {
   const opts = options();
   const fresh = opts.dir === undefined;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'storyteller-demo-'));
-  mkdirSync(dir, { recursive: true });
+  // Before anything is written or can be deleted there (#23).
+  claimDemoDir(dir, { adoptUnmarked: dir === join(root, '.demo') });
   /** Built each start; only the person's work is kept. */
-  const vsix = join(dir, 'bedrock-storyteller.vsix');
+  const vsix = join(dir, DEMO_VSIX);
   let emulator: RunningEmulator | undefined;
   let server: CodeServer | undefined;
   let link: SignInLink | undefined;
@@ -145,10 +148,8 @@ async function main(): Promise<number> {
       await server?.stop();
       await emulator?.stop();
       // A kept demo loses only what each start makes again (the password file, temp files).
-      if (fresh) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-      else
-        for (const transient of [join(dir, 'code-server.yaml'), join(dir, 'tmp'), vsix])
-          rmSync(transient, { recursive: true, force: true, maxRetries: 3 });
+      if (fresh) removeFromDemoDir(dir);
+      else removeFromDemoDir(dir, ['code-server.yaml', 'tmp', DEMO_VSIX]);
     })());
   let done!: (code: number) => void;
   const finished = new Promise<number>((r) => (done = r));
