@@ -4,6 +4,7 @@ import type { ServiceJsonOperation } from '../operation';
 import { adminConfirmSignUp } from './adminConfirmSignUp';
 import { adminCreateUser } from './adminCreateUser';
 import { adminGetUser } from './adminGetUser';
+import { adminSetUserPassword } from './adminSetUserPassword';
 import { associateSoftwareToken } from './associateSoftwareToken';
 import { changePassword } from './changePassword';
 import { confirmForgotPassword } from './confirmForgotPassword';
@@ -42,4 +43,5 @@ export const COGNITO_IDP_OPERATIONS: readonly ServiceJsonOperation<UserPool>[] =
   adminCreateUser,
   adminConfirmSignUp,
   adminGetUser,
+  adminSetUserPassword,
 ];
