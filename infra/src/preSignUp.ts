@@ -1,7 +1,7 @@
 // Cognito pre sign-up trigger: limits sign-up to the allowed email domains, refuses sub-addresses
-// (a+tag@) when asked to and, for teams that add users themselves, confirms them without a code. Self-contained (node
-// built-ins and types
-// only) so that `sam build` can bundle it from infra/.
+// (a+tag@) when asked to, refuses new Google / Amazon users when self sign-up is off (unless their
+// domain is listed) and, for teams that add users themselves, confirms them without a code.
+// Self-contained (node built-ins and types only) so that `sam build` can bundle it from infra/.
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
 
 export interface PreSignUpConfig {
@@ -10,6 +10,8 @@ export interface PreSignUpConfig {
   readonly autoConfirm: boolean;
   /** false refuses `name+tag@domain`, so one mailbox cannot open many accounts. */
   readonly allowPlusAddressing: boolean;
+  /** false (AllowSelfSignUp=false): a new external-provider user needs an allowed domain. */
+  readonly allowSelfSignUp: boolean;
 }
 
 /** Parses ALLOWED_EMAIL_DOMAINS: comma-separated, forgiving about case, spaces and a leading "@". */
@@ -27,6 +29,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): PreSignUpConfi
     autoConfirm: (env['AUTO_CONFIRM_USERS'] ?? '').trim().toLowerCase() === 'true',
     // Anything but an explicit "false" allows them, as before the setting existed.
     allowPlusAddressing: (env['ALLOW_PLUS_ADDRESSING'] ?? '').trim().toLowerCase() !== 'false',
+    allowSelfSignUp: (env['ALLOW_SELF_SIGN_UP'] ?? '').trim().toLowerCase() !== 'false',
   };
 }
 
@@ -60,6 +63,21 @@ export function isPlusAddress(email: string | undefined): boolean {
 export const PLUS_ADDRESS_MESSAGE =
   'Sign-up does not accept addresses with a "+" tag (name+tag@…). Please use your address without the tag.';
 
+/** How people know the providers Cognito names its federated users after (`Google_<sub>`). */
+const PROVIDER_LABELS: Record<string, string> = {
+  Google: 'Google',
+  LoginWithAmazon: 'Login with Amazon',
+  Facebook: 'Facebook',
+  SignInWithApple: 'Sign in with Apple',
+};
+
+/** The refusal of a new external-provider user while only administrators create accounts. */
+export function selfSignUpOffMessage(userName: string): string {
+  const provider = userName.includes('_') ? userName.slice(0, userName.indexOf('_')) : '';
+  const label = PROVIDER_LABELS[provider] ?? (provider || 'another provider');
+  return `Only an administrator can create accounts here, so signing in with ${label} cannot open a new one. Please ask your administrator for an account.`;
+}
+
 const MAX_LISTED_DOMAINS = 5;
 
 /** What the user sees (Cognito prefixes it with "PreSignUp failed with error"). */
@@ -78,6 +96,14 @@ export function decide(event: PreSignUpTriggerEvent, config: PreSignUpConfig): P
   if (!isAllowedEmail(email, config.allowedDomains)) {
     throw new Error(rejectionMessage(config.allowedDomains));
   }
+  // AllowAdminCreateUserOnly stops SignUp, but Cognito still creates a user at a first Google or
+  // Amazon sign-in: with self sign-up off, only the domain list (checked above) may admit one.
+  if (
+    !config.allowSelfSignUp &&
+    event.triggerSource === 'PreSignUp_ExternalProvider' &&
+    config.allowedDomains.length === 0
+  )
+    throw new Error(selfSignUpOffMessage(event.userName));
   if (!config.allowPlusAddressing && isPlusAddress(email)) throw new Error(PLUS_ADDRESS_MESSAGE);
   // An external identity provider vouches for its own users: Cognito confirms them anyway, and
   // marking their email verified here would trust an address this pool never checked.

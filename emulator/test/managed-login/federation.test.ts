@@ -3,6 +3,9 @@
 // identities, and runs the real pre sign-up trigger with PreSignUp_ExternalProvider.
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type * as OAuth from 'oauth4webapi' with { 'resolution-mode': 'import' };
 import type { RunningEmulator } from '../../src/emulator';
 import { idpClient } from '../helpers';
@@ -137,5 +140,97 @@ describe('managed login: Login with Amazon and Google (local stand-ins)', () => 
     const browser = new Browser();
     const auth = await authorization(as, emu.clientId, { identity_provider: 'Facebook' });
     assert.equal((await browser.get(auth.url.toString())).status, 400);
+  });
+});
+
+/** The app's callback after a refused sign-in: Cognito's error and the trigger's sentence. */
+function refusal(back: PageResponse, state: string): string {
+  const callback = new URL(back.location as string);
+  assert.equal(callback.origin + callback.pathname, LOOPBACK);
+  assert.equal(callback.searchParams.get('error'), 'invalid_request');
+  assert.equal(callback.searchParams.get('state'), state);
+  return callback.searchParams.get('error_description') ?? '';
+}
+
+async function userExists(emu: RunningEmulator, username: string): Promise<boolean> {
+  return idpClient(emu)
+    .send(new AdminGetUserCommand({ UserPoolId: emu.userPoolId, Username: username }))
+    .then(
+      () => true,
+      (e: Error) => (/User does not exist/.test(e.message) ? false : Promise.reject(e)),
+    );
+}
+
+// Cognito creates federated users even when AllowAdminCreateUserOnly is true; the real trigger,
+// with the template's environment, is what refuses them.
+describe('managed login with AllowSelfSignUp=false: new Google and Amazon users need a listed domain (#23)', () => {
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'storyteller-federation-'));
+    oauth = await loadOAuth();
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a new user with a sentence that says what to do, and still signs in one who joined before', async () => {
+    // Ada joined with Login with Amazon while the pool still took sign-ups.
+    const open = await startManagedLogin({}, { stateDir: dir });
+    let first: Record<string, unknown>;
+    try {
+      const openAs = await discover(open);
+      const { back, auth } = await viaProvider(open, openAs, 'LoginWithAmazon', ACCOUNTS.ada);
+      first = oauth.getValidatedIdTokenClaims(
+        await exchangeCode(open, openAs, back.location as string, auth),
+      ) as Record<string, unknown>;
+    } finally {
+      await open.stop();
+    }
+
+    const emu = await startManagedLogin({ AllowSelfSignUp: 'false' }, { stateDir: dir });
+    try {
+      const as = await discover(emu);
+      for (const [provider, account, label] of [
+        ['Google', ACCOUNTS.grace, 'Google'],
+        ['LoginWithAmazon', ACCOUNTS.malloryAmazon, 'Login with Amazon'],
+      ] as const) {
+        const { back, auth } = await viaProvider(emu, as, provider, account);
+        assert.equal(
+          refusal(back, auth.state),
+          `PreSignUp failed with error Only an administrator can create accounts here, so signing in with ${label} cannot open a new one. Please ask your administrator for an account..`,
+        );
+        assert.equal(await userExists(emu, `${provider}_${account}`), false, `${provider}_${account} was not created`);
+      }
+
+      const again = await viaProvider(emu, as, 'LoginWithAmazon', ACCOUNTS.ada);
+      assert.equal(again.back.status, 302);
+      const claims = oauth.getValidatedIdTokenClaims(
+        await exchangeCode(emu, as, again.back.location as string, again.auth),
+      ) as Record<string, unknown>;
+      assert.equal(claims['cognito:username'], `LoginWithAmazon_${ACCOUNTS.ada}`);
+      assert.equal(claims.sub, first.sub, 'the same user as before');
+    } finally {
+      await emu.stop();
+    }
+  });
+
+  it('admits a new user whose email domain AllowedEmailDomains lists, and refuses one at another domain', async () => {
+    const emu = await startManagedLogin({ AllowSelfSignUp: 'false', AllowedEmailDomains: 'example.com' });
+    try {
+      const as = await discover(emu);
+      const { back, auth } = await viaProvider(emu, as, 'Google', ACCOUNTS.grace);
+      const claims = oauth.getValidatedIdTokenClaims(
+        await exchangeCode(emu, as, back.location as string, auth),
+      ) as Record<string, unknown>;
+      assert.equal(claims['cognito:username'], `Google_${ACCOUNTS.grace}`);
+      assert.equal(claims.email, 'grace@example.com');
+
+      const other = await viaProvider(emu, as, 'Google', ACCOUNTS.malloryGoogle);
+      assert.match(
+        refusal(other.back, other.auth.state),
+        /^PreSignUp failed with error Sign-up is limited to email addresses at example\.com\./,
+      );
+      assert.equal(await userExists(emu, `Google_${ACCOUNTS.malloryGoogle}`), false);
+    } finally {
+      await emu.stop();
+    }
   });
 });

@@ -10,21 +10,25 @@ import {
   PLUS_ADDRESS_MESSAGE,
   readConfig,
   rejectionMessage,
+  selfSignUpOffMessage,
 } from '../../../infra/src/preSignUp';
 import type { PreSignUpConfig } from '../../../infra/src/preSignUp';
 
 type Source = PreSignUpTriggerEvent['triggerSource'];
 
 /** A pre sign-up event as Cognito sends it (shape from the Cognito developer guide). */
-function event(triggerSource: Source, userAttributes: Record<string, string>): PreSignUpTriggerEvent {
+function event(
+  triggerSource: Source,
+  userAttributes: Record<string, string>,
+  userName = triggerSource === 'PreSignUp_ExternalProvider'
+    ? 'Google_110168563424871234567'
+    : '2f6e6d2a-8c4b-4e8f-9a3b-1c2d3e4f5a6b',
+): PreSignUpTriggerEvent {
   return {
     version: '1',
     region: 'us-east-1',
     userPoolId: 'us-east-1_AbCdEf123',
-    userName:
-      triggerSource === 'PreSignUp_ExternalProvider'
-        ? 'Google_110168563424871234567'
-        : '2f6e6d2a-8c4b-4e8f-9a3b-1c2d3e4f5a6b',
+    userName,
     callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '1h57kf5cpq17m0eml12example' },
     triggerSource,
     request: {
@@ -39,6 +43,7 @@ const restricted: PreSignUpConfig = {
   allowedDomains: ['example.com', 'example.org'],
   autoConfirm: false,
   allowPlusAddressing: true,
+  allowSelfSignUp: true,
 };
 const SOURCES: Source[] = ['PreSignUp_SignUp', 'PreSignUp_AdminCreateUser', 'PreSignUp_ExternalProvider'];
 
@@ -109,7 +114,12 @@ describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
   });
 
   describe('plus-addressing (AllowPlusAddressing)', () => {
-    const noPlus: PreSignUpConfig = { allowedDomains: [], autoConfirm: false, allowPlusAddressing: false };
+    const noPlus: PreSignUpConfig = {
+      allowedDomains: [],
+      autoConfirm: false,
+      allowPlusAddressing: false,
+      allowSelfSignUp: true,
+    };
     const cases: [string, boolean][] = [
       ['ada+storyteller@example.com', true],
       ['ada+@example.com', true],
@@ -167,7 +177,12 @@ describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
   });
 
   describe('auto-confirm', () => {
-    const autoConfirm: PreSignUpConfig = { allowedDomains: [], autoConfirm: true, allowPlusAddressing: true };
+    const autoConfirm: PreSignUpConfig = {
+      allowedDomains: [],
+      autoConfirm: true,
+      allowPlusAddressing: true,
+      allowSelfSignUp: true,
+    };
 
     it('confirms the user and verifies the email on self sign-up', () => {
       const { response } = decide(event('PreSignUp_SignUp', { email: 'ada@example.com' }), autoConfirm);
@@ -194,6 +209,7 @@ describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
         allowedDomains: [],
         autoConfirm: false,
         allowPlusAddressing: true,
+        allowSelfSignUp: true,
       });
       assert.deepEqual(response, { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false });
     });
@@ -201,30 +217,112 @@ describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
     it('never confirms a rejected user', () => {
       const input = event('PreSignUp_SignUp', { email: 'ada@evil.example' });
       assert.throws(() =>
-        decide(input, { allowedDomains: ['example.com'], autoConfirm: true, allowPlusAddressing: true }),
+        decide(input, {
+          allowedDomains: ['example.com'],
+          autoConfirm: true,
+          allowPlusAddressing: true,
+          allowSelfSignUp: false,
+        }),
       );
       assert.equal(input.response.autoConfirmUser, false);
     });
   });
 
+  describe('self sign-up off (AllowSelfSignUp=false): Cognito still creates new Google and Amazon users (#23)', () => {
+    const closed: PreSignUpConfig = {
+      allowedDomains: [],
+      autoConfirm: false,
+      allowPlusAddressing: true,
+      allowSelfSignUp: false,
+    };
+    const amazonUser = 'LoginWithAmazon_amzn1.account.AFLOCALADA0000000000000000';
+
+    it('refuses a new external user, naming the provider and the next step', () => {
+      assert.throws(() => decide(event('PreSignUp_ExternalProvider', { email: 'ada@example.com' }), closed), {
+        message:
+          'Only an administrator can create accounts here, so signing in with Google cannot open a new one. Please ask your administrator for an account.',
+      });
+      assert.throws(
+        () => decide(event('PreSignUp_ExternalProvider', { email: 'ada@example.com' }, amazonUser), closed),
+        { message: selfSignUpOffMessage(amazonUser) },
+      );
+      assert.match(selfSignUpOffMessage(amazonUser), /signing in with Login with Amazon cannot open a new one\./);
+      assert.match(selfSignUpOffMessage('MyCorp_ada'), /signing in with MyCorp cannot/);
+    });
+
+    it('admits a new external user whose domain the list names, and tells another where to go', () => {
+      const listed = { ...closed, allowedDomains: ['example.com'] };
+      const input = event('PreSignUp_ExternalProvider', { email: 'Ada@Example.com' }, amazonUser);
+      assert.deepEqual(decide(structuredClone(input), listed), input);
+      assert.throws(() => decide(event('PreSignUp_ExternalProvider', { email: 'mallory@elsewhere.test' }), listed), {
+        message: rejectionMessage(['example.com']),
+      });
+    });
+
+    it('still lets an administrator create users, and changes nothing with self sign-up on', () => {
+      const created = decide(event('PreSignUp_AdminCreateUser', { email: 'ada@elsewhere.test' }), closed);
+      assert.equal(created.response.autoConfirmUser, false);
+      assert.doesNotThrow(() =>
+        decide(event('PreSignUp_ExternalProvider', { email: 'ada@elsewhere.test' }), {
+          ...closed,
+          allowSelfSignUp: true,
+        }),
+      );
+    });
+
+    it('reads ALLOW_SELF_SIGN_UP: only "false" turns it off, as the template passes AllowSelfSignUp', () => {
+      assert.equal(readConfig({ ALLOW_SELF_SIGN_UP: 'false' }).allowSelfSignUp, false);
+      assert.equal(readConfig({ ALLOW_SELF_SIGN_UP: ' False ' }).allowSelfSignUp, false);
+      assert.equal(readConfig({ ALLOW_SELF_SIGN_UP: 'true' }).allowSelfSignUp, true);
+      assert.equal(readConfig({}).allowSelfSignUp, true);
+    });
+
+    it('the handler refuses through the environment the template sets', async () => {
+      const saved = process.env['ALLOW_SELF_SIGN_UP'];
+      const original = console.log;
+      const logged: string[] = [];
+      process.env['ALLOW_SELF_SIGN_UP'] = 'false';
+      console.log = (line: string) => void logged.push(line);
+      try {
+        await assert.rejects(handler(event('PreSignUp_ExternalProvider', { email: 'ada@example.com' })), {
+          message: selfSignUpOffMessage('Google_110168563424871234567'),
+        });
+      } finally {
+        console.log = original;
+        if (saved === undefined) delete process.env['ALLOW_SELF_SIGN_UP'];
+        else process.env['ALLOW_SELF_SIGN_UP'] = saved;
+      }
+      assert.deepEqual(
+        logged.map((l) => JSON.parse(l) as unknown),
+        [{ rejected: 'PreSignUp_ExternalProvider', domain: 'example.com' }],
+      );
+    });
+  });
+
   describe('configuration and messages', () => {
     it('reads the environment the template sets', () => {
-      assert.deepEqual(readConfig({ ALLOWED_EMAIL_DOMAINS: 'example.com', AUTO_CONFIRM_USERS: 'true' }), {
-        allowedDomains: ['example.com'],
-        autoConfirm: true,
-        allowPlusAddressing: true,
-      });
+      assert.deepEqual(
+        readConfig({ ALLOWED_EMAIL_DOMAINS: 'example.com', AUTO_CONFIRM_USERS: 'true', ALLOW_SELF_SIGN_UP: 'false' }),
+        { allowedDomains: ['example.com'], autoConfirm: true, allowPlusAddressing: true, allowSelfSignUp: false },
+      );
       assert.deepEqual(readConfig({ AUTO_CONFIRM_USERS: 'TRUE ' }), {
         allowedDomains: [],
         autoConfirm: true,
         allowPlusAddressing: true,
+        allowSelfSignUp: true,
       });
       assert.deepEqual(readConfig({ AUTO_CONFIRM_USERS: 'false' }), {
         allowedDomains: [],
         autoConfirm: false,
         allowPlusAddressing: true,
+        allowSelfSignUp: true,
       });
-      assert.deepEqual(readConfig({}), { allowedDomains: [], autoConfirm: false, allowPlusAddressing: true });
+      assert.deepEqual(readConfig({}), {
+        allowedDomains: [],
+        autoConfirm: false,
+        allowPlusAddressing: true,
+        allowSelfSignUp: true,
+      });
     });
 
     it('words the rejection for one domain, and stops listing when there are many', () => {
@@ -242,7 +340,11 @@ describe('PreSignUp trigger (infra/src/preSignUp.ts)', () => {
     });
 
     it('never mentions internals in a rejection', () => {
-      for (const message of [rejectionMessage(['example.com']), rejectionMessage(['a', 'b', 'c', 'd', 'e', 'f'])]) {
+      for (const message of [
+        rejectionMessage(['example.com']),
+        rejectionMessage(['a', 'b', 'c', 'd', 'e', 'f']),
+        selfSignUpOffMessage('Google_110168563424871234567'),
+      ]) {
         assert.doesNotMatch(message, /ALLOWED_EMAIL_DOMAINS|AllowedEmailDomains|Lambda|trigger|environment/i);
       }
     });

@@ -182,6 +182,8 @@ describe('infra/template.yaml contract', () => {
     assert.deepEqual(variables['ALLOWED_EMAIL_DOMAINS'], { Ref: 'AllowedEmailDomains' });
     assert.deepEqual(variables['AUTO_CONFIRM_USERS'], { Ref: 'AutoConfirmUsers' });
     assert.deepEqual(variables['ALLOW_PLUS_ADDRESSING'], { Ref: 'AllowPlusAddressing' });
+    // Cognito creates Google and Amazon users even with AllowAdminCreateUserOnly: the trigger refuses them (#23).
+    assert.deepEqual(variables['ALLOW_SELF_SIGN_UP'], { Ref: 'AllowSelfSignUp' });
     assert.deepEqual(props('UserPool')['LambdaConfig'], { PreSignUp: { 'Fn::GetAtt': ['PreSignUpFunction', 'Arn'] } });
     assert.equal(props('PreSignUpPermission')['Principal'], 'cognito-idp.amazonaws.com');
   });
