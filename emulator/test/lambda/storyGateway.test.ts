@@ -4,7 +4,7 @@
 import { ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import * as assert from 'node:assert/strict';
-import { estimateInputTokens } from '../../../infra/src/gateway/wire';
+import { reservedTokens } from '../../../infra/src/gateway/reservation';
 import type { RunningEmulator } from '../../src/emulator';
 import { runtime } from '../bedrockHelpers';
 import { ADMIN_CREDENTIALS, rejectsWith, start } from '../helpers';
@@ -22,9 +22,8 @@ import {
 } from './gatewayHelpers';
 import type { GatewayUser } from './gatewayHelpers';
 
-/** What the gateway reserves for a story: its input estimate plus maxTokens. */
-const reserveFor = (req: ReturnType<typeof storyRequest>): number =>
-  estimateInputTokens(req as never) + req.inferenceConfig.maxTokens;
+/** What the gateway reserves for a story: its input bound plus maxTokens. */
+const reserveFor = (req: ReturnType<typeof storyRequest>): number => reservedTokens(req);
 
 async function errorOf(res: Response): Promise<{ status: number; type: string | null; body: Record<string, unknown> }> {
   return {
@@ -252,6 +251,105 @@ describe('story gateway (function URL, budget mode)', function () {
       assert.ok(u.tokensUsed <= budget, `${u.tokensUsed} <= ${budget}`);
       const item = (await budgetItems(emu))[`user#${gus.sub}#${u.day}`];
       assert.ok(item && (item['committed'] ?? 0) <= budget && (item['used'] ?? 0) <= budget, JSON.stringify(item));
+    });
+  });
+
+  describe('the budget holds whatever the prompt (#23)', () => {
+    const BUDGET = 5000;
+    // Text the emulator's model counts at up to one token per UTF-8 byte (each punctuation mark
+    // and combining mark is a token), as byte-level tokenizers count rare characters.
+    const ADVERSARIAL: [string, string][] = [
+      ['a run of punctuation (the reported overrun)', '!'.repeat(9000)],
+      ['mixed punctuation', '.,;:!?-"()'.repeat(400)],
+      ['combining marks', 'e\u0301\u0308\u0323'.repeat(600)],
+      ['emoji with skin tones and joiners', '👩🏽‍🚀'.repeat(300)],
+      ['CJK', '物語の始まり、'.repeat(200)],
+    ];
+    let emu: RunningEmulator;
+    const log: string[] = [];
+    before(async () => {
+      emu = await start({
+        params: { DailyTokensPerUser: String(BUDGET), RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0' },
+        log: (line) => log.push(line),
+      });
+    });
+    after(() => emu.stop());
+    afterEach(() => admin(emu, 'DELETE', 'story'));
+
+    for (const [name, prompt] of ADVERSARIAL) {
+      it(`reserves at least what the model counts, and never charges past the budget: ${name}`, async () => {
+        const user = await gatewayUser(emu);
+        const res = await callGateway(emu, user, 'POST', '/converse-stream', storyRequest(16, prompt));
+        if (res.status !== 200) {
+          const err = await errorOf(res);
+          assert.equal(err.type, 'BudgetExceededException', JSON.stringify(err.body));
+          assert.ok(Number(err.body['tokensRequested']) > BUDGET, JSON.stringify(err.body));
+          assert.equal((await usage(emu, user)).tokensUsed, 0);
+          return;
+        }
+        const reserved = Number(res.headers.get('x-storyteller-reserved-tokens'));
+        const reported = usageOf((await readFrames(res)).frames)?.totalTokens ?? 0;
+        assert.ok(
+          reported > 0 && reported <= reserved,
+          `Bedrock counted ${reported}, the gateway reserved ${reserved}`,
+        );
+        const u = await usageWhen(emu, user, (x) => x.tokensReserved === 0 && x.tokensUsed > 0);
+        assert.equal(u.tokensUsed, reported);
+        assert.ok(u.tokensUsed <= BUDGET, `${u.tokensUsed} <= ${BUDGET}`);
+      });
+    }
+
+    it('charges the reservation, not more, when Bedrock reports more than was reserved, and logs it', async () => {
+      const user = await gatewayUser(emu);
+      // The emulator's model ignores maxTokens for a story of a set length: usage past the reservation.
+      await admin(emu, 'PUT', 'story', { tokens: BUDGET + 1000 });
+      const res = await callGateway(emu, user, 'POST', '/converse-stream', storyRequest(10));
+      assert.equal(res.status, 200);
+      const reserved = Number(res.headers.get('x-storyteller-reserved-tokens'));
+      const reported = usageOf((await readFrames(res)).frames)?.totalTokens ?? 0;
+      assert.ok(reported > BUDGET, `Bedrock reported ${reported}`);
+      const u = await usageWhen(emu, user, (x) => x.tokensReserved === 0 && x.tokensUsed > 0);
+      assert.equal(u.tokensUsed, reserved, `charged ${u.tokensUsed} of ${reported} reported, ${reserved} reserved`);
+      const item = (await budgetItems(emu))[`user#${user.sub}#${u.day}`];
+      assert.ok(item && (item['committed'] ?? 0) <= BUDGET && (item['used'] ?? 0) <= BUDGET, JSON.stringify(item));
+      assert.ok(
+        log.some((line) => line.includes(String(reported)) && line.includes(String(reserved))),
+        `a log line names ${reported} reported and ${reserved} reserved:\n${log.join('\n')}`,
+      );
+    });
+  });
+
+  describe("the stack's budget holds whatever the prompt (#23)", () => {
+    const TOTAL = 5000;
+    let emu: RunningEmulator;
+    before(async () => {
+      emu = await start({
+        params: {
+          DailyTokensPerUser: '100000',
+          DailyTokensTotal: String(TOTAL),
+          RequestsPerMinutePerUser: '0',
+          RequestBurstPerUser: '0',
+        },
+      });
+    });
+    after(() => emu.stop());
+    afterEach(() => admin(emu, 'DELETE', 'story'));
+
+    it('never charges the stack past DailyTokensTotal, for punctuation or for usage past the reservation', async () => {
+      const day = async (user: GatewayUser): Promise<string> => (await usage(emu, user)).day;
+      const story = async (user: GatewayUser, prompt: string, maxTokens: number): Promise<void> => {
+        const res = await callGateway(emu, user, 'POST', '/converse-stream', storyRequest(maxTokens, prompt));
+        if (res.status === 200) await readFrames(res);
+        else assert.equal((await errorOf(res)).type, 'BudgetExceededException');
+        await usageWhen(emu, user, (x) => x.tokensReserved === 0);
+      };
+      const users = [await gatewayUser(emu), await gatewayUser(emu), await gatewayUser(emu)];
+      await story(users[0]!, '!'.repeat(3000), 16);
+      await story(users[1]!, '?'.repeat(3000), 16);
+      await admin(emu, 'PUT', 'story', { tokens: TOTAL });
+      await story(users[2]!, 'Tell a story.', 10);
+      const total = (await budgetItems(emu))[`total#${await day(users[0]!)}`];
+      assert.ok(total && (total['committed'] ?? 0) <= TOTAL && (total['used'] ?? 0) <= TOTAL, JSON.stringify(total));
     });
   });
 

@@ -2,8 +2,9 @@
 // in one DynamoDB table, each limit enforced by a conditional UpdateItem so concurrent
 // invocations cannot race past it. DynamoDB's conditions cannot add, so every item keeps
 // `committed` (settled use plus open reservations) and the condition compares it with the
-// budget minus the amount asked for, computed here. A story costs two writes: the reservation,
-// which counts the request against the rates in the same update, and the settlement.
+// budget minus the amount asked for, computed here. A settlement charges at most its reservation,
+// so it only lowers committed, which never passes a budget. A story costs two writes: the
+// reservation, which counts the request against the rates in the same update, and the settlement.
 //   user#<sub>#<day>   committed, used, r<id> = {n, exp} per open reservation, ttl,
 //                      m<HHMM> requests in that minute, s<HHMMSS> requests in that second
 //                      (windows over a minute old are removed by the next settlement)
@@ -230,14 +231,18 @@ export class BudgetStore {
     );
   }
 
-  /** Settles with the tokens actually used; the rest of the reservation is released. */
+  /**
+   * Settles with the tokens actually used, at most the reservation (the budgets were checked against
+   * it, so more could overrun them); the rest of the reservation is released.
+   */
   async settle(r: Reservation, usedTokens: number): Promise<void> {
-    await this.settleUser(r, usedTokens);
+    const charged = Math.min(Math.max(0, Math.ceil(usedTokens)), r.tokens);
+    await this.settleUser(r, charged);
     if (r.total) {
       await this.update({
         Key: { pk: { S: `total#${r.day}` } },
         UpdateExpression: 'ADD committed :delta, used :used',
-        ExpressionAttributeValues: { ':delta': N(usedTokens - r.tokens), ':used': N(usedTokens) },
+        ExpressionAttributeValues: { ':delta': N(charged - r.tokens), ':used': N(charged) },
       });
     }
   }
@@ -248,12 +253,14 @@ export class BudgetStore {
       await this.update({
         Key: { pk: { S: `user#${r.sub}#${r.day}` } },
         UpdateExpression: `ADD committed :delta, used :used REMOVE ${['#r', ...Object.keys(stale)].join(', ')}`,
-        ConditionExpression: 'attribute_exists(#r)',
-        ExpressionAttributeNames: { '#r': r.id, ...stale },
+        // The item's own record of the reservation caps the charge: committed can only go down.
+        ConditionExpression: 'attribute_exists(#r) AND #r.#n >= :used',
+        ExpressionAttributeNames: { '#r': r.id, '#n': 'n', ...stale },
         ExpressionAttributeValues: { ':delta': N(usedTokens - r.tokens), ':used': N(usedTokens) },
       });
     } catch (err) {
-      // Already counted as spent after its expiry: nothing to give back.
+      // Already counted as spent after its expiry: nothing to give back. (Asked to charge past the
+      // reservation, it stays held, and counts as spent when it expires.)
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
   }

@@ -11,16 +11,8 @@ import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { BudgetStore } from './budget';
 import type { Reservation } from './budget';
 import { CallerIdentity } from './identity';
-import {
-  GatewayError,
-  denied,
-  estimateInputTokens,
-  eventFrame,
-  exceptionFrame,
-  memberName,
-  parseConverseRequest,
-  validation,
-} from './wire';
+import { inputTokenBound, reservedTokens } from './reservation';
+import { GatewayError, denied, eventFrame, exceptionFrame, memberName, parseConverseRequest, validation } from './wire';
 import type { ConverseRequest } from './wire';
 
 const env = (name: string, fallback?: string): string => {
@@ -107,12 +99,10 @@ async function converseStream(
     throw denied(`The model ${req.modelId} is not one this stack allows (AllowedModelIds).`);
   if (req.inferenceConfig.maxTokens > maxTokensPerStory)
     throw validation(`maxTokens is ${req.inferenceConfig.maxTokens}; the gateway allows at most ${maxTokensPerStory}.`);
-  const inputEstimate = estimateInputTokens(req);
-  const reserved = inputEstimate + req.inferenceConfig.maxTokens;
   // Counts the request against the rates too. Held for the function's whole remaining life plus a
   // minute: only a dead invocation outlives it.
-  const reserving = store.reserve(caller.sub, reserved, context.getRemainingTimeInMillis() + 60_000);
-  await tell(req, reserving, inputEstimate, stream, context);
+  const reserving = store.reserve(caller.sub, reservedTokens(req), context.getRemainingTimeInMillis() + 60_000);
+  await tell(req, reserving, stream, context);
 }
 
 /** Not sent: the reservation was refused (its own error is the answer). Not retryable. */
@@ -143,7 +133,6 @@ function sendOnceReserved(command: ConverseStreamCommand, reserving: Promise<Res
 async function tell(
   req: ConverseRequest,
   reserving: Promise<Reservation>,
-  inputEstimate: number,
   stream: awslambda.ResponseStream,
   context: Context,
 ): Promise<void> {
@@ -167,10 +156,22 @@ async function tell(
   let deltas = 0;
   let reported: number | undefined;
   const settle = (): Promise<void> => {
-    // Bedrock's usage when it reported it; otherwise an upper estimate of what was generated.
-    const estimate =
-      inputEstimate + Math.min(req.inferenceConfig.maxTokens, Math.max(deltas, Math.ceil(outputBytes / 2)));
-    return store.settle(reservation, reported ?? Math.min(estimate, reservation.tokens));
+    // Bedrock's usage when it reported it; otherwise the reservation's bound (a token per byte) of
+    // what was sent and streamed, so stopping a story early cannot halve its price.
+    const used =
+      reported ?? inputTokenBound(req) + Math.min(req.inferenceConfig.maxTokens, Math.max(deltas, outputBytes));
+    // The budgets were checked against the reservation: charging more could overrun them.
+    if (used > reservation.tokens)
+      console.warn(
+        JSON.stringify({
+          event: 'usageOverReservation',
+          modelId: req.modelId,
+          reportedTokens: used,
+          reservedTokens: reservation.tokens,
+          chargedTokens: reservation.tokens,
+        }),
+      );
+    return store.settle(reservation, used);
   };
   let events: AsyncIterable<ConverseStreamOutput>;
   try {

@@ -70,25 +70,8 @@ export function parseConverseRequest(body: string): ConverseRequest {
   return result.output;
 }
 
-/**
- * A generous upper estimate of the input tokens: tokenizers give at least two UTF-8 bytes per
- * token on ordinary text, plus a few tokens per message for roles and the template. Reserving
- * more than is used is safe (the rest is released when the story settles); less is not.
- */
-export function estimateInputTokens(req: ConverseRequest): number {
-  let bytes = 0;
-  let blocks = 0;
-  for (const m of req.messages)
-    for (const c of m.content) {
-      bytes += Buffer.byteLength(c.text);
-      blocks++;
-    }
-  for (const s of req.system ?? []) {
-    bytes += Buffer.byteLength(s.text);
-    blocks++;
-  }
-  return Math.ceil(bytes / 2) + 8 * blocks + 16;
-}
+/** The input bound of the reservation rule (reservation.ts), under the name bench/gateway.ts imports. */
+export { inputTokenBound as estimateInputTokens } from './reservation';
 
 const codec = new EventStreamCodec(
   (bytes) => Buffer.from(bytes).toString('utf8'),

@@ -28,11 +28,15 @@ const CONTROLS: StoryControls = {
 /** Counts what goes where, over the same HTTP/1.1 handler the service uses. */
 class CountingHandler extends NodeHttpHandler {
   readonly paths: string[] = [];
+  /** The gateway's x-storyteller-reserved-tokens of each story it served. */
+  readonly reserved: number[] = [];
   /** Called with each response's status as it arrives. */
   onStatus: (status: number) => void = () => undefined;
   override async handle(request: Parameters<NodeHttpHandler['handle']>[0], options?: HttpHandlerOptions) {
     this.paths.push(`${request.method} ${request.path}`);
     const out = await super.handle(request, options);
+    const reserved = out.response.headers['x-storyteller-reserved-tokens'];
+    if (reserved !== undefined) this.reserved.push(Number(reserved));
     this.onStatus(out.response.statusCode);
     return out;
   }
@@ -162,7 +166,7 @@ describe('StoryService in budget mode (the story gateway on the emulator)', func
   });
 
   it('says which limit, how much is left and when it resets when the budget is spent, with no Retry, and Bedrock is not called', async () => {
-    // A short story reserves its input estimate plus 800: one fits in 1,500, the second does not.
+    // A short story reserves its input bound (one token per byte) plus 800: one fits in 1,500, the second does not.
     const { service, handler } = await setUp({ DailyTokensPerUser: '1500' });
     const first = await service.generate(CONTROLS);
     assert.equal(first.status, 'done', first.error?.message);
@@ -182,6 +186,24 @@ describe('StoryService in budget mode (the story gateway on the emulator)', func
     const saved = await service.history.get(second.storyId);
     assert.equal(saved?.status, 'failed');
     assert.equal(saved?.error?.code, 'budgetExceeded');
+  });
+
+  it('never charges past the reservation or the budget, for a premise of punctuation (#23)', async () => {
+    // The emulator's model counts every punctuation mark as a token, as byte-level tokenizers do.
+    const { service, handler } = await setUp({ DailyTokensPerUser: '4500' });
+    const out = await service.generate({ ...CONTROLS, premise: '!?'.repeat(2000) });
+    const after = await service.budget();
+    assert.ok(after);
+    const charged = after.tokensUsed;
+    assert.ok(charged <= 4500, `charged ${charged}`);
+    if (out.status === 'done') {
+      const [reserved] = handler.reserved;
+      assert.ok(reserved !== undefined && charged <= reserved, `charged ${charged}, reserved ${reserved}`);
+      assert.equal(charged, out.usage?.totalTokens, 'what Bedrock reported, when within the reservation');
+    } else {
+      assert.equal(out.error?.code, 'budgetExceeded', out.error?.message);
+      assert.equal(charged, 0);
+    }
   });
 
   it("names the stack's shared budget when that is the limit", async () => {

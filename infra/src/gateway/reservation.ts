@@ -1,0 +1,48 @@
+// What the gateway reserves before it calls Bedrock: a true upper bound of the story's tokens, so
+// settling (which never charges more than the reservation) keeps every budget whole. No tokenizer
+// makes more than one token of a UTF-8 byte (byte-level BPE and byte fallback make exactly one of
+// a rare character's bytes), so the bound counts bytes, not characters or words.
+// No Node API here: the extension and its panel can share this one rule.
+
+/** Tokens allowed per text block for the chat template around it (role markers, separators). */
+export const TEMPLATE_TOKENS_PER_BLOCK = 8;
+/** Tokens allowed per request for the template's start and end. */
+export const TEMPLATE_TOKENS_PER_REQUEST = 16;
+
+/** The parts of a Converse request that are sent to the model as tokens. */
+export interface ReservableRequest {
+  readonly messages: readonly { readonly content: readonly { readonly text: string }[] }[];
+  readonly system?: readonly { readonly text: string }[] | undefined;
+  readonly inferenceConfig: { readonly maxTokens: number };
+}
+
+/** UTF-8 length of `text`, as Buffer.byteLength counts it (a lone surrogate is sent as U+FFFD: 3 bytes). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** The most input tokens the request can cost: one per UTF-8 byte of every text, plus the template. */
+export function inputTokenBound(req: ReservableRequest): number {
+  let tokens = TEMPLATE_TOKENS_PER_REQUEST;
+  for (const block of [...(req.system ?? []), ...req.messages.flatMap((m) => m.content)])
+    tokens += utf8Length(block.text) + TEMPLATE_TOKENS_PER_BLOCK;
+  return tokens;
+}
+
+/** The reservation: the input bound plus every output token the request allows. */
+export function reservedTokens(req: ReservableRequest): number {
+  return inputTokenBound(req) + req.inferenceConfig.maxTokens;
+}
