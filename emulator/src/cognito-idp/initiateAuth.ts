@@ -114,10 +114,10 @@ function refreshAuth(pool: Needs, client: ClientConfig, params: Record<string, s
   const names = [user?.username ?? '', ...(params.USERNAME ? [params.USERNAME] : [])];
   pool.checkSecretHash(client, names, params.SECRET_HASH);
   if (!record || record.clientId !== client.id) throw new AwsError('NotAuthorizedException', 'Invalid Refresh Token');
-  if (record.revoked) throw new AwsError('NotAuthorizedException', 'Refresh Token has been revoked');
+  // Disabling revokes the user's tokens too; while disabled, the refusal says why.
+  if (user && !user.enabled) throw new AwsError('NotAuthorizedException', 'User is disabled.');
+  if (record.revoked || !user) throw new AwsError('NotAuthorizedException', 'Refresh Token has been revoked');
   if (record.expires < pool.now()) throw new AwsError('NotAuthorizedException', 'Refresh Token has expired');
-  if (!user || !user.enabled)
-    throw new AwsError('NotAuthorizedException', user ? 'User is disabled.' : 'Refresh Token has been revoked');
   return { ChallengeParameters: {}, AuthenticationResult: pool.issueTokens(client, user, record) };
 }
 

@@ -3,6 +3,8 @@
 import type { ServiceJsonOperation } from '../operation';
 import { adminConfirmSignUp } from './adminConfirmSignUp';
 import { adminCreateUser } from './adminCreateUser';
+import { adminDisableUser } from './adminDisableUser';
+import { adminEnableUser } from './adminEnableUser';
 import { adminGetUser } from './adminGetUser';
 import { adminSetUserPassword } from './adminSetUserPassword';
 import { associateSoftwareToken } from './associateSoftwareToken';
@@ -44,4 +46,6 @@ export const COGNITO_IDP_OPERATIONS: readonly ServiceJsonOperation<UserPool>[] =
   adminConfirmSignUp,
   adminGetUser,
   adminSetUserPassword,
+  adminDisableUser,
+  adminEnableUser,
 ];

@@ -418,6 +418,8 @@ export class UserPool {
     existing: RefreshRecord | null,
     oauth?: { scopes: string[]; nonce?: string | undefined },
   ): Wire<AuthenticationResultType> {
+    // Every flow checks first; this is the last line, for a user disabled in the middle of one.
+    if (!user.enabled) throw new AwsError('NotAuthorizedException', 'User is disabled.');
     const now = Math.floor(this.d.now() / 1000);
     let record = existing;
     if (!record) {
@@ -482,7 +484,9 @@ export class UserPool {
   tokenProblem(claims: Claims): string | null {
     const record = Object.values(this.refreshTokens).find((r) => r.originJti === claims.origin_jti);
     if (record?.revoked) return 'revoked';
-    if (!this.users[String(claims['cognito:username'] ?? claims.username)]) return 'deleted';
+    const user = this.users[String(claims['cognito:username'] ?? claims.username)];
+    if (!user) return 'deleted';
+    if (!user.enabled) return 'disabled';
     return null;
   }
 
@@ -494,9 +498,10 @@ export class UserPool {
       throw new AwsError('NotAuthorizedException', 'Invalid Access Token');
     if (Number(claims.exp) * 1000 < this.d.now())
       throw new AwsError('NotAuthorizedException', 'Access Token has expired');
+    const user = this.users[String(claims.username)];
+    if (user && !user.enabled) throw new AwsError('NotAuthorizedException', 'User is disabled.');
     const problem = this.tokenProblem(claims);
     if (problem === 'revoked') throw new AwsError('NotAuthorizedException', 'Access Token has been revoked');
-    const user = this.users[String(claims.username)];
     if (!user) throw new AwsError('UserNotFoundException', 'User does not exist.');
     return { user, claims };
   }
@@ -509,6 +514,7 @@ export class UserPool {
       throw new AwsError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
     const user = this.users[s.username];
     if (!user) throw new AwsError('NotAuthorizedException', 'Invalid session for the user.');
+    if (!user.enabled) throw new AwsError('NotAuthorizedException', 'User is disabled.');
     return { user, session: s };
   }
 
@@ -526,6 +532,16 @@ export class UserPool {
     }
     this.d.state.changed();
     return n;
+  }
+
+  /**
+   * A user disabled or deleted by an administrator: their tokens are revoked and their
+   * unfinished sign-ins (challenge and SRP sessions) are dropped, so none can complete.
+   */
+  cutOff(username: string): void {
+    this.revokeAll(username);
+    for (const [id, s] of this.sessions) if (s.username === username) this.sessions.delete(id);
+    for (const [id, s] of this.srpSessions) if (s.username === username) this.srpSessions.delete(id);
   }
 
   /** The fault "revoke all refresh tokens". */
