@@ -3,10 +3,12 @@
 import type { ServiceJsonOperation } from '../operation';
 import { adminConfirmSignUp } from './adminConfirmSignUp';
 import { adminCreateUser } from './adminCreateUser';
+import { adminDeleteUser } from './adminDeleteUser';
 import { adminDisableUser } from './adminDisableUser';
 import { adminEnableUser } from './adminEnableUser';
 import { adminGetUser } from './adminGetUser';
 import { adminSetUserPassword } from './adminSetUserPassword';
+import { adminUserGlobalSignOut } from './adminUserGlobalSignOut';
 import { associateSoftwareToken } from './associateSoftwareToken';
 import { changePassword } from './changePassword';
 import { confirmForgotPassword } from './confirmForgotPassword';
@@ -48,4 +50,6 @@ export const COGNITO_IDP_OPERATIONS: readonly ServiceJsonOperation<UserPool>[] =
   adminSetUserPassword,
   adminDisableUser,
   adminEnableUser,
+  adminDeleteUser,
+  adminUserGlobalSignOut,
 ];
