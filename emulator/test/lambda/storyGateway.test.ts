@@ -353,6 +353,105 @@ describe('story gateway (function URL, budget mode)', function () {
     });
   });
 
+  describe("Bedrock's own error messages stay in the gateway's log (#23)", () => {
+    const ACCOUNT = '123456789012';
+    // What Bedrock's messages carry: the account id and the gateway role's session ARN.
+    const SECRET =
+      `User: arn:aws:sts::${ACCOUNT}:assumed-role/storyteller-StoryGatewayRole-1AbC/StoryGatewayFunction ` +
+      `is not authorized to perform bedrock:InvokeModelWithResponseStream on arn:aws:bedrock:us-east-1:${ACCOUNT}:x`;
+    const leaks = (text: string): boolean => text.includes(ACCOUNT) || /arn:aws/.test(text);
+    let emu: RunningEmulator;
+    let user: GatewayUser;
+    const log: string[] = [];
+    before(async () => {
+      emu = await start({
+        params: { DailyTokensPerUser: '100000', RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0' },
+        log: (line) => log.push(line),
+      });
+      user = await gatewayUser(emu);
+    });
+    after(() => emu.stop());
+    afterEach(() => emu.clearFaults());
+
+    /** Before the stream: the refusal by kind, one fixed sentence, Bedrock's words only in the log. */
+    const BEFORE: [string, number | undefined, number, string, RegExp][] = [
+      ['ThrottlingException', undefined, 429, 'ThrottlingException', /too many requests/],
+      ['ModelNotReadyException', undefined, 429, 'ThrottlingException', /too many requests/],
+      ['AccessDeniedException', undefined, 403, 'AccessDeniedException', /AllowedModelIds/],
+      ['ResourceNotFoundException', 404, 403, 'AccessDeniedException', /AllowedModelIds/],
+      ['ValidationException', undefined, 400, 'ValidationException', /not supported as sent/],
+      ['ServiceUnavailableException', undefined, 503, 'ServiceUnavailableException', /try again in a moment/],
+      ['InternalServerException', undefined, 503, 'ServiceUnavailableException', /try again in a moment/],
+      ['ModelErrorException', undefined, 503, 'ServiceUnavailableException', /try again in a moment/],
+    ];
+    for (const [error, status, expectedStatus, expectedType, sentence] of BEFORE) {
+      it(`answers Bedrock's ${error} before the stream with ${expectedType} and a fixed sentence`, async () => {
+        log.length = 0;
+        emu.fault({
+          kind: 'error',
+          operation: 'ConverseStream',
+          error,
+          message: SECRET,
+          count: 10,
+          ...(status ? { status } : {}),
+        });
+        const res = await callGateway(emu, user, 'POST', '/converse-stream', storyRequest(20));
+        const text = await res.text();
+        const headers = JSON.stringify([...res.headers]);
+        assert.ok(!leaks(text) && !leaks(headers), `${res.status} ${headers} ${text}`);
+        assert.equal(res.status, expectedStatus, text);
+        assert.equal(res.headers.get('x-amzn-errortype'), expectedType);
+        const message = String((JSON.parse(text) as { message?: unknown }).message);
+        assert.match(message, sentence);
+        assert.match(message, /^[A-Z][^.]*\.$/, 'one sentence');
+        assert.ok(
+          log.some((line) => line.includes(SECRET) && line.includes(error)),
+          `the details are logged:\n${log.join('\n')}`,
+        );
+        assert.equal((await usage(emu, user)).tokensReserved, 0, 'nothing stays reserved');
+      });
+    }
+
+    /** During the stream: an exception frame the SDK knows, with a fixed sentence. */
+    const DURING: [string, string, RegExp][] = [
+      ['throttlingException', 'throttlingException', /too many requests/],
+      ['validationException', 'validationException', /not supported as sent/],
+      ['internalServerException', 'internalServerException', /try again in a moment/],
+      ['serviceUnavailableException', 'serviceUnavailableException', /try again in a moment/],
+      ['modelStreamErrorException', 'modelStreamErrorException', /try again in a moment/],
+    ];
+    for (const [exception, expectedType, sentence] of DURING) {
+      it(`passes Bedrock's ${exception} mid-stream on as ${expectedType} with a fixed sentence`, async () => {
+        log.length = 0;
+        emu.fault({ kind: 'cut', operation: 'ConverseStream', afterTokens: 3, exception, message: SECRET });
+        const res = await callGateway(emu, user, 'POST', '/converse-stream', storyRequest(200));
+        assert.equal(res.status, 200);
+        const { frames } = await readFrames(res);
+        assert.ok(!leaks(JSON.stringify(frames)), JSON.stringify(frames));
+        const last = frames[frames.length - 1];
+        assert.equal(last?.messageType, 'exception');
+        assert.equal(last?.type, expectedType);
+        assert.match(String(last?.payload['message']), sentence);
+        assert.ok(
+          log.some((line) => line.includes(SECRET)),
+          `the details are logged:\n${log.join('\n')}`,
+        );
+      });
+    }
+
+    it('names a connection Bedrock reset mid-stream as a stream error the SDK knows, not as Node names it', async () => {
+      await admin(emu, 'PUT', 'stream-rate', { tokensPerSecond: 100 });
+      emu.fault({ kind: 'cut', operation: 'ConverseStream', afterTokens: 3, mode: 'reset' });
+      const res = await callGateway(emu, user, 'POST', '/converse-stream', storyRequest(200));
+      const { frames } = await readFrames(res);
+      await admin(emu, 'PUT', 'stream-rate', { tokensPerSecond: 0 });
+      const last = frames[frames.length - 1];
+      assert.equal(last?.messageType, 'exception');
+      assert.equal(last?.type, 'modelStreamErrorException');
+      assert.match(String(last?.payload['message']), /try again in a moment/);
+    });
+  });
+
   describe('per-stack budget and rates', () => {
     let emu: RunningEmulator;
     before(async () => {

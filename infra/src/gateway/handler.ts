@@ -3,6 +3,7 @@
 //                          caller's rate and token budget allowed it (reserve, then settle)
 //   GET  /usage            the caller's tokens used and left today, requests left this minute
 // Refusals before the stream are AWS-style JSON errors; failures during it are exception frames.
+// Bedrock's own error messages (they name the account and the role) go only to the log.
 import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,9 +11,10 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { BudgetStore } from './budget';
 import type { Reservation } from './budget';
+import { requestFailure, streamFailure } from './errors';
 import { CallerIdentity } from './identity';
 import { inputTokenBound, reservedTokens } from './reservation';
-import { GatewayError, denied, eventFrame, exceptionFrame, memberName, parseConverseRequest, validation } from './wire';
+import { GatewayError, denied, eventFrame, exceptionFrame, parseConverseRequest, validation } from './wire';
 import type { ConverseRequest } from './wire';
 
 const env = (name: string, fallback?: string): string => {
@@ -75,17 +77,6 @@ function sendError(stream: awslambda.ResponseStream, err: GatewayError): Promise
 function bodyOf(event: LambdaFunctionURLEvent): string {
   const raw = event.body ?? '';
   return event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-}
-
-/** An error Bedrock raised before its stream started, passed on with its own name and status. */
-function fromBedrock(err: unknown): GatewayError {
-  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const status = e.$metadata?.httpStatusCode ?? 500;
-  return new GatewayError(
-    (e.name ?? 'InternalServerException') as GatewayError['code'],
-    e.message ?? 'Bedrock refused the request.',
-    status,
-  );
 }
 
 async function converseStream(
@@ -180,7 +171,7 @@ async function tell(
   } catch (err) {
     // Bedrock refused before generating anything: nothing is spent.
     await store.settle(reservation, 0);
-    throw fromBedrock(err);
+    throw requestFailure(err, req.modelId);
   }
   const out = awslambda.HttpResponseStream.from(stream, {
     statusCode: 200,
@@ -210,11 +201,13 @@ async function tell(
       if (!gone) out.write(eventFrame(type, payload));
     }
   } catch (err) {
-    const e = err as { name?: string; message?: string };
-    failure =
-      abort.signal.aborted && !gone
-        ? { type: 'modelTimeoutException', message: 'The story ran into the gateway’s time limit and was stopped.' }
-        : { type: memberName(e.name ?? 'InternalServerException'), message: e.message ?? 'The story stream failed.' };
+    // Aborted: the caller left (nobody to tell) or the time limit came (our own sentence).
+    if (!abort.signal.aborted) failure = streamFailure(err, req.modelId);
+    else if (!gone)
+      failure = {
+        type: 'modelTimeoutException',
+        message: 'The story ran into the gateway’s time limit and was stopped.',
+      };
   } finally {
     clearTimeout(deadline);
   }

@@ -107,6 +107,3 @@ export function exceptionFrame(
     body: new Uint8Array(Buffer.from(JSON.stringify({ message, ...extra }))),
   });
 }
-
-/** `ThrottlingException` -> `throttlingException`, the member name Bedrock uses in frames. */
-export const memberName = (errorName: string): string => errorName.charAt(0).toLowerCase() + errorName.slice(1);

@@ -206,6 +206,29 @@ describe('StoryService in budget mode (the story gateway on the emulator)', func
     }
   });
 
+  it("never shows Bedrock's own error messages (account id, role ARN), and still offers the right next step (#23)", async () => {
+    const { emu, service } = await setUp({ DailyTokensPerUser: '50000' });
+    const account = '123456789012';
+    const secret = `User: arn:aws:sts::${account}:assumed-role/StoryGatewayRole-1AbC/fn is not authorized (arn:aws:bedrock:us-east-1:${account}:x)`;
+    const failures: [Record<string, unknown>, string, string][] = [
+      [{ kind: 'error', error: 'AccessDeniedException' }, 'modelNotAllowed', 'pickModel'],
+      [{ kind: 'error', error: 'ValidationException' }, 'validation', 'pickModel'],
+      [{ kind: 'error', error: 'ServiceUnavailableException', count: 10 }, 'unavailable', 'retry'],
+      [{ kind: 'cut', afterTokens: 3 }, 'interrupted', 'continue'],
+    ];
+    for (const [fault, code, action] of failures) {
+      emu.fault({ operation: 'ConverseStream', message: secret, ...fault });
+      const out = await service.generate(CONTROLS);
+      emu.clearFaults();
+      const message = out.error?.message ?? '';
+      assert.equal(out.error?.code, code, message);
+      assert.ok(out.error?.actions.includes(action as never), `${code}: ${out.error?.actions.join()}`);
+      assert.ok(!message.includes(account) && !message.includes('arn:'), message);
+      const saved = await service.history.get(out.storyId);
+      assert.ok(!JSON.stringify(saved?.error).includes(account), 'nor in the history file');
+    }
+  });
+
   it("names the stack's shared budget when that is the limit", async () => {
     const { service } = await setUp({ DailyTokensPerUser: '50000', DailyTokensTotal: '500' });
     const out = await service.generate(CONTROLS);
