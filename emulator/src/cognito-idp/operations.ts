@@ -18,6 +18,7 @@ import { forgotPassword } from './forgotPassword';
 import { getUser } from './getUser';
 import { globalSignOut } from './globalSignOut';
 import { initiateAuth } from './initiateAuth';
+import { listUsers } from './listUsers';
 import { resendConfirmationCode } from './resendConfirmationCode';
 import { respondToAuthChallenge } from './respondToAuthChallenge';
 import { revokeToken } from './revokeToken';
@@ -52,4 +53,5 @@ export const COGNITO_IDP_OPERATIONS: readonly ServiceJsonOperation<UserPool>[] =
   adminEnableUser,
   adminDeleteUser,
   adminUserGlobalSignOut,
+  listUsers,
 ];
