@@ -105,6 +105,7 @@ describe('infra/template.yaml contract', () => {
       'DailyTokensPerUser',
       'DailyTokensTotal',
       'GatewayLogRetentionDays',
+      'GatewayReservedConcurrency',
       'GenerateClientSecret',
       'GoogleClientId',
       'GoogleClientSecret',
