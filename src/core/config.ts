@@ -221,7 +221,8 @@ export const STRUCTURED_RULES = {
     schema: IdentityProvidersSchema,
   } satisfies StructuredRule<string[]>,
   'hostedUi.signOutOfBrowser': {
-    default: false,
+    // On by default: on a shared machine, Sign Out must not leave the browser signed in.
+    default: true,
     expected: () => l10n.t('true or false'),
     schema: v.boolean(),
   } satisfies StructuredRule<boolean>,

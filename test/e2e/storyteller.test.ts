@@ -839,8 +839,16 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
       `the Accounts menu lists the Amazon account: ${JSON.stringify(items.map((i) => i.label))}`,
     );
     await wb.closeMenus();
+    // Sign Out opens managed login's /logout by default, so the browser forgets the session too (#23 N9).
+    const logoutTab = browser.waitForEvent('page', { timeout: 15_000 });
+    const logout = browser.waitForEvent('request', {
+      predicate: (r) => r.url().includes('/logout?'),
+      timeout: 15_000,
+    });
     await wb.runCommand('Storyteller: Sign Out');
     await wb.waitForStatusBarText(ACCOUNT_ITEM, /^Sign in$/);
+    assert.match((await logout).url(), /[?&]client_id=/);
+    await (await logoutTab).close();
   });
 
   it("a second person signs up, leaves the code for later, enters it from the notification, and sees none of the first person's stories (#13)", async () => {

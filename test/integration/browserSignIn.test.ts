@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import * as vscode from 'vscode';
+import { notificationLinks } from '../../src/core/notificationText';
 import type { InputOptions, PickItem } from '../../src/vscode/auth/prompter';
 import type { TestingApi } from '../../src/vscode/testing';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
@@ -141,6 +142,8 @@ for (const kind of ['public', 'secret'] as const) {
       await vscode.commands.executeCommand('storyteller.signOut');
       await section().update('hostedUi.domain', emu.hostedUiDomain, vscode.ConfigurationTarget.Global);
       await section().update('hostedUi.callbackPort', PORT, vscode.ConfigurationTarget.Global);
+      // Sign Out opens /logout by default (#23 N9): off here, on where a test says so.
+      await section().update('hostedUi.signOutOfBrowser', false, vscode.ConfigurationTarget.Global);
     });
 
     afterEach(async () => {
@@ -206,8 +209,8 @@ for (const kind of ['public', 'secret'] as const) {
       assert.equal(testing.sessionState().method, 'browser');
     });
 
-    it('URI handler: the vscode:// link the OS hands over finishes the sign-in; Sign Out opens /logout', async () => {
-      await section().update('hostedUi.signOutOfBrowser', true, vscode.ConfigurationTarget.Global);
+    it('URI handler: the vscode:// link the OS hands over finishes the sign-in; Sign Out opens /logout by default', async () => {
+      await section().update('hostedUi.signOutOfBrowser', undefined, vscode.ConfigurationTarget.Global);
       const opened: string[] = [];
       testing.useBrowser({
         route: 'uriHandler',
@@ -227,7 +230,7 @@ for (const kind of ['public', 'secret'] as const) {
       );
       assert.equal(testing.sessionState().kind, 'signedIn');
       await vscode.commands.executeCommand('storyteller.signOut');
-      await section().update('hostedUi.signOutOfBrowser', undefined, vscode.ConfigurationTarget.Global);
+      await section().update('hostedUi.signOutOfBrowser', false, vscode.ConfigurationTarget.Global);
       const logout = new URL(opened[1] ?? assert.fail('no /logout opened'));
       assert.equal(logout.origin + logout.pathname, `${emu.hostedUiDomain}/logout`);
       assert.equal(logout.searchParams.get('client_id'), emu.clientId);
@@ -256,6 +259,89 @@ for (const kind of ['public', 'secret'] as const) {
       );
       assert.match(prompter.asked[0]!.prompt, /paste it here/);
       assert.equal(testing.sessionState().kind, 'signedIn');
+    });
+
+    it('foreign answers (error= with a command link and no state, another state) are ignored by the loopback listener and the URI handler; the real answer still signs in (#23 N1, N2)', async () => {
+      const link = encodeURIComponent('Open [this](command:workbench.action.quit)');
+      const foreign = [`?error=server_error&error_description=${link}`, '?code=planted&state=another-attempt'];
+      const statuses: number[] = [];
+      const pages: string[] = [];
+      testing.useBrowser({
+        route: 'loopback',
+        open: async (url) => {
+          void (async () => {
+            for (const query of foreign) {
+              const res = await fetch(`${CALLBACK}${query}`);
+              statuses.push(res.status);
+              pages.push(await res.text());
+            }
+            statuses.push((await fetch(await playBrowser(emu, url, { email }))).status);
+          })();
+          return true;
+        },
+      });
+      const viaLoopback = new BrowserPrompter([]);
+      await command(viaLoopback);
+      assert.deepEqual(viaLoopback.errors(), [], 'nothing from a foreign answer reaches a notification');
+      assert.deepEqual(statuses, [400, 400, 200]);
+      assert.match(pages[0]!, /does not belong to the sign-in VS Code is waiting for/);
+      assert.equal(testing.sessionState().kind, 'signedIn');
+      // Sign Out opens /logout by default, and the signed-out page's listener takes the port (#23 N9).
+      await section().update('hostedUi.signOutOfBrowser', undefined, vscode.ConfigurationTarget.Global);
+      const opened: string[] = [];
+      testing.useBrowser({ route: 'loopback', open: async (url) => (opened.push(url), true) });
+      await vscode.commands.executeCommand('storyteller.signOut');
+      await section().update('hostedUi.signOutOfBrowser', false, vscode.ConfigurationTarget.Global);
+      assert.match(opened[0] ?? '', /\/logout\?/);
+      assert.equal(await portIsFree(PORT), false, 'the signed-out page waits for the browser');
+
+      const editor = 'vscode://bedrock-storyteller.bedrock-storyteller/auth-callback';
+      testing.useBrowser({
+        route: 'uriHandler',
+        open: async (url) => {
+          if (url.includes('/oauth2/authorize'))
+            void playBrowser(emu, url, { email }).then((back) => {
+              for (const query of foreign) testing.handleUri(`${editor}${query}`);
+              testing.handleUri(back);
+            });
+          return true;
+        },
+      });
+      const viaUri = new BrowserPrompter([]);
+      await command(viaUri);
+      assert.deepEqual(viaUri.errors(), []);
+      assert.equal(testing.sessionState().kind, 'signedIn');
+      await vscode.commands.executeCommand('storyteller.signOut');
+
+      // Signing in again by loopback takes the port back from the signed-out page.
+      testing.useBrowser({
+        route: 'loopback',
+        open: async (url) => (void playBrowser(emu, url, { email }).then((back) => fetch(back)), true),
+      });
+      const again = new BrowserPrompter([]);
+      await command(again);
+      assert.deepEqual(again.errors(), []);
+      assert.equal(testing.sessionState().kind, 'signedIn');
+      assert.ok(await portIsFree(PORT), 'no listener left');
+    });
+
+    it('an error= answer of this sign-in shows its words with no command link (#23 N1)', async () => {
+      let back: Promise<string> | undefined;
+      testing.useBrowser({
+        route: 'paste',
+        open: async (url) => {
+          const state = new URL(url).searchParams.get('state');
+          const link = encodeURIComponent('[Click here](command:workbench.action.quit)');
+          back = Promise.resolve(`${CALLBACK}?error=server_error&error_description=${link}&state=${state}`);
+          return true;
+        },
+      });
+      const prompter = new BrowserPrompter([() => back!]);
+      await command(prompter);
+      assert.equal(prompter.errors().length, 1);
+      assert.match(prompter.errors()[0]!, /^The sign-in page answered "server_error: \[Click here\]/);
+      assert.deepEqual(notificationLinks(prompter.errors()[0]!), []);
+      assert.equal(testing.sessionState().kind, 'signedOut');
     });
 
     it('wrong state: an answer from another attempt is refused with one sentence, and nobody is signed in', async () => {

@@ -132,7 +132,7 @@ describe('config', () => {
       modelPrices: DEFAULT_MODEL_PRICES,
       passwordPolicy: DEFAULT_PASSWORD_POLICY,
       endpoints: {},
-      hostedUi: { domain: '', identityProviders: [], signOutOfBrowser: false, callbackPort: 53682 },
+      hostedUi: { domain: '', identityProviders: [], signOutOfBrowser: true, callbackPort: 53682 },
       storyGatewayUrl: '',
     });
     assert.equal(isConfigured(result.config), false);

@@ -57,7 +57,7 @@ export class Auth extends Disposable implements AuthCommands {
       log: (message) => log.info(message),
     });
     this._register(toDisposable(() => this.sessions.dispose()));
-    this.browser = new BrowserParts(log);
+    this.browser = this._register(new BrowserParts(log));
     this._register(vscode.window.registerUriHandler(this.browser.uriHandler));
     this.parts = {
       dialog: new AuthDialog(() => this.prompter, log, settings, this),

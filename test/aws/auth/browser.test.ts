@@ -2,10 +2,14 @@
 // browser (fetch with cookies, posting the hosted page's form), the extension's core does the
 // rest: PKCE, state, nonce, the code exchange, token verification, refresh, revoke and logout.
 import * as assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HostedUi } from '../../../src/core/auth/browser/hostedUi';
 import type { PendingBrowserSignIn } from '../../../src/core/auth/browser/hostedUi';
 import { loopbackCallback, loopbackSignedOut } from '../../../src/core/auth/browser/routes';
 import { AuthError, endsSession } from '../../../src/core/auth/errors';
+import { notificationLinks } from '../../../src/core/notificationText';
 import type { RunningEmulator } from '../../../emulator/src/emulator';
 import { Browser, formsOf, startManagedLogin, submit } from '../../../emulator/test/managed-login/helpers';
 import { PASSWORD, uniqueEmail } from '../../support/accounts';
@@ -115,6 +119,51 @@ for (const withSecret of [false, true]) {
       await rejectsWith(first.complete(callback), 'CallbackReplayed', /already answered/);
     });
 
+    it('a foreign answer (no state, or another attempt’s) is not this sign-in’s: it neither fails nor uses it up (#23 N1, N2)', async () => {
+      const email = await newUser(emu);
+      const ui = await hostedUi(emu);
+      const pending = await ui.start({ redirectUri: REDIRECT });
+      const link = '[Open](command:workbench.action.quit)';
+      const foreign = [
+        `${REDIRECT}?error=server_error&error_description=${encodeURIComponent(link)}`,
+        `${REDIRECT}?code=planted&state=not-this-attempt`,
+        'not a URL',
+      ];
+      for (const url of foreign) {
+        assert.equal(pending.answers(url), false, url);
+        await rejectsWith(pending.complete(url), 'StateMismatch', /another sign-in attempt/);
+      }
+      const callback = await throughPage(emu, pending, email);
+      assert.equal(pending.answers(callback), true);
+      assert.equal((await pending.complete(callback)).email, email, 'the real answer still completes');
+    });
+
+    it('a new account the pre sign-up trigger refused is its sentence alone', async () => {
+      const ui = await hostedUi(emu);
+      const pending = await ui.start({ redirectUri: REDIRECT });
+      const back = new URL(REDIRECT);
+      back.searchParams.set('error', 'invalid_request');
+      back.searchParams.set('error_description', 'PreSignUp failed with error Ask your administrator for an account.');
+      back.searchParams.set('state', new URL(pending.authorizeUrl).searchParams.get('state')!);
+      await rejectsWith(pending.complete(back), 'PreSignUpRefused', /^Ask your administrator for an account\.$/);
+    });
+
+    it('an error= answer with this attempt’s state names the error with no link in it (#23 N1)', async () => {
+      const ui = await hostedUi(emu);
+      const pending = await ui.start({ redirectUri: REDIRECT });
+      const state = new URL(pending.authorizeUrl).searchParams.get('state')!;
+      const back = new URL(REDIRECT);
+      back.searchParams.set('error', 'server_error');
+      back.searchParams.set('error_description', 'Try [this](command:workbench.action.quit) first');
+      back.searchParams.set('state', state);
+      await assert.rejects(pending.complete(back), (e: unknown) => {
+        assert.ok(e instanceof AuthError);
+        assert.match(e.message, /The sign-in page answered "server_error: Try \[this\]/);
+        assert.deepEqual(notificationLinks(e.message), [], e.message);
+        return true;
+      });
+    });
+
     it('a code already used at the token endpoint is one clear sentence (invalid_grant)', async () => {
       const email = await newUser(emu);
       const ui = await hostedUi(emu);
@@ -183,3 +232,42 @@ for (const withSecret of [false, true]) {
     });
   });
 }
+
+describe('browser sign-in against a hostile token endpoint (#23 N1)', () => {
+  let server: Server;
+  let domain: string;
+  before(async () => {
+    // Answers every token request with an OAuth error whose code and description are command links.
+    server = createServer((_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: '[Run](command:workbench.action.quit)',
+          error_description: 'See [details](command:workbench.action.reloadWindow)',
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    domain = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => server.close());
+
+  it('the token endpoint’s error reaches the sentence with no link in it, and a code that is not a code is not kept', async () => {
+    const ui = await HostedUi.create({
+      domain,
+      region: 'us-east-1',
+      userPoolId: 'us-east-1_hostile',
+      clientId: 'client',
+      clientSecret: async () => undefined,
+    });
+    const pending = await ui.start({ redirectUri: REDIRECT });
+    const state = new URL(pending.authorizeUrl).searchParams.get('state')!;
+    await assert.rejects(pending.complete(`${REDIRECT}?code=abc&state=${state}`), (e: unknown) => {
+      assert.ok(e instanceof AuthError, String(e));
+      assert.equal(e.code, 'oauth_error');
+      assert.match(e.message, /^Cognito refused the sign-in \(\[Run\]/);
+      assert.deepEqual(notificationLinks(e.message), [], e.message);
+      return true;
+    });
+  });
+});

@@ -5,6 +5,7 @@
 // the same shape, so the session manager refreshes it the same way (REFRESH_TOKEN_AUTH).
 import * as l10n from '@vscode/l10n';
 import type * as OAuth from 'oauth4webapi' with { 'resolution-mode': 'import' };
+import { notificationSafe } from '../../notificationText';
 import { isLoopbackHost } from '../endpoints';
 import { AuthError, toAuthError } from '../errors';
 import type { Session } from '../session';
@@ -34,6 +35,12 @@ export interface BrowserSignInRequest {
 export interface PendingBrowserSignIn {
   readonly authorizeUrl: string;
   readonly redirectUri: string;
+  /**
+   * True when `callback` carries this attempt's `state`. Anything else (another attempt's answer,
+   * an `error=` without state, a local process or a web page calling the listener) is not this
+   * sign-in's answer: the routes ignore it and keep waiting for the real one.
+   */
+  answers(callback: string | URL): boolean;
   /** Checks state and error, trades the code for tokens, checks the nonce, verifies the tokens. */
   complete(callback: string | URL): Promise<Session>;
 }
@@ -115,10 +122,14 @@ export class HostedUi {
     url.searchParams.set('code_challenge_method', 'S256');
     if (request.identityProvider) url.searchParams.set('identity_provider', request.identityProvider);
     let used = false;
+    const answers = (callback: string | URL) => stateOf(callback) === state;
     return {
       authorizeUrl: url.toString(),
       redirectUri: request.redirectUri,
+      answers,
       complete: async (callback) => {
+        // Only this attempt's answer is read at all: a foreign one neither fails nor uses it up.
+        if (!answers(callback)) throw stateMismatch();
         // One attempt, one answer: a second callback (a reload, a replay) is refused here.
         if (used) throw alreadyAnswered();
         used = true;
@@ -161,10 +172,6 @@ export class HostedUi {
     let claims: Record<string, unknown>;
     let tokens: OAuth.TokenEndpointResponse;
     try {
-      // An error answer without a state (some IdP cancellations) is still worth its sentence.
-      const error = callback.searchParams.get('error');
-      if (error && !callback.searchParams.has('state'))
-        throw new oauth.AuthorizationResponseError('error', { cause: callback.searchParams });
       const params = oauth.validateAuthResponse(this.as, this.client, callback, expected.state);
       const response = await oauth.authorizationCodeGrantRequest(
         this.as,
@@ -201,6 +208,40 @@ export class HostedUi {
   }
 }
 
+/** The `state` a callback URL carries, or undefined (also for what is not a URL). */
+function stateOf(callback: string | URL): string | undefined {
+  try {
+    return new URL(callback).searchParams.get('state') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function stateMismatch(): AuthError {
+  return new AuthError(
+    l10n.t(
+      'This answer belongs to another sign-in attempt (its state does not match), so it was refused. Start Sign In with Browser again and finish it in the tab it opens.',
+    ),
+    'StateMismatch',
+    'user',
+    'signIn',
+  );
+}
+
+/**
+ * An OAuth `error` code as the AuthError's code: the RFC's characters only (it reaches the log
+ * and the follow-up choice), anything else is `oauth_error`.
+ */
+function errorCode(error: string): string {
+  return /^[\w.-]{1,64}$/.test(error) ? error : 'oauth_error';
+}
+
+/** Text from a callback or an OAuth response: short, on one line, with no notification link in it. */
+function outside(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return notificationSafe(line.length > 200 ? `${line.slice(0, 199)}…` : line);
+}
+
 function alreadyAnswered(): AuthError {
   return new AuthError(
     l10n.t(
@@ -217,6 +258,9 @@ function toHostedUiError(e: unknown, oauth: typeof OAuth): AuthError {
   if (e instanceof AuthError) return e;
   if (e instanceof oauth.AuthorizationResponseError) {
     const description = e.error_description ?? '';
+    // The stack's pre sign-up trigger refused a new account (a federated first sign-in): its sentence says why.
+    const refused = /^PreSignUp failed with error (.+)$/s.exec(description);
+    if (refused) return new AuthError(outside(refused[1]!), 'PreSignUpRefused', 'user');
     if (e.error === 'access_denied')
       return new AuthError(
         l10n.t('The sign-in was cancelled in the browser. Choose Sign In with Browser again when you are ready.'),
@@ -227,10 +271,10 @@ function toHostedUiError(e: unknown, oauth: typeof OAuth): AuthError {
     return new AuthError(
       l10n.t(
         'The sign-in page answered "{0}{1}". Try again; if it keeps happening, ask your administrator to check the app client\'s managed login settings.',
-        e.error,
-        description ? `: ${description}` : '',
+        outside(e.error),
+        description ? `: ${outside(description)}` : '',
       ),
-      e.error,
+      errorCode(e.error),
       'user',
       'signIn',
     );
@@ -266,8 +310,8 @@ function toHostedUiError(e: unknown, oauth: typeof OAuth): AuthError {
         );
       default:
         return new AuthError(
-          l10n.t('Cognito refused the sign-in ({0}). Start Sign In with Browser again.', e.error),
-          e.error,
+          l10n.t('Cognito refused the sign-in ({0}). Start Sign In with Browser again.', outside(e.error)),
+          errorCode(e.error),
           e.status >= 500 ? 'transient' : 'user',
           'signIn',
         );
@@ -276,14 +320,7 @@ function toHostedUiError(e: unknown, oauth: typeof OAuth): AuthError {
   if (e instanceof oauth.OperationProcessingError) {
     const cause = e.cause as { expected?: unknown; claim?: unknown } | undefined;
     if (e.code === oauth.INVALID_RESPONSE && cause && 'expected' in cause && /"state"/.test(e.message))
-      return new AuthError(
-        l10n.t(
-          'This answer belongs to another sign-in attempt (its state does not match), so it was refused. Start Sign In with Browser again and finish it in the tab it opens.',
-        ),
-        'StateMismatch',
-        'user',
-        'signIn',
-      );
+      return stateMismatch();
     if (cause?.claim === 'nonce')
       return new AuthError(
         l10n.t(

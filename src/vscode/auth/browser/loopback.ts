@@ -1,6 +1,8 @@
 // The loopback listener the browser comes back to: 127.0.0.1 at the fixed port the app client
-// registers (Cognito matches callback URLs exactly, port included). It answers one GET on its
-// path and closes; anything else gets a 404 or 405. The page it shows carries no token.
+// registers (Cognito matches callback URLs exactly, port included). It answers the one GET on its
+// path that belongs to the sign-in (its state) and closes; a GET that does not belong is ignored
+// (any local process or web page can call 127.0.0.1), anything else gets a 404 or 405. The page
+// it shows carries no token.
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import * as vscode from 'vscode';
@@ -25,10 +27,14 @@ export class LoopbackListener implements vscode.Disposable {
   private constructor(private readonly server: Server) {}
 
   /**
-   * Listens on 127.0.0.1:`port`; the first GET on `path` goes to `answer`, whose page the tab
-   * shows, and then the listener closes. A port already taken is one AuthError.
+   * Listens on 127.0.0.1:`port`; the first GET on `path` that `belongs` goes to `answer`, whose
+   * page the tab shows, and then the listener closes. A port already taken is one AuthError.
    */
-  static listen(port: number, path: string, answer: (url: URL) => Promise<LoopbackPage>): Promise<LoopbackListener> {
+  static listen(
+    port: number,
+    path: string,
+    handler: { belongs(url: URL): boolean; answer(url: URL): Promise<LoopbackPage>; ignored(url: URL): void },
+  ): Promise<LoopbackListener> {
     let answered = false;
     let listener: LoopbackListener | undefined;
     const server = createServer((req, res) => {
@@ -50,8 +56,17 @@ export class LoopbackListener implements vscode.Disposable {
           title: vscode.l10n.t('Already answered'),
           message: vscode.l10n.t('This sign-in was already answered. Go back to VS Code.'),
         });
+      if (!handler.belongs(url)) {
+        handler.ignored(url);
+        return send(400, {
+          title: vscode.l10n.t('Not this sign-in'),
+          message: vscode.l10n.t(
+            'This answer does not belong to the sign-in VS Code is waiting for, so it was ignored. Finish signing in in the tab VS Code opened.',
+          ),
+        });
+      }
       answered = true;
-      void answer(url).then(
+      void handler.answer(url).then(
         (page) => {
           send(200, page);
           listener?.dispose();

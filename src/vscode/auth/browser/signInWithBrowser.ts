@@ -176,20 +176,26 @@ async function viaLoopback(
   let settle!: { resolve: (s: Session) => void; reject: (e: unknown) => void };
   const finished = new Promise<Session>((resolve, reject) => (settle = { resolve, reject }));
   finished.catch(() => undefined);
-  // Listen first: a port taken is known before the browser opens.
-  const listener = await LoopbackListener.listen(port, CALLBACK_PATH, async (url) => {
-    try {
-      const session = await pending!.complete(url);
-      settle.resolve(session);
-      return {
-        title: vscode.l10n.t('Signed in to Bedrock Storyteller'),
-        message: vscode.l10n.t('You can close this tab and go back to VS Code.'),
-      };
-    } catch (e) {
-      const error = toAuthError(e);
-      settle.reject(error);
-      return { title: vscode.l10n.t('Sign-in did not finish'), message: error.message };
-    }
+  // Listen first: a port taken is known before the browser opens. A signed-out page still
+  // waiting for the browser (Sign Out a moment ago) gives the port back.
+  parts.browser.releasePort();
+  const listener = await LoopbackListener.listen(port, CALLBACK_PATH, {
+    belongs: (url) => pending?.answers(url) ?? false,
+    ignored: () => parts.log.warn('Ignored a call to the sign-in listener that is not this sign-in’s answer.'),
+    answer: async (url) => {
+      try {
+        const session = await pending!.complete(url);
+        settle.resolve(session);
+        return {
+          title: vscode.l10n.t('Signed in to Bedrock Storyteller'),
+          message: vscode.l10n.t('You can close this tab and go back to VS Code.'),
+        };
+      } catch (e) {
+        const error = toAuthError(e);
+        settle.reject(error);
+        return { title: vscode.l10n.t('Sign-in did not finish'), message: error.message };
+      }
+    },
   });
   try {
     pending = await request(loopbackCallback(port));
@@ -214,7 +220,7 @@ async function viaUriHandler(
   const scheme = EDITOR_SCHEMES.includes(vscode.env.uriScheme) ? vscode.env.uriScheme : EDITOR_SCHEMES[0]!;
   const redirectUri = editorCallback(scheme);
   const pending = await request(redirectUri);
-  const waiter = parts.browser.uriHandler.next();
+  const waiter = parts.browser.uriHandler.next((uri) => pending.answers(`${redirectUri}?${uri.query}`));
   try {
     await openBrowser(parts, pending);
     return await parts.dialog.prompter.progress(WAITING(), async (signal) => {

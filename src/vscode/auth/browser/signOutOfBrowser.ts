@@ -27,11 +27,19 @@ export async function signOutOfBrowser(parts: AuthParts): Promise<void> {
     const route = browser.route ?? getRoutes(BrowserParts.host())[0]!.id;
     let logoutUri = loopbackSignedOut(port);
     if (route === 'loopback') {
-      const listener = await LoopbackListener.listen(port, SIGNED_OUT_PATH, async () => ({
-        title: vscode.l10n.t('Signed out of Bedrock Storyteller'),
-        message: vscode.l10n.t('You can close this tab.'),
-      })).catch(() => undefined);
-      if (listener) setTimeout(() => listener.dispose(), SIGNED_OUT_WAIT_MS).unref();
+      // The signed-out page carries nothing to check: whoever comes first just gets the page.
+      const listener = await LoopbackListener.listen(port, SIGNED_OUT_PATH, {
+        belongs: () => true,
+        ignored: () => undefined,
+        answer: async () => ({
+          title: vscode.l10n.t('Signed out of Bedrock Storyteller'),
+          message: vscode.l10n.t('You can close this tab.'),
+        }),
+      }).catch(() => undefined);
+      if (listener) {
+        browser.holdSignedOutListener(listener);
+        setTimeout(() => listener.dispose(), SIGNED_OUT_WAIT_MS).unref();
+      }
     } else if (route === 'uriHandler') {
       logoutUri = editorSignedOut(EDITOR_SCHEMES.includes(vscode.env.uriScheme) ? vscode.env.uriScheme : 'vscode');
     }
