@@ -34,6 +34,9 @@ const SECRET_KEYS = [
   'SECRET_BLOCK',
   'SecretCode',
   'Authorization',
+  // OAuth: the PKCE verifier and the ID token's nonce, wherever they are written.
+  'code_verifier',
+  'nonce',
 ];
 const KEY = `(?:${SECRET_KEYS.map((k) => k.replace(/[-_]/g, '[-_]?')).join('|')})`;
 // A key as written in JSON ("Key"), escaped JSON (\"Key\"), util.inspect (Key or 'Key') or a form.
@@ -47,6 +50,9 @@ const PATTERNS: readonly [RegExp, string | ((match: string) => string)][] = [
   [new RegExp(`${KEY_WRITTEN}'(?:[^'\\\\]|\\\\.)*'`, 'gi'), "$1'[redacted]'"],
   // Unquoted values: form fields and query strings (Password=…&).
   [new RegExp(`${KEY_EQUALS}(?!["'\\\\\\[])[^\\s&,;"'}\\]]+`, 'gi'), '$1[redacted]'],
+  // An OAuth callback's or token request's code and state (?code=…&state=…): only as query or form
+  // fields, since "code" and "state" name ordinary things elsewhere (an error's code, a session's state).
+  [/((?<=[?&#])(?:code|state)=)[^\s&#"'<>]+/gi, '$1[redacted]'],
   // Headers, to the end of the line: x-amz-security-token: …, Authorization: AWS4-HMAC-SHA256 ….
   [/((?<![\w-])(?:x-amz-security-token|authorization)\s*:\s*)(?!["'\\[])[^\r\n]+/gi, '$1[redacted]'],
   // TOTP setup links carry the secret.

@@ -122,6 +122,21 @@ describe('redact', () => {
       `ChallengeResponses: { NEW_PASSWORD: 'Brand-New-1', USERNAME: 'ann' }`,
       `ChallengeResponses: { NEW_PASSWORD: '[redacted]', USERNAME: 'ann' }`,
     ],
+    [
+      'an OAuth callback’s code and state (#23)',
+      'GET http://127.0.0.1:53682/callback?code=3c5f1a2e-77b1-4e0b&state=Qx7_kP9s-2 from vscode://x/auth-callback#code=abc&state=def',
+      'GET http://127.0.0.1:53682/callback?code=[redacted]&state=[redacted] from vscode://x/auth-callback#code=[redacted]&state=[redacted]',
+    ],
+    [
+      'a token request’s code and PKCE verifier (#23)',
+      'grant_type=authorization_code&code=3c5f1a2e&code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk&redirect_uri=x',
+      'grant_type=authorization_code&code=[redacted]&code_verifier=[redacted]&redirect_uri=x',
+    ],
+    [
+      'a nonce and a verifier in JSON (#23)',
+      `{"nonce":"n-0S6_WzA2Mj","code_verifier":"abc"} { nonce: 'n-0S6' }`,
+      `{"nonce":"[redacted]","code_verifier":"[redacted]"} { nonce: '[redacted]' }`,
+    ],
   ];
   for (const [name, input, expected] of cases) {
     it(`masks ${name}`, () => assert.equal(redact(input), expected));
@@ -137,6 +152,7 @@ describe('redact', () => {
     'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123/.well-known/jwks.json',
     'Refresh scheduled in 2400 s; SessionManager ready; AccessDenied for RefreshTokenRotation',
     'THE LIGHTHOUSE KEEPER AND THE STORM, CHAPTER ONE',
+    'Browser sign-in failed: StateMismatch (code: oauth_error); session state=signedIn',
   ];
   it('leaves ordinary lines alone (ids, model names, hashes, words like Password and Session)', () => {
     for (const line of ordinary) assert.equal(redact(line), line);
