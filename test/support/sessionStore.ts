@@ -19,6 +19,13 @@ export class MemoryStore implements SessionStore {
     this.value = undefined;
     this.fire();
   }
+  mark: string | undefined;
+  async signedOutMark() {
+    return this.mark;
+  }
+  async markSignedOut(mark: string) {
+    this.mark = mark;
+  }
   onDidChange(listener: () => void) {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };

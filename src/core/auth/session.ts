@@ -4,10 +4,13 @@
 // - one refresh at a time, however many callers wait for it;
 // - end the session only on a definite auth error; stay signed in, "offline", on anything else;
 // - another window may refresh or sign out at any time: re-read the store before deciding, and
-//   write refreshed tokens only if the store still holds the session that was refreshed;
+//   write refreshed tokens only if the store still holds the session that was refreshed; a
+//   sign-out marks its refresh token (a second key) before deleting, and a refresh that finds
+//   its token marked after writing undoes the write, so no interleaving brings a session back;
 // - a session is used only with the pool, client and endpoints it came from (its origin);
 // - time is the server's: lifetimes are measured from when the tokens arrived, not from `iat`
 //   against a local clock that may be minutes off.
+import { createHash } from 'node:crypto';
 import * as l10n from '@vscode/l10n';
 import * as v from 'valibot';
 import { notSignedIn } from '../messages';
@@ -62,6 +65,9 @@ export interface SessionStore {
   read(): Promise<string | undefined>;
   write(value: string): Promise<void>;
   delete(): Promise<void>;
+  /** The mark of the last signed-out refresh token (a second key: a session write cannot erase it). */
+  signedOutMark(): Promise<string | undefined>;
+  markSignedOut(mark: string): Promise<void>;
   /** Fires when the value changes, also from another window. */
   onDidChange(listener: () => void): { dispose(): void };
 }
@@ -213,6 +219,9 @@ export class SessionManager {
 
   /** Forgets the session locally (revocation is the caller's job, before this). */
   async signOut(reason?: string): Promise<void> {
+    // Mark first, then delete: a refresh in any window that wrote in between sees the mark after its write.
+    const refreshToken = await this.storedRefreshToken();
+    if (refreshToken) await this.options.store.markSignedOut(signedOutMark(refreshToken));
     await this.options.store.delete();
     this.setState(reason ? { kind: 'signedOut', reason } : { kind: 'signedOut' });
   }
@@ -315,10 +324,29 @@ export class SessionManager {
       return this.adopt(latest, depth);
     }
     this.failures = 0;
-    await this.options.store.write(JSON.stringify(next));
+    const written = JSON.stringify(next);
+    await this.options.store.write(written);
+    if ((await this.options.store.signedOutMark()) === signedOutMark(stored.refreshToken)) {
+      // A sign-out ran between the compare above and this write: undo the write, unless replaced since.
+      if ((await this.options.store.read()) === written) await this.options.store.delete();
+      this.options.log?.('Signed out while refreshing; the new tokens are dropped.');
+      this.setState({ kind: 'signedOut' });
+      throw new AuthError(notSignedIn(), 'NotSignedIn', 'user', 'signIn');
+    }
     this.setState({ kind: 'signedIn', session: next });
     this.options.log?.(`Session refreshed; valid until ${new Date(next.expiresAt).toISOString()}.`);
     return next;
+  }
+
+  /** The stored session's refresh token, read leniently (a sign-out must not fail on a bad store). */
+  private async storedRefreshToken(): Promise<string | undefined> {
+    try {
+      const raw = await this.options.store.read();
+      const token = raw ? (JSON.parse(raw) as { refreshToken?: unknown }).refreshToken : undefined;
+      return typeof token === 'string' && token ? token : undefined;
+    } catch {
+      return this.state.kind === 'signedOut' ? undefined : this.state.session.refreshToken;
+    }
   }
 
   /** Takes the session another window stored; refreshes it (a bounded number of times) if stale. */
@@ -421,4 +449,9 @@ function localExpiry(session: Session): number {
   return session.receivedAt === undefined
     ? session.expiresAt
     : session.receivedAt + (session.expiresAt - session.issuedAt);
+}
+
+/** A signed-out refresh token's mark: its SHA-256, so the mark itself could not be used. */
+function signedOutMark(refreshToken: string): string {
+  return createHash('sha256').update(refreshToken).digest('base64url');
 }

@@ -413,6 +413,37 @@ describe('SessionManager', () => {
       assert.equal(m.current.kind, 'signedOut');
     });
 
+    it('a sign-out in another window between the refresh’s compare and its write still sticks (#23)', async () => {
+      store.value = JSON.stringify(session(clock, 1, 1000));
+      const a = manager();
+      const b = manager();
+      await Promise.all([a.load(), b.load()]);
+      clock.time += 5000;
+      // Window b signs out exactly when a has compared the store and is about to write.
+      const write = store.write.bind(store);
+      let raced = false;
+      store.write = async (value: string) => {
+        if (!raced) {
+          raced = true;
+          await b.signOut();
+        }
+        return write(value);
+      };
+      await assert.rejects(a.getSession(), (e: AuthError) => e.code === 'NotSignedIn');
+      assert.ok(raced, 'the sign-out ran inside the window');
+      assert.equal(store.value, undefined, 'the refreshed tokens did not bring the session back');
+      assert.equal(a.current.kind, 'signedOut');
+      await flush();
+      assert.equal(b.current.kind, 'signedOut');
+      // The next sign-in is a new session: its refreshes are not undone.
+      store.write = write;
+      await a.signIn({ ...session(clock, 3, 1000), refreshToken: 'refresh-3' });
+      clock.time += 60_000;
+      await a.refresh();
+      assert.equal(a.current.kind, 'signedIn');
+      assert.notEqual(store.value, undefined, 'refreshed and kept');
+    });
+
     it("a refresh in window A never overwrites bob's sign-in in window B", async () => {
       store.value = JSON.stringify({ ...session(clock, 1, 1000), email: 'alice@example.com' });
       const a = manager();
