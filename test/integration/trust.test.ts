@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StoryControls } from '../../src/core/story/protocol/controls';
 import type { HostResponse } from '../../src/core/story/protocol/messages';
+import { CREDENTIAL_SETTINGS } from '../../src/core/config';
 import { readSettings } from '../../src/vscode/settings';
 import type { TestingApi } from '../../src/vscode/testing';
 import { counters, emulators, forgetEmulator, latestCode, useEmulator } from './emulators';
@@ -25,17 +26,7 @@ const CONTROLS: StoryControls = {
   length: 'short',
   temperature: 0.7,
 };
-const APPLICATION_SCOPED = [
-  'region',
-  'userPoolId',
-  'clientId',
-  'identityPoolId',
-  'authFlow',
-  'endpoints.cognitoIdp',
-  'endpoints.cognitoIdentity',
-  'endpoints.bedrockRuntime',
-  'endpoints.bedrock',
-];
+type CredentialSetting = (typeof CREDENTIAL_SETTINGS)[number];
 
 describe('Trust: where credentials may go', function () {
   this.timeout(90_000);
@@ -47,8 +38,9 @@ describe('Trust: where credentials may go', function () {
     res.writeHead(500).end();
   });
   let hostile: string;
-  const HOSTILE: Record<string, string> = {};
   let settingsFile: string;
+  /** A stranger's value for every credential setting: a new one does not compile until it has one. */
+  let HOSTILE: Record<CredentialSetting, unknown>;
 
   before(async () => {
     ({ testing } = await activate());
@@ -61,7 +53,7 @@ describe('Trust: where credentials may go', function () {
     assert.ok(folder, 'the runner opens a workspace folder');
     mkdirSync(join(folder, '.vscode'), { recursive: true });
     settingsFile = join(folder, '.vscode', 'settings.json');
-    Object.assign(HOSTILE, {
+    HOSTILE = {
       region: 'eu-west-3',
       userPoolId: 'eu-west-3_Attacker1',
       clientId: 'attackerclient',
@@ -71,8 +63,13 @@ describe('Trust: where credentials may go', function () {
       'endpoints.cognitoIdentity': hostile,
       'endpoints.bedrockRuntime': hostile,
       'endpoints.bedrock': hostile,
-    });
-    assert.deepEqual(Object.keys(HOSTILE), APPLICATION_SCOPED);
+      'hostedUi.domain': hostile,
+      'hostedUi.identityProviders': ['Attacker'],
+      'hostedUi.callbackPort': 61_234,
+      'hostedUi.signOutOfBrowser': false,
+      storyGatewayUrl: hostile,
+    };
+    assert.deepEqual(Object.keys(HOSTILE).sort(), [...CREDENTIAL_SETTINGS].sort());
     // A window-scoped canary tells when VS Code has read the file.
     const entries = Object.entries(HOSTILE).map(([k, v]) => [`storyteller.${k}`, v]);
     writeFileSync(settingsFile, JSON.stringify({ ...Object.fromEntries(entries), 'editor.tabSize': 7 }, null, 2));
@@ -107,8 +104,13 @@ describe('Trust: where credentials may go', function () {
     assert.equal(settings.config.userPoolId, emu.userPoolId);
     assert.equal(settings.config.authFlow, 'USER_SRP_AUTH');
     assert.deepEqual(settings.config.endpoints, emu.endpoints);
-    for (const key of APPLICATION_SCOPED)
-      assert.notEqual(section.get(key), HOSTILE[key], `VS Code used the workspace value of ${key}`);
+    assert.notEqual(settings.config.storyGatewayUrl, hostile);
+    assert.notEqual(settings.config.hostedUi.domain, hostile);
+    assert.notDeepEqual(settings.config.hostedUi.identityProviders, HOSTILE['hostedUi.identityProviders']);
+    assert.notEqual(settings.config.hostedUi.callbackPort, HOSTILE['hostedUi.callbackPort']);
+    assert.equal(settings.config.hostedUi.signOutOfBrowser, true);
+    for (const key of CREDENTIAL_SETTINGS)
+      assert.notDeepEqual(section.get(key), HOSTILE[key], `VS Code used the workspace value of ${key}`);
   });
 
   it('signs up, signs in, refreshes, hands out, writes a story and signs out: the listener receives nothing', async () => {
