@@ -1,6 +1,8 @@
 // The model ids the local engine answers to, with the limits and body shapes of the real
 // models they stand in for. Names say "local" so no one mistakes them for the real thing.
 import type { FoundationModelSummary, InferenceProfileSummary, InferenceType } from '@aws-sdk/client-bedrock';
+import { profilePrefixesFrom, splitProfile } from '../../src/core/story/inferenceProfiles';
+import { invalid } from './errors';
 import type { Wire } from './operation';
 
 export type BodyFamily = 'nova' | 'claude' | 'titan';
@@ -91,8 +93,6 @@ export const MODELS: LocalModel[] = [
   },
 ];
 
-const PROFILE_PREFIXES = ['us', 'eu', 'apac', 'global'];
-
 export interface ResolvedModel {
   model: LocalModel;
   /** The id as called (a profile id keeps its prefix). */
@@ -102,15 +102,20 @@ export interface ResolvedModel {
   resources: string[];
 }
 
-/** Accepts a model id, an inference-profile id, or either as an ARN. */
+/**
+ * Accepts a model id, an inference-profile id, or either as an ARN. A profile only from a region of
+ * its geography (jp. from Tokyo or Osaka), as AWS lists and runs them.
+ */
 export function resolveModel(raw: string, region: string, accountId: string): ResolvedModel | null {
   let id = raw;
   const arn = /^arn:aws[\w-]*:bedrock:[\w-]*:\d*:(foundation-model|inference-profile)\/(.+)$/.exec(raw);
   if (arn) id = arn[2] ?? '';
-  const dot = id.indexOf('.');
-  const prefix = dot > 0 ? id.slice(0, dot) : '';
-  const profile = PROFILE_PREFIXES.includes(prefix) ? id : null;
-  const baseId = profile ? id.slice(dot + 1) : id;
+  const { prefix, modelId: baseId } = splitProfile(id);
+  // AWS's answer to a profile of another geography. Thrown here, not left to the unknown-id path,
+  // whose IAM check names foundation-model/<profile id>, an ARN the template never grants.
+  if (prefix && !profilePrefixesFrom(region).includes(prefix))
+    throw invalid('The provided model identifier is invalid.');
+  const profile = prefix ? id : null;
   const model = MODELS.find((m) => m.modelId === baseId);
   if (!model || (profile && !model.profiles)) return null;
   const foundation = `arn:aws:bedrock:${region}::foundation-model/${baseId}`;
@@ -142,14 +147,21 @@ export function modelSummaries(region: string): Wire<FoundationModelSummary>[] {
   }));
 }
 
+/**
+ * The system-defined profiles callable from this region, as AWS lists them: one per geography the
+ * region belongs to (us. and global. in us-east-1; jp., apac. and global. in Tokyo). Every local
+ * model with profiles has one in each, where AWS offers some models in fewer.
+ */
 export function inferenceProfileSummaries(region: string, accountId: string): Wire<InferenceProfileSummary>[] {
-  return MODELS.filter((m) => m.profiles).map((m) => ({
-    inferenceProfileName: `US ${m.realName} (local emulator)`,
-    inferenceProfileArn: `arn:aws:bedrock:${region}:${accountId}:inference-profile/us.${m.modelId}`,
-    inferenceProfileId: `us.${m.modelId}`,
-    description: 'Local story engine; routes nowhere.',
-    models: [{ modelArn: `arn:aws:bedrock:${region}::foundation-model/${m.modelId}` }],
-    status: 'ACTIVE',
-    type: 'SYSTEM_DEFINED',
-  }));
+  return profilePrefixesFrom(region).flatMap((prefix) =>
+    MODELS.filter((m) => m.profiles).map((m) => ({
+      inferenceProfileName: `${prefix.toUpperCase()} ${m.realName} (local emulator)`,
+      inferenceProfileArn: `arn:aws:bedrock:${region}:${accountId}:inference-profile/${prefix}.${m.modelId}`,
+      inferenceProfileId: `${prefix}.${m.modelId}`,
+      description: 'Local story engine; routes nowhere.',
+      models: [{ modelArn: `arn:aws:bedrock:${region}::foundation-model/${m.modelId}` }],
+      status: 'ACTIVE',
+      type: 'SYSTEM_DEFINED',
+    })),
+  );
 }

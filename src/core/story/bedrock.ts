@@ -26,6 +26,7 @@ import type { ConverseRequest } from './prompt';
 import type { ModelInfo, Usage } from './protocol/wire';
 import { toUsage } from './usage';
 import { modelInfoFromId } from './models';
+import { profilePrefixesFrom, splitProfile } from './inferenceProfiles';
 
 export interface BedrockOptions {
   readonly region: string;
@@ -251,22 +252,13 @@ export class BedrockStories {
   }
 }
 
-/** The cross-region profile prefix for a region (us-east-1 → us). */
-function geoPrefix(region: string): string {
-  if (region.startsWith('us-gov-')) return 'us-gov';
-  if (region.startsWith('us-')) return 'us';
-  if (region.startsWith('eu-')) return 'eu';
-  if (region.startsWith('ap-')) return 'apac';
-  return '';
-}
-
 export function pickModels(
   summaries: readonly FoundationModelSummary[],
   profiles: readonly InferenceProfileSummary[],
   region: string,
 ): ModelInfo[] {
   const out: ModelInfo[] = [];
-  const prefix = geoPrefix(region);
+  const preferred = profilePrefixesFrom(region);
   for (const m of summaries) {
     if (!m.modelId || !m.outputModalities?.includes('TEXT')) continue;
     if (m.responseStreamingSupported === false || m.modelLifecycle?.status === 'LEGACY') continue;
@@ -281,7 +273,11 @@ export function pickModels(
           (p.status as string | undefined) !== 'LEGACY' &&
           p.models?.some((pm) => pm.modelArn === m.modelArn || pm.modelArn?.endsWith(`/${m.modelId}`)),
       );
-      const profile = candidates.find((p) => p.inferenceProfileId?.startsWith(`${prefix}.`)) ?? candidates[0];
+      // The most local geography the region offers (jp. before apac. in Tokyo), else whatever is listed.
+      const profile =
+        preferred
+          .map((prefix) => candidates.find((p) => splitProfile(p.inferenceProfileId ?? '').prefix === prefix))
+          .find((p) => p !== undefined) ?? candidates[0];
       if (profile?.inferenceProfileId) out.push({ id: profile.inferenceProfileId, ...info });
     }
   }

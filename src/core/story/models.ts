@@ -1,5 +1,6 @@
 // A readable picker entry for a model known by its id, the same whether the list came from
 // Bedrock or from the settings (signed out).
+import { baseModelId } from './inferenceProfiles';
 import type { ModelInfo } from './protocol/wire';
 
 const PROVIDERS: Readonly<Record<string, string>> = {
@@ -20,7 +21,7 @@ const PROVIDERS: Readonly<Record<string, string>> = {
  * `anthropic.claude-haiku-4-5-20251001-v1:0` → { name: 'Claude Haiku 4.5', provider: 'Anthropic' }.
  */
 export function modelInfoFromId(id: string): ModelInfo {
-  const [vendor = '', model = id] = id.replace(/^(us|us-gov|eu|apac|jp|au|ca|global)\./, '').split('.');
+  const [vendor = '', model = id] = baseModelId(id).split('.');
   // The version (-v1:0) and a release date (-20251001) say nothing a person picks by.
   const words = model
     .replace(/(-v\d+)?(:\d+)?(:[\w-]+)?$/, '')

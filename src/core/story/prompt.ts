@@ -2,6 +2,7 @@
 // a conversation (user prompt → assistant story → user instruction), so the model sees its own
 // text as its own turn instead of a quoted blob; "Regenerate" re-sends the original prompt.
 import * as l10n from '@vscode/l10n';
+import { baseModelId } from './inferenceProfiles';
 import type { StoryControls, StoryLength } from './protocol/controls';
 import { validateControls } from './protocol/controls';
 import { LIMITS } from './protocol/limits';
@@ -45,11 +46,8 @@ const MODEL_MAX_OUTPUT: readonly [RegExp, number][] = [
   [/^mistral\./, 8192],
 ];
 
-/** `us.anthropic.claude-…` or an ARN → `anthropic.claude-…`. */
-export function baseModelId(modelId: string): string {
-  const id = modelId.replace(/^arn:aws[\w-]*:bedrock:[\w-]*:\d*:(foundation-model|inference-profile)\//, '');
-  return id.replace(/^(us|eu|apac|global|us-gov|jp|au|ca)\./, '');
-}
+// usage.ts and older callers import it from here.
+export { baseModelId };
 
 /** The model's output limit when we know it. */
 export function modelMaxOutput(modelId: string): number | undefined {

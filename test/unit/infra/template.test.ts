@@ -5,6 +5,7 @@ import { checkRules, evaluateRules } from '../../../infra/check/rules';
 import { parseTemplate } from '../../../infra/check/template';
 import type { Template } from '../../../infra/check/template';
 import { OPTIONAL_OUTPUTS, STACK_OUTPUTS } from '../../../src/core/stackOutputs';
+import { INFERENCE_PROFILE_PREFIXES } from '../../../src/core/story/inferenceProfiles';
 import { TEMPLATE_TEXT, at } from './plant';
 
 const template = parseTemplate(TEMPLATE_TEXT);
@@ -352,9 +353,8 @@ describe('infra/template.yaml contract', () => {
       );
     });
 
-    it('for every cross-region prefix: us., us-gov., eu., apac., jp., au., ca., global.', () => {
-      const prefixes = ['us', 'us-gov', 'eu', 'apac', 'jp', 'au', 'ca', 'global'];
-      const ids = prefixes.map((p) => `${p}.anthropic.claude-sonnet-4-5-20250929-v1:0`);
+    it('for every cross-region prefix the extension knows (inferenceProfiles.ts)', () => {
+      const ids = INFERENCE_PROFILE_PREFIXES.map((p) => `${p}.anthropic.claude-sonnet-4-5-20250929-v1:0`);
       const granted = invokeResources(ids.join(','));
       assert.deepEqual(
         granted.slice(0, ids.length),
@@ -364,6 +364,25 @@ describe('infra/template.yaml contract', () => {
         granted.slice(ids.length),
         ids.map(() => 'arn:*:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0'),
       );
+    });
+
+    it("strips exactly the extension's prefixes, no other", () => {
+      // The Split delimiters ",us.", ",eu."...: a prefix here and not in the helper would strip an id
+      // the extension reads as a plain model, and the test above covers only the helper's.
+      const stripped: string[] = [];
+      const walk = (value: unknown): void => {
+        if (Array.isArray(value)) value.forEach(walk);
+        else if (typeof value === 'object' && value !== null) {
+          const split = (value as Record<string, unknown>)['Fn::Split'] as unknown[] | undefined;
+          const match = typeof split?.[0] === 'string' ? /^,([a-z-]+)\.$/.exec(split[0]) : null;
+          if (match?.[1]) stripped.push(match[1]);
+          Object.values(value).forEach(walk);
+        }
+      };
+      walk(at(template, 'Resources', 'AuthenticatedRole', 'Properties', 'Policies', 0, 'PolicyDocument'));
+      assert.deepEqual(stripped.sort(), [...INFERENCE_PROFILE_PREFIXES].sort());
+      const description = at(template, 'Parameters', 'AllowedModelIds')['Description'] as string;
+      for (const prefix of INFERENCE_PROFILE_PREFIXES) assert.ok(description.includes(` ${prefix}.`), prefix);
     });
 
     it('strips a prefix only at the start of an id', () => {
