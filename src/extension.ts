@@ -68,10 +68,14 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     // so the integration suites can answer it).
     [COMMANDS.configureFromStack]: (args?: unknown) => {
       const { configureFromStack, toConfigureArgs } = loadConfigure();
-      return configureFromStack(log, toConfigureArgs(args), async (message, detail, action) =>
-        auth.prompter.confirm
-          ? auth.prompter.confirm(message, detail, action)
-          : (await auth.prompter.message('warning', `${message} ${detail}`, action)) === action,
+      return configureFromStack(
+        log,
+        toConfigureArgs(args),
+        async (message, detail, action) =>
+          auth.prompter.confirm
+            ? auth.prompter.confirm(message, detail, action)
+            : (await auth.prompter.message('warning', `${message} ${detail}`, action)) === action,
+        (endpoints) => auth.grantEndpoints(endpoints),
       );
     },
     [COMMANDS.signUp]: guarded(COMMANDS.signUp, () => auth.signUp()),

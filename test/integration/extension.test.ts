@@ -171,6 +171,9 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
     assert.equal(inspect('storyGatewayUrl')?.globalValue, 'https://abc123.lambda-url.us-west-2.on.aws/');
     assert.match(confirmations[0]!, /Sign In with Browser will open https:\/\/storyteller-it\.auth\.us-west-2/);
     assert.match(confirmations[0]!, /through the story gateway at https:\/\/abc123\.lambda-url/);
+    // The user confirmed these hosts by name: the gateway is not asked about again (#23 N8).
+    const approved = extension.exports.testing!.mementos().global['storyteller.approvedHosts'] as string[];
+    assert.ok(approved.includes('abc123.lambda-url.us-west-2.on.aws'), JSON.stringify(approved));
 
     // Switching to a stack without them must not leave the previous stack's gateway in place.
     assert.equal((await configure({ json: stackJson() }))?.ok, true);

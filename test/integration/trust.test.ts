@@ -204,6 +204,41 @@ describe('Trust: where credentials may go', function () {
     }
   });
 
+  it('asks before the ID token goes to a story gateway at a Lambda function URL, which any AWS account can make (#23 N8)', async () => {
+    const section = vscode.workspace.getConfiguration('storyteller');
+    const email = uniqueEmail('gateway');
+    const up = await script(
+      testing,
+      [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)],
+      'storyteller.signUp',
+    );
+    assert.deepEqual(up.errors(), []);
+    const host = 'n8gatewaytest0000.lambda-url.us-east-1.on.aws';
+    await section.update('storyGatewayUrl', `https://${host}`, vscode.ConfigurationTarget.Global);
+    try {
+      // Declines every question.
+      const prompter = new ScriptedPrompter([]);
+      testing.usePrompter(prompter);
+      await testing.story.open();
+      await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
+      const response: HostResponse = await testing.story.request('generate', {
+        controls: CONTROLS,
+        modelId: 'amazon.nova-lite-v1:0',
+      });
+      const told = JSON.stringify([response, testing.story.events()]);
+      assert.match(told, /Nothing was sent to n8gatewaytest0000\.lambda-url\.us-east-1\.on\.aws/);
+      const asked = prompter.warnings().filter((w) => w.startsWith('Send your sign-in'));
+      assert.ok(asked.length >= 1, 'asked before sending');
+      for (const question of asked) assert.match(question, /a Lambda function URL, which any AWS account can create/);
+      const approved = (testing.mementos().global['storyteller.approvedHosts'] ?? []) as string[];
+      assert.ok(!approved.includes(host), 'a no is not remembered as a yes');
+    } finally {
+      testing.story.close();
+      await section.update('storyGatewayUrl', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('storyteller.signOut');
+    }
+  });
+
   it('asks once before sending a sign-in to a host outside AWS, and sends nothing without a yes', async () => {
     const section = vscode.workspace.getConfiguration('storyteller');
     await section.update('endpoints.cognitoIdp', 'https://cognito.example.invalid', vscode.ConfigurationTarget.Global);

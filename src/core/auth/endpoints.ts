@@ -81,6 +81,13 @@ export class EndpointConsent {
     private readonly ask: (host: string) => Promise<boolean>,
   ) {}
 
+  /** Records a yes the user gave elsewhere (Configure from Stack Outputs named these endpoints). */
+  async grant(endpoints: readonly (string | undefined)[]): Promise<void> {
+    const hosts = endpoints.map((e) => hostNeedingConsent(e)).filter((h): h is string => h !== undefined);
+    const fresh = [...new Set(hosts)].filter((h) => !this.store.get().includes(h));
+    if (fresh.length) await this.store.set([...this.store.get(), ...fresh]);
+  }
+
   /** Resolves when every endpoint may be used; else throws, and nothing may be sent. */
   async approve(endpoints: readonly (string | undefined)[]): Promise<void> {
     for (const endpoint of endpoints) {

@@ -86,6 +86,11 @@ export class Auth extends Disposable implements AuthCommands {
     return this.parts.clients.approve(endpoints);
   }
 
+  /** Endpoints the user chose in Configure from Stack Outputs: no second question. */
+  grantEndpoints(endpoints: readonly (string | undefined)[]): Promise<void> {
+    return this.parts.clients.grant(endpoints);
+  }
+
   signUp(): Promise<Session | undefined> {
     return signUp(this.parts);
   }

@@ -17,6 +17,7 @@ import type { Settings } from '../settings';
 import { clientSecretFromEnv } from './clientSecret';
 import type { Prompter } from './prompter';
 import { CLIENT_SECRET_KEY } from './secretStore';
+import { isFunctionUrl } from '../../core/story/gatewayUrl';
 
 /** globalState key: the hosts outside AWS the user agreed to send their sign-in to. */
 export const APPROVED_HOSTS_KEY = 'storyteller.approvedHosts';
@@ -56,6 +57,11 @@ export class CognitoClients extends Disposable {
   /** Asks once per host outside AWS before anything is sent there (e.g. the story endpoints). */
   approve(endpoints: readonly (string | undefined)[]): Promise<void> {
     return this.consent.approve(endpoints);
+  }
+
+  /** Hosts the user chose another way (Configure from Stack Outputs): not asked about again. */
+  grant(endpoints: readonly (string | undefined)[]): Promise<void> {
+    return this.consent.grant(endpoints);
   }
 
   /**
@@ -118,10 +124,16 @@ export class CognitoClients extends Disposable {
     const { log } = this.options;
     const prompter = this.options.prompter();
     const message = vscode.l10n.t('Send your sign-in to {0}?', host);
-    const detail = vscode.l10n.t(
-      'Your Storyteller endpoint settings point at {0}, which is not an AWS host. Your email, password, tokens and client secret may be sent there. Choose Send only if you set this endpoint yourself and trust it; you are asked once per host.',
-      host,
-    );
+    // Any AWS account can make a function URL: being on AWS says nothing about whose gateway it is.
+    const detail = isFunctionUrl(`https://${host}`)
+      ? vscode.l10n.t(
+          "Your story gateway setting points at {0}, a Lambda function URL, which any AWS account can create. Your ID token will be sent there with every story. Choose Send only if it is your own stack's gateway; you are asked once per host.",
+          host,
+        )
+      : vscode.l10n.t(
+          'Your Storyteller endpoint settings point at {0}, which is not an AWS host. Your email, password, tokens and client secret may be sent there. Choose Send only if you set this endpoint yourself and trust it; you are asked once per host.',
+          host,
+        );
     const send = vscode.l10n.t('Send');
     log.warn(`Asking before the first request to ${host}, a host outside AWS.`);
     const yes = prompter.confirm

@@ -39,6 +39,8 @@ export async function configureFromStack(
   log: Log,
   args: ConfigureFromStackArgs = {},
   confirm: Confirm = modalConfirm,
+  /** Records the user's yes for the hosts these settings send to (the gateway, a custom domain). */
+  grant: (endpoints: readonly (string | undefined)[]) => Promise<void> = async () => undefined,
 ): Promise<ConfigureFromStackResult | undefined> {
   const fromArgs = args.json !== undefined || args.file !== undefined;
   const text = args.json ?? (args.file ? await readFile(vscode.Uri.file(args.file)) : await promptForJson());
@@ -78,6 +80,8 @@ export async function configureFromStack(
 
   try {
     await writeAll(parsed.settings, target);
+    // Pasted by the user, or confirmed above with these hosts named: that is the one yes asked for.
+    await grant([parsed.settings.storyGatewayUrl, parsed.settings['hostedUi.domain']]);
   } catch (e) {
     const message = vscode.l10n.t(
       'Could not save the settings, so nothing was changed: {0}',

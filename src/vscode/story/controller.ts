@@ -9,7 +9,6 @@ import { notConfigured, notSignedIn } from '../../core/messages';
 import type { HistoryStore } from '../../core/story/history';
 import { modelInfoFromId } from '../../core/story/models';
 import type { StoredStory } from '../../core/story/storyFile';
-import { isFunctionUrl } from '../../core/story/gatewayUrl';
 import { elsewhere, notInHistory, stillWriting } from '../../core/story/notices';
 import { LIMITS } from '../../core/story/protocol/limits';
 import { linkToOpen } from '../../core/story/protocol/links';
@@ -280,8 +279,9 @@ export class StoryController extends Disposable implements PanelHost {
       config.endpoints.cognitoIdentity,
       config.endpoints.bedrockRuntime,
       config.endpoints.bedrock,
-      // Budget mode: the ID token goes to the gateway too (the stack's own function URL is AWS's).
-      config.storyGatewayUrl && !isFunctionUrl(config.storyGatewayUrl) ? config.storyGatewayUrl : undefined,
+      // Budget mode: the ID token goes to the gateway too. A function URL is asked about like any
+      // host (any AWS account can make one), unless Configure from Stack Outputs set it.
+      config.storyGatewayUrl || undefined,
     ]);
     const key = JSON.stringify([config, session.sub]);
     if (this.loaded?.key === key) return this.loaded.service;

@@ -91,6 +91,15 @@ describe('endpoint policy', () => {
       assert.equal(asked.length, 2);
     });
 
+    it('asks about a Lambda function URL (any AWS account can make one), and not after a yes given elsewhere (#23 N8)', async () => {
+      const gateway = 'https://abc123.lambda-url.us-east-1.on.aws/';
+      assert.equal(hostNeedingConsent(gateway), 'abc123.lambda-url.us-east-1.on.aws');
+      await consent().grant([gateway, undefined, 'http://127.0.0.1:9', gateway]);
+      assert.deepEqual(remembered, ['abc123.lambda-url.us-east-1.on.aws'], 'once, and never loopback');
+      await consent().approve([gateway]);
+      assert.deepEqual(asked, []);
+    });
+
     it('never asks for AWS or loopback endpoints', async () => {
       await consent().approve([undefined, 'https://cognito-idp.us-east-1.amazonaws.com', 'http://localhost:4566']);
       assert.deepEqual(asked, []);
