@@ -14,7 +14,8 @@ describe('npm run local (emulator/src/cli.ts)', () => {
     const child = spawn(
       process.execPath,
       [
-        require.resolve('tsx/cli'),
+        '--import',
+        'tsx',
         'emulator/src/cli.ts',
         '--port',
         '0',
@@ -68,7 +69,7 @@ describe('npm run local (emulator/src/cli.ts)', () => {
   it('rejects an unknown template parameter', async () => {
     const child = spawn(
       process.execPath,
-      [require.resolve('tsx/cli'), 'emulator/src/cli.ts', '--port', '0', '--param', 'NoSuchThing=1'],
+      ['--import', 'tsx', 'emulator/src/cli.ts', '--port', '0', '--param', 'NoSuchThing=1'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';

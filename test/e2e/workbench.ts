@@ -102,7 +102,8 @@ export class Workbench {
   /** Opens the workbench and waits until it is interactive and the extension's status item is up. */
   async open(url: string, options: { statusBarId?: string; timeoutMs?: number } = {}): Promise<void> {
     const timeout = options.timeoutMs ?? 60_000;
-    await this.page.goto(url);
+    // A restarted code-server on a busy machine can take longer than the 15 s default to load the page.
+    await this.page.goto(url, { timeout });
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
     await this.page.locator('#workbench\\.parts\\.statusbar').waitFor({ state: 'visible', timeout });
     if (options.statusBarId) await this.statusBarItem(options.statusBarId).waitFor({ state: 'visible', timeout });
