@@ -249,13 +249,15 @@ describe('Trust: where credentials may go', function () {
       assert.deepEqual(refused.errors(), [
         'Nothing was sent to cognito.example.invalid, because you did not confirm it. If you trust it, try again and choose "Send"; otherwise fix the endpoint in your user settings.',
       ]);
-      assert.equal(testing.mementos().global['storyteller.approvedHosts'], undefined);
+      // Other suites may have approved other hosts (Configure from Stack Outputs): only this one matters.
+      const approved = () => (testing.mementos().global['storyteller.approvedHosts'] ?? []) as string[];
+      assert.equal(approved().includes('cognito.example.invalid'), false, 'a no is not remembered');
 
       const agreed = await script(testing, ['ann@example.com', PASSWORD], 'storyteller.signIn', (message, actions) =>
         message.startsWith('Send your sign-in') ? actions[0] : undefined,
       );
       assert.equal(agreed.warnings().filter((w) => w.startsWith('Send your sign-in')).length, 1);
-      assert.deepEqual(testing.mementos().global['storyteller.approvedHosts'], ['cognito.example.invalid']);
+      assert.equal(approved().filter((h) => h === 'cognito.example.invalid').length, 1, 'the yes is remembered once');
       const again = await script(testing, ['ann@example.com', PASSWORD], 'storyteller.signIn');
       assert.equal(
         again.warnings().filter((w) => w.startsWith('Send your sign-in')).length,
