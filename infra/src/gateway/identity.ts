@@ -1,7 +1,9 @@
 // Who is calling: the Cognito user, not the role session every user shares. The request is signed
 // with identity-pool credentials (Lambda checked the signature and put the caller's identity in
 // the request context); the user's ID token, verified here, must belong to that same identity.
-// The budget key is the token's `sub`.
+// The budget key is the token's `sub`. A signed-out or revoked session is refused within
+// SESSION_RECHECK_MS: the identity pool's server-side token check (ServerSideTokenCheck in the
+// template) is asked again once that long has passed since it last said yes for the session.
 import { CognitoIdentityClient, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
@@ -20,6 +22,23 @@ export interface IdentityConfig {
   identityPoolId: string;
   /** AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, when set (the local emulator): where the JWKS is. */
   userPoolEndpoint?: string | undefined;
+}
+
+/**
+ * How long the identity pool's yes for one sign-in session is trusted. A session signed out or
+ * revoked in the user pool gets no new story, and no usage, later than this after it ended (a
+ * story already streaming runs to its end). One GetId per session per minute keeps it off the
+ * first token's path.
+ */
+export const SESSION_RECHECK_MS = 60_000;
+/** Past this many sessions, the expired ones are forgotten (memory stays bounded). */
+const MAX_SESSIONS = 10_000;
+
+export interface IdentityDeps {
+  /** The clock (tests move it); Date.now by default. */
+  now?: () => number;
+  /** The identity pool's client; one for the region (or AWS_ENDPOINT_URL_COGNITO_IDENTITY) by default. */
+  cognito?: CognitoIdentityClient;
 }
 
 export interface Caller {
@@ -41,12 +60,23 @@ type IamContext = {
   cognitoIdentity?: { identityId?: string; identityPoolId?: string; amr?: string[] } | null;
 };
 
+interface Checked {
+  identityId: string;
+  /** Until when the pool's yes stands. */
+  until: number;
+}
+
 export class CallerIdentity {
   private readonly verifier;
-  private readonly identities = new Map<string, string>();
+  /** Per sign-in session (origin_jti), not per user: a live session must not vouch for a revoked one. */
+  private readonly sessions = new Map<string, Checked>();
   private readonly cognito: CognitoIdentityClient;
+  private readonly now: () => number;
 
-  constructor(private readonly config: IdentityConfig) {
+  constructor(
+    private readonly config: IdentityConfig,
+    deps: IdentityDeps = {},
+  ) {
     const jwks = config.userPoolEndpoint
       ? `${config.userPoolEndpoint.replace(/\/$/, '')}/${config.userPoolId}/.well-known/jwks.json`
       : undefined;
@@ -54,7 +84,8 @@ export class CallerIdentity {
       { userPoolId: config.userPoolId, clientId: config.clientId, tokenUse: 'id' },
       { jwksCache: new SimpleJwksCache({ fetcher: new FetchFetcher(jwks) }) },
     );
-    this.cognito = new CognitoIdentityClient({ region: config.region });
+    this.cognito = deps.cognito ?? new CognitoIdentityClient({ region: config.region });
+    this.now = deps.now ?? Date.now;
   }
 
   async identify(event: LambdaFunctionURLEvent): Promise<Caller> {
@@ -67,9 +98,9 @@ export class CallerIdentity {
     }
     const token = event.headers[ID_TOKEN_HEADER];
     if (!token) throw denied(`Send your ID token in the ${ID_TOKEN_HEADER} header.`);
-    let sub: string;
+    let claims: { sub: string; origin_jti?: unknown; jti?: unknown };
     try {
-      sub = (await this.verifier.verify(token)).sub;
+      claims = await this.verifier.verify(token);
     } catch (err) {
       // Keys that could not be fetched say nothing about the token: try again, not sign in again.
       if (err instanceof JwksNotAvailableInCacheError || err instanceof FetchError)
@@ -80,22 +111,45 @@ export class CallerIdentity {
         );
       throw denied('The ID token is not valid for this user pool, or it has expired. Sign in again.');
     }
-    if ((await this.identityOf(sub, token)) !== cognito.identityId) {
+    const session = typeof claims.origin_jti === 'string' ? claims.origin_jti : String(claims.jti ?? token);
+    if ((await this.identityOf(`${claims.sub} ${session}`, token)) !== cognito.identityId) {
       throw denied('The ID token belongs to another user than the credentials that signed the request.');
     }
-    return { sub, identityId: cognito.identityId };
+    return { sub: claims.sub, identityId: cognito.identityId };
   }
 
-  /** The identity id the pool gives this user (stable per user, so kept for the environment's life). */
-  private async identityOf(sub: string, token: string): Promise<string> {
-    const known = this.identities.get(sub);
-    if (known) return known;
+  /** The identity id the pool gives this session's user, asked again once SESSION_RECHECK_MS has passed. */
+  private async identityOf(key: string, token: string): Promise<string> {
+    const now = this.now();
+    const known = this.sessions.get(key);
+    if (known && now < known.until) return known.identityId;
     const provider = `cognito-idp.${this.config.region}.amazonaws.com/${this.config.userPoolId}`;
-    const out = await this.cognito.send(
-      new GetIdCommand({ IdentityPoolId: this.config.identityPoolId, Logins: { [provider]: token } }),
-    );
-    if (!out.IdentityId) throw denied('The identity pool did not recognise the ID token.');
-    this.identities.set(sub, out.IdentityId);
-    return out.IdentityId;
+    let identityId: string | undefined;
+    try {
+      const out = await this.cognito.send(
+        new GetIdCommand({ IdentityPoolId: this.config.identityPoolId, Logins: { [provider]: token } }),
+      );
+      identityId = out.IdentityId;
+    } catch (err) {
+      // The pool's server-side check refuses a signed-out, revoked or deleted user's token.
+      if ((err as { name?: unknown }).name === 'NotAuthorizedException') {
+        this.sessions.delete(key);
+        throw denied('The ID token was signed out or revoked, or its user was disabled.');
+      }
+      // An unreachable or throttled pool says nothing about the session: try again, not sign in again.
+      throw new GatewayError('ServiceUnavailableException', 'The identity pool could not be reached; try again.', 503);
+    }
+    if (!identityId) throw denied('The identity pool did not recognise the ID token.');
+    this.remember(key, { identityId, until: now + SESSION_RECHECK_MS }, now);
+    return identityId;
+  }
+
+  private remember(key: string, checked: Checked, now: number): void {
+    if (this.sessions.size >= MAX_SESSIONS) {
+      for (const [k, v] of this.sessions) if (v.until <= now) this.sessions.delete(k);
+      // Still full of live sessions: drop the oldest (Map keeps insertion order); it is asked again.
+      if (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value as string);
+    }
+    this.sessions.set(key, checked);
   }
 }

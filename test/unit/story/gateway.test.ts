@@ -229,6 +229,19 @@ describe('story gateway client', () => {
       );
       assert.equal(token.code, 'sessionExpired');
       assert.deepEqual(token.actions, ['signIn']);
+      // A session signed out elsewhere (the gateway's identity-pool recheck, SESSION_RECHECK_MS).
+      const revoked = toStoryError(
+        refusal(
+          'AccessDeniedException',
+          { message: 'The ID token was signed out or revoked, or its user was disabled.' },
+          {},
+          403,
+        ),
+        GATEWAY,
+      );
+      assert.equal(revoked.code, 'sessionExpired');
+      assert.deepEqual(revoked.actions, ['signIn']);
+      assert.match(revoked.message, /signed out or revoked.*Sign in again\.$/);
       const role = toStoryError(refusal('AccessDeniedException', { Message: 'Forbidden' }, {}, 403), GATEWAY);
       assert.equal(role.code, 'accessDenied');
       assert.deepEqual(role.actions, ['openSettings']);
