@@ -13,6 +13,7 @@ import { gatewayUser, storyRequest, usageWhen } from '../emulator/test/lambda/ga
 import type { GatewayUser } from '../emulator/test/lambda/gatewayHelpers';
 import { estimateInputTokens } from '../infra/src/gateway/wire';
 import type { Benchmark, Figure } from './types';
+import { DIRECT_MODE_TEAM } from '../emulator/src/presets';
 
 const RUNS = 15;
 /** Time to first token the emulator adds, like a model's (as in the pipeline benchmark). */
@@ -167,7 +168,7 @@ export const gateway: Benchmark = {
   name: `story gateway (emulator, ${STREAM_RATE} tokens/s, ${MODEL_LATENCY_MS} ms model latency)`,
   async run(): Promise<Figure[]> {
     const common = { templatePath: DEFAULT_TEMPLATE, streamRate: STREAM_RATE };
-    const direct = await startEmulator(common);
+    const direct = await startEmulator({ ...common, params: DIRECT_MODE_TEAM });
     const budget = await startEmulator({
       ...common,
       // Rates on (each story pays for its rate check) but far above what the runs ask for.

@@ -13,6 +13,7 @@ import { runInHost } from '../test/host/runInHost';
 import type { LeakProbeResult } from './host/leakProbe';
 import type { Benchmark, Figure } from './types';
 import { buildProbe } from './host/buildProbe';
+import { DIRECT_MODE_TEAM } from '../emulator/src/presets';
 
 const root = resolve(__dirname, '..');
 const LEAK_GOAL_MB = 5;
@@ -28,7 +29,7 @@ export const leak: Benchmark = {
   name: 'extension host: 10,000-story history and 100 stories (code-server, emulator)',
   async run(): Promise<Figure[]> {
     const tmp = await mkdtemp(join(tmpdir(), 'storyteller-bench-leak-'));
-    const emulator = await startEmulator({ stackName: 'bench-leak' });
+    const emulator = await startEmulator({ stackName: 'bench-leak', params: DIRECT_MODE_TEAM });
     try {
       execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: 'ignore' });
       const probe = await buildProbe('leakProbe', tmp);

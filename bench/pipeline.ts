@@ -19,6 +19,7 @@ import type { RunningEmulator } from '../emulator/src/emulator';
 import { authFor, cognitoCalls, configFor, signedIn } from '../test/support/emulatorSession';
 import { MemoryStore } from '../test/support/sessionStore';
 import type { Benchmark, Figure } from './types';
+import { DIRECT_MODE_TEAM } from '../emulator/src/presets';
 
 const RUNS = 15;
 /** Time to first token the emulator adds, like a model's: makes the ratio about overhead, not noise. */
@@ -107,7 +108,7 @@ async function concurrentRefreshes(emu: RunningEmulator, session: Session, calle
 export const pipeline: Benchmark = {
   name: 'story pipeline (emulator, HTTP/1.1, 40 tokens/s)',
   async run(): Promise<Figure[]> {
-    const emu = await startEmulator({ streamRate: 40 });
+    const emu = await startEmulator({ params: DIRECT_MODE_TEAM, streamRate: 40 });
     const dir = await mkdtemp(join(tmpdir(), 'bench-stories-'));
     const auth = authFor(emu);
     const user = await signedIn(emu, auth);

@@ -40,6 +40,13 @@ const DEMO_MANAGED_LOGIN: Record<string, string> = {
 };
 
 /** The providers the app client lists, as the stack's IdentityProviders output would say. */
+/** "50,000 tokens per user per day, 1,000,000 for everyone": the budgets the stack enforces. */
+function budgetLine(parameters: Readonly<Record<string, string | string[]>>): string {
+  const n = (name: string): string => Number(parameters[name]).toLocaleString('en-US');
+  const total = Number(parameters['DailyTokensTotal']);
+  return `${n('DailyTokensPerUser')} tokens per user per day${total > 0 ? `, ${n('DailyTokensTotal')} for everyone` : ''}`;
+}
+
 function demoIdentityProviders(params: Record<string, string>): string[] {
   return [
     'COGNITO',
@@ -209,7 +216,7 @@ async function main(): Promise<number> {
         'storyteller.clientId': emulator.clientId,
         'storyteller.identityPoolId': emulator.identityPoolId,
         'storyteller.endpoints': { ...emulator.endpoints },
-        // Budget mode (--param DailyTokensPerUser=2000): stories go through the story gateway.
+        // Budget mode (the template's default): stories go through the story gateway.
         ...(emulator.storyGatewayUrl ? { 'storyteller.storyGatewayUrl': emulator.storyGatewayUrl } : {}),
         ...(emulator.hostedUiDomain
           ? {
@@ -280,7 +287,7 @@ async function main(): Promise<number> {
     say(`  Codes are e-mailed nowhere: they appear here, and at ${emulator.outbox}`);
     if (emulator.storyGatewayUrl)
       say(
-        `  Budget mode: stories go through the story gateway at ${emulator.storyGatewayUrl}, ${opts.params.DailyTokensPerUser ?? ''} tokens per user per day.`,
+        `  Budget mode: stories go through the story gateway at ${emulator.storyGatewayUrl}, ${budgetLine(emulator.parameters)}.`,
       );
     say(
       fresh

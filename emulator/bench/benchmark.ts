@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { startEmulator } from '../src/emulator';
 import { credentialsFor, runtime, streamStory } from '../test/bedrockHelpers';
 import { identityClient, newSignedInUser } from '../test/helpers';
+import { DIRECT_MODE_TEAM } from '../src/presets';
 
 async function main(): Promise<void> {
   const starts: number[] = [];
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
     starts.push(performance.now() - t0);
     await e.stop();
   }
-  const emu = await startEmulator({ streamRate: 0 });
+  const emu = await startEmulator({ params: DIRECT_MODE_TEAM, streamRate: 0 });
   try {
     const client = runtime(emu, await credentialsFor(emu));
     const prompt = 'Write a 4000 word fantasy story about a dragon named Ember in a mountain kingdom.';

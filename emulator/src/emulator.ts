@@ -82,6 +82,8 @@ export interface RunningEmulator extends EmulatorInfo {
   outboxMessages(to?: string): OutboxMessage[];
   /** What clients need (the start-up JSON line, GET /_emulator/info), as plain data. */
   info(): EmulatorInfo;
+  /** The stack's parameter values: the template's defaults with the given params over them. */
+  readonly parameters: Readonly<Record<string, string | string[]>>;
 }
 
 export const DEFAULT_TEMPLATE = resolve(__dirname, '..', '..', 'infra', 'template.yaml');
@@ -305,5 +307,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clearFaults: () => faults.clear(),
     outboxMessages: (to) => outbox.list(to ?? null),
     info: () => structuredClone(info!),
+    parameters: Object.freeze({ ...stack.parameters }),
   };
 }

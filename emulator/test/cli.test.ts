@@ -44,8 +44,8 @@ describe('npm run local (emulator/src/cli.ts)', () => {
         'storyGatewayUrl',
         'userPoolId',
       ]);
-      // Direct mode (DailyTokensPerUser=0): no gateway.
-      assert.equal(info['storyGatewayUrl'], null);
+      // Budget mode by default (#23, N4): the story gateway's function URL.
+      assert.match(String(info['storyGatewayUrl']), /^http:\/\/127\.0\.0\.1:\d+\/lambda-url\/[a-z0-9]+\/$/);
       // No HostedUiDomainPrefix: no managed login (#15).
       assert.equal(info['hostedUiDomain'], null);
       assert.deepEqual(Object.keys(info.endpoints).sort(), [

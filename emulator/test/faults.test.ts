@@ -10,6 +10,7 @@ import { strict as assert } from 'node:assert';
 import type { RunningEmulator } from '../src/emulator';
 import { credentialsFor, runtime, streamStory } from './bedrockHelpers';
 import { identityClient, idpClient, newSignedInUser, rejectsWith, start } from './helpers';
+import { DIRECT_MODE_TEAM } from '../src/presets';
 
 const user = (text: string) => [{ role: 'user' as const, content: [{ text }] }];
 const PROMPT = 'A bedtime story about an otter named Pip.';
@@ -26,7 +27,7 @@ describe('faults on demand and counters', () => {
   let emu: RunningEmulator;
   let creds: Awaited<ReturnType<typeof credentialsFor>>;
   before(async () => {
-    emu = await start();
+    emu = await start({ params: DIRECT_MODE_TEAM });
     creds = await credentialsFor(emu);
   });
   beforeEach(async () => {

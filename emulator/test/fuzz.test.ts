@@ -11,6 +11,7 @@ import { credentialsFor, runtime, streamStory } from './bedrockHelpers';
 import type { AwsCredentialIdentity } from './bedrockHelpers';
 import { start } from './helpers';
 import { aws4Sign } from './sigv4Clients';
+import { DIRECT_MODE_TEAM } from '../src/presets';
 
 /** A seeded generator, so a failure can be replayed. */
 function prng(seed: number): () => number {
@@ -50,7 +51,7 @@ describe('fuzz: malformed requests never take the emulator down', function () {
   let emu: RunningEmulator;
   let creds: AwsCredentialIdentity;
   before(async () => {
-    emu = await start({ params: { AllowedModelIds: 'amazon.nova-lite-v1:0' } });
+    emu = await start({ params: { ...DIRECT_MODE_TEAM, AllowedModelIds: 'amazon.nova-lite-v1:0' } });
     creds = await credentialsFor(emu);
   });
   after(() => emu.stop());

@@ -9,11 +9,12 @@ import type { RunningEmulator } from '../src/emulator';
 import { credentialsFor } from './bedrockHelpers';
 import { PASSWORD, identityClient, idpClient, rejectsWith, start, uniqueEmail } from './helpers';
 import { errorType, send } from './sigv4Clients';
+import { DIRECT_MODE_TEAM } from '../src/presets';
 
 describe('robustness: bad requests get AWS answers and never take the emulator down', () => {
   let emu: RunningEmulator;
   before(async () => {
-    emu = await start();
+    emu = await start({ params: DIRECT_MODE_TEAM });
   });
   after(() => emu.stop());
 

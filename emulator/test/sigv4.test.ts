@@ -19,6 +19,7 @@ import type { AwsCredentialIdentity } from './bedrockHelpers';
 import { PASSWORD, idpClient, rejectsWith, start, uniqueEmail } from './helpers';
 import { aws4Sign, curl, curlSign, errorType, send } from './sigv4Clients';
 import type { WireRequest, WireResponse } from './sigv4Clients';
+import { DIRECT_MODE_TEAM } from '../src/presets';
 
 const PROMPT = 'A short story about a lighthouse keeper named Mara.';
 const NOVA = '/model/amazon.nova-lite-v1%3A0';
@@ -65,7 +66,9 @@ describe('SigV4 as AWS verifies it (aws4, curl, the JS SDK)', () => {
 
   before(async () => {
     execFileSync('curl', ['--version']);
-    emu = await start({ params: { AllowedModelIds: 'amazon.nova-lite-v1:0,amazon.titan-text-express-v1' } });
+    emu = await start({
+      params: { ...DIRECT_MODE_TEAM, AllowedModelIds: 'amazon.nova-lite-v1:0,amazon.titan-text-express-v1' },
+    });
     port = emu.port;
     creds = await credentialsFor(emu);
   });

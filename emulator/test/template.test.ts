@@ -7,6 +7,7 @@ import { loadStack } from '../src/template';
 import { FIXTURE_TEMPLATE } from './helpers';
 import { DEFAULT_TEMPLATE } from '../src/emulator';
 import { buildConfig } from '../src/config';
+import { DIRECT_MODE_TEAM } from '../src/presets';
 
 function withTemplate(body: string, run: (path: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'tpl-'));
@@ -82,6 +83,23 @@ describe('template loader', () => {
       params: { AutoConfirmUsers: 'true', AllowSelfSignUp: 'false' },
     });
     assert.equal(stack.parameters['AutoConfirmUsers'], 'true');
+    // Unbounded spend for strangers (#23, N4): direct mode, or no ceiling, with sign-up open to all.
+    assert.throws(
+      () => loadStack({ templatePath: DEFAULT_TEMPLATE, params: { DailyTokensPerUser: '0' } }),
+      /Rules\.StrangersNeedBudgetMode: DailyTokensPerUser=0 \(direct mode\) needs AllowSelfSignUp=false or AllowedEmailDomains/,
+    );
+    assert.throws(
+      () => loadStack({ templatePath: DEFAULT_TEMPLATE, params: { DailyTokensTotal: '0' } }),
+      /Rules\.StrangersNeedStackCeiling: DailyTokensTotal=0/,
+    );
+    // A blank domain list is not a list: refused by AllowedPattern before the Rules.
+    assert.throws(() =>
+      loadStack({ templatePath: DEFAULT_TEMPLATE, params: { DailyTokensPerUser: '0', AllowedEmailDomains: ' ' } }),
+    );
+    assert.equal(
+      loadStack({ templatePath: DEFAULT_TEMPLATE, params: DIRECT_MODE_TEAM }).parameters['DailyTokensPerUser'],
+      '0',
+    );
     withTemplate(
       `Parameters:
   Names: { Type: CommaDelimitedList, Default: 'a,b' }
@@ -111,7 +129,10 @@ Resources: {}
   it('reads the real template: role ARNs from AllowedModelIds drive authorisation', () => {
     const stack = loadStack({
       templatePath: DEFAULT_TEMPLATE,
-      params: { AllowedModelIds: 'amazon.nova-lite-v1:0,us.anthropic.claude-haiku-4-5-20251001-v1:0' },
+      params: {
+        ...DIRECT_MODE_TEAM,
+        AllowedModelIds: 'amazon.nova-lite-v1:0,us.anthropic.claude-haiku-4-5-20251001-v1:0',
+      },
     });
     const config = buildConfig(stack, () => 'secret');
     const resources = config.identityPool.authenticatedRole?.statements.flatMap((s) => s.resources) ?? [];
@@ -120,7 +141,7 @@ Resources: {}
     assert.ok(resources.includes('arn:*:bedrock:*:*:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0'));
     assert.equal(config.userPool.passwordPolicy.minimumLength, 10);
     assert.equal(config.clients[0]?.preventUserExistenceErrors, true);
-    assert.equal(config.userPool.triggers.PreSignUp?.environment.ALLOWED_EMAIL_DOMAINS, '');
+    assert.equal(config.userPool.triggers.PreSignUp?.environment.ALLOWED_EMAIL_DOMAINS, 'example.com');
   });
 
   it('gives stable, real-looking ids for the same stack name', () => {

@@ -60,12 +60,25 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
   const dialogs: string[] = [];
 
   const streamRate = (tokensPerSecond: number) => demo.admin('PUT', 'stream-rate', { tokensPerSecond });
+  /**
+   * Direct mode (stories straight to Bedrock, every model, estimates for stopped streams) for a
+   * team whose addresses are at example.com: the template's Rules refuse direct mode open to all.
+   * Budget mode, the default, has its own suite (budget.test.ts).
+   */
+  const DEMO_ARGS = () => [
+    '--dir',
+    demoDir,
+    '--param',
+    'DailyTokensPerUser=0',
+    '--param',
+    'AllowedEmailDomains=example.com',
+  ];
 
   before(async function () {
     this.timeout(180_000);
     temp = mkdtempSync(join(tmpdir(), 'storyteller-e2e-'));
     demoDir = join(temp, 'demo');
-    demo = await startDemo({ readyFile: join(temp, 'ready.json'), timeoutMs: 150_000, args: ['--dir', demoDir] });
+    demo = await startDemo({ readyFile: join(temp, 'ready.json'), timeoutMs: 150_000, args: DEMO_ARGS() });
     try {
       await openWorkbench();
     } catch (e) {
@@ -903,7 +916,7 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
 
   it('finds the workspace, the account and the stories again after a restart (#13)', async function () {
     this.timeout(240_000);
-    demo = await startDemo({ readyFile: join(temp, 'ready-again.json'), timeoutMs: 150_000, args: ['--dir', demoDir] });
+    demo = await startDemo({ readyFile: join(temp, 'ready-again.json'), timeoutMs: 150_000, args: DEMO_ARGS() });
     await openWorkbench();
     assert.equal(existsSync(join(demo.ready.workspace, MARA_FILE)), true, 'the saved story is still in the workspace');
     // A restarted demo shows the welcome README again and activates the extension first (slow on a busy machine).

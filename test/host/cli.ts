@@ -11,6 +11,7 @@ import { startEmulator } from '../../emulator/src/emulator';
 import type { RunningEmulator } from '../../emulator/src/emulator';
 import { ensureHost } from './install';
 import { runInHost } from './runInHost';
+import { DIRECT_MODE_TEAM } from '../../emulator/src/presets';
 
 const root = resolve(__dirname, '../..');
 const MANAGED_LOGIN = { HostedUiDomainPrefix: 'storyteller-it', LoopbackCallbackPort: '53691' };
@@ -39,17 +40,18 @@ async function main(): Promise<number> {
   const resultsFile = process.env.STORYTELLER_RESULTS_FILE;
   if (resultsFile) rmSync(resultsFile, { force: true });
 
-  // The suites talk to local AWS: one emulator with a public app client, one with a secret.
+  // The suites talk to local AWS: one emulator with a public app client, one with a secret (both in
+  // direct mode, for a team), and one in budget mode.
   const emulators: Record<string, RunningEmulator> = {
     // MFA is optional so the TOTP flows can run; without a set-up app, sign-in asks for none.
     // Managed login (and a local Login with Amazon) for Sign In with Browser, on its own callback port.
     public: await startEmulator({
       stackName: 'it-public',
-      params: { MfaConfiguration: 'OPTIONAL', ...MANAGED_LOGIN, ...LOGIN_WITH_AMAZON },
+      params: { ...DIRECT_MODE_TEAM, MfaConfiguration: 'OPTIONAL', ...MANAGED_LOGIN, ...LOGIN_WITH_AMAZON },
     }),
     secret: await startEmulator({
       stackName: 'it-secret',
-      params: { GenerateClientSecret: 'true', MfaConfiguration: 'OPTIONAL', ...MANAGED_LOGIN },
+      params: { ...DIRECT_MODE_TEAM, GenerateClientSecret: 'true', MfaConfiguration: 'OPTIONAL', ...MANAGED_LOGIN },
     }),
     // Budget mode (#16): stories through the story gateway, 2,000 tokens per user per day, no rate limit.
     budget: await startEmulator({

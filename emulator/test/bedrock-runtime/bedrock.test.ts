@@ -12,6 +12,7 @@ import type { RunningEmulator } from '../../src/emulator';
 import { credentialsFor, runtime, streamStory } from '../bedrockHelpers';
 import type { AwsCredentialIdentity } from '../bedrockHelpers';
 import { rejectsWith, start } from '../helpers';
+import { DIRECT_MODE_TEAM } from '../../src/presets';
 
 const PROMPT = 'Write a short fantasy story about a brave knight named Ada and her friend Tobin in a lighthouse.';
 const user = (text: string) => [{ role: 'user' as const, content: [{ text }] }];
@@ -22,6 +23,7 @@ describe('bedrock runtime', () => {
   before(async () => {
     emu = await start({
       params: {
+        ...DIRECT_MODE_TEAM,
         AllowedModelIds:
           'amazon.nova-lite-v1:0,us.anthropic.claude-haiku-4-5-20251001-v1:0,amazon.titan-text-express-v1,amazon.nova-imaginary-v9:0',
       },

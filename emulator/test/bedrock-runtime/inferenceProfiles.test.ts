@@ -9,6 +9,7 @@ import type { RunningEmulator } from '../../src/emulator';
 import { credentialsFor, runtime } from '../bedrockHelpers';
 import type { AwsCredentialIdentity } from '../bedrockHelpers';
 import { rejectsWith, start } from '../helpers';
+import { DIRECT_MODE_TEAM } from '../../src/presets';
 
 const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
 const user = (text: string) => [{ role: 'user' as const, content: [{ text }] }];
@@ -34,7 +35,7 @@ describe('bedrock inference profiles of every geography', () => {
       let creds: AwsCredentialIdentity;
       before(async () => {
         // eu. is allowed too, so its refusal below is the geography's, not IAM's.
-        emu = await start({ region, params: { AllowedModelIds: `${profileId},eu.${HAIKU}` } });
+        emu = await start({ region, params: { ...DIRECT_MODE_TEAM, AllowedModelIds: `${profileId},eu.${HAIKU}` } });
         creds = await credentialsFor(emu);
       });
       after(() => emu.stop());

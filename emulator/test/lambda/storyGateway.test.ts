@@ -538,8 +538,15 @@ describe('story gateway (function URL, budget mode)', function () {
   describe('two writes per story', () => {
     let emu: RunningEmulator;
     before(async () => {
+      // The user's item only: a team's stack without a stack-wide ceiling (that item has its own writes).
       emu = await start({
-        params: { DailyTokensPerUser: '1000', RequestsPerMinutePerUser: '5', RequestBurstPerUser: '3' },
+        params: {
+          DailyTokensPerUser: '1000',
+          DailyTokensTotal: '0',
+          AllowedEmailDomains: 'example.com',
+          RequestsPerMinutePerUser: '5',
+          RequestBurstPerUser: '3',
+        },
       });
     });
     after(() => emu.stop());

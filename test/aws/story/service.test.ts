@@ -19,6 +19,7 @@ import type { StoryService, StoryServiceOptions } from '../../../src/core/story/
 import { startEmulator } from '../../../emulator/src/emulator';
 import type { RunningEmulator } from '../../../emulator/src/emulator';
 import { authFor, cognitoCalls, configFor, signedIn } from '../../support/emulatorSession';
+import { DIRECT_MODE_TEAM } from '../../../emulator/src/presets';
 
 const CONTROLS: StoryControls = {
   premise: 'An otter named Pip finds a lighthouse that sings.',
@@ -76,7 +77,7 @@ describe('StoryService against the emulator', function () {
   }
 
   before(async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({ params: DIRECT_MODE_TEAM });
     auth = authFor(emu);
     user = await signedIn(emu, auth);
   });
@@ -315,7 +316,7 @@ describe('StoryService against the emulator', function () {
 
   it('speaks HTTP/1.1 to Bedrock, through the http module that VS Code patches for proxies', async () => {
     const lines: string[] = [];
-    const verbose = await startEmulator({ verbose: true, log: (l) => lines.push(l) });
+    const verbose = await startEmulator({ params: DIRECT_MODE_TEAM, verbose: true, log: (l) => lines.push(l) });
     const original = http.request;
     let viaHttpModule = 0;
     try {
@@ -370,7 +371,7 @@ describe('StoryService streaming at a realistic rate', function () {
   let dir: string;
   let s: StoryService;
   before(async () => {
-    emu = await startEmulator({ streamRate: 40 });
+    emu = await startEmulator({ params: DIRECT_MODE_TEAM, streamRate: 40 });
     auth = authFor(emu);
     user = await signedIn(emu, auth);
     dir = await mkdtemp(join(tmpdir(), 'stories-'));

@@ -121,9 +121,9 @@ describe('infra/template.yaml contract', () => {
       'RequestsPerMinutePerUser',
       'TriggerLogRetentionDays',
     ]);
-    // 0 = budgets off: a stack deployed before the gateway existed keeps working unchanged.
-    assert.equal(parameterDefault(template, 'DailyTokensPerUser'), 0);
-    assert.equal(parameterDefault(template, 'DailyTokensTotal'), 0);
+    // Safe by default (#23, N4): budget mode and a stack-wide ceiling, the daily spend bounded.
+    assert.equal(parameterDefault(template, 'DailyTokensPerUser'), 50000);
+    assert.equal(parameterDefault(template, 'DailyTokensTotal'), 1000000);
     assert.equal(parameterDefault(template, 'AllowSelfSignUp'), 'true');
     assert.equal(parameterDefault(template, 'AllowPlusAddressing'), 'true');
     assert.equal(parameterDefault(template, 'TriggerLogRetentionDays'), 30);
@@ -267,6 +267,51 @@ describe('infra/template.yaml contract', () => {
         StringEquals: { 'cognito-identity.amazonaws.com:aud': { Ref: 'IdentityPool' } },
         'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
       },
+    });
+  });
+
+  describe('spend: a stack open to strangers is bounded, whatever its parameters (#23, N4)', () => {
+    const open = { AllowSelfSignUp: 'true', AllowedEmailDomains: '' };
+    it('refuses direct mode while anyone may sign up, saying why and what to change', () => {
+      const refused = evaluateRules(template, { ...open, DailyTokensPerUser: '0' });
+      assert.deepEqual(
+        refused.map((f) => f.rule),
+        ['StrangersNeedBudgetMode'],
+      );
+      assert.match(refused[0]!.description, /anyone could create an account and call Bedrock without\s+a limit/);
+      assert.match(refused[0]!.description, /AllowSelfSignUp=false or AllowedEmailDomains/);
+    });
+
+    it('refuses budget mode without a stack-wide ceiling while anyone may sign up (more accounts, more budgets)', () => {
+      const refused = evaluateRules(template, { ...open, DailyTokensTotal: '0' });
+      assert.deepEqual(
+        refused.map((f) => f.rule),
+        ['StrangersNeedStackCeiling'],
+      );
+      assert.match(refused[0]!.description, /bypass the\s+per-user budget/);
+    });
+
+    it('keeps direct mode, and no ceiling, for a stack that says who may sign up', () => {
+      for (const who of [{ AllowSelfSignUp: 'false' }, { AllowedEmailDomains: 'example.com' }]) {
+        assert.deepEqual(evaluateRules(template, { ...who, DailyTokensPerUser: '0' }), [], JSON.stringify(who));
+        assert.deepEqual(evaluateRules(template, { ...who, DailyTokensTotal: '0' }), [], JSON.stringify(who));
+      }
+    });
+
+    it('bounds the defaults: budget mode, and the day at most DailyTokensTotal tokens', () => {
+      assert.deepEqual(evaluateRules(template, {}), []);
+      assert.ok(Number(parameterDefault(template, 'DailyTokensPerUser')) > 0, 'budget mode');
+      assert.ok(Number(parameterDefault(template, 'DailyTokensTotal')) > 0, 'a stack-wide ceiling');
+    });
+
+    it('does not take a blank AllowedEmailDomains for a list (it would admit everyone past the Rules)', () => {
+      const pattern = new RegExp(
+        `^(?:${at(template, 'Parameters', 'AllowedEmailDomains')['AllowedPattern'] as string})$`,
+      );
+      for (const ok of ['', 'example.com', 'example.com,example.org', 'example.com, mail.example-2.org '])
+        assert.match(ok, pattern);
+      for (const bad of [' ', ',', ' , ', 'example.com,', 'com', '*.example.com', '@example.com', 'example.com;x.org'])
+        assert.doesNotMatch(bad, pattern, JSON.stringify(bad));
     });
   });
 
