@@ -231,6 +231,8 @@ async function main(): Promise<number> {
         'update.mode': 'none',
         'extensions.autoCheckUpdates': false,
         'workbench.startupEditor': 'readme',
+        // The demo's folder may sit inside a clone of this repository: no "open the parent repository?" prompt.
+        'git.openRepositoryInParentFolders': 'never',
         // The Chat side bar would cover a quarter of the window on first start.
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
       },
