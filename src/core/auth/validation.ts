@@ -34,6 +34,7 @@ export function checkEmail(value: string): string | undefined {
   const at = email.lastIndexOf('@');
   if (at < 1 || email.indexOf('@') !== at) return l10n.t('Enter an email address like name@example.com.');
   const domain = email.slice(at + 1);
+  if (domain === '') return l10n.t('Add the domain after the @, as in {0}example.com.', email);
   if (!/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(domain) || /(^|\.)-|-(\.|$)/.test(domain)) {
     return l10n.t('"{0}" is not a valid email domain. Enter an address like name@example.com.', domain);
   }

@@ -21,6 +21,8 @@ describe('auth input validation', () => {
     ['ann@example', '"example" is not a valid email domain. Enter an address like name@example.com.'],
     ['ann@-example.com', '"-example.com" is not a valid email domain. Enter an address like name@example.com.'],
     ['ann@exa mple.com', 'An email address cannot contain spaces.'],
+    // Not '"" is not a valid email domain' (#24).
+    ['ann.reader@', 'Add the domain after the @, as in ann.reader@example.com.'],
     ['ann@example..com', '"example..com" is not a valid email domain. Enter an address like name@example.com.'],
   ];
   for (const [input, message] of emails) {
