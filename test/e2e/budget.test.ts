@@ -1,7 +1,7 @@
-// Budget mode end to end (#16): `npm run demo -- --param DailyTokensPerUser=2000` puts the story
-// gateway in front of the emulator's Bedrock and points the extension at it. A person signs up,
-// writes stories until the day's 2,000 tokens run out, and sees the counter go down, the exhausted
-// message without Retry, and a panel that still works.
+// Budget mode end to end (#16, #24): `npm run demo -- --param DailyTokensPerUser=2000` puts the
+// story gateway in front of the emulator's Bedrock and points the extension at it. A person signs
+// up, writes stories until the day's 2,000 tokens run out, and sees the counter go down, what fits
+// said before Generate (never a request sure to be refused), and a panel that still works.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,7 +101,7 @@ describe('Budget mode end to end (npm run demo -- --param DailyTokensPerUser=200
   const storyStatus = async (frame: Frame): Promise<string | null> =>
     frame.locator('.story-section').getAttribute('data-status');
 
-  it('counts the tokens left down story by story, then says the budget is spent, without Retry; the panel still works', async () => {
+  it('counts the tokens left down story by story, says before Generate what fits, never sends a sure refusal; the panel still works (#24)', async () => {
     await signUp();
     await demo.admin('PUT', 'stream-rate', { tokensPerSecond: 400 });
     await wb.runCommand('Storyteller: New Story');
@@ -111,8 +111,16 @@ describe('Budget mode end to end (npm run demo -- --param DailyTokensPerUser=200
       return line !== '' ? line : undefined;
     });
     assert.equal(first, '2,000 of 2,000 tokens left today');
+    const disabled = (id: string) =>
+      frame.locator(`#${id}`).evaluate((b: { disabled?: boolean }) => b.disabled === true);
+    const shortfall = async (): Promise<string> => (await frame.locator('#budget-shortfall').innerText()).trim();
 
-    // A short story (800 tokens and its prompt) fits in 2,000; the default Medium (2,000 and its prompt) never does.
+    // The default Medium (2,000 and its prompt, as the gateway reserves) never fits in 2,000: the
+    // panel says so before anything is asked, and which length does.
+    await frame.locator('#premise textarea').fill(PREMISES[0]!);
+    const said = await until('what fits', async () => ((await shortfall()) !== '' ? await shortfall() : undefined));
+    assert.match(said, /^Medium needs [\d,]+ tokens; 2,000 are left today\. Short fits\.$/);
+    assert.equal(await disabled('generate'), true, 'a sure refusal is not offered');
     await frame.locator('#length').click();
     await frame.locator('#length').getByRole('option', { name: 'Short' }).click();
     await until(
@@ -120,13 +128,17 @@ describe('Budget mode end to end (npm run demo -- --param DailyTokensPerUser=200
       async () => (await frame.locator('#length').evaluate((el: { value?: string }) => el.value)) === 'short',
     );
     const seen = [leftIn(first)];
-    let refusal = '';
+    let spent = '';
     for (const premise of PREMISES) {
       await frame.locator('#premise textarea').fill(premise);
-      await until(
-        'Generate to be enabled',
-        async () => !(await frame.locator('#generate').evaluate((b: { disabled?: boolean }) => b.disabled === true)),
+      // Either Generate is offered, or the line says no story fits any more.
+      const next = await until('Generate or the spent line', async () =>
+        !(await disabled('generate')) ? 'generate' : (await shortfall()) !== '' ? 'spent' : undefined,
       );
+      if (next === 'spent') {
+        spent = await shortfall();
+        break;
+      }
       await frame.locator('#generate').click();
       // This story (not the one shown before) has ended.
       const ended = await until(
@@ -138,10 +150,7 @@ describe('Budget mode end to end (npm run demo -- --param DailyTokensPerUser=200
         },
         60_000,
       );
-      if (ended === 'failed') {
-        refusal = (await frame.locator('#story-error').innerText()).trim();
-        break;
-      }
+      assert.equal(ended, 'done', 'the panel offered only stories that fit');
       const before = seen.at(-1)!;
       seen.push(
         await until('the counter to go down', async () => {
@@ -152,24 +161,21 @@ describe('Budget mode end to end (npm run demo -- --param DailyTokensPerUser=200
     }
     assert.ok(seen.length >= 2, `at least one story was written: ${seen.join(' → ')}`);
     assert.match(
-      refusal,
+      spent,
       new RegExp(
-        `^Your daily token budget has ${new Intl.NumberFormat('en-US').format(seen.at(-1)!)} tokens left and this story may need [\\d,]+; it resets in .+\\(00:00 UTC\\)\\. Choose a shorter length or wait until then\\.$`,
+        `^${new Intl.NumberFormat('en-US').format(seen.at(-1)!)} tokens left today: not enough for a story\\. Your daily token budget starts again at \\d`,
       ),
     );
-    assert.equal(await frame.locator('#story-error vscode-button').count(), 0, 'no Retry before the budget resets');
-    assert.equal(leftIn(await budgetLine(frame)), seen.at(-1), 'a refused story costs nothing');
-    const disabled = (id: string) =>
-      frame.locator(`#${id}`).evaluate((b: { disabled?: boolean }) => b.disabled === true);
-    assert.equal(await disabled('regenerate'), true, 'Regenerate would only be refused again');
-    assert.equal(await disabled('generate'), true, 'nor the same story, until the form changes');
-    assert.match((await frame.locator('#generate').getAttribute('title')) ?? '', /starts again at \d/);
+    assert.equal(await disabled('generate'), true);
+    assert.equal(await frame.locator('#story-error').isHidden(), true, 'nothing was refused: no error');
+    // Every row in the history is a story that was written: no "0 total tokens · failed" rows.
+    const rows = await frame.locator('#history-list li').count();
+    assert.equal(rows, seen.length - 1, 'one row per story written');
     await wb.screenshot('budget-exhausted', 'budget.png');
 
-    // Still usable: the first story opens from the history, and the form takes another story.
+    // Still usable: the first story opens from the history, and the form keeps what was typed.
     await frame.locator('.history-open').last().click();
     await until('the first story to open', async () => (await storyStatus(frame)) === 'done');
-    await frame.locator('#premise textarea').fill('A snail races the tide');
-    await until('Generate to be enabled for another story', async () => !(await disabled('generate')));
+    assert.equal(await frame.locator('#premise textarea').inputValue(), PREMISES[seen.length - 1]);
   });
 });

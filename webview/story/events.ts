@@ -1,5 +1,6 @@
 // Host events reduced into the panel's state. Pure: what the DOM must do besides re-rendering
 // from state (the streaming text, requests, saving) comes back as effects, applied by main.ts.
+import * as l10n from '@vscode/l10n';
 import { EMPTY_DRAFT } from '../../src/core/story/protocol/webviewState';
 import type { HostEvent, HostEvents } from '../../src/core/story/protocol/messages';
 import type { AuthState, Cost, StoryRecord, TokenBudget, Usage } from '../../src/core/story/protocol/wire';
@@ -151,6 +152,11 @@ function clearStory(s: PanelState, fx: Fx): PanelState {
   return { ...s, shown: undefined, status: '', error: undefined };
 }
 
+function withoutBefore(shown: Shown): Shown {
+  const { before: _before, ...rest } = shown;
+  return rest;
+}
+
 function onStarted(s: PanelState, started: HostEvents['story.started'], fx: Fx): PanelState {
   const keep = started.kind === 'continue' && s.shown?.id === started.storyId;
   if (!keep) fx.push({ kind: 'resetText' });
@@ -165,6 +171,8 @@ function onStarted(s: PanelState, started: HostEvents['story.started'], fx: Fx):
     cost: null,
     stopReason: '',
     length: started.controls.length,
+    controls: started.controls,
+    ...(keep && s.shown ? { before: withoutBefore(s.shown) } : {}),
   };
   return { ...s, shown, error: undefined, status: startedStatus(started.kind) };
 }
@@ -185,6 +193,7 @@ function onEnded(s: PanelState, storyId: string, end: Ending, fx: Fx): PanelStat
 }
 
 function onError(s: PanelState, failure: HostEvents['story.error'], fx: Fx): PanelState {
+  if (failure.code === 'budgetExceeded' && !failure.partialKept) return onBudgetRefused(s, failure, fx);
   let next = s;
   if (failure.storyId && s.shown?.id === failure.storyId) {
     if (!failure.partialKept) fx.push({ kind: 'resetText' });
@@ -200,6 +209,31 @@ function onError(s: PanelState, failure: HostEvents['story.error'], fx: Fx): Pan
   );
   const error = { message: failure.message, actions, ...(failure.storyId ? { storyId: failure.storyId } : {}) };
   return { ...next, error, refused: refusal(s, failure, fx) };
+}
+
+/**
+ * The daily budget refused the request before any text: the host kept history as it was, so a
+ * new story (Generate, Regenerate, Refine) is gone and the panel goes back to what it showed
+ * before; a refused Continue leaves its story as it is. Not "The story failed" (#24).
+ */
+function onBudgetRefused(s: PanelState, failure: HostEvents['story.error'], fx: Fx): PanelState {
+  const asked = s.lastAction;
+  const continued = asked?.method === 'continue' ? asked.params.storyId : undefined;
+  let shown = s.shown;
+  if (shown && failure.storyId === shown.id) {
+    fx.push({ kind: 'finish' });
+    if (continued === shown.id) shown = shown.before ?? shown;
+    else {
+      fx.push({ kind: 'resetText' });
+      shown = undefined;
+      // Regenerate and Refine were asked of the story on screen before: show it again.
+      if (asked && asked.method !== 'generate') fx.push({ kind: 'open', id: asked.params.storyId, quiet: true });
+    }
+  }
+  const storyId = continued ?? (asked && asked.method !== 'generate' ? asked.params.storyId : undefined);
+  const error = { message: failure.message, actions: [], ...(storyId ? { storyId } : {}) };
+  const status = l10n.t('Not enough budget today.');
+  return { ...s, shown, status, error, refused: refusal(s, failure, fx) };
 }
 
 /** A budget with more left than when something was refused (a new day, a higher limit) lifts the refusal. */
@@ -266,8 +300,11 @@ function showStory(s: PanelState, story: StoryRecord, announce: boolean, fx: Fx)
     stopReason: '',
     elsewhere,
     length: story.controls.length,
+    controls: story.controls,
   };
-  return { ...s, shown, status, error: undefined };
+  // Shown again quietly after a refusal about it (a refused Regenerate's story): the message stays.
+  const error = !announce && s.error?.storyId === story.id ? s.error : undefined;
+  return { ...s, shown, status, error };
 }
 
 /** A story the host sent (history.open's answer); `announce` says so on the status line. */

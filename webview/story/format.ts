@@ -1,6 +1,7 @@
 // The panel's sentences and figures, from state, each spelled once and translatable (@vscode/l10n,
 // configured by main.ts with the host's bundle; English without one). No DOM: unit-tested in Node.
 import * as l10n from '@vscode/l10n';
+import type { AUDIENCES, LENGTHS } from '../../src/core/story/protocol/controls';
 import type { HostEvents } from '../../src/core/story/protocol/messages';
 import type { AuthState, Cost, ExportTarget, HistoryItem, TokenBudget } from '../../src/core/story/protocol/wire';
 import { modelName } from './state';
@@ -80,19 +81,50 @@ export function budgetResets(b: TokenBudget | undefined): string {
   return l10n.t('Your daily token budget (set by the stack) starts again at {0}.', at);
 }
 
-/** Under Generate in budget mode, when the form's story cannot fit in what is left today. */
+export type Choice = (typeof AUDIENCES)[number] | (typeof LENGTHS)[number];
+
+/** What the selects show; the values sent stay the protocol's English words. */
+const CHOICE_LABELS: Record<Choice, () => string> = {
+  children: () => l10n.t('Children'),
+  'young adult': () => l10n.t('Young adult'),
+  adult: () => l10n.t('Adult'),
+  short: () => l10n.t('Short'),
+  medium: () => l10n.t('Medium'),
+  long: () => l10n.t('Long'),
+};
+
+export const choiceLabel = (choice: Choice): string => CHOICE_LABELS[choice]();
+
+/**
+ * Under Generate in budget mode, when the form's story cannot fit in what is left today: what it
+ * needs and which length fits ("Medium needs 2,311 tokens; 2,000 are left today. Short fits."), or,
+ * when none does, only when the budget comes back.
+ */
 export function shortfallLine(f: Shortfall | undefined): string {
   if (!f) return '';
   const at = new Date(f.resetsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const left = numberFormat.format(f.left);
-  return f.shortest
-    ? l10n.t('{0} tokens left today: not enough for a story. Your daily token budget starts again at {1}.', left, at)
-    : l10n.t(
-        '{0} tokens left today: a story of this length needs at least {1}. Choose a shorter length, or wait until {2}.',
-        left,
-        numberFormat.format(f.need),
-        at,
-      );
+  if (f.shortest)
+    return l10n.t(
+      '{0} tokens left today: not enough for a story. Your daily token budget starts again at {1}.',
+      left,
+      at,
+    );
+  const fitting = f.fits?.at(-1);
+  if (f.length && fitting)
+    return l10n.t(
+      '{0} needs {1} tokens; {2} are left today. {3} fits.',
+      choiceLabel(f.length),
+      numberFormat.format(f.need),
+      left,
+      choiceLabel(fitting),
+    );
+  return l10n.t(
+    '{0} tokens left today: a story of this length needs at least {1}. Choose a shorter length, or wait until {2}.',
+    left,
+    numberFormat.format(f.need),
+    at,
+  );
 }
 
 /** The tooltip of a button whose request the daily budget refused, until it resets. */

@@ -5,6 +5,8 @@ import { AUDIENCES, LENGTHS, validateControls } from '../../src/core/story/proto
 import { EMPTY_DRAFT } from '../../src/core/story/protocol/webviewState';
 import type { StoryControls, StoryLength } from '../../src/core/story/protocol/controls';
 import { maxTokensFor } from '../../src/core/story/prompt';
+import type { PromptStep } from '../../src/core/story/prompt';
+import { reservationsByLength, storyReservation } from '../../src/core/story/reservation';
 import type { HostEvents, ParamsOf } from '../../src/core/story/protocol/messages';
 import type { StoryDraft, WebviewState } from '../../src/core/story/protocol/webviewState';
 import type {
@@ -38,6 +40,10 @@ export interface Shown {
   readonly elsewhere?: boolean;
   /** Its controls' length: what Continue, Regenerate and Refine reserve in budget mode. */
   readonly length?: StoryLength;
+  /** Its controls: Regenerate sends them again, and Continue and Refine send them and more. */
+  readonly controls?: StoryControls;
+  /** While it is being continued: how it was before, for a Continue the budget refuses. */
+  readonly before?: Shown;
 }
 
 /**
@@ -145,26 +151,46 @@ export function canGenerate(s: PanelState): boolean {
 /** Budget mode: the form's story cannot fit in what is left today (`shortest`: nor could any length). */
 export interface Shortfall {
   readonly left: number;
-  /** The fewest tokens the gateway reserves for this story: its output limit (the prompt comes on top). */
+  /**
+   * What the gateway reserves for this story: exactly, by its own rule (prompt bytes plus the
+   * output limit), when the story is known; else its output limit, the least any prompt needs.
+   */
   readonly need: number;
   readonly shortest: boolean;
   readonly resetsAt: number;
+  /** The chosen length, and the shorter ones that do fit today (shortest first). */
+  readonly length?: StoryLength;
+  readonly fits?: readonly StoryLength[];
 }
 
-/** Known before asking: the gateway reserves at least the story's output limit, so less left is a sure refusal. */
+/** Known before asking: the gateway reserves what its rule says, so less left is a sure refusal. */
 export function budgetShortfall(s: PanelState): Shortfall | undefined {
-  const { draft } = s;
-  if (!draft.modelId || !(LENGTHS as readonly string[]).includes(draft.length)) return undefined;
-  return shortfall(s.budget, draft.length as StoryLength, draft.modelId);
+  const { draft, budget } = s;
+  if (!budget || !draft.modelId || !(LENGTHS as readonly string[]).includes(draft.length)) return undefined;
+  const length = draft.length as StoryLength;
+  const { controls } = checkDraft(draft);
+  if (!controls) return shortfall(budget, length, draft.modelId);
+  const needs = reservationsByLength(draft.modelId, controls);
+  const need = needs.find((n) => n.length === length)?.need;
+  if (need === undefined || budget.tokensLeft >= need) return undefined;
+  const fits = needs.filter((n) => n.need <= budget.tokensLeft).map((n) => n.length);
+  return { left: budget.tokensLeft, need, shortest: fits.length === 0, resetsAt: budget.resetsAt, length, fits };
 }
 
-/** The same for the story on screen: Continue, Regenerate and Refine reserve its length's output limit. */
+/**
+ * The same for the story on screen: Regenerate reserves exactly what a new story of its controls
+ * does, and Continue and Refine that and more, so less left refuses all three.
+ */
 export function storyShortfall(s: PanelState): Shortfall | undefined {
-  return s.shown?.length ? shortfall(s.budget, s.shown.length, s.shown.modelId) : undefined;
+  const { shown, budget } = s;
+  if (!shown || !budget) return undefined;
+  const need = shown.controls ? storyReservation(shown.modelId, shown.controls) : undefined;
+  if (need === undefined) return shown.length ? shortfall(budget, shown.length, shown.modelId) : undefined;
+  if (budget.tokensLeft >= need) return undefined;
+  return { left: budget.tokensLeft, need, shortest: false, resetsAt: budget.resetsAt };
 }
 
-function shortfall(budget: TokenBudget | undefined, length: StoryLength, modelId: string): Shortfall | undefined {
-  if (!budget) return undefined;
+function shortfall(budget: TokenBudget, length: StoryLength, modelId: string): Shortfall | undefined {
   const need = maxTokensFor(length, modelId);
   if (budget.tokensLeft >= need) return undefined;
   const shortest = budget.tokensLeft < maxTokensFor(LENGTHS[0], modelId);
@@ -198,27 +224,57 @@ export function storyHeldUntil(s: PanelState): number | undefined {
   return storyShortfall(s)?.resetsAt;
 }
 
+/**
+ * When what holds back this request of the story on screen ends: the story's own hold, or what
+ * is left today not covering the request (Continue and Refine send `text` too, so they may need
+ * more than Regenerate).
+ */
+function heldUntil(s: PanelState, step: PromptStep): number | undefined {
+  const held = storyHeldUntil(s);
+  if (held !== undefined || step.kind === 'regenerate') return held;
+  const { shown, budget } = s;
+  if (!shown?.controls || !budget) return undefined;
+  const need = storyReservation(shown.modelId, shown.controls, step);
+  return need !== undefined && need > budget.tokensLeft ? budget.resetsAt : undefined;
+}
+
+/** Continue's hold: the story's, or a story so far too long for what is left today. */
+export const continueHeldUntil = (s: PanelState, text: string): number | undefined =>
+  text === '' ? storyHeldUntil(s) : heldUntil(s, { kind: 'continue', story: text });
+
+/** Refine's hold, with the instruction typed so far. */
+export const refineHeldUntil = (s: PanelState, text: string): number | undefined =>
+  text === '' || s.draft.refineInstruction.trim() === ''
+    ? storyHeldUntil(s)
+    : heldUntil(s, { kind: 'refine', story: text, instruction: s.draft.refineInstruction });
+
 export function canStop(s: PanelState): boolean {
   return isStreaming(s);
 }
 
-/** `hasText`: the story on screen has text (the renderer knows, deltas included). */
-export function canContinue(s: PanelState, hasText: boolean): boolean {
-  return canWrite(s) && s.shown !== undefined && hasText && s.shown.status !== 'streaming' && !storyRefused(s);
+/** `hasText`: the story on screen has text (the renderer knows, deltas included); `text`, that text. */
+export function canContinue(s: PanelState, hasText: boolean, text = ''): boolean {
+  return (
+    canWrite(s) &&
+    s.shown !== undefined &&
+    hasText &&
+    s.shown.status !== 'streaming' &&
+    continueHeldUntil(s, text) === undefined
+  );
 }
 
 export function canRegenerate(s: PanelState): boolean {
   return canWrite(s) && s.shown !== undefined && s.shown.elsewhere !== true && !storyRefused(s);
 }
 
-export function canRefine(s: PanelState, hasText: boolean): boolean {
+export function canRefine(s: PanelState, hasText: boolean, text = ''): boolean {
   return (
     canWrite(s) &&
     s.shown !== undefined &&
     hasText &&
     s.shown.elsewhere !== true &&
     s.draft.refineInstruction.trim() !== '' &&
-    !storyRefused(s)
+    refineHeldUntil(s, text) === undefined
   );
 }
 
@@ -241,13 +297,13 @@ export interface Enabled {
   readonly export: boolean;
 }
 
-export function enabled(s: PanelState, hasText: boolean): Enabled {
+export function enabled(s: PanelState, hasText: boolean, text = ''): Enabled {
   return {
     generate: canGenerate(s),
     stop: canStop(s),
-    continue: canContinue(s, hasText),
+    continue: canContinue(s, hasText, text),
     regenerate: canRegenerate(s),
-    refine: canRefine(s, hasText),
+    refine: canRefine(s, hasText, text),
     export: canExport(s, hasText),
   };
 }

@@ -382,6 +382,8 @@ export class StoryService {
       };
       const result = await this.streamWithCredentialRetry(request, controller.signal, onDelta);
       batcher.close();
+      if (result.status === 'failed' && added === '' && result.error?.code === 'budgetExceeded')
+        return await this.refused(story, kind, writer, result.error);
 
       // Stopped or cut: Bedrock never reported the usage, but the tokens were spent.
       const usage = result.usage ?? (added.trim() !== '' ? estimateUsage(promptText(request), added) : undefined);
@@ -424,6 +426,22 @@ export class StoryService {
       hooks.signal?.removeEventListener('abort', onAbort);
       this.running.delete(story.id);
     }
+  }
+
+  /**
+   * The daily budget refused the request before anything was written: history stays as it was. A
+   * new story (Generate, Regenerate, Refine) is removed, a continued one gets its record back.
+   */
+  private async refused(
+    story: StoredStory,
+    kind: StoryKind,
+    writer: ReturnType<HistoryStore['track']>,
+    error: StoryError,
+  ): Promise<StoryOutcome> {
+    await writer.restore(story);
+    if (story.turns.length === 0 && story.text === '') await this.history.delete(story.id);
+    this.log(`Story ${story.id} ${kind}: refused, ${error.code}; history unchanged`);
+    return { storyId: story.id, kind, status: 'failed', text: story.text, added: '', cost: null, error: error.info() };
   }
 
   /** Bedrock refusing the credentials (expired, unknown key) gets one fresh set and one retry. */

@@ -62,14 +62,25 @@ export class StoryWriter {
 
   /** The final state; saved at once. */
   async finish(patch: Partial<StoredStory>): Promise<StoredStory> {
-    if (this.timer) clearTimeout(this.timer);
-    clearInterval(this.heartbeat);
-    this.timer = undefined;
-    this.finished = true;
     const { leaseUntil: _lease, ...rest } = { ...this.current, ...patch, updatedAt: this.now() };
     this.current = rest;
     const title = titleFromStory(this.current.text);
     if (title && this.current.turns.length <= 1) this.current = { ...this.current, title };
+    return this.end();
+  }
+
+  /** Saves `story` exactly as it was before this write began (a request refused before any text). */
+  async restore(story: StoredStory): Promise<StoredStory> {
+    const { leaseUntil: _lease, ...rest } = story;
+    this.current = rest;
+    return this.end();
+  }
+
+  private async end(): Promise<StoredStory> {
+    if (this.timer) clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
+    this.timer = undefined;
+    this.finished = true;
     try {
       await this.store.save(this.current);
     } catch (e) {

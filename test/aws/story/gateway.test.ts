@@ -183,9 +183,27 @@ describe('StoryService in budget mode (the story gateway on the emulator)', func
     assert.ok(message.includes(`has ${new Intl.NumberFormat('en-US').format(left ?? -1)} tokens left`), message);
     assert.match(message, /\(00:00 UTC\)\. Choose a shorter length or wait until then\.$/);
     assert.equal(handler.count('/converse-stream'), 2, 'refused once, not retried');
-    const saved = await service.history.get(second.storyId);
-    assert.equal(saved?.status, 'failed');
-    assert.equal(saved?.error?.code, 'budgetExceeded');
+    // A refusal is not a story: no history row "0 total tokens · failed" (#24).
+    assert.equal(await service.history.get(second.storyId), undefined);
+    assert.deepEqual(
+      (await service.history.list()).items.map((i) => i.id),
+      [first.storyId],
+    );
+    // Nor does a refused Continue, Regenerate or Refine change the story it was asked of.
+    const before = await service.history.get(first.storyId);
+    for (const refused of [
+      await service.continue(first.storyId),
+      await service.regenerate(first.storyId),
+      await service.refine(first.storyId, 'Make it rhyme.'),
+    ]) {
+      assert.equal(refused.error?.code, 'budgetExceeded', refused.kind);
+      assert.equal(refused.added, '');
+    }
+    assert.deepEqual(await service.history.get(first.storyId), before);
+    assert.deepEqual(
+      (await service.history.list()).items.map((i) => i.id),
+      [first.storyId],
+    );
   });
 
   it('never charges past the reservation or the budget, for a premise of punctuation (#23)', async () => {

@@ -141,6 +141,7 @@ describe('story webview events: a story streaming', () => {
       cost: null,
       stopReason: '',
       length: controls.length,
+      controls,
     });
     assert.equal(state.status, 'Writing the story…');
     assert.equal(state.error, undefined);
@@ -319,6 +320,61 @@ describe('story webview events: history, opened stories and restore', () => {
     const throttled = { storyId: 's-9', code: 'throttled', message: 'Busy.', actions: [], partialKept: false };
     const other = reduce(state, hostEvent('story.error', throttled));
     assert.equal(other.state.refused, state.refused);
+  });
+
+  it('a budget refusal is "Not enough budget today", not a failed story: the panel goes back to what it showed (#24)', () => {
+    const budget = { dailyTokens: 2000, tokensLeft: 300, resetsAt: RESETS_AT };
+    const refusal = (storyId: string) =>
+      hostEvent('story.error', {
+        storyId,
+        code: 'budgetExceeded',
+        message: 'Your daily token budget has 300 tokens left and this story may need 1,050.',
+        actions: [],
+        partialKept: false,
+        retryAt: RESETS_AT,
+      });
+    // Generate: the refused story is gone from history; nothing stays on screen but the message.
+    const asked = { method: 'generate' as const, params: { controls, modelId: 'nova' } };
+    const generated = reduce(
+      aliceState({ budget, shown: shown({ id: 's-9', status: 'streaming' }), lastAction: asked }),
+      refusal('s-9'),
+    );
+    assert.equal(generated.state.shown, undefined);
+    assert.equal(generated.state.status, 'Not enough budget today.');
+    assert.deepEqual(generated.state.error, {
+      message: 'Your daily token budget has 300 tokens left and this story may need 1,050.',
+      actions: [],
+    });
+    assert.deepEqual(
+      generated.effects.filter((e) => e.kind !== 'liftRefusal'),
+      [{ kind: 'finish' }, { kind: 'resetText' }],
+    );
+    // Regenerate of s-1: s-1 is shown again (quietly), and the message stays about it.
+    const regenerated = reduce(
+      aliceState({
+        budget,
+        shown: shown({ id: 's-10', status: 'streaming' }),
+        lastAction: { method: 'regenerate', params: { storyId: 's-1' } },
+      }),
+      refusal('s-10'),
+    );
+    assert.equal(regenerated.state.shown, undefined);
+    assert.equal(regenerated.state.error?.storyId, 's-1');
+    assert.deepEqual(
+      regenerated.effects.filter((e) => e.kind === 'open'),
+      [{ kind: 'open', id: 's-1', quiet: true }],
+    );
+    // Continue of s-1: the story stays as it was before Continue (its status, usage and cost).
+    const done = shown({ id: 's-1', status: 'done', usage: { inputTokens: 5, outputTokens: 7, totalTokens: 12 } });
+    const continuing = reduce(
+      aliceState({ budget, shown: done, lastAction: { method: 'continue', params: { storyId: 's-1' } } }),
+      hostEvent('story.started', { storyId: 's-1', kind: 'continue', modelId: 'nova', controls }),
+    ).state;
+    assert.equal(continuing.shown?.status, 'streaming');
+    const continued = reduce(continuing, refusal('s-1'));
+    assert.deepEqual(continued.state.shown, done);
+    assert.equal(continued.state.status, 'Not enough budget today.');
+    assert.ok(!continued.effects.some((e) => e.kind === 'resetText'), 'the text stays');
   });
 
   it('keeps the token budget in budget mode, drops it in direct mode and for the next user', () => {

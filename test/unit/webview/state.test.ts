@@ -1,6 +1,9 @@
 // The story panel's enabling rules and draft handling (webview/story/state.ts), in plain Node.
 import * as assert from 'node:assert/strict';
+import { reservedTokens } from '../../../infra/src/gateway/reservation';
+import type { StoryLength } from '../../../src/core/story/protocol/controls';
 import { EMPTY_DRAFT } from '../../../src/core/story/protocol/webviewState';
+import { buildConverseRequest } from '../../../src/core/story/prompt';
 import type { HistoryItem, ModelInfo } from '../../../src/core/story/protocol/wire';
 import {
   authLine,
@@ -23,12 +26,14 @@ import {
   canRegenerate,
   canStop,
   checkDraft,
+  continueHeldUntil,
   controlsFromDraft,
   enabled,
   formAlert,
   generateKey,
   initialState,
   pickModel,
+  refineHeldUntil,
   shownChoices,
   storyHeldUntil,
   toWebviewState,
@@ -188,24 +193,62 @@ describe('story webview state: what is enabled when', () => {
     assert.match(refusedUntil(RESETS_AT), /^Your daily token budget does not cover this story\. It starts again at \d/);
   });
 
-  it('budget mode: Generate waits when fewer tokens are left than the length’s output limit (a sure refusal)', () => {
+  it('budget mode: Generate waits when the gateway would reserve more than is left (its own rule, exactly)', () => {
     const resetsAt = RESETS_AT;
     const budget = (tokensLeft: number) => ({ dailyTokens: 50_000, tokensLeft, resetsAt });
     const draft = (length: string, modelId = 'nova') => ({ ...EMPTY_DRAFT, premise: 'A storm.', length, modelId });
+    const controls = (length: StoryLength) => checkDraft(draft(length)).controls!;
+    // What the gateway reserves: the request's UTF-8 bytes, its template allowance and the output limit.
+    const need = (length: StoryLength, modelId = 'nova') =>
+      reservedTokens(buildConverseRequest(modelId, controls(length)));
+    const medium = need('medium');
+    assert.ok(medium > 2000, `the prompt comes on top of Medium's 2,000: ${medium}`);
     assert.equal(budgetShortfall(state({ draft: draft('medium') })), undefined, 'direct mode: no budget');
-    assert.equal(budgetShortfall(state({ draft: draft('medium'), budget: budget(2000) })), undefined, 'exactly enough');
-    const medium = budgetShortfall(state({ draft: draft('medium'), budget: budget(1999) }));
-    assert.deepEqual(medium, { left: 1999, need: 2000, shortest: false, resetsAt });
-    assert.equal(canGenerate(state({ draft: draft('medium'), budget: budget(1999) })), false);
-    assert.equal(canGenerate(state({ draft: draft('short'), budget: budget(1999) })), true, 'a Short story may fit');
-    assert.match(shortfallLine(medium), /^1,999 tokens left today: a story of this length needs at least 2,000\./);
-    const none = budgetShortfall(state({ draft: draft('short'), budget: budget(799) }));
+    assert.equal(
+      budgetShortfall(state({ draft: draft('medium'), budget: budget(medium) })),
+      undefined,
+      'exactly enough',
+    );
+    const short = budgetShortfall(state({ draft: draft('medium'), budget: budget(medium - 1) }));
+    assert.deepEqual(short, {
+      left: medium - 1,
+      need: medium,
+      shortest: false,
+      resetsAt,
+      length: 'medium',
+      fits: ['short'],
+    });
+    assert.equal(canGenerate(state({ draft: draft('medium'), budget: budget(medium - 1) })), false);
+    assert.equal(canGenerate(state({ draft: draft('short'), budget: budget(medium - 1) })), true, 'Short fits');
+    assert.equal(
+      shortfallLine(short),
+      `Medium needs ${medium.toLocaleString('en-US')} tokens; ${(medium - 1).toLocaleString('en-US')} are left today. Short fits.`,
+    );
+    // 2,000 left: Medium's output limit alone would fit, but not with its prompt (#24).
+    assert.equal(canGenerate(state({ draft: draft('medium'), budget: budget(2000) })), false);
+    // Nothing fits: only when the budget comes back.
+    const none = budgetShortfall(state({ draft: draft('short'), budget: budget(need('short') - 1) }));
     assert.equal(none?.shortest, true);
-    assert.match(shortfallLine(none), /^799 tokens left today: not enough for a story\./);
-    // A model with a lower output limit reserves less: Llama's is 2,048, so a Long story needs 2,048.
-    const llama = draft('long', 'meta.llama3-70b-instruct-v1:0');
-    assert.equal(budgetShortfall(state({ draft: llama, budget: budget(2048) })), undefined);
-    assert.equal(budgetShortfall(state({ draft: llama, budget: budget(2047) }))?.need, 2048);
+    assert.deepEqual(none?.fits, []);
+    assert.match(
+      shortfallLine(none),
+      /^[\d,]+ tokens left today: not enough for a story\. Your daily token budget starts again at \d/,
+    );
+    // A longer premise needs more.
+    const longer = { ...draft('short'), premise: 'A storm. '.repeat(50) };
+    assert.equal(canGenerate(state({ draft: longer, budget: budget(need('short')) })), false);
+    // A model with a lower output limit reserves less: Llama's is 2,048, so a Long story needs its prompt + 2,048.
+    const llama = 'meta.llama3-70b-instruct-v1:0';
+    const llamaLong = reservedTokens(buildConverseRequest(llama, controls('long')));
+    assert.equal(llamaLong, need('long') - 5000 + 2048);
+    const llamaDraft = draft('long', llama);
+    assert.equal(budgetShortfall(state({ draft: llamaDraft, budget: budget(llamaLong) })), undefined);
+    assert.equal(budgetShortfall(state({ draft: llamaDraft, budget: budget(llamaLong - 1) }))?.need, llamaLong);
+    // A form that cannot make a request yet: the output limit, the least any prompt needs.
+    assert.equal(
+      budgetShortfall(state({ draft: { ...draft('medium'), premise: '' }, budget: budget(1999) }))?.need,
+      2000,
+    );
     assert.equal(shortfallLine(undefined), '');
   });
 
@@ -226,6 +269,39 @@ describe('story webview state: what is enabled when', () => {
     assert.equal(canRegenerate(long(5000)), true, 'enough for its output limit');
     assert.equal(storyHeldUntil(long(5000)), undefined);
     assert.equal(canRegenerate(state({ shown: shown(), budget: long(0).budget })), true, 'a story of unknown length');
+  });
+
+  it('budget mode: Continue and Refine count the story so far, as the gateway does (#24)', () => {
+    const resetsAt = RESETS_AT;
+    const controls = checkDraft({ ...EMPTY_DRAFT, premise: 'A storm.', modelId: 'nova' }).controls!;
+    const text = 'The wind rose over the harbour. '.repeat(40);
+    const regenerate = reservedTokens(buildConverseRequest('nova', controls));
+    const cont = reservedTokens(buildConverseRequest('nova', controls, { kind: 'continue', story: text }));
+    const refine = reservedTokens(
+      buildConverseRequest('nova', controls, { kind: 'refine', story: text, instruction: 'Happier' }),
+    );
+    assert.ok(cont > regenerate + 1000 && refine > cont, `${regenerate} < ${cont} < ${refine}`);
+    const at = (tokensLeft: number) =>
+      state({
+        shown: shown({ controls, length: controls.length }),
+        draft: { ...EMPTY_DRAFT, refineInstruction: 'Happier' },
+        budget: { dailyTokens: 50_000, tokensLeft, resetsAt },
+      });
+    assert.deepEqual(enabled(at(cont - 1), true, text), {
+      generate: true,
+      stop: false,
+      continue: false,
+      regenerate: true,
+      refine: false,
+      export: true,
+    });
+    assert.equal(continueHeldUntil(at(cont - 1), text), resetsAt, 'its tooltip says when the budget comes back');
+    assert.equal(storyHeldUntil(at(cont - 1)), undefined, 'Regenerate is not held: it fits');
+    assert.equal(canContinue(at(cont), true, text), true, 'exactly enough');
+    assert.equal(canRefine(at(cont), true, text), false, 'Refine sends the instruction too');
+    assert.equal(canRefine(at(refine), true, text), true);
+    assert.equal(refineHeldUntil(at(refine - 1), text), resetsAt);
+    assert.equal(canRegenerate(at(regenerate - 1)), false);
   });
 
   it('names every button of the story part at once', () => {

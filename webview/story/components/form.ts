@@ -15,7 +15,8 @@ import { LIMITS } from '../../../src/core/story/protocol/limits';
 import type { StoryDraft } from '../../../src/core/story/protocol/webviewState';
 import type { ModelInfo } from '../../../src/core/story/protocol/wire';
 import type { Actions } from '../actions';
-import { numberFormat, refusedUntil, shortfallLine } from '../format';
+import { choiceLabel, numberFormat, refusedUntil, shortfallLine } from '../format';
+import type { Choice } from '../format';
 import { budgetShortfall, canGenerate, checkDraft, formAlert, generateRefused, shownChoices } from '../state';
 import type { FormField, PanelState } from '../state';
 import type { Store } from '../store';
@@ -213,17 +214,7 @@ function textFields(): Record<TextField, VscodeTextfield | VscodeTextarea> {
   };
 }
 
-/** What the selects show; the values sent stay the protocol's English words. */
-const CHOICE_LABELS: Record<(typeof AUDIENCES)[number] | (typeof LENGTHS)[number], () => string> = {
-  children: () => l10n.t('Children'),
-  'young adult': () => l10n.t('Young adult'),
-  adult: () => l10n.t('Adult'),
-  short: () => l10n.t('Short'),
-  medium: () => l10n.t('Medium'),
-  long: () => l10n.t('Long'),
-};
-
-function select(id: string, values: readonly (keyof typeof CHOICE_LABELS)[]): VscodeSingleSelect {
-  const options = values.map((v) => h('vscode-option', { value: v }, CHOICE_LABELS[v]()));
+function select(id: string, values: readonly Choice[]): VscodeSingleSelect {
+  const options = values.map((v) => h('vscode-option', { value: v }, choiceLabel(v)));
   return h('vscode-single-select', { id, 'data-field': id }, ...options);
 }

@@ -12,7 +12,7 @@ import type { Actions } from '../actions';
 import { refusedUntil, storyMeta } from '../format';
 import { StoryRenderer, createMarkdown } from '../render';
 import type { RenderStats } from '../render';
-import { canRefine, enabled, storyHeldUntil } from '../state';
+import { canRefine, continueHeldUntil, enabled, isStreaming, refineHeldUntil, storyHeldUntil } from '../state';
 import type { ErrorNote, PanelState } from '../state';
 import type { Store } from '../store';
 import { button, h } from './dom';
@@ -136,7 +136,7 @@ export class StoryPart {
   /** Refine (the button or Ctrl+Enter in its field). */
   refine(): void {
     const instruction = this.refineField.value.trim();
-    if (instruction && canRefine(this.store.state, this.hasText)) this.actions.refine(instruction);
+    if (instruction && canRefine(this.store.state, this.hasText, this.renderer.text)) this.actions.refine(instruction);
   }
 
   get hasText(): boolean {
@@ -174,15 +174,19 @@ export class StoryPart {
     }
     if (s.status !== last?.status) this.status.textContent = s.status;
     if (s.error !== last?.error) this.renderError(s.error);
-    const on = enabled(s, this.hasText);
+    // The text matters only for a budget's Continue and Refine; not read while it streams.
+    const text = s.budget && !isStreaming(s) ? this.renderer.text : '';
+    const on = enabled(s, this.hasText, text);
     this.buttons.stop.disabled = !on.stop;
     this.buttons.continue.disabled = !on.continue;
     this.buttons.regenerate.disabled = !on.regenerate;
-    if (s.refused !== last?.refused || s.shown !== last?.shown || s.budget !== last?.budget) {
-      const until = storyHeldUntil(s);
+    const hold = (b: HTMLElement, until: number | undefined): void => {
       const title = until !== undefined ? refusedUntil(until) : '';
-      for (const b of [this.buttons.continue, this.buttons.regenerate, this.refineButton]) b.title = title;
-    }
+      if (b.title !== title) b.title = title;
+    };
+    hold(this.buttons.continue, continueHeldUntil(s, text));
+    hold(this.buttons.regenerate, storyHeldUntil(s));
+    hold(this.refineButton, refineHeldUntil(s, text));
     this.refineButton.disabled = !on.refine;
     for (const b of this.exportButtons) b.disabled = !on.export;
     this.element.dataset.status = s.shown?.status ?? 'empty';
