@@ -645,6 +645,36 @@ for (const kind of ['public', 'secret'] as const) {
       assert.deepEqual(await accounts(), []);
     });
 
+    it('offers Create an Account in the sign-in boxes, for a person who has none yet (#24)', async () => {
+      await vscode.commands.executeCommand('storyteller.signOut');
+      const email = uniqueEmail('newcomer');
+      const fromEmailBox = await script(
+        [{ press: 'signUp' }, email, '', PASSWORD, PASSWORD, code(email)],
+        'storyteller.signIn',
+      );
+      assert.equal(fromEmailBox.asked[0]?.title, 'Sign In');
+      assert.deepEqual(
+        fromEmailBox.asked[0]?.buttons?.map((b) => [b.id, b.tooltip]),
+        [['signUp', 'Create an Account…']],
+      );
+      assert.equal(fromEmailBox.asked[1]?.title, 'Sign Up');
+      assert.deepEqual(fromEmailBox.errors(), []);
+      assert.deepEqual(await accounts(), [email], 'signed up and in');
+      await vscode.commands.executeCommand('storyteller.signOut');
+      // From the password box too, next to Forgot Password.
+      const other = uniqueEmail('newcomer');
+      const fromPasswordBox = await script(
+        ['someone@example.com', { press: 'signUp' }, other, '', PASSWORD, PASSWORD, code(other)],
+        'storyteller.signIn',
+      );
+      assert.deepEqual(
+        fromPasswordBox.asked[1]?.buttons?.map((b) => b.id),
+        ['forgot', 'signUp'],
+      );
+      assert.deepEqual(fromPasswordBox.errors(), []);
+      assert.deepEqual(await accounts(), [other]);
+    });
+
     it('offers Forgot Password in the password box, with the email kept', async () => {
       const email = await newUser();
       await vscode.commands.executeCommand('storyteller.signOut');

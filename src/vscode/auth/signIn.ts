@@ -14,8 +14,12 @@ import { browserSignInConfigured } from './browser/signInWithBrowser';
 import { PASSWORD_TOO_MANY } from '../messages';
 import type { AuthParts } from './parts';
 
-/** The first step of a sign-in, or the Forgot Password button with the address typed so far. */
-type Started = { readonly step: SignInStep | undefined } | { readonly forgot: string | undefined };
+/** The first step of a sign-in, the Forgot Password button with the address typed so far, or Create an Account. */
+type Started =
+  { readonly step: SignInStep | undefined } | { readonly forgot: string | undefined } | { readonly signUp: true };
+
+/** A new user looks for sign-up where sign-in is (#24): the sign-in boxes offer it. */
+const CREATE_ACCOUNT = () => ({ id: 'signUp', icon: 'person-add', tooltip: vscode.l10n.t('Create an Account…') });
 
 /**
  * Signs in, answering any challenge Cognito asks. A wrong password keeps the box open with
@@ -32,6 +36,7 @@ export async function signIn(
     const how = await chooseHow(parts);
     if (how === undefined) return undefined;
     if (how === 'browser') return parts.commands.signInWithBrowser();
+    if (how === 'signUp') return parts.commands.signUp();
   }
   const attempt = new SignInAttempt(parts);
   let step: SignInStep | undefined;
@@ -42,6 +47,7 @@ export async function signIn(
   } else {
     const started = await askPassword(parts, attempt, email, prompt);
     if ('forgot' in started) return parts.commands.forgotPassword(started.forgot);
+    if ('signUp' in started) return parts.commands.signUp();
     step = started.step;
   }
   while (step && step.kind !== 'done') step = await answerChallenge(parts, step);
@@ -50,15 +56,16 @@ export async function signIn(
   return keep(parts, { ...step.session, origin: attempt.origin });
 }
 
-/** Browser or password; a prompter that cannot pick (the integration suites' script) means password. */
-async function chooseHow({ dialog }: AuthParts): Promise<'browser' | 'password' | undefined> {
+/** Browser, password or a new account; a prompter that cannot pick (the integration suites' script) means password. */
+async function chooseHow({ dialog }: AuthParts): Promise<'browser' | 'password' | 'signUp' | undefined> {
   const { choose } = dialog.prompter;
   if (!choose) return 'password';
   const how = await choose.call(dialog.prompter, vscode.l10n.t('Sign In'), [
     { id: 'browser', label: `$(globe) ${vscode.l10n.t('Sign In with Browser…')}` },
     { id: 'password', label: `$(key) ${vscode.l10n.t('Sign In with Email and Password…')}` },
+    { id: 'signUp', label: `$(person-add) ${vscode.l10n.t('Create an Account…')}` },
   ]);
-  return how === 'browser' || how === 'password' ? how : undefined;
+  return how === 'browser' || how === 'password' || how === 'signUp' ? how : undefined;
 }
 
 /** Starts sign-ins with the current client, and remembers the origin of the last one. */
@@ -97,6 +104,7 @@ async function askPassword(
             prompt: vscode.l10n.t('Your email address'),
             placeholder: 'name@example.com',
             validate: checkEmail,
+            buttons: [CREATE_ACCOUNT()],
           },
         ]),
     {
@@ -104,7 +112,7 @@ async function askPassword(
       prompt,
       password: true,
       validate: checkExistingPassword,
-      buttons: [{ id: 'forgot', icon: 'key', tooltip: vscode.l10n.t('Forgot Password') }],
+      buttons: [{ id: 'forgot', icon: 'key', tooltip: vscode.l10n.t('Forgot Password') }, CREATE_ACCOUNT()],
       accept: tries.accept((secret, a) => attempt.start(email ?? a.email!, secret)),
     },
   ]);
@@ -114,6 +122,7 @@ async function askPassword(
     return { step: undefined };
   }
   if (asked?.button === 'forgot') return { forgot: address };
+  if (asked?.button === 'signUp') return { signUp: true };
   return { step: tries.result?.[0] };
 }
 
