@@ -675,6 +675,45 @@ for (const kind of ['public', 'secret'] as const) {
       assert.deepEqual(await accounts(), [other]);
     });
 
+    it('asks before Sign Up signs another account in, when one is signed in (#24)', async () => {
+      const first = await newUser();
+      /** Picks `id` in Sign Up's question, and types the script into the boxes after it. */
+      class Choosing extends ScriptedPrompter {
+        readonly choices: (readonly string[])[] = [];
+        constructor(
+          answers: Scripted[],
+          private readonly id: string,
+        ) {
+          super(answers);
+        }
+        async choose(_title: string, items: readonly { id: string; detail?: string }[]): Promise<string> {
+          this.choices.push(items.map((i) => i.id));
+          assert.equal(items[0]?.detail, `You are signed in as ${first}. The new account is signed in instead.`);
+          return this.id;
+        }
+      }
+      const stay = new Choosing([], 'stay');
+      testing.usePrompter(stay);
+      await vscode.commands.executeCommand('storyteller.signUp');
+      assert.deepEqual(stay.choices, [['create', 'stay']]);
+      assert.equal(stay.asked.length, 0, 'nothing else asked');
+      assert.deepEqual(await accounts(), [first], 'still signed in as before');
+      const second = uniqueEmail('second');
+      const create = new Choosing([second, '', PASSWORD, PASSWORD, code(second)], 'create');
+      testing.usePrompter(create);
+      await vscode.commands.executeCommand('storyteller.signUp');
+      assert.deepEqual(create.errors(), []);
+      assert.deepEqual(await accounts(), [second]);
+      // Signed out, nothing is asked first.
+      await vscode.commands.executeCommand('storyteller.signOut');
+      const third = uniqueEmail('third');
+      const signedOut = new Choosing([third, '', PASSWORD, PASSWORD, code(third)], 'stay');
+      testing.usePrompter(signedOut);
+      await vscode.commands.executeCommand('storyteller.signUp');
+      assert.deepEqual(signedOut.choices, []);
+      assert.deepEqual(await accounts(), [third]);
+    });
+
     it('offers Forgot Password in the password box, with the email kept', async () => {
       const email = await newUser();
       await vscode.commands.executeCommand('storyteller.signOut');

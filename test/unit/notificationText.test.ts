@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { toAuthError } from '../../src/core/auth/errors';
 import { checkSetting } from '../../src/core/config';
 import { notificationLinks, notificationSafe } from '../../src/core/notificationText';
-import { deleteQuestion, savedMessage } from '../../src/core/story/notices';
+import { deleteDetail, deleteQuestion, savedMessage } from '../../src/core/story/notices';
 
 const QUIT = '[Click here](command:workbench.action.quit)';
 const HOSTILE = [
@@ -53,6 +53,23 @@ describe('untrusted text in notifications, per source', () => {
       }
     }
     assert.deepEqual(notificationLinks(savedMessage('t', '[a](command:x).md')), [], 'a file name too');
+  });
+
+  it('tells two stories of one title apart in the Delete question: when, which model, regenerated (#24)', () => {
+    const at = Date.UTC(2026, 0, 15, 9, 30);
+    const story = { title: 'The Storm', modelId: 'amazon.nova-lite-v1:0', createdAt: at };
+    const when = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(at);
+    assert.equal(deleteDetail(story, 'Nova Lite', 'en-US'), `Written ${when} with Nova Lite.`);
+    assert.equal(
+      deleteDetail({ ...story, parentId: 's-1' }, 'Nova Lite', 'en-US'),
+      `Written ${when} with Nova Lite (regenerated).`,
+    );
+    assert.equal(
+      deleteDetail({ ...story, title: 'The Storm (refined)', parentId: 's-1' }, 'Nova Lite', 'en-US'),
+      `Written ${when} with Nova Lite.`,
+      'a refined story says so in its title already',
+    );
+    for (const name of HOSTILE) assert.deepEqual(notificationLinks(deleteDetail(story, name, 'en-US')), []);
   });
 
   it('Cognito error messages, through every rule that quotes the server', () => {

@@ -7,6 +7,24 @@ export function deleteQuestion(title: string): string {
   return l10n.t('Delete “{0}” from the story history?', notificationSafe(title));
 }
 
+/** The story a Delete asks about, told apart from others with the same title (#24). */
+export interface DeletedStory {
+  readonly title: string;
+  readonly modelId: string;
+  readonly createdAt: number;
+  /** Set for a regenerated or refined story: the story it was made from. */
+  readonly parentId?: string | undefined;
+}
+
+/** The Delete question's detail: when, with which model, and whether Regenerate made it. */
+export function deleteDetail(story: DeletedStory, modelName: string, locale?: string): string {
+  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(story.createdAt);
+  const regenerated = story.parentId !== undefined && !/\(refined\)$/.test(story.title);
+  return regenerated
+    ? l10n.t('Written {0} with {1} (regenerated).', when, notificationSafe(modelName))
+    : l10n.t('Written {0} with {1}.', when, notificationSafe(modelName));
+}
+
 export function savedMessage(title: string, where: string): string {
   return l10n.t('Saved “{0}” to {1}.', notificationSafe(title), notificationSafe(where));
 }

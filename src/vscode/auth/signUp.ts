@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { toAuthError } from '../../core/auth/errors';
 import type { Session } from '../../core/auth/session';
 import { checkCode, checkEmail } from '../../core/auth/validation';
+import { accountLabel } from '../../core/auth/account';
 import { notificationSafe } from '../../core/notificationText';
 import { COMMANDS } from '../commandIds';
 import { Attempts, isWrongCode } from './attempts';
@@ -14,6 +15,7 @@ import type { InputButton } from './prompter';
 /** Signs up, then goes straight on to the code, then to sign-in. */
 export async function signUp(parts: AuthParts): Promise<Session | undefined> {
   const { dialog, clients, pending, commands } = parts;
+  if (!(await anotherAccount(parts))) return undefined;
   const answers = (
     await dialog.ask(vscode.l10n.t('Sign Up'), [
       {
@@ -48,6 +50,26 @@ export async function signUp(parts: AuthParts): Promise<Session | undefined> {
     if (outcome !== 'confirmed') return undefined;
   }
   return welcome(parts, await commands.signIn(email, answers.password));
+}
+
+/**
+ * Signed in already: the new account would be signed in instead, so ask first (#24). A prompter
+ * that cannot pick (the integration suites' script) goes on, as Sign In's choice does.
+ */
+async function anotherAccount({ dialog, sessions }: AuthParts): Promise<boolean> {
+  const { choose } = dialog.prompter;
+  const current = choose ? await sessions.peek() : undefined;
+  if (!choose || !current) return true;
+  const who = accountLabel(current);
+  const picked = await choose.call(dialog.prompter, vscode.l10n.t('Sign Up'), [
+    {
+      id: 'create',
+      label: `$(person-add) ${vscode.l10n.t('Create Another Account…')}`,
+      detail: vscode.l10n.t('You are signed in as {0}. The new account is signed in instead.', who),
+    },
+    { id: 'stay', label: `$(account) ${vscode.l10n.t('Stay Signed In as {0}', who)}` },
+  ]);
+  return picked === 'create';
 }
 
 /**

@@ -120,7 +120,7 @@ export class StoryController extends Disposable implements PanelHost {
       const service = await this.storyService();
       if (service.isStreaming(id)) throw new PanelError(stillWriting(), 'busy');
       if (service.history.writtenElsewhere(story)) throw new PanelError(elsewhere(), 'busy');
-      if (!(await this.dialogs.confirmDelete(story.title))) return { deleted: false };
+      if (!(await this.dialogs.confirmDelete(story))) return { deleted: false };
       const deleted = await (await this.storyService()).history.delete(id);
       void this.pushHistory();
       return { deleted };

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
-import { deleteQuestion } from '../../core/story/notices';
+import { modelInfoFromId } from '../../core/story/models';
+import { deleteDetail, deleteQuestion } from '../../core/story/notices';
+import type { DeletedStory } from '../../core/story/notices';
 
 /** What the user must confirm, choose or be told outside the webview; tests replace these. */
 export interface StoryDialogs {
-  confirmDelete(title: string): Promise<boolean>;
+  confirmDelete(story: DeletedStory): Promise<boolean>;
   saveUri(suggestedName: string): Promise<vscode.Uri | undefined>;
   /** Which editor gets the story, when no text editor is active (the panel has focus). */
   pickEditor(
@@ -15,9 +17,12 @@ export interface StoryDialogs {
 }
 
 export const nativeDialogs: StoryDialogs = {
-  async confirmDelete(title) {
+  async confirmDelete(story) {
     const remove = vscode.l10n.t('Delete');
-    return (await vscode.window.showWarningMessage(deleteQuestion(title), { modal: true }, remove)) === remove;
+    const detail = deleteDetail(story, modelInfoFromId(story.modelId).name, vscode.env.language);
+    return (
+      (await vscode.window.showWarningMessage(deleteQuestion(story.title), { modal: true, detail }, remove)) === remove
+    );
   },
   async pickEditor(editors, preferred) {
     const items = editors.map((editor) => ({
