@@ -280,8 +280,14 @@ async function main(): Promise<number> {
     say();
     say(`  VS Code itself is at ${workbenchUrl}, password ${server.password}`);
     say('  (random for this run; anyone with it can use VS Code and its terminal as you).');
-    say(`  Then: Ctrl+Shift+P → "Storyteller: Sign Up…" with any email and a password like Story-teller-1,`);
-    say('  and the code printed here: Sign Up signs you in. Then "Storyteller: New Story".');
+    if (emulator.userCount() > 0) {
+      // A restart: the accounts made before are still here (#24).
+      say('  Then: Ctrl+Shift+P → "Storyteller: Sign In…" with an account you made before (or "Sign Up…"');
+      say('  for another; codes are printed here). Then "Storyteller: New Story".');
+    } else {
+      say(`  Then: Ctrl+Shift+P → "Storyteller: Sign Up…" with any email and a password like Story-teller-1,`);
+      say('  and the code printed here: Sign Up signs you in. Then "Storyteller: New Story".');
+    }
     say(`  Backend: local emulator at ${emulator.endpoints.cognitoIdp} (user pool ${emulator.userPoolId},`);
     say(
       `  app client ${emulator.clientId}${emulator.clientSecret ? ' with a secret, already given to the extension' : ''}); no AWS account is used.`,

@@ -82,6 +82,8 @@ export interface RunningEmulator extends EmulatorInfo {
   outboxMessages(to?: string): OutboxMessage[];
   /** What clients need (the start-up JSON line, GET /_emulator/info), as plain data. */
   info(): EmulatorInfo;
+  /** Users the pool holds (kept across restarts with a state directory). */
+  userCount(): number;
   /** The stack's parameter values: the template's defaults with the given params over them. */
   readonly parameters: Readonly<Record<string, string | string[]>>;
 }
@@ -308,5 +310,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     outboxMessages: (to) => outbox.list(to ?? null),
     info: () => structuredClone(info!),
     parameters: Object.freeze({ ...stack.parameters }),
+    userCount: () => Object.keys(state.data.users).length,
   };
 }

@@ -919,6 +919,10 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     demo = await startDemo({ readyFile: join(temp, 'ready-again.json'), timeoutMs: 150_000, args: DEMO_ARGS() });
     await openWorkbench();
     assert.equal(existsSync(join(demo.ready.workspace, MARA_FILE)), true, 'the saved story is still in the workspace');
+    // The accounts are still there: the terminal says to sign in, not to sign up (#24).
+    const printed = demo.lines.join('\n');
+    assert.match(printed, /"Storyteller: Sign In…" with an account you made before/);
+    assert.doesNotMatch(printed, /Sign Up signs you in/);
     // A restarted demo shows the welcome README again and activates the extension first (slow on a busy machine).
     await wb.waitForStatusBarText(ACCOUNT_ITEM, /^Sign in$/, 60_000);
     const password = 'Sign In with Email and Password…';
