@@ -58,7 +58,11 @@ describe('browser sign-in routes', () => {
     assert.equal(pastedCallbackProblem('http://127.0.0.1:53682/callback?code=abc&state=xyz'), undefined);
     assert.equal(pastedCallbackProblem(' http://127.0.0.1:53682/callback?error=access_denied&state=x '), undefined);
     assert.match(pastedCallbackProblem('abc')!, /whole address/);
-    assert.match(pastedCallbackProblem('http://127.0.0.1:53682/callback?code=abc')!, /no sign-in code/);
+    assert.equal(
+      pastedCallbackProblem('http://127.0.0.1:53682/callback?code=abc'),
+      'This address has the sign-in code but not its state, so part of it is missing. Copy the whole address from the address bar, to its very end.',
+      'a copy cut short says what is missing (#24)',
+    );
     assert.match(pastedCallbackProblem('http://127.0.0.1:53682/callback')!, /no sign-in code/);
   });
 });

@@ -77,11 +77,16 @@ export function pastedCallbackProblem(value: string): string | undefined {
   } catch {
     return l10n.t("Paste the whole address from the browser's address bar; it starts with http://127.0.0.1.");
   }
-  if (!url.searchParams.has('error') && !(url.searchParams.has('code') && url.searchParams.has('state')))
+  if (url.searchParams.has('error') || (url.searchParams.has('code') && url.searchParams.has('state')))
+    return undefined;
+  // Cut short on copying (the state comes last): say what is missing, not that there is no code (#24).
+  if (url.searchParams.has('code'))
     return l10n.t(
-      'This address has no sign-in code. Finish signing in in the browser, then copy the address it ends on.',
+      'This address has the sign-in code but not its state, so part of it is missing. Copy the whole address from the address bar, to its very end.',
     );
-  return undefined;
+  return l10n.t(
+    'This address has no sign-in code. Finish signing in in the browser, then copy the address it ends on.',
+  );
 }
 
 /**

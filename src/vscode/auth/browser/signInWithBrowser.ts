@@ -243,7 +243,7 @@ async function viaPaste(parts: AuthParts, pending: PendingBrowserSignIn): Promis
     {
       key: 'url',
       prompt: vscode.l10n.t(
-        'After you sign in, the browser ends on a page that cannot be reached. Copy its whole address from the address bar and paste it here.',
+        'After you sign in, the browser shows that the page cannot be reached (“This site can’t be reached”): that is expected. Copy the whole address from its address bar, starting with http://127.0.0.1, and paste it here.',
       ),
       placeholder: `${pending.redirectUri}?code=…&state=…`,
       validate: (v) => pastedCallbackProblem(v),
