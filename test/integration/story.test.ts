@@ -147,9 +147,17 @@ describe('Story panel in VS Code', function () {
       ['continue'],
     );
     assert.ok(events('story.done', storyId).length === 1);
-    const after = ok<{ story: { text: string } }>(await testing.story.request('history.open', { id: storyId }));
+    const after = ok<{ story: { text: string; usage: unknown } }>(
+      await testing.story.request('history.open', { id: storyId }),
+    );
     assert.ok(after.story.text.startsWith(partial.trimEnd()), 'continue appends to the story');
     assert.ok(after.story.text.length > partial.length + 100);
+    // One number for the story, the same in the panel and its history row: both turns, the
+    // stopped one's estimate marked (#24).
+    const [done] = events('story.done', storyId);
+    assert.deepEqual(done?.usage, after.story.usage);
+    assert.equal(done?.usage.estimated, true, 'part of it is an estimate');
+    assert.ok(done!.usage.totalTokens > stopped!.usage!.totalTokens);
   });
 
   it('writes one story at a time per panel, and will not delete one while it is written', async () => {

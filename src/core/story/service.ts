@@ -110,6 +110,9 @@ export interface StoryOutcome {
   readonly usageLabel?: string;
   readonly stopReason?: string;
   readonly error?: StoryErrorInfo;
+  /** The whole story's tokens and cost after this call, as its history row shows them (all its turns). */
+  readonly storyUsage?: Usage;
+  readonly storyCost?: Cost | null;
 }
 
 export function createStoryService(options: StoryServiceOptions): StoryService {
@@ -420,6 +423,7 @@ export class StoryService {
         cost,
         ...(result.stopReason ? { stopReason: result.stopReason } : {}),
         ...(result.error ? { error: result.error.info() } : {}),
+        ...(saved.usage ? { storyUsage: saved.usage, storyCost: saved.cost } : {}),
       };
     } finally {
       batcher.close();

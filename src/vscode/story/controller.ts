@@ -237,15 +237,20 @@ export class StoryController extends Disposable implements PanelHost {
 
   private finish(outcome: StoryOutcome): void {
     const { storyId } = outcome;
+    // The story's totals (all its turns), so the panel shows the number its history row shows (#24).
+    const usage = outcome.storyUsage ?? outcome.usage;
+    const cost = outcome.storyUsage ? (outcome.storyCost ?? null) : outcome.cost;
     if (outcome.status === 'done') {
-      const usage = outcome.usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
       this.emit(
-        hostEvent('story.done', { storyId, usage, cost: outcome.cost, stopReason: outcome.stopReason ?? 'end_turn' }),
+        hostEvent('story.done', {
+          storyId,
+          usage: usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+          cost,
+          stopReason: outcome.stopReason ?? 'end_turn',
+        }),
       );
     } else if (outcome.status === 'stopped') {
-      this.emit(
-        hostEvent('story.stopped', { storyId, ...(outcome.usage ? { usage: outcome.usage, cost: outcome.cost } : {}) }),
-      );
+      this.emit(hostEvent('story.stopped', { storyId, ...(usage ? { usage, cost } : {}) }));
     } else if (outcome.error) {
       const { code, message, actions, partialKept, retryAt } = outcome.error;
       this.log.warn(`Story ${storyId} failed: ${code}`);

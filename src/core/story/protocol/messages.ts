@@ -148,6 +148,7 @@ const NOTIFICATIONS = {
   'story.delta': v.strictObject({ storyId: w.id, text: w.text(1, LIMITS.deltaMax) }),
   'story.done': v.strictObject({
     storyId: w.id,
+    /** The whole story's tokens (every turn: a continued story's too), as its history row counts them. */
     usage: w.usage,
     cost: v.nullable(w.cost),
     /** Bedrock's stopReason, e.g. end_turn, max_tokens, stop_sequence, content_filtered. */
