@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { HistoryIndexFile, IndexView, newestFirst, sameStamp, searchTerms } from './historyIndex';
 import type { DirMark, IndexEntry } from './historyIndex';
@@ -25,6 +26,7 @@ import type { StoredStory } from './storyFile';
 import { clipTitle, entryOf } from './storyFormats';
 import type { StorySummary } from './storyFormats';
 import { StoryWriter } from './storyWriter';
+import type { LeaseOwner } from './storyWriter';
 
 /** One reading of the story directory. */
 interface Listing {
@@ -60,6 +62,8 @@ export interface HistoryOptions {
   /** Files read at once by list(); far below any descriptor limit (macOS defaults to 256). */
   readonly concurrency?: number;
   readonly now?: () => number;
+  /** Whether a process of this machine still runs (tests stand in); a signal-0 probe by default. */
+  readonly isRunning?: (pid: number) => boolean;
   /** The index file; by default beside the directory (`<dir>.index`), so the directory holds only stories. */
   readonly indexPath?: string;
 }
@@ -85,6 +89,8 @@ export class HistoryStore {
   private readonly concurrency: number;
   readonly leaseMs: number;
   readonly now: () => number;
+  readonly owner: LeaseOwner = { host: hostname(), pid: process.pid };
+  private readonly isRunning: (pid: number) => boolean;
   private tmpCounter = 0;
   readonly index: HistoryIndexFile;
   private lastListing: Listing | undefined;
@@ -99,6 +105,7 @@ export class HistoryStore {
     this.leaseMs = options.leaseMs ?? LEASE_MS;
     this.concurrency = Math.max(1, options.concurrency ?? 32);
     this.now = options.now ?? Date.now;
+    this.isRunning = options.isRunning ?? processRunning;
     this.index = new HistoryIndexFile(options.indexPath ?? `${dir.replace(/[\\/]+$/, '')}.index`);
   }
 
@@ -457,19 +464,28 @@ export class HistoryStore {
     return this.active.has(id);
   }
 
-  /** Streaming in another window (or process) whose lease has not run out. */
+  /**
+   * Streaming in another window (or process) whose lease has not run out, and which still runs:
+   * the lease of a window reloaded or closed on this machine ends with its process (#24).
+   */
   writtenElsewhere(story: StoredStory): boolean {
     return (
       story.status === 'streaming' &&
       !this.active.has(story.id) &&
       typeof story.leaseUntil === 'number' &&
-      story.leaseUntil > this.now()
+      story.leaseUntil > this.now() &&
+      !this.ownerGone(story.leaseOwner)
     );
+  }
+
+  /** The writing process ran on this machine and no longer does (not this process: its stories are active). */
+  private ownerGone(owner: LeaseOwner | undefined): boolean {
+    return owner !== undefined && owner.host === this.owner.host && !this.isRunning(owner.pid);
   }
 
   private reported(story: StoredStory): StoredStory {
     if (story.status !== 'streaming' || this.active.has(story.id) || this.writtenElsewhere(story)) return story;
-    const { leaseUntil: _lease, ...rest } = story;
+    const { leaseUntil: _lease, leaseOwner: _owner, ...rest } = story;
     return { ...rest, status: 'stopped' };
   }
 
@@ -509,4 +525,14 @@ function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
     a.createdAt === b.createdAt &&
     a.premise === b.premise
   );
+}
+
+/** Signal 0 tests for a process without touching it: ESRCH means none; EPERM, one of another user. */
+function processRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

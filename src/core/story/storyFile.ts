@@ -55,6 +55,10 @@ const storedStory = v.strictObject({
   updatedAt: time,
   /** While streaming: until when the writing window holds it (it renews this as it writes). */
   leaseUntil: v.exactOptional(time),
+  /** While streaming: the writing process, so a window that is gone (a reload) is known at once. */
+  leaseOwner: v.exactOptional(
+    v.strictObject({ host: v.pipe(v.string(), v.maxLength(255)), pid: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
+  ),
 });
 export type StoredStory = Readonly<v.InferOutput<typeof storedStory>>;
 

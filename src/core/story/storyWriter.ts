@@ -3,10 +3,14 @@
 import { titleFromStory } from './prompt';
 import type { StoredStory } from './storyFile';
 
+export type LeaseOwner = NonNullable<StoredStory['leaseOwner']>;
+
 /** What the writer needs of the history store. */
 export interface StorySaver {
   /** How long a streaming story's lease lasts; renewed every third of that. */
   readonly leaseMs: number;
+  /** This process, written with the lease. */
+  readonly owner: LeaseOwner;
   save(story: StoredStory): Promise<void>;
   /** The first save: the index hears of the story with the next one. */
   saveStarting(story: StoredStory): Promise<void>;
@@ -62,7 +66,7 @@ export class StoryWriter {
 
   /** The final state; saved at once. */
   async finish(patch: Partial<StoredStory>): Promise<StoredStory> {
-    const { leaseUntil: _lease, ...rest } = { ...this.current, ...patch, updatedAt: this.now() };
+    const { leaseUntil: _lease, leaseOwner: _owner, ...rest } = { ...this.current, ...patch, updatedAt: this.now() };
     this.current = rest;
     const title = titleFromStory(this.current.text);
     if (title && this.current.turns.length <= 1) this.current = { ...this.current, title };
@@ -71,7 +75,7 @@ export class StoryWriter {
 
   /** Saves `story` exactly as it was before this write began (a request refused before any text). */
   async restore(story: StoredStory): Promise<StoredStory> {
-    const { leaseUntil: _lease, ...rest } = story;
+    const { leaseUntil: _lease, leaseOwner: _owner, ...rest } = story;
     this.current = rest;
     return this.end();
   }
@@ -98,6 +102,6 @@ export class StoryWriter {
   }
 
   private leased(): StoredStory {
-    return { ...this.current, leaseUntil: this.now() + this.store.leaseMs };
+    return { ...this.current, leaseUntil: this.now() + this.store.leaseMs, leaseOwner: this.store.owner };
   }
 }

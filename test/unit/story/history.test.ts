@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { HistoryStore } from '../../../src/core/story/history';
@@ -246,6 +246,28 @@ describe('story history store', () => {
       undefined,
       'no lease left in a finished story',
     );
+  });
+
+  it('a writing window that is gone (a reload) is known at once: its story is stopped, with its text, not "elsewhere" (#24)', async () => {
+    // A real process that has ended: nothing runs under its pid.
+    const child = spawn(process.execPath, ['-e', '']);
+    await new Promise((r) => child.on('exit', r));
+    const gone = { host: hostname(), pid: child.pid! };
+    const leaseUntil = Date.now() + 60_000;
+    await store.save(story('r1', 1000, { status: 'streaming', text: 'Once upon', leaseUntil, leaseOwner: gone }));
+    const item = (await store.list()).items.find((i) => i.id === 'r1');
+    assert.deepEqual([item?.status, item?.elsewhere], ['stopped', undefined]);
+    const opened = await store.get('r1');
+    assert.deepEqual([opened?.status, opened?.text, opened?.leaseOwner], ['stopped', 'Once upon', undefined]);
+    // A lease held by a process that runs (the one that started this test), or by one on another
+    // machine (a synced folder: its processes cannot be asked), holds until it runs out.
+    for (const [id, owner] of [
+      ['r2', { host: hostname(), pid: process.ppid }],
+      ['r3', { host: 'another-machine', pid: child.pid! }],
+    ] as const) {
+      await store.save(story(id, 1000, { status: 'streaming', text: 'Once', leaseUntil, leaseOwner: owner }));
+      assert.equal((await store.list()).items.find((i) => i.id === id)?.elsewhere, true, id);
+    }
   });
 
   it('a lease that ran out (the writing window died) shows the story as stopped', async () => {
