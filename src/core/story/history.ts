@@ -24,7 +24,10 @@ import type { HistoryQuery } from './protocol/wire';
 import { STORY_ID, parseStory, readRetrying, writeAtomically } from './storyFile';
 import type { StoredStory } from './storyFile';
 import { clipTitle, entryOf } from './storyFormats';
+import { estimateUsage, requestText } from './usage';
 import type { StorySummary } from './storyFormats';
+import { buildConverseRequest } from './prompt';
+import type { Usage } from './protocol/wire';
 import { StoryWriter } from './storyWriter';
 import type { LeaseOwner } from './storyWriter';
 
@@ -486,7 +489,7 @@ export class HistoryStore {
   private reported(story: StoredStory): StoredStory {
     if (story.status !== 'streaming' || this.active.has(story.id) || this.writtenElsewhere(story)) return story;
     const { leaseUntil: _lease, leaseOwner: _owner, ...rest } = story;
-    return { ...rest, status: 'stopped' };
+    return { ...rest, status: 'stopped', usage: story.usage ?? cutUsage(story) };
   }
 
   private async removeIfStale(file: string): Promise<void> {
@@ -534,5 +537,18 @@ function processRunning(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A new story cut off with its window: Bedrock never counted it, but its saved text was written
+ * and paid for, so it shows an estimate (marked), not 0 tokens (#24).
+ */
+function cutUsage(story: StoredStory): Usage | null {
+  if (story.text.trim() === '') return null;
+  try {
+    return estimateUsage(requestText(buildConverseRequest(story.modelId, story.controls)), story.text);
+  } catch {
+    return estimateUsage('', story.text);
   }
 }

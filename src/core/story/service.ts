@@ -34,6 +34,7 @@ import {
   formatUsage,
   parseLedger,
   recordUsage,
+  requestText,
 } from './usage';
 import type { DaySummary, UsageLedgerState } from './usage';
 import { UsageLedgerFile } from './usageFile';
@@ -389,7 +390,7 @@ export class StoryService {
         return await this.refused(story, kind, writer, result.error);
 
       // Stopped or cut: Bedrock never reported the usage, but the tokens were spent.
-      const usage = result.usage ?? (added.trim() !== '' ? estimateUsage(promptText(request), added) : undefined);
+      const usage = result.usage ?? (added.trim() !== '' ? estimateUsage(requestText(request), added) : undefined);
       const cost = usage ? estimateCost(usage, story.modelId, this.options.config.modelPrices) : null;
       if (usage) await this.recordUsage(usage, cost);
       const turn: StoryTurn = {
@@ -496,13 +497,6 @@ export class StoryService {
 }
 
 /** The text of a request, for estimating its input tokens. */
-function promptText(request: {
-  readonly system?: readonly { readonly text?: string }[];
-  readonly messages: readonly { readonly content: readonly { readonly text?: string }[] }[];
-}): string {
-  const parts = [...(request.system ?? []), ...request.messages.flatMap((m) => m.content)];
-  return parts.map((p) => p.text ?? '').join('\n');
-}
 
 /** What goes between a story and its continuation, so words do not run together. */
 function joiner(text: string): string {

@@ -46,6 +46,15 @@ export function estimateTokens(text: string): number {
  * Bedrock reports usage only at the end of a stream: a stream stopped or cut before it gets an
  * estimate from the prompt and the text written, marked as such.
  */
+/** The text of everything a request sends, for estimating its input tokens. */
+export function requestText(request: {
+  readonly system?: readonly { readonly text?: string }[];
+  readonly messages: readonly { readonly content: readonly { readonly text?: string }[] }[];
+}): string {
+  const parts = [...(request.system ?? []), ...request.messages.flatMap((m) => m.content)];
+  return parts.map((p) => p.text ?? '').join('\n');
+}
+
 export function estimateUsage(prompt: string, written: string): Usage {
   const inputTokens = estimateTokens(prompt);
   const outputTokens = estimateTokens(written);

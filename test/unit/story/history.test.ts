@@ -259,6 +259,10 @@ describe('story history store', () => {
     assert.deepEqual([item?.status, item?.elsewhere], ['stopped', undefined]);
     const opened = await store.get('r1');
     assert.deepEqual([opened?.status, opened?.text, opened?.leaseOwner], ['stopped', 'Once upon', undefined]);
+    // Its saved words were written and paid for: an estimate, marked, not "0 total tokens".
+    assert.equal(opened?.usage?.estimated, true);
+    assert.ok((opened?.usage?.outputTokens ?? 0) > 0 && opened!.usage!.totalTokens > opened!.usage!.outputTokens);
+    assert.deepEqual([item?.estimated, item?.totalTokens], [true, opened!.usage!.totalTokens]);
     // A lease held by a process that runs (the one that started this test), or by one on another
     // machine (a synced folder: its processes cannot be asked), holds until it runs out.
     for (const [id, owner] of [
