@@ -255,9 +255,10 @@ for (const kind of ['public', 'secret'] as const) {
       assert.deepEqual(prompter.errors(), []);
       assert.deepEqual(
         prompter.picks[0]?.items.map((i) => i.id),
-        ['browser', 'password'],
+        ['browser', 'password', 'signUp'],
+        'and Create an Account (#24)',
       );
-      assert.match(prompter.asked[0]!.prompt, /paste it here/);
+      assert.match(prompter.asked[0]!.prompt, /that is expected\. Copy the whole address .* paste it here/);
       assert.equal(testing.sessionState().kind, 'signedIn');
     });
 
