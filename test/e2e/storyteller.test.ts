@@ -279,10 +279,12 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
       'and hidden once signed out',
     );
     await wb.runCommand('Storyteller: Sign In…');
-    // The demo has a hosted domain: Sign In… offers the browser first (#15), then the password.
+    // The demo has a hosted domain: Sign In… offers the browser first (#15), then the password, and
+    // a new account for who has none (#24).
     assert.deepEqual(await choices('Sign In with Browser…'), [
       'Sign In with Browser…',
       'Sign In with Email and Password…',
+      'Create an Account…',
     ]);
     await wb.pickQuickItem('Sign In with Email and Password…');
     const asked = await wb.answerInput('Your email address', EMAIL);
