@@ -188,10 +188,43 @@ interface Cast {
   genre: Genre;
 }
 
+/** A labelled line of the extension's brief ("Setting: A rocky island, late autumn"), if any. */
+function briefField(prompt: string, label: string): string | undefined {
+  return new RegExp(`^${label}:[ \\t]*(.+)$`, 'mi').exec(prompt)?.[1]?.trim() || undefined;
+}
+
+/** "A rocky island, late autumn" → "a rocky island": the place, ready for "in {P}". */
+function placeOf(setting: string): string {
+  const place = setting.split(/[,;.]/)[0]!.trim();
+  return place.replace(/^(A|An|The)\b/, (article) => article.toLowerCase());
+}
+
+/** "Mara, the keeper; Gull, a talkative bird" → [["Mara", "keeper"], ["Gull", "talkative bird"]]. */
+function castOf(characters: string): [name: string, role: string | undefined][] {
+  const cast: [string, string | undefined][] = [];
+  for (const entry of characters.split(/[;\n]|,\s*(?:and\s+)?(?=[A-Z])|\s+and\s+(?=[A-Z])/)) {
+    const m = /^\s*([A-Z][\p{L}'-]*)(?:\s*[,(:-]\s*|\s+)?(?:(?:the|a|an)\s+)?([\p{Ll}][^)]*)?/u.exec(entry);
+    if (!m) continue;
+    // A few words: "{H} the {R}" must still read as a sentence.
+    const role = m[2]
+      ?.split(/\s+(?:who|that|which|with|from)\b/)[0]!
+      .trim()
+      .replace(/[).\s]+$/, '')
+      .split(/\s+/)
+      .slice(0, 4)
+      .join(' ');
+    cast.push([m[1]!, role || undefined]);
+  }
+  return cast;
+}
+
 function analyse(prompt: string, random: () => number): Cast {
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
   const genre = GENRE_WORDS.find(([, re]) => re.test(prompt))?.[0] ?? 'fable';
-  const names: string[] = [];
+  // The form's own fields come first: the story uses the setting and characters it was given (#24).
+  const setting = briefField(prompt, 'Setting');
+  const given = castOf(briefField(prompt, 'Characters') ?? '');
+  const names: string[] = given.map(([name]) => name);
   for (const m of prompt.matchAll(/\b(?:named|called)\s+([A-Z][\p{L}'-]+)/gu))
     if (m[1] && !names.includes(m[1])) names.push(m[1]);
   // Not at a sentence or line start, and not a label such as "Tone:" in the extension's brief.
@@ -212,10 +245,10 @@ function analyse(prompt: string, random: () => number): Cast {
   const companion = names[1] ?? pick(fallbackNames.filter((n) => n !== hero));
   return {
     hero,
-    role: roles[0] ?? pick(['traveller', 'dreamer', 'tinkerer', 'wanderer']),
+    role: given[0]?.[1] ?? roles[0] ?? pick(['traveller', 'dreamer', 'tinkerer', 'wanderer']),
     companion,
-    companionRole: roles[1] ?? pick(['friend', 'neighbour', 'old companion', 'cousin']),
-    place: settingMatch?.[1]?.trim() ?? pick(PLACES[genre]),
+    companionRole: given[1]?.[1] ?? roles[1] ?? pick(['friend', 'neighbour', 'old companion', 'cousin']),
+    place: (setting && placeOf(setting)) || settingMatch?.[1]?.trim() || pick(PLACES[genre]),
     object: pick(OBJECTS[genre]),
     genre,
   };
@@ -337,6 +370,55 @@ function fill(template: string, c: Cast): string {
   );
 }
 
+// Parts of further middle sentences: WHEN, then WHO did WHAT, then a DETAIL; 8 × 10 × 8 = 640.
+const WHEN = [
+  'Later that day,',
+  'Before long,',
+  'Near dusk,',
+  'Some time after,',
+  'Just before noon,',
+  'On the second morning,',
+  'While the light held,',
+  'Without warning,',
+];
+const DEEDS = [
+  '{H} found a path through {P} that no map showed',
+  '{C} the {CR} noticed that {O} felt warmer than before',
+  '{H} and {C} traded guesses about what {O} was for',
+  '{H} wrote down everything they had seen so far',
+  '{C} hummed a tune that {H} almost remembered',
+  'a stranger asked {H} the way, then vanished before the answer',
+  '{H} counted the steps back to where they had started',
+  '{C} pointed out a door in {P} that had not been there yesterday',
+  'the two of them climbed to the highest point of {P}',
+  '{H} held {O} up to the light and saw a mark on it',
+];
+const DETAILS = [
+  'and it changed how they saw the whole of {P}.',
+  'though neither of them said so out loud.',
+  'which was stranger than anything so far.',
+  'and for a while that was enough.',
+  'as if the day itself were listening.',
+  'and {H} laughed for the first time in days.',
+  'which made {C} more curious, not less.',
+  'and the answer seemed a little closer.',
+];
+
+/** Middle sentences from WHEN × DEEDS × DETAILS, each at most once, in an order the seed decides. */
+function composedMiddles(random: () => number): () => string {
+  const used = new Set<number>();
+  const size = WHEN.length * DEEDS.length * DETAILS.length;
+  return () => {
+    let n = Math.floor(random() * size);
+    while (used.has(n)) n = (n + 1) % size;
+    if (used.size < size) used.add(n);
+    const when = WHEN[n % WHEN.length]!;
+    const deed = DEEDS[Math.floor(n / WHEN.length) % DEEDS.length]!;
+    const detail = DETAILS[Math.floor(n / (WHEN.length * DEEDS.length))]!;
+    return `${when} ${deed}, ${detail}`;
+  };
+}
+
 function targetLength(prompt: string): number {
   // "about 1,000 words": thousands separators are part of the number.
   const words = /(?<![\d,])(\d{1,3}(?:,\d{3})+|\d{2,5})\s*(?:-\s*)?words?\b/i.exec(prompt);
@@ -353,11 +435,11 @@ export function writeStory(prompt: string, seed: string): string {
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
   const cast = analyse(prompt, random);
   const target = targetLength(prompt);
+  // Never the same sentence twice (#24): the written middles first, then ones composed from parts.
   const unused = [...MIDDLES];
-  const takeMiddle = (): string => {
-    if (unused.length === 0) unused.push(...MIDDLES);
-    return unused.splice(Math.floor(random() * unused.length), 1)[0] as string;
-  };
+  const composed = composedMiddles(random);
+  const takeMiddle = (): string =>
+    unused.length > 0 ? (unused.splice(Math.floor(random() * unused.length), 1)[0] as string) : composed();
   const paragraphs: string[][] = [
     [pick(OPENINGS), pick(SETUPS)],
     [pick(INCITING[cast.genre]), takeMiddle()],
