@@ -831,7 +831,12 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
 
   it('signs in with the browser through the local Login with Amazon, pasting the address it ends on (code-server), and is in the Accounts menu and the status bar (#15)', async () => {
     await wb.runCommand('Storyteller: Sign In with Browser…');
-    assert.deepEqual(await choices('Login with Amazon'), ['Email and password', 'Login with Amazon', 'Google']);
+    assert.deepEqual(await choices('Login with Amazon'), [
+      'Email and password',
+      'Login with Amazon',
+      'Google',
+      'Use Another Account…',
+    ]);
     const opened = browser.waitForEvent('page');
     await wb.pickQuickItem('Login with Amazon');
     // code-server opens managed login in a new tab; the emulator's Login with Amazon asks which account.

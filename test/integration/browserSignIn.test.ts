@@ -440,10 +440,37 @@ for (const kind of ['public', 'secret'] as const) {
         assert.deepEqual(prompter.errors(), []);
         assert.deepEqual(
           prompter.picks[0]?.items.map((i) => i.label),
-          ['Email and password', 'Login with Amazon'],
+          ['Email and password', 'Login with Amazon', 'Use Another Account…'],
         );
         assert.equal(testing.sessionState().provider, 'LoginWithAmazon');
         assert.deepEqual(await accounts(), ['ada@example.com']);
+      });
+
+    if (kind === 'public')
+      it('Use Another Account: the managed login page asks again (prompt=login), even with a browser session (#24)', async () => {
+        await vscode.commands.executeCommand('storyteller.signOut');
+        await section().update(
+          'hostedUi.identityProviders',
+          ['COGNITO', 'LoginWithAmazon'],
+          vscode.ConfigurationTarget.Global,
+        );
+        let back: Promise<string> | undefined;
+        let asked: URL | undefined;
+        testing.useBrowser({
+          route: 'paste',
+          open: async (url) => {
+            asked = new URL(url);
+            back = playBrowser(emu, url, { email });
+            return true;
+          },
+        });
+        const prompter = new BrowserPrompter([() => back!], () => 'anotherAccount');
+        await command(prompter);
+        await section().update('hostedUi.identityProviders', undefined, vscode.ConfigurationTarget.Global);
+        assert.deepEqual(prompter.errors(), []);
+        assert.equal(asked?.searchParams.get('prompt'), 'login');
+        assert.equal(asked?.searchParams.get('identity_provider'), null, 'the page, not one provider');
+        assert.deepEqual(await accounts(), [email]);
       });
   });
 }

@@ -29,6 +29,8 @@ export interface BrowserSignInRequest {
   readonly redirectUri: string;
   /** `COGNITO`, `LoginWithAmazon`, `Google`...: straight to that provider's page; none shows the managed login page. */
   readonly identityProvider?: string;
+  /** `login`: the sign-in form even while the browser holds a managed login session (another account). */
+  readonly prompt?: 'login';
 }
 
 /** One sign-in attempt: open `authorizeUrl` in the browser, then hand `complete` the URL it came back to. */
@@ -121,6 +123,7 @@ export class HostedUi {
     url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
     url.searchParams.set('code_challenge_method', 'S256');
     if (request.identityProvider) url.searchParams.set('identity_provider', request.identityProvider);
+    if (request.prompt) url.searchParams.set('prompt', request.prompt);
     let used = false;
     const answers = (callback: string | URL) => stateOf(callback) === state;
     return {

@@ -35,8 +35,11 @@ export async function signInWithBrowser(parts: AuthParts): Promise<Session | und
   const { dialog, log } = parts;
   try {
     const config = configured(parts);
-    const provider = await chooseProvider(parts, config.hostedUi.identityProviders);
-    if (provider === null) return undefined;
+    const picked = await chooseProvider(parts, config.hostedUi.identityProviders);
+    if (picked === null) return undefined;
+    // Another account: the managed login form, even if the browser still holds the last one's session (#24).
+    const another = picked === ANOTHER_ACCOUNT;
+    const provider = another ? undefined : picked;
     // The sign-in goes to the settings' pool and client: the session remembers them.
     const { origin } = await parts.clients.current();
     if (!isCognitoDomain(config.hostedUi.domain)) await parts.clients.approve([config.hostedUi.domain]);
@@ -44,7 +47,11 @@ export async function signInWithBrowser(parts: AuthParts): Promise<Session | und
     log.info(`Signing in with the browser, back through ${route.label}.`);
     const hosted = await hostedUiFor(parts, config);
     const request = (redirectUri: string) =>
-      hosted.start({ redirectUri, ...(provider ? { identityProvider: provider } : {}) });
+      hosted.start({
+        redirectUri,
+        ...(provider ? { identityProvider: provider } : {}),
+        ...(another ? { prompt: 'login' as const } : {}),
+      });
     const port = config.hostedUi.callbackPort;
     let session: Session | undefined;
     switch (route.id) {
@@ -89,20 +96,29 @@ function configured({ settings }: AuthParts): StorytellerConfig {
   return config;
 }
 
-/** The identity provider to go straight to; undefined shows the managed login page; null is cancel. */
+/** The choice that signs in with another account than the one the browser may still be signed in with. */
+const ANOTHER_ACCOUNT = 'anotherAccount';
+
+/**
+ * The identity provider to go straight to; undefined shows the managed login page; null is
+ * cancel; ANOTHER_ACCOUNT, the managed login page asking again.
+ */
 async function chooseProvider({ dialog }: AuthParts, providers: readonly string[]): Promise<string | undefined | null> {
   if (providers.length <= 1) return providers[0];
   const { choose } = dialog.prompter;
   // A prompter that cannot pick lets the managed login page offer them all.
   if (!choose) return undefined;
-  const picked = await choose.call(
-    dialog.prompter,
-    vscode.l10n.t('Sign In with Browser'),
-    providers.map((p) => ({
+  const picked = await choose.call(dialog.prompter, vscode.l10n.t('Sign In with Browser'), [
+    ...providers.map((p) => ({
       id: p,
       label: p === 'COGNITO' ? vscode.l10n.t('Email and password') : providerName(p),
     })),
-  );
+    {
+      id: ANOTHER_ACCOUNT,
+      label: vscode.l10n.t('Use Another Account…'),
+      detail: vscode.l10n.t('The sign-in page asks again, even if the browser is still signed in.'),
+    },
+  ]);
   return picked ?? null;
 }
 
