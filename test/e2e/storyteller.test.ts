@@ -19,6 +19,7 @@ import { titleFromPremise } from '../../src/core/story/prompt';
 import { startDemo } from './demo';
 import type { Demo, DemoExit } from './demo';
 import { ACCOUNT_ITEM, until, VIEWPORT, Workbench } from './workbench';
+import { readTheme, webviewTheme } from './themes';
 
 // The globals of the pages that frame.evaluate() runs in (the root tsconfig has no DOM lib).
 interface E2EWindow {
@@ -763,10 +764,23 @@ describe('Bedrock Storyteller end to end (npm run demo, code-server, Chromium)',
     await until('the story to open', async () => (await frame.locator('#story-title').innerText()).trim() === ROBOT);
     // The pictures show the panel from the top: the form, the story and the history.
     const fromTheTop = () => frame.evaluate(() => window.scrollTo(0, 0));
+    // The accessibility audit's theme variables (test/webview/themes) are still what VS Code sets,
+    // for every colour the panel's stylesheet uses (#24).
+    const css = readFileSync(join(__dirname, '../../webview/story/styles.css'), 'utf8');
+    const used = [...new Set([...css.matchAll(/var\((--vscode-[\w-]+)/g)].map((m) => m[1]!))].filter(
+      (name) => !name.includes('font'),
+    );
+    const sameAsAudited = async (file: string): Promise<void> => {
+      const live = (await webviewTheme(await wb.storyFrame())).variables;
+      const audited = readTheme(file).variables;
+      for (const name of used) assert.equal(live[name], audited[name], `${file}: ${name}`);
+    };
     await switchTheme('Dark Modern', 'vscode-dark');
+    await sameAsAudited('dark-modern.json');
     await fromTheTop();
     await wb.screenshot('theme-dark', 'theme-dark.png');
     await switchTheme('Light Modern', 'vscode-light');
+    await sameAsAudited('light-modern.json');
     await fromTheTop();
     await wb.screenshot('theme-light', 'theme-light.png');
   });

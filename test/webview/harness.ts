@@ -61,8 +61,19 @@ export interface Harness {
   readonly context: BrowserContext;
   /** A fresh page (own sessionStorage) with the stand-in VS Code API; not yet navigated. */
   /** `translations`: the host's l10n bundle, put into the page as the extension does. */
-  newPage(options?: { initialState?: unknown; translations?: Record<string, string> }): Promise<StoryPage>;
+  /** `theme`: the CSS variables and body class VS Code gives a webview in that theme (test/webview/themes). */
+  newPage(options?: {
+    initialState?: unknown;
+    translations?: Record<string, string>;
+    theme?: PageTheme;
+  }): Promise<StoryPage>;
   close(): Promise<void>;
+}
+
+/** What VS Code puts on a webview for its color theme. */
+export interface PageTheme {
+  readonly bodyClass: string;
+  readonly variables: Readonly<Record<string, string>>;
 }
 
 export interface StoryPage {
@@ -168,6 +179,7 @@ export async function startHarness(options: { production?: boolean } = {}): Prom
           ctx,
           o?.translations ? `${origin}/?l10n=${encodeURIComponent(JSON.stringify(o.translations))}` : `${origin}/`,
           o?.initialState,
+          o?.theme,
         ),
       async close() {
         await ctx.close().catch(() => undefined);
@@ -222,7 +234,29 @@ function standIn(initialState: string | null): void {
   };
 }
 
-async function openPage(context: BrowserContext, url: string, initialState: unknown): Promise<StoryPage> {
+/** As VS Code does: the theme's variables on the root element, its kind as the body's class. */
+function applyTheme(theme: PageTheme): void {
+  const doc = document as unknown as {
+    readyState: string;
+    documentElement: { style: { setProperty(n: string, v: string): void } } | null;
+    body: { classList: { add(c: string): void } } | null;
+    addEventListener(type: string, listener: () => void): void;
+  };
+  // The init script runs before the page's HTML is parsed: there is no <html> or <body> yet.
+  const apply = () => {
+    for (const [name, value] of Object.entries(theme.variables)) doc.documentElement?.style.setProperty(name, value);
+    doc.body?.classList.add(theme.bodyClass);
+  };
+  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', apply);
+  else apply();
+}
+
+async function openPage(
+  context: BrowserContext,
+  url: string,
+  initialState: unknown,
+  theme?: PageTheme,
+): Promise<StoryPage> {
   const page = await context.newPage();
   const problems: PageProblems = { csp: [], errors: [], warnings: [] };
   page.on('console', (msg) => {
@@ -235,6 +269,7 @@ async function openPage(context: BrowserContext, url: string, initialState: unkn
   // The page's clock moves with this process's (test/support/clockOffset.ts).
   if (CLOCK_OFFSET_MS) await page.addInitScript(shiftClock, CLOCK_OFFSET_MS);
   await page.addInitScript(standIn, initialState === undefined ? null : JSON.stringify(initialState));
+  if (theme) await page.addInitScript(applyTheme, { bodyClass: theme.bodyClass, variables: { ...theme.variables } });
   const sp: StoryPage = {
     page,
     problems,

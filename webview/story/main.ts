@@ -14,7 +14,7 @@ import { Notices } from './components/notices';
 import { StoryPart } from './components/story';
 import { reduce } from './events';
 import type { Effect } from './events';
-import { initialState } from './state';
+import { initialState, isStreaming } from './state';
 import { Store } from './store';
 
 /** Longest setTimeout delay; a later reset is re-armed when this one fires. */
@@ -88,12 +88,17 @@ function start(api: VsCodeApi, root: HTMLElement): void {
     if (save) actions.save();
   }
 
+  const keepFocus = focusKeeper(
+    () => [...story.focusTargets(), form.generate],
+    () => story.focusFallback(),
+  );
   store.connect(
     applyEffects,
     (s) => notices.render(s),
     (s) => form.render(s),
     (s) => story.render(s),
     (s) => history.render(s),
+    (s) => keepFocus(!s.busy && !isStreaming(s)),
   );
   // DOM (and so Tab) order: form, story, history; the grid puts history under the form when wide.
   const columns = h(
@@ -109,6 +114,45 @@ function start(api: VsCodeApi, root: HTMLElement): void {
   wireWindow(store, actions, form, story, bridge);
   store.render();
   bridge.emit('ready', { protocolVersion: PROTOCOL_VERSION });
+}
+
+/**
+ * A button that disables itself (Generate starts a story, Stop ends it) hands the focus to the
+ * first of `targets` that can take it, so the focus never drops to <body> (#24). While a story is
+ * being asked for and nothing can take it yet, it waits on `fallback` (the story) for Stop.
+ */
+function focusKeeper(targets: () => readonly HTMLElement[], fallback: () => HTMLElement): (settled: boolean) => void {
+  let focused: HTMLElement | undefined;
+  let owed = false;
+  let moving = false;
+  document.addEventListener('focusin', (e) => {
+    focused = e.target as HTMLElement;
+    if (!moving) owed = false; // The person moved it: theirs to keep.
+  });
+  const usable = (el: HTMLElement): boolean => el.isConnected && !(el as { disabled?: boolean }).disabled;
+  // A button enabled in this render takes the focus once it has updated (Lit renders in a microtask).
+  const move = (el: HTMLElement): void => {
+    const updated = (el as { updateComplete?: Promise<unknown> }).updateComplete ?? Promise.resolve();
+    void updated.then(() => {
+      const active = document.activeElement;
+      if (active !== null && active !== document.body && active !== focused) return;
+      moving = true;
+      el.focus();
+      moving = false;
+    });
+  };
+  return (settled) => {
+    const active = document.activeElement;
+    const dropped = active === null || active === document.body;
+    if (focused && !usable(focused) && (dropped || active === focused)) owed = true;
+    if (!owed) return;
+    const next = targets().find((el) => el !== focused && usable(el));
+    if (next) {
+      move(next);
+      owed = false;
+    } else if (dropped) move(fallback());
+    if (settled) owed = false;
+  };
 }
 
 /** Keys, saving when the page goes away, and script errors for the host's log. */

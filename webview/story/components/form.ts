@@ -180,11 +180,28 @@ export class Form {
     return controls;
   }
 
+  /** The Generate button, where the focus goes back when a story ends. */
+  get generate(): HTMLElement {
+    return this.generateButton;
+  }
+
   private markField(id: FormField, error: HTMLElement, message: string): void {
     error.textContent = message;
     const control = this.control(id);
     control.invalid = message !== '';
-    control.toggleAttribute('aria-invalid', message !== '');
+    // The control's own field (in its shadow root, where aria-describedby cannot reach) carries the
+    // state and the message, so a screen reader says both on focus (#24).
+    const fields = [control, control.shadowRoot?.querySelector('textarea, input, [role="combobox"]')];
+    for (const el of fields) {
+      if (!el) continue;
+      if (message === '') {
+        el.removeAttribute('aria-invalid');
+        el.removeAttribute('aria-description');
+      } else {
+        el.setAttribute('aria-invalid', 'true');
+        el.setAttribute('aria-description', message);
+      }
+    }
   }
 
   private updateCounter(): void {

@@ -17,7 +17,6 @@ export class Notices {
     class: 'budget-line',
     role: 'status',
     'aria-live': 'polite',
-    hidden: true,
   });
   private last: PanelState | undefined;
 
@@ -32,7 +31,6 @@ export class Notices {
     if (s.budget !== last?.budget) {
       this.budgetLine.textContent = budgetLine(s.budget);
       this.budgetLine.title = budgetResets(s.budget);
-      this.budgetLine.hidden = s.budget === undefined;
       this.budgetLine.dataset['left'] = s.budget?.tokensLeft === 0 ? 'none' : 'some';
     }
     if (s.auth === last?.auth || !s.auth) return;

@@ -139,6 +139,16 @@ export class StoryPart {
     if (instruction && canRefine(this.store.state, this.hasText, this.renderer.text)) this.actions.refine(instruction);
   }
 
+  /** Where the focus goes when a button it was on disables itself: Stop, then Continue. */
+  focusTargets(): HTMLElement[] {
+    return [this.buttons.stop, this.buttons.continue];
+  }
+
+  /** The story itself, when no button can take the focus. */
+  focusFallback(): HTMLElement {
+    return this.text;
+  }
+
   get hasText(): boolean {
     return this.renderer.hasText;
   }
