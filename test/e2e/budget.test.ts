@@ -1,7 +1,8 @@
-// Budget mode end to end (#16, #24): `npm run demo -- --param DailyTokensPerUser=2000` puts the
-// story gateway in front of the emulator's Bedrock and points the extension at it. A person signs
-// up, writes stories until the day's 2,000 tokens run out, and sees the counter go down, what fits
-// said before Generate (never a request sure to be refused), and a panel that still works.
+// Budget mode end to end (#16, #24): `npm run demo` with every default is in budget mode (the
+// template's defaults: 50,000 tokens per user per day), with the story gateway in front of the
+// emulator's Bedrock. A person signs up, writes a first story at the default length, then writes
+// until the day's budget runs out, and sees the counter go down, what fits said before Generate
+// (never a request sure to be refused), and a panel that still works.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,8 +25,11 @@ const PREMISES = [
   'A lantern keeps a secret for a hundred years',
   'A kite refuses to come down',
 ];
+/** The day's budget of the demo's defaults (the template's DailyTokensPerUser). */
+const DAILY = 50_000;
+const premise = (i: number): string => `${PREMISES[i % PREMISES.length]!}, chapter ${i + 1}`;
 
-describe('Budget mode end to end (npm run demo -- --param DailyTokensPerUser=2000)', function () {
+describe('Budget mode end to end (npm run demo, every default)', function () {
   this.timeout(240_000);
   let temp: string;
   let demo: Demo;
@@ -38,7 +42,6 @@ describe('Budget mode end to end (npm run demo -- --param DailyTokensPerUser=200
     demo = await startDemo({
       readyFile: join(temp, 'ready.json'),
       timeoutMs: 200_000,
-      args: ['--param', 'DailyTokensPerUser=2000'],
     });
     browser = await chromium.launchPersistentContext(join(temp, 'chromium'), {
       executablePath: CHROMIUM,
@@ -67,10 +70,15 @@ describe('Budget mode end to end (npm run demo -- --param DailyTokensPerUser=200
     if (temp) rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
   });
 
-  it('says in the terminal that stories go through the story gateway, and sets the setting', () => {
+  it('says in the terminal that stories go through the story gateway, with the budgets, and sets the setting', () => {
     assert.ok(demo.ready.emulator.storyGatewayUrl, 'the emulator serves the gateway');
     assert.ok(
-      demo.lines.some((l) => l.includes(`Budget mode: stories go through the story gateway at`)),
+      demo.lines.some((l) =>
+        l.includes(
+          'Budget mode: stories go through the story gateway at ' +
+            `${demo.ready.emulator.storyGatewayUrl}, 50,000 tokens per user per day, 1,000,000 for everyone.`,
+        ),
+      ),
       demo.tail(20),
     );
   });
@@ -97,69 +105,80 @@ describe('Budget mode end to end (npm run demo -- --param DailyTokensPerUser=200
 
   const budgetLine = async (frame: Frame): Promise<string> => (await frame.locator('.budget-line').innerText()).trim();
   const leftIn = (line: string): number =>
-    Number(/^([\d,]+) of 2,000 tokens left today$/.exec(line)?.[1]?.replace(/,/g, ''));
+    Number(/^([\d,]+) of 50,000 tokens left today$/.exec(line)?.[1]?.replace(/,/g, ''));
   const storyStatus = async (frame: Frame): Promise<string | null> =>
     frame.locator('.story-section').getAttribute('data-status');
 
-  it('counts the tokens left down story by story, says before Generate what fits, never sends a sure refusal; the panel still works (#24)', async () => {
+  it('writes a first story with every default, then counts down story by story, says before Generate what fits, never sends a sure refusal; the panel still works (#24)', async () => {
     await signUp();
-    await demo.admin('PUT', 'stream-rate', { tokensPerSecond: 400 });
+    await demo.admin('PUT', 'stream-rate', { tokensPerSecond: 0 });
     await wb.runCommand('Storyteller: New Story');
     const frame = await wb.storyFrame(90_000);
     const first = await until('the budget line', async () => {
       const line = await budgetLine(frame).catch(() => '');
       return line !== '' ? line : undefined;
     });
-    assert.equal(first, '2,000 of 2,000 tokens left today');
+    assert.equal(first, '50,000 of 50,000 tokens left today');
     const disabled = (id: string) =>
       frame.locator(`#${id}`).evaluate((b: { disabled?: boolean }) => b.disabled === true);
     const shortfall = async (): Promise<string> => (await frame.locator('#budget-shortfall').innerText()).trim();
-
-    // The default Medium (2,000 and its prompt, as the gateway reserves) never fits in 2,000: the
-    // panel says so before anything is asked, and which length does.
-    await frame.locator('#premise textarea').fill(PREMISES[0]!);
-    const said = await until('what fits', async () => ((await shortfall()) !== '' ? await shortfall() : undefined));
-    assert.match(said, /^Medium needs [\d,]+ tokens; 2,000 are left today\. Short fits\.$/);
-    assert.equal(await disabled('generate'), true, 'a sure refusal is not offered');
-    await frame.locator('#length').click();
-    await frame.locator('#length').getByRole('option', { name: 'Short' }).click();
-    await until(
-      'length short',
-      async () => (await frame.locator('#length').evaluate((el: { value?: string }) => el.value)) === 'short',
-    );
-    const seen = [leftIn(first)];
-    let spent = '';
-    for (const premise of PREMISES) {
-      await frame.locator('#premise textarea').fill(premise);
-      // Either Generate is offered, or the line says no story fits any more.
-      const next = await until('Generate or the spent line', async () =>
-        !(await disabled('generate')) ? 'generate' : (await shortfall()) !== '' ? 'spent' : undefined,
+    const chooseLength = async (label: string): Promise<void> => {
+      await frame.locator('#length').click();
+      await frame.locator('#length').getByRole('option', { name: label }).click();
+      await until(
+        `length ${label}`,
+        async () =>
+          (await frame.locator('#length').evaluate((el: { value?: string }) => el.value)) === label.toLowerCase(),
       );
-      if (next === 'spent') {
-        spent = await shortfall();
-        break;
-      }
+    };
+    /** Generates the form's story and waits for it to end; its status. */
+    const write = async (text: string): Promise<string> => {
       await frame.locator('#generate').click();
-      // This story (not the one shown before) has ended.
-      const ended = await until(
-        `"${premise}" to end`,
+      return until(
+        `"${text}" to end`,
         async () => {
-          if ((await frame.locator('#story-title').innerText()).trim() !== titleFromPremise(premise)) return undefined;
+          if ((await frame.locator('#story-title').innerText()).trim() !== titleFromPremise(text)) return undefined;
           const status = await storyStatus(frame);
           return status === 'done' || status === 'failed' ? status : undefined;
         },
         60_000,
       );
-      assert.equal(ended, 'done', 'the panel offered only stories that fit');
-      const before = seen.at(-1)!;
-      seen.push(
-        await until('the counter to go down', async () => {
-          const left = leftIn(await budgetLine(frame));
-          return left < before ? left : undefined;
-        }),
+    };
+    const counted = async (before: number): Promise<number> =>
+      until('the counter to go down', async () => {
+        const left = leftIn(await budgetLine(frame));
+        return left < before ? left : undefined;
+      });
+
+    // With every default, the default length (Medium) fits: a first story is written.
+    await frame.locator('#premise textarea').fill(premise(0));
+    await until('Generate to be enabled', async () => !(await disabled('generate')));
+    assert.equal(await write(premise(0)), 'done');
+    const seen = [DAILY, await counted(DAILY)];
+
+    // Long stories until the budget runs low; the line says which shorter length still fits.
+    await chooseLength('Long');
+    let spent = '';
+    for (let i = 1; i < 40 && !spent; i++) {
+      await frame.locator('#premise textarea').fill(premise(i));
+      const next = await until('Generate or the line under it', async () =>
+        !(await disabled('generate')) ? 'generate' : (await shortfall()) !== '' ? await shortfall() : undefined,
       );
+      if (next !== 'generate') {
+        const fits = /^(\w+) needs [\d,]+ tokens; [\d,]+ are left today\. (\w+) fits\.$/.exec(next);
+        if (!fits) {
+          spent = next;
+          break;
+        }
+        // "Long needs 5,553 tokens; 4,900 are left today. Medium fits.": take it.
+        await chooseLength(fits[2]!);
+        i--;
+        continue;
+      }
+      assert.equal(await write(premise(i)), 'done', 'the panel offered only stories that fit');
+      seen.push(await counted(seen.at(-1)!));
     }
-    assert.ok(seen.length >= 2, `at least one story was written: ${seen.join(' → ')}`);
+    assert.ok(seen.length >= 3, `stories were written: ${seen.join(' → ')}`);
     assert.match(
       spent,
       new RegExp(
@@ -169,13 +188,13 @@ describe('Budget mode end to end (npm run demo -- --param DailyTokensPerUser=200
     assert.equal(await disabled('generate'), true);
     assert.equal(await frame.locator('#story-error').isHidden(), true, 'nothing was refused: no error');
     // Every row in the history is a story that was written: no "0 total tokens · failed" rows.
-    const rows = await frame.locator('#history-list li').count();
-    assert.equal(rows, seen.length - 1, 'one row per story written');
+    assert.equal(await frame.locator('#history-list li').count(), seen.length - 1, 'one row per story');
     await wb.screenshot('budget-exhausted', 'budget.png');
 
-    // Still usable: the first story opens from the history, and the form keeps what was typed.
+    // Still usable: a story opens from the history, and the form keeps what was typed.
+    const typed = await frame.locator('#premise textarea').inputValue();
     await frame.locator('.history-open').last().click();
-    await until('the first story to open', async () => (await storyStatus(frame)) === 'done');
-    assert.equal(await frame.locator('#premise textarea').inputValue(), PREMISES[seen.length - 1]);
+    await until('a story to open', async () => (await storyStatus(frame)) === 'done');
+    assert.equal(await frame.locator('#premise textarea').inputValue(), typed);
   });
 });
