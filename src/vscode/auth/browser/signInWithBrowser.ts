@@ -114,9 +114,9 @@ async function chooseProvider({ dialog }: AuthParts, providers: readonly string[
       label: p === 'COGNITO' ? vscode.l10n.t('Email and password') : providerName(p),
     })),
     {
+      // The sign-in page asks again, even if the browser is still signed in.
       id: ANOTHER_ACCOUNT,
       label: vscode.l10n.t('Use Another Account…'),
-      detail: vscode.l10n.t('The sign-in page asks again, even if the browser is still signed in.'),
     },
   ]);
   return picked ?? null;
