@@ -57,6 +57,18 @@ export function checkPassword(password: string, policy: PasswordPolicy = DEFAULT
   return l10n.t('The password needs {0}.', joinList(missing));
 }
 
+/** The rules, shown before typing starts (#24): "At least 10 characters, with a lowercase letter, …". */
+export function passwordRules(policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY): string {
+  const needs: string[] = [];
+  if (policy.requireLowercase) needs.push(l10n.t('a lowercase letter'));
+  if (policy.requireUppercase) needs.push(l10n.t('an uppercase letter'));
+  if (policy.requireNumbers) needs.push(l10n.t('a number'));
+  if (policy.requireSymbols) needs.push(l10n.t('a symbol such as ! or #'));
+  return needs.length === 0
+    ? l10n.t('At least {0} characters.', policy.minimumLength)
+    : l10n.t('At least {0} characters, with {1}.', policy.minimumLength, joinList(needs));
+}
+
 /** The password a user signs in with is not re-checked against the policy: it may predate it. */
 export function checkExistingPassword(password: string): string | undefined {
   if (password === '') return l10n.t('Enter your password.');

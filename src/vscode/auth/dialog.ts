@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { toAuthError } from '../../core/auth/errors';
 import type { AuthError } from '../../core/auth/errors';
-import { checkPassword, DEFAULT_PASSWORD_POLICY } from '../../core/auth/validation';
+import { checkPassword, DEFAULT_PASSWORD_POLICY, passwordRules } from '../../core/auth/validation';
 import { COMMANDS } from '../commandIds';
 import type { Log } from '../log';
 import type { Settings } from '../settings';
@@ -76,6 +76,7 @@ export class AuthDialog {
     return {
       key: 'password',
       prompt,
+      placeholder: passwordRules(policy),
       password: true,
       hintWhileTyping: true,
       validate: (v) => checkPassword(v, policy),

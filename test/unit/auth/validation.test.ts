@@ -8,6 +8,7 @@ import {
   normalizeCode,
   normalizeEmail,
   SYMBOLS,
+  passwordRules,
 } from '../../../src/core/auth/validation';
 
 describe('auth input validation', () => {
@@ -28,6 +29,22 @@ describe('auth input validation', () => {
   for (const [input, message] of emails) {
     it(`email ${JSON.stringify(input)} → ${message ?? 'ok'}`, () => assert.equal(checkEmail(input), message));
   }
+
+  it('says the password rules before anything is typed (#24)', () => {
+    assert.equal(
+      passwordRules(),
+      'At least 10 characters, with a lowercase letter, an uppercase letter, a number and a symbol such as ! or #.',
+    );
+    const loose = {
+      minimumLength: 8,
+      requireLowercase: false,
+      requireUppercase: false,
+      requireNumbers: false,
+      requireSymbols: false,
+    };
+    assert.equal(passwordRules(loose), 'At least 8 characters.');
+    assert.equal(passwordRules({ ...loose, requireNumbers: true }), 'At least 8 characters, with a number.');
+  });
 
   const passwords: [string, string | undefined][] = [
     ['Correct-Horse-9', undefined],
