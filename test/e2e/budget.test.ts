@@ -27,7 +27,13 @@ const PREMISES = [
 ];
 /** The day's budget of the demo's defaults (the template's DailyTokensPerUser). */
 const DAILY = 50_000;
-const premise = (i: number): string => `${PREMISES[i % PREMISES.length]!}, chapter ${i + 1}`;
+/**
+ * A long premise (near the form's 4,000 characters) makes each story spend more, so the budget
+ * runs out in about a dozen stories; at 400 tokens a second they stay under the default rate of
+ * 10 stories a minute (RequestsPerMinutePerUser) however fast the machine.
+ */
+const premise = (i: number): string =>
+  `${PREMISES[i % PREMISES.length]!}, chapter ${i + 1}. ${'The wind remembers every name it has carried. '.repeat(75)}`.trim();
 
 describe('Budget mode end to end (npm run demo, every default)', function () {
   this.timeout(240_000);
@@ -111,7 +117,7 @@ describe('Budget mode end to end (npm run demo, every default)', function () {
 
   it('writes a first story with every default, then counts down story by story, says before Generate what fits, never sends a sure refusal; the panel still works (#24)', async () => {
     await signUp();
-    await demo.admin('PUT', 'stream-rate', { tokensPerSecond: 0 });
+    await demo.admin('PUT', 'stream-rate', { tokensPerSecond: 400 });
     await wb.runCommand('Storyteller: New Story');
     const frame = await wb.storyFrame(90_000);
     const first = await until('the budget line', async () => {
