@@ -518,7 +518,12 @@ describe('story webview (Chromium)', function () {
       }),
     );
     await sp.page.waitForSelector('#story-error vscode-button[data-action="retry"]');
-    assert.equal((await sp.page.locator('#story').textContent())?.trim(), '', 'partial text dropped when not kept');
+    assert.match(
+      (await sp.page.locator('#story').textContent()) ?? '',
+      /It was a dark and/,
+      'a Continue that failed before any text leaves the story as it was (#24)',
+    );
+    assert.equal(await visibleText('#story-status'), 'The story could not be written.');
     await expectRequest('retry', 'continue', { storyId: 'e-1' });
 
     // An error before any story (no storyId) still shows, with its actions.

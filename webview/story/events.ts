@@ -193,7 +193,8 @@ function onEnded(s: PanelState, storyId: string, end: Ending, fx: Fx): PanelStat
 }
 
 function onError(s: PanelState, failure: HostEvents['story.error'], fx: Fx): PanelState {
-  if (failure.code === 'budgetExceeded' && !failure.partialKept) return onBudgetRefused(s, failure, fx);
+  if (!failure.partialKept && failure.storyId !== undefined && failure.storyId === s.shown?.id)
+    return onNotWritten(s, failure, fx);
   let next = s;
   if (failure.storyId && s.shown?.id === failure.storyId) {
     if (!failure.partialKept) fx.push({ kind: 'resetText' });
@@ -212,27 +213,30 @@ function onError(s: PanelState, failure: HostEvents['story.error'], fx: Fx): Pan
 }
 
 /**
- * The daily budget refused the request before any text: the host kept history as it was, so a
- * new story (Generate, Regenerate, Refine) is gone and the panel goes back to what it showed
- * before; a refused Continue leaves its story as it is. Not "The story failed" (#24).
+ * The story on screen failed before any text (a spent budget, throttling, a refused model): the
+ * host kept history as it was, so a new story (Generate, Regenerate, Refine) is gone and the panel
+ * goes back to what it showed before; a failed Continue leaves its story as it was (#24).
  */
-function onBudgetRefused(s: PanelState, failure: HostEvents['story.error'], fx: Fx): PanelState {
+function onNotWritten(s: PanelState, failure: HostEvents['story.error'], fx: Fx): PanelState {
   const asked = s.lastAction;
   const continued = asked?.method === 'continue' ? asked.params.storyId : undefined;
   let shown = s.shown;
-  if (shown && failure.storyId === shown.id) {
-    fx.push({ kind: 'finish' });
-    if (continued === shown.id) shown = shown.before ?? shown;
-    else {
-      fx.push({ kind: 'resetText' });
-      shown = undefined;
-      // Regenerate and Refine were asked of the story on screen before: show it again.
-      if (asked && asked.method !== 'generate') fx.push({ kind: 'open', id: asked.params.storyId, quiet: true });
-    }
+  fx.push({ kind: 'finish' });
+  if (shown && continued === shown.id) shown = shown.before ?? shown;
+  else {
+    fx.push({ kind: 'resetText' });
+    shown = undefined;
+    // Regenerate and Refine were asked of the story on screen before: show it again.
+    if (asked && asked.method !== 'generate') fx.push({ kind: 'open', id: asked.params.storyId, quiet: true });
   }
   const storyId = continued ?? (asked && asked.method !== 'generate' ? asked.params.storyId : undefined);
-  const error = { message: failure.message, actions: [], ...(storyId ? { storyId } : {}) };
-  const status = l10n.t('Not enough budget today.');
+  const actions = usableActions(
+    s,
+    failure.actions.filter((a) => a !== 'continue' || continued !== undefined),
+  );
+  const error = { message: failure.message, actions, ...(storyId ? { storyId } : {}) };
+  const status =
+    failure.code === 'budgetExceeded' ? l10n.t('Not enough budget today.') : l10n.t('The story could not be written.');
   return { ...s, shown, status, error, refused: refusal(s, failure, fx) };
 }
 

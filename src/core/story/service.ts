@@ -386,7 +386,8 @@ export class StoryService {
       };
       const result = await this.streamWithCredentialRetry(request, controller.signal, onDelta);
       batcher.close();
-      if (result.status === 'failed' && added === '' && result.error?.code === 'budgetExceeded')
+      // Nothing was written: no history row "0 total tokens · failed" for a refusal (#24).
+      if (result.status === 'failed' && added === '' && result.error)
         return await this.refused(story, kind, writer, result.error);
 
       // Stopped or cut: Bedrock never reported the usage, but the tokens were spent.
@@ -434,8 +435,9 @@ export class StoryService {
   }
 
   /**
-   * The daily budget refused the request before anything was written: history stays as it was. A
-   * new story (Generate, Regenerate, Refine) is removed, a continued one gets its record back.
+   * The request failed before anything was written (a spent budget, throttling, a refused model,
+   * the network): history stays as it was. A new story (Generate, Regenerate, Refine) is removed,
+   * a continued one gets its record back.
    */
   private async refused(
     story: StoredStory,
@@ -445,7 +447,7 @@ export class StoryService {
   ): Promise<StoryOutcome> {
     await writer.restore(story);
     if (story.turns.length === 0 && story.text === '') await this.history.delete(story.id);
-    this.log(`Story ${story.id} ${kind}: refused, ${error.code}; history unchanged`);
+    this.log(`Story ${story.id} ${kind}: failed before any text (${error.code}); history unchanged`);
     return { storyId: story.id, kind, status: 'failed', text: story.text, added: '', cost: null, error: error.info() };
   }
 

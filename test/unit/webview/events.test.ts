@@ -194,15 +194,20 @@ describe('story webview events: errors', () => {
       ...data,
     });
 
-  it('fails the story on screen; Continue only when its text was kept', () => {
-    const s = aliceState({ shown: shown({ status: 'streaming' }) });
-    const lost = reduce(s, error({ storyId: 's-1' }));
-    assert.equal(lost.state.shown?.status, 'failed');
-    assert.equal(lost.state.status, 'The story failed.');
+  it('a story that failed before any text is not shown as a failed story (#24); Continue only when text was kept', () => {
+    // Regenerate of s-1 made s-2, which failed before its first word: s-1 comes back, with Retry.
+    const s = aliceState({ shown: shown({ id: 's-2', status: 'streaming' }) });
+    const lost = reduce(s, error({ storyId: 's-2' }));
+    assert.equal(lost.state.shown, undefined);
+    assert.equal(lost.state.status, 'The story could not be written.');
     assert.deepEqual(lost.state.error, { message: 'Bedrock is busy.', actions: ['retry'], storyId: 's-1' });
-    assert.deepEqual(lost.effects, [{ kind: 'resetText' }, { kind: 'finish' }]);
+    assert.deepEqual(lost.effects, [
+      { kind: 'finish' },
+      { kind: 'resetText' },
+      { kind: 'open', id: 's-1', quiet: true },
+    ]);
 
-    const kept = reduce(s, error({ storyId: 's-1', partialKept: true }));
+    const kept = reduce(s, error({ storyId: 's-2', partialKept: true }));
     assert.equal(kept.state.status, 'The story stopped early. The text so far is kept.');
     assert.deepEqual(kept.state.error?.actions, ['retry', 'continue']);
     assert.deepEqual(kept.effects, [{ kind: 'finish' }]);
