@@ -100,20 +100,23 @@ function start(api: VsCodeApi, root: HTMLElement): void {
     (s) => history.render(s),
     (s) => keepFocus(!s.busy && !isStreaming(s)),
   );
-  // DOM (and so Tab) order: form, story, history; the grid puts history under the form when wide.
-  const columns = h(
+  root.append(notices.header, notices.notice, columns(form, story, history));
+  form.fill(store.state.draft, false);
+  story.fillRefine(store.state.draft.refineInstruction);
+  wireWindow(store, actions, form, story, bridge);
+  store.render();
+  bridge.emit('ready', { protocolVersion: PROTOCOL_VERSION });
+}
+
+/** DOM (and so Tab) order: form, story, history; the grid puts history under the form when wide. */
+function columns(form: Form, story: StoryPart, history: HistoryPart): HTMLElement {
+  return h(
     'div',
     { class: 'columns' },
     h('div', { class: 'area-form' }, form.element),
     h('div', { class: 'area-story' }, story.element),
     h('div', { class: 'area-history' }, history.element),
   );
-  root.append(notices.header, notices.notice, columns);
-  form.fill(store.state.draft, false);
-  story.fillRefine(store.state.draft.refineInstruction);
-  wireWindow(store, actions, form, story, bridge);
-  store.render();
-  bridge.emit('ready', { protocolVersion: PROTOCOL_VERSION });
 }
 
 /**

@@ -394,14 +394,7 @@ export class StoryService {
       const usage = result.usage ?? (added.trim() !== '' ? estimateUsage(requestText(request), added) : undefined);
       const cost = usage ? estimateCost(usage, story.modelId, this.options.config.modelPrices) : null;
       if (usage) await this.recordUsage(usage, cost);
-      const turn: StoryTurn = {
-        kind,
-        ...(instruction !== undefined ? { instruction } : {}),
-        text: added,
-        status: result.status,
-        ...(usage ? { usage } : {}),
-        at: Date.now(),
-      };
+      const turn = turnOf(kind, instruction, added, result.status, usage);
       const totalUsage = usage ? (story.usage ? addUsages(story.usage, usage) : usage) : story.usage;
       const saved = await writer.finish({
         text: baseText + added,
@@ -504,4 +497,21 @@ export class StoryService {
 function joiner(text: string): string {
   if (text === '' || /\s$/.test(text)) return '';
   return /[.!?"'”’)*_]$/.test(text) ? '\n\n' : ' ';
+}
+
+function turnOf(
+  kind: StoryKind,
+  instruction: string | undefined,
+  text: string,
+  status: StoryTurn['status'],
+  usage: Usage | undefined,
+): StoryTurn {
+  return {
+    kind,
+    ...(instruction !== undefined ? { instruction } : {}),
+    text,
+    status,
+    ...(usage ? { usage } : {}),
+    at: Date.now(),
+  };
 }
