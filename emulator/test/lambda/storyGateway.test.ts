@@ -353,6 +353,36 @@ describe('story gateway (function URL, budget mode)', function () {
     });
   });
 
+  describe("a user's refusal gives the stack's share back (the two reservations go out together)", () => {
+    let emu: RunningEmulator;
+    before(async () => {
+      emu = await start({
+        params: {
+          DailyTokensPerUser: '1000',
+          DailyTokensTotal: '100000',
+          RequestsPerMinutePerUser: '0',
+          RequestBurstPerUser: '0',
+        },
+      });
+    });
+    after(() => emu.stop());
+
+    it('leaves nothing committed for the stack when the user budget refuses, and counts what is served', async () => {
+      const kit = await gatewayUser(emu);
+      const refused = await errorOf(await callGateway(emu, kit, 'POST', '/converse-stream', storyRequest(2000)));
+      assert.equal(refused.type, 'BudgetExceededException');
+      assert.equal(refused.body['limit'], 'user');
+      const day = (await usage(emu, kit)).day;
+      assert.equal((await budgetItems(emu))[`total#${day}`]?.['committed'] ?? 0, 0, 'the stack share was given back');
+      const served = await callGateway(emu, kit, 'POST', '/converse-stream', storyRequest(100));
+      assert.equal(served.status, 200);
+      await readFrames(served);
+      const settled = await usageWhen(emu, kit, (x) => x.tokensReserved === 0);
+      const total = (await budgetItems(emu))[`total#${day}`];
+      assert.equal(total?.['committed'], settled.tokensUsed, 'the stack counts exactly what the user was charged');
+    });
+  });
+
   describe("Bedrock's own error messages stay in the gateway's log (#23)", () => {
     const ACCOUNT = '123456789012';
     // What Bedrock's messages carry: the account id and the gateway role's session ARN.

@@ -132,12 +132,43 @@ export class BudgetStore {
   async reserve(sub: string, tokens: number, holdMs: number): Promise<Reservation> {
     const now = this.now();
     const day = utcDay(now);
+    const ttl = N(Math.ceil(nextUtcMidnight(now) / 1000) + 2 * 86400);
+    const total = this.limits.dailyTokensTotal > 0;
+    // The user's and the stack's reservations go out together (one round trip before the first
+    // token, not two); whichever is refused gives the other back in full, so nothing is spent.
+    const [user, stack] = await Promise.allSettled([
+      this.reserveUser(sub, tokens, holdMs, now, day, ttl),
+      total ? this.reserveStack(day, tokens, ttl) : Promise.resolve(),
+    ]);
+    if (user.status === 'rejected') {
+      if (total && stack.status === 'fulfilled') await this.releaseStack(day, tokens);
+      throw user.reason;
+    }
+    const reservation = user.value;
+    if (stack.status === 'rejected') {
+      await this.settleUser(reservation, 0);
+      const err: unknown = stack.reason;
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const stackLeft = Math.max(0, this.limits.dailyTokensTotal - num((await this.get(`total#${day}`)).committed));
+      throw this.exceeded('stack', stackLeft, tokens, now);
+    }
+    return reservation;
+  }
+
+  /** The user's reservation, with the rate check, in one conditional write. */
+  private async reserveUser(
+    sub: string,
+    tokens: number,
+    holdMs: number,
+    now: number,
+    day: string,
+    ttl: AttributeValue,
+  ): Promise<Reservation> {
     const pk = `user#${sub}#${day}`;
     const { dailyTokensPerUser, requestsPerMinute: rpm, requestBurst: burst } = this.limits;
     const rated = rpm > 0 || burst > 0;
     const { minute, second } = windows(now);
     const id = `r${randomUUID().replace(/-/g, '')}`;
-    const ttl = N(Math.ceil(nextUtcMidnight(now) / 1000) + 2 * 86400);
     const userMax = dailyTokensPerUser - tokens;
     const conditions = ['(attribute_not_exists(committed) OR committed <= :max)'];
     if (rpm > 0) conditions.push('(attribute_not_exists(#m) OR #m < :rpm)');
@@ -182,25 +213,29 @@ export class BudgetStore {
       total: this.limits.dailyTokensTotal > 0,
       stale: staleWindows(item, now),
     };
-    if (!reservation.total) return reservation;
-    const totalMax = this.limits.dailyTokensTotal - tokens;
-    try {
-      if (totalMax < 0) throw new ConditionalCheckFailedException({ message: 'over', $metadata: {} });
-      await this.update({
-        Key: { pk: { S: `total#${day}` } },
-        UpdateExpression: 'ADD committed :n SET #ttl = :ttl',
-        ConditionExpression: 'attribute_not_exists(committed) OR committed <= :max',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':n': N(tokens), ':max': N(totalMax), ':ttl': ttl },
-      });
-    } catch (err) {
-      // The user's reservation is given back in full: nothing was spent.
-      await this.settleUser(reservation, 0);
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const stackLeft = Math.max(0, this.limits.dailyTokensTotal - num((await this.get(`total#${day}`)).committed));
-      throw this.exceeded('stack', stackLeft, tokens, now);
-    }
     return reservation;
+  }
+
+  /** The stack's share of a reservation; ConditionalCheckFailedException when the ceiling is reached. */
+  private async reserveStack(day: string, tokens: number, ttl: AttributeValue): Promise<void> {
+    const totalMax = this.limits.dailyTokensTotal - tokens;
+    if (totalMax < 0) throw new ConditionalCheckFailedException({ message: 'over', $metadata: {} });
+    await this.update({
+      Key: { pk: { S: `total#${day}` } },
+      UpdateExpression: 'ADD committed :n SET #ttl = :ttl',
+      ConditionExpression: 'attribute_not_exists(committed) OR committed <= :max',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':n': N(tokens), ':max': N(totalMax), ':ttl': ttl },
+    });
+  }
+
+  /** Gives the stack's share back when the user's reservation was refused. */
+  private async releaseStack(day: string, tokens: number): Promise<void> {
+    await this.update({
+      Key: { pk: { S: `total#${day}` } },
+      UpdateExpression: 'ADD committed :delta',
+      ExpressionAttributeValues: { ':delta': N(-tokens) },
+    });
   }
 
   /** The rate refusal, when the user's item shows this minute or second full. */
