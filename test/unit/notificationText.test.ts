@@ -56,7 +56,7 @@ describe('untrusted text in notifications, per source', () => {
   });
 
   it('tells two stories of one title apart in the Delete question: when, which model, regenerated (#24)', () => {
-    const at = Date.UTC(2026, 0, 15, 9, 30);
+    const at = Date.now() - 3_600_000; // an hour ago: the format, not the date, is under test
     const story = { title: 'The Storm', modelId: 'amazon.nova-lite-v1:0', createdAt: at };
     const when = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(at);
     assert.equal(deleteDetail(story, 'Nova Lite', 'en-US'), `Written ${when} with Nova Lite.`);
