@@ -62,10 +62,10 @@ const builds = [
     metafile: true,
   },
   {
-    // Sign-in: Cognito user pools and token verification, loaded on the first sign-in (src/vscode/aws.ts).
+    // Sign-in: Cognito user pools and token verification, loaded on the first sign-in (src/vscode/bundles.ts).
     ...common,
     ...sdk,
-    entryPoints: ['src/awsSignIn.ts'],
+    entryPoints: ['src/bundles/signIn.ts'],
     outfile: 'dist/signin.js',
     minify: production,
     sourcemap: !production,
@@ -73,11 +73,11 @@ const builds = [
     metafile: true,
   },
   {
-    // The story engine: identity pool credentials and Bedrock, loaded on the first story.
+    // Story generation: identity pool credentials, Bedrock and the story gateway, loaded on the first story.
     ...common,
     ...sdk,
-    entryPoints: ['src/aws.ts'],
-    outfile: 'dist/aws.js',
+    entryPoints: ['src/bundles/story.ts'],
+    outfile: 'dist/story.js',
     minify: production,
     sourcemap: !production,
     sourcesContent: false,
@@ -86,7 +86,7 @@ const builds = [
   {
     // The story history (stories on disk, their index, Markdown), loaded when the panel first lists one.
     ...common,
-    entryPoints: ['src/history.ts'],
+    entryPoints: ['src/bundles/history.ts'],
     outfile: 'dist/history.js',
     minify: production,
     sourcemap: !production,
@@ -96,7 +96,7 @@ const builds = [
   {
     // Configure from Stack Outputs, loaded when the command runs.
     ...common,
-    entryPoints: ['src/configure.ts'],
+    entryPoints: ['src/bundles/configure.ts'],
     outfile: 'dist/configure.js',
     minify: production,
     sourcemap: !production,

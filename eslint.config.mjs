@@ -71,7 +71,21 @@ export default tseslint.config(
     // The story panel's webview runs in a browser: browser globals, and none of Node's.
     files: ['webview/**'],
     languageOptions: { globals: { ...globals.browser, acquireVsCodeApi: 'readonly' } },
-    rules: { 'no-restricted-globals': ['error', 'process', 'require', 'Buffer', '__dirname', '__filename', 'global'] },
+    rules: {
+      'no-restricted-globals': ['error', 'process', 'require', 'Buffer', '__dirname', '__filename', 'global'],
+      // The panel shares the host's protocol and nothing else of it: what it needs moves there.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)src/(?!core/story/protocol/)',
+              message: 'The webview imports only src/core/story/protocol/**: move a pure helper there.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['**/*.cjs', 'test/host/fixtures/**/*.js'],

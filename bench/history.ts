@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
-import { HistoryStore } from '../src/core/story/history';
-import type { StoredStory } from '../src/core/story/storyFile';
+import { HistoryStore } from '../src/core/story/history/history';
+import type { StoredStory } from '../src/core/story/history/storyFile';
 import type { StoryControls } from '../src/core/story/protocol/controls';
 import type { Benchmark, Figure } from './types';
 

@@ -5,8 +5,8 @@
 import { mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HistoryStore } from '../src/core/story/history';
-import { toHistoryPage } from '../src/core/story/storyFormats';
+import { HistoryStore } from '../src/core/story/history/history';
+import { toHistoryPage } from '../src/core/story/history/storyFormats';
 import { LIMITS } from '../src/core/story/protocol/limits';
 import { hostEvent } from '../src/core/story/protocol/messages';
 import type { WebviewMessage } from '../src/core/story/protocol/messages';

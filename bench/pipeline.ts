@@ -8,7 +8,7 @@ import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bed
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SessionManager } from '../src/core/auth/session';
 import type { Session } from '../src/core/auth/session';
-import { CognitoCredentials } from '../src/core/story/credentials';
+import { CognitoCredentials } from '../src/core/story/generation/credentials';
 import { buildConverseRequest } from '../src/core/story/prompt';
 import type { ConverseRequest } from '../src/core/story/prompt';
 import type { StoryControls } from '../src/core/story/protocol/controls';

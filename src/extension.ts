@@ -9,7 +9,7 @@ import { QuickInputPrompter } from './vscode/auth/prompter';
 import { CognitoAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './vscode/auth/provider';
 import { COMMANDS } from './vscode/commandIds';
 import type { CommandId } from './vscode/commandIds';
-import { loadConfigure } from './vscode/aws';
+import { loadConfigure } from './vscode/bundles';
 import { Log } from './vscode/log';
 import { Settings } from './vscode/settings';
 import { threadCpuMs } from './vscode/cpuTime';

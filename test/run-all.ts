@@ -26,9 +26,9 @@ interface Stage {
 const YEAR_AHEAD = { STORYTELLER_CLOCK_OFFSET_MS: String(366 * 86_400_000) };
 /** Suites comparing file mtimes (set by the kernel's clock) with Date.now(): run once, on the real clock. */
 const ON_DISK_TIMES = [
-  'test/unit/story/history.test.ts',
-  'test/unit/story/historyIndex.test.ts',
-  'test/unit/story/usageFile.test.ts',
+  'test/unit/story/history/history.test.ts',
+  'test/unit/story/history/historyIndex.test.ts',
+  'test/unit/story/usage/usageFile.test.ts',
 ];
 
 const stages: Stage[] = [

@@ -122,7 +122,7 @@ async function loadPaths(
     const before = new Set(Object.keys(require.cache));
     bundles.load(bundle);
     const added = Object.keys(require.cache).filter((k) => !before.has(k));
-    const load = bundles.loads().find((l) => l.bundle === (bundle === 'signin' ? 'signin.js' : 'aws.js'));
+    const load = bundles.loads().find((l) => l.bundle === (bundle === 'signin' ? 'signin.js' : 'story.js'));
     return { files: files(added), ms: load?.ms ?? -1, cpuMs: load?.cpuMs ?? -1 };
   };
   const signIn = step('signin');

@@ -1,7 +1,7 @@
 // The model ids the local engine answers to, with the limits and body shapes of the real
 // models they stand in for. Names say "local" so no one mistakes them for the real thing.
 import type { FoundationModelSummary, InferenceProfileSummary, InferenceType } from '@aws-sdk/client-bedrock';
-import { profilePrefixesFrom, splitProfile } from '../../src/core/story/inferenceProfiles';
+import { profilePrefixesFrom, splitProfile } from '../../src/core/story/generation/inferenceProfiles';
 import { invalid } from './errors';
 import type { Wire } from './operation';
 

@@ -10,7 +10,7 @@ export const notConfigured = (): string =>
 /**
  * Loads the translations VS Code picked for its display language (`vscode.l10n.bundle`, passed
  * in by the composition root); without them the English defaults stay. Each bundle
- * (dist/extension.js, dist/signin.js, dist/aws.js) has its own copy of @vscode/l10n to configure.
+ * (dist/extension.js, dist/signin.js, dist/story.js) has its own copy of @vscode/l10n to configure.
  */
 export function useTranslations(contents: l10n.l10nJsonFormat | undefined): void {
   if (contents) l10n.config({ contents });

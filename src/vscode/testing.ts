@@ -17,8 +17,8 @@ import { nativeDialogs } from './story/dialogs';
 import type { StoryController } from './story/controller';
 import type { StoryDialogs } from './story/dialogs';
 import { StoryPanel } from './story/panel';
-import { bundleLoads, compileCache, loadSignIn, loadStory } from './aws';
-import type { BundleLoad } from './aws';
+import { bundleLoads, compileCache, loadSignIn, loadStory } from './bundles';
+import type { BundleLoad } from './bundles';
 
 export interface TestingApi {
   usePrompter(prompter: Prompter | undefined): void;

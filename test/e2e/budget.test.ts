@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Frame } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../host/codeServer';
 import { CHROMIUM } from '../host/install';
-import { titleFromPremise } from '../../src/core/story/prompt';
+import { titleFromPremise } from '../../src/core/story/protocol/titles';
 import { startDemo } from './demo';
 import type { Demo } from './demo';
 import { ACCOUNT_ITEM, until, VIEWPORT, Workbench } from './workbench';

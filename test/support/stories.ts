@@ -1,5 +1,5 @@
 // A stored story for the history tests: valid as written to disk, with any field overridden.
-import type { StoredStory } from '../../src/core/story/storyFile';
+import type { StoredStory } from '../../src/core/story/history/storyFile';
 
 export const CONTROLS = {
   premise: 'An otter finds a lighthouse.',

@@ -143,7 +143,7 @@ describe('packaging', function () {
         'extension/package.nls.json',
         'extension/dist/extension.js',
         'extension/dist/signin.js',
-        'extension/dist/aws.js',
+        'extension/dist/story.js',
         'extension/dist/history.js',
         'extension/dist/configure.js',
         'extension/dist/webview/story.js',

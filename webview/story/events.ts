@@ -4,7 +4,7 @@ import * as l10n from '@vscode/l10n';
 import { EMPTY_DRAFT } from '../../src/core/story/protocol/webviewState';
 import type { HostEvent, HostEvents } from '../../src/core/story/protocol/messages';
 import type { AuthState, Cost, StoryRecord, TokenBudget, Usage } from '../../src/core/story/protocol/wire';
-import { titleFromPremise } from '../../src/core/story/prompt';
+import { titleFromPremise } from '../../src/core/story/protocol/titles';
 import {
   elsewhereStatus,
   endedStatus,

@@ -4,9 +4,9 @@ import * as l10n from '@vscode/l10n';
 import { AUDIENCES, LENGTHS, validateControls } from '../../src/core/story/protocol/controls';
 import { EMPTY_DRAFT } from '../../src/core/story/protocol/webviewState';
 import type { StoryControls, StoryLength } from '../../src/core/story/protocol/controls';
-import { maxTokensFor } from '../../src/core/story/prompt';
-import type { PromptStep } from '../../src/core/story/prompt';
-import { reservationsByLength, storyReservation } from '../../src/core/story/reservation';
+import { maxTokensFor } from '../../src/core/story/protocol/lengths';
+import type { PromptStep } from '../../src/core/story/protocol/controls';
+import { reservationsByLength, storyReservation } from '../../src/core/story/protocol/reservation';
 import type { HostEvents, ParamsOf } from '../../src/core/story/protocol/messages';
 import type { StoryDraft, WebviewState } from '../../src/core/story/protocol/webviewState';
 import type {

@@ -4,7 +4,7 @@ import { BedrockClient, ListInferenceProfilesCommand } from '@aws-sdk/client-bed
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { strict as assert } from 'node:assert';
 
-import { INFERENCE_PROFILE_PREFIXES, profilePrefixesFrom } from '../../../src/core/story/inferenceProfiles';
+import { INFERENCE_PROFILE_PREFIXES, profilePrefixesFrom } from '../../../src/core/story/generation/inferenceProfiles';
 import type { RunningEmulator } from '../../src/emulator';
 import { credentialsFor, runtime } from '../bedrockHelpers';
 import type { AwsCredentialIdentity } from '../bedrockHelpers';

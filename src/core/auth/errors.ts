@@ -131,7 +131,7 @@ const RULES: Record<string, Rule> = {
 
 /**
  * By shape, not instanceof: the extension has two bundles (dist/extension.js and the lazily
- * loaded dist/aws.js), each with its own copy of this class.
+ * loaded dist/story.js), each with its own copy of this class.
  */
 export function isAuthError(error: unknown): error is AuthError {
   if (error instanceof AuthError) return true;

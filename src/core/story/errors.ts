@@ -8,7 +8,7 @@ import * as l10n from '@vscode/l10n';
 import { notSignedIn } from '../messages';
 import type { PanelAction } from './protocol/wire';
 import { isNetworkError } from '../networkError';
-import { retryAfterMs } from './gateway';
+import { retryAfterMs } from './generation/gateway';
 
 /** Serialisable: what the UI and the history file get. */
 export interface StoryErrorInfo {

@@ -2,10 +2,11 @@
 // a conversation (user prompt → assistant story → user instruction), so the model sees its own
 // text as its own turn instead of a quoted blob; "Regenerate" re-sends the original prompt.
 import * as l10n from '@vscode/l10n';
-import { baseModelId } from './inferenceProfiles';
 import type { StoryControls, StoryLength } from './protocol/controls';
 import { validateControls } from './protocol/controls';
 import { LIMITS } from './protocol/limits';
+import { maxTokensFor } from './protocol/lengths';
+import type { PromptStep } from './protocol/controls';
 
 /** The subset of ConverseStreamCommandInput this builds; structurally compatible with the SDK's. */
 export interface ConverseRequest {
@@ -18,47 +19,11 @@ export interface ConverseRequest {
   readonly inferenceConfig: { readonly maxTokens: number; readonly temperature: number };
 }
 
-export type PromptStep =
-  | { readonly kind: 'new' }
-  | { readonly kind: 'regenerate' }
-  /** `story` is the text so far; the answer is appended to it. */
-  | { readonly kind: 'continue'; readonly story: string }
-  /** `story` is the text to rewrite; the answer replaces it. */
-  | { readonly kind: 'refine'; readonly story: string; readonly instruction: string };
-
-export const LENGTH_TOKENS: Readonly<Record<StoryLength, number>> = { short: 800, medium: 2000, long: 5000 };
 const LENGTH_WORDS: Readonly<Record<StoryLength, string>> = {
   short: 'about 400 words',
   medium: 'about 1,000 words',
   long: 'about 2,500 words',
 };
-
-/** Output-token ceilings of the models we know (base ids, without a cross-region prefix). */
-const MODEL_MAX_OUTPUT: readonly [RegExp, number][] = [
-  [/^amazon\.nova-(micro|lite|pro)-/, 10_000],
-  [/^amazon\.nova-premier-/, 32_000],
-  [/^amazon\.titan-text-express-/, 8192],
-  [/^amazon\.titan-text-lite-/, 4096],
-  [/^anthropic\.claude-3-(haiku|sonnet|opus)-/, 4096],
-  [/^anthropic\.claude-3-5-/, 8192],
-  [/^anthropic\.claude-(haiku|sonnet|opus)-4/, 64_000],
-  [/^meta\.llama/, 2048],
-  [/^mistral\./, 8192],
-];
-
-// usage.ts and older callers import it from here.
-export { baseModelId };
-
-/** The model's output limit when we know it. */
-export function modelMaxOutput(modelId: string): number | undefined {
-  const base = baseModelId(modelId);
-  return MODEL_MAX_OUTPUT.find(([pattern]) => pattern.test(base))?.[1];
-}
-
-export function maxTokensFor(length: StoryLength, modelId: string): number {
-  const cap = modelMaxOutput(modelId);
-  return cap === undefined ? LENGTH_TOKENS[length] : Math.min(LENGTH_TOKENS[length], cap);
-}
 
 export const SYSTEM_PROMPT = [
   "You are a skilled storyteller. Write original fiction from the reader's brief.",
@@ -154,20 +119,4 @@ export function buildConverseRequest(
     messages,
     inferenceConfig: { maxTokens: maxTokensFor(valid.length, modelId), temperature: valid.temperature },
   };
-}
-
-/** A short title from the premise, for the history list until the story has its own heading. */
-export function titleFromPremise(premise: string, max = 60): string {
-  const firstLine = premise.trim().split(/\r?\n/)[0] ?? '';
-  const sentence = (/^(.+?[.!?])(\s|$)/.exec(firstLine)?.[1] ?? firstLine).replace(/[.!?]+$/, '').trim();
-  if (sentence.length <= max) return sentence || 'Untitled story';
-  const cut = sentence.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
-}
-
-/** The story's own "# Heading", if the model wrote one at the top. */
-export function titleFromStory(text: string): string | undefined {
-  const m = /^\s*#\s+(.+?)\s*#*\s*$/m.exec(text.split('\n').slice(0, 3).join('\n'));
-  return m?.[1] ? m[1].slice(0, 200) : undefined;
 }

@@ -1,5 +1,5 @@
 // The story service behind the panel: credentials, prompt, stream, batching, history and usage in
-// one object, so the VS Code glue only wires messages to it. Loaded through dist/aws.js
+// one object, so the VS Code glue only wires messages to it. Loaded through dist/story.js
 // (createStoryService); the glue imports these types with `import type` only.
 //
 // Failure rules: methods throw a StoryError only when no story was created (not signed in, not
@@ -10,18 +10,19 @@ import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { StorytellerConfig } from '../config';
 import { notConfigured } from '../messages';
 import { DeltaBatcher, FRAME_MS } from './batcher';
-import { BedrockStories } from './bedrock';
-import type { ModelList, StoryResult } from './bedrock';
-import { CognitoCredentials } from './credentials';
-import type { GatewayUsage, ThrottleRetryPolicy } from './gateway';
-import type { SessionSource } from './credentials';
+import { BedrockStories } from './generation/bedrock';
+import type { ModelList, StoryResult } from './generation/bedrock';
+import { CognitoCredentials } from './generation/credentials';
+import type { GatewayUsage, ThrottleRetryPolicy } from './generation/gateway';
+import type { SessionSource } from './generation/credentials';
 import { StoryError, isCredentialError, toStoryError } from './errors';
 import type { StoryErrorInfo } from './errors';
-import { HistoryStore } from './history';
-import { modelInfoFromId } from './models';
-import type { StoredStory, StoryTurn } from './storyFile';
-import { PromptError, buildConverseRequest, titleFromPremise } from './prompt';
-import type { PromptStep } from './prompt';
+import { HistoryStore } from './history/history';
+import { modelInfoFromId } from './generation/models';
+import type { StoredStory, StoryTurn } from './history/storyFile';
+import { PromptError, buildConverseRequest } from './prompt';
+import type { PromptStep } from './protocol/controls';
+import { titleFromPremise } from './protocol/titles';
 import type { StoryControls } from './protocol/controls';
 import type { Cost, ModelInfo, StoryKind, Usage } from './protocol/wire';
 import {
@@ -35,13 +36,13 @@ import {
   parseLedger,
   recordUsage,
   requestText,
-} from './usage';
-import type { DaySummary, UsageLedgerState } from './usage';
-import { UsageLedgerFile } from './usageFile';
+} from './usage/usage';
+import type { DaySummary, UsageLedgerState } from './usage/usage';
+import { UsageLedgerFile } from './usage/usageFile';
 import { elsewhere, notInHistory, stillWriting } from './notices';
 
-export type { SessionSource } from './credentials';
-export type { GatewayUsage } from './gateway';
+export type { SessionSource } from './generation/credentials';
+export type { GatewayUsage } from './generation/gateway';
 
 export interface StoryServiceOptions {
   readonly config: StorytellerConfig;

@@ -10,14 +10,14 @@ import type { SessionOrigin } from '../../core/auth/origin';
 import type { Session } from '../../core/auth/session';
 import type { StorytellerConfig } from '../../core/config';
 import { notConfigured } from '../../core/messages';
-import { loadAws } from '../aws';
+import { loadAws } from '../bundles';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { Log } from '../log';
 import type { Settings } from '../settings';
 import { clientSecretFromEnv } from './clientSecret';
 import type { Prompter } from './prompter';
 import { CLIENT_SECRET_KEY } from './secretStore';
-import { isFunctionUrl } from '../../core/story/gatewayUrl';
+import { isFunctionUrl } from '../../core/story/generation/gatewayUrl';
 
 /** globalState key: the hosts outside AWS the user agreed to send their sign-in to. */
 export const APPROVED_HOSTS_KEY = 'storyteller.approvedHosts';

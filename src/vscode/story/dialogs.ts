@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { modelInfoFromId } from '../../core/story/models';
+import { modelInfoFromId } from '../../core/story/generation/models';
 import { deleteDetail, deleteQuestion } from '../../core/story/notices';
 import type { DeletedStory } from '../../core/story/notices';
 

@@ -2,10 +2,10 @@
 // chose, or the clipboard.
 import * as vscode from 'vscode';
 import { savedMessage } from '../../core/story/notices';
-import { titleFromPremise } from '../../core/story/prompt';
+import { titleFromPremise } from '../../core/story/protocol/titles';
 import type { ExportTarget } from '../../core/story/protocol/wire';
-import type { StoredStory } from '../../core/story/storyFile';
-import { loadHistory } from '../aws';
+import type { StoredStory } from '../../core/story/history/storyFile';
+import { loadHistory } from '../bundles';
 import type { Log } from '../log';
 import type { StoryDialogs } from './dialogs';
 import { PanelError } from './panelError';

@@ -11,7 +11,7 @@ import type { HttpHandlerOptions } from '@smithy/types';
 import type { CognitoAuth } from '../../../src/core/auth/cognito';
 import type { SessionManager } from '../../../src/core/auth/session';
 import { StoryError } from '../../../src/core/story/errors';
-import { HistoryStore, LEASE_MS } from '../../../src/core/story/history';
+import { HistoryStore, LEASE_MS } from '../../../src/core/story/history/history';
 import { CONTINUE_INSTRUCTION, SYSTEM_PROMPT } from '../../../src/core/story/prompt';
 import type { StoryControls } from '../../../src/core/story/protocol/controls';
 import { createStoryService } from '../../../src/core/story/service';

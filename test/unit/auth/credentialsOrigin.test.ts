@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SessionOrigin } from '../../../src/core/auth/origin';
-import { CognitoCredentials, OTHER_ORIGIN } from '../../../src/core/story/credentials';
+import { CognitoCredentials, OTHER_ORIGIN } from '../../../src/core/story/generation/credentials';
 
 describe('CognitoCredentials and the session origin', () => {
   const requests: string[] = [];

@@ -5,7 +5,7 @@ import { checkRules, evaluateRules } from '../../../infra/check/rules';
 import { parseTemplate } from '../../../infra/check/template';
 import type { Template } from '../../../infra/check/template';
 import { OPTIONAL_OUTPUTS, STACK_OUTPUTS } from '../../../src/core/stackOutputs';
-import { INFERENCE_PROFILE_PREFIXES } from '../../../src/core/story/inferenceProfiles';
+import { INFERENCE_PROFILE_PREFIXES } from '../../../src/core/story/generation/inferenceProfiles';
 import { TEMPLATE_TEXT, at } from './plant';
 
 const template = parseTemplate(TEMPLATE_TEXT);

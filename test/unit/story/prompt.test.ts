@@ -1,15 +1,9 @@
 import * as assert from 'node:assert/strict';
 import type { StoryControls } from '../../../src/core/story/protocol/controls';
-import {
-  CONTINUE_INSTRUCTION,
-  PromptError,
-  SYSTEM_PROMPT,
-  baseModelId,
-  buildConverseRequest,
-  maxTokensFor,
-  titleFromPremise,
-  titleFromStory,
-} from '../../../src/core/story/prompt';
+import { CONTINUE_INSTRUCTION, PromptError, SYSTEM_PROMPT, buildConverseRequest } from '../../../src/core/story/prompt';
+import { baseModelId } from '../../../src/core/story/generation/inferenceProfiles';
+import { maxTokensFor } from '../../../src/core/story/protocol/lengths';
+import { titleFromPremise, titleFromStory } from '../../../src/core/story/protocol/titles';
 
 const CONTROLS: StoryControls = {
   premise: 'An otter named Pip finds a lighthouse that sings.',

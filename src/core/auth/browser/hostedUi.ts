@@ -51,7 +51,7 @@ let lib: typeof OAuth | undefined;
 
 /**
  * oauth4webapi is an ES module only: imported, not required. esbuild bundles it into
- * dist/signin.js all the same (this file is reached only through src/awsSignIn.ts).
+ * dist/signin.js all the same (this file is reached only through src/bundles/signIn.ts).
  */
 async function loadOAuth(): Promise<typeof OAuth> {
   lib ??= await import('oauth4webapi');

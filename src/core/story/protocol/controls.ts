@@ -110,3 +110,12 @@ export function validateControls(controls: unknown): ControlsResult {
   }
   return result.success && errors.length === 0 ? { ok: true, value: result.output } : { ok: false, errors };
 }
+
+/** What a request asks of the model: a new story, or a step on one already written. */
+export type PromptStep =
+  | { readonly kind: 'new' }
+  | { readonly kind: 'regenerate' }
+  /** `story` is the text so far; the answer is appended to it. */
+  | { readonly kind: 'continue'; readonly story: string }
+  /** `story` is the text to rewrite; the answer replaces it. */
+  | { readonly kind: 'refine'; readonly story: string; readonly instruction: string };

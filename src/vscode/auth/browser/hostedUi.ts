@@ -2,7 +2,7 @@
 // the sign-in bundle (dist/signin.js), never at activation.
 import type { HostedUi } from '../../../core/auth/browser/hostedUi';
 import type { StorytellerConfig } from '../../../core/config';
-import { loadSignIn } from '../../aws';
+import { loadSignIn } from '../../bundles';
 import { clientSecretFromEnv } from '../clientSecret';
 import type { AuthParts } from '../parts';
 import { CLIENT_SECRET_KEY } from '../secretStore';

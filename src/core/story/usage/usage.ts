@@ -1,0 +1,208 @@
+// Token usage and the cost estimate. Prices come from `storyteller.modelPrices` (USD per 1,000
+// tokens); an unknown model has no price rather than a guessed one. Daily totals are a pure
+// accumulator over a JSON-serialisable shape that whoever owns storage persists.
+import * as l10n from '@vscode/l10n';
+import * as v from 'valibot';
+import type { ModelPrice } from '../../config';
+import { baseModelId } from '../generation/inferenceProfiles';
+
+import type { Cost, Usage } from '../protocol/wire';
+
+export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+
+/** From the stream's `metadata.usage` (fields may be missing). */
+export function toUsage(
+  raw:
+    | { inputTokens?: number | undefined; outputTokens?: number | undefined; totalTokens?: number | undefined }
+    | undefined,
+): Usage | undefined {
+  if (!raw) return undefined;
+  const inputTokens = count(raw.inputTokens);
+  const outputTokens = count(raw.outputTokens);
+  return {
+    inputTokens,
+    outputTokens,
+    totalTokens: raw.totalTokens !== undefined ? count(raw.totalTokens) : inputTokens + outputTokens,
+  };
+}
+
+export function addUsages(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    totalTokens: a.totalTokens + b.totalTokens,
+    ...(a.estimated || b.estimated ? { estimated: true as const } : {}),
+  };
+}
+
+/** About four characters a token for English prose: the usual rule of thumb for these models. */
+export const CHARS_PER_TOKEN = 4;
+
+export function estimateTokens(text: string): number {
+  return text === '' ? 0 : Math.max(1, Math.round(text.length / CHARS_PER_TOKEN));
+}
+
+/**
+ * Bedrock reports usage only at the end of a stream: a stream stopped or cut before it gets an
+ * estimate from the prompt and the text written, marked as such.
+ */
+/** The text of everything a request sends, for estimating its input tokens. */
+export function requestText(request: {
+  readonly system?: readonly { readonly text?: string }[];
+  readonly messages: readonly { readonly content: readonly { readonly text?: string }[] }[];
+}): string {
+  const parts = [...(request.system ?? []), ...request.messages.flatMap((m) => m.content)];
+  return parts.map((p) => p.text ?? '').join('\n');
+}
+
+export function estimateUsage(prompt: string, written: string): Usage {
+  const inputTokens = estimateTokens(prompt);
+  const outputTokens = estimateTokens(written);
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated: true };
+}
+
+/** The price of a model, also for an inference profile of it (`us.amazon.nova-lite-v1:0`). */
+export function priceFor(modelId: string, prices: Readonly<Record<string, ModelPrice>>): ModelPrice | undefined {
+  return prices[modelId] ?? prices[baseModelId(modelId)];
+}
+
+/** null when the model has no price set. */
+export function estimateCost(usage: Usage, modelId: string, prices: Readonly<Record<string, ModelPrice>>): Cost | null {
+  const price = priceFor(modelId, prices);
+  if (!price) return null;
+  const amount = (usage.inputTokens / 1000) * price.input + (usage.outputTokens / 1000) * price.output;
+  return { amount, currency: 'USD', estimated: true };
+}
+
+export function addCosts(a: Cost | null, b: Cost | null): Cost | null {
+  if (!a || !b) return a ?? b;
+  return { amount: a.amount + b.amount, currency: 'USD', estimated: true };
+}
+
+const INTEGER = new Intl.NumberFormat('en-US');
+
+export function formatTokens(tokens: number): string {
+  return tokens === 1 ? l10n.t('{0} token', INTEGER.format(tokens)) : l10n.t('{0} tokens', INTEGER.format(tokens));
+}
+
+/** "≈ $0.0003 (estimate)", "≈ $1.25 (estimate)", or "no price set". */
+export function formatCost(cost: Cost | null): string {
+  if (!cost) return l10n.t('no price set');
+  return l10n.t('≈ {0} (estimate)', formatDollars(cost.amount));
+}
+
+export function formatDollars(amount: number): string {
+  if (amount === 0) return '$0.00';
+  if (amount < 0.0001) return '< $0.0001';
+  if (amount < 0.01) return `$${amount.toFixed(4).replace(/0+$/, '')}`;
+  return `$${amount.toFixed(2)}`;
+}
+
+/** "1,234 tokens · ≈ $0.0003 (estimate)"; an estimated count starts with "≈". */
+export function formatUsage(usage: Usage, cost: Cost | null): string {
+  return `${usage.estimated ? '≈ ' : ''}${formatTokens(usage.totalTokens)} · ${formatCost(cost)}`;
+}
+
+// ───────────── Daily totals ─────────────
+
+const Count = v.pipe(v.number(), v.finite(), v.minValue(0));
+
+const DayTotalsSchema = v.strictObject({
+  inputTokens: Count,
+  outputTokens: Count,
+  totalTokens: Count,
+  /** Generations counted (new stories, continues, refines…). */
+  requests: Count,
+  /** Sum of the estimates that had a price. */
+  costUsd: Count,
+  /** Tokens of requests whose model had no price: the cost is then a lower bound. */
+  unpricedTokens: Count,
+});
+
+export type DayTotals = Readonly<v.InferOutput<typeof DayTotalsSchema>>;
+
+/** JSON-serialisable; keyed by local date `YYYY-MM-DD`. */
+export interface UsageLedgerState {
+  readonly version: 1;
+  readonly days: Readonly<Record<string, DayTotals>>;
+}
+
+export const EMPTY_LEDGER: UsageLedgerState = { version: 1, days: {} };
+const EMPTY_DAY: DayTotals = {
+  inputTokens: 0,
+  outputTokens: 0,
+  totalTokens: 0,
+  requests: 0,
+  costUsd: 0,
+  unpricedTokens: 0,
+};
+
+/** The user's local calendar date, since "today" means the user's day. */
+export function localDateKey(at: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+}
+
+/** Returns a new state with this request added to its local day; keeps the last `keepDays` days. */
+export function recordUsage(
+  state: UsageLedgerState,
+  usage: Usage,
+  cost: Cost | null,
+  at: Date,
+  keepDays = 90,
+): UsageLedgerState {
+  const key = localDateKey(at);
+  const day = state.days[key] ?? EMPTY_DAY;
+  const next: DayTotals = {
+    inputTokens: day.inputTokens + usage.inputTokens,
+    outputTokens: day.outputTokens + usage.outputTokens,
+    totalTokens: day.totalTokens + usage.totalTokens,
+    requests: day.requests + 1,
+    costUsd: day.costUsd + (cost?.amount ?? 0),
+    unpricedTokens: day.unpricedTokens + (cost ? 0 : usage.totalTokens),
+  };
+  const days = { ...state.days, [key]: next };
+  const keys = Object.keys(days).sort();
+  for (const old of keys.slice(0, Math.max(0, keys.length - keepDays))) delete days[old];
+  return { version: 1, days };
+}
+
+export interface DaySummary extends DayTotals {
+  readonly date: string;
+  /** null when every token today was of a model without a price. */
+  readonly cost: Cost | null;
+  /** e.g. "1,234 tokens · ≈ $0.0003 (estimate)"; "(some models have no price set)" when partial. */
+  readonly label: string;
+}
+
+export function daySummary(state: UsageLedgerState, at: Date): DaySummary {
+  const date = localDateKey(at);
+  const day = state.days[date] ?? EMPTY_DAY;
+  const priced = day.totalTokens - day.unpricedTokens;
+  const cost: Cost | null =
+    day.unpricedTokens > 0 && priced === 0 ? null : { amount: day.costUsd, currency: 'USD', estimated: true };
+  let label = formatUsage(day, cost);
+  if (cost && day.unpricedTokens > 0) label += l10n.t(' (some models have no price set)');
+  return { ...day, date, cost, label };
+}
+
+const DAY_KEY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The file's frame; each day is checked on its own, so one bad day does not lose the others. */
+const LedgerSchema = v.strictObject({ version: v.literal(1), days: v.record(v.string(), v.unknown()) });
+
+/** Reads a persisted ledger, dropping anything malformed instead of failing. */
+export function parseLedger(raw: unknown): UsageLedgerState {
+  const ledger = v.safeParse(LedgerSchema, raw);
+  if (!ledger.success) return EMPTY_LEDGER;
+  const days: Record<string, DayTotals> = {};
+  for (const [key, value] of Object.entries(ledger.output.days)) {
+    const day = v.safeParse(DayTotalsSchema, value);
+    if (DAY_KEY.test(key) && day.success) days[key] = day.output;
+  }
+  return { version: 1, days };
+}
+
+function count(n: number | undefined): number {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+}

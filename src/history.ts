@@ -1,5 +1,0 @@
-// Entry of dist/history.js, the story history: the stories on disk, their index and their formats,
-// loaded when the panel first lists or opens a story (see src/vscode/aws.ts), not at activation.
-export { HistoryStore, LEASE_MS } from './core/story/history';
-export { toHistoryPage, toMarkdown, toRecord } from './core/story/storyFormats';
-export { useTranslations } from './core/messages';
