@@ -1,6 +1,8 @@
-// `npm test`: lint, the format check, type-check, unit tests (pure: no emulator), the AWS clients
-// against the emulator, the story webview in Chromium, the SAM template checks (schema, Rules,
-// cfn-guard and cfn-lint), the emulator's conformance suite, the host runner's own tests (with
+// `npm test`: lint, the format check, type-check, unit tests (pure and fast: no emulator, no
+// external tool), the AWS clients against the emulator, the story webview in Chromium, the SAM
+// template checks (schema, Rules, cfn-guard and cfn-lint), the template's planted defects under
+// cfn-guard and cfn-lint (test/stack), the `.vsix` that vsce builds (test/package), the
+// emulator's conformance suite, the host runner's own tests (with
 // code-server's auth and the demo's lifetime), the integration suites inside VS Code and the
 // end-to-end suite. Every stage runs even if an earlier one fails, and the last line is the total
 // over all of them: `N passed, N failed`.
@@ -55,6 +57,9 @@ const stages: Stage[] = [
     command: [bin('tsx'), 'infra/check/cli.ts', '--template', 'infra/template.yaml'],
     single: true,
   },
+  // The external tools, each a process per check: planted defects under cfn-guard and cfn-lint, and vsce.
+  { name: 'stack (cfn-guard, cfn-lint)', command: [bin('mocha'), '--config', 'test/stack/.mocharc.json'] },
+  { name: 'package (vsce)', command: [bin('mocha'), '--config', 'test/package/.mocharc.json'] },
   {
     name: 'emulator',
     command: [bin('mocha'), '--config', 'emulator/.mocharc.json'],

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { formatFinding } from '../../../infra/check/finding';
-import { runGuard } from '../../../infra/check/guard';
-import { Scratch, TEMPLATE_PATH, assertFinding, at, mutateTemplate, plantText } from './plant';
-import type { Template } from '../../../infra/check/template';
+import { formatFinding } from '../../infra/check/finding';
+import { runGuard } from '../../infra/check/guard';
+import { Scratch, TEMPLATE_PATH, assertFinding, at, mutateTemplate, plantText } from '../unit/infra/plant';
+import type { Template } from '../../infra/check/template';
 
 describe('guard rules (infra/rules/*.guard via cfn-guard)', function () {
   this.timeout(30_000);
@@ -161,11 +161,9 @@ describe('npm run check:infra (infra/check/cli.ts)', function () {
   const scratch = new Scratch();
   after(() => scratch.cleanup());
   const cli = (...args: string[]) =>
-    spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(__dirname, '..', '..', '..', 'infra', 'check', 'cli.ts'), ...args],
-      { encoding: 'utf8' },
-    );
+    spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'infra', 'check', 'cli.ts'), ...args], {
+      encoding: 'utf8',
+    });
 
   it('exits 0 with no findings on the real template', () => {
     const result = cli();
@@ -204,7 +202,7 @@ describe('npm run check:infra (infra/check/cli.ts)', function () {
   it('exits 2 when cfn-lint cannot run, and says how to install it', () => {
     const result = spawnSync(
       process.execPath,
-      ['--import', 'tsx', join(__dirname, '..', '..', '..', 'infra', 'check', 'cli.ts')],
+      ['--import', 'tsx', join(__dirname, '..', '..', 'infra', 'check', 'cli.ts')],
       {
         encoding: 'utf8',
         env: { ...process.env, STORYTELLER_CFN_LINT: '/nonexistent/cfn-lint' },

@@ -1,10 +1,10 @@
 // The story gateway's guard rules (infra/rules/story-gateway.guard, #16): each planted defect is
 // named by the right rule, resource and property, and the real template passes.
 import * as assert from 'node:assert/strict';
-import { formatFinding } from '../../../infra/check/finding';
-import { runGuard } from '../../../infra/check/guard';
-import type { Template } from '../../../infra/check/template';
-import { Scratch, TEMPLATE_PATH, assertFinding, at, mutateTemplate } from './plant';
+import { formatFinding } from '../../infra/check/finding';
+import { runGuard } from '../../infra/check/guard';
+import type { Template } from '../../infra/check/template';
+import { Scratch, TEMPLATE_PATH, assertFinding, at, mutateTemplate } from '../unit/infra/plant';
 
 describe('guard rules for the story gateway (budget mode)', function () {
   this.timeout(30_000);

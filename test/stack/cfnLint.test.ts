@@ -3,10 +3,10 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatFinding } from '../../../infra/check/finding';
-import type { Finding } from '../../../infra/check/finding';
-import { CFN_LINT_VERSION, CfnLintMissing, findCfnLint, runCfnLint } from '../../../infra/check/cfnLint';
-import { Scratch, TEMPLATE_PATH, plantText } from './plant';
+import { formatFinding } from '../../infra/check/finding';
+import type { Finding } from '../../infra/check/finding';
+import { CFN_LINT_VERSION, CfnLintMissing, findCfnLint, runCfnLint } from '../../infra/check/cfnLint';
+import { Scratch, TEMPLATE_PATH, plantText } from '../unit/infra/plant';
 
 const PLANTS = {
   deprecatedRuntime: ['Runtime: nodejs22.x', 'Runtime: nodejs16.x'],
@@ -39,7 +39,7 @@ describe('cfn-lint on the SAM template', function () {
   });
 
   it('is what .ci/run installs with pip when it is missing, at the pinned version', () => {
-    const ci = readFileSync(join(__dirname, '..', '..', '..', '.ci', 'run'), 'utf8');
+    const ci = readFileSync(join(__dirname, '..', '..', '.ci', 'run'), 'utf8');
     assert.match(ci, /if ! command -v cfn-lint/);
     assert.ok(
       ci.includes(`pip install --quiet --disable-pip-version-check cfn-lint==${CFN_LINT_VERSION}`),
