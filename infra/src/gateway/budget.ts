@@ -12,6 +12,7 @@
 import { ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
+import type { UsageResponse } from './contract';
 import { GatewayError } from './wire';
 
 export interface Limits {
@@ -35,15 +36,8 @@ export interface Reservation {
   readonly stale: readonly string[];
 }
 
-export interface Usage {
-  day: string;
-  dailyTokens: number;
-  tokensUsed: number;
-  tokensReserved: number;
-  tokensLeft: number;
-  requestsLeftThisMinute: number | null;
-  resetsAt: string;
-}
+/** The store's part of GET /usage; the handler adds what the stack allows. */
+export type Usage = Omit<UsageResponse, 'allowedModelIds' | 'maxTokensPerStory'>;
 
 const DAY_MS = 86_400_000;
 /** The most stale rate windows one settlement removes (UpdateExpression is limited to 4 KB). */

@@ -11,6 +11,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { BudgetStore } from './budget';
 import type { Reservation } from './budget';
+import { ERROR_TYPE_HEADER, GATEWAY_PATHS, RESERVED_TOKENS_HEADER } from './contract';
+import type { GatewayErrorBody, UsageResponse } from './contract';
 import { requestFailure, streamFailure } from './errors';
 import { CallerIdentity } from './identity';
 import { inputTokenBound, reservedTokens } from './reservation';
@@ -66,12 +68,8 @@ function sendJson(
 }
 
 function sendError(stream: awslambda.ResponseStream, err: GatewayError): Promise<void> {
-  return sendJson(
-    stream,
-    err.status,
-    { message: err.message, ...err.extra },
-    { 'x-amzn-errortype': err.code, ...err.headers },
-  );
+  const body: GatewayErrorBody = { message: err.message, ...err.extra };
+  return sendJson(stream, err.status, body, { [ERROR_TYPE_HEADER]: err.code, ...err.headers });
 }
 
 function bodyOf(event: LambdaFunctionURLEvent): string {
@@ -177,7 +175,7 @@ async function tell(
     statusCode: 200,
     headers: {
       'content-type': 'application/vnd.amazon.eventstream',
-      'x-storyteller-reserved-tokens': String(reservation.tokens),
+      [RESERVED_TOKENS_HEADER]: String(reservation.tokens),
     },
   });
   let gone = false;
@@ -223,16 +221,18 @@ async function tell(
 
 async function route(event: LambdaFunctionURLEvent, stream: awslambda.ResponseStream, context: Context): Promise<void> {
   const method = event.requestContext.http.method;
-  if (event.rawPath === '/converse-stream' && method === 'POST') return converseStream(event, stream, context);
-  if (event.rawPath === '/usage' && method === 'GET') {
+  const path = event.rawPath;
+  if (path === `/${GATEWAY_PATHS.converseStream}` && method === 'POST') return converseStream(event, stream, context);
+  if (path === `/${GATEWAY_PATHS.usage}` && method === 'GET') {
     const caller = await identity.identify(event);
     // What the stack allows too, so the client offers only models and lengths that can be served.
     const usage = await store.usage(caller.sub);
-    return sendJson(stream, 200, { ...usage, allowedModelIds: [...allowedModels], maxTokensPerStory });
+    const body: UsageResponse = { ...usage, allowedModelIds: [...allowedModels], maxTokensPerStory };
+    return sendJson(stream, 200, body);
   }
   throw new GatewayError(
     'ValidationException',
-    `No route ${method} ${event.rawPath}; use POST /converse-stream or GET /usage.`,
+    `No route ${method} ${path}; use POST /${GATEWAY_PATHS.converseStream} or GET /${GATEWAY_PATHS.usage}.`,
     404,
   );
 }

@@ -10,10 +10,8 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { FetchError, JwksNotAvailableInCacheError } from 'aws-jwt-verify/error';
+import { ID_TOKEN_HEADER } from './contract';
 import { GatewayError, denied } from './wire';
-
-/** The header that carries the user's ID token (the Authorization header is the SigV4 signature). */
-export const ID_TOKEN_HEADER = 'x-storyteller-id-token';
 
 export interface IdentityConfig {
   region: string;

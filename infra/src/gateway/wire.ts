@@ -2,6 +2,7 @@
 // JSON errors before the stream, and event-stream frames (Bedrock's own format) during it.
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import * as v from 'valibot';
+import type { GatewayErrorCode, GatewayErrorDetails } from './contract';
 
 /** The largest request body the gateway reads: far above any story prompt, far below Lambda's 6 MB. */
 export const MAX_BODY_BYTES = 262_144;
@@ -32,16 +33,10 @@ export type ConverseRequest = v.InferOutput<typeof ConverseRequest>;
 /** A refusal before the stream starts: AWS's JSON error shape, with `x-amzn-errortype`. */
 export class GatewayError extends Error {
   constructor(
-    readonly code:
-      | 'ValidationException'
-      | 'AccessDeniedException'
-      | 'ThrottlingException'
-      | 'BudgetExceededException'
-      | 'ServiceUnavailableException'
-      | 'InternalServerException',
+    readonly code: GatewayErrorCode,
     message: string,
     readonly status: number,
-    readonly extra: Record<string, unknown> = {},
+    readonly extra: GatewayErrorDetails = {},
     readonly headers: Record<string, string> = {},
   ) {
     super(message);

@@ -9,7 +9,8 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import { CallerIdentity, ID_TOKEN_HEADER, SESSION_RECHECK_MS } from '../../../infra/src/gateway/identity';
+import { ID_TOKEN_HEADER } from '../../../infra/src/gateway/contract';
+import { CallerIdentity, SESSION_RECHECK_MS } from '../../../infra/src/gateway/identity';
 import { GatewayError } from '../../../infra/src/gateway/wire';
 import { startEmulator } from '../../../emulator/src/emulator';
 import type { RunningEmulator } from '../../../emulator/src/emulator';

@@ -4,14 +4,14 @@
 // decodes both modes (events, exception frames, refusals): only the path (POST /converse-stream,
 // the model in the body), the signing service (`lambda`) and the user's ID token header differ,
 // set here by client configuration and one middleware. GET /usage is signed the same way.
-import { createHash, createHmac } from 'node:crypto';
-import type { Hash, Hmac } from 'node:crypto';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type {
   BedrockRuntimeClientConfig,
   ServiceInputTypes,
   ServiceOutputTypes,
 } from '@aws-sdk/client-bedrock-runtime';
+// The SDK's own SHA-256 (node:crypto), which the Bedrock client already bundles.
+import { Sha256 } from '@smithy/core/checksum';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type {
@@ -19,15 +19,16 @@ import type {
   AwsCredentialIdentityProvider,
   BuildHandlerOptions,
   BuildMiddleware,
-  Checksum,
   HttpRequest,
-  SourceData,
 } from '@smithy/types';
 import * as v from 'valibot';
+import {
+  ERROR_TYPE_HEADER,
+  GATEWAY_PATHS,
+  ID_TOKEN_HEADER,
+  UsageResponse,
+} from '../../../../infra/src/gateway/contract';
 import { gatewayUrl } from './gatewayUrl';
-
-/** The header that carries the user's ID token (Authorization carries the SigV4 signature). */
-export const ID_TOKEN_HEADER = 'x-storyteller-id-token';
 
 export interface GatewayOptions {
   /** `storyteller.storyGatewayUrl` (the stack's StoryGatewayUrl output). */
@@ -74,7 +75,7 @@ function toGatewayRequest(
  * retried (or not) by BedrockStories, which knows the gateway's Retry-After.
  */
 export function createGatewayRuntime(options: GatewayOptions): BedrockRuntimeClient {
-  const converse = gatewayUrl(options.url, 'converse-stream');
+  const converse = gatewayUrl(options.url, GATEWAY_PATHS.converseStream);
   // signingName: read by the SDK's SigV4 config (resolveAwsSdkSigV4Config), though not in this client's type.
   const config: BedrockRuntimeClientConfig & { readonly signingName: string } = {
     region: options.region,
@@ -89,59 +90,8 @@ export function createGatewayRuntime(options: GatewayOptions): BedrockRuntimeCli
   return client;
 }
 
-/** The caller's day as the gateway counts it (GET /usage). */
-export interface GatewayUsage {
-  readonly day: string;
-  readonly dailyTokens: number;
-  readonly tokensUsed: number;
-  readonly tokensReserved: number;
-  readonly tokensLeft: number;
-  readonly requestsLeftThisMinute: number | null;
-  /** ISO time of the next UTC midnight, when the day's budget starts again. */
-  readonly resetsAt: string;
-  /** The models the stack allows, when the gateway says (AllowedModelIds). */
-  readonly allowedModelIds?: readonly string[];
-}
-
-const Count = v.pipe(v.number(), v.integer(), v.minValue(0));
-const UsageSchema = v.object({
-  day: v.string(),
-  dailyTokens: Count,
-  tokensUsed: Count,
-  tokensReserved: v.pipe(v.number(), v.integer()),
-  tokensLeft: Count,
-  requestsLeftThisMinute: v.nullable(Count),
-  resetsAt: v.pipe(v.string(), v.isoTimestamp()),
-  allowedModelIds: v.exactOptional(v.pipe(v.array(v.string()), v.maxLength(100))),
-});
-
-/** SHA-256 and HMAC-SHA-256 for the signer, from node:crypto. */
-export class NodeSha256 implements Checksum {
-  private hash!: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.reset();
-  }
-  update(data: Uint8Array | string): void {
-    this.hash.update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {
-    const s = this.secret;
-    this.hash =
-      s === undefined
-        ? createHash('sha256')
-        : createHmac(
-            'sha256',
-            typeof s === 'string'
-              ? s
-              : ArrayBuffer.isView(s)
-                ? Buffer.from(s.buffer, s.byteOffset, s.byteLength)
-                : Buffer.from(s),
-          );
-  }
-}
+/** The caller's day as the gateway counts it (GET /usage), as the gateway's contract states it. */
+export type GatewayUsage = UsageResponse;
 
 /** An AWS-style error from a plain gateway call, shaped like the SDK's (name, $metadata, $response). */
 function gatewayError(status: number, headers: Record<string, string>, body: string): Error {
@@ -152,7 +102,7 @@ function gatewayError(status: number, headers: Record<string, string>, body: str
     // Not JSON (a proxy's page): the status says enough.
   }
   const type =
-    (headers['x-amzn-errortype'] ?? '').split(':')[0] || (status >= 500 ? 'InternalServerException' : 'Error');
+    (headers[ERROR_TYPE_HEADER] ?? '').split(':')[0] || (status >= 500 ? 'InternalServerException' : 'Error');
   const message = String(parsed['message'] ?? parsed['Message'] ?? `HTTP ${status}`);
   const error = Object.assign(new Error(message), parsed, {
     name: type,
@@ -165,12 +115,12 @@ function gatewayError(status: number, headers: Record<string, string>, body: str
 
 /** GET /usage, signed like the stories. */
 export async function fetchGatewayUsage(options: GatewayOptions, signal?: AbortSignal): Promise<GatewayUsage> {
-  const url = gatewayUrl(options.url, 'usage');
+  const url = gatewayUrl(options.url, GATEWAY_PATHS.usage);
   const signer = new SignatureV4({
     service: 'lambda',
     region: options.region,
     credentials: options.credentials,
-    sha256: NodeSha256,
+    sha256: Sha256,
   });
   const signed = await signer.sign({
     method: 'GET',
@@ -189,7 +139,7 @@ export async function fetchGatewayUsage(options: GatewayOptions, signal?: AbortS
   const body = Buffer.concat(chunks).toString('utf8');
   const headers = Object.fromEntries(Object.entries(response.headers).map(([k, val]) => [k.toLowerCase(), val]));
   if (response.statusCode !== 200) throw gatewayError(response.statusCode, headers, body);
-  const parsed = v.safeParse(UsageSchema, JSON.parse(body));
+  const parsed = v.safeParse(UsageResponse, JSON.parse(body));
   if (!parsed.success) throw gatewayError(502, headers, JSON.stringify({ message: 'GET /usage answered oddly.' }));
   return parsed.output;
 }

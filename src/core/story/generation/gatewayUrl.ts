@@ -1,8 +1,9 @@
 // The story gateway's address (budget mode, #16), without the AWS SDK: the VS Code glue checks it
 // before the SDK loads.
+import type { GatewayPath } from '../../../../infra/src/gateway/contract';
 
 /** `https://x.lambda-url.us-east-1.on.aws` + `converse-stream`, with exactly one slash between. */
-export function gatewayUrl(base: string, path: 'converse-stream' | 'usage'): URL {
+export function gatewayUrl(base: string, path: GatewayPath): URL {
   return new URL(path, base.endsWith('/') ? base : `${base}/`);
 }
 

@@ -1,9 +1,14 @@
-// Budget mode (#16), the pure parts: where requests go, the Retry-After and backoff rules, the
-// node:crypto hash the signer uses, and the story gateway's refusals as story errors.
+// Budget mode (#16), the pure parts: where requests go, the Retry-After and backoff rules,
+// GET /usage as the gateway's contract states it (signed), and the gateway's refusals as story errors.
 import * as assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { Checksum, HttpRequest, SourceData } from '@smithy/types';
+import { ERROR_TYPE_HEADER, GATEWAY_PATHS, ID_TOKEN_HEADER } from '../../../../infra/src/gateway/contract';
 import { toStoryError } from '../../../../src/core/story/errors';
-import { NodeSha256, retryAfterMs, sleep, throttleDelay } from '../../../../src/core/story/generation/gateway';
+import { fetchGatewayUsage, retryAfterMs, sleep, throttleDelay } from '../../../../src/core/story/generation/gateway';
 import { gatewayUrl, isFunctionUrl } from '../../../../src/core/story/generation/gatewayUrl';
 import type { ThrottleRetryPolicy } from '../../../../src/core/story/generation/gateway';
 
@@ -16,6 +21,26 @@ function refusal(name: string, body: Record<string, unknown>, headers: Record<st
   });
   Object.defineProperty(error, '$response', { value: { statusCode: status, headers }, enumerable: false });
   return error;
+}
+
+/** An independent SHA-256 for the signature oracle, straight from node:crypto. */
+class NodeCryptoSha256 implements Checksum {
+  private readonly chunks: Buffer[] = [];
+  constructor(private readonly secret?: SourceData) {}
+  update(data: Uint8Array | string): void {
+    this.chunks.push(Buffer.from(data));
+  }
+  digest(): Promise<Uint8Array> {
+    const key = this.secret;
+    const h =
+      key === undefined
+        ? createHash('sha256')
+        : createHmac('sha256', typeof key === 'string' ? key : Buffer.from(key as Uint8Array));
+    return Promise.resolve(new Uint8Array(h.update(Buffer.concat(this.chunks)).digest()));
+  }
+  reset(): void {
+    this.chunks.length = 0;
+  }
 }
 
 const NOW = Date.parse('2026-12-01T20:40:00Z');
@@ -42,26 +67,87 @@ describe('story gateway client', () => {
     assert.equal(isFunctionUrl('not a url'), false);
   });
 
-  it('hashes and HMACs with node:crypto, as the signer expects', async () => {
-    const h = new NodeSha256();
-    h.update('story');
-    assert.deepEqual(Buffer.from(await h.digest()), createHash('sha256').update('story').digest());
-    const mac = new NodeSha256(new Uint8Array([1, 2, 3]));
-    mac.update(new Uint8Array(Buffer.from('x')));
-    assert.deepEqual(
-      Buffer.from(await mac.digest()),
-      createHmac('sha256', Buffer.from([1, 2, 3]))
-        .update('x')
-        .digest(),
-    );
-    mac.reset();
-    mac.update('y');
-    assert.deepEqual(
-      Buffer.from(await mac.digest()),
-      createHmac('sha256', Buffer.from([1, 2, 3]))
-        .update('y')
-        .digest(),
-    );
+  describe('GET /usage, as the contract states it', () => {
+    const usage = {
+      day: '2026-12-01',
+      dailyTokens: 50_000,
+      tokensUsed: 1200,
+      tokensReserved: 0,
+      tokensLeft: 48_800,
+      requestsLeftThisMinute: 9,
+      resetsAt: RESET,
+      allowedModelIds: ['amazon.nova-lite-v1:0'],
+      maxTokensPerStory: 10_000,
+    };
+    const credentials = async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' });
+
+    /** A request handler that answers every request with `status` and `body`, and keeps what it was sent. */
+    function answering(status: number, body: string, headers: Record<string, string> = {}) {
+      const sent: HttpRequest[] = [];
+      const handler = {
+        handle: (request: HttpRequest) => {
+          sent.push(request);
+          return Promise.resolve({
+            response: { statusCode: status, headers, body: Readable.from([Buffer.from(body)]) },
+          });
+        },
+      };
+      return { sent, requestHandler: handler as unknown as NodeHttpHandler };
+    }
+
+    it('keeps every field the gateway sends, maxTokensPerStory included, and signs with SHA-256', async () => {
+      const { sent, requestHandler } = answering(200, JSON.stringify(usage));
+      const options = {
+        url: 'https://abc.lambda-url.us-east-1.on.aws',
+        region: 'us-east-1',
+        credentials,
+        idToken: () => Promise.resolve('id-token'),
+        requestHandler,
+      };
+      assert.deepEqual(await fetchGatewayUsage(options), usage);
+      const request = sent[0];
+      assert.ok(request);
+      assert.equal(request.path, `/${GATEWAY_PATHS.usage}`);
+      assert.equal(request.headers[ID_TOKEN_HEADER], 'id-token');
+      // The signature, recomputed with node:crypto directly at the same time: the signer's hash is right.
+      const amzDate = request.headers['x-amz-date'] ?? '';
+      const at = new Date(amzDate.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
+      const oracle = new SignatureV4({ service: 'lambda', region: 'us-east-1', credentials, sha256: NodeCryptoSha256 });
+      const expected = await oracle.sign(
+        {
+          method: 'GET',
+          protocol: 'https:',
+          hostname: 'abc.lambda-url.us-east-1.on.aws',
+          path: '/usage',
+          query: {},
+          headers: { host: 'abc.lambda-url.us-east-1.on.aws', [ID_TOKEN_HEADER]: 'id-token' },
+        },
+        { signingDate: at },
+      );
+      assert.equal(request.headers['authorization'], expected.headers['authorization']);
+    });
+
+    it("refuses a body that is not the contract, and keeps a refusal's name and details", async () => {
+      const base = {
+        url: 'http://127.0.0.1:4566/fn/x',
+        region: 'us-east-1',
+        credentials,
+        idToken: () => Promise.resolve('t'),
+      };
+      await assert.rejects(
+        fetchGatewayUsage({ ...base, ...answering(200, JSON.stringify({ ...usage, tokensLeft: -1 })) }),
+        (e: Error) => e.message === 'GET /usage answered oddly.',
+      );
+      const refusal = { message: 'Send your ID token.', retryAfterSeconds: 3 };
+      await assert.rejects(
+        fetchGatewayUsage({
+          ...base,
+          ...answering(403, JSON.stringify(refusal), { [ERROR_TYPE_HEADER]: 'AccessDeniedException' }),
+        }),
+        (e: Error & { retryAfterSeconds?: number }) =>
+          e.name === 'AccessDeniedException' && e.message === refusal.message && e.retryAfterSeconds === 3,
+      );
+    });
   });
 
   describe('Retry-After', () => {
