@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { accountLabel, signedInHow } from '../core/auth/account';
 import type { SessionState } from '../core/auth/session';
-import { SESSION_EXPIRED } from '../core/auth/session';
 import type { Auth } from './auth/auth';
 import { COMMANDS } from './commandIds';
 import type { CommandId } from './commandIds';
@@ -96,12 +95,16 @@ export class AccountStatusBar extends Disposable {
         );
         break;
       case 'signedOut':
-        if (state.reason === SESSION_EXPIRED)
-          this.set(`$(warning) ${vscode.l10n.t('Session expired — sign in again')}`, SESSION_EXPIRED, COMMANDS.signIn);
+        if (state.cause === 'expired')
+          this.set(
+            `$(warning) ${vscode.l10n.t('Session expired — sign in again')}`,
+            state.message ?? '',
+            COMMANDS.signIn,
+          );
         else
           this.set(
             `$(sign-in) ${vscode.l10n.t('Sign in')}`,
-            state.reason ?? vscode.l10n.t('Sign in to Bedrock Storyteller'),
+            state.message ?? vscode.l10n.t('Sign in to Bedrock Storyteller'),
             COMMANDS.signIn,
           );
     }

@@ -12,26 +12,43 @@ export type Severity =
   /** The user's input, account state or configuration. */
   | 'user';
 
+/**
+ * What one Cognito code means when it covers several cases (NotAuthorizedException covers five).
+ * Code compares this, never the message, which may be translated.
+ */
+export type AuthReason =
+  | 'wrongPassword'
+  | 'tooManyPasswords'
+  /** The refresh or access token was revoked or expired. */
+  | 'sessionEnded'
+  /** The app client needs a client secret, or another one. */
+  | 'clientSecret'
+  | 'guestAccess';
+
 export class AuthError extends Error {
   override readonly name = 'AuthError';
   constructor(
     message: string,
+    /** Cognito's exception name, or the extension's own (e.g. 'NotSignedIn'). */
     readonly code: string,
     readonly severity: Severity,
     readonly action?: Action,
+    readonly reason?: AuthReason,
   ) {
     super(message);
   }
 }
 
 interface Rule {
-  readonly message: (awsMessage: string) => string;
+  readonly message: (awsMessage: string, reason: AuthReason | undefined) => string;
   readonly severity: Severity;
   readonly action?: Action;
+  /** Reads the case from Cognito's own (English) message, once, here. */
+  readonly reason?: (awsMessage: string) => AuthReason | undefined;
 }
 
 const RULES: Record<string, Rule> = {
-  NotAuthorizedException: { message: notAuthorized, severity: 'user' },
+  NotAuthorizedException: { message: notAuthorized, severity: 'user', reason: notAuthorizedReason },
   UserNotConfirmedException: {
     message: () => l10n.t('Your account is not confirmed yet. Enter the 6-digit code from the confirmation email.'),
     severity: 'user',
@@ -159,7 +176,8 @@ export function toAuthError(error: unknown): AuthError {
 
   const rule = RULES[name];
   if (rule) {
-    return new AuthError(rule.message(awsMessage), name, rule.severity, rule.action);
+    const reason = rule.reason?.(awsMessage);
+    return new AuthError(rule.message(awsMessage, reason), name, rule.severity, rule.action, reason);
   }
   if (isNetworkError(e)) {
     return new AuthError(
@@ -186,26 +204,43 @@ export function toAuthError(error: unknown): AuthError {
   );
 }
 
-const clientSecretNeeded = (): string =>
-  l10n.t(
-    'The app client needs a client secret that matches. Run "Storyteller: Set Client Secret…" with the secret from the app client.',
-  );
-
-/** NotAuthorized covers a wrong password, a revoked token and a client secret problem. */
-function notAuthorized(awsMessage: string): string {
-  if (/SECRET_HASH|secret hash/i.test(awsMessage)) {
-    return clientSecretNeeded();
-  }
-  if (/revoked|Refresh Token has expired|Invalid Refresh Token|Access Token has/i.test(awsMessage)) {
-    return l10n.t('Your session has ended. Sign in again.');
-  }
-  if (/Password attempts exceeded/i.test(awsMessage))
-    return l10n.t('Too many wrong passwords. Wait a few minutes, or reset the password.');
-  if (/Incorrect username or password/i.test(awsMessage))
-    return l10n.t('Incorrect email or password. Try again, or use "Forgot Password".');
-  if (/Unauthenticated access/i.test(awsMessage)) return l10n.t('Guest access is not allowed. Sign in first.');
-  return l10n.t('Cognito refused the request: {0}', stripPrefix(awsMessage));
+/** Which case of NotAuthorized Cognito means, from its message (Cognito's messages are not translated). */
+function notAuthorizedReason(awsMessage: string): AuthReason | undefined {
+  if (/SECRET_HASH|secret hash/i.test(awsMessage)) return 'clientSecret';
+  if (/revoked|Refresh Token has expired|Invalid Refresh Token|Access Token has/i.test(awsMessage))
+    return 'sessionEnded';
+  if (/Password attempts exceeded/i.test(awsMessage)) return 'tooManyPasswords';
+  if (/Incorrect username or password/i.test(awsMessage)) return 'wrongPassword';
+  if (/Unauthenticated access/i.test(awsMessage)) return 'guestAccess';
+  return undefined;
 }
+
+function notAuthorized(awsMessage: string, reason: AuthReason | undefined): string {
+  switch (reason) {
+    case 'clientSecret':
+      return l10n.t(
+        'The app client needs a client secret that matches. Run "Storyteller: Set Client Secret…" with the secret from the app client.',
+      );
+    case 'sessionEnded':
+      return l10n.t('Your session has ended. Sign in again.');
+    case 'tooManyPasswords':
+      return l10n.t('Too many wrong passwords. Wait a few minutes, or reset the password.');
+    case 'wrongPassword':
+      return l10n.t('Incorrect email or password. Try again, or use "Forgot Password".');
+    case 'guestAccess':
+      return l10n.t('Guest access is not allowed. Sign in first.');
+    default:
+      return l10n.t('Cognito refused the request: {0}', stripPrefix(awsMessage));
+  }
+}
+
+/** A confirmation code to type again: wrong, or expired. */
+export const isWrongCode = (e: AuthError): boolean =>
+  e.code === 'CodeMismatchException' || e.code === 'ExpiredCodeException';
+
+/** A password (or an address) to type again; Cognito does not say which of the two was wrong. */
+export const isWrongPassword = (e: AuthError): boolean =>
+  e.reason === 'wrongPassword' || e.code === 'UserNotFoundException';
 
 const SESSION_ENDING = new Set([
   'NotAuthorizedException',
@@ -219,7 +254,7 @@ const SESSION_ENDING = new Set([
  * secret is not such proof: the session works again once the secret is set.
  */
 export function endsSession(error: AuthError): boolean {
-  return SESSION_ENDING.has(error.code) && error.message !== clientSecretNeeded();
+  return SESSION_ENDING.has(error.code) && error.reason !== 'clientSecret';
 }
 
 function triggerMessage(awsMessage: string): string {

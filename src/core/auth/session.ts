@@ -89,8 +89,19 @@ export const systemClock: Clock = {
   },
 };
 
+/** Why nobody is signed in: code compares this, never the message, which may be translated. */
+export type SignedOutCause =
+  /** Nobody signed in yet, or the user signed out. */
+  | 'signedOut'
+  /** Cognito refused the refresh token: the session ended. */
+  | 'expired'
+  /** The store held something that is not a session; it was cleared. */
+  | 'corrupt'
+  /** The stored session belongs to other sign-in settings (or to none): it is kept, not used. */
+  | 'otherSettings';
+
 export type SessionState =
-  | { readonly kind: 'signedOut'; readonly reason?: string }
+  | { readonly kind: 'signedOut'; readonly cause: SignedOutCause; readonly message?: string }
   | { readonly kind: 'signedIn'; readonly session: Session }
   /** Signed in, but the last refresh could not reach Cognito; retrying by itself. */
   | { readonly kind: 'offline'; readonly session: Session; readonly error: AuthError };
@@ -112,10 +123,14 @@ export interface SessionManagerOptions {
   readonly log?: (message: string) => void;
 }
 
-export const SESSION_EXPIRED = 'Your session has expired. Sign in again.';
-const CORRUPT = 'The stored session could not be read, so it was cleared. Sign in again.';
-const STORE_UNAVAILABLE =
-  "Could not read your saved session from the system's secret storage (is the keyring locked?). It is read again on the next use.";
+// Functions, not constants: the translations are configured after the modules load.
+export const sessionExpiredMessage = (): string => l10n.t('Your session has expired. Sign in again.');
+const corruptMessage = (): string => l10n.t('The stored session could not be read, so it was cleared. Sign in again.');
+const storeUnavailableMessage = (): string =>
+  l10n.t(
+    "Could not read your saved session from the system's secret storage (is the keyring locked?). It is read again on the next use.",
+  );
+const SIGNED_OUT: Extract<SessionState, { kind: 'signedOut' }> = { kind: 'signedOut', cause: 'signedOut' };
 
 /** A clock this far off the server's gets a warning at sign-in. */
 export const SKEW_WARNING_MS = 2 * 60_000;
@@ -134,7 +149,7 @@ export function clockSkewMessage(skewMs: number): string | undefined {
 }
 
 export class SessionManager {
-  private state: SessionState = { kind: 'signedOut' };
+  private state: SessionState = SIGNED_OUT;
   private inflight: Promise<Session> | undefined;
   private timer: { dispose(): void } | undefined;
   private failures = 0;
@@ -189,12 +204,12 @@ export class SessionManager {
 
   /**
    * A session whose tokens are valid for at least the skew. Refreshes if needed (single-flight).
-   * Throws AuthError: severity 'transient' when offline, or SESSION_EXPIRED when it ended.
+   * Throws AuthError: severity 'transient' when offline, or action 'signIn' when it ended.
    */
   async getSession(): Promise<Session> {
     await this.load();
     if (this.state.kind === 'signedOut')
-      throw new AuthError(this.state.reason ?? notSignedIn(), 'NotSignedIn', 'user', 'signIn');
+      throw new AuthError(this.state.message ?? notSignedIn(), 'NotSignedIn', 'user', 'signIn');
     const { session } = this.state;
     // The settings may have changed since the state was set: check before handing anything out.
     if (!this.checkOrigin(session)) throw this.signedOutError();
@@ -218,12 +233,8 @@ export class SessionManager {
   }
 
   /** Forgets the session locally (revocation is the caller's job, before this). */
-  async signOut(reason?: string): Promise<void> {
-    // Mark first, then delete: a refresh in any window that wrote in between sees the mark after its write.
-    const refreshToken = await this.storedRefreshToken();
-    if (refreshToken) await this.options.store.markSignedOut(signedOutMark(refreshToken));
-    await this.options.store.delete();
-    this.setState(reason ? { kind: 'signedOut', reason } : { kind: 'signedOut' });
+  signOut(): Promise<void> {
+    return this.forget(SIGNED_OUT);
   }
 
   dispose(): void {
@@ -244,11 +255,12 @@ export class SessionManager {
    * nothing is sent.
    */
   private checkOrigin(session: Session): boolean {
-    const reason = this.originProblem(session);
-    if (reason === undefined) return true;
-    if (this.state.kind !== 'signedOut' || this.state.reason !== reason) {
+    const message = this.originProblem(session);
+    if (message === undefined) return true;
+    // The message says what changed: a second change is news, the same one is not.
+    if (this.state.kind !== 'signedOut' || this.state.cause !== 'otherSettings' || this.state.message !== message) {
       this.options.log?.('The stored session belongs to other sign-in settings; it is not used.');
-      this.setState({ kind: 'signedOut', reason });
+      this.setState({ kind: 'signedOut', cause: 'otherSettings', message });
     }
     return false;
   }
@@ -262,15 +274,15 @@ export class SessionManager {
   }
 
   private signedOutError(): AuthError {
-    const reason = this.state.kind === 'signedOut' ? this.state.reason : undefined;
-    return new AuthError(reason ?? notSignedIn(), ORIGIN_CHANGED, 'user', 'signIn');
+    const message = this.state.kind === 'signedOut' ? this.state.message : undefined;
+    return new AuthError(message ?? notSignedIn(), ORIGIN_CHANGED, 'user', 'signIn');
   }
 
   private async doRefresh(depth = 0): Promise<Session> {
     // Another window may have refreshed already: use its tokens instead of spending a request.
     const stored = await this.readStore();
     if (stored === undefined) {
-      this.setState({ kind: 'signedOut' });
+      this.setState(SIGNED_OUT);
       throw new AuthError(notSignedIn(), 'NotSignedIn', 'user', 'signIn');
     }
     if (!this.checkOrigin(stored)) throw this.signedOutError();
@@ -294,7 +306,7 @@ export class SessionManager {
     } catch (e) {
       const error = toAuthError(e);
       if (error.code === ORIGIN_CHANGED) {
-        this.setState({ kind: 'signedOut', reason: error.message });
+        this.setState({ kind: 'signedOut', cause: 'otherSettings', message: error.message });
         throw error;
       }
       if (endsSession(error)) {
@@ -302,8 +314,9 @@ export class SessionManager {
         const latest = await this.readStore();
         if (latest && latest.refreshToken !== stored.refreshToken) return this.adopt(latest, depth);
         this.options.log?.(`Refresh refused (${error.code}); signing out.`);
-        await this.signOut(SESSION_EXPIRED);
-        throw new AuthError(SESSION_EXPIRED, error.code, 'user', 'signIn');
+        const message = sessionExpiredMessage();
+        await this.forget({ kind: 'signedOut', cause: 'expired', message });
+        throw new AuthError(message, error.code, 'user', 'signIn');
       }
       this.failures++;
       this.options.log?.(`Refresh failed (${error.code}); staying signed in, offline. Attempt ${this.failures}.`);
@@ -316,7 +329,7 @@ export class SessionManager {
     const latest = await this.readStore();
     if (latest === undefined) {
       this.options.log?.('Signed out while refreshing; the new tokens are dropped.');
-      this.setState({ kind: 'signedOut' });
+      this.setState(SIGNED_OUT);
       throw new AuthError(notSignedIn(), 'NotSignedIn', 'user', 'signIn');
     }
     if (latest.accessToken !== stored.accessToken || latest.refreshToken !== stored.refreshToken) {
@@ -330,12 +343,21 @@ export class SessionManager {
       // A sign-out ran between the compare above and this write: undo the write, unless replaced since.
       if ((await this.options.store.read()) === written) await this.options.store.delete();
       this.options.log?.('Signed out while refreshing; the new tokens are dropped.');
-      this.setState({ kind: 'signedOut' });
+      this.setState(SIGNED_OUT);
       throw new AuthError(notSignedIn(), 'NotSignedIn', 'user', 'signIn');
     }
     this.setState({ kind: 'signedIn', session: next });
     this.options.log?.(`Session refreshed; valid until ${new Date(next.expiresAt).toISOString()}.`);
     return next;
+  }
+
+  /** Deletes the stored session, then says why nobody is signed in. */
+  private async forget(state: Extract<SessionState, { kind: 'signedOut' }>): Promise<void> {
+    // Mark first, then delete: a refresh in any window that wrote in between sees the mark after its write.
+    const refreshToken = await this.storedRefreshToken();
+    if (refreshToken) await this.options.store.markSignedOut(signedOutMark(refreshToken));
+    await this.options.store.delete();
+    this.setState(state);
   }
 
   /** The stored session's refresh token, read leniently (a sign-out must not fail on a bad store). */
@@ -368,7 +390,7 @@ export class SessionManager {
   private async reload(): Promise<void> {
     const session = await this.readStore();
     if (session === undefined) {
-      if (this.state.kind !== 'signedOut') this.setState({ kind: 'signedOut' });
+      if (this.state.kind !== 'signedOut') this.setState(SIGNED_OUT);
       return;
     }
     if (!this.checkOrigin(session)) return;
@@ -388,13 +410,13 @@ export class SessionManager {
       raw = await this.options.store.read();
     } catch (e) {
       this.options.log?.(`Could not read the stored session (${e instanceof Error ? e.name : 'error'}).`);
-      throw new AuthError(STORE_UNAVAILABLE, 'StoreUnavailable', 'transient', 'retry');
+      throw new AuthError(storeUnavailableMessage(), 'StoreUnavailable', 'transient', 'retry');
     }
     if (raw === undefined) return undefined;
     const session = parseSession(raw);
     if (!session) {
       await this.options.store.delete();
-      this.setState({ kind: 'signedOut', reason: CORRUPT });
+      this.setState({ kind: 'signedOut', cause: 'corrupt', message: corruptMessage() });
       return undefined;
     }
     return session;

@@ -3,12 +3,6 @@ import { AuthError, toAuthError } from '../../core/auth/errors';
 import type { Log } from '../log';
 import { MAX_ATTEMPTS } from '../messages';
 
-export const isWrongCode = (e: AuthError): boolean =>
-  e.code === 'CodeMismatchException' || e.code === 'ExpiredCodeException';
-export const isWrongPassword = (e: AuthError): boolean =>
-  (e.code === 'NotAuthorizedException' && /^Incorrect email or password/.test(e.message)) ||
-  e.code === 'UserNotFoundException';
-
 /**
  * Counts wrong answers to one question that Cognito checks: each of the first few comes back as
  * the box's message, with the tries left; the last one, or any other failure, ends the flow.

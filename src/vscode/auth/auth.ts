@@ -2,7 +2,7 @@
 // signIn.ts, reset.ts, mfa.ts, signOut.ts, clientSecret.ts) over the shared AuthParts. This
 // class owns the session manager and the client, and says when the account went away.
 import * as vscode from 'vscode';
-import { SESSION_EXPIRED, SessionManager } from '../../core/auth/session';
+import { SessionManager } from '../../core/auth/session';
 import type { Refresher, Session, SessionState } from '../../core/auth/session';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { Log } from '../log';
@@ -38,7 +38,7 @@ export class Auth extends Disposable implements AuthCommands {
   /** Browser sign-in's URI handler and opener (the integration suites play the browser here). */
   readonly browser: BrowserParts;
   private readonly changed = this._register(new vscode.EventEmitter<SessionState>());
-  private lastState: SessionState = { kind: 'signedOut' };
+  private lastState: SessionState = { kind: 'signedOut', cause: 'signedOut' };
   private syncTimer: NodeJS.Timeout | undefined;
   /** Refreshes tokens, only with a client for the origin the session came from. */
   readonly refresher: Refresher = async (session) => (await this.parts.clients.forSession(session)).refresh(session);
@@ -146,13 +146,13 @@ export class Auth extends Disposable implements AuthCommands {
     this.changed.fire(state);
     // Say why the account vanished, once, with the way back in. A session that expired while
     // signed out already was told; a corrupt one found at start-up was not.
-    if (state.kind === 'signedOut' && state.reason && (wasSignedIn || state.reason !== SESSION_EXPIRED))
-      void this.offerSignIn(state.reason);
+    if (state.kind === 'signedOut' && state.message && (wasSignedIn || state.cause !== 'expired'))
+      void this.offerSignIn(state.message);
   }
 
-  private async offerSignIn(reason: string): Promise<void> {
-    this.parts.log.warn(reason);
+  private async offerSignIn(message: string): Promise<void> {
+    this.parts.log.warn(message);
     const signIn = vscode.l10n.t('Sign In');
-    if ((await this.prompter.message('warning', reason, signIn)) === signIn) await this.signIn();
+    if ((await this.prompter.message('warning', message, signIn)) === signIn) await this.signIn();
   }
 }

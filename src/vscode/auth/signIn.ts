@@ -2,12 +2,12 @@
 // core (flows/getFlows.ts); this file asks the questions and keeps the session.
 import * as vscode from 'vscode';
 import type { SignInStep } from '../../core/auth/cognito';
-import { toAuthError } from '../../core/auth/errors';
+import { isWrongPassword, toAuthError } from '../../core/auth/errors';
 import type { SessionOrigin } from '../../core/auth/origin';
 import { clockSkewMessage } from '../../core/auth/session';
 import type { Session } from '../../core/auth/session';
 import { checkEmail, checkExistingPassword } from '../../core/auth/validation';
-import { Attempts, isWrongPassword } from './attempts';
+import { Attempts } from './attempts';
 import { answerChallenge } from './challenges';
 import { accountLabel } from '../../core/auth/account';
 import { browserSignInConfigured } from './browser/signInWithBrowser';

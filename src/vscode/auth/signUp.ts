@@ -1,13 +1,13 @@
 // Sign up, confirm with the emailed code, resend it. A sign-up goes straight on to the code,
 // then to sign-in; a code entered later still signs in with the password kept in memory.
 import * as vscode from 'vscode';
-import { toAuthError } from '../../core/auth/errors';
+import { isWrongCode, toAuthError } from '../../core/auth/errors';
 import type { Session } from '../../core/auth/session';
 import { checkCode, checkEmail } from '../../core/auth/validation';
 import { accountLabel } from '../../core/auth/account';
 import { notificationSafe } from '../../core/notificationText';
 import { COMMANDS } from '../commandIds';
-import { Attempts, isWrongCode } from './attempts';
+import { Attempts } from './attempts';
 import { CODE_TOO_MANY, ENTER_CODE, ENTER_CODE_TITLE, PASSWORDS_DIFFER } from '../messages';
 import type { AuthParts } from './parts';
 import type { InputButton } from './prompter';

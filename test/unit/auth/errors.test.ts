@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { AuthError, endsSession, toAuthError } from '../../../src/core/auth/errors';
+import * as l10n from '@vscode/l10n';
+import { AuthError, endsSession, isWrongCode, isWrongPassword, toAuthError } from '../../../src/core/auth/errors';
 
 function aws(name: string, message: string, status = 400) {
   return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
@@ -164,5 +165,59 @@ describe('Cognito error messages', () => {
     assert.equal(ends(aws('TooManyRequestsException', 'x')), false);
     assert.equal(ends(aws('InternalErrorException', 'x', 500)), false);
     assert.equal(ends(Object.assign(new Error('down'), { code: 'ECONNRESET' })), false);
+  });
+
+  describe('compares reasons, not messages', () => {
+    // A translation changes every sentence: nothing may depend on one.
+    beforeEach(() =>
+      l10n.config({
+        contents: {
+          'Incorrect email or password. Try again, or use "Forgot Password".': 'Falsche E-Mail oder falsches Passwort.',
+          'The app client needs a client secret that matches. Run "Storyteller: Set Client Secret…" with the secret from the app client.':
+            'Der App-Client braucht ein Client-Geheimnis.',
+          'Your session has ended. Sign in again.': 'Ihre Sitzung ist beendet.',
+        },
+      }),
+    );
+    afterEach(() => l10n.config({ contents: {} }));
+
+    it('knows a wrong password in any language', () => {
+      const wrong = toAuthError(aws('NotAuthorizedException', 'Incorrect username or password.'));
+      assert.equal(wrong.message, 'Falsche E-Mail oder falsches Passwort.');
+      assert.equal(wrong.reason, 'wrongPassword');
+      assert.equal(isWrongPassword(wrong), true);
+      assert.equal(isWrongPassword(toAuthError(aws('UserNotFoundException', 'User does not exist.'))), true);
+      for (const other of ['Password attempts exceeded', 'Refresh Token has been revoked', 'Unauthenticated access'])
+        assert.equal(isWrongPassword(toAuthError(aws('NotAuthorizedException', other))), false, other);
+    });
+
+    it('ends the session on a revoked token, not on a client secret problem, in any language', () => {
+      const secret = toAuthError(aws('NotAuthorizedException', 'Unable to verify secret hash for client abc'));
+      assert.equal(secret.message, 'Der App-Client braucht ein Client-Geheimnis.');
+      assert.equal(secret.reason, 'clientSecret');
+      assert.equal(endsSession(secret), false);
+      const revoked = toAuthError(aws('NotAuthorizedException', 'Refresh Token has been revoked'));
+      assert.equal(revoked.message, 'Ihre Sitzung ist beendet.');
+      assert.equal(revoked.reason, 'sessionEnded');
+      assert.equal(endsSession(revoked), true);
+    });
+
+    it('reads the reason of an AuthError made anywhere, whatever its message', () => {
+      assert.equal(
+        isWrongPassword(new AuthError('anything', 'NotAuthorizedException', 'user', undefined, 'wrongPassword')),
+        true,
+      );
+      assert.equal(
+        isWrongPassword(new AuthError('Incorrect email or password.', 'NotAuthorizedException', 'user')),
+        false,
+      );
+      assert.equal(
+        endsSession(new AuthError('anything', 'NotAuthorizedException', 'user', undefined, 'clientSecret')),
+        false,
+      );
+      assert.equal(isWrongCode(toAuthError(aws('ExpiredCodeException', 'x'))), true);
+      assert.equal(isWrongCode(toAuthError(aws('CodeMismatchException', 'x'))), true);
+      assert.equal(isWrongCode(toAuthError(aws('LimitExceededException', 'x'))), false);
+    });
   });
 });

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
+import * as l10n from '@vscode/l10n';
 import type { AuthError } from '../../../src/core/auth/errors';
 import { originChangedMessage, UNBOUND_MESSAGE } from '../../../src/core/auth/origin';
 import type { SessionOrigin } from '../../../src/core/auth/origin';
-import { clockSkewMessage, parseSession, SESSION_EXPIRED, SessionManager } from '../../../src/core/auth/session';
+import { clockSkewMessage, parseSession, sessionExpiredMessage, SessionManager } from '../../../src/core/auth/session';
 import type { Clock, Session, SessionState } from '../../../src/core/auth/session';
 import { MemoryStore } from '../../support/sessionStore';
 
@@ -156,12 +157,38 @@ describe('SessionManager', () => {
       m.onDidChange((s) => states.push(s));
       await m.load();
       clock.time += 5000;
-      await assert.rejects(m.getSession(), (e: AuthError) => e.message === SESSION_EXPIRED && e.action === 'signIn');
+      const expired = sessionExpiredMessage();
+      await assert.rejects(m.getSession(), (e: AuthError) => e.message === expired && e.action === 'signIn');
       assert.equal(store.value, undefined, 'the stored session is gone');
-      assert.deepEqual(m.current, { kind: 'signedOut', reason: SESSION_EXPIRED });
+      assert.deepEqual(m.current, { kind: 'signedOut', cause: 'expired', message: expired });
       assert.ok(states.some((s) => s.kind === 'signedOut'));
     });
   }
+
+  it('says a session expired by its cause, whatever language the message is in', async () => {
+    l10n.config({ contents: { 'Your session has expired. Sign in again.': 'Ihre Sitzung ist abgelaufen.' } });
+    try {
+      store.value = JSON.stringify(session(clock, 1, 1000));
+      nextRefresh = async () => {
+        throw awsError('NotAuthorizedException', 'Refresh Token has expired');
+      };
+      const m = manager();
+      await m.load();
+      clock.time += 5000;
+      await assert.rejects(m.getSession(), /Ihre Sitzung ist abgelaufen/);
+      assert.deepEqual(m.current, { kind: 'signedOut', cause: 'expired', message: 'Ihre Sitzung ist abgelaufen.' });
+    } finally {
+      l10n.config({ contents: {} });
+    }
+  });
+
+  it('says nothing when the user signs out', async () => {
+    store.value = JSON.stringify(session(clock, 1));
+    const m = manager();
+    await m.load();
+    await m.signOut();
+    assert.deepEqual(m.current, { kind: 'signedOut', cause: 'signedOut' });
+  });
 
   it('stays signed in on a client secret problem, which a new secret fixes', async () => {
     store.value = JSON.stringify(session(clock, 1, 1000));
@@ -232,7 +259,8 @@ describe('SessionManager', () => {
     assert.equal(store.value, undefined);
     assert.deepEqual(m.current, {
       kind: 'signedOut',
-      reason: 'The stored session could not be read, so it was cleared. Sign in again.',
+      cause: 'corrupt',
+      message: 'The stored session could not be read, so it was cleared. Sign in again.',
     });
   });
 
@@ -344,7 +372,7 @@ describe('SessionManager', () => {
         await assert.rejects(m.getSession(), (e: AuthError) => e.message === expected && e.action === 'signIn');
         assert.equal(await m.peek(), undefined, 'peek hands out nothing either');
         assert.equal(refreshCalls, 0, 'nothing was sent');
-        assert.deepEqual(m.current, { kind: 'signedOut', reason: expected });
+        assert.deepEqual(m.current, { kind: 'signedOut', cause: 'otherSettings', message: expected });
         assert.match(expected, new RegExp(`the ${label}`));
         await clock.advance(HOUR);
         assert.equal(refreshCalls, 0, 'no scheduled refresh either');
@@ -369,7 +397,7 @@ describe('SessionManager', () => {
       store.value = JSON.stringify(session(clock, 1, 1000));
       const m = bound();
       await m.load();
-      assert.deepEqual(m.current, { kind: 'signedOut', reason: UNBOUND_MESSAGE });
+      assert.deepEqual(m.current, { kind: 'signedOut', cause: 'otherSettings', message: UNBOUND_MESSAGE });
       clock.time += 5000;
       await assert.rejects(m.getSession(), (e: AuthError) => e.message === UNBOUND_MESSAGE);
       await clock.advance(HOUR);
