@@ -1,6 +1,7 @@
 // The story pipeline against one local emulator: what the core adds to first-token latency
 // (StoryService vs a raw SDK ConverseStream, both warm, both HTTP/1.1), Cognito calls for a cold
-// and a warm story, cancellation time, and single-flight session refresh under load.
+// and a warm story, cancellation time (also while the story file is saved as it streams), and
+// single-flight session refresh under load.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,28 @@ async function cancelStopMs(service: StoryService): Promise<number> {
   return performance.now() - abortedAt;
 }
 
+/**
+ * Stop while the story file is being saved as it streams (test/aws/story/service.test.ts's
+ * scenario): `service` saves every 100 ms; the story streams for 300 ms first, then is stopped.
+ */
+async function cancelWhileSavingMs(service: StoryService): Promise<number> {
+  const controller = new AbortController();
+  let abortedAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const out = await service.generate(CONTROLS, undefined, {
+    signal: controller.signal,
+    onDelta: () => {
+      timer ??= setTimeout(() => {
+        abortedAt = performance.now();
+        controller.abort();
+      }, 300);
+    },
+  });
+  clearTimeout(timer);
+  if (out.status !== 'stopped' || !abortedAt) throw new Error(`cancel while saving: ${out.status}`);
+  return performance.now() - abortedAt;
+}
+
 async function concurrentRefreshes(emu: RunningEmulator, session: Session, callers: number): Promise<number> {
   const auth = authFor(emu);
   const store = new MemoryStore();
@@ -114,8 +137,13 @@ export const pipeline: Benchmark = {
     const user = await signedIn(emu, auth);
     const config = configFor(emu);
     const services: StoryService[] = [];
-    const newService = () => {
-      const s = createStoryService({ config, sessions: user.sessions, historyDir: dir });
+    const newService = (saveIntervalMs?: number) => {
+      const s = createStoryService({
+        config,
+        sessions: user.sessions,
+        historyDir: dir,
+        ...(saveIntervalMs === undefined ? {} : { saveIntervalMs }),
+      });
       services.push(s);
       return s;
     };
@@ -164,6 +192,9 @@ export const pipeline: Benchmark = {
 
       const stops: number[] = [];
       for (let i = 0; i < 5; i++) stops.push(await cancelStopMs(service));
+      const saving = newService(100);
+      const savingStops: number[] = [];
+      for (let i = 0; i < 5; i++) savingStops.push(await cancelWhileSavingMs(saving));
 
       const refreshes = await concurrentRefreshes(emu, user.session, 50);
       const ratio = median(core) / median(sdk);
@@ -195,6 +226,13 @@ export const pipeline: Benchmark = {
           value: round(Math.max(...stops), 1),
           unit: 'ms',
           goal: { op: '<=', value: 200 },
+        },
+        {
+          name: 'cancel → stopped while saving as it streams (worst of 5)',
+          value: round(Math.max(...savingStops), 1),
+          unit: 'ms',
+          goal: { op: '<=', value: 200 },
+          note: 'the story file saved every 100 ms, stopped after 300 ms of text',
         },
         {
           name: '50 concurrent getSession() on an expired token: refreshes',
