@@ -4,12 +4,14 @@
 import * as l10n from '@vscode/l10n';
 import * as v from 'valibot';
 import { endpointProblem } from './auth/endpoints';
+import { AUTH_FLOWS } from './auth/flows/flow';
+import type { AuthFlow } from './auth/flows/flow';
 import { DEFAULT_PASSWORD_POLICY } from './auth/validation';
 import type { PasswordPolicy } from './auth/validation';
 import { notificationSafe } from './notificationText';
 
-export const AUTH_FLOWS = ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH'] as const;
-export type AuthFlow = (typeof AUTH_FLOWS)[number];
+// test/aws/auth/cognito.test.ts still imports it from here.
+export type { AuthFlow } from './auth/flows/flow';
 
 export interface Endpoints {
   readonly cognitoIdp?: string;

@@ -22,11 +22,10 @@ import type {
   InitiateAuthCommandOutput,
   RespondToAuthChallengeCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { AuthFlow } from '../config';
 import { AuthError, toAuthError } from './errors';
 import type { Session } from './session';
 import { getFlows } from './flows/getFlows';
-import type { CognitoWire } from './flows/flow';
+import type { AuthFlow, CognitoWire, SignInStep } from './flows/flow';
 import { secretHash } from './srp';
 import { createTokenVerifier } from './tokens';
 import type { TokenVerifier } from './tokens';
@@ -44,17 +43,8 @@ export interface CognitoOptions {
   readonly appName?: string;
 }
 
-/** Where a sign-in stands: done, or a challenge the user must answer. Flows as data. */
-export type SignInStep =
-  | { readonly kind: 'done'; readonly session: Session }
-  | { readonly kind: 'newPassword'; readonly respond: (newPassword: string) => Promise<SignInStep> }
-  | { readonly kind: 'mfaCode'; readonly respond: (code: string) => Promise<SignInStep> }
-  | {
-      readonly kind: 'mfaSetup';
-      readonly secret: string;
-      readonly otpauthUri: string;
-      readonly respond: (code: string) => Promise<SignInStep>;
-    };
+// test/aws/auth/cognito.test.ts still imports it from here.
+export type { SignInStep } from './flows/flow';
 
 export interface SignUpResult {
   readonly confirmed: boolean;

@@ -1,7 +1,6 @@
 // The origin of a session: the pool, client and endpoints its tokens came from. A session is
 // used only with the settings it came from; when they differ, nothing is sent anywhere and the
 // user is asked to sign in again.
-import type { StorytellerConfig } from '../config';
 
 export interface SessionOrigin {
   readonly region: string;
@@ -23,7 +22,16 @@ const FIELDS: readonly [keyof SessionOrigin, string][] = [
   ['cognitoIdentity', 'Cognito identity pool endpoint'],
 ];
 
-export function originOf(config: StorytellerConfig): SessionOrigin {
+/** The settings an origin is read from: a StorytellerConfig (core/config.ts) is one. */
+export interface OriginSettings {
+  readonly region: string;
+  readonly userPoolId: string;
+  readonly clientId: string;
+  readonly identityPoolId: string;
+  readonly endpoints: { readonly cognitoIdp?: string; readonly cognitoIdentity?: string };
+}
+
+export function originOf(config: OriginSettings): SessionOrigin {
   return {
     region: config.region,
     userPoolId: config.userPoolId,

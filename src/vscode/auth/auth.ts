@@ -12,8 +12,9 @@ import { browserSignInConfigured, signInWithBrowser } from './browser/signInWith
 import { clearClientSecret, setClientSecret } from './clientSecret';
 import { CognitoClients } from './clients';
 import { AuthDialog } from './dialog';
+import type { AuthCommands } from './dialog';
 import { setUpMfa } from './mfa';
-import type { AuthCommands, AuthParts } from './parts';
+import type { AuthParts } from './parts';
 import { PendingPassword } from './pending';
 import type { Prompter } from './prompter';
 import { forgotPassword } from './reset';

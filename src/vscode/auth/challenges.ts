@@ -1,7 +1,7 @@
 // The questions for Cognito's sign-in challenges: a new password, an authenticator code, or
 // an authenticator app to set up first.
 import * as vscode from 'vscode';
-import type { SignInStep } from '../../core/auth/cognito';
+import type { SignInStep } from '../../core/auth/flows/flow';
 import { checkCode } from '../../core/auth/validation';
 import type { AuthParts } from './parts';
 

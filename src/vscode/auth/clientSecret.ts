@@ -1,18 +1,7 @@
 // An app client secret: stored in SecretStorage by command, or taken from the environment.
 import * as vscode from 'vscode';
 import type { AuthParts } from './parts';
-import { CLIENT_SECRET_KEY } from './secretStore';
-
-/**
- * A client secret from the environment of VS Code's (remote) extension host, for hosts whose
- * secret storage cannot be seeded from outside: `npm run demo`, dev containers, CI. Like AWS_*
- * variables, it wins over what is stored, and it stays in memory.
- */
-export const CLIENT_SECRET_ENV = 'STORYTELLER_CLIENT_SECRET';
-
-export function clientSecretFromEnv(): string | undefined {
-  return process.env[CLIENT_SECRET_ENV]?.trim() || undefined;
-}
+import { CLIENT_SECRET_ENV, CLIENT_SECRET_KEY, clientSecretFromEnv } from './secretStore';
 
 export async function setClientSecret({ dialog, secrets }: AuthParts): Promise<void> {
   const answers = (

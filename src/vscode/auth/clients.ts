@@ -14,9 +14,8 @@ import { loadAws } from '../bundles';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { Log } from '../log';
 import type { Settings } from '../settings';
-import { clientSecretFromEnv } from './clientSecret';
 import type { Prompter } from './prompter';
-import { CLIENT_SECRET_KEY } from './secretStore';
+import { CLIENT_SECRET_KEY, readClientSecret } from './secretStore';
 import { isFunctionUrl } from '../../core/story/generation/gatewayUrl';
 
 /** globalState key: the hosts outside AWS the user agreed to send their sign-in to. */
@@ -81,11 +80,7 @@ export class CognitoClients extends Disposable {
       clientId: config.clientId,
       authFlow: config.authFlow,
       ...(config.endpoints.cognitoIdp ? { endpoint: config.endpoints.cognitoIdp } : {}),
-      clientSecret: async () => {
-        const secret = clientSecretFromEnv() ?? (await this.options.secrets.get(CLIENT_SECRET_KEY));
-        if (secret) this.options.log.addSecret(secret);
-        return secret;
-      },
+      clientSecret: () => readClientSecret(this.options.secrets, this.options.log),
     });
     this.cached = { client, origin: originOf(config), key };
     return this.cached;

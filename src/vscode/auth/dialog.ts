@@ -7,9 +7,19 @@ import { checkPassword, DEFAULT_PASSWORD_POLICY, passwordRules } from '../../cor
 import { COMMANDS } from '../commandIds';
 import type { Log } from '../log';
 import type { Settings } from '../settings';
-import type { AuthCommands } from './parts';
+import type { Session } from '../../core/auth/session';
 import { BACK } from './prompter';
 import type { InputOptions, Prompter } from './prompter';
+
+/** The commands a flow may hand over to, e.g. from a failure's "Reset Password" button. */
+export interface AuthCommands {
+  signUp(): Promise<Session | undefined>;
+  confirmSignUp(email?: string): Promise<Session | undefined>;
+  resendCode(email?: string): Promise<void>;
+  signIn(email?: string, password?: string, prompt?: string): Promise<Session | undefined>;
+  signInWithBrowser(): Promise<Session | undefined>;
+  forgotPassword(email?: string): Promise<Session | undefined>;
+}
 
 /** A question of a flow: validate and accept also see the answers so far. */
 export interface Question extends Omit<InputOptions, 'title' | 'validate' | 'accept' | 'step' | 'totalSteps'> {

@@ -1,10 +1,32 @@
 import type * as vscode from 'vscode';
 import type { SessionStore } from '../../core/auth/session';
+import type { Log } from '../log';
 
 export const SESSION_KEY = 'storyteller.session';
 /** The last signed-out refresh token's hash (session.ts: a refresh racing a sign-out undoes its write). */
 export const SIGNED_OUT_KEY = 'storyteller.session.signedOut';
 export const CLIENT_SECRET_KEY = 'storyteller.clientSecret';
+
+/**
+ * A client secret from the environment of VS Code's (remote) extension host, for hosts whose
+ * secret storage cannot be seeded from outside: `npm run demo`, dev containers, CI. Like AWS_*
+ * variables, it wins over what is stored, and it stays in memory.
+ */
+export const CLIENT_SECRET_ENV = 'STORYTELLER_CLIENT_SECRET';
+
+export function clientSecretFromEnv(): string | undefined {
+  return process.env[CLIENT_SECRET_ENV]?.trim() || undefined;
+}
+
+/** The client secret to send, if any; the log masks it from then on. */
+export async function readClientSecret(
+  secrets: vscode.SecretStorage,
+  log: Pick<Log, 'addSecret'>,
+): Promise<string | undefined> {
+  const secret = clientSecretFromEnv() ?? (await secrets.get(CLIENT_SECRET_KEY));
+  if (secret) log.addSecret(secret);
+  return secret;
+}
 
 /** The session's one SecretStorage key. VS Code syncs it across windows and fires on change. */
 export class SecretSessionStore implements SessionStore {

@@ -1,15 +1,14 @@
 // Sign in, answering any challenge Cognito asks. The flow itself (SRP or password) is chosen in
 // core (flows/getFlows.ts); this file asks the questions and keeps the session.
 import * as vscode from 'vscode';
-import type { SignInStep } from '../../core/auth/cognito';
+import type { SignInStep } from '../../core/auth/flows/flow';
 import { isWrongPassword, toAuthError } from '../../core/auth/errors';
 import type { SessionOrigin } from '../../core/auth/origin';
-import { clockSkewMessage } from '../../core/auth/session';
 import type { Session } from '../../core/auth/session';
 import { checkEmail, checkExistingPassword } from '../../core/auth/validation';
 import { Attempts } from './attempts';
 import { answerChallenge } from './challenges';
-import { accountLabel } from '../../core/auth/account';
+import { keepSession } from './keepSession';
 import { browserSignInConfigured } from './browser/signInWithBrowser';
 import { PASSWORD_TOO_MANY } from '../messages';
 import type { AuthParts } from './parts';
@@ -53,7 +52,7 @@ export async function signIn(
   while (step && step.kind !== 'done') step = await answerChallenge(parts, step);
   if (!step || !attempt.origin) return undefined;
   // The session remembers where it came from: it is never used with other settings.
-  return keep(parts, { ...step.session, origin: attempt.origin });
+  return keepSession(parts, { ...step.session, origin: attempt.origin });
 }
 
 /** Browser, password or a new account; a prompter that cannot pick (the integration suites' script) means password. */
@@ -124,19 +123,4 @@ async function askPassword(
   if (asked?.button === 'forgot') return { forgot: address };
   if (asked?.button === 'signUp') return { signUp: true };
   return { step: tries.result?.[0] };
-}
-
-/** Stores the session, forgets the pending password, and warns about a skewed clock. */
-export async function keep({ sessions, pending, log, dialog }: AuthParts, session: Session): Promise<Session> {
-  await sessions.signIn(session);
-  pending.forget();
-  log.info(
-    `Signed in as ${accountLabel(session)}${session.method === 'browser' ? ` in the browser (${session.provider ?? 'COGNITO'})` : ''}.`,
-  );
-  const skew = clockSkewMessage(Date.now() - session.issuedAt);
-  if (skew) {
-    log.warn(skew);
-    await dialog.prompter.message('warning', skew);
-  }
-  return session;
 }

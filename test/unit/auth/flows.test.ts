@@ -7,12 +7,11 @@ import type {
   InitiateAuthCommandOutput,
   RespondToAuthChallengeCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { SignInStep } from '../../../src/core/auth/cognito';
-import type { CognitoWire } from '../../../src/core/auth/flows/flow';
+import { AUTH_FLOWS } from '../../../src/core/auth/flows/flow';
+import type { CognitoWire, SignInStep } from '../../../src/core/auth/flows/flow';
 import { ALL_FLOWS, getFlows } from '../../../src/core/auth/flows/getFlows';
 import { userPasswordAuth } from '../../../src/core/auth/flows/userPasswordAuth';
 import { userSrpAuth } from '../../../src/core/auth/flows/userSrpAuth';
-import { AUTH_FLOWS } from '../../../src/core/config';
 import { PASSWORD } from '../../support/accounts';
 
 const SUB = '7d8f2a1c-0b3e-4c5d-9e6f-1a2b3c4d5e6f';

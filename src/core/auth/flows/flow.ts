@@ -7,8 +7,23 @@ import type {
   InitiateAuthCommandOutput,
   RespondToAuthChallengeCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { AuthFlow } from '../../config';
-import type { SignInStep } from '../cognito';
+import type { Session } from '../session';
+
+/** The app client flows `storyteller.authFlow` may name (ExplicitAuthFlows), a password flow each. */
+export const AUTH_FLOWS = ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH'] as const;
+export type AuthFlow = (typeof AUTH_FLOWS)[number];
+
+/** Where a sign-in stands: done, or a challenge the user must answer. Flows as data. */
+export type SignInStep =
+  | { readonly kind: 'done'; readonly session: Session }
+  | { readonly kind: 'newPassword'; readonly respond: (newPassword: string) => Promise<SignInStep> }
+  | { readonly kind: 'mfaCode'; readonly respond: (code: string) => Promise<SignInStep> }
+  | {
+      readonly kind: 'mfaSetup';
+      readonly secret: string;
+      readonly otpauthUri: string;
+      readonly respond: (code: string) => Promise<SignInStep>;
+    };
 
 /** What a flow needs and does, for getFlows() to match against the settings. */
 export interface FlowOptions {

@@ -3,9 +3,8 @@
 import type { HostedUi } from '../../../core/auth/browser/hostedUi';
 import type { StorytellerConfig } from '../../../core/config';
 import { loadSignIn } from '../../bundles';
-import { clientSecretFromEnv } from '../clientSecret';
 import type { AuthParts } from '../parts';
-import { CLIENT_SECRET_KEY } from '../secretStore';
+import { readClientSecret } from '../secretStore';
 
 export function hostedUiFor({ secrets, log }: AuthParts, config: StorytellerConfig): Promise<HostedUi> {
   return loadSignIn().HostedUi.create({
@@ -14,10 +13,6 @@ export function hostedUiFor({ secrets, log }: AuthParts, config: StorytellerConf
     userPoolId: config.userPoolId,
     clientId: config.clientId,
     ...(config.endpoints.cognitoIdp ? { endpoint: config.endpoints.cognitoIdp } : {}),
-    clientSecret: async () => {
-      const secret = clientSecretFromEnv() ?? (await secrets.get(CLIENT_SECRET_KEY));
-      if (secret) log.addSecret(secret);
-      return secret;
-    },
+    clientSecret: () => readClientSecret(secrets, log),
   });
 }

@@ -21,7 +21,7 @@ import type { Session } from '../../../core/auth/session';
 import type { StorytellerConfig } from '../../../core/config';
 import { notConfigured } from '../../../core/messages';
 import type { AuthParts } from '../parts';
-import { keep } from '../signIn';
+import { keepSession } from '../keepSession';
 import { hostedUiFor } from './hostedUi';
 import { BrowserParts } from './parts';
 import { LoopbackListener } from './loopback';
@@ -66,7 +66,7 @@ export async function signInWithBrowser(parts: AuthParts): Promise<Session | und
         break;
     }
     if (!session) return undefined;
-    return await keep(parts, { ...session, origin });
+    return await keepSession(parts, { ...session, origin });
   } catch (e) {
     const error = toAuthError(e);
     if (error.code === 'AbortError') {
