@@ -5,7 +5,7 @@
 // Refusals before the stream are AWS-style JSON errors; failures during it are exception frames.
 // Bedrock's own error messages (they name the account and the role) go only to the log.
 import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
-import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import type { ConverseStreamCommandOutput, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
@@ -118,14 +118,12 @@ function sendOnceReserved(command: ConverseStreamCommand, reserving: Promise<Res
   return command;
 }
 
-/** Streams the story and settles the reservation however the stream ends. */
-async function tell(
+/** Bedrock's request, which leaves once the reservation stands (sendOnceReserved). */
+function startBedrock(
   req: ConverseRequest,
   reserving: Promise<Reservation>,
-  stream: awslambda.ResponseStream,
-  context: Context,
-): Promise<void> {
-  const abort = new AbortController();
+  signal: AbortSignal,
+): Promise<ConverseStreamCommandOutput> {
   const sending = bedrock.send(
     sendOnceReserved(
       new ConverseStreamCommand({
@@ -136,32 +134,85 @@ async function tell(
       }),
       reserving,
     ),
-    { abortSignal: abort.signal },
+    { abortSignal: signal },
   );
-  // A refused reservation is answered with its own error, below; this rejection says nothing more.
+  // A refused reservation is answered with its own error, in tell; this rejection says nothing more.
   sending.catch(() => undefined);
+  return sending;
+}
+
+/** What the stream carried: what settling charges when Bedrock did not report its usage. */
+interface Streamed {
+  outputBytes: number;
+  deltas: number;
+  reported: number | undefined;
+}
+
+/** Settles the reservation with what the story used, never more than was reserved. */
+function settleStory(req: ConverseRequest, reservation: Reservation, streamed: Streamed): Promise<void> {
+  // Bedrock's usage when it reported it; otherwise the reservation's bound (a token per byte) of
+  // what was sent and streamed, so stopping a story early cannot halve its price.
+  const used =
+    streamed.reported ??
+    inputTokenBound(req) + Math.min(req.inferenceConfig.maxTokens, Math.max(streamed.deltas, streamed.outputBytes));
+  // The budgets were checked against the reservation: charging more could overrun them.
+  if (used > reservation.tokens)
+    console.warn(
+      JSON.stringify({
+        event: 'usageOverReservation',
+        modelId: req.modelId,
+        reportedTokens: used,
+        reservedTokens: reservation.tokens,
+        chargedTokens: reservation.tokens,
+      }),
+    );
+  return store.settle(reservation, used);
+}
+
+type Failure = { type: string; message: string };
+
+/**
+ * Passes Bedrock's events on as frames while the caller listens, counting what they carry into
+ * `streamed`; the exception frame to end with, if the stream failed.
+ */
+async function relay(
+  events: AsyncIterable<ConverseStreamOutput>,
+  out: awslambda.ResponseStream,
+  streamed: Streamed,
+  req: ConverseRequest,
+  aborted: AbortSignal,
+  gone: () => boolean,
+): Promise<Failure | null> {
+  try {
+    for await (const e of events) {
+      const [type, payload] = Object.entries(e).find(([k, val]) => k !== '$unknown' && val !== undefined) ?? [];
+      if (!type) continue;
+      if (e.contentBlockDelta?.delta && 'text' in e.contentBlockDelta.delta) {
+        streamed.outputBytes += Buffer.byteLength(e.contentBlockDelta.delta.text ?? '');
+        streamed.deltas++;
+      }
+      if (e.metadata?.usage?.totalTokens !== undefined) streamed.reported = e.metadata.usage.totalTokens;
+      if (!gone()) out.write(eventFrame(type, payload));
+    }
+  } catch (err) {
+    // Aborted: the caller left (nobody to tell) or the time limit came (our own sentence).
+    if (!aborted.aborted) return streamFailure(err, req.modelId);
+    if (!gone())
+      return { type: 'modelTimeoutException', message: 'The story ran into the gateway’s time limit and was stopped.' };
+  }
+  return null;
+}
+
+/** Streams the story and settles the reservation however the stream ends. */
+async function tell(
+  req: ConverseRequest,
+  reserving: Promise<Reservation>,
+  stream: awslambda.ResponseStream,
+  context: Context,
+): Promise<void> {
+  const abort = new AbortController();
+  const sending = startBedrock(req, reserving, abort.signal);
   const reservation = await reserving;
-  let outputBytes = 0;
-  let deltas = 0;
-  let reported: number | undefined;
-  const settle = (): Promise<void> => {
-    // Bedrock's usage when it reported it; otherwise the reservation's bound (a token per byte) of
-    // what was sent and streamed, so stopping a story early cannot halve its price.
-    const used =
-      reported ?? inputTokenBound(req) + Math.min(req.inferenceConfig.maxTokens, Math.max(deltas, outputBytes));
-    // The budgets were checked against the reservation: charging more could overrun them.
-    if (used > reservation.tokens)
-      console.warn(
-        JSON.stringify({
-          event: 'usageOverReservation',
-          modelId: req.modelId,
-          reportedTokens: used,
-          reservedTokens: reservation.tokens,
-          chargedTokens: reservation.tokens,
-        }),
-      );
-    return store.settle(reservation, used);
-  };
   let events: AsyncIterable<ConverseStreamOutput>;
   try {
     const out = await sending;
@@ -186,31 +237,15 @@ async function tell(
   out.on('error', hangUp);
   out.on('close', hangUp);
   const deadline = setTimeout(() => abort.abort(), Math.max(0, context.getRemainingTimeInMillis() - SETTLE_MARGIN_MS));
-  let failure: { type: string; message: string } | null = null;
+  const streamed: Streamed = { outputBytes: 0, deltas: 0, reported: undefined };
+  let failure: Failure | null;
   try {
-    for await (const e of events) {
-      const [type, payload] = Object.entries(e).find(([k, val]) => k !== '$unknown' && val !== undefined) ?? [];
-      if (!type) continue;
-      if (e.contentBlockDelta?.delta && 'text' in e.contentBlockDelta.delta) {
-        outputBytes += Buffer.byteLength(e.contentBlockDelta.delta.text ?? '');
-        deltas++;
-      }
-      if (e.metadata?.usage?.totalTokens !== undefined) reported = e.metadata.usage.totalTokens;
-      if (!gone) out.write(eventFrame(type, payload));
-    }
-  } catch (err) {
-    // Aborted: the caller left (nobody to tell) or the time limit came (our own sentence).
-    if (!abort.signal.aborted) failure = streamFailure(err, req.modelId);
-    else if (!gone)
-      failure = {
-        type: 'modelTimeoutException',
-        message: 'The story ran into the gateway’s time limit and was stopped.',
-      };
+    failure = await relay(events, out, streamed, req, abort.signal, () => gone);
   } finally {
     clearTimeout(deadline);
   }
   try {
-    await settle();
+    await settleStory(req, reservation, streamed);
   } finally {
     if (!gone) {
       if (failure) out.write(exceptionFrame(failure.type, failure.message));
