@@ -7,6 +7,9 @@ export interface Finding {
   readonly message: string;
 }
 
+/** Where a finding is: a Finding without its message. */
+export type Location = Pick<Finding, 'resource' | 'property'>;
+
 export function formatFinding(finding: Finding): string {
   const where = finding.property === undefined ? finding.resource : `${finding.resource}.${finding.property}`;
   return `${where}: ${finding.message}`;

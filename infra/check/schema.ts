@@ -1,9 +1,12 @@
 // Offline schema check for a CloudFormation/SAM template, against the resource database that
 // @aws-cdk/aws-service-spec ships. cfn-lint runs beside it (cfnLint.ts); this one has no Python
 // to install and gives the project's own messages (suggestions, resource and property paths).
+// What Ref, GetAtt, Sub, If, FindInMap and Condition name is checked by references.ts.
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 import type { PropertyType, ResourceProperties } from '@aws-cdk/service-spec-types';
-import type { Finding } from './finding';
+import type { Finding, Location } from './finding';
+import { ReferenceCheck } from './references';
+import { suggest } from './suggest';
 import { isRecord } from './template';
 import type { Template } from './template';
 
@@ -43,17 +46,6 @@ const RESOURCE_ATTRIBUTES = new Set([
   'UpdatePolicy',
 ]);
 
-const PSEUDO_PARAMETERS = new Set([
-  'AWS::AccountId',
-  'AWS::NotificationARNs',
-  'AWS::NoValue',
-  'AWS::Partition',
-  'AWS::Region',
-  'AWS::StackId',
-  'AWS::StackName',
-  'AWS::URLSuffix',
-]);
-
 const PARAMETER_TYPES =
   /^(String|Number|List<Number>|CommaDelimitedList|AWS::SSM::Parameter::(Name|Value<.+>)|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+|List<AWS::[A-Za-z0-9:]+>)$/;
 
@@ -79,11 +71,6 @@ const SAM_PASS_THROUGH: Readonly<Record<string, readonly string[]>> = {
   'AWS::Serverless::Function': ['LoggingConfig', 'RecursiveLoop', 'RuntimeManagementConfig', 'SnapStart'],
 };
 
-interface Location {
-  readonly resource: string;
-  readonly property?: string;
-}
-
 /** Checks types, properties, references and parameter use. Returns no findings for a sound template. */
 export function checkSchema(template: Template, db: SpecDatabase = specDatabase()): Finding[] {
   return new SchemaCheck(template, db).run();
@@ -98,8 +85,8 @@ class SchemaCheck {
   private readonly outputs: Record<string, unknown>;
   /** Logical id → type, including resources SAM generates that templates may reference. */
   private readonly resourceTypes = new Map<string, string>();
-  private readonly usedParameters = new Set<string>();
   private readonly transforms: string[];
+  private readonly references: ReferenceCheck;
 
   constructor(
     private readonly template: Template,
@@ -114,6 +101,17 @@ class SchemaCheck {
     this.transforms = (Array.isArray(transform) ? transform : [transform]).filter(
       (t): t is string => typeof t === 'string',
     );
+    const declared = {
+      parameters: this.parameters,
+      conditions: this.conditions,
+      mappings: this.mappings,
+      resourceTypes: this.resourceTypes,
+      attributesOf: (type: string) => {
+        const spec = this.resourceSpec(SAM_GENERATED_TYPES[type] ?? type);
+        return spec && Object.keys(spec.attributes);
+      },
+    };
+    this.references = new ReferenceCheck(declared, (where, message) => this.report(where, message));
   }
 
   run(): Finding[] {
@@ -142,13 +140,13 @@ class SchemaCheck {
 
     this.checkParameters();
     for (const [name, condition] of Object.entries(this.conditions)) {
-      this.walkIntrinsics(condition, { resource: `Conditions.${name}` }, true, true);
+      this.references.walk(condition, { resource: `Conditions.${name}` }, true, true);
     }
     for (const [id, resource] of Object.entries(this.resources)) this.checkResource(id, resource);
     this.checkOutputs();
 
     for (const name of Object.keys(this.parameters)) {
-      if (!this.usedParameters.has(name)) {
+      if (!this.references.usedParameters.has(name)) {
         this.report(
           { resource: `Parameters.${name}` },
           'parameter is declared but never used (no Ref or Sub refers to it)',
@@ -214,8 +212,8 @@ class SchemaCheck {
     }
     this.checkDependsOn(id, resource['DependsOn']);
     const condition = resource['Condition'];
-    if (condition !== undefined) this.checkConditionName(condition, { resource: id, property: 'Condition' });
-    this.walkIntrinsics(resource['Properties'], { resource: id });
+    if (condition !== undefined) this.references.checkConditionName(condition, { resource: id, property: 'Condition' });
+    this.references.walk(resource['Properties'], { resource: id });
 
     const type = resource['Type'];
     if (typeof type !== 'string') {
@@ -289,9 +287,9 @@ class SchemaCheck {
       }
       if (output['Value'] === undefined) this.report({ ...where, property: 'Value' }, 'output has no Value');
       if (output['Condition'] !== undefined)
-        this.checkConditionName(output['Condition'], { ...where, property: 'Condition' });
-      this.walkIntrinsics(output['Value'], { ...where, property: 'Value' }, false, true);
-      this.walkIntrinsics(output['Export'], { ...where, property: 'Export' }, false, true);
+        this.references.checkConditionName(output['Condition'], { ...where, property: 'Condition' });
+      this.references.walk(output['Value'], { ...where, property: 'Value' }, false, true);
+      this.references.walk(output['Export'], { ...where, property: 'Export' }, false, true);
     }
   }
 
@@ -381,148 +379,6 @@ class SchemaCheck {
         return;
     }
   }
-
-  /**
-   * Checks every Ref, GetAtt, Sub, If, FindInMap and Condition reference under `value`. Paths grow
-   * through plain mappings and lists and stop at the first intrinsic, so findings name the
-   * property rather than Fn::Join internals.
-   */
-  private walkIntrinsics(value: unknown, where: Location, inConditions = false, insideIntrinsic = false): void {
-    if (Array.isArray(value)) {
-      value.forEach((element, index) => {
-        const next =
-          insideIntrinsic || where.property === undefined
-            ? where
-            : { ...where, property: `${where.property}[${index}]` };
-        this.walkIntrinsics(element, next, inConditions, insideIntrinsic);
-      });
-      return;
-    }
-    if (!isRecord(value)) return;
-    const keys = Object.keys(value);
-    const only = keys.length === 1 ? keys[0] : undefined;
-    const argument = only === undefined ? undefined : value[only];
-    switch (only) {
-      case 'Ref':
-        if (typeof argument === 'string') this.checkRef(argument, where);
-        else this.report(where, 'Ref takes a logical id or parameter name');
-        return;
-      case 'Fn::GetAtt':
-        this.checkGetAtt(argument, where);
-        return;
-      case 'Fn::Sub':
-        this.checkSub(argument, where, inConditions);
-        return;
-      case 'Fn::If':
-        if (Array.isArray(argument) && argument.length === 3) this.checkConditionName(argument[0], where);
-        else this.report(where, 'Fn::If takes [condition, value if true, value if false]');
-        this.walkIntrinsics(Array.isArray(argument) ? argument.slice(1) : argument, where, inConditions, true);
-        return;
-      case 'Fn::FindInMap':
-        if (Array.isArray(argument) && typeof argument[0] === 'string' && !(argument[0] in this.mappings)) {
-          this.report(where, `Fn::FindInMap names mapping ${argument[0]}, which is not declared`);
-        }
-        this.walkIntrinsics(argument, where, inConditions, true);
-        return;
-      case 'Condition':
-        // Only inside Conditions is {Condition: name} a reference; elsewhere (IAM statements) it is data.
-        if (inConditions && typeof argument === 'string') {
-          this.checkConditionName(argument, where);
-          return;
-        }
-        break;
-      default:
-        if (only?.startsWith('Fn::')) {
-          this.walkIntrinsics(argument, where, inConditions, true);
-          return;
-        }
-        break;
-    }
-    for (const [key, child] of Object.entries(value)) {
-      const next = insideIntrinsic
-        ? where
-        : { ...where, property: where.property === undefined ? key : `${where.property}.${key}` };
-      this.walkIntrinsics(child, next, inConditions, insideIntrinsic);
-    }
-  }
-
-  private checkRef(target: string, where: Location): void {
-    if (PSEUDO_PARAMETERS.has(target) || this.resourceTypes.has(target)) return;
-    if (target in this.parameters) {
-      this.usedParameters.add(target);
-      return;
-    }
-    const known = [...Object.keys(this.parameters), ...this.resourceTypes.keys(), ...PSEUDO_PARAMETERS];
-    this.report(where, `Ref to ${target}, which is neither a parameter nor a resource${suggest(target, known)}`);
-  }
-
-  private checkGetAtt(argument: unknown, where: Location): void {
-    let target: unknown;
-    let attribute: unknown;
-    if (typeof argument === 'string') {
-      const dot = argument.indexOf('.');
-      [target, attribute] = dot < 0 ? [argument, undefined] : [argument.slice(0, dot), argument.slice(dot + 1)];
-    } else if (Array.isArray(argument) && argument.length === 2) {
-      [target, attribute] = argument;
-    }
-    if (typeof target !== 'string' || attribute === undefined) {
-      this.report(where, 'Fn::GetAtt takes [logical id, attribute]');
-      return;
-    }
-    this.walkIntrinsics(attribute, where, false, true);
-    const type = this.resourceTypes.get(target);
-    if (type === undefined) {
-      this.report(
-        where,
-        `Fn::GetAtt refers to ${target}, which is not a resource${suggest(target, this.resourceTypes.keys())}`,
-      );
-      return;
-    }
-    if (typeof attribute !== 'string' || type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource')
-      return;
-    const spec = this.resourceSpec(SAM_GENERATED_TYPES[type] ?? type);
-    if (spec === undefined) return; // The unknown type is reported where it is declared.
-    const attributes = Object.keys(spec.attributes);
-    if (!attributes.includes(attribute)) {
-      this.report(
-        where,
-        `Fn::GetAtt ${target}.${attribute}: ${type} has no attribute ${attribute}${suggest(attribute, attributes)}`,
-      );
-    }
-  }
-
-  private checkSub(argument: unknown, where: Location, inConditions: boolean): void {
-    let text: unknown = argument;
-    let variables: Record<string, unknown> = {};
-    if (Array.isArray(argument)) {
-      [text] = argument;
-      variables = isRecord(argument[1]) ? argument[1] : {};
-      this.walkIntrinsics(argument[1], where, inConditions, true);
-    }
-    if (typeof text !== 'string') {
-      this.report(where, 'Fn::Sub takes a string, or [string, variables]');
-      return;
-    }
-    // ${!Literal} is an escaped dollar sign, not a reference.
-    for (const match of text.matchAll(/\$\{(?!!)([^}]*)\}/g)) {
-      const name = (match[1] ?? '').trim();
-      if (name in variables) continue;
-      const dot = name.indexOf('.');
-      if (dot > 0 && !PSEUDO_PARAMETERS.has(name)) this.checkGetAtt(name, where);
-      else this.checkRef(name, where);
-    }
-  }
-
-  private checkConditionName(name: unknown, where: Location): void {
-    if (typeof name !== 'string') {
-      this.report(where, 'a condition name must be a string');
-    } else if (!(name in this.conditions)) {
-      this.report(
-        where,
-        `condition ${name} is not declared in Conditions${suggest(name, Object.keys(this.conditions))}`,
-      );
-    }
-  }
 }
 
 function isIntrinsic(value: unknown): boolean {
@@ -535,45 +391,4 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (isRecord(value)) return 'a mapping';
   return JSON.stringify(value);
-}
-
-/** " (did you mean X?)" for the closest candidate within a few edits, or "". */
-function suggest(name: string, candidates: Iterable<string>): string {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 4)) + 1;
-  for (const candidate of candidates) {
-    const a = name.toLowerCase();
-    const b = candidate.toLowerCase();
-    // A truncated or extended name (PreSignUpFn, HasHostedUi) is as good a hint as a one-letter typo.
-    const distance =
-      a === b
-        ? 0
-        : Math.min(a.length, b.length) >= 4 && (a.startsWith(b) || b.startsWith(a))
-          ? 1
-          : editDistance(name, candidate, bestDistance);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best === undefined ? '' : ` (did you mean ${best}?)`;
-}
-
-/** Levenshtein distance, giving up (returning `limit`) once it cannot get below `limit`. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) >= limit) return limit;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin >= limit) return limit;
-    previous = current;
-  }
-  return Math.min(previous[b.length]!, limit);
 }
