@@ -18,3 +18,12 @@ export type Action =
   | 'openSettings'
   /** Story panel: move focus to the model picker. */
   | 'pickModel';
+
+/**
+ * Before the settings name a stack, the auth commands and the story panel report this one code,
+ * with the one action that fixes it.
+ */
+export const NOT_CONFIGURED = { code: 'notConfigured', action: 'configure' } as const satisfies {
+  readonly code: string;
+  readonly action: Action;
+};

@@ -9,6 +9,7 @@ import { ORIGIN_CHANGED, originChangedMessage, originOf, sameOrigin, UNBOUND_MES
 import type { SessionOrigin } from '../../core/auth/origin';
 import type { Session } from '../../core/auth/session';
 import type { StorytellerConfig } from '../../core/config';
+import { NOT_CONFIGURED } from '../../core/actions';
 import { notConfigured } from '../../core/messages';
 import { loadAws } from '../bundles';
 import { Disposable, toDisposable } from '../lifecycle';
@@ -27,6 +28,15 @@ export interface CognitoClientsOptions {
   readonly settings: Settings;
   readonly log: Log;
   readonly prompter: () => Prompter;
+}
+
+/** The settings sign-in needs, or the AuthError that says what to set. */
+export function signInSettings(settings: Settings): StorytellerConfig {
+  const current = settings.current;
+  if (!current.ok) throw new AuthError(current.problems[0]!.message, 'BadSettings', 'user', 'configure');
+  const config = settings.signInConfig;
+  if (!config) throw new AuthError(notConfigured(), NOT_CONFIGURED.code, 'user', NOT_CONFIGURED.action);
+  return config;
 }
 
 export class CognitoClients extends Disposable {
@@ -68,7 +78,7 @@ export class CognitoClients extends Disposable {
    * sign-in to its host if that is outside AWS. The AWS SDK loads here, on first use.
    */
   async current(): Promise<{ client: CognitoAuth; origin: SessionOrigin }> {
-    const config = this.configured();
+    const config = signInSettings(this.options.settings);
     await this.consent.approve([config.endpoints.cognitoIdp]);
     const key = JSON.stringify([originOf(config), config.authFlow]);
     if (this.cached?.key === key) return this.cached;
@@ -104,15 +114,6 @@ export class CognitoClients extends Disposable {
   private reset(): void {
     this.cached?.client.dispose();
     this.cached = undefined;
-  }
-
-  /** The settings, or the AuthError that says what to set. */
-  private configured(): StorytellerConfig {
-    const settings = this.options.settings.current;
-    if (!settings.ok) throw new AuthError(settings.problems[0]!.message, 'BadSettings', 'user', 'configure');
-    const config = this.options.settings.signInConfig;
-    if (!config) throw new AuthError(notConfigured(), 'NotConfigured', 'user', 'configure');
-    return config;
   }
 
   private async askToSend(host: string): Promise<boolean> {

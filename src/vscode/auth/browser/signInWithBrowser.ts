@@ -19,7 +19,7 @@ import type { CallbackRoute } from '../../../core/auth/browser/routes';
 import { AuthError, toAuthError } from '../../../core/auth/errors';
 import type { Session } from '../../../core/auth/session';
 import type { StorytellerConfig } from '../../../core/config';
-import { notConfigured } from '../../../core/messages';
+import { signInSettings } from '../clients';
 import type { AuthParts } from '../parts';
 import { keepSession } from '../keepSession';
 import { hostedUiFor } from './hostedUi';
@@ -80,10 +80,7 @@ export async function signInWithBrowser(parts: AuthParts): Promise<Session | und
 }
 
 function configured({ settings }: AuthParts): StorytellerConfig {
-  const current = settings.current;
-  if (!current.ok) throw new AuthError(current.problems[0]!.message, 'BadSettings', 'user', 'configure');
-  const config = settings.signInConfig;
-  if (!config) throw new AuthError(notConfigured(), 'NotConfigured', 'user', 'configure');
+  const config = signInSettings(settings);
   if (!config.hostedUi.domain)
     throw new AuthError(
       vscode.l10n.t(
