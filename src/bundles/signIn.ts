@@ -2,4 +2,4 @@
 // loaded on the first sign-in (see src/vscode/bundles.ts). The story service is in dist/story.js.
 export { CognitoAuth } from '../core/auth/cognito';
 export { useTranslations } from '../core/messages';
-export { HostedUi } from '../core/auth/browser/hostedUi';
+export { ManagedLogin } from '../core/auth/browser/managedLogin';

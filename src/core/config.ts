@@ -40,13 +40,16 @@ export interface StorytellerConfig {
   readonly modelPrices: Readonly<Record<string, ModelPrice>>;
   readonly passwordPolicy: PasswordPolicy;
   readonly endpoints: Endpoints;
-  /** Browser sign-in through Cognito managed login; `domain` is '' when it is not set up. */
-  readonly hostedUi: HostedUiConfig;
+  /**
+   * Browser sign-in through Cognito managed login; the settings keep AWS's old name for it
+   * (`storyteller.hostedUi.*`). `domain` is '' when it is not set up.
+   */
+  readonly hostedUi: ManagedLoginConfig;
   /** The story gateway's function URL (budget mode), no trailing slash; '' sends stories straight to Bedrock. */
   readonly storyGatewayUrl: string;
 }
 
-export interface HostedUiConfig {
+export interface ManagedLoginConfig {
   /** An origin such as `https://prefix.auth.us-east-1.amazoncognito.com`, or '' when not configured. */
   readonly domain: string;
   /** Providers offered before the managed login page (`COGNITO` is its password page); empty opens the page. */

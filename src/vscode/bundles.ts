@@ -56,7 +56,7 @@ export function loadConfigure(): typeof Configure {
 }
 
 /** Both, each bundle loaded on first use of what it holds. */
-export function loadAws(): Omit<typeof SignIn & typeof Story, 'useTranslations' | 'HostedUi'> {
+export function loadAws(): Omit<typeof SignIn & typeof Story, 'useTranslations' | 'ManagedLogin'> {
   return {
     get CognitoAuth() {
       return loadSignIn().CognitoAuth;

@@ -108,7 +108,7 @@ export class Auth extends Disposable implements AuthCommands {
     return signIn(this.parts, email, password, prompt);
   }
 
-  /** True when a hosted domain is set: the Accounts menu then signs in with the browser. */
+  /** True when a managed login domain is set: the Accounts menu then signs in with the browser. */
   canSignInWithBrowser(): boolean {
     return browserSignInConfigured(this.parts);
   }

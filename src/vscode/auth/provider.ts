@@ -32,7 +32,7 @@ export class CognitoAuthenticationProvider extends Disposable implements vscode.
   }
 
   async createSession(): Promise<vscode.AuthenticationSession> {
-    // The Accounts menu's sign-in goes to the browser whenever a hosted domain is set.
+    // The Accounts menu's sign-in goes to the browser whenever a managed login domain is set.
     const session = this.auth.canSignInWithBrowser() ? await this.auth.signInWithBrowser() : await this.auth.signIn();
     if (!session) throw new Error('Sign-in was cancelled.');
     return toVsSession(session);

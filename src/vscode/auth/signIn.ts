@@ -30,7 +30,7 @@ export async function signIn(
   password?: string,
   prompt = 'Your password',
 ): Promise<Session | undefined> {
-  // With a hosted domain, the browser is offered first (the only way in for social accounts).
+  // With a managed login domain, the browser is offered first (the only way in for social accounts).
   if (!email && !password && browserSignInConfigured(parts)) {
     const how = await chooseHow(parts);
     if (how === undefined) return undefined;

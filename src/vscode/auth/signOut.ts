@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { toAuthError } from '../../core/auth/errors';
 import type { Session } from '../../core/auth/session';
 import { notSignedIn } from '../../core/messages';
-import { hostedUiFor } from './browser/hostedUi';
+import { managedLoginFor } from './browser/managedLogin';
 import { signOutOfBrowser } from './browser/signOutOfBrowser';
 import type { AuthParts } from './parts';
 
@@ -20,7 +20,7 @@ export async function signOut(parts: AuthParts): Promise<void> {
     try {
       const client = await clients.forSession(session);
       if (session.method === 'browser' && parts.settings.signInConfig?.hostedUi.domain)
-        await revokeAtHostedUi(parts, session);
+        await revokeAtManagedLogin(parts, session);
       else await client.revoke(session);
     } catch (e) {
       log.warn(`Could not revoke the session (${toAuthError(e).code}); it is cleared here anyway.`);
@@ -31,8 +31,8 @@ export async function signOut(parts: AuthParts): Promise<void> {
   if (session?.method === 'browser') await signOutOfBrowser(parts);
 }
 
-async function revokeAtHostedUi(parts: AuthParts, session: Session): Promise<void> {
-  await (await hostedUiFor(parts, parts.settings.signInConfig!)).revoke(session.refreshToken);
+async function revokeAtManagedLogin(parts: AuthParts, session: Session): Promise<void> {
+  await (await managedLoginFor(parts, parts.settings.signInConfig!)).revoke(session.refreshToken);
 }
 
 export async function signOutEverywhere({ sessions, clients, dialog }: AuthParts): Promise<void> {

@@ -1,10 +1,10 @@
 // Sign In with Browser: managed login in the user's browser, and back by the best route the host
 // allows (core/auth/browser/routes.ts): the loopback listener, the URI handler, or a pasted URL.
-// The protocol is in core (hostedUi.ts, loaded with the sign-in bundle); this file opens the
+// The protocol is in core (managedLogin.ts, loaded with the sign-in bundle); this file opens the
 // browser, waits (cancellable, 5 minutes at most) and keeps the session.
 import * as vscode from 'vscode';
 import { providerName } from '../../../core/auth/account';
-import type { PendingBrowserSignIn } from '../../../core/auth/browser/hostedUi';
+import type { PendingBrowserSignIn } from '../../../core/auth/browser/managedLogin';
 import {
   ALL_ROUTES,
   CALLBACK_PATH,
@@ -22,7 +22,7 @@ import type { StorytellerConfig } from '../../../core/config';
 import { signInSettings } from '../clients';
 import type { AuthParts } from '../parts';
 import { keepSession } from '../keepSession';
-import { hostedUiFor } from './hostedUi';
+import { managedLoginFor } from './managedLogin';
 import { BrowserParts } from './parts';
 import { LoopbackListener } from './loopback';
 
@@ -45,9 +45,9 @@ export async function signInWithBrowser(parts: AuthParts): Promise<Session | und
     if (!isCognitoDomain(config.hostedUi.domain)) await parts.clients.approve([config.hostedUi.domain]);
     const route = await chooseRoute(parts);
     log.info(`Signing in with the browser, back through ${route.label}.`);
-    const hosted = await hostedUiFor(parts, config);
+    const login = await managedLoginFor(parts, config);
     const request = (redirectUri: string) =>
-      hosted.start({
+      login.start({
         redirectUri,
         ...(provider ? { identityProvider: provider } : {}),
         ...(another ? { prompt: 'login' as const } : {}),
@@ -84,9 +84,9 @@ function configured({ settings }: AuthParts): StorytellerConfig {
   if (!config.hostedUi.domain)
     throw new AuthError(
       vscode.l10n.t(
-        'Browser sign-in is not set up: "storyteller.hostedUi.domain" is empty. Run "Storyteller: Configure from Stack Outputs…" for a stack with a hosted domain, or sign in with your password.',
+        'Browser sign-in is not set up: "storyteller.hostedUi.domain" is empty. Run "Storyteller: Configure from Stack Outputs…" for a stack with a managed login domain, or sign in with your password.',
       ),
-      'NoHostedDomain',
+      'NoManagedLoginDomain',
       'user',
       'configure',
     );

@@ -11,7 +11,7 @@ import {
 } from '../../../core/auth/browser/routes';
 import { toAuthError } from '../../../core/auth/errors';
 import type { AuthParts } from '../parts';
-import { hostedUiFor } from './hostedUi';
+import { managedLoginFor } from './managedLogin';
 import { LoopbackListener } from './loopback';
 import { BrowserParts } from './parts';
 
@@ -43,8 +43,8 @@ export async function signOutOfBrowser(parts: AuthParts): Promise<void> {
     } else if (route === 'uriHandler') {
       logoutUri = editorSignedOut(EDITOR_SCHEMES.includes(vscode.env.uriScheme) ? vscode.env.uriScheme : 'vscode');
     }
-    const hosted = await hostedUiFor(parts, config);
-    await browser.open(hosted.logoutUrl(logoutUri));
+    const login = await managedLoginFor(parts, config);
+    await browser.open(login.logoutUrl(logoutUri));
     log.info('Opened managed login sign-out in the browser.');
   } catch (e) {
     log.warn(`Could not open managed login sign-out (${toAuthError(e).code}).`);
