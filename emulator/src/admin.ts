@@ -4,7 +4,6 @@
 import * as v from 'valibot';
 import type { Stories } from './bedrock-runtime/stories';
 import type { ClientConfig } from './config';
-import type { EmulatorInfo } from './emulator';
 import { AwsError } from './errors';
 import type { Faults } from './faults';
 import type { EmuRequest, Reply } from './http';
@@ -15,7 +14,8 @@ export interface AdminDeps {
   faults: Faults;
   stories: Stories;
   clients: ClientConfig[];
-  info(): EmulatorInfo | null;
+  /** What GET /_emulator/info answers: the emulator's details, null until it listens. */
+  info(): unknown;
 }
 
 /** The admin API's one way to read a body: JSON, checked against the route's schema. */

@@ -3,13 +3,6 @@
 // plus the JWKS, the outbox and the /_emulator admin API. Operations live one per file under
 // cognito-idp/, cognito-identity/, bedrock-runtime/ and bedrock/; router.ts dispatches them.
 import { randomBytes } from 'node:crypto';
-import type { IssuedCredentials } from './cognito-identity/identityPool';
-import { DynamoDb } from './dynamodb/dynamoDb';
-import { FUNCTION_URL_PREFIX } from './lambda/invokeFunctionUrl';
-import type { LambdaDeps } from './lambda/invokeFunctionUrl';
-import { LAMBDA_URL_OPERATIONS } from './lambda/operations';
-import { StreamingFunction } from './lambda/streamingRunner';
-import { TemplateError } from './template';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { adminApi } from './admin';
@@ -22,20 +15,28 @@ import { COGNITO_IDENTITY_OPERATIONS, COGNITO_IDENTITY_TARGET_PREFIX } from './c
 import { COGNITO_IDP_OPERATIONS, COGNITO_IDP_TARGET_PREFIX } from './cognito-idp/operations';
 import { UserPool } from './cognito-idp/userPool';
 import { buildConfig } from './config';
+import type { EmulatorConfig } from './config';
+import { DynamoDb } from './dynamodb/dynamoDb';
 import { Faults } from './faults';
 import { listen } from './http';
-import type { Limits } from './http';
+import type { Handler, Limits, RunningServer } from './http';
+import { functionUrls } from './lambda/functionUrls';
+import type { FunctionUrls } from './lambda/functionUrls';
+import { FUNCTION_URL_PREFIX } from './lambda/invokeFunctionUrl';
+import { LAMBDA_URL_OPERATIONS } from './lambda/operations';
+import { discoveryDocument } from './managed-login/discovery';
+import { ManagedLogin } from './managed-login/managedLogin';
+import { managedLoginConfig } from './managed-login/managedLoginConfig';
+import { managedLoginPages } from './managed-login/routes';
 import { Outbox } from './outbox';
 import type { OutboxMessage } from './outbox';
 import { router } from './router';
 import type { JsonService } from './router';
 import { StateStore } from './state';
 import { loadStack } from './template';
+import type { Stack } from './template';
 import { TokenSigner, newSigningKey } from './tokens';
 import { LambdaRunner } from './triggers';
-import { discoveryDocument } from './managed-login/discovery';
-import { ManagedLogin, managedLoginConfig } from './managed-login/managedLogin';
-import { managedLoginPages } from './managed-login/routes';
 
 export interface EmulatorOptions {
   /** 0 (the default here) picks a free port; the CLI defaults to 4566. */
@@ -126,23 +127,8 @@ function clientSecrets(state: StateStore): (logicalId: string) => string {
 
 const service = <Deps>(s: JsonService<Deps>): JsonService<never> => s as unknown as JsonService<never>;
 
-/** Credentials for a function's execution role, as Lambda puts them in its environment. */
-function roleCredentials(role: IssuedCredentials['role']): IssuedCredentials {
-  const chars = (n: number, alphabet: string): string =>
-    [...randomBytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
-  return {
-    accessKeyId: `ASIA${chars(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`,
-    secretKey: randomBytes(30).toString('base64'),
-    sessionToken: randomBytes(96).toString('base64'),
-    // Lambda renews them for the environment's life; here they simply never expire.
-    expires: Number.MAX_SAFE_INTEGER,
-    identityId: '',
-    role,
-  };
-}
-
-export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const log = options.log ?? ((): void => undefined);
+/** The template, evaluated with the options' parameters, and the state kept across restarts. */
+function openStack(options: EmulatorOptions): { state: StateStore; stack: Stack; config: EmulatorConfig } {
   const templatePath = options.templatePath ?? DEFAULT_TEMPLATE;
   if (!existsSync(templatePath)) throw new Error(`Template not found: ${templatePath}`);
   const state = openState(options.stateDir ?? null);
@@ -154,13 +140,37 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.stackName ? { stackName: options.stackName } : {}),
     clientSecret: secretFor,
   });
-  const config = buildConfig(stack, secretFor);
+  return { state, stack, config: buildConfig(stack, secretFor) };
+}
+
+/** Everything the routes serve, made from the stack. */
+interface Services {
+  config: EmulatorConfig;
+  state: StateStore;
+  faults: Faults;
+  outbox: Outbox;
+  signer: TokenSigner;
+  preSignUp: LambdaRunner | undefined;
+  userPool: UserPool;
+  identityPool: IdentityPool;
+  managedLogin: ManagedLogin | undefined;
+  stories: Stories;
+  dynamo: DynamoDb | undefined;
+  functions: FunctionUrls;
+}
+
+/** The user pool and identity pool, and the faults that act on them. */
+function cognitoPools(
+  config: EmulatorConfig,
+  state: StateStore,
+  options: EmulatorOptions,
+  log: (line: string) => void,
+): Pick<Services, 'faults' | 'outbox' | 'signer' | 'preSignUp' | 'userPool' | 'identityPool'> {
   const outbox = new Outbox(log);
   const signer = new TokenSigner(state.data.signingKey);
   const preSignUp = config.userPool.triggers.PreSignUp
     ? new LambdaRunner(config.userPool.triggers.PreSignUp, config.region, log)
     : undefined;
-
   // Faults act on the pools and the pools read the faults' clock: bind late.
   const pools: { user?: UserPool; identity?: IdentityPool } = {};
   const faults = new Faults({
@@ -178,8 +188,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     now,
     triggers: preSignUp ? { PreSignUp: preSignUp } : {},
   }));
-  const mlConfig = managedLoginConfig(stack, config.clients);
-  const managedLogin = mlConfig ? new ManagedLogin(userPool, mlConfig) : undefined;
   const identityPool = (pools.identity = new IdentityPool({
     config: config.identityPool,
     region: config.region,
@@ -188,55 +196,36 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     now,
     credentialsLifetimeSeconds: options.credentialsLifetimeSeconds ?? 3600,
   }));
-  const stories = new Stories(faults, options.streamRate ?? 0);
-  const bedrock: BedrockDeps = { region: config.region, accountId: config.accountId, faults, stories };
+  return { faults, outbox, signer, preSignUp, userPool, identityPool };
+}
 
-  // Budget mode: the story gateway's function URL, its role's credentials, and DynamoDB.
-  const dynamo = config.tables.length > 0 ? await DynamoDb.start(config.tables) : undefined;
-  const functionCredentials = new Map<string, IssuedCredentials>();
-  let base = '';
-  const lambda: LambdaDeps = {
-    region: config.region,
-    accountId: config.accountId,
-    identityPoolId: config.identityPool.id,
-    providerName: `cognito-idp.${config.region}.amazonaws.com/${config.userPool.id}`,
-    urls: new Map(),
-    faults,
-  };
-  for (const url of config.functionUrls) {
-    if (url.authType !== 'AWS_IAM' || url.invokeMode !== 'RESPONSE_STREAM')
-      throw new TemplateError(`${url.logicalId}: only AuthType AWS_IAM with InvokeMode RESPONSE_STREAM is emulated`);
-    const creds = url.fn.role ? roleCredentials(url.fn.role) : undefined;
-    if (creds) functionCredentials.set(creds.accessKeyId, creds);
-    const fn = new StreamingFunction(
-      url.fn,
-      () => ({
-        ...url.fn.environment,
-        AWS_REGION: config.region,
-        AWS_DEFAULT_REGION: config.region,
-        AWS_LAMBDA_FUNCTION_NAME: url.fn.name,
-        AWS_LAMBDA_FUNCTION_TIMEOUT: String(url.fn.timeoutSeconds),
-        TZ: 'UTC',
-        ...(creds
-          ? {
-              AWS_ACCESS_KEY_ID: creds.accessKeyId,
-              AWS_SECRET_ACCESS_KEY: creds.secretKey,
-              AWS_SESSION_TOKEN: creds.sessionToken,
-            }
-          : {}),
-        // The SDK's service-specific endpoint variables: the function's clients reach the emulator.
-        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: base,
-        AWS_ENDPOINT_URL_DYNAMODB: base,
-        AWS_ENDPOINT_URL_COGNITO_IDENTITY: base,
-        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: base,
-      }),
-      log,
-    );
-    lambda.urls.set(url.urlId, { config: url, fn });
-  }
+/** GET documents outside the AWS APIs: the JWKS, and the OpenID configuration with managed login. */
+function documents(s: Services): Map<string, () => unknown> {
+  const poolId = s.config.userPool.id;
+  const { managedLogin, userPool } = s;
+  return new Map<string, () => unknown>([
+    [`/${poolId}/.well-known/jwks.json`, () => s.signer.jwks()],
+    ...(managedLogin
+      ? [
+          [
+            `/${poolId}/.well-known/openid-configuration`,
+            () => discoveryDocument(managedLogin, userPool.issuer, poolId),
+          ] as const,
+        ]
+      : []),
+  ]);
+}
 
-  let info: EmulatorInfo | null = null;
-  const handler = router({
+/** `info()` is null until the server listens: the admin API answers null before then. */
+function routes(
+  s: Services,
+  options: EmulatorOptions,
+  log: (line: string) => void,
+  info: () => EmulatorInfo | null,
+): Handler {
+  const { config, faults, userPool, identityPool, managedLogin, dynamo } = s;
+  const bedrock: BedrockDeps = { region: config.region, accountId: config.accountId, faults, stories: s.stories };
+  return router({
     region: config.region,
     faults,
     accessTokens: userPool,
@@ -256,32 +245,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ],
     rest: [
       { operations: [...BEDROCK_RUNTIME_OPERATIONS, ...BEDROCK_OPERATIONS], deps: bedrock },
-      { operations: LAMBDA_URL_OPERATIONS, deps: lambda },
+      { operations: LAMBDA_URL_OPERATIONS, deps: s.functions.lambda },
     ],
     ...(dynamo ? { proxies: [dynamo] } : {}),
-    issuedKey: (id) => identityPool.credentials.get(id) ?? functionCredentials.get(id),
-    documents: new Map<string, () => unknown>([
-      [`/${config.userPool.id}/.well-known/jwks.json`, () => signer.jwks()],
-      ...(managedLogin
-        ? [
-            [
-              `/${config.userPool.id}/.well-known/openid-configuration`,
-              () => discoveryDocument(managedLogin, userPool.issuer, config.userPool.id),
-            ] as const,
-          ]
-        : []),
-    ]),
+    issuedKey: (id) => identityPool.credentials.get(id) ?? s.functions.credentials.get(id),
+    documents: documents(s),
     ...(managedLogin ? { pages: managedLoginPages(managedLogin) } : {}),
-    admin: adminApi({ outbox, faults, stories, clients: config.clients, info: () => info }),
+    admin: adminApi({ outbox: s.outbox, faults, stories: s.stories, clients: config.clients, info }),
     ...(options.verbose ? { log } : {}),
   });
+}
 
-  const server = await listen(options.port ?? 0, handler, () => new Date(faults.now()).toUTCString(), BODY_LIMITS);
-  base = `http://127.0.0.1:${server.port}`;
-  if (managedLogin) managedLogin.base = base;
+/** Every service is at `base`, the one port the emulator listens on. */
+export function emulatorInfo(config: EmulatorConfig, base: string, managedLogin: boolean): EmulatorInfo {
   const gateway = config.functionUrls.find((u) => u.logicalId === 'StoryGatewayUrl') ?? config.functionUrls[0] ?? null;
   const primary = config.clients.find((c) => c.id === config.primaryClientId);
-  info = {
+  return {
     region: config.region,
     userPoolId: config.userPool.id,
     clientId: config.primaryClientId,
@@ -292,24 +271,53 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     storyGatewayUrl: gateway ? `${base}${FUNCTION_URL_PREFIX}${gateway.urlId}/` : null,
     hostedUiDomain: managedLogin ? base : null,
   };
-  state.flush();
+}
+
+/** The handle tests and the CLI hold: the info, and the admin API's operations as methods. */
+function running(s: Services, info: EmulatorInfo, server: RunningServer, stack: Stack): RunningEmulator {
+  const { faults, state } = s;
   return {
     ...info,
     port: server.port,
     async stop() {
       await server.close();
-      await preSignUp?.stop();
-      for (const { fn } of lambda.urls.values()) await fn.stop();
-      await dynamo?.stop();
+      await s.preSignUp?.stop();
+      for (const { fn } of s.functions.lambda.urls.values()) await fn.stop();
+      await s.dynamo?.stop();
       state.flush();
     },
     counters: () => Object.fromEntries(faults.counters),
     resetCounters: () => faults.counters.clear(),
     fault: (spec) => faults.apply(spec),
     clearFaults: () => faults.clear(),
-    outboxMessages: (to) => outbox.list(to ?? null),
-    info: () => structuredClone(info!),
+    outboxMessages: (to) => s.outbox.list(to ?? null),
+    info: () => structuredClone(info),
     parameters: Object.freeze({ ...stack.parameters }),
     userCount: () => Object.keys(state.data.users).length,
   };
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const log = options.log ?? ((): void => undefined);
+  const { state, stack, config } = openStack(options);
+  const pools = cognitoPools(config, state, options, log);
+  const mlConfig = managedLoginConfig(stack, config.clients);
+  const managedLogin = mlConfig ? new ManagedLogin(pools.userPool, mlConfig) : undefined;
+  const stories = new Stories(pools.faults, options.streamRate ?? 0);
+  // Budget mode: the story gateway's function URL, its role's credentials, and DynamoDB.
+  const dynamo = config.tables.length > 0 ? await DynamoDb.start(config.tables) : undefined;
+  // The functions' environments name the emulator's endpoint, known once it listens.
+  let base = '';
+  const functions = functionUrls(config, pools.faults, () => base, log);
+  const services: Services = { config, state, ...pools, managedLogin, stories, dynamo, functions };
+
+  let info: EmulatorInfo | null = null;
+  const handler = routes(services, options, log, () => info);
+  const faults = pools.faults;
+  const server = await listen(options.port ?? 0, handler, () => new Date(faults.now()).toUTCString(), BODY_LIMITS);
+  base = `http://127.0.0.1:${server.port}`;
+  if (managedLogin) managedLogin.base = base;
+  info = emulatorInfo(config, base, managedLogin !== undefined);
+  state.flush();
+  return running(services, info, server, stack);
 }

@@ -1,14 +1,16 @@
-// The challenge pages after a right password: NEW_PASSWORD_REQUIRED (a user an administrator
-// created) and SOFTWARE_TOKEN_MFA (an authenticator code), on the pool's own challenge sessions.
-import type { ChallengeSession } from '../cognito-idp/userPool';
+// What follows a right password: the pool's next challenge, each with its page,
+// NEW_PASSWORD_REQUIRED (a user an administrator created) and SOFTWARE_TOKEN_MFA (an
+// authenticator code), on the pool's own challenge sessions; or, with none left, the code.
+import type { ChallengeSession, InitiateAuthResult } from '../cognito-idp/userPool';
 import type { EmuRequest } from '../http';
+import type { User } from '../state';
 import { checkTotp } from '../totp';
-import { parseAuthorize } from './authorize';
-import type { AuthorizeRequest } from './authorize';
+import { parseAuthorize } from './authorizeRequest';
+import type { AuthorizeRequest } from './authorizeRequest';
 import { csrfOk, csrfToken, errorText, form, hidden, input, page, postForm } from './html';
 import type { PageReply } from './html';
 import type { ManagedLogin } from './managedLogin';
-import { continueSignIn, signInForm } from './signInPage';
+import { signInForm } from './signInForm';
 import { messageOf } from './userPoolCalls';
 
 const PAGES: Record<string, { path: string; title: string; fields: string; submit: string }> = {
@@ -45,6 +47,22 @@ export function challengePage(
     errorText(error) +
     postForm(`${p.path}?${request.query}`, csrf.token, hidden('session', session) + p.fields, p.submit);
   return page(p.title, content, error ? 400 : 200, csrf.setCookie);
+}
+
+/** Runs the pool's after-password steps; a challenge gets its page, success gets the code. */
+export function continueSignIn(
+  req: EmuRequest,
+  ml: ManagedLogin,
+  request: AuthorizeRequest,
+  step: (signedIn: (user: User) => InitiateAuthResult) => InitiateAuthResult,
+): PageReply {
+  let done: User | null = null;
+  const result = step((user) => {
+    done = user;
+    return { ChallengeParameters: {} };
+  });
+  if (done) return ml.finish(request, request.codeChallenge, done, null);
+  return challengePage(req, request, result.ChallengeName ?? '', result.Session ?? '', null);
 }
 
 /** The pool's challenge session of this kind for this client, or null when gone or expired. */

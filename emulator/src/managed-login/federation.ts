@@ -7,10 +7,11 @@ import { AwsError } from '../errors';
 import type { EmuRequest } from '../http';
 import { makeVerifier } from '../srp';
 import type { User } from '../state';
-import { errorPage, errorRedirect, parseAuthorize } from './authorize';
-import { redirect } from './html';
+import { parseAuthorize } from './authorizeRequest';
+import { errorPage, errorRedirect, redirect } from './html';
 import type { PageReply } from './html';
-import type { IdentityProviderConfig, ManagedLogin } from './managedLogin';
+import type { ManagedLogin } from './managedLogin';
+import type { IdentityProviderConfig } from './managedLoginConfig';
 import type { LocalAccount } from './socialProviders';
 
 const HANDOFF_MS = 10 * 60 * 1000;

@@ -110,3 +110,22 @@ export function json(status: number, value: unknown, extra: Record<string, strin
     body: JSON.stringify(value),
   };
 }
+
+/** Cognito's page for a request it cannot send back to the app. */
+export function errorPage(message: string, status = 400): PageReply {
+  return page('An error was encountered with the requested page.', `<p>${escapeHtml(message)}</p>`, status);
+}
+
+/** Back to the app with an OAuth error, once the redirect_uri is known to be the client's. */
+export function errorRedirect(
+  redirectUri: string,
+  state: string | null,
+  error: string,
+  description?: string,
+): PageReply {
+  const target = new URL(redirectUri);
+  if (description) target.searchParams.set('error_description', description);
+  if (state !== null) target.searchParams.set('state', state);
+  target.searchParams.set('error', error);
+  return redirect(target.toString());
+}

@@ -1,8 +1,7 @@
 // GET /logout: ends the hosted session cookie and returns to the app, only to one of the
 // client's LogoutURLs.
 import type { EmuRequest } from '../http';
-import { errorPage } from './authorize';
-import { cookies, redirect } from './html';
+import { cookies, errorPage, redirect } from './html';
 import type { PageReply } from './html';
 import { SESSION_COOKIE } from './managedLogin';
 import type { ManagedLogin } from './managedLogin';

@@ -1,41 +1,13 @@
-// Managed login's state and settings: the template's hosted domain, the app clients' OAuth
-// settings, the identity providers, and what the browser flow keeps between requests
-// (authorization codes, the hosted session cookie, federation hand-offs). The user pool is the
-// same one the API uses: users, passwords, codes and tokens are its own.
+// Managed login's state: what the browser flow keeps between requests (authorization codes, the
+// hosted session cookie, federation hand-offs), over the settings of managedLoginConfig.ts. The
+// user pool is the same one the API uses: users, passwords, codes and tokens are its own.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { ClientConfig } from '../config';
 import type { UserPool } from '../cognito-idp/userPool';
 import type { User } from '../state';
-import type { Json, JsonObject, Stack } from '../template';
 import { redirect } from './html';
 import type { PageReply } from './html';
+import type { IdentityProviderConfig, ManagedLoginConfig, OAuthClient } from './managedLoginConfig';
 import { LocalProviders } from './socialProviders';
-
-export interface OAuthClient {
-  client: ClientConfig;
-  oauthEnabled: boolean;
-  callbackUrls: string[];
-  logoutUrls: string[];
-  flows: string[];
-  scopes: string[];
-  providers: string[];
-}
-
-export interface IdentityProviderConfig {
-  name: string;
-  type: string;
-  clientId: string;
-  clientSecret: string;
-  authorizeScopes: string[];
-  /** Pool attribute -> provider attribute. */
-  attributeMapping: Record<string, string>;
-}
-
-export interface ManagedLoginConfig {
-  domainPrefix: string;
-  clients: Map<string, OAuthClient>;
-  providers: IdentityProviderConfig[];
-}
 
 /** An authorization code: single use, five minutes (Cognito's documented lifetime). */
 export interface AuthorizationCode {
@@ -53,49 +25,6 @@ export const CODE_LIFETIME_MS = 5 * 60 * 1000;
 /** The hosted session cookie's life: Cognito keeps it for an hour. */
 export const HOSTED_SESSION_MS = 60 * 60 * 1000;
 export const SESSION_COOKIE = 'cognito';
-
-const strs = (v: Json | undefined): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
-const obj = (v: Json | undefined): JsonObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {});
-
-/** Managed login exists only where the template gives the pool a domain, as in AWS. */
-export function managedLoginConfig(stack: Stack, clients: ClientConfig[]): ManagedLoginConfig | null {
-  const resources = Object.values(stack.resources);
-  const domain = resources.find((r) => r.type === 'AWS::Cognito::UserPoolDomain');
-  if (!domain) return null;
-  const byId = new Map<string, OAuthClient>();
-  for (const r of resources) {
-    if (r.type !== 'AWS::Cognito::UserPoolClient') continue;
-    const client = clients.find((c) => c.id === r.physicalId);
-    if (!client) continue;
-    const p = r.properties;
-    byId.set(client.id, {
-      client,
-      oauthEnabled: p.AllowedOAuthFlowsUserPoolClient === true || p.AllowedOAuthFlowsUserPoolClient === 'true',
-      callbackUrls: strs(p.CallbackURLs),
-      logoutUrls: strs(p.LogoutURLs),
-      flows: strs(p.AllowedOAuthFlows),
-      scopes: strs(p.AllowedOAuthScopes),
-      providers: strs(p.SupportedIdentityProviders),
-    });
-  }
-  const providers = resources
-    .filter((r) => r.type === 'AWS::Cognito::UserPoolIdentityProvider')
-    .map((r): IdentityProviderConfig => {
-      const details = obj(r.properties.ProviderDetails);
-      const mapping = obj(r.properties.AttributeMapping);
-      return {
-        name: String(r.properties.ProviderName ?? r.physicalId),
-        type: String(r.properties.ProviderType ?? ''),
-        clientId: String(details.client_id ?? ''),
-        clientSecret: String(details.client_secret ?? ''),
-        authorizeScopes: String(details.authorize_scopes ?? '')
-          .split(/[\s,]+/)
-          .filter(Boolean),
-        attributeMapping: Object.fromEntries(Object.entries(mapping).map(([k, v]) => [k, String(v)])),
-      };
-    });
-  return { domainPrefix: String(domain.properties.Domain ?? domain.physicalId), clients: byId, providers };
-}
 
 export class ManagedLogin {
   /** The hosted domain's origin; set once the port is known. */

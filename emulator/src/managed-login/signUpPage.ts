@@ -3,12 +3,12 @@
 import { confirmSignUp } from '../cognito-idp/confirmSignUp';
 import { signUp } from '../cognito-idp/signUp';
 import type { EmuRequest } from '../http';
-import { parseAuthorize } from './authorize';
-import type { AuthorizeRequest } from './authorize';
+import { parseAuthorize } from './authorizeRequest';
+import type { AuthorizeRequest } from './authorizeRequest';
 import { csrfOk, csrfToken, errorText, form, input, page, postForm, redirect } from './html';
 import type { PageReply } from './html';
 import type { ManagedLogin } from './managedLogin';
-import { signInForm, withParam } from './signInPage';
+import { signInForm, withParam } from './signInForm';
 import { callPool, hashFor, messageOf } from './userPoolCalls';
 
 function signUpForm(req: EmuRequest, request: AuthorizeRequest, error: string | null, status = 200): PageReply {

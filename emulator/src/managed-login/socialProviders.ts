@@ -3,10 +3,9 @@
 // makes, checked against the client id and secret the template gives the identity provider.
 import { randomUUID } from 'node:crypto';
 import type { EmuRequest } from '../http';
-import { errorPage } from './authorize';
-import { csrfOk, csrfToken, escapeHtml, form, hidden, page, postForm, redirect } from './html';
+import { csrfOk, csrfToken, errorPage, escapeHtml, form, hidden, page, postForm, redirect } from './html';
 import type { PageReply } from './html';
-import type { IdentityProviderConfig, ManagedLogin } from './managedLogin';
+import type { IdentityProviderConfig } from './managedLoginConfig';
 
 export interface LocalAccount {
   /** The provider's user id (Amazon's user_id, Google's sub). */
@@ -75,10 +74,18 @@ interface ProviderCode {
   used: boolean;
 }
 
+/** What the providers need of managed login (ManagedLogin, which holds them). */
+export interface ProvidersHost {
+  /** The hosted domain's origin, read at each request: it is set once the port is known. */
+  readonly base: string;
+  readonly config: { readonly providers: IdentityProviderConfig[] };
+  now(): number;
+}
+
 export class LocalProviders {
   private readonly codes = new Map<string, ProviderCode>();
 
-  constructor(private readonly ml: ManagedLogin) {}
+  constructor(private readonly ml: ProvidersHost) {}
 
   /** Where Cognito sends the browser for this provider. */
   authorizeUrl(provider: IdentityProviderConfig, state: string): string {

@@ -6,7 +6,8 @@ import type { EmuRequest } from '../http';
 import { form, json } from './html';
 import type { PageReply } from './html';
 import { s256 } from './managedLogin';
-import type { ManagedLogin, OAuthClient } from './managedLogin';
+import type { ManagedLogin } from './managedLogin';
+import type { OAuthClient } from './managedLoginConfig';
 
 export const oauthError = (error: string, status = 400): PageReply => json(status, { error });
 
