@@ -25,6 +25,7 @@ import type {
 import { AuthError, toAuthError } from './errors';
 import type { Session } from './session';
 import { getFlows } from './flows/getFlows';
+import { asksPassword } from './flows/flow';
 import type { AuthFlow, CognitoWire, SignInStep } from './flows/flow';
 import { secretHash } from './srp';
 import { createTokenVerifier } from './tokens';
@@ -193,7 +194,7 @@ export class CognitoAuth {
 
   /** Starts a sign-in with the flow the settings choose (getFlows); SRP keeps the password here. */
   async signIn(email: string, password: string): Promise<SignInStep> {
-    const [flow] = getFlows({ authFlow: this.options.authFlow });
+    const flow = getFlows({ authFlow: this.options.authFlow, managedLogin: false }).find(asksPassword);
     if (!flow)
       throw new AuthError(
         l10n.t(

@@ -8,7 +8,8 @@ import { Disposable, toDisposable } from '../lifecycle';
 import type { Log } from '../log';
 import type { Settings } from '../settings';
 import { BrowserParts } from './browser/parts';
-import { browserSignInConfigured, signInWithBrowser } from './browser/signInWithBrowser';
+import { asksPassword } from '../../core/auth/flows/flow';
+import { signInWithBrowser } from './browser/signInWithBrowser';
 import { clearClientSecret, setClientSecret } from './clientSecret';
 import { CognitoClients } from './clients';
 import { AuthDialog } from './dialog';
@@ -19,7 +20,7 @@ import { PendingPassword } from './pending';
 import type { Prompter } from './prompter';
 import { forgotPassword } from './reset';
 import { SecretSessionStore } from './secretStore';
-import { signIn } from './signIn';
+import { signIn, signInFlows } from './signIn';
 import { signOut, signOutEverywhere } from './signOut';
 import { confirmSignUp, resendCode, signUp } from './signUp';
 
@@ -110,7 +111,7 @@ export class Auth extends Disposable implements AuthCommands {
 
   /** True when a managed login domain is set: the Accounts menu then signs in with the browser. */
   canSignInWithBrowser(): boolean {
-    return browserSignInConfigured(this.parts);
+    return signInFlows(this.parts).some((flow) => !asksPassword(flow));
   }
 
   signInWithBrowser(): Promise<Session | undefined> {

@@ -1,7 +1,10 @@
-// Sign in, answering any challenge Cognito asks. The flow itself (SRP or password) is chosen in
-// core (flows/getFlows.ts); this file asks the questions and keeps the session.
+// Sign in, answering any challenge Cognito asks. The flows (managed login in the browser, SRP or
+// password) are chosen in core (flows/getFlows.ts); this file offers them, asks the questions and
+// keeps the session.
 import * as vscode from 'vscode';
-import type { SignInStep } from '../../core/auth/flows/flow';
+import { asksPassword } from '../../core/auth/flows/flow';
+import type { AuthFlow, SignInFlow, SignInStep } from '../../core/auth/flows/flow';
+import { getFlows } from '../../core/auth/flows/getFlows';
 import { isWrongPassword, toAuthError } from '../../core/auth/errors';
 import type { SessionOrigin } from '../../core/auth/origin';
 import type { Session } from '../../core/auth/session';
@@ -9,7 +12,6 @@ import { checkEmail, checkExistingPassword } from '../../core/auth/validation';
 import { Attempts } from './attempts';
 import { answerChallenge } from './challenges';
 import { keepSession } from './keepSession';
-import { browserSignInConfigured } from './browser/signInWithBrowser';
 import { PASSWORD_TOO_MANY } from '../messages';
 import type { AuthParts } from './parts';
 
@@ -30,12 +32,13 @@ export async function signIn(
   password?: string,
   prompt = 'Your password',
 ): Promise<Session | undefined> {
-  // With a managed login domain, the browser is offered first (the only way in for social accounts).
-  if (!email && !password && browserSignInConfigured(parts)) {
-    const how = await chooseHow(parts);
+  // More than one way in (a managed login domain is set): the user chooses, the best first.
+  const flows = signInFlows(parts);
+  if (!email && !password && flows.length > 1) {
+    const how = await chooseHow(parts, flows);
     if (how === undefined) return undefined;
-    if (how === 'browser') return parts.commands.signInWithBrowser();
     if (how === 'signUp') return parts.commands.signUp();
+    if (!asksPassword(how)) return parts.commands.signInWithBrowser();
   }
   const attempt = new SignInAttempt(parts);
   let step: SignInStep | undefined;
@@ -55,16 +58,32 @@ export async function signIn(
   return keepSession(parts, { ...step.session, origin: attempt.origin });
 }
 
-/** Browser, password or a new account; a prompter that cannot pick (the integration suites' script) means password. */
-async function chooseHow({ dialog }: AuthParts): Promise<'browser' | 'password' | 'signUp' | undefined> {
+/** The ways in that the settings allow, best first. */
+export function signInFlows({ settings }: Pick<AuthParts, 'settings'>): SignInFlow[] {
+  const current = settings.current;
+  // Bad settings still get the password box: its answer says what to fix.
+  const authFlow: AuthFlow = current.ok ? current.config.authFlow : 'USER_SRP_AUTH';
+  return getFlows({ authFlow, managedLogin: Boolean(settings.signInConfig?.hostedUi.domain) });
+}
+
+/** A flow or a new account; a prompter that cannot pick (the integration suites' script) means the password. */
+async function chooseHow(
+  { dialog }: AuthParts,
+  flows: readonly SignInFlow[],
+): Promise<SignInFlow | 'signUp' | undefined> {
   const { choose } = dialog.prompter;
-  if (!choose) return 'password';
+  if (!choose) return flows.find(asksPassword);
+  // One choice per kind: the password flows differ only in what they send.
+  const choices = flows.map((flow) => ({
+    flow,
+    id: asksPassword(flow) ? 'password' : 'browser',
+    label: `$(${asksPassword(flow) ? 'key' : 'globe'}) ${flow.label()}`,
+  }));
   const how = await choose.call(dialog.prompter, vscode.l10n.t('Sign In'), [
-    { id: 'browser', label: `$(globe) ${vscode.l10n.t('Sign In with Browser…')}` },
-    { id: 'password', label: `$(key) ${vscode.l10n.t('Sign In with Email and Password…')}` },
+    ...choices.map(({ id, label }) => ({ id, label })),
     { id: 'signUp', label: `$(person-add) ${vscode.l10n.t('Create an Account…')}` },
   ]);
-  return how === 'browser' || how === 'password' || how === 'signUp' ? how : undefined;
+  return how === 'signUp' ? how : choices.find((c) => c.id === how)?.flow;
 }
 
 /** Starts sign-ins with the current client, and remembers the origin of the last one. */

@@ -7,9 +7,11 @@ import type {
   InitiateAuthCommandOutput,
   RespondToAuthChallengeCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { AUTH_FLOWS } from '../../../src/core/auth/flows/flow';
+import { asksPassword, AUTH_FLOWS } from '../../../src/core/auth/flows/flow';
+import type { BrowserSignInRequest, PendingBrowserSignIn } from '../../../src/core/auth/browser/managedLogin';
 import type { CognitoWire, SignInStep } from '../../../src/core/auth/flows/flow';
 import { ALL_FLOWS, getFlows } from '../../../src/core/auth/flows/getFlows';
+import { managedLoginFlow } from '../../../src/core/auth/flows/managedLoginFlow';
 import { userPasswordAuth } from '../../../src/core/auth/flows/userPasswordAuth';
 import { userSrpAuth } from '../../../src/core/auth/flows/userSrpAuth';
 import { PASSWORD } from '../../support/accounts';
@@ -56,16 +58,46 @@ function recordingWire(): { wire: CognitoWire; calls: Call[] } {
 
 describe('sign-in flows as data', () => {
   it('getFlows chooses the SRP flow for USER_SRP_AUTH and the password flow for USER_PASSWORD_AUTH', () => {
-    assert.deepEqual(getFlows({ authFlow: 'USER_SRP_AUTH' }), [userSrpAuth]);
-    assert.deepEqual(getFlows({ authFlow: 'USER_PASSWORD_AUTH' }), [userPasswordAuth]);
+    assert.deepEqual(getFlows({ authFlow: 'USER_SRP_AUTH', managedLogin: false }), [userSrpAuth]);
+    assert.deepEqual(getFlows({ authFlow: 'USER_PASSWORD_AUTH', managedLogin: false }), [userPasswordAuth]);
   });
 
-  it('has a flow for every value storyteller.authFlow accepts, and unique flow ids', () => {
-    for (const authFlow of AUTH_FLOWS) assert.ok(getFlows({ authFlow }).length > 0, `no flow for ${authFlow}`);
+  it('getFlows offers the browser first when a managed login domain is set, and never without one', () => {
+    assert.deepEqual(getFlows({ authFlow: 'USER_SRP_AUTH', managedLogin: true }), [managedLoginFlow, userSrpAuth]);
+    assert.deepEqual(getFlows({ authFlow: 'USER_PASSWORD_AUTH', managedLogin: true }), [
+      managedLoginFlow,
+      userPasswordAuth,
+    ]);
+    assert.equal(asksPassword(managedLoginFlow), false);
+    assert.equal(managedLoginFlow.options.sendsPassword, false);
+  });
+
+  it('has a password flow for every value storyteller.authFlow accepts, and unique flow ids and choices', () => {
+    for (const authFlow of AUTH_FLOWS)
+      assert.ok(getFlows({ authFlow, managedLogin: false }).some(asksPassword), `no flow for ${authFlow}`);
     assert.equal(new Set(ALL_FLOWS.map((f) => f.id)).size, ALL_FLOWS.length);
+    assert.deepEqual(
+      [...new Set(ALL_FLOWS.map((f) => f.label()))],
+      ['Sign In with Browser…', 'Sign In with Email and Password…'],
+      'the password flows are one choice for the user',
+    );
   });
 
-  for (const flow of ALL_FLOWS) {
+  it('the browser flow starts managed login with the request as given', async () => {
+    const requests: unknown[] = [];
+    const pending = { authorizeUrl: 'https://example.auth/oauth2/authorize' } as PendingBrowserSignIn;
+    const login = {
+      start: async (request: BrowserSignInRequest) => {
+        requests.push(request);
+        return pending;
+      },
+    };
+    const request = { redirectUri: 'http://127.0.0.1:53682/callback', identityProvider: 'Google' };
+    assert.equal(await managedLoginFlow.start(login, request), pending);
+    assert.deepEqual(requests, [request]);
+  });
+
+  for (const flow of ALL_FLOWS.filter(asksPassword)) {
     it(`${flow.id}: sends the password exactly when its options say so`, async () => {
       const { wire, calls } = recordingWire();
       await flow.start(wire, { username: 'ann@example.com', password: PASSWORD });

@@ -1,11 +1,12 @@
 // USER_SRP_AUTH: the password never leaves this machine; Cognito gets a proof of it (srp.ts).
+import * as l10n from '@vscode/l10n';
 import { answerPasswordVerifier, startSrp } from '../srp';
-import type { SignInFlow } from './flow';
+import type { PasswordFlow } from './flow';
 
-export const userSrpAuth: SignInFlow = {
+export const userSrpAuth: PasswordFlow = {
   id: 'srp',
-  label: 'SRP sign-in (USER_SRP_AUTH)',
-  options: { appClientFlow: 'USER_SRP_AUTH', asksPassword: true, sendsPassword: false },
+  label: () => l10n.t('Sign In with Email and Password…'),
+  options: { appClientFlow: 'USER_SRP_AUTH', needsManagedLogin: false, asksPassword: true, sendsPassword: false },
   async start(wire, { username, password }) {
     const srp = startSrp();
     const started = await wire.initiate('USER_SRP_AUTH', username, { USERNAME: username, SRP_A: srp.srpA });

@@ -17,6 +17,7 @@ import {
 } from '../../../core/auth/browser/routes';
 import type { CallbackRoute } from '../../../core/auth/browser/routes';
 import { AuthError, toAuthError } from '../../../core/auth/errors';
+import { managedLoginFlow } from '../../../core/auth/flows/managedLoginFlow';
 import type { Session } from '../../../core/auth/session';
 import type { StorytellerConfig } from '../../../core/config';
 import { signInSettings } from '../clients';
@@ -25,11 +26,6 @@ import { keepSession } from '../keepSession';
 import { managedLoginFor } from './managedLogin';
 import { BrowserParts } from './parts';
 import { LoopbackListener } from './loopback';
-
-/** True when the settings name a managed login domain. */
-export function browserSignInConfigured({ settings }: Pick<AuthParts, 'settings'>): boolean {
-  return Boolean(settings.signInConfig?.hostedUi.domain);
-}
 
 export async function signInWithBrowser(parts: AuthParts): Promise<Session | undefined> {
   const { dialog, log } = parts;
@@ -47,7 +43,7 @@ export async function signInWithBrowser(parts: AuthParts): Promise<Session | und
     log.info(`Signing in with the browser, back through ${route.label}.`);
     const login = await managedLoginFor(parts, config);
     const request = (redirectUri: string) =>
-      login.start({
+      managedLoginFlow.start(login, {
         redirectUri,
         ...(provider ? { identityProvider: provider } : {}),
         ...(another ? { prompt: 'login' as const } : {}),
