@@ -146,7 +146,7 @@ function preferred(list: StackResource[], logicalId: string, what: string): Stac
 
 const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
 
-export function buildConfig(stack: Stack, clientSecret: (logicalId: string) => string): EmulatorConfig {
+function userPoolConfig(stack: Stack): UserPoolConfig {
   const poolRes = preferred(ofType(stack, 'AWS::Cognito::UserPool'), 'UserPool', 'AWS::Cognito::UserPool');
   const p = poolRes.properties;
   const policy = obj(obj(p.Policies).PasswordPolicy);
@@ -158,7 +158,7 @@ export function buildConfig(stack: Stack, clientSecret: (logicalId: string) => s
     if (arn) triggers[source] = functionByArn(stack, arn);
   }
   const mfa = str(p.MfaConfiguration, 'OFF');
-  const userPool: UserPoolConfig = {
+  return {
     id: poolRes.physicalId,
     arn: `arn:aws:cognito-idp:${stack.region}:${stack.accountId}:userpool/${poolRes.physicalId}`,
     name: str(p.UserPoolName, poolRes.logicalId),
@@ -186,40 +186,38 @@ export function buildConfig(stack: Stack, clientSecret: (logicalId: string) => s
     adminCreateUserOnly: bool(obj(p.AdminCreateUserConfig).AllowAdminCreateUserOnly, false),
     triggers,
   };
+}
 
-  const clientResources = ofType(stack, 'AWS::Cognito::UserPoolClient').filter(
-    (c) => str(c.properties.UserPoolId) === userPool.id,
-  );
-  const primary = preferred(clientResources, 'UserPoolClient', 'AWS::Cognito::UserPoolClient for the user pool');
-  const clients = clientResources.map((c): ClientConfig => {
-    const cp = c.properties;
-    const units = obj(cp.TokenValidityUnits);
-    const seconds = (value: Json | undefined, unit: Json | undefined, defValue: number, defUnit: string): number =>
-      num(value, defValue) * (UNIT_SECONDS[str(unit, defUnit)] ?? 1);
-    return {
-      id: c.physicalId,
-      name: str(cp.ClientName, c.logicalId),
-      secret: bool(cp.GenerateSecret, false) ? clientSecret(c.logicalId) : null,
-      // AWS's default when the list is absent: SRP, custom and refresh.
-      explicitAuthFlows:
-        cp.ExplicitAuthFlows === undefined
-          ? ['ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']
-          : strings(cp.ExplicitAuthFlows),
-      // The API's default when the property is absent is LEGACY.
-      preventUserExistenceErrors: str(cp.PreventUserExistenceErrors, 'LEGACY') === 'ENABLED',
-      enableTokenRevocation: bool(cp.EnableTokenRevocation, true),
-      accessTokenSeconds: seconds(cp.AccessTokenValidity, units.AccessToken, 1, 'hours'),
-      idTokenSeconds: seconds(cp.IdTokenValidity, units.IdToken, 1, 'hours'),
-      refreshTokenSeconds: seconds(cp.RefreshTokenValidity, units.RefreshToken, 30, 'days'),
-    };
-  });
+function clientConfig(c: StackResource, clientSecret: (logicalId: string) => string): ClientConfig {
+  const cp = c.properties;
+  const units = obj(cp.TokenValidityUnits);
+  const seconds = (value: Json | undefined, unit: Json | undefined, defValue: number, defUnit: string): number =>
+    num(value, defValue) * (UNIT_SECONDS[str(unit, defUnit)] ?? 1);
+  return {
+    id: c.physicalId,
+    name: str(cp.ClientName, c.logicalId),
+    secret: bool(cp.GenerateSecret, false) ? clientSecret(c.logicalId) : null,
+    // AWS's default when the list is absent: SRP, custom and refresh.
+    explicitAuthFlows:
+      cp.ExplicitAuthFlows === undefined
+        ? ['ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']
+        : strings(cp.ExplicitAuthFlows),
+    // The API's default when the property is absent is LEGACY.
+    preventUserExistenceErrors: str(cp.PreventUserExistenceErrors, 'LEGACY') === 'ENABLED',
+    enableTokenRevocation: bool(cp.EnableTokenRevocation, true),
+    accessTokenSeconds: seconds(cp.AccessTokenValidity, units.AccessToken, 1, 'hours'),
+    idTokenSeconds: seconds(cp.IdTokenValidity, units.IdToken, 1, 'hours'),
+    refreshTokenSeconds: seconds(cp.RefreshTokenValidity, units.RefreshToken, 30, 'days'),
+  };
+}
 
+function identityPoolConfig(stack: Stack): IdentityPoolConfig {
   const idRes = preferred(ofType(stack, 'AWS::Cognito::IdentityPool'), 'IdentityPool', 'AWS::Cognito::IdentityPool');
   const attachment = ofType(stack, 'AWS::Cognito::IdentityPoolRoleAttachment').find(
     (a) => str(a.properties.IdentityPoolId) === idRes.physicalId,
   );
   const roles = obj(attachment?.properties.Roles);
-  const identityPool: IdentityPoolConfig = {
+  return {
     id: idRes.physicalId,
     allowUnauthenticated: bool(idRes.properties.AllowUnauthenticatedIdentities, false),
     providers: (Array.isArray(idRes.properties.CognitoIdentityProviders)
@@ -235,15 +233,10 @@ export function buildConfig(stack: Stack, clientSecret: (logicalId: string) => s
     authenticatedRole: roles.authenticated ? roleByArn(stack, str(roles.authenticated)) : null,
     unauthenticatedRole: roles.unauthenticated ? roleByArn(stack, str(roles.unauthenticated)) : null,
   };
+}
 
-  const functionUrls = ofType(stack, 'AWS::Lambda::Url').map((u): FunctionUrlConfig => ({
-    logicalId: u.logicalId,
-    urlId: functionUrlId(u.physicalId),
-    authType: str(u.properties.AuthType),
-    invokeMode: str(u.properties.InvokeMode, 'BUFFERED'),
-    fn: functionByArn(stack, str(u.properties.TargetFunctionArn)),
-  }));
-  const tables = ofType(stack, 'AWS::DynamoDB::Table').map((t): TableConfig => ({
+function tableConfig(t: StackResource): TableConfig {
+  return {
     logicalId: t.logicalId,
     name: str(t.properties.TableName, t.physicalId),
     attributeDefinitions: (Array.isArray(t.properties.AttributeDefinitions) ? t.properties.AttributeDefinitions : [])
@@ -256,8 +249,24 @@ export function buildConfig(stack: Stack, clientSecret: (logicalId: string) => s
       AttributeName: str(k.AttributeName),
       KeyType: str(k.KeyType) as 'HASH' | 'RANGE',
     })),
-  }));
+  };
+}
 
+export function buildConfig(stack: Stack, clientSecret: (logicalId: string) => string): EmulatorConfig {
+  const userPool = userPoolConfig(stack);
+  const clientResources = ofType(stack, 'AWS::Cognito::UserPoolClient').filter(
+    (c) => str(c.properties.UserPoolId) === userPool.id,
+  );
+  const primary = preferred(clientResources, 'UserPoolClient', 'AWS::Cognito::UserPoolClient for the user pool');
+  const clients = clientResources.map((c) => clientConfig(c, clientSecret));
+  const identityPool = identityPoolConfig(stack);
+  const functionUrls = ofType(stack, 'AWS::Lambda::Url').map((u): FunctionUrlConfig => ({
+    logicalId: u.logicalId,
+    urlId: functionUrlId(u.physicalId),
+    authType: str(u.properties.AuthType),
+    invokeMode: str(u.properties.InvokeMode, 'BUFFERED'),
+    fn: functionByArn(stack, str(u.properties.TargetFunctionArn)),
+  }));
   return {
     region: stack.region,
     accountId: stack.accountId,
@@ -266,7 +275,7 @@ export function buildConfig(stack: Stack, clientSecret: (logicalId: string) => s
     primaryClientId: primary.physicalId,
     identityPool,
     functionUrls,
-    tables,
+    tables: ofType(stack, 'AWS::DynamoDB::Table').map(tableConfig),
   };
 }
 
