@@ -1,11 +1,11 @@
 // One TCP port that speaks HTTP/1.1 and cleartext HTTP/2 (prior knowledge). The Bedrock
 // runtime client in Node always uses HTTP/2, the Cognito clients HTTP/1.1; both reach here.
 import { createServer as createHttp1Server } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server as Http1Server, ServerResponse } from 'node:http';
 import { constants as h2constants, createServer as createHttp2Server } from 'node:http2';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { Http2Server, Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { createServer as createNetServer } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 
 /**
@@ -183,13 +183,72 @@ function tooLarge(limit: number): string {
   });
 }
 
-export async function listen(
-  port: number,
+/** Answers 413 at once and reads no more: the client is told why, the server keeps nothing. */
+function refuseTooLarge(req: AnyReq, res: AnyRes, reply: Reply, limit: number): void {
+  if (reply.closed || res.headersSent) return;
+  reply.send(
+    413,
+    {
+      'content-type': 'application/json',
+      'x-amzn-errortype': 'RequestEntityTooLargeException',
+      connection: 'close',
+    },
+    tooLarge(limit),
+  );
+  req.resume();
+  if (!req.httpVersionMajor || req.httpVersionMajor < 2) res.on('finish', () => req.socket.destroy());
+}
+
+/** The whole body, unless it grows past `limit`: then `refuse` instead, and no `done`. */
+function readBody(req: AnyReq, limit: number, refuse: () => void, done: (body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let refused = false;
+  req.on('error', () => undefined);
+  req.on('data', (c: Buffer) => {
+    if (refused) return;
+    size += c.length;
+    if (size > limit) {
+      refused = true;
+      chunks.length = 0;
+      refuse();
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on('end', () => {
+    if (refused) return;
+    done(Buffer.concat(chunks));
+  });
+}
+
+function runHandler(handler: Handler, request: EmuRequest, reply: Reply, res: AnyRes): void {
+  let running: Promise<void>;
+  try {
+    running = handler(request, reply);
+  } catch (err) {
+    running = Promise.reject(err);
+  }
+  running.catch((err: unknown) => {
+    // A bug must not look like an AWS answer the SDK would retry forever; say what broke.
+    console.error('emulator: unhandled error', err);
+    if (!reply.closed && !res.headersSent) {
+      reply.send(
+        400,
+        { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalEmulatorError' },
+        JSON.stringify({ __type: 'InternalEmulatorError', message: String((err as Error)?.message ?? err) }),
+      );
+    } else reply.reset();
+  });
+}
+
+/** The same for both protocols: the request as the handler sees it, once its body is read. */
+function requestListener(
   handler: Handler,
   dateHeader: () => string,
   limits: Limits,
-): Promise<RunningServer> {
-  const onRequest = (req: AnyReq, res: AnyRes): void => {
+): (req: AnyReq, res: AnyRes) => void {
+  return (req, res) => {
     // Never parse the target with URL: "//x" would become a host. Split it as sent.
     const target = req.url ?? '/';
     const q = target.indexOf('?');
@@ -200,69 +259,18 @@ export async function listen(
     const path = decodePath(rawPath);
     const reply = makeReply(req, res, dateHeader);
     const limit = limits.maxBodyBytes(method, path, headers);
-    const refuse = (): void => {
-      if (reply.closed || res.headersSent) return;
-      // Answer at once and drop the rest: the client is told why, the server reads no more.
-      reply.send(
-        413,
-        {
-          'content-type': 'application/json',
-          'x-amzn-errortype': 'RequestEntityTooLargeException',
-          connection: 'close',
-        },
-        tooLarge(limit),
-      );
-      req.resume();
-      if (!req.httpVersionMajor || req.httpVersionMajor < 2) res.on('finish', () => req.socket.destroy());
-    };
+    const refuse = (): void => refuseTooLarge(req, res, reply, limit);
     const declared = Number(headers['content-length'] ?? '0');
     if (Number.isFinite(declared) && declared > limit) return refuse();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    req.on('error', () => undefined);
-    req.on('data', (c: Buffer) => {
-      if (refused) return;
-      size += c.length;
-      if (size > limit) {
-        refused = true;
-        chunks.length = 0;
-        refuse();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (refused) return;
-      const request: EmuRequest = {
-        method,
-        path,
-        rawPath,
-        rawQuery,
-        query: new URLSearchParams(rawQuery),
-        headers,
-        body: Buffer.concat(chunks),
-        http2: req.httpVersionMajor === 2,
-      };
-      let running: Promise<void>;
-      try {
-        running = handler(request, reply);
-      } catch (err) {
-        running = Promise.reject(err);
-      }
-      running.catch((err: unknown) => {
-        // A bug must not look like an AWS answer the SDK would retry forever; say what broke.
-        console.error('emulator: unhandled error', err);
-        if (!reply.closed && !res.headersSent) {
-          reply.send(
-            400,
-            { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalEmulatorError' },
-            JSON.stringify({ __type: 'InternalEmulatorError', message: String((err as Error)?.message ?? err) }),
-          );
-        } else reply.reset();
-      });
+    readBody(req, limit, refuse, (body) => {
+      const query = new URLSearchParams(rawQuery);
+      const http2 = req.httpVersionMajor === 2;
+      runHandler(handler, { method, path, rawPath, rawQuery, query, headers, body, http2 }, reply, res);
     });
   };
+}
+
+function protocolServers(onRequest: (req: AnyReq, res: AnyRes) => void): { h1: Http1Server; h2: Http2Server } {
   const h1 = createHttp1Server({ keepAliveTimeout: 5000 }, onRequest);
   const h2 = createHttp2Server({}, onRequest);
   // A broken client (h2c garbage, a reset mid-frame) ends its own session, never the server.
@@ -272,9 +280,13 @@ export async function listen(
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     else socket.destroy();
   });
-  const sockets = new Set<Socket>();
+  return { h1, h2 };
+}
+
+/** The TCP side: each connection goes to the server of the protocol its first bytes speak. */
+function sniffingServer(h1: Http1Server, h2: Http2Server, sockets: Set<Socket>): NetServer {
   // No Nagle: a stream's small first frame must not wait for the peer's delayed ACK (h1 sets this itself).
-  const net = createNetServer({ noDelay: true }, (socket) => {
+  return createNetServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
@@ -290,6 +302,17 @@ export async function listen(
       }
     });
   });
+}
+
+export async function listen(
+  port: number,
+  handler: Handler,
+  dateHeader: () => string,
+  limits: Limits,
+): Promise<RunningServer> {
+  const { h1, h2 } = protocolServers(requestListener(handler, dateHeader, limits));
+  const sockets = new Set<Socket>();
+  const net = sniffingServer(h1, h2, sockets);
   await new Promise<void>((done, fail) => {
     net.once('error', fail);
     net.listen(port, '127.0.0.1', () => done());
