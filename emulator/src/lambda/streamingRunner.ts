@@ -94,6 +94,39 @@ export interface StreamingInvocation {
   clockOffsetMs: number;
 }
 
+/** The client's side of one invocation: what the function streams, or how it failed. */
+class FunctionResponse {
+  private started = false;
+
+  constructor(private readonly reply: Reply) {}
+
+  private start(statusCode: number, headers: Record<string, string>): void {
+    if (this.started || this.reply.closed) return;
+    this.started = true;
+    this.reply.startStream(statusCode, headers);
+  }
+
+  /** Passes on what the function wrote; without a prelude, Lambda's default head. */
+  relay(msg: Exclude<WorkerMessage, { kind: 'error' }>): void {
+    if (msg.kind === 'prelude') return this.start(msg.statusCode, msg.headers);
+    this.start(200, { 'content-type': 'application/octet-stream' });
+    if (msg.kind === 'chunk') void this.reply.write(msg.chunk);
+    else this.reply.end();
+  }
+
+  fail(): void {
+    // Lambda's answer when a function fails before its response: 502, "Internal Server Error".
+    if (!this.started && !this.reply.closed) {
+      this.started = true;
+      this.reply.send(
+        502,
+        { 'content-type': 'application/json', 'x-amzn-errortype': 'Function.ResponseError' },
+        JSON.stringify({ Message: 'Internal Server Error' }),
+      );
+    } else if (!this.reply.closed) this.reply.reset();
+  }
+}
+
 /** The most environments at once; past it Lambda throttles (TooManyRequestsException). */
 const MAX_ENVIRONMENTS = 40;
 
@@ -159,13 +192,8 @@ export class StreamingFunction {
   invoke(invocation: StreamingInvocation, reply: Reply): Promise<void> {
     const worker = this.environmentFor();
     const id = randomUUID();
-    let started = false;
+    const response = new FunctionResponse(reply);
     let finished = false;
-    const start = (statusCode: number, headers: Record<string, string>): void => {
-      if (started || reply.closed) return;
-      started = true;
-      reply.startStream(statusCode, headers);
-    };
     return new Promise<void>((resolve) => {
       const finish = (keepEnvironment: boolean): void => {
         if (finished) return;
@@ -178,41 +206,18 @@ export class StreamingFunction {
         resolve();
       };
       const failed = (message: string): void => {
-        // Lambda's answer when a function fails before its response: 502, "Internal Server Error".
-        if (!started && !reply.closed) {
-          started = true;
-          reply.send(
-            502,
-            { 'content-type': 'application/json', 'x-amzn-errortype': 'Function.ResponseError' },
-            JSON.stringify({ Message: 'Internal Server Error' }),
-          );
-        } else if (!reply.closed) reply.reset();
+        response.fail();
         this.log(`[${this.fn.logicalId}] ${message}`);
       };
       const onMessage = (msg: WorkerMessage): void => {
         if (msg.id !== id) return;
-        switch (msg.kind) {
-          case 'prelude':
-            start(msg.statusCode, msg.headers);
-            break;
-          case 'chunk':
-            start(200, { 'content-type': 'application/octet-stream' });
-            void reply.write(msg.chunk);
-            break;
-          case 'end':
-            start(200, { 'content-type': 'application/octet-stream' });
-            reply.end();
-            break;
-          case 'done':
-            start(200, { 'content-type': 'application/octet-stream' });
-            reply.end();
-            finish(true);
-            break;
-          case 'error':
-            failed(`Invoke Error: ${msg.message}`);
-            finish(true);
-            break;
+        if (msg.kind === 'error') {
+          failed(`Invoke Error: ${msg.message}`);
+          finish(true);
+          return;
         }
+        response.relay(msg);
+        if (msg.kind === 'done') finish(true);
       };
       const onExit = (): void => {
         failed('Runtime exited');
@@ -228,15 +233,19 @@ export class StreamingFunction {
       reply.onClose(() => {
         if (!finished) worker.postMessage({ kind: 'abort', id });
       });
-      worker.postMessage({
-        id,
-        event: invocation.event,
-        // The function sees its configured timeout even when a fault will end it sooner (a crash).
-        deadline: Date.now() + this.fn.timeoutSeconds * 1000,
-        clockOffsetMs: invocation.clockOffsetMs,
-        functionName: this.fn.name,
-        functionArn: this.fn.arn,
-      });
+      this.start(worker, id, invocation);
+    });
+  }
+
+  private start(worker: Worker, id: string, invocation: StreamingInvocation): void {
+    worker.postMessage({
+      id,
+      event: invocation.event,
+      // The function sees its configured timeout even when a fault will end it sooner (a crash).
+      deadline: Date.now() + this.fn.timeoutSeconds * 1000,
+      clockOffsetMs: invocation.clockOffsetMs,
+      functionName: this.fn.name,
+      functionArn: this.fn.arn,
     });
   }
 
