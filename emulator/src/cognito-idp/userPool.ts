@@ -1,13 +1,14 @@
 // The user pool's state and the rules its operations share (clients, SECRET_HASH, users,
 // codes, sessions, tokens), configured from the template. Each operation file takes only the
 // members it needs (a Pick of this class), so what an operation touches is in its signature.
+// The token formats are in poolTokens.ts and the PreSignUp trigger's contract in preSignUp.ts.
 import type {
   AuthenticationResultType,
   ChallengeNameType,
   CodeDeliveryDetailsType,
   UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ClientConfig, UserPoolConfig } from '../config';
 import { AwsError } from '../errors';
 import type { Wire } from '../operation';
@@ -18,6 +19,9 @@ import { makeVerifier } from '../srp';
 import type { ServerEphemeral } from '../srp';
 import type { PendingCode, RefreshRecord, StateStore, User } from '../state';
 import type { Claims, TokenSigner } from '../tokens';
+import { issueTokens } from './poolTokens';
+import { runPreSignUp } from './preSignUp';
+import type { PreSignUpAnswer, PreSignUpSource } from './preSignUp';
 import type { LambdaRunner } from '../triggers';
 
 export const CODE_LIFETIME_MS = 24 * 3600 * 1000;
@@ -318,35 +322,17 @@ export class UserPool {
 
   // ---- triggers ------------------------------------------------------------------------------
 
-  async runPreSignUp(
-    source: 'PreSignUp_SignUp' | 'PreSignUp_AdminCreateUser' | 'PreSignUp_ExternalProvider',
+  runPreSignUp(
+    source: PreSignUpSource,
     username: string,
     clientId: string | null,
     attributes: Record<string, string>,
     validationData: Record<string, string> | null,
     clientMetadata: unknown,
-  ): Promise<{ autoConfirmUser: boolean; autoVerifyEmail: boolean }> {
-    const runner = this.d.triggers.PreSignUp;
-    if (!runner) return { autoConfirmUser: false, autoVerifyEmail: false };
-    const event = {
-      version: '1',
-      region: this.d.region,
-      userPoolId: this.d.config.id,
-      userName: username,
-      callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: clientId ?? 'CLIENT_ID_NOT_APPLICABLE' },
-      triggerSource: source,
-      request: { userAttributes: attributes, validationData, ...(clientMetadata ? { clientMetadata } : {}) },
-      response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
-    };
-    let result: unknown;
-    try {
-      result = await runner.invoke(event);
-    } catch (err) {
-      throw new AwsError('UserLambdaValidationException', `PreSignUp failed with error ${(err as Error).message}.`);
-    }
-    const response =
-      ((result ?? event) as { response?: { autoConfirmUser?: unknown; autoVerifyEmail?: unknown } }).response ?? {};
-    return { autoConfirmUser: response.autoConfirmUser === true, autoVerifyEmail: response.autoVerifyEmail === true };
+  ): Promise<PreSignUpAnswer> {
+    const pool = { region: this.d.region, userPoolId: this.d.config.id };
+    const request = { source, username, clientId, attributes, validationData, clientMetadata };
+    return runPreSignUp(this.d.triggers.PreSignUp, pool, request);
   }
 
   // ---- sign-in: after the password, challenges, tokens ----------------------------------------
@@ -418,64 +404,15 @@ export class UserPool {
     existing: RefreshRecord | null,
     oauth?: { scopes: string[]; nonce?: string | undefined },
   ): Wire<AuthenticationResultType> {
-    // Every flow checks first; this is the last line, for a user disabled in the middle of one.
-    if (!user.enabled) throw new AwsError('NotAuthorizedException', 'User is disabled.');
-    const now = Math.floor(this.d.now() / 1000);
-    let record = existing;
-    if (!record) {
-      const token = `eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.${randomBytes(192).toString('base64url')}.${randomBytes(12).toString('base64url')}.${randomBytes(360).toString('base64url')}.${randomBytes(16).toString('base64url')}`;
-      record = {
-        token,
-        username: user.username,
-        clientId: client.id,
-        originJti: randomUUID(),
-        authTime: now,
-        expires: (now + client.refreshTokenSeconds) * 1000,
-        revoked: false,
-        ...(oauth ? { scopes: oauth.scopes } : {}),
-      };
-      this.refreshTokens[token] = record;
-    }
-    const eventId = randomUUID();
-    const common = {
-      sub: user.attributes.sub,
-      iss: this.issuer,
-      origin_jti: record.originJti,
-      event_id: eventId,
-      auth_time: record.authTime,
-      iat: now,
+    const d = this.d;
+    const minter = {
+      issuer: this.issuer,
+      refreshTokens: this.refreshTokens,
+      signer: d.signer,
+      now: d.now,
+      state: d.state,
     };
-    const idClaims: Claims = {
-      ...common,
-      aud: client.id,
-      'cognito:username': user.username,
-      token_use: 'id',
-      exp: now + client.idTokenSeconds,
-      jti: randomUUID(),
-      ...(oauth?.nonce ? { nonce: oauth.nonce } : {}),
-    };
-    for (const [k, v] of Object.entries(user.attributes)) {
-      if (k === 'sub') continue;
-      // A federated user's identities are a JSON list in the attribute and a list in the token.
-      idClaims[k] = k.endsWith('_verified') ? v === 'true' : k === 'identities' ? (JSON.parse(v) as unknown) : v;
-    }
-    const accessClaims: Claims = {
-      ...common,
-      client_id: client.id,
-      token_use: 'access',
-      scope: (record.scopes ?? ['aws.cognito.signin.user.admin']).join(' '),
-      exp: now + client.accessTokenSeconds,
-      jti: randomUUID(),
-      username: user.username,
-    };
-    this.d.state.changed();
-    return {
-      AccessToken: this.d.signer.sign(accessClaims),
-      ExpiresIn: client.accessTokenSeconds,
-      TokenType: 'Bearer',
-      ...(existing ? {} : { RefreshToken: record.token }),
-      IdToken: this.d.signer.sign(idClaims),
-    };
+    return issueTokens(minter, client, user, existing, oauth);
   }
 
   // ---- access tokens and revocation ------------------------------------------------------------
