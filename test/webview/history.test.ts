@@ -93,7 +93,10 @@ describe('story webview history: paging and search (Chromium)', function () {
     });
     await sp.page.waitForFunction(() => document.querySelectorAll('#history-list li').length === 2);
     await sp.respond(first.id, { items: items(0, 50), total: 120, offset: 0, query: 'ott' });
-    await new Promise((r) => setTimeout(r, 100));
+    // A host event after the late answer: once the page shows it, it has handled (and rendered)
+    // the answer before it too.
+    await sp.send(hostEvent('usage.today', { inputTokens: 1, outputTokens: 2, cost: null }));
+    await sp.page.locator('.usage-line', { hasText: 'Today: 3 total tokens' }).waitFor();
     assert.deepEqual(await titles(), ['The otter who sailed', 'The otter who sailed']);
     assert.equal(await text('#history-count'), '2 stories match “otter sail”.');
     assert.equal(await sp.page.locator('#history-more').isHidden(), true);
