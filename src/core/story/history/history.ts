@@ -15,35 +15,34 @@
 // Only story data is stored: never tokens, credentials or the user's email.
 import { randomUUID } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { HistoryIndexFile, IndexView, newestFirst, sameStamp, searchTerms } from './historyIndex';
-import type { DirMark, IndexEntry } from './historyIndex';
+import { HistoryIndexFile, sameStamp } from './historyIndex';
+import type { DirMark } from './historyIndex';
+import { IndexView, newestFirst, searchTerms } from './indexView';
 import type { HistoryQuery } from '../protocol/wire';
-import { STORY_ID, parseStory, readRetrying, writeAtomically } from './storyFile';
+import { writeAtomically } from '../../files/atomicWrite';
+import { QUIET_MS, StoryDirectory } from './storyDirectory';
+import type { Listing } from './storyDirectory';
+import { STORY_ID, parseStory, readRetrying } from './storyFile';
 import type { StoredStory } from './storyFile';
-import { clipTitle, entryOf } from './storyFormats';
+import { clipTitle, entryOf } from './summary';
 import { estimateUsage, requestText } from '../usage/usage';
-import type { StorySummary } from './storyFormats';
+import type { IndexEntry, StorySummary } from './summary';
+import { sameEntry } from './summary';
 import { buildConverseRequest } from '../prompt';
 import type { Usage } from '../protocol/wire';
 import { StoryWriter } from './storyWriter';
 import type { LeaseOwner } from './storyWriter';
+import { processRunning } from './storyWriter';
 
-/** One reading of the story directory. */
-interface Listing {
-  readonly ino: number;
-  readonly mtimeMs: number;
-  /** Date.now() just before the names were read. */
-  readonly readAt: number;
-  readonly ids: readonly string[];
-  readonly present: () => ReadonlySet<string>;
-  readonly temps: readonly string[];
-  /** Not read: the index's names, which its mark says are the directory's. */
-  readonly fromIndex: boolean;
-  /** The index these names were last found to be exactly (the same window lists again without comparing). */
-  sameAs?: IndexView;
+/** What a list is made from: see HistoryStore.snapshot. */
+interface Snapshot {
+  readonly view: IndexView;
+  readonly shown: number[] | undefined;
+  readonly problems: HistoryProblem[];
+  readonly leases: Map<string, number>;
 }
 
 export interface HistoryProblem {
@@ -81,8 +80,6 @@ export const LEASE_MS = 15_000;
 const EMPTY = IndexView.fromEntries([]);
 /** A temp file older than this was left by a crash mid-write (a write takes milliseconds). */
 const STALE_TMP_MS = 60_000;
-/** A directory unchanged for this long before its names were read: no coarse timestamp can hide a change. */
-const QUIET_MS = 2000;
 
 export class HistoryStore {
   /** Stories being written by this process; everything else marked streaming was cut off. */
@@ -94,11 +91,8 @@ export class HistoryStore {
   readonly now: () => number;
   readonly owner: LeaseOwner = { host: hostname(), pid: process.pid };
   private readonly isRunning: (pid: number) => boolean;
-  private tmpCounter = 0;
   readonly index: HistoryIndexFile;
-  private lastListing: Listing | undefined;
-  /** The last directory mark this window wrote. */
-  private marked: string | undefined;
+  private readonly names: StoryDirectory;
 
   constructor(
     readonly dir: string,
@@ -110,6 +104,7 @@ export class HistoryStore {
     this.now = options.now ?? Date.now;
     this.isRunning = options.isRunning ?? processRunning;
     this.index = new HistoryIndexFile(options.indexPath ?? `${dir.replace(/[\\/]+$/, '')}.index`);
+    this.names = new StoryDirectory(dir, this.index);
   }
 
   newId(): string {
@@ -140,7 +135,7 @@ export class HistoryStore {
       await mkdir(this.dir, { recursive: true });
       const streaming = story.status === 'streaming';
       if (streaming && !starting) await this.markStreaming(story);
-      await writeAtomically(path, `${path}.${process.pid}.${this.tmpCounter++}.tmp`, data, this.dir);
+      await writeAtomically(path, data);
       if (!streaming) await this.indexPut(story);
     });
     const settled = next.catch(() => undefined);
@@ -215,14 +210,43 @@ export class HistoryStore {
 
   /**
    * The index, and which of its positions to show (undefined: every one, the usual case), after
-   * reconciling it with the directory's names.
+   * reconciling it with the directory's names: read both, read the story files the index cannot
+   * vouch for, write what changed, and leave out what this listing did not see.
    */
-  private async snapshot(): Promise<{
-    view: IndexView;
-    shown: number[] | undefined;
-    problems: HistoryProblem[];
-    leases: Map<string, number>;
-  }> {
+  private async snapshot(): Promise<Snapshot> {
+    const state = await this.readIndexAndNames();
+    if (!state) return { view: EMPTY, shown: undefined, problems: [], leases: new Map() };
+    const { listing, same } = state;
+    let { known } = state;
+    if (!same && known?.hasDuplicates()) known = undefined;
+    if (listing.temps.length) await eachLimited(listing.temps, this.concurrency, (file) => this.removeIfStale(file));
+    const { toRead, found } = this.filesToRead(known, listing, same);
+    const { changed, leases, problems } = await this.readStories(toRead, known);
+    // Known but without a file: deleted (or renamed away). Every known id was among the names when as many were found
+    // as the index holds.
+    const absent: IndexEntry[] = [];
+    if (known && found !== known.size) {
+      const present = listing.present();
+      for (let i = 0; i < known.size; i++) if (!present.has(known.id(i))) absent.push(known.entry(i));
+    }
+    // A streaming entry may be a story whose file is being written right now (the index hears of it first): kept for
+    // a minute.
+    const gone = absent
+      .filter((e) => e.status !== 'streaming' || this.now() - e.updatedAt > STALE_TMP_MS)
+      .map((e) => e.id);
+    const view = await this.updateIndex(known, changed, gone);
+    const shown = view !== known || absent.length ? seenPositions(view, listing.present()) : undefined;
+    problems.sort((a, b) => a.file.localeCompare(b.file));
+    if (!listing.fromIndex && shown === undefined && !problems.length)
+      await this.names.markIfQuiet(listing, view, same && view === known);
+    return { view, shown, problems, leases };
+  }
+
+  /**
+   * The index and the directory's names, read together; the names are skipped when the mark vouches
+   * for this directory and this index. Undefined when there is no directory yet.
+   */
+  private async readIndexAndNames(): Promise<{ known?: IndexView; listing: Listing; same: boolean } | undefined> {
     // The index at once, whatever the mark says: every list needs it (settled, so an early return leaves nothing
     // unhandled).
     const index = Promise.allSettled([this.index.read()]).then(([r]) => r);
@@ -231,8 +255,7 @@ export class HistoryStore {
     try {
       [dir, mark] = await Promise.all([stat(this.dir), this.index.readMark()]);
     } catch (e) {
-      if ((e as { code?: string }).code === 'ENOENT')
-        return { view: EMPTY, shown: undefined, problems: [], leases: new Map() };
+      if ((e as { code?: string }).code === 'ENOENT') return undefined;
       throw e;
     }
     // The mark can vouch only for the directory as it is now, and only for the index version read (checked below).
@@ -242,28 +265,33 @@ export class HistoryStore {
       mark.dir.mtimeMs === dir.mtimeMs &&
       dir.mtimeMs < mark.readAt - QUIET_MS;
     // Otherwise the names while the index is read: neither needs the other.
-    const names = markedDir ? undefined : Promise.allSettled([this.listing(dir)]).then(([r]) => r);
+    const readNames = () => Promise.allSettled([this.names.read(dir)]).then(([r]) => r);
+    const names = markedDir ? undefined : readNames();
     const read = await index;
     // An index that cannot be read is rebuilt, like a missing one.
-    let known = read.status === 'fulfilled' ? read.value : undefined;
+    const known = read.status === 'fulfilled' ? read.value : undefined;
     const readStamp = known && this.index.stampOf(known);
     const vouched = markedDir && readStamp !== undefined && sameStamp(mark!.index, readStamp);
     // The index read is not the one the mark names (another window wrote it since): the names after all.
-    const listed = vouched ? undefined : await (names ?? Promise.allSettled([this.listing(dir)]).then(([r]) => r));
+    const listed = vouched ? undefined : await (names ?? readNames());
     if (listed?.status === 'rejected') {
-      if ((listed.reason as { code?: string }).code === 'ENOENT')
-        return { view: EMPTY, shown: undefined, problems: [], leases: new Map() };
+      if ((listed.reason as { code?: string }).code === 'ENOENT') return undefined;
       throw listed.reason;
     }
-    const listing = listed ? listed.value : this.listingOf(known!, dir, mark!.readAt);
+    const listing = listed ? listed.value : this.names.fromIndex(known!, dir, mark!.readAt);
     // The names are exactly the index's ids (the usual case): one comparison, no lookup of 10,000 names built. Equal
     // to the names, the index has no duplicate.
     const same = listing.fromIndex || (known !== undefined && (listing.sameAs === known || known.sameIds(listing.ids)));
     if (same && known) listing.sameAs = known;
-    if (!same && known?.hasDuplicates()) known = undefined;
-    const problems: HistoryProblem[] = [];
-    if (listing.temps.length) await eachLimited(listing.temps, this.concurrency, (file) => this.removeIfStale(file));
-    const rebuild = known === undefined;
+    return { ...(known ? { known } : {}), listing, same };
+  }
+
+  /** The story files to read: those the index does not know, knows as streaming, or this window writes. */
+  private filesToRead(
+    known: IndexView | undefined,
+    listing: Listing,
+    same: boolean,
+  ): { toRead: string[]; found: number } {
     const toRead: string[] = [];
     let found = 0;
     const active = this.active.size > 0;
@@ -282,9 +310,18 @@ export class HistoryStore {
         if (i < 0 || known!.status(i) === 'streaming' || (active && this.active.has(id))) toRead.push(`${id}.json`);
       }
     }
+    return { toRead, found };
+  }
+
+  /** Reads story files: the entries that differ from the index, the leases of stories written elsewhere, problems. */
+  private async readStories(
+    files: readonly string[],
+    known: IndexView | undefined,
+  ): Promise<{ changed: Map<string, IndexEntry>; leases: Map<string, number>; problems: HistoryProblem[] }> {
     const changed = new Map<string, IndexEntry>();
     const leases = new Map<string, number>();
-    await eachLimited(toRead, this.concurrency, async (file) => {
+    const problems: HistoryProblem[] = [];
+    await eachLimited(files, this.concurrency, async (file) => {
       try {
         const story = parseStory(await readRetrying(join(this.dir, file)));
         if (typeof story === 'string') {
@@ -301,118 +338,36 @@ export class HistoryStore {
         problems.push({ file, message: (e as Error).message });
       }
     });
-    // Known but without a file: deleted (or renamed away). Every known id was among the names when as many were found
-    // as the index holds. A streaming entry may be a story whose file is being written right now (the index hears of
-    // it first): kept for a minute.
-    const absent: IndexEntry[] = [];
-    if (known && found !== known.size) {
-      const present = listing.present();
-      for (let i = 0; i < known.size; i++) if (!present.has(known.id(i))) absent.push(known.entry(i));
-    }
-    const gone = absent
-      .filter((e) => e.status !== 'streaming' || this.now() - e.updatedAt > STALE_TMP_MS)
-      .map((e) => e.id);
-    let view = known ?? EMPTY;
-    if (rebuild || changed.size || gone.length || known?.legacy) {
-      if (rebuild) await this.index.removeStaleTemps(this.now(), STALE_TMP_MS);
-      const merge = (map: Map<string, IndexEntry>) => {
-        for (const id of gone) map.delete(id);
-        for (const [id, entry] of changed) {
-          const other = map.get(id);
-          const seen = known?.get(id);
-          // The file wins over what this listing read from the index; a newer entry another window wrote since, over
-          // the file.
-          if (!other || (seen && sameEntry(other, seen)) || other.updatedAt <= entry.updatedAt) map.set(id, entry);
-        }
-      };
-      try {
-        view = await this.index.update((map) => merge(map));
-      } catch {
-        // The index could not be written (another window held it too long): list from what was read.
-        const map = known?.toMap() ?? new Map<string, IndexEntry>();
-        merge(map);
-        view = IndexView.fromEntries([...map.values()].sort(newestFirst));
+    return { changed, leases, problems };
+  }
+
+  /** Writes what the files said into the index (rebuilt when there was none); the index as it is now. */
+  private async updateIndex(
+    known: IndexView | undefined,
+    changed: ReadonlyMap<string, IndexEntry>,
+    gone: readonly string[],
+  ): Promise<IndexView> {
+    const rebuild = known === undefined;
+    if (!rebuild && !changed.size && !gone.length && !known.legacy) return known;
+    if (rebuild) await this.index.removeStaleTemps(this.now(), STALE_TMP_MS);
+    const merge = (map: Map<string, IndexEntry>) => {
+      for (const id of gone) map.delete(id);
+      for (const [id, entry] of changed) {
+        const other = map.get(id);
+        const seen = known?.get(id);
+        // The file wins over what this listing read from the index; a newer entry another window wrote since, over
+        // the file.
+        if (!other || (seen && sameEntry(other, seen)) || other.updatedAt <= entry.updatedAt) map.set(id, entry);
       }
-    }
-    // Only stories whose file this listing saw (another window may have added some since).
-    let shown: number[] | undefined;
-    if (view !== known || absent.length) {
-      const present = listing.present();
-      let all = true;
-      for (let i = 0; i < view.size && all; i++) all = present.has(view.id(i));
-      if (!all) {
-        shown = [];
-        for (let i = 0; i < view.size; i++) if (present.has(view.id(i))) shown.push(i);
-      }
-    }
-    problems.sort((a, b) => a.file.localeCompare(b.file));
-    if (!listing.fromIndex && shown === undefined && !problems.length)
-      await this.markIfQuiet(listing, view, same && view === known);
-    return { view, shown, problems, leases };
-  }
-
-  /**
-   * Leaves a mark that the index on disk names exactly the directory's story files, when the
-   * names were read from a directory that had not changed for a while: the next window then
-   * lists from the index alone.
-   */
-  private async markIfQuiet(listing: Listing, view: IndexView, same: boolean): Promise<void> {
-    if (listing.temps.length || listing.mtimeMs >= listing.readAt - QUIET_MS) return;
-    const index = this.index.stampOf(view);
-    if (!index || view.size !== listing.ids.length) return;
-    const key = `${listing.ino}:${listing.mtimeMs}:${index.ino}:${index.mtimeMs}:${index.size}`;
-    if (this.marked === key) return;
-    if (!same && !view.sameIds(listing.ids)) return;
-    this.marked = key;
-    await this.index.writeMark({ dir: { ino: listing.ino, mtimeMs: listing.mtimeMs }, readAt: listing.readAt, index });
-  }
-
-  /** The index's names, as the mark vouches. */
-  private listingOf(view: IndexView, dir: Stats, readAt: number): Listing {
-    let present: Set<string> | undefined;
-    return {
-      ino: dir.ino,
-      mtimeMs: dir.mtimeMs,
-      readAt,
-      // Not needed: every name is the index's.
-      ids: [],
-      present: () => (present ??= new Set(Array.from({ length: view.size }, (_, i) => view.id(i)))),
-      temps: [],
-      fromIndex: true,
     };
-  }
-
-  /**
-   * The directory's story files. A directory's mtime changes whenever a file is added, removed or
-   * renamed in it, so an unchanged one is not read again (one stat instead of 10,000 names) while
-   * the search box asks page after page; only when its mtime is well before the last read, so a
-   * file system with coarse timestamps cannot hide a change made in the same second.
-   */
-  private async listing(dir: Stats): Promise<Listing> {
-    const last = this.lastListing;
-    if (last && last.ino === dir.ino && last.mtimeMs === dir.mtimeMs && dir.mtimeMs < last.readAt - QUIET_MS)
-      return last;
-    const readAt = Date.now();
-    const names = await readdir(this.dir);
-    const ids: string[] = [];
-    const temps: string[] = [];
-    for (const name of names) {
-      if (name.endsWith('.json')) ids.push(name.slice(0, -5));
-      else if (name.endsWith('.tmp')) temps.push(name);
+    try {
+      return await this.index.update((map) => merge(map));
+    } catch {
+      // The index could not be written (another window held it too long): list from what was read.
+      const map = known?.toMap() ?? new Map<string, IndexEntry>();
+      merge(map);
+      return IndexView.fromEntries([...map.values()].sort(newestFirst));
     }
-    let present: Set<string> | undefined;
-    const listing: Listing = {
-      ino: dir.ino,
-      mtimeMs: dir.mtimeMs,
-      readAt,
-      ids,
-      // Made when a list needs it: usually every name is in the index, and the count says so.
-      present: () => (present ??= new Set(ids)),
-      temps,
-      fromIndex: false,
-    };
-    this.lastListing = temps.length ? undefined : listing;
-    return listing;
   }
 
   private summary(view: IndexView, i: number, leases: Map<string, number>): StorySummary {
@@ -516,28 +471,14 @@ async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
-  return (
-    a.updatedAt === b.updatedAt &&
-    a.status === b.status &&
-    a.title === b.title &&
-    a.outputTokens === b.outputTokens &&
-    a.totalTokens === b.totalTokens &&
-    a.estimated === b.estimated &&
-    a.modelId === b.modelId &&
-    a.createdAt === b.createdAt &&
-    a.premise === b.premise
-  );
-}
-
-/** Signal 0 tests for a process without touching it: ESRCH means none; EPERM, one of another user. */
-function processRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** Positions of the stories whose file this listing saw (another window may add some meanwhile); undefined: all. */
+function seenPositions(view: IndexView, present: ReadonlySet<string>): number[] | undefined {
+  let all = true;
+  for (let i = 0; i < view.size && all; i++) all = present.has(view.id(i));
+  if (all) return undefined;
+  const shown: number[] = [];
+  for (let i = 0; i < view.size; i++) if (present.has(view.id(i))) shown.push(i);
+  return shown;
 }
 
 /**

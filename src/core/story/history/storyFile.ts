@@ -1,7 +1,7 @@
 // One story's file: its schema (the types derive from it), the parser that says what is wrong
 // with a file it cannot read, and the durable reads and writes of the history's JSON files.
 // Only story data is stored: never tokens, credentials or the user's email.
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
 import { storyControls } from '../protocol/controls';
 import { PANEL_ACTIONS, STORY_KINDS, STORY_STATUSES, cost, usage } from '../protocol/wire';
@@ -85,25 +85,6 @@ function problemOf(issue: v.BaseIssue<unknown>): string {
   return `bad ${path}: ${issue.message}`;
 }
 
-/** Writes `data` to a temp file, syncs it, then renames it into place: a crash leaves the old file or the new. */
-export async function writeAtomically(path: string, tmp: string, data: string, dir: string): Promise<void> {
-  try {
-    const file = await open(tmp, 'w', 0o600);
-    try {
-      await file.writeFile(data, 'utf8');
-      // On disk before the rename, so a power cut leaves the old story or the new, never an empty file.
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(tmp, path);
-    await syncDir(dir);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw e;
-  }
-}
-
 /** Reads a file, waiting out a full descriptor table (other code in the process may hold many). */
 export async function readRetrying(path: string): Promise<string> {
   for (let attempt = 1; ; attempt++) {
@@ -114,19 +95,5 @@ export async function readRetrying(path: string): Promise<string> {
       if ((code !== 'EMFILE' && code !== 'ENFILE') || attempt >= EMFILE_RETRIES) throw e;
       await new Promise((r) => setTimeout(r, Math.min(10 * attempt, 200)));
     }
-  }
-}
-
-/** Makes a rename durable; not every platform can open a directory (Windows), which is fine. */
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Best effort.
   }
 }

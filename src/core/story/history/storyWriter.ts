@@ -105,3 +105,13 @@ export class StoryWriter {
     return { ...this.current, leaseUntil: this.now() + this.store.leaseMs, leaseOwner: this.store.owner };
   }
 }
+
+export /** Signal 0 tests for a process without touching it: ESRCH means none; EPERM, one of another user. */
+function processRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,11 +1,11 @@
 // The daily usage totals in one file per user, shared by every VS Code window. Each window adds
 // its request under a lock (re-read, add, write atomically), so two windows never overwrite each
 // other's counts (a per-window copy saved last would win and lose the other's requests).
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EMPTY_LEDGER, parseLedger } from './usage';
 import type { UsageLedgerState } from './usage';
+import { writeAtomically } from '../../files/atomicWrite';
 import { acquireFileLock } from '../../files/fileLock';
 import type { FileLockOptions } from '../../files/fileLock';
 
@@ -41,20 +41,7 @@ export class UsageLedgerFile {
     const release = await this.lock();
     try {
       const next = change(await this.read());
-      const tmp = `${this.path}.${randomUUID()}.tmp`;
-      try {
-        const file = await open(tmp, 'w', 0o600);
-        try {
-          await file.writeFile(JSON.stringify(next), 'utf8');
-          await file.sync();
-        } finally {
-          await file.close();
-        }
-        await rename(tmp, this.path);
-      } catch (e) {
-        await rm(tmp, { force: true }).catch(() => undefined);
-        throw e;
-      }
+      await writeAtomically(this.path, JSON.stringify(next));
       return next;
     } finally {
       await release();

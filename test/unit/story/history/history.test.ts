@@ -7,13 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { HistoryStore } from '../../../../src/core/story/history/history';
 import type { StoredStory } from '../../../../src/core/story/history/storyFile';
-import {
-  clipTitle,
-  summaryOf,
-  toHistoryPage,
-  toMarkdown,
-  toRecord,
-} from '../../../../src/core/story/history/storyFormats';
+import { toHistoryPage, toMarkdown, toRecord } from '../../../../src/core/story/history/storyFormats';
+import { clipTitle, summaryOf } from '../../../../src/core/story/history/summary';
 import { LIMITS } from '../../../../src/core/story/protocol/limits';
 import { hostEvent, parseHostMessage, parseResult } from '../../../../src/core/story/protocol/messages';
 import { storedStory } from '../../../support/stories';

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HistoryStore } from '../../../../src/core/story/history/history';
 import type { StoredStory } from '../../../../src/core/story/history/storyFile';
-import { IndexView, parseIndex, parseIndexView, serializeIndex } from '../../../../src/core/story/history/historyIndex';
-import { entryOf } from '../../../../src/core/story/history/storyFormats';
+import { parseIndex, parseIndexView, serializeIndex } from '../../../../src/core/story/history/indexFormat';
+import { IndexView } from '../../../../src/core/story/history/indexView';
+import { entryOf } from '../../../../src/core/story/history/summary';
 import { CONTROLS, storedStory } from '../../../support/stories';
 
 function story(id: string, createdAt: number, patch: Partial<StoredStory> = {}): StoredStory {
