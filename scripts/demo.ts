@@ -39,7 +39,6 @@ const DEMO_MANAGED_LOGIN: Record<string, string> = {
   GoogleClientSecret: 'google-demo-secret',
 };
 
-/** The providers the app client lists, as the stack's IdentityProviders output would say. */
 /** "50,000 tokens per user per day, 1,000,000 for everyone": the budgets the stack enforces. */
 function budgetLine(parameters: Readonly<Record<string, string | string[]>>): string {
   const n = (name: string): string => Number(parameters[name]).toLocaleString('en-US');
@@ -47,6 +46,7 @@ function budgetLine(parameters: Readonly<Record<string, string | string[]>>): st
   return `${n('DailyTokensPerUser')} tokens per user per day${total > 0 ? `, ${n('DailyTokensTotal')} for everyone` : ''}`;
 }
 
+/** The providers the app client lists, as the stack's IdentityProviders output would say. */
 function demoIdentityProviders(params: Record<string, string>): string[] {
   return [
     'COGNITO',
@@ -137,6 +137,185 @@ function installHost(): void {
   ensureHost({ browser: false });
 }
 
+/** The running parts, stopped once and in reverse order; a kept demo keeps the person's work. */
+class DemoParts {
+  emulator: RunningEmulator | undefined;
+  server: CodeServer | undefined;
+  link: SignInLink | undefined;
+  private stopped: Promise<void> | undefined;
+
+  constructor(
+    readonly dir: string,
+    readonly fresh: boolean,
+  ) {}
+
+  get stopping(): boolean {
+    return this.stopped !== undefined;
+  }
+
+  stop(): Promise<void> {
+    return (this.stopped ??= (async () => {
+      await this.link?.close();
+      await this.server?.stop();
+      await this.emulator?.stop();
+      // A kept demo loses only what each start makes again (the password file, temp files).
+      if (this.fresh) removeFromDemoDir(this.dir);
+      else removeFromDemoDir(this.dir, ['code-server.yaml', 'tmp', DEMO_VSIX]);
+    })());
+  }
+}
+
+function stopOnSignals(parts: DemoParts, done: (code: number) => void): void {
+  // Ctrl-C reaches us twice (from the terminal, and relayed by npm and tsx): the handler stays
+  // installed so that the second one cannot kill us half-way through cleaning up.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (parts.stopping) return;
+      say(`\n${signal}: stopping the demo…`);
+      void parts.stop().then(() => {
+        say(
+          parts.fresh
+            ? 'Stopped. Nothing is left behind.'
+            : `Stopped. Your workspace, stories and accounts are kept in ${parts.dir} for the next npm run demo (--fresh for a throwaway run).`,
+        );
+        done(0);
+      });
+    });
+  }
+}
+
+function packageExtension(vsix: string): void {
+  step('packaging the extension (production build, then vsce)');
+  execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--out', vsix], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, npm_config_loglevel: 'error' },
+  });
+}
+
+async function startDemoEmulator(opts: Options, dir: string, fresh: boolean): Promise<RunningEmulator> {
+  step('starting the local AWS emulator');
+  return startEmulator({
+    stackName: 'demo',
+    // Accounts, keys and client secrets survive a restart; on the same port, so do sessions.
+    ...(fresh ? {} : { stateDir: join(dir, 'emulator'), port: await freePort(DEMO_EMULATOR_PORT) }),
+    // Managed login with the local Login with Amazon and Google, for Sign In with Browser (#15).
+    params: { ...DEMO_MANAGED_LOGIN, ...opts.params },
+    streamRate: opts.streamRate,
+    // Confirmation and reset codes: the emulator's outbox, printed as they are "sent".
+    log: (line) => {
+      if (line.startsWith('outbox:')) say(`  ✉  ${line.slice('outbox:'.length).trim()}`);
+    },
+  });
+}
+
+/** VS Code's settings: the extension pointed at the emulator, and no distractions. */
+function editorSettings(emulator: RunningEmulator, params: Record<string, string>): Record<string, unknown> {
+  return {
+    'storyteller.region': emulator.region,
+    'storyteller.userPoolId': emulator.userPoolId,
+    'storyteller.clientId': emulator.clientId,
+    'storyteller.identityPoolId': emulator.identityPoolId,
+    'storyteller.endpoints': { ...emulator.endpoints },
+    // Budget mode (the template's default): stories go through the story gateway.
+    ...(emulator.storyGatewayUrl ? { 'storyteller.storyGatewayUrl': emulator.storyGatewayUrl } : {}),
+    ...(emulator.hostedUiDomain
+      ? {
+          'storyteller.hostedUi.domain': emulator.hostedUiDomain,
+          'storyteller.hostedUi.identityProviders': demoIdentityProviders({
+            ...DEMO_MANAGED_LOGIN,
+            ...params,
+          }),
+        }
+      : {}),
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'workbench.startupEditor': 'readme',
+    // The demo's folder may sit inside a clone of this repository: no "open the parent repository?" prompt.
+    'git.openRepositoryInParentFolders': 'never',
+    // The Chat side bar would cover a quarter of the window on first start.
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  };
+}
+
+async function startEditor(
+  emulator: RunningEmulator,
+  opts: Options,
+  parts: DemoParts,
+  vsix: string,
+): Promise<CodeServer> {
+  step('starting VS Code (code-server) with the extension installed from the .vsix');
+  return startCodeServer({
+    host: ensureHost({ browser: false }),
+    dir: parts.dir,
+    port: await freePort(opts.port),
+    vsix: [vsix],
+    // A last resort for when this script and the watchdog were both killed.
+    idleTimeoutSeconds: IDLE_TIMEOUT_SECONDS,
+    removeDirIfOrphaned: parts.fresh,
+    settings: editorSettings(emulator, opts.params),
+    // The browser keeps secrets, and nothing outside can put one there: the extension host's
+    // environment carries the client secret instead (see README, "Client secret").
+    ...(emulator.clientSecret ? { env: { STORYTELLER_CLIENT_SECRET: emulator.clientSecret } } : {}),
+  });
+}
+
+/** code-server ending on its own (idle, or a crash) ends the demo. */
+function stopWhenEditorExits(parts: DemoParts, server: CodeServer, done: (code: number) => void): void {
+  void server.exited.then((why) => {
+    if (parts.stopping) return;
+    const idle = server.recentLog().some((l) => /Idle timeout/i.test(l));
+    say(
+      idle
+        ? `\nVS Code stopped after ${IDLE_TIMEOUT_SECONDS / 60} minutes without a browser; stopping the demo. Run npm run demo again.`
+        : `\n${why}; stopping the demo.`,
+    );
+    void parts.stop().then(() => done(1));
+  });
+}
+
+function printReady(
+  url: string,
+  workbenchUrl: string,
+  parts: DemoParts,
+  server: CodeServer,
+  emulator: RunningEmulator,
+): void {
+  say();
+  say(
+    `Bedrock Storyteller is ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open this in a browser (it signs you in to VS Code):`,
+  );
+  say();
+  say(`    ${url}`);
+  say();
+  say(`  VS Code itself is at ${workbenchUrl}, password ${server.password}`);
+  say('  (random for this run; anyone with it can use VS Code and its terminal as you).');
+  if (emulator.userCount() > 0) {
+    // A restart: the accounts made before are still here (#24).
+    say('  Then: Ctrl+Shift+P → "Storyteller: Sign In…" with an account you made before (or "Sign Up…"');
+    say('  for another; codes are printed here). Then "Storyteller: New Story".');
+  } else {
+    say(`  Then: Ctrl+Shift+P → "Storyteller: Sign Up…" with any email and a password like Story-teller-1,`);
+    say('  and the code printed here: Sign Up signs you in. Then "Storyteller: New Story".');
+  }
+  say(`  Backend: local emulator at ${emulator.endpoints.cognitoIdp} (user pool ${emulator.userPoolId},`);
+  say(
+    `  app client ${emulator.clientId}${emulator.clientSecret ? ' with a secret, already given to the extension' : ''}); no AWS account is used.`,
+  );
+  say(`  Codes are e-mailed nowhere: they appear here, and at ${emulator.outbox}`);
+  if (emulator.storyGatewayUrl)
+    say(
+      `  Budget mode: stories go through the story gateway at ${emulator.storyGatewayUrl}, ${budgetLine(emulator.parameters)}.`,
+    );
+  say(
+    parts.fresh
+      ? '  Ctrl-C stops everything and deletes this throwaway run.'
+      : `  Ctrl-C stops everything; your workspace, stories and accounts stay in ${parts.dir} (--fresh: a throwaway run).`,
+  );
+  say();
+}
+
 async function main(): Promise<number> {
   const opts = options();
   const fresh = opts.dir === undefined;
@@ -145,116 +324,23 @@ async function main(): Promise<number> {
   claimDemoDir(dir, { adoptUnmarked: dir === join(root, '.demo') });
   /** Built each start; only the person's work is kept. */
   const vsix = join(dir, DEMO_VSIX);
-  let emulator: RunningEmulator | undefined;
-  let server: CodeServer | undefined;
-  let link: SignInLink | undefined;
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      await link?.close();
-      await server?.stop();
-      await emulator?.stop();
-      // A kept demo loses only what each start makes again (the password file, temp files).
-      if (fresh) removeFromDemoDir(dir);
-      else removeFromDemoDir(dir, ['code-server.yaml', 'tmp', DEMO_VSIX]);
-    })());
+  const parts = new DemoParts(dir, fresh);
   let done!: (code: number) => void;
   const finished = new Promise<number>((r) => (done = r));
-  // Ctrl-C reaches us twice (from the terminal, and relayed by npm and tsx): the handler stays
-  // installed so that the second one cannot kill us half-way through cleaning up.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      say(`\n${signal}: stopping the demo…`);
-      void stop().then(() => {
-        say(
-          fresh
-            ? 'Stopped. Nothing is left behind.'
-            : `Stopped. Your workspace, stories and accounts are kept in ${dir} for the next npm run demo (--fresh for a throwaway run).`,
-        );
-        done(0);
-      });
-    });
-  }
+  stopOnSignals(parts, done);
 
   try {
     installHost();
-    step('packaging the extension (production build, then vsce)');
-    execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--out', vsix], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, npm_config_loglevel: 'error' },
-    });
-
-    step('starting the local AWS emulator');
-    emulator = await startEmulator({
-      stackName: 'demo',
-      // Accounts, keys and client secrets survive a restart; on the same port, so do sessions.
-      ...(fresh ? {} : { stateDir: join(dir, 'emulator'), port: await freePort(DEMO_EMULATOR_PORT) }),
-      // Managed login with the local Login with Amazon and Google, for Sign In with Browser (#15).
-      params: { ...DEMO_MANAGED_LOGIN, ...opts.params },
-      streamRate: opts.streamRate,
-      // Confirmation and reset codes: the emulator's outbox, printed as they are "sent".
-      log: (line) => {
-        if (line.startsWith('outbox:')) say(`  ✉  ${line.slice('outbox:'.length).trim()}`);
-      },
-    });
-
-    step('starting VS Code (code-server) with the extension installed from the .vsix');
+    packageExtension(vsix);
+    const emulator = (parts.emulator = await startDemoEmulator(opts, dir, fresh));
     const workspace = join(dir, 'workspace');
-    server = await startCodeServer({
-      host: ensureHost({ browser: false }),
-      dir,
-      port: await freePort(opts.port),
-      vsix: [vsix],
-      // A last resort for when this script and the watchdog were both killed.
-      idleTimeoutSeconds: IDLE_TIMEOUT_SECONDS,
-      removeDirIfOrphaned: fresh,
-      settings: {
-        'storyteller.region': emulator.region,
-        'storyteller.userPoolId': emulator.userPoolId,
-        'storyteller.clientId': emulator.clientId,
-        'storyteller.identityPoolId': emulator.identityPoolId,
-        'storyteller.endpoints': { ...emulator.endpoints },
-        // Budget mode (the template's default): stories go through the story gateway.
-        ...(emulator.storyGatewayUrl ? { 'storyteller.storyGatewayUrl': emulator.storyGatewayUrl } : {}),
-        ...(emulator.hostedUiDomain
-          ? {
-              'storyteller.hostedUi.domain': emulator.hostedUiDomain,
-              'storyteller.hostedUi.identityProviders': demoIdentityProviders({
-                ...DEMO_MANAGED_LOGIN,
-                ...opts.params,
-              }),
-            }
-          : {}),
-        'telemetry.telemetryLevel': 'off',
-        'update.mode': 'none',
-        'extensions.autoCheckUpdates': false,
-        'workbench.startupEditor': 'readme',
-        // The demo's folder may sit inside a clone of this repository: no "open the parent repository?" prompt.
-        'git.openRepositoryInParentFolders': 'never',
-        // The Chat side bar would cover a quarter of the window on first start.
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-      },
-      // The browser keeps secrets, and nothing outside can put one there: the extension host's
-      // environment carries the client secret instead (see README, "Client secret").
-      ...(emulator.clientSecret ? { env: { STORYTELLER_CLIENT_SECRET: emulator.clientSecret } } : {}),
-    });
+    const server = (parts.server = await startEditor(emulator, opts, parts, vsix));
     // The welcome page opens on start (workbench.startupEditor); the person's own edits are kept.
     if (!existsSync(join(workspace, 'README.md'))) writeFileSync(join(workspace, 'README.md'), WELCOME);
     const workbenchUrl = server.url(workspace);
-    link = await startSignInLink(workbenchUrl);
-    const url = link.url(server.password);
-    void server.exited.then((why) => {
-      if (stopping) return;
-      const idle = server?.recentLog().some((l) => /Idle timeout/i.test(l));
-      say(
-        idle
-          ? `\nVS Code stopped after ${IDLE_TIMEOUT_SECONDS / 60} minutes without a browser; stopping the demo. Run npm run demo again.`
-          : `\n${why}; stopping the demo.`,
-      );
-      void stop().then(() => done(1));
-    });
+    parts.link = await startSignInLink(workbenchUrl);
+    const url = parts.link.url(server.password);
+    stopWhenEditorExits(parts, server, done);
 
     if (opts.readyFile) {
       const ready = {
@@ -271,41 +357,10 @@ async function main(): Promise<number> {
       };
       writeFileSync(opts.readyFile, `${JSON.stringify(ready, null, 2)}\n`, { mode: 0o600 });
     }
-    say();
-    say(
-      `Bedrock Storyteller is ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open this in a browser (it signs you in to VS Code):`,
-    );
-    say();
-    say(`    ${url}`);
-    say();
-    say(`  VS Code itself is at ${workbenchUrl}, password ${server.password}`);
-    say('  (random for this run; anyone with it can use VS Code and its terminal as you).');
-    if (emulator.userCount() > 0) {
-      // A restart: the accounts made before are still here (#24).
-      say('  Then: Ctrl+Shift+P → "Storyteller: Sign In…" with an account you made before (or "Sign Up…"');
-      say('  for another; codes are printed here). Then "Storyteller: New Story".');
-    } else {
-      say(`  Then: Ctrl+Shift+P → "Storyteller: Sign Up…" with any email and a password like Story-teller-1,`);
-      say('  and the code printed here: Sign Up signs you in. Then "Storyteller: New Story".');
-    }
-    say(`  Backend: local emulator at ${emulator.endpoints.cognitoIdp} (user pool ${emulator.userPoolId},`);
-    say(
-      `  app client ${emulator.clientId}${emulator.clientSecret ? ' with a secret, already given to the extension' : ''}); no AWS account is used.`,
-    );
-    say(`  Codes are e-mailed nowhere: they appear here, and at ${emulator.outbox}`);
-    if (emulator.storyGatewayUrl)
-      say(
-        `  Budget mode: stories go through the story gateway at ${emulator.storyGatewayUrl}, ${budgetLine(emulator.parameters)}.`,
-      );
-    say(
-      fresh
-        ? '  Ctrl-C stops everything and deletes this throwaway run.'
-        : `  Ctrl-C stops everything; your workspace, stories and accounts stay in ${dir} (--fresh: a throwaway run).`,
-    );
-    say();
+    printReady(url, workbenchUrl, parts, server, emulator);
   } catch (e) {
     say(`\nThe demo could not start: ${e instanceof Error ? e.message : String(e)}`);
-    await stop();
+    await parts.stop();
     return 1;
   }
   return finished;
