@@ -3,10 +3,21 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import { noFutureDate } from './eslint/noFutureDate.cjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'dist-vsix/**', '**/.aws-sam/**'] },
+  {
+    ignores: [
+      'test/unit/lint/fixtures/**',
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.vscode-test/**',
+      'dist-vsix/**',
+      '**/.aws-sam/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -40,6 +51,24 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Imports run one way: a cycle means a type or a helper is in the wrong file (#25).
+    files: [
+      'src/**/*.ts',
+      'webview/**/*.ts',
+      'emulator/src/**/*.ts',
+      'infra/src/**/*.ts',
+      'infra/check/**/*.ts',
+      'test/unit/lint/fixtures/cycle/**',
+    ],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json', '.node'] })],
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     files: ['src/core/**'],

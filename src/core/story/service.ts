@@ -10,7 +10,7 @@ import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { StorytellerConfig } from '../config';
 import { notConfigured } from '../messages';
 import { DeltaBatcher, FRAME_MS } from './batcher';
-import { BedrockStories } from './generation/bedrock';
+import { BedrockStories, USAGE_SHARED_MS } from './generation/bedrock';
 import type { ModelList, StoryResult } from './generation/bedrock';
 import { CognitoCredentials } from './generation/credentials';
 import type { GatewayUsage, ThrottleRetryPolicy } from './generation/gateway';
@@ -246,13 +246,14 @@ export class StoryService {
 
   /**
    * Budget mode: this user's tokens left today, from the gateway (GET /usage); null in direct mode
-   * or when the gateway could not say (logged: the panel then keeps what it showed).
+   * or when the gateway could not say (logged: the panel then keeps what it showed). `reuse`: a
+   * reading made moments ago (the model list's, on a panel's load) is answer enough.
    */
-  async budget(): Promise<GatewayUsage | null> {
+  async budget(reuse = false): Promise<GatewayUsage | null> {
     if (!this.budgetMode) return null;
     try {
       await this.ensureCredentials();
-      return await this.bedrock.usage();
+      return await this.bedrock.usage(reuse ? USAGE_SHARED_MS : 0);
     } catch (e) {
       this.log(`Could not read the token budget: ${toStoryError(e).code} (${(e as Error).name})`);
       return null;

@@ -1,75 +1,55 @@
-// The host side of the story panel: answers the webview's requests with the story service
-// (loaded with the AWS SDK on first use), pushes story events, and keeps the panel's view of
-// the account current. One story service per user and settings; sign-out drops it and its credentials.
+// The host side of the story panel: answers the webview's requests, runs one story at a time and
+// streams its events, and keeps the panel's view of the account current. The user's stories, story
+// service and form live in a StorySession (one per user); the budget in a BudgetWatcher; the
+// history requests in historyRequests.ts.
 import * as vscode from 'vscode';
-import { SESSION_EXPIRED } from '../../core/auth/session';
 import type { SessionState } from '../../core/auth/session';
 import type { StorytellerConfig } from '../../core/config';
 import { notConfigured, notSignedIn } from '../../core/messages';
-import type { HistoryStore } from '../../core/story/history/history';
 import { modelInfoFromId } from '../../core/story/generation/models';
-import type { StoredStory } from '../../core/story/history/storyFile';
-import { elsewhere, notInHistory, stillWriting } from '../../core/story/notices';
-import { LIMITS } from '../../core/story/protocol/limits';
 import { linkToOpen } from '../../core/story/protocol/links';
 import { hostEvent } from '../../core/story/protocol/messages';
 import type { HostEvent, RequestHandlers } from '../../core/story/protocol/messages';
 import type { PanelMemory } from '../../core/story/protocol/webviewState';
-import type {
-  AuthState,
-  PanelAction,
-  HistoryPage,
-  ModelInfo,
-  StoryKind,
-  TokenBudget,
-} from '../../core/story/protocol/wire';
-import type { GatewayUsage, StoryOutcome, StoryService, StreamHooks } from '../../core/story/service';
+import type { AuthState, PanelAction, StoryKind, TokenBudget } from '../../core/story/protocol/wire';
+import type { StoryOutcome, StoryService, StreamHooks } from '../../core/story/service';
 import type { Auth } from '../auth/auth';
-import { loadAws, loadHistory } from '../bundles';
+import { loadHistory } from '../bundles';
 import type { Log } from '../log';
 import { COMMANDS } from '../commandIds';
 import { Disposable } from '../lifecycle';
 import type { Settings } from '../settings';
+import { BudgetWatcher } from './budgetWatcher';
+import type { BudgetTarget } from './budgetWatcher';
 import { nativeDialogs } from './dialogs';
 import type { StoryDialogs } from './dialogs';
-import { exportStory } from './export';
+import { historyPage, historyRequests } from './historyRequests';
+import type { HistoryContext } from './historyRequests';
 import type { PanelHost } from './panel';
 import { PanelError } from './panelError';
-
-const USAGE_KEY = 'storyteller.usage';
-/** Stories in the first history page the panel gets; it asks for more as the user scrolls or searches. */
-const HISTORY_PAGE = 50;
+import { StorySession } from './session';
+import type { ModelChoice } from './session';
 
 export class StoryController extends Disposable implements PanelHost {
-  /** The story service for `key` (the settings and the user), made on first use. */
-  private loaded:
-    | {
-        key: string;
-        sub: string;
-        service: StoryService;
-        models?: Promise<{ models: readonly ModelInfo[]; defaultModelId: string }>;
-      }
-    | undefined;
-  /** This user's history, listed without the story service (so without the AWS SDK); the service writes through it. */
-  private history: { dir: string; store: HistoryStore } | undefined;
+  /** The signed-in user's stories and story service; replaced when another user signs in. */
+  private current: StorySession | undefined;
   private post: ((event: HostEvent) => unknown) | undefined;
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
   /** The panel's one stream at a time (the webview allows one; the host makes sure). */
   private streaming = false;
-  /** The running story's text as sent to the panel, so a panel opened meanwhile shows it exactly. */
-  private live: { storyId: string; text: string } | undefined;
-  /** The form and shown story of the closed panel, for this user only, in memory only. */
-  private memory: { sub: string; value: PanelMemory } | undefined;
   /** Re-sends the history while another window writes a story, so its end shows here. */
   private leaseTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Asks the gateway again while a stopped story's reservation is still being settled. */
-  private budgetTimer: ReturnType<typeof setTimeout> | undefined;
   dialogs: StoryDialogs = nativeDialogs;
-  /** Budget mode: the user's token budget as the gateway last told it; undefined in direct mode or before. */
-  private budgetNow: TokenBudget | undefined;
-  private readonly budgetChanged = this._register(new vscode.EventEmitter<TokenBudget | undefined>());
+  private readonly budgetWatcher = this._register(new BudgetWatcher());
   /** The budget changed (the status bar's tooltip shows it). */
-  readonly onDidChangeBudget = this.budgetChanged.event;
+  readonly onDidChangeBudget = this.budgetWatcher.onDidChange;
+  private readonly history: HistoryContext = {
+    session: async () => (this.config() && (await this.auth.sessions.peek()) ? this.session() : undefined),
+    dialogs: () => this.dialogs,
+    log: () => this.log,
+    lastEditor: () => this.lastEditor,
+    changed: () => void this.pushHistory(),
+  };
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -81,8 +61,8 @@ export class StoryController extends Disposable implements PanelHost {
     this._register(auth.onDidChange((state) => this.onAuthChange(state)));
     this._register(
       settings.onDidChange(() => {
-        this.dropStoryService();
-        if (!this.config()?.storyGatewayUrl) this.setBudget(undefined);
+        this.current?.dropService();
+        if (!this.config()?.storyGatewayUrl) this.budgetWatcher.clear();
         void this.pushState().then(() => this.pushUsage());
       }),
     );
@@ -102,36 +82,11 @@ export class StoryController extends Disposable implements PanelHost {
     refine: ({ storyId, instruction }) =>
       this.start('refine', (service, hooks) => service.refine(storyId, instruction, hooks)),
     stop: async ({ storyId }) => {
-      this.loaded?.service.stop(storyId);
+      this.current?.service?.stop(storyId);
       return null;
     },
     listModels: () => this.models(),
-    'history.list': (query) => this.historyPage(query),
-    'history.open': async ({ id }) => {
-      const story = await this.story(id);
-      const record = loadHistory().toRecord(story, (await this.storyService()).history.writtenElsewhere(story));
-      // Still being written here: the text as streamed so far (the file lags), and deltas follow.
-      return {
-        story: this.live?.storyId === id ? { ...record, text: this.live.text, status: 'streaming' as const } : record,
-      };
-    },
-    'history.delete': async ({ id }) => {
-      const story = await this.story(id);
-      const service = await this.storyService();
-      if (service.isStreaming(id)) throw new PanelError(stillWriting(), 'busy');
-      if (service.history.writtenElsewhere(story)) throw new PanelError(elsewhere(), 'busy');
-      if (!(await this.dialogs.confirmDelete(story))) return { deleted: false };
-      const deleted = await (await this.storyService()).history.delete(id);
-      void this.pushHistory();
-      return { deleted };
-    },
-    export: async ({ id, target }) => ({
-      exported: await exportStory(await this.story(id), target, {
-        dialogs: this.dialogs,
-        log: this.log,
-        lastEditor: () => this.lastEditor,
-      }),
-    }),
+    ...historyRequests(this.history),
     signIn: async () => {
       await vscode.commands.executeCommand(COMMANDS.signIn);
       return null;
@@ -156,21 +111,26 @@ export class StoryController extends Disposable implements PanelHost {
   }
 
   onDraft(memory: PanelMemory): void {
-    const state = this.auth.sessions.current;
-    this.memory = state.kind === 'signedOut' ? undefined : { sub: state.session.sub, value: memory };
+    const session = this.session();
+    if (session) session.memory = memory;
   }
 
   onClosed(): void {
     this.post = undefined;
     clearTimeout(this.leaseTimer);
-    clearTimeout(this.budgetTimer);
+    this.budgetWatcher.stop();
   }
 
   override dispose(): void {
     clearTimeout(this.leaseTimer);
-    clearTimeout(this.budgetTimer);
-    this.dropStoryService();
+    this.current?.dispose();
+    this.current = undefined;
     super.dispose();
+  }
+
+  /** The budget as last known (tests and the status bar read it). */
+  get budget(): TokenBudget | undefined {
+    return this.budgetWatcher.budget;
   }
 
   /** Runs a story; answers the request as soon as the story exists, and streams the rest as events. */
@@ -185,45 +145,26 @@ export class StoryController extends Disposable implements PanelHost {
       );
     this.streaming = true;
     let service: StoryService;
+    let session: StorySession;
     try {
-      service = await this.storyService();
+      ({ service, session } = await this.storyService());
     } catch (e) {
       this.streaming = false;
       throw e;
     }
     return new Promise((resolve, reject) => {
-      let storyId: string | undefined;
-      const hooks: StreamHooks = {
-        onStart: (start) => {
-          storyId = start.storyId;
-          this.live = { storyId, text: start.text };
-          this.emit(
-            hostEvent('story.started', {
-              storyId: start.storyId,
-              modelId: start.modelId,
-              controls: start.controls,
-              kind: start.kind,
-            }),
-          );
-          resolve({ storyId });
-        },
-        onDelta: (text) => {
-          if (!storyId) return;
-          if (this.live?.storyId === storyId) this.live.text += text;
-          // The delivery: the batcher sends the next delta once this one reached the panel.
-          return this.emit(hostEvent('story.delta', { storyId, text }));
-        },
+      const ended = () => {
+        this.streaming = false;
+        session.live = undefined;
       };
-      call(service, hooks).then(
+      call(service, this.streamHooks(session, resolve)).then(
         (outcome) => {
-          this.streaming = false;
-          this.live = undefined;
+          ended();
           this.finish(outcome);
           resolve({ storyId: outcome.storyId });
         },
         (e: unknown) => {
-          this.streaming = false;
-          this.live = undefined;
+          ended();
           // No story was created: say why, with the button that fixes it.
           const error = e as { message?: string; code?: string; actions?: readonly PanelAction[] };
           this.log.warn(`Story (${kind}) refused: ${error.code ?? 'error'}`);
@@ -233,6 +174,32 @@ export class StoryController extends Disposable implements PanelHost {
         },
       );
     });
+  }
+
+  /** Sends story.started (and answers the request) once the story exists, then its deltas as they come. */
+  private streamHooks(session: StorySession, started: (value: { storyId: string }) => void): StreamHooks {
+    let storyId: string | undefined;
+    return {
+      onStart: (start) => {
+        storyId = start.storyId;
+        session.live = { storyId, text: start.text };
+        this.emit(
+          hostEvent('story.started', {
+            storyId: start.storyId,
+            modelId: start.modelId,
+            controls: start.controls,
+            kind: start.kind,
+          }),
+        );
+        started({ storyId });
+      },
+      onDelta: (text) => {
+        if (!storyId) return;
+        if (session.live?.storyId === storyId) session.live.text += text;
+        // The delivery: the batcher sends the next delta once this one reached the panel.
+        return this.emit(hostEvent('story.delta', { storyId, text }));
+      },
+    };
   }
 
   private finish(outcome: StoryOutcome): void {
@@ -273,11 +240,23 @@ export class StoryController extends Disposable implements PanelHost {
     return this.post?.(event);
   }
 
+  /** The session of the user signed in now, made on first use; undefined while signed out. */
+  private session(): StorySession | undefined {
+    const state = this.auth.sessions.current;
+    if (state.kind === 'signedOut') return undefined;
+    if (this.current?.sub !== state.session.sub) {
+      this.current?.dispose();
+      this.current = new StorySession(state.session.sub, this.context, this.auth, this.log);
+    }
+    return this.current;
+  }
+
   /** The story service for the current settings and user; the AWS SDK loads here, on first use. */
-  private async storyService(): Promise<StoryService> {
+  private async storyService(): Promise<{ service: StoryService; session: StorySession }> {
     const config = this.config();
     if (!config) throw new PanelError(notConfigured(), 'notConfigured', ['openSettings']);
-    const session = await this.auth.sessions.peek();
+    const signedIn = await this.auth.sessions.peek();
+    const session = signedIn && this.session();
     if (!session) throw new PanelError(notSignedIn(), 'notSignedIn', ['signIn']);
     // Hosts outside AWS are confirmed once each before the ID token or credentials go there (#12).
     await this.auth.approveEndpoints([
@@ -288,32 +267,7 @@ export class StoryController extends Disposable implements PanelHost {
       // host (any AWS account can make one), unless Configure from Stack Outputs set it.
       config.storyGatewayUrl || undefined,
     ]);
-    const key = JSON.stringify([config, session.sub]);
-    if (this.loaded?.key === key) return this.loaded.service;
-    this.dropStoryService();
-    const service = loadAws().createStoryService({
-      config,
-      sessions: this.auth.sessions,
-      // Per user, so one person never sees another's stories on a shared machine.
-      historyDir: this.historyStore(session.sub).dir,
-      history: this.historyStore(session.sub),
-      usage: {
-        // One file every window adds to (globalState would keep whichever window saved last);
-        // the totals an older version kept in globalState seed it.
-        file: vscode.Uri.joinPath(this.context.globalStorageUri, 'usage', `${session.sub}.json`).fsPath,
-        initial: this.context.globalState.get(`${USAGE_KEY}.${session.sub}`),
-      },
-      log: (line) => this.log.info(line),
-    });
-    this.loaded = { key, sub: session.sub, service };
-    return service;
-  }
-
-  private dropStoryService(): void {
-    if (!this.loaded) return;
-    this.loaded.service.onSignOut();
-    this.loaded.service.dispose();
-    this.loaded = undefined;
+    return { service: session.storyService(config), session };
   }
 
   private config(): StorytellerConfig | undefined {
@@ -329,19 +283,18 @@ export class StoryController extends Disposable implements PanelHost {
       case 'offline':
         return { kind: 'offline', email: state.session.email };
       case 'signedOut':
-        return state.reason === SESSION_EXPIRED ? { kind: 'sessionExpired' } : { kind: 'signedOut' };
+        return state.cause === 'expired' ? { kind: 'sessionExpired' } : { kind: 'signedOut' };
     }
   }
 
   private onAuthChange(state: SessionState): void {
     const sub = state.kind === 'signedOut' ? undefined : state.session.sub;
-    if (this.loaded && this.loaded.sub !== sub) {
-      this.dropStoryService();
-      // One user's budget is never shown to the next.
-      this.setBudget(undefined);
+    if (this.current && this.current.sub !== sub) {
+      // Everything of this user goes with their session: service, form, live text; and their budget.
+      this.current.dispose();
+      this.current = undefined;
+      this.budgetWatcher.clear();
     }
-    // What the previous user typed is never handed to the next one.
-    if (this.memory && this.memory.sub !== sub) this.memory = undefined;
     void this.pushAll(false);
   }
 
@@ -351,27 +304,24 @@ export class StoryController extends Disposable implements PanelHost {
    */
   private async pushAll(ready: boolean): Promise<void> {
     await this.pushState();
-    const state = this.auth.sessions.current;
-    if (ready && this.memory && state.kind !== 'signedOut' && state.session.sub === this.memory.sub)
-      this.emit(hostEvent('restore', this.memory.value));
+    const memory = this.session()?.memory;
+    if (ready && memory && this.auth.sessions.current.kind !== 'signedOut') this.emit(hostEvent('restore', memory));
     await this.pushHistory();
-    await this.pushUsage();
+    // The model list just asked the gateway: its reading is the budget's too.
+    await this.pushUsage(true);
   }
 
   /** Bedrock's list when the role may read it, else the settings'; the settings' while signed out. */
-  private async models(): Promise<{ models: readonly ModelInfo[]; defaultModelId: string }> {
+  private async models(): Promise<ModelChoice> {
     const config = this.settings.current;
     const fallback = config.ok
       ? { models: config.config.models.map(modelInfoFromId), defaultModelId: config.config.modelId }
       : { models: [], defaultModelId: 'amazon.nova-lite-v1:0' };
     if (this.authState().kind !== 'signedIn') return fallback;
     try {
-      const service = await this.storyService();
-      const loaded = this.loaded!;
-      loaded.models ??= service.listModels().then(({ models, defaultModelId }) => ({ models, defaultModelId }));
-      return await loaded.models;
+      const { service, session } = await this.storyService();
+      return await session.models(service);
     } catch (e) {
-      if (this.loaded) delete this.loaded.models;
       this.log.warn(`Could not list models (${(e as { code?: string }).code ?? 'error'}); using storyteller.models.`);
       return fallback;
     }
@@ -383,95 +333,31 @@ export class StoryController extends Disposable implements PanelHost {
     this.emit(hostEvent('state', { auth: this.authState(), models, defaultModelId }));
   }
 
-  /** One page of the history (the newest by default, or a search), with how many stories there are in all. */
-  private async historyPage(
-    query: { readonly offset?: number; readonly limit?: number; readonly query?: string } = {},
-  ): Promise<HistoryPage> {
-    const session = this.config() ? await this.auth.sessions.peek() : undefined;
-    if (!session) return { items: [] };
-    const search = query.query?.trim() ?? '';
-    const list = await this.historyStore(session.sub).page({
-      offset: query.offset ?? 0,
-      limit: query.limit ?? HISTORY_PAGE,
-      query: search,
-    });
-    for (const problem of list.problems) this.log.warn(`Story history: skipped ${problem.file}: ${problem.message}`);
-    return {
-      ...loadHistory().toHistoryPage(list.items, LIMITS.historyPageMax),
-      total: list.total,
-      offset: list.offset,
-      ...(search ? { query: search } : {}),
-    };
-  }
-
-  /** Per user, so one person never sees another's stories on a shared machine. */
-  private historyStore(sub: string): HistoryStore {
-    const dir = vscode.Uri.joinPath(this.context.globalStorageUri, 'stories', sub).fsPath;
-    if (this.history?.dir !== dir) this.history = { dir, store: new (loadHistory().HistoryStore)(dir) };
-    return this.history.store;
-  }
-
   private async pushHistory(): Promise<void> {
     if (!this.post) return;
-    const page = await this.historyPage().catch(() => ({ items: [] }) as HistoryPage);
+    const page = await historyPage(this.history).catch(() => ({ items: [] }));
     this.emit(hostEvent('history', page));
     clearTimeout(this.leaseTimer);
     if (page.items.some((i) => i.elsewhere))
       this.leaseTimer = setTimeout(() => void this.pushHistory(), loadHistory().LEASE_MS / 3);
   }
 
-  private async pushUsage(): Promise<void> {
-    if (!this.post || !this.loaded) return;
-    await this.loaded.service.refreshUsage();
-    if (!this.post || !this.loaded) return;
-    const today = this.loaded.service.usageToday();
+  /** Today's usage in this window and, in budget mode, the gateway's budget; `reuse` as in BudgetWatcher.refresh. */
+  private async pushUsage(reuse = false): Promise<void> {
+    const service = this.current?.service;
+    if (!this.post || !service) return;
+    await service.refreshUsage();
+    if (!this.post || this.current?.service !== service) return;
+    const today = service.usageToday();
     this.emit(
       hostEvent('usage.today', { inputTokens: today.inputTokens, outputTokens: today.outputTokens, cost: today.cost }),
     );
-    await this.pushBudget(this.loaded.service);
+    await this.budgetWatcher.refresh(service, this.budgetTarget, reuse);
   }
 
-  /** Budget mode: what the gateway says is left today (GET /usage), for the panel and the status bar. */
-  private async pushBudget(service: StoryService, again = 3): Promise<void> {
-    clearTimeout(this.budgetTimer);
-    if (!service.budgetMode) {
-      this.setBudget(undefined);
-      this.emit(hostEvent('usage.budget', null));
-      return;
-    }
-    const usage = await service.budget();
-    // Unknown (the gateway could not say): the panel keeps what it showed.
-    if (!usage || this.loaded?.service !== service) return;
-    const budget = toTokenBudget(usage);
-    this.setBudget(budget);
-    this.emit(hostEvent('usage.budget', budget));
-    // A stopped story settles a moment after the stop: until then its whole reservation counts.
-    if (usage.tokensReserved > 0 && !this.streaming && again > 0)
-      this.budgetTimer = setTimeout(() => void this.pushBudget(service, again - 1), 1500);
-  }
-
-  private setBudget(budget: TokenBudget | undefined): void {
-    if (budget === this.budgetNow) return;
-    this.budgetNow = budget;
-    this.budgetChanged.fire(budget);
-  }
-
-  /** The budget as last known (tests and the status bar read it). */
-  get budget(): TokenBudget | undefined {
-    return this.budgetNow;
-  }
-
-  private async story(id: string): Promise<StoredStory> {
-    const story = await (await this.storyService()).history.get(id);
-    if (!story) throw new PanelError(notInHistory(), 'notFound');
-    return story;
-  }
-}
-
-function toTokenBudget(u: GatewayUsage): TokenBudget {
-  return {
-    dailyTokens: u.dailyTokens,
-    tokensLeft: Math.min(u.tokensLeft, u.dailyTokens),
-    resetsAt: Date.parse(u.resetsAt),
+  private readonly budgetTarget: BudgetTarget = {
+    show: (budget) => this.emit(hostEvent('usage.budget', budget)),
+    wants: (service) => this.post !== undefined && this.current?.service === service,
+    busy: () => this.streaming,
   };
 }

@@ -80,12 +80,15 @@ export function createHttpHandler(): NodeHttpHandler {
 }
 
 const STOPPED = Symbol('stopped');
+/** How long a GET /usage reading is shared by the calls of one panel load (see usage()). */
+export const USAGE_SHARED_MS = 10_000;
 
 export class BedrockStories {
   readonly runtime: BedrockRuntimeClient;
   private readonly control: BedrockClient;
   private readonly handler: NodeHttpHandler;
   private readonly gateway: GatewayOptions | undefined;
+  private reading: { readonly at: number; readonly usage: Promise<GatewayUsage> } | undefined;
 
   constructor(private readonly options: BedrockOptions) {
     this.handler = options.requestHandler ?? createHttpHandler();
@@ -204,7 +207,7 @@ export class BedrockStories {
   async listModels(fallback: readonly string[]): Promise<ModelList> {
     // Budget mode: the role may call the gateway only. Its allowed models when it names them.
     if (this.gateway) {
-      const allowed = await this.usage().then(
+      const allowed = await this.usage(USAGE_SHARED_MS).then(
         (u) => u.allowedModelIds,
         () => undefined,
       );
@@ -239,10 +242,22 @@ export class BedrockStories {
     }
   }
 
-  /** Budget mode only: this user's tokens left today and when they reset (GET /usage). */
-  usage(signal?: AbortSignal): Promise<GatewayUsage> {
+  /**
+   * Budget mode only: this user's tokens left today and when they reset (GET /usage). A reading
+   * asked for at most `maxAgeMs` ago (answered or still on its way) is shared, so a panel's load
+   * asks once for both the model list and the budget; 0 always asks.
+   */
+  usage(maxAgeMs = 0): Promise<GatewayUsage> {
     if (!this.gateway) return Promise.reject(new Error('Not in budget mode: there is no story gateway.'));
-    return fetchGatewayUsage(this.gateway, signal);
+    const now = Date.now();
+    if (this.reading && maxAgeMs > 0 && now - this.reading.at <= maxAgeMs) return this.reading.usage;
+    const reading = { at: now, usage: fetchGatewayUsage(this.gateway) };
+    this.reading = reading;
+    // A failed reading is not shared: the next caller asks again.
+    reading.usage.catch(() => {
+      if (this.reading === reading) this.reading = undefined;
+    });
+    return reading.usage;
   }
 
   destroy(): void {
