@@ -2,7 +2,7 @@
 // Flags: --production (minified, no source maps), --watch.
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { webviewBuilds } from './webview/build.mjs';
 
 const production = process.argv.includes('--production');
@@ -49,6 +49,9 @@ const common = {
   target: 'node20',
   external: ['vscode'],
   logLevel: 'warning',
+  // The gateway's contract (infra/src/gateway) is bundled here too: one valibot for both, even when
+  // infra/src/gateway has its own node_modules.
+  alias: { valibot: resolve('node_modules/valibot') },
 };
 
 const builds = [

@@ -31,6 +31,8 @@ export interface TestingApi {
   sessionState(): {
     kind: 'signedIn' | 'offline' | 'signedOut';
     email?: string;
+    /** Why nobody is signed in (a code), and the sentence the user was shown. */
+    cause?: string;
     reason?: string;
     expiresAt?: number;
     method?: string;
@@ -110,7 +112,8 @@ export function testingApi(parts: TestingParts): TestingApi | undefined {
     settingsReads: parts.settingsReads,
     sessionState: () => {
       const state = auth.sessions.current;
-      if (state.kind === 'signedOut') return { kind: state.kind, ...(state.reason ? { reason: state.reason } : {}) };
+      if (state.kind === 'signedOut')
+        return { kind: state.kind, cause: state.cause, ...(state.message ? { reason: state.message } : {}) };
       const { email, expiresAt, method, provider } = state.session;
       return { kind: state.kind, email, expiresAt, ...(method ? { method } : {}), ...(provider ? { provider } : {}) };
     },
