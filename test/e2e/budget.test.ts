@@ -4,17 +4,10 @@
 // until the day's budget runs out, and sees the counter go down, what fits said before Generate
 // (never a request sure to be refused), and a panel that still works.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Frame } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../host/codeServer';
-import { CHROMIUM } from '../host/install';
+import type { Frame } from 'playwright-core';
 import { titleFromPremise } from '../../src/core/story/protocol/titles';
-import { startDemo } from './demo';
-import type { Demo } from './demo';
-import { ACCOUNT_ITEM, until, VIEWPORT, Workbench } from './workbench';
+import { storyStatus, useJourney } from './journey';
+import { ACCOUNT_ITEM, until } from './workbench';
 
 const EMAIL = 'bea.budget@example.com';
 const PASSWORD = 'Budget-Keeper-42';
@@ -37,46 +30,10 @@ const premise = (i: number): string =>
 
 describe('Budget mode end to end (npm run demo, every default)', function () {
   this.timeout(240_000);
-  let temp: string;
-  let demo: Demo;
-  let browser: BrowserContext;
-  let wb: Workbench;
-
-  before(async function () {
-    this.timeout(240_000);
-    temp = mkdtempSync(join(tmpdir(), 'storyteller-e2e-budget-'));
-    demo = await startDemo({
-      readyFile: join(temp, 'ready.json'),
-      timeoutMs: 200_000,
-    });
-    browser = await chromium.launchPersistentContext(join(temp, 'chromium'), {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      viewport: VIEWPORT,
-      env: { ...process.env, HOME: temp, TMPDIR: temp, XDG_CONFIG_HOME: join(temp, 'xdg-config') },
-    });
-    wb = new Workbench(browser.pages()[0] ?? (await browser.newPage()));
-    await wb.open(demo.ready.url, { statusBarId: ACCOUNT_ITEM });
-    await wb.hideSecondarySideBar();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed' || !wb) return;
-    const base = await wb.saveFailure(
-      `budget ${this.currentTest.title}`,
-      `${this.currentTest.err?.stack ?? ''}\n\n--- demo output ---\n${demo?.tail(80) ?? ''}`,
-    );
-    console.log(`    failure evidence: ${base}.{png,html,txt}`);
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await browser?.close().catch(() => undefined);
-    await demo?.stop().catch(() => undefined);
-    if (temp) rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
-  });
+  const j = useJourney({ name: 'budget', timeoutMs: 200_000 });
 
   it('says in the terminal that stories go through the story gateway, with the budgets, and sets the setting', () => {
+    const { demo } = j;
     assert.ok(demo.ready.emulator.storyGatewayUrl, 'the emulator serves the gateway');
     assert.ok(
       demo.lines.some((l) =>
@@ -91,6 +48,7 @@ describe('Budget mode end to end (npm run demo, every default)', function () {
 
   /** Signs up through the palette; the code comes from the demo's output. */
   async function signUp(): Promise<void> {
+    const { wb, demo } = j;
     await wb.runCommand('Storyteller: Sign Up…');
     // The first command activates the extension: on a busy machine that takes a while.
     await wb.waitForInput('Your email address', 60_000);
@@ -112,12 +70,11 @@ describe('Budget mode end to end (npm run demo, every default)', function () {
   const budgetLine = async (frame: Frame): Promise<string> => (await frame.locator('.budget-line').innerText()).trim();
   const leftIn = (line: string): number =>
     Number(/^([\d,]+) of 50,000 tokens left today$/.exec(line)?.[1]?.replace(/,/g, ''));
-  const storyStatus = async (frame: Frame): Promise<string | null> =>
-    frame.locator('.story-section').getAttribute('data-status');
 
   it('writes a first story with every default, then counts down story by story, says before Generate what fits, never sends a sure refusal; the panel still works (#24)', async () => {
+    const { wb } = j;
     await signUp();
-    await demo.admin('PUT', 'stream-rate', { tokensPerSecond: 400 });
+    await j.streamRate(400);
     await wb.runCommand('Storyteller: New Story');
     const frame = await wb.storyFrame(90_000);
     const first = await until('the budget line', async () => {
