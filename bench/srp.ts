@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { CognitoAuth } from '../src/core/auth/cognito';
 import { N, answerPasswordVerifier, startSrp } from '../src/core/auth/srp';
-import type { AuthFlow } from '../src/core/config';
+import type { AuthFlow } from '../src/core/auth/flows/flow';
 import type { EmulatorInfo } from '../emulator/src/emulator';
 import type { OutboxMessage } from '../emulator/src/outbox';
 import type { Benchmark, Figure } from './types';

@@ -11,7 +11,6 @@ import type { PasswordPolicy } from './auth/validation';
 import { notificationSafe } from './notificationText';
 
 // test/aws/auth/cognito.test.ts still imports it from here.
-export type { AuthFlow } from './auth/flows/flow';
 
 export interface Endpoints {
   readonly cognitoIdp?: string;

@@ -45,7 +45,6 @@ export interface CognitoOptions {
 }
 
 // test/aws/auth/cognito.test.ts still imports it from here.
-export type { SignInStep } from './flows/flow';
 
 export interface SignUpResult {
   readonly confirmed: boolean;

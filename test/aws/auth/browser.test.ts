@@ -5,8 +5,8 @@ import * as assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HostedUi } from '../../../src/core/auth/browser/hostedUi';
-import type { PendingBrowserSignIn } from '../../../src/core/auth/browser/hostedUi';
+import { ManagedLogin } from '../../../src/core/auth/browser/managedLogin';
+import type { PendingBrowserSignIn } from '../../../src/core/auth/browser/managedLogin';
 import { loopbackCallback, loopbackSignedOut } from '../../../src/core/auth/browser/routes';
 import { AuthError, endsSession } from '../../../src/core/auth/errors';
 import { notificationLinks } from '../../../src/core/notificationText';
@@ -17,8 +17,8 @@ import { authFor } from '../../support/emulatorSession';
 
 const REDIRECT = loopbackCallback(53682);
 
-function hostedUi(emu: RunningEmulator, secret = emu.clientSecret ?? undefined): Promise<HostedUi> {
-  return HostedUi.create({
+function hostedUi(emu: RunningEmulator, secret = emu.clientSecret ?? undefined): Promise<ManagedLogin> {
+  return ManagedLogin.create({
     domain: emu.hostedUiDomain!,
     region: emu.region,
     userPoolId: emu.userPoolId,
@@ -253,7 +253,7 @@ describe('browser sign-in against a hostile token endpoint (#23 N1)', () => {
   after(() => server.close());
 
   it('the token endpoint’s error reaches the sentence with no link in it, and a code that is not a code is not kept', async () => {
-    const ui = await HostedUi.create({
+    const ui = await ManagedLogin.create({
       domain,
       region: 'us-east-1',
       userPoolId: 'us-east-1_hostile',

@@ -2,10 +2,9 @@
 // client secret, with SRP and with password auth.
 import * as assert from 'node:assert/strict';
 import { CognitoAuth } from '../../../src/core/auth/cognito';
-import type { SignInStep } from '../../../src/core/auth/cognito';
 import { AuthError, endsSession } from '../../../src/core/auth/errors';
 import { SessionManager } from '../../../src/core/auth/session';
-import type { AuthFlow } from '../../../src/core/config';
+import type { AuthFlow, SignInStep } from '../../../src/core/auth/flows/flow';
 import { startEmulator } from '../../../emulator/src/emulator';
 import type { RunningEmulator } from '../../../emulator/src/emulator';
 import { PASSWORD, uniqueEmail } from '../../support/accounts';
