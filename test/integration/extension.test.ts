@@ -56,6 +56,39 @@ async function configure(
 }
 const confirmations: string[] = [];
 
+/**
+ * Runs the command with `args` and answers none of its prompts: once the extension has shown its
+ * quick pick (seen through vscode.window.showQuickPick: the extension calls it on this same API
+ * object), closes it as Escape would, until the command returns. The titles of the picks shown.
+ */
+async function answerNothing(args: unknown): Promise<{ result: unknown; picks: (string | undefined)[] }> {
+  const window = vscode.window as { showQuickPick: typeof vscode.window.showQuickPick };
+  const original = window.showQuickPick;
+  const picks: (string | undefined)[] = [];
+  let shown: () => void = () => undefined;
+  const asked = new Promise<void>((resolve) => (shown = resolve));
+  window.showQuickPick = ((...call: Parameters<typeof original>) => {
+    picks.push(call[1]?.title);
+    const picked = original.apply(vscode.window, call);
+    shown();
+    return picked;
+  }) as typeof original;
+  try {
+    let settled = false;
+    const pending = Promise.resolve(configure(args)).finally(() => (settled = true));
+    // A command that returns without asking leaves `picks` empty, for the caller to see.
+    await Promise.race([asked, pending]);
+    // The pick is on its way to the workbench: close it, again if it was not on screen yet.
+    while (!settled) {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await Promise.race([pending, new Promise((r) => setTimeout(r, 100))]);
+    }
+    return { result: await pending, picks };
+  } finally {
+    window.showQuickPick = original;
+  }
+}
+
 function inspect(key: string) {
   return vscode.workspace.getConfiguration('storyteller').inspect<string>(key);
 }
@@ -191,10 +224,9 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
 
   it('configureFromStack refuses a workspace target: it is not a shape it accepts', async () => {
     // The wrong shape falls back to the prompts; answering none of them changes nothing.
-    const pending = configure({ json: stackJson(), target: 'workspace' });
-    await new Promise((r) => setTimeout(r, 300));
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    assert.equal(await pending, undefined);
+    const { result, picks } = await answerNothing({ json: stackJson(), target: 'workspace' });
+    assert.deepEqual(picks, ['Configure from Stack Outputs'], 'the prompt for the JSON, not the arguments');
+    assert.equal(result, undefined);
     for (const key of KEYS) {
       assert.equal(inspect(key)?.workspaceValue, undefined);
       assert.equal(inspect(key)?.globalValue, undefined);
@@ -232,10 +264,9 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
 
   it('ignores arguments of the wrong shape instead of trusting them', async () => {
     // A wrong shape falls back to the prompts; answering none of them changes nothing.
-    const pending = configure({ json: 42, target: 'everywhere' });
-    await new Promise((r) => setTimeout(r, 300));
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    assert.equal(await pending, undefined);
+    const { result, picks } = await answerNothing({ json: 42, target: 'everywhere' });
+    assert.deepEqual(picks, ['Configure from Stack Outputs'], 'the prompt for the JSON, not the arguments');
+    assert.equal(result, undefined);
     assert.equal(inspect('region')?.globalValue, undefined);
   });
 });
