@@ -117,14 +117,15 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
     assert.match(vscode.version, /^1\.139\./);
   });
 
+  // How long activation may take is `npm run bench`'s (activation: activate() CPU time ≤ 10 ms,
+  // of the packaged extension in this host); here, that it is measured at all.
   it('is active, and measured its own activation', () => {
     assert.equal(extension.isActive, true);
     const { activationMs: ms, activationCpuMs: cpu } = extension.exports;
     console.log(`    activate() took ${ms.toFixed(2)} ms, ${cpu.toFixed(2)} ms CPU`);
-    // The CPU time is what activation costs the host's thread; the wall clock also counts the
-    // OS running code-server and Chromium on 2 cores (one CI run: 59.7 ms for about 3 ms of work).
-    assert.ok(cpu >= 0 && cpu < 20, `activation took ${cpu} ms of CPU`);
-    assert.ok(ms >= 0 && ms < 250, `activation took ${ms} ms on the wall clock`);
+    assert.ok(Number.isFinite(ms) && ms > 0, `activate() on the wall clock: ${ms} ms`);
+    // One thread's CPU time fits in the span it was measured over (read a moment later: 1 ms).
+    assert.ok(cpu >= 0 && cpu <= ms + 1, `activate() on the host thread: ${cpu} ms of CPU in ${ms} ms`);
   });
 
   it('registers every command it contributes', async () => {
