@@ -15,6 +15,7 @@ describe('story webview: account states and errors: notices, error actions, stat
   for (const [auth, text, buttonId, method] of [
     [{ kind: 'signedOut' }, 'Sign in to write stories.', 'notice-sign-in', 'signIn'],
     [{ kind: 'sessionExpired' }, 'Your session has expired.', 'notice-sign-in', 'signIn'],
+    [{ kind: 'unconfigured' }, 'Storyteller is not configured yet', 'notice-configure', 'configure'],
     [{ kind: 'unconfigured' }, 'Storyteller is not configured yet', 'notice-settings', 'openSettings'],
   ] as const) {
     it(`shows the ${auth.kind} state with a button that posts ${method}`, async () => {
@@ -52,7 +53,7 @@ describe('story webview: account states and errors: notices, error actions, stat
         storyId: 'e-1',
         code: 'throttled',
         message: 'Bedrock is busy right now.',
-        actions: ['retry', 'continue', 'signIn', 'pickModel', 'openSettings'],
+        actions: ['retry', 'continue', 'signIn', 'pickModel', 'openSettings', 'configure'],
         partialKept: true,
       }),
     );
@@ -64,6 +65,7 @@ describe('story webview: account states and errors: notices, error actions, stat
       'Sign in',
       'Pick another model',
       'Open settings',
+      'Configure from Stack Outputs…',
     ]);
     assert.match(await visibleText('#story'), /It was a dark and/, 'partial text kept');
 
@@ -76,6 +78,7 @@ describe('story webview: account states and errors: notices, error actions, stat
     };
     await expectRequest('signIn', 'signIn', {});
     await expectRequest('openSettings', 'openSettings', {});
+    await expectRequest('configure', 'configure', {});
     await sp.page.locator('#story-error vscode-button[data-action="pickModel"]').click();
     assert.equal(await sp.page.evaluate(() => document.activeElement?.id), 'model');
     await expectRequest('continue', 'continue', { storyId: 'e-1' });

@@ -18,7 +18,8 @@ export interface ActionsView {
 }
 
 /** Requests whose failure goes to the error box. */
-type Call = 'stop' | 'export' | 'history.open' | 'history.delete' | 'signIn' | 'openSettings' | 'openLink';
+type Call =
+  'stop' | 'export' | 'history.open' | 'history.delete' | 'signIn' | 'openSettings' | 'configure' | 'openLink';
 
 const SAVE_DELAY_MS = 150;
 
@@ -104,6 +105,10 @@ export class Actions {
     void this.call('openSettings', {});
   }
 
+  configure(): void {
+    void this.call('configure', {});
+  }
+
   openLink(url: string): void {
     void this.call('openLink', { url });
   }
@@ -123,6 +128,8 @@ export class Actions {
         return this.signIn();
       case 'openSettings':
         return this.openSettings();
+      case 'configure':
+        return this.configure();
       case 'pickModel':
         return this.view.focusModel();
     }

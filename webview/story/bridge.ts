@@ -43,6 +43,7 @@ const SLOW_METHODS: ReadonlySet<WebviewMethod> = new Set<WebviewMethod>([
   'export',
   'history.delete',
   'openSettings',
+  'configure',
   'openLink',
 ]);
 export const DEFAULT_TIMEOUT_MS = 30_000;

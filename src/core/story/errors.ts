@@ -303,8 +303,9 @@ const identityPoolBusy: Rule = {
   actions: ['retry'],
   message: () => l10n.t('Amazon Cognito is busy. Wait a few seconds and try again.'),
 };
+// A setting names something that is not there: settings to fix, not a stack to configure from.
 const poolNotSetUp: Rule = {
-  code: 'notConfigured',
+  code: 'badSettings',
   actions: ['openSettings'],
   message: ({ awsMessage }) =>
     l10n.t('The identity pool is not set up for this app: {0} Check the Storyteller settings.', sentence(awsMessage)),
@@ -325,7 +326,7 @@ const IDENTITY_POOL_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
           message: () => l10n.t('The identity pool did not accept your sign-in. Try again.'),
         },
   ResourceNotFoundException: {
-    code: 'notConfigured',
+    code: 'badSettings',
     actions: ['openSettings'],
     message: () =>
       l10n.t(

@@ -8,6 +8,7 @@
 import * as l10n from '@vscode/l10n';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { StorytellerConfig } from '../config';
+import { NOT_CONFIGURED } from '../actions';
 import { notConfigured } from '../messages';
 import { DeltaBatcher, FRAME_MS } from './batcher';
 import { BedrockStories, USAGE_SHARED_MS } from './generation/bedrock';
@@ -289,7 +290,7 @@ export class StoryService {
   private build(modelId: string, controls: StoryControls, step: PromptStep) {
     const { config } = this.options;
     if (!config.userPoolId || !config.identityPoolId) {
-      throw new StoryError(notConfigured(), 'notConfigured', ['openSettings']);
+      throw new StoryError(notConfigured(), NOT_CONFIGURED.code, [NOT_CONFIGURED.action]);
     }
     try {
       return buildConverseRequest(modelId, controls, step);

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { SessionState } from '../../core/auth/session';
 import type { StorytellerConfig } from '../../core/config';
+import { NOT_CONFIGURED } from '../../core/actions';
 import { notConfigured, notSignedIn } from '../../core/messages';
 import { modelInfoFromId } from '../../core/story/generation/models';
 import { linkToOpen } from '../../core/story/protocol/links';
@@ -93,6 +94,10 @@ export class StoryController extends Disposable implements PanelHost {
     },
     openSettings: async () => {
       await vscode.commands.executeCommand('workbench.action.openSettings', 'storyteller');
+      return null;
+    },
+    configure: async () => {
+      await vscode.commands.executeCommand(COMMANDS.configureFromStack);
       return null;
     },
     openLink: async ({ url }) => {
@@ -254,7 +259,7 @@ export class StoryController extends Disposable implements PanelHost {
   /** The story service for the current settings and user; the AWS SDK loads here, on first use. */
   private async storyService(): Promise<{ service: StoryService; session: StorySession }> {
     const config = this.config();
-    if (!config) throw new PanelError(notConfigured(), 'notConfigured', ['openSettings']);
+    if (!config) throw new PanelError(notConfigured(), NOT_CONFIGURED.code, [NOT_CONFIGURED.action]);
     const signedIn = await this.auth.sessions.peek();
     const session = signedIn && this.session();
     if (!session) throw new PanelError(notSignedIn(), 'notSignedIn', ['signIn']);

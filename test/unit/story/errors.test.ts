@@ -99,7 +99,9 @@ describe('story error messages', () => {
     assert.deepEqual(toStoryError(fromPool, { afterCredentialRefresh: true }).actions, ['signIn']);
     assert.ok(!isCredentialError(aws('AccessDeniedException')));
     assert.ok(!isCredentialError(new CredentialsError(aws('ResourceNotFoundException'))));
-    assert.deepEqual(toStoryError(new CredentialsError(aws('ResourceNotFoundException'))).actions, ['openSettings']);
+    const missingPool = toStoryError(new CredentialsError(aws('ResourceNotFoundException')));
+    // A setting names a pool that is not there: fix the settings (not configured at all would be 'configure').
+    assert.deepEqual([missingPool.code, missingPool.actions], ['badSettings', ['openSettings']]);
   });
 
   it('not signed in → signIn; Cognito offline → retry, not sign-in', () => {

@@ -52,8 +52,14 @@ export class Notices {
       case 'offline':
         return this.show(auth, text);
       case 'unconfigured': {
-        const settings = button(l10n.t('Open settings'), { id: 'notice-settings' }, () => this.actions.openSettings());
-        return this.show(auth, text, settings);
+        // A deployed stack's outputs set everything at once; the settings stay for anything else.
+        const configure = button(l10n.t('Configure from Stack Outputs…'), { id: 'notice-configure' }, () =>
+          this.actions.configure(),
+        );
+        const settings = button(l10n.t('Open settings'), { id: 'notice-settings', secondary: true }, () =>
+          this.actions.openSettings(),
+        );
+        return this.show(auth, text, configure, settings);
       }
     }
   }

@@ -39,6 +39,7 @@ const ERROR_LABELS: Record<PanelAction, () => string> = {
   signIn: () => l10n.t('Sign in'),
   pickModel: () => l10n.t('Pick another model'),
   openSettings: () => l10n.t('Open settings'),
+  configure: () => l10n.t('Configure from Stack Outputs…'),
 };
 
 export class StoryPart {

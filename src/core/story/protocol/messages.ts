@@ -89,6 +89,8 @@ const REQUESTS = {
   signIn: { params: noParams, result: v.null() },
   /** Opens the Storyteller settings. */
   openSettings: { params: noParams, result: v.null() },
+  /** Runs "Configure from Stack Outputs…" (what a panel with no settings offers first). */
+  configure: { params: noParams, result: v.null() },
   /** Opens an http(s) or mailto link outside VS Code (the host checks the scheme again). */
   openLink: {
     params: v.strictObject({ url: v.pipe(v.string(), v.maxLength(LIMITS.urlMax), v.check(isSafeLink)) }),

@@ -90,6 +90,7 @@ export const PANEL_ACTIONS = [
   'signIn',
   'pickModel',
   'openSettings',
+  'configure',
 ] as const satisfies readonly Action[];
 export type PanelAction = (typeof PANEL_ACTIONS)[number];
 /** Each action at most once. */

@@ -26,6 +26,7 @@ describe('story protocol', () => {
       request(11, 'export', { id: 's-1', target: 'copy' }),
       request(12, 'signIn', {}),
       request(13, 'openSettings', {}),
+      request(16, 'configure', {}),
       request(14, 'openLink', { url: 'https://example.com/a?b=c' }),
       request(15, 'openLink', { url: 'mailto:someone@example.com' }),
       webviewEvent('ready', { protocolVersion: PROTOCOL_VERSION }),
@@ -186,7 +187,7 @@ describe('story protocol', () => {
   });
 
   it('drops params that are an array, even an empty one where no params are expected', () => {
-    for (const method of ['signIn', 'listModels', 'openSettings', 'history.list']) {
+    for (const method of ['signIn', 'listModels', 'openSettings', 'configure', 'history.list']) {
       assert.deepEqual(paramsOf(method, {}), {}, method);
       assert.equal(paramsOf(method, []), undefined, method);
     }
