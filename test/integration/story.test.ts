@@ -3,7 +3,6 @@
 // are recorded.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { HostResponse } from '../../src/core/story/protocol/messages';
 import type { TestingApi } from '../../src/vscode/testing';
 import {
   clearFaults,
@@ -486,9 +485,7 @@ describe('Story panel in VS Code', function () {
   });
 
   it('ignores malformed and unknown messages from the webview', async () => {
-    // The real webview may say `ready` at any time (state, history), so count story events only.
-    const storyEvents = () => testing.story.events().filter((e) => e.type.startsWith('story.')).length;
-    const before = storyEvents();
+    const eventsBefore = testing.story.events().length;
     const hostile = [
       null,
       'generate',
@@ -498,14 +495,29 @@ describe('Story panel in VS Code', function () {
       { kind: 'request', id: 4, method: 'history.open', params: { id: '../../settings' } },
       { kind: 'event', type: 'ready' },
     ];
-    const storiesBefore = (await testing.story.request('history.list', {})) as HostResponse;
+    const stories = async () => ok<{ items: { id: string }[] }>(await testing.story.request('history.list', {}));
+    const storiesBefore = await stories();
     for (const raw of hostile) await testing.story.send(raw);
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(storyEvents(), before, 'no story event was caused');
+    // Then a story asked for properly, through the same channel: the panel takes messages in
+    // order, so once it has ended, whatever the messages before it had started would show too.
+    const storyId = await generate();
+    // The real webview may say `ready` at any time (state, history), so look at story events only.
+    const caused = testing.story
+      .events()
+      .slice(eventsBefore)
+      .filter((e) => e.type.startsWith('story.'));
+    assert.ok(caused.length > 0, 'the story asked for properly was told');
     assert.deepEqual(
-      await testing.story.request('history.list', {}),
-      { ...storiesBefore, id: storiesBefore.id + 1 },
-      'no story was created',
+      caused.filter((e) => (e.data as { storyId?: string } | null)?.storyId !== storyId),
+      [],
+      'no story event was caused but by the proper request',
+    );
+    const storiesAfter = await stories();
+    assert.equal(storiesAfter.items[0]?.id, storyId, 'the proper story is the newest');
+    assert.deepEqual(
+      storiesAfter.items.slice(1),
+      storiesBefore.items.slice(0, storiesAfter.items.length - 1),
+      'and no other story was created',
     );
   });
 
