@@ -2,8 +2,7 @@
 // and a spent budget that leaves the panel usable.
 import * as assert from 'node:assert/strict';
 import { hostEvent } from '../../src/core/story/protocol/messages';
-import type { StoryRecord } from '../../src/core/story/protocol/wire';
-import { controls, models, usePanel } from './panel';
+import { storyRecord, usePanel } from './panel';
 import type { PageDocument } from './pageGlobals';
 
 // The page's globals, for the functions that run in Chromium.
@@ -80,17 +79,7 @@ describe('story webview: budget mode (#16) (Chromium)', function () {
     );
 
     // A refused Regenerate: the story it was asked of comes back, with the message, and waits.
-    const kept: StoryRecord = {
-      id: 'b-0',
-      title: 'The Storm',
-      modelId: models[0]!.id,
-      controls,
-      text: 'A storm came.',
-      status: 'done',
-      usage: null,
-      cost: null,
-      createdAt: Date.now(),
-    };
+    const kept = storyRecord({ id: 'b-0', title: 'The Storm', text: 'A storm came.' });
     await sp.send(hostEvent('story.opened', { story: kept }));
     await sp.page.waitForFunction(() => document.getElementById('story')?.textContent?.includes('A storm came.'));
     assert.equal(await isDisabled('regenerate'), true, 'its controls need more than the 2,555 left');

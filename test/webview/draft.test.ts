@@ -3,8 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { hostEvent } from '../../src/core/story/protocol/messages';
 import { EMPTY_DRAFT } from '../../src/core/story/protocol/webviewState';
-import type { StoryRecord } from '../../src/core/story/protocol/wire';
-import { controls, models, signedIn, usePanel } from './panel';
+import { models, signedIn, storyRecord, usePanel } from './panel';
 import type { PageDocument, PageStorage } from './pageGlobals';
 
 // The page's globals, for the functions that run in Chromium.
@@ -69,17 +68,13 @@ describe('story webview: drafts and users: what the panel keeps, and for whom (C
     );
     const reopen = await sp.waitForRequest('history.open');
     assert.deepEqual(reopen.params, { id: 'shown-1' });
-    const story: StoryRecord = {
+    const story = storyRecord({
       id: 'shown-1',
       title: 'The Bakery Cat',
-      modelId: models[1]!.id,
-      controls,
       text: 'Once there was a **cat**.',
       status: 'stopped',
-      usage: null,
-      cost: null,
-      createdAt: Date.now(),
-    };
+      modelId: models[1]!.id,
+    });
     await sp.respond(reopen.id, { story });
     await sp.page.waitForFunction(() => document.querySelector('#story strong')?.textContent === 'cat');
     assert.equal(await visibleText('#story-title'), 'The Bakery Cat');
@@ -191,17 +186,7 @@ describe('story webview: drafts and users: what the panel keeps, and for whom (C
     assert.equal(await sp.page.locator('#premise').evaluate((el) => el.value), 'Kept while closed');
     assert.equal(await sp.page.locator('#characters').evaluate((el) => el.value), 'Mara');
     await sp.respond(reopen.id, {
-      story: {
-        id: 'run-1',
-        title: 'Kept',
-        modelId: models[0]!.id,
-        controls,
-        text: 'It began',
-        status: 'streaming',
-        usage: null,
-        cost: null,
-        createdAt: Date.now(),
-      },
+      story: storyRecord({ id: 'run-1', title: 'Kept', text: 'It began', status: 'streaming' }),
     });
     await sp.send(hostEvent('story.delta', { storyId: 'run-1', text: ' at dawn.' }));
     await sp.page.waitForFunction(() => document.getElementById('story')?.textContent?.includes('It began at dawn.'));

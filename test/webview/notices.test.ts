@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { hostEvent } from '../../src/core/story/protocol/messages';
 import type { WebviewRequest } from '../../src/core/story/protocol/messages';
-import { controls, models, signedIn, usePanel } from './panel';
+import { models, signedIn, storyRecord, usePanel } from './panel';
 import type { PageDocument } from './pageGlobals';
 
 // The page's globals, for the functions that run in Chromium.
@@ -177,17 +177,7 @@ describe('story webview: account states and errors: notices, error actions, stat
     await sp.page.locator('.history-open', { hasText: 'Second' }).click();
     const open2 = await sp.waitForRequest('history.open', before);
     await sp.respond(open2.id, {
-      story: {
-        id: 'a-2',
-        title: 'Second',
-        modelId: models[0]!.id,
-        controls,
-        text: 'Text.',
-        status: 'done',
-        usage: null,
-        cost: null,
-        createdAt: Date.now(),
-      },
+      story: storyRecord({ id: 'a-2', title: 'Second', text: 'Text.' }),
     });
     before = (await sp.posted()).length;
     await sp.page.locator('#export-insert').click();

@@ -4,8 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_CONTROLS } from '../../src/core/story/protocol/controls';
 import { hostEvent, parseWebviewMessage } from '../../src/core/story/protocol/messages';
-import type { WebviewRequest } from '../../src/core/story/protocol/messages';
-import type { AuthState, ModelInfo } from '../../src/core/story/protocol/wire';
+import type { HostEvent, HostEvents, WebviewRequest } from '../../src/core/story/protocol/messages';
+import type { AuthState, ModelInfo, StoryRecord } from '../../src/core/story/protocol/wire';
 import { startHarness } from './harness';
 import type { Harness, StoryPage } from './harness';
 
@@ -17,6 +17,22 @@ export const models: ModelInfo[] = [
 ];
 export const signedIn: AuthState = { kind: 'signedIn', email: 'reader@example.com' };
 export const controls = { ...DEFAULT_CONTROLS, premise: 'A lighthouse keeper befriends a storm.' };
+
+/** A story as the host keeps it: written now with the first model and `controls`, finished, not counted. */
+export function storyRecord(story: Pick<StoryRecord, 'id' | 'title' | 'text'> & Partial<StoryRecord>): StoryRecord {
+  return { modelId: models[0]!.id, controls, status: 'done', usage: null, cost: null, createdAt: Date.now(), ...story };
+}
+
+/** The host's story.done for `storyId`: a few tokens, no cost, the model's own end unless told. */
+export function storyDone(storyId: string, done: Partial<HostEvents['story.done']> = {}): HostEvent {
+  return hostEvent('story.done', {
+    storyId,
+    usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
+    cost: null,
+    stopReason: 'end_turn',
+    ...done,
+  });
+}
 
 export interface Panel {
   readonly harness: Harness;

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { hostEvent } from '../../src/core/story/protocol/messages';
 import { makeStory, streamStory } from './harness';
-import { controls, models, usePanel } from './panel';
+import { controls, models, storyDone, storyRecord, usePanel } from './panel';
 import type { PageDocument } from './pageGlobals';
 
 // The page's globals, for the functions that run in Chromium.
@@ -87,14 +87,7 @@ describe('story webview: streaming a story: batching, long stories, hostile text
       '```html\n<script>window.__pwned=1</script>\n```\n',
     ];
     for (const piece of hostile) await sp.send(hostEvent('story.delta', { storyId: 'evil', text: piece }));
-    await sp.send(
-      hostEvent('story.done', {
-        storyId: 'evil',
-        usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
-        cost: null,
-        stopReason: 'end_turn',
-      }),
-    );
+    await sp.send(storyDone('evil'));
     await sp.page.waitForSelector('#story[aria-busy="false"]');
     const story = sp.page.locator('#story');
     const text = (await story.textContent()) ?? '';
@@ -138,17 +131,7 @@ describe('story webview: streaming a story: batching, long stories, hostile text
     // The same story opened from history (one full render) is just as inert.
     await sp.send(
       hostEvent('story.opened', {
-        story: {
-          id: 'evil2',
-          title: '<img src=x onerror=alert(1)>',
-          modelId: models[0]!.id,
-          controls,
-          text: hostile.join(''),
-          status: 'done',
-          usage: null,
-          cost: null,
-          createdAt: Date.now(),
-        },
+        story: storyRecord({ id: 'evil2', title: '<img src=x onerror=alert(1)>', text: hostile.join('') }),
       }),
     );
     await sp.page.waitForFunction(() => document.getElementById('story-title')?.textContent?.startsWith('<img'));
@@ -187,14 +170,7 @@ describe('story webview: streaming a story: batching, long stories, hostile text
     await sp.respond(cont.id, { storyId: 'b-1' });
     await startStory('b-1', 'continue');
     await sp.send(hostEvent('story.delta', { storyId: 'b-1', text: ', there was more.' }));
-    await sp.send(
-      hostEvent('story.done', {
-        storyId: 'b-1',
-        usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
-        cost: null,
-        stopReason: 'max_tokens',
-      }),
-    );
+    await sp.send(storyDone('b-1', { stopReason: 'max_tokens' }));
     await sp.page.waitForFunction(
       () => document.getElementById('story')?.textContent?.trim() === 'Once upon a time, there was more.',
     );
@@ -208,14 +184,7 @@ describe('story webview: streaming a story: batching, long stories, hostile text
     await sp.respond(regen.id, { storyId: 'b-2' });
     await startStory('b-2', 'regenerate');
     assert.equal((await sp.page.locator('#story').textContent())?.trim(), '', 'regenerate starts from empty text');
-    await sp.send(
-      hostEvent('story.done', {
-        storyId: 'b-2',
-        usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
-        cost: null,
-        stopReason: 'end_turn',
-      }),
-    );
+    await sp.send(storyDone('b-2'));
 
     // Refine needs text and an instruction.
     await sp.send(
