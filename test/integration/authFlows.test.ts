@@ -289,7 +289,7 @@ for (const kind of ['public', 'secret'] as const) {
       await fault(emu, { kind: 'revokeRefreshTokens' });
       await testing.expireSession();
       await assert.rejects(testing.getSession(), { message: EXPIRED });
-      assert.deepEqual(testing.sessionState(), { kind: 'signedOut', reason: EXPIRED });
+      assert.deepEqual(testing.sessionState(), { kind: 'signedOut', cause: 'expired', reason: EXPIRED });
       assert.deepEqual(await accounts(), []);
       await eventually('the user is told', () => p.warnings().includes(EXPIRED));
       assert.deepEqual(p.messages.find((m) => m.message === EXPIRED)?.actions, ['Sign In']);
@@ -326,7 +326,7 @@ for (const kind of ['public', 'secret'] as const) {
       testing.usePrompter(p);
       await testing.writeRawSession('{"idToken": "truncated…');
       await eventually('the user is told', () => p.warnings().includes(CORRUPT));
-      assert.deepEqual(testing.sessionState(), { kind: 'signedOut', reason: CORRUPT });
+      assert.deepEqual(testing.sessionState(), { kind: 'signedOut', cause: 'corrupt', reason: CORRUPT });
       assert.deepEqual(await accounts(), []);
       assert.equal(testing.statusBarText(), '$(sign-in) Sign in');
     });

@@ -135,6 +135,21 @@ describe('Story panel in budget mode (the story gateway)', function () {
     });
   });
 
+  it('asks the gateway once when a panel loads: the model list and the budget share one GET /usage (#25)', async () => {
+    // A new user, signed up with the panel closed: the panel's first load makes their story service.
+    testing.story.close();
+    const email = uniqueEmail('budget-once');
+    await script(testing, [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
+    await resetCounters(emu);
+    testing.story.clearEvents();
+    await testing.story.open();
+    await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
+    const budget = await budgetAfter(0);
+    assert.equal(budget.tokensLeft, 2000);
+    assert.ok(events('state').at(-1)?.models.length, 'the model list came first');
+    assert.equal((await counters(emu))['InvokeFunctionUrl'] ?? 0, 1, 'one request to the gateway');
+  });
+
   it('a stopped story settles: the counter comes back to what it used, not what it reserved', async () => {
     // A new user with the whole day's budget (the first one spent theirs).
     const email = uniqueEmail('budget-stop');

@@ -200,6 +200,47 @@ describe('Story panel in VS Code', function () {
     assert.deepEqual([opened.story.id, opened.story.status], [storyId, 'done']);
   });
 
+  it('reads, exports and deletes history without the story service: no endpoint question, even one declined (#25)', async () => {
+    const storyId = await generate();
+    const section = vscode.workspace.getConfiguration('storyteller');
+    const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, `history-${Date.now()}.md`);
+    // An endpoint outside AWS that the user declines: no story can be written, the history is still theirs.
+    const prompter = new ScriptedPrompter([]);
+    testing.usePrompter(prompter);
+    testing.story.useDialogs({
+      confirmDelete: async () => true,
+      saveUri: async () => target,
+      pickEditor: async () => undefined,
+      notify: () => undefined,
+    });
+    const asked = () => prompter.warnings().filter((w) => w.startsWith('Send your sign-in')).length;
+    await section.update(
+      'endpoints.bedrockRuntime',
+      'https://bedrock.example.invalid',
+      vscode.ConfigurationTarget.Global,
+    );
+    try {
+      // The panel's model list asks (and is told no) once the settings change: then nothing more may ask.
+      await eventually('the model list asks about the new host', () => asked() >= 1);
+      const before = asked();
+      const page = ok<{ items: { id: string }[] }>(await testing.story.request('history.list', {}));
+      assert.ok(
+        page.items.some((i) => i.id === storyId),
+        'listed',
+      );
+      const opened = ok<{ story: { status: string } }>(await testing.story.request('history.open', { id: storyId }));
+      assert.equal(opened.story.status, 'done');
+      assert.deepEqual(ok(await testing.story.request('export', { id: storyId, target: 'file' })), { exported: true });
+      assert.ok(new TextDecoder().decode(await vscode.workspace.fs.readFile(target)).startsWith('# '));
+      assert.deepEqual(ok(await testing.story.request('history.delete', { id: storyId })), { deleted: true });
+      assert.equal(asked(), before, 'history requests asked nothing about endpoints');
+    } finally {
+      testing.story.useDialogs(undefined);
+      await vscode.workspace.fs.delete(target).then(undefined, () => undefined);
+      await section.update('endpoints.bedrockRuntime', emu.endpoints.bedrockRuntime, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('hands a panel opened mid-story the form and the running story, with the text streamed while it was closed (#13)', async () => {
     await setStreamRate(emu, 60);
     const { storyId } = ok<{ storyId: string }>(
@@ -301,47 +342,6 @@ describe('Story panel in VS Code', function () {
     } finally {
       testing.story.useDialogs(undefined);
       await discardUntitled();
-    }
-  });
-
-  it('reads, exports and deletes history without the story service: no endpoint question, even one declined (#25)', async () => {
-    const storyId = await generate();
-    const section = vscode.workspace.getConfiguration('storyteller');
-    const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, `history-${Date.now()}.md`);
-    // An endpoint outside AWS that the user declines: no story can be written, the history is still theirs.
-    const prompter = new ScriptedPrompter([]);
-    testing.usePrompter(prompter);
-    testing.story.useDialogs({
-      confirmDelete: async () => true,
-      saveUri: async () => target,
-      pickEditor: async () => undefined,
-      notify: () => undefined,
-    });
-    const asked = () => prompter.warnings().filter((w) => w.startsWith('Send your sign-in')).length;
-    await section.update(
-      'endpoints.bedrockRuntime',
-      'https://bedrock.example.invalid',
-      vscode.ConfigurationTarget.Global,
-    );
-    try {
-      // The panel's model list asks (and is told no) once the settings change: then nothing more may ask.
-      await eventually('the model list asks about the new host', () => asked() >= 1);
-      const before = asked();
-      const page = ok<{ items: { id: string }[] }>(await testing.story.request('history.list', {}));
-      assert.ok(
-        page.items.some((i) => i.id === storyId),
-        'listed',
-      );
-      const opened = ok<{ story: { status: string } }>(await testing.story.request('history.open', { id: storyId }));
-      assert.equal(opened.story.status, 'done');
-      assert.deepEqual(ok(await testing.story.request('export', { id: storyId, target: 'file' })), { exported: true });
-      assert.ok(new TextDecoder().decode(await vscode.workspace.fs.readFile(target)).startsWith('# '));
-      assert.deepEqual(ok(await testing.story.request('history.delete', { id: storyId })), { deleted: true });
-      assert.equal(asked(), before, 'history requests asked nothing about endpoints');
-    } finally {
-      testing.story.useDialogs(undefined);
-      await vscode.workspace.fs.delete(target).then(undefined, () => undefined);
-      await section.update('endpoints.bedrockRuntime', emu.endpoints.bedrockRuntime, vscode.ConfigurationTarget.Global);
     }
   });
 

@@ -6,18 +6,14 @@
 // configured, invalid controls, unknown story); once a story exists they resolve with its
 // outcome, 'failed' ones carrying the error and the text so far.
 import * as l10n from '@vscode/l10n';
-import type { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { StorytellerConfig } from '../config';
 import { NOT_CONFIGURED } from '../actions';
 import { notConfigured } from '../messages';
 import { DeltaBatcher, FRAME_MS } from './batcher';
 import { BedrockStories, USAGE_SHARED_MS } from './generation/bedrock';
 import type { ModelList, StoryResult } from './generation/bedrock';
 import { CognitoCredentials } from './generation/credentials';
-import type { GatewayUsage, ThrottleRetryPolicy } from './generation/gateway';
-import type { SessionSource } from './generation/credentials';
+import type { GatewayUsage } from './generation/gateway';
 import { StoryError, isCredentialError, toStoryError } from './errors';
-import type { StoryErrorInfo } from './errors';
 import { HistoryStore } from './history/history';
 import { modelInfoFromId } from './generation/models';
 import type { StoredStory, StoryTurn } from './history/storyFile';
@@ -41,82 +37,7 @@ import {
 import type { DaySummary, UsageLedgerState } from './usage/usage';
 import { UsageLedgerFile } from './usage/usageFile';
 import { elsewhere, notInHistory, stillWriting } from './notices';
-
-export type { SessionSource } from './generation/credentials';
-export type { GatewayUsage } from './generation/gateway';
-
-export interface StoryServiceOptions {
-  readonly config: StorytellerConfig;
-  /** The SessionManager (peek, getSession, refresh). */
-  readonly sessions: SessionSource;
-  /** Directory for the history files, e.g. join(context.globalStorageUri.fsPath, 'stories'). */
-  readonly historyDir: string;
-  /**
-   * The store over historyDir when the caller lists it without the service (the panel's history, before the SDK loads).
-   */
-  readonly history?: HistoryStore;
-  /**
-   * Daily usage totals. With `file`, they live in that file, shared with other windows (each
-   * request is added to what is on disk, under a lock); `initial` seeds it when it is new. Without,
-   * `initial` and `save` keep them wherever the caller likes (one writer only).
-   */
-  readonly usage?: {
-    readonly initial?: unknown;
-    readonly save?: (state: UsageLedgerState) => void | Promise<void>;
-    readonly file?: string;
-  };
-  /** Never given tokens or credentials. */
-  readonly log?: (line: string) => void;
-  /** Tests and the benchmark only; the default is HTTP/1.1 (see bedrock.ts). */
-  readonly requestHandler?: NodeHttpHandler;
-  readonly batchIntervalMs?: number;
-  readonly saveIntervalMs?: number;
-  /** Tests only: how the story gateway's throttling is retried (see gateway.ts for the default). */
-  readonly throttleRetry?: ThrottleRetryPolicy;
-}
-
-export interface StoryStart {
-  readonly storyId: string;
-  readonly kind: StoryKind;
-  readonly modelId: string;
-  readonly controls: StoryControls;
-  /** The story's text before this call ('continue' adds to it; otherwise empty). */
-  readonly text: string;
-}
-
-/** How the caller follows one story while it is written. */
-export interface StreamHooks {
-  /** Aborting stops the stream within milliseconds; the partial text is kept ('stopped'). */
-  readonly signal?: AbortSignal;
-  /**
-   * Text to append, batched: at most one call per 16 ms. A returned promise (the message's delivery)
-   * holds the next call back until it settles, so a slow panel gets fewer, larger pieces.
-   */
-  readonly onDelta?: (text: string) => unknown;
-  /** The story exists (history file written) and streaming starts: send story.started. */
-  readonly onStart?: (start: StoryStart) => void;
-}
-
-export interface StoryOutcome {
-  readonly storyId: string;
-  readonly kind: StoryKind;
-  readonly status: 'done' | 'stopped' | 'failed';
-  /** The whole story as it now stands. */
-  readonly text: string;
-  /** What this call added ('continue') or wrote. */
-  readonly added: string;
-  /** Tokens of this call: Bedrock's count, or an estimate (marked `estimated`) when the stream was stopped or cut
-   * before it reported them; absent when nothing was written. */
-  readonly usage?: Usage;
-  readonly cost: Cost | null;
-  /** e.g. "1,234 tokens · ≈ $0.0003 (estimate)". */
-  readonly usageLabel?: string;
-  readonly stopReason?: string;
-  readonly error?: StoryErrorInfo;
-  /** The whole story's tokens and cost after this call, as its history row shows them (all its turns). */
-  readonly storyUsage?: Usage;
-  readonly storyCost?: Cost | null;
-}
+import type { StoryOutcome, StoryServiceOptions, StreamHooks } from './storyApi';
 
 export function createStoryService(options: StoryServiceOptions): StoryService {
   return new StoryService(options);

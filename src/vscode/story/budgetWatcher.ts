@@ -2,7 +2,8 @@
 // and the status bar; asked again while a stopped story's reservation is still being settled.
 import * as vscode from 'vscode';
 import type { TokenBudget } from '../../core/story/protocol/wire';
-import type { GatewayUsage, StoryService } from '../../core/story/service';
+import type { GatewayUsage } from '../../core/story/generation/gateway';
+import type { StoryService } from '../../core/story/service';
 import { Disposable } from '../lifecycle';
 
 /** How often, and how many times, a reservation still held is asked about again. */

@@ -13,7 +13,8 @@ import { hostEvent } from '../../core/story/protocol/messages';
 import type { HostEvent, RequestHandlers } from '../../core/story/protocol/messages';
 import type { PanelMemory } from '../../core/story/protocol/webviewState';
 import type { AuthState, PanelAction, StoryKind, TokenBudget } from '../../core/story/protocol/wire';
-import type { StoryOutcome, StoryService, StreamHooks } from '../../core/story/service';
+import type { StoryService } from '../../core/story/service';
+import type { StoryOutcome, StreamHooks } from '../../core/story/storyApi';
 import type { Auth } from '../auth/auth';
 import { loadHistory } from '../bundles';
 import type { Log } from '../log';
@@ -64,7 +65,8 @@ export class StoryController extends Disposable implements PanelHost {
       settings.onDidChange(() => {
         this.current?.dropService();
         if (!this.config()?.storyGatewayUrl) this.budgetWatcher.clear();
-        void this.pushState().then(() => this.pushUsage());
+        // The model list just asked the gateway: its reading is the budget's too.
+        void this.pushState().then(() => this.pushUsage(true));
       }),
     );
     // The panel has focus when the user clicks "Insert", so remember the editor they came from.

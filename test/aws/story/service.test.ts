@@ -15,7 +15,8 @@ import { HistoryStore, LEASE_MS } from '../../../src/core/story/history/history'
 import { CONTINUE_INSTRUCTION, SYSTEM_PROMPT } from '../../../src/core/story/prompt';
 import type { StoryControls } from '../../../src/core/story/protocol/controls';
 import { createStoryService } from '../../../src/core/story/service';
-import type { StoryService, StoryServiceOptions } from '../../../src/core/story/service';
+import type { StoryService } from '../../../src/core/story/service';
+import type { StoryServiceOptions } from '../../../src/core/story/storyApi';
 import { startEmulator } from '../../../emulator/src/emulator';
 import type { RunningEmulator } from '../../../emulator/src/emulator';
 import { authFor, cognitoCalls, configFor, signedIn } from '../../support/emulatorSession';
