@@ -32,6 +32,7 @@ export interface StorytellerApi {
   readonly testing: TestingApi | undefined;
 }
 
+// Long on purpose: the composition root reads best as one table of parts and commands, each a line.
 export function activate(context: vscode.ExtensionContext): StorytellerApi {
   const started = performance.now();
   const startedCpu = threadCpuMs();

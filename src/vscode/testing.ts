@@ -99,6 +99,7 @@ export interface TestingParts {
   readonly story: StoryController;
 }
 
+// Long on purpose: one object literal of small hooks, each a line or two; splitting it would only scatter them.
 export function testingApi(parts: TestingParts): TestingApi | undefined {
   const { context, auth, provider } = parts;
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;

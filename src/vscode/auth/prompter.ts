@@ -70,6 +70,8 @@ export interface PickItem {
 }
 
 export class QuickInputPrompter implements Prompter {
+  // Long on purpose: one input box's whole life (buttons, validation, Cognito's answer, hide) shares
+  // its closure; split, each piece would need the box and the promise passed around.
   input(options: InputOptions): Promise<InputResult> {
     const box = vscode.window.createInputBox();
     box.title = options.title;

@@ -111,6 +111,8 @@ export class BedrockStories {
    * On abort it returns at once (status 'stopped', partial text kept) without waiting for the
    * connection to wind down; the request is aborted underneath.
    */
+  // Long on purpose: the stream's state (text, usage, abort) lives in one closure, read by the
+  // stop, the event loop and the failure path alike; it is the hot path the pipeline bench measures.
   async generate(request: ConverseRequest, options: StreamOptions = {}): Promise<StoryResult> {
     const { signal, onDelta } = options;
     let text = '';
