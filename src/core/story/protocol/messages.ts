@@ -3,9 +3,9 @@
 // with `parseWebviewMessage` / `parseHostMessage` (and `parseResult` for replies) and drop what fails.
 //
 // Envelopes
-//   webview → host   {kind:'request', id, method, params}      REQUESTS: answered by exactly one response
-//                    {kind:'event', type, data}                 COMMANDS: fire and forget ('ready', 'log', 'draft')
-//   host → webview   {kind:'event', type, data}                 NOTIFICATIONS: pushed at any time
+//   webview → host   {kind:'request', id, method, params}   REQUESTS: answered by exactly one response
+//                    {kind:'event', type, data}              WEBVIEW_EVENTS: fire and forget ('ready', 'log', 'draft')
+//   host → webview   {kind:'event', type, data}              HOST_EVENTS: pushed at any time
 //                    {kind:'response', id, ok:true, result}
 //                    {kind:'response', id, ok:false, error:{message, code?, actions}}   a refusal
 //
@@ -113,9 +113,9 @@ export type WebviewRequest = { [M in WebviewMethod]: RequestOf<M> }[WebviewMetho
 /** What a host implements: one async handler per method. Throwing gives a refusal (ok:false). */
 export type RequestHandlers = { [M in WebviewMethod]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
 
-// COMMANDS (webview → host): fire and forget
+// WEBVIEW_EVENTS (webview → host): fire and forget
 
-const COMMANDS = {
+const WEBVIEW_EVENTS = {
   /** The webview has loaded and listens; the host answers with `state`, `history`, `usage.today`. */
   ready: v.strictObject({ protocolVersion: v.literal(PROTOCOL_VERSION) }),
   /** An unexpected error in the webview, for the host's log. Never contains story text. */
@@ -124,16 +124,16 @@ const COMMANDS = {
   draft: panelMemory,
 };
 
-export type WebviewEvents = { [T in keyof typeof COMMANDS]: v.InferOutput<(typeof COMMANDS)[T]> };
+export type WebviewEvents = { [T in keyof typeof WEBVIEW_EVENTS]: v.InferOutput<(typeof WEBVIEW_EVENTS)[T]> };
 export type WebviewEventType = keyof WebviewEvents;
 export type WebviewEvent = {
   [T in WebviewEventType]: { readonly kind: 'event'; readonly type: T; readonly data: WebviewEvents[T] };
 }[WebviewEventType];
 export type WebviewMessage = WebviewRequest | WebviewEvent;
 
-// NOTIFICATIONS (host → webview)
+// HOST_EVENTS (host → webview)
 
-const NOTIFICATIONS = {
+const HOST_EVENTS = {
   /** Sign-in state and the models the user may pick. Sent on `ready` and whenever either changes. */
   state: v.strictObject({
     auth: w.authState,
@@ -190,7 +190,7 @@ const NOTIFICATIONS = {
   'usage.budget': v.nullable(w.tokenBudget),
 };
 
-export type HostEvents = { [T in keyof typeof NOTIFICATIONS]: v.InferOutput<(typeof NOTIFICATIONS)[T]> };
+export type HostEvents = { [T in keyof typeof HOST_EVENTS]: v.InferOutput<(typeof HOST_EVENTS)[T]> };
 export type HostEventType = keyof HostEvents;
 export type HostEvent = {
   [T in HostEventType]: { readonly kind: 'event'; readonly type: T; readonly data: HostEvents[T] };
@@ -230,13 +230,16 @@ const eventsSchema = (table: Record<string, v.GenericSchema>) =>
     Object.entries(table).map(([type, data]) => eventSchema(type, data)),
   );
 
-const webviewMessage = v.variant('kind', [v.variant('method', methods.map(requestSchema)), eventsSchema(COMMANDS)]);
+const webviewMessage = v.variant('kind', [
+  v.variant('method', methods.map(requestSchema)),
+  eventsSchema(WEBVIEW_EVENTS),
+]);
 const hostMessage = v.variant('kind', [
   v.variant('ok', [
     v.strictObject({ kind: v.literal('response'), id: requestId, ok: v.literal(true), result: v.unknown() }),
     v.strictObject({ kind: v.literal('response'), id: requestId, ok: v.literal(false), error: responseError }),
   ]),
-  eventsSchema(NOTIFICATIONS),
+  eventsSchema(HOST_EVENTS),
 ]);
 
 /** The host's check of everything the webview posts. Undefined for anything malformed. */
