@@ -130,6 +130,23 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     throw new Error(`The demo did not exit within ${timeoutMs / 1000} s of SIGINT.\n${tail()}`);
   };
 
+  /** Resolves once a line holding `text` was printed (lines arrive through their own pipe). */
+  const printed = (text: string, waitMs = 30_000): Promise<void> =>
+    new Promise((resolveLine, rejectLine) => {
+      const check = (): void => {
+        if (!lines.some((l) => l.includes(text))) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolveLine();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        rejectLine(new Error(`The demo was ready but did not print ${text} within ${waitMs / 1000} s.`));
+      }, waitMs);
+      waiters.add(check);
+      check();
+    });
+
   const timeoutMs = options.timeoutMs ?? 120_000;
   const started = Date.now();
   let ready: DemoReady | undefined;
@@ -141,6 +158,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       ready = readReady(options.readyFile);
       if (!ready) await new Promise((r) => setTimeout(r, 200));
     }
+    // The ready file is written just before the link is printed: ready means both.
+    await printed(ready.url);
   } catch (e) {
     await stop(10_000).catch(() => undefined);
     throw new Error(`${(e as Error).message}\n--- demo output ---\n${tail()}`, { cause: e });
