@@ -124,8 +124,9 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
     const { activationMs: ms, activationCpuMs: cpu } = extension.exports;
     console.log(`    activate() took ${ms.toFixed(2)} ms, ${cpu.toFixed(2)} ms CPU`);
     assert.ok(Number.isFinite(ms) && ms > 0, `activate() on the wall clock: ${ms} ms`);
-    // One thread's CPU time fits in the span it was measured over (read a moment later: 1 ms).
-    assert.ok(cpu >= 0 && cpu <= ms + 1, `activate() on the host thread: ${cpu} ms of CPU in ${ms} ms`);
+    // Measured, not compared with the wall clock: where Node lacks threadCpuUsage the figure is the
+    // process's, whose other threads add to it (CI saw 4.0 ms of CPU in 2.9 ms).
+    assert.ok(Number.isFinite(cpu) && cpu >= 0, `activate() CPU time: ${cpu} ms`);
   });
 
   it('registers every command it contributes', async () => {
