@@ -232,7 +232,8 @@ describe('story history store', () => {
     const otherWindow = new HistoryStore(join(dir, 'stories'), { leaseMs: 90 });
     const writer = writerStore.track(story('w1', 1000, { status: 'streaming' }));
     await writer.start();
-    await new Promise((r) => setTimeout(r, 250)); // several lease lengths, no update
+    // Over two lease lengths with no text: seven renewals, each a third of the lease after the last.
+    await saves(writerStore, 7);
     const seen = (await otherWindow.list()).items.find((i) => i.id === 'w1');
     assert.deepEqual([seen?.status, seen?.elsewhere], ['streaming', true]);
     const stored = await otherWindow.get('w1');
@@ -282,3 +283,17 @@ describe('story history store', () => {
     assert.equal((await store.list()).items.find((i) => i.id === 'x2')?.elsewhere, true);
   });
 });
+
+/** Resolves once `store` has finished `count` more saves (the writer's lease renewals): events, not a wait. */
+function saves(store: HistoryStore, count: number): Promise<void> {
+  const save = store.save.bind(store);
+  let left = count;
+  return new Promise((resolve) => {
+    store.save = async (story) => {
+      await save(story);
+      if (--left > 0) return;
+      store.save = save;
+      resolve();
+    };
+  });
+}

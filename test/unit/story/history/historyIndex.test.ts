@@ -235,8 +235,9 @@ describe('story history index', () => {
     assert.equal(parseIndex(await readFile(writer.index.path))?.get('live')?.status, 'stopped');
     // ...but the writing window still shows it streaming, and its next save tells the index again.
     assert.equal((await writer.list()).items[0]?.status, 'streaming');
+    const saved = nextSave(writer);
     w.update({ text: 'More.' });
-    await new Promise((r) => setTimeout(r, 700));
+    await saved;
     assert.equal(parseIndex(await readFile(writer.index.path))?.get('live')?.status, 'streaming');
     const other = new HistoryStore(dir);
     assert.deepEqual(
@@ -541,3 +542,15 @@ describe('story history index, version 3 on disk', () => {
     assert.equal((await dirReads(() => new HistoryStore(dir).list())).reads, 1);
   });
 });
+
+/** Resolves when `store` has finished its next save (the writer's throttled one): an event, not a wait. */
+function nextSave(store: HistoryStore): Promise<void> {
+  const save = store.save.bind(store);
+  return new Promise((resolve) => {
+    store.save = async (story) => {
+      await save(story);
+      store.save = save;
+      resolve();
+    };
+  });
+}
