@@ -9,6 +9,8 @@ import type { AuthFlow } from './auth/flows/flow';
 import { DEFAULT_PASSWORD_POLICY } from './auth/validation';
 import type { PasswordPolicy } from './auth/validation';
 import { notificationSafe } from './notificationText';
+import { CONTENT_SAFETY_POLICIES } from '../../infra/src/gateway/safety';
+import type { ContentSafetyPolicy, StackGuardrails } from '../../infra/src/gateway/safety';
 
 // test/aws/auth/cognito.test.ts still imports it from here.
 
@@ -46,6 +48,8 @@ export interface StorytellerConfig {
   readonly hostedUi: ManagedLoginConfig;
   /** The story gateway's function URL (budget mode), no trailing slash; '' sends stories straight to Bedrock. */
   readonly storyGatewayUrl: string;
+  /** The stack's content policy and its guardrails (#27): what every direct model call sends. */
+  readonly contentSafety: StackGuardrails;
 }
 
 export interface ManagedLoginConfig {
@@ -93,6 +97,18 @@ const URL_RULE: SettingRule = {
   default: '',
 };
 
+// Bedrock's own patterns for a guardrail's identifier (an id or its ARN) and version.
+const GUARDRAIL_ID_RULE: SettingRule = {
+  pattern: /^$|^[a-z0-9]+$|^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail\/[a-z0-9]+$/,
+  expected: () => l10n.t('a Bedrock guardrail id or ARN (the stack output), or nothing when the content policy is Off'),
+  default: '',
+};
+const GUARDRAIL_VERSION_RULE: SettingRule = {
+  pattern: /^$|^([1-9][0-9]{0,7}|DRAFT)$/,
+  expected: () => l10n.t('a guardrail version number such as 1 (the stack output), or nothing'),
+  default: '',
+};
+
 /** Validation for every setting, keyed by the name after `storyteller.`. */
 export const SETTING_RULES = {
   region: {
@@ -131,6 +147,15 @@ export const SETTING_RULES = {
   'endpoints.bedrock': URL_RULE,
   'hostedUi.domain': URL_RULE,
   storyGatewayUrl: URL_RULE,
+  'contentSafety.policy': {
+    values: CONTENT_SAFETY_POLICIES,
+    expected: () => l10n.t('one of {0}', CONTENT_SAFETY_POLICIES.join(', ')),
+    default: 'Off',
+  },
+  'contentSafety.standardGuardrailId': GUARDRAIL_ID_RULE,
+  'contentSafety.standardGuardrailVersion': GUARDRAIL_VERSION_RULE,
+  'contentSafety.strictGuardrailId': GUARDRAIL_ID_RULE,
+  'contentSafety.strictGuardrailVersion': GUARDRAIL_VERSION_RULE,
 } as const satisfies Record<string, SettingRule>;
 
 /** A setting whose value is an array or object: checked by a schema instead of a pattern. */
@@ -265,6 +290,12 @@ export const CREDENTIAL_SETTINGS = [
   // Opens the pool's /logout in the browser: like the domain, the user's choice, not a workspace's.
   'hostedUi.signOutOfBrowser',
   'storyGatewayUrl',
+  // The stack's content policy: a workspace must not turn it off or point it at another guardrail.
+  'contentSafety.policy',
+  'contentSafety.standardGuardrailId',
+  'contentSafety.standardGuardrailVersion',
+  'contentSafety.strictGuardrailId',
+  'contentSafety.strictGuardrailVersion',
 ] as const satisfies readonly SettingKey[];
 
 export type StructuredKey = keyof typeof STRUCTURED_RULES;
@@ -355,6 +386,17 @@ export function readConfig(get: (key: SettingKey) => unknown): ConfigResult {
         callbackPort: structured['hostedUi.callbackPort']!,
       },
       storyGatewayUrl: stripSlash(values.storyGatewayUrl),
+      contentSafety: {
+        policy: values['contentSafety.policy'] as ContentSafetyPolicy,
+        standard: {
+          id: values['contentSafety.standardGuardrailId'],
+          version: values['contentSafety.standardGuardrailVersion'],
+        },
+        strict: {
+          id: values['contentSafety.strictGuardrailId'],
+          version: values['contentSafety.strictGuardrailVersion'],
+        },
+      },
     },
   };
 }

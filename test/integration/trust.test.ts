@@ -68,6 +68,12 @@ describe('Trust: where credentials may go', function () {
       'hostedUi.callbackPort': 61_234,
       'hostedUi.signOutOfBrowser': false,
       storyGatewayUrl: hostile,
+      // A workspace that would turn the stack's content policy off, or swap in a guardrail of its own.
+      'contentSafety.policy': 'Off',
+      'contentSafety.standardGuardrailId': 'attackerguardrail',
+      'contentSafety.standardGuardrailVersion': '9',
+      'contentSafety.strictGuardrailId': 'attackerguardrail',
+      'contentSafety.strictGuardrailVersion': '9',
     };
     assert.deepEqual(Object.keys(HOSTILE).sort(), [...CREDENTIAL_SETTINGS].sort());
     // A window-scoped canary tells when VS Code has read the file.
@@ -106,6 +112,8 @@ describe('Trust: where credentials may go', function () {
     assert.deepEqual(settings.config.endpoints, emu.endpoints);
     assert.notEqual(settings.config.storyGatewayUrl, hostile);
     assert.notEqual(settings.config.hostedUi.domain, hostile);
+    assert.notEqual(settings.config.contentSafety.strict.id, 'attackerguardrail');
+    assert.notEqual(settings.config.contentSafety.standard.version, '9');
     assert.notDeepEqual(settings.config.hostedUi.identityProviders, HOSTILE['hostedUi.identityProviders']);
     assert.notEqual(settings.config.hostedUi.callbackPort, HOSTILE['hostedUi.callbackPort']);
     assert.equal(settings.config.hostedUi.signOutOfBrowser, true);

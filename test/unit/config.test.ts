@@ -72,6 +72,11 @@ describe('config', () => {
       'hostedUi.callbackPort',
       'hostedUi.signOutOfBrowser',
       'storyGatewayUrl',
+      'contentSafety.policy',
+      'contentSafety.standardGuardrailId',
+      'contentSafety.standardGuardrailVersion',
+      'contentSafety.strictGuardrailId',
+      'contentSafety.strictGuardrailVersion',
     ];
 
     it('every setting that decides where credentials go is application-scoped, and only those', () => {
@@ -134,8 +139,33 @@ describe('config', () => {
       endpoints: {},
       hostedUi: { domain: '', identityProviders: [], signOutOfBrowser: true, callbackPort: 53682 },
       storyGatewayUrl: '',
+      contentSafety: { policy: 'Off', standard: { id: '', version: '' }, strict: { id: '', version: '' } },
     });
     assert.equal(isConfigured(result.config), false);
+  });
+
+  it('reads the content policy and its guardrails, and refuses what Bedrock would (#27)', () => {
+    const result = readConfig(
+      settings({
+        'contentSafety.policy': 'Standard',
+        'contentSafety.standardGuardrailId': 'abc123',
+        'contentSafety.standardGuardrailVersion': '1',
+        'contentSafety.strictGuardrailId': 'arn:aws:bedrock:us-east-1:123456789012:guardrail/xyz',
+        'contentSafety.strictGuardrailVersion': 'DRAFT',
+      }),
+    );
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(result.config.contentSafety, {
+      policy: 'Standard',
+      standard: { id: 'abc123', version: '1' },
+      strict: { id: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/xyz', version: 'DRAFT' },
+    });
+    for (const [key, value] of [
+      ['contentSafety.policy', 'strict'],
+      ['contentSafety.standardGuardrailId', 'Abc 123'],
+      ['contentSafety.strictGuardrailVersion', '0'],
+    ] as const)
+      assert.match(checkSetting(key, value)?.message ?? '', new RegExp(`storyteller\\.${key.replace('.', '\\.')}`));
   });
 
   it('reads a full configuration, trimming values and trailing slashes of endpoints', () => {

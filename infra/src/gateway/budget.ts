@@ -37,7 +37,7 @@ export interface Reservation {
 }
 
 /** The store's part of GET /usage; the handler adds what the stack allows. */
-export type Usage = Omit<UsageResponse, 'allowedModelIds' | 'maxTokensPerStory'>;
+export type Usage = Omit<UsageResponse, 'allowedModelIds' | 'maxTokensPerStory' | 'contentSafety'>;
 
 const DAY_MS = 86_400_000;
 /** The most stale rate windows one settlement removes (UpdateExpression is limited to 4 KB). */

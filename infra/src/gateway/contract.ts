@@ -2,11 +2,18 @@
 // extension's client (src/core/story/generation/gateway.ts) both import it, and both esbuild
 // builds bundle it. Only valibot here, no Node or Lambda API, so the extension's bundle stays small.
 import * as v from 'valibot';
+import { CONTENT_SAFETY_POLICIES } from './safety';
 
 /** The header that carries the user's ID token (Authorization carries the SigV4 signature). */
 export const ID_TOKEN_HEADER = 'x-storyteller-id-token';
 /** AWS's error-name header on a refusal, which the SDK turns into the error's `name`. */
 export const ERROR_TYPE_HEADER = 'x-amzn-errortype';
+/**
+ * The story's audience (the form's: children, young adult, adult). The gateway chooses the
+ * guardrail from it and the stack's policy (safety.ts); absent means adult. A guardrailConfig in
+ * the body is ignored: the client never chooses its own guardrail.
+ */
+export const AUDIENCE_HEADER = 'x-storyteller-audience';
 /** On a story's 200: the tokens the gateway reserved for it. */
 export const RESERVED_TOKENS_HEADER = 'x-storyteller-reserved-tokens';
 
@@ -37,6 +44,8 @@ export const UsageResponse = v.object({
   allowedModelIds: v.exactOptional(v.pipe(v.array(v.string()), v.maxLength(100))),
   /** The most output tokens one story may ask for (maxTokens). */
   maxTokensPerStory: v.exactOptional(Count),
+  /** The stack's ContentSafety policy, which the gateway applies to every story. */
+  contentSafety: v.exactOptional(v.picklist(CONTENT_SAFETY_POLICIES)),
 });
 export type UsageResponse = v.InferOutput<typeof UsageResponse>;
 

@@ -11,11 +11,14 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { BudgetStore } from './budget';
 import type { Reservation } from './budget';
-import { ERROR_TYPE_HEADER, GATEWAY_PATHS, RESERVED_TOKENS_HEADER } from './contract';
+import { AUDIENCE_HEADER, ERROR_TYPE_HEADER, GATEWAY_PATHS, RESERVED_TOKENS_HEADER } from './contract';
 import type { GatewayErrorBody, UsageResponse } from './contract';
 import { requestFailure, streamFailure } from './errors';
 import { CallerIdentity } from './identity';
 import { inputTokenBound, reservedTokens } from './reservation';
+import { GUARDRAIL_INTERVENED, blockedPart, chooseGuardrail, guardrailConfigOf } from './safety';
+import { audienceOf, stackGuardrails } from './policy';
+import type { GuardrailChoice } from './safety';
 import { GatewayError, denied, eventFrame, exceptionFrame, parseConverseRequest, validation } from './wire';
 import type { ConverseRequest } from './wire';
 
@@ -37,6 +40,9 @@ const allowedModels = new Set(
 const maxTokensPerStory = int('MAX_TOKENS_PER_STORY', '10000');
 /** Stop the story this long before the function's timeout, so it can still settle. */
 const SETTLE_MARGIN_MS = 3000;
+
+// The stack's content policy (#27); a template before it sets nothing: Off. Checked at cold start.
+const guardrails = stackGuardrails(process.env);
 
 const store = new BudgetStore(new DynamoDBClient({ region }), env('TABLE_NAME'), {
   dailyTokensPerUser: int('DAILY_TOKENS_PER_USER', '0'),
@@ -84,6 +90,7 @@ async function converseStream(
 ): Promise<void> {
   const caller = await identity.identify(event);
   const req: ConverseRequest = parseConverseRequest(bodyOf(event));
+  const guard = chooseGuardrail(guardrails, audienceOf(event.headers[AUDIENCE_HEADER]));
   if (!allowedModels.has(req.modelId))
     throw denied(`The model ${req.modelId} is not one this stack allows (AllowedModelIds).`);
   if (req.inferenceConfig.maxTokens > maxTokensPerStory)
@@ -91,7 +98,7 @@ async function converseStream(
   // Counts the request against the rates too. Held for the function's whole remaining life plus a
   // minute: only a dead invocation outlives it.
   const reserving = store.reserve(caller.sub, reservedTokens(req), context.getRemainingTimeInMillis() + 60_000);
-  await tell(req, reserving, stream, context);
+  await tell(req, guard, reserving, stream, context);
 }
 
 /** Not sent: the reservation was refused (its own error is the answer). Not retryable. */
@@ -121,6 +128,7 @@ function sendOnceReserved(command: ConverseStreamCommand, reserving: Promise<Res
 /** Bedrock's request, which leaves once the reservation stands (sendOnceReserved). */
 function startBedrock(
   req: ConverseRequest,
+  guard: GuardrailChoice,
   reserving: Promise<Reservation>,
   signal: AbortSignal,
 ): Promise<ConverseStreamCommandOutput> {
@@ -131,6 +139,8 @@ function startBedrock(
         messages: req.messages,
         ...(req.system ? { system: req.system } : {}),
         inferenceConfig: req.inferenceConfig,
+        // The stack's guardrail, chosen here (never the client's): sync, so no blocked chunk is sent.
+        ...(guardrailConfigOf(guard) ? { guardrailConfig: guardrailConfigOf(guard) } : {}),
       }),
       reserving,
     ),
@@ -146,6 +156,10 @@ interface Streamed {
   outputBytes: number;
   deltas: number;
   reported: number | undefined;
+  /** Bedrock's stopReason, and the trace of its metadata (what a guardrail blocked). */
+  stopReason?: string | undefined;
+  outputTokens?: number | undefined;
+  trace?: unknown;
 }
 
 /** Settles the reservation with what the story used, never more than was reserved. */
@@ -192,6 +206,11 @@ async function relay(
         streamed.deltas++;
       }
       if (e.metadata?.usage?.totalTokens !== undefined) streamed.reported = e.metadata.usage.totalTokens;
+      if (e.metadata) {
+        streamed.outputTokens = e.metadata.usage?.outputTokens;
+        streamed.trace = e.metadata.trace;
+      }
+      if (e.messageStop) streamed.stopReason = e.messageStop.stopReason;
       if (!gone()) out.write(eventFrame(type, payload));
     }
   } catch (err) {
@@ -203,15 +222,29 @@ async function relay(
   return null;
 }
 
+/** The operator's line for a blocked story: which guardrail, and whether it was the premise or the output. */
+function logIntervention(req: ConverseRequest, guard: GuardrailChoice, streamed: Streamed): void {
+  console.warn(
+    JSON.stringify({
+      event: 'guardrailIntervened',
+      modelId: req.modelId,
+      level: guard.level,
+      blocked: blockedPart(streamed.trace, streamed.outputTokens),
+      billedTokens: streamed.reported,
+    }),
+  );
+}
+
 /** Streams the story and settles the reservation however the stream ends. */
 async function tell(
   req: ConverseRequest,
+  guard: GuardrailChoice,
   reserving: Promise<Reservation>,
   stream: awslambda.ResponseStream,
   context: Context,
 ): Promise<void> {
   const abort = new AbortController();
-  const sending = startBedrock(req, reserving, abort.signal);
+  const sending = startBedrock(req, guard, reserving, abort.signal);
   const reservation = await reserving;
   let events: AsyncIterable<ConverseStreamOutput>;
   try {
@@ -244,6 +277,7 @@ async function tell(
   } finally {
     clearTimeout(deadline);
   }
+  if (streamed.stopReason === GUARDRAIL_INTERVENED) logIntervention(req, guard, streamed);
   try {
     await settleStory(req, reservation, streamed);
   } finally {
@@ -262,7 +296,12 @@ async function route(event: LambdaFunctionURLEvent, stream: awslambda.ResponseSt
     const caller = await identity.identify(event);
     // What the stack allows too, so the client offers only models and lengths that can be served.
     const usage = await store.usage(caller.sub);
-    const body: UsageResponse = { ...usage, allowedModelIds: [...allowedModels], maxTokensPerStory };
+    const body: UsageResponse = {
+      ...usage,
+      allowedModelIds: [...allowedModels],
+      maxTokensPerStory,
+      contentSafety: guardrails.policy,
+    };
     return sendJson(stream, 200, body);
   }
   throw new GatewayError(

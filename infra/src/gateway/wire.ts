@@ -26,6 +26,9 @@ export const ConverseRequest = v.strictObject({
     topP: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
     stopSequences: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(100))), v.maxLength(4))),
   }),
+  // Accepted so a client that sends its own (the extension does, for direct mode) is served, and
+  // then dropped: the gateway applies the stack's guardrail itself (safety.ts).
+  guardrailConfig: v.optional(v.looseObject({})),
 });
 
 export type ConverseRequest = v.InferOutput<typeof ConverseRequest>;
@@ -62,7 +65,9 @@ export function parseConverseRequest(body: string): ConverseRequest {
     const path = issue ? v.getDotPath(issue) : null;
     throw validation(`Invalid request${path ? ` at '${path}'` : ''}: ${issue?.message ?? 'malformed'}.`);
   }
-  return result.output;
+  // The client's guardrail is never used (see ConverseRequest).
+  const { guardrailConfig: _clients, ...request } = result.output;
+  return request;
 }
 
 /** The input bound of the reservation rule (reservation.ts), under the name bench/gateway.ts imports. */

@@ -6,10 +6,12 @@ import * as v from 'valibot';
 import { GATEWAY_PATHS, GatewayErrorBody, UsageResponse } from '../../../infra/src/gateway/contract';
 
 describe('story gateway contract (#25)', () => {
-  it('imports valibot only: no Node, SDK or Lambda module reaches the extension through it', () => {
+  it('imports valibot and the pure safety rule only: no Node, SDK or Lambda module reaches the extension through it', () => {
     const source = readFileSync('infra/src/gateway/contract.ts', 'utf8');
     const imports = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
-    assert.deepEqual(imports, ['valibot']);
+    assert.deepEqual(imports, ['valibot', './safety']);
+    // The content-safety rule it shares (#27) imports nothing at all.
+    assert.doesNotMatch(readFileSync('infra/src/gateway/safety.ts', 'utf8'), /^import /m);
   });
 
   it('names the two routes the handler serves and the client calls', () => {
@@ -33,6 +35,9 @@ describe('story gateway contract (#25)', () => {
     assert.deepEqual(v.parse(UsageResponse, day), day);
     assert.equal(v.is(UsageResponse, { ...day, resetsAt: 'tomorrow' }), false);
     assert.equal(v.is(UsageResponse, { ...day, maxTokensPerStory: 1.5 }), false);
+    // The stack's content policy (#27), so the panel can say which applies in budget mode.
+    assert.equal(v.parse(UsageResponse, { ...day, contentSafety: 'Strict' }).contentSafety, 'Strict');
+    assert.equal(v.is(UsageResponse, { ...day, contentSafety: 'lenient' }), false);
   });
 
   it('states a refusal: a message, and the budget or rate details the extension turns into sentences', () => {
