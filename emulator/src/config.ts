@@ -71,6 +71,15 @@ export interface ClientConfig {
   accessTokenSeconds: number;
   idTokenSeconds: number;
   refreshTokenSeconds: number;
+  /** The OAuth settings, as DescribeUserPoolClient reports them (empty lists when absent). */
+  oauth: {
+    enabled: boolean;
+    flows: string[];
+    scopes: string[];
+    callbackUrls: string[];
+    logoutUrls: string[];
+    providers: string[];
+  };
 }
 
 export interface PolicyStatement {
@@ -208,6 +217,14 @@ function clientConfig(c: StackResource, clientSecret: (logicalId: string) => str
     accessTokenSeconds: seconds(cp.AccessTokenValidity, units.AccessToken, 1, 'hours'),
     idTokenSeconds: seconds(cp.IdTokenValidity, units.IdToken, 1, 'hours'),
     refreshTokenSeconds: seconds(cp.RefreshTokenValidity, units.RefreshToken, 30, 'days'),
+    oauth: {
+      enabled: bool(cp.AllowedOAuthFlowsUserPoolClient, false),
+      flows: strings(cp.AllowedOAuthFlows),
+      scopes: strings(cp.AllowedOAuthScopes),
+      callbackUrls: strings(cp.CallbackURLs),
+      logoutUrls: strings(cp.LogoutURLs),
+      providers: strings(cp.SupportedIdentityProviders),
+    },
   };
 }
 

@@ -36,7 +36,17 @@ export interface FunctionTimeoutFault {
   remaining: number;
 }
 
-type Fault = ErrorFault | CutFault | LatencyFault | FunctionTimeoutFault;
+/**
+ * The next function URL events lack requestContext.authorizer.iam.cognitoIdentity: what the gateway
+ * sees if real Lambda fills the request context differently than the docs read (#28).
+ */
+export interface NoCallerIdentityFault {
+  kind: 'noCallerIdentity';
+  operation: 'InvokeFunctionUrl';
+  remaining: number;
+}
+
+type Fault = ErrorFault | CutFault | LatencyFault | FunctionTimeoutFault | NoCallerIdentityFault;
 
 // The status each AWS error carries when a test names only the error.
 const DEFAULT_STATUS: Record<string, number> = {
@@ -54,7 +64,8 @@ const DEFAULT_STATUS: Record<string, number> = {
   NotAuthorizedException: 400,
 };
 
-const KINDS = 'error, cut, latency, functionTimeout, clockSkew, expireCredentials or revokeRefreshTokens';
+const KINDS =
+  'error, cut, latency, functionTimeout, noCallerIdentity, clockSkew, expireCredentials or revokeRefreshTokens';
 const COUNT = 'count must be a positive integer';
 const ERROR_NEEDS = 'an error fault needs operation and error';
 const CUT_NEEDS = 'a cut fault needs operation and afterTokens >= 0';
@@ -113,6 +124,7 @@ export const FaultSpec = v.variant(
       afterMs: atLeast(0, TIMEOUT_NEEDS),
       count,
     }),
+    fault({ kind: v.literal('noCallerIdentity'), count }),
     fault({ kind: v.literal('clockSkew'), seconds: v.pipe(v.number(SKEW_NEEDS), v.finite(SKEW_NEEDS)) }),
     fault({ kind: v.literal('expireCredentials') }),
     fault({ kind: v.literal('revokeRefreshTokens') }),
@@ -166,7 +178,12 @@ export class Faults {
     return this.take('functionTimeout', functionLogicalId)?.afterMs;
   }
 
-  private take<K extends 'error' | 'cut' | 'functionTimeout'>(
+  /** True when this function URL invocation's event should lack the caller's Cognito identity. */
+  takeNoCallerIdentity(): boolean {
+    return this.take('noCallerIdentity', 'InvokeFunctionUrl') !== undefined;
+  }
+
+  private take<K extends 'error' | 'cut' | 'functionTimeout' | 'noCallerIdentity'>(
     kind: K,
     operation: string,
   ): Extract<Fault, { kind: K }> | undefined {
@@ -217,6 +234,11 @@ export class Faults {
         const count = spec.count ?? 1;
         this.faults.push({ kind: spec.kind, operation, afterMs: spec.afterMs, remaining: count });
         return { armed: spec.kind, function: operation, afterMs: spec.afterMs, count };
+      }
+      case 'noCallerIdentity': {
+        const count = spec.count ?? 1;
+        this.faults.push({ kind: spec.kind, operation: 'InvokeFunctionUrl', remaining: count });
+        return { armed: spec.kind, count };
       }
       case 'clockSkew':
         this.skewMs = spec.seconds * 1000;

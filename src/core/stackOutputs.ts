@@ -118,6 +118,21 @@ export function parseStackOutputs(text: string): StackOutputsResult {
   };
 }
 
+/**
+ * Every output of the stack parseStackOutputs chose, by key, with outputs it does not turn into
+ * settings (AllowedModelIds for `npm run check:stack`); empty when the text holds none.
+ */
+export function stackOutputValues(text: string): ReadonlyMap<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    return new Map();
+  }
+  const candidates = findOutputLists(json);
+  return (candidates.find((c) => missingKeys(c.outputs).length === 0) ?? candidates[0])?.outputs ?? new Map();
+}
+
 /** CloudFormation outputs are strings: the domain is a bare host, providers a comma-separated list. */
 function optionalValue(settingKey: SettingKey, raw: unknown): unknown {
   const text = typeof raw === 'string' ? raw.trim() : raw;

@@ -14,6 +14,7 @@ import { changePassword } from './changePassword';
 import { confirmForgotPassword } from './confirmForgotPassword';
 import { confirmSignUp } from './confirmSignUp';
 import { deleteUser } from './deleteUser';
+import { describeUserPoolClient } from './describeUserPoolClient';
 import { forgotPassword } from './forgotPassword';
 import { getUser } from './getUser';
 import { globalSignOut } from './globalSignOut';
@@ -54,4 +55,5 @@ export const COGNITO_IDP_OPERATIONS: readonly ServiceJsonOperation<UserPool>[] =
   adminDeleteUser,
   adminUserGlobalSignOut,
   listUsers,
+  describeUserPoolClient,
 ];

@@ -20,7 +20,7 @@ export interface LambdaDeps {
   /** The user pool's provider name, as identity-pool callers' `amr` lists it. */
   providerName: string;
   urls: Map<string, { config: FunctionUrlConfig; fn: StreamingFunction }>;
-  faults: Pick<Faults, 'takeFunctionTimeout' | 'now'>;
+  faults: Pick<Faults, 'takeFunctionTimeout' | 'takeNoCallerIdentity' | 'now'>;
 }
 
 export const FUNCTION_URL_PREFIX = '/lambda-url/';
@@ -29,6 +29,7 @@ export const FUNCTION_URL_PREFIX = '/lambda-url/';
 const TEXT_BODY = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
 
 function functionUrlEvent(req: EmuRequest, path: string, urlId: string, caller: IssuedCredentials, deps: LambdaDeps) {
+  const withIdentity = caller.identityId && !deps.faults.takeNoCallerIdentity();
   const now = deps.faults.now();
   const domainName = `${urlId}.lambda-url.${deps.region}.on.aws`;
   const headers: Record<string, string> = {};
@@ -45,7 +46,7 @@ function functionUrlEvent(req: EmuRequest, path: string, urlId: string, caller: 
     accessKey: caller.accessKeyId,
     accountId: deps.accountId,
     callerId: `${roleId}:CognitoIdentityCredentials`,
-    cognitoIdentity: caller.identityId
+    cognitoIdentity: withIdentity
       ? {
           amr: ['authenticated', deps.providerName],
           identityId: caller.identityId,

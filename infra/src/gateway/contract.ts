@@ -67,6 +67,11 @@ export const GatewayErrorDetails = v.object({
   tokensLeft: v.exactOptional(Count),
   tokensRequested: v.exactOptional(Count),
   resetsAt: v.exactOptional(v.pipe(v.string(), v.isoTimestamp())),
+  /**
+   * Why an AccessDeniedException: `noCallerIdentity` when the function URL's event carried no
+   * requestContext.authorizer.iam.cognitoIdentity of this stack's identity pool (npm run check:stack names it).
+   */
+  reason: v.exactOptional(v.picklist(['noCallerIdentity'])),
 });
 export type GatewayErrorDetails = v.InferOutput<typeof GatewayErrorDetails>;
 

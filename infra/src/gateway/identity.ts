@@ -92,7 +92,12 @@ export class CallerIdentity {
     const iam = (event.requestContext as { authorizer?: { iam?: IamContext } }).authorizer?.iam;
     const cognito = iam?.cognitoIdentity;
     if (!cognito?.identityId || cognito.identityPoolId !== this.config.identityPoolId) {
-      throw denied('Call the story gateway with credentials from this stack’s identity pool.');
+      throw new GatewayError(
+        'AccessDeniedException',
+        'Call the story gateway with credentials from this stack’s identity pool.',
+        403,
+        { reason: 'noCallerIdentity' },
+      );
     }
     const token = event.headers[ID_TOKEN_HEADER];
     if (!token) throw denied(`Send your ID token in the ${ID_TOKEN_HEADER} header.`);

@@ -156,6 +156,7 @@ describe('infra/template.yaml contract', () => {
       'IdentityProviders',
       'LoopbackCallbackPort',
       'StoryGatewayUrl',
+      'AllowedModelIds',
     ]);
     for (const key of [...Object.keys(STACK_OUTPUTS), ...Object.keys(OPTIONAL_OUTPUTS)])
       assert.ok(outputs.includes(key), key);
