@@ -1,0 +1,25 @@
+// The Converse request for an assembled context: the system part and the activated context as
+// system blocks (the stable one first, where a cache point will go), and the excerpt as the one
+// user message, so the text to continue is the last user message.
+import type { ConverseRequest } from '../story/prompt';
+import type { AssembledContext } from './assemble';
+import type { StorySettings } from './model';
+import { OPENING_MESSAGE } from './promptText';
+
+export function projectRequest(context: AssembledContext, modelId: string, settings: StorySettings): ConverseRequest {
+  const system = [{ text: context.system.text }];
+  if (context.contextText !== '') system.push({ text: context.contextText });
+  const excerpt = context.excerpt.text.trimEnd();
+  return {
+    modelId,
+    system,
+    messages: [{ role: 'user', content: [{ text: excerpt.trim() === '' ? OPENING_MESSAGE : excerpt }] }],
+    inferenceConfig: { maxTokens: settings.continueTokens, temperature: settings.temperature },
+  };
+}
+
+/** What goes between the text before the cursor and the continuation, so words do not run together. */
+export function joinerBefore(textBefore: string): string {
+  if (textBefore === '' || /\s$/.test(textBefore)) return '';
+  return ' ';
+}
