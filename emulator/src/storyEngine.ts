@@ -3,6 +3,7 @@
 // templates, with a random generator seeded by the whole request, so the same request always
 // gives the same story and different requests give different ones.
 import { createHash } from 'node:crypto';
+import { CONTINUATION_TOKENS, parseCodex, writeContinuation } from './continuation';
 
 export interface StoryRequest {
   /** Every input text (system prompts and all messages), for the token count and the seed. */
@@ -13,6 +14,8 @@ export interface StoryRequest {
   stopSequences: string[];
   /** Anything else that should change the story when it changes (model id, temperature). */
   seedExtra: string;
+  /** The last user message alone: what a story project's continuation continues. */
+  lastUserText?: string;
 }
 
 export type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence';
@@ -456,7 +459,12 @@ export function writeStory(prompt: string, seed: string): string {
 
 export function generate(req: StoryRequest): StoryResult {
   const seed = JSON.stringify([req.inputTexts, req.seedExtra, req.maxTokens, req.stopSequences]);
-  const full = writeStory(req.prompt, seed);
+  const codex = parseCodex(req.inputTexts);
+  // A story project's request (a codex in the prompt) is continued, not answered with a new story.
+  const full =
+    codex.length > 0 && req.lastUserText !== undefined
+      ? writeContinuation(codex, req.lastUserText, rng(seed), (t) => tokenize(t).length, CONTINUATION_TOKENS)
+      : writeStory(req.prompt, seed);
   let text = full;
   let stopReason: StopReason = 'end_turn';
   let stopSequence: string | null = null;

@@ -23,11 +23,12 @@ export const CONVERSE_INPUT: Shape = {
 
 export function converseRequest(body: Record<string, unknown>, model: ResolvedModel): StoryRequest {
   validate(body, CONVERSE_INPUT, 'ValidationException');
-  const { texts, userText } = readMessages(body.messages, textBlock);
+  const { texts, userText, lastUserText } = readMessages(body.messages, textBlock);
   const cfg = (body.inferenceConfig ?? {}) as Record<string, unknown>;
   return {
     inputTexts: [...systemTexts(body.system), ...texts],
     prompt: userText,
+    lastUserText,
     maxTokens: checkMaxTokens(
       cfg.maxTokens,
       model,

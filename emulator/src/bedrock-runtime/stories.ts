@@ -12,6 +12,8 @@ export interface StoryRequest {
   maxTokens: number;
   stopSequences: string[];
   temperature: unknown;
+  /** The last user message alone (Converse, Claude and Nova bodies). */
+  lastUserText?: string;
 }
 
 /**
@@ -76,6 +78,7 @@ export class Stories {
       maxTokens: request.maxTokens,
       stopSequences: request.stopSequences,
       seedExtra: JSON.stringify([model.calledId, request.temperature ?? null]),
+      ...(request.lastUserText !== undefined ? { lastUserText: request.lastUserText } : {}),
     });
   }
 

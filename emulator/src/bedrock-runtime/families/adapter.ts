@@ -30,13 +30,14 @@ export function isObj(v: unknown): v is Json {
 export function readMessages(
   messages: unknown,
   textOf: (block: unknown) => string | null,
-): { texts: string[]; userText: string } {
+): { texts: string[]; userText: string; lastUserText: string } {
   if (!Array.isArray(messages) || messages.length === 0)
     throw invalid(
       'A conversation must start with a user message. Try again with a conversation that starts with a user message.',
     );
   const texts: string[] = [];
   const user: string[] = [];
+  let last: string[] = [];
   messages.forEach((m: unknown, i) => {
     if (!isObj(m) || (m.role !== 'user' && m.role !== 'assistant'))
       throw invalid(`messages.${i}.role: must be one of user, assistant`);
@@ -61,8 +62,9 @@ export function readMessages(
       texts.push(t);
       if (m.role === 'user') user.push(t);
     }
+    if (m.role === 'user') last = content.map((b: unknown) => (typeof b === 'string' ? b : (textOf(b) ?? '')));
   });
-  return { texts, userText: user.join('\n') };
+  return { texts, userText: user.join('\n'), lastUserText: last.join('\n') };
 }
 
 export function checkMaxTokens(value: unknown, model: ResolvedModel, field: string, fallback: number): number {

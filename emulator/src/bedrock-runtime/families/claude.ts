@@ -16,12 +16,13 @@ export const claude: FamilyAdapter = {
       throw invalid(
         'Malformed input request: #: required key [max_tokens] not found, please reformat your input and try again.',
       );
-    const { texts, userText } = readMessages(body.messages, (b) =>
+    const { texts, userText, lastUserText } = readMessages(body.messages, (b) =>
       isObj(b) && b.type === 'text' && typeof b.text === 'string' ? b.text : null,
     );
     return {
       inputTexts: [...systemTexts(body.system), ...texts],
       prompt: userText,
+      lastUserText,
       maxTokens: checkMaxTokens(body.max_tokens, model, 'max_tokens', 4096),
       stopSequences: stopList(body.stop_sequences, 'stop_sequences'),
       temperature: body.temperature,

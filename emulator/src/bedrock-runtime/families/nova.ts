@@ -5,11 +5,12 @@ import { checkMaxTokens, invocationMetrics, isObj, readMessages, stopList, syste
 export const nova: FamilyAdapter = {
   defaultMaxTokens: 5000,
   request(body, model) {
-    const { texts, userText } = readMessages(body.messages, textBlock);
+    const { texts, userText, lastUserText } = readMessages(body.messages, textBlock);
     const cfg = isObj(body.inferenceConfig) ? body.inferenceConfig : {};
     return {
       inputTexts: [...systemTexts(body.system), ...texts],
       prompt: userText,
+      lastUserText,
       maxTokens: checkMaxTokens(cfg.maxTokens ?? cfg.max_new_tokens, model, 'inferenceConfig.maxTokens', 5000),
       stopSequences: stopList(cfg.stopSequences, 'inferenceConfig.stopSequences'),
       temperature: cfg.temperature,
