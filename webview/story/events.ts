@@ -77,6 +77,8 @@ function step(s: PanelState, e: HostEvent, fx: Fx): PanelState {
       return { ...s, usageToday: e.data };
     case 'usage.budget':
       return onBudget(s, e.data ?? undefined);
+    case 'contentPolicy':
+      return { ...s, contentPolicy: e.data.policy };
   }
 }
 

@@ -3,6 +3,8 @@
 import * as l10n from '@vscode/l10n';
 import type { AUDIENCES, LENGTHS } from '../../src/core/story/protocol/controls';
 import type { HostEvents } from '../../src/core/story/protocol/messages';
+import { appliedPolicy } from '../../src/core/story/protocol/contentPolicy';
+import type { ContentPolicy } from '../../src/core/story/protocol/contentPolicy';
 import type { AuthState, Cost, ExportTarget, HistoryItem, TokenBudget } from '../../src/core/story/protocol/wire';
 import { modelName } from './state';
 import type { PanelState, Shortfall, Shown } from './state';
@@ -72,6 +74,25 @@ export function usageLine(u: HostEvents['usage.today'] | undefined): string {
 export function budgetLine(b: TokenBudget | undefined): string {
   if (!b) return '';
   return l10n.t('{0} of {1} tokens left today', numberFormat.format(b.tokensLeft), numberFormat.format(b.dailyTokens));
+}
+
+/**
+ * "Content policy: strict (children)": which of the stack's guardrails the form's story gets, so a
+ * parent or teacher can see it (#27); nothing when the stack has no content policy.
+ */
+export function policyLine(policy: ContentPolicy['policy'], audience: string): string {
+  const { level, children } = appliedPolicy(policy, audience);
+  if (level === 'none') return '';
+  if (level === 'standard') return l10n.t('Content policy: standard');
+  return children ? l10n.t('Content policy: strict (children)') : l10n.t('Content policy: strict');
+}
+
+/** The policy line's tooltip: what the guardrail does. */
+export function policyTitle(policy: ContentPolicy['policy']): string {
+  if (policy === 'Off') return '';
+  return policy === 'Strict'
+    ? l10n.t("Every story is checked by the stack's strict guardrail, whatever the audience.")
+    : l10n.t("Every story is checked by one of the stack's guardrails; children's stories by the strict one.");
 }
 
 /** The budget line's tooltip: when the day's budget starts again, in the user's local time. */

@@ -8,6 +8,7 @@ import { maxTokensFor } from '../../src/core/story/protocol/lengths';
 import type { PromptStep } from '../../src/core/story/protocol/controls';
 import { reservationsByLength, storyReservation } from '../../src/core/story/protocol/reservation';
 import type { HostEvents, ParamsOf } from '../../src/core/story/protocol/messages';
+import type { ContentPolicy } from '../../src/core/story/protocol/contentPolicy';
 import type { StoryDraft, WebviewState } from '../../src/core/story/protocol/webviewState';
 import type {
   AuthState,
@@ -76,6 +77,8 @@ export interface PanelState {
   readonly budget: TokenBudget | undefined;
   /** Budget mode: what was refused for the budget and is not offered again yet. */
   readonly refused: Refusal | undefined;
+  /** The stack's content policy (#27); Off until the host says otherwise. */
+  readonly contentPolicy: ContentPolicy['policy'];
   readonly history: readonly HistoryItem[];
   /** Older stories the host left out of the list. */
   readonly historyOmitted: number;
@@ -104,6 +107,7 @@ export function initialState(saved: WebviewState | undefined): PanelState {
     usageToday: undefined,
     budget: undefined,
     refused: undefined,
+    contentPolicy: 'Off',
     history: [],
     historyOmitted: 0,
     shown: undefined,

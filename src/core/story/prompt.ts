@@ -7,6 +7,8 @@ import { validateControls } from './protocol/controls';
 import { LIMITS } from './protocol/limits';
 import { maxTokensFor } from './protocol/lengths';
 import type { PromptStep } from './protocol/controls';
+import { guardrailConfigOf } from '../../../infra/src/gateway/safety';
+import type { GuardrailChoice } from '../../../infra/src/gateway/safety';
 
 /** The subset of ConverseStreamCommandInput this builds; structurally compatible with the SDK's. */
 export interface ConverseRequest {
@@ -17,6 +19,8 @@ export interface ConverseRequest {
     readonly content: readonly { readonly text: string }[];
   }[];
   readonly inferenceConfig: { readonly maxTokens: number; readonly temperature: number };
+  /** The stack's guardrail for the story's audience (#27), sync; absent when the policy is Off. */
+  readonly guardrailConfig?: NonNullable<ReturnType<typeof guardrailConfigOf>>;
 }
 
 const LENGTH_WORDS: Readonly<Record<StoryLength, string>> = {
@@ -74,6 +78,7 @@ export function buildConverseRequest(
   modelId: string,
   controls: StoryControls,
   step: PromptStep = { kind: 'new' },
+  guardrail: GuardrailChoice = { level: 'none' },
 ): ConverseRequest {
   const checked = validateControls(controls);
   if (!checked.ok)
@@ -113,10 +118,12 @@ export function buildConverseRequest(
       messages.push(user(refineInstructionText(instruction)));
     }
   }
+  const guardrailConfig = guardrailConfigOf(guardrail);
   return {
     modelId,
     system: [{ text: SYSTEM_PROMPT }],
     messages,
     inferenceConfig: { maxTokens: maxTokensFor(valid.length, modelId), temperature: valid.temperature },
+    ...(guardrailConfig ? { guardrailConfig } : {}),
   };
 }

@@ -37,6 +37,7 @@ import {
 import type { DaySummary, UsageLedgerState } from './usage/usage';
 import { UsageLedgerFile } from './usage/usageFile';
 import { elsewhere, notInHistory, stillWriting } from './notices';
+import { blockedError, guardrailFor } from './safety';
 import type { StoryOutcome, StoryServiceOptions, StreamHooks } from './storyApi';
 
 export function createStoryService(options: StoryServiceOptions): StoryService {
@@ -213,8 +214,10 @@ export class StoryService {
     if (!config.userPoolId || !config.identityPoolId) {
       throw new StoryError(notConfigured(), NOT_CONFIGURED.code, [NOT_CONFIGURED.action]);
     }
+    // Direct mode: the stack's guardrail for the audience, which IAM requires (#27); the gateway applies its own.
+    const guardrail = this.budgetMode ? undefined : guardrailFor(config.contentSafety, controls);
     try {
-      return buildConverseRequest(modelId, controls, step);
+      return buildConverseRequest(modelId, controls, step, guardrail);
     } catch (e) {
       if (e instanceof PromptError) throw new StoryError(e.message, 'invalidControls', []);
       throw e;
@@ -308,8 +311,9 @@ export class StoryService {
         batcher.push(piece);
         writer.update({ text: baseText + added });
       };
-      const result = await this.streamWithCredentialRetry(request, controller.signal, onDelta);
+      const result = await this.streamWithCredentialRetry(request, controller.signal, onDelta, story.controls.audience);
       batcher.close();
+      if (result.status === 'blocked') return await this.blocked(story, kind, writer, result, instruction);
       // Nothing was written: no history row "0 total tokens · failed" for a refusal (#24).
       if (result.status === 'failed' && added === '' && result.error)
         return await this.refused(story, kind, writer, result.error);
@@ -368,13 +372,57 @@ export class StoryService {
     return { storyId: story.id, kind, status: 'failed', text: story.text, added: '', cost: null, error: error.info() };
   }
 
+  /**
+   * A guardrail blocked the premise or the story (#27): history marks the story blocked and keeps
+   * nothing of this step's text (what streamed was the stack's message, or ended in it); the tokens
+   * Bedrock billed still count.
+   */
+  private async blocked(
+    story: StoredStory,
+    kind: StoryKind,
+    writer: ReturnType<HistoryStore['track']>,
+    result: StoryResult,
+    instruction: string | undefined,
+  ): Promise<StoryOutcome> {
+    const error = blockedError(result.blocked ?? { part: 'premise', message: result.text });
+    const usage = result.usage;
+    const cost = usage ? estimateCost(usage, story.modelId, this.options.config.modelPrices) : null;
+    if (usage) await this.recordUsage(usage, cost);
+    const totalUsage = usage ? (story.usage ? addUsages(story.usage, usage) : usage) : story.usage;
+    const saved = await writer.finish({
+      text: story.text,
+      turns: [...story.turns, turnOf(kind, instruction, '', 'blocked', usage)],
+      status: 'blocked',
+      usage: totalUsage,
+      cost: usage ? addCosts(story.cost, cost) : story.cost,
+      stopReason: result.stopReason ?? 'guardrail_intervened',
+      error: error.toJSON(),
+    });
+    this.log(`Story ${story.id} ${kind}: blocked (${error.code})${usage ? `, ${formatUsage(usage, cost)}` : ''}`);
+    return {
+      storyId: story.id,
+      kind,
+      status: 'blocked',
+      text: saved.text,
+      added: '',
+      ...(usage ? { usage, usageLabel: formatUsage(usage, cost) } : {}),
+      cost,
+      stopReason: saved.stopReason ?? 'guardrail_intervened',
+      error: error.info(),
+      ...(saved.usage ? { storyUsage: saved.usage, storyCost: saved.cost } : {}),
+    };
+  }
+
   /** Bedrock refusing the credentials (expired, unknown key) gets one fresh set and one retry. */
   private async streamWithCredentialRetry(
     request: ReturnType<StoryService['build']>,
     signal: AbortSignal,
     onDelta: (text: string) => void,
+    audience: string,
   ): Promise<StoryResult> {
-    const first = await this.bedrock.generate(request, { signal, onDelta });
+    // Budget mode: the audience goes as a header, for the gateway to choose the guardrail (#27).
+    const options = { signal, onDelta, ...(this.budgetMode ? { audience } : {}) };
+    const first = await this.bedrock.generate(request, options);
     if (first.status !== 'failed' || first.text !== '' || !isCredentialError(first.cause)) return first;
     this.log(
       `Bedrock refused the credentials (${first.error?.cause_ ?? 'unknown'}); getting fresh ones and retrying once.`,
@@ -385,7 +433,7 @@ export class StoryService {
     } catch (e) {
       return { text: '', status: 'failed', error: toStoryError(e, { afterCredentialRefresh: true }), cause: e };
     }
-    const second = await this.bedrock.generate(request, { signal, onDelta });
+    const second = await this.bedrock.generate(request, options);
     if (second.status === 'failed' && second.text === '' && isCredentialError(second.cause)) {
       return {
         ...second,

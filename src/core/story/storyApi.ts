@@ -65,7 +65,8 @@ export interface StreamHooks {
 export interface StoryOutcome {
   readonly storyId: string;
   readonly kind: StoryKind;
-  readonly status: 'done' | 'stopped' | 'failed';
+  /** 'blocked': the stack's content policy blocked it (#27); `error` says so in one sentence. */
+  readonly status: 'done' | 'stopped' | 'failed' | 'blocked';
   /** The whole story as it now stands. */
   readonly text: string;
   /** What this call added ('continue') or wrote. */

@@ -338,6 +338,8 @@ export class StoryController extends Disposable implements PanelHost {
     if (!this.post) return;
     const { models, defaultModelId } = await this.models();
     this.emit(hostEvent('state', { auth: this.authState(), models, defaultModelId }));
+    const config = this.settings.current;
+    this.emit(hostEvent('contentPolicy', { policy: config.ok ? config.config.contentSafety.policy : 'Off' }));
   }
 
   private async pushHistory(): Promise<void> {

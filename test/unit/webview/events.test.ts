@@ -382,6 +382,13 @@ describe('story webview events: history, opened stories and restore', () => {
     assert.ok(!continued.effects.some((e) => e.kind === 'resetText'), 'the text stays');
   });
 
+  it("keeps the stack's content policy, which is the stack's and not the user's: it stays across sign-out (#27)", () => {
+    const strict = reduce(aliceState(), hostEvent('contentPolicy', { policy: 'Strict' })).state;
+    assert.equal(strict.contentPolicy, 'Strict');
+    assert.equal(reduce(strict, stateEvent({ kind: 'signedOut' })).state.contentPolicy, 'Strict');
+    assert.equal(reduce(strict, hostEvent('contentPolicy', { policy: 'Off' })).state.contentPolicy, 'Off');
+  });
+
   it('keeps the token budget in budget mode, drops it in direct mode and for the next user', () => {
     const budget = { dailyTokens: 2000, tokensLeft: 800, resetsAt: RESETS_AT };
     const withBudget = reduce(aliceState(), hostEvent('usage.budget', budget)).state;

@@ -17,6 +17,8 @@ const STATUS_LABELS: Record<StoryStatus, () => string> = {
   done: () => '',
   stopped: () => l10n.t('stopped'),
   failed: () => l10n.t('failed'),
+  // The stack's content policy blocked its premise or its story (#27).
+  blocked: () => l10n.t('blocked'),
 };
 
 export class HistoryPart {

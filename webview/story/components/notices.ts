@@ -3,7 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import type { AuthState } from '../../../src/core/story/protocol/wire';
 import type { Actions } from '../actions';
-import { authLine, authNotice, budgetLine, budgetResets, usageLine } from '../format';
+import { authLine, authNotice, budgetLine, budgetResets, policyLine, policyTitle, usageLine } from '../format';
 import type { PanelState } from '../state';
 import { button, h } from './dom';
 
@@ -18,10 +18,12 @@ export class Notices {
     role: 'status',
     'aria-live': 'polite',
   });
+  /** Which of the stack's guardrails the form's story gets (#27): "Content policy: strict (children)". */
+  private readonly policyLine = h('div', { class: 'policy-line', id: 'policy-line' });
   private last: PanelState | undefined;
 
   constructor(private readonly actions: Actions) {
-    this.header = h('header', { class: 'top' }, this.authLine, this.usageLine, this.budgetLine);
+    this.header = h('header', { class: 'top' }, this.authLine, this.usageLine, this.budgetLine, this.policyLine);
   }
 
   render(s: PanelState): void {
@@ -32,6 +34,11 @@ export class Notices {
       this.budgetLine.textContent = budgetLine(s.budget);
       this.budgetLine.title = budgetResets(s.budget);
       this.budgetLine.dataset['left'] = s.budget?.tokensLeft === 0 ? 'none' : 'some';
+    }
+    if (s.contentPolicy !== last?.contentPolicy || s.draft.audience !== last?.draft.audience) {
+      this.policyLine.textContent = policyLine(s.contentPolicy, s.draft.audience);
+      this.policyLine.title = policyTitle(s.contentPolicy);
+      this.policyLine.hidden = this.policyLine.textContent === '';
     }
     if (s.auth === last?.auth || !s.auth) return;
     this.authLine.textContent = authLine(s.auth);

@@ -27,6 +27,10 @@ import type { ModelInfo, Usage } from '../protocol/wire';
 import { toUsage } from '../usage/usage';
 import { modelInfoFromId } from './models';
 import { profilePrefixesFrom, splitProfile } from './inferenceProfiles';
+import { AUDIENCE_HEADER } from '../../../../infra/src/gateway/contract';
+import { GUARDRAIL_INTERVENED } from '../../../../infra/src/gateway/safety';
+import { interventionOf } from '../safety';
+import type { Intervention } from '../safety';
 
 export interface BedrockOptions {
   readonly region: string;
@@ -50,6 +54,8 @@ export interface StreamOptions {
   readonly signal?: AbortSignal;
   /** Each piece of text as it arrives (unbatched). */
   readonly onDelta?: (text: string) => void;
+  /** Budget mode: the story's audience, from which the gateway chooses the stack's guardrail (#27). */
+  readonly audience?: string;
 }
 
 export interface StoryResult {
@@ -57,7 +63,9 @@ export interface StoryResult {
   readonly text: string;
   readonly usage?: Usage;
   readonly stopReason?: string;
-  readonly status: 'done' | 'stopped' | 'failed';
+  /** 'blocked': a guardrail intervened (stopReason guardrail_intervened); `text` is then its message. */
+  readonly status: 'done' | 'stopped' | 'failed' | 'blocked';
+  readonly blocked?: Intervention;
   readonly error?: StoryError;
   /** The error as thrown, for the caller's retry decision. */
   readonly cause?: unknown;
@@ -114,8 +122,11 @@ export class BedrockStories {
   // Long on purpose: the stream's state (text, usage, abort) lives in one closure, read by the
   // stop, the event loop and the failure path alike; it is the hot path the pipeline bench measures.
   async generate(request: ConverseRequest, options: StreamOptions = {}): Promise<StoryResult> {
-    const { signal, onDelta } = options;
+    const { signal, onDelta, audience } = options;
     let text = '';
+    // The last piece and the trace: what a guardrail's intervention is read from.
+    let lastDelta = '';
+    let trace: unknown;
     let usage: Usage | undefined;
     let stopReason: string | undefined;
     const partial = (): Pick<StoryResult, 'text' | 'usage' | 'stopReason'> => ({
@@ -142,9 +153,12 @@ export class BedrockStories {
         attempts++;
         try {
           sent = await Promise.race([
-            this.runtime.send(new ConverseStreamCommand(request as ConverseStreamCommandInput), {
-              abortSignal: abort.signal,
-            }),
+            this.runtime.send(
+              withAudience(new ConverseStreamCommand(request as ConverseStreamCommandInput), audience),
+              {
+                abortSignal: abort.signal,
+              },
+            ),
             stopped,
           ]);
           break;
@@ -174,8 +188,10 @@ export class BedrockStories {
         const delta = event.contentBlockDelta?.delta?.text;
         if (delta) {
           text += delta;
+          lastDelta = delta;
           onDelta?.(delta);
         }
+        if (event.metadata?.trace) trace = event.metadata.trace;
         if (event.messageStop) {
           stopReason = event.messageStop.stopReason ?? 'end_turn';
           ended = true;
@@ -185,6 +201,12 @@ export class BedrockStories {
       }
       // A stream that ends without messageStop was cut, even if the socket closed cleanly.
       if (!ended) throw Object.assign(new Error('The stream ended early.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+      if (stopReason === GUARDRAIL_INTERVENED)
+        return {
+          ...partial(),
+          status: 'blocked',
+          blocked: interventionOf(text, lastDelta, trace, usage?.outputTokens),
+        };
       return { ...partial(), status: 'done' };
     } catch (e) {
       if (signal?.aborted || isAbort(e)) return { ...partial(), status: 'stopped' };
@@ -267,6 +289,20 @@ export class BedrockStories {
     this.control.destroy();
     this.handler.destroy();
   }
+}
+
+/** Budget mode: the story's audience as a header of this request only (the gateway's runtime ignores it otherwise). */
+function withAudience(command: ConverseStreamCommand, audience: string | undefined): ConverseStreamCommand {
+  if (audience === undefined) return command;
+  command.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) request.headers[AUDIENCE_HEADER] = audience;
+      return next(args);
+    },
+    { step: 'build', name: 'storytellerAudience' },
+  );
+  return command;
 }
 
 export function pickModels(

@@ -17,8 +17,8 @@
 //   nothing to continue, busy, not signed in); its `actions` are the buttons that fix it, if any.
 //   Failures after a story exists (auth, throttling, model access, network) are `story.error`
 //   events with `actions`.
-// - On `ready` the host sends `state`, then `history`, `usage.today`, `usage.budget` and `restore`. The webview
-//   re-opens the story it was showing (kept in its own state) with `history.open`.
+// - On `ready` the host sends `state` and `contentPolicy`, then `history`, `usage.today`, `usage.budget` and
+//   `restore`. The webview re-opens the story it was showing (kept in its own state) with `history.open`.
 // - story.started with kind 'new', 'regenerate' or 'refine' starts from empty text; 'continue'
 //   appends to the text the story already has.
 // - The host sends at most one story.delta per 16 ms per story (it batches), each within
@@ -29,6 +29,7 @@
 //   page with `total`; the webview asks for more, or searches, with `history.list` (offset, limit,
 //   query), and asks again for what it shows after each `history` event.
 import * as v from 'valibot';
+import { contentPolicy } from './contentPolicy';
 import { storyControls } from './controls';
 import { LIMITS } from './limits';
 import { isSafeLink } from './links';
@@ -188,6 +189,11 @@ const HOST_EVENTS = {
    * gateway counts it, after `ready` and after each story; null in direct mode (no budget to show).
    */
   'usage.budget': v.nullable(w.tokenBudget),
+  /**
+   * The stack's content policy (#27), after each `state`: the panel says which guardrail applies to
+   * the form's audience ("Content policy: strict (children)").
+   */
+  contentPolicy,
 };
 
 export type HostEvents = { [T in keyof typeof HOST_EVENTS]: v.InferOutput<(typeof HOST_EVENTS)[T]> };

@@ -77,7 +77,8 @@ export type Cost = v.InferOutput<typeof cost>;
 
 export const STORY_KINDS = ['new', 'continue', 'regenerate', 'refine'] as const;
 export type StoryKind = (typeof STORY_KINDS)[number];
-export const STORY_STATUSES = ['streaming', 'done', 'stopped', 'failed'] as const;
+/** 'blocked': the stack's content policy (a Bedrock guardrail) blocked the premise or the story (#27). */
+export const STORY_STATUSES = ['streaming', 'done', 'stopped', 'failed', 'blocked'] as const;
 export type StoryStatus = (typeof STORY_STATUSES)[number];
 /**
  * The Actions the panel has buttons for, offered with a story error or a refusal: 'retry' re-sends

@@ -46,6 +46,27 @@ describe('story file', () => {
     assert.deepEqual(parse({ ...minimal, usage: null, cost: null }), { ...minimal, usage: null, cost: null });
   });
 
+  it('reads a story the content policy blocked (#27): its blocked turn keeps no text, its error says why', () => {
+    const blocked: StoredStory = {
+      ...STORY,
+      text: '',
+      turns: [
+        { kind: 'new', text: '', status: 'blocked', usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 }, at: 5 },
+      ],
+      status: 'blocked',
+      stopReason: 'guardrail_intervened',
+      error: {
+        code: 'premiseBlocked',
+        message: 'The content policy blocked this premise: “No.” Change the premise and try again.',
+        actions: [],
+        partialKept: false,
+      },
+    };
+    assert.deepEqual(parse(blocked), blocked);
+    // Files written before it (no blocked status anywhere) read as they always did.
+    assert.deepEqual(parse(STORY), STORY);
+  });
+
   it('says what is wrong with a file it cannot read', () => {
     const cases: [unknown, string][] = [
       [[STORY], 'not a story object'],
@@ -57,7 +78,7 @@ describe('story file', () => {
       [{ ...STORY, id: '../etc' }, 'bad id: Invalid format: Expected /^[A-Za-z0-9-]{1,100}$/ but received "../etc"'],
       [
         { ...STORY, status: 'lost' },
-        'bad status: Invalid type: Expected ("streaming" | "done" | "stopped" | "failed") but received "lost"',
+        'bad status: Invalid type: Expected ("streaming" | "done" | "stopped" | "failed" | "blocked") but received "lost"',
       ],
       [{ ...STORY, controls: { ...STORY.controls, premise: ' ' } }, 'bad controls.premise: Premise is required.'],
       [

@@ -50,6 +50,8 @@ describe('story protocol', () => {
       hostEvent('usage.budget', { dailyTokens: 50_000, tokensLeft: 12_400, resetsAt: RESETS_AT }),
       hostEvent('usage.budget', { dailyTokens: 2000, tokensLeft: 0, resetsAt: RESETS_AT }),
       hostEvent('usage.budget', null),
+      hostEvent('contentPolicy', { policy: 'Strict' }),
+      hostEvent('contentPolicy', { policy: 'Off' }),
     ];
 
     it('accepts every well-formed event unchanged', () => {
@@ -253,6 +255,11 @@ describe('story protocol', () => {
         { kind: 'event', type: 'usage.budget', data: { dailyTokens: 10, tokensLeft: 1, resetsAt: 0, sub: 'x' } },
       ],
       ['usage.budget without data', { kind: 'event', type: 'usage.budget' }],
+      ['contentPolicy with an unknown policy', { kind: 'event', type: 'contentPolicy', data: { policy: 'strict' } }],
+      [
+        'contentPolicy with a guardrail id (the panel is never told one)',
+        { kind: 'event', type: 'contentPolicy', data: { policy: 'Standard', guardrailId: 'abc' } },
+      ],
       ['event type from the prototype', { kind: 'event', type: 'constructor', data: {} }],
     ];
     for (const [name, message] of malformed) {
