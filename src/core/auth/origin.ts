@@ -1,6 +1,7 @@
 // The origin of a session: the pool, client and endpoints its tokens came from. A session is
 // used only with the settings it came from; when they differ, nothing is sent anywhere and the
 // user is asked to sign in again.
+import * as l10n from '@vscode/l10n';
 
 export interface SessionOrigin {
   readonly region: string;
@@ -13,13 +14,14 @@ export interface SessionOrigin {
   readonly cognitoIdentity: string;
 }
 
-const FIELDS: readonly [keyof SessionOrigin, string][] = [
-  ['region', 'region'],
-  ['userPoolId', 'user pool'],
-  ['clientId', 'app client'],
-  ['cognitoIdp', 'Cognito user pool endpoint'],
-  ['identityPoolId', 'identity pool'],
-  ['cognitoIdentity', 'Cognito identity pool endpoint'],
+/** Each field with its name in a message (a function: translations load after this module). */
+const FIELDS: readonly [keyof SessionOrigin, () => string][] = [
+  ['region', () => l10n.t('the region')],
+  ['userPoolId', () => l10n.t('the user pool')],
+  ['clientId', () => l10n.t('the app client')],
+  ['cognitoIdp', () => l10n.t('the Cognito user pool endpoint')],
+  ['identityPoolId', () => l10n.t('the identity pool')],
+  ['cognitoIdentity', () => l10n.t('the Cognito identity pool endpoint')],
 ];
 
 /** The settings an origin is read from: a StorytellerConfig (core/config.ts) is one. */
@@ -56,21 +58,28 @@ export function parseOrigin(value: unknown): SessionOrigin | undefined {
 
 /** What changed, for the message: `the user pool (us-east-1_A → us-east-1_B)`. */
 export function describeChange(from: SessionOrigin, to: SessionOrigin): string {
-  const show = (v: string) => (v === '' ? 'AWS default' : v);
-  const changes = FIELDS.filter(([key]) => from[key] !== to[key]).map(
-    ([key, label]) => `the ${label} (${show(from[key])} → ${show(to[key])})`,
+  const show = (v: string) => (v === '' ? l10n.t('AWS default') : v);
+  const changes = FIELDS.filter(([key]) => from[key] !== to[key]).map(([key, label]) =>
+    l10n.t('{0} ({1} → {2})', label(), show(from[key]), show(to[key])),
   );
-  if (changes.length === 0) return 'nothing';
+  if (changes.length === 0) return l10n.t('nothing');
   if (changes.length === 1) return changes[0]!;
-  return `${changes.slice(0, -1).join(', ')} and ${changes[changes.length - 1]}`;
+  return l10n.t('{0} and {1}', changes.slice(0, -1).join(', '), changes[changes.length - 1]!);
 }
 
 export function originChangedMessage(from: SessionOrigin, to: SessionOrigin): string {
-  return `Your sign-in settings changed since you signed in: ${describeChange(from, to)}. Nothing was sent with the old session; sign in again.`;
+  return l10n.t(
+    'Your sign-in settings changed since you signed in: {0}. Nothing was sent with the old session; sign in again.',
+    describeChange(from, to),
+  );
 }
 
-export const UNBOUND_MESSAGE =
-  'Sign in again: this version remembers which user pool each session belongs to, and your saved session predates that.';
-export const NOT_CONFIGURED_MESSAGE =
-  'Storyteller is not configured, so the saved session was not used. Run "Storyteller: Configure from Stack Outputs…", then sign in.';
+export const unboundMessage = (): string =>
+  l10n.t(
+    'Sign in again: this version remembers which user pool each session belongs to, and your saved session predates that.',
+  );
+export const notConfiguredMessage = (): string =>
+  l10n.t(
+    'Storyteller is not configured, so the saved session was not used. Run "Storyteller: Configure from Stack Outputs…", then sign in.',
+  );
 export const ORIGIN_CHANGED = 'OriginChanged';

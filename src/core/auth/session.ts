@@ -15,7 +15,7 @@ import * as l10n from '@vscode/l10n';
 import * as v from 'valibot';
 import { notSignedIn } from '../messages';
 import { AuthError, endsSession, toAuthError } from './errors';
-import { NOT_CONFIGURED_MESSAGE, ORIGIN_CHANGED, originChangedMessage, sameOrigin, UNBOUND_MESSAGE } from './origin';
+import { notConfiguredMessage, ORIGIN_CHANGED, originChangedMessage, sameOrigin, unboundMessage } from './origin';
 import type { SessionOrigin } from './origin';
 
 /** Cognito's `sub`: a UUID. It names a folder, so nothing else is accepted. */
@@ -268,8 +268,8 @@ export class SessionManager {
   private originProblem(session: Session): string | undefined {
     if (!this.options.origin) return undefined;
     const current = this.options.origin();
-    if (!session.origin) return UNBOUND_MESSAGE;
-    if (!current) return NOT_CONFIGURED_MESSAGE;
+    if (!session.origin) return unboundMessage();
+    if (!current) return notConfiguredMessage();
     return sameOrigin(session.origin, current) ? undefined : originChangedMessage(session.origin, current);
   }
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { CognitoAuth } from '../../core/auth/cognito';
 import { EndpointConsent } from '../../core/auth/endpoints';
 import { AuthError } from '../../core/auth/errors';
-import { ORIGIN_CHANGED, originChangedMessage, originOf, sameOrigin, UNBOUND_MESSAGE } from '../../core/auth/origin';
+import { ORIGIN_CHANGED, originChangedMessage, originOf, sameOrigin, unboundMessage } from '../../core/auth/origin';
 import type { SessionOrigin } from '../../core/auth/origin';
 import type { Session } from '../../core/auth/session';
 import type { StorytellerConfig } from '../../core/config';
@@ -98,7 +98,7 @@ export class CognitoClients extends Disposable {
 
   /** A client for the origin the session came from; for any other, nothing is sent. */
   async forSession(session: Session): Promise<CognitoAuth> {
-    if (!session.origin) throw new AuthError(UNBOUND_MESSAGE, ORIGIN_CHANGED, 'user', 'signIn');
+    if (!session.origin) throw new AuthError(unboundMessage(), ORIGIN_CHANGED, 'user', 'signIn');
     const { client, origin } = await this.current();
     if (!sameOrigin(session.origin, origin))
       throw new AuthError(originChangedMessage(session.origin, origin), ORIGIN_CHANGED, 'user', 'signIn');

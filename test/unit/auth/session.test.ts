@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as l10n from '@vscode/l10n';
 import type { AuthError } from '../../../src/core/auth/errors';
-import { originChangedMessage, UNBOUND_MESSAGE } from '../../../src/core/auth/origin';
+import { originChangedMessage, unboundMessage } from '../../../src/core/auth/origin';
 import type { SessionOrigin } from '../../../src/core/auth/origin';
 import { clockSkewMessage, parseSession, sessionExpiredMessage, SessionManager } from '../../../src/core/auth/session';
 import type { Clock, Session, SessionState } from '../../../src/core/auth/session';
@@ -397,9 +397,9 @@ describe('SessionManager', () => {
       store.value = JSON.stringify(session(clock, 1, 1000));
       const m = bound();
       await m.load();
-      assert.deepEqual(m.current, { kind: 'signedOut', cause: 'otherSettings', message: UNBOUND_MESSAGE });
+      assert.deepEqual(m.current, { kind: 'signedOut', cause: 'otherSettings', message: unboundMessage() });
       clock.time += 5000;
-      await assert.rejects(m.getSession(), (e: AuthError) => e.message === UNBOUND_MESSAGE);
+      await assert.rejects(m.getSession(), (e: AuthError) => e.message === unboundMessage());
       await clock.advance(HOUR);
       assert.equal(refreshCalls, 0);
     });
