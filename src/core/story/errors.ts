@@ -5,6 +5,8 @@
 // isCredentialError) before we ask the user to sign in again.
 
 import * as l10n from '@vscode/l10n';
+import * as v from 'valibot';
+import { GatewayErrorDetails } from '../../../infra/src/gateway/contract';
 import { notSignedIn } from '../messages';
 import type { PanelAction } from './protocol/wire';
 import { isNetworkError } from '../networkError';
@@ -123,8 +125,10 @@ interface Failure {
   /** The AWS message, trimmed. */
   readonly awsMessage: string;
   readonly ctx: ErrorContext;
-  /** The error's other fields (the gateway's tokensLeft, resetsAt, limit...). */
-  readonly details: Readonly<Record<string, unknown>>;
+  /** What a gateway refusal says beyond its message (tokensLeft, resetsAt, limit...), as its contract types it. */
+  readonly details: GatewayErrorDetails;
+  /** Retry-After (the header, or the body's retryAfterSeconds) in ms. */
+  readonly retryAfterMs?: number | undefined;
 }
 
 interface Rule {
@@ -194,23 +198,22 @@ const BEDROCK_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
 };
 
 const TOKENS = new Intl.NumberFormat('en-US');
-const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
 
 /** The story gateway's refusals (budget mode) by error name; the Bedrock rules cover the rest. */
 const GATEWAY_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
   BudgetExceededException: ({ details, ctx }) => {
-    const left = TOKENS.format(num(details['tokensLeft']) ?? 0);
-    const asked = num(details['tokensRequested']);
-    const when = resetsIn(String(details['resetsAt'] ?? ''), ctx.now);
+    const left = TOKENS.format(details.tokensLeft ?? 0);
+    const asked = details.tokensRequested;
+    const when = resetsIn(details.resetsAt ?? '', ctx.now);
     const need = asked !== undefined ? TOKENS.format(asked) : undefined;
-    const resetsAt = Date.parse(String(details['resetsAt'] ?? ''));
+    const resetsAt = Date.parse(details.resetsAt ?? '');
     return {
       code: 'budgetExceeded',
       // Nothing to retry before the day resets: a shorter story may still fit.
       actions: [],
       ...(Number.isNaN(resetsAt) ? {} : { retryAt: resetsAt }),
       message: () =>
-        details['limit'] === 'stack'
+        details.limit === 'stack'
           ? need
             ? l10n.t(
                 "The stack's daily token budget, shared by all its users, has {0} tokens left and this story may need {1}; it resets {2}. Choose a shorter length or wait until then.",
@@ -233,8 +236,8 @@ const GATEWAY_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
             : l10n.t('Your daily token budget has {0} tokens left; it resets {1}. Wait until then.', left, when),
     };
   },
-  ThrottlingException: ({ details, ctx, awsMessage }) => {
-    const after = seconds(num(details['retryAfterMs']) ?? 1000);
+  ThrottlingException: ({ retryAfterMs, ctx, awsMessage }) => {
+    const after = seconds(retryAfterMs ?? 1000);
     const waited = ctx.gateway?.waitedMs ?? 0;
     // Which limit, from the gateway's own sentence ("…stories this minute…"); else its store was busy.
     const limit = /this minute/i.test(awsMessage)
@@ -365,7 +368,13 @@ export function toStoryError(error: unknown, ctx: ErrorContext = {}): StoryError
 
   const e = (error ?? {}) as ErrorLike;
   const name = e.name ?? 'Error';
-  const failure: Failure = { name, awsMessage: (e.message ?? String(error)).trim(), ctx, details: detailsOf(error) };
+  const failure: Failure = {
+    name,
+    awsMessage: (e.message ?? String(error)).trim(),
+    ctx,
+    details: gatewayDetails(error),
+    retryAfterMs: retryAfterMs(error, Date.now()),
+  };
 
   if (isCredentialError(error)) {
     return ctx.afterCredentialRefresh
@@ -424,13 +433,16 @@ export function toStoryError(error: unknown, ctx: ErrorContext = {}): StoryError
 
 type Make = (message: string, code: string, actions: readonly PanelAction[]) => StoryError;
 
-/** The error's own fields (the SDK copies a refusal's JSON body onto it), and Retry-After as retryAfterMs. */
-function detailsOf(error: unknown): Record<string, unknown> {
-  if (typeof error !== 'object' || error === null) return {};
-  const out: Record<string, unknown> = { ...(error as Record<string, unknown>) };
-  const after = retryAfterMs(error, Date.now());
-  if (after !== undefined) out['retryAfterMs'] = after;
-  return out;
+/**
+ * A gateway refusal's details: the SDK copies its JSON body onto the error. Each field is checked
+ * against the contract on its own, so one malformed field loses only itself.
+ */
+function gatewayDetails(error: unknown): GatewayErrorDetails {
+  const fields = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
+  const valid = Object.entries(GatewayErrorDetails.entries)
+    .filter(([key, schema]) => fields[key] !== undefined && v.is(schema, fields[key]))
+    .map(([key]) => [key, fields[key]]);
+  return v.parse(GatewayErrorDetails, Object.fromEntries(valid));
 }
 
 function fromIdentityPool(original: unknown, ctx: ErrorContext, make: Make): StoryError {

@@ -128,3 +128,40 @@ describe('story error messages', () => {
     });
   });
 });
+
+describe("the story gateway's refusal details, read by its contract (GatewayErrorDetails)", () => {
+  const gateway = {
+    gateway: { attempts: 1, waitedMs: 0 },
+    now: Date.parse('2026-12-01T23:59:30Z'),
+    modelId: 'amazon.nova-lite-v1:0',
+  };
+  /** A refusal as the SDK raises it: the JSON body's fields copied onto the error. */
+  const refusal = (body: Record<string, unknown>) =>
+    Object.assign(new Error('Budget spent.'), body, {
+      name: 'BudgetExceededException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 429 },
+    });
+
+  it('keeps the fields the contract allows and leaves out a malformed one', () => {
+    const e = toStoryError(
+      refusal({ limit: 'stack', tokensLeft: -3, tokensRequested: 900, resetsAt: '2026-12-02T00:00:00.000Z' }),
+      gateway,
+    );
+    assert.equal(e.code, 'budgetExceeded');
+    assert.equal(
+      e.message,
+      "The stack's daily token budget, shared by all its users, has 0 tokens left and this story may need 900; it resets in 1 min (00:00 UTC). Choose a shorter length or wait until then.",
+    );
+    assert.equal(e.retryAt, Date.parse('2026-12-02T00:00:00.000Z'));
+  });
+
+  it('takes no reset time that is not an ISO timestamp, nor a limit it does not know', () => {
+    const e = toStoryError(
+      refusal({ limit: 'team', tokensLeft: 0, tokensRequested: 2.5, resetsAt: '2026-12-02' }),
+      gateway,
+    );
+    assert.equal(e.retryAt, undefined);
+    assert.match(e.message, /^Your daily token budget has 0 tokens left; it resets /);
+  });
+});
