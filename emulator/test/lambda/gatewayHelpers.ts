@@ -2,11 +2,12 @@
 // to the gateway's function URL signed with SigV4 (service lambda) by the SDK's own signer, and a
 // reader of the event stream it answers with.
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
+// The SDK's own SHA-256 (node:crypto), as the extension's gateway client signs with it.
+import { Sha256 } from '@smithy/core/checksum';
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { Checksum, SourceData } from '@smithy/types';
-import { createHash, createHmac } from 'node:crypto';
-import type { Hash, Hmac } from 'node:crypto';
+import * as v from 'valibot';
+import { ERROR_TYPE_HEADER, GATEWAY_PATHS, ID_TOKEN_HEADER, UsageResponse } from '../../../infra/src/gateway/contract';
 import type { RunningEmulator } from '../../src/emulator';
 import type { AwsCredentialIdentity } from '../bedrockHelpers';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -28,32 +29,6 @@ export async function gatewayUser(emu: RunningEmulator): Promise<GatewayUser> {
     clientConfig: { region: emu.region, endpoint: emu.endpoints.cognitoIdentity },
   })();
   return { email, sub, idToken, credentials };
-}
-
-/** SHA-256 through node:crypto, as the SDK signs in Node (the pure-JS one costs ms per request). */
-class NodeSha256 implements Checksum {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(this.secret));
-  }
-  update(data: Uint8Array | string): void {
-    this.hash.update(toBuffer(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
-
-function toBuffer(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
 }
 
 export interface CallOptions {
@@ -79,7 +54,7 @@ export async function callGateway(
   options: CallOptions = {},
 ): Promise<Response> {
   const res = await signedCall(emu, user, method, path, body, options);
-  if (res.status !== 403 || res.headers.get('x-amzn-errortype') !== 'InvalidSignatureException') return res;
+  if (res.status !== 403 || res.headers.get(ERROR_TYPE_HEADER) !== 'InvalidSignatureException') return res;
   const text = await res.text();
   if (!/Signature expired|not yet current/.test(text))
     return new Response(text, { status: res.status, headers: res.headers });
@@ -102,7 +77,7 @@ async function signedCall(
     service: options.service ?? 'lambda',
     region: emu.region,
     credentials: options.credentials ?? user.credentials,
-    sha256: NodeSha256,
+    sha256: Sha256,
   });
   const signed = await signer.sign(
     {
@@ -115,7 +90,7 @@ async function signedCall(
       headers: {
         host: url.host,
         ...(text === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(idToken === null ? {} : { 'x-storyteller-id-token': idToken }),
+        ...(idToken === null ? {} : { [ID_TOKEN_HEADER]: idToken }),
       },
       ...(text === undefined ? {} : { body: text }),
     },
@@ -211,31 +186,20 @@ export async function signInAgain(emu: RunningEmulator, user: GatewayUser): Prom
   return { ...user, idToken, credentials };
 }
 
-export interface UsageBody {
-  day: string;
-  dailyTokens: number;
-  tokensUsed: number;
-  tokensReserved: number;
-  tokensLeft: number;
-  requestsLeftThisMinute: number | null;
-  resetsAt: string;
-  allowedModelIds: string[];
-  maxTokensPerStory: number;
-}
-
-export async function usage(emu: RunningEmulator, user: GatewayUser): Promise<UsageBody> {
-  const res = await callGateway(emu, user, 'GET', '/usage');
+/** GET /usage, checked against the gateway's contract (a body that strays from it fails the test). */
+export async function usage(emu: RunningEmulator, user: GatewayUser): Promise<UsageResponse> {
+  const res = await callGateway(emu, user, 'GET', `/${GATEWAY_PATHS.usage}`);
   if (res.status !== 200) throw new Error(`GET /usage: ${res.status} ${await res.text()}`);
-  return (await res.json()) as UsageBody;
+  return v.parse(UsageResponse, await res.json());
 }
 
 /** Polls /usage until `done` holds (settling happens after the client has its last byte). */
 export async function usageWhen(
   emu: RunningEmulator,
   user: GatewayUser,
-  done: (u: UsageBody) => boolean,
+  done: (u: UsageResponse) => boolean,
   timeoutMs = 10_000,
-): Promise<UsageBody> {
+): Promise<UsageResponse> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const u = await usage(emu, user);

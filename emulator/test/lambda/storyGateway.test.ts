@@ -93,8 +93,9 @@ describe('story gateway (function URL, budget mode)', function () {
       assert.equal(u.dailyTokens, 3000);
       assert.match(u.resetsAt, /T00:00:00\.000Z$/);
       // What the stack serves, so the extension offers only that: AllowedModelIds, and room for a long story.
-      assert.ok(u.allowedModelIds.includes(req.modelId), u.allowedModelIds.join());
-      assert.ok(!u.allowedModelIds.includes('amazon.nova-pro-v1:0'));
+      const allowed = u.allowedModelIds ?? [];
+      assert.ok(allowed.includes(req.modelId), allowed.join());
+      assert.ok(!allowed.includes('amazon.nova-pro-v1:0'));
       assert.equal(u.maxTokensPerStory, 10_000);
       const items = await budgetItems(emu);
       assert.equal(items[`user#${ada.sub}#${u.day}`]?.['committed'], reported.totalTokens);
