@@ -43,6 +43,8 @@ export function createEditorStream(
   /** The first edit opens the undo step; a change by the user opens a new one, so undo never takes their typing. */
   let undoStopBefore = true;
   let target: vscode.TextEditor | undefined = editor;
+  /** An editor whose edit threw: the window had closed it before the extension host knew. */
+  let stale: vscode.TextEditor | undefined;
 
   const changes = vscode.workspace.onDidChangeTextDocument((e) => {
     if (e.document !== document) return;
@@ -70,7 +72,12 @@ export function createEditorStream(
       if (closed || document.isClosed) return false;
       own = text;
       const before = undoStopBefore;
-      const ok = await editWith(text, before, last).catch(() => false);
+      const ok = await editWith(text, before, last).catch(() => {
+        // The window no longer knows this editor (closed while the edit travelled): try without it.
+        stale = target;
+        target = undefined;
+        return false;
+      });
       const seen = own === undefined;
       own = undefined;
       if (ok) {
@@ -87,7 +94,7 @@ export function createEditorStream(
 
   /** Through the editor while it is visible; else any editor of the document; else a workspace edit. */
   const editWith = async (text: string, undoStopBefore: boolean, undoStopAfter: boolean): Promise<boolean> => {
-    target = usableEditor(target, document);
+    target = usableEditor(target, document, stale);
     const position = document.positionAt(region.end);
     if (!target) {
       const edit = new vscode.WorkspaceEdit();
@@ -132,8 +139,9 @@ export function createEditorStream(
 function usableEditor(
   editor: vscode.TextEditor | undefined,
   document: vscode.TextDocument,
+  stale: vscode.TextEditor | undefined,
 ): vscode.TextEditor | undefined {
-  const visible = vscode.window.visibleTextEditors;
+  const visible = vscode.window.visibleTextEditors.filter((e) => e !== stale);
   if (editor && visible.includes(editor)) return editor;
   return visible.find((e) => e.document === document);
 }
