@@ -13,7 +13,7 @@ import { gatewayUser, storyRequest, usageWhen } from '../emulator/test/lambda/ga
 import type { GatewayUser } from '../emulator/test/lambda/gatewayHelpers';
 import { estimateInputTokens } from '../infra/src/gateway/wire';
 import type { Benchmark, Figure } from './types';
-import { DIRECT_MODE_TEAM } from '../emulator/src/presets';
+import { DIRECT_MODE_TEAM, NO_GUARDRAILS } from '../emulator/src/presets';
 
 const RUNS = 15;
 /** Time to first token the emulator adds, like a model's (as in the pipeline benchmark). */
@@ -138,7 +138,12 @@ async function race(): Promise<{ served: number; refused: number; overspent: num
   const emu = await startEmulator({
     templatePath: DEFAULT_TEMPLATE,
     streamRate: 1000,
-    params: { DailyTokensPerUser: String(budget), RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0' },
+    params: {
+      ...NO_GUARDRAILS,
+      DailyTokensPerUser: String(budget),
+      RequestsPerMinutePerUser: '0',
+      RequestBurstPerUser: '0',
+    },
   });
   const gus = await gatewayUser(emu);
   const client = gatewayClient(emu, gus);
@@ -175,7 +180,7 @@ interface Measured {
 async function measure(budgetParams: Record<string, string>): Promise<Measured> {
   const common = { templatePath: DEFAULT_TEMPLATE, streamRate: STREAM_RATE };
   const direct = await startEmulator({ ...common, params: DIRECT_MODE_TEAM });
-  const budget = await startEmulator({ ...common, params: budgetParams });
+  const budget = await startEmulator({ ...common, params: { ...NO_GUARDRAILS, ...budgetParams } });
   const clients: BedrockRuntimeClient[] = [];
   try {
     const [ada, bo] = [await gatewayUser(budget), await gatewayUser(direct)];

@@ -23,6 +23,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/src/emulator';
 import type { RunningEmulator } from '../emulator/src/emulator';
+import { NO_GUARDRAILS } from '../emulator/src/presets';
 import { startCodeServer } from '../test/host/codeServer';
 import type { CodeServer } from '../test/host/codeServer';
 import { ensureHost, hostPaths } from '../test/host/install';
@@ -200,7 +201,8 @@ async function startDemoEmulator(opts: Options, dir: string, fresh: boolean): Pr
     // Accounts, keys and client secrets survive a restart; on the same port, so do sessions.
     ...(fresh ? {} : { stateDir: join(dir, 'emulator'), port: await freePort(DEMO_EMULATOR_PORT) }),
     // Managed login with the local Login with Amazon and Google, for Sign In with Browser (#15).
-    params: { ...DEMO_MANAGED_LOGIN, ...opts.params },
+    // Without guardrails until the story gateway and the extension send the stack's (#27).
+    params: { ...NO_GUARDRAILS, ...DEMO_MANAGED_LOGIN, ...opts.params },
     streamRate: opts.streamRate,
     // Confirmation and reset codes: the emulator's outbox, printed as they are "sent".
     log: (line) => {

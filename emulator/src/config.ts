@@ -86,6 +86,8 @@ export interface PolicyStatement {
   effect: 'Allow' | 'Deny';
   actions: string[];
   resources: string[];
+  /** Condition operator → condition key → the values it allows (empty: none). */
+  condition: Record<string, Record<string, string[]>>;
 }
 
 export interface RoleConfig {
@@ -349,6 +351,12 @@ function roleByArn(stack: Stack, arn: string): RoleConfig {
         effect: str(s.Effect) === 'Deny' ? 'Deny' : 'Allow',
         actions: strings(s.Action),
         resources: strings(s.Resource),
+        condition: Object.fromEntries(
+          Object.entries(obj(s.Condition)).map(([op, keys]) => [
+            op,
+            Object.fromEntries(Object.entries(obj(keys)).map(([k, v]) => [k, strings(v)])),
+          ]),
+        ),
       });
     }
   }

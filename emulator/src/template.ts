@@ -66,6 +66,8 @@ export function stableChars(seed: string, alphabet: string, length: number): str
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const MIXED_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+/** The version number CreateGuardrailVersion gives a guardrail's first version. */
+export const GUARDRAIL_VERSION = '1';
 
 function stableUuid(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
@@ -91,6 +93,9 @@ function physicalIdFor(
       return typeof props.ProviderName === 'string' ? props.ProviderName : logicalId;
     case 'AWS::Cognito::UserPoolDomain':
       return typeof props.Domain === 'string' ? props.Domain : stableChars(seed, LOWER_ALNUM, 12);
+    // A guardrail's id: 12 lower-case letters and digits (as `3mzzryddufkp`).
+    case 'AWS::Bedrock::Guardrail':
+      return stableChars(seed, LOWER_ALNUM, 12);
     case 'AWS::IAM::Role':
       if (typeof props.RoleName === 'string') return props.RoleName;
       return `${stack.stackName}-${logicalId}-${stableChars(seed, UPPER_ALNUM, 12)}`.slice(0, 64);
@@ -242,6 +247,10 @@ class Evaluator {
     if (name in pseudo) return pseudo[name];
     if (name in this.stack.parameters) return this.stack.parameters[name] as Json;
     const resource = this.stack.resources[name];
+    // A guardrail's Ref is its ARN; a guardrail version's is `<guardrail id>|<version>`.
+    if (resource?.type === 'AWS::Bedrock::Guardrail') return this.getAtt(name, 'GuardrailArn', where);
+    if (resource?.type === 'AWS::Bedrock::GuardrailVersion')
+      return `${this.guardrailOfVersion(name, where)}|${GUARDRAIL_VERSION}`;
     if (resource) return resource.physicalId;
     throw new TemplateError(`${where}: Ref to unknown or conditionally absent ${name}`);
   }
@@ -276,6 +285,19 @@ class Evaluator {
       },
       'AWS::DynamoDB::Table': { Arn: () => `arn:aws:dynamodb:${region}:${accountId}:table/${id}` },
       'AWS::Logs::LogGroup': { Arn: () => `arn:aws:logs:${region}:${accountId}:log-group:${id}:*` },
+      'AWS::Bedrock::Guardrail': {
+        GuardrailId: () => id,
+        GuardrailArn: () => `arn:aws:bedrock:${region}:${accountId}:guardrail/${id}`,
+        Version: () => 'DRAFT',
+        Status: () => 'READY',
+      },
+      // Each version resource is the first (and only) version the stack publishes of its guardrail.
+      'AWS::Bedrock::GuardrailVersion': {
+        GuardrailId: () => this.guardrailOfVersion(logicalId, where),
+        GuardrailArn: () =>
+          `arn:aws:bedrock:${region}:${accountId}:guardrail/${this.guardrailOfVersion(logicalId, where)}`,
+        Version: () => GUARDRAIL_VERSION,
+      },
     };
     const getter = byType[r.type]?.[attr];
     if (getter) return getter();
@@ -284,6 +306,14 @@ class Evaluator {
       return `arn:aws:${service}:${region}:${accountId}:${logicalId.toLowerCase()}/${id}`;
     }
     throw new TemplateError(`${where}: GetAtt ${logicalId}.${attr} is not supported for ${r.type}`);
+  }
+
+  /** The guardrail id a GuardrailVersion names (its GuardrailIdentifier: an id or an ARN). */
+  private guardrailOfVersion(logicalId: string, where: string): string {
+    const raw = (this.doc.Resources as JsonObject)[logicalId] as JsonObject;
+    const props = isObject(raw.Properties) ? raw.Properties : {};
+    const identifier = this.scalar(props.GuardrailIdentifier ?? null, `${where} (${logicalId}.GuardrailIdentifier)`);
+    return identifier.slice(identifier.lastIndexOf('/') + 1);
   }
 
   private sub(template: string, vars: JsonObject, where: string): string {

@@ -11,7 +11,7 @@ import { startEmulator } from '../../emulator/src/emulator';
 import type { RunningEmulator } from '../../emulator/src/emulator';
 import { ensureHost } from './install';
 import { runInHost } from './runInHost';
-import { DIRECT_MODE_TEAM } from '../../emulator/src/presets';
+import { DIRECT_MODE_TEAM, NO_GUARDRAILS } from '../../emulator/src/presets';
 
 const root = resolve(__dirname, '../..');
 const MANAGED_LOGIN = { HostedUiDomainPrefix: 'storyteller-it', LoopbackCallbackPort: '53691' };
@@ -56,7 +56,7 @@ async function main(): Promise<number> {
     // Budget mode (#16): stories through the story gateway, 2,000 tokens per user per day, no rate limit.
     budget: await startEmulator({
       stackName: 'it-budget',
-      params: { DailyTokensPerUser: '2000', RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0' },
+      params: { ...NO_GUARDRAILS, DailyTokensPerUser: '2000', RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0' },
     }),
   };
   const started = Date.now();

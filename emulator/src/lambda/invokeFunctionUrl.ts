@@ -98,7 +98,8 @@ export const invokeFunctionUrl: RestOperation<LambdaDeps, IssuedCredentials> = {
   async handle(req, reply, deps, caller, [urlId = '', rest]) {
     const url = deps.urls.get(urlId);
     // Lambda answers an unknown URL, and a caller its policy does not allow, the same way.
-    if (!url || !isAllowed(caller.role, 'lambda:InvokeFunctionUrl', [url.config.fn.arn]))
+    const context = { 'lambda:FunctionUrlAuthType': url?.config.authType, 'lambda:InvokedViaFunctionUrl': 'true' };
+    if (!url || !isAllowed(caller.role, 'lambda:InvokeFunctionUrl', [url.config.fn.arn], context))
       throw new AwsError('AccessDeniedException', 'Forbidden', 403);
     // The raw path as sent, less the emulator's prefix, is the function's rawPath.
     const rawRest = req.rawPath.slice(FUNCTION_URL_PREFIX.length + urlId.length) || '/';

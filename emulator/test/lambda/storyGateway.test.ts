@@ -6,6 +6,7 @@ import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-
 import * as assert from 'node:assert/strict';
 import { reservedTokens } from '../../../infra/src/gateway/reservation';
 import type { RunningEmulator } from '../../src/emulator';
+import { NO_GUARDRAILS } from '../../src/presets';
 import { runtime } from '../bedrockHelpers';
 import { ADMIN_CREDENTIALS, rejectsWith, start } from '../helpers';
 import {
@@ -62,7 +63,12 @@ describe('story gateway (function URL, budget mode)', function () {
     let ada: GatewayUser;
     before(async () => {
       emu = await start({
-        params: { DailyTokensPerUser: '3000', RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0' },
+        params: {
+          ...NO_GUARDRAILS,
+          DailyTokensPerUser: '3000',
+          RequestsPerMinutePerUser: '0',
+          RequestBurstPerUser: '0',
+        },
       });
       ada = await gatewayUser(emu);
     });
@@ -224,7 +230,12 @@ describe('story gateway (function URL, budget mode)', function () {
     const budget = 3 * reserveFor(req) + 10;
     before(async () => {
       emu = await start({
-        params: { DailyTokensPerUser: String(budget), RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0' },
+        params: {
+          ...NO_GUARDRAILS,
+          DailyTokensPerUser: String(budget),
+          RequestsPerMinutePerUser: '0',
+          RequestBurstPerUser: '0',
+        },
       });
     });
     after(() => emu.stop());
@@ -270,7 +281,12 @@ describe('story gateway (function URL, budget mode)', function () {
     const log: string[] = [];
     before(async () => {
       emu = await start({
-        params: { DailyTokensPerUser: String(BUDGET), RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0' },
+        params: {
+          ...NO_GUARDRAILS,
+          DailyTokensPerUser: String(BUDGET),
+          RequestsPerMinutePerUser: '0',
+          RequestBurstPerUser: '0',
+        },
         log: (line) => log.push(line),
       });
     });
@@ -326,6 +342,7 @@ describe('story gateway (function URL, budget mode)', function () {
     before(async () => {
       emu = await start({
         params: {
+          ...NO_GUARDRAILS,
           DailyTokensPerUser: '100000',
           DailyTokensTotal: String(TOTAL),
           RequestsPerMinutePerUser: '0',
@@ -359,6 +376,7 @@ describe('story gateway (function URL, budget mode)', function () {
     before(async () => {
       emu = await start({
         params: {
+          ...NO_GUARDRAILS,
           DailyTokensPerUser: '1000',
           DailyTokensTotal: '100000',
           RequestsPerMinutePerUser: '0',
@@ -396,7 +414,12 @@ describe('story gateway (function URL, budget mode)', function () {
     const log: string[] = [];
     before(async () => {
       emu = await start({
-        params: { DailyTokensPerUser: '100000', RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0' },
+        params: {
+          ...NO_GUARDRAILS,
+          DailyTokensPerUser: '100000',
+          RequestsPerMinutePerUser: '0',
+          RequestBurstPerUser: '0',
+        },
         log: (line) => log.push(line),
       });
       user = await gatewayUser(emu);
@@ -488,6 +511,7 @@ describe('story gateway (function URL, budget mode)', function () {
     before(async () => {
       emu = await start({
         params: {
+          ...NO_GUARDRAILS,
           DailyTokensPerUser: '100000',
           DailyTokensTotal: '1500',
           RequestsPerMinutePerUser: '4',
@@ -572,6 +596,7 @@ describe('story gateway (function URL, budget mode)', function () {
       // The user's item only: a team's stack without a stack-wide ceiling (that item has its own writes).
       emu = await start({
         params: {
+          ...NO_GUARDRAILS,
           DailyTokensPerUser: '1000',
           DailyTokensTotal: '0',
           AllowedEmailDomains: 'example.com',
@@ -650,7 +675,7 @@ describe('story gateway (function URL, budget mode)', function () {
     let lee: GatewayUser;
     let max: GatewayUser;
     before(async () => {
-      emu = await start({ params: { DailyTokensPerUser: '5000' } });
+      emu = await start({ params: { ...NO_GUARDRAILS, DailyTokensPerUser: '5000' } });
       [lee, max] = [await gatewayUser(emu), await gatewayUser(emu)];
     });
     after(() => emu.stop());

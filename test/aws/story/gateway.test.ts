@@ -15,6 +15,7 @@ import type { StoryService } from '../../../src/core/story/service';
 import type { StoryServiceOptions } from '../../../src/core/story/storyApi';
 import { startEmulator } from '../../../emulator/src/emulator';
 import type { RunningEmulator } from '../../../emulator/src/emulator';
+import { NO_GUARDRAILS } from '../../../emulator/src/presets';
 import { authFor, configFor, signedIn } from '../../support/emulatorSession';
 
 const CONTROLS: StoryControls = {
@@ -53,7 +54,9 @@ async function awayFromMinuteEnd(): Promise<void> {
 }
 
 async function budgetEmulator(params: Record<string, string>): Promise<RunningEmulator> {
-  return startEmulator({ params: { RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0', ...params } });
+  return startEmulator({
+    params: { ...NO_GUARDRAILS, RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0', ...params },
+  });
 }
 
 describe('StoryService in budget mode (the story gateway on the emulator)', function () {

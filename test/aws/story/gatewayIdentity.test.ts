@@ -14,6 +14,7 @@ import { CallerIdentity, SESSION_RECHECK_MS } from '../../../infra/src/gateway/i
 import { GatewayError } from '../../../infra/src/gateway/wire';
 import { startEmulator } from '../../../emulator/src/emulator';
 import type { RunningEmulator } from '../../../emulator/src/emulator';
+import { NO_GUARDRAILS } from '../../../emulator/src/presets';
 import type { CognitoAuth } from '../../../src/core/auth/cognito';
 import type { Session } from '../../../src/core/auth/session';
 import { authFor, signedIn } from '../../support/emulatorSession';
@@ -29,7 +30,7 @@ describe('Story gateway: a signed-out session is refused within SESSION_RECHECK_
   let gateway: CallerIdentity;
 
   before(async () => {
-    emu = await startEmulator({});
+    emu = await startEmulator({ params: NO_GUARDRAILS });
     auth = authFor(emu);
     pool = new CognitoIdentityClient({
       region: emu.region,

@@ -78,6 +78,10 @@ describe('infra/template.yaml contract', () => {
       StoryGatewayLogGroup: 'AWS::Logs::LogGroup',
       StoryGatewayRole: 'AWS::IAM::Role',
       BudgetTable: 'AWS::DynamoDB::Table',
+      StandardGuardrail: 'AWS::Bedrock::Guardrail',
+      StandardGuardrailVersion: 'AWS::Bedrock::GuardrailVersion',
+      StrictGuardrail: 'AWS::Bedrock::Guardrail',
+      StrictGuardrailVersion: 'AWS::Bedrock::GuardrailVersion',
     });
     assert.equal(at(template, 'Resources', 'UserPoolDomain')['Condition'], 'HasHostedUiDomain');
     assert.equal(at(template, 'Resources', 'LoginWithAmazonIdentityProvider')['Condition'], 'HasLoginWithAmazon');
@@ -93,6 +97,9 @@ describe('infra/template.yaml contract', () => {
       'BudgetTable',
     ])
       assert.equal(at(template, 'Resources', id)['Condition'], 'BudgetMode', id);
+    // Content safety (#27): the guardrails exist unless ContentSafety=Off.
+    for (const id of ['StandardGuardrail', 'StandardGuardrailVersion', 'StrictGuardrail', 'StrictGuardrailVersion'])
+      assert.equal(at(template, 'Resources', id)['Condition'], 'ContentSafetyOn', id);
   });
 
   it('has the parameters and defaults of the contract', () => {
@@ -103,6 +110,7 @@ describe('infra/template.yaml contract', () => {
       'AllowedEmailDomains',
       'AllowedModelIds',
       'AutoConfirmUsers',
+      'ContentSafety',
       'DailyTokensPerUser',
       'DailyTokensTotal',
       'GatewayLogRetentionDays',
@@ -123,6 +131,8 @@ describe('infra/template.yaml contract', () => {
     ]);
     // Safe by default (#23, N4): budget mode and a stack-wide ceiling, the daily spend bounded.
     assert.equal(parameterDefault(template, 'DailyTokensPerUser'), 50000);
+    // Safe by default (#27): every model call carries one of the stack's guardrails.
+    assert.equal(parameterDefault(template, 'ContentSafety'), 'Standard');
     assert.equal(parameterDefault(template, 'DailyTokensTotal'), 1000000);
     assert.equal(parameterDefault(template, 'AllowSelfSignUp'), 'true');
     assert.equal(parameterDefault(template, 'AllowPlusAddressing'), 'true');
@@ -157,6 +167,11 @@ describe('infra/template.yaml contract', () => {
       'LoopbackCallbackPort',
       'StoryGatewayUrl',
       'AllowedModelIds',
+      'ContentSafety',
+      'StandardGuardrailId',
+      'StandardGuardrailVersion',
+      'StrictGuardrailId',
+      'StrictGuardrailVersion',
     ]);
     for (const key of [...Object.keys(STACK_OUTPUTS), ...Object.keys(OPTIONAL_OUTPUTS)])
       assert.ok(outputs.includes(key), key);
@@ -234,7 +249,8 @@ describe('infra/template.yaml contract', () => {
       assert.deepEqual(table.Action, ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
       assert.deepEqual(table.Resource, { 'Fn::GetAtt': ['BudgetTable', 'Arn'] });
       assert.deepEqual(logs.Resource, { 'Fn::GetAtt': ['StoryGatewayLogGroup', 'Arn'] });
-      assert.equal(statements('StoryGatewayRole').length, 3);
+      // Then the content-safety Deny and ApplyGuardrail (#27), both under ContentSafetyOn.
+      assert.equal(statements('StoryGatewayRole').length, 5);
     });
 
     it('serves the gateway from a signed, streaming function URL, bundled from infra/src/gateway', () => {
