@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { ListUsersCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { startEmulator } from '../../../emulator/src/emulator';
 import type { RunningEmulator } from '../../../emulator/src/emulator';
-import { DIRECT_MODE_TEAM } from '../../../emulator/src/presets';
+import { DIRECT_MODE_TEAM, NO_GUARDRAILS } from '../../../emulator/src/presets';
 import { allPassed, formatLine } from '../../../scripts/checkStack/report';
 import type { CheckResult } from '../../../scripts/checkStack/report';
 import { runChecks } from '../../../scripts/checkStack/run';
@@ -16,7 +16,8 @@ import type { CheckOptions } from '../../../scripts/checkStack/stack';
 
 const ROOT = resolve(__dirname, '../../..');
 const ADMIN = { accessKeyId: 'AKIDLOCALADMIN000000', secretAccessKey: 'local-admin-secret' };
-const NO_BURST = { RequestBurstPerUser: '0', RequestsPerMinutePerUser: '0' };
+// Without guardrails until check:stack sends the stack's (#27).
+const NO_BURST = { ...NO_GUARDRAILS, RequestBurstPerUser: '0', RequestsPerMinutePerUser: '0' };
 
 /** The stack's outputs as `aws cloudformation describe-stacks` prints them for this emulator. */
 export function outputsOf(emu: RunningEmulator, overrides: Record<string, string> = {}): string {
