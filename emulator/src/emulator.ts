@@ -10,6 +10,7 @@ import { BEDROCK_OPERATIONS } from './bedrock/operations';
 import type { BedrockDeps } from './bedrock-runtime/invocation';
 import { BEDROCK_RUNTIME_OPERATIONS } from './bedrock-runtime/operations';
 import { Stories } from './bedrock-runtime/stories';
+import { PromptCache } from './bedrock-runtime/promptCache';
 import { IdentityPool } from './cognito-identity/identityPool';
 import { COGNITO_IDENTITY_OPERATIONS, COGNITO_IDENTITY_TARGET_PREFIX } from './cognito-identity/operations';
 import { COGNITO_IDP_OPERATIONS, COGNITO_IDP_TARGET_PREFIX } from './cognito-idp/operations';
@@ -224,7 +225,14 @@ function routes(
   info: () => EmulatorInfo | null,
 ): Handler {
   const { config, faults, userPool, identityPool, managedLogin, dynamo } = s;
-  const bedrock: BedrockDeps = { region: config.region, accountId: config.accountId, faults, stories: s.stories };
+  const bedrock: BedrockDeps = {
+    region: config.region,
+    accountId: config.accountId,
+    faults,
+    stories: s.stories,
+    // Prompt caching ages on the emulator's clock, so clock-skew faults expire entries.
+    promptCache: new PromptCache(() => faults.now()),
+  };
   return router({
     region: config.region,
     faults,

@@ -3,6 +3,7 @@ import type { ConverseResponse } from '@aws-sdk/client-bedrock-runtime';
 import type { IssuedCredentials } from '../cognito-identity/identityPool';
 import type { RestOperation, Wire } from '../operation';
 import { converseRequest } from './converseBody';
+import { converseUsage } from './promptCache';
 import type { BedrockDeps } from './invocation';
 import { invocation, modelPath } from './invocation';
 
@@ -14,15 +15,13 @@ export const converse: RestOperation<BedrockDeps, IssuedCredentials> = {
   async handle(req, reply, deps, creds, [modelId = '']) {
     const started = Date.now();
     const { model, body } = invocation(req, modelId, 'bedrock:InvokeModel', deps, creds);
-    const result = deps.stories.tell(converseRequest(body, model), model);
+    const request = converseRequest(body, model);
+    const result = deps.stories.tell(request, model);
+    const cache = deps.promptCache.use(model.model.modelId, request.cachePoints ?? []);
     const out: Wire<ConverseResponse> = {
       output: { message: { role: 'assistant', content: [{ text: result.text }] } },
       stopReason: result.stopReason as ConverseResponse['stopReason'],
-      usage: {
-        inputTokens: result.inputTokens,
-        outputTokens: result.outputTokens,
-        totalTokens: result.inputTokens + result.outputTokens,
-      },
+      usage: converseUsage(result, cache) as Wire<ConverseResponse>['usage'],
       metrics: { latencyMs: Date.now() - started },
     };
     reply.send(200, { 'content-type': 'application/json' }, JSON.stringify(out));

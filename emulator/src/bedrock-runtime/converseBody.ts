@@ -6,6 +6,8 @@ import { validate } from '../validate';
 import { checkMaxTokens, readMessages, stopList, systemTexts, textBlock } from './families/adapter';
 import { FAMILIES } from './families/table';
 import type { StoryRequest } from './stories';
+import { cachePointsOf } from './promptCache';
+import { countTokens } from '../storyEngine';
 
 export const CONVERSE_INPUT: Shape = {
   messages: { type: 'list' },
@@ -23,10 +25,11 @@ export const CONVERSE_INPUT: Shape = {
 
 export function converseRequest(body: Record<string, unknown>, model: ResolvedModel): StoryRequest {
   validate(body, CONVERSE_INPUT, 'ValidationException');
-  const { texts, userText, lastUserText } = readMessages(body.messages, textBlock);
+  const { points, system, messages } = cachePointsOf(body, (t) => countTokens([t]));
+  const { texts, userText, lastUserText } = readMessages(messages, textBlock);
   const cfg = (body.inferenceConfig ?? {}) as Record<string, unknown>;
   return {
-    inputTexts: [...systemTexts(body.system), ...texts],
+    inputTexts: [...systemTexts(system), ...texts],
     prompt: userText,
     lastUserText,
     maxTokens: checkMaxTokens(
@@ -37,5 +40,6 @@ export function converseRequest(body: Record<string, unknown>, model: ResolvedMo
     ),
     stopSequences: stopList(cfg.stopSequences, 'inferenceConfig.stopSequences'),
     temperature: cfg.temperature,
+    cachePoints: points,
   };
 }

@@ -9,6 +9,7 @@ import type {
 import type { IssuedCredentials } from '../cognito-identity/identityPool';
 import type { RestOperation, Wire } from '../operation';
 import { converseRequest } from './converseBody';
+import { converseUsage } from './promptCache';
 import { eventFrame, pump } from './eventStream';
 import type { BedrockDeps } from './invocation';
 import { invocation, modelPath } from './invocation';
@@ -21,7 +22,9 @@ export const converseStream: RestOperation<BedrockDeps, IssuedCredentials> = {
   async handle(req, reply, deps, creds, [modelId = '']) {
     const started = Date.now();
     const { model, body } = invocation(req, modelId, 'bedrock:InvokeModelWithResponseStream', deps, creds);
-    const r = deps.stories.tell(converseRequest(body, model), model);
+    const request = converseRequest(body, model);
+    const r = deps.stories.tell(request, model);
+    const cache = deps.promptCache.use(model.model.modelId, request.cachePoints ?? []);
     const start: Wire<MessageStartEvent> = { role: 'assistant' };
     const stop: Wire<MessageStopEvent> = { stopReason: r.stopReason as MessageStopEvent['stopReason'] };
     await pump(
@@ -40,11 +43,7 @@ export const converseStream: RestOperation<BedrockDeps, IssuedCredentials> = {
           eventFrame('contentBlockStop', { contentBlockIndex: 0 }),
           eventFrame('messageStop', stop),
           eventFrame('metadata', {
-            usage: {
-              inputTokens: r.inputTokens,
-              outputTokens: r.outputTokens,
-              totalTokens: r.inputTokens + r.outputTokens,
-            },
+            usage: converseUsage(r, cache) as Wire<ConverseStreamMetadataEvent>['usage'],
             metrics: { latencyMs: Date.now() - started },
           } satisfies Wire<ConverseStreamMetadataEvent>),
         ],

@@ -11,6 +11,7 @@ import type { Shape } from '../validate';
 import { validate } from '../validate';
 import type { GuardrailRequest } from './guardrailRequest';
 import { converseGuardrail, invokeGuardrail } from './guardrailRequest';
+import type { PromptCache } from './promptCache';
 import type { Stories } from './stories';
 
 /** What Bedrock operations need. */
@@ -19,6 +20,7 @@ export interface BedrockDeps {
   accountId: string;
   faults: Pick<Faults, 'checkError'>;
   stories: Stories;
+  promptCache: PromptCache;
 }
 
 /** The path of the runtime operations: /model/{modelId}/<action>. */

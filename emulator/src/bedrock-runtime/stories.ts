@@ -2,6 +2,7 @@
 // stream rate, the cut faults and the timing of the last stream.
 import type { CutFault, Faults } from '../faults';
 import type { ResolvedModel } from '../models';
+import type { CachePoint } from './promptCache';
 import { countTokens, generate, tokenize } from '../storyEngine';
 import type { StoryResult } from '../storyEngine';
 
@@ -14,6 +15,8 @@ export interface StoryRequest {
   temperature: unknown;
   /** The last user message alone (Converse, Claude and Nova bodies). */
   lastUserText?: string;
+  /** Converse's cache points, in order (promptCache.ts). */
+  cachePoints?: CachePoint[];
 }
 
 /**
