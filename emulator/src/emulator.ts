@@ -88,6 +88,8 @@ export interface RunningEmulator extends EmulatorInfo {
   userCount(): number;
   /** The stack's parameter values: the template's defaults with the given params over them. */
   readonly parameters: Readonly<Record<string, string | string[]>>;
+  /** The stack's outputs as `describe-stacks` gives them (Configure from Stack Outputs reads these). */
+  readonly outputs: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_TEMPLATE = resolve(__dirname, '..', '..', 'infra', 'template.yaml');
@@ -301,6 +303,11 @@ function running(s: Services, info: EmulatorInfo, server: RunningServer, stack: 
     outboxMessages: (to) => s.outbox.list(to ?? null),
     info: () => structuredClone(info),
     parameters: Object.freeze({ ...stack.parameters }),
+    outputs: Object.freeze(
+      Object.fromEntries(
+        Object.entries(stack.outputs).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),
+      ),
+    ),
     userCount: () => Object.keys(state.data.users).length,
   };
 }
