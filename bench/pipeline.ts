@@ -34,18 +34,18 @@ const CONTROLS: StoryControls = {
   temperature: 0.7,
 };
 
-const median = (xs: number[]): number => {
+export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
 
 /** ms from the call to the first text reaching the UI callback, then stops the story. */
-async function pipelineFirstToken(service: StoryService): Promise<number> {
+export async function pipelineFirstToken(service: StoryService, controls: StoryControls = CONTROLS): Promise<number> {
   const controller = new AbortController();
   let first = 0;
   const t0 = performance.now();
-  const out = await service.generate(CONTROLS, undefined, {
+  const out = await service.generate(controls, undefined, {
     signal: controller.signal,
     onDelta: () => {
       if (!first) first = performance.now() - t0;
@@ -57,7 +57,7 @@ async function pipelineFirstToken(service: StoryService): Promise<number> {
 }
 
 /** The same request straight through the SDK: ms from send() to the first text delta. */
-async function rawFirstToken(client: BedrockRuntimeClient, request: ConverseRequest): Promise<number> {
+export async function rawFirstToken(client: BedrockRuntimeClient, request: ConverseRequest): Promise<number> {
   const controller = new AbortController();
   const t0 = performance.now();
   const out = await client.send(

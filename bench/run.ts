@@ -10,6 +10,7 @@ import { historyPanel } from './historyPanel';
 import { leak } from './leak';
 import { realWebview } from './realWebview';
 import { pipeline } from './pipeline';
+import { safety } from './safety';
 import { projectContext } from './projectContext';
 import { srp } from './srp';
 import type { Benchmark, Figure } from './types';
@@ -33,7 +34,19 @@ export function meetsGoal(figure: Figure): boolean | undefined {
 const MACHINE = `Machine: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, ${platform()} ${release()}, Node ${process.version}`;
 
 async function benchmarks(): Promise<Benchmark[]> {
-  return [pipeline, gateway, srp, webviewRender, activation, realWebview, history, historyPanel, leak, projectContext];
+  return [
+    pipeline,
+    safety,
+    gateway,
+    srp,
+    webviewRender,
+    activation,
+    realWebview,
+    history,
+    historyPanel,
+    leak,
+    projectContext,
+  ];
 }
 
 function table(rows: readonly Row[]): string {
