@@ -58,6 +58,11 @@ async function main(): Promise<number> {
       stackName: 'it-budget',
       params: { ...NO_GUARDRAILS, DailyTokensPerUser: '2000', RequestsPerMinutePerUser: '0', RequestBurstPerUser: '0' },
     }),
+    // Content safety (#27): direct mode whose IAM requires the stack's guardrails (policy Standard).
+    safety: await startEmulator({
+      stackName: 'it-safety',
+      params: { ...DIRECT_MODE_TEAM, ContentSafety: 'Standard' },
+    }),
   };
   const started = Date.now();
   const result = await runInHost({
@@ -68,7 +73,8 @@ async function main(): Promise<number> {
     env: {
       ...(resultsFile ? { STORYTELLER_RESULTS_FILE: resultsFile } : {}),
       STORYTELLER_EMULATORS: JSON.stringify(
-        Object.fromEntries(Object.entries(emulators).map(([k, e]) => [k, e.info()])),
+        // With the stack's outputs, as Configure from Stack Outputs reads them.
+        Object.fromEntries(Object.entries(emulators).map(([k, e]) => [k, { ...e.info(), outputs: e.outputs }])),
       ),
     },
   }).finally(() => Promise.all(Object.values(emulators).map((e) => e.stop())));

@@ -16,6 +16,8 @@ export interface EmulatorInfo {
   readonly outbox: string;
   /** Managed login's origin (test/host/cli.ts starts both emulators with a hosted domain). */
   readonly hostedUiDomain: string | null;
+  /** The stack's outputs (describe-stacks' OutputKey → OutputValue). */
+  readonly outputs: Readonly<Record<string, string>>;
 }
 
 export function emulators(): Record<'public' | 'secret', EmulatorInfo> {
