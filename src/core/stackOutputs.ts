@@ -23,6 +23,12 @@ export const OPTIONAL_OUTPUTS = {
   IdentityProviders: 'hostedUi.identityProviders',
   LoopbackCallbackPort: 'hostedUi.callbackPort',
   StoryGatewayUrl: 'storyGatewayUrl',
+  // Content safety (#27): a stack before it has no policy, which is Off.
+  ContentSafety: 'contentSafety.policy',
+  StandardGuardrailId: 'contentSafety.standardGuardrailId',
+  StandardGuardrailVersion: 'contentSafety.standardGuardrailVersion',
+  StrictGuardrailId: 'contentSafety.strictGuardrailId',
+  StrictGuardrailVersion: 'contentSafety.strictGuardrailVersion',
 } as const;
 
 export type StackSettings = { readonly [K in (typeof STACK_OUTPUTS)[keyof typeof STACK_OUTPUTS]]: string } & {
@@ -32,6 +38,12 @@ export type StackSettings = { readonly [K in (typeof STACK_OUTPUTS)[keyof typeof
   readonly 'hostedUi.callbackPort': number;
   /** '' when the stack is not in budget mode. */
   readonly storyGatewayUrl: string;
+  /** Off when the stack has no content policy; the guardrails '' then. */
+  readonly 'contentSafety.policy': string;
+  readonly 'contentSafety.standardGuardrailId': string;
+  readonly 'contentSafety.standardGuardrailVersion': string;
+  readonly 'contentSafety.strictGuardrailId': string;
+  readonly 'contentSafety.strictGuardrailVersion': string;
 };
 
 export type StackOutputsResult =
@@ -109,6 +121,22 @@ export function parseStackOutputs(text: string): StackOutputsResult {
     else optional[settingKey] = value;
   }
   problems.push(...regionMismatches(values));
+  if (problems.length === 0 && optional['contentSafety.policy'] !== 'Off') {
+    const missing = Object.entries(OPTIONAL_OUTPUTS)
+      .filter(([, key]) => key.startsWith('contentSafety.') && optional[key] === '')
+      .map(([outputKey]) => outputKey);
+    // A policy without its guardrails would send stories the stack refuses: say so before writing anything.
+    if (missing.length > 0)
+      problems.push({
+        setting: 'storyteller.contentSafety.policy',
+        value: optional['contentSafety.policy'],
+        message: l10n.t(
+          "The stack's content policy is {0}, but its outputs lack {1}. Deploy infra/template.yaml from this repository and try again.",
+          String(optional['contentSafety.policy']),
+          missing.join(', '),
+        ),
+      });
+  }
   if (problems.length > 0) return { ok: false, message: problems.map((p) => p.message).join(' ') };
 
   return {
@@ -146,6 +174,8 @@ function optionalValue(settingKey: SettingKey, raw: unknown): unknown {
     case 'hostedUi.callbackPort':
       if (text === undefined || text === '') return DEFAULT_CALLBACK_PORT;
       return typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : text;
+    case 'contentSafety.policy':
+      return text === undefined || text === '' ? 'Off' : text;
     default:
       return text ?? '';
   }

@@ -38,6 +38,11 @@ const expected = {
   'hostedUi.identityProviders': [],
   'hostedUi.callbackPort': 53682,
   storyGatewayUrl: '',
+  'contentSafety.policy': 'Off',
+  'contentSafety.standardGuardrailId': '',
+  'contentSafety.standardGuardrailVersion': '',
+  'contentSafety.strictGuardrailId': '',
+  'contentSafety.strictGuardrailVersion': '',
 };
 
 describe('parseStackOutputs', () => {
@@ -81,6 +86,48 @@ describe('parseStackOutputs', () => {
         storyGatewayUrl: 'https://abc123.lambda-url.us-east-1.on.aws/',
       },
     });
+  });
+
+  it('reads the content policy and its guardrails (#27)', () => {
+    const guardrails = {
+      ContentSafety: 'Strict',
+      StandardGuardrailId: 'abc123std',
+      StandardGuardrailVersion: '1',
+      StrictGuardrailId: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/xyz789',
+      StrictGuardrailVersion: '2',
+    };
+    assert.deepEqual(parseStackOutputs(JSON.stringify(samList({ ...outputs, ...guardrails }))), {
+      ok: true,
+      settings: {
+        ...expected,
+        'contentSafety.policy': 'Strict',
+        'contentSafety.standardGuardrailId': 'abc123std',
+        'contentSafety.standardGuardrailVersion': '1',
+        'contentSafety.strictGuardrailId': 'arn:aws:bedrock:us-east-1:123456789012:guardrail/xyz789',
+        'contentSafety.strictGuardrailVersion': '2',
+      },
+    });
+    // Off with empty guardrails (what the template outputs then) is Off.
+    const off = { ...guardrails, ContentSafety: 'Off', StrictGuardrailId: '', StandardGuardrailId: '' };
+    const offResult = parseStackOutputs(JSON.stringify(samList({ ...outputs, ...off })));
+    assert.ok(offResult.ok);
+    assert.equal(offResult.settings['contentSafety.policy'], 'Off');
+  });
+
+  it('refuses a content policy without its guardrails, or an unknown one, writing nothing', () => {
+    const partial = parseStackOutputs(
+      JSON.stringify(
+        samList({ ...outputs, ContentSafety: 'Standard', StandardGuardrailId: 'abc', StandardGuardrailVersion: '1' }),
+      ),
+    );
+    assert.ok(!partial.ok);
+    assert.match(
+      partial.message,
+      /content policy is Standard, but its outputs lack StrictGuardrailId, StrictGuardrailVersion/,
+    );
+    const unknown = parseStackOutputs(JSON.stringify(samList({ ...outputs, ContentSafety: 'Lenient' })));
+    assert.ok(!unknown.ok);
+    assert.match(unknown.message, /^Output ContentSafety: Setting "storyteller\.contentSafety\.policy"/);
   });
 
   it('an older stack without the optional outputs at all clears them too', () => {

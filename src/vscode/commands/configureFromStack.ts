@@ -113,6 +113,13 @@ function destinations(settings: StackSettings): string[] {
     sentences.push(vscode.l10n.t('Sign In with Browser will open {0}.', settings['hostedUi.domain']));
   if (settings.storyGatewayUrl)
     sentences.push(vscode.l10n.t('Stories will go through the story gateway at {0}.', settings.storyGatewayUrl));
+  if (settings['contentSafety.policy'] !== 'Off')
+    sentences.push(
+      vscode.l10n.t(
+        "Every story will be checked by the stack's content policy ({0}); children's stories always by its strict guardrail.",
+        settings['contentSafety.policy'],
+      ),
+    );
   return sentences;
 }
 
