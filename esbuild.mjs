@@ -52,6 +52,9 @@ const common = {
   // The gateway's contract (infra/src/gateway) is bundled here too: one valibot for both, even when
   // infra/src/gateway has its own node_modules.
   alias: { valibot: resolve('node_modules/valibot') },
+  // The integration suites' hooks (src/vscode/testing.ts) exist only in development builds: in the
+  // production build the branch that creates them is dead code, and esbuild leaves the module out.
+  define: { __TESTING__: String(!production) },
 };
 
 const builds = [

@@ -123,7 +123,7 @@ export const activation: Benchmark = {
 function pathFigures(first: ActivationProbeResult, next: ActivationProbeResult): Figure[] {
   const p = first.paths;
   const n = next.paths;
-  if (!p || !n) throw new Error('the probe found no testing API in the host, so it could not load the bundles');
+  if (!p || !n) throw new Error('the probe did not load the bundles');
   const bytes = (path: LoadPath) => path.files.reduce((sum, f) => sum + f.bytes, 0);
   const names = (path: LoadPath) => path.files.map((f) => `${f.path} (${kb(f.bytes)} KB)`).join(', ') || 'none';
   const ms = (x: number) => Number(x.toFixed(1));

@@ -6,6 +6,7 @@ import { notificationSafe } from './core/notificationText';
 import { Auth } from './vscode/auth/auth';
 import { watchContextKeys } from './vscode/auth/contextKeys';
 import { QuickInputPrompter } from './vscode/auth/prompter';
+import type { Prompter } from './vscode/auth/prompter';
 import { CognitoAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './vscode/auth/provider';
 import { COMMANDS } from './vscode/commandIds';
 import type { CommandId } from './vscode/commandIds';
@@ -15,8 +16,9 @@ import { Settings } from './vscode/settings';
 import { threadCpuMs } from './vscode/cpuTime';
 import { AccountStatusBar } from './vscode/statusBar';
 import { StoryController } from './vscode/story/controller';
+import { nativeDialogs } from './vscode/story/dialogs';
 import { registerStorySerializer, StoryPanel } from './vscode/story/panel';
-import { testingApi } from './vscode/testing';
+import { TestingSeams } from './vscode/testing';
 import type { TestingApi } from './vscode/testing';
 
 /** What the extension exposes to other extensions and to its own tests. */
@@ -40,17 +42,15 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
   const log = new Log();
   // Reads nothing yet: the first read and check run after activation.
   const settings = new Settings(log);
+  // The integration suites' seams: only in a development build (never in the production bundle,
+  // where __TESTING__ is false and esbuild drops the module) and only in test mode.
+  const seams = __TESTING__ ? TestingSeams.forMode(context.extensionMode) : undefined;
   const quickInput = new QuickInputPrompter();
-  const auth = new Auth({
-    secrets: context.secrets,
-    globalState: context.globalState,
-    settings,
-    log,
-    prompter: quickInput,
-  });
+  const prompter = (): Prompter => seams?.prompter ?? quickInput;
+  const auth = new Auth({ secrets: context.secrets, globalState: context.globalState, settings, log, prompter });
   const provider = new CognitoAuthenticationProvider(auth);
   const statusBar = new AccountStatusBar(auth, settings);
-  const story = new StoryController(context, auth, log, settings);
+  const story = new StoryController(context, auth, log, settings, () => seams?.dialogs ?? nativeDialogs);
 
   /** For the auth commands: every expected failure is shown by the flow itself; this is the last resort. */
   const guarded = (id: CommandId, handler: () => Promise<unknown>) => async () => {
@@ -63,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
   };
   // One handler per contributed command: the type makes a missing one a compile error.
   const commands: Record<CommandId, (...args: never[]) => unknown> = {
-    [COMMANDS.newStory]: () => StoryPanel.createOrShow(context.extensionUri, story, log),
+    [COMMANDS.newStory]: () => StoryPanel.createOrShow(context.extensionUri, story, log, seams?.panel),
     [COMMANDS.showLog]: () => log.show(),
     // Arguments skip the JSON prompts, never the user's confirmation (asked through the prompter,
     // so the integration suites can answer it).
@@ -72,10 +72,12 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
       return configureFromStack(
         log,
         toConfigureArgs(args),
-        async (message, detail, action) =>
-          auth.prompter.confirm
-            ? auth.prompter.confirm(message, detail, action)
-            : (await auth.prompter.message('warning', `${message} ${detail}`, action)) === action,
+        async (message, detail, action) => {
+          const ask = prompter();
+          return ask.confirm
+            ? ask.confirm(message, detail, action)
+            : (await ask.message('warning', `${message} ${detail}`, action)) === action;
+        },
         (endpoints) => auth.grantEndpoints(endpoints),
       );
     },
@@ -106,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     ...Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run)),
     story,
     story.onDidChangeBudget((budget) => statusBar.showBudget(budget)),
-    registerStorySerializer(context.extensionUri, () => story, log),
+    registerStorySerializer(context.extensionUri, () => story, log, seams?.panel),
   );
 
   const activationMs = performance.now() - started;
@@ -117,18 +119,14 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
   return {
     activationMs,
     activationCpuMs,
-    testing: testingApi({
+    testing: seams?.api({
       context,
       auth,
       provider,
       log,
-      usePrompter: (prompter) => {
-        auth.prompter = prompter ?? quickInput;
-      },
       statusBarText: () => statusBar.text,
       statusBarTooltip: () => statusBar.tooltip,
       settingsReads: () => settings.readCount,
-      story,
     }),
   };
 }

@@ -4,8 +4,9 @@
 //   STORYTELLER_BENCH_OUT           where to write the JSON result (ActivationProbeResult)
 //   STORYTELLER_BENCH_EXTENSION_ID  `<publisher>.<name>` of the extension to activate
 import { realpathSync, statSync, writeFileSync } from 'node:fs';
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
+import { threadCpuMs } from '../../src/vscode/cpuTime';
 
 /** AWS SDK code: any package of the SDK or of Smithy, or one of the extension's lazily loaded bundles. */
 const AWS_MODULE = /@aws-sdk|@smithy|[\\/]dist[\\/](aws|signin)\.js$/;
@@ -28,7 +29,7 @@ export interface ActivationProbeResult {
   readonly vscodeVersion: string;
   readonly appName: string;
   readonly node: string;
-  /** After activation: the sign-in bundle, then the story bundle, loaded as the extension loads them. */
+  /** After activation: the sign-in bundle, then the story bundle, loaded as the extension loads them (require). */
   readonly paths?: {
     readonly signIn: LoadPath;
     readonly story: LoadPath;
@@ -40,7 +41,7 @@ export interface ActivationProbeResult {
 export interface LoadPath {
   /** Files of the extension this step added to the module cache, with sizes. */
   readonly files: readonly { readonly path: string; readonly bytes: number }[];
-  /** require() of the bundle, as timed by the extension's loader. */
+  /** require() of the bundle, with Node's compile cache on, as the extension's loader does it. */
   readonly ms: number;
   /** The same require()'s CPU time on the host thread. */
   readonly cpuMs: number;
@@ -53,14 +54,6 @@ export interface ActivationProbeFailure {
 interface StorytellerApi {
   readonly activationMs: number;
   readonly activationCpuMs: number;
-  /** Present in test mode (this host runs the probe as extension tests). */
-  readonly testing?: {
-    readonly bundles: {
-      load(bundle: 'signin' | 'story'): void;
-      loads(): { bundle: string; bytes: number; ms: number; cpuMs: number }[];
-      compileCache(): string | undefined;
-    };
-  };
 }
 
 export async function run(): Promise<void> {
@@ -96,9 +89,10 @@ async function probe(): Promise<ActivationProbeResult> {
       .filter(inside)
       .map((file) => ({ path: relative(root, safeRealpath(file)).split(sep).join('/'), bytes: statSync(file).size }))
       .sort((a, b) => a.path.localeCompare(b.path));
-  const paths = api.testing ? await loadPaths(api.testing.bundles, files) : undefined;
+  // The production build has no testing API: the probe loads the bundles itself, as the extension would.
+  const paths = await loadPaths(root, files);
   return {
-    ...(paths ? { paths } : {}),
+    paths,
     extensionId: id,
     extensionPath: root,
     activeBeforeProbe,
@@ -115,21 +109,45 @@ async function probe(): Promise<ActivationProbeResult> {
 
 /** Sign-in, then the first story: which of the extension's files each loads, and how long require() took. */
 async function loadPaths(
-  bundles: NonNullable<StorytellerApi['testing']>['bundles'],
+  root: string,
   files: (keys: readonly string[]) => { path: string; bytes: number }[],
 ): Promise<NonNullable<ActivationProbeResult['paths']>> {
-  const step = (bundle: 'signin' | 'story'): LoadPath => {
+  const compileCache = enableCompileCache();
+  const step = (bundle: 'signin.js' | 'story.js'): LoadPath => {
     const before = new Set(Object.keys(require.cache));
-    bundles.load(bundle);
+    const started = performance.now();
+    const startedCpu = threadCpuMs();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a runtime path, as src/vscode/bundles.ts
+    require(join(root, 'dist', bundle));
+    const ms = performance.now() - started;
+    const cpuMs = threadCpuMs() - startedCpu;
     const added = Object.keys(require.cache).filter((k) => !before.has(k));
-    const load = bundles.loads().find((l) => l.bundle === (bundle === 'signin' ? 'signin.js' : 'story.js'));
-    return { files: files(added), ms: load?.ms ?? -1, cpuMs: load?.cpuMs ?? -1 };
+    return { files: files(added), ms, cpuMs };
   };
-  const signIn = step('signin');
-  const story = step('story');
-  // The extension writes the compile cache two seconds after a load; the next session reads it.
-  await new Promise((r) => setTimeout(r, 3000));
-  return { signIn, story, compileCache: bundles.compileCache() ?? 'not enabled' };
+  const signIn = step('signin.js');
+  const story = step('story.js');
+  // Written at exit otherwise, which the host may never reach cleanly (src/vscode/bundles.ts flushes it too).
+  nodeModule().flushCompileCache?.();
+  return { signIn, story, compileCache };
+}
+
+interface NodeModule {
+  enableCompileCache?: () => { status: number };
+  flushCompileCache?: () => void;
+  constants?: { compileCacheStatus?: Record<string, number> };
+}
+
+function nodeModule(): NodeModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- typed here: @types/node 20 lacks it
+  return require('node:module') as NodeModule;
+}
+
+/** What module.enableCompileCache() answers (a status name), as src/vscode/bundles.ts calls it. */
+function enableCompileCache(): string {
+  const m = nodeModule();
+  if (typeof m.enableCompileCache !== 'function') return 'unavailable';
+  const { status } = m.enableCompileCache();
+  return Object.entries(m.constants?.compileCacheStatus ?? {}).find(([, v]) => v === status)?.[0] ?? String(status);
 }
 
 function safeRealpath(file: string): string {

@@ -1,5 +1,7 @@
-// Hooks for the integration suites. They exist only when VS Code runs the extension in test
-// mode: a hook that can read tokens or script prompts must never reach other extensions.
+// Hooks for the integration suites. They exist only in a development build (the production
+// build leaves this module out: see __TESTING__ in esbuild.mjs) and only when VS Code runs the
+// extension in test mode: a hook that can read tokens or script prompts must never reach other
+// extensions, nor ship.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as vscode from 'vscode';
@@ -13,10 +15,9 @@ import type { Prompter } from './auth/prompter';
 import { CLIENT_SECRET_KEY, SecretSessionStore, SESSION_KEY } from './auth/secretStore';
 import type { CognitoAuthenticationProvider } from './auth/provider';
 import type { HostEvent, HostMessage, HostResponse } from '../core/story/protocol/messages';
-import { nativeDialogs } from './story/dialogs';
-import type { StoryController } from './story/controller';
 import type { StoryDialogs } from './story/dialogs';
 import { StoryPanel } from './story/panel';
+import type { PanelTap } from './story/panel';
 import { bundleLoads, compileCache, loadSignIn, loadStory } from './bundles';
 import type { BundleLoad } from './bundles';
 
@@ -27,6 +28,8 @@ export interface TestingApi {
   statusBarTooltip(): string;
   /** How many times the settings were read and checked since activation. */
   settingsReads(): number;
+  /** Resolves when the session was next checked against changed settings (after a change's pause). */
+  settingsChecked(): Promise<void>;
   /** The session state without its tokens. */
   sessionState(): {
     kind: 'signedIn' | 'offline' | 'signedOut';
@@ -87,30 +90,92 @@ export interface StoryTesting {
   useDialogs(dialogs: StoryDialogs | undefined): void;
 }
 
+/** The parts the hooks reach, from the composition root. */
 export interface TestingParts {
   readonly context: vscode.ExtensionContext;
   readonly auth: Auth;
   readonly provider: CognitoAuthenticationProvider;
-  readonly usePrompter: (prompter: Prompter | undefined) => void;
   readonly log: Log;
   readonly statusBarText: () => string;
   readonly statusBarTooltip: () => string;
   readonly settingsReads: () => number;
-  readonly story: StoryController;
+}
+
+/**
+ * What the composition root hands the parts in test mode instead of the real ones: a prompter and
+ * story dialogs the suites can script (each undefined until they do), and an ear on the story panel.
+ */
+export class TestingSeams {
+  prompter: Prompter | undefined;
+  dialogs: StoryDialogs | undefined;
+  readonly panel = new PanelRecorder();
+
+  /** The seams in a development build in test mode, else none. */
+  static forMode(mode: vscode.ExtensionMode): TestingSeams | undefined {
+    return mode === vscode.ExtensionMode.Test ? new TestingSeams() : undefined;
+  }
+
+  api(parts: TestingParts): TestingApi {
+    return testingApi(parts, this);
+  }
+}
+
+/** Records what the host sends the story panel, and speaks as its webview. */
+class PanelRecorder implements PanelTap {
+  readonly events: HostEvent[] = [];
+  private readonly waiting = new Map<number, (r: HostResponse) => void>();
+  private receive: ((raw: unknown) => Promise<void>) | undefined;
+  private nextId = 1_000_000;
+
+  sent(message: HostMessage): void {
+    if (message.kind === 'event') this.events.push(message);
+    else this.waiting.get(message.id)?.(message);
+  }
+
+  opened(receive: (raw: unknown) => Promise<void>): vscode.Disposable {
+    this.receive = receive;
+    return new vscode.Disposable(() => {
+      if (this.receive === receive) this.receive = undefined;
+    });
+  }
+
+  send(raw: unknown): Promise<void> {
+    if (!this.receive) throw new Error('The story panel is not open.');
+    return this.receive(raw);
+  }
+
+  request(method: string, params: unknown): Promise<HostResponse> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.waiting.set(id, (r) => {
+        this.waiting.delete(id);
+        resolve(r);
+      });
+      this.send({ kind: 'request', id, method, params }).catch(reject);
+    });
+  }
 }
 
 // Long on purpose: one object literal of small hooks, each a line or two; splitting it would only scatter them.
-export function testingApi(parts: TestingParts): TestingApi | undefined {
+function testingApi(parts: TestingParts, seams: TestingSeams): TestingApi {
   const { context, auth, provider } = parts;
-  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   const withoutTokens = (s: { email: string; expiresAt: number }) => ({ email: s.email, expiresAt: s.expiresAt });
   const dump = (memento: vscode.Memento) => Object.fromEntries(memento.keys().map((k) => [k, memento.get(k)]));
 
   return {
-    usePrompter: parts.usePrompter,
+    usePrompter: (prompter) => {
+      seams.prompter = prompter;
+    },
     statusBarText: parts.statusBarText,
     statusBarTooltip: parts.statusBarTooltip,
     settingsReads: parts.settingsReads,
+    settingsChecked: () =>
+      new Promise((resolve) => {
+        const listener = auth.onDidCheckSettings(() => {
+          listener.dispose();
+          resolve();
+        });
+      }),
     sessionState: () => {
       const state = auth.sessions.current;
       if (state.kind === 'signedOut')
@@ -180,7 +245,7 @@ export function testingApi(parts: TestingParts): TestingApi | undefined {
       logs: context.logUri.fsPath,
     }),
     mementos: () => ({ global: dump(context.globalState), workspace: dump(context.workspaceState) }),
-    story: storyTesting(parts),
+    story: storyTesting(seams),
     bundles: {
       load: (bundle) => void (bundle === 'signin' ? loadSignIn() : loadStory()),
       loads: () => [...bundleLoads],
@@ -200,39 +265,21 @@ function exposedGc(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
-function storyTesting({ story }: TestingParts): StoryTesting {
-  const events: HostEvent[] = [];
-  const waiting = new Map<number, (r: HostResponse) => void>();
-  let nextId = 1_000_000;
-  const tap = (m: HostMessage) => {
-    if (m.kind === 'event') events.push(m);
-    else waiting.get(m.id)?.(m);
-  };
-  const panel = () => {
-    if (!StoryPanel.open) throw new Error('The story panel is not open.');
-    return StoryPanel.open;
-  };
+function storyTesting(seams: TestingSeams): StoryTesting {
+  const { panel } = seams;
   return {
     open: async () => {
       await vscode.commands.executeCommand(COMMANDS.newStory);
-      panel().taps.add(tap);
+      if (!StoryPanel.open) throw new Error('The story panel did not open.');
     },
     isOpen: () => StoryPanel.open !== undefined,
     close: () => StoryPanel.open?.dispose(),
-    request: (method, params) =>
-      new Promise((resolve) => {
-        const id = nextId++;
-        waiting.set(id, (r) => {
-          waiting.delete(id);
-          resolve(r);
-        });
-        void panel().simulate({ kind: 'request', id, method, params });
-      }),
-    send: (raw) => panel().simulate(raw),
-    events: () => [...events],
-    clearEvents: () => void events.splice(0),
+    request: (method, params) => panel.request(method, params),
+    send: (raw) => panel.send(raw),
+    events: () => [...panel.events],
+    clearEvents: () => void panel.events.splice(0),
     useDialogs: (dialogs) => {
-      story.dialogs = dialogs ?? nativeDialogs;
+      seams.dialogs = dialogs;
     },
   };
 }

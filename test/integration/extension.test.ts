@@ -155,10 +155,12 @@ describe('Bedrock Storyteller in a real VS Code host', () => {
     const before = testing.settingsReads();
     try {
       const seen = changed();
+      const checked = testing.settingsChecked();
       await section().update('modelId', 'amazon.nova-micro-v1:0', vscode.ConfigurationTarget.Global);
       await seen;
-      // The status bar, the auth commands, the story panel and the warnings all had their turn.
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // The status bar, the story panel and the warnings act at once; the auth commands last, after
+      // a pause (Configure writes several settings): once they have, every part had its turn.
+      await checked;
       assert.equal(testing.settingsReads() - before, 1);
     } finally {
       const seen = changed();

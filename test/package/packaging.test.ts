@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
 import * as yauzl from 'yauzl';
 
 const root = resolve(__dirname, '../..');
@@ -36,6 +37,50 @@ function zipEntries(file: string): Promise<string[]> {
     });
   });
 }
+
+/** The text of each `.js` entry of a zip, by name. */
+function zipScripts(file: string): Promise<Map<string, string>> {
+  return new Promise((resolveTexts, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      const texts = new Map<string, string>();
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (!entry.fileName.endsWith('.js')) return zip.readEntry();
+        zip.openReadStream(entry, (e, stream) => {
+          if (e) return reject(e);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            texts.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
+            zip.readEntry();
+          });
+          stream.on('error', reject);
+        });
+      });
+      zip.on('end', () => resolveTexts(texts));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+/**
+ * What the integration suites' hooks (src/vscode/testing.ts) leave in a bundle: V8 flags and a
+ * vm context (for gc), hook names, and one of their sentences. Minifying keeps all of these.
+ */
+const TESTING_MARKERS = [
+  'setFlagsFromString',
+  'runInNewContext',
+  'require("node:v8")',
+  'require("node:vm")',
+  'heapAfterGc',
+  'usePrompter',
+  'useDialogs',
+  'writeRawSession',
+  'The story panel is not open.',
+];
+
+const markersIn = (text: string) => TESTING_MARKERS.filter((m) => text.includes(m));
 
 /** Tracked and untracked-but-not-ignored files: what a fresh clone plus uncommitted work holds. */
 function sourceTree(): string[] {
@@ -197,6 +242,29 @@ describe('packaging', function () {
           `the source tree has no ${dir}*.ts`,
         );
       }
+    });
+
+    it('ships no testing code: the production bundles hold none of the testing hooks that a development build holds', async () => {
+      const scripts = await zipScripts(vsix);
+      assert.ok(scripts.has('extension/dist/extension.js'), 'no dist/extension.js in the vsix');
+      assert.deepEqual(
+        [...scripts].flatMap(([name, text]) => markersIn(text).map((m) => `${name}: ${m}`)),
+        [],
+      );
+      // The markers are what the hooks compile to: a minified development build of the same entry has every one.
+      const development = await esbuild.build({
+        entryPoints: [join(root, 'src/extension.ts')],
+        bundle: true,
+        format: 'cjs',
+        platform: 'node',
+        target: 'node20',
+        external: ['vscode'],
+        minify: true,
+        write: false,
+        logLevel: 'error',
+        define: { __TESTING__: 'true' },
+      });
+      assert.deepEqual(markersIn(development.outputFiles[0]!.text), TESTING_MARKERS);
     });
 
     it('is at most 1 MB', function () {

@@ -29,13 +29,13 @@ export interface AuthOptions {
   readonly globalState: vscode.Memento;
   readonly settings: Settings;
   readonly log: Log;
-  readonly prompter: Prompter;
+  /** Where every question goes, asked each time (the integration suites' build can swap it). */
+  readonly prompter: () => Prompter;
 }
 
 export class Auth extends Disposable implements AuthCommands {
   readonly sessions: SessionManager;
-  /** Where every question goes; the integration suites swap in a scripted one. */
-  prompter: Prompter;
+  private readonly prompter: () => Prompter;
   private readonly parts: AuthParts;
   /** Browser sign-in's URI handler and opener (the integration suites play the browser here). */
   readonly browser: BrowserParts;
@@ -45,12 +45,15 @@ export class Auth extends Disposable implements AuthCommands {
   /** Refreshes tokens, only with a client for the origin the session came from. */
   readonly refresher: Refresher = async (session) => (await this.parts.clients.forSession(session)).refresh(session);
   readonly onDidChange = this.changed.event;
+  private readonly settingsChecked = this._register(new vscode.EventEmitter<void>());
+  /** The session was checked against changed settings (the last part to act on a change). */
+  readonly onDidCheckSettings = this.settingsChecked.event;
 
   constructor({ secrets, globalState, settings, log, prompter }: AuthOptions) {
     super();
     this.prompter = prompter;
     const clients = this._register(
-      new CognitoClients({ secrets, globalState, settings, log, prompter: () => this.prompter }),
+      new CognitoClients({ secrets, globalState, settings, log, prompter }),
     );
     this.sessions = new SessionManager({
       store: new SecretSessionStore(secrets),
@@ -62,7 +65,7 @@ export class Auth extends Disposable implements AuthCommands {
     this.browser = this._register(new BrowserParts(log));
     this._register(vscode.window.registerUriHandler(this.browser.uriHandler));
     this.parts = {
-      dialog: new AuthDialog(() => this.prompter, log, settings, this),
+      dialog: new AuthDialog(prompter, log, settings, this),
       clients,
       sessions: this.sessions,
       pending: this._register(new PendingPassword()),
@@ -77,7 +80,14 @@ export class Auth extends Disposable implements AuthCommands {
     this._register(
       settings.onDidChange(() => {
         clearTimeout(this.syncTimer);
-        this.syncTimer = setTimeout(() => void this.sessions.sync().catch(() => undefined), 300);
+        this.syncTimer = setTimeout(
+          () =>
+            void this.sessions
+              .sync()
+              .catch(() => undefined)
+              .finally(() => this.settingsChecked.fire()),
+          300,
+        );
       }),
     );
     this._register(toDisposable(() => clearTimeout(this.syncTimer)));
@@ -155,6 +165,6 @@ export class Auth extends Disposable implements AuthCommands {
   private async offerSignIn(message: string): Promise<void> {
     this.parts.log.warn(message);
     const signIn = vscode.l10n.t('Sign In');
-    if ((await this.prompter.message('warning', message, signIn)) === signIn) await this.signIn();
+    if ((await this.prompter().message('warning', message, signIn)) === signIn) await this.signIn();
   }
 }

@@ -23,7 +23,6 @@ import { Disposable } from '../lifecycle';
 import type { Settings } from '../settings';
 import { BudgetWatcher } from './budgetWatcher';
 import type { BudgetTarget } from './budgetWatcher';
-import { nativeDialogs } from './dialogs';
 import type { StoryDialogs } from './dialogs';
 import { historyPage, historyRequests } from './historyRequests';
 import type { HistoryContext } from './historyRequests';
@@ -41,13 +40,12 @@ export class StoryController extends Disposable implements PanelHost {
   private streaming = false;
   /** Re-sends the history while another window writes a story, so its end shows here. */
   private leaseTimer: ReturnType<typeof setTimeout> | undefined;
-  dialogs: StoryDialogs = nativeDialogs;
   private readonly budgetWatcher = this._register(new BudgetWatcher());
   /** The budget changed (the status bar's tooltip shows it). */
   readonly onDidChangeBudget = this.budgetWatcher.onDidChange;
   private readonly history: HistoryContext = {
     session: async () => (this.config() && (await this.auth.sessions.peek()) ? this.session() : undefined),
-    dialogs: () => this.dialogs,
+    dialogs: () => this.dialogs(),
     log: () => this.log,
     lastEditor: () => this.lastEditor,
     changed: () => void this.pushHistory(),
@@ -58,6 +56,8 @@ export class StoryController extends Disposable implements PanelHost {
     private readonly auth: Auth,
     private readonly log: Log,
     private readonly settings: Settings,
+    /** Asked each time: the integration suites' build can swap them. */
+    private readonly dialogs: () => StoryDialogs,
   ) {
     super();
     this._register(auth.onDidChange((state) => this.onAuthChange(state)));

@@ -22,14 +22,20 @@ export interface PanelHost {
   onClosed(): void;
 }
 
+/** A second ear on the panel (the integration suites' story driver, src/vscode/testing.ts). */
+export interface PanelTap {
+  /** Every message the host sends, whether the webview listens yet or not. */
+  sent(message: HostMessage): void;
+  /** A panel opened: what goes to `receive` is handled as if its webview had sent it. */
+  opened(receive: (raw: unknown) => Promise<void>): vscode.Disposable;
+}
+
 export class StoryPanel extends Disposable {
   private static current: StoryPanel | undefined;
   private ready = false;
-  /** Test-mode observers of everything the host sends. */
-  readonly taps = new Set<(message: HostMessage) => void>();
 
   /** Reveals the open panel, or opens one. */
-  static createOrShow(extensionUri: vscode.Uri, host: PanelHost, log: Log): StoryPanel {
+  static createOrShow(extensionUri: vscode.Uri, host: PanelHost, log: Log, tap?: PanelTap): StoryPanel {
     if (StoryPanel.current) {
       StoryPanel.current.panel.reveal(StoryPanel.current.panel.viewColumn);
       return StoryPanel.current;
@@ -40,15 +46,21 @@ export class StoryPanel extends Disposable {
       vscode.ViewColumn.Active,
       StoryPanel.options(extensionUri),
     );
-    return new StoryPanel(panel, extensionUri, host, log);
+    return new StoryPanel(panel, extensionUri, host, log, tap);
   }
 
   /** After a window reload: VS Code hands back the panel, and the webview its own saved state. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, host: PanelHost, log: Log): StoryPanel {
+  static revive(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    host: PanelHost,
+    log: Log,
+    tap?: PanelTap,
+  ): StoryPanel {
     StoryPanel.current?.dispose();
     // A restored panel comes back without our options; a created one got them at creation.
     panel.webview.options = StoryPanel.options(extensionUri);
-    return new StoryPanel(panel, extensionUri, host, log);
+    return new StoryPanel(panel, extensionUri, host, log, tap);
   }
 
   static get open(): StoryPanel | undefined {
@@ -70,6 +82,7 @@ export class StoryPanel extends Disposable {
     extensionUri: vscode.Uri,
     private readonly host: PanelHost,
     private readonly log: Log,
+    private readonly tap?: PanelTap,
   ) {
     super();
     StoryPanel.current = this;
@@ -87,6 +100,7 @@ export class StoryPanel extends Disposable {
     });
     this._register(webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)));
     this._register(panel.onDidDispose(() => this.dispose()));
+    if (tap) this._register(tap.opened((raw) => this.receive(raw)));
   }
 
   /**
@@ -94,13 +108,8 @@ export class StoryPanel extends Disposable {
    * Returns the delivery (settles once the workbench handed it on), or undefined when dropped.
    */
   post(message: HostMessage): Thenable<boolean> | undefined {
-    for (const tap of this.taps) tap(message);
+    this.tap?.sent(message);
     return this.ready ? this.panel.webview.postMessage(message) : undefined;
-  }
-
-  /** Test mode: a message as if the webview had sent it, through the same validation. */
-  simulate(raw: unknown): Promise<void> {
-    return this.receive(raw);
   }
 
   override dispose(): void {
@@ -148,10 +157,15 @@ function describe(raw: unknown): string {
 }
 
 /** Brings the panel back after a reload. */
-export function registerStorySerializer(extensionUri: vscode.Uri, host: () => PanelHost, log: Log): vscode.Disposable {
+export function registerStorySerializer(
+  extensionUri: vscode.Uri,
+  host: () => PanelHost,
+  log: Log,
+  tap?: PanelTap,
+): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(STORY_VIEW_TYPE, {
     async deserializeWebviewPanel(panel) {
-      StoryPanel.revive(panel, extensionUri, host(), log);
+      StoryPanel.revive(panel, extensionUri, host(), log, tap);
     },
   });
 }
