@@ -127,7 +127,7 @@ describe('story webview accessibility (axe-core, WCAG 2.1 A/AA)', function () {
   });
 
   for (const theme of THEMES) {
-    it(`has no violations in ${theme.label}: empty, form errors, streaming, finished, error, history search, budget`, async () => {
+    it(`has no violations in ${theme.label}: empty, form errors, streaming, finished, error, history search, budget, content policy`, async () => {
       const { bodyClass, variables } = readTheme(theme.file);
       sp = await harness.newPage({ theme: { bodyClass, variables } });
       await sp.goto();
@@ -197,6 +197,11 @@ describe('story webview accessibility (axe-core, WCAG 2.1 A/AA)', function () {
       await sp.send(hostEvent('usage.budget', { dailyTokens: 50_000, tokensLeft: 0, resetsAt: now + 3_600_000 }));
       await sp.page.waitForFunction(() => (document.getElementById('budget-shortfall')?.textContent ?? '') !== '');
       found.push(...(await audit('budget')));
+
+      // Content safety (#27): the policy line in the header.
+      await sp.send(hostEvent('contentPolicy', { policy: 'Strict' }));
+      await sp.page.waitForFunction(() => (document.getElementById('policy-line')?.textContent ?? '') !== '');
+      found.push(...(await audit('content policy')));
 
       assert.deepEqual(found, []);
     });
