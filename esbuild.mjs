@@ -100,6 +100,16 @@ const builds = [
     metafile: true,
   },
   {
+    // Story projects (yaml, the codex, context assembly), loaded when a workspace has one or a project command runs.
+    ...common,
+    entryPoints: ['src/bundles/project.ts'],
+    outfile: 'dist/project.js',
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    metafile: true,
+  },
+  {
     // Configure from Stack Outputs, loaded when the command runs.
     ...common,
     entryPoints: ['src/bundles/configure.ts'],

@@ -18,6 +18,7 @@ import { AccountStatusBar } from './vscode/statusBar';
 import { StoryController } from './vscode/story/controller';
 import { nativeDialogs } from './vscode/story/dialogs';
 import { registerStorySerializer, StoryPanel } from './vscode/story/panel';
+import { StoryProjects } from './vscode/project/projects';
 import { TestingSeams } from './vscode/testing';
 import type { TestingApi } from './vscode/testing';
 
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
   const provider = new CognitoAuthenticationProvider(auth);
   const statusBar = new AccountStatusBar(auth, settings);
   const story = new StoryController(context, auth, log, settings, () => seams?.dialogs ?? nativeDialogs);
+  const projects = new StoryProjects(story, settings, log);
 
   /** For the auth commands: every expected failure is shown by the flow itself; this is the last resort. */
   const guarded = (id: CommandId, handler: () => Promise<unknown>) => async () => {
@@ -93,6 +95,12 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     [COMMANDS.setClientSecret]: guarded(COMMANDS.setClientSecret, () => auth.setClientSecret()),
     [COMMANDS.clearClientSecret]: guarded(COMMANDS.clearClientSecret, () => auth.clearClientSecret()),
     [COMMANDS.accountActions]: guarded(COMMANDS.accountActions, () => accountActions()),
+    // Story projects (#26): each answers what it did, for the integration suites.
+    [COMMANDS.newStoryProject]: (args?: unknown) => projects.newStoryProject(args),
+    [COMMANDS.newCodexEntry]: (args?: unknown) => projects.newCodexEntry(args),
+    [COMMANDS.continueWriting]: () => projects.continueWriting(),
+    [COMMANDS.stopWriting]: () => projects.stopWriting(),
+    [COMMANDS.showContext]: () => projects.showContext(),
   };
 
   context.subscriptions.push(
@@ -107,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     }),
     ...Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run)),
     story,
+    projects,
     story.onDidChangeBudget((budget) => statusBar.showBudget(budget)),
     registerStorySerializer(context.extensionUri, () => story, log, seams?.panel),
   );

@@ -12,10 +12,11 @@ import type * as Story from '../bundles/story';
 import type * as SignIn from '../bundles/signIn';
 import type * as Configure from '../bundles/configure';
 import type * as History from '../bundles/history';
+import type * as Project from '../bundles/project';
 
 /** What each load cost, for the benchmark (read through the testing API). */
 export interface BundleLoad {
-  readonly bundle: 'signin.js' | 'story.js' | 'history.js' | 'configure.js';
+  readonly bundle: 'signin.js' | 'story.js' | 'history.js' | 'configure.js' | 'project.js';
   readonly bytes: number;
   readonly ms: number;
   /** The host thread's CPU time in require(): what compiling costs, without the time other work took. */
@@ -30,6 +31,7 @@ let signIn: typeof SignIn | undefined;
 let story: typeof Story | undefined;
 let history: typeof History | undefined;
 let configure: typeof Configure | undefined;
+let project: typeof Project | undefined;
 
 /** Cognito user pools and token verification: what sign-in needs, and nothing more. */
 export function loadSignIn(): typeof SignIn {
@@ -53,6 +55,12 @@ export function loadHistory(): typeof History {
 export function loadConfigure(): typeof Configure {
   configure ??= load<typeof Configure>('configure.js');
   return configure;
+}
+
+/** Story projects (their files, the codex, context assembly); loaded when a project is found or its command runs. */
+export function loadProjectBundle(): typeof Project {
+  project ??= load<typeof Project>('project.js');
+  return project;
 }
 
 /** Both, each bundle loaded on first use of what it holds. */

@@ -17,6 +17,11 @@ export const COMMANDS = {
   setClientSecret: 'storyteller.setClientSecret',
   clearClientSecret: 'storyteller.clearClientSecret',
   accountActions: 'storyteller.accountActions',
+  newStoryProject: 'storyteller.newStoryProject',
+  newCodexEntry: 'storyteller.newCodexEntry',
+  continueWriting: 'storyteller.continueWriting',
+  stopWriting: 'storyteller.stopWriting',
+  showContext: 'storyteller.showContext',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -191,6 +191,7 @@ describe('packaging', function () {
         'extension/dist/story.js',
         'extension/dist/history.js',
         'extension/dist/configure.js',
+        'extension/dist/project.js',
         'extension/dist/webview/story.js',
         'extension/dist/webview/story.css',
         'extension/media/icon.png',

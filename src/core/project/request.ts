@@ -23,3 +23,14 @@ export function joinerBefore(textBefore: string): string {
   if (textBefore === '' || /\s$/.test(textBefore)) return '';
   return ' ';
 }
+
+/**
+ * The content-safety audience (#27) of a project's free-text `audience`: children's and young
+ * adults' words choose theirs; anything else, or none, is an adult story.
+ */
+export function safetyAudience(audience: string | undefined): 'children' | 'young adult' | 'adult' {
+  const a = (audience ?? '').toLowerCase();
+  if (/\b(child|children|kids?|picture[- ]book|middle[- ]grade)\b/.test(a)) return 'children';
+  if (/\b(young[- ]adults?|ya|teens?|teenagers?)\b/.test(a)) return 'young adult';
+  return 'adult';
+}

@@ -16,7 +16,7 @@ export interface Intervention {
 }
 
 /** The guardrail for a story of these controls, or a StoryError when the settings lack the one it needs. */
-export function guardrailFor(stack: StackGuardrails, controls: StoryControls): GuardrailChoice {
+export function guardrailFor(stack: StackGuardrails, controls: Pick<StoryControls, 'audience'>): GuardrailChoice {
   try {
     return chooseGuardrail(stack, controls.audience);
   } catch (e) {

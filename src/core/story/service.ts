@@ -18,6 +18,7 @@ import { HistoryStore } from './history/history';
 import { modelInfoFromId } from './generation/models';
 import type { StoredStory, StoryTurn } from './history/storyFile';
 import { PromptError, buildConverseRequest } from './prompt';
+import type { ConverseRequest } from './prompt';
 import type { PromptStep } from './protocol/controls';
 import { titleFromPremise } from './protocol/titles';
 import type { StoryControls } from './protocol/controls';
@@ -38,7 +39,8 @@ import type { DaySummary, UsageLedgerState } from './usage/usage';
 import { UsageLedgerFile } from './usage/usageFile';
 import { elsewhere, notInHistory, stillWriting } from './notices';
 import { blockedError, guardrailFor } from './safety';
-import type { StoryOutcome, StoryServiceOptions, StreamHooks } from './storyApi';
+import { guardrailConfigOf } from '../../../infra/src/gateway/safety';
+import type { RequestOutcome, StoryOutcome, StoryServiceOptions, StreamHooks } from './storyApi';
 
 export function createStoryService(options: StoryServiceOptions): StoryService {
   return new StoryService(options);
@@ -49,6 +51,7 @@ export class StoryService {
   private readonly credentials: CognitoCredentials;
   private readonly bedrock: BedrockStories;
   private readonly running = new Map<string, AbortController>();
+  private requests = 0;
   private ledger: UsageLedgerState;
   private readonly ledgerFile: UsageLedgerFile | undefined;
   private readonly log: (line: string) => void;
@@ -138,6 +141,68 @@ export class StoryService {
     await this.ensureCredentials();
     const story = this.newStory(original.controls, original.modelId, 'refine', original.id);
     return this.stream(story, 'refine', request, '', hooks, instruction.trim());
+  }
+
+  /** The configured model (`storyteller.modelId`), for requests that name none of their own. */
+  get defaultModelId(): string {
+    return this.options.config.modelId;
+  }
+
+  /**
+   * Streams a request built elsewhere (a story project's Continue Writing), direct or through the
+   * gateway as configured, and records its usage; the text goes to the caller only, not the history.
+   * Throws a StoryError only before anything is sent (not configured, not signed in).
+   */
+  async streamRequest(
+    unguarded: ConverseRequest,
+    audience: StoryControls['audience'],
+    hooks: { readonly signal?: AbortSignal; readonly onDelta?: (text: string) => void } = {},
+  ): Promise<RequestOutcome> {
+    const { config } = this.options;
+    if (!config.userPoolId || !config.identityPoolId)
+      throw new StoryError(notConfigured(), NOT_CONFIGURED.code, [NOT_CONFIGURED.action]);
+    // Direct mode: the stack's guardrail for the audience, as every story has it (#27); the gateway applies its own.
+    const guardrailConfig = this.budgetMode
+      ? undefined
+      : guardrailConfigOf(guardrailFor(config.contentSafety, { audience }));
+    const request: ConverseRequest = { ...unguarded, ...(guardrailConfig ? { guardrailConfig } : {}) };
+    await this.ensureCredentials();
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    if (hooks.signal?.aborted) controller.abort();
+    hooks.signal?.addEventListener('abort', onAbort, { once: true });
+    // Among the running streams, so sign-out and dispose stop it too.
+    const key = `request-${++this.requests}`;
+    this.running.set(key, controller);
+    try {
+      const result = await this.streamWithCredentialRetry(
+        request,
+        controller.signal,
+        (d) => hooks.onDelta?.(d),
+        audience,
+      );
+      const usage =
+        result.usage ?? (result.text.trim() !== '' ? estimateUsage(requestText(request), result.text) : undefined);
+      const cost = usage ? estimateCost(usage, request.modelId, config.modelPrices) : null;
+      if (usage) await this.recordUsage(usage, cost);
+      this.log(`Project request: ${result.status}${usage ? `, ${formatUsage(usage, cost)}` : ''}`);
+      const error =
+        result.status === 'blocked'
+          ? blockedError(result.blocked ?? { part: 'premise', message: result.text })
+          : result.error;
+      return {
+        status: result.status,
+        text: result.text,
+        ...(result.blocked ? { blockedMessage: result.blocked.message } : {}),
+        ...(usage ? { usage, usageLabel: formatUsage(usage, cost) } : {}),
+        cost,
+        ...(result.stopReason ? { stopReason: result.stopReason } : {}),
+        ...(error ? { error: error.info() } : {}),
+      };
+    } finally {
+      hooks.signal?.removeEventListener('abort', onAbort);
+      this.running.delete(key);
+    }
   }
 
   /** Stops one streaming story, or all of them. The partial text is kept. */

@@ -83,3 +83,19 @@ export interface StoryOutcome {
   readonly storyUsage?: Usage;
   readonly storyCost?: Cost | null;
 }
+
+/** What one request streamed by `StoryService.streamRequest` (a story project's Continue Writing) gave. */
+export interface RequestOutcome {
+  /** 'blocked': the stack's guardrail intervened; `error` says so with the stack's message. */
+  readonly status: 'done' | 'stopped' | 'failed' | 'blocked';
+  /** When blocked: the stack's message, which streamed as the text's last piece. */
+  readonly blockedMessage?: string;
+  /** The text written, also when stopped or failed part-way. */
+  readonly text: string;
+  /** Bedrock's count, or an estimate when the stream was stopped or cut; absent when nothing was written. */
+  readonly usage?: Usage;
+  readonly cost: Cost | null;
+  readonly usageLabel?: string;
+  readonly stopReason?: string;
+  readonly error?: StoryErrorInfo;
+}

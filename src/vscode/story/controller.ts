@@ -258,8 +258,11 @@ export class StoryController extends Disposable implements PanelHost {
     return this.current;
   }
 
-  /** The story service for the current settings and user; the AWS SDK loads here, on first use. */
-  private async storyService(): Promise<{ service: StoryService; session: StorySession }> {
+  /**
+   * The story service for the current settings and user; the AWS SDK loads here, on first use.
+   * Story projects' Continue Writing uses it too. Throws a PanelError (not configured, not signed in).
+   */
+  async storyService(): Promise<{ service: StoryService; session: StorySession }> {
     const config = this.config();
     if (!config) throw new PanelError(notConfigured(), NOT_CONFIGURED.code, [NOT_CONFIGURED.action]);
     const signedIn = await this.auth.sessions.peek();

@@ -6,7 +6,7 @@ import type { AssemblyInput } from '../../../src/core/project/assemble';
 import { buildProject } from '../../../src/core/project/project';
 import { OPENING_MESSAGE, PROJECT_INSTRUCTIONS } from '../../../src/core/project/promptText';
 import { renderContext } from '../../../src/core/project/render';
-import { joinerBefore, projectRequest } from '../../../src/core/project/request';
+import { joinerBefore, projectRequest, safetyAudience } from '../../../src/core/project/request';
 import { estimateTokens } from '../../../src/core/story/usage/usage';
 
 function codex(name: string, fields: string, body = `${name} facts.`) {
@@ -186,6 +186,21 @@ describe('the request and Show Context', () => {
   ];
   for (const [before, joiner] of joins)
     it(`joiner after ${JSON.stringify(before)}`, () => assert.equal(joinerBefore(before), joiner));
+
+  const audiences: [string | undefined, string][] = [
+    [undefined, 'adult'],
+    ['adults', 'adult'],
+    ['Children 6-9', 'children'],
+    ['kids', 'children'],
+    ['middle-grade readers', 'children'],
+    ['YA', 'young adult'],
+    ['young adults', 'young adult'],
+    ['teenagers', 'young adult'],
+    ['grown-ups who like yachts', 'adult'],
+  ];
+  for (const [audience, expected] of audiences)
+    it(`audience ${JSON.stringify(audience)} → the ${expected} guardrail`, () =>
+      assert.equal(safetyAudience(audience), expected));
 
   it('Show Context names each entry, the key that fired it, the summaries, tokens and the cache point', () => {
     const doc = renderContext({

@@ -149,6 +149,14 @@ describe('codex entries', () => {
     );
   });
 
+  it('a value that is itself "a: b" is an error at its line and column', () => {
+    const { diagnostics } = parseCodexFile('codex/n.md', '---\nname: N\nkind: place: cave\n---\n');
+    assert.deepEqual(
+      diagnostics.map((d) => [d.line, d.column, d.code]),
+      [[2, 6, 'yaml']],
+    );
+  });
+
   it('a duplicate field is an error on the second one', () => {
     const { diagnostics } = parseCodexFile('codex/d.md', '---\nname: A\nname: B\n---\n');
     assert.deepEqual(where(diagnostics), ['2:yaml:error']);

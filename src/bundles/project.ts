@@ -1,0 +1,10 @@
+// Entry of dist/project.js, story projects: the files' parser (yaml, valibot), codex activation,
+// context assembly and the Show Context document, loaded when a workspace has a story project or
+// a project command runs (see src/vscode/bundles.ts), not at activation.
+export { assembleContext } from '../core/project/assemble';
+export { findProjectRoot, loadProject, relativeFile } from '../core/project/loader';
+export { roleOf } from '../core/project/project';
+export { renderContext } from '../core/project/render';
+export { joinerBefore, projectRequest, safetyAudience } from '../core/project/request';
+export { codexScaffold, projectScaffold, slug } from '../core/project/scaffold';
+export { useTranslations } from '../core/messages';

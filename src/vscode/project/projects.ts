@@ -1,0 +1,66 @@
+// Story projects in VS Code: the commands' handlers, the Problems panel and the Show Context
+// documents, made once by the composition root. The parser and the assembly load on first use.
+import * as vscode from 'vscode';
+import { notificationSafe } from '../../core/notificationText';
+import { Disposable } from '../lifecycle';
+import type { Log } from '../log';
+import type { Settings } from '../settings';
+import type { StoryController } from '../story/controller';
+import { ContextView } from './contextView';
+import { ProjectDiagnostics } from './diagnostics';
+import { newCodexEntry, newStoryProject } from './scaffoldCommands';
+import { ProjectWriter } from './writer';
+import type { WriteResult } from './writer';
+
+export class StoryProjects extends Disposable {
+  private readonly writer: ProjectWriter;
+  private readonly view: ContextView;
+
+  constructor(
+    story: StoryController,
+    settings: Settings,
+    private readonly log: Log,
+  ) {
+    super();
+    this.writer = this._register(new ProjectWriter(story, settings, log));
+    this.view = this._register(new ContextView(settings));
+    this._register(new ProjectDiagnostics(log));
+  }
+
+  newStoryProject(args?: unknown): Promise<{ root: string; written: string[] } | undefined> {
+    return this.guard(
+      'newStoryProject',
+      () => newStoryProject(args),
+      vscode.l10n.t('Could not make the story project: {0}'),
+    );
+  }
+
+  newCodexEntry(args?: unknown): Promise<{ file: string } | undefined> {
+    return this.guard('newCodexEntry', () => newCodexEntry(args), vscode.l10n.t('Could not make the codex entry: {0}'));
+  }
+
+  continueWriting(): Promise<WriteResult> {
+    return this.writer.continueWriting();
+  }
+
+  stopWriting(): boolean {
+    return this.writer.stop();
+  }
+
+  showContext(): Promise<vscode.Uri | undefined> {
+    return this.guard('showContext', () => this.view.show(), vscode.l10n.t('Could not show the context: {0}'));
+  }
+
+  /** The last resort for a file system or parser failure: one sentence, and the log has the rest. */
+  private async guard<T>(what: string, run: () => Promise<T>, sentence: string): Promise<T | undefined> {
+    try {
+      return await run();
+    } catch (e) {
+      this.log.error(`${what} failed`, e);
+      void vscode.window.showErrorMessage(
+        sentence.replace('{0}', notificationSafe(e instanceof Error ? e.message : String(e))),
+      );
+      return undefined;
+    }
+  }
+}
