@@ -16,7 +16,7 @@
 //   --ready-file PATH  write the URL and the emulator's details as JSON there once ready (0600: the
 //                      URL carries the password)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -339,6 +339,9 @@ async function main(): Promise<number> {
     const server = (parts.server = await startEditor(emulator, opts, parts, vsix));
     // The welcome page opens on start (workbench.startupEditor); the person's own edits are kept.
     if (!existsSync(join(workspace, 'README.md'))) writeFileSync(join(workspace, 'README.md'), WELCOME);
+    // The sample story project (#26), copied once: the person's edits to it are theirs.
+    const sample = join(workspace, SAMPLE_PROJECT);
+    if (!existsSync(sample)) cpSync(resolve(__dirname, 'demo-project', SAMPLE_PROJECT), sample, { recursive: true });
     const workbenchUrl = server.url(workspace);
     parts.link = await startSignInLink(workbenchUrl);
     const url = parts.link.url(server.password);
@@ -368,6 +371,8 @@ async function main(): Promise<number> {
   return finished;
 }
 
+const SAMPLE_PROJECT = 'the-salt-road';
+
 const WELCOME = `# Bedrock Storyteller demo
 
 Everything here runs on this machine: VS Code (code-server), the extension from its .vsix, and a
@@ -383,6 +388,21 @@ local emulator of Amazon Cognito and Amazon Bedrock. No AWS account is used.
 3. **Keep it**: *Save…* under the story writes it into this folder.
 
 Already have an account here? Sign in with *Storyteller: Sign In…* instead.
+
+## A story project: the model remembers your world
+
+\`the-salt-road/\` is a small novel in progress: \`story.md\` (the bible), five codex entries in
+\`codex/\` and two chapters in \`chapters/\`.
+
+1. Open \`the-salt-road/chapters/chapter-02.md\` and put the cursor at the very end.
+2. **See what the model would get**: right-click → *Show Context*. The codex entries that fired
+   are listed with the key that fired each (Mira, Captain Bram Hale, the Tide Bell; the harbour
+   through the captain's entry), the always-on *Salt Oaths*, and chapter 1's summary.
+3. **Continue Writing** (right-click, or the command palette): the continuation streams in at the
+   cursor. Press Escape to stop; what was written stays. One Ctrl+Z takes it all back.
+4. Break something on purpose: in \`codex/tide-bell.md\` change \`kind: thing\` to \`kind: bell\`
+   and look at the Problems panel.
+5. *Storyteller: New Codex Entry…* adds an entry; *Storyteller: New Story Project…* starts your own.
 
 This folder, your stories and your accounts are kept in \`.demo/\` of the repository, so the
 next \`npm run demo\` finds them again (\`npm run demo -- --fresh\` for a throwaway run).

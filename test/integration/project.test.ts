@@ -1,0 +1,174 @@
+// Story projects in a real extension host, against the emulator: New Story Project scaffolds the
+// files, Continue Writing streams the model's continuation into a real editor as one undo step,
+// Stop keeps the partial text, Show Context lists the entry that fired and its key, and a broken
+// codex file is a diagnostic on its line in the Problems panel.
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { TestingApi } from '../../src/vscode/testing';
+import { emulators, forgetEmulator, latestCode, setStreamRate, useEmulator } from './emulators';
+import type { EmulatorInfo } from './emulators';
+import { activate, eventually, script } from './prompter';
+import { PASSWORD, uniqueEmail } from '../support/accounts';
+
+interface WriteResult {
+  status: string;
+  text: string;
+  code?: string;
+}
+
+/** Resolves with the first change to `doc` that inserts text. */
+function nextInsertion(doc: vscode.TextDocument): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document === doc && e.contentChanges.some((c) => c.text !== '')) {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
+describe('Story projects in VS Code', function () {
+  // The first Continue Writing loads the AWS SDK and gets credentials; on a shared 2-core machine that took 30 s.
+  this.timeout(120_000);
+  let testing: TestingApi;
+  let emu: EmulatorInfo;
+  let root: string;
+  let chapter: vscode.Uri;
+  const prose = '---\ntitle: Chapter 1\nsummary: ""\n---\nThe ferry was late.\n\nMira Vell stepped onto the quay and';
+
+  /** Chapter 1 with `prose`, saved, in the active editor, the cursor at its end. */
+  async function openChapter(): Promise<vscode.TextEditor> {
+    await writeFile(chapter.fsPath, prose);
+    const doc = await vscode.workspace.openTextDocument(chapter);
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    if (doc.getText() !== prose) {
+      await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), prose));
+      await doc.save();
+    }
+    const end = doc.positionAt(doc.getText().length);
+    editor.selection = new vscode.Selection(end, end);
+    return editor;
+  }
+
+  before(async () => {
+    ({ testing } = await activate());
+    emu = emulators().public;
+    await useEmulator(emu);
+    const email = uniqueEmail('project');
+    await script(testing, [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
+    assert.equal(testing.sessionState().kind, 'signedIn');
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder, 'the host opens a workspace folder');
+    root = join(folder, `salt-road-${Date.now().toString(36)}`);
+    await mkdir(root, { recursive: true });
+  });
+
+  afterEach(async () => {
+    await setStreamRate(emu, 0);
+    await vscode.commands.executeCommand('storyteller.stopWriting');
+  });
+
+  after(async () => {
+    // Saved first: a dirty editor would make closing them ask, and wait for an answer.
+    await vscode.workspace.saveAll(true);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('storyteller.signOut');
+    testing.usePrompter(undefined);
+    await forgetEmulator();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('New Story Project scaffolds the bible, one codex entry and chapter 1, and opens chapter 1', async () => {
+    const result = await vscode.commands.executeCommand<{ root: string; written: string[] }>(
+      'storyteller.newStoryProject',
+      { folder: root, title: 'The Salt Road' },
+    );
+    assert.deepEqual(result.written, ['story.md', 'codex/mira-vell.md', 'chapters/chapter-01.md']);
+    for (const f of result.written) assert.ok(existsSync(join(root, ...f.split('/'))), f);
+    chapter = vscode.Uri.file(join(root, 'chapters', 'chapter-01.md'));
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, chapter.fsPath);
+    // Run again, nothing is replaced.
+    const again = await vscode.commands.executeCommand<{ written: string[] }>('storyteller.newStoryProject', {
+      folder: root,
+      title: 'Other',
+    });
+    assert.deepEqual(again.written, []);
+  });
+
+  it("Continue Writing streams the model's continuation in at the cursor, as one undo step", async () => {
+    const editor = await openChapter();
+    const before = editor.document.getText();
+    let edits = 0;
+    const counting = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document === editor.document && e.contentChanges.length > 0) edits++;
+    });
+    const t0 = Date.now();
+    const result = await vscode.commands.executeCommand<WriteResult>('storyteller.continueWriting');
+    console.log(`[project test] continue took ${Date.now() - t0} ms, ${edits} edits`);
+    counting.dispose();
+    assert.equal(result.status, 'done', JSON.stringify(result));
+    assert.ok(result.text.trim().length > 20, `wrote: ${JSON.stringify(result.text)}`);
+    assert.ok(result.text.startsWith(' '), 'a space joins it to the last word');
+    assert.equal(editor.document.getText(), before + result.text);
+    assert.ok(edits >= 1);
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), before, 'one undo takes all of it back');
+  });
+
+  it('Stop keeps the text written so far', async () => {
+    const editor = await openChapter();
+    const before = editor.document.getText();
+    await setStreamRate(emu, 20);
+    const inserted = nextInsertion(editor.document);
+    const writing = vscode.commands.executeCommand<WriteResult>('storyteller.continueWriting');
+    await inserted;
+    assert.equal(await vscode.commands.executeCommand('storyteller.stopWriting'), true);
+    const result = await writing;
+    assert.equal(result.status, 'stopped', JSON.stringify(result));
+    assert.ok(result.text.length > 0);
+    assert.equal(editor.document.getText(), before + result.text, 'the partial text stays');
+    assert.equal(await vscode.commands.executeCommand('storyteller.stopWriting'), false, 'nothing is writing now');
+  });
+
+  it('Show Context lists the codex entry that fired, with its key', async () => {
+    await openChapter();
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('storyteller.showContext');
+    assert.ok(uri, 'a context document opened');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const text = doc.getText();
+    assert.match(text, /^# Context at chapters\/chapter-01\.md, line 7/);
+    assert.match(text, /- \*\*Mira Vell\*\* \(character\): key "Vell" · \d+ tokens · `codex\/mira-vell\.md`/);
+    assert.match(text, /### Mira Vell \(character\)/);
+    assert.match(text, /Mira Vell stepped onto the quay and\n```/);
+  });
+
+  it('a malformed codex file is a diagnostic on its line in the Problems panel', async () => {
+    const broken = vscode.Uri.file(join(root, 'codex', 'broken.md'));
+    const changed = new Promise<void>((resolve) => {
+      const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+        if (e.uris.some((u) => u.fsPath === broken.fsPath) && vscode.languages.getDiagnostics(broken).length > 0) {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    await writeFile(broken.fsPath, '---\nname: Broken\nkind: place: cave\nkeys: [b]\n---\nText.\n');
+    // The watcher sees the new file; opening it is how a writer would look at it anyway.
+    await vscode.window.showTextDocument(broken, { preview: false });
+    await changed;
+    const [d] = vscode.languages.getDiagnostics(broken);
+    assert.equal(d!.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(d!.source, 'Storyteller');
+    assert.equal(d!.range.start.line, 2);
+    assert.equal(d!.range.start.character, 6);
+    assert.match(d!.message, /not valid YAML/);
+    await eventually('the other files have no diagnostics', () =>
+      vscode.languages.getDiagnostics(chapter).every((x) => x.source !== 'Storyteller'),
+    );
+  });
+});
