@@ -45,6 +45,11 @@ export function parseCodex(texts: readonly string[]): CodexEntry[] {
   return entries;
 }
 
+/** A story project's prompt without activated entries still has its bible: continue it too. */
+export function isProjectPrompt(texts: readonly string[]): boolean {
+  return texts.some((t) => /^## Story bible[ \t]*$/m.test(t));
+}
+
 interface Cast {
   /** Characters first, in codex order; never empty (a stranger stands in). */
   readonly people: readonly string[];

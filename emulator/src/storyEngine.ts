@@ -3,7 +3,7 @@
 // templates, with a random generator seeded by the whole request, so the same request always
 // gives the same story and different requests give different ones.
 import { createHash } from 'node:crypto';
-import { CONTINUATION_TOKENS, parseCodex, writeContinuation } from './continuation';
+import { CONTINUATION_TOKENS, isProjectPrompt, parseCodex, writeContinuation } from './continuation';
 
 export interface StoryRequest {
   /** Every input text (system prompts and all messages), for the token count and the seed. */
@@ -462,7 +462,7 @@ export function generate(req: StoryRequest): StoryResult {
   const codex = parseCodex(req.inputTexts);
   // A story project's request (a codex in the prompt) is continued, not answered with a new story.
   const full =
-    codex.length > 0 && req.lastUserText !== undefined
+    (codex.length > 0 || isProjectPrompt(req.inputTexts)) && req.lastUserText !== undefined
       ? writeContinuation(codex, req.lastUserText, rng(seed), (t) => tokenize(t).length, CONTINUATION_TOKENS)
       : writeStory(req.prompt, seed);
   let text = full;

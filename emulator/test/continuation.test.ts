@@ -79,6 +79,20 @@ describe('story engine: continuing a manuscript', () => {
     assert.match(text, /[.!?"]$/, 'ends with a whole sentence');
   });
 
+  it('a project prompt with a bible and no entries is continued too, with stand-ins', () => {
+    const bibleOnly = '## Story bible\nTitle: The Lamp\n';
+    const r = generate({
+      inputTexts: [bibleOnly, 'She waited'],
+      prompt: 'She waited',
+      lastUserText: 'She waited',
+      maxTokens: 2000,
+      stopSequences: [],
+      seedExtra: 'm',
+    });
+    assert.match(r.text, /^\p{Ll}/u, 'the open sentence is completed');
+    assert.doesNotMatch(r.text, /Once, in|The end\./);
+  });
+
   it('a story prompt is still a story; a project prompt is a continuation; maxTokens and usage as before', () => {
     const base = { stopSequences: [], seedExtra: 'm' };
     const story = generate({
