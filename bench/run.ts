@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { activation } from './activation';
+import { editorStream } from './editorStream';
 import { gateway } from './gateway';
 import { history } from './history';
 import { historyPanel } from './historyPanel';
@@ -46,6 +47,7 @@ async function benchmarks(): Promise<Benchmark[]> {
     historyPanel,
     leak,
     projectContext,
+    editorStream,
   ];
 }
 
