@@ -11,6 +11,7 @@ import { CognitoAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './vs
 import { COMMANDS } from './vscode/commandIds';
 import type { CommandId } from './vscode/commandIds';
 import { loadConfigure } from './vscode/bundles';
+import { SETUP_SCHEME, SetupDocument } from './vscode/commands/setupDocument';
 import { Log } from './vscode/log';
 import { Settings } from './vscode/settings';
 import { threadCpuMs } from './vscode/cpuTime';
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
   const statusBar = new AccountStatusBar(auth, settings);
   const story = new StoryController(context, auth, log, settings, () => seams?.dialogs ?? nativeDialogs);
   const projects = new StoryProjects(story, settings, log);
+  const setupDocument = new SetupDocument();
 
   /** For the auth commands: every expected failure is shown by the flow itself; this is the last resort. */
   const guarded = (id: CommandId, handler: () => Promise<unknown>) => async () => {
@@ -101,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     [COMMANDS.continueWriting]: () => projects.continueWriting(),
     [COMMANDS.stopWriting]: () => projects.stopWriting(),
     [COMMANDS.showContext]: () => projects.showContext(),
+    [COMMANDS.checkSetup]: () => loadConfigure().checkSetup({ auth, settings, story, log, document: setupDocument }),
   };
 
   context.subscriptions.push(
@@ -116,6 +119,8 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     ...Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run)),
     story,
     projects,
+    setupDocument,
+    vscode.workspace.registerTextDocumentContentProvider(SETUP_SCHEME, setupDocument),
     story.onDidChangeBudget((budget) => statusBar.showBudget(budget)),
     registerStorySerializer(context.extensionUri, () => story, log, seams?.panel),
   );

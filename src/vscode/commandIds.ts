@@ -22,6 +22,7 @@ export const COMMANDS = {
   continueWriting: 'storyteller.continueWriting',
   stopWriting: 'storyteller.stopWriting',
   showContext: 'storyteller.showContext',
+  checkSetup: 'storyteller.checkSetup',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -262,6 +262,24 @@ export class StoryService {
     }
   }
 
+  /** Check Setup: the signed-in user's credentials, as before a story (one refresh if refused). */
+  checkCredentials(): Promise<void> {
+    return this.ensureCredentials();
+  }
+
+  /** Check Setup: a one-token request to the model (the gateway's in budget mode); its failure, if any. */
+  async probe(modelId: string): Promise<{ readonly code: string; readonly message: string } | undefined> {
+    const result = await this.bedrock.generate({
+      modelId,
+      system: [{ text: 'Answer in one word.' }],
+      messages: [{ role: 'user', content: [{ text: 'Say OK.' }] }],
+      inferenceConfig: { maxTokens: 1, temperature: 0 },
+    });
+    return result.status === 'failed' && result.error
+      ? { code: result.error.code, message: result.error.message }
+      : undefined;
+  }
+
   /** Sign-out or user change: stop every stream and forget the credentials. */
   onSignOut(): void {
     this.stop();

@@ -5,6 +5,7 @@ import { notificationSafe } from '../../core/notificationText';
 import { parseStackOutputs } from '../../core/stackOutputs';
 import type { StackSettings } from '../../core/stackOutputs';
 import type { Log } from '../log';
+import { COMMANDS } from '../commandIds';
 
 /**
  * Arguments that skip the JSON prompts: for scripts, keybindings and tests. Whoever passes them
@@ -102,7 +103,11 @@ export async function configureFromStack(
       )
     : vscode.l10n.t('Storyteller now uses user pool {0} in {1} (User settings).', userPoolId, region);
   log.info(message);
-  void vscode.window.showInformationMessage(message);
+  // Then prove it: Check Setup tries each step with the new settings (after sign-in, all of them).
+  const check = vscode.l10n.t('Check Setup');
+  void vscode.window
+    .showInformationMessage(message, check)
+    .then((picked) => (picked === check ? vscode.commands.executeCommand(COMMANDS.checkSetup) : undefined));
   return { ok: true, message };
 }
 

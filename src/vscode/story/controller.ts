@@ -21,6 +21,7 @@ import type { Log } from '../log';
 import { COMMANDS } from '../commandIds';
 import { Disposable } from '../lifecycle';
 import type { Settings } from '../settings';
+import { offerCheckSetup } from '../commands/offerCheckSetup';
 import { BudgetWatcher } from './budgetWatcher';
 import type { BudgetTarget } from './budgetWatcher';
 import type { StoryDialogs } from './dialogs';
@@ -175,6 +176,7 @@ export class StoryController extends Disposable implements PanelHost {
           // No story was created: say why, with the button that fixes it.
           const error = e as { message?: string; code?: string; actions?: readonly PanelAction[] };
           this.log.warn(`Story (${kind}) refused: ${error.code ?? 'error'}`);
+          offerCheckSetup(error.code);
           // An unexpected error (no code, no actions) may pass: offer Retry.
           const actions = error.actions ?? (error.code === undefined ? ['retry' as const] : []);
           reject(new PanelError(error.message ?? String(e), error.code ?? 'unknown', actions));
@@ -228,6 +230,7 @@ export class StoryController extends Disposable implements PanelHost {
     } else if (outcome.error) {
       const { code, message, actions, partialKept, retryAt } = outcome.error;
       this.log.warn(`Story ${storyId} failed: ${code}`);
+      offerCheckSetup(code);
       this.emit(
         hostEvent('story.error', {
           storyId,
@@ -256,6 +259,11 @@ export class StoryController extends Disposable implements PanelHost {
       this.current = new StorySession(state.session.sub, this.context, this.auth, this.log);
     }
     return this.current;
+  }
+
+  /** Check Setup: the signed-in user's story service, or a PanelError saying why not (not configured, signed out). */
+  async setupService(): Promise<StoryService> {
+    return (await this.storyService()).service;
   }
 
   /**
