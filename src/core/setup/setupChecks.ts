@@ -54,8 +54,15 @@ export async function runSetupChecks(deps: SetupDeps): Promise<SetupResult[]> {
   const config = deps.settings.config;
   if (!config.userPoolId || !config.identityPoolId) return results;
   for (const [name, url] of endpointsOf(config)) results.push(await endpointCheck(deps, name, url));
-  const email = await deps.session().catch(() => undefined);
   const sessionTitle = l10n.t('Sign-in session');
+  let email: string | undefined;
+  try {
+    email = await deps.session();
+  } catch (e) {
+    // A refresh that could not reach Cognito is not a sign-out: say what happened, keep the session.
+    results.push(result('session', sessionTitle, 'fail', message(e)));
+    return results;
+  }
   if (!email) {
     results.push(
       result(

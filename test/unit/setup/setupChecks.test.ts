@@ -80,6 +80,21 @@ describe('Check Setup (pure logic)', () => {
     assert.equal(asked, false);
   });
 
+  it('a session that cannot be refreshed (network) says why, and is not called signed out', async () => {
+    const results = await runSetupChecks(
+      deps({
+        session: async () => {
+          throw new Error('Cannot reach Amazon Cognito.');
+        },
+      }),
+    );
+    const session = results.find((r) => r.id === 'session');
+    assert.deepEqual(
+      [session?.status, session?.detail, session?.fix],
+      ['fail', 'Cannot reach Amazon Cognito.', undefined],
+    );
+  });
+
   it('budget mode: the gateway is the endpoint, the one-token request goes there, the budget line is read', async () => {
     const config = settings({ ...CONFIGURED, storyGatewayUrl: 'https://abc.lambda-url.eu-west-1.on.aws' });
     assert.ok(config.ok);
