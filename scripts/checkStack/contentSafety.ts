@@ -1,5 +1,5 @@
 // Content safety (the guardrails issue): when the stack turns it on, a direct call without the
-// guardrail is denied. Skipped on stacks without a ContentSafety output, or with it off.
+// guardrail is denied (the one-token calls of models.ts carry it). Skipped with it Off.
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { oneToken } from './models';
 import { describeError, fail, pass, skip } from './report';

@@ -5,6 +5,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { baseModelId, profilePrefixesFrom, splitProfile } from '../../src/core/story/generation/inferenceProfiles';
 import { describeError, fail, pass, skip } from './report';
 import type { CheckResult } from './report';
+import type { StackUnderTest } from './stack';
 
 export function runtimeClient(
   region: string,
@@ -15,9 +16,10 @@ export function runtimeClient(
 }
 
 /** One output token: enough to prove the path, and costs a fraction of a cent. */
-export const oneToken = (modelId: string): ConverseCommand =>
+export const oneToken = (modelId: string, guardrail?: StackUnderTest['guardrail']): ConverseCommand =>
   new ConverseCommand({
     modelId,
+    ...(guardrail ? { guardrailConfig: guardrail } : {}),
     messages: [{ role: 'user', content: [{ text: 'Say OK.' }] }],
     inferenceConfig: { maxTokens: 1 },
   });
@@ -26,6 +28,7 @@ export async function modelChecks(
   models: readonly string[],
   region: string,
   bedrock: BedrockRuntimeClient,
+  guardrail?: StackUnderTest['guardrail'],
 ): Promise<CheckResult[]> {
   if (models.length === 0)
     return [
@@ -38,7 +41,7 @@ export async function modelChecks(
   const results: CheckResult[] = [];
   for (const modelId of models) {
     try {
-      const out = await bedrock.send(oneToken(modelId));
+      const out = await bedrock.send(oneToken(modelId, guardrail));
       results.push(pass(`model:${modelId}`, `Model ${modelId}`, `answered (${out.usage?.outputTokens ?? 0} token)`));
     } catch (e) {
       results.push(modelFailure(modelId, region, e));

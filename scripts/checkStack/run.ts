@@ -3,7 +3,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { appClientChecks, describeClient } from './appClient';
-import { contentSafetyCheck, contentSafetyOn } from './contentSafety';
+import { contentSafetyCheck } from './contentSafety';
 import { bedrockRefused, gatewayChecks } from './gateway';
 import { managedLoginChecks } from './managedLogin';
 import { modelChecks, runtimeClient } from './models';
@@ -102,8 +102,5 @@ async function pathChecks(
 ): Promise<CheckResult[]> {
   if (stack.settings.storyGatewayUrl)
     return [await bedrockRefused(bedrock, stack.models[0]), ...(await gatewayChecks(stack, credentials, idToken))];
-  // The guardrail's id is not an output yet: a call without it is meant to be refused (checked below).
-  if (contentSafetyOn(stack))
-    return [skip('models', 'Models', 'content safety is on, and the check does not yet call with the guardrail')];
-  return modelChecks(stack.models, stack.settings.region, bedrock);
+  return modelChecks(stack.models, stack.settings.region, bedrock, stack.guardrail);
 }

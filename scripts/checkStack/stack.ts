@@ -10,8 +10,10 @@ export interface StackUnderTest {
   readonly stackName?: string;
   /** AllowedModelIds, or [] when the stack predates that output. */
   readonly models: readonly string[];
-  /** The ContentSafety output when the template has one ('' when absent). */
+  /** The ContentSafety output: Off (also for a stack before it), Standard or Strict. */
   readonly contentSafety: string;
+  /** The guardrail a direct model call must carry (Strict's under Strict, else Standard's), when on. */
+  readonly guardrail?: { readonly guardrailIdentifier: string; readonly guardrailVersion: string };
 }
 
 export interface CheckOptions {
@@ -52,7 +54,17 @@ export function readStack(text: string, region?: string): StackRead {
       settings: region ? { ...parsed.settings, region } : parsed.settings,
       ...(parsed.stackName ? { stackName: parsed.stackName } : {}),
       models,
-      contentSafety: str('ContentSafety'),
+      contentSafety: parsed.settings['contentSafety.policy'],
+      ...guardrailOf(parsed.settings),
     },
   };
+}
+
+function guardrailOf(settings: StackSettings): Pick<StackUnderTest, 'guardrail'> {
+  const policy = settings['contentSafety.policy'];
+  if (policy === 'Off' || policy === '') return {};
+  const kind = policy === 'Strict' ? 'strict' : 'standard';
+  const guardrailIdentifier = settings[`contentSafety.${kind}GuardrailId`];
+  const guardrailVersion = settings[`contentSafety.${kind}GuardrailVersion`];
+  return guardrailIdentifier ? { guardrail: { guardrailIdentifier, guardrailVersion } } : {};
 }

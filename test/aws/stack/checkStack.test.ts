@@ -37,6 +37,10 @@ export function outputsOf(emu: RunningEmulator, overrides: Record<string, string
     LoopbackCallbackPort: String(p.LoopbackCallbackPort),
     StoryGatewayUrl: emu.storyGatewayUrl ?? '',
     AllowedModelIds: String(p.AllowedModelIds),
+    // Content safety (#27): the policy and its guardrails, as the stack outputs them.
+    ...Object.fromEntries(
+      Object.entries(emu.outputs).filter(([k]) => /^(ContentSafety|(Standard|Strict)Guardrail(Id|Version))$/.test(k)),
+    ),
     ...overrides,
   };
   const Outputs = Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }));
@@ -186,6 +190,29 @@ describe('npm run check:stack: direct mode', function () {
     });
     assertOnlyFailure(results, 'outputs', /No stack outputs found/, /describe-stacks/);
     assert.deepEqual(emu.counters(), {});
+  });
+});
+
+describe('npm run check:stack: direct mode with content safety (Standard)', function () {
+  this.timeout(60_000);
+  let emu: RunningEmulator;
+  before(async () => {
+    emu = await startEmulator({ params: { ...DIRECT_MODE_TEAM, ContentSafety: 'Standard' } });
+  });
+  after(() => emu.stop());
+
+  it('each model answers with the stack’s guardrail, and a call without it is denied', async () => {
+    const results = await check(emu);
+    assertAllPass(results);
+    assert.equal(byId(results, 'model:amazon.nova-lite-v1:0').status, 'pass');
+    assert.equal(byId(results, 'contentSafety').status, 'pass');
+  });
+
+  it('outputs without the guardrail ids: the models are refused, and the lines say the role refused them', async () => {
+    const results = await check(emu, { ContentSafety: 'Off' });
+    const failed = results.filter((r) => r.status === 'fail').map((r) => r.id);
+    assert.deepEqual(failed, ['model:amazon.nova-lite-v1:0', 'model:amazon.nova-micro-v1:0']);
+    assert.match(byId(results, 'model:amazon.nova-lite-v1:0').detail ?? '', /role does not allow it/);
   });
 });
 
