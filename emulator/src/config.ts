@@ -1,6 +1,8 @@
 // Turns the evaluated stack into the typed settings of each emulated service. Only what the
 // template says is used; AWS's documented defaults fill the gaps.
 import { resolve } from 'node:path';
+import type { GuardrailConfig } from './guardrails/config';
+import { guardrailConfigs } from './guardrails/config';
 import type { Json, JsonObject, Stack, StackResource } from './template';
 import { TemplateError, functionUrlId } from './template';
 
@@ -114,6 +116,8 @@ export interface EmulatorConfig {
   identityPool: IdentityPoolConfig;
   functionUrls: FunctionUrlConfig[];
   tables: TableConfig[];
+  /** AWS::Bedrock::Guardrail resources (content safety, #27). */
+  guardrails: GuardrailConfig[];
 }
 
 const STANDARD_ATTRIBUTES = [
@@ -295,6 +299,7 @@ export function buildConfig(stack: Stack, clientSecret: (logicalId: string) => s
     identityPool,
     functionUrls,
     tables: ofType(stack, 'AWS::DynamoDB::Table').map(tableConfig),
+    guardrails: guardrailConfigs(stack, new Date()),
   };
 }
 

@@ -234,6 +234,7 @@ function routes(
     stories: s.stories,
     // Prompt caching ages on the emulator's clock, so clock-skew faults expire entries.
     promptCache: new PromptCache(() => faults.now()),
+    guardrails: config.guardrails,
   };
   return router({
     region: config.region,

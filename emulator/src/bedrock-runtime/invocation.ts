@@ -9,6 +9,8 @@ import { resolveModel } from '../models';
 import type { ResolvedModel } from '../models';
 import type { Shape } from '../validate';
 import { validate } from '../validate';
+import type { GuardrailConfig } from '../guardrails/config';
+import { findGuardrail } from '../guardrails/config';
 import type { GuardrailRequest } from './guardrailRequest';
 import { converseGuardrail, invokeGuardrail } from './guardrailRequest';
 import type { PromptCache } from './promptCache';
@@ -21,6 +23,14 @@ export interface BedrockDeps {
   faults: Pick<Faults, 'checkError'>;
   stories: Stories;
   promptCache: PromptCache;
+  /** The template's guardrails (#27). */
+  guardrails: readonly GuardrailConfig[];
+}
+
+/** A model call's guardrail: what the caller asked for, and the template's guardrail it names. */
+export interface Guard {
+  request: GuardrailRequest;
+  config: GuardrailConfig;
 }
 
 /** The path of the runtime operations: /model/{modelId}/<action>. */
@@ -61,7 +71,7 @@ export function invocation(
   action: string,
   deps: BedrockDeps,
   creds: IssuedCredentials,
-): { model: ResolvedModel; body: Record<string, unknown>; guardrail: GuardrailRequest | null } {
+): { model: ResolvedModel; body: Record<string, unknown>; guard: Guard | null } {
   validate({ modelId: rawId }, MODEL_ID, 'ValidationException');
   const model = resolveModel(rawId, deps.region, deps.accountId);
   const body = jsonBody(req);
@@ -88,5 +98,8 @@ export function invocation(
     );
   }
   if (!body) throw invalid('Malformed input request, please reformat your input and try again.');
-  return { model, body, guardrail };
+  if (!guardrail) return { model, body, guard: null };
+  const config = findGuardrail(deps.guardrails, guardrail.arn, guardrail.version);
+  if (!config) throw invalid('The guardrail identifier or version provided in the request does not exist.');
+  return { model, body, guard: { request: guardrail, config } };
 }

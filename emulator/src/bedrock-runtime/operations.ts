@@ -1,5 +1,6 @@
 // The Bedrock runtime's operations (restJson1, by method and path).
 import type { IssuedCredentials } from '../cognito-identity/identityPool';
+import { applyGuardrail } from './applyGuardrail';
 import type { RestOperation } from '../operation';
 import { converse } from './converse';
 import { converseStream } from './converseStream';
@@ -12,4 +13,5 @@ export const BEDROCK_RUNTIME_OPERATIONS: readonly RestOperation<BedrockDeps, Iss
   converseStream,
   invokeModel,
   invokeModelWithResponseStream,
+  applyGuardrail,
 ];
