@@ -76,4 +76,27 @@ describe('Content safety in the story panel (#27)', function () {
     assert.equal(saved.story.status, 'done');
     assert.ok(saved.story.text.length > 0);
   });
+
+  it('a children’s premise the strict guardrail blocks: the stack’s message, marked blocked in history, the panel usable', async () => {
+    testing.story.clearEvents();
+    const storyId = await generate({ ...CHILDREN, premise: 'A crybaby goblin learns to share his marbles' });
+    const [error] = events('story.error', storyId);
+    assert.equal(error?.code, 'premiseBlocked', JSON.stringify(events('story.error', storyId)));
+    assert.match(
+      error.message,
+      /^The content policy blocked this premise: “Let's pick another idea! This one isn't right for a children's story\./,
+    );
+    assert.equal(error.partialKept, false, 'nothing of it is kept as the story');
+    assert.deepEqual(events('story.done', storyId), []);
+    await eventually('history marks it blocked', () =>
+      events('history').some((h) => h.items.some((i) => i.id === storyId && i.status === 'blocked')),
+    );
+    const saved = ok<{ story: { status: string; text: string } }>(
+      await testing.story.request('history.open', { id: storyId }),
+    );
+    assert.deepEqual([saved.story.status, saved.story.text], ['blocked', '']);
+    // The panel stays usable: the next story (a kind premise) is written.
+    const next = await generate(CHILDREN);
+    assert.ok(events('story.done', next)[0], JSON.stringify(events('story.error', next)));
+  });
 });
