@@ -65,7 +65,7 @@ export function modelFailure(modelId: string, region: string, e: unknown): Check
       id,
       title,
       `${detail} (the identity pool's role does not allow it)`,
-      `Redeploy with ${modelId} in AllowedModelIds: the role's policy is built from that list.`,
+      `Redeploy with ${modelId} in AllowedModelIds: the role's policy is built from that list. With ContentSafety on, the role also refuses calls without the stack's guardrail: pass outputs that include ContentSafety and the guardrail ids.`,
     );
   if (name === 'AccessDeniedException')
     return fail(
