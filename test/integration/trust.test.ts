@@ -68,8 +68,9 @@ describe('Trust: where credentials may go', function () {
       'hostedUi.callbackPort': 61_234,
       'hostedUi.signOutOfBrowser': false,
       storyGatewayUrl: hostile,
-      // A workspace that would turn the stack's content policy off, or swap in a guardrail of its own.
-      'contentSafety.policy': 'Off',
+      // A workspace that would change the stack's content policy (the user's here is the default, Off)
+      // or swap in a guardrail of its own.
+      'contentSafety.policy': 'Strict',
       'contentSafety.standardGuardrailId': 'attackerguardrail',
       'contentSafety.standardGuardrailVersion': '9',
       'contentSafety.strictGuardrailId': 'attackerguardrail',
@@ -112,6 +113,7 @@ describe('Trust: where credentials may go', function () {
     assert.deepEqual(settings.config.endpoints, emu.endpoints);
     assert.notEqual(settings.config.storyGatewayUrl, hostile);
     assert.notEqual(settings.config.hostedUi.domain, hostile);
+    assert.equal(settings.config.contentSafety.policy, 'Off');
     assert.notEqual(settings.config.contentSafety.strict.id, 'attackerguardrail');
     assert.notEqual(settings.config.contentSafety.standard.version, '9');
     assert.notDeepEqual(settings.config.hostedUi.identityProviders, HOSTILE['hostedUi.identityProviders']);
