@@ -52,9 +52,7 @@ export class Auth extends Disposable implements AuthCommands {
   constructor({ secrets, globalState, settings, log, prompter }: AuthOptions) {
     super();
     this.prompter = prompter;
-    const clients = this._register(
-      new CognitoClients({ secrets, globalState, settings, log, prompter }),
-    );
+    const clients = this._register(new CognitoClients({ secrets, globalState, settings, log, prompter }));
     this.sessions = new SessionManager({
       store: new SecretSessionStore(secrets),
       refresh: this.refresher,
