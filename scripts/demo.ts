@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/src/emulator';
 import type { RunningEmulator } from '../emulator/src/emulator';
-import { NO_GUARDRAILS } from '../emulator/src/presets';
+import { OPTIONAL_OUTPUTS } from '../src/core/stackOutputs';
 import { startCodeServer } from '../test/host/codeServer';
 import type { CodeServer } from '../test/host/codeServer';
 import { ensureHost, hostPaths } from '../test/host/install';
@@ -201,8 +201,8 @@ async function startDemoEmulator(opts: Options, dir: string, fresh: boolean): Pr
     // Accounts, keys and client secrets survive a restart; on the same port, so do sessions.
     ...(fresh ? {} : { stateDir: join(dir, 'emulator'), port: await freePort(DEMO_EMULATOR_PORT) }),
     // Managed login with the local Login with Amazon and Google, for Sign In with Browser (#15).
-    // Without guardrails until the story gateway and the extension send the stack's (#27).
-    params: { ...NO_GUARDRAILS, ...DEMO_MANAGED_LOGIN, ...opts.params },
+    // Content safety is the template's default (Standard, #27): the gateway applies the guardrails.
+    params: { ...DEMO_MANAGED_LOGIN, ...opts.params },
     streamRate: opts.streamRate,
     // Confirmation and reset codes: the emulator's outbox, printed as they are "sent".
     log: (line) => {
@@ -230,6 +230,7 @@ function editorSettings(emulator: RunningEmulator, params: Record<string, string
           }),
         }
       : {}),
+    ...contentSafetySettings(emulator.outputs),
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',
     'extensions.autoCheckUpdates': false,
@@ -239,6 +240,14 @@ function editorSettings(emulator: RunningEmulator, params: Record<string, string
     // The Chat side bar would cover a quarter of the window on first start.
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
   };
+}
+
+/** The stack's content policy and guardrails, as Configure from Stack Outputs writes them. */
+function contentSafetySettings(outputs: Readonly<Record<string, string>>): Record<string, string> {
+  const safety = Object.entries(OPTIONAL_OUTPUTS).filter(
+    ([key, setting]) => setting.startsWith('contentSafety.') && outputs[key],
+  );
+  return Object.fromEntries(safety.map(([key, setting]) => [`storyteller.${setting}`, outputs[key]!]));
 }
 
 async function startEditor(

@@ -31,6 +31,10 @@ export function aStory(j: Journey): void {
     assert.equal(await frame.locator('#story-meta').isHidden(), true, 'no empty meta line');
     assert.equal(await frame.locator('#story-status').isHidden(), true, 'no empty status line');
     await fillForm(frame, MARA, 'short');
+    // The demo's stack has the template's default content policy (Standard, #27), and says so.
+    await until('the content policy line', async () =>
+      /^Content policy: (standard|strict \(children\))$/.test((await frame.locator('#policy-line').innerText()).trim()),
+    );
     await until(
       'Generate to be enabled',
       async () => !(await frame.locator('#generate').evaluate((b: { disabled?: boolean }) => b.disabled === true)),
