@@ -56,15 +56,6 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
   const projects = new StoryProjects(story, settings, log);
   const setupDocument = new SetupDocument();
 
-  /** For the auth commands: every expected failure is shown by the flow itself; this is the last resort. */
-  const guarded = (id: CommandId, handler: () => Promise<unknown>) => async () => {
-    try {
-      await handler();
-    } catch (e) {
-      log.error(`${id} failed`, e);
-      void vscode.window.showErrorMessage(notificationSafe(e instanceof Error ? e.message : String(e)));
-    }
-  };
   // One handler per contributed command: the type makes a missing one a compile error.
   const commands: Record<CommandId, (...args: never[]) => unknown> = {
     [COMMANDS.newStory]: () => StoryPanel.createOrShow(context.extensionUri, story, log, seams?.panel),
@@ -85,18 +76,7 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
         (endpoints) => auth.grantEndpoints(endpoints),
       );
     },
-    [COMMANDS.signUp]: guarded(COMMANDS.signUp, () => auth.signUp()),
-    [COMMANDS.confirmSignUp]: guarded(COMMANDS.confirmSignUp, () => auth.confirmSignUp()),
-    [COMMANDS.resendCode]: guarded(COMMANDS.resendCode, () => auth.resendCode()),
-    [COMMANDS.signIn]: guarded(COMMANDS.signIn, () => auth.signIn()),
-    [COMMANDS.signInWithBrowser]: guarded(COMMANDS.signInWithBrowser, () => auth.signInWithBrowser()),
-    [COMMANDS.signOut]: guarded(COMMANDS.signOut, () => auth.signOut()),
-    [COMMANDS.signOutEverywhere]: guarded(COMMANDS.signOutEverywhere, () => auth.signOutEverywhere()),
-    [COMMANDS.forgotPassword]: guarded(COMMANDS.forgotPassword, () => auth.forgotPassword()),
-    [COMMANDS.setUpMfa]: guarded(COMMANDS.setUpMfa, () => auth.setUpMfa()),
-    [COMMANDS.setClientSecret]: guarded(COMMANDS.setClientSecret, () => auth.setClientSecret()),
-    [COMMANDS.clearClientSecret]: guarded(COMMANDS.clearClientSecret, () => auth.clearClientSecret()),
-    [COMMANDS.accountActions]: guarded(COMMANDS.accountActions, () => accountActions()),
+    ...authCommands(auth, log),
     // Story projects (#26): each answers what it did, for the integration suites.
     [COMMANDS.newStoryProject]: (args?: unknown) => projects.newStoryProject(args),
     [COMMANDS.newCodexEntry]: (args?: unknown) => projects.newCodexEntry(args),
@@ -142,6 +122,33 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
       statusBarTooltip: () => statusBar.tooltip,
       settingsReads: () => settings.readCount,
     }),
+  };
+}
+
+/** The auth commands, each guarded. */
+function authCommands(auth: Auth, log: Log) {
+  /** For the auth commands: every expected failure is shown by the flow itself; this is the last resort. */
+  const guarded = (id: CommandId, handler: () => Promise<unknown>) => async () => {
+    try {
+      await handler();
+    } catch (e) {
+      log.error(`${id} failed`, e);
+      void vscode.window.showErrorMessage(notificationSafe(e instanceof Error ? e.message : String(e)));
+    }
+  };
+  return {
+    [COMMANDS.signUp]: guarded(COMMANDS.signUp, () => auth.signUp()),
+    [COMMANDS.confirmSignUp]: guarded(COMMANDS.confirmSignUp, () => auth.confirmSignUp()),
+    [COMMANDS.resendCode]: guarded(COMMANDS.resendCode, () => auth.resendCode()),
+    [COMMANDS.signIn]: guarded(COMMANDS.signIn, () => auth.signIn()),
+    [COMMANDS.signInWithBrowser]: guarded(COMMANDS.signInWithBrowser, () => auth.signInWithBrowser()),
+    [COMMANDS.signOut]: guarded(COMMANDS.signOut, () => auth.signOut()),
+    [COMMANDS.signOutEverywhere]: guarded(COMMANDS.signOutEverywhere, () => auth.signOutEverywhere()),
+    [COMMANDS.forgotPassword]: guarded(COMMANDS.forgotPassword, () => auth.forgotPassword()),
+    [COMMANDS.setUpMfa]: guarded(COMMANDS.setUpMfa, () => auth.setUpMfa()),
+    [COMMANDS.setClientSecret]: guarded(COMMANDS.setClientSecret, () => auth.setClientSecret()),
+    [COMMANDS.clearClientSecret]: guarded(COMMANDS.clearClientSecret, () => auth.clearClientSecret()),
+    [COMMANDS.accountActions]: guarded(COMMANDS.accountActions, () => accountActions()),
   };
 }
 

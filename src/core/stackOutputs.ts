@@ -121,22 +121,7 @@ export function parseStackOutputs(text: string): StackOutputsResult {
     else optional[settingKey] = value;
   }
   problems.push(...regionMismatches(values));
-  if (problems.length === 0 && optional['contentSafety.policy'] !== 'Off') {
-    const missing = Object.entries(OPTIONAL_OUTPUTS)
-      .filter(([, key]) => key.startsWith('contentSafety.') && optional[key] === '')
-      .map(([outputKey]) => outputKey);
-    // A policy without its guardrails would send stories the stack refuses: say so before writing anything.
-    if (missing.length > 0)
-      problems.push({
-        setting: 'storyteller.contentSafety.policy',
-        value: optional['contentSafety.policy'],
-        message: l10n.t(
-          "The stack's content policy is {0}, but its outputs lack {1}. Deploy infra/template.yaml from this repository and try again.",
-          String(optional['contentSafety.policy']),
-          missing.join(', '),
-        ),
-      });
-  }
+  if (problems.length === 0) problems.push(...guardrailsMissing(optional));
   if (problems.length > 0) return { ok: false, message: problems.map((p) => p.message).join(' ') };
 
   return {
@@ -144,6 +129,27 @@ export function parseStackOutputs(text: string): StackOutputsResult {
     settings: { ...values, ...optional } as StackSettings,
     ...(chosen.stackName ? { stackName: chosen.stackName } : {}),
   };
+}
+
+/** A policy without its guardrails would send stories the stack refuses: say so before writing anything. */
+function guardrailsMissing(optional: Record<string, unknown>): ConfigProblem[] {
+  const policy = optional['contentSafety.policy'];
+  if (policy === 'Off') return [];
+  const missing = Object.entries(OPTIONAL_OUTPUTS)
+    .filter(([, key]) => key.startsWith('contentSafety.') && optional[key] === '')
+    .map(([outputKey]) => outputKey);
+  if (missing.length === 0) return [];
+  return [
+    {
+      setting: 'storyteller.contentSafety.policy',
+      value: policy,
+      message: l10n.t(
+        "The stack's content policy is {0}, but its outputs lack {1}. Deploy infra/template.yaml from this repository and try again.",
+        String(policy),
+        missing.join(', '),
+      ),
+    },
+  ];
 }
 
 /**

@@ -48,7 +48,8 @@ export interface RenderInput {
   readonly where: string;
 }
 
-export function renderContext({ context: c, request, where }: RenderInput): string {
+/** The token table's rows: each part of the prompt and what it costs. */
+function partRows(c: AssembledContext): ReadonlyArray<readonly [string, number]> {
   const excerptCut = {
     none: l10n.t('all of the text before the cursor'),
     paragraph: l10n.t('cut at a paragraph'),
@@ -57,7 +58,7 @@ export function renderContext({ context: c, request, where }: RenderInput): stri
   }[c.excerpt.cut];
   const contextTokens = c.entries.reduce((s, e) => s + e.tokens, 0);
   const summaryTokens = c.previously.reduce((s, p) => s + p.tokens, 0);
-  const rows = [
+  return [
     [
       l10n.t(
         'System: instructions, bible ({0} tokens), {1} always-on entries',
@@ -78,6 +79,10 @@ export function renderContext({ context: c, request, where }: RenderInput): stri
       c.excerpt.tokens,
     ],
   ] as const;
+}
+
+export function renderContext({ context: c, request, where }: RenderInput): string {
+  const rows = partRows(c);
   const out = [
     `# ${l10n.t('Context at {0}', where)}`,
     '',

@@ -33,107 +33,125 @@ export function createEditorStream(
   at: vscode.Position,
   options?: { maxEditsPerSecond?: number },
 ): EditorStream {
-  const document = editor.document;
-  const start = document.offsetAt(document.validatePosition(at));
-  let region: StreamRegion = { start, end: start };
-  let pushed = '';
-  let closed = false;
-  /** The edit in flight, until its change shows up in the document. */
-  let own: string | undefined;
-  /** The first edit opens the undo step; a change by the user opens a new one, so undo never takes their typing. */
-  let undoStopBefore = true;
-  let target: vscode.TextEditor | undefined = editor;
-  /** An editor whose edit threw: the window had closed it before the extension host knew. */
-  let stale: vscode.TextEditor | undefined;
+  return new DocumentStream(editor, at, options?.maxEditsPerSecond);
+}
 
-  const changes = vscode.workspace.onDidChangeTextDocument((e) => {
-    if (e.document !== document) return;
-    for (const c of e.contentChanges) {
+class DocumentStream implements EditorStream {
+  private readonly document: vscode.TextDocument;
+  private region: StreamRegion;
+  private pushed = '';
+  private closed = false;
+  /** The edit in flight, until its change shows up in the document. */
+  private own: string | undefined;
+  /** The first edit opens the undo step; a change by the user opens a new one, so undo never takes their typing. */
+  private undoStopBefore = true;
+  private target: vscode.TextEditor | undefined;
+  /** An editor whose edit threw: the window had closed it before the extension host knew. */
+  private stale: vscode.TextEditor | undefined;
+  private readonly pacer: EditPacer;
+  private readonly listeners: vscode.Disposable[];
+
+  constructor(
+    editor: vscode.TextEditor,
+    private readonly at: vscode.Position,
+    maxEditsPerSecond: number | undefined,
+  ) {
+    this.document = editor.document;
+    this.target = editor;
+    const start = this.document.offsetAt(this.document.validatePosition(at));
+    this.region = { start, end: start };
+    this.pacer = new EditPacer((text, last) => this.apply(text, last), maxEditsPerSecond);
+    this.listeners = [
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === this.document) this.onChange(e.contentChanges);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d === this.document) this.closed = true;
+      }),
+    ];
+  }
+
+  push(text: string): void {
+    this.pushed += text;
+    this.pacer.push(text);
+  }
+
+  async finish(): Promise<EditorStreamResult> {
+    await this.pacer.finish();
+    const { document, region, closed, pacer } = this;
+    const result: EditorStreamResult = {
+      text: this.pushed,
+      range: closed
+        ? new vscode.Range(this.at, this.at)
+        : new vscode.Range(document.positionAt(region.start), document.positionAt(region.end)),
+      complete: !closed && !document.isClosed && pacer.notInserted === '',
+      notInserted: pacer.notInserted,
+    };
+    this.dispose();
+    return result;
+  }
+
+  get inserted(): string {
+    return this.pacer.inserted;
+  }
+
+  dispose(): void {
+    this.pacer.stop();
+    for (const l of this.listeners) l.dispose();
+  }
+
+  private onChange(changes: readonly vscode.TextDocumentContentChangeEvent[]): void {
+    for (const c of changes) {
       const change = { offset: c.rangeOffset, length: c.rangeLength, text: c.text };
-      if (own !== undefined && isOwnInsertion(region, change, own)) {
-        region = extendRegion(region, own.length);
-        own = undefined;
-        undoStopBefore = false;
+      if (this.own !== undefined && isOwnInsertion(this.region, change, this.own)) {
+        this.region = extendRegion(this.region, this.own.length);
+        this.own = undefined;
+        this.undoStopBefore = false;
       } else {
-        region = shiftRegion(region, change);
-        undoStopBefore = true;
+        this.region = shiftRegion(this.region, change);
+        this.undoStopBefore = true;
       }
     }
-  });
-  const closes = vscode.workspace.onDidCloseTextDocument((d) => {
-    if (d === document) closed = true;
-  });
+  }
 
-  const apply = async (raw: string, last: boolean): Promise<boolean> => {
-    const text = withEol(raw, document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n');
+  private async apply(raw: string, last: boolean): Promise<boolean> {
+    const text = withEol(raw, this.document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n');
     // VS Code refuses an edit made against an older version of the document (the user typed while
     // it travelled): the change has moved the anchor by then, so the edit is tried again there.
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (closed || document.isClosed) return false;
-      own = text;
-      const before = undoStopBefore;
-      const ok = await editWith(text, before, last).catch(() => {
+      if (this.closed || this.document.isClosed) return false;
+      this.own = text;
+      const ok = await this.editWith(text, this.undoStopBefore, last).catch(() => {
         // The window no longer knows this editor (closed while the edit travelled): try without it.
-        stale = target;
-        target = undefined;
+        this.stale = this.target;
+        this.target = undefined;
         return false;
       });
-      const seen = own === undefined;
-      own = undefined;
+      const seen = this.own === undefined;
+      this.own = undefined;
       if (ok) {
         if (!seen) {
           // No change event came for it: count it anyway.
-          region = extendRegion(region, text.length);
-          undoStopBefore = false;
+          this.region = extendRegion(this.region, text.length);
+          this.undoStopBefore = false;
         }
         return true;
       }
     }
     return false;
-  };
+  }
 
   /** Through the editor while it is visible; else any editor of the document; else a workspace edit. */
-  const editWith = async (text: string, undoStopBefore: boolean, undoStopAfter: boolean): Promise<boolean> => {
-    target = usableEditor(target, document, stale);
-    const position = document.positionAt(region.end);
-    if (!target) {
+  private async editWith(text: string, undoStopBefore: boolean, undoStopAfter: boolean): Promise<boolean> {
+    this.target = usableEditor(this.target, this.document, this.stale);
+    const position = this.document.positionAt(this.region.end);
+    if (!this.target) {
       const edit = new vscode.WorkspaceEdit();
-      edit.insert(document.uri, position, text);
+      edit.insert(this.document.uri, position, text);
       return vscode.workspace.applyEdit(edit);
     }
-    return target.edit((b) => b.insert(position, text), { undoStopBefore, undoStopAfter });
-  };
-
-  const pacer = new EditPacer(apply, options?.maxEditsPerSecond);
-  const dispose = (): void => {
-    pacer.stop();
-    changes.dispose();
-    closes.dispose();
-  };
-
-  return {
-    push: (text) => {
-      pushed += text;
-      pacer.push(text);
-    },
-    finish: async () => {
-      await pacer.finish();
-      const result: EditorStreamResult = {
-        text: pushed,
-        range: closed
-          ? new vscode.Range(at, at)
-          : new vscode.Range(document.positionAt(region.start), document.positionAt(region.end)),
-        complete: !closed && !document.isClosed && pacer.notInserted === '',
-        notInserted: pacer.notInserted,
-      };
-      dispose();
-      return result;
-    },
-    get inserted() {
-      return pacer.inserted;
-    },
-    dispose,
-  };
+    return this.target.edit((b) => b.insert(position, text), { undoStopBefore, undoStopAfter });
+  }
 }
 
 function usableEditor(
