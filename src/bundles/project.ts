@@ -8,3 +8,7 @@ export { renderContext } from '../core/project/render';
 export { joinerBefore, projectRequest, safetyAudience } from '../core/project/request';
 export { codexScaffold, projectScaffold, slug } from '../core/project/scaffold';
 export { useTranslations } from '../core/messages';
+// The VS Code side that only runs once a project command does: the writer (and its editor
+// stream) and the scaffolds.
+export { ProjectWriter } from '../vscode/project/writer';
+export { newCodexEntry, newStoryProject } from '../vscode/project/scaffoldCommands';

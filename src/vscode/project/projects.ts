@@ -1,5 +1,6 @@
 // Story projects in VS Code: the commands' handlers, the Problems panel and the Show Context
-// documents, made once by the composition root. The parser and the assembly load on first use.
+// documents, made once by the composition root. The parser, the assembly, the writer and the
+// scaffolds load on first use (dist/project.js), off the activation path.
 import * as vscode from 'vscode';
 import { notificationSafe } from '../../core/notificationText';
 import { Disposable } from '../lifecycle';
@@ -8,21 +9,19 @@ import type { Settings } from '../settings';
 import type { StoryController } from '../story/controller';
 import { ContextView } from './contextView';
 import { ProjectDiagnostics } from './diagnostics';
-import { newCodexEntry, newStoryProject } from './scaffoldCommands';
-import { ProjectWriter } from './writer';
-import type { WriteResult } from './writer';
+import { loadProjectBundle } from '../bundles';
+import type { ProjectWriter, WriteResult } from './writer';
 
 export class StoryProjects extends Disposable {
-  private readonly writer: ProjectWriter;
+  private writing: ProjectWriter | undefined;
   private readonly view: ContextView;
 
   constructor(
-    story: StoryController,
-    settings: Settings,
+    private readonly story: StoryController,
+    private readonly settings: Settings,
     private readonly log: Log,
   ) {
     super();
-    this.writer = this._register(new ProjectWriter(story, settings, log));
     this.view = this._register(new ContextView(settings));
     this._register(new ProjectDiagnostics(log));
   }
@@ -30,21 +29,31 @@ export class StoryProjects extends Disposable {
   newStoryProject(args?: unknown): Promise<{ root: string; written: string[] } | undefined> {
     return this.guard(
       'newStoryProject',
-      () => newStoryProject(args),
+      () => loadProjectBundle().newStoryProject(args),
       vscode.l10n.t('Could not make the story project: {0}'),
     );
   }
 
   newCodexEntry(args?: unknown): Promise<{ file: string } | undefined> {
-    return this.guard('newCodexEntry', () => newCodexEntry(args), vscode.l10n.t('Could not make the codex entry: {0}'));
+    return this.guard(
+      'newCodexEntry',
+      () => loadProjectBundle().newCodexEntry(args),
+      vscode.l10n.t('Could not make the codex entry: {0}'),
+    );
   }
 
   continueWriting(): Promise<WriteResult> {
-    return this.writer.continueWriting();
+    return this.writer().continueWriting();
   }
 
   stopWriting(): boolean {
-    return this.writer.stop();
+    return this.writing?.stop() ?? false;
+  }
+
+  /** Made on the first Continue Writing, with the bundle that holds it. */
+  private writer(): ProjectWriter {
+    this.writing ??= this._register(new (loadProjectBundle().ProjectWriter)(this.story, this.settings, this.log));
+    return this.writing;
   }
 
   showContext(): Promise<vscode.Uri | undefined> {
