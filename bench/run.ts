@@ -69,10 +69,17 @@ function table(rows: readonly Row[]): string {
   return [line(head), line(widths.map((w) => '─'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
+function onlyArg(args: readonly string[]): string[] | undefined {
+  const i = args.indexOf('--only');
+  return i < 0 ? undefined : (args[i + 1] ?? '').split(',').filter(Boolean);
+}
+
 async function main(): Promise<number> {
   const rows: Row[] = [];
   const failures: { benchmark: string; error: string }[] = [];
-  for (const b of await benchmarks()) {
+  // `npm run bench -- --only gateway,activation`: the benchmarks whose names start with one of these.
+  const only = onlyArg(process.argv.slice(2));
+  for (const b of (await benchmarks()).filter((x) => !only || only.some((o) => x.name.startsWith(o)))) {
     process.stdout.write(`▶ ${b.name}\n`);
     try {
       for (const figure of await b.run()) rows.push({ benchmark: b.name, figure, ok: meetsGoal(figure) });
