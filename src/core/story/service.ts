@@ -16,27 +16,17 @@ import type { GatewayUsage } from './generation/gateway';
 import { StoryError, isCredentialError, toStoryError } from './errors';
 import { HistoryStore } from './history/history';
 import { modelInfoFromId } from './generation/models';
-import type { StoredStory, StoryTurn } from './history/storyFile';
+import type { StoredStory } from './history/storyFile';
 import { PromptError, buildConverseRequest } from './prompt';
 import type { ConverseRequest } from './prompt';
 import type { PromptStep } from './protocol/controls';
 import { titleFromPremise } from './protocol/titles';
 import type { StoryControls } from './protocol/controls';
-import type { Cost, ModelInfo, StoryKind, Usage } from './protocol/wire';
-import {
-  EMPTY_LEDGER,
-  addCosts,
-  addUsages,
-  daySummary,
-  estimateCost,
-  estimateUsage,
-  formatUsage,
-  parseLedger,
-  recordUsage,
-  requestText,
-} from './usage/usage';
-import type { DaySummary, UsageLedgerState } from './usage/usage';
-import { UsageLedgerFile } from './usage/usageFile';
+import type { ModelInfo, StoryKind } from './protocol/wire';
+import { addCosts, addUsages, estimateCost, estimateUsage, formatUsage, requestText } from './usage/usage';
+import type { DaySummary } from './usage/usage';
+import { UsageTotals } from './usage/totals';
+import { blockedOutcome, joiner, turnOf } from './turns';
 import { elsewhere, notInHistory, stillWriting } from './notices';
 import { blockedError, guardrailFor } from './safety';
 import { guardrailConfigOf } from '../../../infra/src/gateway/safety';
@@ -52,8 +42,7 @@ export class StoryService {
   private readonly bedrock: BedrockStories;
   private readonly running = new Map<string, AbortController>();
   private requests = 0;
-  private ledger: UsageLedgerState;
-  private readonly ledgerFile: UsageLedgerFile | undefined;
+  private readonly totals: UsageTotals;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: StoryServiceOptions) {
@@ -89,11 +78,7 @@ export class StoryService {
         options.historyDir,
         options.saveIntervalMs !== undefined ? { saveIntervalMs: options.saveIntervalMs } : {},
       );
-    this.ledger = options.usage?.initial === undefined ? EMPTY_LEDGER : parseLedger(options.usage.initial);
-    const initial = options.usage?.initial;
-    this.ledgerFile = options.usage?.file
-      ? new UsageLedgerFile(options.usage.file, { seed: () => initial })
-      : undefined;
+    this.totals = new UsageTotals(options.usage, this.log);
   }
 
   /** Writes a new story. */
@@ -184,7 +169,7 @@ export class StoryService {
       const usage =
         result.usage ?? (result.text.trim() !== '' ? estimateUsage(requestText(request), result.text) : undefined);
       const cost = usage ? estimateCost(usage, request.modelId, config.modelPrices) : null;
-      if (usage) await this.recordUsage(usage, cost);
+      if (usage) await this.totals.record(usage, cost);
       this.log(`Project request: ${result.status}${usage ? `, ${formatUsage(usage, cost)}` : ''}`);
       const error =
         result.status === 'blocked'
@@ -249,17 +234,12 @@ export class StoryService {
   }
 
   usageToday(at: Date = new Date()): DaySummary {
-    return daySummary(this.ledger, at);
+    return this.totals.today(at);
   }
 
   /** Re-reads the shared totals (other windows add to them too). */
-  async refreshUsage(): Promise<void> {
-    if (!this.ledgerFile) return;
-    try {
-      this.ledger = await this.ledgerFile.read();
-    } catch (e) {
-      this.log(`Could not read the usage totals: ${(e as Error).message}`);
-    }
+  refreshUsage(): Promise<void> {
+    return this.totals.refresh();
   }
 
   /** Check Setup: the signed-in user's credentials, as before a story (one refresh if refused). */
@@ -396,7 +376,17 @@ export class StoryService {
       };
       const result = await this.streamWithCredentialRetry(request, controller.signal, onDelta, story.controls.audience);
       batcher.close();
-      if (result.status === 'blocked') return await this.blocked(story, kind, writer, result, instruction);
+      if (result.status === 'blocked')
+        return await blockedOutcome(
+          this.totals,
+          this.options.config.modelPrices,
+          this.log,
+          story,
+          kind,
+          writer,
+          result,
+          instruction,
+        );
       // Nothing was written: no history row "0 total tokens · failed" for a refusal (#24).
       if (result.status === 'failed' && added === '' && result.error)
         return await this.refused(story, kind, writer, result.error);
@@ -404,7 +394,7 @@ export class StoryService {
       // Stopped or cut: Bedrock never reported the usage, but the tokens were spent.
       const usage = result.usage ?? (added.trim() !== '' ? estimateUsage(requestText(request), added) : undefined);
       const cost = usage ? estimateCost(usage, story.modelId, this.options.config.modelPrices) : null;
-      if (usage) await this.recordUsage(usage, cost);
+      if (usage) await this.totals.record(usage, cost);
       const turn = turnOf(kind, instruction, added, result.status, usage);
       const totalUsage = usage ? (story.usage ? addUsages(story.usage, usage) : usage) : story.usage;
       const saved = await writer.finish({
@@ -455,47 +445,6 @@ export class StoryService {
     return { storyId: story.id, kind, status: 'failed', text: story.text, added: '', cost: null, error: error.info() };
   }
 
-  /**
-   * A guardrail blocked the premise or the story (#27): history marks the story blocked and keeps
-   * nothing of this step's text (what streamed was the stack's message, or ended in it); the tokens
-   * Bedrock billed still count.
-   */
-  private async blocked(
-    story: StoredStory,
-    kind: StoryKind,
-    writer: ReturnType<HistoryStore['track']>,
-    result: StoryResult,
-    instruction: string | undefined,
-  ): Promise<StoryOutcome> {
-    const error = blockedError(result.blocked ?? { part: 'premise', message: result.text });
-    const usage = result.usage;
-    const cost = usage ? estimateCost(usage, story.modelId, this.options.config.modelPrices) : null;
-    if (usage) await this.recordUsage(usage, cost);
-    const totalUsage = usage ? (story.usage ? addUsages(story.usage, usage) : usage) : story.usage;
-    const saved = await writer.finish({
-      text: story.text,
-      turns: [...story.turns, turnOf(kind, instruction, '', 'blocked', usage)],
-      status: 'blocked',
-      usage: totalUsage,
-      cost: usage ? addCosts(story.cost, cost) : story.cost,
-      stopReason: result.stopReason ?? 'guardrail_intervened',
-      error: error.toJSON(),
-    });
-    this.log(`Story ${story.id} ${kind}: blocked (${error.code})${usage ? `, ${formatUsage(usage, cost)}` : ''}`);
-    return {
-      storyId: story.id,
-      kind,
-      status: 'blocked',
-      text: saved.text,
-      added: '',
-      ...(usage ? { usage, usageLabel: formatUsage(usage, cost) } : {}),
-      cost,
-      stopReason: saved.stopReason ?? 'guardrail_intervened',
-      error: error.info(),
-      ...(saved.usage ? { storyUsage: saved.usage, storyCost: saved.cost } : {}),
-    };
-  }
-
   /** Bedrock refusing the credentials (expired, unknown key) gets one fresh set and one retry. */
   private async streamWithCredentialRetry(
     request: ReturnType<StoryService['build']>,
@@ -525,48 +474,4 @@ export class StoryService {
     }
     return second;
   }
-
-  private async recordUsage(usage: Usage, cost: Cost | null): Promise<void> {
-    const at = new Date();
-    this.ledger = recordUsage(this.ledger, usage, cost, at);
-    if (this.ledgerFile) {
-      try {
-        this.ledger = await this.ledgerFile.update((state) => recordUsage(state, usage, cost, at));
-      } catch (e) {
-        this.log(`Could not save the usage totals: ${(e as Error).message}`);
-      }
-      return;
-    }
-    const save = this.options.usage?.save;
-    if (save) {
-      Promise.resolve()
-        .then(() => save(this.ledger))
-        .catch((e: unknown) => this.log(`Could not save the usage totals: ${(e as Error).message}`));
-    }
-  }
-}
-
-/** The text of a request, for estimating its input tokens. */
-
-/** What goes between a story and its continuation, so words do not run together. */
-function joiner(text: string): string {
-  if (text === '' || /\s$/.test(text)) return '';
-  return /[.!?"'”’)*_]$/.test(text) ? '\n\n' : ' ';
-}
-
-function turnOf(
-  kind: StoryKind,
-  instruction: string | undefined,
-  text: string,
-  status: StoryTurn['status'],
-  usage: Usage | undefined,
-): StoryTurn {
-  return {
-    kind,
-    ...(instruction !== undefined ? { instruction } : {}),
-    text,
-    status,
-    ...(usage ? { usage } : {}),
-    at: Date.now(),
-  };
 }
