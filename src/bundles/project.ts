@@ -6,6 +6,7 @@ export { findProjectRoot, loadProject, relativeFile } from '../core/project/load
 export { roleOf } from '../core/project/project';
 export { renderContext } from '../core/project/render';
 export { joinerBefore, projectRequest, safetyAudience } from '../core/project/request';
+export { cacheMinTokens } from '../../infra/src/gateway/promptCaching';
 export { codexScaffold, projectScaffold, slug } from '../core/project/scaffold';
 export { useTranslations } from '../core/messages';
 // The VS Code side that only runs once a project command does: the writer (and its editor

@@ -10,22 +10,11 @@ import { createHash } from 'node:crypto';
 import { invalid } from '../errors';
 import { isObj } from './families/adapter';
 import type { Json } from './families/adapter';
+// The one table of caching models and AWS's limit, shared with the extension and the gateway.
+import { MAX_CACHE_POINTS, cacheMinTokens, tooManyCachePointsMessage } from '../../../infra/src/gateway/promptCaching';
 
-export const MAX_CACHE_POINTS = 4;
 export const CACHE_TTL_MS = { '5m': 5 * 60_000, '1h': 60 * 60_000 } as const;
 type Ttl = keyof typeof CACHE_TTL_MS;
-
-/**
- * Minimum tokens per cache checkpoint, by the base model id (inference profiles resolve to it), as
- * the Bedrock user guide's prompt caching table gives them. A model not listed has no caching.
- */
-export const CACHE_MIN_TOKENS: Readonly<Record<string, number>> = {
-  'amazon.nova-micro-v1:0': 1_000,
-  'amazon.nova-lite-v1:0': 1_000,
-  'amazon.nova-pro-v1:0': 1_000,
-  'anthropic.claude-sonnet-4-5-20250929-v1:0': 1_024,
-  'anthropic.claude-haiku-4-5-20251001-v1:0': 4_096,
-};
 
 export interface CachePoint {
   /** Tokens of the prefix before the point (system and messages). */
@@ -71,10 +60,7 @@ export function cachePointsOf(
         isObj(m) && Array.isArray(m.content) ? { ...m, content: walk(m.content, `messages.${i}.content`, m.role) } : m,
       )
     : body.messages;
-  if (points.length > MAX_CACHE_POINTS)
-    throw invalid(
-      `The model returned the following errors: A maximum of ${MAX_CACHE_POINTS} blocks with cache_control may be provided. Found ${points.length}.`,
-    );
+  if (points.length > MAX_CACHE_POINTS) throw invalid(tooManyCachePointsMessage(points.length));
   return { points, system, messages };
 }
 
@@ -101,7 +87,7 @@ export class PromptCache {
    * has no prompt caching or the request no cache point (then usage has no cache fields).
    */
   use(modelId: string, points: readonly CachePoint[]): CacheUsage | undefined {
-    const min = CACHE_MIN_TOKENS[modelId];
+    const min = cacheMinTokens(modelId);
     if (min === undefined || points.length === 0) return undefined;
     const now = this.now();
     for (const [key, expires] of this.entries) if (expires <= now) this.entries.delete(key);

@@ -9,10 +9,13 @@ export const TEMPLATE_TOKENS_PER_BLOCK = 8;
 /** Tokens allowed per request for the template's start and end. */
 export const TEMPLATE_TOKENS_PER_REQUEST = 16;
 
+/** A block of a Converse request: text, or a prompt-cache point (no tokens of its own). */
+export type ReservableBlock = { readonly text: string } | { readonly cachePoint: unknown };
+
 /** The parts of a Converse request that are sent to the model as tokens. */
 export interface ReservableRequest {
-  readonly messages: readonly { readonly content: readonly { readonly text: string }[] }[];
-  readonly system?: readonly { readonly text: string }[] | undefined;
+  readonly messages: readonly { readonly content: readonly ReservableBlock[] }[];
+  readonly system?: readonly ReservableBlock[] | undefined;
   readonly inferenceConfig: { readonly maxTokens: number };
 }
 
@@ -34,11 +37,15 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-/** The most input tokens the request can cost: one per UTF-8 byte of every text, plus the template. */
+/**
+ * The most input tokens the request can cost: one per UTF-8 byte of every text, plus the template.
+ * It bounds every prompt token however Bedrock splits them (uncached input, cache read, cache
+ * write): a cache point only marks where a prefix ends, it adds no text.
+ */
 export function inputTokenBound(req: ReservableRequest): number {
   let tokens = TEMPLATE_TOKENS_PER_REQUEST;
   for (const block of [...(req.system ?? []), ...req.messages.flatMap((m) => m.content)])
-    tokens += utf8Length(block.text) + TEMPLATE_TOKENS_PER_BLOCK;
+    if ('text' in block) tokens += utf8Length(block.text) + TEMPLATE_TOKENS_PER_BLOCK;
   return tokens;
 }
 

@@ -3,13 +3,19 @@
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import * as v from 'valibot';
 import type { GatewayErrorCode, GatewayErrorDetails } from './contract';
+import { MAX_CACHE_POINTS, cacheMinTokens, tooManyCachePointsMessage } from './promptCaching';
 
 /** The largest request body the gateway reads: far above any story prompt, far below Lambda's 6 MB. */
 export const MAX_BODY_BYTES = 262_144;
 
 const text = v.pipe(v.string(), v.minLength(1), v.maxLength(100_000));
 
-const ContentBlock = v.strictObject({ text });
+const TextBlock = v.strictObject({ text });
+
+/** A prompt-cache point as the extension sends it (default TTL, 5 minutes); see promptCaching.ts. */
+const CachePointBlock = v.strictObject({ cachePoint: v.strictObject({ type: v.literal('default') }) });
+
+const ContentBlock = v.union([TextBlock, CachePointBlock]);
 
 const Message = v.strictObject({
   role: v.picklist(['user', 'assistant']),
@@ -19,7 +25,7 @@ const Message = v.strictObject({
 export const ConverseRequest = v.strictObject({
   modelId: v.pipe(v.string(), v.regex(/^[a-z0-9-]+(\.[A-Za-z0-9_:-]+)+$/), v.maxLength(256)),
   messages: v.pipe(v.array(Message), v.minLength(1), v.maxLength(100)),
-  system: v.optional(v.pipe(v.array(v.strictObject({ text })), v.maxLength(10))),
+  system: v.optional(v.pipe(v.array(v.union([TextBlock, CachePointBlock])), v.maxLength(10))),
   inferenceConfig: v.strictObject({
     maxTokens: v.pipe(v.number(), v.integer(), v.minValue(1)),
     temperature: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
@@ -67,7 +73,28 @@ export function parseConverseRequest(body: string): ConverseRequest {
   }
   // The client's guardrail is never used (see ConverseRequest).
   const { guardrailConfig: _clients, ...request } = result.output;
-  return request;
+  return withCachePoints(request);
+}
+
+/**
+ * Cache points: more than AWS allows is refused with AWS's own sentence, before anything is
+ * reserved; for a model without prompt caching (the shared table) they are dropped, so Bedrock is
+ * never asked to cache for a model that cannot.
+ */
+function withCachePoints(request: ConverseRequest): ConverseRequest {
+  const isPoint = (b: object) => 'cachePoint' in b;
+  const points =
+    (request.system ?? []).filter(isPoint).length + request.messages.flatMap((m) => m.content).filter(isPoint).length;
+  if (points > MAX_CACHE_POINTS) throw validation(tooManyCachePointsMessage(points));
+  if (points === 0 || cacheMinTokens(request.modelId) !== undefined) return request;
+  const messages = request.messages.map((m) => ({ ...m, content: m.content.filter((b) => !isPoint(b)) }));
+  if (messages.some((m) => m.content.length === 0))
+    throw validation("Invalid request at 'messages': a message has only cache points and no text.");
+  return {
+    ...request,
+    ...(request.system ? { system: request.system.filter((b) => !isPoint(b)) } : {}),
+    messages,
+  };
 }
 
 /** The input bound of the reservation rule (reservation.ts), under the name bench/gateway.ts imports. */

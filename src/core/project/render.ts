@@ -23,10 +23,10 @@ function entryLine(e: EntryPart): string {
   return `- **${e.name}** (${e.kind}): ${why(e)} · ${l10n.t('{0} tokens', n(e.tokens))} · \`${e.file}\``;
 }
 
-function cacheLine(c: AssembledContext['cachePoint']): string {
+function cacheLine(c: AssembledContext['cachePoint'], modelId: string): string {
   if (c.placed)
     return l10n.t(
-      'After the system part ({0} tokens): the bible and always-on entries are cached between requests.',
+      'After the system part ({0} tokens): the bible and always-on entries are cached between requests, so the next Continue within 5 minutes reads them from the cache at a lower price.',
       n(c.prefixTokens),
     );
   if (c.reason === 'belowMinimum')
@@ -36,7 +36,8 @@ function cacheLine(c: AssembledContext['cachePoint']): string {
       n(c.minTokens ?? 0),
     );
   return l10n.t(
-    'None: prompt caching is not used for this model yet; it would go after the system part ({0} tokens).',
+    'None: {0} has no prompt caching on Bedrock; with a model that has it, the point would go after the system part ({1} tokens).',
+    `\`${modelId}\``,
     n(c.prefixTokens),
   );
 }
@@ -81,6 +82,16 @@ function partRows(c: AssembledContext): ReadonlyArray<readonly [string, number]>
   ] as const;
 }
 
+/** The system blocks as sent, text fenced, and the cache point where it is in the request. */
+function systemBlocks(request: ConverseRequest): string[] {
+  let texts = 0;
+  return request.system.flatMap((block) =>
+    'cachePoint' in block
+      ? [`*${l10n.t('[cache point after system block {0}]', texts)}*`, '']
+      : [`### ${l10n.t('System block {0}', ++texts)}`, '', fenced(block.text), ''],
+  );
+}
+
 export function renderContext({ context: c, request, where }: RenderInput): string {
   const rows = partRows(c);
   const out = [
@@ -98,7 +109,7 @@ export function renderContext({ context: c, request, where }: RenderInput): stri
     '',
     `## ${l10n.t('Cache point')}`,
     '',
-    cacheLine(c.cachePoint),
+    cacheLine(c.cachePoint, request.modelId),
     '',
     `## ${l10n.t('Entries that fired')}`,
     '',
@@ -123,8 +134,7 @@ export function renderContext({ context: c, request, where }: RenderInput): stri
     '',
     `## ${l10n.t('What is sent')}`,
     '',
-    ...request.system.flatMap((block, i) => [`### ${l10n.t('System block {0}', i + 1)}`, '', fenced(block.text), '']),
-    ...(c.cachePoint.placed ? [`*${l10n.t('[cache point after system block 1]')}*`, ''] : []),
+    ...systemBlocks(request),
     ...request.messages.flatMap((m) => [
       `### ${l10n.t('Message ({0})', m.role)}`,
       '',

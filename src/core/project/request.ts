@@ -1,13 +1,17 @@
 // The Converse request for an assembled context: the system part and the activated context as
-// system blocks (the stable one first, where a cache point will go), and the excerpt as the one
-// user message, so the text to continue is the last user message.
-import type { ConverseRequest } from '../story/prompt';
+// system blocks (the stable one first, then its cache point when the context planned one), and
+// the excerpt as the one user message, so the text to continue is the last user message.
+import { CACHE_POINT } from '../../../infra/src/gateway/promptCaching';
+import type { ConverseRequest, SystemBlock } from '../story/prompt';
 import type { AssembledContext } from './assemble';
 import type { StorySettings } from './model';
 import { OPENING_MESSAGE } from './promptText';
 
 export function projectRequest(context: AssembledContext, modelId: string, settings: StorySettings): ConverseRequest {
-  const system = [{ text: context.system.text }];
+  const system: SystemBlock[] = [{ text: context.system.text }];
+  // Bedrock caches everything before the point: the bible and always-on entries, which stay the
+  // same from one Continue to the next while the entries, summaries and excerpt after it change.
+  if (context.cachePoint.placed) system.push(CACHE_POINT);
   if (context.contextText !== '') system.push({ text: context.contextText });
   const excerpt = context.excerpt.text.trimEnd();
   return {

@@ -9,11 +9,15 @@ import { maxTokensFor } from './protocol/lengths';
 import type { PromptStep } from './protocol/controls';
 import { guardrailConfigOf } from '../../../infra/src/gateway/safety';
 import type { GuardrailChoice } from '../../../infra/src/gateway/safety';
+import type { CachePointBlock } from '../../../infra/src/gateway/promptCaching';
+
+/** A system block: text, or a prompt-cache point after the text before it (story projects). */
+export type SystemBlock = { readonly text: string } | CachePointBlock;
 
 /** The subset of ConverseStreamCommandInput this builds; structurally compatible with the SDK's. */
 export interface ConverseRequest {
   readonly modelId: string;
-  readonly system: readonly { readonly text: string }[];
+  readonly system: readonly SystemBlock[];
   readonly messages: readonly {
     readonly role: 'user' | 'assistant';
     readonly content: readonly { readonly text: string }[];

@@ -69,8 +69,15 @@ export async function contextAtCursor(
     );
   const textBefore = editor.document.getText(new vscode.Range(new vscode.Position(bodyLine, 0), position));
   const bundle = loadProjectBundle();
-  const context = bundle.assembleContext({ project, chapterFile: place.file, textBefore });
   const settings = project.story.settings;
-  const request = bundle.projectRequest(context, settings.model ?? defaultModelId, settings);
+  const modelId = settings.model ?? defaultModelId;
+  const cacheMinTokens = bundle.cacheMinTokens(modelId);
+  const context = bundle.assembleContext({
+    project,
+    chapterFile: place.file,
+    textBefore,
+    ...(cacheMinTokens !== undefined ? { cacheMinTokens } : {}),
+  });
+  const request = bundle.projectRequest(context, modelId, settings);
   return { editor, position, root: place.root, file: place.file, settings, context, request, textBefore };
 }

@@ -59,10 +59,8 @@ function adversarialRequest(next: () => number): ReservableRequest & { modelId: 
   };
 }
 
-const texts = (req: ReservableRequest): string[] => [
-  ...(req.system ?? []).map((s) => s.text),
-  ...req.messages.flatMap((m) => m.content.map((c) => c.text)),
-];
+const texts = (req: ReservableRequest): string[] =>
+  [...(req.system ?? []), ...req.messages.flatMap((m) => m.content)].flatMap((b) => ('text' in b ? [b.text] : []));
 
 describe('story gateway reservation (#23)', () => {
   it('counts UTF-8 bytes as Buffer does, lone surrogates included', () => {
@@ -129,7 +127,10 @@ describe('story gateway reservation (#23)', () => {
         messages: [
           {
             ...first!,
-            content: [{ text: first!.content[0]!.text + adversarialText(next) }, ...first!.content.slice(1)],
+            content: [
+              { text: texts({ ...req, system: [], messages: [first!] })[0]! + adversarialText(next) },
+              ...first!.content.slice(1),
+            ],
           },
           ...rest,
         ],

@@ -53,6 +53,44 @@ describe('story gateway wire (#16)', () => {
     assert.equal(estimateInputTokens, inputTokenBound);
   });
 
+  it('accepts cache points (#26), refuses more than AWS allows with its sentence, and drops them for a model without caching', () => {
+    const point = { cachePoint: { type: 'default' } };
+    const cached = story('Go on.', { system: [{ text: 'The bible.' }, point, { text: 'Entries.' }] });
+    assert.deepEqual(parseConverseRequest(JSON.stringify(cached)), cached);
+    const inMessage = { ...story('x'), messages: [{ role: 'user', content: [{ text: 'x' }, point] }] };
+    assert.deepEqual(parseConverseRequest(JSON.stringify(inMessage)), inMessage);
+    const profile = { ...cached, modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' };
+    assert.deepEqual(parseConverseRequest(JSON.stringify(profile)), profile);
+    // Five points: two in system, three in the message.
+    const five = {
+      ...story('x'),
+      system: [{ text: 'a' }, point, { text: 'b' }, point],
+      messages: [{ role: 'user', content: [{ text: 'c' }, point, { text: 'd' }, point, { text: 'e' }, point] }],
+    };
+    refused(
+      JSON.stringify(five),
+      /^The model returned the following errors: A maximum of 4 blocks with cache_control may be provided\. Found 5\.$/,
+    );
+    refused(JSON.stringify(story('x', { system: [{ text: 'a' }, { cachePoint: { type: 'other' } }] })), /system\.1/);
+    refused(JSON.stringify(story('x', { system: [{ cachePoint: { type: 'default', ttl: '1h' } }] })), /system\.0/);
+    const titan = { ...cached, modelId: 'amazon.titan-text-express-v1' };
+    assert.deepEqual(parseConverseRequest(JSON.stringify(titan)).system, [
+      { text: 'The bible.' },
+      { text: 'Entries.' },
+    ]);
+    refused(
+      JSON.stringify({ ...titan, messages: [{ role: 'user', content: [point] }] }),
+      /a message has only cache points/,
+    );
+    // A cache point adds no text, so it adds nothing to the bound.
+    assert.equal(
+      inputTokenBound(parseConverseRequest(JSON.stringify(cached))),
+      inputTokenBound(
+        parseConverseRequest(JSON.stringify({ ...cached, system: [{ text: 'The bible.' }, { text: 'Entries.' }] })),
+      ),
+    );
+  });
+
   it('keeps budgets per UTC day', () => {
     const lateEvening = Date.parse('2026-12-01T23:59:59.999Z');
     assert.equal(utcDay(lateEvening), '2026-12-01');

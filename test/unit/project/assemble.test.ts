@@ -205,7 +205,7 @@ describe('the request and Show Context', () => {
   it('Show Context names each entry, the key that fired it, the summaries, tokens and the cache point', () => {
     const doc = renderContext({
       context: c,
-      request: projectRequest(c, 'amazon.nova-lite-v1:0', p.story.settings),
+      request: projectRequest(c, 'amazon.titan-text-express-v1', p.story.settings),
       where: 'chapters/03.md, line 5',
     });
     assert.match(doc, /^# Context at chapters\/03\.md, line 5/);
@@ -218,7 +218,7 @@ describe('the request and Show Context', () => {
       doc,
       new RegExp(`\\| \\*\\*Total\\*\\* \\| \\*\\*${c.totalTokens.toLocaleString('en-US')} of 8,000\\*\\* \\|`),
     );
-    assert.match(doc, /## Cache point\n\nNone: prompt caching is not used for this model yet/);
+    assert.match(doc, /## Cache point\n\nNone: `amazon\.titan-text-express-v1` has no prompt caching on Bedrock/);
     assert.match(doc, /### Message \(user\)\n\n```text\nMira walked to the harbour\.\n```/);
   });
 

@@ -48,11 +48,12 @@ export function estimateTokens(text: string): number {
  */
 /** The text of everything a request sends, for estimating its input tokens. */
 export function requestText(request: {
-  readonly system?: readonly { readonly text?: string }[];
-  readonly messages: readonly { readonly content: readonly { readonly text?: string }[] }[];
+  readonly system?: readonly ({ readonly text: string } | { readonly cachePoint: unknown })[];
+  readonly messages: readonly { readonly content: readonly { readonly text: string }[] }[];
 }): string {
+  // A cache point adds no text.
   const parts = [...(request.system ?? []), ...request.messages.flatMap((m) => m.content)];
-  return parts.map((p) => p.text ?? '').join('\n');
+  return parts.flatMap((p) => ('text' in p ? [p.text] : [])).join('\n');
 }
 
 export function estimateUsage(prompt: string, written: string): Usage {
