@@ -26,6 +26,10 @@ export interface Endpoints {
 export interface ModelPrice {
   readonly input: number;
   readonly output: number;
+  /** Input tokens read from the prompt cache; when absent, derived from `input` (usage.ts, cachePrices). */
+  readonly cacheRead?: number;
+  /** Input tokens written to the prompt cache; when absent, derived from `input`. */
+  readonly cacheWrite?: number;
 }
 
 export interface StorytellerConfig {
@@ -206,7 +210,15 @@ const isPlainObject = (x: unknown): x is Record<string, unknown> =>
 const ModelPricesSchema = v.pipe(
   v.custom<Record<string, unknown>>(isPlainObject),
   v.check((x) => Object.keys(x).every((id) => MODEL_ID.test(id))),
-  v.record(v.string(), v.strictObject({ input: Dollars, output: Dollars })),
+  v.record(
+    v.string(),
+    v.strictObject({
+      input: Dollars,
+      output: Dollars,
+      cacheRead: v.exactOptional(Dollars),
+      cacheWrite: v.exactOptional(Dollars),
+    }),
+  ),
 );
 
 /** Any field left out takes the template's value. */
@@ -232,7 +244,10 @@ export const STRUCTURED_RULES = {
   } satisfies StructuredRule<string[]>,
   modelPrices: {
     default: DEFAULT_MODEL_PRICES,
-    expected: () => l10n.t('an object mapping model ids to { "input": dollars, "output": dollars } per 1,000 tokens'),
+    expected: () =>
+      l10n.t(
+        'an object mapping model ids to { "input": dollars, "output": dollars } per 1,000 tokens (optionally "cacheRead" and "cacheWrite")',
+      ),
     schema: ModelPricesSchema,
   } satisfies StructuredRule<Record<string, ModelPrice>>,
   passwordPolicy: {

@@ -272,7 +272,7 @@ describe('config', () => {
     [
       'modelPrices',
       { 'amazon.nova-lite-v1:0': { input: -1, output: 0.1 } },
-      'Setting "storyteller.modelPrices" is an object, but it must be an object mapping model ids to { "input": dollars, "output": dollars } per 1,000 tokens.',
+      'Setting "storyteller.modelPrices" is an object, but it must be an object mapping model ids to { "input": dollars, "output": dollars } per 1,000 tokens (optionally "cacheRead" and "cacheWrite").',
     ],
     [
       'passwordPolicy',
@@ -316,12 +316,18 @@ describe('config', () => {
     const ok = readConfig(
       settings({
         models: [' amazon.nova-lite-v1:0', 'amazon.nova-lite-v1:0 ', 'amazon.nova-pro-v1:0'],
-        modelPrices: { 'amazon.nova-pro-v1:0': { input: 0, output: 1 } },
+        modelPrices: {
+          'amazon.nova-pro-v1:0': { input: 0, output: 1 },
+          'anthropic.claude-sonnet-4-5-20250929-v1:0': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+        },
       }),
     );
     assert.ok(ok.ok);
     assert.deepEqual(ok.config.models, ['amazon.nova-lite-v1:0', 'amazon.nova-pro-v1:0']);
-    assert.deepEqual(ok.config.modelPrices, { 'amazon.nova-pro-v1:0': { input: 0, output: 1 } });
+    assert.deepEqual(ok.config.modelPrices, {
+      'amazon.nova-pro-v1:0': { input: 0, output: 1 },
+      'anthropic.claude-sonnet-4-5-20250929-v1:0': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+    });
     const bad: [string, unknown][] = [
       ['models', Array.from({ length: 51 }, (_, i) => `amazon.nova-v${i}:0`)],
       ['models', [1]],
@@ -329,6 +335,7 @@ describe('config', () => {
       ['modelPrices', JSON.parse('{"__proto__": {"input": 1, "output": 1}}')],
       ['modelPrices', { 'amazon.nova-pro-v1:0': { input: 1, output: 1, cached: 0 } }],
       ['modelPrices', { 'amazon.nova-pro-v1:0': { input: '1', output: 1 } }],
+      ['modelPrices', { 'amazon.nova-pro-v1:0': { input: 1, output: 1, cacheRead: -1 } }],
       ['modelPrices', { 'not an id': { input: 1, output: 1 } }],
       ['passwordPolicy', [10]],
       ['passwordPolicy', []],

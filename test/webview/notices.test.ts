@@ -33,6 +33,24 @@ describe('story webview: account states and errors: notices, error actions, stat
     });
   }
 
+  it("shows today's prompt-cache tokens in the header (#26)", async () => {
+    const sp = await open();
+    await sp.send(
+      hostEvent('usage.today', {
+        inputTokens: 200,
+        outputTokens: 800,
+        cost: { amount: 0.0012, currency: 'USD', estimated: true },
+        cacheReadInputTokens: 4000,
+        cacheWriteInputTokens: 4000,
+      }),
+    );
+    await sp.page.waitForFunction(() => document.querySelector('.usage-line')?.textContent?.includes('cache'));
+    assert.equal(
+      await visibleText('.usage-line'),
+      'Today: 9,000 total tokens (4,000 read from the cache, 4,000 written to it) · ≈ $0.0012 (estimate)',
+    );
+  });
+
   it('shows the offline state without losing the draft', async () => {
     await open({ kind: 'offline', email: 'reader@example.com' });
     assert.match(await visibleText('.notice'), /offline/);

@@ -64,10 +64,25 @@ const AUTH_NOTICES: Record<AuthState['kind'], () => string> = {
 /** What to do when the panel cannot write stories; nothing while signed in. */
 export const authNotice = (kind: AuthState['kind']): string => AUTH_NOTICES[kind]();
 
+/** "9,000 read from the cache, 1,000 written to it" (prompt caching, #26), or '' when none. */
+export function cacheLabel(u: {
+  readonly cacheReadInputTokens?: number;
+  readonly cacheWriteInputTokens?: number;
+}): string {
+  const read = u.cacheReadInputTokens ?? 0;
+  const write = u.cacheWriteInputTokens ?? 0;
+  if (read === 0 && write === 0) return '';
+  return l10n.t('{0} read from the cache, {1} written to it', numberFormat.format(read), numberFormat.format(write));
+}
+
 export function usageLine(u: HostEvents['usage.today'] | undefined): string {
   if (!u) return '';
-  const tokens = l10n.t('Today: {0} total tokens', numberFormat.format(u.inputTokens + u.outputTokens));
-  return u.cost ? `${tokens} · ${formatCost(u.cost)}` : tokens;
+  const read = u.cacheReadInputTokens ?? 0;
+  const write = u.cacheWriteInputTokens ?? 0;
+  const tokens = l10n.t('Today: {0} total tokens', numberFormat.format(u.inputTokens + u.outputTokens + read + write));
+  const cache = cacheLabel(u);
+  const withCache = cache ? `${tokens} (${cache})` : tokens;
+  return u.cost ? `${withCache} · ${formatCost(u.cost)}` : withCache;
 }
 
 /** "12,400 of 50,000 tokens left today", or nothing outside budget mode. */
@@ -157,7 +172,10 @@ export function refusedUntil(until: number): string {
 /** Model, tokens and cost of the story on screen. */
 export function storyMeta(s: PanelState, shown: Shown): string {
   const parts = [modelName(s, shown.modelId)];
-  if (shown.usage) parts.push(tokensLabel(shown.usage.totalTokens, shown.usage.estimated === true));
+  if (shown.usage) {
+    const cache = cacheLabel(shown.usage);
+    parts.push(tokensLabel(shown.usage.totalTokens, shown.usage.estimated === true) + (cache ? ` (${cache})` : ''));
+  }
   if (shown.cost) parts.push(formatCost(shown.cost));
   return parts.join(' · ');
 }

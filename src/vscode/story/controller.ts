@@ -370,7 +370,13 @@ export class StoryController extends Disposable implements PanelHost {
     if (!this.post || this.current?.service !== service) return;
     const today = service.usageToday();
     this.emit(
-      hostEvent('usage.today', { inputTokens: today.inputTokens, outputTokens: today.outputTokens, cost: today.cost }),
+      hostEvent('usage.today', {
+        inputTokens: today.inputTokens,
+        outputTokens: today.outputTokens,
+        cost: today.cost,
+        cacheReadInputTokens: today.cacheReadInputTokens,
+        cacheWriteInputTokens: today.cacheWriteInputTokens,
+      }),
     );
     await this.budgetWatcher.refresh(service, this.budgetTarget, reuse);
   }

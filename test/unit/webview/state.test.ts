@@ -393,6 +393,15 @@ describe('story webview format', () => {
       'Today: 3,345 total tokens · ≈ $0.0123 (estimate)',
     );
     assert.equal(usageLine(undefined), '');
+    // Prompt caching (#26): cached tokens count in the total and are named.
+    assert.equal(
+      usageLine({ inputTokens: 100, outputTokens: 400, cost, cacheReadInputTokens: 4000, cacheWriteInputTokens: 500 }),
+      'Today: 5,000 total tokens (4,000 read from the cache, 500 written to it) · ≈ $0.0123 (estimate)',
+    );
+    assert.equal(
+      usageLine({ inputTokens: 1, outputTokens: 2, cost: null, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }),
+      'Today: 3 total tokens',
+    );
   });
 
   it('shows the daily token budget in budget mode, and nothing in direct mode', () => {
@@ -407,6 +416,17 @@ describe('story webview format', () => {
   it('describes the story on screen, marking estimates, and how it ended', () => {
     const usage = { inputTokens: 5, outputTokens: 300, totalTokens: 305, estimated: true } as const;
     assert.equal(storyMeta(state(), shown({ usage })), 'Nova Lite · ≈ 305 total tokens (estimate)');
+    const cached = {
+      inputTokens: 5,
+      outputTokens: 300,
+      totalTokens: 1305,
+      cacheReadInputTokens: 1000,
+      cacheWriteInputTokens: 0,
+    };
+    assert.equal(
+      storyMeta(state(), shown({ usage: cached })),
+      'Nova Lite · 1,305 total tokens (1,000 read from the cache, 0 written to it)',
+    );
     assert.equal(storyMeta(state(), shown({ modelId: 'unknown' })), 'unknown');
     assert.equal(
       endedStatus('done', 'max_tokens'),

@@ -181,7 +181,14 @@ const HOST_EVENTS = {
   /** Shows a story the host chose (e.g. from a command). Same shape as history.open's result. */
   'story.opened': v.strictObject({ story: w.storyRecord }),
   /** Today's totals for this user, for the header. */
-  'usage.today': v.strictObject({ inputTokens: w.count, outputTokens: w.count, cost: v.nullable(w.cost) }),
+  'usage.today': v.strictObject({
+    inputTokens: w.count,
+    outputTokens: w.count,
+    cost: v.nullable(w.cost),
+    /** Prompt-cache tokens today (#26): input read from and written to the cache, besides inputTokens. */
+    cacheReadInputTokens: v.exactOptional(w.count),
+    cacheWriteInputTokens: v.exactOptional(w.count),
+  }),
   /** After `ready`: this user's form and story from before the panel was closed (a new panel starts with them). */
   restore: panelMemory,
   /**

@@ -46,9 +46,15 @@ export type AuthState = v.InferOutput<typeof authState>;
 export type AuthKind = AuthState['kind'];
 
 export const usage = v.strictObject({
+  /** Input tokens neither read from nor written to the prompt cache (Bedrock's `inputTokens`). */
   inputTokens: count,
   outputTokens: count,
+  /** Everything: input, cache read, cache write and output. */
   totalTokens: count,
+  /** Input tokens read from the prompt cache; absent when the request had no cache point. */
+  cacheReadInputTokens: v.exactOptional(count),
+  /** Input tokens written to the prompt cache. */
+  cacheWriteInputTokens: v.exactOptional(count),
   /** Counted from the text, not reported by Bedrock: a stream stopped or cut before its end. */
   estimated: v.exactOptional(yes),
 });

@@ -13,24 +13,50 @@ export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens:
 /** From the stream's `metadata.usage` (fields may be missing). */
 export function toUsage(
   raw:
-    | { inputTokens?: number | undefined; outputTokens?: number | undefined; totalTokens?: number | undefined }
+    | {
+        inputTokens?: number | undefined;
+        outputTokens?: number | undefined;
+        totalTokens?: number | undefined;
+        cacheReadInputTokens?: number | undefined;
+        cacheWriteInputTokens?: number | undefined;
+      }
     | undefined,
 ): Usage | undefined {
   if (!raw) return undefined;
   const inputTokens = count(raw.inputTokens);
   const outputTokens = count(raw.outputTokens);
+  const cache = cacheFields(raw.cacheReadInputTokens, raw.cacheWriteInputTokens);
+  const all = inputTokens + outputTokens + (cache.cacheReadInputTokens ?? 0) + (cache.cacheWriteInputTokens ?? 0);
   return {
     inputTokens,
     outputTokens,
-    totalTokens: raw.totalTokens !== undefined ? count(raw.totalTokens) : inputTokens + outputTokens,
+    // Never less than its parts, whether or not a model counts cached tokens in its total.
+    totalTokens: Math.max(count(raw.totalTokens), all),
+    ...cache,
   };
 }
 
+/** The cache fields when Bedrock reported either (a request with a cache point), else none. */
+function cacheFields(
+  read: number | undefined,
+  write: number | undefined,
+): Pick<Usage, 'cacheReadInputTokens' | 'cacheWriteInputTokens'> {
+  if (read === undefined && write === undefined) return {};
+  return { cacheReadInputTokens: count(read), cacheWriteInputTokens: count(write) };
+}
+
 export function addUsages(a: Usage, b: Usage): Usage {
+  const cached = a.cacheReadInputTokens !== undefined || b.cacheReadInputTokens !== undefined;
   return {
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
     totalTokens: a.totalTokens + b.totalTokens,
+    ...(cached || a.cacheWriteInputTokens !== undefined || b.cacheWriteInputTokens !== undefined
+      ? {
+          cacheReadInputTokens: (a.cacheReadInputTokens ?? 0) + (b.cacheReadInputTokens ?? 0),
+          cacheWriteInputTokens: (a.cacheWriteInputTokens ?? 0) + (b.cacheWriteInputTokens ?? 0),
+        }
+      : {}),
     ...(a.estimated || b.estimated ? { estimated: true as const } : {}),
   };
 }
@@ -67,11 +93,31 @@ export function priceFor(modelId: string, prices: Readonly<Record<string, ModelP
   return prices[modelId] ?? prices[baseModelId(modelId)];
 }
 
-/** null when the model has no price set. */
+/**
+ * What a prompt-cache token costs, per 1,000, when the setting does not say. Source: the Amazon
+ * Bedrock pricing page's pattern (https://aws.amazon.com/bedrock/pricing/, December 2026):
+ * Anthropic's Claude models read from the cache at 10 % of the input price and write to it at
+ * 125 % (5-minute TTL); Amazon Nova models read at 25 % (a 75 % discount) and write at the input
+ * price (no write surcharge). Other vendors: the input price for both, so the estimate is never
+ * lower than the bill for want of a known discount. Assumptions, not a bill: a `cacheRead` or
+ * `cacheWrite` in storyteller.modelPrices wins.
+ */
+export function cachePrices(modelId: string, price: ModelPrice): { readonly read: number; readonly write: number } {
+  const vendor = baseModelId(modelId).split('.')[0];
+  const [read, write] = vendor === 'anthropic' ? [0.1, 1.25] : vendor === 'amazon' ? [0.25, 1] : [1, 1];
+  return { read: price.cacheRead ?? price.input * read, write: price.cacheWrite ?? price.input * write };
+}
+
+/** null when the model has no price set. Cache reads and writes at their own prices (cachePrices). */
 export function estimateCost(usage: Usage, modelId: string, prices: Readonly<Record<string, ModelPrice>>): Cost | null {
   const price = priceFor(modelId, prices);
   if (!price) return null;
-  const amount = (usage.inputTokens / 1000) * price.input + (usage.outputTokens / 1000) * price.output;
+  const cache = cachePrices(modelId, price);
+  const amount =
+    (usage.inputTokens / 1000) * price.input +
+    (usage.outputTokens / 1000) * price.output +
+    ((usage.cacheReadInputTokens ?? 0) / 1000) * cache.read +
+    ((usage.cacheWriteInputTokens ?? 0) / 1000) * cache.write;
   return { amount, currency: 'USD', estimated: true };
 }
 
@@ -99,9 +145,24 @@ export function formatDollars(amount: number): string {
   return `$${amount.toFixed(2)}`;
 }
 
-/** "1,234 tokens · ≈ $0.0003 (estimate)"; an estimated count starts with "≈". */
+/** "1,000 read from the cache, 200 written to it", or '' when the request had no cache point. */
+export function formatCacheTokens(usage: {
+  readonly cacheReadInputTokens?: number;
+  readonly cacheWriteInputTokens?: number;
+}): string {
+  const read = usage.cacheReadInputTokens ?? 0;
+  const write = usage.cacheWriteInputTokens ?? 0;
+  if (read === 0 && write === 0) return '';
+  return l10n.t('{0} read from the cache, {1} written to it', INTEGER.format(read), INTEGER.format(write));
+}
+
+/**
+ * "1,234 tokens · ≈ $0.0003 (estimate)"; an estimated count starts with "≈"; with prompt caching,
+ * "1,234 tokens (1,000 read from the cache, 0 written to it) · …".
+ */
 export function formatUsage(usage: Usage, cost: Cost | null): string {
-  return `${usage.estimated ? '≈ ' : ''}${formatTokens(usage.totalTokens)} · ${formatCost(cost)}`;
+  const cache = formatCacheTokens(usage);
+  return `${usage.estimated ? '≈ ' : ''}${formatTokens(usage.totalTokens)}${cache ? ` (${cache})` : ''} · ${formatCost(cost)}`;
 }
 
 // ───────────── Daily totals ─────────────
@@ -118,6 +179,9 @@ const DayTotalsSchema = v.strictObject({
   costUsd: Count,
   /** Tokens of requests whose model had no price: the cost is then a lower bound. */
   unpricedTokens: Count,
+  /** Prompt-cache tokens (part of totalTokens); absent in a file written before #26. */
+  cacheReadInputTokens: v.optional(Count, 0),
+  cacheWriteInputTokens: v.optional(Count, 0),
 });
 
 export type DayTotals = Readonly<v.InferOutput<typeof DayTotalsSchema>>;
@@ -136,6 +200,8 @@ const EMPTY_DAY: DayTotals = {
   requests: 0,
   costUsd: 0,
   unpricedTokens: 0,
+  cacheReadInputTokens: 0,
+  cacheWriteInputTokens: 0,
 };
 
 /** The user's local calendar date, since "today" means the user's day. */
@@ -161,6 +227,8 @@ export function recordUsage(
     requests: day.requests + 1,
     costUsd: day.costUsd + (cost?.amount ?? 0),
     unpricedTokens: day.unpricedTokens + (cost ? 0 : usage.totalTokens),
+    cacheReadInputTokens: day.cacheReadInputTokens + (usage.cacheReadInputTokens ?? 0),
+    cacheWriteInputTokens: day.cacheWriteInputTokens + (usage.cacheWriteInputTokens ?? 0),
   };
   const days = { ...state.days, [key]: next };
   const keys = Object.keys(days).sort();

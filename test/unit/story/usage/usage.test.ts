@@ -108,7 +108,11 @@ describe('story usage and cost', () => {
         '2025-01-05': { ...day, requests: '1' },
       },
     });
-    assert.deepEqual(ledger, { version: 1, days: { '2025-01-02': day } });
+    // A day saved before prompt caching (#26) reads with no cache tokens.
+    assert.deepEqual(ledger, {
+      version: 1,
+      days: { '2025-01-02': { ...day, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 } },
+    });
     assert.deepEqual(parseLedger({ version: 2, days: {} }), EMPTY_LEDGER);
     assert.deepEqual(parseLedger({ version: 1, days: [] }), EMPTY_LEDGER);
     assert.deepEqual(parseLedger({ version: 1, days: {}, owner: 'x' }), EMPTY_LEDGER);
