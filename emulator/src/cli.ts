@@ -1,11 +1,14 @@
 // `npm run local`: the emulator in the foreground. The first stdout line is the JSON that
 // scripts and tests read; everything after it is for people.
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { DEFAULT_TEMPLATE, startEmulator } from './emulator';
-import type { EmulatorOptions } from './emulator';
+import type { EmulatorOptions, RunningEmulator } from './emulator';
 
 const USAGE = `Usage: npm run local -- [--port N] [--template PATH] [--param Key=Value]... [--state DIR]
-                        [--stream-rate N] [--credentials-lifetime SECONDS] [--verbose]`;
+                        [--stream-rate N] [--credentials-lifetime SECONDS] [--stack-name NAME] [--verbose]
+  --stack-name  the stack DescribeStacks answers for (default bedrock-storyteller-local); it also seeds the ids`;
 
 function parseArgs(argv: string[]): EmulatorOptions & { port: number } {
   const options: EmulatorOptions & { port: number } = {
@@ -47,6 +50,9 @@ function parseArgs(argv: string[]): EmulatorOptions & { port: number } {
       case '--credentials-lifetime':
         options.credentialsLifetimeSeconds = integer(value());
         break;
+      case '--stack-name':
+        options.stackName = value();
+        break;
       case '--verbose':
         options.verbose = true;
         break;
@@ -68,6 +74,13 @@ function parseArgs(argv: string[]): EmulatorOptions & { port: number } {
   }
   options.params = params;
   return options;
+}
+
+/** The describe-stacks JSON, in the state directory when there is one, else in the temp directory. */
+function writeOutputs(emulator: RunningEmulator, options: EmulatorOptions): string {
+  const path = join(options.stateDir ?? tmpdir(), `${emulator.stackName}-${emulator.port}-outputs.json`);
+  writeFileSync(path, emulator.stackOutputsJson() + '\n');
+  return path;
 }
 
 async function main(): Promise<void> {
@@ -98,6 +111,12 @@ async function main(): Promise<void> {
     console.log(
       `  managed login (hosted UI) at ${info.hostedUiDomain}/oauth2/authorize, local Login with Amazon and Google where configured`,
     );
+  console.log(
+    `  stack ${emulator.stackName}: outputs (for Configure from Stack Outputs) in ${writeOutputs(emulator, options)}`,
+  );
+  console.log(
+    `  check it: npm run check:stack -- --stack ${emulator.stackName} --endpoint ${emulator.endpoints.cognitoIdp}`,
+  );
   console.log('  The story engine is local: no model is called. Ctrl+C stops.');
   let stopping = false;
   const shutdown = (signal: string): void => {

@@ -6,12 +6,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { adminApi } from './admin';
+import type { QueryService } from './awsQuery';
 import { BEDROCK_OPERATIONS } from './bedrock/operations';
 import type { BedrockDeps } from './bedrock-runtime/invocation';
 import { BEDROCK_RUNTIME_OPERATIONS } from './bedrock-runtime/operations';
 import { Stories } from './bedrock-runtime/stories';
 import { PromptCache } from './bedrock-runtime/promptCache';
 import { IdentityPool } from './cognito-identity/identityPool';
+import { CLOUDFORMATION_OPERATIONS } from './cloudformation/operations';
+import { CLOUDFORMATION_XMLNS, describedStack, describeStacksJson, outputValues } from './cloudformation/stacks';
+import type { CloudFormationDeps } from './cloudformation/stacks';
 import { COGNITO_IDENTITY_OPERATIONS, COGNITO_IDENTITY_TARGET_PREFIX } from './cognito-identity/operations';
 import { COGNITO_IDP_OPERATIONS, COGNITO_IDP_TARGET_PREFIX } from './cognito-idp/operations';
 import { UserPool } from './cognito-idp/userPool';
@@ -90,6 +94,10 @@ export interface RunningEmulator extends EmulatorInfo {
   readonly parameters: Readonly<Record<string, string | string[]>>;
   /** The stack's outputs as `describe-stacks` gives them (Configure from Stack Outputs reads these). */
   readonly outputs: Readonly<Record<string, string>>;
+  /** The stack's name: DescribeStacks answers for it (EmulatorOptions.stackName). */
+  readonly stackName: string;
+  /** `describe-stacks` JSON of the outputs with this emulator's addresses, as DescribeStacks serves them. */
+  stackOutputsJson(): string;
 }
 
 export const DEFAULT_TEMPLATE = resolve(__dirname, '..', '..', 'infra', 'template.yaml');
@@ -160,6 +168,7 @@ interface Services {
   stories: Stories;
   dynamo: DynamoDb | undefined;
   functions: FunctionUrls;
+  cloudFormation: CloudFormationDeps;
 }
 
 /** The user pool and identity pool, and the faults that act on them. */
@@ -259,6 +268,7 @@ function routes(
       { operations: LAMBDA_URL_OPERATIONS, deps: s.functions.lambda },
     ],
     ...(dynamo ? { proxies: [dynamo] } : {}),
+    queryServices: [cloudFormation(s.cloudFormation)],
     issuedKey: (id) => identityPool.credentials.get(id) ?? s.functions.credentials.get(id),
     documents: documents(s),
     ...(managedLogin ? { pages: managedLoginPages(managedLogin) } : {}),
@@ -266,6 +276,14 @@ function routes(
     ...(options.verbose ? { log } : {}),
   });
 }
+
+const cloudFormation = (deps: CloudFormationDeps): QueryService<unknown> =>
+  ({
+    xmlns: CLOUDFORMATION_XMLNS,
+    signingName: 'cloudformation',
+    operations: CLOUDFORMATION_OPERATIONS,
+    deps,
+  }) as QueryService<unknown>;
 
 /** Every service is at `base`, the one port the emulator listens on. */
 export function emulatorInfo(config: EmulatorConfig, base: string, managedLogin: boolean): EmulatorInfo {
@@ -310,6 +328,8 @@ function running(s: Services, info: EmulatorInfo, server: RunningServer, stack: 
       ),
     ),
     userCount: () => Object.keys(state.data.users).length,
+    stackName: stack.stackName,
+    stackOutputsJson: () => describeStacksJson(stack.stackName, outputValues(stack, info)),
   };
 }
 
@@ -325,7 +345,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // The functions' environments name the emulator's endpoint, known once it listens.
   let base = '';
   const functions = functionUrls(config, pools.faults, () => base, log);
-  const services: Services = { config, state, ...pools, managedLogin, stories, dynamo, functions };
+  // DescribeStacks lists the outputs with the emulator's addresses, known once it listens.
+  let described: ReturnType<CloudFormationDeps['describe']> = null;
+  const cloudFormation: CloudFormationDeps = { describe: () => described };
+  const services: Services = { config, state, ...pools, managedLogin, stories, dynamo, functions, cloudFormation };
 
   let info: EmulatorInfo | null = null;
   const handler = routes(services, options, log, () => info);
@@ -334,6 +357,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   base = `http://127.0.0.1:${server.port}`;
   if (managedLogin) managedLogin.base = base;
   info = emulatorInfo(config, base, managedLogin !== undefined);
+  described = describedStack(stack, new Date(faults.now()), outputValues(stack, info));
   state.flush();
   return running(services, info, server, stack);
 }

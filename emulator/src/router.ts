@@ -2,6 +2,8 @@
 // operation, and the steps every call goes through in order: parse, count, latency fault,
 // authenticate as the operation declares, error fault, validate, run, answer in the protocol's
 // error shape. Anything else is the admin API, the JWKS, or UnknownOperationException.
+import { awsQuery, isQueryRequest } from './awsQuery';
+import type { QueryService } from './awsQuery';
 import type { IssuedCredentials } from './cognito-identity/identityPool';
 import { AwsError } from './errors';
 import type { Faults } from './faults';
@@ -43,6 +45,8 @@ export interface RouterOptions {
   /** REST operations (Bedrock, function URLs), grouped by the state they share. */
   rest: { operations: readonly RestOperation<never, IssuedCredentials>[]; deps: unknown }[];
   proxies?: ProxiedService[];
+  /** AWS query protocol services (CloudFormation), by `Action`. */
+  queryServices?: QueryService<unknown>[];
   /** The keys SigV4 `sigv4` operations accept (the identity pool's). */
   issuedKey(accessKeyId: string): IssuedCredentials | undefined;
   /** GET routes outside the AWS APIs (JWKS), by exact path. */
@@ -216,6 +220,15 @@ export function router(o: RouterOptions): Handler {
     if (req.method === 'POST' && prefixes.has(target.split('.')[0] ?? '')) return awsJson(o, table, req, reply, target);
     const proxy = req.method === 'POST' ? o.proxies?.find((p) => p.targetPrefix === target.split('.')[0]) : undefined;
     if (proxy) return proxied(o, req, reply, proxy, target);
+    if (o.queryServices && isQueryRequest(req)) {
+      const authenticate = (r: typeof req, auth: AuthKind, name: string) => void signedCaller(o, r, auth, name);
+      return awsQuery(
+        { faults: o.faults, authenticate, ...(o.log ? { log: o.log } : {}) },
+        o.queryServices,
+        req,
+        reply,
+      );
+    }
     for (const group of o.rest) {
       for (const op of group.operations) {
         const m = req.method === op.method || op.method === 'ANY' ? op.path.exec(req.path) : null;

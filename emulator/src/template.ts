@@ -26,6 +26,8 @@ export interface Stack {
   conditions: Record<string, boolean>;
   resources: Record<string, StackResource>;
   outputs: Record<string, Json>;
+  /** Each output's Description, for DescribeStacks. */
+  outputDescriptions?: Record<string, string>;
   /** The `Globals` section (SAM), unevaluated parts are evaluated on use. */
   globals: JsonObject;
 }
@@ -68,6 +70,10 @@ const MIXED_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /** The version number CreateGuardrailVersion gives a guardrail's first version. */
 export const GUARDRAIL_VERSION = '1';
+
+/** `AWS::StackId`: the same for the same stack name, region and account. */
+export const stackIdOf = (stack: Pick<Stack, 'region' | 'accountId' | 'stackName'>): string =>
+  `arn:aws:cloudformation:${stack.region}:${stack.accountId}:stack/${stack.stackName}/${stableUuid(stack.stackName)}`;
 
 function stableUuid(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
@@ -178,6 +184,7 @@ class Evaluator {
       if (typeof def.Condition === 'string' && !this.condition(def.Condition)) continue;
       const value = this.value(def.Value ?? null, `Outputs.${name}`);
       if (value !== undefined && value !== NO_VALUE) this.stack.outputs[name] = value;
+      if (typeof def.Description === 'string') (this.stack.outputDescriptions ??= {})[name] = def.Description;
     }
     return this.stack;
   }
@@ -238,7 +245,7 @@ class Evaluator {
       'AWS::Region': this.stack.region,
       'AWS::AccountId': this.stack.accountId,
       'AWS::StackName': this.stack.stackName,
-      'AWS::StackId': `arn:aws:cloudformation:${this.stack.region}:${this.stack.accountId}:stack/${this.stack.stackName}/${stableUuid(this.stack.stackName)}`,
+      'AWS::StackId': stackIdOf(this.stack),
       'AWS::Partition': 'aws',
       'AWS::URLSuffix': 'amazonaws.com',
       'AWS::NotificationARNs': [],

@@ -66,6 +66,57 @@ describe('npm run local (emulator/src/cli.ts)', () => {
     }
   });
 
+  it('writes the stack outputs JSON (--stack-name) and prints its path and the check:stack command', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'emulator/src/cli.ts',
+        '--port',
+        '0',
+        '--stack-name',
+        'storyteller-cli',
+        '--stream-rate',
+        '0',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const lines: string[] = [];
+      await new Promise<void>((done, fail) => {
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          lines.push(line);
+          if (/check:stack/.test(line)) done();
+        });
+        child.once('exit', (code) => fail(new Error(`exited early with ${code}`)));
+      });
+      const info = JSON.parse(lines[0] ?? '') as {
+        userPoolId: string;
+        storyGatewayUrl: string;
+        endpoints: { cognitoIdp: string };
+      };
+      const path = /^ {2}stack storyteller-cli: outputs \(for Configure from Stack Outputs\) in (\S+)$/m.exec(
+        lines.join('\n'),
+      )?.[1];
+      assert.ok(path, lines.join('\n'));
+      const written = JSON.parse(readFileSync(path, 'utf8')) as {
+        Stacks: { StackName: string; Outputs: { OutputKey: string; OutputValue: string }[] }[];
+      };
+      rmSync(path);
+      assert.equal(written.Stacks[0]?.StackName, 'storyteller-cli');
+      const outputs = new Map(written.Stacks[0]?.Outputs.map((o) => [o.OutputKey, o.OutputValue]));
+      assert.equal(outputs.get('UserPoolId'), info.userPoolId);
+      assert.equal(outputs.get('StoryGatewayUrl'), info.storyGatewayUrl);
+      assert.equal(
+        lines.find((l) => l.includes('check:stack')),
+        `  check it: npm run check:stack -- --stack storyteller-cli --endpoint ${info.endpoints.cognitoIdp}`,
+      );
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('rejects an unknown template parameter', async () => {
     const child = spawn(
       process.execPath,

@@ -1,6 +1,7 @@
-// `npm run check:stack -- [outputs.json | -] [--region r] [--endpoint url] [--json]
+// `npm run check:stack -- [outputs.json | - | --stack name] [--region r] [--endpoint url] [--json]
 //  [--email-domain d] [--with-client-secret]`: proves a deployed stack works end to end as the
-// extension uses it. Reads the outputs JSON from the file, or stdin when it is `-` or absent.
+// extension uses it. Reads the outputs JSON from the file, or stdin when it is `-` or absent, or
+// with DescribeStacks (`--stack`).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
@@ -10,10 +11,11 @@ import { allPassed, formatLine, summary } from './report';
 import { runChecks } from './run';
 import { Cleanup } from './throwawayUser';
 
-const USAGE = `Usage: npm run check:stack -- [outputs.json | -] [--region <region>] [--endpoint <url>] [--json]
+const USAGE = `Usage: npm run check:stack -- [outputs.json | - | --stack <name>] [--region <region>] [--endpoint <url>] [--json]
                               [--email-domain <domain>] [--with-client-secret]
   outputs.json  the JSON of \`aws cloudformation describe-stacks --stack-name <name>\` or
                 \`sam list stack-outputs --stack-name <name> --output json\` (stdin when - or absent)
+  --stack       read the outputs of that stack with DescribeStacks instead (your default AWS credentials)
   --endpoint    send every AWS call there (npm run local prints its address)
   --email-domain  the throwaway user's domain, one AllowedEmailDomains admits (default example.com)
   --with-client-secret  the app client's secret is meant (GenerateClientSecret=true)
@@ -44,14 +46,14 @@ function adminCredentials(endpoint: string | undefined): AwsCredentialIdentityPr
 async function main(): Promise<number> {
   const { values, positionals } = args();
   if (values.help) return (console.log(USAGE), 0);
-  if (values.stack) {
-    console.error(
-      `--stack is not supported yet: run \`aws cloudformation describe-stacks --stack-name ${values.stack} > outputs.json\` and pass outputs.json.`,
-    );
+  if (values.stack && positionals.length > 0) {
+    console.error('Pass either the outputs JSON or --stack <name>, not both.');
     return 2;
   }
   const source = positionals[0] ?? '-';
-  const outputsText = readFileSync(source === '-' ? 0 : source, 'utf8');
+  const outputs = values.stack
+    ? { stackName: values.stack }
+    : { outputsText: readFileSync(source === '-' ? 0 : source, 'utf8') };
   const cleanup = new Cleanup();
   // Ctrl-C: delete the throwaway user before leaving.
   process.once('SIGINT', () => {
@@ -62,7 +64,7 @@ async function main(): Promise<number> {
   });
   const results = await runChecks(
     {
-      outputsText,
+      ...outputs,
       adminCredentials: adminCredentials(values.endpoint),
       clientSecretMeant: values['with-client-secret'] ?? false,
       ...(values.endpoint ? { endpoint: values.endpoint } : {}),

@@ -4,6 +4,8 @@ import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { appClientChecks, describeClient } from './appClient';
 import { contentSafetyCheck } from './contentSafety';
+import { describeStackOutputs } from './describeStack';
+import type { DescribeRead } from './describeStack';
 import { bedrockRefused, gatewayChecks } from './gateway';
 import { managedLoginChecks } from './managedLogin';
 import { modelChecks, runtimeClient } from './models';
@@ -21,7 +23,9 @@ export async function runChecks(options: CheckOptions, cleanup = new Cleanup()):
     results.push(...more);
     for (const r of more) options.onResult?.(r);
   };
-  const read = readStack(options.outputsText, options.region);
+  const outputs = await outputsText(options);
+  if (!outputs.ok) return (report(outputs.result), results);
+  const read = readStack(outputs.text, options.region);
   if (!read.ok) {
     report(
       fail(
@@ -54,6 +58,27 @@ export async function runChecks(options: CheckOptions, cleanup = new Cleanup()):
   }
   report(...(await managedLoginChecks(stack, options.endpoint)));
   return results;
+}
+
+/** The outputs JSON given, or read with DescribeStacks (`--stack`). */
+async function outputsText(options: CheckOptions): Promise<DescribeRead> {
+  if (options.outputsText !== undefined) return { ok: true, text: options.outputsText };
+  if (!options.stackName)
+    return {
+      ok: false,
+      result: fail(
+        'outputs',
+        'Stack outputs',
+        'no outputs JSON and no --stack',
+        'Pass the outputs JSON or --stack <name>.',
+      ),
+    };
+  return describeStackOutputs({
+    stackName: options.stackName,
+    credentials: options.adminCredentials ?? fromNodeProviderChain(),
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
 }
 
 async function userChecks(

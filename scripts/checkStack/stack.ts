@@ -17,8 +17,10 @@ export interface StackUnderTest {
 }
 
 export interface CheckOptions {
-  /** The stack outputs JSON (describe-stacks or sam list stack-outputs). */
-  readonly outputsText: string;
+  /** The stack outputs JSON (describe-stacks or sam list stack-outputs); or, when absent, `stackName`. */
+  readonly outputsText?: string;
+  /** `--stack`: read the outputs with DescribeStacks and `adminCredentials`. */
+  readonly stackName?: string;
   /** `--endpoint`: every AWS call goes there (`npm run local`). */
   readonly endpoint?: string;
   /** `--region`: overrides the Region output. */

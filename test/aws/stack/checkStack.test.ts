@@ -138,6 +138,38 @@ describe('npm run check:stack: direct mode', function () {
     assert.equal(byId(results, 'contentSafety').status, 'skip');
   });
 
+  it('--stack: reads the outputs with DescribeStacks (the emulator’s own stack) and passes every check', async () => {
+    const results = await runChecks({
+      stackName: emu.stackName,
+      endpoint: emu.endpoints.cognitoIdp,
+      adminCredentials: ADMIN,
+    });
+    await assertNoThrowawayUser(emu);
+    assertAllPass(results);
+    assert.match(
+      formatLine(byId(results, 'outputs')),
+      /^✓ Stack outputs: bedrock-storyteller-local in us-east-1, direct mode/,
+    );
+    assert.equal(byId(results, 'signIn.srp').status, 'pass');
+    assert.equal(byId(results, 'model:amazon.nova-lite-v1:0').status, 'pass');
+  });
+
+  it('--stack with a name the account does not have: one ✗ line with CloudFormation’s words and the fix', async () => {
+    const results = await runChecks({
+      stackName: 'storyteller-typo',
+      endpoint: emu.endpoints.cognitoIdp,
+      adminCredentials: ADMIN,
+    });
+    assertOnlyFailure(
+      results,
+      'outputs',
+      /Stack with id storyteller-typo does not exist/,
+      /stack name and the Region.*--region/,
+    );
+    assert.equal(results.length, 1, 'nothing else runs without the outputs');
+    assert.equal(emu.userCount(), 0);
+  });
+
   it('model access not granted: the model’s line says so and names the Bedrock console page', async () => {
     emu.fault({
       kind: 'error',
@@ -393,6 +425,34 @@ describe('npm run check:stack: the command', function () {
     emu.fault({ kind: 'error', operation: 'Converse', error: 'ThrottlingException' });
     assert.equal(await exited(cli(['--json'], outputsOf(emu))), 1);
     await assertNoThrowawayUser(emu);
+  });
+
+  it('--stack <unknown name>: the ✗ line and its fix on stdout, exit status 1', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/checkStack/cli.ts',
+        '--stack',
+        'no-such-stack',
+        '--endpoint',
+        emu.endpoints.cognitoIdp,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    assert.equal(await exited(child as ChildProcessWithoutNullStreams), 1);
+    assert.match(
+      out,
+      /^✗ Stack outputs: DescribeStacks no-such-stack: ValidationError: Stack with id no-such-stack does not exist$/m,
+    );
+    assert.match(out, /^ {4}→ Check the stack name and the Region/m);
+    assert.match(out, /0 passed, 1 failed, 0 skipped/);
   });
 
   it('Ctrl-C mid-check deletes the throwaway user before it exits (130)', async () => {
