@@ -231,6 +231,8 @@ function editorSettings(emulator: RunningEmulator, params: Record<string, string
         }
       : {}),
     ...contentSafetySettings(emulator.outputs),
+    // Sign In offers Create an Account only when the pool allows it (#24), as Configure from Stack Outputs writes it.
+    'storyteller.selfSignUp': emulator.outputs['SelfSignUpAllowed'] !== 'false',
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',
     'extensions.autoCheckUpdates': false,

@@ -83,6 +83,9 @@ describe('template loader', () => {
       params: { AutoConfirmUsers: 'true', AllowSelfSignUp: 'false' },
     });
     assert.equal(stack.parameters['AutoConfirmUsers'], 'true');
+    // The outputs say whether people may sign up themselves: the extension offers it only then (#24).
+    assert.equal(stack.outputs['SelfSignUpAllowed'], 'false');
+    assert.equal(loadStack({ templatePath: DEFAULT_TEMPLATE }).outputs['SelfSignUpAllowed'], 'true');
     // Unbounded spend for strangers (#23, N4): direct mode, or no ceiling, with sign-up open to all.
     assert.throws(
       () => loadStack({ templatePath: DEFAULT_TEMPLATE, params: { DailyTokensPerUser: '0' } }),

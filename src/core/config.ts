@@ -54,6 +54,8 @@ export interface StorytellerConfig {
   readonly storyGatewayUrl: string;
   /** The stack's content policy and its guardrails (#27): what every direct model call sends. */
   readonly contentSafety: StackGuardrails;
+  /** Whether the pool lets people create their own accounts (the stack output `SelfSignUpAllowed`). */
+  readonly selfSignUp: boolean;
 }
 
 export interface ManagedLoginConfig {
@@ -275,6 +277,12 @@ export const STRUCTURED_RULES = {
     expected: () => l10n.t('a whole number from 1024 to 65535, the LoopbackCallbackPort of the stack'),
     schema: CallbackPortSchema,
   } satisfies StructuredRule<number>,
+  selfSignUp: {
+    // The template's default (AllowSelfSignUp=true); a pool that refuses still gets a clear answer.
+    default: true,
+    expected: () => l10n.t('true or false'),
+    schema: v.boolean(),
+  } satisfies StructuredRule<boolean>,
 } as const;
 
 type StructuredValues = { -readonly [K in StructuredKey]: v.InferOutput<(typeof STRUCTURED_RULES)[K]['schema']> };
@@ -311,6 +319,8 @@ export const CREDENTIAL_SETTINGS = [
   'contentSafety.standardGuardrailVersion',
   'contentSafety.strictGuardrailId',
   'contentSafety.strictGuardrailVersion',
+  // Whether Sign In offers Create an Account: the stack's answer, not a workspace's.
+  'selfSignUp',
 ] as const satisfies readonly SettingKey[];
 
 export type StructuredKey = keyof typeof STRUCTURED_RULES;
@@ -412,6 +422,7 @@ export function readConfig(get: (key: SettingKey) => unknown): ConfigResult {
           version: values['contentSafety.strictGuardrailVersion'],
         },
       },
+      selfSignUp: structured.selfSignUp!,
     },
   };
 }

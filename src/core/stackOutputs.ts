@@ -29,6 +29,8 @@ export const OPTIONAL_OUTPUTS = {
   StandardGuardrailVersion: 'contentSafety.standardGuardrailVersion',
   StrictGuardrailId: 'contentSafety.strictGuardrailId',
   StrictGuardrailVersion: 'contentSafety.strictGuardrailVersion',
+  // Self sign-up (#24): a stack before it says nothing, and its pools allowed it by default.
+  SelfSignUpAllowed: 'selfSignUp',
 } as const;
 
 export type StackSettings = { readonly [K in (typeof STACK_OUTPUTS)[keyof typeof STACK_OUTPUTS]]: string } & {
@@ -44,6 +46,8 @@ export type StackSettings = { readonly [K in (typeof STACK_OUTPUTS)[keyof typeof
   readonly 'contentSafety.standardGuardrailVersion': string;
   readonly 'contentSafety.strictGuardrailId': string;
   readonly 'contentSafety.strictGuardrailVersion': string;
+  /** Whether Sign In offers Create an Account; true when the stack does not say. */
+  readonly selfSignUp: boolean;
 };
 
 export type StackOutputsResult =
@@ -182,6 +186,9 @@ function optionalValue(settingKey: SettingKey, raw: unknown): unknown {
       return typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : text;
     case 'contentSafety.policy':
       return text === undefined || text === '' ? 'Off' : text;
+    case 'selfSignUp':
+      if (text === undefined || text === '') return true;
+      return text === 'true' ? true : text === 'false' ? false : text;
     default:
       return text ?? '';
   }

@@ -262,6 +262,28 @@ for (const kind of ['public', 'secret'] as const) {
       assert.equal(testing.sessionState().kind, 'signedIn');
     });
 
+    it('offers Create an Account only when the pool allows self sign-up (storyteller.selfSignUp, the stack output SelfSignUpAllowed) (#24)', async () => {
+      await vscode.commands.executeCommand('storyteller.signOut');
+      await section().update('selfSignUp', false, vscode.ConfigurationTarget.Global);
+      try {
+        const prompter = new BrowserPrompter([email, PASSWORD], (items) => items.find((i) => i.id === 'password')?.id);
+        await command(prompter, 'storyteller.signIn');
+        assert.deepEqual(prompter.errors(), []);
+        assert.deepEqual(
+          prompter.picks[0]?.items.map((i) => i.id),
+          ['browser', 'password'],
+        );
+        assert.deepEqual(prompter.asked[0]?.buttons ?? [], [], 'the email box has no Create an Account');
+        assert.deepEqual(
+          prompter.asked[1]?.buttons?.map((b) => b.id),
+          ['forgot'],
+        );
+        assert.equal(testing.sessionState().kind, 'signedIn');
+      } finally {
+        await section().update('selfSignUp', undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
+
     it('foreign answers (error= with a command link and no state, another state) are ignored by the loopback listener and the URI handler; the real answer still signs in (#23 N1, N2)', async () => {
       const link = encodeURIComponent('Open [this](command:workbench.action.quit)');
       const foreign = [`?error=server_error&error_description=${link}`, '?code=planted&state=another-attempt'];

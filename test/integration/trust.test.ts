@@ -75,6 +75,8 @@ describe('Trust: where credentials may go', function () {
       'contentSafety.standardGuardrailVersion': '9',
       'contentSafety.strictGuardrailId': 'attackerguardrail',
       'contentSafety.strictGuardrailVersion': '9',
+      // A workspace that would offer sign-up the pool refuses.
+      selfSignUp: false,
     };
     assert.deepEqual(Object.keys(HOSTILE).sort(), [...CREDENTIAL_SETTINGS].sort());
     // A window-scoped canary tells when VS Code has read the file.
@@ -119,6 +121,7 @@ describe('Trust: where credentials may go', function () {
     assert.notDeepEqual(settings.config.hostedUi.identityProviders, HOSTILE['hostedUi.identityProviders']);
     assert.notEqual(settings.config.hostedUi.callbackPort, HOSTILE['hostedUi.callbackPort']);
     assert.equal(settings.config.hostedUi.signOutOfBrowser, true);
+    assert.equal(settings.config.selfSignUp, true);
     for (const key of CREDENTIAL_SETTINGS)
       assert.notDeepEqual(section.get(key), HOSTILE[key], `VS Code used the workspace value of ${key}`);
   });

@@ -77,6 +77,7 @@ describe('config', () => {
       'contentSafety.standardGuardrailVersion',
       'contentSafety.strictGuardrailId',
       'contentSafety.strictGuardrailVersion',
+      'selfSignUp',
     ];
 
     it('every setting that decides where credentials go is application-scoped, and only those', () => {
@@ -140,6 +141,7 @@ describe('config', () => {
       hostedUi: { domain: '', identityProviders: [], signOutOfBrowser: true, callbackPort: 53682 },
       storyGatewayUrl: '',
       contentSafety: { policy: 'Off', standard: { id: '', version: '' }, strict: { id: '', version: '' } },
+      selfSignUp: true,
     });
     assert.equal(isConfigured(result.config), false);
   });

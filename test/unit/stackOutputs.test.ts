@@ -43,6 +43,8 @@ const expected = {
   'contentSafety.standardGuardrailVersion': '',
   'contentSafety.strictGuardrailId': '',
   'contentSafety.strictGuardrailVersion': '',
+  // A stack before SelfSignUpAllowed: its pool allowed self sign-up by default.
+  selfSignUp: true,
 };
 
 describe('parseStackOutputs', () => {
@@ -128,6 +130,19 @@ describe('parseStackOutputs', () => {
     const unknown = parseStackOutputs(JSON.stringify(samList({ ...outputs, ContentSafety: 'Lenient' })));
     assert.ok(!unknown.ok);
     assert.match(unknown.message, /^Output ContentSafety: Setting "storyteller\.contentSafety\.policy"/);
+  });
+
+  it('reads whether the pool allows self sign-up into storyteller.selfSignUp, and refuses anything but true or false (#24)', () => {
+    const read = (value: string) =>
+      parseStackOutputs(JSON.stringify(samList({ ...outputs, SelfSignUpAllowed: value })));
+    assert.deepEqual(read('false'), { ok: true, settings: { ...expected, selfSignUp: false } });
+    assert.deepEqual(read(' true '), { ok: true, settings: { ...expected, selfSignUp: true } });
+    const wrong = read('no');
+    assert.ok(!wrong.ok);
+    assert.match(
+      wrong.message,
+      /^Output SelfSignUpAllowed: Setting "storyteller\.selfSignUp" is "no", but it must be true or false\.$/,
+    );
   });
 
   it('an older stack without the optional outputs at all clears them too', () => {

@@ -19,8 +19,14 @@ import type { AuthParts } from './parts';
 type Started =
   { readonly step: SignInStep | undefined } | { readonly forgot: string | undefined } | { readonly signUp: true };
 
-/** A new user looks for sign-up where sign-in is (#24): the sign-in boxes offer it. */
+/** A new user looks for sign-up where sign-in is (#24): the sign-in boxes offer it, when the pool allows it. */
 const CREATE_ACCOUNT = () => ({ id: 'signUp', icon: 'person-add', tooltip: vscode.l10n.t('Create an Account…') });
+
+/** Whether the pool lets people sign up (storyteller.selfSignUp, from the stack); bad settings keep the default. */
+function selfSignUp({ settings }: Pick<AuthParts, 'settings'>): boolean {
+  const current = settings.current;
+  return current.ok ? current.config.selfSignUp : true;
+}
 
 /**
  * Signs in, answering any challenge Cognito asks. A wrong password keeps the box open with
@@ -67,10 +73,8 @@ export function signInFlows({ settings }: Pick<AuthParts, 'settings'>): SignInFl
 }
 
 /** A flow or a new account; a prompter that cannot pick (the integration suites' script) means the password. */
-async function chooseHow(
-  { dialog }: AuthParts,
-  flows: readonly SignInFlow[],
-): Promise<SignInFlow | 'signUp' | undefined> {
+async function chooseHow(parts: AuthParts, flows: readonly SignInFlow[]): Promise<SignInFlow | 'signUp' | undefined> {
+  const { dialog } = parts;
   const { choose } = dialog.prompter;
   if (!choose) return flows.find(asksPassword);
   // One choice per kind: the password flows differ only in what they send.
@@ -81,7 +85,7 @@ async function chooseHow(
   }));
   const how = await choose.call(dialog.prompter, vscode.l10n.t('Sign In'), [
     ...choices.map(({ id, label }) => ({ id, label })),
-    { id: 'signUp', label: `$(person-add) ${vscode.l10n.t('Create an Account…')}` },
+    ...(selfSignUp(parts) ? [{ id: 'signUp', label: `$(person-add) ${vscode.l10n.t('Create an Account…')}` }] : []),
   ]);
   return how === 'signUp' ? how : choices.find((c) => c.id === how)?.flow;
 }
@@ -107,11 +111,13 @@ class SignInAttempt {
 
 /** The email (unless known) and the password, checked by Cognito with the box still open. */
 async function askPassword(
-  { dialog, log }: AuthParts,
+  parts: AuthParts,
   attempt: SignInAttempt,
   email: string | undefined,
   prompt: string,
 ): Promise<Started> {
+  const { dialog, log } = parts;
+  const createAccount = selfSignUp(parts) ? [CREATE_ACCOUNT()] : [];
   const tries = new Attempts<SignInStep>(log, 'Signing in', isWrongPassword, PASSWORD_TOO_MANY, 'forgotPassword');
   const asked = await dialog.ask(vscode.l10n.t('Sign In'), [
     ...(email
@@ -122,7 +128,7 @@ async function askPassword(
             prompt: vscode.l10n.t('Your email address'),
             placeholder: 'name@example.com',
             validate: checkEmail,
-            buttons: [CREATE_ACCOUNT()],
+            buttons: createAccount,
           },
         ]),
     {
@@ -130,7 +136,7 @@ async function askPassword(
       prompt,
       password: true,
       validate: checkExistingPassword,
-      buttons: [{ id: 'forgot', icon: 'key', tooltip: vscode.l10n.t('Forgot Password') }, CREATE_ACCOUNT()],
+      buttons: [{ id: 'forgot', icon: 'key', tooltip: vscode.l10n.t('Forgot Password') }, ...createAccount],
       accept: tries.accept((secret, a) => attempt.start(email ?? a.email!, secret)),
     },
   ]);

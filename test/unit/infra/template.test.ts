@@ -164,6 +164,7 @@ describe('infra/template.yaml contract', () => {
       'IdentityPoolId',
       'HostedUiDomain',
       'IdentityProviders',
+      'SelfSignUpAllowed',
       'LoopbackCallbackPort',
       'StoryGatewayUrl',
       'AllowedModelIds',
