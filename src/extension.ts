@@ -83,6 +83,8 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     [COMMANDS.continueWriting]: () => projects.continueWriting(),
     [COMMANDS.stopWriting]: () => projects.stopWriting(),
     [COMMANDS.showContext]: () => projects.showContext(),
+    [COMMANDS.importLorebook]: (args?: unknown) => projects.importLorebook(args),
+    [COMMANDS.exportCodexAsLorebook]: (args?: unknown) => projects.exportCodexAsLorebook(args),
     [COMMANDS.checkSetup]: () => loadConfigure().checkSetup({ auth, settings, story, log, document: setupDocument }),
   };
 

@@ -13,3 +13,4 @@ export { useTranslations } from '../core/messages';
 // stream) and the scaffolds.
 export { ProjectWriter } from '../vscode/project/writer';
 export { newCodexEntry, newStoryProject } from '../vscode/project/scaffoldCommands';
+export { LorebookCommands } from '../vscode/project/lorebookCommands';

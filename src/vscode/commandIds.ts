@@ -22,6 +22,8 @@ export const COMMANDS = {
   continueWriting: 'storyteller.continueWriting',
   stopWriting: 'storyteller.stopWriting',
   showContext: 'storyteller.showContext',
+  importLorebook: 'storyteller.importLorebook',
+  exportCodexAsLorebook: 'storyteller.exportCodexAsLorebook',
   checkSetup: 'storyteller.checkSetup',
 } as const;
 

@@ -10,10 +10,12 @@ import type { StoryController } from '../story/controller';
 import { ContextView } from './contextView';
 import { ProjectDiagnostics } from './diagnostics';
 import { loadProjectBundle } from '../bundles';
+import type { ImportResult, LorebookCommands } from './lorebookCommands';
 import type { ProjectWriter, WriteResult } from './writer';
 
 export class StoryProjects extends Disposable {
   private writing: ProjectWriter | undefined;
+  private lorebooks: LorebookCommands | undefined;
   private readonly view: ContextView;
 
   constructor(
@@ -54,6 +56,28 @@ export class StoryProjects extends Disposable {
   private writer(): ProjectWriter {
     this.writing ??= this._register(new (loadProjectBundle().ProjectWriter)(this.story, this.settings, this.log));
     return this.writing;
+  }
+
+  importLorebook(args?: unknown): Promise<ImportResult | undefined> {
+    return this.guard(
+      'importLorebook',
+      () => this.lorebook().importLorebook(args),
+      vscode.l10n.t('Could not import the lorebook: {0}'),
+    );
+  }
+
+  exportCodexAsLorebook(args?: unknown): Promise<{ file: string; entries: number } | undefined> {
+    return this.guard(
+      'exportCodexAsLorebook',
+      () => this.lorebook().exportCodex(args),
+      vscode.l10n.t('Could not export the codex: {0}'),
+    );
+  }
+
+  /** Made on the first import or export, with the bundle that holds it. */
+  private lorebook(): LorebookCommands {
+    this.lorebooks ??= this._register(new (loadProjectBundle().LorebookCommands)(this.log));
+    return this.lorebooks;
   }
 
   showContext(): Promise<vscode.Uri | undefined> {

@@ -82,7 +82,7 @@ export async function newStoryProject(args?: unknown): Promise<{ root: string; w
 }
 
 /** The project of the active editor, else the first one in the workspace. */
-async function currentRoot(): Promise<string | undefined> {
+export async function currentRoot(): Promise<string | undefined> {
   const active = vscode.window.activeTextEditor?.document.uri;
   const place = active ? await placeOf(active) : undefined;
   if (place) return place.root;
