@@ -1,17 +1,17 @@
 // Every story failure becomes one plain sentence plus the buttons that help (the protocol's
-// PanelAction), from one rules table per source (Bedrock, the identity pool). Rules: a network
-// problem never signs anyone out; text that already streamed is always kept, and then "Continue"
-// is offered; refused credentials get one automatic refresh (done by the service, see
-// isCredentialError) before we ask the user to sign in again.
+// PanelAction), from one rules table per source (Bedrock, the identity pool, the story gateway in
+// gatewayErrors.ts). Rules: a network problem never signs anyone out; text that already streamed is
+// always kept, and then "Continue" is offered; refused credentials get one automatic refresh (done
+// by the service, see isCredentialError) before we ask the user to sign in again.
 
 import * as l10n from '@vscode/l10n';
-import * as v from 'valibot';
-import { GatewayErrorDetails } from '../../../infra/src/gateway/contract';
 import { notSignedIn } from '../messages';
 import type { PanelAction } from './protocol/wire';
 import { isNetworkError } from '../networkError';
 import { retryAfterMs } from './generation/gateway';
-import { resetsIn, seconds } from './usage/waits';
+import { MODEL_PROBLEM, modelName, ruleFor, sentence } from './errorRules';
+import type { ErrorContext, Failure, Rule, RuleTable } from './errorRules';
+import { gatewayDetails, GATEWAY_RULES } from './gatewayErrors';
 
 /** Serialisable: what the UI and the history file get. */
 export interface StoryErrorInfo {
@@ -61,19 +61,6 @@ export class CredentialsError extends Error {
   }
 }
 
-export interface ErrorContext {
-  readonly modelId?: string;
-  /** Characters of story text received before the failure. */
-  readonly receivedChars?: number;
-  /** True once the automatic credentials refresh was spent. */
-  readonly afterCredentialRefresh?: boolean;
-  readonly endpoint?: string;
-  /** Budget mode: the story went to the story gateway; how often it was sent and how long throttling made it wait. */
-  readonly gateway?: { readonly attempts: number; readonly waitedMs: number };
-  /** For the sentences that say when a limit resets (tests pass a fixed clock). */
-  readonly now?: number;
-}
-
 /** Bedrock refusing the signature or the session: worth one fresh set of credentials. */
 const CREDENTIAL_ERRORS = new Set([
   'ExpiredTokenException',
@@ -119,29 +106,6 @@ export function isAbort(error: unknown): boolean {
   return name === 'AbortError' || (error as ErrorLike | null)?.code === 'ABORT_ERR';
 }
 
-/** What a rule sees of the failure. */
-interface Failure {
-  readonly name: string;
-  /** The AWS message, trimmed. */
-  readonly awsMessage: string;
-  readonly ctx: ErrorContext;
-  /** What a gateway refusal says beyond its message (tokensLeft, resetsAt, limit...), as its contract types it. */
-  readonly details: GatewayErrorDetails;
-  /** Retry-After (the header, or the body's retryAfterSeconds) in ms. */
-  readonly retryAfterMs?: number | undefined;
-}
-
-interface Rule {
-  readonly code: string;
-  readonly actions: readonly PanelAction[];
-  readonly message: (f: Failure) => string;
-  /** Epoch ms before which the same request is refused again. */
-  readonly retryAt?: number;
-}
-
-/** "model X", or "this model" when the context does not name it. */
-const modelName = ({ ctx }: Failure): string => (ctx.modelId ? l10n.t('model {0}', ctx.modelId) : l10n.t('this model'));
-
 const throttled: Rule = {
   code: 'throttled',
   actions: ['retry'],
@@ -156,10 +120,9 @@ const unavailable: Rule = {
   actions: ['retry'],
   message: ({ name }) => l10n.t('Bedrock could not finish the request ({0}). Try again in a moment.', name),
 };
-const MODEL_PROBLEM = /model identifier|on-demand throughput|inference profile|model.*(not|isn't) supported/i;
 
 /** Bedrock's refusals by error name; a function where the message decides the buttons. */
-const BEDROCK_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
+const BEDROCK_RULES: RuleTable = {
   AccessDeniedException: {
     code: 'accessDenied',
     actions: ['pickModel'],
@@ -197,110 +160,6 @@ const BEDROCK_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
   },
 };
 
-const TOKENS = new Intl.NumberFormat('en-US');
-
-/** The story gateway's refusals (budget mode) by error name; the Bedrock rules cover the rest. */
-const GATEWAY_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
-  BudgetExceededException: ({ details, ctx }) => {
-    const left = TOKENS.format(details.tokensLeft ?? 0);
-    const asked = details.tokensRequested;
-    const when = resetsIn(details.resetsAt ?? '', ctx.now);
-    const need = asked !== undefined ? TOKENS.format(asked) : undefined;
-    const resetsAt = Date.parse(details.resetsAt ?? '');
-    return {
-      code: 'budgetExceeded',
-      // Nothing to retry before the day resets: a shorter story may still fit.
-      actions: [],
-      ...(Number.isNaN(resetsAt) ? {} : { retryAt: resetsAt }),
-      message: () =>
-        details.limit === 'stack'
-          ? need
-            ? l10n.t(
-                "The stack's daily token budget, shared by all its users, has {0} tokens left and this story may need {1}; it resets {2}. Choose a shorter length or wait until then.",
-                left,
-                need,
-                when,
-              )
-            : l10n.t(
-                "The stack's daily token budget, shared by all its users, has {0} tokens left; it resets {1}. Wait until then.",
-                left,
-                when,
-              )
-          : need
-            ? l10n.t(
-                'Your daily token budget has {0} tokens left and this story may need {1}; it resets {2}. Choose a shorter length or wait until then.',
-                left,
-                need,
-                when,
-              )
-            : l10n.t('Your daily token budget has {0} tokens left; it resets {1}. Wait until then.', left, when),
-    };
-  },
-  ThrottlingException: ({ retryAfterMs, ctx, awsMessage }) => {
-    const after = seconds(retryAfterMs ?? 1000);
-    const waited = ctx.gateway?.waitedMs ?? 0;
-    // Which limit, from the gateway's own sentence ("…stories this minute…"); else its store was busy.
-    const limit = /this minute/i.test(awsMessage)
-      ? l10n.t('You have started as many stories this minute as the story gateway allows')
-      : /this second/i.test(awsMessage)
-        ? l10n.t('You are starting stories faster than the story gateway allows')
-        : l10n.t('The story gateway is busy');
-    return {
-      code: 'rateLimited',
-      actions: ['retry'],
-      message: () =>
-        waited > 0
-          ? l10n.t(
-              '{0}; Storyteller retried for {1} and it still refused. Try again in {2}.',
-              limit,
-              seconds(waited),
-              after,
-            )
-          : l10n.t('{0}. Try again in {1}.', limit, after),
-    };
-  },
-  AccessDeniedException: (f) =>
-    /AllowedModelIds/i.test(f.awsMessage)
-      ? {
-          code: 'modelNotAllowed',
-          actions: ['pickModel'],
-          message: () =>
-            l10n.t(
-              "The story gateway does not allow {0} (the stack's AllowedModelIds). Pick another model.",
-              modelName(f),
-            ),
-        }
-      : /ID token/i.test(f.awsMessage)
-        ? {
-            code: 'sessionExpired',
-            actions: ['signIn'],
-            message: () =>
-              l10n.t('The story gateway did not accept your sign-in: {0} Sign in again.', sentence(f.awsMessage)),
-          }
-        : {
-            code: 'accessDenied',
-            actions: ['openSettings'],
-            message: () =>
-              l10n.t(
-                'The story gateway refused the request: {0} Check "storyteller.storyGatewayUrl" (run "Configure from Stack Outputs" again).',
-                sentence(f.awsMessage),
-              ),
-          },
-  ValidationException: ({ awsMessage }) =>
-    /maxTokens/.test(awsMessage)
-      ? {
-          code: 'validation',
-          actions: [],
-          message: () =>
-            l10n.t('The story gateway rejected the request: {0} Choose a shorter length.', sentence(awsMessage)),
-        }
-      : {
-          code: 'validation',
-          actions: MODEL_PROBLEM.test(awsMessage) ? ['pickModel'] : ['openSettings'],
-          message: () => l10n.t('The story gateway rejected the request: {0}', sentence(awsMessage)),
-        },
-};
-
 const identityPoolBusy: Rule = {
   code: 'throttled',
   actions: ['retry'],
@@ -315,7 +174,7 @@ const poolNotSetUp: Rule = {
 };
 
 /** The identity pool's refusals (getting credentials) by error name. */
-const IDENTITY_POOL_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
+const IDENTITY_POOL_RULES: RuleTable = {
   NotAuthorizedException: ({ ctx, awsMessage }) =>
     ctx.afterCredentialRefresh || /unauthenticated/i.test(awsMessage)
       ? {
@@ -342,11 +201,6 @@ const IDENTITY_POOL_RULES: Record<string, Rule | ((f: Failure) => Rule)> = {
   LimitExceededException: identityPoolBusy,
   InternalErrorException: identityPoolBusy,
 };
-
-function ruleFor(table: Record<string, Rule | ((f: Failure) => Rule)>, f: Failure): Rule | undefined {
-  const rule = Object.hasOwn(table, f.name) ? table[f.name] : undefined;
-  return typeof rule === 'function' ? rule(f) : rule;
-}
 
 const at = (endpoint: string | undefined): string => (endpoint ? l10n.t(' at {0}', endpoint) : '');
 
@@ -433,18 +287,6 @@ export function toStoryError(error: unknown, ctx: ErrorContext = {}): StoryError
 
 type Make = (message: string, code: string, actions: readonly PanelAction[]) => StoryError;
 
-/**
- * A gateway refusal's details: the SDK copies its JSON body onto the error. Each field is checked
- * against the contract on its own, so one malformed field loses only itself.
- */
-function gatewayDetails(error: unknown): GatewayErrorDetails {
-  const fields = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
-  const valid = Object.entries(GatewayErrorDetails.entries)
-    .filter(([key, schema]) => fields[key] !== undefined && v.is(schema, fields[key]))
-    .map(([key]) => [key, fields[key]]);
-  return v.parse(GatewayErrorDetails, Object.fromEntries(valid));
-}
-
 function fromIdentityPool(original: unknown, ctx: ErrorContext, make: Make): StoryError {
   if (isSessionError(original)) return fromSession(original as ErrorLike, make);
   const name = errorName(original);
@@ -492,10 +334,4 @@ function interruption(error: unknown, { name, awsMessage, ctx }: Failure): strin
       ? l10n.t('the connection to the story gateway was cut.')
       : l10n.t('the connection to Bedrock was cut.');
   return `${name}${awsMessage ? ` (${awsMessage.replace(/[.\s]+$/, '')})` : ''}.`;
-}
-
-function sentence(text: string): string {
-  const t = text.trim();
-  if (t === '') return '';
-  return /[.!?]$/.test(t) ? t : `${t}.`;
 }
