@@ -15,7 +15,7 @@ import { AUDIENCE_HEADER, ERROR_TYPE_HEADER, GATEWAY_PATHS, RESERVED_TOKENS_HEAD
 import type { GatewayErrorBody, UsageResponse } from './contract';
 import { requestFailure, streamFailure } from './errors';
 import { CallerIdentity } from './identity';
-import { inputTokenBound, reservedTokens } from './reservation';
+import { chargedTokens, inputTokenBound, reservedTokens } from './reservation';
 import { GUARDRAIL_INTERVENED, blockedPart, chooseGuardrail, guardrailConfigOf } from './safety';
 import { audienceOf, stackGuardrails } from './policy';
 import type { GuardrailChoice } from './safety';
@@ -205,7 +205,9 @@ async function relay(
         streamed.outputBytes += Buffer.byteLength(e.contentBlockDelta.delta.text ?? '');
         streamed.deltas++;
       }
-      if (e.metadata?.usage?.totalTokens !== undefined) streamed.reported = e.metadata.usage.totalTokens;
+      // Cache reads and writes count at full weight (chargedTokens).
+      const charged = chargedTokens(e.metadata?.usage);
+      if (charged !== undefined) streamed.reported = charged;
       if (e.metadata) {
         streamed.outputTokens = e.metadata.usage?.outputTokens;
         streamed.trace = e.metadata.trace;

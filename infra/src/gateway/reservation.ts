@@ -53,3 +53,29 @@ export function inputTokenBound(req: ReservableRequest): number {
 export function reservedTokens(req: ReservableRequest): number {
   return inputTokenBound(req) + req.inferenceConfig.maxTokens;
 }
+
+/** Bedrock's `metadata.usage`, as ConverseStream reports it (fields may be missing). */
+export interface ReportedUsage {
+  readonly inputTokens?: number | undefined;
+  readonly outputTokens?: number | undefined;
+  readonly totalTokens?: number | undefined;
+  readonly cacheReadInputTokens?: number | undefined;
+  readonly cacheWriteInputTokens?: number | undefined;
+}
+
+/**
+ * The tokens a story is charged from Bedrock's usage (#26): every prompt token at full weight,
+ * whether it was read from the prompt cache, written to it or neither, plus the output; never less
+ * than Bedrock's total. Cached tokens are cheaper in dollars, but the budget counts tokens, and a
+ * charge per prompt token stays within the reservation (inputTokenBound bounds them all), so
+ * "charged per user per day ≤ DailyTokensPerUser, per stack ≤ DailyTokensTotal" still holds
+ * whatever the prompt or the cache does. Undefined when Bedrock reported no usage.
+ */
+export function chargedTokens(usage: ReportedUsage | undefined): number | undefined {
+  if (!usage) return undefined;
+  const n = (x: number | undefined) => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? Math.ceil(x) : 0);
+  const parts =
+    n(usage.inputTokens) + n(usage.outputTokens) + n(usage.cacheReadInputTokens) + n(usage.cacheWriteInputTokens);
+  if (usage.totalTokens === undefined && parts === 0) return undefined;
+  return Math.max(n(usage.totalTokens), parts);
+}

@@ -5,6 +5,7 @@ import { countTokens } from '../../../emulator/src/storyEngine';
 import {
   TEMPLATE_TOKENS_PER_BLOCK,
   TEMPLATE_TOKENS_PER_REQUEST,
+  chargedTokens,
   inputTokenBound,
   reservedTokens,
   utf8Length,
@@ -136,6 +137,48 @@ describe('story gateway reservation (#23)', () => {
         ],
       };
       assert.ok(reservedTokens(longer) > reservedTokens(req), JSON.stringify(req).slice(0, 300));
+    }
+  });
+
+  // #26: the charge counts cached prompt tokens at full weight, never less than Bedrock's total.
+  const charges: [string, Parameters<typeof chargedTokens>[0], number | undefined][] = [
+    ['no usage', undefined, undefined],
+    ['an empty usage', {}, undefined],
+    ['no cache', { inputTokens: 100, outputTokens: 50, totalTokens: 150 }, 150],
+    ['a cache write', { inputTokens: 10, outputTokens: 50, totalTokens: 1060, cacheWriteInputTokens: 1000 }, 1060],
+    ['a cache read', { inputTokens: 10, outputTokens: 50, totalTokens: 1060, cacheReadInputTokens: 1000 }, 1060],
+    [
+      'a total that leaves the cache out',
+      { inputTokens: 10, outputTokens: 50, totalTokens: 60, cacheReadInputTokens: 1000 },
+      1060,
+    ],
+    ['a total above its parts', { inputTokens: 10, outputTokens: 50, totalTokens: 70 }, 70],
+    ['no total', { inputTokens: 10, outputTokens: 50, cacheReadInputTokens: 5 }, 65],
+    ['nonsense numbers', { inputTokens: -5, outputTokens: Number.NaN, totalTokens: 3 }, 3],
+  ];
+  for (const [name, usage, expected] of charges)
+    it(`charges ${name}: ${expected ?? 'the bound instead'}`, () => assert.equal(chargedTokens(usage), expected));
+
+  it('stays within the reservation with cache points: every prompt token, however Bedrock splits it, is in the bound', () => {
+    const next = random(26);
+    for (let i = 0; i < 200; i++) {
+      const req = adversarialRequest(next);
+      const withPoint = { ...req, system: [...(req.system ?? [{ text: 'x' }]), { cachePoint: { type: 'default' } }] };
+      const prompt = countTokens(texts(withPoint));
+      // Split the prompt's tokens between uncached, cache read and cache write any way at all.
+      const read = Math.floor(prompt * next());
+      const write = Math.floor((prompt - read) * next());
+      const usage = {
+        inputTokens: prompt - read - write,
+        cacheReadInputTokens: read,
+        cacheWriteInputTokens: write,
+        outputTokens: withPoint.inferenceConfig.maxTokens,
+      };
+      assert.ok(chargedTokens(usage)! <= reservedTokens(withPoint), `case ${i}`);
+      assert.equal(
+        inputTokenBound(withPoint),
+        inputTokenBound({ ...withPoint, system: withPoint.system.slice(0, -1) }),
+      );
     }
   });
 });
