@@ -61,7 +61,11 @@ async function firstToken(client: BedrockRuntimeClient, maxTokens = MAX_TOKENS):
  * it: POST <url>/converse-stream with the model in the body and the user's ID token, signed for
  * service `lambda`, over the same HTTP/1.1 handler as the direct client.
  */
-function gatewayClient(emu: RunningEmulator, user: GatewayUser): BedrockRuntimeClient {
+export function gatewayClient(
+  emu: RunningEmulator,
+  user: GatewayUser,
+  headers: Readonly<Record<string, string>> = {},
+): BedrockRuntimeClient {
   const url = new URL('converse-stream', emu.storyGatewayUrl ?? 'http://invalid/');
   // signingName: read by the SDK's SigV4 config, though not in this client's type.
   const config: BedrockRuntimeClientConfig & { signingName: string } = {
@@ -85,6 +89,7 @@ function gatewayClient(emu: RunningEmulator, user: GatewayUser): BedrockRuntimeC
         request.headers['content-length'] = String(Buffer.byteLength(body));
       }
       request.headers['x-storyteller-id-token'] = user.idToken;
+      Object.assign(request.headers, headers);
       return next(args);
     },
     { step: 'build', priority: 'high', name: 'benchGatewayRequest' },

@@ -12,6 +12,7 @@ import { leak } from './leak';
 import { realWebview } from './realWebview';
 import { pipeline } from './pipeline';
 import { safety } from './safety';
+import { safetyBudget } from './safetyBudget';
 import { projectContext } from './projectContext';
 import { srp } from './srp';
 import type { Benchmark, Figure } from './types';
@@ -38,6 +39,7 @@ async function benchmarks(): Promise<Benchmark[]> {
   return [
     pipeline,
     safety,
+    safetyBudget,
     gateway,
     srp,
     webviewRender,

@@ -59,6 +59,27 @@ describe('Story panel in budget mode (the story gateway)', function () {
     await forgetEmulator();
   });
 
+  it('the policy line shows the policy the gateway reports in /usage, not the settings’ (#27)', async () => {
+    const section = vscode.workspace.getConfiguration('storyteller');
+    // The settings claim Strict; this stack's gateway applies none (ContentSafety=Off).
+    await section.update('contentSafety.policy', 'Strict', vscode.ConfigurationTarget.Global);
+    try {
+      testing.story.clearEvents();
+      await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
+      await eventually('the gateway’s policy arrives', () =>
+        events('contentPolicy').some((p) => p.source === 'gateway'),
+      );
+      assert.deepEqual(events('contentPolicy').at(-1), { policy: 'Off', source: 'gateway' });
+      // A reload of the panel starts from the gateway's word, not the settings' again.
+      testing.story.clearEvents();
+      await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
+      await eventually('the state is pushed', () => events('contentPolicy').length > 0);
+      assert.deepEqual(events('contentPolicy')[0], { policy: 'Off', source: 'gateway' });
+    } finally {
+      await section.update('contentSafety.policy', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('shows the whole day left on open, the counter goes down story by story, then the exhausted message without Retry; the panel stays usable', async () => {
     await resetCounters(emu);
     testing.story.clearEvents();

@@ -39,6 +39,22 @@ describe('story webview: content policy (#27) (Chromium)', function () {
     await sp.page.waitForSelector('#policy-line', { state: 'hidden' });
   });
 
+  it('budget mode: the policy the story gateway reports, and the tooltip says the gateway applies it', async () => {
+    const sp = await open();
+    await sp.send(hostEvent('contentPolicy', { policy: 'Strict', source: 'gateway' }));
+    await lineIs(sp, 'Content policy: strict');
+    const title = () => sp.page.locator('#policy-line').getAttribute('title');
+    assert.match(
+      (await title()) ?? '',
+      /strict guardrail, whatever the audience\. The story gateway reports this policy/,
+    );
+    // The same policy from the settings: the tooltip changes with the source alone.
+    await sp.send(hostEvent('contentPolicy', { policy: 'Strict', source: 'settings' }));
+    await sp.page.waitForSelector('#policy-line[title*="gateway"]', { state: 'detached' });
+    assert.match((await title()) ?? '', /strict guardrail, whatever the audience\.$/);
+    assert.equal(await visibleText('#policy-line'), 'Content policy: strict');
+  });
+
   it('a blocked premise: one sentence with the stack’s message, no story text, and the form usable again', async () => {
     const sp = await open();
     await sp.send(hostEvent('contentPolicy', { policy: 'Standard' }));

@@ -78,7 +78,7 @@ function step(s: PanelState, e: HostEvent, fx: Fx): PanelState {
     case 'usage.budget':
       return onBudget(s, e.data ?? undefined);
     case 'contentPolicy':
-      return { ...s, contentPolicy: e.data.policy };
+      return { ...s, contentPolicy: e.data.policy, contentPolicySource: e.data.source ?? 'settings' };
   }
 }
 

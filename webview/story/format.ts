@@ -102,12 +102,14 @@ export function policyLine(policy: ContentPolicy['policy'], audience: string): s
   return children ? l10n.t('Content policy: strict (children)') : l10n.t('Content policy: strict');
 }
 
-/** The policy line's tooltip: what the guardrail does. */
-export function policyTitle(policy: ContentPolicy['policy']): string {
+/** The policy line's tooltip: what the guardrail does, and who said so when the gateway did. */
+export function policyTitle(policy: ContentPolicy['policy'], source: ContentPolicy['source'] = 'settings'): string {
   if (policy === 'Off') return '';
-  return policy === 'Strict'
-    ? l10n.t("Every story is checked by the stack's strict guardrail, whatever the audience.")
-    : l10n.t("Every story is checked by one of the stack's guardrails; children's stories by the strict one.");
+  const what =
+    policy === 'Strict'
+      ? l10n.t("Every story is checked by the stack's strict guardrail, whatever the audience.")
+      : l10n.t("Every story is checked by one of the stack's guardrails; children's stories by the strict one.");
+  return source === 'gateway' ? `${what} ${l10n.t('The story gateway reports this policy and applies it.')}` : what;
 }
 
 /** The budget line's tooltip: when the day's budget starts again, in the user's local time. */

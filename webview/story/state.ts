@@ -79,6 +79,8 @@ export interface PanelState {
   readonly refused: Refusal | undefined;
   /** The stack's content policy (#27); Off until the host says otherwise. */
   readonly contentPolicy: ContentPolicy['policy'];
+  /** Where it came from: the settings, or (budget mode) the story gateway, which applies it itself. */
+  readonly contentPolicySource: NonNullable<ContentPolicy['source']>;
   readonly history: readonly HistoryItem[];
   /** Older stories the host left out of the list. */
   readonly historyOmitted: number;
@@ -108,6 +110,7 @@ export function initialState(saved: WebviewState | undefined): PanelState {
     budget: undefined,
     refused: undefined,
     contentPolicy: 'Off',
+    contentPolicySource: 'settings',
     history: [],
     historyOmitted: 0,
     shown: undefined,

@@ -103,6 +103,7 @@ describe('story gateway (function URL, budget mode)', function () {
       assert.ok(allowed.includes(req.modelId), allowed.join());
       assert.ok(!allowed.includes('amazon.nova-pro-v1:0'));
       assert.equal(u.maxTokensPerStory, 10_000);
+      assert.equal(u.contentSafety, 'Off', 'the ContentSafety it applies (NO_GUARDRAILS)');
       const items = await budgetItems(emu);
       assert.equal(items[`user#${ada.sub}#${u.day}`]?.['committed'], reported.totalTokens);
     });

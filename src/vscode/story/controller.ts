@@ -350,7 +350,16 @@ export class StoryController extends Disposable implements PanelHost {
     const { models, defaultModelId } = await this.models();
     this.emit(hostEvent('state', { auth: this.authState(), models, defaultModelId }));
     const config = this.settings.current;
-    this.emit(hostEvent('contentPolicy', { policy: config.ok ? config.config.contentSafety.policy : 'Off' }));
+    // Budget mode: the gateway applies its own policy, so the panel shows the one it reported.
+    const reported = this.budgetWatcher.policy;
+    this.emit(
+      hostEvent(
+        'contentPolicy',
+        reported
+          ? { policy: reported, source: 'gateway' }
+          : { policy: config.ok ? config.config.contentSafety.policy : 'Off', source: 'settings' },
+      ),
+    );
   }
 
   private async pushHistory(): Promise<void> {
@@ -385,5 +394,6 @@ export class StoryController extends Disposable implements PanelHost {
     show: (budget) => this.emit(hostEvent('usage.budget', budget)),
     wants: (service) => this.post !== undefined && this.current?.service === service,
     busy: () => this.streaming,
+    policy: (policy) => this.emit(hostEvent('contentPolicy', { policy, source: 'gateway' })),
   };
 }

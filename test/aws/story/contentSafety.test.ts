@@ -153,6 +153,8 @@ describe('content safety through the real clients (#27)', function () {
     });
     assert.ok(emu.storyGatewayUrl);
     const s = await service(emu, { storyGatewayUrl: emu.storyGatewayUrl.replace(/\/$/, '') });
+    // /usage reports the policy the gateway applies (the panel shows it, not the settings': none here).
+    assert.equal((await s.budget())?.contentSafety, 'Standard');
     const before = (await s.budget())!.tokensLeft;
     const blocked = await s.generate({ ...CHILDREN, premise: MILD_PREMISE });
     assert.equal(blocked.status, 'blocked', blocked.error?.message);
@@ -189,6 +191,7 @@ describe('content safety through the real clients (#27)', function () {
     const out = await s.generate(ADULTS);
     assert.equal(out.status, 'done', out.error?.message);
     assert.equal((await s.budget())?.tokensReserved, 0, 'settled');
+    assert.equal((await s.budget())?.contentSafety, 'Strict', '/usage says which policy the gateway applies');
 
     // A client naming a guardrail of its own (or none that exists) is served with the stack's.
     const user = await gatewayUser(emu);

@@ -389,6 +389,16 @@ describe('story webview events: history, opened stories and restore', () => {
     assert.equal(reduce(strict, hostEvent('contentPolicy', { policy: 'Off' })).state.contentPolicy, 'Off');
   });
 
+  it('records where the policy came from: the gateway’s (budget mode) or the settings’ when unsaid (#27)', () => {
+    const fromGateway = reduce(
+      aliceState(),
+      hostEvent('contentPolicy', { policy: 'Standard', source: 'gateway' }),
+    ).state;
+    assert.deepEqual([fromGateway.contentPolicy, fromGateway.contentPolicySource], ['Standard', 'gateway']);
+    const unsaid = reduce(fromGateway, hostEvent('contentPolicy', { policy: 'Strict' })).state;
+    assert.deepEqual([unsaid.contentPolicy, unsaid.contentPolicySource], ['Strict', 'settings']);
+  });
+
   it('keeps the token budget in budget mode, drops it in direct mode and for the next user', () => {
     const budget = { dailyTokens: 2000, tokensLeft: 800, resetsAt: RESETS_AT };
     const withBudget = reduce(aliceState(), hostEvent('usage.budget', budget)).state;

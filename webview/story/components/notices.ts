@@ -35,9 +35,13 @@ export class Notices {
       this.budgetLine.title = budgetResets(s.budget);
       this.budgetLine.dataset['left'] = s.budget?.tokensLeft === 0 ? 'none' : 'some';
     }
-    if (s.contentPolicy !== last?.contentPolicy || s.draft.audience !== last?.draft.audience) {
+    if (
+      s.contentPolicy !== last?.contentPolicy ||
+      s.contentPolicySource !== last?.contentPolicySource ||
+      s.draft.audience !== last?.draft.audience
+    ) {
       this.policyLine.textContent = policyLine(s.contentPolicy, s.draft.audience);
-      this.policyLine.title = policyTitle(s.contentPolicy);
+      this.policyLine.title = policyTitle(s.contentPolicy, s.contentPolicySource);
       this.policyLine.hidden = this.policyLine.textContent === '';
     }
     if (s.auth === last?.auth || !s.auth) return;

@@ -6,8 +6,14 @@ import { CONTENT_SAFETY_POLICIES, guardrailLevel } from '../../../../infra/src/g
 import type { GuardrailLevel } from '../../../../infra/src/gateway/safety';
 import { AUDIENCES } from './controls';
 
-/** The `contentPolicy` event's data: the stack's policy as the settings name it. */
-export const contentPolicy = v.strictObject({ policy: v.picklist(CONTENT_SAFETY_POLICIES) });
+/**
+ * The `contentPolicy` event's data: the stack's policy as the settings name it (`settings`), or,
+ * in budget mode, as the story gateway reports it in /usage (`gateway`: it applies it itself).
+ */
+export const contentPolicy = v.strictObject({
+  policy: v.picklist(CONTENT_SAFETY_POLICIES),
+  source: v.exactOptional(v.picklist(['settings', 'gateway'])),
+});
 export type ContentPolicy = v.InferOutput<typeof contentPolicy>;
 
 /** The guardrail a story for `audience` gets, and whether it is the children's. None when the policy is Off. */
