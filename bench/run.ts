@@ -14,6 +14,7 @@ import { pipeline } from './pipeline';
 import { safety } from './safety';
 import { safetyBudget } from './safetyBudget';
 import { projectContext } from './projectContext';
+import { promptCache } from './promptCache';
 import { srp } from './srp';
 import type { Benchmark, Figure } from './types';
 import { webviewRender } from './webviewRender';
@@ -49,6 +50,7 @@ async function benchmarks(): Promise<Benchmark[]> {
     historyPanel,
     leak,
     projectContext,
+    promptCache,
     editorStream,
   ];
 }

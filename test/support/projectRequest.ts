@@ -26,11 +26,15 @@ export function bibleOf(tokens: number): string {
 }
 
 /** The files of a small project: the bible, an always-on entry, a character, two chapters. */
-export function projectFiles(bibleTokens: number, chapterText: string): { file: string; text: string }[] {
+export function projectFiles(
+  bibleTokens: number,
+  chapterText: string,
+  title = 'Salt',
+): { file: string; text: string }[] {
   return [
     {
       file: 'story.md',
-      text: `---\ntitle: Salt\ngenre: fantasy\ncontextBudget: 16000\ncontinueTokens: 200\n---\n${bibleOf(bibleTokens)}\n`,
+      text: `---\ntitle: ${title}\ngenre: fantasy\ncontextBudget: 16000\ncontinueTokens: 200\n---\n${bibleOf(bibleTokens)}\n`,
     },
     { file: 'codex/world.md', text: '---\nname: World\nkind: lore\nalways: true\n---\nThe sea is grey and cold.\n' },
     { file: 'codex/mira.md', text: '---\nname: Mira\nkind: character\nkeys: [Mira]\n---\nMira is a smuggler.\n' },
@@ -39,13 +43,14 @@ export function projectFiles(bibleTokens: number, chapterText: string): { file: 
   ];
 }
 
-/** Continue Writing at the end of chapter 2 of that project, for `modelId`. */
+/** Continue Writing at the end of chapter 2 of that project, for `modelId`; another title, another prefix. */
 export function continueRequest(
   bibleTokens: number,
   textBefore: string,
   modelId = 'amazon.nova-lite-v1:0',
+  title = 'Salt',
 ): { context: AssembledContext; request: ConverseRequest } {
-  const project = buildProject(projectFiles(bibleTokens, textBefore), 'salt');
+  const project = buildProject(projectFiles(bibleTokens, textBefore, title), 'salt');
   const min = cacheMinTokens(modelId);
   const context = assembleContext({
     project,
