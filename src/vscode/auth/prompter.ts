@@ -69,23 +69,32 @@ export interface PickItem {
   readonly detail?: string;
 }
 
+/** The box as the options describe it, not shown yet; its buttons mapped back to ours. */
+function createBox(options: InputOptions): {
+  box: vscode.InputBox;
+  buttons: Map<vscode.QuickInputButton, InputButton>;
+} {
+  const box = vscode.window.createInputBox();
+  box.title = options.title;
+  box.prompt = options.prompt;
+  box.placeholder = options.placeholder ?? '';
+  box.value = options.value ?? '';
+  box.password = options.password ?? false;
+  box.ignoreFocusOut = true;
+  if (options.step !== undefined) box.step = options.step;
+  if (options.totalSteps !== undefined) box.totalSteps = options.totalSteps;
+  const buttons = new Map<vscode.QuickInputButton, InputButton>(
+    (options.buttons ?? []).map((b) => [{ iconPath: new vscode.ThemeIcon(b.icon), tooltip: b.tooltip }, b]),
+  );
+  box.buttons = [...((options.step ?? 1) > 1 ? [vscode.QuickInputButtons.Back] : []), ...buttons.keys()];
+  return { box, buttons };
+}
+
 export class QuickInputPrompter implements Prompter {
-  // Long on purpose: one input box's whole life (buttons, validation, Cognito's answer, hide) shares
-  // its closure; split, each piece would need the box and the promise passed around.
+  // One input box's life (validation, Cognito's answer, buttons, hide) shares its closure: the
+  // handlers below read and settle the same box and promise.
   input(options: InputOptions): Promise<InputResult> {
-    const box = vscode.window.createInputBox();
-    box.title = options.title;
-    box.prompt = options.prompt;
-    box.placeholder = options.placeholder ?? '';
-    box.value = options.value ?? '';
-    box.password = options.password ?? false;
-    box.ignoreFocusOut = true;
-    if (options.step !== undefined) box.step = options.step;
-    if (options.totalSteps !== undefined) box.totalSteps = options.totalSteps;
-    const buttons = new Map<vscode.QuickInputButton, InputButton>(
-      (options.buttons ?? []).map((b) => [{ iconPath: new vscode.ThemeIcon(b.icon), tooltip: b.tooltip }, b]),
-    );
-    box.buttons = [...((options.step ?? 1) > 1 ? [vscode.QuickInputButtons.Back] : []), ...buttons.keys()];
+    const { box, buttons } = createBox(options);
     return new Promise((resolve, reject) => {
       const subscriptions: vscode.Disposable[] = [];
       let done = false;

@@ -91,6 +91,66 @@ const STOPPED = Symbol('stopped');
 /** How long a GET /usage reading is shared by the calls of one panel load (see usage()). */
 export const USAGE_SHARED_MS = 10_000;
 
+/** What one answer has streamed so far: the text, and what its result is built from. */
+class Received {
+  text = '';
+  /** The last piece and the trace: what a guardrail's intervention is read from. */
+  private lastDelta = '';
+  private trace: unknown;
+  private usage: Usage | undefined;
+  stopReason: string | undefined;
+  /** messageStop came: the answer is whole. */
+  ended = false;
+
+  constructor(private readonly onDelta: ((text: string) => void) | undefined) {}
+
+  /** Reads the events to the end of the stream, or until the stop (then it lets the stream go). */
+  async read(
+    stream: AsyncIterable<ConverseStreamOutput>,
+    stopped: Promise<typeof STOPPED>,
+  ): Promise<void | typeof STOPPED> {
+    const events = stream[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await Promise.race([events.next(), stopped]);
+      if (next === STOPPED) {
+        events.return?.().catch(() => undefined);
+        return STOPPED;
+      }
+      if (next.done) return;
+      this.add(next.value);
+    }
+  }
+
+  private add(event: ConverseStreamOutput): void {
+    const delta = event.contentBlockDelta?.delta?.text;
+    if (delta) {
+      this.text += delta;
+      this.lastDelta = delta;
+      this.onDelta?.(delta);
+    }
+    if (event.metadata?.trace) this.trace = event.metadata.trace;
+    if (event.messageStop) {
+      this.stopReason = event.messageStop.stopReason ?? 'end_turn';
+      this.ended = true;
+    }
+    const u = toUsage(event.metadata?.usage);
+    if (u) this.usage = u;
+  }
+
+  intervention(): Intervention {
+    return interventionOf(this.text, this.lastDelta, this.trace, this.usage?.outputTokens);
+  }
+
+  result(status: StoryResult['status']): StoryResult {
+    return {
+      text: this.text,
+      ...(this.usage ? { usage: this.usage } : {}),
+      ...(this.stopReason ? { stopReason: this.stopReason } : {}),
+      status,
+    };
+  }
+}
+
 export class BedrockStories {
   readonly runtime: BedrockRuntimeClient;
   private readonly control: BedrockClient;
@@ -119,22 +179,10 @@ export class BedrockStories {
    * On abort it returns at once (status 'stopped', partial text kept) without waiting for the
    * connection to wind down; the request is aborted underneath.
    */
-  // Long on purpose: the stream's state (text, usage, abort) lives in one closure, read by the
-  // stop, the event loop and the failure path alike; it is the hot path the pipeline bench measures.
   async generate(request: ConverseRequest, options: StreamOptions = {}): Promise<StoryResult> {
     const { signal, onDelta, audience } = options;
-    let text = '';
-    // The last piece and the trace: what a guardrail's intervention is read from.
-    let lastDelta = '';
-    let trace: unknown;
-    let usage: Usage | undefined;
-    let stopReason: string | undefined;
-    const partial = (): Pick<StoryResult, 'text' | 'usage' | 'stopReason'> => ({
-      text,
-      ...(usage ? { usage } : {}),
-      ...(stopReason ? { stopReason } : {}),
-    });
-    if (signal?.aborted) return { ...partial(), status: 'stopped' };
+    const got = new Received(onDelta);
+    if (signal?.aborted) return got.result('stopped');
 
     const abort = new AbortController();
     let onAbort!: () => void;
@@ -145,81 +193,56 @@ export class BedrockStories {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
     });
-    let attempts = 0;
-    let waitedMs = 0;
+    const tally = { attempts: 0, waitedMs: 0 };
     try {
-      let sent: ConverseStreamCommandOutput | typeof STOPPED;
-      for (;;) {
-        attempts++;
-        try {
-          sent = await Promise.race([
-            this.runtime.send(
-              withAudience(new ConverseStreamCommand(request as ConverseStreamCommandInput), audience),
-              {
-                abortSignal: abort.signal,
-              },
-            ),
-            stopped,
-          ]);
-          break;
-        } catch (e) {
-          // The gateway's rate limit, before the story starts: wait as it asks (within bounds), then again.
-          const delay = this.gateway
-            ? throttleDelay(e, attempts, waitedMs, this.options.throttleRetry ?? DEFAULT_THROTTLE_RETRY)
-            : undefined;
-          if (delay === undefined || abort.signal.aborted) throw e;
-          waitedMs += delay;
-          if (!(await sleep(delay, abort.signal))) return { ...partial(), status: 'stopped' };
-        }
-      }
-      if (sent === STOPPED) return { ...partial(), status: 'stopped' };
+      // A new command each attempt: one the SDK has sent carries its middleware.
+      const command = () => withAudience(new ConverseStreamCommand(request as ConverseStreamCommandInput), audience);
+      const sent = await this.send(command, abort, stopped, tally);
+      if (sent === STOPPED) return got.result('stopped');
       if (!sent.stream)
         throw Object.assign(new Error('Bedrock answered without a stream.'), { name: 'ModelStreamErrorException' });
-      const events: AsyncIterator<ConverseStreamOutput> = sent.stream[Symbol.asyncIterator]();
-      let ended = false;
-      for (;;) {
-        const next = await Promise.race([events.next(), stopped]);
-        if (next === STOPPED) {
-          events.return?.().catch(() => undefined);
-          return { ...partial(), status: 'stopped' };
-        }
-        if (next.done) break;
-        const event = next.value;
-        const delta = event.contentBlockDelta?.delta?.text;
-        if (delta) {
-          text += delta;
-          lastDelta = delta;
-          onDelta?.(delta);
-        }
-        if (event.metadata?.trace) trace = event.metadata.trace;
-        if (event.messageStop) {
-          stopReason = event.messageStop.stopReason ?? 'end_turn';
-          ended = true;
-        }
-        const u = toUsage(event.metadata?.usage);
-        if (u) usage = u;
-      }
+      if ((await got.read(sent.stream, stopped)) === STOPPED) return got.result('stopped');
       // A stream that ends without messageStop was cut, even if the socket closed cleanly.
-      if (!ended) throw Object.assign(new Error('The stream ended early.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
-      if (stopReason === GUARDRAIL_INTERVENED)
-        return {
-          ...partial(),
-          status: 'blocked',
-          blocked: interventionOf(text, lastDelta, trace, usage?.outputTokens),
-        };
-      return { ...partial(), status: 'done' };
+      if (!got.ended) throw Object.assign(new Error('The stream ended early.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+      if (got.stopReason === GUARDRAIL_INTERVENED) return { ...got.result('blocked'), blocked: got.intervention() };
+      return got.result('done');
     } catch (e) {
-      if (signal?.aborted || isAbort(e)) return { ...partial(), status: 'stopped' };
+      if (signal?.aborted || isAbort(e)) return got.result('stopped');
       const endpoint = this.gateway?.url ?? this.options.runtimeEndpoint;
       const error = toStoryError(e, {
         modelId: request.modelId,
-        receivedChars: text.length,
+        receivedChars: got.text.length,
         ...(endpoint ? { endpoint } : {}),
-        ...(this.gateway ? { gateway: { attempts, waitedMs } } : {}),
+        ...(this.gateway ? { gateway: { ...tally } } : {}),
       });
-      return { ...partial(), status: 'failed', error, cause: e };
+      return { ...got.result('failed'), error, cause: e };
     } finally {
       signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Sends the request, or gives up at the stop. The gateway's rate limit, before the story starts:
+   * wait as it asks (within bounds), then again; `tally` counts the attempts and the wait.
+   */
+  private async send(
+    command: () => ConverseStreamCommand,
+    abort: AbortController,
+    stopped: Promise<typeof STOPPED>,
+    tally: { attempts: number; waitedMs: number },
+  ): Promise<ConverseStreamCommandOutput | typeof STOPPED> {
+    for (;;) {
+      tally.attempts++;
+      try {
+        return await Promise.race([this.runtime.send(command(), { abortSignal: abort.signal }), stopped]);
+      } catch (e) {
+        const delay = this.gateway
+          ? throttleDelay(e, tally.attempts, tally.waitedMs, this.options.throttleRetry ?? DEFAULT_THROTTLE_RETRY)
+          : undefined;
+        if (delay === undefined || abort.signal.aborted) throw e;
+        tally.waitedMs += delay;
+        if (!(await sleep(delay, abort.signal))) return STOPPED;
+      }
     }
   }
 
