@@ -4,7 +4,7 @@
 // codex file is a diagnostic on its line in the Problems panel.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/vscode/testing';
@@ -17,6 +17,7 @@ interface WriteResult {
   status: string;
   text: string;
   code?: string;
+  usageLabel?: string;
 }
 
 /** Resolves with the first change to `doc` that inserts text. */
@@ -145,6 +146,34 @@ describe('Story projects in VS Code', function () {
     assert.match(text, /- \*\*Mira Vell\*\* \(character\): key "Vell" · \d+ tokens · `codex\/mira-vell\.md`/);
     assert.match(text, /### Mira Vell \(character\)/);
     assert.match(text, /Mira Vell stepped onto the quay and\n```/);
+  });
+
+  it('prompt caching (#26): Show Context says where the cache point is, and a second Continue reads the bible from the cache', async () => {
+    const showContext = async () => {
+      const uri = await vscode.commands.executeCommand<vscode.Uri>('storyteller.showContext');
+      return (await vscode.workspace.openTextDocument(uri)).getText();
+    };
+    await openChapter();
+    // The scaffold's bible is short: below the model's minimum.
+    assert.match(
+      await showContext(),
+      /## Cache point\n\nNone: the system part is [\d,]+ tokens, below the 1,000 tokens/,
+    );
+    const storyFile = join(root, 'story.md');
+    const bible = 'The salt road runs from the marsh to the mountains, and every toll on it is paid in salt. ';
+    await writeFile(storyFile, `${await readFile(storyFile, 'utf8')}\n${bible.repeat(60)}\n`);
+    let text = '';
+    await eventually('Show Context places the cache point', async () =>
+      /## Cache point\n\nAfter the system part/.test((text = await showContext())),
+    );
+    assert.match(text, /\*\[cache point after system block 1\]\*/);
+    await openChapter();
+    const first = await vscode.commands.executeCommand<WriteResult>('storyteller.continueWriting');
+    assert.equal(first.status, 'done', JSON.stringify(first));
+    assert.match(first.usageLabel ?? '', /\(0 read from the cache, [\d,]+ written to it\)/);
+    const second = await vscode.commands.executeCommand<WriteResult>('storyteller.continueWriting');
+    assert.equal(second.status, 'done', JSON.stringify(second));
+    assert.match(second.usageLabel ?? '', /\([\d,]+ read from the cache, 0 written to it\)/);
   });
 
   it('a malformed codex file is a diagnostic on its line in the Problems panel', async () => {
