@@ -85,6 +85,8 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
     [COMMANDS.showContext]: () => projects.showContext(),
     [COMMANDS.importLorebook]: (args?: unknown) => projects.importLorebook(args),
     [COMMANDS.exportCodexAsLorebook]: (args?: unknown) => projects.exportCodexAsLorebook(args),
+    [COMMANDS.writeScene]: () => projects.writeScene(),
+    [COMMANDS.summarizeChapter]: (uri?: unknown) => projects.summarizeChapter(uri),
     [COMMANDS.checkSetup]: () => loadConfigure().checkSetup({ auth, settings, story, log, document: setupDocument }),
   };
 

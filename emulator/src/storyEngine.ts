@@ -3,7 +3,7 @@
 // templates, with a random generator seeded by the whole request, so the same request always
 // gives the same story and different requests give different ones.
 import { createHash } from 'node:crypto';
-import { CONTINUATION_TOKENS, isProjectPrompt, parseCodex, writeContinuation } from './continuation';
+import { projectReply } from './chapterTasks';
 
 export interface StoryRequest {
   /** Every input text (system prompts and all messages), for the token count and the seed. */
@@ -459,12 +459,12 @@ export function writeStory(prompt: string, seed: string): string {
 
 export function generate(req: StoryRequest): StoryResult {
   const seed = JSON.stringify([req.inputTexts, req.seedExtra, req.maxTokens, req.stopSequences]);
-  const codex = parseCodex(req.inputTexts);
-  // A story project's request (a codex in the prompt) is continued, not answered with a new story.
-  const full =
-    (codex.length > 0 || isProjectPrompt(req.inputTexts)) && req.lastUserText !== undefined
-      ? writeContinuation(codex, req.lastUserText, rng(seed), (t) => tokenize(t).length, CONTINUATION_TOKENS)
-      : writeStory(req.prompt, seed);
+  // A story project's request (a codex or bible in the prompt) is continued, a scene or a summary, not a new story.
+  const project =
+    req.lastUserText !== undefined
+      ? projectReply({ ...req, lastUserText: req.lastUserText, random: rng(seed), count: (t) => tokenize(t).length })
+      : undefined;
+  const full = project ?? writeStory(req.prompt, seed);
   let text = full;
   let stopReason: StopReason = 'end_turn';
   let stopSequence: string | null = null;

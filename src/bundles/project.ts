@@ -14,3 +14,7 @@ export { useTranslations } from '../core/messages';
 export { ProjectWriter } from '../vscode/project/writer';
 export { newCodexEntry, newStoryProject } from '../vscode/project/scaffoldCommands';
 export { LorebookCommands } from '../vscode/project/lorebookCommands';
+// Write Scene from Beat and Summarize Chapter.
+export { BEAT_MAX_CHARS, findBeat, sceneRequest } from '../core/project/beat';
+export { summaryRequest, tidySummary } from '../core/project/summary';
+export { summaryEdit } from '../core/project/summaryEdit';

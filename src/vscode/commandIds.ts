@@ -24,6 +24,8 @@ export const COMMANDS = {
   showContext: 'storyteller.showContext',
   importLorebook: 'storyteller.importLorebook',
   exportCodexAsLorebook: 'storyteller.exportCodexAsLorebook',
+  writeScene: 'storyteller.writeScene',
+  summarizeChapter: 'storyteller.summarizeChapter',
   checkSetup: 'storyteller.checkSetup',
 } as const;
 

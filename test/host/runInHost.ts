@@ -1,10 +1,13 @@
 // Runs a test module inside a real VS Code extension host: code-server serves the workbench,
 // headless Chromium opens it, and the smoke-test driver loads the extension and the tests.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, NOISE, startCodeServer } from './codeServer';
 import type { CodeServer } from './codeServer';
 import type { Host } from './install';
@@ -26,6 +29,30 @@ export interface RunOptions {
   readonly onServer?: (pid: number) => void;
 }
 
+/** Where the suites ask for a real key press in the workbench (`POST /press?key=Escape`): env STORYTELLER_PRESS_URL. */
+export const PRESS_URL_ENV = 'STORYTELLER_PRESS_URL';
+
+/**
+ * A loopback endpoint that presses a key in the workbench page, as a person would: the extension
+ * host cannot press keys, and a keybinding (Escape for Stop Writing) is only tested by pressing it.
+ */
+async function keyPresser(page: () => Page | undefined): Promise<Server> {
+  const server = createServer((req, res) => {
+    const key = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('key');
+    const target = page();
+    if (req.method !== 'POST' || !key || !/^[\w+]{1,40}$/.test(key) || !target) {
+      res.writeHead(400).end();
+      return;
+    }
+    target.keyboard.press(key).then(
+      () => res.writeHead(204).end(),
+      (e: unknown) => res.writeHead(500).end(String(e)),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
 export type RunOutcome = 'passed' | 'failed' | 'timeout' | 'server-died' | 'error';
 
 export interface RunResult {
@@ -44,19 +71,22 @@ export async function runInHost(options: RunOptions): Promise<RunResult> {
   let browser: BrowserContext | undefined;
   let timer: NodeJS.Timeout | undefined;
   let result: RunResult | undefined;
+  let page: Page | undefined;
+  const presser = await keyPresser(() => page);
+  const pressUrl = `http://127.0.0.1:${(presser.address() as AddressInfo).port}/press`;
   try {
     server = await startCodeServer({
       host: options.host,
       dir: tempDir,
       smokeTestDriver: true,
-      ...(options.env ? { env: options.env } : {}),
+      env: { ...options.env, [PRESS_URL_ENV]: pressUrl },
     });
     options.onServer?.(server.pid);
     browser = await launchBrowser(server.dirs);
     await server.logIn(browser);
-    const page = browser.pages()[0] ?? (await browser.newPage());
+    page = browser.pages()[0] ?? (await browser.newPage());
     const exitCode = new Promise<number>((resolve) => {
-      void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+      void page!.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
     });
     // Called with the console level and the console arguments of the workbench page, which
     // include the extension host's console (mocha's reporter).
@@ -104,6 +134,7 @@ export async function runInHost(options: RunOptions): Promise<RunResult> {
     // code-server's own log is only shown when something goes wrong.
     if (result?.outcome !== 'passed') for (const line of server?.recentLog().slice(-40) ?? []) log(`[server] ${line}`);
     clearTimeout(timer);
+    presser.close();
     await browser?.close().catch(() => undefined);
     await server?.stop();
     rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });

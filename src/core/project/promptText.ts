@@ -23,7 +23,8 @@ export function entryText(entry: CodexEntry): string {
   return `### ${entry.name} (${entry.kind})\n${entry.body}\n`;
 }
 
-function settingLines(story: StoryFile): string[] {
+/** The story's settings as "Name: value" lines (the bible's head, and Summarize Chapter's context). */
+export function settingLines(story: StoryFile): string[] {
   const s = story.settings;
   const lines = [`Title: ${s.title}`];
   if (s.genre) lines.push(`Genre: ${s.genre}`);
@@ -54,3 +55,29 @@ export function codexSection(
     parts.push(`${PREVIOUSLY_HEADING}\n${previously.map((p) => summaryText(p.title, p.summary)).join('\n')}`);
   return parts.join('\n');
 }
+
+/** Starts the instruction of Write Scene from Beat (the emulator's model looks for it). */
+export const BEAT_HEADING = '## Beat to write';
+
+/** The last block of the last user message: the beat, after the manuscript. */
+export function sceneInstruction(beat: string): string {
+  return [
+    BEAT_HEADING,
+    'Write the scene for this beat as the next passage of the chapter, going on from where the manuscript above stops.',
+    'Prose only: no heading, no notes, and do not repeat the beat as a line of its own.',
+    '',
+    beat,
+  ].join('\n');
+}
+
+/** Starts the user message of Summarize Chapter (the emulator's model looks for it). */
+export const SUMMARY_HEADING = '## Chapter to summarize:';
+
+/** At most this many words in a generated summary (and tokens the model may write for it). */
+export const SUMMARY_WORDS = 120;
+
+export const SUMMARY_INSTRUCTIONS = [
+  "You summarize one chapter of a novel for the author's story bible, where it reminds a co-writer what happened.",
+  `In at most ${SUMMARY_WORDS} words, say what happens in the chapter, in order: who does what, where, and what changes.`,
+  'One paragraph of plain prose in the past tense; name characters and places as the chapter does; no title, no notes, no opinions.',
+].join(' ');

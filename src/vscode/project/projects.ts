@@ -11,7 +11,8 @@ import { ContextView } from './contextView';
 import { ProjectDiagnostics } from './diagnostics';
 import { loadProjectBundle } from '../bundles';
 import type { ImportResult, LorebookCommands } from './lorebookCommands';
-import type { ProjectWriter, WriteResult } from './writer';
+import type { ProjectWriter } from './writer';
+import type { WriteResult } from './writeResult';
 
 export class StoryProjects extends Disposable {
   private writing: ProjectWriter | undefined;
@@ -48,11 +49,20 @@ export class StoryProjects extends Disposable {
     return this.writer().continueWriting();
   }
 
+  writeScene(): Promise<WriteResult> {
+    return this.writer().writeScene();
+  }
+
+  /** The active chapter's summary, or that of the chapter `uri` names (the explorer's or editor's menu). */
+  summarizeChapter(uri?: unknown): Promise<WriteResult> {
+    return this.writer().summarizeChapter(uri instanceof vscode.Uri ? uri : undefined);
+  }
+
   stopWriting(): boolean {
     return this.writing?.stop() ?? false;
   }
 
-  /** Made on the first Continue Writing, with the bundle that holds it. */
+  /** Made on the first Continue Writing (or scene, or summary), with the bundle that holds it. */
   private writer(): ProjectWriter {
     this.writing ??= this._register(new (loadProjectBundle().ProjectWriter)(this.story, this.settings, this.log));
     return this.writing;

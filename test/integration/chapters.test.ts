@@ -1,0 +1,247 @@
+// Write Scene from Beat, Summarize Chapter and the rest of Continue Writing in a real extension
+// host, against the emulator: a scene goes in after its beat (with the entry only the beat
+// names), a summary is written into the front matter and one undo gives the file back
+// byte for byte (and the next chapter's context has it as "previously"), the Escape key stops
+// Continue Writing and keeps what was written, typing elsewhere meanwhile is kept, and a request
+// the content policy blocks says so and leaves the chapter as it was.
+import * as assert from 'node:assert/strict';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { TestingApi } from '../../src/vscode/testing';
+import { emulators, forgetEmulator, latestCode, setStreamRate, useEmulator } from './emulators';
+import type { EmulatorInfo } from './emulators';
+import { activate, script } from './prompter';
+import { PASSWORD, uniqueEmail } from '../support/accounts';
+
+interface WriteResult {
+  status: string;
+  text: string;
+  code?: string;
+  message?: string;
+}
+
+/** Resolves with the next change to `doc` that inserts text. */
+function nextInsertion(doc: vscode.TextDocument): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document === doc && e.contentChanges.some((c) => c.text !== '')) {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
+/** A real key press in the workbench, through the host runner (test/host/runInHost.ts). */
+async function press(key: string): Promise<void> {
+  const url = process.env.STORYTELLER_PRESS_URL;
+  assert.ok(url, 'the host runner presses keys');
+  const response = await fetch(`${url}?key=${encodeURIComponent(key)}`, { method: 'POST' });
+  assert.equal(response.status, 204, await response.text());
+}
+
+async function signUp(testing: TestingApi, emu: EmulatorInfo, prefix: string): Promise<void> {
+  await useEmulator(emu);
+  const email = uniqueEmail(prefix);
+  await script(testing, [email, '', PASSWORD, PASSWORD, () => latestCode(emu, email)], 'storyteller.signUp');
+  assert.equal(testing.sessionState().kind, 'signedIn');
+}
+
+/** A project folder in the workspace with these files (relative paths). */
+async function makeProject(name: string, files: Record<string, string>): Promise<string> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  assert.ok(folder, 'the host opens a workspace folder');
+  const root = join(folder, `${name}-${Date.now().toString(36)}`);
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(join(root, file, '..'), { recursive: true });
+    await writeFile(join(root, file), text);
+  }
+  return root;
+}
+
+/** The file saved with `text`, in the active editor, the cursor at `at` (default: the end). */
+async function openWith(path: string, text: string, at?: (doc: vscode.TextDocument) => vscode.Position) {
+  await writeFile(path, text);
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  if (doc.getText() !== text) {
+    await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), text));
+    await doc.save();
+  }
+  const cursor = at ? at(doc) : doc.positionAt(text.length);
+  editor.selection = new vscode.Selection(cursor, cursor);
+  return editor;
+}
+
+async function closeAll(): Promise<void> {
+  await vscode.workspace.saveAll(true);
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+describe('Story chapters in VS Code', function () {
+  this.timeout(120_000);
+  let testing: TestingApi;
+  let emu: EmulatorInfo;
+  let root: string;
+  const chapter = () => join(root, 'chapters', 'chapter-01.md');
+  const PROSE = '---\ntitle: Chapter 1\nsummary: ""\n---\nThe ferry was late.\n\nMira Vell stepped onto the quay and';
+
+  before(async () => {
+    ({ testing } = await activate());
+    emu = emulators().public;
+    await signUp(testing, emu, 'chapters');
+    root = await makeProject('salt-chapters', {
+      'story.md': '---\ntitle: The Salt Road\n---\nA road of salt.\n',
+      'codex/mira-vell.md': '---\nname: Mira Vell\nkind: character\nkeys: [Mira, Vell]\n---\nA ferrywoman.\n',
+      'codex/bram.md': '---\nname: Bram\nkind: character\nkeys: [Bram]\n---\nA smuggler with a burnt hand.\n',
+      'chapters/chapter-02.md': '---\ntitle: Chapter 2\n---\nThe next morning',
+    });
+  });
+
+  afterEach(async () => {
+    await setStreamRate(emu, 0);
+    await vscode.commands.executeCommand('storyteller.stopWriting');
+  });
+
+  after(async () => {
+    await closeAll();
+    await vscode.commands.executeCommand('storyteller.signOut');
+    testing.usePrompter(undefined);
+    await forgetEmulator();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('Write Scene from Beat on a blank line says what a beat is, and writes nothing', async () => {
+    const text = '---\ntitle: Chapter 1\n---\nThe ferry was late.\n\n';
+    const editor = await openWith(chapter(), text);
+    const result = await vscode.commands.executeCommand<WriteResult>('storyteller.writeScene');
+    assert.deepEqual([result.status, result.code], ['refused', 'noBeat']);
+    assert.match(result.message ?? '', /^There is no beat here\./);
+    assert.equal(editor.document.getText(), text);
+  });
+
+  it('Summarize Chapter writes the summary into the front matter; "previously" has it; one undo restores the file exactly', async () => {
+    const text = `${PROSE} looked for Bram.\n\nThe boat was gone.\n`.replace('summary: ""', '# mine\nsummary: ""');
+    const editor = await openWith(chapter(), text);
+    const result = await vscode.commands.executeCommand<WriteResult>('storyteller.summarizeChapter');
+    assert.equal(result.status, 'done', JSON.stringify(result));
+    assert.match(result.text, /It opens: “The ferry was late\.” It ends: “The boat was gone\.”/);
+    const now = editor.document.getText();
+    const summaryLine = now.indexOf('summary:');
+    assert.equal(now.slice(0, summaryLine), '---\ntitle: Chapter 1\n# mine\n', 'the fields before it as they were');
+    assert.ok(now.endsWith(text.slice(text.indexOf('\n---\n'))), 'the body as it was');
+    // Chapter 2's context has chapter 1's new summary (the open, unsaved editor counts).
+    await openWith(join(root, 'chapters', 'chapter-02.md'), '---\ntitle: Chapter 2\n---\nThe next morning');
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('storyteller.showContext');
+    const context = (await vscode.workspace.openTextDocument(uri)).getText();
+    assert.match(context, /- \*\*Chapter 1\*\* · \d+ tokens · `chapters\/chapter-01\.md`/);
+    assert.ok(context.includes('It opens: “The ferry was late.”'), 'its text goes to the model');
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), text, 'one undo gives the file back, byte for byte');
+  });
+
+  it('the Escape key stops Continue Writing and keeps what was written', async () => {
+    const editor = await openWith(chapter(), PROSE);
+    await setStreamRate(emu, 20);
+    const inserted = nextInsertion(editor.document);
+    const writing = vscode.commands.executeCommand<WriteResult>('storyteller.continueWriting');
+    await inserted;
+    await press('Escape');
+    const result = await writing;
+    assert.equal(result.status, 'stopped', JSON.stringify(result));
+    assert.ok(result.text.length > 0);
+    assert.equal(editor.document.getText(), PROSE + result.text, 'the partial text stays');
+    assert.equal(await vscode.commands.executeCommand('storyteller.stopWriting'), false, 'nothing is writing now');
+  });
+
+  it('typing elsewhere in the chapter while Continue Writing streams is kept, and so is the continuation', async () => {
+    const editor = await openWith(chapter(), PROSE);
+    const doc = editor.document;
+    await setStreamRate(emu, 20);
+    const first = nextInsertion(doc);
+    const writing = vscode.commands.executeCommand<WriteResult>('storyteller.continueWriting');
+    await first;
+    const typed = 'It was raining. ';
+    const where = new vscode.Position(4, 0);
+    editor.selection = new vscode.Selection(where, where);
+    await vscode.commands.executeCommand('type', { text: typed });
+    await nextInsertion(doc);
+    assert.equal(await vscode.commands.executeCommand('storyteller.stopWriting'), true);
+    const result = await writing;
+    assert.equal(result.status, 'stopped', JSON.stringify(result));
+    const expected = PROSE.replace('The ferry was late.', `${typed}The ferry was late.`) + result.text;
+    assert.equal(doc.getText(), expected, 'both texts, each where it was put');
+  });
+
+  it('Write Scene from Beat writes the scene after the beat line, with the entry the beat names', async () => {
+    const text = '---\ntitle: Chapter 1\n---\nThe ferry was late.\n\n- Bram burns the map\n\nThe end.\n';
+    const editor = await openWith(chapter(), text, (doc) => doc.positionAt(text.indexOf('burns')));
+    const result = await vscode.commands.executeCommand<WriteResult>('storyteller.writeScene');
+    assert.equal(result.status, 'done', JSON.stringify(result));
+    const at = text.indexOf('\n\nThe end.');
+    assert.equal(editor.document.getText(), text.slice(0, at) + result.text + text.slice(at), 'after the beat line');
+    // A paragraph of its own that opens with the beat; Bram, whom only the beat names, acts in it.
+    assert.match(result.text, /^\n\n[^\n]*: Bram burns the map\.\n\n/);
+    assert.match(result.text.slice(result.text.indexOf('map.') + 4), /Bram/);
+  });
+});
+
+/** The storyteller.contentSafety.* settings and the stack outputs they come from. */
+const SAFETY_SETTINGS: Record<string, string> = {
+  'contentSafety.policy': 'ContentSafety',
+  'contentSafety.standardGuardrailId': 'StandardGuardrailId',
+  'contentSafety.standardGuardrailVersion': 'StandardGuardrailVersion',
+  'contentSafety.strictGuardrailId': 'StrictGuardrailId',
+  'contentSafety.strictGuardrailVersion': 'StrictGuardrailVersion',
+};
+
+async function useSafetySettings(emu: EmulatorInfo | undefined): Promise<void> {
+  const section = vscode.workspace.getConfiguration('storyteller');
+  for (const [key, output] of Object.entries(SAFETY_SETTINGS))
+    await section.update(key, emu ? emu.outputs[output] : undefined, vscode.ConfigurationTarget.Global);
+}
+
+describe('Story chapters and the content policy (#27)', function () {
+  this.timeout(120_000);
+  let testing: TestingApi;
+  let root: string;
+  const TEXT = '---\ntitle: Chapter 1\n---\nA crybaby goblin would not share his marbles, and';
+
+  before(async () => {
+    ({ testing } = await activate());
+    const emu = (emulators() as unknown as Record<string, EmulatorInfo>)['safety']!;
+    assert.equal(emu.outputs['ContentSafety'], 'Standard', 'test/host/cli.ts starts the safety emulator');
+    await signUp(testing, emu, 'chapters-safety');
+    await useSafetySettings(emu);
+    root = await makeProject('goblin-market', {
+      'story.md': '---\ntitle: Goblin Market\naudience: children\n---\nA gentle book.\n',
+      'chapters/chapter-01.md': TEXT,
+    });
+  });
+
+  after(async () => {
+    await closeAll();
+    await vscode.commands.executeCommand('storyteller.signOut');
+    testing.usePrompter(undefined);
+    await useSafetySettings(undefined);
+    await forgetEmulator();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("a children's chapter the strict guardrail blocks: the stack's message in one sentence, nothing written", async () => {
+    const editor = await openWith(join(root, 'chapters', 'chapter-01.md'), TEXT);
+    const result = await vscode.commands.executeCommand<WriteResult>('storyteller.continueWriting');
+    assert.deepEqual(
+      [result.status, result.code, result.text],
+      ['blocked', 'premiseBlocked', ''],
+      JSON.stringify(result),
+    );
+    assert.match(
+      result.message ?? '',
+      /^The content policy blocked this request: “Let's pick another idea! This one isn't right for a children's story\..*” Nothing was written\./,
+    );
+    assert.equal(editor.document.getText(), TEXT, 'the chapter as it was');
+  });
+});
