@@ -288,6 +288,19 @@ describe('npm run check:stack: budget mode', function () {
     assert.equal(results.filter((r) => r.id.startsWith('model:')).length, 0);
   });
 
+  it('--stack: the gateway’s function URL comes from DescribeStacks (the emulator’s address) and serves', async () => {
+    const results = await runChecks({
+      stackName: emu.stackName,
+      endpoint: emu.endpoints.cognitoIdp,
+      adminCredentials: ADMIN,
+    });
+    await assertNoThrowawayUser(emu);
+    assertAllPass(results);
+    assert.match(formatLine(byId(results, 'outputs')), /budget mode$/);
+    assert.equal(byId(results, 'gateway:amazon.nova-lite-v1:0').status, 'pass');
+    assert.equal(byId(results, 'gateway.usage').status, 'pass');
+  });
+
   it('no requestContext.authorizer.iam.cognitoIdentity in the function URL event: said plainly', async () => {
     emu.fault({ kind: 'noCallerIdentity', count: 10 });
     const results = await check(emu);
