@@ -9,7 +9,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/vscode/testing';
-import { emulators, forgetEmulator, latestCode, setStreamRate, useEmulator } from './emulators';
+import { emulators, forgetEmulator, latestCode, setStreamRate, useEmulator, useSafetySettings } from './emulators';
 import type { EmulatorInfo } from './emulators';
 import { activate, script } from './prompter';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
@@ -187,21 +187,6 @@ describe('Story chapters in VS Code', function () {
     assert.match(result.text.slice(result.text.indexOf('map.') + 4), /Bram/);
   });
 });
-
-/** The storyteller.contentSafety.* settings and the stack outputs they come from. */
-const SAFETY_SETTINGS: Record<string, string> = {
-  'contentSafety.policy': 'ContentSafety',
-  'contentSafety.standardGuardrailId': 'StandardGuardrailId',
-  'contentSafety.standardGuardrailVersion': 'StandardGuardrailVersion',
-  'contentSafety.strictGuardrailId': 'StrictGuardrailId',
-  'contentSafety.strictGuardrailVersion': 'StrictGuardrailVersion',
-};
-
-async function useSafetySettings(emu: EmulatorInfo | undefined): Promise<void> {
-  const section = vscode.workspace.getConfiguration('storyteller');
-  for (const [key, output] of Object.entries(SAFETY_SETTINGS))
-    await section.update(key, emu ? emu.outputs[output] : undefined, vscode.ConfigurationTarget.Global);
-}
 
 describe('Story chapters and the content policy (#27)', function () {
   this.timeout(120_000);

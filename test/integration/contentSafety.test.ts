@@ -4,26 +4,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/vscode/testing';
-import { emulators, forgetEmulator, latestCode, useEmulator } from './emulators';
+import { emulators, forgetEmulator, latestCode, useEmulator, useSafetySettings } from './emulators';
 import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script } from './prompter';
 import { CONTROLS, ok, panelEvents } from './storyPanel';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
-
-/** The storyteller.contentSafety.* settings and the outputs they come from. */
-const SETTINGS: Record<string, string> = {
-  'contentSafety.policy': 'ContentSafety',
-  'contentSafety.standardGuardrailId': 'StandardGuardrailId',
-  'contentSafety.standardGuardrailVersion': 'StandardGuardrailVersion',
-  'contentSafety.strictGuardrailId': 'StrictGuardrailId',
-  'contentSafety.strictGuardrailVersion': 'StrictGuardrailVersion',
-};
-
-async function useSafetySettings(emu: EmulatorInfo | undefined): Promise<void> {
-  const section = vscode.workspace.getConfiguration('storyteller');
-  for (const [key, output] of Object.entries(SETTINGS))
-    await section.update(key, emu ? emu.outputs[output] : undefined, vscode.ConfigurationTarget.Global);
-}
 
 describe('Content safety in the story panel (#27)', function () {
   this.timeout(90_000);

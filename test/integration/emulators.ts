@@ -114,3 +114,19 @@ export async function setStreamRate(emu: EmulatorInfo, tokensPerSecond: number):
     body: JSON.stringify({ tokensPerSecond }),
   });
 }
+
+/** The storyteller.contentSafety.* settings and the stack outputs they come from. */
+const SAFETY_SETTINGS: Record<string, string> = {
+  'contentSafety.policy': 'ContentSafety',
+  'contentSafety.standardGuardrailId': 'StandardGuardrailId',
+  'contentSafety.standardGuardrailVersion': 'StandardGuardrailVersion',
+  'contentSafety.strictGuardrailId': 'StrictGuardrailId',
+  'contentSafety.strictGuardrailVersion': 'StrictGuardrailVersion',
+};
+
+/** The emulator's guardrails as user settings, as Configure from Stack Outputs writes them; undefined clears them. */
+export async function useSafetySettings(emu: EmulatorInfo | undefined): Promise<void> {
+  const section = vscode.workspace.getConfiguration('storyteller');
+  for (const [key, output] of Object.entries(SAFETY_SETTINGS))
+    await section.update(key, emu ? emu.outputs[output] : undefined, vscode.ConfigurationTarget.Global);
+}
