@@ -74,12 +74,19 @@ export async function runInHost(options: RunOptions): Promise<RunResult> {
   let page: Page | undefined;
   const presser = await keyPresser(() => page);
   const pressUrl = `http://127.0.0.1:${(presser.address() as AddressInfo).port}/press`;
+  // What has the keyboard focus in the workbench page: the extension host cannot see it, so tests
+  // ask here (GET STORYTELLER_FOCUS_PROBE), e.g. that a box a command opened has it.
+  const probe = createServer((_req, res) => {
+    void focusIn(page).then((focus) => res.end(JSON.stringify(focus)));
+  });
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const probeUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/`;
   try {
     server = await startCodeServer({
       host: options.host,
       dir: tempDir,
       smokeTestDriver: true,
-      env: { ...options.env, [PRESS_URL_ENV]: pressUrl },
+      env: { ...options.env, [PRESS_URL_ENV]: pressUrl, STORYTELLER_FOCUS_PROBE: probeUrl },
     });
     options.onServer?.(server.pid);
     browser = await launchBrowser(server.dirs);
@@ -135,8 +142,32 @@ export async function runInHost(options: RunOptions): Promise<RunResult> {
     if (result?.outcome !== 'passed') for (const line of server?.recentLog().slice(-40) ?? []) log(`[server] ${line}`);
     clearTimeout(timer);
     presser.close();
+    probe.close();
     await browser?.close().catch(() => undefined);
     await server?.stop();
     rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
   }
+}
+
+/** The focused element of the page: in a quick input (a box or a pick), an iframe (a webview), or else. */
+export interface PageFocus {
+  readonly inQuickInput: boolean;
+  readonly element: string;
+}
+
+interface FocusDom {
+  document: { activeElement: { tagName: string; className: unknown; closest(s: string): unknown } | null };
+}
+
+async function focusIn(page: Page | undefined): Promise<PageFocus> {
+  if (!page) return { inQuickInput: false, element: 'no page yet' };
+  return page
+    .evaluate(() => {
+      const el = (globalThis as unknown as FocusDom).document.activeElement;
+      return {
+        inQuickInput: Boolean(el?.closest('.quick-input-widget')),
+        element: el ? `${el.tagName.toLowerCase()}.${String(el.className).split(' ').join('.')}` : 'nothing',
+      };
+    })
+    .catch((e: Error) => ({ inQuickInput: false, element: e.message }));
 }

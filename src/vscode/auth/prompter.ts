@@ -90,6 +90,21 @@ function createBox(options: InputOptions): {
   return { box, buttons };
 }
 
+/**
+ * An editor that opens while a box is up (the welcome README's preview, late on a first load)
+ * takes the focus as it shows, and the next keystrokes would go nowhere (#24): the box takes it
+ * back. Shown again, since focusing the open box (workbench.action.focusQuickOpen) does not move
+ * the focus out of a webview in VS Code 1.139; what was typed stays.
+ */
+function keepFocus(box: vscode.InputBox, reshown: { count: number }): vscode.Disposable {
+  return vscode.window.tabGroups.onDidChangeTabs(({ opened, changed }) => {
+    if (opened.length === 0 && !changed.some((tab) => tab.isActive)) return;
+    reshown.count++;
+    box.hide();
+    box.show();
+  });
+}
+
 export class QuickInputPrompter implements Prompter {
   // One input box's life (validation, Cognito's answer, buttons, hide) shares its closure: the
   // handlers below read and settle the same box and promise.
@@ -101,6 +116,8 @@ export class QuickInputPrompter implements Prompter {
       let busy = false;
       /** Refused by `validate` on Enter: from then on it is checked as the value changes. */
       let refused = false;
+      /** Hides that keepFocus caused, not the person: the box is shown again at once. */
+      const reshown = { count: 0 };
       const finish = (result: InputResult, error?: unknown) => {
         if (done) return;
         done = true;
@@ -165,7 +182,8 @@ export class QuickInputPrompter implements Prompter {
             finish(undefined, e);
           }
         }),
-        box.onDidHide(() => finish(undefined)),
+        box.onDidHide(() => (reshown.count > 0 ? void reshown.count-- : finish(undefined))),
+        keepFocus(box, reshown),
       );
       box.show();
     });
