@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/vscode/testing';
 import { emulators, forgetEmulator, latestCode, setStreamRate, useEmulator, useSafetySettings } from './emulators';
+import { withoutAutoSave } from './autoSave';
 import type { EmulatorInfo } from './emulators';
 import { activate, script } from './prompter';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
@@ -62,12 +63,15 @@ async function makeProject(name: string, files: Record<string, string>): Promise
 
 /** The file saved with `text`, in the active editor, the cursor at `at` (default: the end). */
 async function openWith(path: string, text: string, at?: (doc: vscode.TextDocument) => vscode.Position) {
-  await writeFile(path, text);
+  // An open document is changed through its editor, never on disk: VS Code's reload of a file
+  // changed behind its back (and the save after it) would land mid-test and mark an undo stop.
+  const open = vscode.workspace.textDocuments.some((d) => d.uri.fsPath === path);
+  if (!open) await writeFile(path, text);
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
   const editor = await vscode.window.showTextDocument(doc, { preview: false });
   if (doc.getText() !== text) {
-    await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), text));
-    await doc.save();
+    assert.ok(await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), text)));
+    assert.ok(await doc.save(), 'saved');
   }
   const cursor = at ? at(doc) : doc.positionAt(text.length);
   editor.selection = new vscode.Selection(cursor, cursor);
@@ -175,7 +179,11 @@ describe('Story chapters in VS Code', function () {
     assert.equal(doc.getText(), expected, 'both texts, each where it was put');
   });
 
-  it('Write Scene from Beat writes the scene after the beat line, with the entry the beat names', async () => {
+  it('Write Scene from Beat writes the scene after the beat line, with the entry the beat names; one undo takes it back', async () => {
+    await withoutAutoSave(writeSceneAndUndo);
+  });
+
+  async function writeSceneAndUndo(): Promise<void> {
     const text = '---\ntitle: Chapter 1\n---\nThe ferry was late.\n\n- Bram burns the map\n\nThe end.\n';
     const editor = await openWith(chapter(), text, (doc) => doc.positionAt(text.indexOf('burns')));
     const result = await vscode.commands.executeCommand<WriteResult>('storyteller.writeScene');
@@ -185,7 +193,9 @@ describe('Story chapters in VS Code', function () {
     // A paragraph of its own that opens with the beat; Bram, whom only the beat names, acts in it.
     assert.match(result.text, /^\n\n[^\n]*: Bram burns the map\.\n\n/);
     assert.match(result.text.slice(result.text.indexOf('map.') + 4), /Bram/);
-  });
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), text, 'one undo takes the whole scene back');
+  }
 });
 
 describe('Story chapters and the content policy (#27)', function () {

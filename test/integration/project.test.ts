@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/vscode/testing';
 import { emulators, forgetEmulator, latestCode, setStreamRate, useEmulator } from './emulators';
+import { withoutAutoSave } from './autoSave';
 import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script } from './prompter';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
@@ -100,26 +101,27 @@ describe('Story projects in VS Code', function () {
     assert.deepEqual(again.written, []);
   });
 
-  it("Continue Writing streams the model's continuation in at the cursor, as one undo step", async () => {
-    const editor = await openChapter();
-    const before = editor.document.getText();
-    let edits = 0;
-    const counting = vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document === editor.document && e.contentChanges.length > 0) edits++;
-    });
-    const result = await vscode.commands.executeCommand<WriteResult>('storyteller.continueWriting');
-    counting.dispose();
-    assert.equal(result.status, 'done', JSON.stringify(result));
-    assert.ok(result.text.trim().length > 20, `wrote: ${JSON.stringify(result.text)}`);
-    assert.ok(result.text.startsWith(' '), 'a space joins it to the last word');
-    // The emulator's model writes on with the activated codex entries' names.
-    assert.match(result.text, /Mira Vell/);
-    assert.equal(editor.document.getText(), before + result.text);
-    assert.ok(edits >= 1);
-    await vscode.window.showTextDocument(editor.document);
-    await vscode.commands.executeCommand('undo');
-    assert.equal(editor.document.getText(), before, 'one undo takes all of it back');
-  });
+  it("Continue Writing streams the model's continuation in at the cursor, as one undo step", () =>
+    withoutAutoSave(async () => {
+      const editor = await openChapter();
+      const before = editor.document.getText();
+      let edits = 0;
+      const counting = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === editor.document && e.contentChanges.length > 0) edits++;
+      });
+      const result = await vscode.commands.executeCommand<WriteResult>('storyteller.continueWriting');
+      counting.dispose();
+      assert.equal(result.status, 'done', JSON.stringify(result));
+      assert.ok(result.text.trim().length > 20, `wrote: ${JSON.stringify(result.text)}`);
+      assert.ok(result.text.startsWith(' '), 'a space joins it to the last word');
+      // The emulator's model writes on with the activated codex entries' names.
+      assert.match(result.text, /Mira Vell/);
+      assert.equal(editor.document.getText(), before + result.text);
+      assert.ok(edits >= 1);
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(editor.document.getText(), before, 'one undo takes all of it back');
+    }));
 
   it('Stop keeps the text written so far', async () => {
     const editor = await openChapter();
