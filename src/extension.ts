@@ -36,7 +36,7 @@ export interface StorytellerApi {
   readonly testing: TestingApi | undefined;
 }
 
-// Long on purpose: the composition root reads best as one table of parts and commands, each a line.
+// The composition root: one table of parts and commands, each a line; longer handlers are functions below.
 export function activate(context: vscode.ExtensionContext): StorytellerApi {
   const started = performance.now();
   const startedCpu = threadCpuMs();
@@ -60,33 +60,9 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
   const commands: Record<CommandId, (...args: never[]) => unknown> = {
     [COMMANDS.newStory]: () => StoryPanel.createOrShow(context.extensionUri, story, log, seams?.panel),
     [COMMANDS.showLog]: () => log.show(),
-    // Arguments skip the JSON prompts, never the user's confirmation (asked through the prompter,
-    // so the integration suites can answer it).
-    [COMMANDS.configureFromStack]: (args?: unknown) => {
-      const { configureFromStack, toConfigureArgs } = loadConfigure();
-      return configureFromStack(
-        log,
-        toConfigureArgs(args),
-        async (message, detail, action) => {
-          const ask = prompter();
-          return ask.confirm
-            ? ask.confirm(message, detail, action)
-            : (await ask.message('warning', `${message} ${detail}`, action)) === action;
-        },
-        (endpoints) => auth.grantEndpoints(endpoints),
-      );
-    },
+    [COMMANDS.configureFromStack]: configureCommand(log, auth, prompter),
     ...authCommands(auth, log),
-    // Story projects (#26): each answers what it did, for the integration suites.
-    [COMMANDS.newStoryProject]: (args?: unknown) => projects.newStoryProject(args),
-    [COMMANDS.newCodexEntry]: (args?: unknown) => projects.newCodexEntry(args),
-    [COMMANDS.continueWriting]: () => projects.continueWriting(),
-    [COMMANDS.stopWriting]: () => projects.stopWriting(),
-    [COMMANDS.showContext]: () => projects.showContext(),
-    [COMMANDS.importLorebook]: (args?: unknown) => projects.importLorebook(args),
-    [COMMANDS.exportCodexAsLorebook]: (args?: unknown) => projects.exportCodexAsLorebook(args),
-    [COMMANDS.writeScene]: () => projects.writeScene(),
-    [COMMANDS.summarizeChapter]: (uri?: unknown) => projects.summarizeChapter(uri),
+    ...projectCommands(projects),
     [COMMANDS.checkSetup]: () => loadConfigure().checkSetup({ auth, settings, story, log, document: setupDocument }),
   };
 
@@ -127,6 +103,42 @@ export function activate(context: vscode.ExtensionContext): StorytellerApi {
       settingsReads: () => settings.readCount,
     }),
   };
+}
+
+/**
+ * Configure from Stack Outputs. Arguments skip the JSON prompts, never the user's confirmation
+ * (asked through the prompter, so the integration suites can answer it).
+ */
+function configureCommand(log: Log, auth: Auth, prompter: () => Prompter) {
+  return (args?: unknown) => {
+    const { configureFromStack, toConfigureArgs } = loadConfigure();
+    return configureFromStack(
+      log,
+      toConfigureArgs(args),
+      async (message, detail, action) => {
+        const ask = prompter();
+        return ask.confirm
+          ? ask.confirm(message, detail, action)
+          : (await ask.message('warning', `${message} ${detail}`, action)) === action;
+      },
+      (endpoints) => auth.grantEndpoints(endpoints),
+    );
+  };
+}
+
+/** Story projects (#26): each command answers what it did, for the integration suites. */
+function projectCommands(projects: StoryProjects) {
+  return {
+    [COMMANDS.newStoryProject]: (args?: unknown) => projects.newStoryProject(args),
+    [COMMANDS.newCodexEntry]: (args?: unknown) => projects.newCodexEntry(args),
+    [COMMANDS.continueWriting]: () => projects.continueWriting(),
+    [COMMANDS.stopWriting]: () => projects.stopWriting(),
+    [COMMANDS.showContext]: () => projects.showContext(),
+    [COMMANDS.importLorebook]: (args?: unknown) => projects.importLorebook(args),
+    [COMMANDS.exportCodexAsLorebook]: (args?: unknown) => projects.exportCodexAsLorebook(args),
+    [COMMANDS.writeScene]: () => projects.writeScene(),
+    [COMMANDS.summarizeChapter]: (uri?: unknown) => projects.summarizeChapter(uri),
+  } satisfies Partial<Record<CommandId, (...args: never[]) => unknown>>;
 }
 
 /** The auth commands, each guarded. */

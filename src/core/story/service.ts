@@ -391,41 +391,58 @@ export class StoryService {
       if (result.status === 'failed' && added === '' && result.error)
         return await this.refused(story, kind, writer, result.error);
 
-      // Stopped or cut: Bedrock never reported the usage, but the tokens were spent.
-      const usage = result.usage ?? (added.trim() !== '' ? estimateUsage(requestText(request), added) : undefined);
-      const cost = usage ? estimateCost(usage, story.modelId, this.options.config.modelPrices) : null;
-      if (usage) await this.totals.record(usage, cost);
-      const turn = turnOf(kind, instruction, added, result.status, usage);
-      const totalUsage = usage ? (story.usage ? addUsages(story.usage, usage) : usage) : story.usage;
-      const saved = await writer.finish({
-        text: baseText + added,
-        turns: [...story.turns, turn],
-        status: result.status,
-        usage: totalUsage,
-        cost: usage ? addCosts(story.cost, cost) : story.cost,
-        ...(result.stopReason ? { stopReason: result.stopReason } : {}),
-        ...(result.error ? { error: result.error.toJSON() } : {}),
-      });
-      this.log(
-        `Story ${story.id} ${kind}: ${result.status}${usage ? `, ${formatUsage(usage, cost)}` : ''}${result.error ? ` (${result.error.code}: ${result.error.cause_ ?? ''})` : ''}`,
-      );
-      return {
-        storyId: story.id,
-        kind,
-        status: result.status,
-        text: saved.text,
-        added,
-        ...(usage ? { usage, usageLabel: formatUsage(usage, cost) } : {}),
-        cost,
-        ...(result.stopReason ? { stopReason: result.stopReason } : {}),
-        ...(result.error ? { error: result.error.info() } : {}),
-        ...(saved.usage ? { storyUsage: saved.usage, storyCost: saved.cost } : {}),
-      };
+      return await this.settle(story, kind, writer, { request, result, baseText, added, instruction });
     } finally {
       batcher.close();
       hooks.signal?.removeEventListener('abort', onAbort);
       this.running.delete(story.id);
     }
+  }
+
+  /** A step that wrote, stopped or failed after writing: its usage, cost, turn and history record. */
+  private async settle(
+    story: StoredStory,
+    kind: StoryKind,
+    writer: ReturnType<HistoryStore['track']>,
+    step: {
+      request: ReturnType<StoryService['build']>;
+      result: StoryResult;
+      baseText: string;
+      added: string;
+      instruction: string | undefined;
+    },
+  ): Promise<StoryOutcome> {
+    const { request, result, baseText, added, instruction } = step;
+    // Stopped or cut: Bedrock never reported the usage, but the tokens were spent.
+    const usage = result.usage ?? (added.trim() !== '' ? estimateUsage(requestText(request), added) : undefined);
+    const cost = usage ? estimateCost(usage, story.modelId, this.options.config.modelPrices) : null;
+    if (usage) await this.totals.record(usage, cost);
+    const turn = turnOf(kind, instruction, added, result.status, usage);
+    const totalUsage = usage ? (story.usage ? addUsages(story.usage, usage) : usage) : story.usage;
+    const saved = await writer.finish({
+      text: baseText + added,
+      turns: [...story.turns, turn],
+      status: result.status,
+      usage: totalUsage,
+      cost: usage ? addCosts(story.cost, cost) : story.cost,
+      ...(result.stopReason ? { stopReason: result.stopReason } : {}),
+      ...(result.error ? { error: result.error.toJSON() } : {}),
+    });
+    this.log(
+      `Story ${story.id} ${kind}: ${result.status}${usage ? `, ${formatUsage(usage, cost)}` : ''}${result.error ? ` (${result.error.code}: ${result.error.cause_ ?? ''})` : ''}`,
+    );
+    return {
+      storyId: story.id,
+      kind,
+      status: result.status,
+      text: saved.text,
+      added,
+      ...(usage ? { usage, usageLabel: formatUsage(usage, cost) } : {}),
+      cost,
+      ...(result.stopReason ? { stopReason: result.stopReason } : {}),
+      ...(result.error ? { error: result.error.info() } : {}),
+      ...(saved.usage ? { storyUsage: saved.usage, storyCost: saved.cost } : {}),
+    };
   }
 
   /**
