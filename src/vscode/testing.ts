@@ -156,41 +156,28 @@ class PanelRecorder implements PanelTap {
   }
 }
 
-// Long on purpose: one object literal of small hooks, each a line or two; splitting it would only scatter them.
-function testingApi(parts: TestingParts, seams: TestingSeams): TestingApi {
-  const { context, auth, provider } = parts;
-  const withoutTokens = (s: { email: string; expiresAt: number }) => ({ email: s.email, expiresAt: s.expiresAt });
-  const dump = (memento: vscode.Memento) => Object.fromEntries(memento.keys().map((k) => [k, memento.get(k)]));
+const withoutTokens = (s: { email: string; expiresAt: number }) => ({ email: s.email, expiresAt: s.expiresAt });
 
+type SessionHooks =
+  | 'sessionState'
+  | 'secrets'
+  | 'expireSession'
+  | 'writeRawSession'
+  | 'getSession'
+  | 'providerSessions'
+  | 'providerTokenUse'
+  | 'secondWindow';
+
+/** The session as the suites see and change it: state, stored secrets, expiry, a second window. */
+function sessionHooks(parts: TestingParts): Pick<TestingApi, SessionHooks> {
+  const { context, auth, provider } = parts;
   return {
-    usePrompter: (prompter) => {
-      seams.prompter = prompter;
-    },
-    statusBarText: parts.statusBarText,
-    statusBarTooltip: parts.statusBarTooltip,
-    settingsReads: parts.settingsReads,
-    settingsChecked: () =>
-      new Promise((resolve) => {
-        const listener = auth.onDidCheckSettings(() => {
-          listener.dispose();
-          resolve();
-        });
-      }),
     sessionState: () => {
       const state = auth.sessions.current;
       if (state.kind === 'signedOut')
         return { kind: state.kind, cause: state.cause, ...(state.message ? { reason: state.message } : {}) };
       const { email, expiresAt, method, provider } = state.session;
       return { kind: state.kind, email, expiresAt, ...(method ? { method } : {}), ...(provider ? { provider } : {}) };
-    },
-    useBrowser: (options) => {
-      const fresh = new BrowserParts(parts.log);
-      auth.browser.open = options?.open ?? fresh.open;
-      auth.browser.route = options?.route;
-      auth.browser.timeoutMs = options?.timeoutMs ?? BROWSER_TIMEOUT_MS;
-    },
-    handleUri: (uri) => {
-      auth.browser.uriHandler.handleUri(vscode.Uri.parse(uri, true));
     },
     secrets: async () => {
       const raw = await context.secrets.get(SESSION_KEY);
@@ -238,6 +225,38 @@ function testingApi(parts: TestingParts, seams: TestingSeams): TestingApi {
         kind: () => manager.current.kind,
         dispose: () => manager.dispose(),
       };
+    },
+  };
+}
+
+/** One object of small hooks, each a line or two; the session's are in sessionHooks. */
+function testingApi(parts: TestingParts, seams: TestingSeams): TestingApi {
+  const { context, auth } = parts;
+  const dump = (memento: vscode.Memento) => Object.fromEntries(memento.keys().map((k) => [k, memento.get(k)]));
+
+  return {
+    usePrompter: (prompter) => {
+      seams.prompter = prompter;
+    },
+    statusBarText: parts.statusBarText,
+    statusBarTooltip: parts.statusBarTooltip,
+    settingsReads: parts.settingsReads,
+    settingsChecked: () =>
+      new Promise((resolve) => {
+        const listener = auth.onDidCheckSettings(() => {
+          listener.dispose();
+          resolve();
+        });
+      }),
+    ...sessionHooks(parts),
+    useBrowser: (options) => {
+      const fresh = new BrowserParts(parts.log);
+      auth.browser.open = options?.open ?? fresh.open;
+      auth.browser.route = options?.route;
+      auth.browser.timeoutMs = options?.timeoutMs ?? BROWSER_TIMEOUT_MS;
+    },
+    handleUri: (uri) => {
+      auth.browser.uriHandler.handleUri(vscode.Uri.parse(uri, true));
     },
     storage: () => ({
       globalStorage: context.globalStorageUri.fsPath,
