@@ -25,12 +25,12 @@ import type { StoryControls } from './protocol/controls';
 import type { ModelInfo, StoryKind } from './protocol/wire';
 import { addCosts, addUsages, estimateCost, estimateUsage, formatUsage, requestText } from './usage/usage';
 import type { DaySummary } from './usage/usage';
-import { UsageTotals } from './usage/totals';
+import { UsageTotals, formatOrigin } from './usage/totals';
 import { blockedOutcome, joiner, turnOf } from './turns';
 import { elsewhere, notInHistory, stillWriting } from './notices';
 import { blockedError, guardrailFor } from './safety';
 import { guardrailConfigOf } from '../../../infra/src/gateway/safety';
-import type { RequestOutcome, StoryOutcome, StoryServiceOptions, StreamHooks } from './storyApi';
+import type { RequestHooks, RequestOutcome, StoryOutcome, StoryServiceOptions, StreamHooks } from './storyApi';
 
 export function createStoryService(options: StoryServiceOptions): StoryService {
   return new StoryService(options);
@@ -141,7 +141,7 @@ export class StoryService {
   async streamRequest(
     unguarded: ConverseRequest,
     audience: StoryControls['audience'],
-    hooks: { readonly signal?: AbortSignal; readonly onDelta?: (text: string) => void } = {},
+    hooks: RequestHooks = {},
   ): Promise<RequestOutcome> {
     const { config } = this.options;
     if (!config.userPoolId || !config.identityPoolId)
@@ -169,8 +169,10 @@ export class StoryService {
       const usage =
         result.usage ?? (result.text.trim() !== '' ? estimateUsage(requestText(request), result.text) : undefined);
       const cost = usage ? estimateCost(usage, request.modelId, config.modelPrices) : null;
-      if (usage) await this.totals.record(usage, cost);
-      this.log(`Project request: ${result.status}${usage ? `, ${formatUsage(usage, cost)}` : ''}`);
+      if (usage) await this.totals.record(usage, cost, hooks.origin);
+      this.log(
+        `Project request${formatOrigin(hooks.origin)}: ${result.status}${usage ? `, ${formatUsage(usage, cost)}` : ''}`,
+      );
       const error =
         result.status === 'blocked'
           ? blockedError(result.blocked ?? { part: 'premise', message: result.text })

@@ -8,7 +8,7 @@ import type { StoryErrorInfo } from './errors';
 import type { HistoryStore } from './history/history';
 import type { StoryControls } from './protocol/controls';
 import type { Cost, StoryKind, Usage } from './protocol/wire';
-import type { UsageLedgerState } from './usage/usage';
+import type { UsageLedgerState, UsageOrigin } from './usage/usage';
 
 export interface StoryServiceOptions {
   readonly config: StorytellerConfig;
@@ -82,6 +82,14 @@ export interface StoryOutcome {
   /** The whole story's tokens and cost after this call, as its history row shows them (all its turns). */
   readonly storyUsage?: Usage;
   readonly storyCost?: Cost | null;
+}
+
+/** How the caller follows one `StoryService.streamRequest` (a story project's Continue Writing). */
+export interface RequestHooks {
+  readonly signal?: AbortSignal;
+  readonly onDelta?: (text: string) => void;
+  /** The project, chapter and command it is for: its usage is also counted under the project, and logged. */
+  readonly origin?: UsageOrigin;
 }
 
 /** What one request streamed by `StoryService.streamRequest` (a story project's Continue Writing) gave. */

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { AssembledContext } from '../../core/project/assemble';
 import type { Chapter, Project, StorySettings } from '../../core/project/model';
 import type { ConverseRequest } from '../../core/story/prompt';
+import type { UsageOrigin } from '../../core/story/usage/usage';
 import { notificationSafe } from '../../core/notificationText';
 import { loadProjectBundle } from '../bundles';
 import { loadOpenProject, placeOf } from './projectFiles';
@@ -109,4 +110,9 @@ export function assembleAt(
   });
   const request = bundle.projectRequest(context, modelId, settings);
   return { editor, position, root: at.root, file: at.file, settings, context, request, textBefore };
+}
+
+/** What a generation was for, as the usage totals and the log keep it (#26). */
+export function originOf(project: string, chapter: vscode.Uri, command: UsageOrigin['command']): UsageOrigin {
+  return { project, chapter: vscode.workspace.asRelativePath(chapter), command };
 }

@@ -7,7 +7,7 @@ import type { RequestOutcome } from '../../core/story/storyApi';
 import { estimateTokens } from '../../core/story/usage/usage';
 import { loadProjectBundle } from '../bundles';
 import type { StoryController } from '../story/controller';
-import { ProjectRefusal, chapterAt } from './atCursor';
+import { ProjectRefusal, chapterAt, originOf } from './atCursor';
 import type { WriteResult } from './writeResult';
 
 /** Tries of the edit when the document changed between reading it and applying it. */
@@ -53,6 +53,7 @@ export async function summarizeChapter(
   hooks.progress(0);
   const outcome = await service.streamRequest(plan.request, bundle.safetyAudience(settings.audience), {
     signal: hooks.signal,
+    origin: originOf(settings.title, at.document.uri, 'summary'),
     onDelta: (delta) => {
       received += delta;
       hooks.progress(estimateTokens(received));

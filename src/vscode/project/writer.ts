@@ -14,7 +14,7 @@ import { Disposable, toDisposable } from '../lifecycle';
 import type { Log } from '../log';
 import type { Settings } from '../settings';
 import type { StoryController } from '../story/controller';
-import { ProjectRefusal, contextAtCursor } from './atCursor';
+import { ProjectRefusal, contextAtCursor, originOf } from './atCursor';
 import { contextAtBeat } from './atBeat';
 import type { BeatContext } from './atBeat';
 import { createEditorStream } from './editorStream';
@@ -129,6 +129,7 @@ export class ProjectWriter extends Disposable {
     this.progress(0, kind);
     const outcome = await service.streamRequest(at.request, bundle.safetyAudience(at.settings.audience), {
       signal: run.controller.signal,
+      origin: originOf(at.settings.title, at.editor.document.uri, kind),
       onDelta: (delta) => {
         // A scene is a paragraph of its own: the model's leading blank space gives way to the lead.
         const text = scene && received === '' ? delta.trimStart() : delta;

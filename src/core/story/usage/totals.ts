@@ -3,7 +3,7 @@
 import type { StoryServiceOptions } from '../storyApi';
 import type { Cost, Usage } from '../protocol/wire';
 import { EMPTY_LEDGER, daySummary, parseLedger, recordUsage } from './usage';
-import type { DaySummary, UsageLedgerState } from './usage';
+import type { DaySummary, UsageLedgerState, UsageOrigin } from './usage';
 import { UsageLedgerFile } from './usageFile';
 
 export class UsageTotals {
@@ -33,12 +33,13 @@ export class UsageTotals {
     }
   }
 
-  async record(usage: Usage, cost: Cost | null): Promise<void> {
+  /** `origin`: a story project's generation, also counted under its project. */
+  async record(usage: Usage, cost: Cost | null, origin?: UsageOrigin): Promise<void> {
     const at = new Date();
-    this.ledger = recordUsage(this.ledger, usage, cost, at);
+    this.ledger = recordUsage(this.ledger, usage, cost, at, origin);
     if (this.file) {
       try {
-        this.ledger = await this.file.update((state) => recordUsage(state, usage, cost, at));
+        this.ledger = await this.file.update((state) => recordUsage(state, usage, cost, at, origin));
       } catch (e) {
         this.log(`Could not save the usage totals: ${(e as Error).message}`);
       }
@@ -51,4 +52,10 @@ export class UsageTotals {
         .catch((e: unknown) => this.log(`Could not save the usage totals: ${(e as Error).message}`));
     }
   }
+}
+
+/** ` (continue, project "Tides", chapter "chapters/01.md")` for the log; the writer's names quoted as JSON. */
+export function formatOrigin(origin: UsageOrigin | undefined): string {
+  if (!origin) return '';
+  return ` (${origin.command}, project ${JSON.stringify(origin.project)}, chapter ${JSON.stringify(origin.chapter)})`;
 }

@@ -182,9 +182,36 @@ const DayTotalsSchema = v.strictObject({
   /** Prompt-cache tokens (part of totalTokens); absent in a file written before #26. */
   cacheReadInputTokens: v.optional(Count, 0),
   cacheWriteInputTokens: v.optional(Count, 0),
+  /** Story-project generations by project title (#26); absent in a day written before it. Checked in parseLedger. */
+  projects: v.optional(v.record(v.string(), v.unknown())),
 });
 
-export type DayTotals = Readonly<v.InferOutput<typeof DayTotalsSchema>>;
+/** What a story project's generation was for: usage is kept per project, the log names the chapter too. */
+export interface UsageOrigin {
+  /** The project's title (story.md), or its folder's name. */
+  readonly project: string;
+  /** The chapter's workspace-relative path. */
+  readonly chapter: string;
+  readonly command: 'continue' | 'scene' | 'summary';
+}
+
+const ProjectTotalsSchema = v.strictObject({
+  requests: Count,
+  totalTokens: Count,
+  costUsd: Count,
+  unpricedTokens: Count,
+});
+export type ProjectTotals = Readonly<v.InferOutput<typeof ProjectTotalsSchema>>;
+const EMPTY_PROJECT: ProjectTotals = { requests: 0, totalTokens: 0, costUsd: 0, unpricedTokens: 0 };
+/** Titles are the writer's text: bounded, and so is how many projects one day keeps apart. */
+const PROJECT_NAME_MAX = 200;
+const PROJECTS_PER_DAY_MAX = 100;
+
+export type DayTotals = Readonly<
+  Omit<v.InferOutput<typeof DayTotalsSchema>, 'projects'> & {
+    readonly projects?: Readonly<Record<string, ProjectTotals>>;
+  }
+>;
 
 /** JSON-serialisable; keyed by local date `YYYY-MM-DD`. */
 export interface UsageLedgerState {
@@ -216,6 +243,7 @@ export function recordUsage(
   usage: Usage,
   cost: Cost | null,
   at: Date,
+  origin?: UsageOrigin,
   keepDays = 90,
 ): UsageLedgerState {
   const key = localDateKey(at);
@@ -229,11 +257,63 @@ export function recordUsage(
     unpricedTokens: day.unpricedTokens + (cost ? 0 : usage.totalTokens),
     cacheReadInputTokens: day.cacheReadInputTokens + (usage.cacheReadInputTokens ?? 0),
     cacheWriteInputTokens: day.cacheWriteInputTokens + (usage.cacheWriteInputTokens ?? 0),
+    ...projectsAfter(day.projects, usage, cost, origin),
   };
   const days = { ...state.days, [key]: next };
   const keys = Object.keys(days).sort();
   for (const old of keys.slice(0, Math.max(0, keys.length - keepDays))) delete days[old];
   return { version: 1, days };
+}
+
+/** The day's projects with this request added to its origin's; unchanged without an origin. */
+function projectsAfter(
+  projects: DayTotals['projects'],
+  usage: Usage,
+  cost: Cost | null,
+  origin: UsageOrigin | undefined,
+): Pick<DayTotals, 'projects'> {
+  if (!origin) return projects ? { projects } : {};
+  const name = projectKey(origin.project);
+  const all = projects ?? {};
+  // Past the cap, a new project's tokens still count in the day's totals, just not on a line of their own.
+  if (!(name in all) && Object.keys(all).length >= PROJECTS_PER_DAY_MAX) return { projects: all };
+  const was = all[name] ?? EMPTY_PROJECT;
+  const now: ProjectTotals = {
+    requests: was.requests + 1,
+    totalTokens: was.totalTokens + usage.totalTokens,
+    costUsd: was.costUsd + (cost?.amount ?? 0),
+    unpricedTokens: was.unpricedTokens + (cost ? 0 : usage.totalTokens),
+  };
+  return { projects: { ...all, [name]: now } };
+}
+
+function projectKey(project: string): string {
+  const name = project.trim().slice(0, PROJECT_NAME_MAX);
+  return name === '' ? '(untitled)' : name;
+}
+
+/** One project's share of the day, for the panel and the log. */
+export interface ProjectDaySummary {
+  readonly project: string;
+  readonly requests: number;
+  readonly totalTokens: number;
+  readonly cost: Cost | null;
+  /** e.g. "1,234 tokens · ≈ $0.0003 (estimate)". */
+  readonly label: string;
+}
+
+/** The day's projects, most tokens first (then by name, so the order is stable). */
+export function projectSummaries(day: Pick<DayTotals, 'projects'>): ProjectDaySummary[] {
+  return Object.entries(day.projects ?? {})
+    .map(([project, p]) => {
+      const cost: Cost | null =
+        p.unpricedTokens > 0 && p.unpricedTokens === p.totalTokens
+          ? null
+          : { amount: p.costUsd, currency: 'USD', estimated: true };
+      const usage = { inputTokens: 0, outputTokens: 0, totalTokens: p.totalTokens };
+      return { project, requests: p.requests, totalTokens: p.totalTokens, cost, label: formatUsage(usage, cost) };
+    })
+    .sort((a, b) => b.totalTokens - a.totalTokens || (a.project < b.project ? -1 : a.project > b.project ? 1 : 0));
 }
 
 export interface DaySummary extends DayTotals {
@@ -267,9 +347,22 @@ export function parseLedger(raw: unknown): UsageLedgerState {
   const days: Record<string, DayTotals> = {};
   for (const [key, value] of Object.entries(ledger.output.days)) {
     const day = v.safeParse(DayTotalsSchema, value);
-    if (DAY_KEY.test(key) && day.success) days[key] = day.output;
+    if (!DAY_KEY.test(key) || !day.success) continue;
+    const { projects, ...totals } = day.output;
+    const kept = projects === undefined ? undefined : parseProjects(projects);
+    days[key] = kept ? { ...totals, projects: kept } : totals;
   }
   return { version: 1, days };
+}
+
+/** A malformed project line is dropped; the day's totals (which include it) stay. */
+function parseProjects(raw: Readonly<Record<string, unknown>>): Record<string, ProjectTotals> | undefined {
+  const projects: Record<string, ProjectTotals> = {};
+  for (const [name, value] of Object.entries(raw).slice(0, PROJECTS_PER_DAY_MAX)) {
+    const p = v.safeParse(ProjectTotalsSchema, value);
+    if (p.success && name !== '' && name.length <= PROJECT_NAME_MAX) projects[name] = p.output;
+  }
+  return Object.keys(projects).length > 0 ? projects : undefined;
 }
 
 function count(n: number | undefined): number {
