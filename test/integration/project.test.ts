@@ -4,9 +4,10 @@
 // codex file is a diagnostic on its line in the Problems panel.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { localDateKey, parseLedger } from '../../src/core/story/usage/usage';
 import type { TestingApi } from '../../src/vscode/testing';
 import { emulators, forgetEmulator, latestCode, setStreamRate, useEmulator } from './emulators';
 import { withoutAutoSave } from './autoSave';
@@ -122,6 +123,33 @@ describe('Story projects in VS Code', function () {
       await vscode.commands.executeCommand('undo');
       assert.equal(editor.document.getText(), before, 'one undo takes all of it back');
     }));
+
+  it('Continue Writing counts its usage under the project and logs its project and chapter (#26)', async () => {
+    await openChapter();
+    const result = await vscode.commands.executeCommand<WriteResult>('storyteller.continueWriting');
+    assert.equal(result.status, 'done', JSON.stringify(result));
+    // This suite's user only writes in this project: their usage file has it as the day's one project.
+    const { globalStorage, logs } = testing.storage();
+    const usageDir = join(globalStorage, 'usage');
+    const ledgers = (await readdir(usageDir))
+      .filter((f) => f.endsWith('.json'))
+      .map(async (f) => parseLedger(JSON.parse(await readFile(join(usageDir, f), 'utf8'))));
+    const today = (await Promise.all(ledgers)).map(
+      (l) => l.days[localDateKey(new Date())]?.projects?.['The Salt Road'],
+    );
+    const mine = today.filter((p) => p !== undefined);
+    assert.equal(mine.length, 1, 'one usage file has the project');
+    assert.ok(mine[0]!.requests >= 1 && mine[0]!.totalTokens > 0, JSON.stringify(mine[0]));
+    const chapterPath = vscode.workspace.asRelativePath(chapter);
+    const line = `Project request (continue, project "The Salt Road", chapter ${JSON.stringify(chapterPath)}): done, `;
+    await eventually('the log has a line naming the project and the chapter', async () => {
+      const files = (await readdir(logs, { recursive: true }))
+        .map((f) => join(logs, f))
+        .filter((f) => f.endsWith('.log'));
+      const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+      return texts.some((t) => t.includes(line));
+    });
+  });
 
   it('Stop keeps the text written so far', async () => {
     const editor = await openChapter();
