@@ -225,8 +225,10 @@ export class StreamingFunction {
       };
       const timer = setTimeout(() => {
         // The environment dies with whatever the invocation had left to do; a started stream is cut.
-        failed(`Task timed out after ${(invocation.timeoutMs / 1000).toFixed(2)} seconds`);
+        // Ended first: cutting the stream first would tell the function the client left, and it
+        // could still clean up (settle a reservation) before the environment is gone.
         finish(false);
+        failed(`Task timed out after ${(invocation.timeoutMs / 1000).toFixed(2)} seconds`);
       }, invocation.timeoutMs);
       worker.on('message', onMessage);
       worker.on('exit', onExit);
