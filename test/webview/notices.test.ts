@@ -51,6 +51,30 @@ describe('story webview: account states and errors: notices, error actions, stat
     );
   });
 
+  it("shows a line per story project under today's usage, names as text (#26)", async () => {
+    const sp = await open();
+    const usd = (amount: number) => ({ amount, currency: 'USD', estimated: true as const });
+    await sp.send(
+      hostEvent('usage.today', {
+        inputTokens: 600,
+        outputTokens: 900,
+        cost: usd(0.002),
+        projects: [
+          { project: '<img src=x onerror=alert(1)> Road', requests: 2, totalTokens: 1200, cost: usd(0.0015) },
+          { project: 'Ember', requests: 1, totalTokens: 300, cost: null },
+        ],
+      }),
+    );
+    await sp.page.waitForSelector('.usage-projects li');
+    assert.deepEqual(await sp.page.locator('.usage-projects li').allTextContents(), [
+      '<img src=x onerror=alert(1)> Road: 1,200 tokens in 2 requests · ≈ $0.0015 (estimate)',
+      'Ember: 300 tokens in 1 request',
+    ]);
+    assert.equal(await sp.page.locator('.usage-projects img').count(), 0, 'the name stays text');
+    await sp.send(hostEvent('usage.today', { inputTokens: 1, outputTokens: 1, cost: null }));
+    await sp.page.waitForSelector('.usage-projects', { state: 'hidden' });
+  });
+
   it('shows the offline state without losing the draft', async () => {
     await open({ kind: 'offline', email: 'reader@example.com' });
     assert.match(await visibleText('.notice'), /offline/);

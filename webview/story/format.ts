@@ -85,6 +85,22 @@ export function usageLine(u: HostEvents['usage.today'] | undefined): string {
   return u.cost ? `${withCache} · ${formatCost(u.cost)}` : withCache;
 }
 
+/** One line per story project today (#26): "The Salt Road: 1,234 tokens in 2 requests · ≈ $0.0003 (estimate)". */
+export function usageProjectLines(u: HostEvents['usage.today'] | undefined): string[] {
+  return (u?.projects ?? []).map((p) => {
+    const tokens =
+      p.requests === 1
+        ? l10n.t('{0}: {1} tokens in 1 request', p.project, numberFormat.format(p.totalTokens))
+        : l10n.t(
+            '{0}: {1} tokens in {2} requests',
+            p.project,
+            numberFormat.format(p.totalTokens),
+            numberFormat.format(p.requests),
+          );
+    return p.cost ? `${tokens} · ${formatCost(p.cost)}` : tokens;
+  });
+}
+
 /** "12,400 of 50,000 tokens left today", or nothing outside budget mode. */
 export function budgetLine(b: TokenBudget | undefined): string {
   if (!b) return '';

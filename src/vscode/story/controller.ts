@@ -10,11 +10,12 @@ import { notConfigured, notSignedIn } from '../../core/messages';
 import { modelInfoFromId } from '../../core/story/generation/models';
 import { linkToOpen } from '../../core/story/protocol/links';
 import { hostEvent } from '../../core/story/protocol/messages';
-import type { HostEvent, RequestHandlers } from '../../core/story/protocol/messages';
+import type { HostEvent, HostEvents, RequestHandlers } from '../../core/story/protocol/messages';
 import type { PanelMemory } from '../../core/story/protocol/webviewState';
 import type { AuthState, PanelAction, StoryKind, TokenBudget } from '../../core/story/protocol/wire';
 import type { StoryService } from '../../core/story/service';
 import type { StoryOutcome, StreamHooks } from '../../core/story/storyApi';
+import type { DaySummary } from '../../core/story/usage/usage';
 import type { Auth } from '../auth/auth';
 import { loadHistory } from '../bundles';
 import type { Log } from '../log';
@@ -385,6 +386,7 @@ export class StoryController extends Disposable implements PanelHost {
         cost: today.cost,
         cacheReadInputTokens: today.cacheReadInputTokens,
         cacheWriteInputTokens: today.cacheWriteInputTokens,
+        ...projectsOf(today),
       }),
     );
     await this.budgetWatcher.refresh(service, this.budgetTarget, reuse);
@@ -396,4 +398,15 @@ export class StoryController extends Disposable implements PanelHost {
     busy: () => this.streaming,
     policy: (policy) => this.emit(hostEvent('contentPolicy', { policy, source: 'gateway' })),
   };
+}
+
+/** Today's story projects for the panel's header (#26), or nothing; plain data, so no usage code loads here. */
+function projectsOf(today: DaySummary): Pick<HostEvents['usage.today'], 'projects'> {
+  const projects = today.byProject.map(({ project, requests, totalTokens, cost }) => ({
+    project,
+    requests,
+    totalTokens,
+    cost,
+  }));
+  return projects.length > 0 ? { projects } : {};
 }

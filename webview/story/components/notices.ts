@@ -3,7 +3,16 @@
 import * as l10n from '@vscode/l10n';
 import type { AuthState } from '../../../src/core/story/protocol/wire';
 import type { Actions } from '../actions';
-import { authLine, authNotice, budgetLine, budgetResets, policyLine, policyTitle, usageLine } from '../format';
+import {
+  authLine,
+  authNotice,
+  budgetLine,
+  budgetResets,
+  policyLine,
+  policyTitle,
+  usageLine,
+  usageProjectLines,
+} from '../format';
 import type { PanelState } from '../state';
 import { button, h } from './dom';
 
@@ -12,6 +21,8 @@ export class Notices {
   readonly notice = h('div', { class: 'notice', hidden: true });
   private readonly authLine = h('div', { class: 'auth-line', role: 'status', 'aria-live': 'polite' });
   private readonly usageLine = h('div', { class: 'usage-line' });
+  /** Today's story projects, a line each (#26); their names are the writer's text, so text nodes only. */
+  private readonly usageProjects = h('ul', { class: 'usage-projects', hidden: true });
   /** Budget mode: "12,400 of 50,000 tokens left today"; read out when it changes. */
   private readonly budgetLine = h('div', {
     class: 'budget-line',
@@ -23,13 +34,26 @@ export class Notices {
   private last: PanelState | undefined;
 
   constructor(private readonly actions: Actions) {
-    this.header = h('header', { class: 'top' }, this.authLine, this.usageLine, this.budgetLine, this.policyLine);
+    this.header = h(
+      'header',
+      { class: 'top' },
+      this.authLine,
+      this.usageLine,
+      this.usageProjects,
+      this.budgetLine,
+      this.policyLine,
+    );
   }
 
   render(s: PanelState): void {
     const last = this.last;
     this.last = s;
-    if (s.usageToday !== last?.usageToday) this.usageLine.textContent = usageLine(s.usageToday);
+    if (s.usageToday !== last?.usageToday) {
+      this.usageLine.textContent = usageLine(s.usageToday);
+      const lines = usageProjectLines(s.usageToday);
+      this.usageProjects.replaceChildren(...lines.map((line) => h('li', {}, line)));
+      this.usageProjects.hidden = lines.length === 0;
+    }
     if (s.budget !== last?.budget) {
       this.budgetLine.textContent = budgetLine(s.budget);
       this.budgetLine.title = budgetResets(s.budget);

@@ -188,6 +188,20 @@ const HOST_EVENTS = {
     /** Prompt-cache tokens today (#26): input read from and written to the cache, besides inputTokens. */
     cacheReadInputTokens: v.exactOptional(w.count),
     cacheWriteInputTokens: v.exactOptional(w.count),
+    /** Story projects' share of today (#26), most tokens first; the names are the writer's text. */
+    projects: v.exactOptional(
+      v.pipe(
+        v.array(
+          v.strictObject({
+            project: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+            requests: w.count,
+            totalTokens: w.count,
+            cost: v.nullable(w.cost),
+          }),
+        ),
+        v.maxLength(100),
+      ),
+    ),
   }),
   /** After `ready`: this user's form and story from before the panel was closed (a new panel starts with them). */
   restore: panelMemory,

@@ -322,6 +322,8 @@ export interface DaySummary extends DayTotals {
   readonly cost: Cost | null;
   /** e.g. "1,234 tokens · ≈ $0.0003 (estimate)"; "(some models have no price set)" when partial. */
   readonly label: string;
+  /** Story projects' share of the day (#26), most tokens first. */
+  readonly byProject: readonly ProjectDaySummary[];
 }
 
 export function daySummary(state: UsageLedgerState, at: Date): DaySummary {
@@ -332,7 +334,7 @@ export function daySummary(state: UsageLedgerState, at: Date): DaySummary {
     day.unpricedTokens > 0 && priced === 0 ? null : { amount: day.costUsd, currency: 'USD', estimated: true };
   let label = formatUsage(day, cost);
   if (cost && day.unpricedTokens > 0) label += l10n.t(' (some models have no price set)');
-  return { ...day, date, cost, label };
+  return { ...day, date, cost, label, byProject: projectSummaries(day) };
 }
 
 const DAY_KEY = /^\d{4}-\d{2}-\d{2}$/;

@@ -47,6 +47,12 @@ describe('story protocol', () => {
       hostEvent('story.opened', { story }),
       hostEvent('usage.today', { inputTokens: 1, outputTokens: 2, cost }),
       hostEvent('usage.today', { inputTokens: 0, outputTokens: 0, cost: null }),
+      hostEvent('usage.today', {
+        inputTokens: 3,
+        outputTokens: 4,
+        cost: null,
+        projects: [{ project: 'The <Salt> Road', requests: 2, totalTokens: 7, cost: null }],
+      }),
       hostEvent('usage.budget', { dailyTokens: 50_000, tokensLeft: 12_400, resetsAt: RESETS_AT }),
       hostEvent('usage.budget', { dailyTokens: 2000, tokensLeft: 0, resetsAt: RESETS_AT }),
       hostEvent('usage.budget', null),
@@ -233,6 +239,32 @@ describe('story protocol', () => {
       [
         'usage.today with string tokens',
         { kind: 'event', type: 'usage.today', data: { inputTokens: '1', outputTokens: 2, cost: null } },
+      ],
+      [
+        'usage.today with an empty project name',
+        {
+          kind: 'event',
+          type: 'usage.today',
+          data: {
+            inputTokens: 1,
+            outputTokens: 2,
+            cost: null,
+            projects: [{ project: '', requests: 1, totalTokens: 3, cost: null }],
+          },
+        },
+      ],
+      [
+        'usage.today with a project name over 200 characters',
+        {
+          kind: 'event',
+          type: 'usage.today',
+          data: {
+            inputTokens: 1,
+            outputTokens: 2,
+            cost: null,
+            projects: [{ project: 'x'.repeat(201), requests: 1, totalTokens: 3, cost: null }],
+          },
+        },
       ],
       [
         'usage.budget with more left than the budget',

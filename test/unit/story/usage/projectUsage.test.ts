@@ -36,6 +36,7 @@ describe('usage per story project (#26)', () => {
       'Ember <b>&': { requests: 1, totalTokens: 300, costUsd: 0, unpricedTokens: 300 },
     });
     const lines = projectSummaries(day);
+    assert.deepEqual(day.byProject, lines, 'the day carries its project lines for the panel');
     assert.deepEqual(
       lines.map((p) => [p.project, p.requests, p.label]),
       [
