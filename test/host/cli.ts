@@ -2,7 +2,8 @@
 // inside code-server (VS Code 1.139.1) on this machine, offline.
 //   --install-only   only install the cached host
 //   --tests PATH     another test module (default out/test/integration/index.js)
-//   --timeout SEC    overall limit (default 300)
+//   --timeout SEC    overall limit, a guard against a hung host, not a speed goal (default 1200:
+//                    the suites take several minutes, and over twice as long on a loaded machine)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -25,7 +26,7 @@ async function main(): Promise<number> {
     options: {
       'install-only': { type: 'boolean', default: false },
       tests: { type: 'string' },
-      timeout: { type: 'string', default: '300' },
+      timeout: { type: 'string', default: '1200' },
     },
   });
   const host = ensureHost();
