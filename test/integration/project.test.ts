@@ -8,6 +8,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { localDateKey, parseLedger } from '../../src/core/story/usage/usage';
+import type { HostEvents } from '../../src/core/story/protocol/messages';
 import type { TestingApi } from '../../src/vscode/testing';
 import { emulators, forgetEmulator, latestCode, setStreamRate, useEmulator } from './emulators';
 import { withoutAutoSave } from './autoSave';
@@ -149,6 +150,24 @@ describe('Story projects in VS Code', function () {
       const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
       return texts.some((t) => t.includes(line));
     });
+    // The panel's header gets the project's line (usage.today, on ready).
+    await testing.story.open();
+    try {
+      await testing.story.send({ kind: 'event', type: 'ready', data: { protocolVersion: 1 } });
+      await eventually("the panel's usage lists the project", () =>
+        testing.story
+          .events()
+          .some(
+            (e) =>
+              e.type === 'usage.today' &&
+              (e.data as HostEvents['usage.today']).projects?.some(
+                (p) => p.project === 'The Salt Road' && p.requests >= 1,
+              ),
+          ),
+      );
+    } finally {
+      testing.story.close();
+    }
   });
 
   it('Stop keeps the text written so far', async () => {
