@@ -3,6 +3,7 @@
 // per fix. The buttons run our own commands; no text from outside becomes a link. Loaded with
 // dist/configure.js on first use, not at activation.
 import * as vscode from 'vscode';
+import { openFresh } from '../freshDocument';
 import { CREDENTIAL_SETTINGS, SECTION } from '../../core/config';
 import { fixesOf, runSetupChecks, setupReport } from '../../core/setup/setupChecks';
 import type { SetupFix, SetupResult, SetupService } from '../../core/setup/setupChecks';
@@ -64,8 +65,8 @@ export async function checkSetup(parts: CheckSetupParts): Promise<SetupResult[]>
       }),
   );
   for (const r of results) log.info(`Check Setup: ${r.status} ${r.id}`);
-  document.show(setupReport(results));
-  const doc = await vscode.workspace.openTextDocument(SETUP_URI);
+  const report = setupReport(results);
+  const doc = await openFresh(SETUP_URI, report, () => document.show(report));
   await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
   await vscode.window.showTextDocument(doc, { preview: true });
   void offerFixes(fixesOf(results));

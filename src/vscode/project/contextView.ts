@@ -2,6 +2,7 @@
 // cursor (the same assembly), rendered as Markdown. Each chapter has one document, refreshed each
 // time the command runs.
 import * as vscode from 'vscode';
+import { openFresh } from '../freshDocument';
 import { loadProjectBundle } from '../bundles';
 import { Disposable } from '../lifecycle';
 import type { Settings } from '../settings';
@@ -45,8 +46,7 @@ export class ContextView extends Disposable implements vscode.TextDocumentConten
     // One document per chapter (the path keeps .md, so it opens as Markdown).
     const uri = vscode.Uri.from({ scheme: CONTEXT_SCHEME, path: `/${at.file.replace(/\.md$/i, '')}.context.md` });
     this.contents.set(uri.toString(), text);
-    this.changed.fire(uri);
-    const doc = await vscode.workspace.openTextDocument(uri);
+    const doc = await openFresh(uri, text, () => this.changed.fire(uri));
     await vscode.window.showTextDocument(doc, {
       viewColumn: vscode.ViewColumn.Beside,
       preview: true,
