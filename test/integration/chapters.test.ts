@@ -11,28 +11,11 @@ import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/vscode/testing';
 import { emulators, forgetEmulator, latestCode, setStreamRate, useEmulator, useSafetySettings } from './emulators';
 import { withoutAutoSave } from './autoSave';
+import { nextInsertion } from './writing';
+import type { WriteResult } from './writing';
 import type { EmulatorInfo } from './emulators';
 import { activate, script } from './prompter';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
-
-interface WriteResult {
-  status: string;
-  text: string;
-  code?: string;
-  message?: string;
-}
-
-/** Resolves with the next change to `doc` that inserts text. */
-function nextInsertion(doc: vscode.TextDocument): Promise<void> {
-  return new Promise((resolve) => {
-    const sub = vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document === doc && e.contentChanges.some((c) => c.text !== '')) {
-        sub.dispose();
-        resolve();
-      }
-    });
-  });
-}
 
 /** A real key press in the workbench, through the host runner (test/host/runInHost.ts). */
 async function press(key: string): Promise<void> {

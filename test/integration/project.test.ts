@@ -12,28 +12,11 @@ import type { HostEvents } from '../../src/core/story/protocol/messages';
 import type { TestingApi } from '../../src/vscode/testing';
 import { emulators, forgetEmulator, latestCode, setStreamRate, useEmulator } from './emulators';
 import { withoutAutoSave } from './autoSave';
+import { nextInsertion } from './writing';
+import type { WriteResult } from './writing';
 import type { EmulatorInfo } from './emulators';
 import { activate, eventually, script } from './prompter';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
-
-interface WriteResult {
-  status: string;
-  text: string;
-  code?: string;
-  usageLabel?: string;
-}
-
-/** Resolves with the first change to `doc` that inserts text. */
-function nextInsertion(doc: vscode.TextDocument): Promise<void> {
-  return new Promise((resolve) => {
-    const sub = vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document === doc && e.contentChanges.some((c) => c.text !== '')) {
-        sub.dispose();
-        resolve();
-      }
-    });
-  });
-}
 
 describe('Story projects in VS Code', function () {
   // The first Continue Writing loads the AWS SDK and gets credentials; on a shared 2-core machine that took 30 s.
