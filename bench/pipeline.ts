@@ -2,77 +2,24 @@
 // (StoryService vs a raw SDK ConverseStream, both warm, both HTTP/1.1), Cognito calls for a cold
 // and a warm story, cancellation time (also while the story file is saved as it streams), and
 // single-flight session refresh under load.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SessionManager } from '../src/core/auth/session';
 import type { Session } from '../src/core/auth/session';
-import { CognitoCredentials } from '../src/core/story/generation/credentials';
 import { buildConverseRequest } from '../src/core/story/prompt';
-import type { ConverseRequest } from '../src/core/story/prompt';
-import type { StoryControls } from '../src/core/story/protocol/controls';
-import { createStoryService } from '../src/core/story/service';
 import type { StoryService } from '../src/core/story/service';
-import { startEmulator } from '../emulator/src/emulator';
 import type { RunningEmulator } from '../emulator/src/emulator';
-import { authFor, cognitoCalls, configFor, signedIn } from '../test/support/emulatorSession';
-import { MemoryStore } from '../test/support/sessionStore';
-import type { Benchmark, Figure } from './types';
 import { DIRECT_MODE_TEAM } from '../emulator/src/presets';
-
-const RUNS = 15;
-/** Time to first token the emulator adds, like a model's: makes the ratio about overhead, not noise. */
-const MODEL_LATENCY_MS = 150;
-const CONTROLS: StoryControls = {
-  premise: 'A lighthouse keeper teaches a young otter named Pip to read the stars.',
-  genre: 'fantasy',
-  audience: 'children',
-  tone: 'gentle',
-  length: 'short',
-  temperature: 0.7,
-};
-
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-
-/** ms from the call to the first text reaching the UI callback, then stops the story. */
-export async function pipelineFirstToken(service: StoryService, controls: StoryControls = CONTROLS): Promise<number> {
-  const controller = new AbortController();
-  let first = 0;
-  const t0 = performance.now();
-  const out = await service.generate(controls, undefined, {
-    signal: controller.signal,
-    onDelta: () => {
-      if (!first) first = performance.now() - t0;
-      controller.abort();
-    },
-  });
-  if (!first) throw new Error(`no first token: ${out.status} ${out.error?.message ?? ''}`);
-  return first;
-}
-
-/** The same request straight through the SDK: ms from send() to the first text delta. */
-export async function rawFirstToken(client: BedrockRuntimeClient, request: ConverseRequest): Promise<number> {
-  const controller = new AbortController();
-  const t0 = performance.now();
-  const out = await client.send(
-    new ConverseStreamCommand(request as ConstructorParameters<typeof ConverseStreamCommand>[0]),
-    { abortSignal: controller.signal },
-  );
-  try {
-    for await (const event of out.stream ?? []) {
-      if (event.contentBlockDelta?.delta?.text) return performance.now() - t0;
-    }
-  } finally {
-    controller.abort();
-  }
-  throw new Error('no first token from the raw stream');
-}
+import { authFor, cognitoCalls } from '../test/support/emulatorSession';
+import { MemoryStore } from '../test/support/sessionStore';
+import {
+  addModelLatency,
+  compareFirstTokens,
+  CONTROLS,
+  pipelineFirstToken,
+  rawFirstToken,
+  round,
+} from './support/firstToken';
+import { withSignedInEmulator } from './support/signedInEmulator';
+import type { Benchmark, Figure } from './types';
 
 async function cancelStopMs(service: StoryService): Promise<number> {
   const controller = new AbortController();
@@ -130,84 +77,39 @@ async function concurrentRefreshes(emu: RunningEmulator, session: Session, calle
 
 export const pipeline: Benchmark = {
   name: 'story pipeline (emulator, HTTP/1.1, 40 tokens/s)',
-  async run(): Promise<Figure[]> {
-    const emu = await startEmulator({ params: DIRECT_MODE_TEAM, streamRate: 40 });
-    const dir = await mkdtemp(join(tmpdir(), 'bench-stories-'));
-    const auth = authFor(emu);
-    const user = await signedIn(emu, auth);
-    const config = configFor(emu);
-    const services: StoryService[] = [];
-    const newService = (saveIntervalMs?: number) => {
-      const s = createStoryService({
-        config,
-        sessions: user.sessions,
-        historyDir: dir,
-        ...(saveIntervalMs === undefined ? {} : { saveIntervalMs }),
-      });
-      services.push(s);
-      return s;
-    };
-    try {
+  run: () =>
+    withSignedInEmulator({ params: DIRECT_MODE_TEAM, tempPrefix: 'bench-stories-' }, async (s) => {
+      const { emu } = s;
       // Cold: a new service, no credentials yet.
       emu.resetCounters();
-      const service = newService();
+      const service = s.newService();
       await pipelineFirstToken(service);
       const cold = cognitoCalls(emu);
       emu.resetCounters();
       await pipelineFirstToken(service);
       const warm = cognitoCalls(emu);
 
-      // The raw client signs with credentials from the same identity pool, fetched once.
-      const creds = await new CognitoCredentials({
-        region: emu.region,
-        identityPoolId: emu.identityPoolId,
-        userPoolId: emu.userPoolId,
-        endpoint: emu.endpoints.cognitoIdentity,
-        sessions: user.sessions,
-      }).get();
-      const rawClient = new BedrockRuntimeClient({
-        region: emu.region,
-        endpoint: emu.endpoints.bedrockRuntime,
-        requestHandler: new NodeHttpHandler(),
-        credentials: creds,
-      });
-      const request = buildConverseRequest(config.modelId, CONTROLS);
-
-      emu.fault({ kind: 'latency', operation: 'ConverseStream', ms: MODEL_LATENCY_MS });
+      const rawClient = await s.rawDirectClient();
+      const request = buildConverseRequest(s.config.modelId, CONTROLS);
+      addModelLatency(emu);
       await rawFirstToken(rawClient, request); // warm the raw client's connection too
-      const core: number[] = [];
-      const sdk: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        // Alternate the order so drift (GC, caches) hits both sides alike.
-        if (i % 2 === 0) {
-          core.push(await pipelineFirstToken(service));
-          sdk.push(await rawFirstToken(rawClient, request));
-        } else {
-          sdk.push(await rawFirstToken(rawClient, request));
-          core.push(await pipelineFirstToken(service));
-        }
-      }
+      const firstTokens = await compareFirstTokens(service, rawClient, request, {
+        ratio: 'first token: StoryService ÷ raw SDK (median)',
+        core: 'first token via StoryService (median)',
+        sdk: 'first token via raw SDK (median)',
+      });
       emu.clearFaults();
       rawClient.destroy();
 
       const stops: number[] = [];
       for (let i = 0; i < 5; i++) stops.push(await cancelStopMs(service));
-      const saving = newService(100);
+      const saving = s.newService(100);
       const savingStops: number[] = [];
       for (let i = 0; i < 5; i++) savingStops.push(await cancelWhileSavingMs(saving));
 
-      const refreshes = await concurrentRefreshes(emu, user.session, 50);
-      const ratio = median(core) / median(sdk);
+      const refreshes = await concurrentRefreshes(emu, s.user.session, 50);
       return [
-        {
-          name: 'first token: StoryService ÷ raw SDK (median)',
-          value: round(ratio, 3),
-          unit: '×',
-          goal: { op: '<=', value: 1.05 },
-          note: `${RUNS} alternating warm runs, ${MODEL_LATENCY_MS} ms model latency`,
-        },
-        { name: 'first token via StoryService (median)', value: round(median(core), 1), unit: 'ms' },
-        { name: 'first token via raw SDK (median)', value: round(median(sdk), 1), unit: 'ms' },
+        ...firstTokens,
         {
           name: 'cold first story: Cognito identity calls',
           value: cold.getId + cold.getCredentials,
@@ -240,18 +142,6 @@ export const pipeline: Benchmark = {
           unit: 'requests',
           goal: { op: '==', value: 1 },
         },
-      ];
-    } finally {
-      for (const s of services) s.dispose();
-      user.sessions.dispose();
-      auth.dispose();
-      await emu.stop();
-      await rm(dir, { recursive: true, force: true });
-    }
-  },
+      ] satisfies Figure[];
+    }),
 };
-
-function round(n: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
