@@ -16,5 +16,6 @@ export { newCodexEntry, newStoryProject } from '../vscode/project/scaffoldComman
 export { LorebookCommands } from '../vscode/project/lorebookCommands';
 // Write Scene from Beat and Summarize Chapter.
 export { BEAT_MAX_CHARS, findBeat, sceneRequest } from '../core/project/beat';
+export { beatSource, pickLabel, placeBeat } from '../core/project/frontMatterBeats';
 export { summaryRequest, tidySummary } from '../core/project/summary';
 export { summaryEdit } from '../core/project/summaryEdit';

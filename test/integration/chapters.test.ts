@@ -14,7 +14,7 @@ import { withoutAutoSave } from './autoSave';
 import { nextInsertion } from './writing';
 import type { WriteResult } from './writing';
 import type { EmulatorInfo } from './emulators';
-import { activate, script } from './prompter';
+import { activate, eventually, script } from './prompter';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
 
 /** A real key press in the workbench, through the host runner (test/host/runInHost.ts). */
@@ -23,6 +23,31 @@ async function press(key: string): Promise<void> {
   assert.ok(url, 'the host runner presses keys');
   const response = await fetch(`${url}?key=${encodeURIComponent(key)}`, { method: 'POST' });
   assert.equal(response.status, 204, await response.text());
+}
+
+/** The quick pick the extension shows next (it calls createQuickPick on this same API object). */
+function nextQuickPick(): { shown: Promise<vscode.QuickPick<vscode.QuickPickItem>>; restore(): void } {
+  const window = vscode.window as { createQuickPick: typeof vscode.window.createQuickPick };
+  const original = window.createQuickPick;
+  let shown: (pick: vscode.QuickPick<vscode.QuickPickItem>) => void = () => undefined;
+  const promise = new Promise<vscode.QuickPick<vscode.QuickPickItem>>((resolve) => (shown = resolve));
+  window.createQuickPick = (<T extends vscode.QuickPickItem>() => {
+    const pick = original.call(vscode.window) as vscode.QuickPick<T>;
+    const show = pick.show.bind(pick);
+    pick.show = () => {
+      show();
+      shown(pick as unknown as vscode.QuickPick<vscode.QuickPickItem>);
+    };
+    return pick;
+  }) as typeof original;
+  return { shown: promise, restore: () => (window.createQuickPick = original) };
+}
+
+/** The workbench's quick input has the keyboard focus (the host runner looks: test/host/runInHost.ts). */
+async function quickInputFocused(): Promise<boolean> {
+  const probe = process.env.STORYTELLER_FOCUS_PROBE;
+  assert.ok(probe, 'the host runner says where to ask what has the focus');
+  return ((await (await fetch(probe)).json()) as { inQuickInput: boolean }).inQuickInput;
 }
 
 async function signUp(testing: TestingApi, emu: EmulatorInfo, prefix: string): Promise<void> {
@@ -105,6 +130,7 @@ describe('Story chapters in VS Code', function () {
     const result = await vscode.commands.executeCommand<WriteResult>('storyteller.writeScene');
     assert.deepEqual([result.status, result.code], ['refused', 'noBeat']);
     assert.match(result.message ?? '', /^There is no beat here\./);
+    assert.match(result.message ?? '', /"beats:" in the chapter's front matter/, 'says where else a beat can be');
     assert.equal(editor.document.getText(), text);
   });
 
@@ -179,6 +205,70 @@ describe('Story chapters in VS Code', function () {
     await vscode.commands.executeCommand('undo');
     assert.equal(editor.document.getText(), text, 'one undo takes the whole scene back');
   }
+
+  const BEATS =
+    '---\ntitle: Chapter 1\nbeats:\n  - Mira arrives at the harbour.\n  - Bram burns the map\n  - "The tide turns $(flame)"\n---\n';
+
+  it('Write Scene from Beat on a front-matter beat writes its scene at the end of the prose; one undo takes it back', async () => {
+    await withoutAutoSave(async () => {
+      const text = `${BEATS}The ferry was late.\n`;
+      const editor = await openWith(chapter(), text, (doc) => doc.positionAt(text.indexOf('burns')));
+      const result = await vscode.commands.executeCommand<WriteResult>('storyteller.writeScene');
+      assert.equal(result.status, 'done', JSON.stringify(result));
+      assert.equal(editor.document.getText(), `${BEATS}The ferry was late.${result.text}\n`, 'after the last line');
+      // The model was given the item as the beat: the emulator's scene opens with it.
+      assert.match(result.text, /^\n\n[^\n]*: Bram burns the map\.\n\n/);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(editor.document.getText(), text, 'one undo takes the whole scene back');
+    });
+  });
+
+  it('on a blank line, Write Scene from Beat offers the front-matter beats, the next unwritten one first; Enter writes it there', async () => {
+    const before = `${BEATS}It began like this: Mira arrives at the harbour.\n\n`;
+    const text = `${before}\n\nThe end.\n`;
+    const editor = await openWith(chapter(), text, (doc) => doc.positionAt(before.length));
+    const watch = nextQuickPick();
+    try {
+      const writing = vscode.commands.executeCommand<WriteResult>('storyteller.writeScene');
+      const pick = await watch.shown;
+      await eventually('the beat pick has the focus', quickInputFocused);
+      assert.deepEqual(
+        pick.items.map((i) => [i.label, i.description]),
+        [
+          ['Mira arrives at the harbour.', 'beat 1, seems written'],
+          ['Bram burns the map', 'beat 2'],
+          ['The tide turns \\$(flame)', 'beat 3'],
+        ],
+      );
+      assert.match(pick.placeholder ?? '', /at the cursor/);
+      await press('Enter');
+      const result = await writing;
+      assert.equal(result.status, 'done', JSON.stringify(result));
+      assert.match(result.text, /^[^\n]*: Bram burns the map\.\n\n/, 'the beat active first was written');
+      assert.equal(editor.document.getText(), before + result.text + text.slice(before.length), 'at the cursor');
+    } finally {
+      watch.restore();
+    }
+  });
+
+  it('the Escape key closes the beat pick: nothing is written, nothing is left running', async () => {
+    const text = `${BEATS}The ferry was late.\n`;
+    const editor = await openWith(chapter(), text, (doc) => doc.positionAt(text.indexOf('title')));
+    const watch = nextQuickPick();
+    try {
+      const writing = vscode.commands.executeCommand<WriteResult>('storyteller.writeScene');
+      const pick = await watch.shown;
+      assert.match(pick.placeholder ?? '', /at the end of the chapter/, 'from the front matter');
+      await eventually('the beat pick has the focus', quickInputFocused);
+      await press('Escape');
+      const result = await writing;
+      assert.deepEqual([result.status, result.code], ['refused', 'cancelled']);
+      assert.equal(editor.document.getText(), text);
+      assert.equal(await vscode.commands.executeCommand('storyteller.stopWriting'), false, 'nothing is writing now');
+    } finally {
+      watch.restore();
+    }
+  });
 });
 
 describe('Story chapters and the content policy (#27)', function () {

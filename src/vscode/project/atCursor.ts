@@ -15,7 +15,15 @@ export class ProjectRefusal extends Error {
   constructor(
     message: string,
     readonly code:
-      'noEditor' | 'notInProject' | 'notAChapter' | 'inFrontMatter' | 'noBeat' | 'beatTooLong' | 'emptyChapter',
+      | 'noEditor'
+      | 'notInProject'
+      | 'notAChapter'
+      | 'inFrontMatter'
+      | 'noBeat'
+      | 'beatTooLong'
+      | 'emptyChapter'
+      /** The writer closed a pick (nothing to say). */
+      | 'cancelled',
   ) {
     super(message);
   }

@@ -118,7 +118,10 @@ export class ProjectWriter extends Disposable {
   private async write(run: Run, kind: 'continue' | 'scene'): Promise<WriteResult> {
     const model = this.settings.storyConfig?.modelId ?? FALLBACK_MODEL;
     const editor = vscode.window.activeTextEditor;
-    const at = kind === 'scene' ? await contextAtBeat(editor, model) : await contextAtCursor(editor, model);
+    const at =
+      kind === 'scene'
+        ? await contextAtBeat(editor, model, run.controller.signal)
+        : await contextAtCursor(editor, model);
     const { service } = await this.story.storyService();
     const scene = 'beat' in at ? (at as BeatContext).beat : undefined;
     const stream = createEditorStream(at.editor, at.position);
@@ -191,7 +194,7 @@ export class ProjectWriter extends Disposable {
   private refused(e: unknown, kind: Task): WriteResult {
     this.item.hide();
     if (e instanceof ProjectRefusal) {
-      void vscode.window.showInformationMessage(e.message);
+      if (e.code !== 'cancelled') void vscode.window.showInformationMessage(e.message);
       return { status: 'refused', text: '', code: e.code, message: e.message };
     }
     const error = e as { message?: string; code?: string; actions?: readonly PanelAction[] };
