@@ -37,3 +37,9 @@ export const stillWriting = (): string =>
   l10n.t('That story is still being written. Stop it first, or wait until it ends.');
 
 export const notInHistory = (): string => l10n.t('That story is no longer in the history.');
+
+/** Continue, Regenerate and Refine of a story project's entry (#26): the chapter is where it goes on. */
+export const projectEntry = (): string =>
+  l10n.t(
+    'That text was written in a chapter of a story project. Open the chapter and use Continue Writing there; the panel continues, regenerates and refines only its own stories.',
+  );

@@ -15,6 +15,7 @@ import { CognitoCredentials } from './generation/credentials';
 import type { GatewayUsage } from './generation/gateway';
 import { StoryError, isCredentialError, toStoryError } from './errors';
 import { HistoryStore } from './history/history';
+import { recordProject } from './history/projectStory';
 import { modelInfoFromId } from './generation/models';
 import type { StoredStory } from './history/storyFile';
 import { PromptError, buildConverseRequest } from './prompt';
@@ -27,7 +28,7 @@ import { addCosts, addUsages, estimateCost, estimateUsage, formatUsage, requestT
 import type { DaySummary } from './usage/usage';
 import { UsageTotals, formatOrigin } from './usage/totals';
 import { blockedOutcome, joiner, turnOf } from './turns';
-import { elsewhere, notInHistory, stillWriting } from './notices';
+import { elsewhere, notInHistory, projectEntry, stillWriting } from './notices';
 import { blockedError, guardrailFor } from './safety';
 import { guardrailConfigOf } from '../../../infra/src/gateway/safety';
 import type { RequestHooks, RequestOutcome, StoryOutcome, StoryServiceOptions, StreamHooks } from './storyApi';
@@ -135,7 +136,7 @@ export class StoryService {
 
   /**
    * Streams a request built elsewhere (a story project's Continue Writing), direct or through the
-   * gateway as configured, and records its usage; the text goes to the caller only, not the history.
+   * gateway as configured, and records its usage and (with an origin) its history entry.
    * Throws a StoryError only before anything is sent (not configured, not signed in).
    */
   async streamRequest(
@@ -177,7 +178,9 @@ export class StoryService {
         result.status === 'blocked'
           ? blockedError(result.blocked ?? { part: 'premise', message: result.text })
           : result.error;
+      const step = { request, audience, result, usage, cost, error };
       return {
+        ...(await recordProject(this.history, hooks.origin, step, this.log)),
         status: result.status,
         text: result.text,
         ...(result.blocked ? { blockedMessage: result.blocked.message } : {}),
@@ -302,6 +305,7 @@ export class StoryService {
       );
     }
     if (!story) throw new StoryError(notInHistory(), 'notFound', []);
+    if (story.origin) throw new StoryError(projectEntry(), 'projectEntry', []);
     if (this.history.writtenElsewhere(story)) throw new StoryError(elsewhere(), 'busy', []);
     return story;
   }

@@ -94,6 +94,8 @@ export interface RequestHooks {
 
 /** What one request streamed by `StoryService.streamRequest` (a story project's Continue Writing) gave. */
 export interface RequestOutcome {
+  /** The history entry it became (with an origin, when anything was written or blocked; #26). */
+  readonly storyId?: string;
   /** 'blocked': the stack's guardrail intervened; `error` says so with the stack's message. */
   readonly status: 'done' | 'stopped' | 'failed' | 'blocked';
   /** When blocked: the stack's message, which streamed as the text's last piece. */

@@ -2,6 +2,7 @@
 // when asked for (a first page: 50 of 10,000) and a search that scans the joined texts.
 import { isAscii } from 'node:buffer';
 import type { StoryStatus } from '../protocol/wire';
+import { originOfText, originText } from './originText';
 import { summaryOfFields } from './summary';
 import type { IndexEntry, StorySummary } from './summary';
 
@@ -85,6 +86,8 @@ export interface Columns {
   readonly idAt?: ArrayLike<number>;
   readonly titles: Texts;
   readonly premises: Texts;
+  /** Story projects' origins (originText.ts, '' for a quick story); absent when no story has one (version 3). */
+  readonly origins?: Texts;
   readonly models: readonly string[];
   readonly model: ArrayLike<number>;
   readonly statuses: readonly StoryStatus[];
@@ -104,7 +107,7 @@ export class IndexView {
   readonly size: number;
   private positions: Map<string, number> | undefined;
   private readonly made: (IndexEntry | undefined)[];
-  private lowered: { titles: Joined; premises: Joined } | undefined;
+  private lowered: { titles: Joined; premises: Joined; origins: Joined | undefined } | undefined;
   private sorted: SortedIds | undefined;
 
   private constructor(
@@ -127,6 +130,7 @@ export class IndexView {
       ids: Texts.of(entries.map((e) => e.id)),
       titles: Texts.of(entries.map((e) => e.title)),
       premises: Texts.of(entries.map((e) => e.premise)),
+      ...(entries.some((e) => e.origin) ? { origins: Texts.of(entries.map((e) => originText(e.origin))) } : {}),
       models,
       model: entries.map((e) => tableIndex(modelAt, models, e.modelId)),
       statuses,
@@ -224,6 +228,7 @@ export class IndexView {
     let e = this.made[i];
     if (e === undefined) {
       const c = this.c;
+      const origin = this.origin(i);
       e = {
         id: this.idOf(i),
         title: c.titles.at(i),
@@ -235,6 +240,7 @@ export class IndexView {
         totalTokens: c.total[i]!,
         estimated: c.estimated[i] === 1,
         premise: c.premises.at(i),
+        ...(origin ? { origin } : {}),
       };
       this.made[i] = e;
     }
@@ -256,7 +262,13 @@ export class IndexView {
       c.total[i]!,
       c.estimated[i] === 1,
       elsewhere,
+      e ? e.origin : this.origin(i),
     );
+  }
+
+  private origin(i: number) {
+    const text = this.c.origins?.at(i);
+    return text ? originOfText(text) : undefined;
   }
 
   get(id: string): IndexEntry | undefined {
@@ -287,12 +299,12 @@ export class IndexView {
   }
 
   /**
-   * The positions (newest first) of the stories whose title or premise holds every term (lower
+   * The positions (newest first) of the stories whose title, premise or origin holds every term (lower
    * case, no white space: so no term spans two stories' texts, joined by spaces).
    */
   search(terms: readonly string[]): number[] {
     const unique = [...new Set(terms)];
-    const { titles, premises } = this.lowerCase();
+    const { titles, premises, origins } = this.lowerCase();
     const hits = new Uint16Array(this.size);
     const lastTerm = new Int32Array(this.size).fill(-1);
     for (let t = 0; t < unique.length; t++) {
@@ -305,6 +317,7 @@ export class IndexView {
       };
       scan(titles, term, hit);
       scan(premises, term, hit);
+      if (origins) scan(origins, term, hit);
     }
     const found: number[] = [];
     for (let i = 0; i < this.size; i++) if (hits[i] === unique.length) found.push(i);
@@ -312,8 +325,12 @@ export class IndexView {
   }
 
   /** Lower case in one call per column (ASCII's is a copy); per story when that changes a text's length. */
-  private lowerCase(): { titles: Joined; premises: Joined } {
-    this.lowered ??= { titles: this.c.titles.lowered(this.size), premises: this.c.premises.lowered(this.size) };
+  private lowerCase(): { titles: Joined; premises: Joined; origins: Joined | undefined } {
+    this.lowered ??= {
+      titles: this.c.titles.lowered(this.size),
+      premises: this.c.premises.lowered(this.size),
+      origins: this.c.origins?.lowered(this.size),
+    };
     return this.lowered;
   }
 
@@ -376,7 +393,7 @@ export function newestFirst(a: IndexEntry, b: IndexEntry): number {
   return b.createdAt - a.createdAt || b.updatedAt - a.updatedAt;
 }
 
-/** Lower-case words of a search; a story matches when its title or premise holds every one. */
+/** Lower-case words of a search; a story matches when its title, premise or origin holds every one. */
 export function searchTerms(query: string): string[] {
   return query.toLowerCase().split(/\s+/).filter(Boolean);
 }

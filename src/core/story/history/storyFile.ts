@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
 import { storyControls } from '../protocol/controls';
-import { PANEL_ACTIONS, STORY_KINDS, STORY_STATUSES, cost, usage } from '../protocol/wire';
+import { PANEL_ACTIONS, STORY_KINDS, STORY_STATUSES, cost, storyOrigin, usage } from '../protocol/wire';
 
 /** A story id, also its file name: nothing that could leave the directory. */
 export const STORY_ID = /^[A-Za-z0-9-]{1,100}$/;
@@ -51,6 +51,8 @@ const storedStory = v.strictObject({
   error: v.exactOptional(v.pipe(storyError, v.readonly())),
   /** The story this one was regenerated or refined from. */
   parentId: v.exactOptional(v.string()),
+  /** A story project's generation (#26): its project, chapter and command; files written before have none. */
+  origin: v.exactOptional(v.pipe(storyOrigin, v.readonly())),
   createdAt: time,
   updatedAt: time,
   /** While streaming: until when the writing window holds it (it renews this as it writes). */

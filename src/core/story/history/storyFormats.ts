@@ -19,6 +19,7 @@ export function toRecord(story: StoredStory, elsewhere = false): StoryRecord {
     usage: story.usage,
     cost: story.cost,
     createdAt: story.createdAt,
+    ...(story.origin ? { origin: story.origin } : {}),
   };
 }
 
@@ -33,9 +34,11 @@ export function toMarkdown(story: StoredStory): string {
   const text = story.text.trim();
   const heading = /^#\s/.test(text) ? '' : `# ${story.title}\n\n`;
   const c = story.controls;
+  const o = story.origin;
   const facts = [
+    o && `Project: ${o.project} · ${o.chapter}`,
     c.genre && `Genre: ${c.genre}`,
-    `Audience: ${c.audience}`,
+    !o && `Audience: ${c.audience}`,
     c.tone && `Tone: ${c.tone}`,
     `Model: ${story.modelId}`,
     `Written ${new Date(story.createdAt).toISOString().slice(0, 10)}`,

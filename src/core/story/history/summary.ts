@@ -1,7 +1,8 @@
 // What the history's list knows of a story: the index's entry (written for every story) and the
 // list's summary made from it, without the story's text.
 import { LIMITS } from '../protocol/limits';
-import type { HistoryItem, StoryStatus } from '../protocol/wire';
+import type { HistoryItem, StoryOrigin, StoryStatus } from '../protocol/wire';
+import { sameOrigin } from './originText';
 import type { StoredStory } from './storyFile';
 
 export interface IndexEntry {
@@ -20,6 +21,8 @@ export interface IndexEntry {
   readonly estimated: boolean;
   /** For the search box. */
   readonly premise: string;
+  /** A story project's generation (#26): shown in the list, and searched. */
+  readonly origin?: StoryOrigin;
 }
 
 export interface StorySummary extends HistoryItem {
@@ -39,6 +42,7 @@ export function entryOf(story: StoredStory): IndexEntry {
     totalTokens: story.usage?.totalTokens ?? 0,
     estimated: story.usage?.estimated === true,
     premise: story.controls.premise,
+    ...(story.origin ? { origin: story.origin } : {}),
   };
 }
 
@@ -55,6 +59,7 @@ export function summaryOfEntry(e: IndexEntry, elsewhere = false): StorySummary {
     e.totalTokens,
     e.estimated,
     elsewhere,
+    e.origin,
   );
 }
 
@@ -70,6 +75,7 @@ export function summaryOfFields(
   totalTokens: number,
   estimated: boolean,
   elsewhere: boolean,
+  origin?: StoryOrigin,
 ): StorySummary {
   const s: { -readonly [K in keyof StorySummary]: StorySummary[K] } = {
     id,
@@ -83,6 +89,7 @@ export function summaryOfFields(
   };
   if (estimated) s.estimated = true;
   if (elsewhere) s.elsewhere = true;
+  if (origin) s.origin = origin;
   return s;
 }
 
@@ -110,6 +117,7 @@ export function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
     a.estimated === b.estimated &&
     a.modelId === b.modelId &&
     a.createdAt === b.createdAt &&
-    a.premise === b.premise
+    a.premise === b.premise &&
+    sameOrigin(a.origin, b.origin)
   );
 }

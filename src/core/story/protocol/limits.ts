@@ -24,4 +24,6 @@ export const LIMITS = {
   /** Items per `history.list` answer. */
   historyPageMax: 200,
   searchMax: 200,
+  /** A story project's chapter, as a workspace-relative path (#26). */
+  chapterPathMax: 1024,
 } as const;

@@ -109,6 +109,22 @@ export const errorActions = v.pipe(
 export const EXPORT_TARGETS = ['editor', 'file', 'insert', 'copy'] as const;
 export type ExportTarget = (typeof EXPORT_TARGETS)[number];
 
+/** The story-project commands whose generations the history keeps (#26). */
+export const PROJECT_COMMANDS = ['continue', 'scene', 'summary'] as const;
+export type ProjectCommand = (typeof PROJECT_COMMANDS)[number];
+
+/**
+ * What a story project's generation was for (#26): its project's title, its chapter (a
+ * workspace-relative path, as the writer's workspace names it) and the command. Absent for a
+ * quick story written in the panel. File names and titles are the writer's text: shown as text.
+ */
+export const storyOrigin = v.strictObject({
+  project: text(0, LIMITS.titleMax),
+  chapter: text(1, LIMITS.chapterPathMax),
+  command: v.picklist(PROJECT_COMMANDS),
+});
+export type StoryOrigin = v.InferOutput<typeof storyOrigin>;
+
 export const historyItem = v.strictObject({
   id,
   title: text(0, LIMITS.titleMax),
@@ -122,6 +138,8 @@ export const historyItem = v.strictObject({
   estimated: v.exactOptional(yes),
   /** Streaming in another VS Code window: not to be continued or deleted here until it ends. */
   elsewhere: v.exactOptional(yes),
+  /** Written by a story project's command (Continue Writing, …), not the panel's form. */
+  origin: v.exactOptional(storyOrigin),
 });
 export type HistoryItem = v.InferOutput<typeof historyItem>;
 
@@ -159,5 +177,7 @@ export const storyRecord = v.strictObject({
   createdAt: timestamp,
   /** Streaming in another VS Code window (see HistoryItem). */
   elsewhere: v.exactOptional(yes),
+  /** A story project's generation (see HistoryItem): not continued, regenerated or refined in the panel. */
+  origin: v.exactOptional(storyOrigin),
 });
 export type StoryRecord = v.InferOutput<typeof storyRecord>;
