@@ -101,18 +101,32 @@ const COMMON = new Set(
   ),
 );
 
-/** A text's content words (four letters or more, not COMMON), each cut to five letters. */
+/** A content word's stem (four letters or more, not COMMON): plural, -ed, -ing, -e off, then five letters. */
+function stem(word: string): string | undefined {
+  let w = word.replace(/['’]s$/, '').replace(/['’]/g, '');
+  if (w.length < 4 || COMMON.has(w)) return undefined;
+  for (const suffix of ['ing', 'ed', 'es', 's', 'e']) {
+    if (w.endsWith(suffix) && w.length - suffix.length >= 3 && !(suffix === 's' && w.endsWith('ss'))) {
+      w = w.slice(0, -suffix.length);
+      break;
+    }
+  }
+  return w.slice(0, 5);
+}
+
+/** A text's content words, as stems. */
 function stems(text: string): Set<string> {
   const out = new Set<string>();
   for (const [word] of text.toLowerCase().matchAll(/\p{L}[\p{L}\p{M}'’]*/gu)) {
-    if (word.length >= 4 && !COMMON.has(word)) out.add(word.slice(0, 5));
+    const s = stem(word);
+    if (s !== undefined) out.add(s);
   }
   return out;
 }
 
 /**
  * A beat seems written when it has at least two content words and one paragraph of the prose has
- * them all (on their first five letters: "arrives" matches "arriving"). Deterministic and cautious:
+ * them all (as stems: "arrives" matches "arrived", "rings" "ringing"). Deterministic and cautious:
  * a scene that tells the beat in other words is not marked, which only costs the preselection.
  */
 export function seemsWritten(beat: string, paragraphs: readonly ReadonlySet<string>[]): boolean {

@@ -219,6 +219,17 @@ describe('Write Scene from Beat: the beats offered, those that seem written, the
     assert.equal(named?.written, true);
   });
 
+  const forms: [string, string, boolean][] = [
+    ['The tide turns', 'and the tide was turning', true],
+    ["Mira reads her father's rings", 'Mira read every ring her father kept', true],
+    ['Bram burns the glasses', 'Bram burned the glass', true],
+    ['The bell rings at night', 'That night the bell rang', false],
+    ['The funeral at the chapel', 'They buried him by the sea chapel', false],
+  ];
+  for (const [beat, prose, seems] of forms)
+    it(`word forms: ${JSON.stringify(beat)} in ${JSON.stringify(prose)}: ${String(seems)}`, () =>
+      assert.equal(beatChoices([beat], prose)[0]?.written, seems));
+
   it('blank beats are left out; the index stays the item number', () => {
     assert.deepEqual(
       beatChoices(['- ', '> Beat: Bram burns it', ''], '').map((c) => [c.index, c.beat]),
