@@ -411,9 +411,13 @@ Already have an account here? Sign in with *Storyteller: Sign In…* instead.
    through the captain's entry), the always-on *Salt Oaths*, and chapter 1's summary.
 3. **Continue Writing** (right-click, or the command palette): the continuation streams in at the
    cursor. Press Escape to stop; what was written stays. One Ctrl+Z takes it all back.
-4. Break something on purpose: in \`codex/tide-bell.md\` change \`kind: thing\` to \`kind: bell\`
+4. **Write a scene from the plan**: chapter 2's front matter lists its \`beats\`. Put the cursor on
+   \`Bram comes up the lighthouse steps.\` there and run *Write Scene from Beat* (right-click): the
+   scene goes in at the end of the chapter. On a blank line, the command lists the beats to pick
+   from (after a scene it wrote, the next beat comes first).
+5. Break something on purpose: in \`codex/tide-bell.md\` change \`kind: thing\` to \`kind: bell\`
    and look at the Problems panel.
-5. *Storyteller: New Codex Entry…* adds an entry; *Storyteller: New Story Project…* starts your own.
+6. *Storyteller: New Codex Entry…* adds an entry; *Storyteller: New Story Project…* starts your own.
 
 This folder, your stories and your accounts are kept in \`.demo/\` of the repository, so the
 next \`npm run demo\` finds them again (\`npm run demo -- --fresh\` for a throwaway run).
