@@ -1,7 +1,7 @@
-// Lorebooks in a real extension host: Import Lorebook writes a SillyTavern World Info file into a
-// story project's codex (one file per entry, never over an existing one), the files parse without
-// diagnostics, an imported entry fires in Show Context, and Export Codex as Lorebook → Import into
-// a new project gives back the same codex.
+// Lorebooks in a real extension host: Import Lorebook writes a SillyTavern World Info file and a
+// character card PNG into a story project's codex (one file per entry, never over an existing
+// one), the files parse without diagnostics, an imported entry fires in Show Context, and Export
+// Codex as Lorebook → Import into a new project gives back the same codex.
 import * as assert from 'node:assert/strict';
 import { readFile, rm, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -76,6 +76,23 @@ describe('Lorebooks in VS Code', function () {
     const report = await vscode.workspace.openTextDocument(result.report);
     assert.match(report.getText(), /- Codex entries written: 5\n- Entries not imported: 0\n- Fields not mapped: 4/);
     assert.match(report.getText(), /\| #3 "Harbour without fog" \| probability \| 40 \|/);
+  });
+
+  it('Import Lorebook reads a character card PNG (its ccv3 chunk) into the codex', async () => {
+    // A project of its own, so the harbour's codex stays as the tests below expect it.
+    const cards = join(base, 'cards');
+    await mkdir(cards, { recursive: true });
+    const story = projectScaffold('Cards').find((f) => f.file === 'story.md')!;
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(join(cards, 'story.md')), new TextEncoder().encode(story.text));
+    const result = await vscode.commands.executeCommand<ImportResult>('storyteller.importLorebook', {
+      root: cards,
+      file: join(FIXTURES, 'character-card-v3.png'),
+    });
+    assert.equal(result.format, 'characterCard');
+    assert.deepEqual(result.written, ['codex/the-gannet.md']);
+    const gannet = parseCodexFile('x.md', await readFile(join(cards, 'codex', 'the-gannet.md'), 'utf8'));
+    assert.deepEqual(gannet.value?.keys, ['pilot boat']);
+    assert.equal(gannet.value?.body.trim(), 'The pilot boat is called the Gannet.');
   });
 
   it('an imported entry fires in Show Context; a disabled one does not', async () => {

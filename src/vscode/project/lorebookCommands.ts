@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { notificationSafe } from '../../core/notificationText';
 import { exportLorebookV3 } from '../../core/project/lorebook/cardV3';
 import { codexFileName, codexFileText } from '../../core/project/lorebook/codexFiles';
-import { checkLorebookSize, importLorebook } from '../../core/project/lorebook/importLorebook';
+import { checkLorebookFileSize, importLorebookFile } from '../../core/project/lorebook/importLorebook';
 import { LorebookError } from '../../core/project/lorebook/mapping';
 import type { ImportedEntry, LorebookFormat } from '../../core/project/lorebook/mapping';
 import { renderImportReport } from '../../core/project/lorebook/report';
@@ -87,16 +87,16 @@ export class LorebookCommands extends Disposable implements vscode.TextDocumentC
           await vscode.window.showOpenDialog({
             canSelectMany: false,
             openLabel: vscode.l10n.t('Import into the Codex'),
-            title: vscode.l10n.t('Import Lorebook: SillyTavern World Info, Character Card V3 or NovelAI'),
-            filters: { [vscode.l10n.t('Lorebooks')]: ['json', 'lorebook'] },
+            title: vscode.l10n.t('Import Lorebook: SillyTavern World Info, a Character Card (JSON or PNG) or NovelAI'),
+            filters: { [vscode.l10n.t('Lorebooks and character cards')]: ['json', 'lorebook', 'png'] },
           })
         )?.[0];
     if (!picked) return undefined;
     const source = path.basename(picked.fsPath);
     let result;
     try {
-      checkLorebookSize((await stat(picked.fsPath)).size);
-      result = importLorebook(await readFile(picked.fsPath, 'utf8'));
+      checkLorebookFileSize(source, (await stat(picked.fsPath)).size);
+      result = importLorebookFile(await readFile(picked.fsPath));
     } catch (e) {
       if (!(e instanceof LorebookError)) throw e;
       void vscode.window.showErrorMessage(

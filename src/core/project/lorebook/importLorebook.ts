@@ -7,6 +7,7 @@ import { characterCardSchema, fromLorebook, lorebookV3Schema } from './cardV3';
 import { FORMAT_NAMES, LOREBOOK_LIMITS, LorebookError, issuePath } from './mapping';
 import type { LorebookFormat, LorebookImport } from './mapping';
 import { fromNovelAi, novelAiSchema } from './novelAi';
+import { cardJsonFromPng, checkPngCardSize, isPng } from './pngCard';
 import { fromSillyTavern, sillyTavernSchema } from './sillyTavern';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -61,6 +62,19 @@ export function checkLorebookSize(bytes: number): void {
         LOREBOOK_LIMITS.fileBytes / 1024 / 1024,
       ),
     );
+}
+
+/** Throws before a file is read when it is too large to be a lorebook (a card image may be larger). */
+export function checkLorebookFileSize(fileName: string, size: number): void {
+  if (/\.png$/i.test(fileName)) checkPngCardSize(size);
+  else checkLorebookSize(size);
+}
+
+/** Reads a lorebook file's bytes: JSON (UTF-8, with or without a BOM) or a PNG character card. */
+export function importLorebookFile(bytes: Uint8Array): LorebookImport {
+  if (isPng(bytes)) return importLorebook(cardJsonFromPng(bytes));
+  checkLorebookSize(bytes.length);
+  return importLorebook(new TextDecoder('utf-8').decode(bytes));
 }
 
 /** Reads a lorebook; throws a LorebookError (one sentence) for anything that is not one. */

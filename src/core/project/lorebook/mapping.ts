@@ -33,7 +33,8 @@ export interface LorebookImport {
 /** A file that is not a lorebook Storyteller reads: one sentence, with what to do. */
 export class LorebookError extends Error {
   constructor(
-    readonly code: 'tooLarge' | 'notJson' | 'unknownFormat' | 'noCharacterBook' | 'invalid' | 'tooManyEntries',
+    readonly code:
+      'tooLarge' | 'notJson' | 'unknownFormat' | 'noCharacterBook' | 'invalid' | 'tooManyEntries' | 'notCard',
     message: string,
   ) {
     super(message);
