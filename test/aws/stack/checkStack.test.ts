@@ -2,121 +2,46 @@
 // mode passes, and each failure it can name (injected with the emulator's faults, or a stack that
 // differs from its outputs) prints its line and its fix. The throwaway user is gone every time.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { resolve } from 'node:path';
-import { ListUsersCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { startEmulator } from '../../../emulator/src/emulator';
-import type { RunningEmulator } from '../../../emulator/src/emulator';
 import { DIRECT_MODE_TEAM, NO_GUARDRAILS } from '../../../emulator/src/presets';
-import { allPassed, formatLine } from '../../../scripts/checkStack/report';
+import { formatLine } from '../../../scripts/checkStack/report';
 import type { CheckResult } from '../../../scripts/checkStack/report';
-import { runChecks } from '../../../scripts/checkStack/run';
-import type { CheckOptions } from '../../../scripts/checkStack/stack';
+import {
+  assertAllPass,
+  assertNoThrowawayUser,
+  assertOnlyFailure,
+  byId,
+  exited,
+  failures,
+  outputsOf,
+  spawnCli,
+  useLocalStack,
+} from './localStack';
 
-const ROOT = resolve(__dirname, '../../..');
-const ADMIN = { accessKeyId: 'AKIDLOCALADMIN000000', secretAccessKey: 'local-admin-secret' };
 // Without guardrails until check:stack sends the stack's (#27).
 const NO_BURST = { ...NO_GUARDRAILS, RequestBurstPerUser: '0', RequestsPerMinutePerUser: '0' };
+/** Budget mode's checks that go through the gateway, one a model and /usage. */
+const GATEWAY_CHECKS = ['gateway:amazon.nova-lite-v1:0', 'gateway:amazon.nova-micro-v1:0', 'gateway.usage'];
 
-/** The stack's outputs as `aws cloudformation describe-stacks` prints them for this emulator. */
-export function outputsOf(emu: RunningEmulator, overrides: Record<string, string> = {}): string {
-  const p = emu.parameters;
-  const providers = [
-    'COGNITO',
-    ...(p.GoogleClientId ? ['Google'] : []),
-    ...(p.LoginWithAmazonClientId ? ['LoginWithAmazon'] : []),
-  ];
-  const values: Record<string, string> = {
-    Region: emu.region,
-    UserPoolId: emu.userPoolId,
-    UserPoolClientId: emu.clientId,
-    IdentityPoolId: emu.identityPoolId,
-    HostedUiDomain: emu.hostedUiDomain ?? '',
-    IdentityProviders: providers.join(','),
-    LoopbackCallbackPort: String(p.LoopbackCallbackPort),
-    StoryGatewayUrl: emu.storyGatewayUrl ?? '',
-    AllowedModelIds: String(p.AllowedModelIds),
-    // Content safety (#27): the policy and its guardrails, as the stack outputs them.
-    ...Object.fromEntries(
-      Object.entries(emu.outputs).filter(([k]) => /^(ContentSafety|(Standard|Strict)Guardrail(Id|Version))$/.test(k)),
-    ),
-    ...overrides,
-  };
-  const Outputs = Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }));
-  return JSON.stringify({ Stacks: [{ StackName: 'storyteller-check', Outputs }] });
-}
-
-async function check(
-  emu: RunningEmulator,
-  overrides: Record<string, string> = {},
-  options: Partial<CheckOptions> = {},
-): Promise<CheckResult[]> {
-  const results = await runChecks({
-    outputsText: outputsOf(emu, overrides),
-    endpoint: emu.endpoints.cognitoIdp,
-    adminCredentials: ADMIN,
-    ...options,
-  });
-  await assertNoThrowawayUser(emu);
-  return results;
-}
-
-/** ListUsers finds no user the check created. */
-export async function assertNoThrowawayUser(emu: RunningEmulator): Promise<void> {
-  const idp = new CognitoIdentityProviderClient({
-    region: emu.region,
-    endpoint: emu.endpoints.cognitoIdp,
-    credentials: ADMIN,
-  });
-  try {
-    const out = await idp.send(
-      new ListUsersCommand({ UserPoolId: emu.userPoolId, Filter: 'email ^= "storyteller-check-"' }),
-    );
-    assert.deepEqual(out.Users ?? [], [], 'the throwaway user is gone');
-  } finally {
-    idp.destroy();
-  }
-}
-
-const byId = (results: readonly CheckResult[], id: string): CheckResult => {
-  const r = results.find((x) => x.id === id);
-  assert.ok(r, `no check ${id} in ${results.map((x) => x.id).join(', ')}`);
-  return r;
-};
-
-function assertAllPass(results: readonly CheckResult[]): void {
-  const failed = results.filter((r) => r.status === 'fail');
-  assert.deepEqual(failed.map(formatLine), []);
-  assert.ok(allPassed(results));
-}
-
-/** The one failure: its id, its line (✗ title: detail) and its fix. */
-function assertOnlyFailure(results: readonly CheckResult[], id: string, detail: RegExp, fix: RegExp): void {
-  const failed = results.filter((r) => r.status === 'fail');
+/** Every gateway check fails, each with `line` and `fix`. */
+function assertGatewayFails(results: readonly CheckResult[], line: RegExp, fix: RegExp): void {
+  const failed = failures(results);
   assert.deepEqual(
     failed.map((r) => r.id),
-    [id],
-    failed.map(formatLine).join('\n'),
+    GATEWAY_CHECKS,
   );
-  const line = formatLine(failed[0]!);
-  assert.match(line, /^✗ /);
-  assert.match(line, detail);
-  assert.match(failed[0]!.fix ?? '', fix);
-  assert.ok(!allPassed(results));
+  for (const r of failed) {
+    assert.match(formatLine(r), line);
+    assert.match(r.fix ?? '', fix);
+  }
 }
 
 describe('npm run check:stack: direct mode', function () {
   this.timeout(60_000);
-  let emu: RunningEmulator;
-  before(async () => {
-    emu = await startEmulator({ params: DIRECT_MODE_TEAM });
-  });
-  after(() => emu.stop());
-  afterEach(() => emu.clearFaults());
+  const stack = useLocalStack(DIRECT_MODE_TEAM);
 
   it('passes every check: app client, sign-in with SRP, refresh, credentials, each allowed model', async () => {
-    const results = await check(emu);
+    const results = await stack.check();
     assertAllPass(results);
     for (const id of [
       'appClient.flows',
@@ -139,12 +64,8 @@ describe('npm run check:stack: direct mode', function () {
   });
 
   it('--stack: reads the outputs with DescribeStacks (the emulator’s own stack) and passes every check', async () => {
-    const results = await runChecks({
-      stackName: emu.stackName,
-      endpoint: emu.endpoints.cognitoIdp,
-      adminCredentials: ADMIN,
-    });
-    await assertNoThrowawayUser(emu);
+    const results = await stack.run({ stackName: stack.emu.stackName });
+    await assertNoThrowawayUser(stack.emu);
     assertAllPass(results);
     assert.match(
       formatLine(byId(results, 'outputs')),
@@ -155,11 +76,7 @@ describe('npm run check:stack: direct mode', function () {
   });
 
   it('--stack with a name the account does not have: one ✗ line with CloudFormation’s words and the fix', async () => {
-    const results = await runChecks({
-      stackName: 'storyteller-typo',
-      endpoint: emu.endpoints.cognitoIdp,
-      adminCredentials: ADMIN,
-    });
+    const results = await stack.run({ stackName: 'storyteller-typo' });
     assertOnlyFailure(
       results,
       'outputs',
@@ -167,17 +84,17 @@ describe('npm run check:stack: direct mode', function () {
       /stack name and the Region.*--region/,
     );
     assert.equal(results.length, 1, 'nothing else runs without the outputs');
-    assert.equal(emu.userCount(), 0);
+    assert.equal(stack.emu.userCount(), 0);
   });
 
   it('model access not granted: the model’s line says so and names the Bedrock console page', async () => {
-    emu.fault({
+    stack.emu.fault({
       kind: 'error',
       operation: 'Converse',
       error: 'AccessDeniedException',
       message: "You don't have access to the model with the specified model ID.",
     });
-    const results = await check(emu);
+    const results = await stack.check();
     assertOnlyFailure(
       results,
       'model:amazon.nova-lite-v1:0',
@@ -187,62 +104,54 @@ describe('npm run check:stack: direct mode', function () {
   });
 
   it('a model the role does not allow: the fix is AllowedModelIds', async () => {
-    const results = await check(emu, { AllowedModelIds: 'amazon.nova-lite-v1:0,amazon.nova-pro-v1:0' });
+    const results = await stack.check({ AllowedModelIds: 'amazon.nova-lite-v1:0,amazon.nova-pro-v1:0' });
     assertOnlyFailure(results, 'model:amazon.nova-pro-v1:0', /role does not allow it/, /AllowedModelIds/);
   });
 
   it('throttled: the line says throttled and the fix names Service Quotas', async () => {
-    emu.fault({
+    stack.emu.fault({
       kind: 'error',
       operation: 'Converse',
       error: 'ThrottlingException',
       message: 'Too many requests, please wait before trying again.',
     });
-    const results = await check(emu);
+    const results = await stack.check();
     assertOnlyFailure(results, 'model:amazon.nova-lite-v1:0', /throttled/, /Service Quotas/);
   });
 
   it('an email domain the pre sign-up trigger refuses: the fix is --email-domain, nothing is left behind', async () => {
-    const results = await check(emu, {}, { emailDomain: 'elsewhere.org' });
+    const results = await stack.check({}, { emailDomain: 'elsewhere.org' });
     assertOnlyFailure(results, 'user.create', /UserLambdaValidationException/, /--email-domain/);
     assert.equal(byId(results, 'signIn.srp').status, 'skip');
   });
 
   it('a managed login domain in the outputs that the pool does not have: the domain’s line and its console page', async () => {
-    const results = await check(emu, { HostedUiDomain: emu.endpoints.cognitoIdp });
+    const results = await stack.check({ HostedUiDomain: stack.emu.endpoints.cognitoIdp });
     assertOnlyFailure(results, 'managedLogin.discovery', /without a domain/, /Branding → Domain|HostedUiDomainPrefix/);
   });
 
   it('unreadable outputs: one line, exit status not 0, no AWS call', async () => {
-    emu.resetCounters();
-    const results = await runChecks({
-      outputsText: '{"Stacks": []}',
-      endpoint: emu.endpoints.cognitoIdp,
-      adminCredentials: ADMIN,
-    });
+    stack.emu.resetCounters();
+    const results = await stack.run({ outputsText: '{"Stacks": []}' });
     assertOnlyFailure(results, 'outputs', /No stack outputs found/, /describe-stacks/);
-    assert.deepEqual(emu.counters(), {});
+    assert.deepEqual(stack.emu.counters(), {});
   });
 });
 
 describe('npm run check:stack: direct mode with content safety (Standard)', function () {
   this.timeout(60_000);
-  let emu: RunningEmulator;
-  before(async () => {
-    emu = await startEmulator({ params: { ...DIRECT_MODE_TEAM, ContentSafety: 'Standard' } });
-  });
-  after(() => emu.stop());
+  const stack = useLocalStack({ ...DIRECT_MODE_TEAM, ContentSafety: 'Standard' });
 
   it('each model answers with the stack’s guardrail, and a call without it is denied', async () => {
-    const results = await check(emu);
+    const results = await stack.check();
     assertAllPass(results);
     assert.equal(byId(results, 'model:amazon.nova-lite-v1:0').status, 'pass');
     assert.equal(byId(results, 'contentSafety').status, 'pass');
   });
 
   it('outputs without the guardrail ids: the models are refused, and the lines say the role refused them', async () => {
-    const results = await check(emu, { ContentSafety: 'Off' });
-    const failed = results.filter((r) => r.status === 'fail').map((r) => r.id);
+    const results = await stack.check({ ContentSafety: 'Off' });
+    const failed = failures(results).map((r) => r.id);
     assert.deepEqual(failed, ['model:amazon.nova-lite-v1:0', 'model:amazon.nova-micro-v1:0']);
     assert.match(byId(results, 'model:amazon.nova-lite-v1:0').detail ?? '', /role does not allow it/);
   });
@@ -250,16 +159,10 @@ describe('npm run check:stack: direct mode with content safety (Standard)', func
 
 describe('npm run check:stack: a model that needs an inference profile', function () {
   this.timeout(60_000);
-  let emu: RunningEmulator;
-  before(async () => {
-    emu = await startEmulator({
-      params: { ...DIRECT_MODE_TEAM, AllowedModelIds: 'anthropic.claude-haiku-4-5-20251001-v1:0' },
-    });
-  });
-  after(() => emu.stop());
+  const stack = useLocalStack({ ...DIRECT_MODE_TEAM, AllowedModelIds: 'anthropic.claude-haiku-4-5-20251001-v1:0' });
 
   it('says so and names the profile id to use', async () => {
-    const results = await check(emu);
+    const results = await stack.check();
     assertOnlyFailure(
       results,
       'model:anthropic.claude-haiku-4-5-20251001-v1:0',
@@ -271,15 +174,10 @@ describe('npm run check:stack: a model that needs an inference profile', functio
 
 describe('npm run check:stack: budget mode', function () {
   this.timeout(90_000);
-  let emu: RunningEmulator;
-  before(async () => {
-    emu = await startEmulator({ params: NO_BURST });
-  });
-  after(() => emu.stop());
-  afterEach(() => emu.clearFaults());
+  const stack = useLocalStack(NO_BURST);
 
   it('Bedrock refuses the users, the gateway serves a one-token story per model and /usage', async () => {
-    const results = await check(emu);
+    const results = await stack.check();
     assertAllPass(results);
     assert.equal(byId(results, 'bedrock.refused').status, 'pass');
     assert.equal(byId(results, 'gateway:amazon.nova-lite-v1:0').status, 'pass');
@@ -289,12 +187,8 @@ describe('npm run check:stack: budget mode', function () {
   });
 
   it('--stack: the gateway’s function URL comes from DescribeStacks (the emulator’s address) and serves', async () => {
-    const results = await runChecks({
-      stackName: emu.stackName,
-      endpoint: emu.endpoints.cognitoIdp,
-      adminCredentials: ADMIN,
-    });
-    await assertNoThrowawayUser(emu);
+    const results = await stack.run({ stackName: stack.emu.stackName });
+    await assertNoThrowawayUser(stack.emu);
     assertAllPass(results);
     assert.match(formatLine(byId(results, 'outputs')), /budget mode$/);
     assert.equal(byId(results, 'gateway:amazon.nova-lite-v1:0').status, 'pass');
@@ -302,57 +196,39 @@ describe('npm run check:stack: budget mode', function () {
   });
 
   it('no requestContext.authorizer.iam.cognitoIdentity in the function URL event: said plainly', async () => {
-    emu.fault({ kind: 'noCallerIdentity', count: 10 });
-    const results = await check(emu);
-    const failed = results.filter((r) => r.status === 'fail');
-    assert.deepEqual(
-      failed.map((r) => r.id),
-      ['gateway:amazon.nova-lite-v1:0', 'gateway:amazon.nova-micro-v1:0', 'gateway.usage'],
-    );
-    for (const r of failed) {
-      assert.match(formatLine(r), /had no requestContext\.authorizer\.iam\.cognitoIdentity/);
-      assert.match(r.fix ?? '', /identity-pool credentials/);
-    }
+    stack.emu.fault({ kind: 'noCallerIdentity', count: 10 });
+    const results = await stack.check();
+    assertGatewayFails(results, /had no requestContext\.authorizer\.iam\.cognitoIdentity/, /identity-pool credentials/);
   });
 
   it('a missing function URL permission (Lambda’s 403 before the gateway): the fix names both permissions', async () => {
-    emu.fault({
+    stack.emu.fault({
       kind: 'error',
       operation: 'InvokeFunctionUrl',
       error: 'AccessDeniedException',
       message: 'Forbidden',
       count: 10,
     });
-    const results = await check(emu);
-    const failed = results.filter((r) => r.status === 'fail');
-    assert.deepEqual(
-      failed.map((r) => r.id),
-      ['gateway:amazon.nova-lite-v1:0', 'gateway:amazon.nova-micro-v1:0', 'gateway.usage'],
+    const results = await stack.check();
+    assertGatewayFails(
+      results,
+      /Lambda refused the call before the gateway ran/,
+      /lambda:InvokeFunctionUrl and lambda:InvokeFunction/,
     );
-    for (const r of failed) {
-      assert.match(formatLine(r), /Lambda refused the call before the gateway ran/);
-      assert.match(r.fix ?? '', /lambda:InvokeFunctionUrl and lambda:InvokeFunction/);
-    }
   });
 });
 
 describe('npm run check:stack: managed login with Google', function () {
   this.timeout(60_000);
-  let emu: RunningEmulator;
-  before(async () => {
-    emu = await startEmulator({
-      params: {
-        ...NO_BURST,
-        HostedUiDomainPrefix: 'storyteller-check',
-        GoogleClientId: 'google-client',
-        GoogleClientSecret: 'google-secret',
-      },
-    });
+  const stack = useLocalStack({
+    ...NO_BURST,
+    HostedUiDomainPrefix: 'storyteller-check',
+    GoogleClientId: 'google-client',
+    GoogleClientSecret: 'google-secret',
   });
-  after(() => emu.stop());
 
   it('passes: discovery document, the domain’s sign-in page, the Google hand-off, callback URLs', async () => {
-    const results = await check(emu);
+    const results = await stack.check();
     assertAllPass(results);
     for (const id of [
       'appClient.urls',
@@ -364,7 +240,7 @@ describe('npm run check:stack: managed login with Google', function () {
   });
 
   it('an identity provider the outputs list but the pool lacks: its line and where to add it', async () => {
-    const results = await check(emu, { IdentityProviders: 'COGNITO,Google,LoginWithAmazon' });
+    const results = await stack.check({ IdentityProviders: 'COGNITO,Google,LoginWithAmazon' });
     assertOnlyFailure(
       results,
       'managedLogin.provider:LoginWithAmazon',
@@ -374,8 +250,8 @@ describe('npm run check:stack: managed login with Google', function () {
   });
 
   it('a callback port the app client does not list: the app client’s and the domain’s lines', async () => {
-    const results = await check(emu, { LoopbackCallbackPort: '54000' });
-    const failed = results.filter((r) => r.status === 'fail').map((r) => r.id);
+    const results = await stack.check({ LoopbackCallbackPort: '54000' });
+    const failed = failures(results).map((r) => r.id);
     assert.deepEqual(failed, ['appClient.urls', 'managedLogin.domain']);
     assert.match(byId(results, 'managedLogin.domain').fix ?? '', /http:\/\/127\.0\.0\.1:54000\/callback/);
   });
@@ -383,51 +259,32 @@ describe('npm run check:stack: managed login with Google', function () {
 
 describe('npm run check:stack: an app client with a secret', function () {
   this.timeout(60_000);
-  let emu: RunningEmulator;
-  before(async () => {
-    emu = await startEmulator({ params: { ...DIRECT_MODE_TEAM, GenerateClientSecret: 'true' } });
-  });
-  after(() => emu.stop());
+  const stack = useLocalStack({ ...DIRECT_MODE_TEAM, GenerateClientSecret: 'true' });
 
   it('is a failure unless meant, and signs in with the secret either way', async () => {
-    const results = await check(emu);
+    const results = await stack.check();
     assertOnlyFailure(results, 'appClient.secret', /has a secret/, /GenerateClientSecret=false|--with-client-secret/);
     assert.equal(byId(results, 'signIn.srp').status, 'pass');
   });
 
   it('passes with --with-client-secret', async () => {
-    assertAllPass(await check(emu, {}, { clientSecretMeant: true }));
+    assertAllPass(await stack.check({}, { clientSecretMeant: true }));
   });
 });
 
 describe('npm run check:stack: the command', function () {
   this.timeout(60_000);
-  let emu: RunningEmulator;
-  before(async () => {
-    emu = await startEmulator({ params: DIRECT_MODE_TEAM });
-  });
-  after(() => emu.stop());
-  afterEach(() => emu.clearFaults());
+  const stack = useLocalStack(DIRECT_MODE_TEAM);
 
-  /** The CLI as `npm run check:stack` runs it, the outputs on stdin. */
+  /** The CLI with the outputs on stdin. */
   function cli(args: string[], outputs: string): ChildProcessWithoutNullStreams {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/checkStack/cli.ts', '-', '--endpoint', emu.endpoints.cognitoIdp, ...args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey },
-      },
-    );
+    const child = spawnCli(['-', '--endpoint', stack.emu.endpoints.cognitoIdp, ...args]);
     child.stdin.end(outputs);
     return child;
   }
 
-  const exited = (child: ChildProcessWithoutNullStreams) =>
-    new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-
   it('--json: the results for CI, exit 0 when all pass and 1 when one fails', async () => {
-    const good = cli(['--json'], outputsOf(emu));
+    const good = cli(['--json'], outputsOf(stack.emu));
     let out = '';
     good.stdout.on('data', (d: Buffer) => (out += d.toString()));
     assert.equal(await exited(good), 0);
@@ -435,31 +292,16 @@ describe('npm run check:stack: the command', function () {
     assert.equal(parsed.ok, true);
     assert.ok(parsed.results.some((r) => r.id === 'signIn.srp' && r.status === 'pass'));
 
-    emu.fault({ kind: 'error', operation: 'Converse', error: 'ThrottlingException' });
-    assert.equal(await exited(cli(['--json'], outputsOf(emu))), 1);
-    await assertNoThrowawayUser(emu);
+    stack.emu.fault({ kind: 'error', operation: 'Converse', error: 'ThrottlingException' });
+    assert.equal(await exited(cli(['--json'], outputsOf(stack.emu))), 1);
+    await assertNoThrowawayUser(stack.emu);
   });
 
   it('--stack <unknown name>: the ✗ line and its fix on stdout, exit status 1', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'scripts/checkStack/cli.ts',
-        '--stack',
-        'no-such-stack',
-        '--endpoint',
-        emu.endpoints.cognitoIdp,
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey },
-      },
-    );
+    const child = spawnCli(['--stack', 'no-such-stack', '--endpoint', stack.emu.endpoints.cognitoIdp]);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    assert.equal(await exited(child as ChildProcessWithoutNullStreams), 1);
+    assert.equal(await exited(child), 1);
     assert.match(
       out,
       /^✗ Stack outputs: DescribeStacks no-such-stack: ValidationError: Stack with id no-such-stack does not exist$/m,
@@ -470,8 +312,8 @@ describe('npm run check:stack: the command', function () {
 
   it('Ctrl-C mid-check deletes the throwaway user before it exits (130)', async () => {
     // The first model call hangs, so the interrupt lands between sign-in and the models.
-    emu.fault({ kind: 'latency', operation: 'Converse', ms: 5_000, count: 1 });
-    const child = cli([], outputsOf(emu));
+    stack.emu.fault({ kind: 'latency', operation: 'Converse', ms: 5_000, count: 1 });
+    const child = cli([], outputsOf(stack.emu));
     let out = '';
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -482,10 +324,10 @@ describe('npm run check:stack: the command', function () {
         if (/Identity-pool credentials/.test(out)) ready();
       }),
     );
-    assert.equal(emu.userCount(), 1);
+    assert.equal(stack.emu.userCount(), 1);
     child.kill('SIGINT');
     assert.equal(await exit, 130);
     assert.match(err, /✓ Throwaway user deleted/);
-    await assertNoThrowawayUser(emu);
+    await assertNoThrowawayUser(stack.emu);
   });
 });
