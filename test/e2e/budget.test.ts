@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { titleFromPremise } from '../../src/core/story/protocol/titles';
 import { storyStatus, useJourney } from './journey';
-import { ACCOUNT_ITEM, until } from './workbench';
+import { until } from './workbench';
 
 const EMAIL = 'bea.budget@example.com';
 const PASSWORD = 'Budget-Keeper-42';
@@ -46,34 +46,13 @@ describe('Budget mode end to end (npm run demo, every default)', function () {
     );
   });
 
-  /** Signs up through the palette; the code comes from the demo's output. */
-  async function signUp(): Promise<void> {
-    const { wb, demo } = j;
-    await wb.runCommand('Storyteller: Sign Up…');
-    // The first command activates the extension: on a busy machine that takes a while.
-    await wb.waitForInput('Your email address', 60_000);
-    await wb.answerInput('Your email address', EMAIL);
-    await wb.answerInput('Your name (optional)', '');
-    await wb.answerInput('Choose a password', PASSWORD);
-    await wb.answerInput('Type the password again', PASSWORD);
-    const code = await demo.code(EMAIL);
-    try {
-      await wb.waitForInput('The 6-digit code from the email', 5_000);
-    } catch {
-      await wb.runCommand('Notifications: Clear All Notifications');
-      await wb.waitForInput('The 6-digit code from the email');
-    }
-    await wb.answerInput('The 6-digit code from the email', code);
-    await wb.waitForStatusBarText(ACCOUNT_ITEM, EMAIL, 20_000);
-  }
-
   const budgetLine = async (frame: Frame): Promise<string> => (await frame.locator('.budget-line').innerText()).trim();
   const leftIn = (line: string): number =>
     Number(/^([\d,]+) of 50,000 tokens left today$/.exec(line)?.[1]?.replace(/,/g, ''));
 
   it('writes a first story with every default, then counts down story by story, says before Generate what fits, never sends a sure refusal; the panel still works (#24)', async () => {
     const { wb } = j;
-    await signUp();
+    await j.signUp(EMAIL, PASSWORD);
     await j.streamRate(400);
     await wb.runCommand('Storyteller: New Story');
     const frame = await wb.storyFrame(90_000);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { useJourney } from './journey';
 import type { JourneySetup } from './journey';
-import { ACCOUNT_ITEM, until } from './workbench';
+import { until } from './workbench';
 
 const EMAIL = 'paul.project@example.com';
 const PASSWORD = 'Salt-Road-Writer-42';
@@ -30,22 +30,6 @@ describe('A story project end to end (npm run demo, the sample project)', functi
   const j = useJourney(PROJECT);
   const chapterFile = (): string => join(j.demo.ready.workspace, 'the-salt-road/chapters/chapter-02.md');
 
-  /** Signs up through the palette; the code comes from the demo's output. */
-  async function signUp(): Promise<void> {
-    const { wb, demo } = j;
-    await wb.runCommand('Storyteller: Sign Up…');
-    // The first command activates the extension: on a busy machine that takes a while.
-    await wb.waitForInput('Your email address', 60_000);
-    await wb.answerInput('Your email address', EMAIL);
-    await wb.answerInput('Your name (optional)', '');
-    await wb.answerInput('Choose a password', PASSWORD);
-    await wb.answerInput('Type the password again', PASSWORD);
-    const code = await demo.code(EMAIL);
-    await wb.waitForInput('The 6-digit code from the email');
-    await wb.answerInput('The 6-digit code from the email', code);
-    await wb.waitForStatusBarText(ACCOUNT_ITEM, EMAIL, 20_000);
-  }
-
   /** The text of the open editor that shows `marker` (the lines Monaco has rendered, wrapped lines joined). */
   async function editorShowing(marker: string): Promise<string | undefined> {
     const editors = await j.wb.page.locator('.editor-group-container .monaco-editor .view-lines').allInnerTexts();
@@ -55,7 +39,7 @@ describe('A story project end to end (npm run demo, the sample project)', functi
 
   it('continues chapter 2 at the cursor from the palette: the codex characters stream into the editor', async () => {
     const { wb } = j;
-    await signUp();
+    await j.signUp(EMAIL, PASSWORD);
     // Go to File (Ctrl+P), as a person opens a file. Right after start-up the file search may
     // answer with recent files only: then the name is typed again.
     const box = wb.page.locator('.quick-input-widget .quick-input-box input');
