@@ -4,11 +4,13 @@
 // codex file is a diagnostic on its line in the Problems panel.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { localDateKey, parseLedger } from '../../src/core/story/usage/usage';
 import type { HostEvents } from '../../src/core/story/protocol/messages';
+import type { HistoryPage, StoryRecord } from '../../src/core/story/protocol/wire';
+import { ok } from './storyPanel';
 import type { TestingApi } from '../../src/vscode/testing';
 import { emulators, forgetEmulator, latestCode, setStreamRate, useEmulator } from './emulators';
 import { withoutAutoSave } from './autoSave';
@@ -157,6 +159,62 @@ describe('Story projects in VS Code', function () {
       testing.story.close();
     }
   });
+
+  it('Continue Writing is a history entry with its project and chapter; Open Chapter opens that file (#26)', () =>
+    withoutAutoSave(async () => {
+      await openChapter();
+      const result = await vscode.commands.executeCommand<WriteResult>('storyteller.continueWriting');
+      assert.equal(result.status, 'done', JSON.stringify(result));
+      const chapterPath = vscode.workspace.asRelativePath(chapter);
+      await vscode.workspace.saveAll(true);
+      await testing.story.open();
+      try {
+        // The panel's search finds it by its chapter (and the project), newest first.
+        const page = ok<HistoryPage>(
+          await testing.story.request('history.list', { query: `${chapterPath} salt road` }),
+        );
+        const entry = page.items[0];
+        assert.ok(entry, JSON.stringify(page));
+        assert.deepEqual(entry.origin, { project: 'The Salt Road', chapter: chapterPath, command: 'continue' });
+        assert.equal(entry.status, 'done');
+        assert.ok((entry.totalTokens ?? 0) > 0, 'its usage');
+        const { story } = ok<{ story: StoryRecord }>(await testing.story.request('history.open', { id: entry.id }));
+        assert.equal(story.text.trim(), result.text.trim(), 'the text it wrote');
+        assert.deepEqual(story.origin, entry.origin);
+        assert.equal(story.modelId, 'amazon.nova-lite-v1:0');
+
+        // Open Chapter: the chapter in an editor, found in the workspace (the panel closed with the rest: open it).
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        await testing.story.open();
+        assert.equal(ok(await testing.story.request('history.openChapter', { id: entry.id })), null);
+        assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, chapter.fsPath);
+
+        // The panel's own steps are refused for it with a sentence; Continue Writing is the way on.
+        for (const method of ['continue', 'regenerate'] as const) {
+          const refused = await testing.story.request(method, { storyId: entry.id });
+          assert.ok(!refused.ok && /use Continue Writing there/.test(refused.error.message), JSON.stringify(refused));
+        }
+
+        // The chapter gone: one sentence with the next step, nothing opened.
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        await testing.story.open();
+        const moved = `${chapter.fsPath}.moved`;
+        await rename(chapter.fsPath, moved);
+        try {
+          const gone = await testing.story.request('history.openChapter', { id: entry.id });
+          assert.ok(!gone.ok, JSON.stringify(gone));
+          assert.equal(
+            gone.error.message,
+            `${chapterPath} is no longer in this workspace. Open the folder of the project “The Salt Road”, or restore the file, then choose Open Chapter again.`,
+          );
+          assert.equal(vscode.window.activeTextEditor, undefined);
+        } finally {
+          await rename(moved, chapter.fsPath);
+        }
+      } finally {
+        testing.story.close();
+      }
+    }));
 
   it('Stop keeps the text written so far', async () => {
     const editor = await openChapter();

@@ -32,6 +32,8 @@ const item = (id: string, title: string, at: number): HistoryItem => ({
   outputTokens: 420,
   totalTokens: 600,
 });
+/** A story project's entry (#26): its row and story say where it was written. */
+const origin = { project: 'The Salt Road', chapter: 'chapters/02.md', command: 'continue' as const };
 
 describe('story webview accessibility (axe-core, WCAG 2.1 A/AA)', function () {
   this.timeout(60_000);
@@ -127,7 +129,7 @@ describe('story webview accessibility (axe-core, WCAG 2.1 A/AA)', function () {
   });
 
   for (const theme of THEMES) {
-    it(`has no violations in ${theme.label}: empty, form errors, streaming, finished, error, history search, budget, content policy`, async () => {
+    it(`has no violations in ${theme.label}: empty, form errors, streaming, finished, error, history search, budget, content policy, project entry`, async () => {
       const { bodyClass, variables } = readTheme(theme.file);
       sp = await harness.newPage({ theme: { bodyClass, variables } });
       await sp.goto();
@@ -135,7 +137,7 @@ describe('story webview accessibility (axe-core, WCAG 2.1 A/AA)', function () {
       const now = Date.now();
       await sp.send(
         hostEvent('history', {
-          items: [item('h-1', 'The Storm', now - 60_000), item('h-2', 'The Lighthouse', now - 120_000)],
+          items: [item('h-1', 'The Storm', now - 60_000), { ...item('h-2', 'The Lighthouse', now - 120_000), origin }],
         }),
       );
       await sp.send(hostEvent('usage.today', { inputTokens: 1000, outputTokens: 2345, cost: null }));
@@ -169,7 +171,7 @@ describe('story webview accessibility (axe-core, WCAG 2.1 A/AA)', function () {
           items: [
             item('h-3', 'The Storm', now),
             item('h-1', 'The Storm', now - 60_000),
-            item('h-2', 'The Lighthouse', now - 120_000),
+            { ...item('h-2', 'The Lighthouse', now - 120_000), origin },
           ],
         }),
       );
@@ -202,6 +204,16 @@ describe('story webview accessibility (axe-core, WCAG 2.1 A/AA)', function () {
       await sp.send(hostEvent('contentPolicy', { policy: 'Strict' }));
       await sp.page.waitForFunction(() => (document.getElementById('policy-line')?.textContent ?? '') !== '');
       found.push(...(await audit('content policy')));
+
+      // A story project's entry (#26): its origin line and Open Chapter, no Continue, Regenerate or Refine.
+      const record = { id: 'h-2', title: 'The Lighthouse', modelId: models[0]!.id, controls, text: 'The tide.' };
+      await sp.send(
+        hostEvent('story.opened', {
+          story: { ...record, status: 'done', usage: null, cost: null, createdAt: now - 120_000, origin },
+        }),
+      );
+      await sp.page.waitForSelector('#story-origin:not([hidden])');
+      found.push(...(await audit('project entry')));
 
       assert.deepEqual(found, []);
     });

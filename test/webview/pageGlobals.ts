@@ -12,6 +12,7 @@ export interface PageEvent {
 export interface PageElement {
   readonly id: string;
   readonly textContent: string | null;
+  readonly hidden: boolean;
   readonly lastElementChild: PageElement | null;
   getBoundingClientRect(): { readonly top: number; readonly bottom: number };
 }

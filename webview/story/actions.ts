@@ -5,7 +5,7 @@ import type { PanelAction, ExportTarget, HistoryItem } from '../../src/core/stor
 import { HostError } from './bridge';
 import type { HostBridge } from './bridge';
 import { storyCleared, storyShown } from './events';
-import { deletedStatus, exportedStatus, somethingWrong } from './format';
+import { chapterOpenedStatus, deletedStatus, exportedStatus, somethingWrong } from './format';
 import { canGenerate, isStreaming, toWebviewState, usableActions } from './state';
 import type { StoryAction } from './state';
 import type { Store } from './store';
@@ -19,7 +19,15 @@ export interface ActionsView {
 
 /** Requests whose failure goes to the error box. */
 type Call =
-  'stop' | 'export' | 'history.open' | 'history.delete' | 'signIn' | 'openSettings' | 'configure' | 'openLink';
+  | 'stop'
+  | 'export'
+  | 'history.open'
+  | 'history.delete'
+  | 'history.openChapter'
+  | 'signIn'
+  | 'openSettings'
+  | 'configure'
+  | 'openLink';
 
 const SAVE_DELAY_MS = 150;
 
@@ -74,6 +82,15 @@ export class Actions {
     this.say('');
     const r = await this.call('export', { id: shown.id, target });
     if (r?.exported) this.say(exportedStatus(target));
+  }
+
+  /** A story project's entry (#26): its chapter in an editor (the host finds it in the workspace, or says why not). */
+  async openChapter(): Promise<void> {
+    const shown = this.store.state.shown;
+    if (!shown?.origin) return;
+    this.store.patch({ status: '', error: undefined });
+    if ((await this.call('history.openChapter', { id: shown.id })) === null)
+      this.say(chapterOpenedStatus(shown.origin.chapter));
   }
 
   /** `quiet`: the story saved with the state or a closed panel's; if it is gone, nothing is said. */

@@ -307,6 +307,7 @@ function showStory(s: PanelState, story: StoryRecord, announce: boolean, fx: Fx)
     elsewhere,
     length: story.controls.length,
     controls: story.controls,
+    ...(story.origin ? { origin: story.origin } : {}),
   };
   // Shown again quietly after a refusal about it (a refused Regenerate's story): the message stays.
   const error = !announce && s.error?.storyId === story.id ? s.error : undefined;

@@ -5,11 +5,32 @@ import type { AUDIENCES, LENGTHS } from '../../src/core/story/protocol/controls'
 import type { HostEvents } from '../../src/core/story/protocol/messages';
 import { appliedPolicy } from '../../src/core/story/protocol/contentPolicy';
 import type { ContentPolicy } from '../../src/core/story/protocol/contentPolicy';
-import type { AuthState, Cost, ExportTarget, HistoryItem, TokenBudget } from '../../src/core/story/protocol/wire';
+import type {
+  AuthState,
+  Cost,
+  ExportTarget,
+  HistoryItem,
+  ProjectCommand,
+  StoryOrigin,
+  TokenBudget,
+} from '../../src/core/story/protocol/wire';
 import { modelName } from './state';
 import type { PanelState, Shortfall, Shown } from './state';
 
 export const numberFormat = new Intl.NumberFormat('en');
+
+const COMMAND_LABELS: Record<ProjectCommand, () => string> = {
+  continue: () => l10n.t('Continue Writing'),
+  scene: () => l10n.t('Write Scene from Beat'),
+  summary: () => l10n.t('Summarize Chapter'),
+};
+
+/** A story project's entry (#26): "The Salt Road · chapters/02.md · Continue Writing" (text, never markup). */
+export function originLabel(origin: StoryOrigin): string {
+  return [origin.project, origin.chapter, COMMAND_LABELS[origin.command]()].filter(Boolean).join(' · ');
+}
+
+export const chapterOpenedStatus = (chapter: string): string => l10n.t('Opened {0} in an editor.', chapter);
 
 export function formatCost(cost: Cost | null): string {
   if (!cost) return '';

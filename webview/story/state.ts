@@ -16,6 +16,7 @@ import type {
   PanelAction,
   HistoryItem,
   ModelInfo,
+  StoryOrigin,
   StoryStatus,
   TokenBudget,
   Usage,
@@ -45,6 +46,8 @@ export interface Shown {
   readonly controls?: StoryControls;
   /** While it is being continued: how it was before, for a Continue the budget refuses. */
   readonly before?: Shown;
+  /** A story project's entry (#26): its chapter goes on in the editor, not here. */
+  readonly origin?: StoryOrigin;
 }
 
 /**
@@ -144,6 +147,11 @@ export function isSignedIn(s: PanelState): boolean {
 /** A story streams into this panel (not one another window is writing). */
 export function isStreaming(s: PanelState): boolean {
   return s.shown?.status === 'streaming' && !s.shown.elsewhere;
+}
+
+/** A story project's entry (#26): Continue, Regenerate and Refine are the panel's own, so not offered. */
+export function isProjectEntry(s: PanelState): boolean {
+  return s.shown?.origin !== undefined;
 }
 
 /** Signed in and nothing in flight: a new stream may start. */
@@ -264,6 +272,7 @@ export function canContinue(s: PanelState, hasText: boolean, text = ''): boolean
   return (
     canWrite(s) &&
     s.shown !== undefined &&
+    !isProjectEntry(s) &&
     hasText &&
     s.shown.status !== 'streaming' &&
     continueHeldUntil(s, text) === undefined
@@ -271,13 +280,14 @@ export function canContinue(s: PanelState, hasText: boolean, text = ''): boolean
 }
 
 export function canRegenerate(s: PanelState): boolean {
-  return canWrite(s) && s.shown !== undefined && s.shown.elsewhere !== true && !storyRefused(s);
+  return canWrite(s) && s.shown !== undefined && !isProjectEntry(s) && s.shown.elsewhere !== true && !storyRefused(s);
 }
 
 export function canRefine(s: PanelState, hasText: boolean, text = ''): boolean {
   return (
     canWrite(s) &&
     s.shown !== undefined &&
+    !isProjectEntry(s) &&
     hasText &&
     s.shown.elsewhere !== true &&
     s.draft.refineInstruction.trim() !== '' &&

@@ -43,3 +43,7 @@ export const projectEntry = (): string =>
   l10n.t(
     'That text was written in a chapter of a story project. Open the chapter and use Continue Writing there; the panel continues, regenerates and refines only its own stories.',
   );
+
+/** Open Chapter of a quick story (the panel offers it only for project entries). */
+export const notAChapterEntry = (): string =>
+  l10n.t('That story was written in the panel, not in a chapter, so there is no chapter to open.');

@@ -111,6 +111,8 @@ export class ProjectWriter extends Disposable {
     } finally {
       run.stream?.dispose();
       this.run = undefined;
+      // Its history entry (#26), if it wrote one, in the panel's list.
+      this.story.historyChanged();
       void vscode.commands.executeCommand('setContext', WRITING_CONTEXT_KEY, false);
     }
   }

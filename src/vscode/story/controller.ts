@@ -262,6 +262,11 @@ export class StoryController extends Disposable implements PanelHost {
     return this.current;
   }
 
+  /** A story project's command wrote a history entry (#26): the panel lists it. */
+  historyChanged(): void {
+    void this.pushHistory();
+  }
+
   /** Check Setup: the signed-in user's story service, or a PanelError saying why not (not configured, signed out). */
   async setupService(): Promise<StoryService> {
     return (await this.storyService()).service;

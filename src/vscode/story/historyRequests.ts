@@ -2,7 +2,7 @@
 // (dist/history.js), never the story service: no AWS SDK, no endpoint question, and they work
 // whatever the endpoints say.
 import type * as vscode from 'vscode';
-import { elsewhere, notInHistory, stillWriting } from '../../core/story/notices';
+import { elsewhere, notAChapterEntry, notInHistory, stillWriting } from '../../core/story/notices';
 import type { StoredStory } from '../../core/story/history/storyFile';
 import { LIMITS } from '../../core/story/protocol/limits';
 import type { RequestHandlers } from '../../core/story/protocol/messages';
@@ -11,6 +11,7 @@ import { loadHistory } from '../bundles';
 import type { Log } from '../log';
 import type { StoryDialogs } from './dialogs';
 import { exportStory } from './export';
+import { openChapter } from './openChapter';
 import { PanelError } from './panelError';
 import type { StorySession } from './session';
 
@@ -28,7 +29,7 @@ export interface HistoryContext {
   changed(): void;
 }
 
-type HistoryMethods = 'history.list' | 'history.open' | 'history.delete' | 'export';
+type HistoryMethods = 'history.list' | 'history.open' | 'history.delete' | 'history.openChapter' | 'export';
 
 export function historyRequests(context: HistoryContext): Pick<RequestHandlers, HistoryMethods> {
   const story = async (id: string): Promise<{ session: StorySession; story: StoredStory }> => {
@@ -56,6 +57,12 @@ export function historyRequests(context: HistoryContext): Pick<RequestHandlers, 
       const deleted = await session.history.delete(id);
       context.changed();
       return { deleted };
+    },
+    'history.openChapter': async ({ id }) => {
+      const { origin } = (await story(id)).story;
+      if (!origin) throw new PanelError(notAChapterEntry(), 'notProjectEntry');
+      await openChapter(origin);
+      return null;
     },
     export: async ({ id, target }) => ({
       exported: await exportStory((await story(id)).story, target, {

@@ -151,6 +151,25 @@ describe('story webview state: what is enabled when', () => {
     assert.equal(canRefine(state({ shown: shown({ elsewhere: true }), draft: draft('Happier') }), true), false);
   });
 
+  it('a story project entry (#26) is not continued, regenerated or refined in the panel; it is exported and deleted', () => {
+    const origin = { project: 'The Salt Road', chapter: 'chapters/02.md', command: 'continue' as const };
+    const s = state({ shown: shown({ origin }), draft: { ...EMPTY_DRAFT, refineInstruction: 'Happier' } });
+    assert.deepEqual(
+      [canContinue(s, true), canRegenerate(s), canRefine(s, true), canExport(s, true)],
+      [false, false, false, true],
+    );
+    const item: HistoryItem = {
+      id: 's-1',
+      title: 'T',
+      modelId: 'nova',
+      createdAt: 1,
+      status: 'done',
+      outputTokens: 1,
+      origin,
+    };
+    assert.equal(canDelete(s, item), true);
+  });
+
   it('Export needs text and no stream here, but no sign-in', () => {
     assert.equal(canExport(state({ shown: shown(), auth: { kind: 'signedOut' } }), true), true);
     assert.equal(canExport(state({ shown: shown({ status: 'streaming' }) }), true), false);

@@ -4,7 +4,7 @@ import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/
 import type { HistoryItem, StoryStatus } from '../../../src/core/story/protocol/wire';
 import type { Actions } from '../actions';
 import type { HostBridge } from '../bridge';
-import { historyOmitted, historyTokens, untitled } from '../format';
+import { historyOmitted, historyTokens, originLabel, untitled } from '../format';
 import { canDelete, modelName } from '../state';
 import type { PanelState } from '../state';
 import type { Store } from '../store';
@@ -78,12 +78,16 @@ export class HistoryPart {
     const state = item.elsewhere ? l10n.t('being written in another window') : STATUS_LABELS[item.status]();
     const facts = [modelName(s, item.modelId), dateFormat.format(item.createdAt), historyTokens(item), state];
     const meta = h('span', { class: 'muted history-meta' }, facts.filter(Boolean).join(' · '));
+    // A story project's entry says where it was written (#26); text only, as every title.
+    const origin = item.origin
+      ? [h('span', { class: 'history-origin', 'data-command': item.origin.command }, originLabel(item.origin))]
+      : [];
     const del = button(
       l10n.t('Delete'),
       { class: 'history-delete', secondary: true, 'aria-label': l10n.t('Delete “{0}”', title), 'data-id': item.id },
       () => void this.actions.deleteStory(item),
     );
-    return h('li', {}, h('div', { class: 'history-text' }, open, meta), del);
+    return h('li', {}, h('div', { class: 'history-text' }, open, ...origin, meta), del);
   }
 
   /** Marks the story on screen, and allows Delete only for stories no one is writing. */

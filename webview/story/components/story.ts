@@ -9,7 +9,7 @@ import { isSafeLink } from '../../../src/core/story/protocol/links';
 import { EXPORT_TARGETS } from '../../../src/core/story/protocol/wire';
 import type { PanelAction, ExportTarget } from '../../../src/core/story/protocol/wire';
 import type { Actions } from '../actions';
-import { refusedUntil, storyMeta } from '../format';
+import { originLabel, refusedUntil, storyMeta } from '../format';
 import { StoryRenderer, createMarkdown } from '../render';
 import type { RenderStats } from '../render';
 import { canRefine, continueHeldUntil, enabled, isStreaming, refineHeldUntil, storyHeldUntil } from '../state';
@@ -47,6 +47,10 @@ export class StoryPart {
   readonly refineField: VscodeTextfield;
   private readonly title = h('h2', { id: 'story-title' }, l10n.t('Story'));
   private readonly meta = h('div', { class: 'story-meta', id: 'story-meta' });
+  /** A story project's entry (#26): where it was written, and the way back to that chapter. */
+  private readonly origin = h('div', { class: 'story-origin', id: 'story-origin', hidden: true });
+  private readonly originLabel = h('span', { class: 'story-origin-label' });
+  private readonly refineBox: HTMLElement;
   private readonly status = h('div', {
     class: 'story-status',
     id: 'story-status',
@@ -62,7 +66,7 @@ export class StoryPart {
     tabindex: '0',
   });
   private readonly renderer: StoryRenderer;
-  private readonly buttons: Record<'stop' | 'continue' | 'regenerate', VscodeButton>;
+  private readonly buttons: Record<'stop' | 'continue' | 'regenerate' | 'openChapter', VscodeButton>;
   private readonly exportButtons: VscodeButton[];
   private readonly refineButton: VscodeButton;
   private last: PanelState | undefined;
@@ -84,6 +88,11 @@ export class StoryPart {
       regenerate: button(l10n.t('Regenerate'), { id: 'regenerate', secondary: true }, () =>
         actions.again('regenerate'),
       ),
+      openChapter: button(
+        l10n.t('Open Chapter'),
+        { id: 'open-chapter', secondary: true },
+        () => void actions.openChapter(),
+      ),
     };
     this.exportButtons = EXPORT_TARGETS.map((t) =>
       button(EXPORT_LABELS[t](), { id: `export-${t}`, secondary: true }, () => void actions.exportStory(t)),
@@ -91,6 +100,12 @@ export class StoryPart {
     this.refineField = h('vscode-textfield', { id: 'refine', placeholder: l10n.t('e.g. Make the ending happier') });
     const refineAttrs = { id: 'refine-button', secondary: true, title: l10n.t('Refine (Ctrl+Enter)') };
     this.refineButton = button(l10n.t('Refine'), refineAttrs, () => this.refine());
+    this.refineBox = h(
+      'div',
+      { class: 'refine' },
+      h('vscode-label', { for: 'refine' }, l10n.t('Refine with an instruction')),
+      h('div', { class: 'refine-row' }, this.refineField, this.refineButton),
+    );
     this.build();
     this.wire();
   }
@@ -98,20 +113,16 @@ export class StoryPart {
   private build(): void {
     const toolbar = (label: string, ...items: HTMLElement[]): HTMLElement =>
       h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': label }, ...items);
-    const refine = h(
-      'div',
-      { class: 'refine' },
-      h('vscode-label', { for: 'refine' }, l10n.t('Refine with an instruction')),
-      h('div', { class: 'refine-row' }, this.refineField, this.refineButton),
-    );
-    const { stop, continue: more, regenerate } = this.buttons;
+    const { stop, continue: more, regenerate, openChapter } = this.buttons;
+    this.origin.append(this.originLabel, openChapter);
     this.element.append(
       h('div', { class: 'story-head' }, this.title, toolbar(l10n.t('Story actions'), stop, more, regenerate)),
+      this.origin,
       this.meta,
       this.status,
       this.errorBox,
       this.text,
-      refine,
+      this.refineBox,
       toolbar(l10n.t('Export'), ...this.exportButtons),
     );
   }
@@ -183,6 +194,7 @@ export class StoryPart {
       this.title.textContent = s.shown?.title ?? l10n.t('Story');
       this.meta.textContent = s.shown ? storyMeta(s, s.shown) : '';
     }
+    if (s.shown?.origin !== last?.shown?.origin) this.renderOrigin(s);
     if (s.status !== last?.status) this.status.textContent = s.status;
     if (s.error !== last?.error) this.renderError(s.error);
     // The text matters only for a budget's Continue and Refine; not read while it streams.
@@ -201,6 +213,16 @@ export class StoryPart {
     this.refineButton.disabled = !on.refine;
     for (const b of this.exportButtons) b.disabled = !on.export;
     this.element.dataset.status = s.shown?.status ?? 'empty';
+  }
+
+  /** A story project's entry (#26): its project and chapter, Open Chapter, and none of the panel's own steps. */
+  private renderOrigin(s: PanelState): void {
+    const origin = s.shown?.origin;
+    this.origin.hidden = origin === undefined;
+    this.originLabel.textContent = origin ? originLabel(origin) : '';
+    this.buttons.continue.hidden = origin !== undefined;
+    this.buttons.regenerate.hidden = origin !== undefined;
+    this.refineBox.hidden = origin !== undefined;
   }
 
   private renderError(error: ErrorNote | undefined): void {

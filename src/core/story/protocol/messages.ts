@@ -81,6 +81,11 @@ const REQUESTS = {
   'history.open': { params: v.strictObject({ id: w.id }), result: v.strictObject({ story: w.storyRecord }) },
   /** The host may confirm first; result says whether it was deleted. A `history` event follows. */
   'history.delete': { params: v.strictObject({ id: w.id }), result: v.strictObject({ deleted: v.boolean() }) },
+  /**
+   * Opens the chapter a story project's entry was written in (#26), in an editor; the host finds it
+   * inside the workspace's folders only, and refuses with a sentence when it is gone.
+   */
+  'history.openChapter': { params: v.strictObject({ id: w.id }), result: v.null() },
   /** Result `exported: false` when the user cancelled (e.g. the save dialog). */
   export: {
     params: v.strictObject({ id: w.id, target: v.picklist(w.EXPORT_TARGETS) }),

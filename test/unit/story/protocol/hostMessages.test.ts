@@ -313,6 +313,17 @@ describe('story protocol', () => {
         defaultModelId: '',
       });
       assert.equal(parseResult('history.delete', null), undefined);
+      const origin = { project: 'The Salt Road', chapter: 'chapters/02.md', command: 'continue' };
+      assert.deepEqual(parseResult('history.open', { story: { ...story, origin } }), { story: { ...story, origin } });
+      for (const bad of [
+        { ...origin, command: 'rewrite' },
+        { ...origin, chapter: '' },
+        { ...origin, chapter: 'x'.repeat(1025) },
+        { ...origin, extra: 1 },
+      ])
+        assert.equal(parseResult('history.open', { story: { ...story, origin: bad } }), undefined, JSON.stringify(bad));
+      assert.equal(parseResult('history.openChapter', null), null);
+      assert.equal(parseResult('history.openChapter', { opened: true }), undefined);
     });
   });
 

@@ -27,6 +27,7 @@ describe('story protocol', () => {
       request(12, 'signIn', {}),
       request(13, 'openSettings', {}),
       request(16, 'configure', {}),
+      request(17, 'history.openChapter', { id: 's-1' }),
       request(14, 'openLink', { url: 'https://example.com/a?b=c' }),
       request(15, 'openLink', { url: 'mailto:someone@example.com' }),
       webviewEvent('ready', { protocolVersion: PROTOCOL_VERSION }),
@@ -48,6 +49,14 @@ describe('story protocol', () => {
 
     const malformed: [string, unknown][] = [
       ['null', null],
+      [
+        'history.openChapter with a path instead of an id',
+        { kind: 'request', id: 1, method: 'history.openChapter', params: { path: '/etc/passwd' } },
+      ],
+      [
+        'history.openChapter with a path beside the id',
+        { kind: 'request', id: 1, method: 'history.openChapter', params: { id: 's-1', chapter: '../x.md' } },
+      ],
       ['a string', 'generate'],
       ['a number', 1],
       ['an array', [{ kind: 'request' }]],

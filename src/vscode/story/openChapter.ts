@@ -1,0 +1,51 @@
+// "Open Chapter" of a story project's history entry (#26): the chapter it was written in, found
+// inside the workspace's folders only (the path is read from a file on disk: untrusted), in an
+// editor beside the panel.
+import * as vscode from 'vscode';
+import type { StoryOrigin } from '../../core/story/protocol/wire';
+import { loadHistory } from '../bundles';
+import { PanelError } from './panelError';
+
+export async function openChapter(origin: StoryOrigin): Promise<void> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const candidates = loadHistory().chapterCandidates(
+    origin.chapter,
+    folders.map((f) => f.name),
+  );
+  if (!candidates)
+    throw new PanelError(
+      vscode.l10n.t('This entry names a chapter outside the workspace, so Storyteller will not open it.'),
+      'chapterOutsideWorkspace',
+    );
+  if (folders.length === 0)
+    throw new PanelError(
+      vscode.l10n.t(
+        'No folder is open. Open the folder of the project “{0}”, then choose Open Chapter again.',
+        origin.project,
+      ),
+      'noWorkspace',
+    );
+  for (const { folder, segments } of candidates) {
+    const uri = vscode.Uri.joinPath(folders[folder]!.uri, ...segments);
+    if (!(await isFile(uri))) continue;
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    return;
+  }
+  throw new PanelError(
+    vscode.l10n.t(
+      '{0} is no longer in this workspace. Open the folder of the project “{1}”, or restore the file, then choose Open Chapter again.',
+      origin.chapter,
+      origin.project,
+    ),
+    'chapterGone',
+  );
+}
+
+async function isFile(uri: vscode.Uri): Promise<boolean> {
+  try {
+    return ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.File) !== 0;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,32 @@
+import * as assert from 'node:assert/strict';
+import { chapterCandidates } from '../../../../src/core/story/history/chapterPath';
+
+describe('a history entry’s chapter path (#26)', () => {
+  it('looks under every workspace folder, the folder a multi-root path names first', () => {
+    assert.deepEqual(chapterCandidates('chapters/02.md', ['novel']), [{ folder: 0, segments: ['chapters', '02.md'] }]);
+    assert.deepEqual(chapterCandidates('novel/chapters/02.md', ['notes', 'novel']), [
+      { folder: 1, segments: ['chapters', '02.md'] },
+      { folder: 0, segments: ['novel', 'chapters', '02.md'] },
+      { folder: 1, segments: ['novel', 'chapters', '02.md'] },
+    ]);
+    assert.deepEqual(chapterCandidates('./chapters//a b.md', ['w']), [{ folder: 0, segments: ['chapters', 'a b.md'] }]);
+    assert.deepEqual(chapterCandidates('chapters/02.md', []), [], 'no folder open: nowhere to look');
+  });
+
+  it('refuses any path that could leave the workspace', () => {
+    for (const path of [
+      '../secret.md',
+      'chapters/../../etc/passwd',
+      'chapters\\..\\..\\x.md',
+      '/etc/passwd',
+      '\\\\server\\share\\x.md',
+      'C:\\Users\\x.md',
+      'c:/x.md',
+      'file:///etc/passwd',
+      'chapters/\u0000.md',
+      '',
+      './',
+    ])
+      assert.equal(chapterCandidates(path, ['w']), undefined, JSON.stringify(path));
+  });
+});
