@@ -8,6 +8,7 @@ import { editorStream } from './editorStream';
 import { gateway } from './gateway';
 import { history } from './history';
 import { historyPanel } from './historyPanel';
+import { projectHistory } from './projectHistory';
 import { leak } from './leak';
 import { realWebview } from './realWebview';
 import { pipeline } from './pipeline';
@@ -48,6 +49,7 @@ async function benchmarks(): Promise<Benchmark[]> {
     realWebview,
     history,
     historyPanel,
+    projectHistory,
     leak,
     projectContext,
     promptCache,

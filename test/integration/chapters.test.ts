@@ -8,7 +8,9 @@ import * as assert from 'node:assert/strict';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { HistoryItem, HistoryPage, StoryRecord } from '../../src/core/story/protocol/wire';
 import type { TestingApi } from '../../src/vscode/testing';
+import { ok } from './storyPanel';
 import { emulators, forgetEmulator, latestCode, setStreamRate, useEmulator, useSafetySettings } from './emulators';
 import { withoutAutoSave } from './autoSave';
 import { nextInsertion } from './writing';
@@ -91,6 +93,19 @@ async function closeAll(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
+/** The newest history entry the panel's search finds for `query` (#26), and its record. */
+async function newestEntry(testing: TestingApi, query: string): Promise<{ item: HistoryItem; story: StoryRecord }> {
+  await testing.story.open();
+  try {
+    const [item] = ok<HistoryPage>(await testing.story.request('history.list', { query })).items;
+    assert.ok(item, `an entry for ${query}`);
+    const { story } = ok<{ story: StoryRecord }>(await testing.story.request('history.open', { id: item.id }));
+    return { item, story };
+  } finally {
+    testing.story.close();
+  }
+}
+
 describe('Story chapters in VS Code', function () {
   this.timeout(120_000);
   let testing: TestingApi;
@@ -140,6 +155,12 @@ describe('Story chapters in VS Code', function () {
     const result = await vscode.commands.executeCommand<WriteResult>('storyteller.summarizeChapter');
     assert.equal(result.status, 'done', JSON.stringify(result));
     assert.match(result.text, /It opens: “The ferry was late\.” It ends: “The boat was gone\.”/);
+    // Its history entry (#26): the summary, with the project, the chapter and the command.
+    const chapterPath = vscode.workspace.asRelativePath(chapter());
+    const summary = await newestEntry(testing, `${chapterPath} summary`);
+    assert.deepEqual(summary.item.origin, { project: 'The Salt Road', chapter: chapterPath, command: 'summary' });
+    assert.equal(summary.item.status, 'done');
+    assert.match(summary.story.text, /It opens: “The ferry was late\.”/);
     const now = editor.document.getText();
     const summaryLine = now.indexOf('summary:');
     assert.equal(now.slice(0, summaryLine), '---\ntitle: Chapter 1\n# mine\n', 'the fields before it as they were');
@@ -167,6 +188,10 @@ describe('Story chapters in VS Code', function () {
     assert.ok(result.text.length > 0);
     assert.equal(editor.document.getText(), PROSE + result.text, 'the partial text stays');
     assert.equal(await vscode.commands.executeCommand('storyteller.stopWriting'), false, 'nothing is writing now');
+    // Its history entry is stopped, with the text written so far (#26).
+    const stopped = await newestEntry(testing, `${vscode.workspace.asRelativePath(chapter())} continue`);
+    assert.equal(stopped.item.status, 'stopped');
+    assert.equal(stopped.story.text.trim(), result.text.trim());
   });
 
   it('typing elsewhere in the chapter while Continue Writing streams is kept, and so is the continuation', async () => {

@@ -1,7 +1,9 @@
 // "Open Chapter" of a story project's history entry (#26): the chapter it was written in, found
 // inside the workspace's folders only (the path is read from a file on disk: untrusted), in an
-// editor beside the panel.
+// editor beside the panel. Its sentences name the writer's title and path: made safe as a
+// notification's would be, wherever a refusal is shown.
 import * as vscode from 'vscode';
+import { notificationSafe } from '../../core/notificationText';
 import type { StoryOrigin } from '../../core/story/protocol/wire';
 import { loadHistory } from '../bundles';
 import { PanelError } from './panelError';
@@ -21,7 +23,7 @@ export async function openChapter(origin: StoryOrigin): Promise<void> {
     throw new PanelError(
       vscode.l10n.t(
         'No folder is open. Open the folder of the project “{0}”, then choose Open Chapter again.',
-        origin.project,
+        notificationSafe(origin.project),
       ),
       'noWorkspace',
     );
@@ -35,8 +37,8 @@ export async function openChapter(origin: StoryOrigin): Promise<void> {
   throw new PanelError(
     vscode.l10n.t(
       '{0} is no longer in this workspace. Open the folder of the project “{1}”, or restore the file, then choose Open Chapter again.',
-      origin.chapter,
-      origin.project,
+      notificationSafe(origin.chapter),
+      notificationSafe(origin.project),
     ),
     'chapterGone',
   );
