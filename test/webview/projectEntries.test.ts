@@ -86,8 +86,13 @@ describe('story webview: story project entries in the history (Chromium)', funct
     await sp.page.waitForFunction(() => document.getElementById('story-origin')?.hidden === false);
     assert.match(await visibleText('#story-origin'), /The Salt Road · chapters\/02\.md · Continue Writing/);
     assert.deepEqual(
-      [await visible(sp, '#continue'), await visible(sp, '#regenerate'), await visible(sp, '#refine')],
-      [false, false, false],
+      [
+        await visible(sp, '#stop'),
+        await visible(sp, '#continue'),
+        await visible(sp, '#regenerate'),
+        await visible(sp, '#refine'),
+      ],
+      [false, false, false, false],
       'the panel’s own steps are not offered',
     );
     assert.equal(await visible(sp, '#open-chapter'), true);
@@ -133,12 +138,13 @@ describe('story webview: story project entries in the history (Chromium)', funct
     await sp.page.waitForFunction(() => document.getElementById('story-origin')?.hidden === true);
     assert.deepEqual(
       [
+        await visible(sp, '#stop'),
         await visible(sp, '#continue'),
         await visible(sp, '#regenerate'),
         await visible(sp, '#refine'),
         await visible(sp, '#open-chapter'),
       ],
-      [true, true, true, false],
+      [true, true, true, true, false],
     );
     assert.equal(await isDisabled('continue'), false, 'a quick story continues as before');
     await assertWellFormed();

@@ -33,8 +33,8 @@ export class HistoryPager {
     this.input = h('vscode-textfield', {
       id: 'history-search',
       type: 'search',
-      placeholder: l10n.t('Search titles and premises'),
-      'aria-label': l10n.t('Search the history by title or premise'),
+      placeholder: l10n.t('Search titles, premises and chapters'),
+      'aria-label': l10n.t("Search the history by title, premise, or a story project's title or chapter"),
       maxlength: String(LIMITS.searchMax),
     });
     this.search = h('div', { class: 'history-search', hidden: true }, this.input);

@@ -220,6 +220,8 @@ export class StoryPart {
     const origin = s.shown?.origin;
     this.origin.hidden = origin === undefined;
     this.originLabel.textContent = origin ? originLabel(origin) : '';
+    // Nothing of it streams here, so no Stop either.
+    this.buttons.stop.hidden = origin !== undefined;
     this.buttons.continue.hidden = origin !== undefined;
     this.buttons.regenerate.hidden = origin !== undefined;
     this.refineBox.hidden = origin !== undefined;
