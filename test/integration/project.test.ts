@@ -188,6 +188,8 @@ describe('Story projects in VS Code', function () {
         await testing.story.open();
         assert.equal(ok(await testing.story.request('history.openChapter', { id: entry.id })), null);
         assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, chapter.fsPath);
+        const opened = vscode.window.activeTextEditor!;
+        assert.equal(opened.document.getText(opened.selection), story.text.trim(), 'what it wrote is selected');
 
         // The panel's own steps are refused for it with a sentence; Continue Writing is the way on.
         for (const method of ['continue', 'regenerate'] as const) {

@@ -59,9 +59,9 @@ export function historyRequests(context: HistoryContext): Pick<RequestHandlers, 
       return { deleted };
     },
     'history.openChapter': async ({ id }) => {
-      const { origin } = (await story(id)).story;
+      const { origin, text } = (await story(id)).story;
       if (!origin) throw new PanelError(notAChapterEntry(), 'notProjectEntry');
-      await openChapter(origin);
+      await openChapter(origin, text);
       return null;
     },
     export: async ({ id, target }) => ({

@@ -8,7 +8,8 @@ import type { StoryOrigin } from '../../core/story/protocol/wire';
 import { loadHistory } from '../bundles';
 import { PanelError } from './panelError';
 
-export async function openChapter(origin: StoryOrigin): Promise<void> {
+/** Opens the chapter and selects what the entry wrote there, when the chapter still holds it. */
+export async function openChapter(origin: StoryOrigin, written: string): Promise<void> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const candidates = loadHistory().chapterCandidates(
     origin.chapter,
@@ -31,7 +32,15 @@ export async function openChapter(origin: StoryOrigin): Promise<void> {
     const uri = vscode.Uri.joinPath(folders[folder]!.uri, ...segments);
     if (!(await isFile(uri))) continue;
     const document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    const editor = await vscode.window.showTextDocument(document, {
+      viewColumn: vscode.ViewColumn.Beside,
+      preview: false,
+    });
+    const at = loadHistory().findWritten(document.getText(), written);
+    if (at) {
+      editor.selection = new vscode.Selection(document.positionAt(at.start), document.positionAt(at.end));
+      editor.revealRange(editor.selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
     return;
   }
   throw new PanelError(

@@ -27,3 +27,19 @@ export function chapterCandidates(chapter: string, folders: readonly string[]): 
   folders.forEach((_, folder) => candidates.push({ folder, segments }));
   return candidates;
 }
+
+/**
+ * Where in the chapter the entry's text is (the last place, as a later Continue Writing may have
+ * repeated a phrase): the whole text, else its first line (a text edited since, or a summary the
+ * front matter quotes), as offsets; undefined when neither is there.
+ */
+export function findWritten(chapter: string, written: string): { start: number; end: number } | undefined {
+  const whole = written.trim();
+  if (whole === '') return undefined;
+  const at = chapter.lastIndexOf(whole);
+  if (at >= 0) return { start: at, end: at + whole.length };
+  const line = whole.split('\n')[0]!.trim();
+  if (line.length < 12 || line === whole) return undefined;
+  const lineAt = chapter.lastIndexOf(line);
+  return lineAt >= 0 ? { start: lineAt, end: lineAt + line.length } : undefined;
+}
