@@ -74,10 +74,15 @@ describe('A story project end to end (npm run demo, the sample project)', functi
       async () => !/Writing…/.test(await wb.statusBarText(WRITING_ITEM).catch(() => '')),
       90_000,
     );
-    await wb.page.keyboard.press('Control+S');
+    // All of it: auto-save may have written part of the continuation already, and a tab shows
+    // clean while its save is still writing, so the file is read until two reads agree.
+    await wb.saveActiveEditor();
+    let previous: string | undefined;
     const saved = await until('the chapter saved with its continuation', async () => {
       const text = readFileSync(chapterFile(), 'utf8');
-      return text.includes('Mira Vell') ? text : undefined;
+      const settled = text === previous && text.includes('Mira Vell');
+      previous = text;
+      return settled ? text : undefined;
     });
     const continuation = saved.slice(saved.indexOf(CHAPTER_END) + CHAPTER_END.length);
     assert.ok(saved.includes(CHAPTER_END), 'the chapter as written is kept');

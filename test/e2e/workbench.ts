@@ -408,15 +408,32 @@ export class Workbench {
       async () => ((await this.quickInputBox.inputValue()).startsWith('/') ? true : undefined),
       5_000,
     ).catch(() => undefined);
-    await until(`the file dialog to take ${path}`, async () => {
-      await this.quickInputBox.fill(path);
-      return (await this.quickInputBox.inputValue()) === path ? true : undefined;
+    // On a loaded machine the starting folder can arrive after the path was typed and replace it
+    // (seen once: the dialog stayed open on the home folder): then the path is typed again.
+    const press = this.page.locator('.quick-input-widget .quick-input-action .monaco-button', {
+      hasText: exactly(button),
     });
-    await this.quickPickRow(basename(path)).first().waitFor({ state: 'visible' });
-    await this.page
-      .locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: exactly(button) })
-      .click();
-    await this.quickInput.waitFor({ state: 'hidden' });
+    await until(
+      `the file dialog to take ${path}`,
+      async () => {
+        if (!(await this.quickInput.isVisible())) return true;
+        if ((await this.quickInputBox.inputValue()) !== path) await this.quickInputBox.fill(path);
+        const listed = await this.quickPickRow(basename(path))
+          .first()
+          .waitFor({ state: 'visible', timeout: 5_000 })
+          .then(
+            () => true,
+            () => false,
+          );
+        if (!listed || (await this.quickInputBox.inputValue()) !== path) return undefined;
+        await press.click();
+        return this.quickInput.waitFor({ state: 'hidden', timeout: 5_000 }).then(
+          () => true,
+          () => undefined,
+        );
+      },
+      30_000,
+    );
   }
 
   // ───────────── Dialogs ─────────────
@@ -606,6 +623,16 @@ export class Workbench {
   }
 
   /** The text of the active text editor (the lines Monaco has rendered). */
+  /**
+   * Saves the active editor and waits until its tab is clean: the file on disk is then all the
+   * editor holds. Code-server auto-saves after a delay, so a file may already hold part of it.
+   */
+  async saveActiveEditor(timeoutMs = 15_000): Promise<void> {
+    await this.page.keyboard.press('Control+S');
+    const dirty = this.page.locator('.editor-group-container.active .tab.active.dirty');
+    await until('the active editor to be saved', async () => (await dirty.count()) === 0, timeoutMs);
+  }
+
   async activeEditorText(): Promise<string> {
     const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
     await lines.waitFor({ state: 'visible' });
