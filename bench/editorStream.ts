@@ -1,6 +1,7 @@
 // Continue Writing's editor stream in the real VS Code host (code-server): 2,400 tokens a second
 // for a few seconds into a real editor. Goals: at most 60 edits in any second, and the last token
-// in the document within 100 ms of the last delta. Needs no emulator: the feeder is the model.
+// in the document within 100 ms of the last delta. Needs no emulator: the feeder is the model
+// (bench/host/editorStreamProbe.ts says what it writes, and why it warms the window up first).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -43,7 +44,7 @@ export const editorStream: Benchmark = {
       const r = JSON.parse(await readFile(out, 'utf8')) as EditorStreamProbeResult | { error: string };
       if ('error' in r) throw new Error(`the probe failed in the host: ${r.error}${tail()}`);
       if (!r.complete) throw new Error('the stream did not insert every token');
-      const feed = `${r.tokens.toLocaleString('en-US')} tokens (${r.chars.toLocaleString('en-US')} characters) pushed in ${(r.feedMs / 1000).toFixed(2)} s (${r.tokensPerSecond.toLocaleString('en-US')}/s for ${r.seconds} s)`;
+      const feed = `${r.tokens.toLocaleString('en-US')} tokens (${r.chars.toLocaleString('en-US')} characters of prose, a paragraph every 100 tokens) pushed in ${(r.feedMs / 1000).toFixed(2)} s (${r.tokensPerSecond.toLocaleString('en-US')}/s for ${r.seconds} s), after a 1 s warm-up stream`;
       return [
         {
           name: 'host: Continue Writing at 2,400 tokens/s, edits in any second',
