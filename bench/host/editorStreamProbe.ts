@@ -48,7 +48,7 @@ export async function run(): Promise<void> {
 const token = (i: number) =>
   `${i % TOKENS_PER_PARAGRAPH === TOKENS_PER_PARAGRAPH - 1 ? '\n\n' : ' '}${'abcdefghij'[i % 10]}${'klmnopqrs'[i % 9]}${i % 7}`;
 
-/** Pushes `total` tokens at TOKENS_PER_SECOND on a 1 ms timer (as a model's deltas arrive); resolves with when the last went. */
+/** Pushes `total` tokens at TOKENS_PER_SECOND on a 1 ms timer, as a model's deltas arrive; resolves when all went. */
 function feed(push: (text: string) => void, total: number): Promise<{ startedAt: number; lastPushAt: number }> {
   let pushed = 0;
   const startedAt = performance.now();
