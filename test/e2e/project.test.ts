@@ -2,7 +2,9 @@
 // person signs up, opens chapter 2, puts the cursor at the end and runs Continue Writing from the
 // command palette; the continuation streams into the editor with the codex's characters in it.
 // Show Context lists the character entry that fired and its key; Summarize Chapter sets the
-// chapter's summary in its front matter. Everything through the keyboard and the palette.
+// chapter's summary in its front matter; the panel's history lists the Continue Writing with its
+// project and chapter, and its Open Chapter goes back to chapter 2. Everything through the
+// keyboard, the palette and the panel.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -145,5 +147,27 @@ describe('A story project end to end (npm run demo, the sample project)', functi
     });
     assert.match(line, /^Content policy: (standard|strict \(children\))$/);
     await wb.screenshot('content-policy', 'content-policy.png');
+  });
+
+  it("lists the chapter's generations in the panel's history; Open Chapter goes back to chapter 2 at that text (#26)", async () => {
+    const { wb } = j;
+    const frame = await wb.storyFrame();
+    const row = frame.locator('#history-list li', { hasText: 'Continue Writing' }).first();
+    await until('the Continue Writing entry in the history', async () => (await row.count()) > 0);
+    assert.equal(
+      (await row.locator('.history-origin').innerText()).trim(),
+      'The Salt Road · the-salt-road/chapters/chapter-02.md · Continue Writing',
+    );
+    await row.locator('.history-open').click();
+    await frame.locator('#open-chapter').waitFor({ state: 'visible' });
+    assert.equal(await frame.locator('#continue').isVisible(), false, 'no Continue for a chapter’s entry');
+    const words = (await frame.locator('#story').innerText()).replace(/\s+/g, ' ').trim().slice(0, 30);
+    await frame.locator('#open-chapter').click();
+    await until('the panel says the chapter opened', async () =>
+      (await frame.locator('#story-status').innerText()).includes('Opened the-salt-road/chapters/chapter-02.md'),
+    );
+    await until('chapter 2 in the editor, at what the entry wrote', async () =>
+      (await wb.activeEditorText()).replace(/\s+/g, ' ').includes(words),
+    );
   });
 });
