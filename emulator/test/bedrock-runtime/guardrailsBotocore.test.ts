@@ -1,17 +1,13 @@
 // Content safety (#27) through botocore (Python): the emulator's guardrail answers are AWS's for
 // every client, not only for the JavaScript SDK the extension uses. The same checks as
 // guardrails.test.ts, read with botocore's own service models, error parser and event-stream decoder.
-import { execFile } from 'node:child_process';
 import { strict as assert } from 'node:assert';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { RunningEmulator } from '../../src/emulator';
 import { DIRECT_MODE_TEAM } from '../../src/presets';
 import { credentialsFor } from '../bedrockHelpers';
 import { ADMIN_CREDENTIALS, start } from '../helpers';
-import { pythonWithBotocore } from '../botocore/python';
+import { runBotocore } from '../botocore/python';
 
-const SCRIPT = join(__dirname, '..', 'botocore', 'guardrails.py');
 const SAFE = 'A short story about an otter named Pip who finds a lantern';
 const BLOCKED_PREMISE = 'A story where the knight beheads the dragon';
 
@@ -40,34 +36,24 @@ describe('bedrock runtime: guardrails through botocore (Python)', function () {
   let outputs: Record<string, string>;
 
   before(async () => {
-    const python = pythonWithBotocore();
     emu = await start({ params: { ...DIRECT_MODE_TEAM, ContentSafety: 'Standard' } });
     const creds = await credentialsFor(emu);
     outputs = emu.outputs as Record<string, string>;
-    const { stdout } = await promisify(execFile)(python, [SCRIPT], {
-      timeout: 50_000,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        ENDPOINT: emu.endpoints.bedrockRuntime,
-        REGION: emu.region,
-        USER_KEY: creds.accessKeyId,
-        USER_SECRET: creds.secretAccessKey,
-        USER_TOKEN: creds.sessionToken ?? '',
-        ADMIN_KEY: ADMIN_CREDENTIALS.accessKeyId,
-        ADMIN_SECRET: ADMIN_CREDENTIALS.secretAccessKey,
-        STANDARD_ID: outputs['StandardGuardrailId']!,
-        STANDARD_VERSION: outputs['StandardGuardrailVersion']!,
-        STRICT_ID: outputs['StrictGuardrailId']!,
-        STRICT_VERSION: outputs['StrictGuardrailVersion']!,
-        SAFE,
-        BLOCKED_PREMISE,
-        // Only what the script is given: no profile or credentials of this machine's user.
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
+    result = await runBotocore<BotocoreResult>('guardrails.py', {
+      ENDPOINT: emu.endpoints.bedrockRuntime,
+      REGION: emu.region,
+      USER_KEY: creds.accessKeyId,
+      USER_SECRET: creds.secretAccessKey,
+      USER_TOKEN: creds.sessionToken ?? '',
+      ADMIN_KEY: ADMIN_CREDENTIALS.accessKeyId,
+      ADMIN_SECRET: ADMIN_CREDENTIALS.secretAccessKey,
+      STANDARD_ID: outputs['StandardGuardrailId']!,
+      STANDARD_VERSION: outputs['StandardGuardrailVersion']!,
+      STRICT_ID: outputs['StrictGuardrailId']!,
+      STRICT_VERSION: outputs['StrictGuardrailVersion']!,
+      SAFE,
+      BLOCKED_PREMISE,
     });
-    result = JSON.parse(stdout) as BotocoreResult;
   });
   after(() => emu?.stop());
 
