@@ -135,9 +135,18 @@ export class Journey {
    */
   async signUp(email: string, password: string): Promise<void> {
     const { wb, demo } = this;
-    await wb.runCommand('Storyteller: Sign Up…');
-    // The first command activates the extension: on a busy machine that takes a while.
-    await wb.waitForInput('Your email address', 60_000);
+    // The first command activates the extension (slow on a busy machine), and the welcome README's
+    // preview, loading late, can take the focus and close the box (seen once in CI): then no quick
+    // input is open, and the command runs again.
+    await wb.runCommandUntil(
+      'Storyteller: Sign Up…',
+      'a quick input asking Your email address',
+      async () => {
+        const state = await wb.quickInputState(false);
+        return state && /Your email address/.test(state.message) ? state : undefined;
+      },
+      30_000,
+    );
     await wb.answerInput('Your email address', email);
     await wb.answerInput('Your name (optional)', '');
     await wb.answerInput('Choose a password', password);
