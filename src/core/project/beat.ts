@@ -50,11 +50,13 @@ export function stripBeatMarks(line: string): string {
   return s.trim();
 }
 
-function lineStart(text: string, offset: number): number {
+/** Offset where the line holding `offset` starts. */
+export function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
-function lineEnd(text: string, offset: number): number {
+/** Offset where the line holding `offset` ends, before its line break (\r\n or \n). */
+export function lineEnd(text: string, offset: number): number {
   const nl = text.indexOf('\n', offset);
   if (nl === -1) return text.length;
   return nl > 0 && text[nl - 1] === '\r' ? nl - 1 : nl;

@@ -3,7 +3,7 @@
 // at the cursor (with the beats that already seem written, and the next one preselected, worked
 // out from the prose alone: no state), and where the scene goes in each case.
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { BEAT_MAX_CHARS, findBeat, stripBeatMarks } from './beat';
+import { BEAT_MAX_CHARS, findBeat, lineEnd, lineStart, stripBeatMarks } from './beat';
 import type { BeatPlace, BeatRefusal } from './beat';
 
 /** Where a picked beat's scene goes: at the end of the prose, or on the blank line at `offset`. */
@@ -138,16 +138,6 @@ export function seemsWritten(beat: string, paragraphs: readonly ReadonlySet<stri
 /** A beat as a quick pick's label: on one line, and `$(…)` shown as written, not as an icon. */
 export function pickLabel(beat: string): string {
   return beat.replace(/\s+/g, ' ').trim().replace(/\$\(/g, '\\$(');
-}
-
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-function lineEnd(text: string, offset: number): number {
-  const nl = text.indexOf('\n', offset);
-  if (nl === -1) return text.length;
-  return nl > 0 && text[nl - 1] === '\r' ? nl - 1 : nl;
 }
 
 /** Where the scene for `beat` goes: a paragraph of its own at the end of the prose, or on a blank line. */
